@@ -1,0 +1,53 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Layers, each depending only on the ones before it:
+// system shims -> randomness and samplers -> accounting, mechanisms, ledger -> CLI.
+let package = Package(
+    name: "DPSynth",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "dpsynth", targets: ["dpsynth"]),
+        .library(name: "DPRandomness", targets: ["DPRandomness"]),
+        .library(name: "DPAccounting", targets: ["DPAccounting"]),
+        .library(name: "DPMechanisms", targets: ["DPMechanisms"]),
+        .library(name: "DPLedger", targets: ["DPLedger"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CSodium",
+            pkgConfig: "libsodium",
+            providers: [.apt(["libsodium-dev"])]
+        ),
+        .systemLibrary(
+            name: "CGMP",
+            providers: [.apt(["libgmp-dev"])]
+        ),
+        .target(name: "DPRandomness", dependencies: ["CSodium", "CGMP"]),
+        .target(name: "DPAccounting"),
+        .target(name: "DPMechanisms", dependencies: ["DPRandomness", "DPAccounting"]),
+        .target(
+            name: "DPLedger",
+            dependencies: ["DPAccounting", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(
+            name: "DPSynthCLI",
+            dependencies: [
+                "DPRandomness", "DPAccounting", "DPMechanisms", "DPLedger",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "dpsynth", dependencies: ["DPSynthCLI"]),
+        .target(name: "DPTestSupport", path: "Tests/DPTestSupport"),
+        .testTarget(name: "DPRandomnessTests", dependencies: ["DPRandomness", "DPTestSupport"]),
+        .testTarget(name: "DPAccountingTests", dependencies: ["DPAccounting"]),
+        .testTarget(name: "DPMechanismsTests", dependencies: ["DPMechanisms", "DPTestSupport"]),
+        .testTarget(name: "DPLedgerTests", dependencies: ["DPLedger"]),
+        .testTarget(name: "DPSynthCLITests", dependencies: ["DPSynthCLI"]),
+        .testTarget(name: "ProofsTests"),
+    ]
+)

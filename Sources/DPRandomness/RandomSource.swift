@@ -1,0 +1,159 @@
+import CSodium
+
+/// The only source of randomness for noise in DPSynth.
+///
+/// Privacy: release-mode sources draw from libsodium's `randombytes_buf` (the OS CSPRNG);
+/// a seeded source is a ChaCha20 keystream that is reproducible and therefore only for tests
+/// or an explicit `--seed`, and every output of a seeded run must say so (`isSeeded`).
+///
+/// A source is a reference type owned by one thread at a time; draw from `split()` children
+/// on other threads.
+public final class RandomSource {
+    /// Where the bits come from.
+    public enum Kind: Sendable, Equatable {
+        /// libsodium's `randombytes_buf`: the operating system's CSPRNG.
+        case secure
+        /// ChaCha20 keystream keyed by BLAKE2b of the seed: reproducible, never for a release.
+        case seeded(UInt64)
+    }
+
+    public let kind: Kind
+    private var buffer: [UInt64]
+    private var position: Int
+    private var key: [UInt8]
+    private var blockCounter: UInt64
+    private var bitWord: UInt64 = 0
+    private var bitsLeft: Int = 0
+
+    private static let bufferWords = 512
+    private static let sodiumReady: Bool = sodium_init() >= 0
+
+    /// A source on the operating system's CSPRNG (libsodium). Use this for every release.
+    public static func secure() -> RandomSource {
+        RandomSource(kind: .secure, key: [])
+    }
+
+    /// A reproducible ChaCha20 source for tests and explicit `--seed` runs only.
+    public static func seeded(_ seed: UInt64) -> RandomSource {
+        RandomSource(kind: .seeded(seed), key: Self.deriveKey(seed: seed, stream: 0))
+    }
+
+    private init(kind: Kind, key: [UInt8]) {
+        precondition(Self.sodiumReady, "libsodium failed to initialise")
+        self.kind = kind
+        self.key = key
+        self.blockCounter = 0
+        self.buffer = [UInt64](repeating: 0, count: Self.bufferWords)
+        self.position = Self.bufferWords
+    }
+
+    /// True when the draws are reproducible: such output must be labelled as seeded.
+    public var isSeeded: Bool {
+        if case .seeded = kind { return true }
+        return false
+    }
+
+    /// A short human label for reports and logs.
+    public var label: String {
+        switch kind {
+        case .secure: return "libsodium randombytes_buf (secure)"
+        case .seeded(let seed): return "SEEDED ChaCha20 (seed \(seed)) - for testing only, not a private release"
+        }
+    }
+
+    /// An independent child source: secure for a secure parent, a derived keystream for a seeded one.
+    public func split(stream: UInt64) -> RandomSource {
+        switch kind {
+        case .secure:
+            return .secure()
+        case .seeded(let seed):
+            return RandomSource(kind: kind, key: Self.deriveKey(seed: seed, stream: stream &+ 1))
+        }
+    }
+
+    /// 64 uniformly random bits.
+    @inlinable
+    public func nextUInt64() -> UInt64 {
+        nextWord()
+    }
+
+    @usableFromInline
+    func nextWord() -> UInt64 {
+        if position == Self.bufferWords { refill() }
+        let word = buffer[position]
+        position += 1
+        return word
+    }
+
+    /// One uniformly random bit.
+    public func nextBit() -> Bool {
+        if bitsLeft == 0 {
+            bitWord = nextWord()
+            bitsLeft = 64
+        }
+        let bit = bitWord & 1
+        bitWord >>= 1
+        bitsLeft -= 1
+        return bit == 1
+    }
+
+    /// A uniform integer in `0..<bound` with no modulo bias (Lemire's multiply-and-reject).
+    public func uniform(below bound: UInt64) -> UInt64 {
+        precondition(bound > 0, "uniform(below:) needs a positive bound")
+        var product = nextWord().multipliedFullWidth(by: bound)
+        if product.low < bound {
+            let threshold = (0 &- bound) % bound
+            while product.low < threshold {
+                product = nextWord().multipliedFullWidth(by: bound)
+            }
+        }
+        return product.high
+    }
+
+    /// Fills `bytes` with random bytes from this source.
+    public func fill(_ bytes: UnsafeMutableRawBufferPointer) {
+        var offset = 0
+        while offset < bytes.count {
+            var word = nextWord()
+            let take = min(8, bytes.count - offset)
+            withUnsafeBytes(of: &word) { raw in
+                for index in 0..<take { bytes[offset + index] = raw[index] }
+            }
+            offset += take
+        }
+    }
+
+    private func refill() {
+        buffer.withUnsafeMutableBytes { raw in
+            switch kind {
+            case .secure:
+                randombytes_buf(raw.baseAddress!, raw.count)
+            case .seeded:
+                let nonce = [UInt8](repeating: 0, count: Int(crypto_stream_chacha20_NONCEBYTES))
+                memsetZero(raw)
+                let status = crypto_stream_chacha20_xor_ic(
+                    raw.baseAddress!.assumingMemoryBound(to: UInt8.self),
+                    raw.baseAddress!.assumingMemoryBound(to: UInt8.self),
+                    UInt64(raw.count), nonce, blockCounter, key)
+                precondition(status == 0, "ChaCha20 keystream failed")
+                blockCounter += UInt64(raw.count / 64)
+            }
+        }
+        position = 0
+    }
+
+    private func memsetZero(_ raw: UnsafeMutableRawBufferPointer) {
+        raw.initializeMemory(as: UInt8.self, repeating: 0)
+    }
+
+    private static func deriveKey(seed: UInt64, stream: UInt64) -> [UInt8] {
+        precondition(sodiumReady, "libsodium failed to initialise")
+        var material = [UInt8]()
+        withUnsafeBytes(of: seed.littleEndian) { material.append(contentsOf: $0) }
+        withUnsafeBytes(of: stream.littleEndian) { material.append(contentsOf: $0) }
+        var key = [UInt8](repeating: 0, count: Int(crypto_stream_chacha20_KEYBYTES))
+        let personal = Array("dpsynth-seeded-chacha20".utf8)
+        crypto_generichash(&key, key.count, material, UInt64(material.count), personal, personal.count)
+        return key
+    }
+}

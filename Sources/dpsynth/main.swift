@@ -1,0 +1,3 @@
+import DPSynthCLI
+
+DPSynthCommand.main()
