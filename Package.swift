@@ -44,7 +44,7 @@ let package = Package(
         .executableTarget(name: "dpsynth", dependencies: ["DPSynthCLI"]),
         .target(name: "DPTestSupport", path: "Tests/DPTestSupport"),
         .testTarget(name: "DPRandomnessTests", dependencies: ["DPRandomness", "DPTestSupport"]),
-        .testTarget(name: "DPAccountingTests", dependencies: ["DPAccounting"]),
+        .testTarget(name: "DPAccountingTests", dependencies: ["DPAccounting", "DPTestSupport"]),
         .testTarget(name: "DPMechanismsTests", dependencies: ["DPMechanisms", "DPTestSupport"]),
         .testTarget(name: "DPLedgerTests", dependencies: ["DPLedger"]),
         .testTarget(name: "DPSynthCLITests", dependencies: ["DPSynthCLI"]),

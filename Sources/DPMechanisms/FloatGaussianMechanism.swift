@@ -1,0 +1,68 @@
+import DPAccounting
+import DPRandomness
+
+/// Gaussian noise for real-valued queries that resists the floating-point attack.
+///
+/// The input is rounded to a dyadic grid, exact discrete Gaussian noise is added in grid units,
+/// and the result is rounded to a double.
+/// Privacy: for `dimension` coordinates of joint L2 sensitivity Δ the release is
+/// ((Δ + √dimension·2^k)² / (2σ²))-zCDP, σ being the requested σ rounded up to the grid
+/// (Proofs/float-safe-noise.md).
+public struct FloatGaussianMechanism: Sendable {
+    public static let proofDocument = "Proofs/float-safe-noise.md"
+
+    public let sensitivity: Double
+    public let dimension: Int
+    public let grid: DyadicGrid
+    public let sigmaUnits: ExactInteger
+    let sampler: DiscreteGaussianSampler
+
+    public init(sensitivity: Double, sigma: Double, dimension: Int = 1, resolutionBits: Int = 16) throws {
+        guard sensitivity.isFinite, sensitivity >= 0 else {
+            throw MechanismError("sensitivity must be finite and non-negative (got \(sensitivity))")
+        }
+        _ = try ExactRational.positiveParameter(sigma, "sigma")
+        guard dimension >= 1 else { throw MechanismError("dimension must be at least 1 (got \(dimension))") }
+        self.sensitivity = sensitivity
+        self.dimension = dimension
+        grid = DyadicGrid(scale: sigma, resolutionBits: resolutionBits)
+        sigmaUnits = grid.unitsCeiling(sigma)
+        sampler = DiscreteGaussianSampler(sigma: ExactRational(sigmaUnits))
+    }
+
+    /// The σ actually used (the request rounded up to the grid).
+    public var sigma: Double { grid.value(at: sigmaUnits) }
+
+    /// The sensitivity in grid units after rounding, rounded up.
+    var sensitivityUnits: Double {
+        (sensitivity / grid.step.doubleValue).nextUp + Double(dimension).squareRoot().nextUp
+    }
+
+    /// ρ = (Δ + √n·2^k)² / (2σ²), rounded up.
+    public var privacyCost: PrivacyCost {
+        let ratio = sensitivityUnits / Double(sigmaUnits.saturatingInt).nextDown
+        return .zCDP(rho: (ratio * ratio / 2).nextUp)
+    }
+
+    /// The smallest ε at `delta`: for one coordinate the exact discrete curve at the rounded
+    /// integer sensitivity, otherwise the zCDP conversion.
+    public func epsilon(delta: Double) -> Double {
+        let sigmaValue = Double(sigmaUnits.saturatingInt)
+        if dimension == 1, sigmaValue <= DiscreteGaussianPrivacyCurve.exactSumLimit {
+            let units = Int((sensitivity / grid.step.doubleValue).nextUp.rounded(.down)) + 1
+            return DiscreteGaussianPrivacyCurve(sigma: sigmaValue, sensitivity: units).epsilon(delta: delta)
+        }
+        return privacyCost.approximateDP(delta: delta).epsilon
+    }
+
+    /// The noisy values; each input must be finite.
+    public func release(_ values: [Double], source: RandomSource) throws -> [Double] {
+        guard values.count <= dimension else {
+            throw MechanismError("this mechanism was built for \(dimension) values, got \(values.count)")
+        }
+        return try values.map { value in
+            guard value.isFinite else { throw MechanismError("cannot add noise to a non-finite value (\(value))") }
+            return grid.value(at: grid.index(of: value) + sampler.sample(source: source))
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import DPAccounting
+import DPRandomness
+
+/// Adds exact discrete Gaussian noise to integer queries.
+///
+/// Privacy: for queries whose L2 sensitivity is `sensitivity`, the release is
+/// (sensitivity² / (2σ²))-zCDP, and (ε, δ)-DP on the exact discrete curve
+/// (Proofs/discrete-gaussian.md).
+public struct IntegerGaussianMechanism: Sendable {
+    public static let proofDocument = "Proofs/discrete-gaussian.md"
+
+    public let sensitivity: Int
+    public let sigma: ExactRational
+    let sampler: DiscreteGaussianSampler
+
+    public init(sensitivity: Int, sigma: ExactRational) throws {
+        guard sensitivity >= 0 else { throw MechanismError("sensitivity must be non-negative (got \(sensitivity))") }
+        guard sigma.signum > 0 else { throw MechanismError("sigma must be positive (got \(sigma))") }
+        self.sensitivity = sensitivity
+        self.sigma = sigma
+        self.sampler = DiscreteGaussianSampler(sigma: sigma)
+    }
+
+    /// ρ = sensitivity² / (2σ²), rounded up.
+    public var privacyCost: PrivacyCost {
+        let rho = ExactRational(sensitivity * sensitivity) / (ExactRational(2) * sigma * sigma)
+        return .zCDP(rho: rho.doubleValue.nextUp)
+    }
+
+    /// The smallest ε at `delta`: the exact discrete curve, or the zCDP conversion for very large σ.
+    public func epsilon(delta: Double) -> Double {
+        let sigmaValue = sigma.doubleValue
+        if sigmaValue <= DiscreteGaussianPrivacyCurve.exactSumLimit {
+            return DiscreteGaussianPrivacyCurve(sigma: sigmaValue.nextDown, sensitivity: max(sensitivity, 1)).epsilon(delta: delta)
+        }
+        return privacyCost.approximateDP(delta: delta).epsilon
+    }
+
+    /// The noisy answers to a vector of integer queries with joint L2 sensitivity `sensitivity`.
+    public func release(_ values: [Int], source: RandomSource) -> [Int] {
+        values.map { value in (ExactInteger(value) + sampler.sample(source: source)).saturatingInt }
+    }
+}

@@ -1,0 +1,38 @@
+import DPAccounting
+import DPRandomness
+
+/// Adds exact discrete Laplace noise to integer queries.
+///
+/// Privacy: for queries whose L1 sensitivity is `sensitivity`, the release is
+/// (sensitivity / scale)-DP (Proofs/discrete-laplace.md).
+public struct IntegerLaplaceMechanism: Sendable {
+    public static let proofDocument = "Proofs/discrete-laplace.md"
+
+    public let sensitivity: Int
+    public let scale: ExactRational
+    let sampler: DiscreteLaplaceSampler
+
+    public init(sensitivity: Int, scale: ExactRational) throws {
+        guard sensitivity >= 0 else { throw MechanismError("sensitivity must be non-negative (got \(sensitivity))") }
+        guard scale.signum > 0 else { throw MechanismError("scale must be positive (got \(scale))") }
+        self.sensitivity = sensitivity
+        self.scale = scale
+        self.sampler = DiscreteLaplaceSampler(scale: scale)
+    }
+
+    /// The mechanism that spends exactly `epsilon` (scale = sensitivity / epsilon, exactly).
+    public init(sensitivity: Int, epsilon: Double) throws {
+        let exactEpsilon = try ExactRational.positiveParameter(epsilon, "epsilon")
+        try self.init(sensitivity: max(sensitivity, 1), scale: ExactRational(sensitivity == 0 ? 1 : sensitivity) / exactEpsilon)
+    }
+
+    /// ε = sensitivity / scale.
+    public var privacyCost: PrivacyCost {
+        .pure(epsilon: (ExactRational(sensitivity) / scale).doubleValue.nextUp)
+    }
+
+    /// The noisy answers to a vector of integer queries with joint L1 sensitivity `sensitivity`.
+    public func release(_ values: [Int], source: RandomSource) -> [Int] {
+        values.map { value in (ExactInteger(value) + sampler.sample(source: source)).saturatingInt }
+    }
+}
