@@ -46,8 +46,8 @@ let package = Package(
         .testTarget(name: "DPRandomnessTests", dependencies: ["DPRandomness", "DPTestSupport"]),
         .testTarget(name: "DPAccountingTests", dependencies: ["DPAccounting", "DPTestSupport"]),
         .testTarget(name: "DPMechanismsTests", dependencies: ["DPMechanisms", "DPTestSupport"]),
-        .testTarget(name: "DPLedgerTests", dependencies: ["DPLedger"]),
-        .testTarget(name: "DPSynthCLITests", dependencies: ["DPSynthCLI"]),
+        .testTarget(name: "DPLedgerTests", dependencies: ["DPLedger", "DPTestSupport"]),
+        .testTarget(name: "DPSynthCLITests", dependencies: ["DPSynthCLI", "DPTestSupport"]),
         .testTarget(name: "ProofsTests"),
     ]
 )

@@ -5,6 +5,8 @@ import Foundation
 /// Privacy: the returned σ satisfies accountant(σ) ≤ ε by construction (bisection keeps the
 /// upper end feasible), so calibration never under-noises (Proofs/rdp-subsampled-gaussian.md).
 public enum NoiseCalibration {
+    public static let proofDocument = "Proofs/rdp-subsampled-gaussian.md"
+
     public enum Accountant: String, Sendable, CaseIterable { case rdp, pld }
 
     /// The ε of `steps` Poisson-subsampled Gaussian steps.

@@ -7,6 +7,8 @@ import Foundation
 /// read from it is an upper bound on the true one; truncated tails go to +∞ (upper tail)
 /// or up to the lowest kept loss (lower tail) (Proofs/pld-accountant.md).
 public struct PrivacyLossDistribution: Sendable {
+    public static let proofDocument = "Proofs/pld-accountant.md"
+
     public let interval: Double
     public private(set) var lowerIndex: Int
     public private(set) var probabilities: [Double]

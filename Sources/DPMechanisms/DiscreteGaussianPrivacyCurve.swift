@@ -7,6 +7,8 @@ import Foundation
 /// (Canonne, Kamath, Steinke 2020, Theorem 7; Proofs/discrete-gaussian.md). The tails are
 /// summed exactly out to 40σ; the mass beyond, below e^-800, is negligible next to any δ used.
 public struct DiscreteGaussianPrivacyCurve: Sendable {
+    public static let proofDocument = "Proofs/discrete-gaussian.md"
+
     /// Largest σ for which the exact sum is used; above it callers use the zCDP bound.
     public static let exactSumLimit = 200_000.0
 

@@ -7,6 +7,8 @@ import DPRandomness
 /// moves each coordinate by at most half a grid step, so two inputs at distance d land at
 /// grid distance at most d + 2^exponent per coordinate (Proofs/float-safe-noise.md).
 public struct DyadicGrid: Sendable, Equatable {
+    public static let proofDocument = "Proofs/float-safe-noise.md"
+
     public let exponent: Int
 
     /// A grid `resolutionBits` binary orders of magnitude finer than `scale`.

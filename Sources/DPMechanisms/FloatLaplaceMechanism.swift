@@ -37,7 +37,7 @@ public struct FloatLaplaceMechanism: Sendable {
     /// ε = (Δ + dimension·2^k) / scale, rounded up.
     public var privacyCost: PrivacyCost {
         let stretched = ExactRational(exactly: sensitivity)! + ExactRational(dimension) * grid.step
-        return .pure(epsilon: (stretched / (ExactRational(scaleUnits) * grid.step)).doubleValue.nextUp)
+        return .pure(epsilon: (stretched / (ExactRational(scaleUnits) * grid.step)).doubleRoundedUp)
     }
 
     /// The noisy values; each input must be finite.

@@ -24,7 +24,7 @@ public struct IntegerGaussianMechanism: Sendable {
     /// ρ = sensitivity² / (2σ²), rounded up.
     public var privacyCost: PrivacyCost {
         let rho = ExactRational(sensitivity * sensitivity) / (ExactRational(2) * sigma * sigma)
-        return .zCDP(rho: rho.doubleValue.nextUp)
+        return .zCDP(rho: rho.doubleRoundedUp)
     }
 
     /// The smallest ε at `delta`: the exact discrete curve, or the zCDP conversion for very large σ.

@@ -28,7 +28,7 @@ public struct IntegerLaplaceMechanism: Sendable {
 
     /// ε = sensitivity / scale.
     public var privacyCost: PrivacyCost {
-        .pure(epsilon: (ExactRational(sensitivity) / scale).doubleValue.nextUp)
+        .pure(epsilon: (ExactRational(sensitivity) / scale).doubleRoundedUp)
     }
 
     /// The noisy answers to a vector of integer queries with joint L1 sensitivity `sensitivity`.

@@ -3,6 +3,8 @@
 /// Privacy: exactness means the output distribution is the one the proofs assume
 /// (Proofs/exact-samplers.md), with no rounding artefacts an attacker could read.
 public enum BernoulliSampler {
+    public static let proofDocument = "Proofs/exact-samplers.md"
+
     /// True with probability exactly `numerator / denominator` (0 <= p <= 1).
     @inlinable
     public static func sample(numerator: ExactInteger, denominator: ExactInteger, source: RandomSource) -> Bool {

@@ -115,6 +115,13 @@ public struct ExactRational: Sendable, Hashable, Comparable, CustomStringConvert
         return numerator.signum < 0 ? -value : value
     }
 
+    /// The least double not below this value (for privacy costs, which must never be understated).
+    public var doubleRoundedUp: Double {
+        let nearest = doubleValue
+        guard let exact = ExactRational(exactly: nearest) else { return nearest }
+        return exact < self ? nearest.nextUp : nearest
+    }
+
     public var description: String {
         isInteger ? numerator.description : "\(numerator)/\(denominator)"
     }

@@ -9,6 +9,8 @@ import CSodium
 /// A source is a reference type owned by one thread at a time; draw from `split()` children
 /// on other threads.
 public final class RandomSource {
+    public static let proofDocument = "Proofs/secure-randomness.md"
+
     /// Where the bits come from.
     public enum Kind: Sendable, Equatable {
         /// libsodium's `randombytes_buf`: the operating system's CSPRNG.

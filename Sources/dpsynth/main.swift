@@ -1,3 +1,3 @@
 import DPSynthCLI
 
-DPSynthCommand.main()
+DPSynthCommand.runMain()

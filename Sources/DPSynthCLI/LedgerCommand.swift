@@ -1,0 +1,123 @@
+import ArgumentParser
+import DPAccounting
+import DPLedger
+import Foundation
+
+struct LedgerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ledger",
+        abstract: "The persistent privacy-budget ledger (SQLite).",
+        subcommands: [Initialise.self, Show.self, Charge.self]
+    )
+
+    struct Location: ParsableArguments {
+        @Option(help: "Ledger file (SQLite).")
+        var ledger: String = "dpsynth-ledger.sqlite"
+
+        @Option(help: "Dataset name the budget belongs to.")
+        var dataset: String
+
+        func validate() throws {
+            guard !dataset.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--dataset must not be empty") }
+        }
+    }
+
+    struct Initialise: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "init", abstract: "Declare a dataset's total (epsilon, delta).")
+
+        @OptionGroup var location: Location
+        @Option(help: "Total epsilon.") var epsilon: Double
+        @Option(help: "Total delta in [0, 1).") var delta: Double
+        @Flag(help: "Print a JSON object.") var json = false
+
+        func validate() throws {
+            try Check.positive(epsilon, "--epsilon")
+            guard delta.isFinite, delta >= 0, delta < 1 else { throw ValidationError("--delta must lie in [0, 1) (got \(delta))") }
+        }
+
+        func run() throws {
+            let ledger = try BudgetLedger(path: location.ledger)
+            try ledger.initialise(dataset: location.dataset, epsilon: epsilon, delta: delta)
+            if json {
+                try Output.json(["ledger": location.ledger, "dataset": location.dataset, "epsilon": epsilon, "delta": delta])
+            } else {
+                print("Budget for '\(location.dataset)': epsilon \(epsilon), delta \(delta) in \(location.ledger)")
+            }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a dataset's budget, charges and remaining epsilon.")
+
+        @OptionGroup var location: Location
+        @Flag(help: "Print a JSON object.") var json = false
+
+        func run() throws {
+            let statement = try BudgetLedger(path: location.ledger).statement(dataset: location.dataset)
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+                encoder.dateEncodingStrategy = .iso8601
+                print(String(decoding: try encoder.encode(statement), as: UTF8.self))
+                return
+            }
+            print("dataset \(statement.dataset): total epsilon \(statement.totalEpsilon), delta \(statement.totalDelta)")
+            print("spent epsilon \(statement.spent.epsilon) (pure \(statement.spent.pureEpsilon), approximate "
+                  + "\(statement.spent.approximateEpsilon) with delta \(statement.spent.approximateDelta), zCDP rho \(statement.spent.rho))")
+            print("remaining epsilon \(max(0, statement.totalEpsilon - statement.spent.epsilon))")
+            for charge in statement.charges {
+                print("#\(charge.id) \(charge.mechanism) \(charge.cost)\(charge.seeded ? " SEEDED" : "") \(charge.parameters)")
+            }
+        }
+    }
+
+    struct Charge: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Record a charge (refused if it would overspend).")
+
+        @OptionGroup var location: Location
+        @Option(help: "Mechanism name.") var mechanism: String
+        @Option(help: "Epsilon of a pure or (epsilon, delta) charge.") var epsilon: Double?
+        @Option(help: "Delta of an (epsilon, delta) charge.") var delta: Double?
+        @Option(help: "rho of a zCDP charge.") var rho: Double?
+        @Option(help: "Parameters as a JSON object.") var parameters: String = "{}"
+        @Flag(help: "Print a JSON object.") var json = false
+
+        var cost: PrivacyCost {
+            if let rho { return .zCDP(rho: rho) }
+            if let delta, delta > 0 { return .approximate(epsilon: epsilon ?? 0, delta: delta) }
+            return .pure(epsilon: epsilon ?? 0)
+        }
+
+        func validate() throws {
+            switch (epsilon, rho) {
+            case (let epsilon?, nil):
+                try Check.positive(epsilon, "--epsilon")
+                if let delta { guard delta.isFinite, delta >= 0, delta < 1 else { throw ValidationError("--delta must lie in [0, 1) (got \(delta))") } }
+            case (nil, let rho?):
+                try Check.positive(rho, "--rho")
+                guard delta == nil else { throw ValidationError("--delta goes with --epsilon, not --rho") }
+            default:
+                throw ValidationError("give exactly one of --epsilon (with optional --delta) and --rho")
+            }
+            guard (try? JSONSerialization.jsonObject(with: Data(parameters.utf8))) is [String: Any] else {
+                throw ValidationError("--parameters must be a JSON object (got '\(parameters)')")
+            }
+        }
+
+        func run() throws {
+            let ledger = try BudgetLedger(path: location.ledger)
+            do {
+                let charge = try ledger.charge(dataset: location.dataset, mechanism: mechanism, parameters: parameters,
+                                               cost: cost, seeded: false)
+                if json {
+                    try Output.json(["id": charge.id, "dataset": charge.dataset, "mechanism": charge.mechanism,
+                                     "cost": charge.cost.description])
+                } else {
+                    print("charged #\(charge.id): \(charge.cost) for \(mechanism)")
+                }
+            } catch let error as LedgerError {
+                throw CommandFailure(error.description)
+            }
+        }
+    }
+}

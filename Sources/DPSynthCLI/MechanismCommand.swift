@@ -1,0 +1,71 @@
+import ArgumentParser
+import DPMechanisms
+import DPRandomness
+
+struct MechanismCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mechanism",
+        abstract: "Draw noise from DPSynth's samplers (for auditors and statistical tests).",
+        subcommands: [Sample.self, Release.self]
+    )
+
+    enum Kind: String, ExpressibleByArgument, CaseIterable {
+        case discreteGaussian = "discrete-gaussian"
+        case discreteLaplace = "discrete-laplace"
+        case laplace
+        case gaussian
+    }
+
+    struct Sample: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print COUNT noise draws, one a line; a seeded run says so on standard error.")
+
+        @Option(help: "discrete-gaussian, discrete-laplace, laplace (float-safe) or gaussian (float-safe).")
+        var kind: Kind
+
+        @Option(help: "Scale: b for Laplace, sigma for Gaussian. Exact decimal or fraction (e.g. 0.1 or 3/2).")
+        var scale: String
+
+        @Option(help: "How many draws.")
+        var count: Int
+
+        @Option(help: "Seed for a reproducible test run (never for a release).")
+        var seed: UInt64?
+
+        @Flag(help: "Print a JSON object instead of one value a line.")
+        var json = false
+
+        func validate() throws {
+            guard let exact = ExactRational(parsing: scale), exact.signum > 0 else {
+                throw ValidationError("--scale must be a positive number such as 2, 0.5 or 3/2 (got '\(scale)')")
+            }
+            _ = exact
+            guard count >= 0 else { throw ValidationError("--count must be non-negative (got \(count))") }
+        }
+
+        func run() throws {
+            let source = seed.map(RandomSource.seeded) ?? .secure()
+            if source.isSeeded { Output.note("dpsynth: \(source.label)") }
+            let exactScale = ExactRational(parsing: scale)!
+            let lines: [String]
+            switch kind {
+            case .discreteLaplace:
+                lines = DiscreteLaplaceSampler(scale: exactScale).samples(count: count, source: source).map(String.init)
+            case .discreteGaussian:
+                lines = DiscreteGaussianSampler(sigma: exactScale).samples(count: count, source: source).map(String.init)
+            case .laplace:
+                let mechanism = try FloatLaplaceMechanism(sensitivity: 1, scale: exactScale.doubleValue)
+                lines = try (0..<count).map { _ in String(try mechanism.release([0], source: source)[0]) }
+            case .gaussian:
+                let mechanism = try FloatGaussianMechanism(sensitivity: 1, sigma: exactScale.doubleValue)
+                lines = try (0..<count).map { _ in String(try mechanism.release([0], source: source)[0]) }
+            }
+            if json {
+                try Output.json(["kind": kind.rawValue, "scale": scale, "count": count, "seeded": source.isSeeded,
+                                 "randomness": source.label, "values": lines.map { Double($0) ?? 0 }])
+            } else {
+                print(lines.joined(separator: "\n"))
+            }
+        }
+    }
+}

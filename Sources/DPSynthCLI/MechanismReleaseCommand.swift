@@ -1,0 +1,115 @@
+import ArgumentParser
+import DPAccounting
+import DPLedger
+import DPMechanisms
+import DPRandomness
+import Foundation
+
+extension MechanismCommand {
+    /// Charges the ledger, then releases noisy answers: the charge is on disk before any noise is drawn.
+    struct Release: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Release noisy answers to queries, charging the ledger first.")
+
+        @Option(help: "discrete-gaussian or discrete-laplace (integer answers), laplace or gaussian (real answers).")
+        var kind: Kind
+
+        @Option(help: "Sensitivity of the whole answer vector: L1 for Laplace kinds, L2 for Gaussian kinds.")
+        var sensitivity: Double = 1
+
+        @Option(help: "Scale: b for Laplace, sigma for Gaussian (exact decimal or fraction).")
+        var scale: String
+
+        @Option(help: "Comma-separated true answers, e.g. 120,45,300.")
+        var values: String
+
+        @OptionGroup var location: LedgerCommand.Location
+
+        @Option(help: "Seed for a reproducible test run (never for a release).")
+        var seed: UInt64?
+
+        @Flag(help: "Print a JSON object.")
+        var json = false
+
+        func validate() throws {
+            guard let exact = ExactRational(parsing: scale), exact.signum > 0 else {
+                throw ValidationError("--scale must be a positive number such as 2, 0.5 or 3/2 (got '\(scale)')")
+            }
+            guard sensitivity.isFinite, sensitivity > 0 else {
+                throw ValidationError("--sensitivity must be a positive finite number (got \(sensitivity))")
+            }
+            if kind == .discreteGaussian || kind == .discreteLaplace {
+                guard sensitivity.rounded() == sensitivity else {
+                    throw ValidationError("--sensitivity must be a whole number for integer queries (got \(sensitivity))")
+                }
+                _ = try integerValues()
+            } else {
+                _ = try realValues()
+            }
+        }
+
+        func integerValues() throws -> [Int] {
+            try values.split(separator: ",").enumerated().map { index, text in
+                guard let value = Int(text.trimmingCharacters(in: .whitespaces)) else {
+                    throw ValidationError("--values item \(index + 1) ('\(text)') is not an integer")
+                }
+                return value
+            }
+        }
+
+        func realValues() throws -> [Double] {
+            try values.split(separator: ",").enumerated().map { index, text in
+                guard let value = Double(text.trimmingCharacters(in: .whitespaces)), value.isFinite else {
+                    throw ValidationError("--values item \(index + 1) ('\(text)') is not a finite number")
+                }
+                return value
+            }
+        }
+
+        func run() throws {
+            let source = seed.map(RandomSource.seeded) ?? .secure()
+            let exactScale = ExactRational(parsing: scale)!
+            let release: () throws -> [String]
+            let cost: PrivacyCost
+            switch kind {
+            case .discreteLaplace:
+                let mechanism = try IntegerLaplaceMechanism(sensitivity: Int(sensitivity), scale: exactScale)
+                let answers = try integerValues()
+                cost = mechanism.privacyCost
+                release = { mechanism.release(answers, source: source).map(String.init) }
+            case .discreteGaussian:
+                let mechanism = try IntegerGaussianMechanism(sensitivity: Int(sensitivity), sigma: exactScale)
+                let answers = try integerValues()
+                cost = mechanism.privacyCost
+                release = { mechanism.release(answers, source: source).map(String.init) }
+            case .laplace:
+                let answers = try realValues()
+                let mechanism = try FloatLaplaceMechanism(sensitivity: sensitivity, scale: exactScale.doubleValue, dimension: answers.count)
+                cost = mechanism.privacyCost
+                release = { try mechanism.release(answers, source: source).map { String($0) } }
+            case .gaussian:
+                let answers = try realValues()
+                let mechanism = try FloatGaussianMechanism(sensitivity: sensitivity, sigma: exactScale.doubleValue, dimension: answers.count)
+                cost = mechanism.privacyCost
+                release = { try mechanism.release(answers, source: source).map { String($0) } }
+            }
+            let parameters = "{\"kind\":\"\(kind.rawValue)\",\"scale\":\"\(scale)\",\"sensitivity\":\(sensitivity),\"count\":\(values.split(separator: ",").count)}"
+            let ledger = try BudgetLedger(path: location.ledger)
+            let charge: LedgerCharge
+            do {
+                charge = try ledger.charge(dataset: location.dataset, mechanism: kind.rawValue, parameters: parameters,
+                                           cost: cost, seeded: source.isSeeded)
+            } catch let error as LedgerError {
+                throw CommandFailure(error.description)
+            }
+            if source.isSeeded { Output.note("dpsynth: \(source.label)") }
+            let noisy = try release()
+            if json {
+                try Output.json(["values": noisy.map { Double($0) ?? 0 }, "cost": cost.description, "charge_id": charge.id,
+                                 "seeded": source.isSeeded, "randomness": source.label])
+            } else {
+                print(noisy.joined(separator: "\n"))
+            }
+        }
+    }
+}

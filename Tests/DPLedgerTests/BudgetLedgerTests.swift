@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+import DPAccounting
+import DPLedger
+import DPTestSupport
+
+@Suite struct BudgetLedgerTests {
+    func freshLedger() throws -> (BudgetLedger, String) {
+        let path = try CommandRunner.temporaryDirectory().appendingPathComponent("ledger.sqlite").path
+        return (try BudgetLedger(path: path), path)
+    }
+
+    @Test func chargesComposeAndOverspendIsRefused() throws {
+        let (ledger, path) = try freshLedger()
+        try ledger.initialise(dataset: "adult", epsilon: 1, delta: 1e-6)
+        try ledger.charge(dataset: "adult", mechanism: "laplace", cost: .pure(epsilon: 0.4), seeded: true)
+        try ledger.charge(dataset: "adult", mechanism: "gaussian", cost: .zCDP(rho: 0.001), seeded: true)
+        let before = try ledger.statement(dataset: "adult")
+        #expect(abs(before.spent.epsilon - (0.4 + ZCDP.epsilon(rho: 0.001, delta: 1e-6))) < 1e-12)
+        #expect(throws: LedgerError.self) {
+            try ledger.charge(dataset: "adult", mechanism: "laplace", cost: .pure(epsilon: 0.5), seeded: true)
+        }
+        // The refusal recorded nothing, and a reopened ledger sees the same two charges.
+        let reopened = try BudgetLedger(path: path).statement(dataset: "adult")
+        #expect(reopened.charges.count == 2)
+        #expect(reopened.charges.map(\.mechanism) == ["laplace", "gaussian"])
+    }
+
+    @Test func refusalMessageSaysWhatToDo() throws {
+        let (ledger, _) = try freshLedger()
+        try ledger.initialise(dataset: "d", epsilon: 0.5, delta: 0)
+        do {
+            try ledger.charge(dataset: "d", mechanism: "laplace", cost: .pure(epsilon: 0.6), seeded: false)
+            Issue.record("overspend was accepted")
+        } catch let error as LedgerError {
+            #expect(error.description.contains("refused") && error.description.contains("total"))
+        }
+    }
+
+    @Test func zcdpChargesNeedADeltaBudget() throws {
+        let (ledger, _) = try freshLedger()
+        try ledger.initialise(dataset: "pure", epsilon: 10, delta: 0)
+        #expect(throws: LedgerError.self) {
+            try ledger.charge(dataset: "pure", mechanism: "gaussian", cost: .zCDP(rho: 0.01), seeded: false)
+        }
+    }
+
+    @Test func badInputIsRefused() throws {
+        let (ledger, _) = try freshLedger()
+        #expect(throws: LedgerError.self) { try ledger.initialise(dataset: "x", epsilon: .nan, delta: 0) }
+        #expect(throws: LedgerError.self) { try ledger.initialise(dataset: "x", epsilon: 1, delta: 1) }
+        #expect(throws: LedgerError.self) { try ledger.initialise(dataset: "", epsilon: 1, delta: 0) }
+        try ledger.initialise(dataset: "x", epsilon: 1, delta: 0)
+        #expect(throws: LedgerError.self) { try ledger.initialise(dataset: "x", epsilon: 5, delta: 0) }
+        #expect(throws: LedgerError.self) { try ledger.charge(dataset: "y", mechanism: "m", cost: .pure(epsilon: 0.1), seeded: false) }
+        #expect(throws: LedgerError.self) { try ledger.charge(dataset: "x", mechanism: "m", cost: .pure(epsilon: -1), seeded: false) }
+    }
+
+    @Test func twoProcessesChargingAtOnceCannotOverspend() throws {
+        let (ledger, path) = try freshLedger()
+        try ledger.initialise(dataset: "shared", epsilon: 2, delta: 0)
+        // Two workers each try 30 charges of 0.1 against a total of 2: exactly 20 may land.
+        let script = (0..<30).map { _ in
+            "\"\(CommandRunner.executable.path)\" ledger charge --ledger \"\(path)\" --dataset shared --mechanism race --epsilon 0.1 >/dev/null 2>&1"
+        }.joined(separator: "; ")
+        let workers = try (0..<2).map { _ -> Process in
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", script]
+            try process.run()
+            return process
+        }
+        workers.forEach { $0.waitUntilExit() }
+        let statement = try ledger.statement(dataset: "shared")
+        #expect(statement.charges.count == 20)
+        #expect(statement.spent.epsilon <= 2 * (1 + 1e-12))
+    }
+
+    @Test func killingAProcessMidChargeLeavesAConsistentLedger() throws {
+        let (ledger, path) = try freshLedger()
+        try ledger.initialise(dataset: "crash", epsilon: 100, delta: 0)
+        var started = 0
+        for attempt in 0..<12 {
+            let process = try CommandRunner.start(["ledger", "charge", "--ledger", path, "--dataset", "crash",
+                                                   "--mechanism", "victim", "--epsilon", "1"])
+            started += 1
+            // Kill at staggered moments: before, during and after the transaction.
+            usleep(UInt32(attempt * 4_000))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+        let statement = try BudgetLedger(path: path).statement(dataset: "crash")
+        #expect(statement.charges.count <= started)
+        #expect(statement.charges.allSatisfy { $0.cost == .pure(epsilon: 1) && $0.mechanism == "victim" })
+        #expect(abs(statement.spent.epsilon - Double(statement.charges.count)) < 1e-9)
+        // The ledger still works after the kills.
+        try ledger.charge(dataset: "crash", mechanism: "after", cost: .pure(epsilon: 1), seeded: false)
+        #expect(try ledger.statement(dataset: "crash").charges.last?.mechanism == "after")
+    }
+}
