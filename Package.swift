@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Layers, each depending only on the ones before it:
-// system shims -> randomness and samplers -> accounting, mechanisms, ledger -> CLI.
+// system shims -> randomness and samplers -> accounting, mechanisms, ledger -> data -> CLI.
 let package = Package(
     name: "DPSynth",
     platforms: [.macOS(.v15)],
@@ -12,10 +12,12 @@ let package = Package(
         .library(name: "DPAccounting", targets: ["DPAccounting"]),
         .library(name: "DPMechanisms", targets: ["DPMechanisms"]),
         .library(name: "DPLedger", targets: ["DPLedger"]),
+        .library(name: "DPData", targets: ["DPData"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -35,9 +37,13 @@ let package = Package(
             dependencies: ["DPAccounting", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(
+            name: "DPData",
+            dependencies: ["DPRandomness", "DPMechanisms", "DPLedger", .product(name: "Yams", package: "Yams")]
+        ),
+        .target(
             name: "DPSynthCLI",
             dependencies: [
-                "DPRandomness", "DPAccounting", "DPMechanisms", "DPLedger",
+                "DPRandomness", "DPAccounting", "DPMechanisms", "DPLedger", "DPData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -47,6 +53,7 @@ let package = Package(
         .testTarget(name: "DPAccountingTests", dependencies: ["DPAccounting", "DPTestSupport"]),
         .testTarget(name: "DPMechanismsTests", dependencies: ["DPMechanisms", "DPTestSupport"]),
         .testTarget(name: "DPLedgerTests", dependencies: ["DPLedger", "DPTestSupport"]),
+        .testTarget(name: "DPDataTests", dependencies: ["DPData", "DPTestSupport"]),
         .testTarget(name: "DPSynthCLITests", dependencies: ["DPSynthCLI", "DPTestSupport"]),
         .testTarget(name: "ProofsTests"),
     ]

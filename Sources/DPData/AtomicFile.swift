@@ -1,0 +1,26 @@
+import Foundation
+
+/// Writes files so that a reader never sees a half-written one: the bytes go to a temporary
+/// file beside the target, which is then renamed over it.
+public enum AtomicFile {
+    public static func write(_ data: Data, to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        let temporary = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))")
+        do {
+            try data.write(to: temporary)
+            if rename(temporary.path, url.path) != 0 {
+                let reason = String(cString: strerror(errno))
+                try? FileManager.default.removeItem(at: temporary)
+                throw DataError(file: path, problem: "cannot move the finished file into place (\(reason))",
+                                hint: "Check that the folder is writable.")
+            }
+        } catch let error as DataError {
+            throw error
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw DataError(file: path, problem: "cannot write the file (\(error.localizedDescription))",
+                            hint: "Check that the folder exists and is writable.")
+        }
+    }
+}

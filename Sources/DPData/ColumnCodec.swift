@@ -1,0 +1,159 @@
+import DPRandomness
+
+/// Turns one column's text values into codes and codes back into values.
+///
+/// Decoding a numeric bin draws a value uniformly within the bin (integers: uniformly among the
+/// bin's integers; reals: uniformly on [e_i, e_{i+1})); this is post-processing of the codes.
+struct ColumnCodec: Sendable {
+    let column: Column
+    private let categoryCodes: [String: Int]
+    private let missingTokens: Set<String>
+
+    init(column: Column) {
+        self.column = column
+        if case .categorical(let categories) = column.kind {
+            categoryCodes = Dictionary(uniqueKeysWithValues: categories.enumerated().map { ($1, $0) })
+        } else {
+            categoryCodes = [:]
+        }
+        missingTokens = Set(column.missingTokens)
+    }
+
+    /// Why a value could not be encoded (the caller adds file, line and column).
+    struct Failure: Error {
+        let problem: String
+        let hint: String
+    }
+
+    func encode(_ raw: String) throws(Failure) -> Int {
+        let value = raw.trimmingCharacters(in: .whitespaces)
+        if missingTokens.contains(value) {
+            guard let code = column.missingCode else {
+                throw Failure(problem: "a missing value where the schema says 'missing: error'",
+                              hint: "Fill the value in, or set 'missing: own-category' for this column.")
+            }
+            return code
+        }
+        switch column.kind {
+        case .categorical:
+            guard let code = categoryCodes[value] else {
+                throw Failure(problem: "a category the schema does not declare",
+                              hint: "Add it to the column's categories if it is public knowledge, or correct the value.")
+            }
+            return code
+        case .coded(let levels):
+            guard let code = Int(value), code >= 0, code < levels else {
+                throw Failure(problem: "not a code in 0...\(levels - 1)", hint: "Coded columns hold whole numbers 0 to levels-1.")
+            }
+            return code
+        case .integer(let lower, let upper, let binning):
+            guard let parsed = Int(value) else {
+                if let real = Double(value), real.isNaN || real.isInfinite {
+                    throw Failure(problem: "\(value) is not allowed", hint: "List it under 'missing_values' to treat it as missing.")
+                }
+                throw Failure(problem: "not a whole number", hint: "Integer columns hold whole numbers; declare the column 'real' otherwise.")
+            }
+            let clamped = try bounded(Double(parsed), lower: Double(lower), upper: Double(upper))
+            return Self.integerBin(Int(clamped), lower: lower, upper: upper, binning: binning)
+        case .real(let lower, let upper, let binning):
+            guard let parsed = Double(value) else {
+                throw Failure(problem: "not a number", hint: "Real columns hold decimal numbers such as 3.25.")
+            }
+            guard parsed.isFinite else {
+                throw Failure(problem: "\(value) is not allowed", hint: "List it under 'missing_values' to treat it as missing.")
+            }
+            return Self.realBin(try bounded(parsed, lower: lower, upper: upper), lower: lower, upper: upper, binning: binning)
+        case .identifier:
+            return 0
+        }
+    }
+
+    private func bounded(_ value: Double, lower: Double, upper: Double) throws(Failure) -> Double {
+        if value >= lower && value <= upper { return value }
+        guard column.outOfDomain == .clamp else {
+            throw Failure(problem: "outside the declared bounds [\(Self.format(lower)), \(Self.format(upper))]",
+                          hint: "Widen the public bounds in the schema, or set 'out_of_domain: clamp' to clamp such values.")
+        }
+        return min(max(value, lower), upper)
+    }
+
+    static func format(_ value: Double) -> String {
+        value.rounded() == value && abs(value) < 1e15 ? String(Int(value)) : String(value)
+    }
+
+    static func integerBin(_ value: Int, lower: Int, upper: Int, binning: Column.Binning) -> Int {
+        switch binning {
+        case .equalWidth(let count):
+            let width = upper - lower + 1
+            return (value - lower) * count / width
+        case .edges(let edges):
+            return edgeBin(Double(value), edges)
+        }
+    }
+
+    static func realBin(_ value: Double, lower: Double, upper: Double, binning: Column.Binning) -> Int {
+        switch binning {
+        case .equalWidth(let count):
+            return min(count - 1, Int(((value - lower) / (upper - lower) * Double(count)).rounded(.down)))
+        case .edges(let edges):
+            return edgeBin(value, edges)
+        }
+    }
+
+    /// The largest i with edges[i] <= value, at most the last bin.
+    static func edgeBin(_ value: Double, _ edges: [Double]) -> Int {
+        var low = 0, high = edges.count - 2
+        while low < high {
+            let mid = (low + high + 1) / 2
+            if edges[mid] <= value { low = mid } else { high = mid - 1 }
+        }
+        return low
+    }
+
+    /// The text of a code; numeric bins draw a value uniformly within the bin.
+    func decode(_ code: Int, source: RandomSource) -> String {
+        if code == column.missingCode { return column.missingTokens.first ?? "" }
+        switch column.kind {
+        case .categorical(let categories):
+            return categories[code]
+        case .coded:
+            return String(code)
+        case .integer(let lower, let upper, let binning):
+            let (first, last) = Self.integerRange(ofBin: code, lower: lower, upper: upper, binning: binning)
+            return String(first + Int(source.uniform(below: UInt64(last - first + 1))))
+        case .real(let lower, let upper, let binning):
+            let (start, end) = Self.realRange(ofBin: code, lower: lower, upper: upper, binning: binning)
+            let unit = Double(source.nextUInt64() >> 11) * 0x1p-53
+            return String(start + (end - start) * unit)
+        case .identifier:
+            return ""
+        }
+    }
+
+    /// The smallest and largest integers in a bin.
+    static func integerRange(ofBin bin: Int, lower: Int, upper: Int, binning: Column.Binning) -> (Int, Int) {
+        switch binning {
+        case .equalWidth(let count):
+            let width = upper - lower + 1
+            let first = (bin * width + count - 1) / count
+            let next = ((bin + 1) * width + count - 1) / count
+            return (lower + first, lower + next - 1)
+        case .edges(let edges):
+            let first = max(lower, Int(edges[bin].rounded(.up)))
+            let isLast = bin == edges.count - 2
+            let next = isLast ? upper + 1 : Int(edges[bin + 1].rounded(.up))
+            return (first, max(first, min(upper, next - 1)))
+        }
+    }
+
+    /// The interval [start, end) of a real bin, within the bounds.
+    static func realRange(ofBin bin: Int, lower: Double, upper: Double, binning: Column.Binning) -> (Double, Double) {
+        switch binning {
+        case .equalWidth(let count):
+            let width = (upper - lower) / Double(count)
+            return (lower + Double(bin) * width, bin == count - 1 ? upper : lower + Double(bin + 1) * width)
+        case .edges(let edges):
+            return (max(lower, edges[bin]), min(upper, edges[bin + 1]))
+        }
+    }
+}

@@ -1,0 +1,46 @@
+/// A problem with an input file, located precisely enough to fix: file, line, column, value,
+/// what is wrong and what to do.
+public struct DataError: Error, CustomStringConvertible, Equatable {
+    public let file: String
+    public let line: Int?
+    public let column: Int?
+    public let columnName: String?
+    public let value: String?
+    public let problem: String
+    public let hint: String
+
+    public init(file: String, line: Int? = nil, column: Int? = nil, columnName: String? = nil, value: String? = nil,
+                problem: String, hint: String) {
+        self.file = file
+        self.line = line
+        self.column = column
+        self.columnName = columnName
+        self.value = value
+        self.problem = problem
+        self.hint = hint
+    }
+
+    public var description: String {
+        var location = file
+        if let line { location += ":\(line)" }
+        if let column { location += ":\(column)" }
+        var text = "\(location): "
+        if let columnName { text += "column '\(columnName)': " }
+        text += problem
+        if let value { text += " (value '\(Self.printable(value))')" }
+        return text + ". " + hint
+    }
+
+    /// The value with control characters escaped and long values cut, for one-line messages.
+    static func printable(_ value: String) -> String {
+        let escaped = value.unicodeScalars.map { scalar -> String in
+            switch scalar {
+            case "\n": return "\\n"
+            case "\r": return "\\r"
+            case "\t": return "\\t"
+            default: return scalar.value < 0x20 ? "\\u{\(String(scalar.value, radix: 16))}" : String(scalar)
+            }
+        }.joined()
+        return escaped.count > 60 ? String(escaped.prefix(57)) + "..." : escaped
+    }
+}

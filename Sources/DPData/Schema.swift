@@ -1,0 +1,105 @@
+/// The declared, public description of a table: every column's kind and domain.
+///
+/// Privacy: categories and bounds in a schema are public knowledge, never read from the private
+/// data; a schema proposed from the data must be reviewed as public or learned with a charged
+/// DP step (`SchemaInference`).
+public struct Schema: Sendable, Equatable {
+    public var name: String
+    public var columns: [Column]
+    /// The column a utility check predicts, if any.
+    public var target: String?
+
+    public init(name: String, columns: [Column], target: String? = nil) {
+        self.name = name
+        self.columns = columns
+        self.target = target
+    }
+
+    /// The columns that are encoded (identifiers are dropped).
+    public var encodedColumns: [Column] { columns.filter { $0.kind != .identifier } }
+
+    public func column(named name: String) -> Column? { columns.first { $0.name == name } }
+}
+
+/// One column of a schema.
+public struct Column: Sendable, Equatable {
+    public var name: String
+    public var kind: Kind
+    /// Tokens that mean "missing" in the input (compared after trimming spaces).
+    public var missingTokens: [String]
+    public var missing: MissingPolicy
+    public var outOfDomain: OutOfDomainPolicy
+
+    public init(name: String, kind: Kind, missingTokens: [String] = Column.defaultMissingTokens,
+                missing: MissingPolicy = .ownCategory, outOfDomain: OutOfDomainPolicy = .error) {
+        self.name = name
+        self.kind = kind
+        self.missingTokens = missingTokens
+        self.missing = missing
+        self.outOfDomain = outOfDomain
+    }
+
+    public static let defaultMissingTokens = ["", "?", "NA"]
+
+    public enum Kind: Sendable, Equatable {
+        /// Declared categories, in code order.
+        case categorical([String])
+        /// Integers in [lower, upper] (public bounds), grouped into bins.
+        case integer(lower: Int, upper: Int, binning: Binning)
+        /// Reals in [lower, upper] (public bounds), grouped into bins.
+        case real(lower: Double, upper: Double, binning: Binning)
+        /// Already-coded values 0..<levels.
+        case coded(levels: Int)
+        /// An identifier: dropped, never encoded or released.
+        case identifier
+    }
+
+    /// How numeric values are grouped.
+    public enum Binning: Sendable, Equatable {
+        /// `count` equal-width bins over [lower, upper].
+        case equalWidth(count: Int)
+        /// Explicit edges e0 < e1 < ... < ek; bin i is [e_i, e_{i+1}), the last bin closed.
+        case edges([Double])
+    }
+
+    public enum MissingPolicy: String, Sendable, Equatable {
+        /// Missing values get a code of their own, after the declared domain.
+        case ownCategory = "own-category"
+        /// A missing value is an error.
+        case error
+    }
+
+    public enum OutOfDomainPolicy: String, Sendable, Equatable {
+        /// A value outside the declared domain is an error that names it.
+        case error
+        /// A numeric value outside the bounds is clamped to the nearest bound (never dropped).
+        case clamp
+    }
+
+    /// The number of codes this column takes, the missing code included.
+    public var domainSize: Int {
+        valueCodeCount + (missing == .ownCategory ? 1 : 0)
+    }
+
+    /// The number of codes for present values.
+    public var valueCodeCount: Int {
+        switch kind {
+        case .categorical(let categories): return categories.count
+        case .integer(_, _, let binning), .real(_, _, let binning): return binning.binCount
+        case .coded(let levels): return levels
+        case .identifier: return 0
+        }
+    }
+
+    /// The code of a missing value, if missing values are allowed.
+    public var missingCode: Int? { missing == .ownCategory ? valueCodeCount : nil }
+}
+
+extension Column.Binning {
+    public var binCount: Int {
+        switch self {
+        case .equalWidth(let count): return count
+        case .edges(let edges): return edges.count - 1
+        }
+    }
+}

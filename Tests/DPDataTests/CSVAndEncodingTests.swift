@@ -1,0 +1,80 @@
+import Foundation
+import Testing
+import DPRandomness
+import DPTestSupport
+@testable import DPData
+
+@Suite struct CSVAndEncodingTests {
+    func write(_ text: String) throws -> String {
+        let path = try CommandRunner.temporaryDirectory().appendingPathComponent("t.csv").path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    func records(_ path: String) throws -> [(Int, [String])] {
+        var out: [(Int, [String])] = []
+        try CSVReader(path: path).forEachRecord { out.append(($0, $1)) }
+        return out
+    }
+
+    @Test func readsRFC4180QuotingCRLFAndBOM() throws {
+        let path = try write("\u{FEFF}a,b,c\r\n\"x, y\",\"say \"\"hi\"\"\",\"two\r\nlines\"\r\n,,\r\nlast,row,end")
+        let rows = try records(path)
+        #expect(rows.count == 4)
+        #expect(rows[0].1 == ["a", "b", "c"])
+        #expect(rows[1].1 == ["x, y", "say \"hi\"", "two\r\nlines"])
+        #expect(rows[2].0 == 4 && rows[2].1 == ["", "", ""])
+        #expect(rows[3].0 == 5 && rows[3].1 == ["last", "row", "end"])
+    }
+
+    @Test func skipsEmptyLinesButKeepsLineNumbers() throws {
+        let rows = try records(try write("a\n\n1\n\n\n2\n"))
+        #expect(rows.map(\.0) == [1, 3, 6])
+    }
+
+    @Test func writerOutputReadsBackToTheSameCodes() throws {
+        let schema = try SchemaLoader.parse("""
+            columns:
+              - {name: city, kind: categorical, categories: ["New York, NY", "say \\"x\\"", plain]}
+              - {name: n, kind: integer, lower: -5, upper: 5}
+              - {name: wide, kind: integer, lower: 0, upper: 999, bins: 7}
+              - {name: r, kind: real, lower: -1, upper: 3, edges: [-1, 0, 0.5, 3]}
+              - {name: c, kind: coded, levels: 4}
+              - {name: id, kind: identifier}
+            """)
+        let source = RandomSource.seeded(31)
+        let rows = 500
+        let codes = schema.encodedColumns.map { column in
+            (0..<rows).map { _ in UInt16(source.uniform(below: UInt64(column.domainSize))) }
+        }
+        let original = EncodedDataset(schema: schema, codes: codes)
+        let path = try CommandRunner.temporaryDirectory().appendingPathComponent("out.csv").path
+        try CSVWriter.write(original, to: path, source: source)
+        var readSchema = schema
+        readSchema.columns.removeLast()
+        let reread = try DatasetLoader.load(csv: path, schema: readSchema)
+        #expect(reread.codes == original.codes)
+    }
+
+    @Test func integerBinsPartitionTheRange() {
+        for (lower, upper, count) in [(0, 999, 7), (-5, 5, 11), (17, 90, 15), (0, 3, 4)] {
+            var seen = [Int](repeating: 0, count: count)
+            for value in lower...upper {
+                let bin = ColumnCodec.integerBin(value, lower: lower, upper: upper, binning: .equalWidth(count: count))
+                seen[bin] += 1
+                let (first, last) = ColumnCodec.integerRange(ofBin: bin, lower: lower, upper: upper, binning: .equalWidth(count: count))
+                #expect(first <= value && value <= last)
+            }
+            #expect(seen.allSatisfy { $0 > 0 })
+        }
+    }
+
+    @Test func streamingCountUsesBoundedMemory() throws {
+        let path = try CommandRunner.temporaryDirectory().appendingPathComponent("big.csv").path
+        let line = String(repeating: "12345,abcdef,\"q,q\"\n", count: 10_000)
+        let handle = try FileHandle(forWritingTo: { FileManager.default.createFile(atPath: path, contents: nil); return URL(fileURLWithPath: path) }())
+        for _ in 0..<30 { handle.write(Data(line.utf8)) }
+        try handle.close()
+        #expect(try CSVReader(path: path).countRecords() == 300_000)
+    }
+}

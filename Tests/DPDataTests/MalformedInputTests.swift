@@ -1,0 +1,120 @@
+import Foundation
+import Testing
+import DPTestSupport
+@testable import DPData
+
+/// Every kind of bad input gets its own specific error with file, line and column.
+@Suite struct MalformedInputTests {
+    static let schemaText = """
+        columns:
+          - {name: age, kind: integer, lower: 0, upper: 120}
+          - {name: colour, kind: categorical, categories: [red, green, "blue, dark"], missing: error}
+          - {name: score, kind: real, lower: 0, upper: 1, bins: 4}
+        """
+
+    struct Case: Sendable, CustomTestStringConvertible {
+        let label: String
+        let bytes: [UInt8]
+        let problem: String
+        let line: Int?
+        let column: Int?
+        var testDescription: String { label }
+
+        init(_ label: String, _ text: String, _ problem: String, line: Int? = nil, column: Int? = nil) {
+            self.init(label, Array(text.utf8), problem, line: line, column: column)
+        }
+
+        init(_ label: String, _ bytes: [UInt8], _ problem: String, line: Int? = nil, column: Int? = nil) {
+            self.label = label
+            self.bytes = bytes
+            self.problem = problem
+            self.line = line
+            self.column = column
+        }
+    }
+
+    static let header = "age,colour,score\n"
+    static let cases: [Case] = [
+        Case("unterminated quote", header + "30,\"red,0.5\n", "never closed", line: 2, column: 2),
+        Case("ragged row", header + "30,red,0.5\n31,red\n", "expected 3 fields, found 2", line: 3),
+        Case("wrong type", header + "thirty,red,0.5\n", "not a whole number", line: 2, column: 1),
+        Case("NaN", header + "30,red,NaN\n", "is not allowed", line: 2, column: 3),
+        Case("infinity", header + "30,red,inf\n", "is not allowed", line: 2, column: 3),
+        Case("empty file", "", "the file is empty"),
+        Case("header only", header, "no data rows"),
+        Case("duplicate column names", "age,age,score\n1,2,3\n", "duplicate column name", line: 1, column: 2),
+        Case("unknown category", header + "30,purple,0.5\n", "does not declare", line: 2, column: 2),
+        Case("invalid UTF-8", Array(header.utf8) + [0x33, 0x30, 0x2C, 0xFF, 0xFE, 0x2C, 0x30, 0x0A], "not valid UTF-8", line: 2, column: 2),
+        Case("out of bounds", header + "130,red,0.5\n", "outside the declared bounds", line: 2, column: 1),
+        Case("quote inside unquoted field", header + "30,re\"d,0.5\n", "double quote inside an unquoted field", line: 2, column: 2),
+        Case("text after closing quote", header + "30,\"red\"x,0.5\n", "text after a closing quote", line: 2, column: 2),
+        Case("undeclared column", "age,colour,score,extra\n1,red,0.5,9\n", "does not declare", line: 1, column: 4),
+        Case("missing schema column", "age,score\n1,0.5\n", "missing from the header", line: 1),
+        Case("missing where forbidden", header + "30,,0.5\n", "missing value", line: 2, column: 2),
+        Case("error after embedded newline", header + "30,\"blue, dark\",0.5\n31,\"re\nd\",0.5\n", "does not declare", line: 3, column: 2),
+    ]
+
+    @Test(arguments: cases)
+    func eachMalformedInputHasItsOwnError(_ testCase: Case) throws {
+        let folder = try CommandRunner.temporaryDirectory()
+        let path = folder.appendingPathComponent("input.csv").path
+        try Data(testCase.bytes).write(to: URL(fileURLWithPath: path))
+        let schema = try SchemaLoader.parse(Self.schemaText)
+        do {
+            _ = try DatasetLoader.load(csv: path, schema: schema)
+            Issue.record("\(testCase.label) was accepted")
+        } catch let error as DataError {
+            #expect(error.description.contains(testCase.problem), "\(testCase.label): \(error)")
+            #expect(error.file == path)
+            if let line = testCase.line { #expect(error.line == line, "\(testCase.label): \(error)") }
+            if let column = testCase.column { #expect(error.column == column, "\(testCase.label): \(error)") }
+            #expect(!error.hint.isEmpty)
+        }
+    }
+
+    @Test func clampingIsOptInAndNeverDropsRows() throws {
+        let schema = try SchemaLoader.parse("""
+            columns:
+              - {name: age, kind: integer, lower: 0, upper: 120, bins: 121, out_of_domain: clamp}
+            """)
+        let path = try CommandRunner.temporaryDirectory().appendingPathComponent("a.csv").path
+        try "age\n130\n-4\n50\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let data = try DatasetLoader.load(csv: path, schema: schema)
+        #expect(data.rowCount == 3)
+        #expect(data.codes[0] == [120, 0, 50])
+    }
+
+    static let badSchemas: [(String, String)] = [
+        ("columns: [", "invalid YAML"),
+        ("name: x", "no 'columns:'"),
+        ("columns:\n  - {name: a, kind: integr}", "unknown kind 'integr'"),
+        ("columns:\n  - {name: a, kind: integer, lower: 0}", "needs public 'lower' and 'upper'"),
+        ("columns:\n  - {name: a, kind: categorical, categories: [x]}\n  - {name: a, kind: coded, levels: 2}", "duplicate column name"),
+        ("columns:\n  - {name: a, kind: categorical, categories: [x, x]}", "lists a category twice"),
+        ("columns:\n  - {name: a, kind: real, lower: 0, upper: 1, edges: [0.5, 1]}", "must cover"),
+        ("columns:\n  - {name: a, kind: coded, levels: 2, colour: red}", "unknown key 'colour'"),
+        ("columns:\n  - {name: a, kind: identifier}", "every column is an identifier"),
+        ("target: b\ncolumns:\n  - {name: a, kind: coded, levels: 2}", "target 'b'"),
+    ]
+
+    @Test(arguments: badSchemas)
+    func badSchemasAreExplained(text: String, problem: String) {
+        do {
+            _ = try SchemaLoader.parse(text, file: "s.yaml")
+            Issue.record("accepted: \(text)")
+        } catch let error as DataError {
+            #expect(error.description.contains(problem), "\(error)")
+            #expect(error.description.hasPrefix("s.yaml"))
+        } catch {
+            Issue.record("unexpected error \(error)")
+        }
+    }
+
+    @Test func schemaErrorsCarryTheLine() throws {
+        do {
+            _ = try SchemaLoader.parse("columns:\n  - name: a\n    kind: coded\n    levels: 2\n  - name: b\n    kind: nope\n", file: "s.yaml")
+        } catch let error as DataError {
+            #expect(error.line == 6)
+        }
+    }
+}
