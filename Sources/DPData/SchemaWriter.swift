@@ -1,0 +1,45 @@
+/// Renders a schema as the YAML `SchemaLoader` reads.
+public enum SchemaWriter {
+    public static func yaml(_ schema: Schema, comment: [String] = []) -> String {
+        var lines = comment.map { "# " + $0 }
+        lines.append("name: \(quote(schema.name))")
+        if let target = schema.target { lines.append("target: \(quote(target))") }
+        lines.append("columns:")
+        for column in schema.columns {
+            var entry = "  - {name: \(quote(column.name)), kind: "
+            switch column.kind {
+            case .categorical(let categories):
+                entry += "categorical, categories: [\(categories.map(quote).joined(separator: ", "))]"
+            case .integer(let lower, let upper, let binning):
+                entry += "integer, lower: \(lower), upper: \(upper)\(render(binning))"
+            case .real(let lower, let upper, let binning):
+                entry += "real, lower: \(lower), upper: \(upper)\(render(binning))"
+            case .coded(let levels):
+                entry += "coded, levels: \(levels)"
+            case .identifier:
+                entry += "identifier"
+            }
+            if column.kind != .identifier {
+                if column.missing != .ownCategory { entry += ", missing: \(column.missing.rawValue)" }
+                if column.outOfDomain != .error { entry += ", out_of_domain: \(column.outOfDomain.rawValue)" }
+                if column.missingTokens != Column.defaultMissingTokens {
+                    entry += ", missing_values: [\(column.missingTokens.map(quote).joined(separator: ", "))]"
+                }
+            }
+            lines.append(entry + "}")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func render(_ binning: Column.Binning) -> String {
+        switch binning {
+        case .equalWidth(let count): return ", bins: \(count)"
+        case .edges(let edges): return ", edges: [\(edges.map { String($0) }.joined(separator: ", "))]"
+        }
+    }
+
+    /// A YAML double-quoted scalar.
+    static func quote(_ text: String) -> String {
+        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+}

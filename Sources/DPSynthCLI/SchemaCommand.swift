@@ -1,0 +1,112 @@
+import ArgumentParser
+import DPData
+import DPLedger
+import DPRandomness
+import Foundation
+
+struct SchemaCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "schema",
+        abstract: "Propose or check a table schema.",
+        subcommands: [Infer.self, Check.self]
+    )
+
+    struct Infer: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Propose a schema from a CSV file (from the private data, or learned with DP and charged).")
+
+        @Argument(help: "The CSV file (with a header row).")
+        var data: String
+
+        @Option(help: "Write the YAML here (atomically) instead of standard output.")
+        var out: String?
+
+        @Option(help: "Dataset name for the schema and the ledger.")
+        var dataset: String = "dataset"
+
+        @Flag(help: "Learn categories and bounds under differential privacy, charged to the ledger.")
+        var dp = false
+
+        @Option(help: "With --dp: total epsilon for the inference.")
+        var epsilon: Double?
+
+        @Option(help: "With --dp: total delta for the inference.")
+        var delta: Double = 1e-6
+
+        @Option(help: "With --dp: comma-separated columns to treat as numeric (a public choice).")
+        var numeric: String = ""
+
+        @Option(help: "With --dp: the ledger file.")
+        var ledger: String = "dpsynth-ledger.sqlite"
+
+        @Option(help: "With --dp: seed for a reproducible test run (never for a release).")
+        var seed: UInt64?
+
+        func validate() throws {
+            if dp {
+                guard let epsilon, epsilon.isFinite, epsilon > 0 else { throw ValidationError("--dp needs a positive --epsilon") }
+                guard delta.isFinite, delta > 0, delta < 1 else { throw ValidationError("--delta must lie strictly between 0 and 1 (got \(delta))") }
+            } else if epsilon != nil {
+                throw ValidationError("--epsilon applies only with --dp")
+            }
+        }
+
+        func run() throws {
+            do {
+                let schema: Schema
+                let comment: [String]
+                if dp {
+                    let source = seed.map(RandomSource.seeded) ?? .secure()
+                    if source.isSeeded { Output.note("dpsynth: \(source.label)") }
+                    let columns = Set(numeric.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+                    schema = try SchemaInference.proposeWithDP(csv: data, name: dataset, numeric: columns, epsilon: epsilon!, delta: delta,
+                                                               ledger: try BudgetLedger(path: ledger), dataset: dataset, source: source)
+                    comment = ["Learned from \(data) under (\(epsilon!), \(delta))-DP, charged to dataset '\(dataset)' in \(ledger).",
+                               "Categories: thresholded DP histogram; bounds: DP 1% and 99% quantiles (values outside are clamped).",
+                               source.isSeeded ? "SEEDED run: for testing only, not a private release." : "Review the kinds and binning before use."]
+                } else {
+                    schema = try SchemaInference.propose(csv: data, name: dataset)
+                    comment = ["WARNING: the categories and bounds below were read from the PRIVATE data in \(data).",
+                               "They are not differentially private. Keep only what is public knowledge (documentation,",
+                               "code books, legal ranges), or rerun with --dp to learn them with a charged DP step."]
+                    Output.note("dpsynth: warning: this proposal reveals the private data's categories and bounds; review it before use")
+                }
+                let yaml = SchemaWriter.yaml(schema, comment: comment)
+                if let out {
+                    try AtomicFile.write(Data(yaml.utf8), to: out)
+                } else {
+                    print(yaml, terminator: "")
+                }
+            } catch let error as DataError {
+                throw CommandFailure(error.description)
+            } catch let error as LedgerError {
+                throw CommandFailure(error.description)
+            }
+        }
+    }
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Read a CSV through a schema and report problems (nothing is released).")
+
+        @Option(help: "The CSV file.") var data: String
+        @Option(help: "The YAML schema.") var schema: String
+        @Flag(help: "Print a JSON object.") var json = false
+
+        func run() throws {
+            do {
+                let parsed = try SchemaLoader.load(path: schema)
+                let dataset = try DatasetLoader.load(csv: data, schema: parsed)
+                if json {
+                    try Output.json(["ok": true, "rows": dataset.rowCount, "columns": dataset.columns.map(\.name), "domain": dataset.domain,
+                                     "note": "row count computed on the private data; not a DP release"])
+                } else {
+                    print("ok: \(dataset.rowCount) rows (private figure, not for release), \(dataset.columns.count) encoded columns")
+                    for (column, size) in zip(dataset.columns, dataset.domain) { print("  \(column.name): \(size) codes") }
+                }
+            } catch let error as DataError {
+                throw CommandFailure(error.description)
+            }
+        }
+    }
+}

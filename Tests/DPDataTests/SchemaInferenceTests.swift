@@ -1,0 +1,64 @@
+import Foundation
+import Testing
+import DPLedger
+import DPRandomness
+import DPTestSupport
+@testable import DPData
+
+@Suite struct SchemaInferenceTests {
+    func csv(_ text: String) throws -> String {
+        let path = try CommandRunner.temporaryDirectory().appendingPathComponent("d.csv").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func proposalFromTheDataReadsKindsAndDomains() throws {
+        let path = try csv("n,x,c\n1,0.5,a\n3,2.25,b\n2,1,a\n")
+        let schema = try SchemaInference.propose(csv: path, name: "t")
+        #expect(schema.columns[0].kind == .integer(lower: 1, upper: 3, binning: .equalWidth(count: 3)))
+        #expect(schema.columns[1].kind == .real(lower: 0.5, upper: 2.25, binning: .equalWidth(count: 32)))
+        #expect(schema.columns[2].kind == .categorical(["a", "b"]))
+        // What it writes, the loader reads back.
+        #expect(try SchemaLoader.parse(SchemaWriter.yaml(schema)) == schema)
+    }
+
+    @Test func dpInferenceChargesFirstAndRefusesWhenTheBudgetIsShort() throws {
+        let path = try csv("n,c\n" + (0..<500).map { "\($0 % 50),\($0 % 3 == 0 ? "x" : "y")" }.joined(separator: "\n") + "\n")
+        let folder = try CommandRunner.temporaryDirectory()
+        let ledger = try BudgetLedger(path: folder.appendingPathComponent("l.sqlite").path)
+        try ledger.initialise(dataset: "t", epsilon: 1, delta: 1e-6)
+        #expect(throws: LedgerError.self) {
+            try SchemaInference.proposeWithDP(csv: path, name: "t", numeric: ["n"], epsilon: 2, delta: 1e-7,
+                                              ledger: ledger, dataset: "t", source: .seeded(1))
+        }
+        #expect(try ledger.statement(dataset: "t").charges.isEmpty)
+        let schema = try SchemaInference.proposeWithDP(csv: path, name: "t", numeric: ["n"], epsilon: 1, delta: 1e-7,
+                                                       ledger: ledger, dataset: "t", source: .seeded(1))
+        let charges = try ledger.statement(dataset: "t").charges
+        #expect(charges.count == 1 && charges[0].cost == .approximate(epsilon: 1, delta: 1e-7) && charges[0].seeded)
+        #expect(schema.columns[1].kind == .categorical(["x", "y"]))
+    }
+
+    @Test func thresholdedHistogramHidesRareCategories() throws {
+        // 1,000 repetitions of a category held by one row at epsilon 1, delta 1e-3:
+        // it may appear in at most a few (expected at most 1); false-alarm rate below 1e-4.
+        let values = [String](repeating: "common", count: 400) + ["rare"]
+        let source = RandomSource.seeded(77)
+        var rareReleased = 0
+        for _ in 0..<1_000 {
+            let categories = try SchemaInference.thresholdedCategories(values, epsilon: 1, delta: 1e-3, source: source)
+            #expect(categories.contains("common"))
+            if categories.contains("rare") { rareReleased += 1 }
+        }
+        #expect(rareReleased <= 6)
+    }
+
+    @Test func dpQuantileFindsTheBoundsAtAGenerousBudget() throws {
+        let values = (0..<10_000).map { Double(17 + $0 % 74) }.sorted()
+        let source = RandomSource.seeded(5)
+        let lower = try SchemaInference.dpQuantile(values, quantile: 0.01, epsilon: 5, source: source)
+        let upper = try SchemaInference.dpQuantile(values, quantile: 0.99, epsilon: 5, source: source)
+        #expect(lower >= 10 && lower <= 20)
+        #expect(upper >= 80 && upper <= 100)
+    }
+}
