@@ -155,14 +155,22 @@ public struct PrivacyLossDistribution: Sendable {
         let logTail = log(2 / tailBound)
         var upper = (n - 1) * count
         var lower = 0
-        let logP = probabilities.map { $0 > 0 ? log($0) : -Double.infinity }
-        for step in 1...40 {
+        let support = probabilities.indices.filter { probabilities[$0] > 0 }
+        let logP = support.map { log(probabilities[$0]) }
+        let positions = support.map(Double.init)
+        var terms = [Double](repeating: 0, count: support.count)
+        for step in 1...20 {
             for sign in [-1.0, 1.0] {
-                let lambda = sign * Double(step) / Double(max(n, 1)) * (step > 20 ? Double(step - 20) * 4 : 1)
-                var logM = -Double.infinity
-                for index in 0..<n where logP[index] > -.infinity {
-                    logM = logAddExp(logM, lambda * Double(index) + logP[index])
+                let lambda = sign * Double(step) / Double(max(n, 1))
+                var maximum = -Double.infinity
+                for index in terms.indices {
+                    let term = lambda * positions[index] + logP[index]
+                    terms[index] = term
+                    maximum = max(maximum, term)
                 }
+                var sum = 0.0
+                for term in terms { sum += exp(term - maximum) }
+                let logM = maximum + log(sum)
                 let bound = (Double(count) * logM + logTail) / lambda
                 guard bound.isFinite else { continue }
                 if lambda > 0 { upper = min(upper, Int(bound.rounded(.up))) } else { lower = max(lower, Int(bound.rounded(.down))) }
