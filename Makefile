@@ -23,8 +23,11 @@ test: deps
 demo: build
 	@bash scripts/demo.sh "$$($(SWIFT) build $(BUILD_FLAGS) --show-bin-path)/dpsynth"
 
-bench: deps
-	cd Benchmarks && $(SWIFT) package benchmark
+bench: deps datasets
+	@mkdir -p .build
+	gcc -O3 -o .build/marginal3-reference Benchmarks/reference/marginal3.c && .build/marginal3-reference
+	python3 Benchmarks/reference/numpy_marginals.py
+	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark
 
 clean:
 	rm -rf .build .data

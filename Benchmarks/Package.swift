@@ -34,5 +34,15 @@ let package = Package(
             path: "Benchmarks/AccountantBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
         ),
+        .executableTarget(
+            name: "DataBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "DPData", package: dpsynth.lastPathComponent.lowercased()),
+                .product(name: "DPRandomness", package: dpsynth.lastPathComponent.lowercased()),
+            ],
+            path: "Benchmarks/DataBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
     ]
 )
