@@ -16,53 +16,29 @@ public final class CSVReader {
         self.delimiter = delimiter
     }
 
-    private enum State { case fieldStart, unquoted, quoted, quoteInQuoted }
-
-    /// Calls `body` with each record's first line number and its fields, in order.
+    /// Calls `body` with each record's first line number and its fields as strings.
     public func forEachRecord(_ body: (_ line: Int, _ fields: [String]) throws -> Void) throws {
+        try forEachRecordView { line, record in
+            try body(line, (0..<record.count).map(record.string))
+        }
+    }
+
+    /// Calls `body` with each record's first line number and a view of its fields' bytes, valid
+    /// only during the call. No allocation per record: the storage is reused.
+    public func forEachRecordView(_ body: (_ line: Int, _ record: CSVRecordView) throws -> Void) throws {
         guard let file = fopen(path, "rb") else {
             throw DataError(file: path, problem: "cannot open the file (\(String(cString: strerror(errno))))",
                             hint: "Check the path and permissions.")
         }
         defer { fclose(file) }
         var buffer = [UInt8](repeating: 0, count: Self.chunkSize)
-        var field: [UInt8] = []
-        field.reserveCapacity(256)
-        var fields: [String] = []
-        var state = State.fieldStart
-        var line = 1
-        var recordLine = 1
-        var quoteLine = 1
-        var skipLineFeed = false
+        var parser = CSVParser(path: path, delimiter: delimiter)
         var firstChunk = true
-        var recordHasContent = false
-        let quote = UInt8(ascii: "\""), lineFeed = UInt8(ascii: "\n"), carriageReturn = UInt8(ascii: "\r")
-        let delimiter = self.delimiter
-
-        func finishField() throws {
-            guard let text = String(validating: field, as: UTF8.self) else {
-                throw DataError(file: path, line: recordLine, column: fields.count + 1,
-                                value: String(decoding: field, as: UTF8.self),
-                                problem: "the field is not valid UTF-8", hint: "Re-save the file as UTF-8.")
-            }
-            fields.append(text)
-            field.removeAll(keepingCapacity: true)
-        }
-
-        func finishRecord() throws {
-            if recordHasContent || fields.count > 1 || !(fields.first?.isEmpty ?? true) {
-                try body(recordLine, fields)
-            }
-            fields.removeAll(keepingCapacity: true)
-            recordHasContent = false
-            state = .fieldStart
-        }
-
         while true {
             let count = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, Self.chunkSize, file) }
             if count == 0 {
                 if ferror(file) != 0 {
-                    throw DataError(file: path, line: line, problem: "read error", hint: "Check that the file is readable.")
+                    throw DataError(file: path, line: parser.line, problem: "read error", hint: "Check that the file is readable.")
                 }
                 break
             }
@@ -71,90 +47,174 @@ public final class CSVReader {
                 firstChunk = false
                 if count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { start = 3 }
             }
-            for index in start..<count {
-                let byte = buffer[index]
-                if skipLineFeed {
-                    skipLineFeed = false
-                    if byte == lineFeed { continue }
-                }
-                switch state {
-                case .fieldStart, .unquoted:
-                    if byte == delimiter {
-                        recordHasContent = true
-                        try finishField()
-                        state = .fieldStart
-                    } else if byte == lineFeed || byte == carriageReturn {
-                        try finishField()
-                        try finishRecord()
-                        line += 1
-                        recordLine = line
-                        skipLineFeed = byte == carriageReturn
-                    } else if byte == quote {
-                        if state == .fieldStart {
-                            state = .quoted
-                            quoteLine = line
-                            recordHasContent = true
-                        } else {
-                            throw DataError(file: path, line: line, column: fields.count + 1,
-                                            value: String(decoding: field + [quote], as: UTF8.self),
-                                            problem: "a double quote inside an unquoted field",
-                                            hint: "Enclose the field in double quotes and write each inner quote twice (\"\").")
-                        }
-                    } else {
-                        field.append(byte)
-                        recordHasContent = true
-                        state = .unquoted
-                    }
-                case .quoted:
-                    if byte == quote {
-                        state = .quoteInQuoted
-                    } else {
-                        if byte == lineFeed { line += 1 }
-                        field.append(byte)
-                    }
-                case .quoteInQuoted:
-                    if byte == quote {
-                        field.append(quote)
-                        state = .quoted
-                    } else if byte == delimiter {
-                        try finishField()
-                        state = .fieldStart
-                    } else if byte == lineFeed || byte == carriageReturn {
-                        try finishField()
-                        try finishRecord()
-                        line += 1
-                        recordLine = line
-                        skipLineFeed = byte == carriageReturn
-                    } else {
-                        throw DataError(file: path, line: line, column: fields.count + 1,
-                                        value: String(decoding: field + [byte], as: UTF8.self),
-                                        problem: "text after a closing quote",
-                                        hint: "Put the whole field inside the quotes, or write an inner quote as \"\".")
-                    }
-                }
+            try buffer.withUnsafeBufferPointer { chunk in
+                try parser.consume(UnsafeBufferPointer(rebasing: chunk[start..<count]), body)
             }
         }
-        switch state {
-        case .quoted:
-            throw DataError(file: path, line: quoteLine, column: fields.count + 1,
-                            value: String(decoding: field.prefix(40), as: UTF8.self),
-                            problem: "a quoted field opened here is never closed",
-                            hint: "Add the closing double quote.")
-        case .unquoted, .quoteInQuoted:
-            try finishField()
-            try finishRecord()
-        case .fieldStart:
-            if recordHasContent {
-                try finishField()
-                try finishRecord()
-            }
-        }
+        try parser.finish(body)
     }
 
     /// The number of records (header included), read in bounded memory.
     public func countRecords() throws -> Int {
         var records = 0
-        try forEachRecord { _, _ in records += 1 }
+        try forEachRecordView { _, _ in records += 1 }
         return records
+    }
+}
+
+/// The fields of one CSV record as byte ranges of shared storage; valid only inside the callback
+/// that receives it.
+public struct CSVRecordView {
+    let bytes: UnsafeBufferPointer<UInt8>
+    let ends: UnsafeBufferPointer<Int>
+
+    public var count: Int { ends.count }
+
+    /// The bytes of field `index` (validated UTF-8).
+    public subscript(index: Int) -> UnsafeBufferPointer<UInt8> {
+        let start = index == 0 ? 0 : ends[index - 1]
+        return UnsafeBufferPointer(rebasing: bytes[start..<ends[index]])
+    }
+
+    public func string(_ index: Int) -> String {
+        String(decoding: self[index], as: UTF8.self)
+    }
+}
+
+/// The RFC 4180 state machine behind `CSVReader`, fed one chunk at a time.
+struct CSVParser {
+    private enum State { case fieldStart, unquoted, quoted, quoteInQuoted }
+
+    let path: String
+    let delimiter: UInt8
+    private(set) var line = 1
+    private var recordBytes: [UInt8] = []
+    private var fieldEnds: [Int] = []
+    private var fieldStart = 0
+    private var fieldHighBits: UInt8 = 0
+    private var state = State.fieldStart
+    private var recordLine = 1
+    private var quoteLine = 1
+    private var skipLineFeed = false
+    private var recordHasContent = false
+
+    private static let quote = UInt8(ascii: "\""), lineFeed = UInt8(ascii: "\n"), carriageReturn = UInt8(ascii: "\r")
+
+    init(path: String, delimiter: UInt8) {
+        self.path = path
+        self.delimiter = delimiter
+        recordBytes.reserveCapacity(4096)
+        fieldEnds.reserveCapacity(64)
+    }
+
+    mutating func consume(_ chunk: UnsafeBufferPointer<UInt8>, _ body: (Int, CSVRecordView) throws -> Void) throws {
+        for byte in chunk {
+            if skipLineFeed {
+                skipLineFeed = false
+                if byte == Self.lineFeed { continue }
+            }
+            switch state {
+            case .fieldStart, .unquoted:
+                if byte == delimiter {
+                    recordHasContent = true
+                    try finishField()
+                    state = .fieldStart
+                } else if byte == Self.lineFeed || byte == Self.carriageReturn {
+                    try endOfLine(byte, body)
+                } else if byte == Self.quote {
+                    guard state == .fieldStart else {
+                        throw unexpected("a double quote inside an unquoted field",
+                                         "Enclose the field in double quotes and write each inner quote twice (\"\").", extra: byte)
+                    }
+                    state = .quoted
+                    quoteLine = line
+                    recordHasContent = true
+                } else {
+                    recordBytes.append(byte)
+                    fieldHighBits |= byte
+                    recordHasContent = true
+                    state = .unquoted
+                }
+            case .quoted:
+                if byte == Self.quote {
+                    state = .quoteInQuoted
+                } else {
+                    if byte == Self.lineFeed { line += 1 }
+                    recordBytes.append(byte)
+                    fieldHighBits |= byte
+                }
+            case .quoteInQuoted:
+                if byte == Self.quote {
+                    recordBytes.append(byte)
+                    state = .quoted
+                } else if byte == delimiter {
+                    try finishField()
+                    state = .fieldStart
+                } else if byte == Self.lineFeed || byte == Self.carriageReturn {
+                    try endOfLine(byte, body)
+                } else {
+                    throw unexpected("text after a closing quote",
+                                     "Put the whole field inside the quotes, or write an inner quote as \"\".", extra: byte)
+                }
+            }
+        }
+    }
+
+    mutating func finish(_ body: (Int, CSVRecordView) throws -> Void) throws {
+        switch state {
+        case .quoted:
+            throw DataError(file: path, line: quoteLine, column: fieldEnds.count + 1,
+                            value: String(decoding: recordBytes[fieldStart...].prefix(40), as: UTF8.self),
+                            problem: "a quoted field opened here is never closed",
+                            hint: "Add the closing double quote.")
+        case .unquoted, .quoteInQuoted:
+            try finishField()
+            try finishRecord(body)
+        case .fieldStart:
+            if recordHasContent {
+                try finishField()
+                try finishRecord(body)
+            }
+        }
+    }
+
+    private mutating func endOfLine(_ byte: UInt8, _ body: (Int, CSVRecordView) throws -> Void) throws {
+        try finishField()
+        try finishRecord(body)
+        line += 1
+        recordLine = line
+        skipLineFeed = byte == Self.carriageReturn
+    }
+
+    private mutating func finishField() throws {
+        if fieldHighBits & 0x80 != 0, String(validating: recordBytes[fieldStart...], as: UTF8.self) == nil {
+            throw DataError(file: path, line: recordLine, column: fieldEnds.count + 1,
+                            value: String(decoding: recordBytes[fieldStart...], as: UTF8.self),
+                            problem: "the field is not valid UTF-8", hint: "Re-save the file as UTF-8.")
+        }
+        fieldEnds.append(recordBytes.count)
+        fieldStart = recordBytes.count
+        fieldHighBits = 0
+    }
+
+    private mutating func finishRecord(_ body: (Int, CSVRecordView) throws -> Void) throws {
+        if recordHasContent || fieldEnds.count > 1 || fieldEnds.first.map({ $0 > 0 }) == true {
+            let line = recordLine
+            try recordBytes.withUnsafeBufferPointer { bytes in
+                try fieldEnds.withUnsafeBufferPointer { ends in
+                    try body(line, CSVRecordView(bytes: bytes, ends: ends))
+                }
+            }
+        }
+        recordBytes.removeAll(keepingCapacity: true)
+        fieldEnds.removeAll(keepingCapacity: true)
+        fieldStart = 0
+        recordHasContent = false
+        state = .fieldStart
+    }
+
+    private func unexpected(_ problem: String, _ hint: String, extra: UInt8) -> DataError {
+        DataError(file: path, line: line, column: fieldEnds.count + 1,
+                  value: String(decoding: recordBytes[fieldStart...] + [extra], as: UTF8.self), problem: problem, hint: hint)
     }
 }

@@ -4,10 +4,10 @@ import DPRandomness
 ///
 /// Decoding a numeric bin draws a value uniformly within the bin (integers: uniformly among the
 /// bin's integers; reals: uniformly on [e_i, e_{i+1})); this is post-processing of the codes.
-struct ColumnCodec: Sendable {
+final class ColumnCodec: Sendable {
     let column: Column
     private let categoryCodes: [String: Int]
-    private let missingTokens: Set<String>
+    private let missingTokens: [[UInt8]]
 
     init(column: Column) {
         self.column = column
@@ -16,7 +16,7 @@ struct ColumnCodec: Sendable {
         } else {
             categoryCodes = [:]
         }
-        missingTokens = Set(column.missingTokens)
+        missingTokens = column.missingTokens.map { Array($0.utf8) }
     }
 
     /// Why a value could not be encoded (the caller adds file, line and column).
@@ -25,9 +25,10 @@ struct ColumnCodec: Sendable {
         let hint: String
     }
 
-    func encode(_ raw: String) throws(Failure) -> Int {
-        let value = raw.trimmingCharacters(in: .whitespaces)
-        if missingTokens.contains(value) {
+    /// The code of a field's bytes (surrounding spaces and tabs ignored).
+    func encode(_ field: UnsafeBufferPointer<UInt8>) throws(Failure) -> Int {
+        let value = Self.trimmed(field)
+        for token in missingTokens where token.count == value.count && token.elementsEqual(value) {
             guard let code = column.missingCode else {
                 throw Failure(problem: "a missing value where the schema says 'missing: error'",
                               hint: "Fill the value in, or set 'missing: own-category' for this column.")
@@ -36,36 +37,69 @@ struct ColumnCodec: Sendable {
         }
         switch column.kind {
         case .categorical:
-            guard let code = categoryCodes[value] else {
+            guard let code = categoryCodes[String(decoding: value, as: UTF8.self)] else {
                 throw Failure(problem: "a category the schema does not declare",
                               hint: "Add it to the column's categories if it is public knowledge, or correct the value.")
             }
             return code
         case .coded(let levels):
-            guard let code = Int(value), code >= 0, code < levels else {
+            guard let code = Self.parseInteger(value), code >= 0, code < levels else {
                 throw Failure(problem: "not a code in 0...\(levels - 1)", hint: "Coded columns hold whole numbers 0 to levels-1.")
             }
             return code
         case .integer(let lower, let upper, let binning):
-            guard let parsed = Int(value) else {
-                if let real = Double(value), real.isNaN || real.isInfinite {
-                    throw Failure(problem: "\(value) is not allowed", hint: "List it under 'missing_values' to treat it as missing.")
+            guard let parsed = Self.parseInteger(value) else {
+                let text = String(decoding: value, as: UTF8.self)
+                if let real = Double(text), real.isNaN || real.isInfinite {
+                    throw Failure(problem: "\(text) is not allowed", hint: "List it under 'missing_values' to treat it as missing.")
                 }
                 throw Failure(problem: "not a whole number", hint: "Integer columns hold whole numbers; declare the column 'real' otherwise.")
             }
+            if parsed >= lower && parsed <= upper { return Self.integerBin(parsed, lower: lower, upper: upper, binning: binning) }
             let clamped = try bounded(Double(parsed), lower: Double(lower), upper: Double(upper))
             return Self.integerBin(Int(clamped), lower: lower, upper: upper, binning: binning)
         case .real(let lower, let upper, let binning):
-            guard let parsed = Double(value) else {
+            let text = String(decoding: value, as: UTF8.self)
+            guard let parsed = Double(text) else {
                 throw Failure(problem: "not a number", hint: "Real columns hold decimal numbers such as 3.25.")
             }
             guard parsed.isFinite else {
-                throw Failure(problem: "\(value) is not allowed", hint: "List it under 'missing_values' to treat it as missing.")
+                throw Failure(problem: "\(text) is not allowed", hint: "List it under 'missing_values' to treat it as missing.")
             }
             return Self.realBin(try bounded(parsed, lower: lower, upper: upper), lower: lower, upper: upper, binning: binning)
         case .identifier:
             return 0
         }
+    }
+
+    /// The bytes without leading and trailing spaces and tabs.
+    static func trimmed(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        var start = 0, end = bytes.count
+        while start < end && (bytes[start] == 0x20 || bytes[start] == 0x09) { start += 1 }
+        while end > start && (bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09) { end -= 1 }
+        return UnsafeBufferPointer(rebasing: bytes[start..<end])
+    }
+
+    /// A decimal integer with an optional sign, or nil (also on overflow).
+    static func parseInteger(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        var index = 0
+        var negative = false
+        if let first = bytes.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") {
+            negative = first == UInt8(ascii: "-")
+            index = 1
+        }
+        guard index < bytes.count else { return nil }
+        var value = 0
+        while index < bytes.count {
+            let digit = Int(bytes[index]) - 48
+            guard digit >= 0 && digit <= 9 else { return nil }
+            let (scaled, overflow1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, overflow2) = scaled.addingReportingOverflow(digit)
+            guard !overflow1 && !overflow2 else { return nil }
+            value = sum
+            index += 1
+        }
+        return negative ? -value : value
     }
 
     private func bounded(_ value: Double, lower: Double, upper: Double) throws(Failure) -> Double {

@@ -19,35 +19,52 @@ public enum DatasetLoader {
         let codecs = schema.columns.map(ColumnCodec.init)
         let encodedPositions = schema.columns.indices.filter { schema.columns[$0].kind != .identifier }
         var fieldOfColumn: [Int]? = options.hasHeader ? nil : Array(schema.columns.indices)
-        var codes = [[UInt16]](repeating: [], count: encodedPositions.count)
+        // Row-major codes while reading (one append per field), transposed at the end.
+        var flat: [UInt16] = []
         var sawHeader = !options.hasHeader
         var expectedFields = schema.columns.count
-        try CSVReader(path: path, delimiter: options.delimiter).forEachRecord { line, fields in
+        var fields: [Int] = []
+        let slotCodecs = encodedPositions.map { codecs[$0] }
+        try CSVReader(path: path, delimiter: options.delimiter).forEachRecordView { line, record in
             if !sawHeader {
-                fieldOfColumn = try headerMapping(fields, schema: schema, path: path, line: line)
-                expectedFields = fields.count
+                let header = (0..<record.count).map(record.string)
+                fieldOfColumn = try headerMapping(header, schema: schema, path: path, line: line)
+                fields = encodedPositions.map { fieldOfColumn![$0] }
+                expectedFields = record.count
                 sawHeader = true
                 return
             }
-            guard fields.count == expectedFields else {
-                throw DataError(file: path, line: line, problem: "expected \(expectedFields) fields, found \(fields.count)",
+            guard record.count == expectedFields else {
+                throw DataError(file: path, line: line, problem: "expected \(expectedFields) fields, found \(record.count)",
                                 hint: "Every row needs one value per column; quote values that contain the delimiter.")
             }
-            for (slot, position) in encodedPositions.enumerated() {
-                let fieldIndex = fieldOfColumn![position]
-                do {
-                    codes[slot].append(UInt16(try codecs[position].encode(fields[fieldIndex])))
-                } catch let error as ColumnCodec.Failure {
-                    throw DataError(file: path, line: line, column: fieldIndex + 1, columnName: schema.columns[position].name,
-                                    value: fields[fieldIndex], problem: error.problem, hint: error.hint)
+            try slotCodecs.withUnsafeBufferPointer { codecs in
+                for slot in 0..<codecs.count {
+                    let field = fields[slot]
+                    do {
+                        flat.append(UInt16(truncatingIfNeeded: try codecs[slot].encode(record[field])))
+                    } catch let error as ColumnCodec.Failure {
+                        throw DataError(file: path, line: line, column: field + 1, columnName: schema.columns[encodedPositions[slot]].name,
+                                        value: record.string(field), problem: error.problem, hint: error.hint)
+                    }
                 }
             }
         }
         guard sawHeader else {
             throw DataError(file: path, problem: "the file is empty", hint: "Give a CSV file with a header row and data rows.")
         }
-        guard !(codes.first?.isEmpty ?? true) else {
+        guard !flat.isEmpty else {
             throw DataError(file: path, problem: "the file has no data rows", hint: "Give at least one row after the header.")
+        }
+        let width = encodedPositions.count
+        let rows = flat.count / width
+        let codes = (0..<width).map { column in
+            [UInt16](unsafeUninitializedCapacity: rows) { buffer, initialized in
+                flat.withUnsafeBufferPointer { source in
+                    for row in 0..<rows { buffer[row] = source[row * width + column] }
+                }
+                initialized = rows
+            }
         }
         return EncodedDataset(schema: schema, codes: codes)
     }

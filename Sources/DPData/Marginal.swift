@@ -1,56 +1,63 @@
 import Dispatch
+import Foundation
 
-/// A contingency table over a subset of columns: counts of every combination of codes,
-/// in row-major order of `attributes` (the last attribute varies fastest).
-public struct Marginal: Sendable, Equatable {
+/// A contingency table over a subset of columns: exact counts of every combination of codes,
+/// in row-major order of `attributes` (the last attribute varies fastest). Counts are 32-bit so
+/// that many large tables stay small in memory; `values` gives them as doubles.
+///
+/// Privacy: these are exact counts of the private data; release them only through a mechanism.
+public struct ContingencyTable: Sendable, Equatable {
     public let attributes: [Int]
     public let shape: [Int]
-    public var counts: [Double]
+    public let counts: [UInt32]
 
-    public init(attributes: [Int], shape: [Int], counts: [Double]) {
+    public init(attributes: [Int], shape: [Int], counts: [UInt32]) {
         precondition(shape.reduce(1, *) == counts.count, "counts must fill the shape")
         self.attributes = attributes
         self.shape = shape
         self.counts = counts
     }
 
-    public var total: Double { counts.reduce(0, +) }
+    /// The counts as doubles.
+    public var values: [Double] { counts.map(Double.init) }
+
+    public var total: Int { counts.reduce(0) { $0 + Int($1) } }
 }
 
 extension EncodedDataset {
     /// Rows per thread below which one marginal is counted on one thread.
     static let parallelRowThreshold = 1 << 20
 
-    /// The marginal over `attributes` (encoded column indices), counted in one pass.
-    public func marginal(_ attributes: [Int]) -> Marginal {
+    /// The contingency table over `attributes` (encoded column indices), counted in one pass;
+    /// large inputs are split over the cores.
+    public func marginal(_ attributes: [Int]) -> ContingencyTable {
         let shape = attributes.map { domain[$0] }
         let cells = shape.reduce(1, *)
         let threads = rowCount >= Self.parallelRowThreshold ? min(ProcessInfo.processInfo.activeProcessorCount, 8) : 1
+        var counts = [UInt32](repeating: 0, count: cells)
         if threads == 1 {
-            var counts = [UInt32](repeating: 0, count: cells)
             counts.withUnsafeMutableBufferPointer { countMarginal(attributes, shape: shape, rows: 0..<rowCount, into: $0) }
-            return Marginal(attributes: attributes, shape: shape, counts: counts.map(Double.init))
+            return ContingencyTable(attributes: attributes, shape: shape, counts: counts)
         }
+        let chunk = (rowCount + threads - 1) / threads
         let partials = SharedBuffer<UInt32>(capacity: cells * threads)
         partials.buffer.initialize(repeating: 0)
         defer { partials.buffer.deallocate() }
-        let chunk = (rowCount + threads - 1) / threads
         DispatchQueue.concurrentPerform(iterations: threads) { thread in
             let rows = (thread * chunk)..<min(rowCount, (thread + 1) * chunk)
             let slice = UnsafeMutableBufferPointer(rebasing: partials.buffer[(thread * cells)..<((thread + 1) * cells)])
             countMarginal(attributes, shape: shape, rows: rows, into: slice)
         }
-        var counts = [Double](repeating: 0, count: cells)
         for thread in 0..<threads {
-            for cell in 0..<cells { counts[cell] += Double(partials.buffer[thread * cells + cell]) }
+            for cell in 0..<cells { counts[cell] &+= partials.buffer[thread * cells + cell] }
         }
-        return Marginal(attributes: attributes, shape: shape, counts: counts)
+        return ContingencyTable(attributes: attributes, shape: shape, counts: counts)
     }
 
     /// Many marginals at once, spread over the cores.
-    public func marginals(_ attributeSets: [[Int]]) -> [Marginal] {
+    public func marginals(_ attributeSets: [[Int]]) -> [ContingencyTable] {
         if rowCount >= Self.parallelRowThreshold { return attributeSets.map(marginal) }
-        let results = SharedBuffer<Marginal?>(capacity: attributeSets.count)
+        let results = SharedBuffer<ContingencyTable?>(capacity: attributeSets.count)
         results.buffer.initialize(repeating: nil)
         defer { results.buffer.deallocate() }
         let threads = min(ProcessInfo.processInfo.activeProcessorCount, max(1, attributeSets.count))
@@ -62,21 +69,46 @@ extension EncodedDataset {
         return results.buffer.map { $0! }
     }
 
+    /// Tables up to this many cells are counted in four interleaved copies, which breaks the
+    /// store-to-load chains that skewed data (one hot cell) causes; larger tables are counted once.
+    static let interleavedCellLimit = 1 << 15
+
     /// Adds the counts of `rows` into `counts` (no allocation per row).
     func countMarginal(_ attributes: [Int], shape: [Int], rows: Range<Int>, into counts: UnsafeMutableBufferPointer<UInt32>) {
+        if attributes.isEmpty {
+            counts[0] &+= UInt32(rows.count)
+            return
+        }
+        let cells = counts.count
+        if cells <= Self.interleavedCellLimit && rows.count >= 4 * cells {
+            let copies = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: 4 * cells)
+            copies.initialize(repeating: 0)
+            defer { copies.deallocate() }
+            forEachCell(attributes, shape: shape, rows: rows) { offset, cell in
+                copies[(offset & 3) &* cells &+ cell] &+= 1
+            }
+            for cell in 0..<cells {
+                counts[cell] &+= copies[cell] &+ copies[cells + cell] &+ copies[2 * cells + cell] &+ copies[3 * cells + cell]
+            }
+        } else {
+            forEachCell(attributes, shape: shape, rows: rows) { _, cell in counts[cell] &+= 1 }
+        }
+    }
+
+    /// Calls `visit(offset, cell)` for each row of `rows` with the row's cell index in the table.
+    @inline(__always)
+    func forEachCell(_ attributes: [Int], shape: [Int], rows: Range<Int>, _ visit: (Int, Int) -> Void) {
         let columns = attributes.map { codes[$0] }
         switch attributes.count {
-        case 0:
-            counts[0] += UInt32(rows.count)
         case 1:
             columns[0].withUnsafeBufferPointer { a in
-                for row in rows { counts[Int(a[row])] &+= 1 }
+                for row in rows { visit(row, Int(a[row])) }
             }
         case 2:
             let sb = shape[1]
             columns[0].withUnsafeBufferPointer { a in
                 columns[1].withUnsafeBufferPointer { b in
-                    for row in rows { counts[Int(a[row]) &* sb &+ Int(b[row])] &+= 1 }
+                    for row in rows { visit(row, Int(a[row]) &* sb &+ Int(b[row])) }
                 }
             }
         case 3:
@@ -84,9 +116,7 @@ extension EncodedDataset {
             columns[0].withUnsafeBufferPointer { a in
                 columns[1].withUnsafeBufferPointer { b in
                     columns[2].withUnsafeBufferPointer { c in
-                        for row in rows {
-                            counts[(Int(a[row]) &* sb &+ Int(b[row])) &* sc &+ Int(c[row])] &+= 1
-                        }
+                        for row in rows { visit(row, (Int(a[row]) &* sb &+ Int(b[row])) &* sc &+ Int(c[row])) }
                     }
                 }
             }
@@ -98,12 +128,10 @@ extension EncodedDataset {
                     for (offset, row) in rows.enumerated() { index[offset] = index[offset] &* size &+ Int(values[row]) }
                 }
             }
-            for cell in index { counts[cell] &+= 1 }
+            for (offset, cell) in index.enumerated() { visit(rows.lowerBound + offset, cell) }
         }
     }
 }
-
-import Foundation
 
 /// A buffer that threads write at disjoint indices (each index has one writer).
 final class SharedBuffer<Element>: @unchecked Sendable {
