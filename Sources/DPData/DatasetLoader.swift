@@ -23,7 +23,7 @@ public enum DatasetLoader {
         var flat: [UInt16] = []
         var sawHeader = !options.hasHeader
         var expectedFields = schema.columns.count
-        var fields: [Int] = []
+        var fields: [Int] = fieldOfColumn.map { mapping in encodedPositions.map { mapping[$0] } } ?? []
         let slotCodecs = encodedPositions.map { codecs[$0] }
         try CSVReader(path: path, delimiter: options.delimiter).forEachRecordView { line, record in
             if !sawHeader {

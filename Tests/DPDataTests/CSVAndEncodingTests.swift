@@ -78,3 +78,14 @@ import DPTestSupport
         #expect(try CSVReader(path: path).countRecords() == 300_000)
     }
 }
+
+@Suite struct HeaderlessInputTests {
+    @Test func headerlessFilesUseTheSchemaOrder() throws {
+        // Found by the CSV fuzzer: the header-less path once indexed an empty field map.
+        let schema = try SchemaLoader.parse("columns:\n  - {name: a, kind: coded, levels: 3}\n  - {name: b, kind: identifier}\n  - {name: c, kind: categorical, categories: [x, y]}")
+        let path = try CommandRunner.temporaryDirectory().appendingPathComponent("h.csv").path
+        try "2,id9,y\n0,id3,x\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let data = try DatasetLoader.load(csv: path, schema: schema, options: .init(hasHeader: false))
+        #expect(data.codes == [[2, 0], [1, 0]])
+    }
+}

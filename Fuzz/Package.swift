@@ -1,0 +1,24 @@
+// swift-tools-version: 6.1
+import Foundation
+import PackageDescription
+
+// libFuzzer targets for the CSV reader and the schema loader. Build and run with `make fuzz`
+// (swift build --sanitize fuzzer); not part of `make test`. The entry points live outside
+// main.swift so libFuzzer supplies `main`.
+let dpsynth = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+
+let package = Package(
+    name: "DPSynthFuzz",
+    platforms: [.macOS(.v15)],
+    dependencies: [.package(path: dpsynth.path)],
+    targets: [
+        .executableTarget(
+            name: "CSVFuzzer",
+            dependencies: [.product(name: "DPData", package: dpsynth.lastPathComponent.lowercased())]
+        ),
+        .executableTarget(
+            name: "SchemaFuzzer",
+            dependencies: [.product(name: "DPData", package: dpsynth.lastPathComponent.lowercased())]
+        ),
+    ]
+)
