@@ -8,7 +8,7 @@ JOBS ?= 2
 
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps datasets build test demo bench fuzz clean
+.PHONY: all deps datasets build test demo bench bench-large-csv fuzz clean
 
 all: build
 
@@ -35,6 +35,9 @@ bench: deps datasets
 	gcc -O3 -o .build/marginal3-reference Benchmarks/reference/marginal3.c && .build/marginal3-reference
 	python3 Benchmarks/reference/numpy_marginals.py
 	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark
+
+bench-large-csv: build
+	@bash scripts/large-csv-check.sh "$$($(SWIFT) build $(BUILD_FLAGS) --show-bin-path)/dpsynth"
 
 fuzz: deps
 	cd Fuzz && $(SWIFT) build -c debug --sanitize fuzzer -j $(JOBS)

@@ -6,7 +6,7 @@ public struct DPSynthCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "dpsynth",
         abstract: "Differentially private synthetic data: accountants, mechanisms and the budget ledger.",
-        subcommands: [AccountantCommand.self, LedgerCommand.self, MechanismCommand.self, SchemaCommand.self]
+        subcommands: [AccountantCommand.self, LedgerCommand.self, MechanismCommand.self, SchemaCommand.self, DataCommand.self]
     )
 
     public init() {}
