@@ -14,7 +14,7 @@ import Testing
 
 @Suite struct ExactRationalTests {
     @Test func doublesConvertExactlyAndBack() {
-        for value in [0.1, -2.5, 1e-300, 5e-324, 1.7976931348623157e308, 3.0, -0.0] {
+        for value in [0.1, -2.5, 1e-300, Double.leastNonzeroMagnitude, 1.7976931348623157e308, 3.0, -0.0] {
             let rational = ExactRational(exactly: value)!
             #expect(rational.doubleValue == value)
         }

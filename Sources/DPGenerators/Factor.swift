@@ -1,0 +1,121 @@
+import Foundation
+
+/// A dense table over a sorted set of attributes, in row-major order (the last attribute varies
+/// fastest). Used both for log-potentials and for (unnormalised) marginals.
+public struct Factor: Sendable, Equatable {
+    public let attributes: [Int]
+    public let shape: [Int]
+    public var values: [Double]
+
+    public init(attributes: [Int], shape: [Int], values: [Double]) {
+        precondition(attributes == attributes.sorted(), "factor attributes are kept sorted")
+        precondition(shape.reduce(1, *) == values.count, "values must fill the shape")
+        self.attributes = attributes
+        self.shape = shape
+        self.values = values
+    }
+
+    /// A factor filled with `value`.
+    public init(attributes: [Int], domain: [Int], filledWith value: Double) {
+        let shape = attributes.map { domain[$0] }
+        self.init(attributes: attributes, shape: shape, values: [Double](repeating: value, count: shape.reduce(1, *)))
+    }
+
+    public var size: Int { values.count }
+
+    /// The sum of `values` grouped by the cells of `subset` (a sorted subset of `attributes`).
+    public func summed(to subset: [Int]) -> Factor {
+        let projection = Projection(from: attributes, shape: shape, to: subset)
+        var result = [Double](repeating: 0, count: projection.targetSize)
+        projection.index.withUnsafeBufferPointer { index in
+            values.withUnsafeBufferPointer { source in
+                for cell in 0..<source.count { result[Int(index[cell])] += source[cell] }
+            }
+        }
+        return Factor(attributes: subset, shape: projection.targetShape, values: result)
+    }
+
+    /// log Σ exp(values) grouped by the cells of `subset`, computed stably.
+    public func logSumExp(to subset: [Int], projection cached: Projection? = nil) -> Factor {
+        let projection = cached ?? Projection(from: attributes, shape: shape, to: subset)
+        var maxima = [Double](repeating: -.infinity, count: projection.targetSize)
+        var sums = [Double](repeating: 0, count: projection.targetSize)
+        projection.index.withUnsafeBufferPointer { index in
+            values.withUnsafeBufferPointer { source in
+                for cell in 0..<source.count {
+                    let target = Int(index[cell])
+                    if source[cell] > maxima[target] { maxima[target] = source[cell] }
+                }
+                for cell in 0..<source.count {
+                    let target = Int(index[cell])
+                    if maxima[target] > -.infinity { sums[target] += exp(source[cell] - maxima[target]) }
+                }
+            }
+        }
+        let result = zip(maxima, sums).map { $0 == -.infinity ? -.infinity : $0 + log($1) }
+        return Factor(attributes: subset, shape: projection.targetShape, values: result)
+    }
+
+    /// Adds a factor over a subset of these attributes, broadcast over the rest.
+    public mutating func add(_ other: Factor, projection cached: Projection? = nil, scale: Double = 1) {
+        let projection = cached ?? Projection(from: attributes, shape: shape, to: other.attributes)
+        projection.index.withUnsafeBufferPointer { index in
+            other.values.withUnsafeBufferPointer { small in
+                values.withUnsafeMutableBufferPointer { big in
+                    for cell in 0..<big.count { big[cell] += scale * small[Int(index[cell])] }
+                }
+            }
+        }
+    }
+
+    /// log Σ exp(values).
+    public var logTotal: Double {
+        let maximum = values.max() ?? -.infinity
+        if maximum == -.infinity { return -.infinity }
+        return maximum + log(values.reduce(0) { $0 + exp($1 - maximum) })
+    }
+}
+
+/// For each cell of a table over `source` attributes, the index of the matching cell in the
+/// table over a sorted subset of them. Built once and reused: inference repeats the same
+/// projections many times.
+public struct Projection: Sendable {
+    public let index: [Int32]
+    public let targetShape: [Int]
+    public var targetSize: Int { targetShape.reduce(1, *) }
+
+    public init(from source: [Int], shape: [Int], to target: [Int]) {
+        let positions = target.map { attribute -> Int in
+            guard let position = source.firstIndex(of: attribute) else {
+                preconditionFailure("projection target \(target) is not a subset of \(source)")
+            }
+            return position
+        }
+        targetShape = positions.map { shape[$0] }
+        // Stride of each source attribute in the target table (0 when it is summed out).
+        var strides = [Int](repeating: 0, count: source.count)
+        var stride = 1
+        for position in positions.reversed() {
+            strides[position] = stride
+            stride *= shape[position]
+        }
+        let size = shape.reduce(1, *)
+        var index = [Int32](repeating: 0, count: size)
+        var coordinates = [Int](repeating: 0, count: source.count)
+        var current = 0
+        for cell in 0..<size {
+            index[cell] = Int32(current)
+            // Odometer step over the source coordinates, last attribute fastest.
+            var axis = source.count - 1
+            while axis >= 0 {
+                coordinates[axis] += 1
+                current += strides[axis]
+                if coordinates[axis] < shape[axis] { break }
+                current -= strides[axis] * shape[axis]
+                coordinates[axis] = 0
+                axis -= 1
+            }
+        }
+        self.index = index
+    }
+}
