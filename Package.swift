@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Layers, each depending only on the ones before it:
-// system shims -> randomness and samplers -> accounting, mechanisms, ledger -> data -> CLI.
+// system shims -> randomness and samplers -> accounting, mechanisms, ledger -> data -> generators -> CLI.
 let package = Package(
     name: "DPSynth",
     platforms: [.macOS(.v15)],
@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "DPMechanisms", targets: ["DPMechanisms"]),
         .library(name: "DPLedger", targets: ["DPLedger"]),
         .library(name: "DPData", targets: ["DPData"]),
+        .library(name: "DPGenerators", targets: ["DPGenerators"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -41,9 +42,13 @@ let package = Package(
             dependencies: ["DPRandomness", "DPMechanisms", "DPLedger", .product(name: "Yams", package: "Yams")]
         ),
         .target(
+            name: "DPGenerators",
+            dependencies: ["DPRandomness", "DPAccounting", "DPMechanisms", "DPLedger", "DPData"]
+        ),
+        .target(
             name: "DPSynthCLI",
             dependencies: [
-                "DPRandomness", "DPAccounting", "DPMechanisms", "DPLedger", "DPData",
+                "DPRandomness", "DPAccounting", "DPMechanisms", "DPLedger", "DPData", "DPGenerators",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -54,6 +59,7 @@ let package = Package(
         .testTarget(name: "DPMechanismsTests", dependencies: ["DPMechanisms", "DPTestSupport"]),
         .testTarget(name: "DPLedgerTests", dependencies: ["DPLedger", "DPTestSupport"]),
         .testTarget(name: "DPDataTests", dependencies: ["DPData", "DPTestSupport"]),
+        .testTarget(name: "DPGeneratorsTests", dependencies: ["DPGenerators", "DPTestSupport"]),
         .testTarget(name: "DPSynthCLITests", dependencies: ["DPSynthCLI", "DPTestSupport"]),
         .testTarget(name: "ProofsTests"),
     ]

@@ -2,26 +2,40 @@ import Dispatch
 import Foundation
 
 /// A contingency table over a subset of columns: exact counts of every combination of codes,
-/// in row-major order of `attributes` (the last attribute varies fastest). Counts are 32-bit so
-/// that many large tables stay small in memory; `values` gives them as doubles.
+/// in row-major order of `attributes` (the last attribute varies fastest), indexed from 0.
+/// Counts are 32-bit and tables of one batch share one allocation, so many large tables stay
+/// small in memory; `values` gives them as doubles.
 ///
 /// Privacy: these are exact counts of the private data; release them only through a mechanism.
-public struct ContingencyTable: Sendable, Equatable {
+public struct ContingencyTable: Sendable, Equatable, RandomAccessCollection {
     public let attributes: [Int]
     public let shape: [Int]
-    public let counts: ArraySlice<UInt32>
+    private let storage: ArraySlice<UInt32>
 
     public init(attributes: [Int], shape: [Int], counts: ArraySlice<UInt32>) {
         precondition(shape.reduce(1, *) == counts.count, "counts must fill the shape")
         self.attributes = attributes
         self.shape = shape
-        self.counts = counts
+        self.storage = counts
     }
 
-    /// The counts as doubles.
-    public var values: [Double] { counts.map(Double.init) }
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { storage.count }
 
-    public var total: Int { counts.reduce(0) { $0 + Int($1) } }
+    /// The count of cell `cell` (0-based, row-major).
+    public subscript(cell: Int) -> UInt32 { storage[storage.startIndex + cell] }
+
+    /// The counts as an array.
+    public var counts: [UInt32] { Array(storage) }
+
+    /// The counts as doubles.
+    public var values: [Double] { storage.map(Double.init) }
+
+    public var total: Int { storage.reduce(0) { $0 + Int($1) } }
+
+    public static func == (lhs: ContingencyTable, rhs: ContingencyTable) -> Bool {
+        lhs.attributes == rhs.attributes && lhs.shape == rhs.shape && lhs.storage.elementsEqual(rhs.storage)
+    }
 }
 
 extension EncodedDataset {

@@ -94,6 +94,13 @@ public final class BudgetLedger: @unchecked Sendable {
         }
     }
 
+    /// Whether `cost` fits in what is left now (a charge still checks again atomically).
+    public func wouldAccept(dataset: String, cost: PrivacyCost) throws -> Bool {
+        let statement = try statement(dataset: dataset)
+        let spend = BudgetSpend(costs: statement.charges.map(\.cost) + [cost], totalDelta: statement.totalDelta)
+        return spend.epsilon <= statement.totalEpsilon * (1 + 1e-12) && spend.approximateDelta <= statement.totalDelta
+    }
+
     /// The budget, every charge and the composed spend of a dataset.
     public func statement(dataset: String) throws -> LedgerStatement {
         try read { db in

@@ -5,8 +5,8 @@ import Foundation
 public struct DPSynthCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "dpsynth",
-        abstract: "Differentially private synthetic data: accountants, mechanisms and the budget ledger.",
-        subcommands: [AccountantCommand.self, LedgerCommand.self, MechanismCommand.self, SchemaCommand.self, DataCommand.self]
+        abstract: "Differentially private synthetic data: generators, accountants, mechanisms and the budget ledger.",
+        subcommands: [SynthesizeCommand.self, AccountantCommand.self, LedgerCommand.self, MechanismCommand.self, SchemaCommand.self, DataCommand.self]
     )
 
     public init() {}
@@ -42,6 +42,12 @@ enum Output {
 
     static func note(_ text: String) {
         FileHandle.standardError.write(Data("\(text)\n".utf8))
+    }
+
+    /// A live status line on standard error (only on a terminal); nil clears it.
+    static func progress(_ text: String?) {
+        guard isatty(STDERR_FILENO) != 0 else { return }
+        FileHandle.standardError.write(Data(("\r\u{1B}[K" + (text ?? "")).utf8))
     }
 }
 

@@ -1,0 +1,101 @@
+import DPRandomness
+
+/// Draws synthetic rows from a graphical model clique by clique in junction-tree order: the
+/// first clique's cells are allotted to rows, then each clique's new attributes are allotted
+/// within every group of rows that share its separator's values. Allotting m rows over cells of
+/// probability p uses low-variance rounding: floor(m·p) each, and the remaining rows go to cells
+/// picked by systematic sampling on the fractional parts (so a cell gets floor or ceil of m·p).
+///
+/// Post-processing of the model: its randomness affects utility, never privacy.
+public enum ModelSampler {
+    public static func sample(_ model: GraphicalModel, rows: Int, source: RandomSource) -> [[UInt16]] {
+        let tree = model.tree
+        let domain = tree.domain
+        var codes = [[UInt16]](repeating: [UInt16](repeating: 0, count: rows), count: domain.count)
+        guard rows > 0 else { return codes }
+        let marginals = model.cliqueMarginals()
+        for clique in tree.order {
+            let attributes = tree.cliques[clique]
+            let shape = attributes.map { domain[$0] }
+            let separator = tree.separator(clique)
+            let separatorPositions = separator.map { attributes.firstIndex(of: $0)! }
+            let newPositions = attributes.indices.filter { !separatorPositions.contains($0) }
+            let separatorIndex = Projection(from: attributes, shape: shape, to: separator)
+            let weights = marginals[clique].values.map { max(0, $0) }
+            // Group the rows by the separator cell their assigned values fall in.
+            let separatorShape = separator.map { domain[$0] }
+            var groups = [[Int]](repeating: [], count: separatorShape.reduce(1, *))
+            for row in 0..<rows {
+                var cell = 0
+                for (position, attribute) in separator.enumerated() { cell = cell * separatorShape[position] + Int(codes[attribute][row]) }
+                groups[cell].append(row)
+            }
+            // The clique cells of each separator cell, with their weights.
+            var cellsOfGroup = [[Int]](repeating: [], count: groups.count)
+            separatorIndex.index.withUnsafeBufferPointer { index in
+                for cell in 0..<weights.count { cellsOfGroup[Int(index[cell])].append(cell) }
+            }
+            var strides = [Int](repeating: 1, count: shape.count)
+            for position in stride(from: shape.count - 2, through: 0, by: -1) { strides[position] = strides[position + 1] * shape[position + 1] }
+            for (group, members) in groups.enumerated() where !members.isEmpty {
+                let cells = cellsOfGroup[group]
+                var groupWeights = cells.map { weights[$0] }
+                if groupWeights.reduce(0, +) <= 0 { groupWeights = [Double](repeating: 1, count: cells.count) }
+                let allotment = allot(members.count, weights: groupWeights, source: source)
+                var shuffled = members
+                shuffle(&shuffled, source: source)
+                var next = 0
+                for (slot, count) in allotment.enumerated() where count > 0 {
+                    let cell = cells[slot]
+                    for _ in 0..<count {
+                        let row = shuffled[next]
+                        next += 1
+                        for position in newPositions {
+                            codes[attributes[position]][row] = UInt16((cell / strides[position]) % shape[position])
+                        }
+                    }
+                }
+            }
+        }
+        return codes
+    }
+
+    /// Splits `count` items over cells in proportion to `weights` with low-variance rounding.
+    static func allot(_ count: Int, weights: [Double], source: RandomSource) -> [Int] {
+        let total = weights.reduce(0, +)
+        var result = weights.map { Int((Double(count) * $0 / total).rounded(.down)) }
+        let remainder = count - result.reduce(0, +)
+        guard remainder > 0 else { return result }
+        let fractions = weights.enumerated().map { Double(count) * $0.element / total - Double(result[$0.offset]) }
+        let fractionTotal = fractions.reduce(0, +)
+        // Systematic sampling: `remainder` evenly spaced points with one uniform offset.
+        let spacing = fractionTotal / Double(remainder)
+        var point = uniform(source) * spacing
+        var cumulative = 0.0
+        var picked = 0
+        for (cell, fraction) in fractions.enumerated() where picked < remainder {
+            cumulative += fraction
+            while picked < remainder && point < cumulative {
+                result[cell] += 1
+                picked += 1
+                point += spacing
+            }
+        }
+        // Rounding at the very end of the cumulative sum: give any rest to the largest fractions.
+        if picked < remainder {
+            for cell in fractions.indices.sorted(by: { fractions[$0] > fractions[$1] }).prefix(remainder - picked) { result[cell] += 1 }
+        }
+        return result
+    }
+
+    static func uniform(_ source: RandomSource) -> Double {
+        Double(source.nextUInt64() >> 11) * 0x1p-53
+    }
+
+    static func shuffle(_ items: inout [Int], source: RandomSource) {
+        guard items.count > 1 else { return }
+        for index in stride(from: items.count - 1, to: 0, by: -1) {
+            items.swapAt(index, Int(source.uniform(below: UInt64(index + 1))))
+        }
+    }
+}

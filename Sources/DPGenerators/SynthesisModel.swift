@@ -1,0 +1,49 @@
+import DPData
+import DPRandomness
+import Foundation
+
+/// A fitted generator: the graphical model, the schema to decode its rows, and the privacy it
+/// cost. Drawing more rows, saving and loading are post-processing and cost nothing.
+public struct SynthesisModel: Sendable {
+    public static let formatVersion = 1
+
+    public let method: String
+    public let schema: Schema
+    public let model: GraphicalModel
+    let compression: DomainCompression?
+    public let privacy: PrivacyRecord
+
+    /// What a model's fit spent, for reports.
+    public struct PrivacyRecord: Sendable, Codable, Equatable {
+        public let rho: Double
+        public let seeded: Bool
+        public let dataset: String
+        public let charges: [String]
+    }
+
+    init(method: String, session: MeasurementSession, compression: DomainCompression?, model: GraphicalModel) {
+        self.method = method
+        self.schema = session.data.schema
+        self.model = model
+        self.compression = compression
+        privacy = PrivacyRecord(rho: session.rhoSpent, seeded: session.source.isSeeded, dataset: session.dataset, charges: session.log)
+    }
+
+    init(method: String, schema: Schema, model: GraphicalModel, compression: DomainCompression?, privacy: PrivacyRecord) {
+        self.method = method
+        self.schema = schema
+        self.model = model
+        self.compression = compression
+        self.privacy = privacy
+    }
+
+    /// `rows` synthetic rows, decoded to the schema's codes.
+    public func sample(rows: Int, source: RandomSource) -> EncodedDataset {
+        var codes = ModelSampler.sample(model, rows: rows, source: source)
+        if let compression { codes = compression.decompress(codes, source: source) }
+        return EncodedDataset(schema: schema, codes: codes)
+    }
+
+    /// The model size in cells over all cliques.
+    public var cellCount: Int { model.tree.cellCount }
+}

@@ -1,0 +1,83 @@
+import ArgumentParser
+import DPData
+import DPGenerators
+import DPLedger
+import DPRandomness
+import Foundation
+
+extension Synthesizer.Method: ExpressibleByArgument {}
+
+/// `dpsynth synthesize`: fit a generator under an (epsilon, delta) budget and write synthetic rows.
+struct SynthesizeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "synthesize",
+        abstract: "Fit a DP generator to a CSV file and write synthetic rows (every step charged to the ledger first).")
+
+    @Option(help: "The private CSV file (with a header row).") var data: String
+    @Option(help: "The YAML schema (public categories and bounds).") var schema: String
+    @Option(help: "Epsilon for this run.") var epsilon: Double
+    @Option(help: "Delta for this run.") var delta: Double = 1e-9
+    @Option(help: "mst or independent.") var method: Synthesizer.Method = .mst
+    @Option(help: "How many synthetic rows to write.") var rows: Int
+    @Option(help: "Where to write the synthetic CSV (atomically).") var out: String
+    @Option(help: "The ledger file.") var ledger: String = "dpsynth-ledger.sqlite"
+    @Option(help: "The ledger's dataset name (default: the schema's name).") var dataset: String?
+    @Flag(help: "Declare the dataset's budget as this run's (epsilon, delta) when the ledger has none.") var initBudget = false
+    @Option(help: "Also save the fitted model here, to draw more rows later at no privacy cost.") var modelOut: String?
+    @Option(help: "Mirror-descent iterations for the model estimate.") var iterations: Int = 1000
+    @Option(help: "Seed for a reproducible test run (never for a release).") var seed: UInt64?
+    @Flag(help: "Print the summary as JSON.") var json = false
+
+    func validate() throws {
+        try Check.positive(epsilon, "--epsilon")
+        try Check.probability(delta, "--delta")
+        try Check.positive(rows, "--rows")
+        try Check.positive(iterations, "--iterations")
+    }
+
+    func run() throws {
+        let started = Date()
+        do {
+            let parsed = try SchemaLoader.load(path: schema)
+            let name = dataset ?? parsed.name
+            let table = try DatasetLoader.load(csv: data, schema: parsed)
+            let budgetLedger = try BudgetLedger(path: ledger)
+            if try !budgetLedger.datasets().contains(name) {
+                guard initBudget else {
+                    throw CommandFailure("dataset '\(name)' has no budget in \(ledger); run `dpsynth ledger init --ledger \(ledger) "
+                                         + "--dataset \(name) --epsilon E --delta D` or pass --init-budget")
+                }
+                try budgetLedger.initialise(dataset: name, epsilon: epsilon, delta: delta)
+            }
+            let source = seed.map(RandomSource.seeded) ?? .secure()
+            if source.isSeeded { Output.note("dpsynth: \(source.label)") }
+            let model = try Synthesizer.fit(method, data: table, epsilon: epsilon, delta: delta, ledger: budgetLedger, dataset: name,
+                                            source: source, iterations: iterations) { step in
+                Output.progress(String(format: "[%@] %@ (%.1f s)", method.rawValue, step, Date().timeIntervalSince(started)))
+            }
+            let synthetic = model.sample(rows: rows, source: source)
+            try CSVWriter.write(synthetic, to: out, source: source)
+            if let modelOut { try model.save(to: modelOut) }
+            let statement = try budgetLedger.statement(dataset: name)
+            let elapsed = Date().timeIntervalSince(started)
+            Output.progress(nil)
+            if json {
+                try Output.json(["method": method.rawValue, "rows": rows, "out": out, "epsilon": epsilon, "delta": delta,
+                                 "rho": model.privacy.rho, "model_cells": model.cellCount, "seconds": elapsed,
+                                 "dataset": name, "dataset_epsilon_spent": statement.spent.epsilon, "seeded": source.isSeeded])
+            } else {
+                print("\(method.rawValue): wrote \(rows) synthetic rows to \(out) in \(String(format: "%.1f", elapsed)) s")
+                print("privacy: (\(epsilon), \(delta))-DP for this run (rho \(model.privacy.rho)); dataset '\(name)' has spent "
+                      + "epsilon \(statement.spent.epsilon) of \(statement.totalEpsilon)")
+                print("model: \(model.cellCount) cells\(modelOut.map { ", saved to \($0)" } ?? "")")
+                if source.isSeeded { print("SEEDED run: for testing only, not a private release") }
+            }
+        } catch let error as DataError {
+            throw CommandFailure(error.description)
+        } catch let error as LedgerError {
+            throw CommandFailure(error.description)
+        } catch let error as GeneratorError {
+            throw CommandFailure(error.description)
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import Testing
+import DPAccounting
+import DPData
+import DPLedger
+import DPRandomness
+import DPTestSupport
+@testable import DPGenerators
+
+@Suite struct GeneratorTests {
+    /// Rows where c1 copies c0 most of the time and c2 is independent: MST should find (0, 1).
+    func correlatedData(rows: Int) -> EncodedDataset {
+        let source = RandomSource.seeded(21)
+        let schema = Schema(name: "toy", columns: (0..<4).map { Column(name: "c\($0)", kind: .coded(levels: 4), missing: .error) })
+        var codes = [[UInt16]](repeating: [], count: 4)
+        for _ in 0..<rows {
+            let a = UInt16(source.uniform(below: 4))
+            codes[0].append(a)
+            codes[1].append(source.uniform(below: 10) < 9 ? a : UInt16(source.uniform(below: 4)))
+            codes[2].append(UInt16(source.uniform(below: 4)))
+            codes[3].append(source.uniform(below: 10) < 8 ? codes[2].last! : 0)
+        }
+        return EncodedDataset(schema: schema, codes: codes)
+    }
+
+    func ledger(epsilon: Double, delta: Double) throws -> BudgetLedger {
+        let ledger = try BudgetLedger(path: try CommandRunner.temporaryDirectory().appendingPathComponent("l.sqlite").path)
+        try ledger.initialise(dataset: "toy", epsilon: epsilon, delta: delta)
+        return ledger
+    }
+
+    @Test func mstChargesTheLedgerBeforeDrawingAndStaysInBudget() throws {
+        let data = correlatedData(rows: 5_000)
+        let ledger = try ledger(epsilon: 2, delta: 1e-6)
+        let model = try Synthesizer.fit(.mst, data: data, epsilon: 2, delta: 1e-6, ledger: ledger, dataset: "toy", source: .seeded(5))
+        let statement = try ledger.statement(dataset: "toy")
+        // One charge for the one-way marginals, d-1 selections, one for the pairs.
+        #expect(statement.charges.count == 1 + 3 + 1)
+        #expect(statement.charges.allSatisfy { if case .zCDP = $0.cost { return $0.seeded } else { return false } })
+        #expect(statement.spent.epsilon <= 2)
+        #expect(abs(model.privacy.rho - ZCDP.rho(epsilon: 2, delta: 1e-6)) < 1e-6 * model.privacy.rho)
+        // The strong pairs are found and reproduced.
+        let synthetic = model.sample(rows: 5_000, source: .seeded(6))
+        let agreement = (0..<5_000).filter { synthetic.codes[0][$0] == synthetic.codes[1][$0] }.count
+        #expect(agreement > 4_000)
+    }
+
+    @Test func aRunTheLedgerCannotAffordIsRefusedBeforeAnyCharge() throws {
+        let ledger = try ledger(epsilon: 1, delta: 1e-6)
+        do {
+            _ = try Synthesizer.fit(.mst, data: correlatedData(rows: 100), epsilon: 1.5, delta: 1e-6, ledger: ledger, dataset: "toy", source: .seeded(1))
+            Issue.record("an unaffordable run started")
+        } catch let error as GeneratorError {
+            #expect(error.description.contains("does not fit"))
+        }
+        #expect(try ledger.statement(dataset: "toy").charges.isEmpty)
+    }
+
+    @Test func independentBaselineSpendsOneCharge() throws {
+        let ledger = try ledger(epsilon: 1, delta: 1e-6)
+        let model = try Synthesizer.fit(.independent, data: correlatedData(rows: 2_000), epsilon: 1, delta: 1e-6, ledger: ledger, dataset: "toy", source: .seeded(2))
+        #expect(try ledger.statement(dataset: "toy").charges.count == 1)
+        #expect(model.sample(rows: 100, source: .seeded(3)).rowCount == 100)
+    }
+
+    @Test func savedModelsReloadAndSampleTheSame() throws {
+        let ledger = try ledger(epsilon: 1, delta: 1e-6)
+        let model = try Synthesizer.fit(.mst, data: correlatedData(rows: 2_000), epsilon: 1, delta: 1e-6, ledger: ledger, dataset: "toy", source: .seeded(4))
+        let path = try CommandRunner.temporaryDirectory().appendingPathComponent("model.json").path
+        try model.save(to: path)
+        let loaded = try SynthesisModel.load(from: path)
+        #expect(loaded.sample(rows: 500, source: .seeded(9)).codes == model.sample(rows: 500, source: .seeded(9)).codes)
+        #expect(loaded.privacy == model.privacy)
+        try Data("{}".utf8).write(to: URL(fileURLWithPath: path))
+        #expect(throws: DataError.self) { try SynthesisModel.load(from: path) }
+    }
+
+    static var sharedAdult: Bool { SharedData.url("data/adult/adult.csv") != nil }
+
+    @Test(.enabled(if: sharedAdult, Comment(rawValue: SharedData.skipMessage)))
+    func mstOnSharedAdultBeatsTheSmokeThreshold() throws {
+        let folder = SharedData.url("data/adult")!
+        let domain = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("adult-domain.json"))) as! [String: Int]
+        let csv = folder.appendingPathComponent("adult.csv").path
+        let header = try String(contentsOfFile: csv, encoding: .utf8).prefix { $0 != "\n" }.split(separator: ",").map(String.init)
+        let schema = Schema(name: "adult", columns: header.map { Column(name: $0, kind: .coded(levels: domain[$0]!), missing: .error) })
+        let all = try DatasetLoader.load(csv: csv, schema: schema)
+        let train = all.rows(Array(0..<39_074))
+        let ledger = try BudgetLedger(path: try CommandRunner.temporaryDirectory().appendingPathComponent("l.sqlite").path)
+        try ledger.initialise(dataset: "adult", epsilon: 1, delta: 1e-9)
+        let model = try Synthesizer.fit(.mst, data: train, epsilon: 1, delta: 1e-9, ledger: ledger, dataset: "adult", source: .seeded(7), iterations: 300)
+        let synthetic = model.sample(rows: train.rowCount, source: .seeded(8))
+        var triples: [[Int]] = []
+        for a in 0..<14 { for b in (a + 1)..<14 { for c in (b + 1)..<14 { triples.append([a, b, c]) } } }
+        let real = train.marginals(triples), fake = synthetic.marginals(triples)
+        let tvd = zip(real, fake).reduce(0.0) { sum, pair in
+            sum + zip(pair.0, pair.1).reduce(0.0) { $0 + abs(Double($1.0) / 39_074 - Double($1.1) / 39_074) } / 2
+        } / 364
+        // mbi MST at epsilon 1 reaches 0.120 (../shared/reference/README.md); smoke level 0.15.
+        #expect(tvd < 0.15)
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import Testing
+import DPData
+import DPRandomness
+@testable import DPGenerators
+
+@Suite struct GraphicalModelTests {
+    static let domain = [2, 3, 2, 3, 2]
+    static let cliques: [[Int]] = [[0, 1], [1, 2], [2, 3], [0, 3], [4]]
+
+    func randomModel(seed: UInt64) -> GraphicalModel {
+        let tree = JunctionTree(domain: Self.domain, cliques: Self.cliques)
+        var model = GraphicalModel(tree: tree, total: 1000)
+        let source = RandomSource.seeded(seed)
+        for index in model.potentials.indices {
+            for cell in model.potentials[index].values.indices {
+                model.potentials[index].values[cell] = Double(source.uniform(below: 2000)) / 500 - 2
+            }
+        }
+        return model
+    }
+
+    /// Every full assignment's probability from the potentials, by brute force.
+    func bruteForceJoint(_ model: GraphicalModel) -> [Double] {
+        let size = Self.domain.reduce(1, *)
+        var logs = [Double](repeating: 0, count: size)
+        for cell in 0..<size {
+            var coordinates = [Int](repeating: 0, count: Self.domain.count)
+            var rest = cell
+            for axis in stride(from: Self.domain.count - 1, through: 0, by: -1) {
+                coordinates[axis] = rest % Self.domain[axis]
+                rest /= Self.domain[axis]
+            }
+            for potential in model.potentials {
+                var index = 0
+                for (position, attribute) in potential.attributes.enumerated() { index = index * potential.shape[position] + coordinates[attribute] }
+                logs[cell] += potential.values[index]
+            }
+        }
+        let maximum = logs.max()!
+        let weights = logs.map { exp($0 - maximum) }
+        let total = weights.reduce(0, +)
+        return weights.map { $0 / total }
+    }
+
+    @Test func junctionTreeHasRunningIntersectionAndCoversTheCliques() {
+        let tree = JunctionTree(domain: Self.domain, cliques: Self.cliques)
+        for clique in Self.cliques { #expect(tree.clique(containing: clique) != nil) }
+        // Running intersection: cliques holding an attribute form a connected subtree.
+        for attribute in Self.domain.indices {
+            let holders = tree.cliques.indices.filter { tree.cliques[$0].contains(attribute) }
+            let roots = holders.filter { tree.parent[$0] == nil || !tree.cliques[tree.parent[$0]!].contains(attribute) }
+            #expect(roots.count == 1, "attribute \(attribute)")
+        }
+    }
+
+    @Test func beliefPropagationEqualsBruteForceMarginals() {
+        let model = randomModel(seed: 4)
+        let joint = Factor(attributes: Array(Self.domain.indices), shape: Self.domain, values: bruteForceJoint(model))
+        let marginals = model.cliqueMarginals()
+        for (clique, marginal) in zip(model.tree.cliques, marginals) {
+            let exact = joint.summed(to: clique).values.map { $0 * 1000 }
+            for (a, b) in zip(marginal.values, exact) { #expect(abs(a - b) < 1e-9 * 1000) }
+        }
+    }
+
+    @Test func inferenceRecoversExactMarginalsWithoutNoise() {
+        let truth = randomModel(seed: 9)
+        let marginals = truth.cliqueMarginals()
+        let measured = Self.cliques.map { clique -> NoisyMarginal in
+            let values = truth.marginal(clique, cliqueMarginals: marginals)!.values
+            return NoisyMarginal(attributes: clique, values: values, sigma: 1)
+        }
+        let fitted = MirrorDescentEstimator(iterations: 3000).estimate(domain: Self.domain, measurements: measured)
+        let fittedMarginals = fitted.cliqueMarginals()
+        for measurement in measured {
+            let estimate = fitted.marginal(measurement.attributes, cliqueMarginals: fittedMarginals)!.values
+            for (a, b) in zip(estimate, measurement.values) { #expect(abs(a - b) < 0.05, "\(measurement.attributes)") }
+        }
+    }
+
+    @Test func samplesFollowTheModelWithLowVarianceRounding() {
+        let model = randomModel(seed: 11)
+        let rows = 20_000
+        let codes = ModelSampler.sample(model, rows: rows, source: .seeded(3))
+        let schema = Schema(name: "m", columns: Self.domain.enumerated().map { Column(name: "c\($0.offset)", kind: .coded(levels: $0.element), missing: .error) })
+        let data = EncodedDataset(schema: schema, codes: codes)
+        let marginals = model.cliqueMarginals()
+        // The first clique is allotted with low-variance rounding: within one row per cell.
+        let root = model.tree.order[0]
+        let rootCounts = data.marginal(model.tree.cliques[root]).values
+        let expected = marginals[root].values.map { $0 / model.total * Double(rows) }
+        for (a, b) in zip(rootCounts, expected) { #expect(abs(a - b) <= 1.000001) }
+        // Every clique's distribution matches to within sampling error (4 standard deviations).
+        for (clique, marginal) in zip(model.tree.cliques, marginals) {
+            let counts = data.marginal(clique).values
+            for (a, b) in zip(counts, marginal.values.map { $0 / model.total * Double(rows) }) {
+                #expect(abs(a - b) <= 4 * b.squareRoot() + 2)
+            }
+        }
+    }
+
+    @Test func allotmentIsFloorOrCeiling() {
+        let source = RandomSource.seeded(8)
+        let weights = [0.1, 0.25, 0.05, 0.3, 0.3]
+        for count in [0, 1, 7, 100, 1001] {
+            let allotted = ModelSampler.allot(count, weights: weights, source: source)
+            #expect(allotted.reduce(0, +) == count)
+            for (a, w) in zip(allotted, weights) {
+                let exact = Double(count) * w
+                #expect(Double(a) >= exact.rounded(.down) && Double(a) <= exact.rounded(.up))
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+import DPTestSupport
+
+@Suite struct SynthesizeCommandTests {
+    func toyFiles() throws -> (data: String, schema: String, folder: URL) {
+        let folder = try CommandRunner.temporaryDirectory()
+        let data = folder.appendingPathComponent("toy.csv").path
+        let rows = (0..<400).map { index in "\(20 + index % 50),\(index % 3 == 0 ? "a" : "b"),\(index % 7 == 0 ? "yes" : "no")" }
+        try ("age,group,flag\n" + rows.joined(separator: "\n") + "\n").write(toFile: data, atomically: true, encoding: .utf8)
+        let schema = folder.appendingPathComponent("toy.yaml").path
+        try """
+            name: toy
+            columns:
+              - {name: age, kind: integer, lower: 18, upper: 90, bins: 8}
+              - {name: group, kind: categorical, categories: [a, b]}
+              - {name: flag, kind: categorical, categories: ["yes", "no"], missing: error}
+            """.write(toFile: schema, atomically: true, encoding: .utf8)
+        return (data, schema, folder)
+    }
+
+    @Test func synthesizeWritesRowsChargesTheLedgerAndSavesTheModel() throws {
+        let (data, schema, folder) = try toyFiles()
+        let out = folder.appendingPathComponent("synthetic.csv").path
+        let ledger = folder.appendingPathComponent("l.sqlite").path
+        let result = try CommandRunner.run(["synthesize", "--data", data, "--schema", schema, "--epsilon", "2", "--delta", "1e-6",
+                                            "--rows", "250", "--out", out, "--ledger", ledger, "--init-budget", "--seed", "3",
+                                            "--model-out", folder.appendingPathComponent("m.json").path, "--json"])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardError.contains("SEEDED"))
+        let summary = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any]
+        #expect(summary?["seeded"] as? Bool == true)
+        #expect((summary?["dataset_epsilon_spent"] as? Double ?? 99) <= 2)
+        let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 251 && lines[0] == "age,group,flag")
+        let shown = try CommandRunner.run(["ledger", "show", "--ledger", ledger, "--dataset", "toy", "--json"])
+        let statement = try JSONSerialization.jsonObject(with: Data(shown.standardOutput.utf8)) as? [String: Any]
+        #expect(((statement?["charges"] as? [Any])?.count ?? 0) == 1 + 2 + 1)
+    }
+
+    @Test func synthesizeRefusesBadInputWithOneLine() throws {
+        let (data, schema, folder) = try toyFiles()
+        let out = folder.appendingPathComponent("s.csv").path
+        let ledger = folder.appendingPathComponent("l.sqlite").path
+        let base = ["synthesize", "--data", data, "--schema", schema, "--rows", "10", "--out", out, "--ledger", ledger]
+        let cases: [[String]] = [
+            base + ["--epsilon", "0"],
+            base + ["--epsilon", "nan"],
+            base + ["--epsilon", "1", "--delta", "0"],
+            base + ["--epsilon", "1", "--method", "gan"],
+            base + ["--epsilon", "1"],                                   // no budget declared
+            ["synthesize", "--data", "/nonexistent.csv", "--schema", schema, "--rows", "5", "--out", out, "--epsilon", "1", "--init-budget", "--ledger", ledger],
+        ]
+        for arguments in cases {
+            let result = try CommandRunner.run(arguments)
+            #expect(result.status != 0, "\(arguments)")
+            #expect(result.standardError.split(separator: "\n").count == 1, "\(result.standardError)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+}
