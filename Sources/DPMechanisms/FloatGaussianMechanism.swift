@@ -11,24 +11,20 @@ import DPRandomness
 public struct FloatGaussianMechanism: Sendable {
     public static let proofDocument = "Proofs/float-safe-noise.md"
 
-    public let sensitivity: Double
-    public let dimension: Int
-    public let grid: DyadicGrid
-    public let sigmaUnits: ExactInteger
+    let setup: GridNoiseSetup
     let sampler: DiscreteGaussianSampler
 
     public init(sensitivity: Double, sigma: Double, dimension: Int = 1, resolutionBits: Int = 16) throws {
-        guard sensitivity.isFinite, sensitivity >= 0 else {
-            throw MechanismError("sensitivity must be finite and non-negative (got \(sensitivity))")
-        }
-        _ = try ExactRational.positiveParameter(sigma, "sigma")
-        guard dimension >= 1 else { throw MechanismError("dimension must be at least 1 (got \(dimension))") }
-        self.sensitivity = sensitivity
-        self.dimension = dimension
-        grid = DyadicGrid(scale: sigma, resolutionBits: resolutionBits)
-        sigmaUnits = grid.unitsCeiling(sigma)
-        sampler = DiscreteGaussianSampler(sigma: ExactRational(sigmaUnits))
+        setup = try GridNoiseSetup(sensitivity: sensitivity, scale: sigma, scaleName: "sigma", dimension: dimension,
+                                   resolutionBits: resolutionBits)
+        sampler = DiscreteGaussianSampler(sigma: ExactRational(setup.scaleUnits))
     }
+
+    public var sensitivity: Double { setup.sensitivity }
+    public var dimension: Int { setup.dimension }
+    public var grid: DyadicGrid { setup.grid }
+    /// σ actually used, in grid units (at least the requested σ).
+    public var sigmaUnits: ExactInteger { setup.scaleUnits }
 
     /// The σ actually used (the request rounded up to the grid).
     public var sigma: Double { grid.value(at: sigmaUnits) }
@@ -57,12 +53,6 @@ public struct FloatGaussianMechanism: Sendable {
 
     /// The noisy values; each input must be finite.
     public func release(_ values: [Double], source: RandomSource) throws -> [Double] {
-        guard values.count <= dimension else {
-            throw MechanismError("this mechanism was built for \(dimension) values, got \(values.count)")
-        }
-        return try values.map { value in
-            guard value.isFinite else { throw MechanismError("cannot add noise to a non-finite value (\(value))") }
-            return grid.value(at: grid.index(of: value) + sampler.sample(source: source))
-        }
+        try setup.release(values) { sampler.sample(source: source) }
     }
 }

@@ -11,25 +11,20 @@ import DPRandomness
 public struct FloatLaplaceMechanism: Sendable {
     public static let proofDocument = "Proofs/float-safe-noise.md"
 
-    public let sensitivity: Double
-    public let dimension: Int
-    public let grid: DyadicGrid
-    /// The scale actually used, in grid units (at least the requested scale).
-    public let scaleUnits: ExactInteger
+    let setup: GridNoiseSetup
     let sampler: DiscreteLaplaceSampler
 
     public init(sensitivity: Double, scale: Double, dimension: Int = 1, resolutionBits: Int = 20) throws {
-        guard sensitivity.isFinite, sensitivity >= 0 else {
-            throw MechanismError("sensitivity must be finite and non-negative (got \(sensitivity))")
-        }
-        _ = try ExactRational.positiveParameter(scale, "scale")
-        guard dimension >= 1 else { throw MechanismError("dimension must be at least 1 (got \(dimension))") }
-        self.sensitivity = sensitivity
-        self.dimension = dimension
-        grid = DyadicGrid(scale: scale, resolutionBits: resolutionBits)
-        scaleUnits = grid.unitsCeiling(scale)
-        sampler = DiscreteLaplaceSampler(scale: ExactRational(scaleUnits))
+        setup = try GridNoiseSetup(sensitivity: sensitivity, scale: scale, scaleName: "scale", dimension: dimension,
+                                   resolutionBits: resolutionBits)
+        sampler = DiscreteLaplaceSampler(scale: ExactRational(setup.scaleUnits))
     }
+
+    public var sensitivity: Double { setup.sensitivity }
+    public var dimension: Int { setup.dimension }
+    public var grid: DyadicGrid { setup.grid }
+    /// The scale actually used, in grid units (at least the requested scale).
+    public var scaleUnits: ExactInteger { setup.scaleUnits }
 
     /// The scale actually used (the request rounded up to the grid).
     public var scale: Double { grid.value(at: scaleUnits) }
@@ -42,12 +37,6 @@ public struct FloatLaplaceMechanism: Sendable {
 
     /// The noisy values; each input must be finite.
     public func release(_ values: [Double], source: RandomSource) throws -> [Double] {
-        guard values.count <= dimension else {
-            throw MechanismError("this mechanism was built for \(dimension) values, got \(values.count)")
-        }
-        return try values.map { value in
-            guard value.isFinite else { throw MechanismError("cannot add noise to a non-finite value (\(value))") }
-            return grid.value(at: grid.index(of: value) + sampler.sample(source: source))
-        }
+        try setup.release(values) { sampler.sample(source: source) }
     }
 }

@@ -1,0 +1,33 @@
+import DPRandomness
+
+/// What the float-safe mechanisms share: checked parameters, the dyadic grid, the scale in grid
+/// units (rounded up), and the release loop (round onto the grid, add integer noise, round back).
+struct GridNoiseSetup: Sendable {
+    let sensitivity: Double
+    let dimension: Int
+    let grid: DyadicGrid
+    let scaleUnits: ExactInteger
+
+    init(sensitivity: Double, scale: Double, scaleName: String, dimension: Int, resolutionBits: Int) throws {
+        guard sensitivity.isFinite, sensitivity >= 0 else {
+            throw MechanismError("sensitivity must be finite and non-negative (got \(sensitivity))")
+        }
+        _ = try ExactRational.positiveParameter(scale, scaleName)
+        guard dimension >= 1 else { throw MechanismError("dimension must be at least 1 (got \(dimension))") }
+        self.sensitivity = sensitivity
+        self.dimension = dimension
+        grid = DyadicGrid(scale: scale, resolutionBits: resolutionBits)
+        scaleUnits = grid.unitsCeiling(scale)
+    }
+
+    /// The noisy values: each finite input rounded onto the grid plus one integer noise draw.
+    func release(_ values: [Double], noise: () -> ExactInteger) throws -> [Double] {
+        guard values.count <= dimension else {
+            throw MechanismError("this mechanism was built for \(dimension) values, got \(values.count)")
+        }
+        return try values.map { value in
+            guard value.isFinite else { throw MechanismError("cannot add noise to a non-finite value (\(value))") }
+            return grid.value(at: grid.index(of: value) + noise())
+        }
+    }
+}
