@@ -44,5 +44,18 @@ let package = Package(
             path: "Benchmarks/DataBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
         ),
+        .executableTarget(
+            name: "GeneratorBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "DPAccounting", package: dpsynth.lastPathComponent.lowercased()),
+                .product(name: "DPData", package: dpsynth.lastPathComponent.lowercased()),
+                .product(name: "DPGenerators", package: dpsynth.lastPathComponent.lowercased()),
+                .product(name: "DPLedger", package: dpsynth.lastPathComponent.lowercased()),
+                .product(name: "DPRandomness", package: dpsynth.lastPathComponent.lowercased()),
+            ],
+            path: "Benchmarks/GeneratorBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
     ]
 )
