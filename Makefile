@@ -22,10 +22,14 @@ datasets: deps
 build: deps
 	$(SWIFT) build $(BUILD_FLAGS) -j $(JOBS)
 
+# Tests run on an optimised build (-enable-testing keeps @testable imports working): the
+# generator smoke tests on Adult take seconds there and minutes in a debug build.
+TEST_FLAGS ?= -c release -Xswiftc -enable-testing
+
 test: deps
 	@python3 scripts/fetch-datasets.py || echo "warning: datasets not fetched; tests that need them will say they were skipped"
-	$(SWIFT) build --build-tests -j $(JOBS)
-	$(SWIFT) test --skip-build
+	$(SWIFT) build $(TEST_FLAGS) --build-tests -j $(JOBS)
+	$(SWIFT) test $(TEST_FLAGS) --skip-build
 
 demo: build datasets
 	@bash scripts/demo.sh "$$($(SWIFT) build $(BUILD_FLAGS) --show-bin-path)/dpsynth"

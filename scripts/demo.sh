@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The DPSynth demo: plan a DP-SGD budget, draw and account noisy counts against a ledger, and
-# synthesize UCI Adult with MST. Later releases grow this into synthesize -> audit -> report.
+# synthesize UCI Adult with AIM. Later releases grow this into synthesize -> audit -> report.
 set -euo pipefail
 dpsynth="$1"
 work=".data/demo"
@@ -29,11 +29,11 @@ fi
 echo "== 5. The ledger =="
 "$dpsynth" ledger show --ledger "$ledger" --dataset demo-counts
 
-echo "== 6. Synthesize UCI Adult with MST at epsilon 1 (budget declared, every step charged) =="
+echo "== 6. Synthesize UCI Adult with AIM at epsilon 1 (budget declared, every step charged) =="
 "$dpsynth" ledger init --ledger "$ledger" --dataset adult --epsilon 1 --delta 1e-9
 "$dpsynth" synthesize --data .data/datasets/adult/adult-train.csv --schema Examples/schemas/adult.yaml \
-    --epsilon 1 --delta 1e-9 --method mst --rows 32561 --out "$work/adult-synthetic.csv" \
-    --ledger "$ledger" --dataset adult --model-out "$work/adult-mst-model.json"
+    --epsilon 1 --delta 1e-9 --method aim --rows 32561 --out "$work/adult-synthetic.csv" \
+    --ledger "$ledger" --dataset adult --model-out "$work/adult-aim-model.json"
 head -4 "$work/adult-synthetic.csv"
 "$dpsynth" ledger show --ledger "$ledger" --dataset adult | head -4
 echo

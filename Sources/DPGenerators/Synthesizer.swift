@@ -13,12 +13,12 @@ public enum Synthesizer {
     public static let proofDocument = "Proofs/marginal-generators.md"
 
     public enum Method: String, Sendable, CaseIterable {
-        case mst, independent
+        case aim, mst, independent
     }
 
     /// Fits `method` to `data` with budget (epsilon, delta), charging `ledger` under `dataset`.
     public static func fit(_ method: Method, data: EncodedDataset, epsilon: Double, delta: Double, ledger: BudgetLedger,
-                           dataset: String, source: RandomSource, iterations: Int = 1000,
+                           dataset: String, source: RandomSource, iterations: Int = 1000, workload: [[Int]]? = nil,
                            progress: (String) -> Void = { _ in }) throws -> SynthesisModel {
         guard epsilon.isFinite, epsilon > 0 else { throw GeneratorError.invalid("epsilon must be a positive finite number (got \(epsilon))") }
         guard delta.isFinite, delta > 0, delta < 1 else {
@@ -33,6 +33,7 @@ public enum Synthesizer {
         }
         let session = MeasurementSession(data: data, ledger: ledger, dataset: dataset, rhoBudget: rho, method: method.rawValue, source: source)
         switch method {
+        case .aim: return try AIM(workload: workload, finalIterations: iterations).fit(session: session, progress: progress)
         case .mst: return try MST(iterations: iterations).fit(session: session, progress: progress)
         case .independent: return try IndependentMarginals().fit(session: session, progress: progress)
         }

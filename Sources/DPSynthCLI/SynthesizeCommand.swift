@@ -17,7 +17,9 @@ struct SynthesizeCommand: ParsableCommand {
     @Option(help: "The YAML schema (public categories and bounds).") var schema: String
     @Option(help: "Epsilon for this run.") var epsilon: Double
     @Option(help: "Delta for this run.") var delta: Double = 1e-9
-    @Option(help: "mst or independent.") var method: Synthesizer.Method = .mst
+    @Option(help: "aim, mst or independent.") var method: Synthesizer.Method = .aim
+    @Option(help: "AIM workload: a file with one attribute set per line, column names separated by commas (default: all 3-way sets).")
+    var workload: String?
     @Option(help: "How many synthetic rows to write.") var rows: Int
     @Option(help: "Where to write the synthetic CSV (atomically).") var out: String
     @Option(help: "The ledger file.") var ledger: String = "dpsynth-ledger.sqlite"
@@ -28,7 +30,32 @@ struct SynthesizeCommand: ParsableCommand {
     @Option(help: "Seed for a reproducible test run (never for a release).") var seed: UInt64?
     @Flag(help: "Print the summary as JSON.") var json = false
 
+    /// One attribute set per non-empty line, as column names separated by commas.
+    static func readWorkload(_ path: String, columns: [String]) throws -> [[Int]] {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw CommandFailure("\(path): cannot read the workload file; give one attribute set per line, e.g. 'age,sex,income'")
+        }
+        var sets: [[Int]] = []
+        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let names = line.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            if names.isEmpty { continue }
+            let indices = try names.map { name -> Int in
+                guard let index = columns.firstIndex(of: name) else {
+                    throw CommandFailure("\(path):\(number + 1): '\(name)' is not an encoded column of the schema; use one of: \(columns.joined(separator: ", "))")
+                }
+                return index
+            }
+            guard Set(indices).count == indices.count else {
+                throw CommandFailure("\(path):\(number + 1): a column appears twice in one set")
+            }
+            sets.append(indices.sorted())
+        }
+        guard !sets.isEmpty else { throw CommandFailure("\(path): the workload file lists no attribute sets") }
+        return sets
+    }
+
     func validate() throws {
+        if method != .aim && workload != nil { throw ValidationError("--workload applies to --method aim only") }
         try Check.positive(epsilon, "--epsilon")
         try Check.probability(delta, "--delta")
         try Check.positive(rows, "--rows")
@@ -41,6 +68,7 @@ struct SynthesizeCommand: ParsableCommand {
             let parsed = try SchemaLoader.load(path: schema)
             let name = dataset ?? parsed.name
             let table = try DatasetLoader.load(csv: data, schema: parsed)
+            let sets = try workload.map { try Self.readWorkload($0, columns: table.columns.map(\.name)) }
             let budgetLedger = try BudgetLedger(path: ledger)
             if try !budgetLedger.datasets().contains(name) {
                 guard initBudget else {
@@ -52,7 +80,7 @@ struct SynthesizeCommand: ParsableCommand {
             let source = seed.map(RandomSource.seeded) ?? .secure()
             if source.isSeeded { Output.note("dpsynth: \(source.label)") }
             let model = try Synthesizer.fit(method, data: table, epsilon: epsilon, delta: delta, ledger: budgetLedger, dataset: name,
-                                            source: source, iterations: iterations) { step in
+                                            source: source, iterations: iterations, workload: sets) { step in
                 Output.progress(String(format: "[%@] %@ (%.1f s)", method.rawValue, step, Date().timeIntervalSince(started)))
             }
             let synthetic = model.sample(rows: rows, source: source)

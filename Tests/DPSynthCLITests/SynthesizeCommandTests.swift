@@ -23,7 +23,7 @@ import DPTestSupport
         let (data, schema, folder) = try toyFiles()
         let out = folder.appendingPathComponent("synthetic.csv").path
         let ledger = folder.appendingPathComponent("l.sqlite").path
-        let result = try CommandRunner.run(["synthesize", "--data", data, "--schema", schema, "--epsilon", "2", "--delta", "1e-6",
+        let result = try CommandRunner.run(["synthesize", "--method", "mst", "--data", data, "--schema", schema, "--epsilon", "2", "--delta", "1e-6",
                                             "--rows", "250", "--out", out, "--ledger", ledger, "--init-budget", "--seed", "3",
                                             "--model-out", folder.appendingPathComponent("m.json").path, "--json"])
         #expect(result.status == 0, "\(result.standardError)")
@@ -38,6 +38,23 @@ import DPTestSupport
         #expect(((statement?["charges"] as? [Any])?.count ?? 0) == 1 + 2 + 1)
     }
 
+    @Test func aimTakesAWorkloadFile() throws {
+        let (data, schema, folder) = try toyFiles()
+        let workload = folder.appendingPathComponent("w.txt").path
+        try "age,group\n\ngroup, flag\n".write(toFile: workload, atomically: true, encoding: .utf8)
+        let out = folder.appendingPathComponent("aim.csv").path
+        let result = try CommandRunner.run(["synthesize", "--data", data, "--schema", schema, "--epsilon", "3", "--rows", "100",
+                                            "--out", out, "--ledger", folder.appendingPathComponent("l.sqlite").path, "--init-budget",
+                                            "--workload", workload, "--seed", "1"])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput.hasPrefix("aim: wrote 100 synthetic rows"))
+        try "age,nosuch\n".write(toFile: workload, atomically: true, encoding: .utf8)
+        let refused = try CommandRunner.run(["synthesize", "--data", data, "--schema", schema, "--epsilon", "3", "--rows", "100",
+                                             "--out", out + "2", "--ledger", folder.appendingPathComponent("l2.sqlite").path, "--init-budget",
+                                             "--workload", workload])
+        #expect(refused.status != 0 && refused.standardError.contains("w.txt:1: 'nosuch'"))
+    }
+
     @Test func synthesizeRefusesBadInputWithOneLine() throws {
         let (data, schema, folder) = try toyFiles()
         let out = folder.appendingPathComponent("s.csv").path
@@ -48,6 +65,8 @@ import DPTestSupport
             base + ["--epsilon", "nan"],
             base + ["--epsilon", "1", "--delta", "0"],
             base + ["--epsilon", "1", "--method", "gan"],
+            base + ["--epsilon", "1", "--method", "mst", "--workload", "w.txt", "--init-budget"],
+            base + ["--epsilon", "1", "--workload", "/nonexistent-workload.txt", "--init-budget"],
             base + ["--epsilon", "1"],                                   // no budget declared
             ["synthesize", "--data", "/nonexistent.csv", "--schema", schema, "--rows", "5", "--out", out, "--epsilon", "1", "--init-budget", "--ledger", ledger],
         ]

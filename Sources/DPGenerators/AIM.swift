@@ -1,0 +1,143 @@
+import DPData
+import DPRandomness
+import Foundation
+
+/// AIM (McKenna, Mullins, Sheldon, Miklau 2022): adaptive, workload-aware selection of marginals.
+/// After the one-way marginals, each round picks the candidate marginal (from the workload's
+/// downward closure) that the current model answers worst, by the exponential mechanism on
+/// w_r·(‖M_r(D) - M_r(model)‖₁ - sqrt(2/π)·σ·n_r), measures it, and refits the model; when a
+/// measurement barely moves the model the noise halves and the selection budget doubles
+/// (annealing). Candidates whose addition would push the model past its size cap (scaled by the
+/// budget used so far) are skipped.
+///
+/// Privacy: (ε, δ)-DP through ρ-zCDP; each round costs ε_t²/8 + 1/(2σ_t²) and is charged before
+/// it draws; the last round spends exactly what is left (Proofs/marginal-generators.md).
+public struct AIM: Sendable {
+    public static let proofDocument = "Proofs/marginal-generators.md"
+
+    /// The attribute sets the synthetic data should answer well (default: all 3-way sets).
+    public var workload: [[Int]]?
+    /// The model-size cap in megabytes of 8-byte cells.
+    public var maxModelSizeMB: Double
+    /// Rounds planned at the start (default 16 × number of columns).
+    public var rounds: Int?
+    public var iterationsPerRound: Int
+    public var finalIterations: Int
+
+    public init(workload: [[Int]]? = nil, maxModelSizeMB: Double = 80, rounds: Int? = nil,
+                iterationsPerRound: Int = 100, finalIterations: Int = 1000) {
+        self.workload = workload
+        self.maxModelSizeMB = maxModelSizeMB
+        self.rounds = rounds
+        self.iterationsPerRound = iterationsPerRound
+        self.finalIterations = finalIterations
+    }
+
+    /// Every nonempty subset of the workload's sets, weighted by Σ_w |r ∩ w|.
+    static func candidates(workload: [[Int]]) -> [(attributes: [Int], weight: Double)] {
+        var closure = Set<[Int]>()
+        for set in workload {
+            let sorted = set.sorted()
+            for mask in 1..<(1 << sorted.count) {
+                closure.insert(sorted.indices.filter { mask & (1 << $0) != 0 }.map { sorted[$0] })
+            }
+        }
+        return closure.sorted { $0.count != $1.count ? $0.count < $1.count : $0.lexicographicallyPrecedes($1) }.map { candidate in
+            (candidate, Double(workload.reduce(0) { $0 + Set(candidate).intersection($1).count }))
+        }
+    }
+
+    public func fit(session: MeasurementSession, progress: (String) -> Void = { _ in }) throws -> SynthesisModel {
+        let data = session.data
+        let d = data.columns.count
+        let domain = data.domain
+        let workload = self.workload ?? Self.allSubsets(of: d, size: min(3, d))
+        let candidates = Self.candidates(workload: workload)
+        let answers = data.marginals(candidates.map(\.attributes)).map(\.values)
+        let rho = session.rhoRemaining
+        let plannedRounds = Double(rounds ?? 16 * d)
+        var sigma = (plannedRounds / (2 * 0.9 * rho)).squareRoot()
+        var epsilon = (8 * 0.1 * rho / plannedRounds).squareRoot()
+        var used = Double(d) / (2 * sigma * sigma)
+        var measurements = try session.measure((0..<d).map { [$0] }, rho: used)
+        let estimator = MirrorDescentEstimator(iterations: iterationsPerRound)
+        var model = estimator.estimate(domain: domain, measurements: measurements)
+        var round = 0
+        var finished = false
+        while !finished {
+            round += 1
+            if rho - used < 2 * (1 / (2 * sigma * sigma) + epsilon * epsilon / 8) {
+                let remaining = max(rho - used, 0)
+                sigma = (1 / (2 * 0.9 * remaining)).squareRoot()
+                epsilon = (8 * 0.1 * remaining).squareRoot()
+                finished = true
+            }
+            used += epsilon * epsilon / 8 + 1 / (2 * sigma * sigma)
+            let sizeLimit = maxModelSizeMB * min(1, used / rho)
+            let current = model.tree.cliques.map(Set.init)
+            let marginals = model.cliqueMarginals()
+            var pool: [Int] = []
+            for (index, candidate) in candidates.enumerated() {
+                let free = current.contains { Set(candidate.attributes).isSubset(of: $0) }
+                if free || Double(JunctionTree.cellCount(domain: domain, cliques: model.tree.cliques + [candidate.attributes])) * 8 / 1_048_576 <= sizeLimit {
+                    pool.append(index)
+                }
+            }
+            let estimates = estimatedMarginals(model, marginals: marginals, of: pool.map { candidates[$0].attributes },
+                                               source: session.source)
+            let scores = zip(pool, estimates).map { index, estimate -> Double in
+                let error = zip(answers[index], estimate).reduce(0.0) { $0 + abs($1.0 - $1.1) }
+                return candidates[index].weight * (error - (2 / Double.pi).squareRoot() * sigma * Double(estimate.count))
+            }
+            let sensitivity = pool.map { candidates[$0].weight }.max() ?? 1
+            let picked = try session.select(scores: scores, epsilon: epsilon, sensitivity: sensitivity, label: "round \(round)")
+            let chosen = candidates[pool[picked]].attributes
+            let before = estimates[picked]
+            measurements += try session.measure([chosen], rho: 1 / (2 * sigma * sigma))
+            model = estimator.estimate(domain: domain, measurements: measurements, warmStart: model)
+            let after = model.anyMarginal(chosen, cliqueMarginals: model.cliqueMarginals()).values
+            if zip(after, before).reduce(0.0, { $0 + abs($1.0 - $1.1) }) <= sigma * (2 / Double.pi).squareRoot() * Double(before.count) {
+                sigma /= 2
+                epsilon *= 2
+            }
+            progress(String(format: "round %d, measured %@, rho spent %.4g of %.4g, model %d cells", round,
+                            chosen.map(String.init).joined(separator: "x"), session.rhoSpent, rho, model.tree.cellCount))
+        }
+        progress("final estimate, model \(model.tree.cellCount) cells")
+        model = MirrorDescentEstimator(iterations: finalIterations).estimate(domain: domain, measurements: measurements, warmStart: model)
+        return SynthesisModel(method: "aim", session: session, compression: nil, model: model)
+    }
+
+    /// The model's answers to `sets`: exact for sets inside a clique, otherwise counted on a
+    /// sample of five times the model's total drawn from the model (post-processing only; the
+    /// sampling error is small next to the noise the score already subtracts).
+    func estimatedMarginals(_ model: GraphicalModel, marginals: [Factor], of sets: [[Int]], source: RandomSource) -> [[Double]] {
+        var results = [[Double]](repeating: [], count: sets.count)
+        var outside: [Int] = []
+        for (index, set) in sets.enumerated() {
+            if let clique = model.tree.clique(containing: set) {
+                results[index] = marginals[clique].summed(to: set).values
+            } else {
+                outside.append(index)
+            }
+        }
+        guard !outside.isEmpty else { return results }
+        let rows = Int(min(1_000_000, max(10_000, 5 * model.total)))
+        let domain = model.tree.domain
+        let schema = Schema(name: "model-sample", columns: domain.enumerated().map {
+            Column(name: "c\($0.offset)", kind: .coded(levels: $0.element), missing: .error)
+        })
+        let sample = EncodedDataset(schema: schema, codes: ModelSampler.sample(model, rows: rows, source: source))
+        let scale = model.total / Double(rows)
+        for (index, table) in zip(outside, sample.marginals(outside.map { sets[$0] })) {
+            results[index] = table.map { Double($0) * scale }
+        }
+        return results
+    }
+
+    static func allSubsets(of count: Int, size: Int) -> [[Int]] {
+        var sets: [[Int]] = [[]]
+        for _ in 0..<size { sets = sets.flatMap { set in ((set.last ?? -1) + 1..<count).map { set + [$0] } } }
+        return sets
+    }
+}
