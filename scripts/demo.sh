@@ -35,7 +35,9 @@ echo "== 6. Synthesize UCI Adult with AIM at epsilon 1 (budget declared, every s
     --epsilon 1 --delta 1e-9 --method aim --rows 32561 --out "$work/adult-synthetic.csv" \
     --ledger "$ledger" --dataset adult --model-out "$work/adult-aim-model.json"
 head -4 "$work/adult-synthetic.csv"
-"$dpsynth" ledger show --ledger "$ledger" --dataset adult | head -4
+"$dpsynth" ledger show --ledger "$ledger" --dataset adult > "$work/adult-ledger.txt"
+head -3 "$work/adult-ledger.txt"
+echo "($(grep -c '^#' "$work/adult-ledger.txt") charges; full statement in $work/adult-ledger.txt)"
 echo
 echo "Synthetic data: $work/adult-synthetic.csv"
 echo "Ledger written to $ledger"
