@@ -6,27 +6,27 @@ import DPLedger
 import DPRandomness
 import Foundation
 
-/// MST on the coded Adult of ../shared/data/adult (train split: first 80% of a seeded shuffle,
+/// MST and AIM on the coded Adult of ../shared/data/adult (train split: first 80% of a seeded shuffle,
 /// 39,074 rows), delta 1e-9, as in ../shared/reference/README.md. Besides time and peak memory
 /// it records the 3-way and 2-way workload TVD (mean total variation distance over all 364 / 91
 /// marginals, times 10,000) of as many synthetic rows as training rows.
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
-        metrics: [.wallClock, .peakMemoryResident, threeWay, twoWay], maxDuration: .seconds(30), maxIterations: 3)
+        metrics: [.wallClock, .peakMemoryResident, threeWay, twoWay], maxDuration: .seconds(60), maxIterations: 3)
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
     guard let train = try? adultTrainSplit(shared: root.deletingLastPathComponent().appendingPathComponent("shared/data/adult")) else {
         return
     }
-    for epsilon in [0.1, 1.0, 10.0] {
+    for (method, epsilon) in [(Synthesizer.Method.mst, 0.1), (.mst, 1.0), (.mst, 10.0), (.aim, 0.1), (.aim, 1.0)] {
         let run = RunCounter()
-        Benchmark("MST on Adult, epsilon \(epsilon)") { benchmark in
+        Benchmark("\(method.rawValue.uppercased()) on Adult, epsilon \(epsilon)") { benchmark in
             for _ in benchmark.scaledIterations {
                 let iteration = run.next()
                 let ledgerPath = FileManager.default.temporaryDirectory.appendingPathComponent("bench-\(UUID().uuidString).sqlite").path
                 let ledger = try BudgetLedger(path: ledgerPath)
                 try ledger.initialise(dataset: "adult", epsilon: epsilon, delta: 1e-9)
-                let model = try Synthesizer.fit(.mst, data: train, epsilon: epsilon, delta: 1e-9, ledger: ledger, dataset: "adult",
+                let model = try Synthesizer.fit(method, data: train, epsilon: epsilon, delta: 1e-9, ledger: ledger, dataset: "adult",
                                                 source: .seeded(iteration))
                 let synthetic = model.sample(rows: train.rowCount, source: .seeded(100 + iteration))
                 benchmark.measurement(threeWay, Int(10_000 * workloadTVD(train, synthetic, width: 3)))
