@@ -67,7 +67,8 @@ public struct AIM: Sendable {
         while !finished {
             round += 1
             if rho - used < 2 * (1 / (2 * sigma * sigma) + epsilon * epsilon / 8) {
-                let remaining = max(rho - used, 0)
+                let remaining = rho - used
+                guard remaining > 0 else { break }
                 sigma = (1 / (2 * 0.9 * remaining)).squareRoot()
                 epsilon = (8 * 0.1 * remaining).squareRoot()
                 finished = true

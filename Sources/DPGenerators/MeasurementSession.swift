@@ -40,6 +40,7 @@ public final class MeasurementSession {
     /// (each row still contributes one count per marginal).
     public func measure(_ attributeSets: [[Int]], rho: Double, weights: [Double]? = nil, on view: EncodedDataset? = nil) throws -> [NoisyMarginal] {
         precondition(!attributeSets.isEmpty)
+        guard rho.isFinite, rho > 0 else { throw GeneratorError.budget("a measurement needs a positive rho (got \(rho))") }
         let weights = weights ?? [Double](repeating: 1, count: attributeSets.count)
         let norm = weights.reduce(0) { $0 + $1 * $1 }.squareRoot()
         // σ_i = σ / w_i with σ = 1/sqrt(2ρ) for unit-norm weights; rounded up to a dyadic grid.

@@ -77,3 +77,18 @@ import DPTestSupport
         #expect(SharedAdult.threeWayTVD(train, model.sample(rows: train.rowCount, source: .seeded(8))) < 0.15)
     }
 }
+
+@Suite struct TinyBudgetTests {
+    @Test(arguments: [Synthesizer.Method.aim, .mst, .independent])
+    func tinyBudgetsStillRunAndStayInBudget(method: Synthesizer.Method) throws {
+        let schema = Schema(name: "toy", columns: (0..<3).map { Column(name: "c\($0)", kind: .coded(levels: 3), missing: .error) })
+        let source = RandomSource.seeded(40)
+        let data = EncodedDataset(schema: schema, codes: (0..<3).map { _ in (0..<200).map { _ in UInt16(source.uniform(below: 3)) } })
+        let ledger = try BudgetLedger(path: try CommandRunner.temporaryDirectory().appendingPathComponent("l.sqlite").path)
+        try ledger.initialise(dataset: "toy", epsilon: 0.001, delta: 1e-6)
+        let model = try Synthesizer.fit(method, data: data, epsilon: 0.001, delta: 1e-6, ledger: ledger, dataset: "toy",
+                                        source: .seeded(41), iterations: 50)
+        #expect(model.sample(rows: 50, source: .seeded(42)).rowCount == 50)
+        #expect(try ledger.statement(dataset: "toy").spent.epsilon <= 0.001)
+    }
+}
