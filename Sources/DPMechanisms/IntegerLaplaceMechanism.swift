@@ -23,7 +23,8 @@ public struct IntegerLaplaceMechanism: Sendable {
     /// The mechanism that spends exactly `epsilon` (scale = sensitivity / epsilon, exactly).
     public init(sensitivity: Int, epsilon: Double) throws {
         let exactEpsilon = try ExactRational.positiveParameter(epsilon, "epsilon")
-        try self.init(sensitivity: max(sensitivity, 1), scale: ExactRational(sensitivity == 0 ? 1 : sensitivity) / exactEpsilon)
+        guard sensitivity > 0 else { throw MechanismError("sensitivity must be positive to calibrate to an epsilon (got \(sensitivity))") }
+        try self.init(sensitivity: sensitivity, scale: ExactRational(sensitivity) / exactEpsilon)
     }
 
     /// ε = sensitivity / scale.

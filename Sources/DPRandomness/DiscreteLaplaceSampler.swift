@@ -39,7 +39,7 @@ public struct DiscreteLaplaceSampler: Sendable {
     /// `count` independent draws as machine integers.
     ///
     /// A draw beyond the range of `Int` is astronomically unlikely for scales below 2^50;
-    /// such a draw saturates and is reported by `saturated`.
+    /// such a draw saturates to `Int.min` or `Int.max`.
     public func samples(count: Int, source: RandomSource) -> [Int] {
         (0..<count).map { _ in sample(source: source).saturatingInt }
     }

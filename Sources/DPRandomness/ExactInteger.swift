@@ -144,8 +144,7 @@ public struct ExactInteger: Sendable, Hashable, Comparable, CustomStringConverti
     /// The greatest common divisor of the magnitudes.
     public static func gcd(_ lhs: ExactInteger, _ rhs: ExactInteger) -> ExactInteger {
         if case .small(var a) = lhs.storage, case .small(var b) = rhs.storage, a != .min, b != .min {
-            a = a.magnitude == 0 ? 0 : abs(a)
-            b = abs(b)
+            (a, b) = (abs(a), abs(b))
             while b != 0 { (a, b) = (b, a % b) }
             return ExactInteger(a)
         }

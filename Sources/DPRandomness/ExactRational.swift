@@ -9,12 +9,10 @@ public struct ExactRational: Sendable, Hashable, Comparable, CustomStringConvert
     /// `numerator / denominator`, reduced; the denominator must be non-zero.
     public init(_ numerator: ExactInteger, _ denominator: ExactInteger = .one) {
         precondition(denominator.signum != 0, "a rational needs a non-zero denominator")
+        // The gcd is positive because the denominator is non-zero.
         let divisor = ExactInteger.gcd(numerator, denominator)
-        var top = numerator.floorDivided(by: divisor.signum == 0 ? .one : divisor).quotient
-        var bottom = denominator.signum < 0 ? -denominator : denominator
-        if divisor.signum != 0 {
-            bottom = bottom.floorDivided(by: divisor).quotient
-        }
+        var top = numerator.floorDivided(by: divisor).quotient
+        let bottom = denominator.magnitude.floorDivided(by: divisor).quotient
         if denominator.signum < 0 { top = -top }
         self.numerator = top
         self.denominator = bottom

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DPRandomness
 import Foundation
 
 /// The `dpsynth` command-line tool.
@@ -63,6 +64,14 @@ enum Check {
 
     static func unitInterval(_ value: Double, _ option: String) throws {
         guard value.isFinite, value > 0, value <= 1 else { throw ValidationError("\(option) must lie in (0, 1] (got \(value))") }
+    }
+
+    /// A positive exact scale written as an integer, decimal or fraction.
+    static func exactScale(_ text: String, _ option: String = "--scale") throws -> ExactRational {
+        guard let exact = ExactRational(parsing: text), exact.signum > 0 else {
+            throw ValidationError("\(option) must be a positive number such as 2, 0.5 or 3/2 (got '\(text)')")
+        }
+        return exact
     }
 
     static func positive(_ value: Int, _ option: String) throws {

@@ -36,17 +36,14 @@ struct MechanismCommand: ParsableCommand {
         var json = false
 
         func validate() throws {
-            guard let exact = ExactRational(parsing: scale), exact.signum > 0 else {
-                throw ValidationError("--scale must be a positive number such as 2, 0.5 or 3/2 (got '\(scale)')")
-            }
-            _ = exact
+            _ = try Check.exactScale(scale)
             guard count >= 0 else { throw ValidationError("--count must be non-negative (got \(count))") }
         }
 
         func run() throws {
             let source = seed.map(RandomSource.seeded) ?? .secure()
             if source.isSeeded { Output.note("dpsynth: \(source.label)") }
-            let exactScale = ExactRational(parsing: scale)!
+            let exactScale = try Check.exactScale(scale)
             let lines: [String]
             switch kind {
             case .discreteLaplace:

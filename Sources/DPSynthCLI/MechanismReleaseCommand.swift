@@ -32,9 +32,7 @@ extension MechanismCommand {
         var json = false
 
         func validate() throws {
-            guard let exact = ExactRational(parsing: scale), exact.signum > 0 else {
-                throw ValidationError("--scale must be a positive number such as 2, 0.5 or 3/2 (got '\(scale)')")
-            }
+            _ = try Check.exactScale(scale)
             guard sensitivity.isFinite, sensitivity > 0 else {
                 throw ValidationError("--sensitivity must be a positive finite number (got \(sensitivity))")
             }
@@ -68,7 +66,7 @@ extension MechanismCommand {
 
         func run() throws {
             let source = seed.map(RandomSource.seeded) ?? .secure()
-            let exactScale = ExactRational(parsing: scale)!
+            let exactScale = try Check.exactScale(scale)
             let release: () throws -> [String]
             let cost: PrivacyCost
             switch kind {
