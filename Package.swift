@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Layers, each depending only on the ones before it:
-// system shims -> randomness and samplers -> accounting, mechanisms, ledger -> data -> generators -> CLI.
+// system shims -> randomness and samplers -> accounting, mechanisms, ledger -> data -> generators -> audit -> CLI.
 let package = Package(
     name: "DPSynth",
     platforms: [.macOS(.v15)],
@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "DPLedger", targets: ["DPLedger"]),
         .library(name: "DPData", targets: ["DPData"]),
         .library(name: "DPGenerators", targets: ["DPGenerators"]),
+        .library(name: "DPAudit", targets: ["DPAudit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -46,20 +47,25 @@ let package = Package(
             dependencies: ["DPRandomness", "DPAccounting", "DPMechanisms", "DPLedger", "DPData"]
         ),
         .target(
+            name: "DPAudit",
+            dependencies: ["DPRandomness", "DPData", "DPGenerators", .product(name: "Yams", package: "Yams")]
+        ),
+        .target(
             name: "DPSynthCLI",
             dependencies: [
-                "DPRandomness", "DPAccounting", "DPMechanisms", "DPLedger", "DPData", "DPGenerators",
+                "DPRandomness", "DPAccounting", "DPMechanisms", "DPLedger", "DPData", "DPGenerators", "DPAudit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "dpsynth", dependencies: ["DPSynthCLI"]),
-        .target(name: "DPTestSupport", path: "Tests/DPTestSupport"),
+        .target(name: "DPTestSupport", dependencies: ["DPData"], path: "Tests/DPTestSupport"),
         .testTarget(name: "DPRandomnessTests", dependencies: ["DPRandomness", "DPTestSupport"]),
         .testTarget(name: "DPAccountingTests", dependencies: ["DPAccounting", "DPTestSupport"]),
         .testTarget(name: "DPMechanismsTests", dependencies: ["DPMechanisms", "DPTestSupport"]),
         .testTarget(name: "DPLedgerTests", dependencies: ["DPLedger", "DPTestSupport"]),
         .testTarget(name: "DPDataTests", dependencies: ["DPData", "DPTestSupport"]),
         .testTarget(name: "DPGeneratorsTests", dependencies: ["DPGenerators", "DPTestSupport"]),
+        .testTarget(name: "DPAuditTests", dependencies: ["DPAudit", "DPGenerators", "DPTestSupport"]),
         .testTarget(name: "DPSynthCLITests", dependencies: ["DPSynthCLI", "DPTestSupport"]),
         .testTarget(name: "ProofsTests"),
     ]

@@ -1,0 +1,52 @@
+import Foundation
+
+/// A lower bound on the epsilon of the process that produced an attack's outcomes
+/// (Jagielski, Ullman, Oprea 2020): with Clopper-Pearson bounds on the attack's true- and
+/// false-positive rates, any (epsilon, delta)-DP process must satisfy
+/// TPR <= e^epsilon FPR + delta and 1 - FPR <= e^epsilon (1 - TPR) + delta.
+///
+/// Audit figure: computed on real data; it lies below the true epsilon with probability at least `level`.
+public struct EmpiricalEpsilon: Sendable, Codable, Equatable {
+    public let epsilon: Double
+    public let delta: Double
+    public let level: Double
+    /// The threshold's rates on the evaluation half.
+    public let truePositiveRate: Double
+    public let falsePositiveRate: Double
+
+    /// The bound from counts at one threshold.
+    public static func bound(truePositives: Int, positives: Int, falsePositives: Int, negatives: Int,
+                             delta: Double, level: Double = 0.95) -> Double {
+        // Both rate intervals hold together with probability >= level (a union bound over two).
+        let pairLevel = 1 - (1 - level) / 2
+        let tpr = BinomialConfidence.clopperPearson(successes: truePositives, trials: positives, level: pairLevel)
+        let fpr = BinomialConfidence.clopperPearson(successes: falsePositives, trials: negatives, level: pairLevel)
+        var best = 0.0
+        if fpr.upper > 0, tpr.lower - delta > 0 { best = max(best, log((tpr.lower - delta) / fpr.upper)) }
+        if 1 - tpr.lower > 0, 1 - fpr.upper - delta > 0 { best = max(best, log((1 - fpr.upper - delta) / (1 - tpr.lower))) }
+        return best
+    }
+
+    /// The bound for an attack that scores members higher: the threshold is chosen on one half of
+    /// the scores and the bound computed on the other half, so the choice does not inflate it.
+    public static func estimate(memberScores: [Double], nonMemberScores: [Double], delta: Double,
+                                level: Double = 0.95) -> EmpiricalEpsilon {
+        let memberSplit = memberScores.count / 2, nonMemberSplit = nonMemberScores.count / 2
+        let selectMembers = Array(memberScores[..<memberSplit]), selectOthers = Array(nonMemberScores[..<nonMemberSplit])
+        let testMembers = Array(memberScores[memberSplit...]), testOthers = Array(nonMemberScores[nonMemberSplit...])
+        let candidates = Array(Set(selectMembers + selectOthers)).sorted()
+        var threshold = Double.infinity, bestOnSelection = -1.0
+        for candidate in candidates {
+            let tp = selectMembers.filter { $0 >= candidate }.count, fp = selectOthers.filter { $0 >= candidate }.count
+            let value = bound(truePositives: tp, positives: max(1, selectMembers.count), falsePositives: fp,
+                              negatives: max(1, selectOthers.count), delta: delta, level: level)
+            if value > bestOnSelection { bestOnSelection = value; threshold = candidate }
+        }
+        let tp = testMembers.filter { $0 >= threshold }.count, fp = testOthers.filter { $0 >= threshold }.count
+        let epsilon = bound(truePositives: tp, positives: max(1, testMembers.count), falsePositives: fp,
+                            negatives: max(1, testOthers.count), delta: delta, level: level)
+        return EmpiricalEpsilon(epsilon: epsilon, delta: delta, level: level,
+                                truePositiveRate: Double(tp) / Double(max(1, testMembers.count)),
+                                falsePositiveRate: Double(fp) / Double(max(1, testOthers.count)))
+    }
+}

@@ -1,0 +1,121 @@
+import DPData
+import Foundation
+
+/// Exact k-nearest-neighbour search under a `MixedTypeDistance`: references are cut into
+/// cache-sized blocks stored column by column, the distances from one query to a block are
+/// accumulated column by column in vectorised loops, and queries are spread over the cores.
+public struct NearestNeighbours: Sendable {
+    /// One neighbour: its row in the reference table and its distance.
+    public struct Neighbour: Sendable, Equatable {
+        public let index: Int
+        public let distance: Float
+    }
+
+    public let distance: MixedTypeDistance
+    let reference: [[Float]]
+    public let referenceCount: Int
+    static let blockSize = 2048
+
+    public init(reference: EncodedDataset, distance: MixedTypeDistance) {
+        self.distance = distance
+        self.reference = distance.columns.indices.map { distance.prepared(reference, position: $0) }
+        referenceCount = reference.rowCount
+    }
+
+    /// The `k` nearest references of each query row (closest first; ties broken by lower index).
+    public func nearest(_ queries: EncodedDataset, k: Int) -> [[Neighbour]] {
+        precondition(k >= 1 && k <= referenceCount, "k must be between 1 and the reference size")
+        let prepared = distance.columns.indices.map { distance.prepared(queries, position: $0) }
+        var results = [[Neighbour]](repeating: [], count: queries.rowCount)
+        let threads = max(1, min(ProcessInfo.processInfo.activeProcessorCount, queries.rowCount / 64))
+        let chunk = (queries.rowCount + threads - 1) / threads
+        results.withUnsafeMutableBufferPointer { output in
+            let output = UncheckedBuffer(output)
+            DispatchQueue.concurrentPerform(iterations: threads) { thread in
+                let rows = (thread * chunk)..<min(queries.rowCount, (thread + 1) * chunk)
+                if rows.isEmpty { return }
+                search(prepared, rows: rows, k: k) { row, neighbours in output.buffer[row] = neighbours }
+            }
+        }
+        return results
+    }
+
+    /// For each query row, the sum over references of the kernel (1 - d / bandwidth)^2 for
+    /// d < bandwidth: a compact-support density estimate, up to normalisation.
+    public func kernelSums(bandwidth: Float, of queries: EncodedDataset) -> [Double] {
+        let prepared = distance.columns.indices.map { distance.prepared(queries, position: $0) }
+        var sums = [Double](repeating: 0, count: queries.rowCount)
+        let threads = max(1, min(ProcessInfo.processInfo.activeProcessorCount, queries.rowCount / 64))
+        let chunk = (queries.rowCount + threads - 1) / threads
+        sums.withUnsafeMutableBufferPointer { output in
+            let output = UncheckedBuffer(output)
+            DispatchQueue.concurrentPerform(iterations: threads) { thread in
+                let rows = (thread * chunk)..<min(queries.rowCount, (thread + 1) * chunk)
+                if rows.isEmpty { return }
+                var distances = [Float](repeating: 0, count: Self.blockSize)
+                for start in stride(from: 0, to: referenceCount, by: Self.blockSize) {
+                    let block = start..<min(referenceCount, start + Self.blockSize)
+                    for row in rows {
+                        blockDistances(prepared, query: row, block: block, into: &distances)
+                        var total: Float = 0
+                        for offset in 0..<block.count {
+                            let weight = max(0, 1 - distances[offset] / bandwidth)
+                            total += weight * weight
+                        }
+                        output.buffer[row] += Double(total)
+                    }
+                }
+            }
+        }
+        return sums
+    }
+
+    func search(_ prepared: [[Float]], rows: Range<Int>, k: Int, deliver: (Int, [Neighbour]) -> Void) {
+        var best = [[Neighbour]](repeating: [], count: rows.count)
+        var distances = [Float](repeating: 0, count: Self.blockSize)
+        for start in stride(from: 0, to: referenceCount, by: Self.blockSize) {
+            let block = start..<min(referenceCount, start + Self.blockSize)
+            for row in rows {
+                blockDistances(prepared, query: row, block: block, into: &distances)
+                var kept = best[row - rows.lowerBound]
+                var worst = kept.count == k ? kept[k - 1].distance : .infinity
+                for offset in 0..<block.count where distances[offset] < worst {
+                    let candidate = Neighbour(index: start + offset, distance: distances[offset])
+                    let position = kept.firstIndex { $0.distance > candidate.distance } ?? kept.count
+                    kept.insert(candidate, at: position)
+                    if kept.count > k { kept.removeLast() }
+                    if kept.count == k { worst = kept[k - 1].distance }
+                }
+                best[row - rows.lowerBound] = kept
+            }
+        }
+        for row in rows { deliver(row, best[row - rows.lowerBound]) }
+    }
+
+    /// distances[i] = distance(query, reference block.lowerBound + i), one column at a time.
+    @inline(__always)
+    func blockDistances(_ prepared: [[Float]], query: Int, block: Range<Int>, into distances: inout [Float]) {
+        let count = block.count
+        distances.withUnsafeMutableBufferPointer { out in
+            for i in 0..<count { out[i] = 0 }
+            for position in reference.indices {
+                let value = prepared[position][query]
+                reference[position].withUnsafeBufferPointer { column in
+                    let base = column.baseAddress! + block.lowerBound
+                    switch distance.treatments[position] {
+                    case .mismatch:
+                        for i in 0..<count { out[i] += base[i] == value ? 0 : 1 }
+                    case .ordered:
+                        for i in 0..<count { out[i] += min(1, abs(base[i] - value)) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A buffer that threads write to at disjoint indices.
+struct UncheckedBuffer<Element>: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<Element>
+    init(_ buffer: UnsafeMutableBufferPointer<Element>) { self.buffer = buffer }
+}

@@ -1,0 +1,149 @@
+import DPData
+import DPRandomness
+import Foundation
+
+/// The pre-release attack suite: membership inference (distance and density ratio, with an
+/// empirical epsilon), attribute inference and model inversion on each secret column,
+/// singling out, and linkability, each judged against an `AuditPolicy`.
+///
+/// Audit figures: computed on the real training and holdout tables, not differentially private;
+/// they are evidence about the release, never part of it.
+public struct PrivacyAudit: Sendable {
+    public var policy: AuditPolicy
+    public var attacks = 500
+    public var membershipTargets = 5000
+    public var linkageNeighbours = [1, 10]
+
+    public init(policy: AuditPolicy = AuditPolicy()) { self.policy = policy }
+
+    /// The tables and columns an audit reads.
+    public struct Input: Sendable {
+        public let train: EncodedDataset
+        public let holdout: EncodedDataset
+        public let synthetic: EncodedDataset
+        /// Encoded columns whose values an attacker tries to learn.
+        public let secrets: [Int]
+        /// Encoded columns an attacker is assumed to know about a target.
+        public let quasiIdentifiers: [Int]
+        /// The epsilon the release claims, if it claims one.
+        public let claimedEpsilon: Double?
+        public let delta: Double
+
+        public init(train: EncodedDataset, holdout: EncodedDataset, synthetic: EncodedDataset, secrets: [Int],
+                    quasiIdentifiers: [Int], claimedEpsilon: Double?, delta: Double) {
+            self.train = train
+            self.holdout = holdout
+            self.synthetic = synthetic
+            self.secrets = secrets
+            self.quasiIdentifiers = quasiIdentifiers
+            self.claimedEpsilon = claimedEpsilon
+            self.delta = delta
+        }
+    }
+
+    public func run(_ input: Input, source: RandomSource, progress: (String) -> Void = { _ in }) -> AuditResult {
+        let started = Date()
+        var findings: [AuditFinding] = []
+        let columns = input.train.columns
+        let name = { (index: Int) in columns[index].name }
+
+        progress("membership inference: distance to closest record")
+        let distance = DistanceMembershipAttack(maxTargets: membershipTargets)
+            .run(train: input.train, holdout: input.holdout, synthetic: input.synthetic, delta: input.delta, source: source.split(stream: 1))
+        progress("membership inference: density ratio")
+        let density = DensityRatioMembershipAttack(maxTargets: membershipTargets)
+            .run(train: input.train, holdout: input.holdout, synthetic: input.synthetic, delta: input.delta, source: source.split(stream: 2))
+        for outcome in [distance, density] {
+            findings.append(AuditFinding(
+                criterion: "membership", attack: outcome.attack, value: outcome.auc, lower: outcome.aucLower, upper: outcome.aucUpper,
+                baseline: 0.5, threshold: policy.membershipAUC, passed: outcome.auc <= policy.membershipAUC,
+                explanation: "AUC of telling training rows from holdout rows; 0.5 is guessing"))
+            if let claimed = input.claimedEpsilon {
+                let bound = outcome.empiricalEpsilon.epsilon
+                findings.append(AuditFinding(
+                    criterion: "membership", attack: "\(outcome.attack): empirical epsilon", value: bound, lower: bound, upper: bound,
+                    baseline: 0, threshold: claimed, passed: bound <= claimed,
+                    explanation: "95% lower bound on epsilon from the attack (Clopper-Pearson); above the claim means the guarantee is broken"))
+            }
+        }
+
+        var inference: [String: RiskEstimate] = [:], inversion: [String: RiskEstimate] = [:]
+        for (offset, secret) in input.secrets.enumerated() {
+            let known = input.quasiIdentifiers.filter { $0 != secret }
+            let auxiliary = known.isEmpty ? Array(columns.indices.filter { $0 != secret }) : known
+            progress("attribute inference: \(name(secret))")
+            let inferred = AttributeInferenceAttack(attacks: attacks).run(
+                train: input.train, holdout: input.holdout, synthetic: input.synthetic, secret: secret,
+                quasiIdentifiers: auxiliary, source: source.split(stream: 10 + UInt64(offset)))
+            inference[name(secret)] = inferred
+            findings.append(finding("inference", "nearest-neighbour inference of \(name(secret))", inferred, policy.inferenceRisk))
+            progress("model inversion: \(name(secret))")
+            let inverted = ModelInversionAttack(attacks: max(attacks, 2000)).run(
+                train: input.train, holdout: input.holdout, synthetic: input.synthetic, secret: secret,
+                quasiIdentifiers: auxiliary, source: source.split(stream: 100 + UInt64(offset)))
+            inversion[name(secret)] = inverted
+            findings.append(finding("model inversion", "maximum-likelihood inversion of \(name(secret))", inverted, policy.modelInversionRisk))
+        }
+
+        progress("singling out")
+        let singling = SinglingOutAttack(attacks: attacks).run(train: input.train, holdout: input.holdout,
+                                                               synthetic: input.synthetic, source: source.split(stream: 3))
+        findings.append(finding("singling out", "multivariate predicates, 3 columns", singling, policy.singlingOutRisk))
+
+        var linkability: [String: RiskEstimate] = [:]
+        let groups = linkageGroups(input.quasiIdentifiers.isEmpty ? Array(columns.indices) : input.quasiIdentifiers)
+        if let (first, second) = groups {
+            for k in linkageNeighbours {
+                progress("linkability: k = \(k)")
+                let linked = LinkabilityAttack(attacks: attacks, neighbours: k).run(
+                    train: input.train, holdout: input.holdout, synthetic: input.synthetic,
+                    firstGroup: first, secondGroup: second, source: source.split(stream: 200 + UInt64(k)))
+                linkability["k=\(k)"] = linked
+                findings.append(finding("linkability", "\(k)-nearest linkage of {\(first.map(name).joined(separator: ", "))} "
+                                        + "with {\(second.map(name).joined(separator: ", "))}", linked, policy.linkabilityRisk))
+            }
+        }
+        return AuditResult(
+            decision: findings.allSatisfy(\.passed) ? "pass" : "fail", findings: findings, policy: policy,
+            membership: [distance, density], inference: inference, modelInversion: inversion, singlingOut: singling,
+            linkability: linkability, trainRows: input.train.rowCount, holdoutRows: input.holdout.rowCount,
+            syntheticRows: input.synthetic.rowCount, secrets: input.secrets.map(name), quasiIdentifiers: input.quasiIdentifiers.map(name),
+            claimedEpsilon: input.claimedEpsilon, seeded: source.isSeeded, seconds: Date().timeIntervalSince(started))
+    }
+
+    func finding(_ criterion: String, _ attack: String, _ estimate: RiskEstimate, _ threshold: Double) -> AuditFinding {
+        AuditFinding(criterion: criterion, attack: attack, value: estimate.risk, lower: estimate.riskLower, upper: estimate.riskUpper,
+                     baseline: estimate.baselineRate, threshold: threshold, passed: estimate.risk <= threshold,
+                     explanation: "success on training targets beyond holdout targets, (attack - control) / (1 - control)")
+    }
+
+    /// The quasi-identifiers split into two halves, the two databases a linkage attacker holds.
+    func linkageGroups(_ columns: [Int]) -> ([Int], [Int])? {
+        guard columns.count >= 2 else { return nil }
+        let half = columns.count / 2
+        return (Array(columns[..<half]), Array(columns[half...]))
+    }
+}
+
+/// What an audit found: the decision, every finding, and each attack's full outcome.
+///
+/// Audit figures: computed on real data, not differentially private.
+public struct AuditResult: Sendable, Codable, Equatable {
+    /// "pass" or "fail".
+    public let decision: String
+    public let findings: [AuditFinding]
+    public let policy: AuditPolicy
+    public let membership: [MembershipOutcome]
+    public let inference: [String: RiskEstimate]
+    public let modelInversion: [String: RiskEstimate]
+    public let singlingOut: RiskEstimate
+    public let linkability: [String: RiskEstimate]
+    public let trainRows: Int
+    public let holdoutRows: Int
+    public let syntheticRows: Int
+    public let secrets: [String]
+    public let quasiIdentifiers: [String]
+    public let claimedEpsilon: Double?
+    public let seeded: Bool
+    public let seconds: Double
+}

@@ -1,0 +1,58 @@
+import Foundation
+import Testing
+import DPRandomness
+@testable import DPAudit
+
+@Suite struct StatisticsTests {
+    @Test func aucCountsPairsAndHalfTies() {
+        let positives = [0.9, 0.8, 0.5, 0.5], negatives = [0.5, 0.3, 0.1]
+        var wins = 0.0
+        for p in positives { for n in negatives { wins += p > n ? 1 : (p == n ? 0.5 : 0) } }
+        let curve = ROCCurve(positives: positives, negatives: negatives)
+        #expect(abs(curve.auc - wins / 12) < 1e-12)
+        #expect(curve.points.first == ROCCurve.Point(falsePositiveRate: 0, truePositiveRate: 0))
+        #expect(curve.points.last == ROCCurve.Point(falsePositiveRate: 1, truePositiveRate: 1))
+        #expect(curve.truePositiveRate(atFalsePositiveRate: 0) == 0.5)
+    }
+
+    @Test func clopperPearsonMatchesTabulatedValues() {
+        // scipy.stats.beta.ppf: successes 5 of 20 at 95%: [0.0865715, 0.4910459]; 0 of 10: [0, 0.3084971].
+        let a = BinomialConfidence.clopperPearson(successes: 5, trials: 20)
+        #expect(abs(a.lower - 0.0865715) < 1e-6 && abs(a.upper - 0.4910459) < 1e-6)
+        let b = BinomialConfidence.clopperPearson(successes: 0, trials: 10)
+        #expect(b.lower == 0 && abs(b.upper - 0.3084971) < 1e-6)
+        #expect(abs(BinomialConfidence.normalQuantile(level: 0.95) - 1.959963985) < 1e-8)
+    }
+
+    @Test func wilsonIntervalMatchesTheFormula() {
+        let w = BinomialConfidence.wilson(successes: 30, trials: 100)
+        // (30 + 1.92) / (100 + 3.84) = 0.30740; half width 1.96/103.84 * sqrt(21 + 0.96) = 0.088448.
+        #expect(abs(w.estimate - 0.307396) < 1e-5 && abs(w.upper - w.lower - 2 * 0.088448) < 1e-4)
+    }
+
+    /// Randomized response on one bit at epsilon: the bound stays below epsilon and rises toward it with more trials.
+    /// The bound is a 95% lower confidence bound, so each seeded check is wrong with probability at most 5%; the
+    /// seeds are fixed, so the test is deterministic.
+    @Test func empiricalEpsilonOfRandomizedResponseIsBelowTheTruth() {
+        let epsilon = 1.0, keep = exp(epsilon) / (1 + exp(epsilon))
+        let source = RandomSource.seeded(11)
+        func outputs(_ bit: Bool, _ count: Int) -> [Double] {
+            (0..<count).map { _ in (source.unitInterval() < keep) == bit ? 1 : 0 }
+        }
+        var bounds: [Double] = []
+        for trials in [500, 5000, 50000] {
+            let bound = EmpiricalEpsilon.estimate(memberScores: outputs(true, trials), nonMemberScores: outputs(false, trials), delta: 0)
+            #expect(bound.epsilon <= epsilon)
+            bounds.append(bound.epsilon)
+        }
+        #expect(bounds[0] < bounds[2] && bounds[2] > 0.9)
+    }
+
+    @Test func riskFollowsAnonymetersDefinition() {
+        let risk = RiskEstimate(attacks: 500, attackSuccesses: 400, controlSuccesses: 100, baselineSuccesses: 10)
+        #expect(abs(risk.risk - (risk.attackRate - risk.controlRate) / (1 - risk.controlRate)) < 1e-12)
+        #expect(risk.riskLower < risk.risk && risk.risk < risk.riskUpper)
+        let none = RiskEstimate(attacks: 500, attackSuccesses: 100, controlSuccesses: 150, baselineSuccesses: 10)
+        #expect(none.risk == 0)
+    }
+}
