@@ -8,7 +8,7 @@ JOBS ?= 2
 
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps datasets build test demo bench bench-large-csv fuzz clean
+.PHONY: all deps datasets build test demo report-check bench bench-large-csv fuzz clean
 
 all: build
 
@@ -33,6 +33,12 @@ test: deps
 
 demo: build datasets
 	@bash scripts/demo.sh "$$($(SWIFT) build $(BUILD_FLAGS) --show-bin-path)/dpsynth"
+
+# Renders the demo's HTML report in headless Chromium (installed from Debian if missing) and
+# checks the page is not blank; kept out of `make test` because Chromium is large.
+report-check:
+	@test -f .data/demo/release/report.html || $(MAKE) demo
+	bash scripts/report-check.sh .data/demo/release/report.html .data/demo/release/report.png
 
 bench: deps datasets
 	@mkdir -p .build

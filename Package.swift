@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Layers, each depending only on the ones before it:
-// system shims -> randomness and samplers -> accounting, mechanisms, ledger -> data -> generators -> audit -> CLI.
+// system shims -> randomness and samplers -> accounting, mechanisms, ledger -> data -> generators -> audit -> report -> CLI.
 let package = Package(
     name: "DPSynth",
     platforms: [.macOS(.v15)],
@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "DPData", targets: ["DPData"]),
         .library(name: "DPGenerators", targets: ["DPGenerators"]),
         .library(name: "DPAudit", targets: ["DPAudit"]),
+        .library(name: "DPReport", targets: ["DPReport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -51,9 +52,14 @@ let package = Package(
             dependencies: ["DPRandomness", "DPData", "DPGenerators", .product(name: "Yams", package: "Yams")]
         ),
         .target(
+            name: "DPReport",
+            dependencies: ["CSodium", "DPRandomness", "DPAccounting", "DPLedger", "DPData", "DPGenerators", "DPAudit",
+                           .product(name: "Yams", package: "Yams")]
+        ),
+        .target(
             name: "DPSynthCLI",
             dependencies: [
-                "DPRandomness", "DPAccounting", "DPMechanisms", "DPLedger", "DPData", "DPGenerators", "DPAudit",
+                "DPRandomness", "DPAccounting", "DPMechanisms", "DPLedger", "DPData", "DPGenerators", "DPAudit", "DPReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -66,6 +72,7 @@ let package = Package(
         .testTarget(name: "DPDataTests", dependencies: ["DPData", "DPTestSupport"]),
         .testTarget(name: "DPGeneratorsTests", dependencies: ["DPGenerators", "DPTestSupport"]),
         .testTarget(name: "DPAuditTests", dependencies: ["DPAudit", "DPGenerators", "DPTestSupport"]),
+        .testTarget(name: "DPReportTests", dependencies: ["DPReport", "DPAudit", "DPTestSupport"]),
         .testTarget(name: "DPSynthCLITests", dependencies: ["DPSynthCLI", "DPTestSupport"]),
         .testTarget(name: "ProofsTests"),
     ]

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The DPSynth demo: plan a DP-SGD budget, draw and account noisy counts against a ledger, and
-# synthesize UCI Adult with AIM. Later releases grow this into synthesize -> audit -> report.
+# The DPSynth demo: plan a DP-SGD budget, draw and account noisy counts against a ledger, then
+# release UCI Adult end to end: synthesize (AIM) -> utility -> attack audit -> signed report -> gate.
 set -euo pipefail
 dpsynth="$1"
 work=".data/demo"
@@ -29,15 +29,21 @@ fi
 echo "== 5. The ledger =="
 "$dpsynth" ledger show --ledger "$ledger" --dataset demo-counts
 
-echo "== 6. Synthesize UCI Adult with AIM at epsilon 1 (budget declared, every step charged) =="
-"$dpsynth" ledger init --ledger "$ledger" --dataset adult --epsilon 1 --delta 1e-9
-"$dpsynth" synthesize --data .data/datasets/adult/adult-train.csv --schema Examples/schemas/adult.yaml \
-    --epsilon 1 --delta 1e-9 --method aim --rows 32561 --out "$work/adult-synthetic.csv" \
-    --ledger "$ledger" --dataset adult --model-out "$work/adult-aim-model.json"
-head -4 "$work/adult-synthetic.csv"
-"$dpsynth" ledger show --ledger "$ledger" --dataset adult > "$work/adult-ledger.txt"
-head -3 "$work/adult-ledger.txt"
-echo "($(grep -c '^#' "$work/adult-ledger.txt") charges; full statement in $work/adult-ledger.txt)"
+echo "== 6. Release UCI Adult: AIM at epsilon 1 -> utility -> attacks -> signed report -> gate =="
+rm -rf .data/demo/release
+"$dpsynth" keys generate --out .data/demo/keys/release.key --force
+status=0
+"$dpsynth" release --config Examples/release.yaml || status=$?
+if [ "$status" -ne 0 ] && [ "$status" -ne 3 ]; then exit "$status"; fi
+
+echo "== 7. Verify the signed report and the data it names; a changed byte is caught =="
+"$dpsynth" verify .data/demo/release/report.json --public-key .data/demo/keys/release.key.pub
+cp .data/demo/release/report.json "$work/tampered-report.json"
+cp .data/demo/release/report.json.sig "$work/tampered-report.json.sig"
+sed -i '0,/"epsilon" : 1/s//"epsilon" : 9/' "$work/tampered-report.json"
+if "$dpsynth" verify "$work/tampered-report.json" --public-key .data/demo/keys/release.key.pub --report-only; then
+    echo "unexpected: a tampered report verified" >&2
+    exit 1
+fi
 echo
-echo "Synthetic data: $work/adult-synthetic.csv"
-echo "Ledger written to $ledger"
+echo "Report: .data/demo/release/report.html (summary: .data/demo/release/report.md, signed JSON: .data/demo/release/report.json)"

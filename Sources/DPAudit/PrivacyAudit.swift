@@ -72,7 +72,7 @@ public struct PrivacyAudit: Sendable {
             let known = input.quasiIdentifiers.filter { $0 != secret }
             let auxiliary = known.isEmpty ? Array(columns.indices.filter { $0 != secret }) : known
             progress("attribute inference: \(name(secret))")
-            let inferred = AttributeInferenceAttack(attacks: attacks).run(
+            let inferred = AttributeInferenceAttack(attacks: max(attacks, 2000)).run(
                 train: input.train, holdout: input.holdout, synthetic: input.synthetic, secret: secret,
                 quasiIdentifiers: auxiliary, source: source.split(stream: 10 + UInt64(offset)))
             inference[name(secret)] = inferred

@@ -124,7 +124,7 @@ struct CSVParser {
                 } else if byte == Self.quote {
                     guard state == .fieldStart else {
                         throw unexpected("a double quote inside an unquoted field",
-                                         "Enclose the field in double quotes and write each inner quote twice (\"\").", extra: byte)
+                                         "Enclose the field in double quotes and write each inner quote twice (\"\").")
                     }
                     state = .quoted
                     quoteLine = line
@@ -154,7 +154,7 @@ struct CSVParser {
                     try endOfLine(byte, body)
                 } else {
                     throw unexpected("text after a closing quote",
-                                     "Put the whole field inside the quotes, or write an inner quote as \"\".", extra: byte)
+                                     "Put the whole field inside the quotes, or write an inner quote as \"\".")
                 }
             }
         }
@@ -164,7 +164,6 @@ struct CSVParser {
         switch state {
         case .quoted:
             throw DataError(file: path, line: quoteLine, column: fieldEnds.count + 1,
-                            value: String(decoding: recordBytes[fieldStart...].prefix(40), as: UTF8.self),
                             problem: "a quoted field opened here is never closed",
                             hint: "Add the closing double quote.")
         case .unquoted, .quoteInQuoted:
@@ -189,7 +188,6 @@ struct CSVParser {
     private mutating func finishField() throws {
         if fieldHighBits & 0x80 != 0, String(validating: recordBytes[fieldStart...], as: UTF8.self) == nil {
             throw DataError(file: path, line: recordLine, column: fieldEnds.count + 1,
-                            value: String(decoding: recordBytes[fieldStart...], as: UTF8.self),
                             problem: "the field is not valid UTF-8", hint: "Re-save the file as UTF-8.")
         }
         fieldEnds.append(recordBytes.count)
@@ -213,8 +211,8 @@ struct CSVParser {
         state = .fieldStart
     }
 
-    private func unexpected(_ problem: String, _ hint: String, extra: UInt8) -> DataError {
-        DataError(file: path, line: line, column: fieldEnds.count + 1,
-                  value: String(decoding: recordBytes[fieldStart...] + [extra], as: UTF8.self), problem: problem, hint: hint)
+    /// Errors name the place of a fault, never the private text found there.
+    private func unexpected(_ problem: String, _ hint: String) -> DataError {
+        DataError(file: path, line: line, column: fieldEnds.count + 1, problem: problem, hint: hint)
     }
 }

@@ -38,6 +38,7 @@ final class ColumnCodec: Sendable {
         switch column.kind {
         case .categorical:
             guard let code = categoryCodes[String(decoding: value, as: UTF8.self)] else {
+                if column.outOfDomain == .missing, let missing = column.missingCode { return missing }
                 throw Failure(problem: "a category the schema does not declare",
                               hint: "Add it to the column's categories if it is public knowledge, or correct the value.")
             }
@@ -56,6 +57,7 @@ final class ColumnCodec: Sendable {
                 throw Failure(problem: "not a whole number", hint: "Integer columns hold whole numbers; declare the column 'real' otherwise.")
             }
             if parsed >= lower && parsed <= upper { return Self.integerBin(parsed, lower: lower, upper: upper, binning: binning) }
+            if column.outOfDomain == .missing, let missing = column.missingCode { return missing }
             let clamped = try bounded(Double(parsed), lower: Double(lower), upper: Double(upper))
             return Self.integerBin(Int(clamped), lower: lower, upper: upper, binning: binning)
         case .real(let lower, let upper, let binning):
@@ -66,6 +68,7 @@ final class ColumnCodec: Sendable {
             guard parsed.isFinite else {
                 throw Failure(problem: "\(text) is not allowed", hint: "List it under 'missing_values' to treat it as missing.")
             }
+            if (parsed < lower || parsed > upper) && column.outOfDomain == .missing, let missing = column.missingCode { return missing }
             return Self.realBin(try bounded(parsed, lower: lower, upper: upper), lower: lower, upper: upper, binning: binning)
         case .identifier:
             return 0
@@ -106,7 +109,7 @@ final class ColumnCodec: Sendable {
         if value >= lower && value <= upper { return value }
         guard column.outOfDomain == .clamp else {
             throw Failure(problem: "outside the declared bounds [\(Self.format(lower)), \(Self.format(upper))]",
-                          hint: "Widen the public bounds in the schema, or set 'out_of_domain: clamp' to clamp such values.")
+                          hint: "Widen the public bounds in the schema, or set 'out_of_domain: clamp' (or 'missing') for such values.")
         }
         return min(max(value, lower), upper)
     }

@@ -44,8 +44,9 @@ public enum DatasetLoader {
                     do {
                         flat.append(UInt16(truncatingIfNeeded: try codecs[slot].encode(record[field])))
                     } catch let error as ColumnCodec.Failure {
+                        // The value itself is private data: the error names where it is, never what it is.
                         throw DataError(file: path, line: line, column: field + 1, columnName: schema.columns[encodedPositions[slot]].name,
-                                        value: record.string(field), problem: error.problem, hint: error.hint)
+                                        problem: error.problem + " (value withheld: it is private data)", hint: error.hint)
                     }
                 }
             }
@@ -85,6 +86,8 @@ public enum DatasetLoader {
         }
         return try schema.columns.map { column in
             guard let index = position[column.name] else {
+                // Identifiers are dropped on reading, so a table without them (synthetic rows) is fine.
+                if column.kind == .identifier { return -1 }
                 throw DataError(file: path, line: line, value: column.name, problem: "the schema's column is missing from the header",
                                 hint: "Add the column to the CSV or remove it from the schema.")
             }

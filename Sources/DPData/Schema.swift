@@ -74,6 +74,9 @@ public struct Column: Sendable, Equatable {
         case error
         /// A numeric value outside the bounds is clamped to the nearest bound (never dropped).
         case clamp
+        /// A value outside the declared domain (an undeclared category, a number out of bounds)
+        /// is read as missing; needs 'missing: own-category'. Its text never reaches any output.
+        case missing
     }
 
     /// The number of codes this column takes, the missing code included.

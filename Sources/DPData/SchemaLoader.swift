@@ -183,7 +183,10 @@ struct NodeReader {
         if let node = mapping["missing_values"] { column.missingTokens = try strings(node, "missing_values") }
         if let node = mapping["out_of_domain"] {
             guard let policy = Column.OutOfDomainPolicy(rawValue: try string(node, "out_of_domain")) else {
-                throw error(node, "'out_of_domain' must be error or clamp", "Write 'out_of_domain: clamp'.")
+                throw error(node, "'out_of_domain' must be error, clamp or missing", "Write 'out_of_domain: clamp'.")
+            }
+            if policy == .missing && column.missing != .ownCategory {
+                throw error(node, "'out_of_domain: missing' needs 'missing: own-category'", "Remove 'missing: error' from the column, or choose another policy.")
             }
             column.outOfDomain = policy
         }

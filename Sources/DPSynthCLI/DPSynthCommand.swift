@@ -7,7 +7,7 @@ public struct DPSynthCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "dpsynth",
         abstract: "Differentially private synthetic data: generators, accountants, mechanisms and the budget ledger.",
-        subcommands: [SynthesizeCommand.self, AccountantCommand.self, LedgerCommand.self, MechanismCommand.self, SchemaCommand.self, DataCommand.self]
+        subcommands: [ReleaseCommand.self, SynthesizeCommand.self, AuditCommand.self, KeysCommand.self, VerifyCommand.self, AccountantCommand.self, LedgerCommand.self, MechanismCommand.self, SchemaCommand.self, DataCommand.self]
     )
 
     public init() {}
@@ -18,6 +18,8 @@ public struct DPSynthCommand: ParsableCommand {
             var command = try parseAsRoot(arguments)
             try command.run()
             Foundation.exit(0)
+        } catch let code as ExitCode {
+            Foundation.exit(code.rawValue)
         } catch {
             let code = exitCode(for: error)
             if code == .success { exit(withError: error) }

@@ -1,0 +1,76 @@
+import CSodium
+import Foundation
+
+/// BLAKE2b-256 (libsodium's generic hash) of bytes and files, as lowercase hex.
+public enum Blake2b {
+    static let ready: Bool = sodium_init() >= 0
+
+    public static func hex(_ data: Data) -> String {
+        precondition(ready, "libsodium failed to initialise")
+        var digest = [UInt8](repeating: 0, count: 32)
+        data.withUnsafeBytes { bytes in
+            _ = crypto_generichash(&digest, 32, bytes.bindMemory(to: UInt8.self).baseAddress, UInt64(bytes.count), nil, 0)
+        }
+        return Hex.encode(digest)
+    }
+
+    /// The hash of a file, read in 1 MiB chunks.
+    public static func hex(file path: String) throws -> String {
+        precondition(ready, "libsodium failed to initialise")
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw ReportError("\(path): cannot read the file to hash it; check the path")
+        }
+        defer { try? handle.close() }
+        let state = UnsafeMutableRawPointer.allocate(byteCount: crypto_generichash_statebytes(), alignment: 64)
+        defer { state.deallocate() }
+        let typed = OpaquePointer(state)
+        crypto_generichash_init(typed, nil, 0, 32)
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            chunk.withUnsafeBytes { bytes in
+                _ = crypto_generichash_update(typed, bytes.bindMemory(to: UInt8.self).baseAddress, UInt64(bytes.count))
+            }
+        }
+        var digest = [UInt8](repeating: 0, count: 32)
+        crypto_generichash_final(typed, &digest, 32)
+        return Hex.encode(digest)
+    }
+}
+
+/// Lowercase hexadecimal text for bytes.
+public enum Hex {
+    public static func encode(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var text = [UInt8]()
+        text.reserveCapacity(bytes.count * 2)
+        for byte in bytes {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 15)])
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    public static func decode(_ text: String) -> [UInt8]? {
+        let characters = Array(text.utf8)
+        guard characters.count % 2 == 0 else { return nil }
+        func value(_ c: UInt8) -> UInt8? {
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+        }
+        var bytes: [UInt8] = []
+        for i in stride(from: 0, to: characters.count, by: 2) {
+            guard let high = value(characters[i]), let low = value(characters[i + 1]) else { return nil }
+            bytes.append(high << 4 | low)
+        }
+        return bytes
+    }
+}
+
+/// A report, signing or verification failure the user can act on.
+public struct ReportError: Error, CustomStringConvertible, Equatable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,141 @@
+import DPAudit
+import DPLedger
+import Foundation
+
+/// The compliance report of one release: what was promised (the privacy guarantee and the
+/// ledger), how it was implemented, where the data came from, what the release is good for, what
+/// the attacks found, and the decision. Serialised as canonical JSON (`CanonicalJSON`) and
+/// signed (`ReportSignature`); the layout is documented in Examples/report-schema.json.
+public struct ComplianceReport: Sendable, Codable, Equatable {
+    public static let formatVersion = "dpsynth-report/1"
+
+    public var format = ComplianceReport.formatVersion
+    public var decision: Decision
+    public var privacy: PrivacyGuarantee
+    public var implementation: ImplementationSecurity
+    public var provenance: Provenance
+    public var utility: UtilityEvaluation?
+    public var audit: AuditResult?
+    public var checklists: [Checklist]
+    public var proofs: [ProofReference]
+
+    public init(decision: Decision, privacy: PrivacyGuarantee, implementation: ImplementationSecurity = .current,
+                provenance: Provenance, utility: UtilityEvaluation?, audit: AuditResult?, proofs: [ProofReference]) {
+        self.decision = decision
+        self.privacy = privacy
+        self.implementation = implementation
+        self.provenance = provenance
+        self.utility = utility
+        self.audit = audit
+        self.proofs = proofs
+        checklists = []
+        checklists = Checklist.all(for: self)
+    }
+
+    /// Whether the synthetic data was released, and why not if it was not.
+    public struct Decision: Sendable, Codable, Equatable {
+        /// "release" or "quarantine".
+        public let outcome: String
+        public let reasons: [String]
+        /// Where the synthetic file was written (the output, or the quarantine folder).
+        public let syntheticPath: String
+
+        public init(outcome: String, reasons: [String], syntheticPath: String) {
+            self.outcome = outcome
+            self.reasons = reasons
+            self.syntheticPath = syntheticPath
+        }
+    }
+
+    /// The formal guarantee and the ledger that enforces it.
+    public struct PrivacyGuarantee: Sendable, Codable, Equatable {
+        public let epsilon: Double
+        public let delta: Double
+        public let unitOfPrivacy: String
+        public let neighbouringRelation: String
+        public let mechanism: String
+        public let accountant: String
+        public let rho: Double
+        /// True when the run used a seeded (reproducible, not private) random source.
+        public let seeded: Bool
+        public let randomness: String
+        public let ledger: LedgerStatement
+
+        public init(epsilon: Double, delta: Double, mechanism: String, rho: Double, seeded: Bool, randomness: String,
+                    ledger: LedgerStatement) {
+            self.epsilon = epsilon
+            self.delta = delta
+            unitOfPrivacy = "one row of the input table (one person, when each person has one row)"
+            neighbouringRelation = "tables that differ by adding or removing one row"
+            self.mechanism = mechanism
+            accountant = "zero-concentrated DP, converted to (epsilon, delta) by Canonne-Kamath-Steinke 2020"
+            self.rho = rho
+            self.seeded = seeded
+            self.randomness = randomness
+            self.ledger = ledger
+        }
+    }
+
+    /// How the guarantee is implemented, and the residual risks the implementation does not remove.
+    public struct ImplementationSecurity: Sendable, Codable, Equatable {
+        public let entropySource: String
+        public let samplers: String
+        public let floatingPoint: String
+        public let residualRisks: [String]
+
+        public static let current = ImplementationSecurity(
+            entropySource: "libsodium randombytes_buf (the operating system's CSPRNG)",
+            samplers: "exact discrete Gaussian and discrete Laplace (Canonne-Kamath-Steinke 2020) on exact rational arithmetic (GMP)",
+            floatingPoint: "integer counts receive integer noise; no floating-point noise reaches a released value",
+            residualRisks: [
+                "Sampling time depends on the value drawn (timing side channel); run where the attacker cannot time the process.",
+                "The trust model is a trusted curator: whoever runs dpsynth sees the raw data.",
+                "Attack figures in this report are computed on the real data and are not differentially private; share the report only with those allowed to see such figures.",
+            ])
+    }
+
+    /// Where the inputs came from, by hash; no raw values.
+    public struct Provenance: Sendable, Codable, Equatable {
+        public let inputFile: String
+        public let inputHash: String
+        public let inputRows: Int
+        public let schemaFile: String
+        public let schemaHash: String
+        public let configHash: String
+        public let syntheticHash: String
+        public let syntheticRows: Int
+        public let holdoutHash: String?
+        public let toolVersion: String
+        public let gitCommit: String
+        public let createdAt: String
+        public let hashAlgorithm: String
+
+        public init(inputFile: String, inputHash: String, inputRows: Int, schemaFile: String, schemaHash: String, configHash: String,
+                    syntheticHash: String, syntheticRows: Int, holdoutHash: String?, toolVersion: String, gitCommit: String, createdAt: String) {
+            self.inputFile = inputFile
+            self.inputHash = inputHash
+            self.inputRows = inputRows
+            self.schemaFile = schemaFile
+            self.schemaHash = schemaHash
+            self.configHash = configHash
+            self.syntheticHash = syntheticHash
+            self.syntheticRows = syntheticRows
+            self.holdoutHash = holdoutHash
+            self.toolVersion = toolVersion
+            self.gitCommit = gitCommit
+            self.createdAt = createdAt
+            hashAlgorithm = "BLAKE2b-256"
+        }
+    }
+
+    /// A privacy claim and the document in Proofs/ that proves it.
+    public struct ProofReference: Sendable, Codable, Equatable {
+        public let claim: String
+        public let document: String
+
+        public init(claim: String, document: String) {
+            self.claim = claim
+            self.document = document
+        }
+    }
+}

@@ -1,0 +1,144 @@
+import DPData
+import Foundation
+import Yams
+
+/// A release described in YAML: what to synthesize, under which budget, how to audit it, and
+/// where everything goes. Relative paths are resolved against the config file's folder.
+///
+/// ```yaml
+/// data: ../.data/datasets/adult/adult-train.csv
+/// holdout: ../.data/datasets/adult/adult-test.csv   # real rows the generator never sees
+/// schema: schemas/adult.yaml
+/// method: aim            # aim, mst or independent
+/// epsilon: 1
+/// delta: 1e-9
+/// rows: 30000            # default: as many as the input
+/// ledger: ../release/ledger.sqlite
+/// dataset: adult
+/// dataset_budget: {epsilon: 2, delta: 1e-8}   # declared when the ledger has none
+/// out: ../release/adult-synthetic.csv
+/// quarantine: ../release/quarantine
+/// report: ../release/report          # report.json, report.json.sig, report.html, report.md
+/// signing_key: ../release/keys/release.key
+/// audit: {secrets: [income], quasi_identifiers: [age, sex, race], policy: policy.yaml}
+/// utility: {target: income, positive: ">50K"}
+/// ```
+public struct ReleaseConfig: Sendable {
+    public var data: String
+    public var holdout: String
+    public var schema: String
+    public var method = "aim"
+    public var epsilon: Double
+    public var delta = 1e-9
+    public var rows: Int?
+    public var ledger: String
+    public var dataset: String?
+    public var datasetBudget: (epsilon: Double, delta: Double)?
+    public var out: String
+    public var quarantine: String
+    public var report: String
+    public var signingKey: String?
+    public var secrets: [String] = []
+    public var quasiIdentifiers: [String] = []
+    public var policy: String?
+    public var target: String?
+    public var positive: String?
+    public var iterations = 1000
+    public var workload: String?
+    public var seed: UInt64?
+
+    public static func load(path: String) throws -> (ReleaseConfig, Data) {
+        guard let bytes = FileManager.default.contents(atPath: path), let text = String(data: bytes, encoding: .utf8) else {
+            throw DataError(file: path, problem: "cannot read the release config", hint: "Check the path (see Examples/release.yaml).")
+        }
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        return (try parse(text, file: path, relativeTo: folder), bytes)
+    }
+
+    static let keys = ["data", "holdout", "schema", "method", "epsilon", "delta", "rows", "ledger", "dataset", "dataset_budget", "out",
+                       "quarantine", "report", "signing_key", "audit", "utility", "iterations", "workload", "seed"]
+
+    public static func parse(_ text: String, file: String, relativeTo folder: URL) throws -> ReleaseConfig {
+        func fail(_ node: Node?, _ problem: String, _ hint: String) -> DataError {
+            DataError(file: file, line: node?.mark?.line, column: node?.mark?.column, problem: problem, hint: hint)
+        }
+        let root: Node?
+        do { root = try Yams.compose(yaml: text) } catch {
+            throw fail(nil, "invalid YAML", "Write the config as 'key: value' lines (see Examples/release.yaml).")
+        }
+        guard let root, case .mapping(let mapping) = root else {
+            throw fail(root, "the release config must be a mapping", "Start with 'data:', 'schema:', 'epsilon:' and the other keys of Examples/release.yaml.")
+        }
+        var values: [String: Node] = [:]
+        for (key, value) in mapping {
+            guard let name = key.string, keys.contains(name) else {
+                throw fail(key, "unknown key '\(key.string ?? "?")'", "Allowed keys: \(keys.joined(separator: ", ")).")
+            }
+            values[name] = value
+        }
+        func path(_ node: Node) -> String {
+            let text = node.string ?? ""
+            return text.hasPrefix("/") ? text : folder.appendingPathComponent(text).standardizedFileURL.path
+        }
+        func required(_ key: String) throws -> Node {
+            guard let node = values[key] else { throw fail(root, "the release config needs '\(key)'", "Add '\(key): ...' (see Examples/release.yaml).") }
+            return node
+        }
+        func number(_ node: Node, _ key: String, positive: Bool = true) throws -> Double {
+            guard let value = node.float, value.isFinite, !positive || value > 0 else {
+                throw fail(node, "'\(key)' must be a positive number", "For example '\(key): 1'.")
+            }
+            return value
+        }
+        func names(_ node: Node?, _ key: String) throws -> [String] {
+            guard let node else { return [] }
+            guard case .sequence(let sequence) = node else { throw fail(node, "'\(key)' must be a list of column names", "For example '\(key): [age, sex]'.") }
+            return sequence.map { $0.string ?? "" }
+        }
+        var config = ReleaseConfig(
+            data: path(try required("data")), holdout: path(try required("holdout")), schema: path(try required("schema")),
+            epsilon: try number(try required("epsilon"), "epsilon"), ledger: path(try required("ledger")),
+            out: path(try required("out")), quarantine: "", report: path(try required("report")))
+        config.quarantine = values["quarantine"].map(path) ?? URL(fileURLWithPath: config.out).deletingLastPathComponent().appendingPathComponent("quarantine").path
+        if let node = values["method"] {
+            guard let method = node.string, ["aim", "mst", "independent"].contains(method) else {
+                throw fail(node, "'method' must be aim, mst or independent", "For example 'method: aim'.")
+            }
+            config.method = method
+        }
+        if let node = values["delta"] {
+            config.delta = try number(node, "delta")
+            guard config.delta < 1 else { throw fail(node, "'delta' must lie strictly between 0 and 1", "For example 'delta: 1e-9'.") }
+        }
+        if let node = values["rows"] { config.rows = Int(try number(node, "rows")) }
+        if let node = values["iterations"] { config.iterations = Int(try number(node, "iterations")) }
+        if let node = values["seed"] {
+            guard let seed = node.int, seed >= 0 else { throw fail(node, "'seed' must be a non-negative integer", "Remove it for a private release.") }
+            config.seed = UInt64(seed)
+        }
+        config.dataset = values["dataset"]?.string
+        config.signingKey = values["signing_key"].map(path)
+        config.workload = values["workload"].map(path)
+        if let node = values["dataset_budget"] {
+            guard case .mapping(let budget) = node, let e = budget["epsilon"], let d = budget["delta"] else {
+                throw fail(node, "'dataset_budget' needs epsilon and delta", "For example 'dataset_budget: {epsilon: 2, delta: 1e-8}'.")
+            }
+            config.datasetBudget = (try number(e, "dataset_budget.epsilon"), try number(d, "dataset_budget.delta"))
+        }
+        if let node = values["audit"] {
+            guard case .mapping(let audit) = node else { throw fail(node, "'audit' must be a mapping", "For example 'audit: {secrets: [income]}'.") }
+            for (key, _) in audit where !["secrets", "quasi_identifiers", "policy"].contains(key.string ?? "") {
+                throw fail(key, "unknown key '\(key.string ?? "?")' in 'audit'", "Allowed keys: secrets, quasi_identifiers, policy.")
+            }
+            config.secrets = try names(audit["secrets"], "secrets")
+            config.quasiIdentifiers = try names(audit["quasi_identifiers"], "quasi_identifiers")
+            config.policy = audit["policy"].map(path)
+        }
+        if let node = values["utility"] {
+            guard case .mapping(let utility) = node else { throw fail(node, "'utility' must be a mapping", "For example 'utility: {target: income}'.") }
+            config.target = utility["target"]?.string
+            config.positive = utility["positive"]?.string
+        }
+        return config
+    }
+}

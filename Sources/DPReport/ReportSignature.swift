@@ -1,0 +1,66 @@
+import DPData
+import Foundation
+
+/// The detached signature of a report, stored beside it as `<report>.sig`: Ed25519 over the
+/// report's exact bytes, which record the BLAKE2b hash of the synthetic file, so a change to
+/// either the report or the data fails verification.
+public struct ReportSignature: Sendable, Codable, Equatable {
+    public let algorithm: String
+    public let publicKey: String
+    public let keyFingerprint: String
+    public let reportHash: String
+    public let signature: String
+
+    public static func sign(report: Data, with key: SigningKey) -> ReportSignature {
+        ReportSignature(algorithm: "Ed25519", publicKey: Hex.encode(key.publicKey), keyFingerprint: key.fingerprint,
+                        reportHash: Blake2b.hex(report), signature: Hex.encode(key.sign(report)))
+    }
+
+    /// Writes the report and its signature, each atomically.
+    public static func write(_ report: ComplianceReport, to path: String, key: SigningKey?) throws -> Data {
+        let bytes = try CanonicalJSON.encode(report)
+        try AtomicFile.write(bytes, to: path)
+        if let key { try AtomicFile.write(try CanonicalJSON.encode(sign(report: bytes, with: key)), to: path + ".sig") }
+        return bytes
+    }
+
+    /// What verification found.
+    public struct Verification: Sendable, Equatable {
+        public let signatureValid: Bool
+        public let dataMatches: Bool?
+        public let problems: [String]
+        public var valid: Bool { problems.isEmpty }
+    }
+
+    /// Checks the signature at `signaturePath` over the report at `reportPath` with `publicKey`,
+    /// and, when `dataPath` is given, that the data's hash is the one the report records.
+    public static func verify(reportPath: String, signaturePath: String, publicKey: [UInt8], dataPath: String?) throws -> Verification {
+        guard let report = FileManager.default.contents(atPath: reportPath) else {
+            throw ReportError("\(reportPath): cannot read the report")
+        }
+        guard let signatureData = FileManager.default.contents(atPath: signaturePath) else {
+            throw ReportError("\(signaturePath): cannot read the signature; it is written beside the report as REPORT.sig")
+        }
+        guard let signature = try? CanonicalJSON.decode(ReportSignature.self, from: signatureData), let bytes = Hex.decode(signature.signature) else {
+            throw ReportError("\(signaturePath): not a dpsynth report signature")
+        }
+        var problems: [String] = []
+        let valid = SigningKey.verify(bytes, of: report, publicKey: publicKey)
+        if !valid {
+            problems.append(signature.publicKey == Hex.encode(publicKey)
+                            ? "the signature does not match the report: the report was changed after signing"
+                            : "the report was signed with key \(signature.keyFingerprint), not with the given key \(SigningKey.fingerprint(of: publicKey))")
+        }
+        var dataMatches: Bool?
+        if let dataPath {
+            guard let parsed = try? CanonicalJSON.decode(ComplianceReport.self, from: report) else {
+                problems.append("the report cannot be read as a \(ComplianceReport.formatVersion) report")
+                return Verification(signatureValid: valid, dataMatches: nil, problems: problems)
+            }
+            let hash = try Blake2b.hex(file: dataPath)
+            dataMatches = hash == parsed.provenance.syntheticHash
+            if dataMatches == false { problems.append("\(dataPath): its BLAKE2b hash differs from the one the report records: the data was changed") }
+        }
+        return Verification(signatureValid: valid, dataMatches: dataMatches, problems: problems)
+    }
+}

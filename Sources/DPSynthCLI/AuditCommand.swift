@@ -1,0 +1,83 @@
+import ArgumentParser
+import DPAudit
+import DPData
+import DPRandomness
+import DPReport
+import Foundation
+
+/// `dpsynth audit`: attack a synthetic table before release and judge it against a policy.
+struct AuditCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "Attack a synthetic table (membership, inference, singling out, linkability) and judge it against a policy.",
+        discussion: "Exit status 0 when the policy passes, 3 when it fails. The figures are computed on real data: share audit.json only with those allowed to see them.")
+
+    @Option(help: "The real rows the generator was fitted to (CSV).") var train: String
+    @Option(help: "Real rows from the same population that the generator never saw (CSV).") var holdout: String
+    @Option(help: "The synthetic rows (CSV).") var synthetic: String
+    @Option(help: "The YAML schema all three tables follow.") var schema: String
+    @Option(help: "A column whose value an attacker tries to learn (repeat for several).") var secret: [String] = []
+    @Option(help: "Columns an attacker knows about a target, separated by commas.") var quasi: String?
+    @Option(help: "A YAML policy of thresholds (default: Examples/policy.yaml's values).") var policy: String?
+    @Option(help: "The epsilon the release claims; an empirical epsilon above it fails the audit.") var epsilon: Double?
+    @Option(help: "The delta the release claims.") var delta: Double = 1e-9
+    @Option(help: "Attacks per risk estimate.") var attacks: Int = 500
+    @Option(help: "Where to write the audit JSON (atomically).") var out: String
+    @Option(help: "Seed for a reproducible test run.") var seed: UInt64?
+    @Flag(help: "Print the summary as JSON.") var json = false
+
+    func validate() throws {
+        if let epsilon { try Check.positive(epsilon, "--epsilon") }
+        try Check.probability(delta, "--delta")
+        try Check.positive(attacks, "--attacks")
+    }
+
+    static func columns(_ names: [String], in data: EncodedDataset, option: String) throws -> [Int] {
+        try names.map { name in
+            guard let index = data.columnIndex(named: name) else {
+                throw CommandFailure("\(option): '\(name)' is not an encoded column of the schema; use one of: \(data.columns.map(\.name).joined(separator: ", "))")
+            }
+            return index
+        }
+    }
+
+    func run() throws {
+        do {
+            let parsed = try SchemaLoader.load(path: schema)
+            let trainRows = try DatasetLoader.load(csv: train, schema: parsed)
+            let holdoutRows = try DatasetLoader.load(csv: holdout, schema: parsed)
+            let syntheticRows = try DatasetLoader.load(csv: synthetic, schema: parsed)
+            for (name, table) in [(train, trainRows), (holdout, holdoutRows), (synthetic, syntheticRows)] where table.rowCount < 10 {
+                throw CommandFailure("\(name): \(table.rowCount) rows; an audit needs at least 10 rows in each table")
+            }
+            let secrets = try Self.columns(secret, in: trainRows, option: "--secret")
+            let quasiNames = quasi.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? []
+            let quasiIdentifiers = try Self.columns(quasiNames, in: trainRows, option: "--quasi")
+            var audit = PrivacyAudit(policy: try policy.map(AuditPolicy.load) ?? AuditPolicy())
+            audit.attacks = attacks
+            let source = seed.map(RandomSource.seeded) ?? .secure()
+            if source.isSeeded { Output.note("dpsynth: \(source.label)") }
+            let result = audit.run(PrivacyAudit.Input(train: trainRows, holdout: holdoutRows, synthetic: syntheticRows, secrets: secrets,
+                                                      quasiIdentifiers: quasiIdentifiers, claimedEpsilon: epsilon, delta: delta),
+                                   source: source) { Output.progress("audit: \($0)") }
+            Output.progress(nil)
+            try AtomicFile.write(try CanonicalJSON.encode(result), to: out)
+            if json {
+                try Output.json(["decision": result.decision, "out": out, "seconds": result.seconds, "seeded": source.isSeeded,
+                                 "failed": result.findings.filter { !$0.passed }.map(\.attack)])
+            } else {
+                print("audit: \(result.decision.uppercased()) in \(String(format: "%.1f", result.seconds)) s (figures computed on real data; not DP)")
+                for finding in result.findings {
+                    print(String(format: "  %@ %-14@ %@: %.3f [%.3f, %.3f] (baseline %.3f, threshold %.2f)", finding.passed ? "pass" : "FAIL",
+                                 finding.criterion, finding.attack, finding.value, finding.lower, finding.upper, finding.baseline, finding.threshold))
+                }
+                print("written to \(out)")
+            }
+            if result.decision != "pass" { throw ExitCode(3) }
+        } catch let error as DataError {
+            throw CommandFailure(error.description)
+        } catch let error as ReportError {
+            throw CommandFailure(error.description)
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import ArgumentParser
+import DPData
+import DPGenerators
+import DPLedger
+import DPReport
+import Foundation
+
+/// `dpsynth release`: the whole pipeline from a YAML config, ending in a signed report and a gate.
+struct ReleaseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "release",
+        abstract: "Synthesize, evaluate, attack, report and gate a release described by a YAML config.",
+        discussion: "Exit status 0 when the data is released, 3 when it is quarantined. See Examples/release.yaml.")
+
+    @Option(help: "The release config (YAML).") var config: String
+
+    func run() throws {
+        let started = Date()
+        do {
+            let pipeline = try ReleasePipeline(configPath: config)
+            if pipeline.config.seed != nil { Output.note("dpsynth: SEEDED run: for testing only, not a private release") }
+            let outcome = try pipeline.run { Output.progress("release: \($0)") }
+            Output.progress(nil)
+            let report = outcome.report
+            print("release: \(report.decision.outcome.uppercased()) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+            if outcome.reusedModel { print("reused the model an earlier run of this config fitted: no new ledger charge") }
+            print(String(format: "privacy: (%g, %g)-DP; dataset '%@' has spent epsilon %.4g of %.4g", report.privacy.epsilon, report.privacy.delta,
+                         report.privacy.ledger.dataset, report.privacy.ledger.spent.epsilon, report.privacy.ledger.totalEpsilon))
+            if let utility = report.utility {
+                print(String(format: "utility: 2-way TVD %.3f, 3-way TVD %.3f", utility.meanTwoWayTVD, utility.meanThreeWayTVD)
+                      + utility.classifiers.map { String(format: "; %@ TSTR AUC %.3f (real %.3f)", $0.classifier, $0.syntheticAUC, $0.realAUC) }.joined())
+            }
+            if let audit = report.audit {
+                print("attacks: \(audit.decision) (\(audit.findings.filter(\.passed).count) of \(audit.findings.count) checks passed)")
+            }
+            for reason in report.decision.reasons { print("  reason: \(reason)") }
+            print("synthetic data: \(report.decision.syntheticPath)")
+            print("report: \(outcome.htmlPath) (\(outcome.signed ? "signed: \(outcome.reportPath).sig" : "UNSIGNED: add signing_key to the config"))")
+            if report.privacy.seeded { print("SEEDED run: for testing only, not a private release") }
+            if report.decision.outcome != "release" { throw ExitCode(3) }
+        } catch let error as DataError {
+            throw CommandFailure(error.description)
+        } catch let error as LedgerError {
+            throw CommandFailure(error.description)
+        } catch let error as GeneratorError {
+            throw CommandFailure(error.description)
+        } catch let error as ReportError {
+            throw CommandFailure(error.description)
+        }
+    }
+}

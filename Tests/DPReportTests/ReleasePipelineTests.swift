@@ -1,0 +1,99 @@
+import Foundation
+import Testing
+import DPAudit
+import DPData
+import DPLedger
+import DPRandomness
+import DPTestSupport
+@testable import DPReport
+
+@Suite struct ReleasePipelineTests {
+    static func flipByte(_ path: String, at offset: Int) throws {
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        bytes[offset] ^= 0x01
+        try bytes.write(to: URL(fileURLWithPath: path))
+    }
+
+    @Test func dpReleasePassesIsSignedAndDetectsTampering() throws {
+        let fixture = try ReleaseFixture()
+        let key = SigningKey.generate()
+        try key.save(to: fixture.folder.appendingPathComponent("keys/release.key").path)
+        let outcome = try ReleasePipeline(configPath: fixture.config.path).run()
+        #expect(outcome.report.decision.outcome == "release", "\(outcome.report.decision.reasons)")
+        #expect(FileManager.default.fileExists(atPath: fixture.out))
+        #expect(outcome.report.privacy.seeded && outcome.report.privacy.ledger.charges.count > 0)
+        #expect(try String(contentsOfFile: outcome.htmlPath, encoding: .utf8).contains("SEEDED run"))
+
+        let publicKey = try SigningKey.loadPublicKey(fixture.publicKey)
+        func verify() throws -> ReportSignature.Verification {
+            try ReportSignature.verify(reportPath: outcome.reportPath, signaturePath: outcome.reportPath + ".sig", publicKey: publicKey, dataPath: fixture.out)
+        }
+        #expect(try verify().valid)
+        try Self.flipByte(outcome.reportPath, at: 200)
+        #expect(try !verify().valid)
+        try Self.flipByte(outcome.reportPath, at: 200)
+        #expect(try verify().valid)
+        try Self.flipByte(fixture.out, at: 50)
+        let tampered = try verify()
+        #expect(tampered.signatureValid && tampered.dataMatches == false && !tampered.valid)
+        try Self.flipByte(fixture.out, at: 50)
+        let other = SigningKey.generate()
+        #expect(try !ReportSignature.verify(reportPath: outcome.reportPath, signaturePath: outcome.reportPath + ".sig",
+                                            publicKey: other.publicKey, dataPath: nil).valid)
+    }
+
+    @Test func reportValidatesAgainstItsPublishedSchema() throws {
+        let fixture = try ReleaseFixture()
+        try SigningKey.generate().save(to: fixture.folder.appendingPathComponent("keys/release.key").path)
+        let outcome = try ReleasePipeline(configPath: fixture.config.path).run()
+        let schema = try Data(contentsOf: SharedData.packageRoot.appendingPathComponent("Examples/report-schema.json"))
+        let validator = try JSONSchemaValidator(schema: schema)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: outcome.reportPath))
+        #expect(try validator.violations(of: bytes) == [])
+        // The validator is not vacuous: a report without its decision fails.
+        var object = try JSONSerialization.jsonObject(with: bytes) as! [String: Any]
+        object["decision"] = nil
+        object["surprise"] = 1
+        let broken = try validator.violations(of: JSONSerialization.data(withJSONObject: object))
+        #expect(broken.contains("$: missing required 'decision'") && broken.contains("$: unexpected property 'surprise'"))
+        #expect(try CanonicalJSON.decode(ComplianceReport.self, from: bytes) == outcome.report)
+    }
+
+    @Test func trainingCopyIsQuarantinedWithReasons() throws {
+        let fixture = try ReleaseFixture()
+        try SigningKey.generate().save(to: fixture.folder.appendingPathComponent("keys/release.key").path)
+        let pipeline = try ReleasePipeline(configPath: fixture.config.path)
+        let prepared = try pipeline.prepare { _ in }
+        let ledger = try BudgetLedger(path: fixture.folder.appendingPathComponent("out/ledger.sqlite").path)
+        try ledger.initialise(dataset: "people", epsilon: 1, delta: 1e-9)
+        let privacy = ComplianceReport.PrivacyGuarantee(epsilon: 1, delta: 1e-9, mechanism: "a training copy", rho: 0, seeded: true,
+                                                        randomness: "SEEDED", ledger: try ledger.statement(dataset: "people"))
+        let outcome = try pipeline.publish(prepared.train, privacy: privacy, prepared: prepared, source: .seeded(1), reusedModel: false) { _ in }
+        #expect(outcome.report.decision.outcome == "quarantine")
+        #expect(!FileManager.default.fileExists(atPath: fixture.out))
+        let reasons = try String(contentsOfFile: fixture.quarantine + "/REASONS.txt", encoding: .utf8)
+        #expect(reasons.contains("distance to closest record") && !outcome.report.decision.reasons.isEmpty)
+        #expect(FileManager.default.fileExists(atPath: fixture.quarantine + "/synthetic.csv"))
+    }
+
+    @Test func rerunReusesTheFittedModelWithoutNewCharges() throws {
+        let fixture = try ReleaseFixture()
+        try SigningKey.generate().save(to: fixture.folder.appendingPathComponent("keys/release.key").path)
+        let first = try ReleasePipeline(configPath: fixture.config.path).run()
+        let second = try ReleasePipeline(configPath: fixture.config.path).run()
+        #expect(!first.reusedModel && second.reusedModel)
+        #expect(second.report.privacy.ledger.charges.count == first.report.privacy.ledger.charges.count)
+        #expect(second.report.privacy.ledger.spent == first.report.privacy.ledger.spent)
+    }
+
+    @Test func configErrorsNameFileAndLine() throws {
+        let fixture = try ReleaseFixture(extraConfig: "colour: blue\n")
+        do {
+            _ = try ReleasePipeline(configPath: fixture.config.path)
+            Issue.record("an unknown key must be refused")
+        } catch let error as DataError {
+            #expect(error.description.hasPrefix(fixture.config.path + ":17:"), "\(error)")
+            #expect(error.description.contains("unknown key 'colour'"))
+        }
+    }
+}
