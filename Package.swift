@@ -60,7 +60,7 @@ let package = Package(
             name: "DPSynthCLI",
             dependencies: [
                 "DPRandomness", "DPAccounting", "DPMechanisms", "DPLedger", "DPData", "DPGenerators", "DPAudit", "DPReport",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Yams", package: "Yams"),
             ]
         ),
         .executableTarget(name: "dpsynth", dependencies: ["DPSynthCLI"]),

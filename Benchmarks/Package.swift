@@ -15,6 +15,14 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/package-benchmark", from: "1.38.0", traits: ["MallocInterposer"]),
     ],
     targets: [
+        .target(
+            name: "BenchmarkSupport",
+            dependencies: [
+                .product(name: "DPData", package: dpsynth.lastPathComponent.lowercased()),
+                .product(name: "DPRandomness", package: dpsynth.lastPathComponent.lowercased()),
+            ],
+            path: "Benchmarks/BenchmarkSupport"
+        ),
         .executableTarget(
             name: "SamplerBenchmarks",
             dependencies: [
@@ -47,6 +55,7 @@ let package = Package(
         .executableTarget(
             name: "GeneratorBenchmarks",
             dependencies: [
+                "BenchmarkSupport",
                 .product(name: "Benchmark", package: "package-benchmark"),
                 .product(name: "DPAccounting", package: dpsynth.lastPathComponent.lowercased()),
                 .product(name: "DPData", package: dpsynth.lastPathComponent.lowercased()),
@@ -55,6 +64,20 @@ let package = Package(
                 .product(name: "DPRandomness", package: dpsynth.lastPathComponent.lowercased()),
             ],
             path: "Benchmarks/GeneratorBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
+        .executableTarget(
+            name: "AuditBenchmarks",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "DPAudit", package: dpsynth.lastPathComponent.lowercased()),
+                .product(name: "DPData", package: dpsynth.lastPathComponent.lowercased()),
+                .product(name: "DPGenerators", package: dpsynth.lastPathComponent.lowercased()),
+                .product(name: "DPLedger", package: dpsynth.lastPathComponent.lowercased()),
+                .product(name: "DPRandomness", package: dpsynth.lastPathComponent.lowercased()),
+            ],
+            path: "Benchmarks/AuditBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
         ),
     ]

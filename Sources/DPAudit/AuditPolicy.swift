@@ -12,6 +12,7 @@ import Yams
 /// linkability_risk: 0.1
 /// inference_risk: 0.2        # each secret column
 /// model_inversion_risk: 0.2
+/// shadow_model_auc: 0.8     # mean per-target AUC, when shadow models are run
 /// ```
 public struct AuditPolicy: Sendable, Codable, Equatable {
     public var membershipAUC = 0.6
@@ -19,12 +20,13 @@ public struct AuditPolicy: Sendable, Codable, Equatable {
     public var linkabilityRisk = 0.1
     public var inferenceRisk = 0.2
     public var modelInversionRisk = 0.2
+    public var shadowModelAUC = 0.8
 
     public init() {}
 
     nonisolated(unsafe) static let keys: [String: WritableKeyPath<AuditPolicy, Double>] = [
         "membership_auc": \.membershipAUC, "singling_out_risk": \.singlingOutRisk, "linkability_risk": \.linkabilityRisk,
-        "inference_risk": \.inferenceRisk, "model_inversion_risk": \.modelInversionRisk,
+        "inference_risk": \.inferenceRisk, "model_inversion_risk": \.modelInversionRisk, "shadow_model_auc": \.shadowModelAUC,
     ]
 
     public static func load(path: String) throws -> AuditPolicy {

@@ -13,6 +13,8 @@ public struct PrivacyAudit: Sendable {
     public var attacks = 500
     public var membershipTargets = 5000
     public var linkageNeighbours = [1, 10]
+    /// Shadow-model membership inference, when the generator's settings are known.
+    public var shadowModels: ShadowModelAttack?
 
     public init(policy: AuditPolicy = AuditPolicy()) { self.policy = policy }
 
@@ -41,7 +43,7 @@ public struct PrivacyAudit: Sendable {
         }
     }
 
-    public func run(_ input: Input, source: RandomSource, progress: (String) -> Void = { _ in }) -> AuditResult {
+    public func run(_ input: Input, source: RandomSource, progress: (String) -> Void = { _ in }) throws -> AuditResult {
         let started = Date()
         var findings: [AuditFinding] = []
         let columns = input.train.columns
@@ -65,6 +67,15 @@ public struct PrivacyAudit: Sendable {
                     baseline: 0, threshold: claimed, passed: bound <= claimed,
                     explanation: "95% lower bound on epsilon from the attack (Clopper-Pearson); above the claim means the guarantee is broken"))
             }
+        }
+
+        let shadow = try shadowModels?.run(train: input.train, holdout: input.holdout, source: source.split(stream: 5), progress: progress)
+        if let shadow {
+            findings.append(AuditFinding(
+                criterion: "membership", attack: "shadow models (\(shadow.method); \(shadow.targets.count) outlying targets x \(shadow.shadows) shadows)",
+                value: shadow.meanAUC, lower: shadow.targets.map(\.auc).min() ?? 0.5, upper: shadow.maxAUC, baseline: 0.5,
+                threshold: policy.shadowModelAUC, passed: shadow.meanAUC <= policy.shadowModelAUC,
+                explanation: "mean per-target AUC of telling shadow outputs with the target from those without; interval = min and max over targets"))
         }
 
         var inference: [String: RiskEstimate] = [:], inversion: [String: RiskEstimate] = [:]
@@ -105,7 +116,7 @@ public struct PrivacyAudit: Sendable {
         }
         return AuditResult(
             decision: findings.allSatisfy(\.passed) ? "pass" : "fail", findings: findings, policy: policy,
-            membership: [distance, density], inference: inference, modelInversion: inversion, singlingOut: singling,
+            membership: [distance, density], shadowModels: shadow, inference: inference, modelInversion: inversion, singlingOut: singling,
             linkability: linkability, trainRows: input.train.rowCount, holdoutRows: input.holdout.rowCount,
             syntheticRows: input.synthetic.rowCount, secrets: input.secrets.map(name), quasiIdentifiers: input.quasiIdentifiers.map(name),
             claimedEpsilon: input.claimedEpsilon, seeded: source.isSeeded, seconds: Date().timeIntervalSince(started))
@@ -134,6 +145,7 @@ public struct AuditResult: Sendable, Codable, Equatable {
     public let findings: [AuditFinding]
     public let policy: AuditPolicy
     public let membership: [MembershipOutcome]
+    public let shadowModels: ShadowModelAttack.Outcome?
     public let inference: [String: RiskEstimate]
     public let modelInversion: [String: RiskEstimate]
     public let singlingOut: RiskEstimate

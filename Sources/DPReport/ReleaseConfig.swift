@@ -20,7 +20,8 @@ import Yams
 /// quarantine: ../release/quarantine
 /// report: ../release/report          # report.json, report.json.sig, report.html, report.md
 /// signing_key: ../release/keys/release.key
-/// audit: {secrets: [income], quasi_identifiers: [age, sex, race], policy: policy.yaml}
+/// audit: {secrets: [income], quasi_identifiers: [age, sex, race], policy: policy.yaml,
+///         shadow_models: {targets: 5, shadows: 20, rows: 2000}}   # optional, slow
 /// utility: {target: income, positive: ">50K"}
 /// ```
 public struct ReleaseConfig: Sendable {
@@ -41,6 +42,8 @@ public struct ReleaseConfig: Sendable {
     public var secrets: [String] = []
     public var quasiIdentifiers: [String] = []
     public var policy: String?
+    /// Shadow-model membership inference at the release's own settings (slow: one fit per shadow).
+    public var shadowModels: (targets: Int, shadows: Int, rows: Int)?
     public var target: String?
     public var positive: String?
     public var iterations = 1000
@@ -127,8 +130,16 @@ public struct ReleaseConfig: Sendable {
         }
         if let node = values["audit"] {
             guard case .mapping(let audit) = node else { throw fail(node, "'audit' must be a mapping", "For example 'audit: {secrets: [income]}'.") }
-            for (key, _) in audit where !["secrets", "quasi_identifiers", "policy"].contains(key.string ?? "") {
-                throw fail(key, "unknown key '\(key.string ?? "?")' in 'audit'", "Allowed keys: secrets, quasi_identifiers, policy.")
+            for (key, _) in audit where !["secrets", "quasi_identifiers", "policy", "shadow_models"].contains(key.string ?? "") {
+                throw fail(key, "unknown key '\(key.string ?? "?")' in 'audit'", "Allowed keys: secrets, quasi_identifiers, policy, shadow_models.")
+            }
+            if let node = audit["shadow_models"] {
+                guard case .mapping(let shadow) = node else {
+                    throw fail(node, "'shadow_models' must be a mapping", "For example 'shadow_models: {targets: 5, shadows: 20, rows: 2000}'.")
+                }
+                config.shadowModels = (Int(try shadow["targets"].map { try number($0, "targets") } ?? 5),
+                                       Int(try shadow["shadows"].map { try number($0, "shadows") } ?? 20),
+                                       Int(try shadow["rows"].map { try number($0, "rows") } ?? 2000))
             }
             config.secrets = try names(audit["secrets"], "secrets")
             config.quasiIdentifiers = try names(audit["quasi_identifiers"], "quasi_identifiers")

@@ -122,7 +122,13 @@ public struct ReleasePipeline {
         let utility = UtilityEvaluation.evaluate(train: prepared.train, holdout: prepared.holdout, synthetic: synthetic,
                                                  target: prepared.target, positive: prepared.positive, source: source.split(stream: 3))
         progress("running the attack suite")
-        let audit = PrivacyAudit(policy: prepared.policy).run(
+        var auditor = PrivacyAudit(policy: prepared.policy)
+        if let shadow = config.shadowModels, let method = Synthesizer.Method(rawValue: config.method) {
+            auditor.shadowModels = ShadowModelAttack(
+                generator: .synthesizer(method, epsilon: config.epsilon, delta: config.delta, iterations: min(config.iterations, 300)),
+                targets: shadow.targets, shadows: shadow.shadows, shadowRows: shadow.rows)
+        }
+        let audit = try auditor.run(
             PrivacyAudit.Input(train: prepared.train, holdout: prepared.holdout, synthetic: synthetic, secrets: prepared.secrets,
                                quasiIdentifiers: prepared.quasiIdentifiers, claimedEpsilon: config.epsilon, delta: config.delta),
             source: source.split(stream: 4), progress: progress)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DPAudit
 import DPData
+import DPGenerators
 import DPRandomness
 import DPReport
 import Foundation
@@ -19,6 +20,7 @@ struct AuditCommand: ParsableCommand {
     @Option(help: "A column whose value an attacker tries to learn (repeat for several).") var secret: [String] = []
     @Option(help: "Columns an attacker knows about a target, separated by commas.") var quasi: String?
     @Option(help: "A YAML policy of thresholds (default: Examples/policy.yaml's values).") var policy: String?
+    @Option(help: "The generator's settings (YAML: method, epsilon, delta, targets, shadows) to run shadow-model attacks.") var generatorConfig: String?
     @Option(help: "The epsilon the release claims; an empirical epsilon above it fails the audit.") var epsilon: Double?
     @Option(help: "The delta the release claims.") var delta: Double = 1e-9
     @Option(help: "Attacks per risk estimate.") var attacks: Int = 500
@@ -55,9 +57,10 @@ struct AuditCommand: ParsableCommand {
             let quasiIdentifiers = try Self.columns(quasiNames, in: trainRows, option: "--quasi")
             var audit = PrivacyAudit(policy: try policy.map(AuditPolicy.load) ?? AuditPolicy())
             audit.attacks = attacks
+            audit.shadowModels = try generatorConfig.map(GeneratorConfig.load)
             let source = seed.map(RandomSource.seeded) ?? .secure()
             if source.isSeeded { Output.note("dpsynth: \(source.label)") }
-            let result = audit.run(PrivacyAudit.Input(train: trainRows, holdout: holdoutRows, synthetic: syntheticRows, secrets: secrets,
+            let result = try audit.run(PrivacyAudit.Input(train: trainRows, holdout: holdoutRows, synthetic: syntheticRows, secrets: secrets,
                                                       quasiIdentifiers: quasiIdentifiers, claimedEpsilon: epsilon, delta: delta),
                                    source: source) { Output.progress("audit: \($0)") }
             Output.progress(nil)
@@ -77,6 +80,8 @@ struct AuditCommand: ParsableCommand {
         } catch let error as DataError {
             throw CommandFailure(error.description)
         } catch let error as ReportError {
+            throw CommandFailure(error.description)
+        } catch let error as GeneratorError {
             throw CommandFailure(error.description)
         }
     }

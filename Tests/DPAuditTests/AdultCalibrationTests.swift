@@ -22,12 +22,12 @@ import DPTestSupport
         return EncodedDataset(schema: train.schema, codes: codes)
     }
 
-    static func audit(_ synthetic: EncodedDataset, train: EncodedDataset, holdout: EncodedDataset, epsilon: Double?) -> AuditResult {
+    static func audit(_ synthetic: EncodedDataset, train: EncodedDataset, holdout: EncodedDataset, epsilon: Double?) throws -> AuditResult {
         let income = train.columnIndex(named: "income>50K")!
         let quasi = Array(train.columns.indices)
         let input = PrivacyAudit.Input(train: train, holdout: holdout, synthetic: synthetic, secrets: [income],
                                        quasiIdentifiers: quasi, claimedEpsilon: epsilon, delta: 1e-9)
-        return PrivacyAudit().run(input, source: .seeded(5))
+        return try PrivacyAudit().run(input, source: .seeded(5))
     }
 
     static func describe(_ result: AuditResult) -> String {
@@ -40,7 +40,7 @@ import DPTestSupport
     func nearCopyOfTheTrainingDataFails() throws {
         let (train, holdout) = try SharedAdult.trainingAndHoldout()
         let leaky = Self.perturbedCopy(train, source: .seeded(3))
-        let result = Self.audit(leaky, train: train, holdout: holdout, epsilon: 1)
+        let result = try Self.audit(leaky, train: train, holdout: holdout, epsilon: 1)
         print(Self.describe(result))
         #expect(result.decision == "fail")
     }
@@ -53,7 +53,7 @@ import DPTestSupport
         let model = try Synthesizer.fit(.mst, data: train, epsilon: 1, delta: 1e-9, ledger: ledger, dataset: "adult",
                                         source: .seeded(7), iterations: 300)
         let synthetic = model.sample(rows: train.rowCount, source: .seeded(8))
-        let result = Self.audit(synthetic, train: train, holdout: holdout, epsilon: 1)
+        let result = try Self.audit(synthetic, train: train, holdout: holdout, epsilon: 1)
         print(Self.describe(result))
         let started = Date()
         let utility = UtilityEvaluation.evaluate(train: train, holdout: holdout, synthetic: synthetic,

@@ -41,18 +41,18 @@ import DPRandomness
         return EncodedDataset(schema: data.schema, codes: codes)
     }
 
-    static func audit(_ synthetic: EncodedDataset, _ train: EncodedDataset, _ holdout: EncodedDataset) -> AuditResult {
+    static func audit(_ synthetic: EncodedDataset, _ train: EncodedDataset, _ holdout: EncodedDataset) throws -> AuditResult {
         var audit = PrivacyAudit()
         audit.attacks = 300
-        return audit.run(PrivacyAudit.Input(train: train, holdout: holdout, synthetic: synthetic, secrets: [10],
+        return try audit.run(PrivacyAudit.Input(train: train, holdout: holdout, synthetic: synthetic, secrets: [10],
                                             quasiIdentifiers: Array(0..<10), claimedEpsilon: 1, delta: 1e-6), source: .seeded(2))
     }
 
     static let all = population(rows: 8000, seed: 1)
     static let train = all.rows(Array(0..<6000)), holdout = all.rows(Array(6000..<8000))
 
-    @Test func nearCopyIsFlagged() {
-        let result = Self.audit(Self.nearCopy(of: Self.train, source: .seeded(3)), Self.train, Self.holdout)
+    @Test func nearCopyIsFlagged() throws {
+        let result = try Self.audit(Self.nearCopy(of: Self.train, source: .seeded(3)), Self.train, Self.holdout)
         #expect(result.decision == "fail")
         #expect(result.membership[0].auc >= 0.9)
         // Predicates that isolate one row of a near-copy often come from its perturbed rows, so the risk is lower than the others.
@@ -63,8 +63,8 @@ import DPRandomness
 
     /// Risks are Wilson-interval estimates over 300 attacks; the thresholds (0.1, 0.2, AUC 0.6) sit
     /// several standard errors above what independent sampling gives, so a false alarm here is below 1e-3.
-    @Test func independentMarginalsPass() {
-        let result = Self.audit(Self.independentSample(of: Self.train, rows: 6000, source: .seeded(4)), Self.train, Self.holdout)
+    @Test func independentMarginalsPass() throws {
+        let result = try Self.audit(Self.independentSample(of: Self.train, rows: 6000, source: .seeded(4)), Self.train, Self.holdout)
         #expect(result.decision == "pass", "\(result.findings.filter { !$0.passed }.map { "\($0.attack) \($0.value)" })")
         #expect(abs(result.membership[0].auc - 0.5) < 0.05)
         #expect(result.membership.allSatisfy { $0.empiricalEpsilon.epsilon < 1 })

@@ -1,0 +1,44 @@
+import DPData
+import DPRandomness
+import Foundation
+
+/// The coded Adult of ../shared/data/adult split as ../shared/reference/README.md does: the first
+/// 80% of a seeded shuffle for training, the rest as the holdout.
+public struct AdultSplit {
+    public let train: EncodedDataset
+    public let holdout: EncodedDataset
+
+    public init(shared folder: URL) throws {
+        let csv = folder.appendingPathComponent("adult.csv").path
+        let domain = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("adult-domain.json"))) as! [String: Int]
+        let header = try String(contentsOfFile: csv, encoding: .utf8).prefix { $0 != "\n" }.split(separator: ",").map(String.init)
+        let schema = Schema(name: "adult", columns: header.map { Column(name: $0, kind: .coded(levels: domain[$0]!), missing: .error) })
+        let all = try DatasetLoader.load(csv: csv, schema: schema)
+        let source = RandomSource.seeded(0)
+        var order = Array(0..<all.rowCount)
+        for index in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(index, Int(source.uniform(below: UInt64(index + 1)))) }
+        let cut = all.rowCount * 4 / 5
+        train = all.rows(Array(order[..<cut]))
+        holdout = all.rows(Array(order[cut...]))
+    }
+
+    /// ../shared beside the checkout that holds this benchmark package, if present.
+    public static func fromSharedFolder(file: String = #filePath) -> AdultSplit? {
+        let root = URL(fileURLWithPath: file).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        return try? AdultSplit(shared: root.deletingLastPathComponent().appendingPathComponent("shared/data/adult"))
+    }
+}
+
+public func workloadTVD(_ real: EncodedDataset, _ synthetic: EncodedDataset, width: Int) -> Double {
+    let columns = real.columns.count
+    var sets: [[Int]] = [[]]
+    for _ in 0..<width { sets = sets.flatMap { set in ((set.last ?? -1) + 1..<columns).map { set + [$0] } } }
+    let realTables = real.marginals(sets), syntheticTables = synthetic.marginals(sets)
+    var total = 0.0
+    for (a, b) in zip(realTables, syntheticTables) {
+        let (na, nb) = (Double(a.total), Double(b.total))
+        total += zip(a, b).reduce(0.0) { $0 + abs(Double($1.0) / na - Double($1.1) / nb) } / 2
+    }
+    return total / Double(sets.count)
+}

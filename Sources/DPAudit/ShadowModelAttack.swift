@@ -1,0 +1,158 @@
+import DPData
+import DPGenerators
+import DPLedger
+import DPRandomness
+import Foundation
+
+/// Membership inference with shadow models (Stadler, Oprisanu, Troncoso 2022; TAPAS): for each
+/// target, the generator is refitted at the release's settings on attacker-side datasets drawn
+/// from the holdout, half of them with the target inserted; each synthetic output is reduced to
+/// features about the target (near rows, closest distance, how often its values and pairs of
+/// values occur), and a logistic classifier on those features guesses whether the target was in. The per-target AUC
+/// is measured by 5-fold cross-validation over the shadows. Default targets are the training
+/// rows least likely under the one-way marginals (the outliers, the ones most at risk).
+public struct ShadowModelAttack: Sendable {
+    /// How a shadow dataset becomes a synthetic table: the release's generator and settings.
+    public struct Generator: Sendable {
+        public let name: String
+        public let synthesize: @Sendable (EncodedDataset, RandomSource) throws -> EncodedDataset
+
+        public init(name: String, synthesize: @escaping @Sendable (EncodedDataset, RandomSource) throws -> EncodedDataset) {
+            self.name = name
+            self.synthesize = synthesize
+        }
+
+        /// A marginal generator fitted at (epsilon, delta), each fit against its own throwaway ledger.
+        public static func synthesizer(_ method: Synthesizer.Method, epsilon: Double, delta: Double, iterations: Int = 200) -> Generator {
+            Generator(name: "\(method.rawValue) at epsilon \(epsilon)") { data, source in
+                let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dpsynth-shadow-\(UUID().uuidString)")
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                defer { try? FileManager.default.removeItem(at: folder) }
+                let ledger = try BudgetLedger(path: folder.appendingPathComponent("ledger.sqlite").path)
+                try ledger.initialise(dataset: "shadow", epsilon: epsilon * 1.000001, delta: min(0.5, delta * 1.000001))
+                let model = try Synthesizer.fit(method, data: data, epsilon: epsilon, delta: delta, ledger: ledger, dataset: "shadow",
+                                                source: source, iterations: iterations)
+                return model.sample(rows: data.rowCount, source: source)
+            }
+        }
+    }
+
+    public var generator: Generator
+    public var targets: Int
+    public var shadows: Int
+    /// Rows of each shadow dataset (besides the target), drawn from the holdout.
+    public var shadowRows: Int
+
+    public init(generator: Generator, targets: Int = 5, shadows: Int = 20, shadowRows: Int = 2000) {
+        self.generator = generator
+        self.targets = targets
+        self.shadows = shadows
+        self.shadowRows = shadowRows
+    }
+
+    /// One target's outcome.
+    public struct TargetOutcome: Sendable, Codable, Equatable {
+        public let trainRow: Int
+        public let auc: Double
+    }
+
+    /// The outcome over all targets.
+    public struct Outcome: Sendable, Codable, Equatable {
+        public let targets: [TargetOutcome]
+        public let meanAUC: Double
+        public let maxAUC: Double
+        public let shadows: Int
+        public let method: String
+        public let seconds: Double
+    }
+
+    /// The `count` training rows with the lowest log-likelihood under the training one-way marginals.
+    public static func outliers(_ train: EncodedDataset, count: Int) -> [Int] {
+        let logFrequencies = train.columns.indices.map { column -> [Double] in
+            let table = train.marginal([column])
+            return table.values.map { log(max($0, 0.5) / Double(train.rowCount)) }
+        }
+        let scores = (0..<train.rowCount).map { row in
+            train.columns.indices.reduce(0.0) { $0 + logFrequencies[$1][Int(train.codes[$1][row])] }
+        }
+        return Array(scores.indices.sorted { (scores[$0], $0) < (scores[$1], $1) }.prefix(count))
+    }
+
+    /// Features of a synthetic table about `target` (a one-row table): how many synthetic rows
+    /// lie within distance 0, 1 and 2 of it, its closest distance, and how often its single
+    /// values and its pairs of values occur (mean, minimum, share of pairs that never occur).
+    static func features(_ synthetic: EncodedDataset, target: EncodedDataset) -> [Double] {
+        let distance = MixedTypeDistance(dataset: synthetic)
+        let search = NearestNeighbours(reference: synthetic, distance: distance)
+        let prepared = distance.columns.indices.map { distance.prepared(target, position: $0) }
+        var within = [0.0, 0, 0]
+        var closest = Float.infinity
+        var distances = [Float](repeating: 0, count: NearestNeighbours.blockSize)
+        for start in stride(from: 0, to: synthetic.rowCount, by: NearestNeighbours.blockSize) {
+            let block = start..<min(synthetic.rowCount, start + NearestNeighbours.blockSize)
+            search.blockDistances(prepared, query: 0, block: block, into: &distances)
+            for offset in 0..<block.count {
+                let d = distances[offset]
+                closest = min(closest, d)
+                for radius in 0..<3 where d <= Float(radius) + 1e-4 { within[radius] += 1 }
+            }
+        }
+        let columns = synthetic.columns.count
+        let matches = (0..<columns).map { column in
+            let code = target.codes[column][0]
+            return synthetic.codes[column].map { $0 == code }
+        }
+        let singles = matches.map { Double($0.filter { $0 }.count) }
+        var pairs: [Double] = []
+        for a in 0..<columns {
+            for b in (a + 1)..<columns {
+                var count = 0
+                for row in 0..<synthetic.rowCount where matches[a][row] && matches[b][row] { count += 1 }
+                pairs.append(Double(count))
+            }
+        }
+        let meanLog = { (values: [Double]) in values.isEmpty ? 0 : values.map { log1p($0) }.reduce(0, +) / Double(values.count) }
+        return within.map { log1p($0) } + [Double(closest), meanLog(singles), meanLog(pairs), log1p(pairs.min() ?? 0),
+                                          Double(pairs.filter { $0 == 0 }.count) / Double(max(pairs.count, 1))]
+    }
+
+    public func run(train: EncodedDataset, holdout: EncodedDataset, source: RandomSource,
+                    progress: (String) -> Void = { _ in }) throws -> Outcome {
+        let started = Date()
+        let rows = min(shadowRows, holdout.rowCount - 1)
+        var outcomes: [TargetOutcome] = []
+        for (number, targetRow) in Self.outliers(train, count: targets).enumerated() {
+            let target = train.rows([targetRow])
+            var featureRows: [[Double]] = [], labels: [Bool] = []
+            for shadow in 0..<shadows {
+                progress("shadow models: target \(number + 1) of \(targets), shadow \(shadow + 1) of \(shadows)")
+                let member = shadow % 2 == 0
+                let sample = source.sampleIndices(rows + 1, of: holdout.rowCount)
+                var data = holdout.rows(Array(sample[..<rows]))
+                data = EncodedDataset(schema: data.schema, codes: zip(data.codes, (member ? target : holdout.rows([sample[rows]])).codes).map { $0 + $1 })
+                featureRows.append(Self.features(try generator.synthesize(data, source), target: target))
+                labels.append(member)
+            }
+            outcomes.append(TargetOutcome(trainRow: targetRow, auc: Self.crossValidatedAUC(featureRows, labels)))
+        }
+        let aucs = outcomes.map(\.auc)
+        return Outcome(targets: outcomes, meanAUC: aucs.reduce(0, +) / Double(max(aucs.count, 1)), maxAUC: aucs.max() ?? 0.5,
+                       shadows: shadows, method: generator.name, seconds: Date().timeIntervalSince(started))
+    }
+
+    /// AUC of 5-fold cross-validated logistic-regression scores.
+    static func crossValidatedAUC(_ features: [[Double]], _ labels: [Bool]) -> Double {
+        let folds = min(5, features.count)
+        var scores = [Double](repeating: 0, count: features.count)
+        for fold in 0..<folds {
+            let test = features.indices.filter { $0 % folds == fold }
+            let trainIndices = features.indices.filter { $0 % folds != fold }
+            let model = DenseLogisticRegression.fit(trainIndices.map { features[$0] }, trainIndices.map { labels[$0] })
+            for index in test { scores[index] = model.score(features[index]) }
+        }
+        let positives = scores.indices.filter { labels[$0] }.map { scores[$0] }
+        let negatives = scores.indices.filter { !labels[$0] }.map { scores[$0] }
+        guard !positives.isEmpty, !negatives.isEmpty else { return 0.5 }
+        return ROCCurve(positives: positives, negatives: negatives).auc
+    }
+}

@@ -1,0 +1,50 @@
+import DPAudit
+import DPData
+import DPGenerators
+import Foundation
+import Yams
+
+/// The `--generator-config` file of `dpsynth audit`: the generator and settings the release used,
+/// so the audit can refit it on shadow datasets.
+///
+/// ```yaml
+/// method: mst        # aim, mst or independent
+/// epsilon: 1
+/// delta: 1e-9
+/// iterations: 200    # mirror-descent iterations per fit
+/// targets: 5         # the most outlying training rows
+/// shadows: 20        # fits per target, half with the target
+/// rows: 2000         # rows per shadow dataset, drawn from the holdout
+/// ```
+enum GeneratorConfig {
+    static func load(_ path: String) throws -> ShadowModelAttack {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw CommandFailure("\(path): cannot read the generator config")
+        }
+        let root: Node?
+        do { root = try Yams.compose(yaml: text) } catch { throw CommandFailure("\(path): invalid YAML; write 'key: value' lines") }
+        guard let root, case .mapping(let mapping) = root else { throw CommandFailure("\(path): the generator config must be a mapping") }
+        let allowed = ["method", "epsilon", "delta", "iterations", "targets", "shadows", "rows"]
+        var values: [String: Double] = [:]
+        var method = Synthesizer.Method.mst
+        for (key, value) in mapping {
+            let name = key.string ?? ""
+            let place = "\(path):\(key.mark?.line ?? 0)"
+            guard allowed.contains(name) else { throw CommandFailure("\(place): unknown key '\(name)'; allowed: \(allowed.joined(separator: ", "))") }
+            if name == "method" {
+                guard let parsed = value.string.flatMap(Synthesizer.Method.init(rawValue:)) else {
+                    throw CommandFailure("\(place): 'method' must be aim, mst or independent")
+                }
+                method = parsed
+            } else {
+                guard let number = value.float, number.isFinite, number > 0 else { throw CommandFailure("\(place): '\(name)' must be a positive number") }
+                values[name] = number
+            }
+        }
+        guard let epsilon = values["epsilon"] else { throw CommandFailure("\(path): the generator config needs 'epsilon'") }
+        let delta = values["delta"] ?? 1e-9
+        guard delta < 1 else { throw CommandFailure("\(path): 'delta' must lie strictly between 0 and 1") }
+        return ShadowModelAttack(generator: .synthesizer(method, epsilon: epsilon, delta: delta, iterations: Int(values["iterations"] ?? 200)),
+                                 targets: Int(values["targets"] ?? 5), shadows: Int(values["shadows"] ?? 20), shadowRows: Int(values["rows"] ?? 2000))
+    }
+}
