@@ -56,6 +56,7 @@ let package = Package(
             name: "GeneratorBenchmarks",
             dependencies: [
                 "BenchmarkSupport",
+                .product(name: "DPAudit", package: dpsynth.lastPathComponent.lowercased()),
                 .product(name: "Benchmark", package: "package-benchmark"),
                 .product(name: "DPAccounting", package: dpsynth.lastPathComponent.lowercased()),
                 .product(name: "DPData", package: dpsynth.lastPathComponent.lowercased()),
