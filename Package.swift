@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "DPLedger", targets: ["DPLedger"]),
         .library(name: "DPData", targets: ["DPData"]),
         .library(name: "DPGenerators", targets: ["DPGenerators"]),
+        .library(name: "DPNeural", targets: ["DPNeural"]),
         .library(name: "DPAudit", targets: ["DPAudit"]),
         .library(name: "DPReport", targets: ["DPReport"]),
     ],
@@ -32,6 +33,10 @@ let package = Package(
             name: "CGMP",
             providers: [.apt(["libgmp-dev"])]
         ),
+        .systemLibrary(
+            name: "CBLAS",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
         .target(name: "DPRandomness", dependencies: ["CSodium", "CGMP"]),
         .target(name: "DPAccounting"),
         .target(name: "DPMechanisms", dependencies: ["DPRandomness", "DPAccounting"]),
@@ -48,6 +53,10 @@ let package = Package(
             dependencies: ["DPRandomness", "DPAccounting", "DPMechanisms", "DPLedger", "DPData"]
         ),
         .target(
+            name: "DPNeural",
+            dependencies: ["CBLAS", "DPRandomness", "DPAccounting", "DPMechanisms", "DPLedger", "DPData"]
+        ),
+        .target(
             name: "DPAudit",
             dependencies: ["DPRandomness", "DPData", "DPGenerators", .product(name: "Yams", package: "Yams")]
         ),
@@ -59,7 +68,7 @@ let package = Package(
         .target(
             name: "DPSynthCLI",
             dependencies: [
-                "DPRandomness", "DPAccounting", "DPMechanisms", "DPLedger", "DPData", "DPGenerators", "DPAudit", "DPReport",
+                "DPRandomness", "DPAccounting", "DPMechanisms", "DPLedger", "DPData", "DPGenerators", "DPNeural", "DPAudit", "DPReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Yams", package: "Yams"),
             ]
         ),
@@ -71,6 +80,7 @@ let package = Package(
         .testTarget(name: "DPLedgerTests", dependencies: ["DPLedger", "DPTestSupport"]),
         .testTarget(name: "DPDataTests", dependencies: ["DPData", "DPTestSupport"]),
         .testTarget(name: "DPGeneratorsTests", dependencies: ["DPGenerators", "DPTestSupport"]),
+        .testTarget(name: "DPNeuralTests", dependencies: ["DPNeural", "DPTestSupport"]),
         .testTarget(name: "DPAuditTests", dependencies: ["DPAudit", "DPGenerators", "DPTestSupport"]),
         .testTarget(name: "DPReportTests", dependencies: ["DPReport", "DPAudit", "DPTestSupport"]),
         .testTarget(name: "DPSynthCLITests", dependencies: ["DPSynthCLI", "DPTestSupport"]),

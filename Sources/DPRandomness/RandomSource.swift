@@ -2,9 +2,10 @@ import CSodium
 
 /// The only source of randomness for noise in DPSynth.
 ///
-/// Privacy: release-mode sources draw from libsodium's `randombytes_buf` (the OS CSPRNG);
-/// a seeded source is a ChaCha20 keystream that is reproducible and therefore only for tests
-/// or an explicit `--seed`, and every output of a seeded run must say so (`isSeeded`).
+/// Privacy: release-mode sources are a ChaCha20 keystream keyed with 256 bits from libsodium's
+/// `randombytes_buf` (the OS CSPRNG) and rekeyed from it every MiB; a seeded source is a
+/// ChaCha20 keystream that is reproducible and therefore only for tests or an explicit `--seed`,
+/// and every output of a seeded run must say so (`isSeeded`).
 ///
 /// A source is a reference type owned by one thread at a time; draw from `split()` children
 /// on other threads.
@@ -20,14 +21,22 @@ public final class RandomSource {
     }
 
     public let kind: Kind
-    private var buffer: [UInt64]
-    private var position: Int
+    /// The keystream block being consumed, and the cursor state, behind pointers: the hot path
+    /// then pays no dynamic exclusivity checks (a source is used by one thread at a time).
+    private let buffer: UnsafeMutablePointer<UInt64>
+    private let cursor: UnsafeMutablePointer<Cursor>
     private var key: [UInt8]
-    private var blockCounter: UInt64
-    private var bitWord: UInt64 = 0
-    private var bitsLeft: Int = 0
 
-    private static let bufferWords = 512
+    private struct Cursor {
+        var position: Int
+        var blockCounter: UInt64
+        var bitWord: UInt64 = 0
+        var bitsLeft: Int = 0
+    }
+
+    private static let bufferWords = 2048
+    /// Keystream bytes a secure source draws before taking a fresh key from the OS.
+    private static let rekeyBytes: UInt64 = 1 << 20
     private static let sodiumReady: Bool = sodium_init() >= 0
 
     /// A source on the operating system's CSPRNG (libsodium). Use this for every release.
@@ -44,9 +53,17 @@ public final class RandomSource {
         precondition(Self.sodiumReady, "libsodium failed to initialise")
         self.kind = kind
         self.key = key
-        self.blockCounter = 0
-        self.buffer = [UInt64](repeating: 0, count: Self.bufferWords)
-        self.position = Self.bufferWords
+        buffer = .allocate(capacity: Self.bufferWords)
+        buffer.initialize(repeating: 0, count: Self.bufferWords)
+        cursor = .allocate(capacity: 1)
+        cursor.initialize(to: Cursor(position: Self.bufferWords, blockCounter: 0))
+    }
+
+    deinit {
+        buffer.deinitialize(count: Self.bufferWords)
+        buffer.deallocate()
+        cursor.deinitialize(count: 1)
+        cursor.deallocate()
     }
 
     /// True when the draws are reproducible: such output must be labelled as seeded.
@@ -58,7 +75,7 @@ public final class RandomSource {
     /// A short human label for reports and logs.
     public var label: String {
         switch kind {
-        case .secure: return "libsodium randombytes_buf (secure)"
+        case .secure: return "libsodium randombytes_buf via ChaCha20 (secure)"
         case .seeded(let seed): return "SEEDED ChaCha20 (seed \(seed)) - for testing only, not a private release"
         }
     }
@@ -81,21 +98,21 @@ public final class RandomSource {
 
     @usableFromInline
     func nextWord() -> UInt64 {
-        if position == Self.bufferWords { refill() }
-        let word = buffer[position]
-        position += 1
+        if cursor.pointee.position == Self.bufferWords { refill() }
+        let word = buffer[cursor.pointee.position]
+        cursor.pointee.position += 1
         return word
     }
 
     /// One uniformly random bit.
     public func nextBit() -> Bool {
-        if bitsLeft == 0 {
-            bitWord = nextWord()
-            bitsLeft = 64
+        if cursor.pointee.bitsLeft == 0 {
+            cursor.pointee.bitWord = nextWord()
+            cursor.pointee.bitsLeft = 64
         }
-        let bit = bitWord & 1
-        bitWord >>= 1
-        bitsLeft -= 1
+        let bit = cursor.pointee.bitWord & 1
+        cursor.pointee.bitWord >>= 1
+        cursor.pointee.bitsLeft -= 1
         return bit == 1
     }
 
@@ -126,22 +143,19 @@ public final class RandomSource {
     }
 
     private func refill() {
-        buffer.withUnsafeMutableBytes { raw in
-            switch kind {
-            case .secure:
-                randombytes_buf(raw.baseAddress!, raw.count)
-            case .seeded:
-                let nonce = [UInt8](repeating: 0, count: Int(crypto_stream_chacha20_NONCEBYTES))
-                memsetZero(raw)
-                let status = crypto_stream_chacha20_xor_ic(
-                    raw.baseAddress!.assumingMemoryBound(to: UInt8.self),
-                    raw.baseAddress!.assumingMemoryBound(to: UInt8.self),
-                    UInt64(raw.count), nonce, blockCounter, key)
-                precondition(status == 0, "ChaCha20 keystream failed")
-                blockCounter += UInt64(raw.count / 64)
-            }
+        if case .secure = kind, key.isEmpty || cursor.pointee.blockCounter * 64 >= Self.rekeyBytes {
+            key = [UInt8](repeating: 0, count: Int(crypto_stream_chacha20_KEYBYTES))
+            randombytes_buf(&key, key.count)
+            cursor.pointee.blockCounter = 0
         }
-        position = 0
+        let raw = UnsafeMutableRawBufferPointer(start: buffer, count: Self.bufferWords * 8)
+        let nonce = [UInt8](repeating: 0, count: Int(crypto_stream_chacha20_NONCEBYTES))
+        memsetZero(raw)
+        let bytes = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        let status = crypto_stream_chacha20_xor_ic(bytes, bytes, UInt64(raw.count), nonce, cursor.pointee.blockCounter, key)
+        precondition(status == 0, "ChaCha20 keystream failed")
+        cursor.pointee.blockCounter += UInt64(raw.count / 64)
+        cursor.pointee.position = 0
     }
 
     private func memsetZero(_ raw: UnsafeMutableRawBufferPointer) {

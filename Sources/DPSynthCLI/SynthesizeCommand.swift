@@ -1,11 +1,20 @@
 import ArgumentParser
 import DPData
 import DPGenerators
+import DPNeural
+import DPAccounting
 import DPLedger
+import DPMechanisms
 import DPRandomness
 import Foundation
 
-extension Synthesizer.Method: ExpressibleByArgument {}
+/// The generators `synthesize` offers: the marginal ones and the DP-SGD-trained neural one.
+enum SynthesisMethod: String, ExpressibleByArgument, CaseIterable {
+    case aim, mst, independent
+    case dpTVAE = "dp-tvae"
+
+    var marginal: Synthesizer.Method? { Synthesizer.Method(rawValue: rawValue) }
+}
 
 /// `dpsynth synthesize`: fit a generator under an (epsilon, delta) budget and write synthetic rows.
 struct SynthesizeCommand: ParsableCommand {
@@ -17,7 +26,7 @@ struct SynthesizeCommand: ParsableCommand {
     @Option(help: "The YAML schema (public categories and bounds).") var schema: String
     @Option(help: "Epsilon for this run.") var epsilon: Double
     @Option(help: "Delta for this run.") var delta: Double = 1e-9
-    @Option(help: "aim, mst or independent.") var method: Synthesizer.Method = .aim
+    @Option(help: "aim, mst, independent or dp-tvae.") var method: SynthesisMethod = .aim
     @Option(help: "AIM workload: a file with one attribute set per line, column names separated by commas (default: all 3-way sets).")
     var workload: String?
     @Option(help: "How many synthetic rows to write.") var rows: Int
@@ -27,6 +36,10 @@ struct SynthesizeCommand: ParsableCommand {
     @Flag(help: "Declare the dataset's budget as this run's (epsilon, delta) when the ledger has none.") var initBudget = false
     @Option(help: "Also save the fitted model here, to draw more rows later at no privacy cost.") var modelOut: String?
     @Option(help: "Mirror-descent iterations for the model estimate.") var iterations: Int = 1000
+    @Option(help: "dp-tvae: training epochs (default: about 1,000 steps).") var epochs: Int?
+    @Option(help: "dp-tvae: expected batch size of the Poisson sampling (default: about 1% of the rows).") var batchSize: Int?
+    @Option(help: "dp-tvae: Adam learning rate.") var learningRate: Float = 2e-3
+    @Option(help: "dp-tvae: per-example clipping norm.") var clip: Double = 1
     @Option(help: "Seed for a reproducible test run (never for a release).") var seed: UInt64?
     @Flag(help: "Print the summary as JSON.") var json = false
 
@@ -56,6 +69,11 @@ struct SynthesizeCommand: ParsableCommand {
 
     func validate() throws {
         if method != .aim && workload != nil { throw ValidationError("--workload applies to --method aim only") }
+        if method != .dpTVAE && (epochs != nil || batchSize != nil) { throw ValidationError("--epochs and --batch-size apply to --method dp-tvae only") }
+        if let epochs { try Check.positive(epochs, "--epochs") }
+        if let batchSize { try Check.positive(batchSize, "--batch-size") }
+        try Check.positive(clip, "--clip")
+        try Check.positive(Double(learningRate), "--learning-rate")
         try Check.positive(epsilon, "--epsilon")
         try Check.probability(delta, "--delta")
         try Check.positive(rows, "--rows")
@@ -79,25 +97,43 @@ struct SynthesizeCommand: ParsableCommand {
             }
             let source = seed.map(RandomSource.seeded) ?? .secure()
             if source.isSeeded { Output.note("dpsynth: \(source.label)") }
-            let model = try Synthesizer.fit(method, data: table, epsilon: epsilon, delta: delta, ledger: budgetLedger, dataset: name,
-                                            source: source, iterations: iterations, workload: sets) { step in
-                Output.progress(String(format: "[%@] %@ (%.1f s)", method.rawValue, step, Date().timeIntervalSince(started)))
+            let synthetic: EncodedDataset, rho: Double?, cells: Int
+            if let marginal = method.marginal {
+                let model = try Synthesizer.fit(marginal, data: table, epsilon: epsilon, delta: delta, ledger: budgetLedger, dataset: name,
+                                                source: source, iterations: iterations, workload: sets) { step in
+                    Output.progress(String(format: "[%@] %@ (%.1f s)", method.rawValue, step, Date().timeIntervalSince(started)))
+                }
+                synthetic = model.sample(rows: rows, source: source)
+                if let modelOut { try model.save(to: modelOut) }
+                (rho, cells) = (model.privacy.rho, model.cellCount)
+            } else {
+                var settings = NeuralSynthesizer.Settings.defaults(rows: table.rowCount)
+                if let epochs { settings.epochs = epochs }
+                if let batchSize { settings.batchSize = batchSize }
+                settings.learningRate = learningRate
+                settings.clip = clip
+                let model = try NeuralSynthesizer.fitTVAE(table, epsilon: epsilon, delta: delta, ledger: budgetLedger, dataset: name,
+                                                          settings: settings, source: source) { step in
+                    Output.progress(String(format: "[dp-tvae] step %d/%d, epsilon so far %.3f, loss %.3f (%.1f s)", step.step, step.steps,
+                                           step.epsilonSoFar, step.meanLoss, Date().timeIntervalSince(started)))
+                }
+                synthetic = model.sample(rows: rows, source: source)
+                if let modelOut { try model.save(to: modelOut) }
+                (rho, cells) = (nil, model.vae.layers.reduce(0) { $0 + $1.parameterCount })
             }
-            let synthetic = model.sample(rows: rows, source: source)
             try CSVWriter.write(synthetic, to: out, source: source)
-            if let modelOut { try model.save(to: modelOut) }
             let statement = try budgetLedger.statement(dataset: name)
             let elapsed = Date().timeIntervalSince(started)
             Output.progress(nil)
             if json {
                 try Output.json(["method": method.rawValue, "rows": rows, "out": out, "epsilon": epsilon, "delta": delta,
-                                 "rho": model.privacy.rho, "model_cells": model.cellCount, "seconds": elapsed,
+                                 "rho": rho as Any, "model_size": cells, "seconds": elapsed,
                                  "dataset": name, "dataset_epsilon_spent": statement.spent.epsilon, "seeded": source.isSeeded])
             } else {
                 print("\(method.rawValue): wrote \(rows) synthetic rows to \(out) in \(String(format: "%.1f", elapsed)) s")
-                print("privacy: (\(epsilon), \(delta))-DP for this run (rho \(model.privacy.rho)); dataset '\(name)' has spent "
+                print("privacy: (\(epsilon), \(delta))-DP for this run\(rho.map { " (rho \($0))" } ?? ""); dataset '\(name)' has spent "
                       + "epsilon \(statement.spent.epsilon) of \(statement.totalEpsilon)")
-                print("model: \(model.cellCount) cells\(modelOut.map { ", saved to \($0)" } ?? "")")
+                print("model: \(cells) \(rho == nil ? "parameters" : "cells")\(modelOut.map { ", saved to \($0)" } ?? "")")
                 if source.isSeeded { print("SEEDED run: for testing only, not a private release") }
             }
         } catch let error as DataError {
@@ -105,6 +141,10 @@ struct SynthesizeCommand: ParsableCommand {
         } catch let error as LedgerError {
             throw CommandFailure(error.description)
         } catch let error as GeneratorError {
+            throw CommandFailure(error.description)
+        } catch let error as MechanismError {
+            throw CommandFailure(error.description)
+        } catch let error as AccountingError {
             throw CommandFailure(error.description)
         }
     }

@@ -94,3 +94,26 @@ import DPTestSupport
         #expect(throws: MechanismError.self) { try mechanism.select(scores: [1, .infinity], source: source) }
     }
 }
+
+@Suite struct DyadicGridFastPathTests {
+    /// The double-arithmetic rounding agrees with the exact rational one, ties and edges included.
+    @Test func fastGridRoundingEqualsExactRounding() {
+        let source = RandomSource.seeded(77)
+        for exponent in [-40, -16, -3, 0, 5, 30] {
+            let grid = DyadicGrid(scale: Double(sign: .plus, exponent: exponent + 16, significand: 1), resolutionBits: 16)
+            let step = Double(sign: .plus, exponent: grid.exponent, significand: 1)
+            var values: [Double] = [0, -0.0, step / 2, -step / 2, 1.5 * step, -1.5 * step, step * 0x1p61, -step * 0x1p61]
+            for _ in 0..<2000 {
+                let magnitude = Double(source.nextUInt64() >> 11) * 0x1p-53 * step * Double(1 << (source.nextUInt64() % 40))
+                values.append(source.nextBit() ? magnitude : -magnitude)
+            }
+            for value in values {
+                let exact = (ExactRational(exactly: value)! / grid.step).roundedToNearest
+                if let fast = grid.fastIndex(of: value) { #expect(ExactInteger(fast) == exact, "\(value) at 2^\(grid.exponent)") }
+                #expect(grid.index(of: value) == exact)
+                let back = (ExactRational(exact) * grid.step).doubleValue
+                if let fast = exact.int.flatMap(grid.fastValue(at:)) { #expect(fast == back) }
+            }
+        }
+    }
+}

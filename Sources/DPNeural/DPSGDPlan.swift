@@ -1,0 +1,78 @@
+import DPAccounting
+import DPMechanisms
+
+/// The settings of one DP-SGD training run, with the noise calibrated before training from the
+/// target (epsilon, delta) by the RDP or PLD accountant for the Poisson-subsampled Gaussian.
+///
+/// Privacy: the trained parameters are (epsilon, delta)-DP for adding or removing one example
+/// (Proofs/dp-sgd.md); the noise is the float-safe discrete Gaussian of `FloatGaussianMechanism`,
+/// whose grid rounding enlarges the sensitivity by sqrt(parameters) grid steps, accounted here.
+public struct DPSGDPlan: Sendable {
+    public static let proofDocument = "Proofs/dp-sgd.md"
+
+    public let examples: Int
+    public let expectedBatchSize: Int
+    public let epochs: Int
+    public let clip: Double
+    public let parameters: Int
+    public let delta: Double
+    public let accountant: NoiseCalibration.Accountant
+    /// The multiplier asked of the noise, sigma / C.
+    public let noiseMultiplier: Double
+    /// The multiplier the accountant sees after the grid's rounding: (noise sigma) / (C + sqrt(d) step).
+    public let effectiveMultiplier: Double
+    public let mechanism: FloatGaussianMechanism
+    public let epsilon: Double
+
+    public var samplingRate: Double { Double(expectedBatchSize) / Double(examples) }
+    public var steps: Int { max(1, epochs * examples / expectedBatchSize) }
+
+    /// The plan that spends `targetEpsilon` at `delta`.
+    public init(targetEpsilon: Double, delta: Double, examples: Int, expectedBatchSize: Int, epochs: Int, clip: Double,
+                parameters: Int, accountant: NoiseCalibration.Accountant = .rdp) throws {
+        guard examples > 1, expectedBatchSize >= 1, expectedBatchSize < examples, epochs >= 1, clip > 0, parameters >= 1 else {
+            throw MechanismError("DP-SGD needs more than one example, 1 <= batch size < examples, epochs >= 1 and a positive clipping norm")
+        }
+        let rate = Double(expectedBatchSize) / Double(examples), steps = max(1, epochs * examples / expectedBatchSize)
+        let needed = try NoiseCalibration.noiseMultiplier(targetEpsilon: targetEpsilon, delta: delta, samplingRate: rate, steps: steps,
+                                                          accountant: accountant)
+        var requested = needed
+        var mechanism = try FloatGaussianMechanism(sensitivity: clip, sigma: requested * clip, dimension: parameters)
+        for _ in 0..<4 {
+            let effective = Self.effective(mechanism)
+            if effective >= needed { break }
+            requested *= (needed / effective) * (1 + 1e-9)
+            mechanism = try FloatGaussianMechanism(sensitivity: clip, sigma: requested * clip, dimension: parameters)
+        }
+        try self.init(examples: examples, expectedBatchSize: expectedBatchSize, epochs: epochs, clip: clip, noiseMultiplier: requested,
+                      mechanism: mechanism, parameters: parameters, delta: delta, accountant: accountant)
+        guard epsilon <= targetEpsilon * (1 + 1e-6) else {
+            throw MechanismError("could not calibrate the noise to epsilon \(targetEpsilon) (reached \(epsilon))")
+        }
+    }
+
+    init(examples: Int, expectedBatchSize: Int, epochs: Int, clip: Double, noiseMultiplier: Double, mechanism: FloatGaussianMechanism,
+         parameters: Int, delta: Double, accountant: NoiseCalibration.Accountant) throws {
+        self.examples = examples
+        self.expectedBatchSize = expectedBatchSize
+        self.epochs = epochs
+        self.clip = clip
+        self.parameters = parameters
+        self.delta = delta
+        self.accountant = accountant
+        self.noiseMultiplier = noiseMultiplier
+        self.mechanism = mechanism
+        effectiveMultiplier = Self.effective(mechanism)
+        epsilon = try NoiseCalibration.epsilon(samplingRate: Double(expectedBatchSize) / Double(examples), noiseMultiplier: effectiveMultiplier,
+                                               steps: max(1, epochs * examples / expectedBatchSize), delta: delta, accountant: accountant)
+    }
+
+    /// sigma / sensitivity as the grid leaves it: from the mechanism's zCDP cost rho = 1 / (2 m^2).
+    static func effective(_ mechanism: FloatGaussianMechanism) -> Double {
+        guard case .zCDP(let rho) = mechanism.privacyCost else { return 0 }
+        return (1 / (2 * rho)).squareRoot().nextDown
+    }
+
+    /// The plan's cost for the ledger.
+    public var privacyCost: PrivacyCost { .approximate(epsilon: epsilon, delta: delta) }
+}

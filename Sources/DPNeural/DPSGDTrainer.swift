@@ -1,0 +1,90 @@
+import DPAccounting
+import DPLedger
+import DPRandomness
+import Foundation
+
+/// Trains a `TrainableModel` by DP-SGD: Poisson-sampled batches, each example's gradient clipped
+/// to norm C (norms factorised per layer, one matrix product per layer for the clipped sum),
+/// float-safe discrete Gaussian noise of standard deviation sigma C on the sum, division by the
+/// expected batch size, then an Adam step. The plan's cost is charged to the ledger before the
+/// first step.
+///
+/// Privacy: the trained parameters are (plan.epsilon, plan.delta)-DP (Proofs/dp-sgd.md).
+public struct DPSGDTrainer {
+    public static let proofDocument = "Proofs/dp-sgd.md"
+
+    public let plan: DPSGDPlan
+    public var learningRate: Float
+
+    public init(plan: DPSGDPlan, learningRate: Float = 1e-3) {
+        self.plan = plan
+        self.learningRate = learningRate
+    }
+
+    /// What a progress report carries.
+    public struct Progress: Sendable {
+        public let step: Int
+        public let steps: Int
+        public let epsilonSoFar: Double
+        public let meanLoss: Double
+    }
+
+    /// Charges the ledger, then runs plan.steps DP-SGD steps on `model`.
+    public func train<Model: TrainableModel>(_ model: inout Model, ledger: BudgetLedger, dataset: String, mechanismName: String,
+                                             source: RandomSource, progress: (Progress) -> Void = { _ in }) throws {
+        precondition(model.exampleCount == plan.examples, "the plan was made for \(plan.examples) examples")
+        let parameters = model.layers.reduce(0) { $0 + $1.parameterCount }
+        precondition(parameters == plan.parameters, "the plan was made for \(plan.parameters) parameters")
+        try ledger.charge(dataset: dataset, mechanism: mechanismName, parameters: parametersJSON, cost: plan.privacyCost, seeded: source.isSeeded)
+        let sampling = PoissonSampling(rate: plan.samplingRate)
+        var optimizer = AdamOptimizer(parameterCount: parameters, learningRate: learningRate)
+        let scale = Float(1 / Double(plan.expectedBatchSize))
+        var lossTotal = 0.0, lossCount = 0
+        let reportEvery = max(1, plan.steps / 50)
+        for step in 1...plan.steps {
+            let batch = sampling.batch(of: plan.examples, source: source)
+            var sum: [Float]
+            if batch.isEmpty {
+                sum = [Float](repeating: 0, count: parameters)
+            } else {
+                let (loss, traces) = model.traces(batch, source: source)
+                lossTotal += loss
+                lossCount += batch.count
+                let factors = PerExampleClipping.factors(squaredNorms: PerExampleClipping.squaredNorms(traces), clip: Float(plan.clip))
+                sum = PerExampleClipping.weightedSum(traces, factors: factors).flattened
+            }
+            let noisy = try plan.mechanism.release(sum.map(Double.init), source: source)
+            optimizer.update(&model.layers, gradient: noisy.map { Float($0) * scale })
+            if step % reportEvery == 0 || step == plan.steps {
+                let spent = try NoiseCalibration.epsilon(samplingRate: plan.samplingRate, noiseMultiplier: plan.effectiveMultiplier, steps: step,
+                                                         delta: plan.delta, accountant: plan.accountant)
+                progress(Progress(step: step, steps: plan.steps, epsilonSoFar: spent, meanLoss: lossTotal / Double(max(lossCount, 1))))
+                lossTotal = 0
+                lossCount = 0
+            }
+        }
+    }
+
+    var parametersJSON: String {
+        String(format: "{\"clip\":%g,\"noise_multiplier\":%.6g,\"effective_multiplier\":%.6g,\"sampling_rate\":%.6g,\"steps\":%d,\"accountant\":\"%@\"}",
+               plan.clip, plan.noiseMultiplier, plan.effectiveMultiplier, plan.samplingRate, plan.steps, plan.accountant.rawValue)
+    }
+
+    /// Non-private training (for baselines): shuffled batches, plain averaged gradients, Adam.
+    public static func trainWithoutPrivacy<Model: TrainableModel>(_ model: inout Model, batchSize: Int, epochs: Int, learningRate: Float = 1e-3,
+                                                                  source: RandomSource) {
+        let parameters = model.layers.reduce(0) { $0 + $1.parameterCount }
+        var optimizer = AdamOptimizer(parameterCount: parameters, learningRate: learningRate)
+        for _ in 0..<epochs {
+            var order = Array(0..<model.exampleCount)
+            for index in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(index, Int(source.uniform(below: UInt64(index + 1)))) }
+            for start in stride(from: 0, to: order.count, by: batchSize) {
+                let batch = Array(order[start..<min(order.count, start + batchSize)])
+                let traces = model.traces(batch, source: source).traces
+                let sum = PerExampleClipping.weightedSum(traces, factors: [Float](repeating: 1, count: batch.count)).flattened
+                let scale = 1 / Float(batch.count)
+                optimizer.update(&model.layers, gradient: sum.map { $0 * scale })
+            }
+        }
+    }
+}

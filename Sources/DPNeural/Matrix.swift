@@ -1,0 +1,72 @@
+import CBLAS
+
+/// A dense row-major matrix of Floats: rows are examples, columns are features.
+public struct Matrix: Sendable, Equatable, Codable {
+    public var rows: Int
+    public var columns: Int
+    public var values: [Float]
+
+    public init(rows: Int, columns: Int, values: [Float]) {
+        precondition(values.count == rows * columns, "values must hold rows x columns entries")
+        self.rows = rows
+        self.columns = columns
+        self.values = values
+    }
+
+    public init(zeros rows: Int, _ columns: Int) {
+        self.init(rows: rows, columns: columns, values: [Float](repeating: 0, count: rows * columns))
+    }
+
+    public subscript(row: Int, column: Int) -> Float {
+        get { values[row * columns + column] }
+        set { values[row * columns + column] = newValue }
+    }
+
+    /// The rows at `indices`, in that order.
+    public func rows(_ indices: [Int]) -> Matrix {
+        var result = Matrix(zeros: indices.count, columns)
+        for (target, source) in indices.enumerated() {
+            result.values.replaceSubrange((target * columns)..<((target + 1) * columns),
+                                          with: values[(source * columns)..<((source + 1) * columns)])
+        }
+        return result
+    }
+
+    /// Squared L2 norm of each row.
+    public func rowSquaredNorms() -> [Float] {
+        (0..<rows).map { row in
+            var total: Float = 0
+            for column in 0..<columns { let v = values[row * columns + column]; total += v * v }
+            return total
+        }
+    }
+}
+
+/// Single-precision matrix products through OpenBLAS.
+public enum BLAS {
+    /// Restricts OpenBLAS to `count` threads (benchmarks compare one thread with one thread).
+    public static func setThreads(_ count: Int) { openblas_set_num_threads(Int32(count)) }
+
+    /// c = alpha * op(a) * op(b) + beta * c, with op the transpose when asked.
+    public static func gemm(_ a: Matrix, transposeA: Bool = false, _ b: Matrix, transposeB: Bool = false,
+                            alpha: Float = 1, beta: Float = 0, into c: inout Matrix) {
+        let m = transposeA ? a.columns : a.rows, k = transposeA ? a.rows : a.columns
+        let n = transposeB ? b.rows : b.columns
+        precondition((transposeB ? b.columns : b.rows) == k, "inner dimensions must agree")
+        if c.rows != m || c.columns != n { c = Matrix(zeros: m, n) }
+        guard m > 0, n > 0 else { return }
+        if k == 0 {
+            for i in c.values.indices { c.values[i] *= beta }
+            return
+        }
+        a.values.withUnsafeBufferPointer { pa in
+            b.values.withUnsafeBufferPointer { pb in
+                c.values.withUnsafeMutableBufferPointer { pc in
+                    cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                                Int32(m), Int32(n), Int32(k), alpha, pa.baseAddress, Int32(a.columns),
+                                pb.baseAddress, Int32(b.columns), beta, pc.baseAddress, Int32(n))
+                }
+            }
+        }
+    }
+}
