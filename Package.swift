@@ -62,7 +62,7 @@ let package = Package(
         ),
         .target(
             name: "DPReport",
-            dependencies: ["CSodium", "DPRandomness", "DPAccounting", "DPLedger", "DPData", "DPGenerators", "DPAudit",
+            dependencies: ["CSodium", "DPRandomness", "DPAccounting", "DPLedger", "DPData", "DPGenerators", "DPNeural", "DPAudit",
                            .product(name: "Yams", package: "Yams")]
         ),
         .target(

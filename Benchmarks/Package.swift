@@ -68,6 +68,17 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
         ),
         .executableTarget(
+            name: "NeuralBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "DPLedger", package: dpsynth.lastPathComponent.lowercased()),
+                .product(name: "DPNeural", package: dpsynth.lastPathComponent.lowercased()),
+                .product(name: "DPRandomness", package: dpsynth.lastPathComponent.lowercased()),
+            ],
+            path: "Benchmarks/NeuralBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
+        .executableTarget(
             name: "AuditBenchmarks",
             dependencies: [
                 "BenchmarkSupport",

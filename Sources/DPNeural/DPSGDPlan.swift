@@ -51,6 +51,17 @@ public struct DPSGDPlan: Sendable {
         }
     }
 
+    /// The plan for a given noise multiplier (sigma / C); its epsilon is what the accountant says.
+    public init(noiseMultiplier: Double, delta: Double, examples: Int, expectedBatchSize: Int, epochs: Int, clip: Double, parameters: Int,
+                accountant: NoiseCalibration.Accountant = .rdp) throws {
+        guard examples > 1, expectedBatchSize >= 1, expectedBatchSize < examples, epochs >= 1, clip > 0, parameters >= 1, noiseMultiplier > 0 else {
+            throw MechanismError("DP-SGD needs more than one example, 1 <= batch size < examples, epochs >= 1, a positive clipping norm and noise")
+        }
+        try self.init(examples: examples, expectedBatchSize: expectedBatchSize, epochs: epochs, clip: clip, noiseMultiplier: noiseMultiplier,
+                      mechanism: try FloatGaussianMechanism(sensitivity: clip, sigma: noiseMultiplier * clip, dimension: parameters),
+                      parameters: parameters, delta: delta, accountant: accountant)
+    }
+
     init(examples: Int, expectedBatchSize: Int, epochs: Int, clip: Double, noiseMultiplier: Double, mechanism: FloatGaussianMechanism,
          parameters: Int, delta: Double, accountant: NoiseCalibration.Accountant) throws {
         self.examples = examples

@@ -16,21 +16,26 @@ public enum NeuralSynthesizer {
         public var clip: Double
         public var hidden: Int
         public var latent: Int
+        /// Weight of the KL term: below 1 keeps the latent code informative under DP noise.
+        public var klWeight: Float
 
-        public init(epochs: Int, batchSize: Int, learningRate: Float = 2e-3, clip: Double = 1, hidden: Int = 128, latent: Int = 32) {
+        public init(epochs: Int, batchSize: Int, learningRate: Float = 1e-2, clip: Double = 1, hidden: Int = 32, latent: Int = 8,
+                    klWeight: Float = 0.5) {
             self.epochs = epochs
             self.batchSize = batchSize
             self.learningRate = learningRate
             self.clip = clip
             self.hidden = hidden
             self.latent = latent
+        self.klWeight = klWeight
         }
 
-        /// Batches of about 1% of the rows (64 to 512), and about 1,000 steps in all (3 to 30 epochs).
+        /// Large batches (about 6% of the rows, 64 to 4,096: DP noise shrinks with the batch), 20
+        /// epochs, a small network (hidden width 32, or 64 from 100,000 rows). Measured on UCI Adult
+        /// at epsilon 1: 2-way TVD 0.09 and TSTR AUC 0.85 (Examples/README.md).
         public static func defaults(rows: Int) -> Settings {
-            let batch = min(512, max(64, rows / 100))
-            let epochs = min(30, max(3, 1000 * batch / max(rows, 1)))
-            return Settings(epochs: epochs, batchSize: min(batch, max(1, rows - 1)))
+            let batch = min(4096, max(64, rows / 16))
+            return Settings(epochs: 20, batchSize: min(batch, max(1, rows - 1)), hidden: rows >= 100_000 ? 64 : 32)
         }
     }
 
@@ -39,6 +44,7 @@ public enum NeuralSynthesizer {
                                settings: Settings, source: RandomSource,
                                progress: (DPSGDTrainer.Progress) -> Void = { _ in }) throws -> NeuralModel {
         var vae = TabularVAE(domain: data.domain, hidden: settings.hidden, latent: settings.latent, source: source.split(stream: 1))
+        vae.klWeight = settings.klWeight
         vae.attach(data)
         let plan = try DPSGDPlan(targetEpsilon: epsilon, delta: delta, examples: data.rowCount, expectedBatchSize: settings.batchSize,
                                  epochs: settings.epochs, clip: settings.clip, parameters: vae.layers.reduce(0) { $0 + $1.parameterCount })

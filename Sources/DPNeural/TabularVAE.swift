@@ -13,7 +13,7 @@ public struct TabularVAE: TrainableModel, Sendable, Codable {
     public let domain: [Int]
     public let latent: Int
     /// Weight of the KL term.
-    public var klWeight: Float = 1
+    public var klWeight: Float = 0.5
     var table: OneHotTable { OneHotTable(domain: domain) }
 
     /// The training rows, set by `attach`; not saved with the model.
@@ -22,7 +22,7 @@ public struct TabularVAE: TrainableModel, Sendable, Codable {
 
     enum CodingKeys: String, CodingKey { case encoder, mean, logVariance, decoder, domain, latent, klWeight }
 
-    public init(domain: [Int], hidden: Int = 128, latent: Int = 32, source: RandomSource) {
+    public init(domain: [Int], hidden: Int = 32, latent: Int = 8, source: RandomSource) {
         let width = domain.reduce(0, +)
         self.domain = domain
         self.latent = latent

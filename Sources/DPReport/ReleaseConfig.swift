@@ -9,7 +9,7 @@ import Yams
 /// data: ../.data/datasets/adult/adult-train.csv
 /// holdout: ../.data/datasets/adult/adult-test.csv   # real rows the generator never sees
 /// schema: schemas/adult.yaml
-/// method: aim            # aim, mst or independent
+/// method: aim            # aim, mst, independent or dp-tvae
 /// epsilon: 1
 /// delta: 1e-9
 /// rows: 30000            # default: as many as the input
@@ -23,6 +23,7 @@ import Yams
 /// audit: {secrets: [income], quasi_identifiers: [age, sex, race], policy: policy.yaml,
 ///         shadow_models: {targets: 5, shadows: 20, rows: 2000}}   # optional, slow
 /// utility: {target: income, positive: ">50K"}
+/// neural: {epochs: 20, batch_size: 1024, learning_rate: 0.005, clip: 1, hidden: 64, latent: 16}   # dp-tvae only
 /// ```
 public struct ReleaseConfig: Sendable {
     public var data: String
@@ -47,6 +48,8 @@ public struct ReleaseConfig: Sendable {
     public var target: String?
     public var positive: String?
     public var iterations = 1000
+    /// dp-tvae training settings given in the config (the rest from `NeuralSynthesizer.Settings.defaults`).
+    public var neural: [String: Double] = [:]
     public var workload: String?
     public var seed: UInt64?
 
@@ -59,7 +62,7 @@ public struct ReleaseConfig: Sendable {
     }
 
     static let keys = ["data", "holdout", "schema", "method", "epsilon", "delta", "rows", "ledger", "dataset", "dataset_budget", "out",
-                       "quarantine", "report", "signing_key", "audit", "utility", "iterations", "workload", "seed"]
+                       "quarantine", "report", "signing_key", "audit", "utility", "iterations", "workload", "seed", "neural"]
 
     public static func parse(_ text: String, file: String, relativeTo folder: URL) throws -> ReleaseConfig {
         func fail(_ node: Node?, _ problem: String, _ hint: String) -> DataError {
@@ -104,8 +107,8 @@ public struct ReleaseConfig: Sendable {
             out: path(try required("out")), quarantine: "", report: path(try required("report")))
         config.quarantine = values["quarantine"].map(path) ?? URL(fileURLWithPath: config.out).deletingLastPathComponent().appendingPathComponent("quarantine").path
         if let node = values["method"] {
-            guard let method = node.string, ["aim", "mst", "independent"].contains(method) else {
-                throw fail(node, "'method' must be aim, mst or independent", "For example 'method: aim'.")
+            guard let method = node.string, ["aim", "mst", "independent", "dp-tvae"].contains(method) else {
+                throw fail(node, "'method' must be aim, mst, independent or dp-tvae", "For example 'method: aim'.")
             }
             config.method = method
         }
@@ -144,6 +147,18 @@ public struct ReleaseConfig: Sendable {
             config.secrets = try names(audit["secrets"], "secrets")
             config.quasiIdentifiers = try names(audit["quasi_identifiers"], "quasi_identifiers")
             config.policy = audit["policy"].map(path)
+        }
+        if let node = values["neural"] {
+            guard case .mapping(let neural) = node else {
+                throw fail(node, "'neural' must be a mapping", "For example 'neural: {epochs: 10, batch_size: 512}'.")
+            }
+            let allowed = ["epochs", "batch_size", "learning_rate", "clip", "hidden", "latent", "kl_weight"]
+            for (key, value) in neural {
+                guard let name = key.string, allowed.contains(name) else {
+                    throw fail(key, "unknown key '\(key.string ?? "?")' in 'neural'", "Allowed keys: \(allowed.joined(separator: ", ")).")
+                }
+                config.neural[name] = try number(value, name)
+            }
         }
         if let node = values["utility"] {
             guard case .mapping(let utility) = node else { throw fail(node, "'utility' must be a mapping", "For example 'utility: {target: income}'.") }

@@ -2,6 +2,7 @@ import DPAudit
 import DPData
 import DPGenerators
 import DPLedger
+import DPNeural
 import DPRandomness
 import Foundation
 
@@ -90,27 +91,41 @@ public struct ReleasePipeline {
             try ledger.initialise(dataset: prepared.dataset, epsilon: budget.epsilon, delta: budget.delta)
         }
         let source = config.seed.map(RandomSource.seeded) ?? .secure()
-        let model: SynthesisModel
         let reused = FileManager.default.fileExists(atPath: prepared.modelPath)
-        if reused {
-            progress("reusing the model fitted by an earlier run of this config (no new charge)")
-            model = try SynthesisModel.load(from: prepared.modelPath)
+        if reused { progress("reusing the model fitted by an earlier run of this config (no new charge)") }
+        let rows = config.rows ?? prepared.train.rowCount
+        let synthetic: EncodedDataset, rho: Double, seededModel: Bool
+        if config.method == "dp-tvae" {
+            let model: NeuralModel
+            if reused {
+                model = try NeuralModel.load(from: prepared.modelPath)
+            } else {
+                model = try NeuralSynthesizer.fitTVAE(prepared.train, epsilon: config.epsilon, delta: config.delta, ledger: ledger,
+                                                      dataset: prepared.dataset, settings: neuralSettings(rows: prepared.train.rowCount),
+                                                      source: source.split(stream: 1)) { step in
+                    progress(String(format: "[dp-tvae] step %d/%d, epsilon so far %.3f (%.1f s)", step.step, step.steps, step.epsilonSoFar,
+                                    Date().timeIntervalSince(started)))
+                }
+                try model.save(to: prepared.modelPath)
+            }
+            (synthetic, rho, seededModel) = (model.sample(rows: rows, source: source.split(stream: 2)), 0, model.privacy.seeded)
         } else {
             guard let method = Synthesizer.Method(rawValue: config.method) else {
-                throw DataError(file: configPath, problem: "unknown method '\(config.method)'", hint: "Use aim, mst or independent.")
+                throw DataError(file: configPath, problem: "unknown method '\(config.method)'", hint: "Use aim, mst, independent or dp-tvae.")
             }
-            model = try Synthesizer.fit(method, data: prepared.train, epsilon: config.epsilon, delta: config.delta, ledger: ledger,
-                                        dataset: prepared.dataset, source: source.split(stream: 1), iterations: config.iterations,
-                                        workload: prepared.workload) { step in
-                progress("[\(method.rawValue)] \(step) (\(String(format: "%.1f", Date().timeIntervalSince(started))) s)")
-            }
-            try model.save(to: prepared.modelPath)
+            let model = reused ? try SynthesisModel.load(from: prepared.modelPath)
+                : try Synthesizer.fit(method, data: prepared.train, epsilon: config.epsilon, delta: config.delta, ledger: ledger,
+                                      dataset: prepared.dataset, source: source.split(stream: 1), iterations: config.iterations,
+                                      workload: prepared.workload) { step in
+                    progress("[\(method.rawValue)] \(step) (\(String(format: "%.1f", Date().timeIntervalSince(started))) s)")
+                }
+            if !reused { try model.save(to: prepared.modelPath) }
+            (synthetic, rho, seededModel) = (model.sample(rows: rows, source: source.split(stream: 2)), model.privacy.rho, model.privacy.seeded)
         }
-        let synthetic = model.sample(rows: config.rows ?? prepared.train.rowCount, source: source.split(stream: 2))
         let statement = try ledger.statement(dataset: prepared.dataset)
         let privacy = ComplianceReport.PrivacyGuarantee(
-            epsilon: config.epsilon, delta: config.delta, mechanism: mechanismDescription(model.method), rho: model.privacy.rho,
-            seeded: source.isSeeded || model.privacy.seeded, randomness: source.label, ledger: statement)
+            epsilon: config.epsilon, delta: config.delta, mechanism: mechanismDescription(config.method), rho: rho,
+            seeded: source.isSeeded || seededModel, randomness: source.label, ledger: statement)
         return try publish(synthetic, privacy: privacy, prepared: prepared, source: source, reusedModel: reused, progress: progress)
     }
 
@@ -192,10 +207,23 @@ public struct ReleasePipeline {
         return sets
     }
 
+    func neuralSettings(rows: Int) -> NeuralSynthesizer.Settings {
+        var settings = NeuralSynthesizer.Settings.defaults(rows: rows)
+        if let value = config.neural["epochs"] { settings.epochs = Int(value) }
+        if let value = config.neural["batch_size"] { settings.batchSize = Int(value) }
+        if let value = config.neural["learning_rate"] { settings.learningRate = Float(value) }
+        if let value = config.neural["clip"] { settings.clip = value }
+        if let value = config.neural["hidden"] { settings.hidden = Int(value) }
+        if let value = config.neural["latent"] { settings.latent = Int(value) }
+        if let value = config.neural["kl_weight"] { settings.klWeight = Float(value) }
+        return settings
+    }
+
     func mechanismDescription(_ method: String) -> String {
         switch method {
         case "aim": return "AIM (McKenna et al. 2022): adaptive marginal selection by the exponential mechanism, discrete Gaussian measurements, Private-PGM estimation"
         case "mst": return "MST (McKenna et al. 2021): spanning-tree marginals by the exponential mechanism, discrete Gaussian measurements, Private-PGM estimation"
+        case "dp-tvae": return "DP-TVAE: a tabular variational autoencoder trained with DP-SGD (Poisson sampling, per-example clipping, float-safe discrete Gaussian noise, RDP accounting)"
         default: return "independent one-way marginals with discrete Gaussian noise"
         }
     }
@@ -207,5 +235,6 @@ public struct ReleasePipeline {
         .init(claim: "zCDP composes and converts to (epsilon, delta) by CKS20", document: "Proofs/zcdp-conversion.md"),
         .init(claim: "The ledger charges before release and refuses to overspend", document: "Proofs/budget-ledger.md"),
         .init(claim: "MST, AIM and independent marginals satisfy their zCDP budget", document: "Proofs/marginal-generators.md"),
+        .init(claim: "DP-SGD training (DP-TVAE) satisfies its (epsilon, delta) budget", document: "Proofs/dp-sgd.md"),
     ]
 }

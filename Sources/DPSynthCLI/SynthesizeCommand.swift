@@ -36,9 +36,9 @@ struct SynthesizeCommand: ParsableCommand {
     @Flag(help: "Declare the dataset's budget as this run's (epsilon, delta) when the ledger has none.") var initBudget = false
     @Option(help: "Also save the fitted model here, to draw more rows later at no privacy cost.") var modelOut: String?
     @Option(help: "Mirror-descent iterations for the model estimate.") var iterations: Int = 1000
-    @Option(help: "dp-tvae: training epochs (default: about 1,000 steps).") var epochs: Int?
-    @Option(help: "dp-tvae: expected batch size of the Poisson sampling (default: about 1% of the rows).") var batchSize: Int?
-    @Option(help: "dp-tvae: Adam learning rate.") var learningRate: Float = 2e-3
+    @Option(help: "dp-tvae: training epochs (default 20).") var epochs: Int?
+    @Option(help: "dp-tvae: expected batch size of the Poisson sampling (default: about 6% of the rows, 64 to 4096).") var batchSize: Int?
+    @Option(help: "dp-tvae: Adam learning rate.") var learningRate: Float = 1e-2
     @Option(help: "dp-tvae: per-example clipping norm.") var clip: Double = 1
     @Option(help: "Seed for a reproducible test run (never for a release).") var seed: UInt64?
     @Flag(help: "Print the summary as JSON.") var json = false
