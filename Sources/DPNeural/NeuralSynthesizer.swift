@@ -1,6 +1,7 @@
 import DPAccounting
 import DPData
 import DPLedger
+import DPMechanisms
 import DPRandomness
 import Foundation
 
@@ -50,8 +51,44 @@ public enum NeuralSynthesizer {
                                  epochs: settings.epochs, clip: settings.clip, parameters: vae.layers.reduce(0) { $0 + $1.parameterCount })
         try DPSGDTrainer(plan: plan, learningRate: settings.learningRate)
             .train(&vae, ledger: ledger, dataset: dataset, mechanismName: "dp-sgd (dp-tvae)", source: source.split(stream: 2), progress: progress)
-        return NeuralModel(method: "dp-tvae", schema: data.schema, vae: vae,
+        return NeuralModel(method: "dp-tvae", schema: data.schema, generator: .tvae(vae),
                            privacy: .init(epsilon: plan.epsilon, delta: delta, noiseMultiplier: plan.effectiveMultiplier,
+                                          steps: plan.steps, samplingRate: plan.samplingRate, seeded: source.isSeeded, dataset: dataset))
+    }
+}
+
+extension NeuralSynthesizer {
+    /// Share of epsilon (and half of delta) spent on the conditional vectors' one-way marginals.
+    static let conditionShare = 0.1
+
+    /// Fits DP-CTGAN: DP one-way marginals for the conditional vectors (10% of epsilon, half of
+    /// delta), then the discriminator by DP-SGD with the rest; both charged before they are used.
+    public static func fitCTGAN(_ data: EncodedDataset, epsilon: Double, delta: Double, ledger: BudgetLedger, dataset: String,
+                                settings: Settings, source: RandomSource,
+                                progress: (DPSGDTrainer.Progress) -> Void = { _ in }) throws -> NeuralModel {
+        let table = OneHotTable(domain: data.domain)
+        let marginalsEpsilon = epsilon * conditionShare
+        let rho = ZCDP.rho(epsilon: marginalsEpsilon, delta: delta / 2)
+        let sensitivity = Double(data.columns.count).squareRoot()
+        var sigma = sensitivity / (2 * rho).squareRoot()
+        var marginals = try FloatGaussianMechanism(sensitivity: sensitivity, sigma: sigma, dimension: table.width)
+        while marginals.epsilon(delta: delta / 2) > marginalsEpsilon {
+            sigma *= 1.01
+            marginals = try FloatGaussianMechanism(sensitivity: sensitivity, sigma: sigma, dimension: table.width)
+        }
+        let spent = marginals.epsilon(delta: delta / 2)
+        try ledger.charge(dataset: dataset, mechanism: "dp-ctgan conditional marginals", parameters: "{\"sigma\":\(marginals.sigma)}",
+                          cost: .approximate(epsilon: spent, delta: delta / 2), seeded: source.isSeeded)
+        let conditions = try ConditionalVectors(table: table, codes: data.codes, mechanism: marginals, source: source.split(stream: 3))
+        var gan = ConditionalGAN(domain: data.domain, hidden: max(settings.hidden, 64), noiseDimension: 16,
+                                 conditionWeights: conditions.weights, source: source.split(stream: 1))
+        let plan = try DPSGDPlan(targetEpsilon: epsilon - spent, delta: delta / 2, examples: data.rowCount, expectedBatchSize: settings.batchSize,
+                                 epochs: settings.epochs, clip: settings.clip, parameters: gan.discriminator.parameterCount)
+        let (inputs, targets) = table.encode(data)
+        try ConditionalGANTrainer(plan: plan, learningRate: settings.learningRate / 5)
+            .train(&gan, rows: inputs, targets: targets, ledger: ledger, dataset: dataset, source: source.split(stream: 2), progress: progress)
+        return NeuralModel(method: "dp-ctgan", schema: data.schema, generator: .ctgan(gan),
+                           privacy: .init(epsilon: spent + plan.epsilon, delta: delta, noiseMultiplier: plan.effectiveMultiplier,
                                           steps: plan.steps, samplingRate: plan.samplingRate, seeded: source.isSeeded, dataset: dataset))
     }
 }
@@ -62,8 +99,21 @@ public struct NeuralModel: Sendable {
 
     public let method: String
     public let schema: Schema
-    public let vae: TabularVAE
+    public let generator: Generator
     public let privacy: PrivacyRecord
+
+    /// The trained network.
+    public enum Generator: Sendable, Codable {
+        case tvae(TabularVAE)
+        case ctgan(ConditionalGAN)
+
+        public var parameterCount: Int {
+            switch self {
+            case .tvae(let vae): return vae.layers.reduce(0) { $0 + $1.parameterCount }
+            case .ctgan(let gan): return gan.generator.parameterCount + gan.discriminator.parameterCount
+            }
+        }
+    }
 
     public struct PrivacyRecord: Sendable, Codable, Equatable {
         public let epsilon: Double
@@ -76,14 +126,17 @@ public struct NeuralModel: Sendable {
     }
 
     public func sample(rows: Int, source: RandomSource) -> EncodedDataset {
-        vae.sample(rows: rows, schema: schema, source: source)
+        switch generator {
+        case .tvae(let vae): return vae.sample(rows: rows, schema: schema, source: source)
+        case .ctgan(let gan): return gan.sample(rows: rows, schema: schema, source: source)
+        }
     }
 
     struct File: Codable {
         var version: Int
         var method: String
         var schema: String
-        var vae: TabularVAE
+        var generator: Generator
         var privacy: PrivacyRecord
     }
 
@@ -91,7 +144,7 @@ public struct NeuralModel: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         try AtomicFile.write(try encoder.encode(File(version: Self.formatVersion, method: method, schema: SchemaWriter.yaml(schema),
-                                                     vae: vae, privacy: privacy)), to: path)
+                                                     generator: generator, privacy: privacy)), to: path)
     }
 
     public static func load(from path: String) throws -> NeuralModel {
@@ -101,6 +154,6 @@ public struct NeuralModel: Sendable {
         guard let file = try? JSONDecoder().decode(File.self, from: data), file.version == formatVersion else {
             throw DataError(file: path, problem: "not a DPSynth neural model of format \(formatVersion)", hint: "Give a file written by --model-out.")
         }
-        return NeuralModel(method: file.method, schema: try SchemaLoader.parse(file.schema, file: path), vae: file.vae, privacy: file.privacy)
+        return NeuralModel(method: file.method, schema: try SchemaLoader.parse(file.schema, file: path), generator: file.generator, privacy: file.privacy)
     }
 }

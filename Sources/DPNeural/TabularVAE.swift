@@ -93,18 +93,7 @@ public struct TabularVAE: TrainableModel, Sendable, Codable {
             let logits = decoder.forward(z).output
             for row in 0..<count {
                 for (column, block) in table.blocks.enumerated() {
-                    var top = -Float.infinity
-                    for index in block { top = max(top, logits[row, index]) }
-                    var weights = block.map { exp(Double(logits[row, $0] - top)) }
-                    let total = weights.reduce(0, +)
-                    var u = Double(source.nextUInt64() >> 11) * 0x1p-53 * total
-                    var chosen = block.count - 1
-                    for (offset, weight) in weights.enumerated() {
-                        if u < weight { chosen = offset; break }
-                        u -= weight
-                    }
-                    weights.removeAll()
-                    codes[column][start + row] = UInt16(chosen)
+                    codes[column][start + row] = UInt16(SoftmaxDraw.draw(logits, row: row, block: block, source: source))
                 }
             }
         }

@@ -9,7 +9,7 @@ import Yams
 /// data: ../.data/datasets/adult/adult-train.csv
 /// holdout: ../.data/datasets/adult/adult-test.csv   # real rows the generator never sees
 /// schema: schemas/adult.yaml
-/// method: aim            # aim, mst, independent or dp-tvae
+/// method: aim            # aim, mst, independent, dp-tvae or dp-ctgan
 /// epsilon: 1
 /// delta: 1e-9
 /// rows: 30000            # default: as many as the input
@@ -23,7 +23,7 @@ import Yams
 /// audit: {secrets: [income], quasi_identifiers: [age, sex, race], policy: policy.yaml,
 ///         shadow_models: {targets: 5, shadows: 20, rows: 2000}}   # optional, slow
 /// utility: {target: income, positive: ">50K"}
-/// neural: {epochs: 20, batch_size: 1024, learning_rate: 0.005, clip: 1, hidden: 64, latent: 16}   # dp-tvae only
+/// neural: {epochs: 20, batch_size: 1024, learning_rate: 0.005, clip: 1, hidden: 64, latent: 16}   # dp-tvae and dp-ctgan
 /// ```
 public struct ReleaseConfig: Sendable {
     public var data: String
@@ -107,8 +107,8 @@ public struct ReleaseConfig: Sendable {
             out: path(try required("out")), quarantine: "", report: path(try required("report")))
         config.quarantine = values["quarantine"].map(path) ?? URL(fileURLWithPath: config.out).deletingLastPathComponent().appendingPathComponent("quarantine").path
         if let node = values["method"] {
-            guard let method = node.string, ["aim", "mst", "independent", "dp-tvae"].contains(method) else {
-                throw fail(node, "'method' must be aim, mst, independent or dp-tvae", "For example 'method: aim'.")
+            guard let method = node.string, ["aim", "mst", "independent", "dp-tvae", "dp-ctgan"].contains(method) else {
+                throw fail(node, "'method' must be aim, mst, independent, dp-tvae or dp-ctgan", "For example 'method: aim'.")
             }
             config.method = method
         }

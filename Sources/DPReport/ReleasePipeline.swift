@@ -95,17 +95,18 @@ public struct ReleasePipeline {
         if reused { progress("reusing the model fitted by an earlier run of this config (no new charge)") }
         let rows = config.rows ?? prepared.train.rowCount
         let synthetic: EncodedDataset, rho: Double, seededModel: Bool
-        if config.method == "dp-tvae" {
+        if config.method == "dp-tvae" || config.method == "dp-ctgan" {
             let model: NeuralModel
             if reused {
                 model = try NeuralModel.load(from: prepared.modelPath)
             } else {
-                model = try NeuralSynthesizer.fitTVAE(prepared.train, epsilon: config.epsilon, delta: config.delta, ledger: ledger,
-                                                      dataset: prepared.dataset, settings: neuralSettings(rows: prepared.train.rowCount),
-                                                      source: source.split(stream: 1)) { step in
-                    progress(String(format: "[dp-tvae] step %d/%d, epsilon so far %.3f (%.1f s)", step.step, step.steps, step.epsilonSoFar,
-                                    Date().timeIntervalSince(started)))
+                let report = { (step: DPSGDTrainer.Progress) in
+                    progress(String(format: "[%@] step %d/%d, epsilon so far %.3f (%.1f s)", config.method, step.step, step.steps,
+                                    step.epsilonSoFar, Date().timeIntervalSince(started)))
                 }
+                let fit = config.method == "dp-tvae" ? NeuralSynthesizer.fitTVAE : NeuralSynthesizer.fitCTGAN
+                model = try fit(prepared.train, config.epsilon, config.delta, ledger, prepared.dataset,
+                                neuralSettings(rows: prepared.train.rowCount), source.split(stream: 1), report)
                 try model.save(to: prepared.modelPath)
             }
             (synthetic, rho, seededModel) = (model.sample(rows: rows, source: source.split(stream: 2)), 0, model.privacy.seeded)
@@ -223,6 +224,7 @@ public struct ReleasePipeline {
         switch method {
         case "aim": return "AIM (McKenna et al. 2022): adaptive marginal selection by the exponential mechanism, discrete Gaussian measurements, Private-PGM estimation"
         case "mst": return "MST (McKenna et al. 2021): spanning-tree marginals by the exponential mechanism, discrete Gaussian measurements, Private-PGM estimation"
+        case "dp-ctgan": return "DP-CTGAN: a conditional GAN whose discriminator is trained with DP-SGD; conditional vectors from DP one-way marginals; the generator is post-processing"
         case "dp-tvae": return "DP-TVAE: a tabular variational autoencoder trained with DP-SGD (Poisson sampling, per-example clipping, float-safe discrete Gaussian noise, RDP accounting)"
         default: return "independent one-way marginals with discrete Gaussian noise"
         }
@@ -235,6 +237,6 @@ public struct ReleasePipeline {
         .init(claim: "zCDP composes and converts to (epsilon, delta) by CKS20", document: "Proofs/zcdp-conversion.md"),
         .init(claim: "The ledger charges before release and refuses to overspend", document: "Proofs/budget-ledger.md"),
         .init(claim: "MST, AIM and independent marginals satisfy their zCDP budget", document: "Proofs/marginal-generators.md"),
-        .init(claim: "DP-SGD training (DP-TVAE) satisfies its (epsilon, delta) budget", document: "Proofs/dp-sgd.md"),
+        .init(claim: "DP-SGD training (DP-TVAE, DP-CTGAN) satisfies its (epsilon, delta) budget", document: "Proofs/dp-sgd.md"),
     ]
 }

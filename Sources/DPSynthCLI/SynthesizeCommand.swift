@@ -12,6 +12,7 @@ import Foundation
 enum SynthesisMethod: String, ExpressibleByArgument, CaseIterable {
     case aim, mst, independent
     case dpTVAE = "dp-tvae"
+    case dpCTGAN = "dp-ctgan"
 
     var marginal: Synthesizer.Method? { Synthesizer.Method(rawValue: rawValue) }
 }
@@ -26,7 +27,7 @@ struct SynthesizeCommand: ParsableCommand {
     @Option(help: "The YAML schema (public categories and bounds).") var schema: String
     @Option(help: "Epsilon for this run.") var epsilon: Double
     @Option(help: "Delta for this run.") var delta: Double = 1e-9
-    @Option(help: "aim, mst, independent or dp-tvae.") var method: SynthesisMethod = .aim
+    @Option(help: "aim, mst, independent, dp-tvae or dp-ctgan.") var method: SynthesisMethod = .aim
     @Option(help: "AIM workload: a file with one attribute set per line, column names separated by commas (default: all 3-way sets).")
     var workload: String?
     @Option(help: "How many synthetic rows to write.") var rows: Int
@@ -69,7 +70,9 @@ struct SynthesizeCommand: ParsableCommand {
 
     func validate() throws {
         if method != .aim && workload != nil { throw ValidationError("--workload applies to --method aim only") }
-        if method != .dpTVAE && (epochs != nil || batchSize != nil) { throw ValidationError("--epochs and --batch-size apply to --method dp-tvae only") }
+        if method.marginal != nil && (epochs != nil || batchSize != nil) {
+            throw ValidationError("--epochs and --batch-size apply to --method dp-tvae and dp-ctgan only")
+        }
         if let epochs { try Check.positive(epochs, "--epochs") }
         if let batchSize { try Check.positive(batchSize, "--batch-size") }
         try Check.positive(clip, "--clip")
@@ -112,14 +115,18 @@ struct SynthesizeCommand: ParsableCommand {
                 if let batchSize { settings.batchSize = batchSize }
                 settings.learningRate = learningRate
                 settings.clip = clip
-                let model = try NeuralSynthesizer.fitTVAE(table, epsilon: epsilon, delta: delta, ledger: budgetLedger, dataset: name,
-                                                          settings: settings, source: source) { step in
-                    Output.progress(String(format: "[dp-tvae] step %d/%d, epsilon so far %.3f, loss %.3f (%.1f s)", step.step, step.steps,
+                let report = { (step: DPSGDTrainer.Progress) in
+                    Output.progress(String(format: "[%@] step %d/%d, epsilon so far %.3f, loss %.3f (%.1f s)", method.rawValue, step.step, step.steps,
                                            step.epsilonSoFar, step.meanLoss, Date().timeIntervalSince(started)))
                 }
+                let model = method == .dpTVAE
+                    ? try NeuralSynthesizer.fitTVAE(table, epsilon: epsilon, delta: delta, ledger: budgetLedger, dataset: name,
+                                                    settings: settings, source: source, progress: report)
+                    : try NeuralSynthesizer.fitCTGAN(table, epsilon: epsilon, delta: delta, ledger: budgetLedger, dataset: name,
+                                                     settings: settings, source: source, progress: report)
                 synthetic = model.sample(rows: rows, source: source)
                 if let modelOut { try model.save(to: modelOut) }
-                (rho, cells) = (nil, model.vae.layers.reduce(0) { $0 + $1.parameterCount })
+                (rho, cells) = (nil, model.generator.parameterCount)
             }
             try CSVWriter.write(synthetic, to: out, source: source)
             let statement = try budgetLedger.statement(dataset: name)

@@ -1,0 +1,94 @@
+import DPAccounting
+import DPLedger
+import DPRandomness
+import Foundation
+
+/// DP-CTGAN training: per step, the discriminator's gradient on a Poisson batch of real rows is
+/// clipped per example and noised exactly as in `DPSGDTrainer` (plan cost charged before the
+/// first step); its gradient on generated rows and the generator's update read only the noisy
+/// discriminator and the DP conditional weights, so they are post-processing.
+struct ConditionalGANTrainer {
+    let plan: DPSGDPlan
+    let learningRate: Float
+
+    func train(_ gan: inout ConditionalGAN, rows inputs: Matrix, targets: [[Int]], ledger: BudgetLedger, dataset: String,
+               source: RandomSource, progress: (DPSGDTrainer.Progress) -> Void) throws {
+        let table = gan.table
+        let discriminatorParameters = gan.discriminator.parameterCount
+        precondition(discriminatorParameters == plan.parameters, "the plan was made for the discriminator's parameters")
+        try ledger.charge(dataset: dataset, mechanism: "dp-sgd (dp-ctgan discriminator)",
+                          parameters: "{\"steps\":\(plan.steps),\"sampling_rate\":\(plan.samplingRate),\"effective_multiplier\":\(plan.effectiveMultiplier)}",
+                          cost: plan.privacyCost, seeded: source.isSeeded)
+        var discriminatorOptimizer = AdamOptimizer(parameterCount: discriminatorParameters, learningRate: learningRate)
+        var generatorOptimizer = AdamOptimizer(parameterCount: gan.generator.parameterCount, learningRate: learningRate)
+        let sampling = PoissonSampling(rate: plan.samplingRate)
+        let fakeCount = plan.expectedBatchSize
+        let scale = 1 / Float(plan.expectedBatchSize)
+        let reportEvery = max(1, plan.steps / 50)
+        var lossTotal = 0.0, lossCount = 0
+        for step in 1...plan.steps {
+            // Discriminator, real rows: clipped per example, then noised.
+            let batch = sampling.batch(of: plan.examples, source: source)
+            var realSum = [Float](repeating: 0, count: discriminatorParameters)
+            if !batch.isEmpty {
+                var conditions = Matrix(zeros: batch.count, table.width)
+                for (row, example) in batch.enumerated() {
+                    let column = Int(source.uniform(below: UInt64(table.blocks.count)))
+                    conditions[row, table.blocks[column].lowerBound + targets[example][column]] = 1
+                }
+                let (scores, cache) = gan.discriminator.forward(Matrix.concatenate(inputs.rows(batch), conditions))
+                var gradient = scores
+                for i in gradient.values.indices {
+                    let s = scores.values[i]
+                    gradient.values[i] = 1 / (1 + exp(-s)) - 1
+                    lossTotal += Double(log1p(exp(-s)))
+                }
+                lossCount += batch.count
+                let traces = gan.discriminator.backward(gradient, cache: cache).traces
+                let factors = PerExampleClipping.factors(squaredNorms: PerExampleClipping.squaredNorms(traces), clip: Float(plan.clip))
+                realSum = PerExampleClipping.weightedSum(traces, factors: factors).flattened
+            }
+            let noisyReal = try plan.mechanism.release(realSum.map(Double.init), source: source)
+            // Discriminator, generated rows (no private data).
+            let fakeConditions = gan.drawConditions(fakeCount, source: source)
+            let fake = gan.generate(fakeConditions.vectors, source: source)
+            let (fakeScores, fakeCache) = gan.discriminator.forward(Matrix.concatenate(fake.rows, fakeConditions.vectors))
+            var fakeGradient = fakeScores
+            for i in fakeGradient.values.indices { fakeGradient.values[i] = 1 / (1 + exp(-fakeScores.values[i])) }
+            let fakeSum = PerExampleClipping.weightedSum(gan.discriminator.backward(fakeGradient, cache: fakeCache).traces,
+                                                         factors: [Float](repeating: 1, count: fakeCount)).flattened
+            discriminatorOptimizer.update(&gan.discriminator.layers,
+                                          gradient: zip(noisyReal, fakeSum).map { (Float($0) + $1) * scale })
+            // Generator: fool the discriminator and honour the condition.
+            let conditions = gan.drawConditions(fakeCount, source: source)
+            let generated = gan.generate(conditions.vectors, source: source)
+            let (scores, cache) = gan.discriminator.forward(Matrix.concatenate(generated.rows, conditions.vectors))
+            var gradient = scores
+            for i in gradient.values.indices { gradient.values[i] = 1 / (1 + exp(-scores.values[i])) - 1 }
+            let inputGradient = gan.discriminator.backward(gradient, cache: cache).inputGradient.columns(0..<table.width)
+            var logitGradient = GumbelSoftmax.backward(inputGradient, output: generated.rows, blocks: table.blocks,
+                                                        temperature: ConditionalGAN.temperature)
+            for (row, choice) in conditions.choices.enumerated() {
+                let block = table.blocks[choice.column]
+                var top = -Float.infinity
+                for index in block { top = max(top, generated.logits[row, index]) }
+                var total: Float = 0
+                for index in block { total += exp(generated.logits[row, index] - top) }
+                for index in block {
+                    let p = exp(generated.logits[row, index] - top) / total
+                    logitGradient[row, index] += p - (index == block.lowerBound + choice.category ? 1 : 0)
+                }
+            }
+            let generatorTraces = gan.generator.backward(logitGradient, cache: generated.cache).traces
+            let generatorSum = PerExampleClipping.weightedSum(generatorTraces, factors: [Float](repeating: 1, count: fakeCount)).flattened
+            generatorOptimizer.update(&gan.generator.layers, gradient: generatorSum.map { $0 / Float(fakeCount) })
+            if step % reportEvery == 0 || step == plan.steps {
+                let spent = try NoiseCalibration.epsilon(samplingRate: plan.samplingRate, noiseMultiplier: plan.effectiveMultiplier, steps: step,
+                                                         delta: plan.delta, accountant: plan.accountant)
+                progress(DPSGDTrainer.Progress(step: step, steps: plan.steps, epsilonSoFar: spent, meanLoss: lossTotal / Double(max(lossCount, 1))))
+                lossTotal = 0
+                lossCount = 0
+            }
+        }
+    }
+}
