@@ -13,11 +13,14 @@ public struct FloatGaussianMechanism: Sendable {
 
     let setup: GridNoiseSetup
     let sampler: DiscreteGaussianSampler
+    /// The fixed-width sampler for the same distribution, when the scale allows it.
+    let integerSampler: IntegerScaleGaussian?
 
     public init(sensitivity: Double, sigma: Double, dimension: Int = 1, resolutionBits: Int = 16) throws {
         setup = try GridNoiseSetup(sensitivity: sensitivity, scale: sigma, scaleName: "sigma", dimension: dimension,
                                    resolutionBits: resolutionBits)
         sampler = DiscreteGaussianSampler(sigma: ExactRational(setup.scaleUnits))
+        integerSampler = setup.scaleUnits.int.flatMap { UInt64(exactly: $0) }.flatMap(IntegerScaleGaussian.init(scale:))
     }
 
     public var sensitivity: Double { setup.sensitivity }
@@ -53,6 +56,19 @@ public struct FloatGaussianMechanism: Sendable {
 
     /// The noisy values; each input must be finite.
     public func release(_ values: [Double], source: RandomSource) throws -> [Double] {
-        try setup.release(values) { sampler.sample(source: source) }
+        guard let integerSampler else { return try setup.release(values) { sampler.sample(source: source) } }
+        guard values.count <= dimension else {
+            throw MechanismError("this mechanism was built for \(dimension) values, got \(values.count)")
+        }
+        let grid = setup.grid
+        return try values.map { value in
+            guard value.isFinite else { throw MechanismError("cannot add noise to a non-finite value (\(value))") }
+            let noise = integerSampler.sample(source: source)
+            if let index = grid.fastIndex(of: value), case let (sum, overflow) = index.addingReportingOverflow(noise), !overflow,
+               let result = grid.fastValue(at: sum) {
+                return result
+            }
+            return grid.value(at: grid.index(of: value) + ExactInteger(noise))
+        }
     }
 }

@@ -24,6 +24,33 @@ import DPTestSupport
         #expect(fit.statistic < GoodnessOfFit.chiSquareCritical(degreesOfFreedom: fit.degreesOfFreedom, alpha: Self.alpha))
     }
 
+    /// The fixed-width sampler for integer scales against the exact pmf; for the large scale the
+    /// draws are binned by sigma/8 so the chi-square cells stay well filled.
+    @Test(arguments: [1, 3, 10, 4096])
+    func integerScaleGaussianMatchesItsDistribution(scale: Int) {
+        let sampler = IntegerScaleGaussian(scale: UInt64(scale))!
+        let source = RandomSource.seeded(UInt64(5_000 + scale))
+        let width = max(1, scale / 8)
+        var counts: [Int: Int] = [:]
+        for _ in 0..<Self.draws {
+            let value = sampler.sample(source: source)
+            counts[Int((Double(value) / Double(width)).rounded(.down)), default: 0] += 1
+        }
+        let sigma = Double(scale), bound = Int(sigma * 8) + 5
+        let weights = (-bound...bound).map { exp(-Double($0 * $0) / (2 * sigma * sigma)) }
+        let total = weights.reduce(0, +)
+        let cells = bound / width + 1
+        var cellProbability = [Int: Double]()
+        for (offset, weight) in weights.enumerated() {
+            let value = offset - bound
+            cellProbability[Int((Double(value) / Double(width)).rounded(.down)), default: 0] += weight / total
+        }
+        let fit = GoodnessOfFit.chiSquare(counts: counts, total: Self.draws, probability: { cellProbability[$0] ?? 0 },
+                                          support: -cells...cells)
+        #expect(fit.statistic < GoodnessOfFit.chiSquareCritical(degreesOfFreedom: fit.degreesOfFreedom, alpha: Self.alpha))
+        #expect(IntegerScaleGaussian(scale: 0) == nil && IntegerScaleGaussian(scale: IntegerScaleGaussian.largestScale + 1) == nil)
+    }
+
     @Test(arguments: [(1, 1), (5, 2), (10, 1), (1, 2)])
     func discreteGaussianMatchesItsDistribution(numerator: Int, denominator: Int) {
         let sigma = Double(numerator) / Double(denominator)
