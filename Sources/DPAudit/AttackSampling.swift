@@ -12,9 +12,6 @@ extension RandomSource {
         }
         return Array(pool[..<count])
     }
-
-    /// A uniform double in [0, 1) with 53 random bits.
-    func unitInterval() -> Double { Double(nextUInt64() >> 11) * 0x1p-53 }
 }
 
 extension EncodedDataset {
@@ -25,7 +22,4 @@ extension EncodedDataset {
         for row in 0..<rowCount where seen.insert(codes.map { $0[row] }).inserted { keep.append(row) }
         return keep.count == rowCount ? self : rows(keep)
     }
-
-    /// Row `index` as its codes, column by column.
-    func row(_ index: Int) -> [UInt16] { codes.map { $0[index] } }
 }

@@ -56,3 +56,8 @@ import DPRandomness
         #expect(none.risk == 0)
     }
 }
+
+extension RandomSource {
+    /// A uniform double in [0, 1) with 53 random bits (test data only).
+    func unitInterval() -> Double { Double(nextUInt64() >> 11) * 0x1p-53 }
+}
