@@ -21,6 +21,9 @@ public struct UtilityEvaluation: Sendable, Codable, Equatable {
     public let meanOneWayTVD: Double
     public let meanTwoWayTVD: Double
     public let meanThreeWayTVD: Double
+    /// NIST SDNist-style k-marginal score for k = 3 over all column triples: 1000 (1 - mean TVD);
+    /// 1000 means identical 3-way marginals.
+    public let kMarginalScore: Double
     public let columnNames: [String]
     /// Cramér's V of every pair in both tables, and the largest absolute difference.
     public let associationReal: [[Double]]
@@ -50,10 +53,11 @@ public struct UtilityEvaluation: Sendable, Codable, Equatable {
                                            positive: positive, source: source.split(stream: UInt64(offset)))
             }
         } ?? []
+        let threeWay = MarginalFidelity.meanTotalVariation(train, synthetic, way: 3)
         return UtilityEvaluation(
             columns: comparisons, meanOneWayTVD: comparisons.map(\.totalVariation).reduce(0, +) / Double(max(1, comparisons.count)),
             meanTwoWayTVD: MarginalFidelity.meanTotalVariation(train, synthetic, way: 2),
-            meanThreeWayTVD: MarginalFidelity.meanTotalVariation(train, synthetic, way: 3),
+            meanThreeWayTVD: threeWay, kMarginalScore: 1000 * (1 - threeWay),
             columnNames: train.columns.map(\.name), associationReal: associationReal, associationSynthetic: associationSynthetic,
             maxAssociationDifference: maxDifference, classifiers: classifiers, seconds: Date().timeIntervalSince(started))
     }

@@ -27,9 +27,12 @@ public enum Synthesizer {
         let rho = ZCDP.rho(epsilon: epsilon, delta: delta)
         guard try ledger.wouldAccept(dataset: dataset, cost: .zCDP(rho: rho)) else {
             let statement = try ledger.statement(dataset: dataset)
+            let left = try largestEpsilon(fitting: ledger, dataset: dataset, delta: delta, below: epsilon)
             throw GeneratorError.budget("dataset '\(dataset)' has spent epsilon \(statement.spent.epsilon) of \(statement.totalEpsilon) "
                 + "(delta \(statement.totalDelta)); a \(method.rawValue) run at (\(epsilon), \(delta)) does not fit. "
-                + "Lower --epsilon to what is left, or declare a new dataset budget.")
+                + (left > 0 ? String(format: "The most that still fits is epsilon %.4g at this delta: lower --epsilon to it, "
+                                            + "or declare a new dataset budget.", left)
+                            : "Nothing is left at this delta: declare a new dataset budget."))
         }
         let session = MeasurementSession(data: data, ledger: ledger, dataset: dataset, rhoBudget: rho, method: method.rawValue, source: source)
         switch method {
@@ -37,5 +40,15 @@ public enum Synthesizer {
         case .mst: return try MST(iterations: iterations).fit(session: session, progress: progress)
         case .independent: return try IndependentMarginals().fit(session: session, progress: progress)
         }
+    }
+
+    /// The largest epsilon (at `delta`, below `limit`) whose zCDP cost the ledger would still accept, to 4 significant digits.
+    static func largestEpsilon(fitting ledger: BudgetLedger, dataset: String, delta: Double, below limit: Double) throws -> Double {
+        var low = 0.0, high = limit
+        for _ in 0..<40 where high - low > 1e-4 * high {
+            let middle = (low + high) / 2
+            if try ledger.wouldAccept(dataset: dataset, cost: .zCDP(rho: ZCDP.rho(epsilon: middle, delta: delta))) { low = middle } else { high = middle }
+        }
+        return low
     }
 }

@@ -8,7 +8,8 @@ public enum MarkdownSummary {
         lines.append("- Guarantee: (\(report.privacy.epsilon), \(report.privacy.delta))-DP, unit: \(report.privacy.unitOfPrivacy); \(report.privacy.mechanism)")
         lines.append(String(format: "- Dataset budget: spent epsilon %.4g of %.4g", report.privacy.ledger.spent.epsilon, report.privacy.ledger.totalEpsilon))
         if let utility = report.utility {
-            lines.append(String(format: "- Utility: 2-way TVD %.3f, 3-way TVD %.3f", utility.meanTwoWayTVD, utility.meanThreeWayTVD)
+            lines.append(String(format: "- Utility: 2-way TVD %.3f, 3-way TVD %.3f, k-marginal score %.0f", utility.meanTwoWayTVD, utility.meanThreeWayTVD,
+                                utility.kMarginalScore)
                          + utility.classifiers.map { String(format: "; %@ TSTR AUC %.3f (real %.3f)", $0.classifier, $0.syntheticAUC, $0.realAUC) }.joined())
         }
         if let audit = report.audit {

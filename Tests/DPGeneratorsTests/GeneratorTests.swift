@@ -85,3 +85,25 @@ import DPTestSupport
         #expect(SharedAdult.threeWayTVD(train, model.sample(rows: train.rowCount, source: .seeded(8))) < 0.15)
     }
 }
+
+@Suite struct BudgetExplanationTests {
+    /// A run that does not fit names the largest epsilon that does, and a run at that epsilon fits.
+    @Test func tooLargeARunIsToldTheMostThatFits() throws {
+        let source = RandomSource.seeded(3)
+        let schema = Schema(name: "toy", columns: (0..<3).map { Column(name: "c\($0)", kind: .coded(levels: 3), missing: .error) })
+        let data = EncodedDataset(schema: schema, codes: (0..<3).map { _ in (0..<500).map { _ in UInt16(source.uniform(below: 3)) } })
+        let ledger = try BudgetLedger(path: try CommandRunner.temporaryDirectory().appendingPathComponent("l.sqlite").path)
+        try ledger.initialise(dataset: "toy", epsilon: 1, delta: 1e-6)
+        try ledger.charge(dataset: "toy", mechanism: "earlier", cost: .pure(epsilon: 0.6), seeded: true)
+        do {
+            _ = try Synthesizer.fit(.mst, data: data, epsilon: 1, delta: 1e-6, ledger: ledger, dataset: "toy", source: .seeded(4))
+            Issue.record("a run past the budget must be refused")
+        } catch let error as GeneratorError {
+            let text = error.description
+            #expect(text.contains("The most that still fits is epsilon"), "\(text)")
+            let fits = try Synthesizer.largestEpsilon(fitting: ledger, dataset: "toy", delta: 1e-6, below: 1)
+            #expect(fits > 0.1 && fits < 0.4)
+            _ = try Synthesizer.fit(.mst, data: data, epsilon: fits, delta: 1e-6, ledger: ledger, dataset: "toy", source: .seeded(5), iterations: 50)
+        }
+    }
+}
