@@ -53,15 +53,15 @@ public struct AIM: Sendable {
         let domain = data.domain
         let workload = self.workload ?? Self.allSubsets(of: d, size: min(3, d))
         let candidates = Self.candidates(workload: workload)
-        let answers = data.marginals(candidates.map(\.attributes)).map(\.values)
+        let answers = data.marginals(candidates.map(\.attributes))
         let rho = session.rhoRemaining
         let plannedRounds = Double(rounds ?? 16 * d)
         var sigma = (plannedRounds / (2 * 0.9 * rho)).squareRoot()
         var epsilon = (8 * 0.1 * rho / plannedRounds).squareRoot()
         var used = Double(d) / (2 * sigma * sigma)
         var measurements = try session.measure((0..<d).map { [$0] }, rho: used)
-        let estimator = MirrorDescentEstimator(iterations: iterationsPerRound)
-        var model = estimator.estimate(domain: domain, measurements: measurements)
+        let fitter = MirrorDescentEstimator(iterations: iterationsPerRound)
+        var model = fitter.estimate(domain: domain, measurements: measurements)
         var round = 0
         var finished = false
         while !finished {
@@ -84,18 +84,20 @@ public struct AIM: Sendable {
                     pool.append(index)
                 }
             }
-            let estimates = estimatedMarginals(model, marginals: marginals, of: pool.map { candidates[$0].attributes },
-                                               source: session.source)
-            let scores = zip(pool, estimates).map { index, estimate -> Double in
-                let error = zip(answers[index], estimate).reduce(0.0) { $0 + abs($1.0 - $1.1) }
-                return candidates[index].weight * (error - (2 / Double.pi).squareRoot() * sigma * Double(estimate.count))
+            var scores = [Double](repeating: 0, count: pool.count)
+            var estimator = EstimatedMarginals(model: model, marginals: marginals, source: session.source)
+            estimator.visit(pool.map { candidates[$0].attributes }) { position, estimate in
+                let answer = answers[pool[position]]
+                var error = 0.0
+                for cell in 0..<estimate.count { error += abs(Double(answer[cell]) - estimate[cell]) }
+                scores[position] = candidates[pool[position]].weight * (error - (2 / Double.pi).squareRoot() * sigma * Double(estimate.count))
             }
             let sensitivity = pool.map { candidates[$0].weight }.max() ?? 1
             let picked = try session.select(scores: scores, epsilon: epsilon, sensitivity: sensitivity, label: "round \(round)")
             let chosen = candidates[pool[picked]].attributes
-            let before = estimates[picked]
+            let before = estimator.estimate(chosen)
             measurements += try session.measure([chosen], rho: 1 / (2 * sigma * sigma))
-            model = estimator.estimate(domain: domain, measurements: measurements, warmStart: model)
+            model = fitter.estimate(domain: domain, measurements: measurements, warmStart: model)
             let after = model.anyMarginal(chosen, cliqueMarginals: model.cliqueMarginals()).values
             if zip(after, before).reduce(0.0, { $0 + abs($1.0 - $1.1) }) <= sigma * (2 / Double.pi).squareRoot() * Double(before.count) {
                 sigma /= 2
@@ -107,33 +109,6 @@ public struct AIM: Sendable {
         progress("final estimate, model \(model.tree.cellCount) cells")
         model = MirrorDescentEstimator(iterations: finalIterations).estimate(domain: domain, measurements: measurements, warmStart: model)
         return SynthesisModel(method: "aim", session: session, compression: nil, model: model)
-    }
-
-    /// The model's answers to `sets`: exact for sets inside a clique, otherwise counted on a
-    /// sample of five times the model's total drawn from the model (post-processing only; the
-    /// sampling error is small next to the noise the score already subtracts).
-    func estimatedMarginals(_ model: GraphicalModel, marginals: [Factor], of sets: [[Int]], source: RandomSource) -> [[Double]] {
-        var results = [[Double]](repeating: [], count: sets.count)
-        var outside: [Int] = []
-        for (index, set) in sets.enumerated() {
-            if let clique = model.tree.clique(containing: set) {
-                results[index] = marginals[clique].summed(to: set).values
-            } else {
-                outside.append(index)
-            }
-        }
-        guard !outside.isEmpty else { return results }
-        let rows = Int(min(1_000_000, max(10_000, 5 * model.total)))
-        let domain = model.tree.domain
-        let schema = Schema(name: "model-sample", columns: domain.enumerated().map {
-            Column(name: "c\($0.offset)", kind: .coded(levels: $0.element), missing: .error)
-        })
-        let sample = EncodedDataset(schema: schema, codes: ModelSampler.sample(model, rows: rows, source: source))
-        let scale = model.total / Double(rows)
-        for (index, table) in zip(outside, sample.marginals(outside.map { sets[$0] })) {
-            results[index] = table.map { Double($0) * scale }
-        }
-        return results
     }
 
     static func allSubsets(of count: Int, size: Int) -> [[Int]] {
