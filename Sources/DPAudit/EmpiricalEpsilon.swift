@@ -5,7 +5,9 @@ import Foundation
 /// false-positive rates, any (epsilon, delta)-DP process must satisfy
 /// TPR <= e^epsilon FPR + delta and 1 - FPR <= e^epsilon (1 - TPR) + delta.
 ///
-/// Audit figure: computed on real data; it lies below the true epsilon with probability at least `level`.
+/// Audit figure: computed on real data. It lies below the true epsilon with probability at least
+/// `level` when the attack's trials are independent; here every target shares one synthetic
+/// table and one train/holdout split, so read it as an indicative bound, not a certificate.
 public struct EmpiricalEpsilon: Sendable, Codable, Equatable {
     public let epsilon: Double
     public let delta: Double

@@ -65,7 +65,7 @@ public struct PrivacyAudit: Sendable {
                 findings.append(AuditFinding(
                     criterion: "membership", attack: "\(outcome.attack): empirical epsilon", value: bound, lower: bound, upper: bound,
                     baseline: 0, threshold: claimed, passed: bound <= claimed,
-                    explanation: "95% lower bound on epsilon from the attack (Clopper-Pearson); above the claim means the guarantee is broken"))
+                    explanation: "lower bound on epsilon from the attack (Clopper-Pearson at 95%, treating targets as independent trials); above the claim means the guarantee is broken"))
             }
         }
 

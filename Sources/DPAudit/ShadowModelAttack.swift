@@ -50,9 +50,8 @@ public struct ShadowModelAttack: Sendable {
         self.shadowRows = shadowRows
     }
 
-    /// One target's outcome.
+    /// One target's outcome (which training row it was is not reported: that is itself private).
     public struct TargetOutcome: Sendable, Codable, Equatable {
-        public let trainRow: Int
         public let auc: Double
     }
 
@@ -133,7 +132,7 @@ public struct ShadowModelAttack: Sendable {
                 featureRows.append(Self.features(try generator.synthesize(data, source), target: target))
                 labels.append(member)
             }
-            outcomes.append(TargetOutcome(trainRow: targetRow, auc: Self.crossValidatedAUC(featureRows, labels)))
+            outcomes.append(TargetOutcome(auc: Self.crossValidatedAUC(featureRows, labels)))
         }
         let aucs = outcomes.map(\.auc)
         return Outcome(targets: outcomes, meanAUC: aucs.reduce(0, +) / Double(max(aucs.count, 1)), maxAUC: aucs.max() ?? 0.5,

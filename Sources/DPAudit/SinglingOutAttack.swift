@@ -70,7 +70,8 @@ public struct SinglingOutAttack: Sendable {
         let successes = queries.filter { Self.matches($0, in: original, limit: 1) == 1 }.count
         let controlRaw = queries.filter { Self.matches($0, in: control, limit: 1) == 1 }.count
         let controlScaled = Double(controlRaw) * sizeCorrection(queries, control: control, originalSize: original.rowCount, source: source)
-        let baseline = (0..<attacks).filter { _ in
+        let trials = max(queries.count, 1)
+        let baseline = (0..<trials).filter { _ in
             let chosen = source.sampleIndices(width, of: synthetic.columns.count)
             let terms = chosen.map { column -> Term in
                 let code = synthetic.codes[column][Int(source.uniform(below: UInt64(synthetic.rowCount)))]
@@ -79,7 +80,7 @@ public struct SinglingOutAttack: Sendable {
             }
             return Self.matches(terms, in: original, limit: 1) == 1
         }.count
-        return RiskEstimate(attacks: attacks, attackSuccesses: successes, controlSuccesses: controlScaled,
+        return RiskEstimate(attacks: trials, attackSuccesses: successes, controlSuccesses: controlScaled,
                             baselineSuccesses: baseline)
     }
 

@@ -25,11 +25,10 @@ struct ConditionalGANTrainer {
         let fakeCount = plan.expectedBatchSize
         let scale = 1 / Float(plan.expectedBatchSize)
         let reportEvery = max(1, plan.steps / 50)
-        var lossTotal = 0.0, lossCount = 0
         for step in 1...plan.steps {
             // Discriminator, real rows: clipped per example, then noised.
             let batch = sampling.batch(of: plan.examples, source: source)
-            var realSum = [Float](repeating: 0, count: discriminatorParameters)
+            var realSum = [Double](repeating: 0, count: discriminatorParameters)
             if !batch.isEmpty {
                 var conditions = Matrix(zeros: batch.count, table.width)
                 for (row, example) in batch.enumerated() {
@@ -38,17 +37,10 @@ struct ConditionalGANTrainer {
                 }
                 let (scores, cache) = gan.discriminator.forward(Matrix.concatenate(inputs.rows(batch), conditions))
                 var gradient = scores
-                for i in gradient.values.indices {
-                    let s = scores.values[i]
-                    gradient.values[i] = 1 / (1 + exp(-s)) - 1
-                    lossTotal += Double(log1p(exp(-s)))
-                }
-                lossCount += batch.count
-                let traces = gan.discriminator.backward(gradient, cache: cache).traces
-                let factors = PerExampleClipping.factors(squaredNorms: PerExampleClipping.squaredNorms(traces), clip: Float(plan.clip))
-                realSum = PerExampleClipping.weightedSum(traces, factors: factors).flattened
+                for i in gradient.values.indices { gradient.values[i] = 1 / (1 + exp(-scores.values[i])) - 1 }
+                realSum = PerExampleClipping.clippedSum(gan.discriminator.backward(gradient, cache: cache).traces, clip: plan.clip)
             }
-            let noisyReal = try plan.mechanism.release(realSum.map(Double.init), source: source)
+            let noisyReal = try plan.mechanism.release(realSum, source: source)
             // Discriminator, generated rows (no private data).
             let fakeConditions = gan.drawConditions(fakeCount, source: source)
             let fake = gan.generate(fakeConditions.vectors, source: source)
@@ -85,9 +77,7 @@ struct ConditionalGANTrainer {
             if step % reportEvery == 0 || step == plan.steps {
                 let spent = try NoiseCalibration.epsilon(samplingRate: plan.samplingRate, noiseMultiplier: plan.effectiveMultiplier, steps: step,
                                                          delta: plan.delta, accountant: plan.accountant)
-                progress(DPSGDTrainer.Progress(step: step, steps: plan.steps, epsilonSoFar: spent, meanLoss: lossTotal / Double(max(lossCount, 1))))
-                lossTotal = 0
-                lossCount = 0
+                progress(DPSGDTrainer.Progress(step: step, steps: plan.steps, epsilonSoFar: spent))
             }
         }
     }

@@ -4,12 +4,13 @@ import DPRandomness
 import Foundation
 
 /// The conditional vectors of a conditional tabular GAN (CTGAN, Xu et al. 2019): one column
-/// chosen uniformly, one of its categories chosen with probability proportional to the log of
-/// its frequency, given as a one-hot vector over all columns' categories. The frequencies are
-/// DP one-way marginals (float-safe discrete Gaussian on the counts, charged with the model).
+/// chosen uniformly, one of its categories chosen with probability proportional to its
+/// frequency (as real rows, which are conditioned on one of their own values, are), given as a
+/// one-hot vector over all columns' categories. The frequencies are DP one-way marginals
+/// (float-safe discrete Gaussian on the counts, charged with the model).
 struct ConditionalVectors: Sendable {
     let table: OneHotTable
-    /// Per column, the sampling weights of its categories (log(1 + noisy count), at least a floor).
+    /// Per column, the sampling weights of its categories (the noisy count, at least a small floor).
     let weights: [[Double]]
 
     /// Noisy one-way counts of `columns` (codes per column) under `mechanism`, whose sensitivity
@@ -21,7 +22,7 @@ struct ConditionalVectors: Sendable {
             for code in codes[column] { counts[block.lowerBound + Int(code)] += 1 }
         }
         let noisy = try mechanism.release(counts, source: source)
-        weights = table.blocks.map { block in block.map { log1p(max(0, noisy[$0])) + 1e-3 } }
+        weights = table.blocks.map { block in block.map { max(0, noisy[$0]) + 1e-3 } }
     }
 
     /// One conditional vector: (column, category) and its one-hot position.

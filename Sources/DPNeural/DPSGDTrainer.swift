@@ -25,8 +25,9 @@ public struct DPSGDTrainer {
     public struct Progress: Sendable {
         public let step: Int
         public let steps: Int
+        /// Epsilon spent by the steps so far (the whole plan is charged up front). The training
+        /// loss is deliberately absent: it is a statistic of the private batch.
         public let epsilonSoFar: Double
-        public let meanLoss: Double
     }
 
     /// Charges the ledger, then runs plan.steps DP-SGD steps on `model`.
@@ -39,28 +40,22 @@ public struct DPSGDTrainer {
         let sampling = PoissonSampling(rate: plan.samplingRate)
         var optimizer = AdamOptimizer(parameterCount: parameters, learningRate: learningRate)
         let scale = Float(1 / Double(plan.expectedBatchSize))
-        var lossTotal = 0.0, lossCount = 0
         let reportEvery = max(1, plan.steps / 50)
         for step in 1...plan.steps {
             let batch = sampling.batch(of: plan.examples, source: source)
-            var sum: [Float]
+            var sum: [Double]
             if batch.isEmpty {
-                sum = [Float](repeating: 0, count: parameters)
+                sum = [Double](repeating: 0, count: parameters)
             } else {
-                let (loss, traces) = model.traces(batch, source: source)
-                lossTotal += loss
-                lossCount += batch.count
-                let factors = PerExampleClipping.factors(squaredNorms: PerExampleClipping.squaredNorms(traces), clip: Float(plan.clip))
-                sum = PerExampleClipping.weightedSum(traces, factors: factors).flattened
+                let traces = model.traces(batch, source: source).traces
+                sum = PerExampleClipping.clippedSum(traces, clip: plan.clip)
             }
-            let noisy = try plan.mechanism.release(sum.map(Double.init), source: source)
+            let noisy = try plan.mechanism.release(sum, source: source)
             optimizer.update(&model.layers, gradient: noisy.map { Float($0) * scale })
             if step % reportEvery == 0 || step == plan.steps {
                 let spent = try NoiseCalibration.epsilon(samplingRate: plan.samplingRate, noiseMultiplier: plan.effectiveMultiplier, steps: step,
                                                          delta: plan.delta, accountant: plan.accountant)
-                progress(Progress(step: step, steps: plan.steps, epsilonSoFar: spent, meanLoss: lossTotal / Double(max(lossCount, 1))))
-                lossTotal = 0
-                lossCount = 0
+                progress(Progress(step: step, steps: plan.steps, epsilonSoFar: spent))
             }
         }
     }

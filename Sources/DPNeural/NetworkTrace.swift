@@ -6,6 +6,8 @@ public struct LayerTrace: Sendable {
     public let preActivationGradient: Matrix
 }
 
+import CBLAS
+
 /// Parameter gradients in the shapes of the layers they belong to.
 public struct Gradients: Sendable {
     public var weights: [Matrix]
@@ -49,9 +51,56 @@ public enum PerExampleClipping {
         return totals
     }
 
-    /// The factor min(1, C / |g_i|) that brings each example's gradient within norm C.
+    /// The factor min(1, C / |g_i|) that brings each example's gradient within norm C; an example
+    /// whose norm is not finite gets factor 0 (it contributes nothing).
     public static func factors(squaredNorms: [Float], clip: Float) -> [Float] {
-        squaredNorms.map { min(1, clip / max($0.squareRoot(), 1e-30)) }
+        squaredNorms.map { $0.isFinite ? min(1, clip / max($0.squareRoot(), 1e-30)) : 0 }
+    }
+
+    /// Relative slack kept below C so that Float rounding in the factorised norm cannot let a
+    /// clipped gradient exceed C (a dot product of n Float terms errs by at most n 2^-24 relative).
+    public static let clipSlack = 1e-3
+
+    /// The DP-SGD sum: every example clipped to norm C (1 - clipSlack), accumulated in Double by
+    /// one `dgemm` per layer, flattened in `Gradients.flattened` order. Examples with a non-finite
+    /// gradient are dropped (factor 0, rows zeroed). The Double accumulation errs by at most
+    /// b^2 2^-53 C in L2 for a batch of b examples (Proofs/dp-sgd.md).
+    public static func clippedSum(_ traces: [LayerTrace], clip: Double) -> [Double] {
+        guard let rows = traces.first?.input.rows else { return [] }
+        var squared = [Double](repeating: 0, count: rows)
+        for trace in traces {
+            let inputColumns = trace.input.columns, gradientColumns = trace.preActivationGradient.columns
+            for row in 0..<rows {
+                var x = 0.0, g = 0.0
+                for column in 0..<inputColumns { let v = Double(trace.input.values[row * inputColumns + column]); x += v * v }
+                for column in 0..<gradientColumns {
+                    let v = Double(trace.preActivationGradient.values[row * gradientColumns + column]); g += v * v
+                }
+                squared[row] += (x + 1) * g
+            }
+        }
+        let target = clip * (1 - clipSlack)
+        let factors = squared.map { $0.isFinite ? min(1, target / max($0.squareRoot(), 1e-300)) : 0 }
+        var flat: [Double] = []
+        for trace in traces {
+            let inputs = trace.input.columns, outputs = trace.preActivationGradient.columns
+            var x = [Double](repeating: 0, count: rows * inputs), dz = [Double](repeating: 0, count: rows * outputs)
+            var bias = [Double](repeating: 0, count: outputs)
+            for row in 0..<rows where factors[row] > 0 {
+                for column in 0..<inputs { x[row * inputs + column] = Double(trace.input.values[row * inputs + column]) }
+                for column in 0..<outputs {
+                    let value = factors[row] * Double(trace.preActivationGradient.values[row * outputs + column])
+                    dz[row * outputs + column] = value
+                    bias[column] += value
+                }
+            }
+            var weights = [Double](repeating: 0, count: inputs * outputs)
+            cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(inputs), Int32(outputs), Int32(rows), 1, x, Int32(inputs),
+                        dz, Int32(outputs), 0, &weights, Int32(outputs))
+            flat += weights
+            flat += bias
+        }
+        return flat
     }
 
     /// The sum over examples of factor_i times example i's gradient.

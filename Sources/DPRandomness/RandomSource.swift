@@ -85,8 +85,8 @@ public final class RandomSource {
         switch kind {
         case .secure:
             return .secure()
-        case .seeded(let seed):
-            return RandomSource(kind: kind, key: Self.deriveKey(seed: seed, stream: stream &+ 1))
+        case .seeded:
+            return RandomSource(kind: kind, key: Self.childKey(parent: key, stream: stream))
         }
     }
 
@@ -160,6 +160,16 @@ public final class RandomSource {
 
     private func memsetZero(_ raw: UnsafeMutableRawBufferPointer) {
         raw.initializeMemory(as: UInt8.self, repeating: 0)
+    }
+
+    /// A child's key: keyed BLAKE2b of the stream number under the parent's key, so the children of
+    /// different parents (and a parent and its children) never share a keystream.
+    private static func childKey(parent: [UInt8], stream: UInt64) -> [UInt8] {
+        var material = [UInt8]()
+        withUnsafeBytes(of: stream.littleEndian) { material.append(contentsOf: $0) }
+        var key = [UInt8](repeating: 0, count: Int(crypto_stream_chacha20_KEYBYTES))
+        crypto_generichash(&key, key.count, material, UInt64(material.count), parent, parent.count)
+        return key
     }
 
     private static func deriveKey(seed: UInt64, stream: UInt64) -> [UInt8] {

@@ -62,13 +62,14 @@ public struct ComplianceReport: Sendable, Codable, Equatable {
         public let ledger: LedgerStatement
 
         public init(epsilon: Double, delta: Double, mechanism: String, rho: Double, seeded: Bool, randomness: String,
-                    ledger: LedgerStatement) {
+                    ledger: LedgerStatement,
+                    accountant: String = "zero-concentrated DP, converted to (epsilon, delta) by Canonne-Kamath-Steinke 2020") {
             self.epsilon = epsilon
             self.delta = delta
             unitOfPrivacy = "one row of the input table (one person, when each person has one row)"
             neighbouringRelation = "tables that differ by adding or removing one row"
             self.mechanism = mechanism
-            accountant = "zero-concentrated DP, converted to (epsilon, delta) by Canonne-Kamath-Steinke 2020"
+            self.accountant = accountant
             self.rho = rho
             self.seeded = seeded
             self.randomness = randomness
@@ -84,13 +85,14 @@ public struct ComplianceReport: Sendable, Codable, Equatable {
         public let residualRisks: [String]
 
         public static let current = ImplementationSecurity(
-            entropySource: "libsodium randombytes_buf (the operating system's CSPRNG)",
-            samplers: "exact discrete Gaussian and discrete Laplace (Canonne-Kamath-Steinke 2020) on exact rational arithmetic (GMP)",
-            floatingPoint: "integer counts receive integer noise; no floating-point noise reaches a released value",
+            entropySource: "libsodium: 256-bit keys from randombytes_buf (the operating system's CSPRNG) expanded by ChaCha20, rekeyed every MiB",
+            samplers: "exact discrete Gaussian and discrete Laplace (Canonne-Kamath-Steinke 2020) in exact integer and rational arithmetic",
+            floatingPoint: "integer counts receive integer noise; real-valued sums (DP-SGD gradients) are rounded to a dyadic grid and receive exact integer noise on it, so no floating-point noise reaches a released value",
             residualRisks: [
                 "Sampling time depends on the value drawn (timing side channel); run where the attacker cannot time the process.",
                 "The trust model is a trusted curator: whoever runs dpsynth sees the raw data.",
-                "Attack figures in this report are computed on the real data and are not differentially private; share the report only with those allowed to see such figures.",
+                "The utility and attack sections of this report are computed on the real data and are not differentially private: they include exact shares of each real category, association strengths and unsalted hashes of the input files. Treat the report as confidential as the data; the synthetic file is what is released.",
+                "The number of input rows is treated as public: it sets sampling rates and the default number of synthetic rows.",
             ])
     }
 

@@ -124,9 +124,12 @@ public struct ReleasePipeline {
             (synthetic, rho, seededModel) = (model.sample(rows: rows, source: source.split(stream: 2)), model.privacy.rho, model.privacy.seeded)
         }
         let statement = try ledger.statement(dataset: prepared.dataset)
+        let neural = config.method == "dp-tvae" || config.method == "dp-ctgan"
         let privacy = ComplianceReport.PrivacyGuarantee(
             epsilon: config.epsilon, delta: config.delta, mechanism: mechanismDescription(config.method), rho: rho,
-            seeded: source.isSeeded || seededModel, randomness: source.label, ledger: statement)
+            seeded: source.isSeeded || seededModel, randomness: source.label, ledger: statement,
+            accountant: neural ? "RDP of the Poisson-subsampled Gaussian (DP-SGD), composed with the other charges by the ledger; rho is 0 for this method"
+                               : "zero-concentrated DP, converted to (epsilon, delta) by Canonne-Kamath-Steinke 2020")
         return try publish(synthetic, privacy: privacy, prepared: prepared, source: source, reusedModel: reused, progress: progress)
     }
 

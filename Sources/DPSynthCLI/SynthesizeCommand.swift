@@ -116,8 +116,8 @@ struct SynthesizeCommand: ParsableCommand {
                 settings.learningRate = learningRate
                 settings.clip = clip
                 let report = { (step: DPSGDTrainer.Progress) in
-                    Output.progress(String(format: "[%@] step %d/%d, epsilon so far %.3f, loss %.3f (%.1f s)", method.rawValue, step.step, step.steps,
-                                           step.epsilonSoFar, step.meanLoss, Date().timeIntervalSince(started)))
+                    Output.progress(String(format: "[%@] step %d/%d, epsilon so far %.3f (%.1f s)", method.rawValue, step.step, step.steps,
+                                           step.epsilonSoFar, Date().timeIntervalSince(started)))
                 }
                 let model = method == .dpTVAE
                     ? try NeuralSynthesizer.fitTVAE(table, epsilon: epsilon, delta: delta, ledger: budgetLedger, dataset: name,

@@ -33,6 +33,21 @@ import DPRandomness
             for i in expected.indices { expected[i] += factor * gradient[i] }
         }
         for i in expected.indices { #expect(abs(expected[i] - clipped[i]) <= 1e-4) }
+        // The Double path used by DP-SGD: the same sum with the clip target C (1 - slack).
+        let exact = PerExampleClipping.clippedSum(traces, clip: 0.5 / (1 - PerExampleClipping.clipSlack))
+        for i in expected.indices { #expect(abs(Double(expected[i]) - exact[i]) <= 1e-4) }
+    }
+
+    /// An example whose gradient is not finite contributes nothing instead of escaping the clip.
+    @Test func nonFiniteExamplesAreDropped() {
+        var model = Self.model(seed: 5)
+        let clean = PerExampleClipping.clippedSum(model.traces([0, 1], source: .seeded(6)).traces, clip: 1)
+        var inputs = model.inputs
+        inputs[2, 0] = .nan
+        model = ClassifierModel(network: model.network, inputs: inputs, labels: model.labels)
+        let withBad = PerExampleClipping.clippedSum(model.traces([0, 1, 2], source: .seeded(6)).traces, clip: 1)
+        #expect(withBad.allSatisfy { $0.isFinite })
+        for i in clean.indices { #expect(abs(clean[i] - withBad[i]) < 1e-9) }
     }
 
     @Test func gradientsMatchFiniteDifferences() {

@@ -23,6 +23,10 @@ import DPTestSupport
         let x = parent.split(stream: 1).nextUInt64()
         #expect(x == RandomSource.seeded(3).split(stream: 1).nextUInt64())
         #expect(x != parent.split(stream: 2).nextUInt64())
+        // Nested splits never reuse a sibling's or the root's keystream.
+        let nested = parent.split(stream: 1).split(stream: 2).nextUInt64()
+        #expect(nested != RandomSource.seeded(3).split(stream: 2).nextUInt64())
+        #expect(RandomSource.seeded(3).split(stream: .max).nextUInt64() != RandomSource.seeded(3).nextUInt64())
     }
 
     @Test(arguments: [UInt64(3), UInt64(10), UInt64(1) << 40 + 7])
