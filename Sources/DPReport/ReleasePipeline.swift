@@ -75,7 +75,7 @@ public struct ReleasePipeline {
             quasiIdentifiers: try config.quasiIdentifiers.map { try column($0, in: train, key: "audit.quasi_identifiers") },
             target: target, positive: try positiveCode(target: target, data: train),
             policy: try config.policy.map(AuditPolicy.load) ?? AuditPolicy(), key: try config.signingKey.map(SigningKey.load(secretKeyFile:)),
-            workload: try config.workload.map { try readWorkload($0, columns: train.columns.map(\.name)) },
+            workload: try config.workload.map { try WorkloadFile.read($0, columns: train.columns.map(\.name)) },
             inputHash: inputHash, schemaHash: schemaHash, modelPath: stateFolder.appendingPathComponent("model-\(runKey).json").path)
     }
 
@@ -191,24 +191,6 @@ public struct ReleasePipeline {
                             hint: "Use one of: \((0..<data.domain[target]).map { column.label(of: UInt16($0)) }.joined(separator: ", ")).")
         }
         return UInt16(code)
-    }
-
-    func readWorkload(_ path: String, columns: [String]) throws -> [[Int]] {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw DataError(file: path, problem: "cannot read the workload file", hint: "Give one attribute set per line, e.g. 'age,sex,income'.")
-        }
-        var sets: [[Int]] = []
-        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let names = line.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            if names.isEmpty { continue }
-            sets.append(try names.map { name in
-                guard let index = columns.firstIndex(of: name) else {
-                    throw DataError(file: path, line: number + 1, problem: "'\(name)' is not an encoded column", hint: "Use one of: \(columns.joined(separator: ", ")).")
-                }
-                return index
-            }.sorted())
-        }
-        return sets
     }
 
     func neuralSettings(rows: Int) -> NeuralSynthesizer.Settings {

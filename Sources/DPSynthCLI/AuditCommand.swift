@@ -1,7 +1,6 @@
 import ArgumentParser
 import DPAudit
 import DPData
-import DPGenerators
 import DPRandomness
 import DPReport
 import Foundation
@@ -44,7 +43,7 @@ struct AuditCommand: ParsableCommand {
     }
 
     func run() throws {
-        do {
+        try CommandFailure.reportingLibraryErrors {
             let parsed = try SchemaLoader.load(path: schema)
             let trainRows = try DatasetLoader.load(csv: train, schema: parsed)
             let holdoutRows = try DatasetLoader.load(csv: holdout, schema: parsed)
@@ -77,12 +76,6 @@ struct AuditCommand: ParsableCommand {
                 print("written to \(out)")
             }
             if result.decision != "pass" { throw ExitCode(3) }
-        } catch let error as DataError {
-            throw CommandFailure(error.description)
-        } catch let error as ReportError {
-            throw CommandFailure(error.description)
-        } catch let error as GeneratorError {
-            throw CommandFailure(error.description)
         }
     }
 }

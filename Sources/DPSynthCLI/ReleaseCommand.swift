@@ -1,7 +1,4 @@
 import ArgumentParser
-import DPData
-import DPGenerators
-import DPLedger
 import DPReport
 import Foundation
 
@@ -16,7 +13,7 @@ struct ReleaseCommand: ParsableCommand {
 
     func run() throws {
         let started = Date()
-        do {
+        try CommandFailure.reportingLibraryErrors {
             let pipeline = try ReleasePipeline(configPath: config)
             if pipeline.config.seed != nil { Output.note("dpsynth: SEEDED run: for testing only, not a private release") }
             let outcome = try pipeline.run { Output.progress("release: \($0)") }
@@ -38,14 +35,6 @@ struct ReleaseCommand: ParsableCommand {
             print("report: \(outcome.htmlPath) (\(outcome.signed ? "signed: \(outcome.reportPath).sig" : "UNSIGNED: add signing_key to the config"))")
             if report.privacy.seeded { print("SEEDED run: for testing only, not a private release") }
             if report.decision.outcome != "release" { throw ExitCode(3) }
-        } catch let error as DataError {
-            throw CommandFailure(error.description)
-        } catch let error as LedgerError {
-            throw CommandFailure(error.description)
-        } catch let error as GeneratorError {
-            throw CommandFailure(error.description)
-        } catch let error as ReportError {
-            throw CommandFailure(error.description)
         }
     }
 }

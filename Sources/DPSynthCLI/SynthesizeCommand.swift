@@ -1,10 +1,8 @@
 import ArgumentParser
 import DPData
 import DPGenerators
-import DPNeural
-import DPAccounting
 import DPLedger
-import DPMechanisms
+import DPNeural
 import DPRandomness
 import Foundation
 
@@ -44,30 +42,6 @@ struct SynthesizeCommand: ParsableCommand {
     @Option(help: "Seed for a reproducible test run (never for a release).") var seed: UInt64?
     @Flag(help: "Print the summary as JSON.") var json = false
 
-    /// One attribute set per non-empty line, as column names separated by commas.
-    static func readWorkload(_ path: String, columns: [String]) throws -> [[Int]] {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw CommandFailure("\(path): cannot read the workload file; give one attribute set per line, e.g. 'age,sex,income'")
-        }
-        var sets: [[Int]] = []
-        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let names = line.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            if names.isEmpty { continue }
-            let indices = try names.map { name -> Int in
-                guard let index = columns.firstIndex(of: name) else {
-                    throw CommandFailure("\(path):\(number + 1): '\(name)' is not an encoded column of the schema; use one of: \(columns.joined(separator: ", "))")
-                }
-                return index
-            }
-            guard Set(indices).count == indices.count else {
-                throw CommandFailure("\(path):\(number + 1): a column appears twice in one set")
-            }
-            sets.append(indices.sorted())
-        }
-        guard !sets.isEmpty else { throw CommandFailure("\(path): the workload file lists no attribute sets") }
-        return sets
-    }
-
     func validate() throws {
         if method != .aim && workload != nil { throw ValidationError("--workload applies to --method aim only") }
         if method.marginal != nil && (epochs != nil || batchSize != nil) {
@@ -85,11 +59,11 @@ struct SynthesizeCommand: ParsableCommand {
 
     func run() throws {
         let started = Date()
-        do {
+        try CommandFailure.reportingLibraryErrors {
             let parsed = try SchemaLoader.load(path: schema)
             let name = dataset ?? parsed.name
             let table = try DatasetLoader.load(csv: data, schema: parsed)
-            let sets = try workload.map { try Self.readWorkload($0, columns: table.columns.map(\.name)) }
+            let sets = try workload.map { try WorkloadFile.read($0, columns: table.columns.map(\.name)) }
             let budgetLedger = try BudgetLedger(path: ledger)
             if try !budgetLedger.datasets().contains(name) {
                 guard initBudget else {
@@ -143,16 +117,6 @@ struct SynthesizeCommand: ParsableCommand {
                 print("model: \(cells) \(rho == nil ? "parameters" : "cells")\(modelOut.map { ", saved to \($0)" } ?? "")")
                 if source.isSeeded { print("SEEDED run: for testing only, not a private release") }
             }
-        } catch let error as DataError {
-            throw CommandFailure(error.description)
-        } catch let error as LedgerError {
-            throw CommandFailure(error.description)
-        } catch let error as GeneratorError {
-            throw CommandFailure(error.description)
-        } catch let error as MechanismError {
-            throw CommandFailure(error.description)
-        } catch let error as AccountingError {
-            throw CommandFailure(error.description)
         }
     }
 }
