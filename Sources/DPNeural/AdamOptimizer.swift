@@ -3,15 +3,16 @@ import Foundation
 /// Adam (Kingma and Ba) over the flattened parameters of a list of dense layers.
 public struct AdamOptimizer: Sendable {
     public var learningRate: Float
-    public let beta1: Float = 0.9
+    public let beta1: Float
     public let beta2: Float = 0.999
     public let epsilon: Float = 1e-8
     var firstMoment: [Float]
     var secondMoment: [Float]
     var step: Float = 0
 
-    public init(parameterCount: Int, learningRate: Float = 1e-3) {
+    public init(parameterCount: Int, learningRate: Float = 1e-3, beta1: Float = 0.9) {
         self.learningRate = learningRate
+        self.beta1 = beta1
         firstMoment = [Float](repeating: 0, count: parameterCount)
         secondMoment = firstMoment
     }

@@ -19,8 +19,9 @@ struct ConditionalGANTrainer {
         try ledger.charge(dataset: dataset, mechanism: "dp-sgd (dp-ctgan discriminator)",
                           parameters: "{\"steps\":\(plan.steps),\"sampling_rate\":\(plan.samplingRate),\"effective_multiplier\":\(plan.effectiveMultiplier)}",
                           cost: plan.privacyCost, seeded: source.isSeeded)
-        var discriminatorOptimizer = AdamOptimizer(parameterCount: discriminatorParameters, learningRate: learningRate)
-        var generatorOptimizer = AdamOptimizer(parameterCount: gan.generator.parameterCount, learningRate: learningRate)
+        // beta1 = 0.5 as CTGAN trains its GANs.
+        var discriminatorOptimizer = AdamOptimizer(parameterCount: discriminatorParameters, learningRate: learningRate, beta1: 0.5)
+        var generatorOptimizer = AdamOptimizer(parameterCount: gan.generator.parameterCount, learningRate: learningRate, beta1: 0.5)
         let sampling = PoissonSampling(rate: plan.samplingRate)
         let fakeCount = plan.expectedBatchSize
         let scale = 1 / Float(plan.expectedBatchSize)
@@ -47,10 +48,10 @@ struct ConditionalGANTrainer {
             let (fakeScores, fakeCache) = gan.discriminator.forward(Matrix.concatenate(fake.rows, fakeConditions.vectors))
             var fakeGradient = fakeScores
             for i in fakeGradient.values.indices { fakeGradient.values[i] = 1 / (1 + exp(-fakeScores.values[i])) }
-            let fakeSum = PerExampleClipping.weightedSum(gan.discriminator.backward(fakeGradient, cache: fakeCache).traces,
-                                                         factors: [Float](repeating: 1, count: fakeCount)).flattened
+            // Generated rows are clipped like real ones (not for privacy: so that neither side dominates).
+            let fakeSum = PerExampleClipping.clippedSum(gan.discriminator.backward(fakeGradient, cache: fakeCache).traces, clip: plan.clip)
             discriminatorOptimizer.update(&gan.discriminator.layers,
-                                          gradient: zip(noisyReal, fakeSum).map { (Float($0) + $1) * scale })
+                                          gradient: zip(noisyReal, fakeSum).map { Float($0 + $1) * scale })
             // Generator: fool the discriminator and honour the condition.
             let conditions = gan.drawConditions(fakeCount, source: source)
             let generated = gan.generate(conditions.vectors, source: source)

@@ -38,6 +38,14 @@ public enum NeuralSynthesizer {
             let batch = min(4096, max(64, rows / 16))
             return Settings(epochs: 20, batchSize: min(batch, max(1, rows - 1)), hidden: rows >= 100_000 ? 64 : 32)
         }
+
+        /// DP-CTGAN's defaults: a GAN needs many more, smaller steps than the VAE (batches of 512 or
+        /// about 1.5% of the rows, 10 epochs, learning rate 1e-3, hidden width 64). Measured on UCI
+        /// Adult at epsilon 1 over four runs: 2-way TVD 0.48-0.55, TSTR AUC 0.51-0.80 (unstable).
+        public static func ctganDefaults(rows: Int) -> Settings {
+            let batch = min(512, max(64, rows / 64))
+            return Settings(epochs: 10, batchSize: min(batch, max(1, rows - 1)), learningRate: 1e-3, hidden: 64)
+        }
     }
 
     /// Fits a DP tabular VAE; the whole training's (epsilon, delta) is charged before the first step.
@@ -80,12 +88,12 @@ extension NeuralSynthesizer {
         try ledger.charge(dataset: dataset, mechanism: "dp-ctgan conditional marginals", parameters: "{\"sigma\":\(marginals.sigma)}",
                           cost: .approximate(epsilon: spent, delta: delta / 2), seeded: source.isSeeded)
         let conditions = try ConditionalVectors(table: table, codes: data.codes, mechanism: marginals, source: source.split(stream: 3))
-        var gan = ConditionalGAN(domain: data.domain, hidden: max(settings.hidden, 64), noiseDimension: 16,
+        var gan = ConditionalGAN(domain: data.domain, hidden: settings.hidden, noiseDimension: 16,
                                  conditionWeights: conditions.weights, source: source.split(stream: 1))
         let plan = try DPSGDPlan(targetEpsilon: epsilon - spent, delta: delta / 2, examples: data.rowCount, expectedBatchSize: settings.batchSize,
                                  epochs: settings.epochs, clip: settings.clip, parameters: gan.discriminator.parameterCount)
         let (inputs, targets) = table.encode(data)
-        try ConditionalGANTrainer(plan: plan, learningRate: settings.learningRate / 5)
+        try ConditionalGANTrainer(plan: plan, learningRate: settings.learningRate)
             .train(&gan, rows: inputs, targets: targets, ledger: ledger, dataset: dataset, source: source.split(stream: 2), progress: progress)
         return NeuralModel(method: "dp-ctgan", schema: data.schema, generator: .ctgan(gan),
                            privacy: .init(epsilon: spent + plan.epsilon, delta: delta, noiseMultiplier: plan.effectiveMultiplier,

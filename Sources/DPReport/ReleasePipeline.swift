@@ -194,7 +194,8 @@ public struct ReleasePipeline {
     }
 
     func neuralSettings(rows: Int) -> NeuralSynthesizer.Settings {
-        var settings = NeuralSynthesizer.Settings.defaults(rows: rows)
+        var settings = config.method == "dp-ctgan" ? NeuralSynthesizer.Settings.ctganDefaults(rows: rows)
+                                                   : NeuralSynthesizer.Settings.defaults(rows: rows)
         if let value = config.neural["epochs"] { settings.epochs = Int(value) }
         if let value = config.neural["batch_size"] { settings.batchSize = Int(value) }
         if let value = config.neural["learning_rate"] { settings.learningRate = Float(value) }

@@ -35,10 +35,10 @@ struct SynthesizeCommand: ParsableCommand {
     @Flag(help: "Declare the dataset's budget as this run's (epsilon, delta) when the ledger has none.") var initBudget = false
     @Option(help: "Also save the fitted model here, to draw more rows later at no privacy cost.") var modelOut: String?
     @Option(help: "Mirror-descent iterations for the model estimate.") var iterations: Int = 1000
-    @Option(help: "dp-tvae: training epochs (default 20).") var epochs: Int?
-    @Option(help: "dp-tvae: expected batch size of the Poisson sampling (default: about 6% of the rows, 64 to 4096).") var batchSize: Int?
-    @Option(help: "dp-tvae: Adam learning rate.") var learningRate: Float = 1e-2
-    @Option(help: "dp-tvae: per-example clipping norm.") var clip: Double = 1
+    @Option(help: "Neural methods: training epochs (default 20 for dp-tvae, 10 for dp-ctgan).") var epochs: Int?
+    @Option(help: "Neural methods: expected Poisson batch size (default: dp-tvae about 6% of the rows, dp-ctgan up to 512).") var batchSize: Int?
+    @Option(help: "Neural methods: Adam learning rate (default 0.01 for dp-tvae, 0.001 for dp-ctgan).") var learningRate: Float?
+    @Option(help: "Neural methods: per-example clipping norm.") var clip: Double = 1
     @Option(help: "Seed for a reproducible test run (never for a release).") var seed: UInt64?
     @Flag(help: "Print the summary as JSON.") var json = false
 
@@ -50,7 +50,7 @@ struct SynthesizeCommand: ParsableCommand {
         if let epochs { try Check.positive(epochs, "--epochs") }
         if let batchSize { try Check.positive(batchSize, "--batch-size") }
         try Check.positive(clip, "--clip")
-        try Check.positive(Double(learningRate), "--learning-rate")
+        if let learningRate { try Check.positive(Double(learningRate), "--learning-rate") }
         try Check.positive(epsilon, "--epsilon")
         try Check.probability(delta, "--delta")
         try Check.positive(rows, "--rows")
@@ -84,10 +84,11 @@ struct SynthesizeCommand: ParsableCommand {
                 if let modelOut { try model.save(to: modelOut) }
                 (rho, cells) = (model.privacy.rho, model.cellCount)
             } else {
-                var settings = NeuralSynthesizer.Settings.defaults(rows: table.rowCount)
+                var settings = method == .dpTVAE ? NeuralSynthesizer.Settings.defaults(rows: table.rowCount)
+                                                 : NeuralSynthesizer.Settings.ctganDefaults(rows: table.rowCount)
                 if let epochs { settings.epochs = epochs }
                 if let batchSize { settings.batchSize = batchSize }
-                settings.learningRate = learningRate
+                if let learningRate { settings.learningRate = learningRate }
                 settings.clip = clip
                 let report = { (step: DPSGDTrainer.Progress) in
                     Output.progress(String(format: "[%@] step %d/%d, epsilon so far %.3f (%.1f s)", method.rawValue, step.step, step.steps,
