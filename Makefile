@@ -51,11 +51,13 @@ bench-large-csv: build
 
 fuzz: deps
 	cd Fuzz && $(SWIFT) build -c debug --sanitize fuzzer -j $(JOBS)
-	@mkdir -p .build/fuzz-corpus/csv .build/fuzz-corpus/schema
+	@mkdir -p .build/fuzz-corpus/csv .build/fuzz-corpus/schema .build/fuzz-corpus/config
 	cd Fuzz && ASAN_OPTIONS=detect_leaks=0 "$$($(SWIFT) build -c debug --sanitize fuzzer --show-bin-path)/CSVFuzzer" \
 		-max_total_time=$(FUZZ_SECONDS) -max_len=4096 ../.build/fuzz-corpus/csv corpus/csv
 	cd Fuzz && ASAN_OPTIONS=detect_leaks=0 "$$($(SWIFT) build -c debug --sanitize fuzzer --show-bin-path)/SchemaFuzzer" \
 		-max_total_time=$(FUZZ_SECONDS) -max_len=4096 ../.build/fuzz-corpus/schema corpus/schema
+	cd Fuzz && ASAN_OPTIONS=detect_leaks=0 "$$($(SWIFT) build -c debug --sanitize fuzzer --show-bin-path)/ConfigFuzzer" \
+		-max_total_time=$(FUZZ_SECONDS) -max_len=4096 ../.build/fuzz-corpus/config corpus/config
 
 clean:
 	rm -rf .build .data

@@ -2,7 +2,7 @@
 import Foundation
 import PackageDescription
 
-// libFuzzer targets for the CSV reader and the schema loader. Build and run with `make fuzz`
+// libFuzzer targets for the CSV reader, the schema loader, and the release config and policy parsers. Build and run with `make fuzz`
 // (swift build --sanitize fuzzer); not part of `make test`. The entry points live outside
 // main.swift so libFuzzer supplies `main`.
 let dpsynth = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -19,6 +19,13 @@ let package = Package(
         .executableTarget(
             name: "SchemaFuzzer",
             dependencies: [.product(name: "DPData", package: dpsynth.lastPathComponent.lowercased())]
+        ),
+        .executableTarget(
+            name: "ConfigFuzzer",
+            dependencies: [
+                .product(name: "DPAudit", package: dpsynth.lastPathComponent.lowercased()),
+                .product(name: "DPReport", package: dpsynth.lastPathComponent.lowercased()),
+            ]
         ),
     ]
 )
