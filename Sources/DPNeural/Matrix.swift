@@ -1,4 +1,5 @@
 import CBLAS
+import Foundation
 
 /// A dense row-major matrix of Floats: rows are examples, columns are features.
 public struct Matrix: Sendable, Equatable, Codable {
@@ -42,10 +43,32 @@ public struct Matrix: Sendable, Equatable, Codable {
     }
 }
 
-/// Single-precision matrix products through OpenBLAS.
+/// Matrix products through OpenBLAS, one call at a time and single-threaded inside OpenBLAS:
+/// Debian's OpenBLAS corrupts memory when several threads call it at once with its own thread
+/// pool active (seen here as garbage in unrelated variables while tests ran in parallel), and
+/// the matrices here are small enough that one thread loses little.
 public enum BLAS {
-    /// Restricts OpenBLAS to `count` threads (benchmarks compare one thread with one thread).
-    public static func setThreads(_ count: Int) { openblas_set_num_threads(Int32(count)) }
+    nonisolated(unsafe) private static var configured = false
+    private static let lock = NSLock()
+
+    /// Restricts OpenBLAS to `count` threads (the default here is one).
+    public static func setThreads(_ count: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        configured = true
+        openblas_set_num_threads(Int32(count))
+    }
+
+    /// Runs `body` (which calls OpenBLAS) while holding the library-wide lock.
+    static func serialized<T>(_ body: () -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        if !configured {
+            openblas_set_num_threads(1)
+            configured = true
+        }
+        return body()
+    }
 
     /// c = alpha * op(a) * op(b) + beta * c, with op the transpose when asked.
     public static func gemm(_ a: Matrix, transposeA: Bool = false, _ b: Matrix, transposeB: Bool = false,
@@ -59,7 +82,7 @@ public enum BLAS {
             for i in c.values.indices { c.values[i] *= beta }
             return
         }
-        a.values.withUnsafeBufferPointer { pa in
+        serialized { a.values.withUnsafeBufferPointer { pa in
             b.values.withUnsafeBufferPointer { pb in
                 c.values.withUnsafeMutableBufferPointer { pc in
                     cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
@@ -67,6 +90,6 @@ public enum BLAS {
                                 pb.baseAddress, Int32(b.columns), beta, pc.baseAddress, Int32(n))
                 }
             }
-        }
+        } }
     }
 }

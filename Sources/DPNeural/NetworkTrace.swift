@@ -95,8 +95,10 @@ public enum PerExampleClipping {
                 }
             }
             var weights = [Double](repeating: 0, count: inputs * outputs)
-            cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(inputs), Int32(outputs), Int32(rows), 1, x, Int32(inputs),
-                        dz, Int32(outputs), 0, &weights, Int32(outputs))
+            BLAS.serialized {
+                cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(inputs), Int32(outputs), Int32(rows), 1, x, Int32(inputs),
+                            dz, Int32(outputs), 0, &weights, Int32(outputs))
+            }
             flat += weights
             flat += bias
         }
