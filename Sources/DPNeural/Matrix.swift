@@ -43,10 +43,10 @@ public struct Matrix: Sendable, Equatable, Codable {
     }
 }
 
-/// Matrix products through OpenBLAS, one call at a time and single-threaded inside OpenBLAS:
-/// Debian's OpenBLAS corrupts memory when several threads call it at once with its own thread
-/// pool active (seen here as garbage in unrelated variables while tests ran in parallel), and
-/// the matrices here are small enough that one thread loses little.
+/// Matrix products through OpenBLAS, one call at a time and single-threaded inside OpenBLAS: the
+/// matrices here are small, the benchmarks compare one thread with one thread, and OpenBLAS's
+/// buffer table is sized by the core count, so many concurrent callers (parallel tests) are
+/// safer queued than racing.
 public enum BLAS {
     nonisolated(unsafe) private static var configured = false
     private static let lock = NSLock()
