@@ -26,48 +26,46 @@ public struct NearestNeighbours: Sendable {
     public func nearest(_ queries: EncodedDataset, k: Int) -> [[Neighbour]] {
         precondition(k >= 1 && k <= referenceCount, "k must be between 1 and the reference size")
         let prepared = distance.columns.indices.map { distance.prepared(queries, position: $0) }
-        var results = [[Neighbour]](repeating: [], count: queries.rowCount)
-        let threads = max(1, min(ProcessInfo.processInfo.activeProcessorCount, queries.rowCount / 64))
-        let chunk = (queries.rowCount + threads - 1) / threads
-        results.withUnsafeMutableBufferPointer { output in
-            let output = UncheckedBuffer(output)
-            DispatchQueue.concurrentPerform(iterations: threads) { thread in
-                let rows = (thread * chunk)..<min(queries.rowCount, (thread + 1) * chunk)
-                if rows.isEmpty { return }
-                search(prepared, rows: rows, k: k) { row, neighbours in output.buffer[row] = neighbours }
-            }
+        return Self.splitOverCores(queries.rowCount, initial: []) { rows, output in
+            search(prepared, rows: rows, k: k) { row, neighbours in output.buffer[row] = neighbours }
         }
-        return results
     }
 
     /// For each query row, the sum over references of the kernel (1 - d / bandwidth)^2 for
     /// d < bandwidth: a compact-support density estimate, up to normalisation.
     public func kernelSums(bandwidth: Float, of queries: EncodedDataset) -> [Double] {
         let prepared = distance.columns.indices.map { distance.prepared(queries, position: $0) }
-        var sums = [Double](repeating: 0, count: queries.rowCount)
-        let threads = max(1, min(ProcessInfo.processInfo.activeProcessorCount, queries.rowCount / 64))
-        let chunk = (queries.rowCount + threads - 1) / threads
-        sums.withUnsafeMutableBufferPointer { output in
-            let output = UncheckedBuffer(output)
-            DispatchQueue.concurrentPerform(iterations: threads) { thread in
-                let rows = (thread * chunk)..<min(queries.rowCount, (thread + 1) * chunk)
-                if rows.isEmpty { return }
-                var distances = [Float](repeating: 0, count: Self.blockSize)
-                for start in stride(from: 0, to: referenceCount, by: Self.blockSize) {
-                    let block = start..<min(referenceCount, start + Self.blockSize)
-                    for row in rows {
-                        blockDistances(prepared, query: row, block: block, into: &distances)
-                        var total: Float = 0
-                        for offset in 0..<block.count {
-                            let weight = max(0, 1 - distances[offset] / bandwidth)
-                            total += weight * weight
-                        }
-                        output.buffer[row] += Double(total)
+        return Self.splitOverCores(queries.rowCount, initial: 0.0) { rows, output in
+            var distances = [Float](repeating: 0, count: Self.blockSize)
+            for start in stride(from: 0, to: referenceCount, by: Self.blockSize) {
+                let block = start..<min(referenceCount, start + Self.blockSize)
+                for row in rows {
+                    blockDistances(prepared, query: row, block: block, into: &distances)
+                    var total: Float = 0
+                    for offset in 0..<block.count {
+                        let weight = max(0, 1 - distances[offset] / bandwidth)
+                        total += weight * weight
                     }
+                    output.buffer[row] += Double(total)
                 }
             }
         }
-        return sums
+    }
+
+    /// One result per query row, the rows cut into one contiguous range per core; `work` fills
+    /// its range's entries (and only those) of the shared output.
+    static func splitOverCores<T>(_ count: Int, initial: T, work: @Sendable (Range<Int>, UncheckedBuffer<T>) -> Void) -> [T] {
+        var results = [T](repeating: initial, count: count)
+        let threads = max(1, min(ProcessInfo.processInfo.activeProcessorCount, count / 64))
+        let chunk = (count + threads - 1) / threads
+        results.withUnsafeMutableBufferPointer { output in
+            let output = UncheckedBuffer(output)
+            DispatchQueue.concurrentPerform(iterations: threads) { thread in
+                let rows = (thread * chunk)..<min(count, (thread + 1) * chunk)
+                if !rows.isEmpty { work(rows, output) }
+            }
+        }
+        return results
     }
 
     func search(_ prepared: [[Float]], rows: Range<Int>, k: Int, deliver: (Int, [Neighbour]) -> Void) {
