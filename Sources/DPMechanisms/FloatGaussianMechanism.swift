@@ -7,7 +7,9 @@ import DPRandomness
 /// and the result is rounded to a double.
 /// Privacy: for `dimension` coordinates of joint L2 sensitivity Δ the release is
 /// ((Δ + √dimension·2^k)² / (2σ²))-zCDP, σ being the requested σ rounded up to the grid
-/// (Proofs/float-safe-noise.md).
+/// (Proofs/float-safe-noise.md). With `tabulated`, each draw comes from
+/// `TabulatedDiscreteGaussian` and may differ from the exact one by `drawDistance` in total
+/// variation, which the caller adds to δ.
 public struct FloatGaussianMechanism: Sendable {
     public static let proofDocument = "Proofs/float-safe-noise.md"
 
@@ -15,13 +17,27 @@ public struct FloatGaussianMechanism: Sendable {
     let sampler: DiscreteGaussianSampler
     /// The fixed-width sampler for the same distribution, when the scale allows it.
     let integerSampler: IntegerScaleGaussian?
+    /// The table sampler, when asked for.
+    let tableSampler: TabulatedDiscreteGaussian?
 
-    public init(sensitivity: Double, sigma: Double, dimension: Int = 1, resolutionBits: Int = 16) throws {
+    public init(sensitivity: Double, sigma: Double, dimension: Int = 1, resolutionBits: Int = 16, tabulated: Bool = false) throws {
         setup = try GridNoiseSetup(sensitivity: sensitivity, scale: sigma, scaleName: "sigma", dimension: dimension,
                                    resolutionBits: resolutionBits)
         sampler = DiscreteGaussianSampler(sigma: ExactRational(setup.scaleUnits))
-        integerSampler = setup.scaleUnits.int.flatMap { UInt64(exactly: $0) }.flatMap(IntegerScaleGaussian.init(scale:))
+        let units = setup.scaleUnits.int.flatMap { UInt64(exactly: $0) }
+        integerSampler = units.flatMap(IntegerScaleGaussian.init(scale:))
+        if tabulated {
+            guard let table = units.flatMap(TabulatedDiscreteGaussian.init(scale:)) else {
+                throw MechanismError("a tabulated sampler needs sigma at most \(TabulatedDiscreteGaussian.largestScale) grid steps; lower resolutionBits")
+            }
+            tableSampler = table
+        } else {
+            tableSampler = nil
+        }
     }
+
+    /// Total variation distance of one draw from the exact discrete Gaussian, at most (0 unless tabulated).
+    public var drawDistance: Double { tableSampler?.totalVariationBound ?? 0 }
 
     public var sensitivity: Double { setup.sensitivity }
     public var dimension: Int { setup.dimension }
@@ -63,7 +79,7 @@ public struct FloatGaussianMechanism: Sendable {
         let grid = setup.grid
         return try values.map { value in
             guard value.isFinite else { throw MechanismError("cannot add noise to a non-finite value (\(value))") }
-            let noise = integerSampler.sample(source: source)
+            let noise = tableSampler?.sample(source: source) ?? integerSampler.sample(source: source)
             if let index = grid.fastIndex(of: value), case let (sum, overflow) = index.addingReportingOverflow(noise), !overflow,
                let result = grid.fastValue(at: sum) {
                 return result

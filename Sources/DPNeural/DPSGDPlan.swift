@@ -1,14 +1,20 @@
 import DPAccounting
 import DPMechanisms
+import Foundation
 
 /// The settings of one DP-SGD training run, with the noise calibrated before training from the
 /// target (epsilon, delta) by the RDP or PLD accountant for the Poisson-subsampled Gaussian.
 ///
 /// Privacy: the trained parameters are (epsilon, delta)-DP for adding or removing one example
 /// (Proofs/dp-sgd.md); the noise is the float-safe discrete Gaussian of `FloatGaussianMechanism`,
-/// whose grid rounding enlarges the sensitivity by sqrt(parameters) grid steps, accounted here.
+/// whose grid rounding enlarges the sensitivity by sqrt(parameters) grid steps, accounted here,
+/// drawn from a table whose per-draw total variation distance, over all draws, is set aside
+/// from delta before the accountant sees it.
 public struct DPSGDPlan: Sendable {
     public static let proofDocument = "Proofs/dp-sgd.md"
+    /// The noise grid is 2^15 to 2^16 times finer than sigma: the rounding costs at most
+    /// sqrt(parameters) · sigma / 2^15 of sensitivity, and the table stays within 16 MB.
+    static let resolutionBits = 15
 
     public let examples: Int
     public let expectedBatchSize: Int
@@ -23,6 +29,9 @@ public struct DPSGDPlan: Sendable {
     public let effectiveMultiplier: Double
     public let mechanism: FloatGaussianMechanism
     public let epsilon: Double
+    /// The part of delta set aside for the table sampler: (1 + e^epsilon) · steps · parameters ·
+    /// its per-draw distance; the accountant's epsilon is for delta minus this.
+    public let samplerDelta: Double
 
     public var samplingRate: Double { Double(expectedBatchSize) / Double(examples) }
     public var steps: Int { max(1, epochs * examples / expectedBatchSize) }
@@ -37,15 +46,18 @@ public struct DPSGDPlan: Sendable {
         let needed = try NoiseCalibration.noiseMultiplier(targetEpsilon: targetEpsilon, delta: delta, samplingRate: rate, steps: steps,
                                                           accountant: accountant)
         var requested = needed
-        var mechanism = try FloatGaussianMechanism(sensitivity: clip, sigma: requested * clip, dimension: parameters)
+        var mechanism = try FloatGaussianMechanism(sensitivity: clip, sigma: requested * clip, dimension: parameters,
+                                                   resolutionBits: Self.resolutionBits)
         for _ in 0..<4 {
             let effective = Self.effective(mechanism)
             if effective >= needed { break }
             requested *= (needed / effective) * (1 + 1e-9)
-            mechanism = try FloatGaussianMechanism(sensitivity: clip, sigma: requested * clip, dimension: parameters)
+            mechanism = try FloatGaussianMechanism(sensitivity: clip, sigma: requested * clip, dimension: parameters,
+                                                   resolutionBits: Self.resolutionBits)
         }
         try self.init(examples: examples, expectedBatchSize: expectedBatchSize, epochs: epochs, clip: clip, noiseMultiplier: requested,
-                      mechanism: mechanism, parameters: parameters, delta: delta, accountant: accountant)
+                      mechanism: Self.noise(clip: clip, sigma: requested * clip, parameters: parameters), parameters: parameters,
+                      delta: delta, accountant: accountant)
         guard epsilon <= targetEpsilon * (1 + 1e-6) else {
             throw MechanismError("could not calibrate the noise to epsilon \(targetEpsilon) (reached \(epsilon))")
         }
@@ -58,7 +70,7 @@ public struct DPSGDPlan: Sendable {
             throw MechanismError("DP-SGD needs more than one example, 1 <= batch size < examples, epochs >= 1, a positive clipping norm and noise")
         }
         try self.init(examples: examples, expectedBatchSize: expectedBatchSize, epochs: epochs, clip: clip, noiseMultiplier: noiseMultiplier,
-                      mechanism: try FloatGaussianMechanism(sensitivity: clip, sigma: noiseMultiplier * clip, dimension: parameters),
+                      mechanism: Self.noise(clip: clip, sigma: noiseMultiplier * clip, parameters: parameters),
                       parameters: parameters, delta: delta, accountant: accountant)
     }
 
@@ -74,8 +86,22 @@ public struct DPSGDPlan: Sendable {
         self.noiseMultiplier = noiseMultiplier
         self.mechanism = mechanism
         effectiveMultiplier = Self.effective(mechanism)
-        epsilon = try NoiseCalibration.epsilon(samplingRate: Double(expectedBatchSize) / Double(examples), noiseMultiplier: effectiveMultiplier,
-                                               steps: max(1, epochs * examples / expectedBatchSize), delta: delta, accountant: accountant)
+        let (rate, steps) = (Double(expectedBatchSize) / Double(examples), max(1, epochs * examples / expectedBatchSize))
+        // e^epsilon is bounded with the epsilon at delta / 2, which is larger than the final one.
+        let draws = Double(steps) * Double(parameters)
+        let bound = try NoiseCalibration.epsilon(samplingRate: rate, noiseMultiplier: effectiveMultiplier, steps: steps, delta: delta / 2,
+                                                 accountant: accountant)
+        samplerDelta = (1 + exp(bound)) * draws * mechanism.drawDistance
+        guard samplerDelta < delta / 2 else {
+            throw MechanismError("delta \(delta) is too small for \(Int(draws)) tabulated noise draws; use delta above \(2 * samplerDelta)")
+        }
+        epsilon = try NoiseCalibration.epsilon(samplingRate: rate, noiseMultiplier: effectiveMultiplier, steps: steps, delta: delta - samplerDelta,
+                                               accountant: accountant)
+    }
+
+    /// The tabulated float-safe Gaussian for the clipped sums.
+    static func noise(clip: Double, sigma: Double, parameters: Int) throws -> FloatGaussianMechanism {
+        try FloatGaussianMechanism(sensitivity: clip, sigma: sigma, dimension: parameters, resolutionBits: resolutionBits, tabulated: true)
     }
 
     /// sigma / sensitivity as the grid leaves it: from the mechanism's zCDP cost rho = 1 / (2 m^2).

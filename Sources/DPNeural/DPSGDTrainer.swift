@@ -54,15 +54,15 @@ public struct DPSGDTrainer {
             optimizer.update(&model.layers, gradient: noisy.map { Float($0) * scale })
             if step % reportEvery == 0 || step == plan.steps {
                 let spent = try NoiseCalibration.epsilon(samplingRate: plan.samplingRate, noiseMultiplier: plan.effectiveMultiplier, steps: step,
-                                                         delta: plan.delta, accountant: plan.accountant)
+                                                         delta: plan.delta - plan.samplerDelta, accountant: plan.accountant)
                 progress(Progress(step: step, steps: plan.steps, epsilonSoFar: spent))
             }
         }
     }
 
     var parametersJSON: String {
-        String(format: "{\"clip\":%g,\"noise_multiplier\":%.6g,\"effective_multiplier\":%.6g,\"sampling_rate\":%.6g,\"steps\":%d,\"accountant\":\"%@\"}",
-               plan.clip, plan.noiseMultiplier, plan.effectiveMultiplier, plan.samplingRate, plan.steps, plan.accountant.rawValue)
+        String(format: "{\"clip\":%g,\"noise_multiplier\":%.6g,\"effective_multiplier\":%.6g,\"sampling_rate\":%.6g,\"steps\":%d,\"accountant\":\"%@\",\"sampler_delta\":%.3g}",
+               plan.clip, plan.noiseMultiplier, plan.effectiveMultiplier, plan.samplingRate, plan.steps, plan.accountant.rawValue, plan.samplerDelta)
     }
 
     /// Non-private training (for baselines): shuffled batches, plain averaged gradients, Adam.

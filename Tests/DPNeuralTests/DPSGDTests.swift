@@ -15,6 +15,9 @@ import DPTestSupport
         let deviation = (noise.reduce(0) { $0 + $1 * $1 } / Double(noise.count)).squareRoot()
         #expect(abs(deviation / (plan.noiseMultiplier * 0.7) - 1) < 0.02, "\(deviation) vs \(plan.noiseMultiplier * 0.7)")
         #expect(plan.effectiveMultiplier < plan.noiseMultiplier && plan.effectiveMultiplier > 0.99 * plan.noiseMultiplier)
+        // The table sampler's share of delta: positive, and far below delta.
+        #expect(plan.samplerDelta > 0 && plan.samplerDelta < 1e-15, "\(plan.samplerDelta)")
+        #expect(plan.mechanism.drawDistance > 0)
     }
 
     /// Poisson batches: the mean batch size over 400 steps is within 5 standard errors of q n.
