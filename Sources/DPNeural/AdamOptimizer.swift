@@ -35,6 +35,10 @@ public struct AdamOptimizer: Sendable {
         for index in layers.indices {
             apply(&layers[index].weights.values)
             apply(&layers[index].bias)
+            if layers[index].normalization != nil {
+                apply(&layers[index].normalization!.gain)
+                apply(&layers[index].normalization!.shift)
+            }
         }
     }
 }

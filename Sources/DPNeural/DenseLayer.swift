@@ -1,18 +1,21 @@
 import DPRandomness
 import Foundation
 
-/// A fully connected layer y = x W + b with weights W (inputs x outputs) and bias b.
+/// A fully connected layer z = x W + b with weights W (inputs x outputs) and bias b, optionally
+/// layer-normalised, then the activation.
 public struct DenseLayer: Sendable, Codable {
     public var weights: Matrix
     public var bias: [Float]
     public var activation: Activation
+    /// Layer normalisation between z and the activation, with its own gain and shift.
+    public var normalization: LayerNormalization?
 
     public var inputs: Int { weights.rows }
     public var outputs: Int { weights.columns }
-    public var parameterCount: Int { weights.values.count + bias.count }
+    public var parameterCount: Int { weights.values.count + bias.count + (normalization == nil ? 0 : 2 * outputs) }
 
     /// He (ReLU family) or Glorot (otherwise) uniform initialisation from `source`.
-    public init(inputs: Int, outputs: Int, activation: Activation, source: RandomSource) {
+    public init(inputs: Int, outputs: Int, activation: Activation, normalized: Bool = false, source: RandomSource) {
         let fanIn = Float(inputs), fanOut = Float(outputs)
         let limit = activation == .relu || activation == .leakyRelu ? (6 / fanIn).squareRoot() : (6 / (fanIn + fanOut)).squareRoot()
         weights = Matrix(rows: inputs, columns: outputs, values: (0..<(inputs * outputs)).map { _ in
@@ -20,16 +23,20 @@ public struct DenseLayer: Sendable, Codable {
         })
         bias = [Float](repeating: 0, count: outputs)
         self.activation = activation
+        normalization = normalized ? LayerNormalization(width: outputs) : nil
     }
 
-    /// The pre-activation z = x W + b and the activation a = f(z).
-    func forward(_ x: Matrix) -> (z: Matrix, a: Matrix) {
+    /// The activation's input y (z = x W + b, layer-normalised if the layer is), the activation
+    /// a = f(y), and the normalisation's cache.
+    func forward(_ x: Matrix) -> (z: Matrix, a: Matrix, normalization: LayerNormalization.Cache?) {
         var z = Matrix(zeros: x.rows, outputs)
         BLAS.gemm(x, weights, into: &z)
         for row in 0..<z.rows {
             for column in 0..<outputs { z.values[row * outputs + column] += bias[column] }
         }
-        return (z, activation.apply(z))
+        guard let normalization else { return (z, activation.apply(z), nil) }
+        let (y, cache) = normalization.forward(z)
+        return (y, activation.apply(y), cache)
     }
 
     /// The gradient with respect to the layer's input, from the gradient at its pre-activation.

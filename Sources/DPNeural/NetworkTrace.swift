@@ -1,9 +1,34 @@
 /// What one dense layer saw on a batch: its input x and the loss gradient at its pre-activation
 /// dz. Everything per-example clipping needs: the layer's gradient for example i is the outer
 /// product x_i dz_i (plus dz_i for the bias), so its squared norm is (|x_i|^2 + 1) |dz_i|^2.
+/// A layer-normalised layer also keeps ẑ and the gradient dy at the normalisation's output:
+/// example i's gain gradient is dy_i ⊙ ẑ_i and its shift gradient dy_i.
 public struct LayerTrace: Sendable {
+    public struct Normalization: Sendable {
+        public let normalized: Matrix
+        public let outputGradient: Matrix
+    }
+
     public let input: Matrix
     public let preActivationGradient: Matrix
+    public let normalization: Normalization?
+
+    public init(input: Matrix, preActivationGradient: Matrix, normalization: Normalization? = nil) {
+        self.input = input
+        self.preActivationGradient = preActivationGradient
+        self.normalization = normalization
+    }
+
+    /// Example `row`'s gain and shift gradients, in Double, into `gain` and `shift`.
+    func normalizationGradients(row: Int, gain: inout [Double], shift: inout [Double]) {
+        guard let normalization else { return }
+        let width = normalization.normalized.columns
+        for column in 0..<width {
+            let dy = Double(normalization.outputGradient.values[row * width + column])
+            gain[column] = dy * Double(normalization.normalized.values[row * width + column])
+            shift[column] = dy
+        }
+    }
 }
 
 import CBLAS
@@ -12,27 +37,35 @@ import CBLAS
 public struct Gradients: Sendable {
     public var weights: [Matrix]
     public var biases: [[Float]]
+    /// Gain then shift gradients of each layer-normalised layer (empty for the others).
+    public var normalizations: [[Float]]
 
-    /// All entries in layer order (weights then bias per layer), for noise and the optimiser.
-    public var flattened: [Float] { zip(weights, biases).flatMap { $0.values + $1 } }
+    /// All entries in layer order (weights, bias, then gain and shift if normalised), for noise
+    /// and the optimiser.
+    public var flattened: [Float] { weights.indices.flatMap { weights[$0].values + biases[$0] + normalizations[$0] } }
 
     /// Gradients of the same shapes as `layers`, from a flat vector in the order of `flattened`.
     public init(flat: [Float], shapedLike layers: [DenseLayer]) {
         var offset = 0
         weights = []
         biases = []
+        normalizations = []
         for layer in layers {
             let count = layer.weights.values.count
             weights.append(Matrix(rows: layer.inputs, columns: layer.outputs, values: Array(flat[offset..<(offset + count)])))
             offset += count
             biases.append(Array(flat[offset..<(offset + layer.outputs)]))
             offset += layer.outputs
+            let extra = layer.normalization == nil ? 0 : 2 * layer.outputs
+            normalizations.append(Array(flat[offset..<(offset + extra)]))
+            offset += extra
         }
     }
 
-    init(weights: [Matrix], biases: [[Float]]) {
+    init(weights: [Matrix], biases: [[Float]], normalizations: [[Float]]) {
         self.weights = weights
         self.biases = biases
+        self.normalizations = normalizations
     }
 }
 
@@ -47,6 +80,15 @@ public enum PerExampleClipping {
         for trace in traces {
             let inputNorms = trace.input.rowSquaredNorms(), gradientNorms = trace.preActivationGradient.rowSquaredNorms()
             for row in 0..<rows { totals[row] += (inputNorms[row] + 1) * gradientNorms[row] }
+            if let normalization = trace.normalization {
+                let width = normalization.normalized.columns
+                for row in 0..<rows {
+                    for column in 0..<width {
+                        let dy = normalization.outputGradient.values[row * width + column], z = normalization.normalized.values[row * width + column]
+                        totals[row] += dy * dy * (z * z + 1)
+                    }
+                }
+            }
         }
         return totals
     }
@@ -78,6 +120,14 @@ public enum PerExampleClipping {
                 }
                 squared[row] += (x + 1) * g
             }
+            if let normalization = trace.normalization {
+                let width = normalization.normalized.columns
+                var gain = [Double](repeating: 0, count: width), shift = gain
+                for row in 0..<rows {
+                    trace.normalizationGradients(row: row, gain: &gain, shift: &shift)
+                    for column in 0..<width { squared[row] += gain[column] * gain[column] + shift[column] * shift[column] }
+                }
+            }
         }
         let target = clip * (1 - clipSlack)
         let factors = squared.map { $0.isFinite ? min(1, target / max($0.squareRoot(), 1e-300)) : 0 }
@@ -101,13 +151,27 @@ public enum PerExampleClipping {
             }
             flat += weights
             flat += bias
+            if let normalization = trace.normalization {
+                let width = normalization.normalized.columns
+                var gainSum = [Double](repeating: 0, count: width), shiftSum = gainSum
+                var gain = gainSum, shift = gainSum
+                for row in 0..<rows where factors[row] > 0 {
+                    trace.normalizationGradients(row: row, gain: &gain, shift: &shift)
+                    for column in 0..<width {
+                        gainSum[column] += factors[row] * gain[column]
+                        shiftSum[column] += factors[row] * shift[column]
+                    }
+                }
+                flat += gainSum
+                flat += shiftSum
+            }
         }
         return flat
     }
 
     /// The sum over examples of factor_i times example i's gradient.
     public static func weightedSum(_ traces: [LayerTrace], factors: [Float]) -> Gradients {
-        var weights: [Matrix] = [], biases: [[Float]] = []
+        var weights: [Matrix] = [], biases: [[Float]] = [], normalizations: [[Float]] = []
         for trace in traces {
             var scaled = trace.preActivationGradient
             let width = scaled.columns
@@ -123,7 +187,21 @@ public enum PerExampleClipping {
             BLAS.gemm(trace.input, transposeA: true, scaled, into: &gradient)
             weights.append(gradient)
             biases.append(bias)
+            var normalizationSum: [Float] = []
+            if let normalization = trace.normalization {
+                let width = normalization.normalized.columns
+                var gainSum = [Float](repeating: 0, count: width), shiftSum = gainSum
+                for row in 0..<normalization.normalized.rows {
+                    for column in 0..<width {
+                        let dy = factors[row] * normalization.outputGradient.values[row * width + column]
+                        gainSum[column] += dy * normalization.normalized.values[row * width + column]
+                        shiftSum[column] += dy
+                    }
+                }
+                normalizationSum = gainSum + shiftSum
+            }
+            normalizations.append(normalizationSum)
         }
-        return Gradients(weights: weights, biases: biases)
+        return Gradients(weights: weights, biases: biases, normalizations: normalizations)
     }
 }

@@ -53,8 +53,8 @@ public struct TabularVAE: TrainableModel, Sendable, Codable {
     public func traces(_ batch: [Int], source: RandomSource) -> (loss: Double, traces: [LayerTrace]) {
         let x = inputs.rows(batch)
         let (hidden, encoderCache) = encoder.forward(x)
-        let (mu, _) = mean.forward(hidden)
-        let (logVar, _) = logVariance.forward(hidden)
+        let (mu, _, _) = mean.forward(hidden)
+        let (logVar, _, _) = logVariance.forward(hidden)
         let noise = source.standardNormals(mu.values.count)
         var z = mu
         var deviation = [Float](repeating: 0, count: mu.values.count)

@@ -31,7 +31,7 @@ public struct ClassifierModel: TrainableModel {
     public var exampleCount: Int { inputs.rows }
 
     public func traces(_ batch: [Int], source: RandomSource) -> (loss: Double, traces: [LayerTrace]) {
-        let (logits, cache) = network.forward(inputs.rows(batch))
+        let (logits, cache) = network.forward(inputs.rows(batch), dropoutSource: source)
         let (loss, gradient) = Loss.softmaxCrossEntropy(logits, labels: batch.map { labels[$0] })
         return (loss, network.backward(gradient, cache: cache).traces)
     }

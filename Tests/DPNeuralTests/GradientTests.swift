@@ -8,15 +8,21 @@ import DPRandomness
         Matrix(rows: rows, columns: columns, values: (0..<(rows * columns)).map { _ in Float(source.unitFloat()) * 2 - 1 })
     }
 
-    static func model(seed: UInt64) -> ClassifierModel {
+    static func model(seed: UInt64, normalized: Bool = false, dropout: Float? = nil) -> ClassifierModel {
         let source = RandomSource.seeded(seed)
-        let network = MultilayerPerceptron(widths: [5, 7, 6, 3], hidden: .tanh, source: source)
+        var network = MultilayerPerceptron(widths: [5, 7, 6, 3], hidden: .tanh, normalized: normalized, dropout: dropout, source: source)
+        // Move gains and shifts off their initial 1 and 0 so their gradients are exercised.
+        for index in network.layers.indices where network.layers[index].normalization != nil {
+            network.layers[index].normalization!.gain = (0..<network.layers[index].outputs).map { _ in 0.5 + source.unitFloat() }
+            network.layers[index].normalization!.shift = (0..<network.layers[index].outputs).map { _ in source.unitFloat() - 0.5 }
+        }
         return ClassifierModel(network: network, inputs: randomMatrix(12, 5, source: source),
                                labels: (0..<12).map { _ in Int(source.uniform(below: 3)) })
     }
 
-    @Test func factorisedNormsAndClippedSumEqualAPerExampleLoop() {
-        let model = Self.model(seed: 1)
+    @Test(arguments: [false, true])
+    func factorisedNormsAndClippedSumEqualAPerExampleLoop(normalized: Bool) {
+        let model = Self.model(seed: 1, normalized: normalized)
         let batch = Array(0..<12)
         let traces = model.traces(batch, source: .seeded(2)).traces
         let norms = PerExampleClipping.squaredNorms(traces)
@@ -50,27 +56,55 @@ import DPRandomness
         for i in clean.indices { #expect(abs(clean[i] - withBad[i]) < 1e-9) }
     }
 
-    @Test func gradientsMatchFiniteDifferences() {
-        var model = Self.model(seed: 3)
+    /// Weights, and gains and shifts of normalised layers, against central differences; with
+    /// dropout the seeded source draws the same masks on every call, so the loss is the same function.
+    @Test(arguments: [(false, nil), (true, nil), (true, 0.3)] as [(Bool, Float?)])
+    func gradientsMatchFiniteDifferences(normalized: Bool, dropout: Float?) {
+        var model = Self.model(seed: 3, normalized: normalized, dropout: dropout)
         let batch = [0, 4, 9]
         let analytic = PerExampleClipping.weightedSum(model.traces(batch, source: .seeded(4)).traces, factors: [1, 1, 1]).flattened
         let h: Float = 1e-2
         var checked = 0
+        func check(_ offset: Int, _ label: String, _ parameter: WritableKeyPath<ClassifierModel, Float>) {
+            let original = model[keyPath: parameter]
+            model[keyPath: parameter] = original + h
+            let up = model.traces(batch, source: .seeded(4)).loss
+            model[keyPath: parameter] = original - h
+            let down = model.traces(batch, source: .seeded(4)).loss
+            model[keyPath: parameter] = original
+            let numeric = Float((up - down) / Double(2 * h))
+            #expect(abs(numeric - analytic[offset]) <= 2e-3 + 2e-2 * abs(numeric), "\(label)")
+            checked += 1
+        }
         for layer in model.layers.indices {
-            for index in stride(from: 0, to: model.layers[layer].weights.values.count, by: 7) {
-                let original = model.layers[layer].weights.values[index]
-                model.layers[layer].weights.values[index] = original + h
-                let up = model.traces(batch, source: .seeded(4)).loss
-                model.layers[layer].weights.values[index] = original - h
-                let down = model.traces(batch, source: .seeded(4)).loss
-                model.layers[layer].weights.values[index] = original
-                let offset = model.layers[..<layer].reduce(0) { $0 + $1.parameterCount } + index
-                let numeric = Float((up - down) / Double(2 * h))
-                #expect(abs(numeric - analytic[offset]) <= 2e-3 + 2e-2 * abs(numeric), "layer \(layer) weight \(index)")
-                checked += 1
+            let start = model.layers[..<layer].reduce(0) { $0 + $1.parameterCount }
+            let weights = model.layers[layer].weights.values.count, width = model.layers[layer].outputs
+            for index in stride(from: 0, to: weights, by: 7) {
+                check(start + index, "layer \(layer) weight \(index)", \.layers[layer].weights.values[index])
+            }
+            guard model.layers[layer].normalization != nil else { continue }
+            for j in 0..<width {
+                check(start + weights + width + j, "layer \(layer) gain \(j)", \.layers[layer].normalization!.gain[j])
+                check(start + weights + 2 * width + j, "layer \(layer) shift \(j)", \.layers[layer].normalization!.shift[j])
             }
         }
-        #expect(checked > 10)
+        #expect(checked > (normalized ? 30 : 10))
+    }
+
+    /// Dropout zeroes about p of the hidden units while training and none at inference. With
+    /// 12 x 13 hidden units the zero fraction lies within 0.15 of p = 0.3 except with
+    /// probability below 1e-4.
+    @Test func dropoutZeroesHiddenUnitsOnlyWhileTraining() {
+        let model = Self.model(seed: 8, dropout: 0.3)
+        let (_, cache) = model.network.forward(model.inputs, dropoutSource: .seeded(9))
+        let masks = cache.dropoutMasks.compactMap { $0 }
+        #expect(masks.count == 2 && cache.dropoutMasks.last! == nil)
+        let multipliers = masks.flatMap { $0 }
+        let zeros = Double(multipliers.filter { $0 == 0 }.count) / Double(multipliers.count)
+        #expect(abs(zeros - 0.3) < 0.15, "\(zeros)")
+        #expect(multipliers.allSatisfy { $0 == 0 || abs($0 - 1 / 0.7) < 1e-6 })
+        let inference = model.network.forward(model.inputs).cache
+        #expect(inference.dropoutMasks.allSatisfy { $0 == nil })
     }
 }
 
