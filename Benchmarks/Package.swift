@@ -62,6 +62,7 @@ let package = Package(
                 .product(name: "DPData", package: dpsynth.lastPathComponent.lowercased()),
                 .product(name: "DPGenerators", package: dpsynth.lastPathComponent.lowercased()),
                 .product(name: "DPLedger", package: dpsynth.lastPathComponent.lowercased()),
+                .product(name: "DPNeural", package: dpsynth.lastPathComponent.lowercased()),
                 .product(name: "DPRandomness", package: dpsynth.lastPathComponent.lowercased()),
             ],
             path: "Benchmarks/GeneratorBenchmarks",
