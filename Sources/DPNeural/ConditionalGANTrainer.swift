@@ -76,8 +76,7 @@ struct ConditionalGANTrainer {
             let generatorSum = PerExampleClipping.weightedSum(generatorTraces, factors: [Float](repeating: 1, count: fakeCount)).flattened
             generatorOptimizer.update(&gan.generator.layers, gradient: generatorSum.map { $0 / Float(fakeCount) })
             if step % reportEvery == 0 || step == plan.steps {
-                let spent = try NoiseCalibration.epsilon(samplingRate: plan.samplingRate, noiseMultiplier: plan.effectiveMultiplier, steps: step,
-                                                         delta: plan.delta, accountant: plan.accountant)
+                let spent = try plan.epsilon(afterSteps: step)
                 progress(DPSGDTrainer.Progress(step: step, steps: plan.steps, epsilonSoFar: spent))
             }
         }

@@ -99,6 +99,13 @@ public struct DPSGDPlan: Sendable {
                                                accountant: accountant)
     }
 
+    /// The epsilon spent after `steps` steps, at delta minus the sampler's share (the plan's
+    /// epsilon after all of them).
+    public func epsilon(afterSteps steps: Int) throws -> Double {
+        try NoiseCalibration.epsilon(samplingRate: samplingRate, noiseMultiplier: effectiveMultiplier, steps: steps, delta: delta - samplerDelta,
+                                     accountant: accountant)
+    }
+
     /// The tabulated float-safe Gaussian for the clipped sums.
     static func noise(clip: Double, sigma: Double, parameters: Int) throws -> FloatGaussianMechanism {
         try FloatGaussianMechanism(sensitivity: clip, sigma: sigma, dimension: parameters, resolutionBits: resolutionBits, tabulated: true)

@@ -53,8 +53,7 @@ public struct DPSGDTrainer {
             let noisy = try plan.mechanism.release(sum, source: source)
             optimizer.update(&model.layers, gradient: noisy.map { Float($0) * scale })
             if step % reportEvery == 0 || step == plan.steps {
-                let spent = try NoiseCalibration.epsilon(samplingRate: plan.samplingRate, noiseMultiplier: plan.effectiveMultiplier, steps: step,
-                                                         delta: plan.delta - plan.samplerDelta, accountant: plan.accountant)
+                let spent = try plan.epsilon(afterSteps: step)
                 progress(Progress(step: step, steps: plan.steps, epsilonSoFar: spent))
             }
         }

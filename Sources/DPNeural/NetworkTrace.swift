@@ -7,6 +7,20 @@ public struct LayerTrace: Sendable {
     public struct Normalization: Sendable {
         public let normalized: Matrix
         public let outputGradient: Matrix
+
+        /// Each example's gain then shift gradient, one row per example: [dy ⊙ ẑ, dy].
+        func perExampleGradients() -> Matrix {
+            let width = normalized.columns
+            var gradients = Matrix(zeros: normalized.rows, 2 * width)
+            for row in 0..<normalized.rows {
+                for column in 0..<width {
+                    let dy = outputGradient.values[row * width + column]
+                    gradients.values[row * 2 * width + column] = dy * normalized.values[row * width + column]
+                    gradients.values[row * 2 * width + width + column] = dy
+                }
+            }
+            return gradients
+        }
     }
 
     public let input: Matrix
@@ -19,16 +33,6 @@ public struct LayerTrace: Sendable {
         self.normalization = normalization
     }
 
-    /// Example `row`'s gain and shift gradients, in Double, into `gain` and `shift`.
-    func normalizationGradients(row: Int, gain: inout [Double], shift: inout [Double]) {
-        guard let normalization else { return }
-        let width = normalization.normalized.columns
-        for column in 0..<width {
-            let dy = Double(normalization.outputGradient.values[row * width + column])
-            gain[column] = dy * Double(normalization.normalized.values[row * width + column])
-            shift[column] = dy
-        }
-    }
 }
 
 import CBLAS
@@ -80,14 +84,8 @@ public enum PerExampleClipping {
         for trace in traces {
             let inputNorms = trace.input.rowSquaredNorms(), gradientNorms = trace.preActivationGradient.rowSquaredNorms()
             for row in 0..<rows { totals[row] += (inputNorms[row] + 1) * gradientNorms[row] }
-            if let normalization = trace.normalization {
-                let width = normalization.normalized.columns
-                for row in 0..<rows {
-                    for column in 0..<width {
-                        let dy = normalization.outputGradient.values[row * width + column], z = normalization.normalized.values[row * width + column]
-                        totals[row] += dy * dy * (z * z + 1)
-                    }
-                }
+            if let gradients = trace.normalization?.perExampleGradients() {
+                for (row, norm) in gradients.rowSquaredNorms().enumerated() { totals[row] += norm }
             }
         }
         return totals
@@ -109,8 +107,9 @@ public enum PerExampleClipping {
     /// b^2 2^-53 C in L2 for a batch of b examples (Proofs/dp-sgd.md).
     public static func clippedSum(_ traces: [LayerTrace], clip: Double) -> [Double] {
         guard let rows = traces.first?.input.rows else { return [] }
+        let normalizationGradients = traces.map { $0.normalization?.perExampleGradients() }
         var squared = [Double](repeating: 0, count: rows)
-        for trace in traces {
+        for (trace, normalization) in zip(traces, normalizationGradients) {
             let inputColumns = trace.input.columns, gradientColumns = trace.preActivationGradient.columns
             for row in 0..<rows {
                 var x = 0.0, g = 0.0
@@ -120,19 +119,18 @@ public enum PerExampleClipping {
                 }
                 squared[row] += (x + 1) * g
             }
-            if let normalization = trace.normalization {
-                let width = normalization.normalized.columns
-                var gain = [Double](repeating: 0, count: width), shift = gain
+            if let normalization {
                 for row in 0..<rows {
-                    trace.normalizationGradients(row: row, gain: &gain, shift: &shift)
-                    for column in 0..<width { squared[row] += gain[column] * gain[column] + shift[column] * shift[column] }
+                    for column in 0..<normalization.columns {
+                        let v = Double(normalization.values[row * normalization.columns + column]); squared[row] += v * v
+                    }
                 }
             }
         }
         let target = clip * (1 - clipSlack)
         let factors = squared.map { $0.isFinite ? min(1, target / max($0.squareRoot(), 1e-300)) : 0 }
         var flat: [Double] = []
-        for trace in traces {
+        for (trace, normalization) in zip(traces, normalizationGradients) {
             let inputs = trace.input.columns, outputs = trace.preActivationGradient.columns
             var x = [Double](repeating: 0, count: rows * inputs), dz = [Double](repeating: 0, count: rows * outputs)
             var bias = [Double](repeating: 0, count: outputs)
@@ -151,19 +149,12 @@ public enum PerExampleClipping {
             }
             flat += weights
             flat += bias
-            if let normalization = trace.normalization {
-                let width = normalization.normalized.columns
-                var gainSum = [Double](repeating: 0, count: width), shiftSum = gainSum
-                var gain = gainSum, shift = gainSum
+            if let normalization {
+                var sum = [Double](repeating: 0, count: normalization.columns)
                 for row in 0..<rows where factors[row] > 0 {
-                    trace.normalizationGradients(row: row, gain: &gain, shift: &shift)
-                    for column in 0..<width {
-                        gainSum[column] += factors[row] * gain[column]
-                        shiftSum[column] += factors[row] * shift[column]
-                    }
+                    for column in sum.indices { sum[column] += factors[row] * Double(normalization.values[row * sum.count + column]) }
                 }
-                flat += gainSum
-                flat += shiftSum
+                flat += sum
             }
         }
         return flat
@@ -188,17 +179,11 @@ public enum PerExampleClipping {
             weights.append(gradient)
             biases.append(bias)
             var normalizationSum: [Float] = []
-            if let normalization = trace.normalization {
-                let width = normalization.normalized.columns
-                var gainSum = [Float](repeating: 0, count: width), shiftSum = gainSum
-                for row in 0..<normalization.normalized.rows {
-                    for column in 0..<width {
-                        let dy = factors[row] * normalization.outputGradient.values[row * width + column]
-                        gainSum[column] += dy * normalization.normalized.values[row * width + column]
-                        shiftSum[column] += dy
-                    }
+            if let gradients = trace.normalization?.perExampleGradients() {
+                normalizationSum = [Float](repeating: 0, count: gradients.columns)
+                for row in 0..<gradients.rows {
+                    for column in normalizationSum.indices { normalizationSum[column] += factors[row] * gradients.values[row * gradients.columns + column] }
                 }
-                normalizationSum = gainSum + shiftSum
             }
             normalizations.append(normalizationSum)
         }

@@ -1,13 +1,14 @@
 import CGMP
 
-/// floor(2^128 · P(|X| <= m)) for X ~ N_Z(0, T²) and m = 0, 1, ... while exp(-m²/2T²) >= 2^-140,
+/// floor(2^128 · P(|X| <= m)) for X ~ N_Z(0, T²) and m = 0, 1, ... below the cutoff (the last m
+/// with exp(-m²/2T²) >= 2^-140, which takes the remaining probability),
 /// computed in fixed point with 224 fractional bits in GMP integers (every operation truncates):
 /// r = exp(-1/2T²) by its alternating Taylor series, e(m) = exp(-m²/2T²) by
 /// e(m+1) = e(m) · r^(2m+1), the folded weights 1, 2e(1), 2e(2), ... summed to the normaliser Z
 /// in a first pass and to the running cumulative sums, divided by Z, in a second.
 ///
-/// Errors (Proofs/discrete-gaussian.md): every e(m) is within 2^-140 · 2^-(bits lost) of the true
-/// value relative to Z, so every entry is within 2 units of the true cumulative probability.
+/// Errors (Proofs/discrete-gaussian.md): the running sums and Z are within 2^-154 of their true
+/// values, so every entry is within 2 units of 2^128 times the true cumulative probability.
 struct FoldedGaussianTable {
     let high: [UInt64]
     let low: [UInt64]
