@@ -29,7 +29,7 @@ public enum AssociationFidelity {
     /// Cramér's V of every column pair: matrix[i][j] for encoded columns i and j (1 on the diagonal).
     public static func matrix(_ data: EncodedDataset) -> [[Double]] {
         let count = data.columns.count
-        let pairs = MarginalFidelity.subsets(of: count, size: 2)
+        let pairs = data.columnSets(size: 2)
         let tables = data.marginals(pairs)
         var result = (0..<count).map { i in (0..<count).map { $0 == i ? 1.0 : 0.0 } }
         for (pair, table) in zip(pairs, tables) {

@@ -7,13 +7,15 @@ public enum BinomialConfidence {
         inverseStandardNormal(0.5 + level / 2)
     }
 
-    /// The Wilson score interval and its centre, as Anonymeter reports success rates.
-    public static func wilson(successes: Int, trials: Int, level: Double = 0.95) -> (estimate: Double, lower: Double, upper: Double) {
+    /// The Wilson score interval, its centre and half-width, as Anonymeter reports success rates.
+    /// `successes` may be fractional (a size-corrected count); it is clamped to 0...trials.
+    public static func wilson(successes: Double, trials: Int, level: Double = 0.95)
+        -> (estimate: Double, halfWidth: Double, lower: Double, upper: Double) {
         precondition(trials > 0, "a rate needs at least one trial")
-        let z = normalQuantile(level: level), n = Double(trials), s = Double(successes)
+        let z = normalQuantile(level: level), n = Double(trials), s = min(max(successes, 0), n)
         let centre = (s + z * z / 2) / (n + z * z)
         let half = z / (n + z * z) * (s * (n - s) / n + z * z / 4).squareRoot()
-        return (centre, max(0, centre - half), min(1, centre + half))
+        return (centre, half, max(0, centre - half), min(1, centre + half))
     }
 
     /// The exact (Clopper-Pearson) interval: it covers the true rate with probability at least `level`.

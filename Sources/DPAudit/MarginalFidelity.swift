@@ -20,25 +20,9 @@ public enum MarginalFidelity {
 
     /// The mean total variation distance over every `k`-column set of the encoded columns.
     public static func meanTotalVariation(_ real: EncodedDataset, _ synthetic: EncodedDataset, way k: Int) -> Double {
-        let sets = subsets(of: real.columns.count, size: k)
+        let sets = real.columnSets(size: k)
         guard !sets.isEmpty else { return 0 }
         let realTables = real.marginals(sets), syntheticTables = synthetic.marginals(sets)
         return zip(realTables, syntheticTables).map { totalVariation($0, $1) }.reduce(0, +) / Double(sets.count)
-    }
-
-    /// All `size`-element subsets of 0..<count, in lexicographic order.
-    public static func subsets(of count: Int, size: Int) -> [[Int]] {
-        guard size >= 1, size <= count else { return [] }
-        var result: [[Int]] = [], current: [Int] = []
-        func extend(from start: Int) {
-            if current.count == size { result.append(current); return }
-            for next in start..<count where count - next >= size - current.count {
-                current.append(next)
-                extend(from: next + 1)
-                current.removeLast()
-            }
-        }
-        extend(from: 0)
-        return result
     }
 }

@@ -18,26 +18,19 @@ public struct RiskEstimate: Sendable, Codable, Equatable {
     public let riskUpper: Double
     public let level: Double
 
-    public init(attacks: Int, attackSuccesses: Int, controlSuccesses: Double, controlAttacks: Int? = nil,
-                baselineSuccesses: Int, level: Double = 0.95) {
+    public init(attacks: Int, attackSuccesses: Int, controlSuccesses: Double, baselineSuccesses: Int, level: Double = 0.95) {
         precondition(attacks > 0, "an attack needs at least one target")
         self.attacks = attacks
         self.attackSuccesses = attackSuccesses
         self.controlSuccesses = controlSuccesses
         self.baselineSuccesses = baselineSuccesses
         self.level = level
-        let z = BinomialConfidence.normalQuantile(level: level)
-        func rate(_ successes: Double, _ trials: Int) -> (Double, Double) {
-            let n = Double(trials), s = min(max(successes, 0), n)
-            let centre = (s + z * z / 2) / (n + z * z)
-            let error = z / (n + z * z) * (s * (n - s) / n + z * z / 4).squareRoot()
-            return (centre, error)
-        }
-        let (a, errorA) = rate(Double(attackSuccesses), attacks)
-        let (c, errorC) = rate(controlSuccesses, controlAttacks ?? attacks)
+        let attack = BinomialConfidence.wilson(successes: Double(attackSuccesses), trials: attacks, level: level)
+        let control = BinomialConfidence.wilson(successes: controlSuccesses, trials: attacks, level: level)
+        let (a, errorA, c, errorC) = (attack.estimate, attack.halfWidth, control.estimate, control.halfWidth)
         attackRate = a
         controlRate = c
-        baselineRate = rate(Double(baselineSuccesses), attacks).0
+        baselineRate = BinomialConfidence.wilson(successes: Double(baselineSuccesses), trials: attacks, level: level).estimate
         let raw = c < 1 ? (a - c) / (1 - c) : 0
         let error = c < 1 ? ((errorA / (1 - c)) * (errorA / (1 - c)) + (errorC * (a - 1) / ((1 - c) * (1 - c))) * (errorC * (a - 1) / ((1 - c) * (1 - c)))).squareRoot() : 0
         risk = min(1, max(0, raw))

@@ -43,7 +43,10 @@ public struct ShadowModelAttack: Sendable {
     /// Rows of each shadow dataset (besides the target), drawn from the holdout.
     public var shadowRows: Int
 
-    public init(generator: Generator, targets: Int = 5, shadows: Int = 20, shadowRows: Int = 2000) {
+    /// The defaults that configs fall back to: 5 targets, 20 shadows each, 2,000 rows per shadow.
+    public static let defaultTargets = 5, defaultShadows = 20, defaultShadowRows = 2000
+
+    public init(generator: Generator, targets: Int = defaultTargets, shadows: Int = defaultShadows, shadowRows: Int = defaultShadowRows) {
         self.generator = generator
         self.targets = targets
         self.shadows = shadows

@@ -50,9 +50,8 @@ final class ColumnCodec: Sendable {
             return code
         case .integer(let lower, let upper, let binning):
             guard let parsed = Self.parseInteger(value) else {
-                let text = String(decoding: value, as: UTF8.self)
-                if let real = Double(text), real.isNaN || real.isInfinite {
-                    throw Failure(problem: "\(text) is not allowed", hint: "List it under 'missing_values' to treat it as missing.")
+                if let real = Double(String(decoding: value, as: UTF8.self)), !real.isFinite {
+                    throw Failure(problem: "NaN or infinity is not allowed", hint: "List it under 'missing_values' to treat it as missing.")
                 }
                 throw Failure(problem: "not a whole number", hint: "Integer columns hold whole numbers; declare the column 'real' otherwise.")
             }
@@ -66,7 +65,7 @@ final class ColumnCodec: Sendable {
                 throw Failure(problem: "not a number", hint: "Real columns hold decimal numbers such as 3.25.")
             }
             guard parsed.isFinite else {
-                throw Failure(problem: "\(text) is not allowed", hint: "List it under 'missing_values' to treat it as missing.")
+                throw Failure(problem: "NaN or infinity is not allowed", hint: "List it under 'missing_values' to treat it as missing.")
             }
             if (parsed < lower || parsed > upper) && column.outOfDomain == .missing, let missing = column.missingCode { return missing }
             return Self.realBin(try bounded(parsed, lower: lower, upper: upper), lower: lower, upper: upper, binning: binning)

@@ -51,7 +51,7 @@ public struct AIM: Sendable {
         let data = session.data
         let d = data.columns.count
         let domain = data.domain
-        let workload = self.workload ?? Self.allSubsets(of: d, size: min(3, d))
+        let workload = self.workload ?? data.columnSets(size: min(3, d))
         let candidates = Self.candidates(workload: workload)
         let answers = data.marginals(candidates.map(\.attributes))
         let rho = session.rhoRemaining
@@ -109,11 +109,5 @@ public struct AIM: Sendable {
         progress("final estimate, model \(model.tree.cellCount) cells")
         model = MirrorDescentEstimator(iterations: finalIterations).estimate(domain: domain, measurements: measurements, warmStart: model)
         return SynthesisModel(method: "aim", session: session, compression: nil, model: model)
-    }
-
-    static func allSubsets(of count: Int, size: Int) -> [[Int]] {
-        var sets: [[Int]] = [[]]
-        for _ in 0..<size { sets = sets.flatMap { set in ((set.last ?? -1) + 1..<count).map { set + [$0] } } }
-        return sets
     }
 }

@@ -88,7 +88,7 @@ public enum HTMLReport {
     }
 
     static func utilitySection(_ utility: UtilityEvaluation) -> String {
-        var html = "<h2>Utility</h2><p class=\"note\">Audit figures computed on the real data; not differentially private.</p><table>"
+        var html = "<h2>Utility</h2><p class=\"note\">Note: \(RealDataNotice.text).</p><table>"
         html += "<tr><th>mean total variation distance</th><td>1-way \(f(utility.meanOneWayTVD)), 2-way \(f(utility.meanTwoWayTVD)), 3-way \(f(utility.meanThreeWayTVD))</td></tr>"
         html += "<tr><th>k-marginal score (NIST SDNist style, k = 3, of 1000)</th><td>\(f(utility.kMarginalScore, 0))</td></tr>"
         html += "<tr><th>largest association difference (Cramér's V)</th><td>\(f(utility.maxAssociationDifference))</td></tr></table>"

@@ -1,3 +1,4 @@
+import DPAudit
 import Foundation
 
 /// A short Markdown summary of a report, for a ticket or an e-mail.
@@ -7,6 +8,7 @@ public enum MarkdownSummary {
         if report.privacy.seeded { lines += ["**SEEDED run: for testing only, not a private release.**", ""] }
         lines.append("- Guarantee: (\(report.privacy.epsilon), \(report.privacy.delta))-DP, unit: \(report.privacy.unitOfPrivacy); \(report.privacy.mechanism)")
         lines.append(String(format: "- Dataset budget: spent epsilon %.4g of %.4g", report.privacy.ledger.spent.epsilon, report.privacy.ledger.totalEpsilon))
+        if report.utility != nil || report.audit != nil { lines.append("- Utility and attacks: \(RealDataNotice.text); keep this summary as confidential as the data.") }
         if let utility = report.utility {
             lines.append(String(format: "- Utility: 2-way TVD %.3f, 3-way TVD %.3f, k-marginal score %.0f", utility.meanTwoWayTVD, utility.meanThreeWayTVD,
                                 utility.kMarginalScore)

@@ -1,3 +1,4 @@
+import DPAudit
 import DPData
 import Foundation
 import Yams
@@ -29,7 +30,7 @@ public struct ReleaseConfig: Sendable {
     public var data: String
     public var holdout: String
     public var schema: String
-    public var method = "aim"
+    public var method = SynthesisMethod.aim
     public var epsilon: Double
     public var delta = 1e-9
     public var rows: Int?
@@ -107,8 +108,8 @@ public struct ReleaseConfig: Sendable {
             out: path(try required("out")), quarantine: "", report: path(try required("report")))
         config.quarantine = values["quarantine"].map(path) ?? URL(fileURLWithPath: config.out).deletingLastPathComponent().appendingPathComponent("quarantine").path
         if let node = values["method"] {
-            guard let method = node.string, ["aim", "mst", "independent", "dp-tvae", "dp-ctgan"].contains(method) else {
-                throw fail(node, "'method' must be aim, mst, independent, dp-tvae or dp-ctgan", "For example 'method: aim'.")
+            guard let method = node.string.flatMap(SynthesisMethod.init(rawValue:)) else {
+                throw fail(node, "'method' must be one of \(SynthesisMethod.names)", "For example 'method: aim'.")
             }
             config.method = method
         }
@@ -140,9 +141,13 @@ public struct ReleaseConfig: Sendable {
                 guard case .mapping(let shadow) = node else {
                     throw fail(node, "'shadow_models' must be a mapping", "For example 'shadow_models: {targets: 5, shadows: 20, rows: 2000}'.")
                 }
-                config.shadowModels = (Int(try shadow["targets"].map { try number($0, "targets") } ?? 5),
-                                       Int(try shadow["shadows"].map { try number($0, "shadows") } ?? 20),
-                                       Int(try shadow["rows"].map { try number($0, "rows") } ?? 2000))
+                guard config.method.marginal != nil else {
+                    throw fail(node, "shadow models refit the generator many times and are offered for aim, mst and independent only",
+                               "Remove 'shadow_models', or audit a marginal method.")
+                }
+                config.shadowModels = (try shadow["targets"].map { Int(try number($0, "targets")) } ?? ShadowModelAttack.defaultTargets,
+                                       try shadow["shadows"].map { Int(try number($0, "shadows")) } ?? ShadowModelAttack.defaultShadows,
+                                       try shadow["rows"].map { Int(try number($0, "rows")) } ?? ShadowModelAttack.defaultShadowRows)
             }
             config.secrets = try names(audit["secrets"], "secrets")
             config.quasiIdentifiers = try names(audit["quasi_identifiers"], "quasi_identifiers")

@@ -95,25 +95,7 @@ public struct ReleasePipeline {
         if reused { progress("reusing the model fitted by an earlier run of this config (no new charge)") }
         let rows = config.rows ?? prepared.train.rowCount
         let synthetic: EncodedDataset, rho: Double, seededModel: Bool
-        if config.method == "dp-tvae" || config.method == "dp-ctgan" {
-            let model: NeuralModel
-            if reused {
-                model = try NeuralModel.load(from: prepared.modelPath)
-            } else {
-                let report = { (step: DPSGDTrainer.Progress) in
-                    progress(String(format: "[%@] step %d/%d, epsilon so far %.3f (%.1f s)", config.method, step.step, step.steps,
-                                    step.epsilonSoFar, Date().timeIntervalSince(started)))
-                }
-                let fit = config.method == "dp-tvae" ? NeuralSynthesizer.fitTVAE : NeuralSynthesizer.fitCTGAN
-                model = try fit(prepared.train, config.epsilon, config.delta, ledger, prepared.dataset,
-                                neuralSettings(rows: prepared.train.rowCount), source.split(stream: 1), report)
-                try model.save(to: prepared.modelPath)
-            }
-            (synthetic, rho, seededModel) = (model.sample(rows: rows, source: source.split(stream: 2)), 0, model.privacy.seeded)
-        } else {
-            guard let method = Synthesizer.Method(rawValue: config.method) else {
-                throw DataError(file: configPath, problem: "unknown method '\(config.method)'", hint: "Use aim, mst, independent or dp-tvae.")
-            }
+        if let method = config.method.marginal {
             let model = reused ? try SynthesisModel.load(from: prepared.modelPath)
                 : try Synthesizer.fit(method, data: prepared.train, epsilon: config.epsilon, delta: config.delta, ledger: ledger,
                                       dataset: prepared.dataset, source: source.split(stream: 1), iterations: config.iterations,
@@ -122,9 +104,24 @@ public struct ReleasePipeline {
                 }
             if !reused { try model.save(to: prepared.modelPath) }
             (synthetic, rho, seededModel) = (model.sample(rows: rows, source: source.split(stream: 2)), model.privacy.rho, model.privacy.seeded)
+        } else {
+            let model: NeuralModel
+            if reused {
+                model = try NeuralModel.load(from: prepared.modelPath)
+            } else {
+                let report = { (step: DPSGDTrainer.Progress) in
+                    progress(String(format: "[%@] step %d/%d, epsilon so far %.3f (%.1f s)", config.method.rawValue, step.step, step.steps,
+                                    step.epsilonSoFar, Date().timeIntervalSince(started)))
+                }
+                let fit = config.method == .dpTVAE ? NeuralSynthesizer.fitTVAE : NeuralSynthesizer.fitCTGAN
+                model = try fit(prepared.train, config.epsilon, config.delta, ledger, prepared.dataset,
+                                neuralSettings(rows: prepared.train.rowCount), source.split(stream: 1), report)
+                try model.save(to: prepared.modelPath)
+            }
+            (synthetic, rho, seededModel) = (model.sample(rows: rows, source: source.split(stream: 2)), 0, model.privacy.seeded)
         }
         let statement = try ledger.statement(dataset: prepared.dataset)
-        let neural = config.method == "dp-tvae" || config.method == "dp-ctgan"
+        let neural = config.method.marginal == nil
         let privacy = ComplianceReport.PrivacyGuarantee(
             epsilon: config.epsilon, delta: config.delta, mechanism: mechanismDescription(config.method), rho: rho,
             seeded: source.isSeeded || seededModel, randomness: source.label, ledger: statement,
@@ -142,7 +139,7 @@ public struct ReleasePipeline {
                                                  target: prepared.target, positive: prepared.positive, source: source.split(stream: 3))
         progress("running the attack suite")
         var auditor = PrivacyAudit(policy: prepared.policy)
-        if let shadow = config.shadowModels, let method = Synthesizer.Method(rawValue: config.method) {
+        if let shadow = config.shadowModels, let method = config.method.marginal {
             auditor.shadowModels = ShadowModelAttack(
                 generator: .synthesizer(method, epsilon: config.epsilon, delta: config.delta, iterations: min(config.iterations, 300)),
                 targets: shadow.targets, shadows: shadow.shadows, shadowRows: shadow.rows)
@@ -161,7 +158,7 @@ public struct ReleasePipeline {
         try FileManager.default.createDirectory(at: URL(fileURLWithPath: destination).deletingLastPathComponent(), withIntermediateDirectories: true)
         try CSVWriter.write(synthetic, to: destination, source: source.split(stream: 5))
         if !released {
-            let text = "Quarantined by dpsynth release: the attack suite failed the policy.\n" + reasons.map { "- \($0)\n" }.joined()
+            let text = "Quarantined by dpsynth release: the attack suite failed the policy.\nFigures below: \(RealDataNotice.text).\n" + reasons.map { "- \($0)\n" }.joined()
             try AtomicFile.write(Data(text.utf8), to: URL(fileURLWithPath: config.quarantine).appendingPathComponent("REASONS.txt").path)
         }
         let provenance = ComplianceReport.Provenance(
@@ -194,25 +191,20 @@ public struct ReleasePipeline {
     }
 
     func neuralSettings(rows: Int) -> NeuralSynthesizer.Settings {
-        var settings = config.method == "dp-ctgan" ? NeuralSynthesizer.Settings.ctganDefaults(rows: rows)
-                                                   : NeuralSynthesizer.Settings.defaults(rows: rows)
-        if let value = config.neural["epochs"] { settings.epochs = Int(value) }
-        if let value = config.neural["batch_size"] { settings.batchSize = Int(value) }
-        if let value = config.neural["learning_rate"] { settings.learningRate = Float(value) }
-        if let value = config.neural["clip"] { settings.clip = value }
-        if let value = config.neural["hidden"] { settings.hidden = Int(value) }
-        if let value = config.neural["latent"] { settings.latent = Int(value) }
-        if let value = config.neural["kl_weight"] { settings.klWeight = Float(value) }
-        return settings
+        let value = { (key: String) in config.neural[key] }
+        return config.method.neuralSettings(rows: rows, epochs: value("epochs").map { Int($0) }, batchSize: value("batch_size").map { Int($0) },
+                                            learningRate: value("learning_rate").map { Float($0) }, clip: value("clip"),
+                                            hidden: value("hidden").map { Int($0) }, latent: value("latent").map { Int($0) },
+                                            klWeight: value("kl_weight").map { Float($0) })
     }
 
-    func mechanismDescription(_ method: String) -> String {
+    func mechanismDescription(_ method: SynthesisMethod) -> String {
         switch method {
-        case "aim": return "AIM (McKenna et al. 2022): adaptive marginal selection by the exponential mechanism, discrete Gaussian measurements, Private-PGM estimation"
-        case "mst": return "MST (McKenna et al. 2021): spanning-tree marginals by the exponential mechanism, discrete Gaussian measurements, Private-PGM estimation"
-        case "dp-ctgan": return "DP-CTGAN: a conditional GAN whose discriminator is trained with DP-SGD; conditional vectors from DP one-way marginals; the generator is post-processing"
-        case "dp-tvae": return "DP-TVAE: a tabular variational autoencoder trained with DP-SGD (Poisson sampling, per-example clipping, float-safe discrete Gaussian noise, RDP accounting)"
-        default: return "independent one-way marginals with discrete Gaussian noise"
+        case .aim: return "AIM (McKenna et al. 2022): adaptive marginal selection by the exponential mechanism, discrete Gaussian measurements, Private-PGM estimation"
+        case .mst: return "MST (McKenna et al. 2021): spanning-tree marginals by the exponential mechanism, discrete Gaussian measurements, Private-PGM estimation"
+        case .dpCTGAN: return "DP-CTGAN: a conditional GAN whose discriminator is trained with DP-SGD; conditional vectors from DP one-way marginals; the generator is post-processing"
+        case .dpTVAE: return "DP-TVAE: a tabular variational autoencoder trained with DP-SGD (Poisson sampling, per-example clipping, float-safe discrete Gaussian noise, RDP accounting)"
+        case .independent: return "independent one-way marginals with discrete Gaussian noise"
         }
     }
 

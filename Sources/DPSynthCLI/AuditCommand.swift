@@ -68,7 +68,7 @@ struct AuditCommand: ParsableCommand {
                 try Output.json(["decision": result.decision, "out": out, "seconds": result.seconds, "seeded": source.isSeeded,
                                  "failed": result.findings.filter { !$0.passed }.map(\.attack)])
             } else {
-                print("audit: \(result.decision.uppercased()) in \(String(format: "%.1f", result.seconds)) s (figures computed on real data; not DP)")
+                print("audit: \(result.decision.uppercased()) in \(String(format: "%.1f", result.seconds)) s (\(RealDataNotice.text))")
                 for finding in result.findings {
                     print(String(format: "  %@ %-14@ %@: %.3f [%.3f, %.3f] (baseline %.3f, threshold %.2f)", finding.passed ? "pass" : "FAIL",
                                  finding.criterion, finding.attack, finding.value, finding.lower, finding.upper, finding.baseline, finding.threshold))

@@ -45,6 +45,8 @@ enum GeneratorConfig {
         let delta = values["delta"] ?? 1e-9
         guard delta < 1 else { throw CommandFailure("\(path): 'delta' must lie strictly between 0 and 1") }
         return ShadowModelAttack(generator: .synthesizer(method, epsilon: epsilon, delta: delta, iterations: Int(values["iterations"] ?? 200)),
-                                 targets: Int(values["targets"] ?? 5), shadows: Int(values["shadows"] ?? 20), shadowRows: Int(values["rows"] ?? 2000))
+                                 targets: values["targets"].map { Int($0) } ?? ShadowModelAttack.defaultTargets,
+                                 shadows: values["shadows"].map { Int($0) } ?? ShadowModelAttack.defaultShadows,
+                                 shadowRows: values["rows"].map { Int($0) } ?? ShadowModelAttack.defaultShadowRows)
     }
 }

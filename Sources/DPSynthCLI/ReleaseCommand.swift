@@ -1,4 +1,5 @@
 import ArgumentParser
+import DPAudit
 import DPReport
 import Foundation
 
@@ -23,6 +24,7 @@ struct ReleaseCommand: ParsableCommand {
             if outcome.reusedModel { print("reused the model an earlier run of this config fitted: no new ledger charge") }
             print(String(format: "privacy: (%g, %g)-DP; dataset '%@' has spent epsilon %.4g of %.4g", report.privacy.epsilon, report.privacy.delta,
                          report.privacy.ledger.dataset, report.privacy.ledger.spent.epsilon, report.privacy.ledger.totalEpsilon))
+            if report.utility != nil || report.audit != nil { print("utility and attacks below: \(RealDataNotice.text)") }
             if let utility = report.utility {
                 print(String(format: "utility: 2-way TVD %.3f, 3-way TVD %.3f", utility.meanTwoWayTVD, utility.meanThreeWayTVD)
                       + utility.classifiers.map { String(format: "; %@ TSTR AUC %.3f (real %.3f)", $0.classifier, $0.syntheticAUC, $0.realAUC) }.joined())

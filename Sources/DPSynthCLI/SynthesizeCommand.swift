@@ -4,16 +4,10 @@ import DPGenerators
 import DPLedger
 import DPNeural
 import DPRandomness
+import DPReport
 import Foundation
 
-/// The generators `synthesize` offers: the marginal ones and the DP-SGD-trained neural one.
-enum SynthesisMethod: String, ExpressibleByArgument, CaseIterable {
-    case aim, mst, independent
-    case dpTVAE = "dp-tvae"
-    case dpCTGAN = "dp-ctgan"
-
-    var marginal: Synthesizer.Method? { Synthesizer.Method(rawValue: rawValue) }
-}
+extension SynthesisMethod: ExpressibleByArgument {}
 
 /// `dpsynth synthesize`: fit a generator under an (epsilon, delta) budget and write synthetic rows.
 struct SynthesizeCommand: ParsableCommand {
@@ -84,12 +78,7 @@ struct SynthesizeCommand: ParsableCommand {
                 if let modelOut { try model.save(to: modelOut) }
                 (rho, cells) = (model.privacy.rho, model.cellCount)
             } else {
-                var settings = method == .dpTVAE ? NeuralSynthesizer.Settings.defaults(rows: table.rowCount)
-                                                 : NeuralSynthesizer.Settings.ctganDefaults(rows: table.rowCount)
-                if let epochs { settings.epochs = epochs }
-                if let batchSize { settings.batchSize = batchSize }
-                if let learningRate { settings.learningRate = learningRate }
-                settings.clip = clip
+                let settings = method.neuralSettings(rows: table.rowCount, epochs: epochs, batchSize: batchSize, learningRate: learningRate, clip: clip)
                 let report = { (step: DPSGDTrainer.Progress) in
                     Output.progress(String(format: "[%@] step %d/%d, epsilon so far %.3f (%.1f s)", method.rawValue, step.step, step.steps,
                                            step.epsilonSoFar, Date().timeIntervalSince(started)))

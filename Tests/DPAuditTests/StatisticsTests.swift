@@ -27,7 +27,7 @@ import DPRandomness
     @Test func wilsonIntervalMatchesTheFormula() {
         let w = BinomialConfidence.wilson(successes: 30, trials: 100)
         // (30 + 1.92) / (100 + 3.84) = 0.30740; half width 1.96/103.84 * sqrt(21 + 0.96) = 0.088448.
-        #expect(abs(w.estimate - 0.307396) < 1e-5 && abs(w.upper - w.lower - 2 * 0.088448) < 1e-4)
+        #expect(abs(w.estimate - 0.307396) < 1e-5 && abs(w.halfWidth - 0.088448) < 1e-5 && abs(w.upper - w.lower - 2 * 0.088448) < 1e-4)
     }
 
     /// Randomized response on one bit at epsilon: the bound stays below epsilon and rises toward it with more trials.
@@ -50,8 +50,11 @@ import DPRandomness
 
     @Test func riskFollowsAnonymetersDefinition() {
         let risk = RiskEstimate(attacks: 500, attackSuccesses: 400, controlSuccesses: 100, baselineSuccesses: 10)
-        #expect(abs(risk.risk - (risk.attackRate - risk.controlRate) / (1 - risk.controlRate)) < 1e-12)
-        #expect(risk.riskLower < risk.risk && risk.risk < risk.riskUpper)
+        // Wilson centres (400 + z²/2) / (500 + z²) = 0.797713 and (100 + z²/2) / (500 + z²) = 0.202287;
+        // risk (0.797713 - 0.202287) / (1 - 0.202287) = 0.746416, propagated error 0.045267.
+        #expect(abs(risk.attackRate - 0.797713) < 1e-6 && abs(risk.controlRate - 0.202287) < 1e-6)
+        #expect(abs(risk.risk - 0.746416) < 1e-6)
+        #expect(abs(risk.riskLower - 0.701149) < 1e-6 && abs(risk.riskUpper - 0.791682) < 1e-6)
         let none = RiskEstimate(attacks: 500, attackSuccesses: 100, controlSuccesses: 150, baselineSuccesses: 10)
         #expect(none.risk == 0)
     }

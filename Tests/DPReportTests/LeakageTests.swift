@@ -32,4 +32,17 @@ import DPTestSupport
         let auditJSON = try Data(contentsOf: fixture.folder.appendingPathComponent("out/audit.json"))
         #expect(auditJSON.range(of: Data(planted.utf8)) == nil)
     }
+
+    /// The same value in a column that refuses undeclared categories: the release stops with an
+    /// error that names the file, line and column, but not the value.
+    @Test func refusedValueIsNamedByPlaceNotContent() throws {
+        let planted = "Zq7-PLANTED-unique-8841"
+        let fixture = try ReleaseFixture(plant: planted, plantField: 3)
+        _ = try CommandRunner.run(["keys", "generate", "--out", fixture.folder.appendingPathComponent("keys/release.key").path])
+        let release = try CommandRunner.run(["release", "--config", fixture.config.path])
+        #expect(release.status != 0 && release.status != 3)
+        #expect(release.standardError.contains("train.csv") && release.standardError.contains("1236") && release.standardError.contains("job"),
+                "\(release.standardError)")
+        #expect(!release.standardOutput.contains(planted) && !release.standardError.contains(planted))
+    }
 }

@@ -40,11 +40,16 @@ struct ReleaseFixture {
         }
     }
 
-    init(extraConfig: String = "", plant: String? = nil) throws {
+    /// `plant` replaces field `plantField` (default: region) of training row 1234.
+    init(extraConfig: String = "", plant: String? = nil, plantField: Int = 2) throws {
         folder = try CommandRunner.temporaryDirectory()
         let header = "id,age,region,job,hours,level,outcome"
         var train = Self.rows(3000, seed: 1, firstID: 0)
-        if let plant { train[1234] = "1234,40,\(plant),b,40,2,no" }
+        if let plant {
+            var fields = "1234,40,north,b,40,2,no".split(separator: ",").map(String.init)
+            fields[plantField] = plant
+            train[1234] = fields.joined(separator: ",")
+        }
         try ([header] + train).joined(separator: "\n").appending("\n").write(to: folder.appendingPathComponent("train.csv"), atomically: true, encoding: .utf8)
         try ([header] + Self.rows(1500, seed: 2, firstID: 5000)).joined(separator: "\n").appending("\n")
             .write(to: folder.appendingPathComponent("holdout.csv"), atomically: true, encoding: .utf8)

@@ -23,6 +23,9 @@ import DPTestSupport
         #expect(FileManager.default.fileExists(atPath: fixture.out))
         #expect(outcome.report.privacy.seeded && outcome.report.privacy.ledger.charges.count > 0)
         #expect(try String(contentsOfFile: outcome.htmlPath, encoding: .utf8).contains("SEEDED run"))
+        // Every place that shows utility and attack figures labels them as computed on real data.
+        #expect(try String(contentsOfFile: fixture.report + ".md", encoding: .utf8).contains(RealDataNotice.text))
+        #expect(try String(contentsOfFile: outcome.htmlPath, encoding: .utf8).contains(RealDataNotice.text))
 
         let publicKey = try SigningKey.loadPublicKey(fixture.publicKey)
         func verify() throws -> ReportSignature.Verification {
@@ -73,6 +76,7 @@ import DPTestSupport
         #expect(!FileManager.default.fileExists(atPath: fixture.out))
         let reasons = try String(contentsOfFile: fixture.quarantine + "/REASONS.txt", encoding: .utf8)
         #expect(reasons.contains("distance to closest record") && !outcome.report.decision.reasons.isEmpty)
+        #expect(reasons.contains(RealDataNotice.text))
         #expect(FileManager.default.fileExists(atPath: fixture.quarantine + "/synthetic.csv"))
     }
 

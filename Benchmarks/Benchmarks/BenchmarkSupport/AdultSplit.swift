@@ -29,16 +29,3 @@ public struct AdultSplit {
         return try? AdultSplit(shared: root.deletingLastPathComponent().appendingPathComponent("shared/data/adult"))
     }
 }
-
-public func workloadTVD(_ real: EncodedDataset, _ synthetic: EncodedDataset, width: Int) -> Double {
-    let columns = real.columns.count
-    var sets: [[Int]] = [[]]
-    for _ in 0..<width { sets = sets.flatMap { set in ((set.last ?? -1) + 1..<columns).map { set + [$0] } } }
-    let realTables = real.marginals(sets), syntheticTables = synthetic.marginals(sets)
-    var total = 0.0
-    for (a, b) in zip(realTables, syntheticTables) {
-        let (na, nb) = (Double(a.total), Double(b.total))
-        total += zip(a, b).reduce(0.0) { $0 + abs(Double($1.0) / na - Double($1.1) / nb) } / 2
-    }
-    return total / Double(sets.count)
-}

@@ -43,8 +43,8 @@ let benchmarks: @Sendable () -> Void = {
                 let ledger = try BudgetLedger(path: ledgerPath)
                 try ledger.initialise(dataset: "adult", epsilon: generator.epsilon, delta: 1e-9)
                 let synthetic = try generator.fit(ledger, generator.epsilon, iteration)
-                benchmark.measurement(threeWay, Int(10_000 * workloadTVD(train, synthetic, width: 3)))
-                benchmark.measurement(twoWay, Int(10_000 * workloadTVD(train, synthetic, width: 2)))
+                benchmark.measurement(threeWay, Int(10_000 * MarginalFidelity.meanTotalVariation(train, synthetic, way: 3)))
+                benchmark.measurement(twoWay, Int(10_000 * MarginalFidelity.meanTotalVariation(train, synthetic, way: 2)))
                 let tstr = ClassifierUtility.evaluate(.gradientBoosting, train: train, synthetic: synthetic, holdout: split.holdout,
                                                       target: income, positive: 1, source: .seeded(200 + iteration))
                 benchmark.measurement(tstrAUC, Int(1000 * tstr.syntheticAUC))
