@@ -20,11 +20,19 @@ public enum BinomialConfidence {
 
     /// The exact (Clopper-Pearson) interval: it covers the true rate with probability at least `level`.
     public static func clopperPearson(successes: Int, trials: Int, level: Double = 0.95) -> (lower: Double, upper: Double) {
+        (clopperPearsonLower(successes: successes, trials: trials, level: level), clopperPearsonUpper(successes: successes, trials: trials, level: level))
+    }
+
+    /// The lower end of the two-sided Clopper-Pearson interval at `level`.
+    public static func clopperPearsonLower(successes: Int, trials: Int, level: Double = 0.95) -> Double {
         precondition(trials > 0 && successes >= 0 && successes <= trials, "need 0 <= successes <= trials, trials > 0")
-        let alpha = 1 - level
-        let lower = successes == 0 ? 0 : IncompleteBeta.quantile(alpha / 2, a: Double(successes), b: Double(trials - successes + 1))
-        let upper = successes == trials ? 1 : IncompleteBeta.quantile(1 - alpha / 2, a: Double(successes + 1), b: Double(trials - successes))
-        return (lower, upper)
+        return successes == 0 ? 0 : IncompleteBeta.quantile((1 - level) / 2, a: Double(successes), b: Double(trials - successes + 1))
+    }
+
+    /// The upper end of the two-sided Clopper-Pearson interval at `level`.
+    public static func clopperPearsonUpper(successes: Int, trials: Int, level: Double = 0.95) -> Double {
+        precondition(trials > 0 && successes >= 0 && successes <= trials, "need 0 <= successes <= trials, trials > 0")
+        return successes == trials ? 1 : IncompleteBeta.quantile(1 - (1 - level) / 2, a: Double(successes + 1), b: Double(trials - successes))
     }
 
     /// Acklam's rational approximation refined by one Halley step (absolute error below 1e-12).

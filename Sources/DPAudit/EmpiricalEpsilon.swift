@@ -21,11 +21,11 @@ public struct EmpiricalEpsilon: Sendable, Codable, Equatable {
                              delta: Double, level: Double = 0.95) -> Double {
         // Both rate intervals hold together with probability >= level (a union bound over two).
         let pairLevel = 1 - (1 - level) / 2
-        let tpr = BinomialConfidence.clopperPearson(successes: truePositives, trials: positives, level: pairLevel)
-        let fpr = BinomialConfidence.clopperPearson(successes: falsePositives, trials: negatives, level: pairLevel)
+        let tprLower = BinomialConfidence.clopperPearsonLower(successes: truePositives, trials: positives, level: pairLevel)
+        let fprUpper = BinomialConfidence.clopperPearsonUpper(successes: falsePositives, trials: negatives, level: pairLevel)
         var best = 0.0
-        if fpr.upper > 0, tpr.lower - delta > 0 { best = max(best, log((tpr.lower - delta) / fpr.upper)) }
-        if 1 - tpr.lower > 0, 1 - fpr.upper - delta > 0 { best = max(best, log((1 - fpr.upper - delta) / (1 - tpr.lower))) }
+        if fprUpper > 0, tprLower - delta > 0 { best = max(best, log((tprLower - delta) / fprUpper)) }
+        if 1 - tprLower > 0, 1 - fprUpper - delta > 0 { best = max(best, log((1 - fprUpper - delta) / (1 - tprLower))) }
         return best
     }
 
@@ -37,9 +37,14 @@ public struct EmpiricalEpsilon: Sendable, Codable, Equatable {
         let selectMembers = Array(memberScores[..<memberSplit]), selectOthers = Array(nonMemberScores[..<nonMemberSplit])
         let testMembers = Array(memberScores[memberSplit...]), testOthers = Array(nonMemberScores[nonMemberSplit...])
         let candidates = Array(Set(selectMembers + selectOthers)).sorted()
+        let sortedMembers = selectMembers.sorted(), sortedOthers = selectOthers.sorted()
         var threshold = Double.infinity, bestOnSelection = -1.0
+        // One sweep up the sorted scores, counting those below each candidate.
+        var membersBelow = 0, othersBelow = 0
         for candidate in candidates {
-            let tp = selectMembers.filter { $0 >= candidate }.count, fp = selectOthers.filter { $0 >= candidate }.count
+            while membersBelow < sortedMembers.count && sortedMembers[membersBelow] < candidate { membersBelow += 1 }
+            while othersBelow < sortedOthers.count && sortedOthers[othersBelow] < candidate { othersBelow += 1 }
+            let tp = sortedMembers.count - membersBelow, fp = sortedOthers.count - othersBelow
             let value = bound(truePositives: tp, positives: max(1, selectMembers.count), falsePositives: fp,
                               negatives: max(1, selectOthers.count), delta: delta, level: level)
             if value > bestOnSelection { bestOnSelection = value; threshold = candidate }
