@@ -6,9 +6,13 @@ import Foundation
 /// (a random row, `columns` random columns, `==` on categorical values and `<=`/`>=` toward the
 /// tail on ordered ones) that isolate exactly one synthetic row are tried on the training table;
 /// a predicate singles out when it matches exactly one training row. The same predicates on the
-/// holdout give the control, rescaled to the training table's size (a query of weight w isolates
-/// one of n rows with probability n w (1-w)^(n-1); the curve is fitted on holdout subsamples);
-/// random predicates give the baseline. Tables are de-duplicated first.
+/// holdout set the control: each query's matches in the training table and the holdout are
+/// pooled, and the control is the number of queries expected to isolate exactly one training
+/// row if membership were unrelated to the synthetic data (the matched rows' membership is then
+/// hypergeometric). It needs no size correction, whatever the two tables' sizes, and it is the
+/// exact chance rate given the pooled counts, where a control measured on a smaller holdout
+/// would have to be extrapolated. Random predicates give the baseline. Tables are de-duplicated
+/// first.
 public struct SinglingOutAttack: Sendable {
     public var attacks: Int
     public var columns: Int
@@ -67,9 +71,13 @@ public struct SinglingOutAttack: Sendable {
             seen.insert(terms)
             queries.append(terms)
         }
-        let successes = queries.filter { Self.matches($0, in: original, limit: 1) == 1 }.count
-        let controlRaw = queries.filter { Self.matches($0, in: control, limit: 1) == 1 }.count
-        let controlScaled = Double(controlRaw) * sizeCorrection(queries, control: control, originalSize: original.rowCount, source: source)
+        let trainCounts = queries.map { Self.matches($0, in: original) }
+        let controlCounts = queries.map { Self.matches($0, in: control) }
+        let successes = trainCounts.filter { $0 == 1 }.count
+        let pooled = original.rowCount + control.rowCount
+        let controlExpected = zip(trainCounts, controlCounts).reduce(0.0) {
+            $0 + Self.chanceOfOneMember(matching: $1.0 + $1.1, members: original.rowCount, pooled: pooled)
+        }
         let trials = max(queries.count, 1)
         let baseline = (0..<trials).filter { _ in
             let chosen = source.sampleIndices(width, of: synthetic.columns.count)
@@ -80,35 +88,16 @@ public struct SinglingOutAttack: Sendable {
             }
             return Self.matches(terms, in: original, limit: 1) == 1
         }.count
-        return RiskEstimate(attacks: trials, attackSuccesses: successes, controlSuccesses: controlScaled,
+        return RiskEstimate(attacks: trials, attackSuccesses: successes, controlSuccesses: controlExpected,
                             baselineSuccesses: baseline)
     }
 
-    /// f(n_original) / f(n_control), with f(n) = c (1 - (n w + 1)(1 - w)^n) / (n + 1) fitted by least
-    /// squares to the number of queries that isolate one row of holdout subsamples of 10 sizes.
-    func sizeCorrection(_ queries: [[Term]], control: EncodedDataset, originalSize: Int, source: RandomSource) -> Double {
-        let controlSize = control.rowCount
-        guard controlSize != originalSize, controlSize > 1, !queries.isEmpty else { return 1 }
-        let smallest = min(1000, controlSize)
-        var sizes: [Double] = [], counts: [Double] = []
-        for step in 0..<10 {
-            let size = smallest + (controlSize - smallest) * step / 9
-            for _ in 0..<5 {
-                let subsample = control.rows(source.sampleIndices(size, of: controlSize))
-                sizes.append(Double(size))
-                counts.append(Double(queries.filter { Self.matches($0, in: subsample, limit: 1) == 1 }.count))
-            }
-        }
-        func shape(_ n: Double, _ w: Double) -> Double { (1 - (n * w + 1) * exp(n * log1p(-w))) / (n + 1) }
-        var bestWeight = 1 / Double(controlSize), bestError = Double.infinity
-        for step in 0...600 {
-            let w = pow(10, -8 + 8 * Double(step) / 600) * 0.999
-            let g = sizes.map { shape($0, w) }
-            let norm = max(0, zip(g, counts).map(*).reduce(0, +) / max(1e-300, g.map { $0 * $0 }.reduce(0, +)))
-            let error = zip(g, counts).map { (norm * $0 - $1) * (norm * $0 - $1) }.reduce(0, +)
-            if error < bestError { bestError = error; bestWeight = w }
-        }
-        let atControl = shape(Double(controlSize), bestWeight)
-        return atControl > 0 ? shape(Double(originalSize), bestWeight) / atControl : 1
+    /// The probability that exactly one of `matching` rows is a member when `members` of `pooled`
+    /// rows are members and membership says nothing about matching: k ~ Hypergeometric(pooled,
+    /// matching, members) and P(k = 1) = matching·C(pooled - matching, members - 1) / C(pooled, members).
+    static func chanceOfOneMember(matching: Int, members: Int, pooled: Int) -> Double {
+        guard matching > 0, members > 0, pooled - matching >= members - 1 else { return 0 }
+        func logChoose(_ n: Int, _ k: Int) -> Double { lgamma(Double(n + 1)) - lgamma(Double(k + 1)) - lgamma(Double(n - k + 1)) }
+        return Double(matching) * exp(logChoose(pooled - matching, members - 1) - logChoose(pooled, members))
     }
 }

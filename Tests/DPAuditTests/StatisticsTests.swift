@@ -30,6 +30,25 @@ import DPRandomness
         #expect(abs(w.estimate - 0.307396) < 1e-5 && abs(w.halfWidth - 0.088448) < 1e-5 && abs(w.upper - w.lower - 2 * 0.088448) < 1e-4)
     }
 
+    /// The singling-out control is the chance that exactly one of a query's matches is a member: for rows split at
+    /// random into 20,000 members and 5,000 others, 2,000 queries matching 1 to 6 rows isolate a member about as often as
+    /// the summed chances say. The count's standard deviation is about 13 and the band is 4 of them (false-alarm rate
+    /// below 1e-4; the seed is fixed, so the test is deterministic). The chance also matches the closed form for one match.
+    @Test func singlingOutControlIsTheChanceOfOneMember() {
+        let members = 20000, pooled = 25000
+        #expect(abs(SinglingOutAttack.chanceOfOneMember(matching: 1, members: members, pooled: pooled) - 0.8) < 1e-9)
+        #expect(SinglingOutAttack.chanceOfOneMember(matching: 0, members: members, pooled: pooled) == 0)
+        let source = RandomSource.seeded(5)
+        var isolated = 0, expected = 0.0
+        for query in 0..<2000 {
+            let matching = 1 + query % 6
+            let rows = source.sampleIndices(matching, of: pooled)
+            if rows.filter({ $0 < members }).count == 1 { isolated += 1 }
+            expected += SinglingOutAttack.chanceOfOneMember(matching: matching, members: members, pooled: pooled)
+        }
+        #expect(abs(Double(isolated) - expected) < 4 * 13, "isolated \(isolated), expected \(expected)")
+    }
+
     /// Randomized response on one bit at epsilon: the bound stays below epsilon and rises toward it with more trials.
     /// The bound is a 95% lower confidence bound, so each seeded check is wrong with probability at most 5%; the
     /// seeds are fixed, so the test is deterministic.

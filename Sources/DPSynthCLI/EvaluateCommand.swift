@@ -1,0 +1,75 @@
+import ArgumentParser
+import DPAudit
+import DPData
+import DPRandomness
+import DPReport
+import Foundation
+
+/// `dpsynth evaluate`: how useful a synthetic table is, measured against the real one.
+struct EvaluateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate",
+        abstract: "Measure a synthetic table's utility: 1-, 2- and 3-way marginal distances, the k-marginal score and train-on-synthetic-test-on-real classifiers.",
+        discussion: "The figures are computed on real data and are not differentially private: share them only with those allowed to see the real data.")
+
+    @Option(help: "The real rows the generator was fitted to (CSV).") var train: String
+    @Option(help: "Real rows the generator never saw; classifiers are tested on them (CSV).") var holdout: String
+    @Option(help: "The synthetic rows (CSV).") var synthetic: String
+    @Option(help: "The YAML schema all three tables follow.") var schema: String
+    @Option(help: "The column the classifiers predict (omit to skip them).") var target: String?
+    @Option(help: "The target's positive value (default: its second code).") var positive: String?
+    @Option(help: "Where to write the evaluation JSON (atomically).") var out: String?
+    @Option(help: "Seed for a reproducible test run.") var seed: UInt64?
+    @Flag(help: "Print the summary as JSON.") var json = false
+
+    func run() throws {
+        try CommandFailure.reportingLibraryErrors {
+            let parsed = try SchemaLoader.load(path: schema)
+            let trainRows = try DatasetLoader.load(csv: train, schema: parsed)
+            let holdoutRows = try DatasetLoader.load(csv: holdout, schema: parsed)
+            let syntheticRows = try DatasetLoader.load(csv: synthetic, schema: parsed)
+            for (name, table) in [(train, trainRows), (holdout, holdoutRows), (synthetic, syntheticRows)] where table.rowCount == 0 {
+                throw CommandFailure("\(name): no rows; an evaluation needs rows in each table")
+            }
+            let targetColumn = try target.map { try AuditCommand.columns([$0], in: trainRows, option: "--target")[0] }
+            let positiveCode = try targetColumn.map { try Self.code(of: positive, column: $0, in: trainRows) } ?? 1
+            let source = seed.map(RandomSource.seeded) ?? .secure()
+            if source.isSeeded { Output.note("dpsynth: \(source.label)") }
+            let result = UtilityEvaluation.evaluate(train: trainRows, holdout: holdoutRows, synthetic: syntheticRows,
+                                                    target: targetColumn, positive: positiveCode, source: source)
+            if let out { try AtomicFile.write(try CanonicalJSON.encode(result), to: out) }
+            if json {
+                var summary: [String: Any] = ["one_way_tvd": result.meanOneWayTVD, "two_way_tvd": result.meanTwoWayTVD,
+                                              "three_way_tvd": result.meanThreeWayTVD, "k_marginal_score": result.kMarginalScore,
+                                              "seeded": source.isSeeded, "audit_figures": RealDataNotice.text]
+                for classifier in result.classifiers {
+                    summary["tstr_auc " + classifier.classifier] = classifier.syntheticAUC
+                    summary["real_auc " + classifier.classifier] = classifier.realAUC
+                }
+                try Output.json(summary)
+            } else {
+                print("evaluation (\(RealDataNotice.text))")
+                print(String(format: "  mean TVD: 1-way %.4f, 2-way %.4f, 3-way %.4f; k-marginal score %.0f of 1000",
+                             result.meanOneWayTVD, result.meanTwoWayTVD, result.meanThreeWayTVD, result.kMarginalScore))
+                for classifier in result.classifiers {
+                    print(String(format: "  %@ predicting %@ = %@: TSTR AUC %.4f, accuracy %.4f (trained on real: AUC %.4f, accuracy %.4f)",
+                                 classifier.classifier, classifier.target, classifier.positiveClass, classifier.syntheticAUC,
+                                 classifier.syntheticAccuracy, classifier.realAUC, classifier.realAccuracy))
+                }
+                if let out { print("written to \(out)") }
+            }
+        }
+    }
+
+    static func code(of label: String?, column: Int, in data: EncodedDataset) throws -> UInt16 {
+        let labels = (0..<data.domain[column]).map { data.columns[column].label(of: UInt16($0)) }
+        guard let label else {
+            guard labels.count >= 2 else { throw CommandFailure("--target: '\(data.columns[column].name)' has one value; a classifier needs two") }
+            return 1
+        }
+        guard let code = labels.firstIndex(of: label) else {
+            throw CommandFailure("--positive: '\(label)' is not a value of '\(data.columns[column].name)'; use one of: \(labels.joined(separator: ", "))")
+        }
+        return UInt16(code)
+    }
+}
