@@ -37,9 +37,11 @@ public struct SynthesisModel: Sendable {
         self.privacy = privacy
     }
 
-    /// `rows` synthetic rows, decoded to the schema's codes.
+    /// `rows` synthetic rows, decoded to the schema's codes: drawn from the model, then refined
+    /// toward the model's marginals on small attribute sets (`SampleRefinement`).
     public func sample(rows: Int, source: RandomSource) -> EncodedDataset {
         var codes = ModelSampler.sample(model, rows: rows, source: source)
+        SampleRefinement().refine(&codes, model: model, source: source)
         if let compression { codes = compression.decompress(codes, source: source) }
         return EncodedDataset(schema: schema, codes: codes)
     }
