@@ -112,40 +112,4 @@ import DPRandomness
             }
         }
     }
-
-    @Test func spreadSlotsKeepEveryRunProportional() {
-        let source = RandomSource.seeded(12)
-        let allotment = [500, 0, 1200, 37, 263, 3000, 1]
-        let count = allotment.reduce(0, +)
-        let slots = ModelSampler.spreadSlots(allotment, source: source)
-        #expect(slots.count == count)
-        for (slot, taken) in allotment.enumerated() { #expect(slots.filter { $0 == slot }.count == taken) }
-        // Any run of consecutive positions holds each slot within a few of its proportional share.
-        for (start, length) in [(0, 100), (777, 250), (2000, 1000), (4900, 101)] {
-            let run = slots[start..<(start + length)]
-            for (slot, taken) in allotment.enumerated() {
-                let share = Double(length * taken) / Double(count)
-                #expect(abs(Double(run.filter { $0 == slot }.count) - share) <= 4, "slot \(slot) in \(start)+\(length)")
-            }
-        }
-    }
-
-    @Test func stratifiedSamplingKeepsMarginalsAcrossCliquesClose() {
-        // Two cliques {0,1} and {1,2}: the model makes 0 and 2 independent given 1. Rows assigned
-        // attribute 2 are ordered by attribute 0 within each value of 1, so the (0,2) table stays
-        // within a few rows of the model's in every cell; random assignment would be off by about
-        // the square root of each count (tens of rows here).
-        let domain = [4, 3, 5]
-        var model = GraphicalModel(tree: JunctionTree(domain: domain, cliques: [[0, 1], [1, 2]]), total: 1)
-        let source = RandomSource.seeded(21)
-        for index in model.potentials.indices {
-            for cell in model.potentials[index].values.indices { model.potentials[index].values[cell] = 2 * ModelSampler.uniform(source) - 1 }
-        }
-        let rows = 60_000
-        let codes = ModelSampler.sample(model, rows: rows, source: .seeded(4))
-        let schema = Schema(name: "m", columns: domain.enumerated().map { Column(name: "c\($0.offset)", kind: .coded(levels: $0.element), missing: .error) })
-        let counts = EncodedDataset(schema: schema, codes: codes).marginal([0, 2]).values
-        let expected = model.anyMarginal([0, 2], cliqueMarginals: model.cliqueMarginals()).values.map { $0 / model.total * Double(rows) }
-        for (a, b) in zip(counts, expected) { #expect(abs(a - b) <= 8, "\(a) vs \(b)") }
-    }
 }
