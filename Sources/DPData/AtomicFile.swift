@@ -1,9 +1,22 @@
 import Foundation
 
 /// Writes files so that a reader never sees a half-written one: the bytes go to a temporary
-/// file beside the target, which is then renamed over it.
+/// file beside the target, which is then renamed over it. A target that exists and is not a
+/// regular file (a device such as /dev/null, a pipe) is written in place: renaming over it
+/// would replace the device with a file.
 public enum AtomicFile {
     public static func write(_ data: Data, to path: String) throws {
+        var status = stat()
+        if stat(path, &status) == 0 && (status.st_mode & S_IFMT) != S_IFREG && (status.st_mode & S_IFMT) != S_IFDIR {
+            guard let handle = FileHandle(forWritingAtPath: path) else {
+                throw DataError(file: path, problem: "cannot open the special file for writing", hint: "Write to a regular file instead.")
+            }
+            defer { try? handle.close() }
+            do { try handle.write(contentsOf: data) } catch {
+                throw DataError(file: path, problem: "cannot write (\(error.localizedDescription))", hint: "Write to a regular file instead.")
+            }
+            return
+        }
         let url = URL(fileURLWithPath: path)
         let temporary = url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))")

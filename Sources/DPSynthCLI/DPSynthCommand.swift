@@ -7,7 +7,7 @@ public struct DPSynthCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "dpsynth",
         abstract: "Differentially private synthetic data: generators, accountants, mechanisms and the budget ledger.",
-        subcommands: [ReleaseCommand.self, SynthesizeCommand.self, AuditCommand.self, EvaluateCommand.self, KeysCommand.self, VerifyCommand.self, AccountantCommand.self, LedgerCommand.self, MechanismCommand.self, SchemaCommand.self, DataCommand.self]
+        subcommands: [ReleaseCommand.self, SynthesizeCommand.self, AuditCommand.self, EvaluateCommand.self, SampleCommand.self, KeysCommand.self, VerifyCommand.self, AccountantCommand.self, LedgerCommand.self, MechanismCommand.self, SchemaCommand.self, DataCommand.self]
     )
 
     public init() {}

@@ -89,3 +89,21 @@ import DPTestSupport
         #expect(data.codes == [[2, 0], [1, 0]])
     }
 }
+
+@Suite struct AtomicFileTests {
+    @Test func replacesARegularFileWhole() throws {
+        let path = try CommandRunner.temporaryDirectory().appendingPathComponent("out.json").path
+        try AtomicFile.write(Data("first, longer content".utf8), to: path)
+        try AtomicFile.write(Data("second".utf8), to: path)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "second")
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: (path as NSString).deletingLastPathComponent)
+        #expect(leftovers == ["out.json"])
+    }
+
+    /// `--out /dev/null` once replaced the device with a regular file (a rename over it).
+    @Test func writesIntoADeviceInsteadOfReplacingIt() throws {
+        try AtomicFile.write(Data("discarded".utf8), to: "/dev/null")
+        let type = try FileManager.default.attributesOfItem(atPath: "/dev/null")[.type] as? FileAttributeType
+        #expect(type == .typeCharacterSpecial)
+    }
+}

@@ -38,6 +38,29 @@ import DPTestSupport
         #expect(((statement?["charges"] as? [Any])?.count ?? 0) == 1 + 2 + 1)
     }
 
+    @Test func sampleDrawsMoreRowsFromASavedModelWithoutACharge() throws {
+        let (data, schema, folder) = try toyFiles()
+        let ledger = folder.appendingPathComponent("l.sqlite").path, model = folder.appendingPathComponent("m.json").path
+        let fitted = try CommandRunner.run(["synthesize", "--method", "aim", "--data", data, "--schema", schema, "--epsilon", "2", "--rows", "10",
+                                            "--out", folder.appendingPathComponent("s.csv").path, "--ledger", ledger, "--init-budget",
+                                            "--seed", "3", "--model-out", model])
+        #expect(fitted.status == 0, "\(fitted.standardError)")
+        let charges = {
+            let shown = try CommandRunner.run(["ledger", "show", "--ledger", ledger, "--dataset", "toy", "--json"])
+            return ((try JSONSerialization.jsonObject(with: Data(shown.standardOutput.utf8)) as? [String: Any])?["charges"] as? [Any])?.count ?? -1
+        }
+        let before = try charges()
+        let out = folder.appendingPathComponent("more.csv").path
+        let drawn = try CommandRunner.run(["sample", "--model", model, "--rows", "120", "--out", out, "--seed", "4"])
+        #expect(drawn.status == 0, "\(drawn.standardError)")
+        #expect(drawn.standardOutput.contains("no privacy cost") && drawn.standardOutput.contains("SEEDED"))
+        let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 121 && lines[0] == "age,group,flag")
+        #expect(before > 0 && (try charges()) == before)
+        let refused = try CommandRunner.run(["sample", "--model", data, "--rows", "5", "--out", out])
+        #expect(refused.status != 0 && refused.standardError.contains("not a DPSynth model file"))
+    }
+
     @Test func aimTakesAWorkloadFile() throws {
         let (data, schema, folder) = try toyFiles()
         let workload = folder.appendingPathComponent("w.txt").path
