@@ -8,7 +8,7 @@ import Yams
 ///
 /// ```yaml
 /// membership_auc: 0.6        # distance and density-ratio attacks
-/// singling_out_risk: 0.1     # Anonymeter-style, control-corrected
+/// singling_out_risk: 0.1     # beyond the exact chance rate (a near copy scores about 0.5)
 /// linkability_risk: 0.1
 /// inference_risk: 0.2        # each secret column
 /// model_inversion_risk: 0.2

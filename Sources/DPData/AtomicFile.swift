@@ -1,21 +1,30 @@
 import Foundation
 
 /// Writes files so that a reader never sees a half-written one: the bytes go to a temporary
-/// file beside the target, which is then renamed over it. A target that exists and is not a
-/// regular file (a device such as /dev/null, a pipe) is written in place: renaming over it
-/// would replace the device with a file.
+/// file beside the target, which is then renamed over it. A symbolic link is followed, so the
+/// file it points to is replaced and the link kept. A target that is not a regular file (a
+/// device such as /dev/null, a pipe) is written in place: renaming over it would replace the
+/// device with a file. A folder is refused.
 public enum AtomicFile {
-    public static func write(_ data: Data, to path: String) throws {
+    public static func write(_ data: Data, to requested: String) throws {
+        var path = requested
         var status = stat()
-        if stat(path, &status) == 0 && (status.st_mode & S_IFMT) != S_IFREG && (status.st_mode & S_IFMT) != S_IFDIR {
-            guard let handle = FileHandle(forWritingAtPath: path) else {
-                throw DataError(file: path, problem: "cannot open the special file for writing", hint: "Write to a regular file instead.")
+        if stat(requested, &status) == 0 {
+            let type = status.st_mode & S_IFMT
+            if type == S_IFDIR {
+                throw DataError(file: requested, problem: "is a folder", hint: "Give a file name inside it.")
             }
-            defer { try? handle.close() }
-            do { try handle.write(contentsOf: data) } catch {
-                throw DataError(file: path, problem: "cannot write (\(error.localizedDescription))", hint: "Write to a regular file instead.")
+            if type != S_IFREG {
+                guard let handle = FileHandle(forWritingAtPath: requested) else {
+                    throw DataError(file: requested, problem: "cannot open the special file for writing", hint: "Write to a regular file instead.")
+                }
+                defer { try? handle.close() }
+                do { try handle.write(contentsOf: data) } catch {
+                    throw DataError(file: requested, problem: "cannot write (\(error.localizedDescription))", hint: "Write to a regular file instead.")
+                }
+                return
             }
-            return
+            path = URL(fileURLWithPath: requested).resolvingSymlinksInPath().path
         }
         let url = URL(fileURLWithPath: path)
         let temporary = url.deletingLastPathComponent()
@@ -25,14 +34,14 @@ public enum AtomicFile {
             if rename(temporary.path, url.path) != 0 {
                 let reason = String(cString: strerror(errno))
                 try? FileManager.default.removeItem(at: temporary)
-                throw DataError(file: path, problem: "cannot move the finished file into place (\(reason))",
+                throw DataError(file: requested, problem: "cannot move the finished file into place (\(reason))",
                                 hint: "Check that the folder is writable.")
             }
         } catch let error as DataError {
             throw error
         } catch {
             try? FileManager.default.removeItem(at: temporary)
-            throw DataError(file: path, problem: "cannot write the file (\(error.localizedDescription))",
+            throw DataError(file: requested, problem: "cannot write the file (\(error.localizedDescription))",
                             hint: "Check that the folder exists and is writable.")
         }
     }

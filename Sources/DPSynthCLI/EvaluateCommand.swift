@@ -22,6 +22,10 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Seed for a reproducible test run.") var seed: UInt64?
     @Flag(help: "Print the summary as JSON.") var json = false
 
+    func validate() throws {
+        if positive != nil && target == nil { throw ValidationError("--positive needs --target (the column it is a value of)") }
+    }
+
     func run() throws {
         try CommandFailure.reportingLibraryErrors {
             let parsed = try SchemaLoader.load(path: schema)
@@ -41,10 +45,11 @@ struct EvaluateCommand: ParsableCommand {
             if json {
                 var summary: [String: Any] = ["one_way_tvd": result.meanOneWayTVD, "two_way_tvd": result.meanTwoWayTVD,
                                               "three_way_tvd": result.meanThreeWayTVD, "k_marginal_score": result.kMarginalScore,
-                                              "seeded": source.isSeeded, "audit_figures": RealDataNotice.text]
+                                              "seeded": source.isSeeded, "notice": RealDataNotice.text]
                 for classifier in result.classifiers {
-                    summary["tstr_auc " + classifier.classifier] = classifier.syntheticAUC
-                    summary["real_auc " + classifier.classifier] = classifier.realAUC
+                    let key = classifier.classifier.replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "-", with: "_")
+                    summary["tstr_auc_" + key] = classifier.syntheticAUC
+                    summary["real_auc_" + key] = classifier.realAUC
                 }
                 try Output.json(summary)
             } else {
@@ -61,6 +66,7 @@ struct EvaluateCommand: ParsableCommand {
         }
     }
 
+    /// The code of the positive value `label` of `column` (its second code when nil).
     static func code(of label: String?, column: Int, in data: EncodedDataset) throws -> UInt16 {
         let labels = (0..<data.domain[column]).map { data.columns[column].label(of: UInt16($0)) }
         guard let label else {

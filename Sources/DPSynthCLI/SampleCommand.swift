@@ -29,9 +29,11 @@ struct SampleCommand: ParsableCommand {
             if Synthesizer.Method(rawValue: method) != nil {
                 let fitted = try SynthesisModel.load(from: model)
                 (synthetic, seededModel) = (fitted.sample(rows: rows, source: source), fitted.privacy.seeded)
-            } else {
+            } else if ["dp-tvae", "dp-ctgan"].contains(method) {
                 let fitted = try NeuralModel.load(from: model)
                 (synthetic, seededModel) = (fitted.sample(rows: rows, source: source), fitted.privacy.seeded)
+            } else {
+                throw CommandFailure("\(model): a model of unknown method '\(method)'; this build reads aim, mst, independent, dp-tvae and dp-ctgan models")
             }
             try CSVWriter.write(synthetic, to: out, source: source)
             print("\(method): wrote \(rows) rows to \(out) (post-processing of the saved model: no privacy cost)")

@@ -38,6 +38,11 @@ import DPRandomness
         let members = 20000, pooled = 25000
         #expect(abs(SinglingOutAttack.chanceOfOneMember(matching: 1, members: members, pooled: pooled) - 0.8) < 1e-9)
         #expect(SinglingOutAttack.chanceOfOneMember(matching: 0, members: members, pooled: pooled) == 0)
+        // Small cases by counting: of 5 rows 3 members, two matches hold one member in 6 of the 10 pairs; three matches
+        // in 3 of the 10 triples; with 4 members of 5, three matches always hold at least two.
+        #expect(abs(SinglingOutAttack.chanceOfOneMember(matching: 2, members: 3, pooled: 5) - 0.6) < 1e-12)
+        #expect(abs(SinglingOutAttack.chanceOfOneMember(matching: 3, members: 3, pooled: 5) - 0.3) < 1e-12)
+        #expect(SinglingOutAttack.chanceOfOneMember(matching: 3, members: 4, pooled: 5) == 0)
         let source = RandomSource.seeded(5)
         var isolated = 0, expected = 0.0
         for query in 0..<2000 {

@@ -100,10 +100,27 @@ import DPTestSupport
         #expect(leftovers == ["out.json"])
     }
 
-    /// `--out /dev/null` once replaced the device with a regular file (a rename over it).
+    /// `--out /dev/null` once replaced the device with a regular file (a rename over it). The test
+    /// writes through a link to /dev/null, so a regression replaces the link, not the device.
     @Test func writesIntoADeviceInsteadOfReplacingIt() throws {
-        try AtomicFile.write(Data("discarded".utf8), to: "/dev/null")
-        let type = try FileManager.default.attributesOfItem(atPath: "/dev/null")[.type] as? FileAttributeType
-        #expect(type == .typeCharacterSpecial)
+        let link = try CommandRunner.temporaryDirectory().appendingPathComponent("null").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "/dev/null")
+        try AtomicFile.write(Data("discarded".utf8), to: link)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == "/dev/null")
+    }
+
+    @Test func aLinkToAFileKeepsTheLinkAndReplacesTheFile() throws {
+        let folder = try CommandRunner.temporaryDirectory()
+        let target = folder.appendingPathComponent("real.csv").path, link = folder.appendingPathComponent("link.csv").path
+        try AtomicFile.write(Data("old".utf8), to: target)
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
+        try AtomicFile.write(Data("new".utf8), to: link)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == target)
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == "new")
+    }
+
+    @Test func aFolderIsRefused() throws {
+        let folder = try CommandRunner.temporaryDirectory().path
+        #expect(throws: DataError.self) { try AtomicFile.write(Data("x".utf8), to: folder) }
     }
 }

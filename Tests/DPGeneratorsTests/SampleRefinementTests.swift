@@ -55,11 +55,20 @@ import DPRandomness
         #expect(refined == drawn)
     }
 
-    /// Sets are taken while their cells fit under the cap.
-    @Test func targetSetsStopAtTheCellCap() {
-        let refinement = SampleRefinement(maximumCells: 150)
-        let sets = refinement.targetSets(domain: Self.domain, size: 3)
-        #expect(sets.reduce(0) { $0 + $1.reduce(1) { $0 * Self.domain[$1] } } <= 150)
-        #expect(sets.first == [0, 1, 2] && sets.count < 20)
+    /// Sets are taken in order, each only if its cells still fit under the cap: 60 + 48 + 36 cells.
+    @Test func targetSetsSkipWhatNoLongerFitsUnderTheCellCap() {
+        let sets = SampleRefinement(maximumCells: 150).targetSets(domain: Self.domain, size: 3)
+        #expect(sets == [[0, 1, 2], [0, 1, 3], [0, 1, 4]])
+        let excluded = SampleRefinement().targetSets(domain: Self.domain, size: 3) { $0.contains(0) }
+        #expect(excluded.count == 10 && excluded.allSatisfy { !$0.contains(0) })
+    }
+
+    /// Samples above the row limit are left as drawn.
+    @Test func largeSamplesAreLeftAsDrawn() {
+        let model = chainModel(cliques: [[0, 1], [1, 2], [2, 3], [3, 4], [4, 5]], seed: 9)
+        let drawn = ModelSampler.sample(model, rows: 600, source: .seeded(2))
+        var refined = drawn
+        SampleRefinement(maximumRows: 500).refine(&refined, model: model, source: .seeded(3))
+        #expect(refined == drawn)
     }
 }

@@ -22,9 +22,11 @@ import DPTestSupport
         }
         // synthetic.csv, ledger, report .json/.sig/.html/.md and the saved model at least.
         #expect(checked >= 7)
+        // A quarantined release keeps its rows in the quarantine folder.
+        let synthetic = release.status == 0 ? fixture.out : (fixture.quarantine as NSString).appendingPathComponent("synthetic.csv")
         let audit = try CommandRunner.run(["audit", "--train", fixture.folder.appendingPathComponent("train.csv").path,
                                            "--holdout", fixture.folder.appendingPathComponent("holdout.csv").path,
-                                           "--synthetic", fixture.out, "--schema", fixture.folder.appendingPathComponent("schema.yaml").path,
+                                           "--synthetic", synthetic, "--schema", fixture.folder.appendingPathComponent("schema.yaml").path,
                                            "--secret", "outcome", "--quasi", "age,region", "--seed", "1",
                                            "--out", fixture.folder.appendingPathComponent("out/audit.json").path])
         #expect(audit.status == 0 || audit.status == 3, "\(audit.standardError)")

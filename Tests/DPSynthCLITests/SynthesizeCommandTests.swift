@@ -45,19 +45,12 @@ import DPTestSupport
                                             "--out", folder.appendingPathComponent("s.csv").path, "--ledger", ledger, "--init-budget",
                                             "--seed", "3", "--model-out", model])
         #expect(fitted.status == 0, "\(fitted.standardError)")
-        let charges = {
-            let shown = try CommandRunner.run(["ledger", "show", "--ledger", ledger, "--dataset", "toy", "--json"])
-            return ((try JSONSerialization.jsonObject(with: Data(shown.standardOutput.utf8)) as? [String: Any])?["charges"] as? [Any])?.count ?? -1
-        }
-        let before = try charges()
         let out = folder.appendingPathComponent("more.csv").path
         let drawn = try CommandRunner.run(["sample", "--model", model, "--rows", "120", "--out", out, "--seed", "4"])
         #expect(drawn.status == 0, "\(drawn.standardError)")
-        #expect(drawn.standardOutput.contains("no privacy cost") && drawn.standardOutput.contains("SEEDED"))
+        #expect(drawn.standardOutput.contains("no privacy cost") && drawn.standardOutput.contains("SEEDED model"))
         let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
         #expect(lines.count == 121 && lines[0] == "age,group,flag")
-        let after = try charges()
-        #expect(before > 0 && after == before)
         let refused = try CommandRunner.run(["sample", "--model", data, "--rows", "5", "--out", out])
         #expect(refused.status != 0 && refused.standardError.contains("not a DPSynth model file"))
     }
