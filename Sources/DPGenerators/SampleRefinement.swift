@@ -71,14 +71,14 @@ public struct SampleRefinement: Sendable {
             }
         }
         // residual = sample counts - reference counts scaled to `rows`. The reference is counted
-        // in integers (adding a fraction per row would drift in large cells); adding the sample's
-        // whole rows to the scaled counts is exact to a few units in the last place.
-        let referenceRows = rows * referenceFactor
-        var referenceCounts = [Int32](repeating: 0, count: total)
-        forEachCell(of: ModelSampler.sample(model, rows: referenceRows, source: source)) { referenceCounts[$0] += 1 }
-        let scale = Double(rows) / Double(referenceRows)
-        var residual = referenceCounts.map { Float(-Double($0) * scale) }
-        referenceCounts = []
+        // in whole units first (exact in Float below 2^24 rows; adding a fraction per row would
+        // drift in large cells), then scaled; adding the sample's rows is exact to a few units in
+        // the last place.
+        let referenceRows = min(rows * referenceFactor, 1 << 24)
+        var residual = [Float](repeating: 0, count: total)
+        forEachCell(of: ModelSampler.sample(model, rows: referenceRows, source: source)) { residual[$0] += 1 }
+        let scale = Float(Double(rows) / Double(referenceRows))
+        for cell in residual.indices { residual[cell] *= -scale }
         forEachCell(of: codes) { residual[$0] += 1 }
         let blankets = domain.indices.map { column in
             Set(model.tree.cliques.filter { $0.contains(column) }.joined()).subtracting([column])
