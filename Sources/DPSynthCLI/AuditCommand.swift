@@ -12,10 +12,7 @@ struct AuditCommand: ParsableCommand {
         abstract: "Attack a synthetic table (membership, inference, singling out, linkability) and judge it against a policy.",
         discussion: "Exit status 0 when the policy passes, 3 when it fails. The figures are computed on real data: share audit.json only with those allowed to see them.")
 
-    @Option(help: "The real rows the generator was fitted to (CSV).") var train: String
-    @Option(help: "Real rows from the same population that the generator never saw (CSV).") var holdout: String
-    @Option(help: "The synthetic rows (CSV).") var synthetic: String
-    @Option(help: "The YAML schema all three tables follow.") var schema: String
+    @OptionGroup var tables: ComparedTables
     @Option(help: "A column whose value an attacker tries to learn (repeat for several).") var secret: [String] = []
     @Option(help: "Columns an attacker knows about a target, separated by commas.") var quasi: String?
     @Option(help: "A YAML policy of thresholds (default: Examples/policy.yaml's values).") var policy: String?
@@ -44,13 +41,7 @@ struct AuditCommand: ParsableCommand {
 
     func run() throws {
         try CommandFailure.reportingLibraryErrors {
-            let parsed = try SchemaLoader.load(path: schema)
-            let trainRows = try DatasetLoader.load(csv: train, schema: parsed)
-            let holdoutRows = try DatasetLoader.load(csv: holdout, schema: parsed)
-            let syntheticRows = try DatasetLoader.load(csv: synthetic, schema: parsed)
-            for (name, table) in [(train, trainRows), (holdout, holdoutRows), (synthetic, syntheticRows)] where table.rowCount < 10 {
-                throw CommandFailure("\(name): \(table.rowCount) rows; an audit needs at least 10 rows in each table")
-            }
+            let (trainRows, holdoutRows, syntheticRows) = try tables.load(minimumRows: 10, purpose: "an audit")
             let secrets = try Self.columns(secret, in: trainRows, option: "--secret")
             let quasiNames = quasi.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? []
             let quasiIdentifiers = try Self.columns(quasiNames, in: trainRows, option: "--quasi")

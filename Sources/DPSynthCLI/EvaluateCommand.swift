@@ -10,12 +10,9 @@ struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evaluate",
         abstract: "Measure a synthetic table's utility: 1-, 2- and 3-way marginal distances, the k-marginal score and train-on-synthetic-test-on-real classifiers.",
-        discussion: "The figures are computed on real data and are not differentially private: share them only with those allowed to see the real data.")
+        discussion: "Classifiers are trained on the synthetic rows (and, for comparison, on the training rows) and tested on the holdout. The figures are computed on real data and are not differentially private: share them only with those allowed to see the real data.")
 
-    @Option(help: "The real rows the generator was fitted to (CSV).") var train: String
-    @Option(help: "Real rows the generator never saw; classifiers are tested on them (CSV).") var holdout: String
-    @Option(help: "The synthetic rows (CSV).") var synthetic: String
-    @Option(help: "The YAML schema all three tables follow.") var schema: String
+    @OptionGroup var tables: ComparedTables
     @Option(help: "The column the classifiers predict (omit to skip them).") var target: String?
     @Option(help: "The target's positive value (default: its second code).") var positive: String?
     @Option(help: "Where to write the evaluation JSON (atomically).") var out: String?
@@ -28,13 +25,7 @@ struct EvaluateCommand: ParsableCommand {
 
     func run() throws {
         try CommandFailure.reportingLibraryErrors {
-            let parsed = try SchemaLoader.load(path: schema)
-            let trainRows = try DatasetLoader.load(csv: train, schema: parsed)
-            let holdoutRows = try DatasetLoader.load(csv: holdout, schema: parsed)
-            let syntheticRows = try DatasetLoader.load(csv: synthetic, schema: parsed)
-            for (name, table) in [(train, trainRows), (holdout, holdoutRows), (synthetic, syntheticRows)] where table.rowCount == 0 {
-                throw CommandFailure("\(name): no rows; an evaluation needs rows in each table")
-            }
+            let (trainRows, holdoutRows, syntheticRows) = try tables.load(minimumRows: 1, purpose: "an evaluation")
             let targetColumn = try target.map { try AuditCommand.columns([$0], in: trainRows, option: "--target")[0] }
             let positiveCode = try targetColumn.map { try Self.code(of: positive, column: $0, in: trainRows) } ?? 1
             let source = seed.map(RandomSource.seeded) ?? .secure()

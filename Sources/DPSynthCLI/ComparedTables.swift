@@ -1,0 +1,22 @@
+import ArgumentParser
+import DPData
+
+/// The three tables an audit or an evaluation compares: the real rows the generator saw, real
+/// rows it never saw, and the synthetic rows, all read with one schema.
+struct ComparedTables: ParsableArguments {
+    @Option(help: "The real rows the generator was fitted to (CSV).") var train: String
+    @Option(help: "Real rows from the same population that the generator never saw (CSV).") var holdout: String
+    @Option(help: "The synthetic rows (CSV).") var synthetic: String
+    @Option(help: "The YAML schema all three tables follow.") var schema: String
+
+    /// The tables, each with at least `minimumRows` rows, or a one-line failure naming the file.
+    func load(minimumRows: Int, purpose: String) throws -> (train: EncodedDataset, holdout: EncodedDataset, synthetic: EncodedDataset) {
+        let parsed = try SchemaLoader.load(path: schema)
+        let tables = (train: try DatasetLoader.load(csv: train, schema: parsed), holdout: try DatasetLoader.load(csv: holdout, schema: parsed),
+                      synthetic: try DatasetLoader.load(csv: synthetic, schema: parsed))
+        for (name, table) in [(train, tables.train), (holdout, tables.holdout), (synthetic, tables.synthetic)] where table.rowCount < minimumRows {
+            throw CommandFailure("\(name): \(table.rowCount) rows; \(purpose) needs at least \(minimumRows) rows in each table")
+        }
+        return tables
+    }
+}
