@@ -42,7 +42,7 @@ public struct UtilityEvaluation: Sendable, Codable, Equatable {
             let column = train.columns[index]
             let realTotal = Double(max(real.total, 1)), fakeTotal = Double(max(fake.total, 1))
             return ColumnComparison(name: column.name, totalVariation: MarginalFidelity.totalVariation(real, fake),
-                                    labels: (0..<train.domain[index]).map { column.label(of: UInt16($0)) },
+                                    labels: train.labels(of: index),
                                     real: real.values.map { $0 / realTotal }, synthetic: fake.values.map { $0 / fakeTotal })
         }
         let associationReal = AssociationFidelity.matrix(train), associationSynthetic = AssociationFidelity.matrix(synthetic)

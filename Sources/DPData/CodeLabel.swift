@@ -23,6 +23,13 @@ extension Column {
     }
 }
 
+extension EncodedDataset {
+    /// The label of every code of `column`, in code order.
+    public func labels(of column: Int) -> [String] {
+        (0..<domain[column]).map { columns[column].label(of: UInt16($0)) }
+    }
+}
+
 extension Double {
     /// At most six significant digits, without a trailing ".0".
     var formatted6: String { String(format: "%.6g", self) }

@@ -182,10 +182,10 @@ public struct ReleasePipeline {
     func positiveCode(target: Int?, data: EncodedDataset) throws -> UInt16 {
         guard let target else { return 1 }
         guard let label = config.positive else { return 1 }
-        let column = data.columns[target]
-        guard let code = (0..<data.domain[target]).first(where: { column.label(of: UInt16($0)) == label }) else {
-            throw DataError(file: configPath, problem: "utility.positive: '\(label)' is not a value of '\(column.name)'",
-                            hint: "Use one of: \((0..<data.domain[target]).map { column.label(of: UInt16($0)) }.joined(separator: ", ")).")
+        let labels = data.labels(of: target)
+        guard let code = labels.firstIndex(of: label) else {
+            throw DataError(file: configPath, problem: "utility.positive: '\(label)' is not a value of '\(data.columns[target].name)'",
+                            hint: "Use one of: \(labels.joined(separator: ", ")).")
         }
         return UInt16(code)
     }

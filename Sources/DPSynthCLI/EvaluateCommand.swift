@@ -59,7 +59,7 @@ struct EvaluateCommand: ParsableCommand {
 
     /// The code of the positive value `label` of `column` (its second code when nil).
     static func code(of label: String?, column: Int, in data: EncodedDataset) throws -> UInt16 {
-        let labels = (0..<data.domain[column]).map { data.columns[column].label(of: UInt16($0)) }
+        let labels = data.labels(of: column)
         guard let label else {
             guard labels.count >= 2 else { throw CommandFailure("--target: '\(data.columns[column].name)' has one value; a classifier needs two") }
             return 1

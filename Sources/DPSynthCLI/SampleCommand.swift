@@ -3,6 +3,7 @@ import DPData
 import DPGenerators
 import DPNeural
 import DPRandomness
+import DPReport
 import Foundation
 
 /// `dpsynth sample`: more rows from a saved model, at no privacy cost.
@@ -25,15 +26,16 @@ struct SampleCommand: ParsableCommand {
             let source = seed.map(RandomSource.seeded) ?? .secure()
             if source.isSeeded { Output.note("dpsynth: \(source.label)") }
             let method = try Self.method(of: model)
+            guard let kind = SynthesisMethod(rawValue: method) else {
+                throw CommandFailure("\(model): a model of unknown method '\(method)'; this build reads \(SynthesisMethod.names) models")
+            }
             let synthetic: EncodedDataset, seededModel: Bool
-            if Synthesizer.Method(rawValue: method) != nil {
+            if kind.marginal != nil {
                 let fitted = try SynthesisModel.load(from: model)
                 (synthetic, seededModel) = (fitted.sample(rows: rows, source: source), fitted.privacy.seeded)
-            } else if ["dp-tvae", "dp-ctgan"].contains(method) {
+            } else {
                 let fitted = try NeuralModel.load(from: model)
                 (synthetic, seededModel) = (fitted.sample(rows: rows, source: source), fitted.privacy.seeded)
-            } else {
-                throw CommandFailure("\(model): a model of unknown method '\(method)'; this build reads aim, mst, independent, dp-tvae and dp-ctgan models")
             }
             try CSVWriter.write(synthetic, to: out, source: source)
             print("\(method): wrote \(rows) rows to \(out) (post-processing of the saved model: no privacy cost)")

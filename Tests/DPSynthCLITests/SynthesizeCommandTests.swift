@@ -53,6 +53,10 @@ import DPTestSupport
         #expect(lines.count == 121 && lines[0] == "age,group,flag")
         let refused = try CommandRunner.run(["sample", "--model", data, "--rows", "5", "--out", out])
         #expect(refused.status != 0 && refused.standardError.contains("not a DPSynth model file"))
+        let foreign = folder.appendingPathComponent("foreign.json").path
+        try #"{"method": "gan-xyz"}"#.write(toFile: foreign, atomically: true, encoding: .utf8)
+        let unknown = try CommandRunner.run(["sample", "--model", foreign, "--rows", "5", "--out", out])
+        #expect(unknown.status != 0 && unknown.standardError.contains("unknown method 'gan-xyz'") && unknown.standardError.contains("dp-ctgan"))
     }
 
     @Test func aimTakesAWorkloadFile() throws {
