@@ -8,7 +8,7 @@ JOBS ?= 2
 
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps datasets build test demo report-check bench bench-large-csv fuzz clean
+.PHONY: all deps datasets build lint test demo report-check bench bench-large-csv fuzz clean
 
 all: build
 
@@ -22,11 +22,20 @@ datasets: deps
 build: deps
 	$(SWIFT) build $(BUILD_FLAGS) -j $(JOBS)
 
+# Style check: swift format reads .swift-format at the package root; --strict turns warnings
+# (including lines over 120 characters it can break) into a failing exit status.
+# swift-format (configuration in .swift-format), plus the line limit it cannot enforce on
+# strings and comments.
+lint:
+	$(SWIFT) format lint --strict -r Sources Tests
+	@long=$$(find Sources Tests -name '*.swift' -exec awk 'length > 120 { print FILENAME ":" FNR }' {} +); \
+		if [ -n "$$long" ]; then echo "lines over 120 characters:"; echo "$$long"; exit 1; fi
+
 # Tests run on an optimised build (-enable-testing keeps @testable imports working): the
 # generator smoke tests on Adult take seconds there and minutes in a debug build.
 TEST_FLAGS ?= -c release -Xswiftc -enable-testing
 
-test: deps
+test: lint deps
 	@python3 scripts/fetch-datasets.py || echo "warning: datasets not fetched; tests that need them will say they were skipped"
 	$(SWIFT) build $(TEST_FLAGS) --build-tests -j $(JOBS)
 	$(SWIFT) test $(TEST_FLAGS) --skip-build

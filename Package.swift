@@ -2,7 +2,9 @@
 import PackageDescription
 
 // Layers, each depending only on the ones before it:
-// system shims -> randomness and samplers -> accounting, mechanisms, ledger -> data -> generators -> audit -> report -> CLI.
+// system shims -> randomness and samplers -> accounting (budgets), mechanisms, ledger -> data
+// -> the generator protocol (DPSynthesis) -> generators (marginal, neural) -> audit -> report
+// (rendering, signing) -> release stages (DPRelease) -> CLI.
 let package = Package(
     name: "DPSynth",
     platforms: [.macOS(.v15)],
@@ -13,10 +15,12 @@ let package = Package(
         .library(name: "DPMechanisms", targets: ["DPMechanisms"]),
         .library(name: "DPLedger", targets: ["DPLedger"]),
         .library(name: "DPData", targets: ["DPData"]),
+        .library(name: "DPSynthesis", targets: ["DPSynthesis"]),
         .library(name: "DPGenerators", targets: ["DPGenerators"]),
         .library(name: "DPNeural", targets: ["DPNeural"]),
         .library(name: "DPAudit", targets: ["DPAudit"]),
         .library(name: "DPReport", targets: ["DPReport"]),
+        .library(name: "DPRelease", targets: ["DPRelease"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -46,43 +50,65 @@ let package = Package(
         ),
         .target(
             name: "DPData",
-            dependencies: ["DPRandomness", "DPMechanisms", "DPLedger", .product(name: "Yams", package: "Yams")]
+            dependencies: ["DPRandomness", "DPAccounting", "DPMechanisms", .product(name: "Yams", package: "Yams")]
+        ),
+        .target(
+            name: "DPSynthesis",
+            dependencies: ["DPRandomness", "DPAccounting", "DPData"]
         ),
         .target(
             name: "DPGenerators",
-            dependencies: ["DPRandomness", "DPAccounting", "DPMechanisms", "DPLedger", "DPData"]
+            dependencies: ["DPRandomness", "DPAccounting", "DPMechanisms", "DPData", "DPSynthesis"]
         ),
         .target(
             name: "DPNeural",
-            dependencies: ["CBLAS", "DPRandomness", "DPAccounting", "DPMechanisms", "DPLedger", "DPData"]
+            dependencies: ["CBLAS", "DPRandomness", "DPAccounting", "DPMechanisms", "DPData", "DPSynthesis"]
         ),
         .target(
             name: "DPAudit",
-            dependencies: ["DPRandomness", "DPData", "DPGenerators", .product(name: "Yams", package: "Yams")]
+            dependencies: [
+                "DPRandomness", "DPAccounting", "DPData", "DPSynthesis", .product(name: "Yams", package: "Yams"),
+            ]
         ),
         .target(
             name: "DPReport",
-            dependencies: ["CSodium", "DPRandomness", "DPAccounting", "DPLedger", "DPData", "DPGenerators", "DPNeural", "DPAudit",
-                           .product(name: "Yams", package: "Yams")]
+            dependencies: ["CSodium", "DPRandomness", "DPAccounting", "DPLedger", "DPData", "DPAudit"]
+        ),
+        .target(
+            name: "DPRelease",
+            dependencies: [
+                "DPRandomness", "DPAccounting", "DPLedger", "DPData", "DPSynthesis", "DPGenerators", "DPNeural",
+                "DPAudit", "DPReport", .product(name: "Yams", package: "Yams"),
+            ]
         ),
         .target(
             name: "DPSynthCLI",
             dependencies: [
-                "DPRandomness", "DPAccounting", "DPMechanisms", "DPLedger", "DPData", "DPGenerators", "DPNeural", "DPAudit", "DPReport",
+                "DPRandomness", "DPAccounting", "DPMechanisms", "DPLedger", "DPData", "DPSynthesis", "DPGenerators",
+                "DPNeural", "DPAudit", "DPReport", "DPRelease",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Yams", package: "Yams"),
             ]
         ),
         .executableTarget(name: "dpsynth", dependencies: ["DPSynthCLI"]),
-        .target(name: "DPTestSupport", dependencies: ["DPData"], path: "Tests/DPTestSupport"),
+        .target(
+            name: "DPTestSupport", dependencies: ["DPAccounting", "DPData", "DPLedger", "DPSynthesis", "DPGenerators"],
+            path: "Tests/DPTestSupport"),
         .testTarget(name: "DPRandomnessTests", dependencies: ["DPRandomness", "DPTestSupport"]),
         .testTarget(name: "DPAccountingTests", dependencies: ["DPAccounting", "DPTestSupport"]),
         .testTarget(name: "DPMechanismsTests", dependencies: ["DPMechanisms", "DPTestSupport"]),
         .testTarget(name: "DPLedgerTests", dependencies: ["DPLedger", "DPTestSupport"]),
-        .testTarget(name: "DPDataTests", dependencies: ["DPData", "DPTestSupport"]),
-        .testTarget(name: "DPGeneratorsTests", dependencies: ["DPGenerators", "DPTestSupport"]),
-        .testTarget(name: "DPNeuralTests", dependencies: ["DPNeural", "DPTestSupport"]),
-        .testTarget(name: "DPAuditTests", dependencies: ["DPAudit", "DPGenerators", "DPTestSupport"]),
+        .testTarget(name: "DPDataTests", dependencies: ["DPData", "DPLedger", "DPTestSupport"]),
+        .testTarget(name: "DPGeneratorsTests", dependencies: ["DPGenerators", "DPSynthesis", "DPLedger", "DPTestSupport"]),
+        .testTarget(name: "DPNeuralTests", dependencies: ["DPNeural", "DPSynthesis", "DPLedger", "DPTestSupport"]),
+        .testTarget(name: "DPAuditTests", dependencies: ["DPAudit", "DPGenerators", "DPSynthesis", "DPLedger", "DPTestSupport"]),
         .testTarget(name: "DPReportTests", dependencies: ["DPReport", "DPAudit", "DPTestSupport"]),
+        .testTarget(
+            name: "DPReleaseTests",
+            dependencies: [
+                "DPRelease", "DPSynthesis", "DPReport", "DPAudit", "DPLedger", "DPData", "DPRandomness", "DPMechanisms",
+                "DPNeural", "DPAccounting", "DPTestSupport",
+            ]
+        ),
         .testTarget(name: "DPSynthCLITests", dependencies: ["DPSynthCLI", "DPTestSupport"]),
         .testTarget(name: "ProofsTests"),
     ]

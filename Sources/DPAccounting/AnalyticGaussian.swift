@@ -25,7 +25,11 @@ public enum AnalyticGaussian {
         while Self.delta(epsilon: high, sigma: sigma, sensitivity: sensitivity) > delta { high *= 2 }
         for _ in 0..<200 {
             let mid = (low + high) / 2
-            if Self.delta(epsilon: mid, sigma: sigma, sensitivity: sensitivity) > delta { low = mid } else { high = mid }
+            if Self.delta(epsilon: mid, sigma: sigma, sensitivity: sensitivity) > delta {
+                low = mid
+            } else {
+                high = mid
+            }
             if high - low <= 1e-15 * high { break }
         }
         return high
@@ -38,7 +42,11 @@ public enum AnalyticGaussian {
         while Self.delta(epsilon: epsilon, sigma: high, sensitivity: sensitivity) > delta { high *= 2 }
         for _ in 0..<200 {
             let mid = (low + high) / 2
-            if Self.delta(epsilon: epsilon, sigma: mid, sensitivity: sensitivity) > delta { low = mid } else { high = mid }
+            if Self.delta(epsilon: epsilon, sigma: mid, sensitivity: sensitivity) > delta {
+                low = mid
+            } else {
+                high = mid
+            }
             if high - low <= 1e-15 * high { break }
         }
         return high

@@ -40,8 +40,10 @@ struct FastFourierTransform {
                             var start = 0
                             while start < n {
                                 for k in 0..<halfLength {
-                                    let wr = cs[k * stride], wi = direction * sn[k * stride]
-                                    let a = start + k, b = a + halfLength
+                                    let wr = cs[k * stride]
+                                    let wi = direction * sn[k * stride]
+                                    let a = start + k
+                                    let b = a + halfLength
                                     let tr = re[b] * wr - im[b] * wi
                                     let ti = re[b] * wi + im[b] * wr
                                     re[b] = re[a] - tr

@@ -10,8 +10,10 @@ public enum NoiseCalibration {
     public enum Accountant: String, Sendable, CaseIterable { case rdp, pld }
 
     /// The ε of `steps` Poisson-subsampled Gaussian steps.
-    public static func epsilon(samplingRate q: Double, noiseMultiplier sigma: Double, steps: Int, delta: Double,
-                               accountant: Accountant) throws -> Double {
+    public static func epsilon(
+        samplingRate q: Double, noiseMultiplier sigma: Double, steps: Int, delta: Double,
+        accountant: Accountant
+    ) throws -> Double {
         switch accountant {
         case .rdp:
             var rdp = RDPAccountant()
@@ -25,22 +27,30 @@ public enum NoiseCalibration {
     }
 
     /// The smallest σ (to relative tolerance `tolerance`) whose ε is at most `targetEpsilon`.
-    public static func noiseMultiplier(targetEpsilon: Double, delta: Double, samplingRate q: Double, steps: Int,
-                                       accountant: Accountant = .rdp, tolerance: Double = 1e-3) throws -> Double {
+    public static func noiseMultiplier(
+        targetEpsilon: Double, delta: Double, samplingRate q: Double, steps: Int,
+        accountant: Accountant = .rdp, tolerance: Double = 1e-3
+    ) throws -> Double {
         try AccountingError.positive(targetEpsilon, "the target epsilon")
         try AccountingError.probability(delta, "delta")
         var high = 1.0
-        while try epsilon(samplingRate: q, noiseMultiplier: high, steps: steps, delta: delta, accountant: accountant) > targetEpsilon {
+        while try epsilon(samplingRate: q, noiseMultiplier: high, steps: steps, delta: delta, accountant: accountant)
+            > targetEpsilon
+        {
             high *= 2
             try AccountingError.require(high < 1e6, "no noise multiplier below 1e6 reaches epsilon \(targetEpsilon)")
         }
         var low = high / 2
-        if try epsilon(samplingRate: q, noiseMultiplier: low, steps: steps, delta: delta, accountant: accountant) <= targetEpsilon {
+        if try epsilon(samplingRate: q, noiseMultiplier: low, steps: steps, delta: delta, accountant: accountant)
+            <= targetEpsilon
+        {
             low = 0
         }
         while high - low > tolerance * high {
             let mid = (low + high) / 2
-            if try epsilon(samplingRate: q, noiseMultiplier: mid, steps: steps, delta: delta, accountant: accountant) <= targetEpsilon {
+            if try epsilon(samplingRate: q, noiseMultiplier: mid, steps: steps, delta: delta, accountant: accountant)
+                <= targetEpsilon
+            {
                 high = mid
             } else {
                 low = mid

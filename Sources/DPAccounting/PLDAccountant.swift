@@ -19,7 +19,9 @@ public struct PLDAccountant: Sendable {
     }
 
     /// Adds `steps` steps of the Poisson-subsampled Gaussian with sensitivity 1.
-    public mutating func composeSubsampledGaussian(samplingRate q: Double, noiseMultiplier sigma: Double, steps: Int) throws {
+    public mutating func composeSubsampledGaussian(samplingRate q: Double, noiseMultiplier sigma: Double, steps: Int)
+        throws
+    {
         try AccountingError.require(q.isFinite && q > 0 && q <= 1, "the sampling rate must lie in (0, 1] (got \(q))")
         try AccountingError.positive(sigma, "the noise multiplier")
         try AccountingError.require(steps >= 1, "the number of steps must be at least 1 (got \(steps))")
@@ -96,7 +98,8 @@ struct SubsampledGaussianLoss {
     func connectTheDots(interval: Double) -> PrivacyLossDistribution {
         let reach = -NormalDistribution.quantile(0.5 * exp(-50)) * sigma
         let (low, high) = direction == .remove ? (-reach - 1, reach) : (-reach, reach + 1)
-        return PrivacyLossDistribution.connectTheDots(interval: interval, lowerLoss: loss(high), upperLoss: loss(low),
-                                                      delta: delta(epsilon:))
+        return PrivacyLossDistribution.connectTheDots(
+            interval: interval, lowerLoss: loss(high), upperLoss: loss(low),
+            delta: delta(epsilon:))
     }
 }

@@ -35,10 +35,30 @@ public struct AccountingError: Error, CustomStringConvertible, Equatable {
     }
 
     static func probability(_ value: Double, _ name: String) throws {
-        try require(value.isFinite && value > 0 && value < 1, "\(name) must lie strictly between 0 and 1 (got \(value))")
+        try require(
+            value.isFinite && value > 0 && value < 1, "\(name) must lie strictly between 0 and 1 (got \(value))")
     }
 
     static func positive(_ value: Double, _ name: String) throws {
         try require(value.isFinite && value > 0, "\(name) must be a positive finite number (got \(value))")
+    }
+}
+
+extension PrivacyCost {
+    /// Throws unless every parameter is finite and in range (ε, ρ ≥ 0; 0 ≤ δ < 1).
+    public func validate() throws {
+        switch self {
+        case .pure(let epsilon):
+            try AccountingError.require(
+                epsilon.isFinite && epsilon >= 0, "a charge's epsilon must be finite and non-negative (got \(epsilon))")
+        case .zCDP(let rho):
+            try AccountingError.require(
+                rho.isFinite && rho >= 0, "a charge's rho must be finite and non-negative (got \(rho))")
+        case .approximate(let epsilon, let delta):
+            try AccountingError.require(
+                epsilon.isFinite && epsilon >= 0, "a charge's epsilon must be finite and non-negative (got \(epsilon))")
+            try AccountingError.require(
+                delta.isFinite && delta >= 0 && delta < 1, "a charge's delta must lie in [0, 1) (got \(delta))")
+        }
     }
 }

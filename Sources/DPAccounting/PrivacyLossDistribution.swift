@@ -17,35 +17,33 @@ public struct PrivacyLossDistribution: Sendable {
     /// The tail mass dropped on each composition, added to the mass at +∞.
     public static let defaultTailBound = 1e-15
 
-    init(interval: Double, lowerIndex: Int, probabilities: [Double], infinityMass: Double) {
-        self.interval = interval
-        self.lowerIndex = lowerIndex
-        self.probabilities = probabilities
-        self.infinityMass = infinityMass
-    }
-
     /// The connect-the-dots PLD whose hockey-stick curve interpolates `delta(ε)` at every grid
     /// point between `lowerLoss` and `upperLoss` linearly in e^ε, lying above the true curve
     /// (which is convex in e^ε).
-    static func connectTheDots(interval h: Double, lowerLoss: Double, upperLoss: Double,
-                               delta: (Double) -> Double) -> PrivacyLossDistribution {
+    static func connectTheDots(
+        interval h: Double, lowerLoss: Double, upperLoss: Double,
+        delta: (Double) -> Double
+    ) -> PrivacyLossDistribution {
         let first = Int((lowerLoss / h).rounded(.down))
         let last = max(first, Int((upperLoss / h).rounded(.up)))
         var deltas = (first...last).map { min(1, max(0, delta(Double($0) * h))) }
         for index in 1..<deltas.count { deltas[index] = min(deltas[index], deltas[index - 1]) }
         let n = deltas.count
         guard n > 1 else {
-            return PrivacyLossDistribution(interval: h, lowerIndex: first, probabilities: [1 - deltas[0]], infinityMass: deltas[0])
+            return PrivacyLossDistribution(
+                interval: h, lowerIndex: first, probabilities: [1 - deltas[0]], infinityMass: deltas[0])
         }
         let expm1h = expm1(h)
         var masses = [Double](repeating: 0, count: n)
         masses[0] = 1 - deltas[0] + (deltas[1] - deltas[0]) / expm1h
         for index in 1..<(n - 1) {
-            masses[index] = ((deltas[index + 1] - deltas[index]) - exp(h) * (deltas[index] - deltas[index - 1])) / expm1h
+            masses[index] =
+                ((deltas[index + 1] - deltas[index]) - exp(h) * (deltas[index] - deltas[index - 1])) / expm1h
         }
         masses[n - 1] = (deltas[n - 1] - deltas[n - 2]) / expm1(-h)
-        return PrivacyLossDistribution(interval: h, lowerIndex: first,
-                                       probabilities: masses.map { max(0, $0) }, infinityMass: deltas[n - 1])
+        return PrivacyLossDistribution(
+            interval: h, lowerIndex: first,
+            probabilities: masses.map { max(0, $0) }, infinityMass: deltas[n - 1])
     }
 
     /// The smallest ε ≥ 0 with δ(ε) ≤ `delta`; +∞ when the mass at +∞ alone exceeds `delta`.
@@ -110,18 +108,23 @@ public struct PrivacyLossDistribution: Sendable {
             composed[offset] = max(0, real[((sum % size) + size) % size] * scale)
         }
         let infinity = tailBound - expm1(power * log1p(-infinityMass))
-        return PrivacyLossDistribution(interval: interval, lowerIndex: lowerIndex * count + lower,
-                                       probabilities: composed, infinityMass: min(1, infinity))
+        return PrivacyLossDistribution(
+            interval: interval, lowerIndex: lowerIndex * count + lower,
+            probabilities: composed, infinityMass: min(1, infinity))
     }
 
     /// The composition with another PLD on the same grid.
-    public func composed(with other: PrivacyLossDistribution, tailBound: Double = defaultTailBound) -> PrivacyLossDistribution {
+    public func composed(with other: PrivacyLossDistribution, tailBound: Double = defaultTailBound)
+        -> PrivacyLossDistribution
+    {
         precondition(interval == other.interval, "PLDs must share a discretisation interval")
         let length = probabilities.count + other.probabilities.count - 1
         var size = 1
         while size < length { size <<= 1 }
-        var aReal = [Double](repeating: 0, count: size), aImaginary = aReal
-        var bReal = aReal, bImaginary = aReal
+        var aReal = [Double](repeating: 0, count: size)
+        var aImaginary = aReal
+        var bReal = aReal
+        var bImaginary = aReal
         for (index, p) in probabilities.enumerated() { aReal[index] = p }
         for (index, p) in other.probabilities.enumerated() { bReal[index] = p }
         let fft = FastFourierTransform(size: size)
@@ -136,15 +139,24 @@ public struct PrivacyLossDistribution: Sendable {
         fft.transform(real: &aReal, imaginary: &aImaginary, inverse: true)
         let convolution = (0..<length).map { max(0, aReal[$0] / Double(size)) }
         // Pessimistic truncation: the lower tail moves up to the first kept loss, the upper tail to +∞.
-        var start = 0, lowerTail = 0.0
-        while start < length - 1, lowerTail + convolution[start] <= tailBound / 2 { lowerTail += convolution[start]; start += 1 }
-        var end = length - 1, upperTail = 0.0
-        while end > start, upperTail + convolution[end] <= tailBound / 2 { upperTail += convolution[end]; end -= 1 }
+        var start = 0
+        var lowerTail = 0.0
+        while start < length - 1, lowerTail + convolution[start] <= tailBound / 2 {
+            lowerTail += convolution[start]
+            start += 1
+        }
+        var end = length - 1
+        var upperTail = 0.0
+        while end > start, upperTail + convolution[end] <= tailBound / 2 {
+            upperTail += convolution[end]
+            end -= 1
+        }
         var kept = Array(convolution[start...end])
         kept[0] += lowerTail
         let infinity = infinityMass + other.infinityMass - infinityMass * other.infinityMass + upperTail
-        return PrivacyLossDistribution(interval: interval, lowerIndex: lowerIndex + other.lowerIndex + start,
-                                       probabilities: kept, infinityMass: min(1, infinity))
+        return PrivacyLossDistribution(
+            interval: interval, lowerIndex: lowerIndex + other.lowerIndex + start,
+            probabilities: kept, infinityMass: min(1, infinity))
     }
 
     /// Index bounds [lower, upper] of the `count`-fold sum of grid indices (relative to
@@ -173,7 +185,11 @@ public struct PrivacyLossDistribution: Sendable {
                 let logM = maximum + log(sum)
                 let bound = (Double(count) * logM + logTail) / lambda
                 guard bound.isFinite else { continue }
-                if lambda > 0 { upper = min(upper, Int(bound.rounded(.up))) } else { lower = max(lower, Int(bound.rounded(.down))) }
+                if lambda > 0 {
+                    upper = min(upper, Int(bound.rounded(.up)))
+                } else {
+                    lower = max(lower, Int(bound.rounded(.down)))
+                }
             }
         }
         return (lower, max(lower, upper))

@@ -12,8 +12,10 @@ public struct PureDPAccountant: Sendable {
 
     /// Adds one mechanism's (ε, δ).
     public mutating func compose(epsilon: Double, delta: Double = 0) throws {
-        try AccountingError.require(epsilon.isFinite && epsilon >= 0, "epsilon must be finite and non-negative (got \(epsilon))")
-        try AccountingError.require(delta.isFinite && delta >= 0 && delta < 1, "delta must lie in [0, 1) (got \(delta))")
+        try AccountingError.require(
+            epsilon.isFinite && epsilon >= 0, "epsilon must be finite and non-negative (got \(epsilon))")
+        try AccountingError.require(
+            delta.isFinite && delta >= 0 && delta < 1, "delta must lie in [0, 1) (got \(delta))")
         self.epsilon += epsilon
         self.delta += delta
     }

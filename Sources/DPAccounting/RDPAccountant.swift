@@ -28,12 +28,15 @@ public struct RDPAccountant: Sendable {
     }
 
     /// Adds `steps` steps of the Poisson-subsampled Gaussian.
-    public mutating func composeSubsampledGaussian(samplingRate q: Double, noiseMultiplier sigma: Double, steps: Int) throws {
+    public mutating func composeSubsampledGaussian(samplingRate q: Double, noiseMultiplier sigma: Double, steps: Int)
+        throws
+    {
         try AccountingError.require(q.isFinite && q >= 0 && q <= 1, "the sampling rate must lie in [0, 1] (got \(q))")
         try AccountingError.positive(sigma, "the noise multiplier")
         try AccountingError.require(steps >= 0, "the number of steps must be non-negative (got \(steps))")
         for (index, order) in orders.enumerated() {
-            rdp[index] += Double(steps) * Self.subsampledGaussianRDP(order: order, samplingRate: q, noiseMultiplier: sigma)
+            rdp[index] +=
+                Double(steps) * Self.subsampledGaussianRDP(order: order, samplingRate: q, noiseMultiplier: sigma)
         }
     }
 
@@ -55,10 +58,13 @@ public struct RDPAccountant: Sendable {
     }
 
     /// RDP at one order of one step of the Poisson-subsampled Gaussian (sensitivity 1).
-    public static func subsampledGaussianRDP(order alpha: Double, samplingRate q: Double, noiseMultiplier sigma: Double) -> Double {
+    public static func subsampledGaussianRDP(order alpha: Double, samplingRate q: Double, noiseMultiplier sigma: Double)
+        -> Double
+    {
         if q == 0 { return 0 }
         if q == 1 { return alpha / (2 * sigma * sigma) }
-        let logA = alpha.rounded() == alpha && alpha <= 4096
+        let logA =
+            alpha.rounded() == alpha && alpha <= 4096
             ? logAIntegerOrder(Int(alpha), q: q, sigma: sigma)
             : logAByQuadrature(alpha, q: q, sigma: sigma)
         return logA / (alpha - 1)
@@ -67,11 +73,13 @@ public struct RDPAccountant: Sendable {
     /// log A_α for integer α: log Σ_k C(α,k) (1-q)^(α-k) q^k exp((k²-k)/(2σ²)).
     static func logAIntegerOrder(_ alpha: Int, q: Double, sigma: Double) -> Double {
         var total = -Double.infinity
-        let logQ = log(q), logOneMinusQ = log1p(-q)
+        let logQ = log(q)
+        let logOneMinusQ = log1p(-q)
         var logBinomial = 0.0
         for k in 0...alpha {
             if k > 0 { logBinomial += log(Double(alpha - k + 1)) - log(Double(k)) }
-            let term = logBinomial + Double(k) * logQ + Double(alpha - k) * logOneMinusQ
+            let term =
+                logBinomial + Double(k) * logQ + Double(alpha - k) * logOneMinusQ
                 + Double(k * k - k) / (2 * sigma * sigma)
             total = logAddExp(total, term)
         }
@@ -88,7 +96,8 @@ public struct RDPAccountant: Sendable {
         let low = -40 * sigma - 1
         let high = max(alpha, 1) + 40 * sigma + 1
         let count = Int(((high - low) / step).rounded(.up))
-        let logQ = log(q), logOneMinusQ = log1p(-q)
+        let logQ = log(q)
+        let logOneMinusQ = log1p(-q)
         let logNormaliser = -0.5 * log(2 * Double.pi * variance)
         var maximum = -Double.infinity
         var values = [Double](repeating: 0, count: count + 1)

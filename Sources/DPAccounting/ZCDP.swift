@@ -69,16 +69,25 @@ public struct ZCDPAccountant: Sendable {
 /// Minimises a unimodal function on [low, high] by golden-section search to machine precision.
 func goldenSectionMinimum(low: Double, high: Double, _ f: (Double) -> Double) -> (argument: Double, value: Double) {
     let ratio = (5.0.squareRoot() - 1) / 2
-    var a = low, b = high
-    var c = b - ratio * (b - a), d = a + ratio * (b - a)
-    var fc = f(c), fd = f(d)
+    var a = low
+    var b = high
+    var c = b - ratio * (b - a)
+    var d = a + ratio * (b - a)
+    var fc = f(c)
+    var fd = f(d)
     for _ in 0..<200 {
         if fc <= fd {
-            b = d; d = c; fd = fc
-            c = b - ratio * (b - a); fc = f(c)
+            b = d
+            d = c
+            fd = fc
+            c = b - ratio * (b - a)
+            fc = f(c)
         } else {
-            a = c; c = d; fc = fd
-            d = a + ratio * (b - a); fd = f(d)
+            a = c
+            c = d
+            fc = fd
+            d = a + ratio * (b - a)
+            fd = f(d)
         }
         if b - a < 1e-15 * max(1, abs(a)) { break }
     }

@@ -8,12 +8,21 @@ public enum AssociationFidelity {
     /// Cramér's V of a two-way table: sqrt(chi^2 / (n (min(r, c) - 1))) over the observed levels.
     public static func cramersV(_ table: ContingencyTable) -> Double {
         precondition(table.shape.count == 2, "a two-way table")
-        let rows = table.shape[0], columns = table.shape[1]
+        let rows = table.shape[0]
+        let columns = table.shape[1]
         let n = Double(table.total)
         guard n > 0 else { return 0 }
-        var rowSums = [Double](repeating: 0, count: rows), columnSums = [Double](repeating: 0, count: columns)
-        for r in 0..<rows { for c in 0..<columns { let v = Double(table[r * columns + c]); rowSums[r] += v; columnSums[c] += v } }
-        let observedRows = rowSums.filter { $0 > 0 }.count, observedColumns = columnSums.filter { $0 > 0 }.count
+        var rowSums = [Double](repeating: 0, count: rows)
+        var columnSums = [Double](repeating: 0, count: columns)
+        for r in 0..<rows {
+            for c in 0..<columns {
+                let v = Double(table[r * columns + c])
+                rowSums[r] += v
+                columnSums[c] += v
+            }
+        }
+        let observedRows = rowSums.filter { $0 > 0 }.count
+        let observedColumns = columnSums.filter { $0 > 0 }.count
         guard min(observedRows, observedColumns) > 1 else { return 0 }
         var chiSquare = 0.0
         for r in 0..<rows where rowSums[r] > 0 {

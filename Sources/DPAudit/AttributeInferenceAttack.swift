@@ -11,21 +11,28 @@ public struct AttributeInferenceAttack: Sendable {
 
     public init(attacks: Int = 500) { self.attacks = attacks }
 
-    public func run(train: EncodedDataset, holdout: EncodedDataset, synthetic: EncodedDataset,
-                    secret: Int, quasiIdentifiers: [Int], source: RandomSource) -> RiskEstimate {
+    public func run(
+        train: EncodedDataset, holdout: EncodedDataset, synthetic: EncodedDataset,
+        secret: Int, quasiIdentifiers: [Int], source: RandomSource
+    ) -> RiskEstimate {
         let count = min(attacks, train.rowCount, holdout.rowCount)
-        let search = NearestNeighbours(reference: synthetic,
-                                       distance: MixedTypeDistance(schema: synthetic.columns, compare: quasiIdentifiers))
+        let search = NearestNeighbours(
+            reference: synthetic,
+            distance: MixedTypeDistance(schema: synthetic.columns, compare: quasiIdentifiers))
         func successes(_ targets: EncodedDataset) -> Int {
             let guesses = search.nearest(targets, k: 1)
-            return (0..<targets.rowCount).filter { synthetic.codes[secret][guesses[$0][0].index] == targets.codes[secret][$0] }.count
+            return (0..<targets.rowCount).filter {
+                synthetic.codes[secret][guesses[$0][0].index] == targets.codes[secret][$0]
+            }.count
         }
         let trainTargets = train.rows(source.sampleIndices(count, of: train.rowCount))
         let controlTargets = holdout.rows(source.sampleIndices(count, of: holdout.rowCount))
         let baseline = (0..<count).filter { row in
-            synthetic.codes[secret][Int(source.uniform(below: UInt64(synthetic.rowCount)))] == trainTargets.codes[secret][row]
+            synthetic.codes[secret][Int(source.uniform(below: UInt64(synthetic.rowCount)))]
+                == trainTargets.codes[secret][row]
         }.count
-        return RiskEstimate(attacks: count, attackSuccesses: successes(trainTargets),
-                            controlSuccesses: Double(successes(controlTargets)), baselineSuccesses: baseline)
+        return RiskEstimate(
+            attacks: count, attackSuccesses: successes(trainTargets),
+            controlSuccesses: Double(successes(controlTargets)), baselineSuccesses: baseline)
     }
 }

@@ -22,8 +22,10 @@ public struct ClassifierUtility: Sendable, Codable, Equatable {
     }
 
     /// Scores of the positive class for the holdout rows, from a classifier trained on `train`.
-    static func scores(_ classifier: Classifier, train: EncodedDataset, test: EncodedDataset, target: Int,
-                       positive: UInt16, source: RandomSource) -> [Double] {
+    static func scores(
+        _ classifier: Classifier, train: EncodedDataset, test: EncodedDataset, target: Int,
+        positive: UInt16, source: RandomSource
+    ) -> [Double] {
         let features = train.columns.indices.filter { $0 != target }
         switch classifier {
         case .logisticRegression:
@@ -36,20 +38,29 @@ public struct ClassifierUtility: Sendable, Codable, Equatable {
         }
     }
 
-    public static func evaluate(_ classifier: Classifier, train: EncodedDataset, synthetic: EncodedDataset,
-                                holdout: EncodedDataset, target: Int, positive: UInt16, source: RandomSource) -> ClassifierUtility {
+    public static func evaluate(
+        _ classifier: Classifier, train: EncodedDataset, synthetic: EncodedDataset,
+        holdout: EncodedDataset, target: Int, positive: UInt16, source: RandomSource
+    ) -> ClassifierUtility {
         let truth = holdout.codes[target].map { $0 == positive }
         func measure(_ scores: [Double], threshold: Double) -> (Double, Double, ROCCurve) {
             let correct = zip(scores, truth).filter { ($0 >= threshold) == $1 }.count
-            let curve = ROCCurve(positives: zip(scores, truth).filter(\.1).map(\.0), negatives: zip(scores, truth).filter { !$1 }.map(\.0))
+            let curve = ROCCurve(
+                positives: zip(scores, truth).filter(\.1).map(\.0),
+                negatives: zip(scores, truth).filter { !$1 }.map(\.0))
             return (Double(correct) / Double(max(1, truth.count)), curve.auc, curve)
         }
         let threshold = classifier == .logisticRegression ? 0.5 : 0
-        let onSynthetic = measure(scores(classifier, train: synthetic, test: holdout, target: target, positive: positive, source: source), threshold: threshold)
-        let onReal = measure(scores(classifier, train: train, test: holdout, target: target, positive: positive, source: source), threshold: threshold)
+        let onSynthetic = measure(
+            scores(classifier, train: synthetic, test: holdout, target: target, positive: positive, source: source),
+            threshold: threshold)
+        let onReal = measure(
+            scores(classifier, train: train, test: holdout, target: target, positive: positive, source: source),
+            threshold: threshold)
         let column = holdout.columns[target]
-        return ClassifierUtility(classifier: classifier.rawValue, target: column.name, positiveClass: column.label(of: positive),
-                                 syntheticAccuracy: onSynthetic.0, syntheticAUC: onSynthetic.1,
-                                 realAccuracy: onReal.0, realAUC: onReal.1, roc: onSynthetic.2.thinned(to: 101))
+        return ClassifierUtility(
+            classifier: classifier.rawValue, target: column.name, positiveClass: column.label(of: positive),
+            syntheticAccuracy: onSynthetic.0, syntheticAUC: onSynthetic.1,
+            realAccuracy: onReal.0, realAUC: onReal.1, roc: onSynthetic.2.thinned(to: 101))
     }
 }

@@ -7,7 +7,9 @@ struct DenseLogisticRegression {
     let scales: [Double]
     let weights: [Double]
 
-    static func fit(_ rows: [[Double]], _ labels: [Bool], l2: Double = 1, iterations: Int = 25) -> DenseLogisticRegression {
+    static func fit(_ rows: [[Double]], _ labels: [Bool], l2: Double = 1, iterations: Int = 25)
+        -> DenseLogisticRegression
+    {
         let width = rows.first?.count ?? 0
         let n = Double(max(rows.count, 1))
         let means = (0..<width).map { j in rows.reduce(0) { $0 + $1[j] } / n }
@@ -42,7 +44,8 @@ struct DenseLogisticRegression {
 
     /// Solves a x = b by Gaussian elimination with partial pivoting (a is small and positive definite).
     static func solve(_ a: [[Double]], _ b: [Double]) -> [Double] {
-        var m = a, v = b
+        var m = a
+        var v = b
         let n = b.count
         for column in 0..<n {
             let pivot = (column..<n).max { abs(m[$0][column]) < abs(m[$1][column]) }!

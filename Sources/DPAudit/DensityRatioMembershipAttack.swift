@@ -17,8 +17,10 @@ public struct DensityRatioMembershipAttack: Sendable {
         self.maxTargets = maxTargets
     }
 
-    public func run(train: EncodedDataset, holdout: EncodedDataset, synthetic: EncodedDataset,
-                    delta: Double, source: RandomSource) -> MembershipOutcome {
+    public func run(
+        train: EncodedDataset, holdout: EncodedDataset, synthetic: EncodedDataset,
+        delta: Double, source: RandomSource
+    ) -> MembershipOutcome {
         let shuffled = source.sampleIndices(holdout.rowCount, of: holdout.rowCount)
         let half = holdout.rowCount / 2
         let reference = holdout.rows(Array(shuffled[..<half]))
@@ -35,7 +37,8 @@ public struct DensityRatioMembershipAttack: Sendable {
                 log((s + 0.5) / Double(synthetic.rowCount)) - log((r + 0.5) / Double(reference.rowCount))
             }
         }
-        return MembershipOutcome(attack: "density ratio (DOMIAS-style)", memberScores: scores(members),
-                                 nonMemberScores: scores(others), delta: delta, source: source)
+        return MembershipOutcome(
+            attack: "density ratio (DOMIAS-style)", memberScores: scores(members),
+            nonMemberScores: scores(others), delta: delta, source: source)
     }
 }

@@ -9,15 +9,18 @@ public struct DistanceMembershipAttack: Sendable {
 
     public init(maxTargets: Int = 5000) { self.maxTargets = maxTargets }
 
-    public func run(train: EncodedDataset, holdout: EncodedDataset, synthetic: EncodedDataset,
-                    delta: Double, source: RandomSource) -> MembershipOutcome {
+    public func run(
+        train: EncodedDataset, holdout: EncodedDataset, synthetic: EncodedDataset,
+        delta: Double, source: RandomSource
+    ) -> MembershipOutcome {
         let count = min(maxTargets, train.rowCount, holdout.rowCount)
         let members = train.rows(source.sampleIndices(count, of: train.rowCount))
         let others = holdout.rows(source.sampleIndices(count, of: holdout.rowCount))
         let search = NearestNeighbours(reference: synthetic, distance: MixedTypeDistance(dataset: synthetic))
         let memberScores = search.nearest(members, k: 1).map { -Double($0[0].distance) }
         let otherScores = search.nearest(others, k: 1).map { -Double($0[0].distance) }
-        return MembershipOutcome(attack: "distance to closest record", memberScores: memberScores,
-                                 nonMemberScores: otherScores, delta: delta, source: source)
+        return MembershipOutcome(
+            attack: "distance to closest record", memberScores: memberScores,
+            nonMemberScores: otherScores, delta: delta, source: source)
     }
 }

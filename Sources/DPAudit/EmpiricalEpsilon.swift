@@ -17,12 +17,16 @@ public struct EmpiricalEpsilon: Sendable, Codable, Equatable {
     public let falsePositiveRate: Double
 
     /// The bound from counts at one threshold.
-    public static func bound(truePositives: Int, positives: Int, falsePositives: Int, negatives: Int,
-                             delta: Double, level: Double = 0.95) -> Double {
+    public static func bound(
+        truePositives: Int, positives: Int, falsePositives: Int, negatives: Int,
+        delta: Double, level: Double = 0.95
+    ) -> Double {
         // Both rate intervals hold together with probability >= level (a union bound over two).
         let pairLevel = 1 - (1 - level) / 2
-        let tprLower = BinomialConfidence.clopperPearsonLower(successes: truePositives, trials: positives, level: pairLevel)
-        let fprUpper = BinomialConfidence.clopperPearsonUpper(successes: falsePositives, trials: negatives, level: pairLevel)
+        let tprLower = BinomialConfidence.clopperPearsonLower(
+            successes: truePositives, trials: positives, level: pairLevel)
+        let fprUpper = BinomialConfidence.clopperPearsonUpper(
+            successes: falsePositives, trials: negatives, level: pairLevel)
         var best = 0.0
         if fprUpper > 0, tprLower - delta > 0 { best = max(best, log((tprLower - delta) / fprUpper)) }
         if 1 - tprLower > 0, 1 - fprUpper - delta > 0 { best = max(best, log((1 - fprUpper - delta) / (1 - tprLower))) }
@@ -31,29 +35,45 @@ public struct EmpiricalEpsilon: Sendable, Codable, Equatable {
 
     /// The bound for an attack that scores members higher: the threshold is chosen on one half of
     /// the scores and the bound computed on the other half, so the choice does not inflate it.
-    public static func estimate(memberScores: [Double], nonMemberScores: [Double], delta: Double,
-                                level: Double = 0.95) -> EmpiricalEpsilon {
-        let memberSplit = memberScores.count / 2, nonMemberSplit = nonMemberScores.count / 2
-        let selectMembers = Array(memberScores[..<memberSplit]), selectOthers = Array(nonMemberScores[..<nonMemberSplit])
-        let testMembers = Array(memberScores[memberSplit...]), testOthers = Array(nonMemberScores[nonMemberSplit...])
+    public static func estimate(
+        memberScores: [Double], nonMemberScores: [Double], delta: Double,
+        level: Double = 0.95
+    ) -> EmpiricalEpsilon {
+        let memberSplit = memberScores.count / 2
+        let nonMemberSplit = nonMemberScores.count / 2
+        let selectMembers = Array(memberScores[..<memberSplit])
+        let selectOthers = Array(nonMemberScores[..<nonMemberSplit])
+        let testMembers = Array(memberScores[memberSplit...])
+        let testOthers = Array(nonMemberScores[nonMemberSplit...])
         let candidates = Array(Set(selectMembers + selectOthers)).sorted()
-        let sortedMembers = selectMembers.sorted(), sortedOthers = selectOthers.sorted()
-        var threshold = Double.infinity, bestOnSelection = -1.0
+        let sortedMembers = selectMembers.sorted()
+        let sortedOthers = selectOthers.sorted()
+        var threshold = Double.infinity
+        var bestOnSelection = -1.0
         // One sweep up the sorted scores, counting those below each candidate.
-        var membersBelow = 0, othersBelow = 0
+        var membersBelow = 0
+        var othersBelow = 0
         for candidate in candidates {
             while membersBelow < sortedMembers.count && sortedMembers[membersBelow] < candidate { membersBelow += 1 }
             while othersBelow < sortedOthers.count && sortedOthers[othersBelow] < candidate { othersBelow += 1 }
-            let tp = sortedMembers.count - membersBelow, fp = sortedOthers.count - othersBelow
-            let value = bound(truePositives: tp, positives: max(1, selectMembers.count), falsePositives: fp,
-                              negatives: max(1, selectOthers.count), delta: delta, level: level)
-            if value > bestOnSelection { bestOnSelection = value; threshold = candidate }
+            let tp = sortedMembers.count - membersBelow
+            let fp = sortedOthers.count - othersBelow
+            let value = bound(
+                truePositives: tp, positives: max(1, selectMembers.count), falsePositives: fp,
+                negatives: max(1, selectOthers.count), delta: delta, level: level)
+            if value > bestOnSelection {
+                bestOnSelection = value
+                threshold = candidate
+            }
         }
-        let tp = testMembers.filter { $0 >= threshold }.count, fp = testOthers.filter { $0 >= threshold }.count
-        let epsilon = bound(truePositives: tp, positives: max(1, testMembers.count), falsePositives: fp,
-                            negatives: max(1, testOthers.count), delta: delta, level: level)
-        return EmpiricalEpsilon(epsilon: epsilon, delta: delta, level: level,
-                                truePositiveRate: Double(tp) / Double(max(1, testMembers.count)),
-                                falsePositiveRate: Double(fp) / Double(max(1, testOthers.count)))
+        let tp = testMembers.filter { $0 >= threshold }.count
+        let fp = testOthers.filter { $0 >= threshold }.count
+        let epsilon = bound(
+            truePositives: tp, positives: max(1, testMembers.count), falsePositives: fp,
+            negatives: max(1, testOthers.count), delta: delta, level: level)
+        return EmpiricalEpsilon(
+            epsilon: epsilon, delta: delta, level: level,
+            truePositiveRate: Double(tp) / Double(max(1, testMembers.count)),
+            falsePositiveRate: Double(fp) / Double(max(1, testOthers.count)))
     }
 }

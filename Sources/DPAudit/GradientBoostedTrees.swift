@@ -30,14 +30,17 @@ public struct GradientBoostedTrees: Sendable {
     let baseScore: Double
 
     /// Fit on `data` to predict whether encoded column `target` equals `positive`.
-    public static func fit(_ data: EncodedDataset, target: Int, positive: UInt16, features: [Int],
-                           settings: Settings = Settings()) -> GradientBoostedTrees {
+    public static func fit(
+        _ data: EncodedDataset, target: Int, positive: UInt16, features: [Int],
+        settings: Settings = Settings()
+    ) -> GradientBoostedTrees {
         let n = data.rowCount
         let labels = data.codes[target].map { $0 == positive ? 1.0 : 0.0 }
         let mean = min(max(labels.reduce(0, +) / Double(max(n, 1)), 1e-6), 1 - 1e-6)
         let baseScore = log(mean / (1 - mean))
         var scores = [Double](repeating: baseScore, count: n)
-        var gradients = [Double](repeating: 0, count: n), hessians = gradients
+        var gradients = [Double](repeating: 0, count: n)
+        var hessians = gradients
         var trees: [[Node]] = []
         let domain = features.map { data.domain[$0] }
         let offsets = domain.reduce(into: [0]) { $0.append($0.last! + $1) }
@@ -73,8 +76,9 @@ public struct GradientBoostedTrees: Sendable {
                 }
                 var next: [Int] = []
                 for (s, node) in frontier.enumerated() {
-                    let split = bestSplit(slot: s, cells: cells, offsets: offsets, domain: domain, ordered: ordered,
-                                          gradientSums: gradientSums, hessianSums: hessianSums, rowCounts: rowCounts, settings: settings)
+                    let split = bestSplit(
+                        slot: s, cells: cells, offsets: offsets, domain: domain, ordered: ordered,
+                        gradientSums: gradientSums, hessianSums: hessianSums, rowCounts: rowCounts, settings: settings)
                     guard let split else { continue }
                     nodes[node].column = split.feature
                     nodes[node].left = split.left
@@ -87,11 +91,13 @@ public struct GradientBoostedTrees: Sendable {
                 for row in 0..<n {
                     let node = nodes[Int(assignment[row])]
                     guard node.column >= 0 else { continue }
-                    assignment[row] = Int32(node.left[Int(columns[node.column][row])] ? node.leftChild : node.rightChild)
+                    assignment[row] = Int32(
+                        node.left[Int(columns[node.column][row])] ? node.leftChild : node.rightChild)
                 }
                 frontier = next
             }
-            var leafGradient = [Double](repeating: 0, count: nodes.count), leafHessian = leafGradient
+            var leafGradient = [Double](repeating: 0, count: nodes.count)
+            var leafHessian = leafGradient
             for row in 0..<n {
                 leafGradient[Int(assignment[row])] += gradients[row]
                 leafHessian[Int(assignment[row])] += hessians[row]
@@ -110,8 +116,10 @@ public struct GradientBoostedTrees: Sendable {
         let left: [Bool]
     }
 
-    static func bestSplit(slot: Int, cells: Int, offsets: [Int], domain: [Int], ordered: [Bool],
-                          gradientSums: [Double], hessianSums: [Double], rowCounts: [Int], settings: Settings) -> Split? {
+    static func bestSplit(
+        slot: Int, cells: Int, offsets: [Int], domain: [Int], ordered: [Bool],
+        gradientSums: [Double], hessianSums: [Double], rowCounts: [Int], settings: Settings
+    ) -> Split? {
         let base = slot * cells
         var best: (gain: Double, feature: Int, order: [Int], cut: Int)?
         for j in domain.indices {
@@ -119,21 +127,27 @@ public struct GradientBoostedTrees: Sendable {
             var codes = Array(0..<domain[j]).filter { rowCounts[start + $0] > 0 }
             guard codes.count > 1 else { continue }
             if !ordered[j] {
-                codes.sort { gradientSums[start + $0] / (hessianSums[start + $0] + settings.l2)
-                    < gradientSums[start + $1] / (hessianSums[start + $1] + settings.l2) }
+                codes.sort {
+                    gradientSums[start + $0] / (hessianSums[start + $0] + settings.l2)
+                        < gradientSums[start + $1] / (hessianSums[start + $1] + settings.l2)
+                }
             }
             let totalG = codes.reduce(0) { $0 + gradientSums[start + $1] }
             let totalH = codes.reduce(0) { $0 + hessianSums[start + $1] }
             let totalN = codes.reduce(0) { $0 + rowCounts[start + $1] }
             let parent = totalG * totalG / (totalH + settings.l2)
-            var g = 0.0, h = 0.0, count = 0
+            var g = 0.0
+            var h = 0.0
+            var count = 0
             for cut in 0..<(codes.count - 1) {
                 g += gradientSums[start + codes[cut]]
                 h += hessianSums[start + codes[cut]]
                 count += rowCounts[start + codes[cut]]
-                let rightH = totalH - h, rightN = totalN - count
+                let rightH = totalH - h
+                let rightN = totalN - count
                 guard h >= settings.minimumLeafHessian, rightH >= settings.minimumLeafHessian,
-                      count >= settings.minimumLeafRows, rightN >= settings.minimumLeafRows else { continue }
+                    count >= settings.minimumLeafRows, rightN >= settings.minimumLeafRows
+                else { continue }
                 let rightG = totalG - g
                 let gain = g * g / (h + settings.l2) + rightG * rightG / (rightH + settings.l2) - parent
                 if gain > (best?.gain ?? 1e-9) { best = (gain, j, codes, cut) }

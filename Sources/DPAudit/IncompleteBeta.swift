@@ -14,14 +14,16 @@ enum IncompleteBeta {
 
     static func continuedFraction(_ x: Double, a: Double, b: Double) -> Double {
         let tiny = 1e-300
-        var c = 1.0, d = 1 - (a + b) * x / (a + 1)
+        var c = 1.0
+        var d = 1 - (a + b) * x / (a + 1)
         if abs(d) < tiny { d = tiny }
         d = 1 / d
         var result = d
         for m in 1...10_000 {
             let m = Double(m)
             for step in 0..<2 {
-                let numerator = step == 0
+                let numerator =
+                    step == 0
                     ? m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m))
                     : -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1))
                 d = 1 + numerator * d
@@ -38,7 +40,8 @@ enum IncompleteBeta {
 
     /// The x with I_x(a, b) = p, by bisection (I is increasing in x); accurate to 1e-14.
     static func quantile(_ p: Double, a: Double, b: Double) -> Double {
-        var low = 0.0, high = 1.0
+        var low = 0.0
+        var high = 1.0
         for _ in 0..<200 {
             let middle = (low + high) / 2
             if regularized(middle, a: a, b: b) < p { low = middle } else { high = middle }

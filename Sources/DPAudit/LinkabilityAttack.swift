@@ -14,22 +14,28 @@ public struct LinkabilityAttack: Sendable {
         self.neighbours = neighbours
     }
 
-    public func run(train: EncodedDataset, holdout: EncodedDataset, synthetic: EncodedDataset,
-                    firstGroup: [Int], secondGroup: [Int], source: RandomSource) -> RiskEstimate {
+    public func run(
+        train: EncodedDataset, holdout: EncodedDataset, synthetic: EncodedDataset,
+        firstGroup: [Int], secondGroup: [Int], source: RandomSource
+    ) -> RiskEstimate {
         let count = min(attacks, train.rowCount, holdout.rowCount)
         let k = min(neighbours, synthetic.rowCount)
-        let first = NearestNeighbours(reference: synthetic, distance: MixedTypeDistance(schema: synthetic.columns, compare: firstGroup))
-        let second = NearestNeighbours(reference: synthetic, distance: MixedTypeDistance(schema: synthetic.columns, compare: secondGroup))
+        let first = NearestNeighbours(
+            reference: synthetic, distance: MixedTypeDistance(schema: synthetic.columns, compare: firstGroup))
+        let second = NearestNeighbours(
+            reference: synthetic, distance: MixedTypeDistance(schema: synthetic.columns, compare: secondGroup))
         func linked(_ targets: EncodedDataset) -> Int {
-            let a = first.nearest(targets, k: k), b = second.nearest(targets, k: k)
+            let a = first.nearest(targets, k: k)
+            let b = second.nearest(targets, k: k)
             return zip(a, b).filter { !Set($0.map(\.index)).isDisjoint(with: $1.map(\.index)) }.count
         }
         let baseline = (0..<count).filter { _ in
             let a = Set(source.sampleIndices(k, of: synthetic.rowCount))
             return !a.isDisjoint(with: source.sampleIndices(k, of: synthetic.rowCount))
         }.count
-        return RiskEstimate(attacks: count, attackSuccesses: linked(train.rows(source.sampleIndices(count, of: train.rowCount))),
-                            controlSuccesses: Double(linked(holdout.rows(source.sampleIndices(count, of: holdout.rowCount)))),
-                            baselineSuccesses: baseline)
+        return RiskEstimate(
+            attacks: count, attackSuccesses: linked(train.rows(source.sampleIndices(count, of: train.rowCount))),
+            controlSuccesses: Double(linked(holdout.rows(source.sampleIndices(count, of: holdout.rowCount)))),
+            baselineSuccesses: baseline)
     }
 }

@@ -21,14 +21,18 @@ public struct LogisticRegression: Sendable {
     }
 
     /// Fit on `data` predicting encoded column `target` from `features`.
-    public static func fit(_ data: EncodedDataset, target: Int, features columns: [Int], settings: Settings = Settings(),
-                           source: RandomSource) -> LogisticRegression {
+    public static func fit(
+        _ data: EncodedDataset, target: Int, features columns: [Int], settings: Settings = Settings(),
+        source: RandomSource
+    ) -> LogisticRegression {
         let features = OneHotFeatures(domain: data.domain, columns: columns)
         let classes = data.domain[target]
-        var model = LogisticRegression(features: features, target: target, classes: classes,
-                                       weights: [Double](repeating: 0, count: features.width * classes),
-                                       bias: [Double](repeating: 0, count: classes))
-        let active = features.activeInputs(data), width = columns.count
+        var model = LogisticRegression(
+            features: features, target: target, classes: classes,
+            weights: [Double](repeating: 0, count: features.width * classes),
+            bias: [Double](repeating: 0, count: classes))
+        let active = features.activeInputs(data)
+        let width = columns.count
         let labels = data.codes[target]
         var firstMoment = [Double](repeating: 0, count: model.weights.count + classes)
         var secondMoment = firstMoment
@@ -52,13 +56,16 @@ public struct LogisticRegression: Sendable {
                 }
                 let scale = 1 / Double(batch.count)
                 step += 1
-                let correction1 = 1 - pow(0.9, step), correction2 = 1 - pow(0.999, step)
+                let correction1 = 1 - pow(0.9, step)
+                let correction2 = 1 - pow(0.999, step)
                 for i in gradient.indices {
                     let isWeight = i < model.weights.count
                     let g = gradient[i] * scale + (isWeight ? settings.l2 * model.weights[i] : 0)
                     firstMoment[i] = 0.9 * firstMoment[i] + 0.1 * g
                     secondMoment[i] = 0.999 * secondMoment[i] + 0.001 * g * g
-                    let update = settings.learningRate * (firstMoment[i] / correction1) / ((secondMoment[i] / correction2).squareRoot() + 1e-8)
+                    let update =
+                        settings.learningRate * (firstMoment[i] / correction1)
+                        / ((secondMoment[i] / correction2).squareRoot() + 1e-8)
                     if isWeight { model.weights[i] -= update } else { model.bias[i - model.weights.count] -= update }
                 }
             }
@@ -74,13 +81,17 @@ public struct LogisticRegression: Sendable {
         }
         let top = output.max() ?? 0
         var total = 0.0
-        for k in 0..<classes { output[k] = exp(output[k] - top); total += output[k] }
+        for k in 0..<classes {
+            output[k] = exp(output[k] - top)
+            total += output[k]
+        }
         for k in 0..<classes { output[k] /= total }
     }
 
     /// Class probabilities for every row of `data`: result[row * classes + k].
     public func predictProbabilities(_ data: EncodedDataset) -> [Double] {
-        let active = features.activeInputs(data), width = features.columns.count
+        let active = features.activeInputs(data)
+        let width = features.columns.count
         var result = [Double](repeating: 0, count: data.rowCount * classes)
         var rowProbabilities = [Double](repeating: 0, count: classes)
         for row in 0..<data.rowCount {

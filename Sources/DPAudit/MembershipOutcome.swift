@@ -18,8 +18,10 @@ public struct MembershipOutcome: Sendable, Codable, Equatable {
     public let roc: [ROCCurve.Point]
 
     /// Scores are higher for rows the attack believes were in the training data.
-    public init(attack: String, memberScores: [Double], nonMemberScores: [Double], delta: Double,
-                bootstrap: Int = 200, level: Double = 0.95, source: RandomSource) {
+    public init(
+        attack: String, memberScores: [Double], nonMemberScores: [Double], delta: Double,
+        bootstrap: Int = 200, level: Double = 0.95, source: RandomSource
+    ) {
         let curve = ROCCurve(positives: memberScores, negatives: nonMemberScores)
         self.attack = attack
         members = memberScores.count
@@ -30,8 +32,12 @@ public struct MembershipOutcome: Sendable, Codable, Equatable {
         roc = curve.thinned(to: 101)
         var replicates: [Double] = []
         for _ in 0..<bootstrap {
-            let m = (0..<memberScores.count).map { _ in memberScores[Int(source.uniform(below: UInt64(memberScores.count)))] }
-            let n = (0..<nonMemberScores.count).map { _ in nonMemberScores[Int(source.uniform(below: UInt64(nonMemberScores.count)))] }
+            let m = (0..<memberScores.count).map { _ in
+                memberScores[Int(source.uniform(below: UInt64(memberScores.count)))]
+            }
+            let n = (0..<nonMemberScores.count).map { _ in
+                nonMemberScores[Int(source.uniform(below: UInt64(nonMemberScores.count)))]
+            }
             replicates.append(ROCCurve(positives: m, negatives: n).auc)
         }
         replicates.sort()
@@ -40,8 +46,9 @@ public struct MembershipOutcome: Sendable, Codable, Equatable {
         aucUpper = replicates.isEmpty ? auc : replicates[Int((Double(replicates.count - 1) * (1 - tail)).rounded())]
         let order = source.sampleIndices(memberScores.count, of: memberScores.count)
         let otherOrder = source.sampleIndices(nonMemberScores.count, of: nonMemberScores.count)
-        empiricalEpsilon = EmpiricalEpsilon.estimate(memberScores: order.map { memberScores[$0] },
-                                                     nonMemberScores: otherOrder.map { nonMemberScores[$0] },
-                                                     delta: delta, level: level)
+        empiricalEpsilon = EmpiricalEpsilon.estimate(
+            memberScores: order.map { memberScores[$0] },
+            nonMemberScores: otherOrder.map { nonMemberScores[$0] },
+            delta: delta, level: level)
     }
 }

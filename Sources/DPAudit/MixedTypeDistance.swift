@@ -58,13 +58,18 @@ public struct MixedTypeDistance: Sendable {
     public func distance(_ x: EncodedDataset, _ a: Int, _ y: EncodedDataset, _ b: Int) -> Float {
         var total: Float = 0
         for (position, column) in columns.enumerated() {
-            let u = Int(x.codes[column][a]), v = Int(y.codes[column][b])
+            let u = Int(x.codes[column][a])
+            let v = Int(y.codes[column][b])
             switch treatments[position] {
             case .mismatch:
                 total += u == v ? 0 : 1
             case .ordered(let scale):
                 let missing = missingCodes[position]
-                if u == missing || v == missing { total += u == v ? 0 : 1 } else { total += min(1, Float(abs(u - v)) * scale) }
+                if u == missing || v == missing {
+                    total += u == v ? 0 : 1
+                } else {
+                    total += min(1, Float(abs(u - v)) * scale)
+                }
             }
         }
         return total

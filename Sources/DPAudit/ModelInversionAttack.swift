@@ -10,8 +10,10 @@ public struct ModelInversionAttack: Sendable {
 
     public init(attacks: Int = 2000) { self.attacks = attacks }
 
-    public func run(train: EncodedDataset, holdout: EncodedDataset, synthetic: EncodedDataset,
-                    secret: Int, quasiIdentifiers: [Int], source: RandomSource) -> RiskEstimate {
+    public func run(
+        train: EncodedDataset, holdout: EncodedDataset, synthetic: EncodedDataset,
+        secret: Int, quasiIdentifiers: [Int], source: RandomSource
+    ) -> RiskEstimate {
         let count = min(attacks, train.rowCount, holdout.rowCount)
         let model = LogisticRegression.fit(synthetic, target: secret, features: quasiIdentifiers, source: source)
         func successes(_ targets: EncodedDataset) -> Int {
@@ -28,7 +30,8 @@ public struct ModelInversionAttack: Sendable {
         for code in synthetic.codes[secret] { frequency[Int(code)] += 1 }
         let majority = UInt16(frequency.indices.max { frequency[$0] < frequency[$1] } ?? 0)
         let baseline = trainTargets.codes[secret].filter { $0 == majority }.count
-        return RiskEstimate(attacks: count, attackSuccesses: successes(trainTargets),
-                            controlSuccesses: Double(successes(controlTargets)), baselineSuccesses: baseline)
+        return RiskEstimate(
+            attacks: count, attackSuccesses: successes(trainTargets),
+            controlSuccesses: Double(successes(controlTargets)), baselineSuccesses: baseline)
     }
 }

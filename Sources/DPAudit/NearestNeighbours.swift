@@ -54,7 +54,9 @@ public struct NearestNeighbours: Sendable {
 
     /// One result per query row, the rows cut into one contiguous range per core; `work` fills
     /// its range's entries (and only those) of the shared output.
-    static func splitOverCores<T>(_ count: Int, initial: T, work: @Sendable (Range<Int>, UncheckedBuffer<T>) -> Void) -> [T] {
+    static func splitOverCores<T>(_ count: Int, initial: T, work: @Sendable (Range<Int>, UncheckedBuffer<T>) -> Void)
+        -> [T]
+    {
         var results = [T](repeating: initial, count: count)
         let threads = max(1, min(ProcessInfo.processInfo.activeProcessorCount, count / 64))
         let chunk = (count + threads - 1) / threads

@@ -11,7 +11,8 @@ public struct OneHotFeatures: Sendable {
 
     public init(domain: [Int], columns: [Int]) {
         self.columns = columns
-        var offsets: [Int] = [], next = 0
+        var offsets: [Int] = []
+        var next = 0
         for column in columns {
             offsets.append(next)
             next += domain[column]
@@ -24,7 +25,9 @@ public struct OneHotFeatures: Sendable {
     public func activeInputs(_ data: EncodedDataset) -> [Int32] {
         var active = [Int32](repeating: 0, count: data.rowCount * columns.count)
         for (j, column) in columns.enumerated() {
-            let codes = data.codes[column], offset = offsets[j], stride = columns.count
+            let codes = data.codes[column]
+            let offset = offsets[j]
+            let stride = columns.count
             for row in 0..<data.rowCount { active[row * stride + j] = Int32(offset + Int(codes[row])) }
         }
         return active

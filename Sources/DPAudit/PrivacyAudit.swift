@@ -31,8 +31,10 @@ public struct PrivacyAudit: Sendable {
         public let claimedEpsilon: Double?
         public let delta: Double
 
-        public init(train: EncodedDataset, holdout: EncodedDataset, synthetic: EncodedDataset, secrets: [Int],
-                    quasiIdentifiers: [Int], claimedEpsilon: Double?, delta: Double) {
+        public init(
+            train: EncodedDataset, holdout: EncodedDataset, synthetic: EncodedDataset, secrets: [Int],
+            quasiIdentifiers: [Int], claimedEpsilon: Double?, delta: Double
+        ) {
             self.train = train
             self.holdout = holdout
             self.synthetic = synthetic
@@ -51,34 +53,55 @@ public struct PrivacyAudit: Sendable {
 
         progress("membership inference: distance to closest record")
         let distance = DistanceMembershipAttack(maxTargets: membershipTargets)
-            .run(train: input.train, holdout: input.holdout, synthetic: input.synthetic, delta: input.delta, source: source.split(stream: 1))
+            .run(
+                train: input.train, holdout: input.holdout, synthetic: input.synthetic, delta: input.delta,
+                source: source.split(stream: 1))
         progress("membership inference: density ratio")
         let density = DensityRatioMembershipAttack(maxTargets: membershipTargets)
-            .run(train: input.train, holdout: input.holdout, synthetic: input.synthetic, delta: input.delta, source: source.split(stream: 2))
+            .run(
+                train: input.train, holdout: input.holdout, synthetic: input.synthetic, delta: input.delta,
+                source: source.split(stream: 2))
         for outcome in [distance, density] {
-            findings.append(AuditFinding(
-                criterion: "membership", attack: outcome.attack, value: outcome.auc, lower: outcome.aucLower, upper: outcome.aucUpper,
-                baseline: 0.5, threshold: policy.membershipAUC, passed: outcome.auc <= policy.membershipAUC,
-                explanation: "AUC of telling training rows from holdout rows; 0.5 is guessing"))
+            findings.append(
+                AuditFinding(
+                    criterion: "membership", attack: outcome.attack, value: outcome.auc, lower: outcome.aucLower,
+                    upper: outcome.aucUpper,
+                    baseline: 0.5, threshold: policy.membershipAUC, passed: outcome.auc <= policy.membershipAUC,
+                    explanation: "AUC of telling training rows from holdout rows; 0.5 is guessing"))
             if let claimed = input.claimedEpsilon {
                 let bound = outcome.empiricalEpsilon.epsilon
-                findings.append(AuditFinding(
-                    criterion: "membership", attack: "\(outcome.attack): empirical epsilon", value: bound, lower: bound, upper: bound,
-                    baseline: 0, threshold: claimed, passed: bound <= claimed,
-                    explanation: "lower bound on epsilon from the attack (Clopper-Pearson at 95%, treating targets as independent trials); above the claim means the guarantee is broken"))
+                findings.append(
+                    AuditFinding(
+                        criterion: "membership", attack: "\(outcome.attack): empirical epsilon", value: bound,
+                        lower: bound, upper: bound,
+                        baseline: 0, threshold: claimed, passed: bound <= claimed,
+                        explanation:
+                            "lower bound on epsilon from the attack (Clopper-Pearson at 95%, treating targets as "
+                            + "independent trials); above the claim means the guarantee is broken"
+                    ))
             }
         }
 
-        let shadow = try shadowModels?.run(train: input.train, holdout: input.holdout, source: source.split(stream: 5), progress: progress)
+        let shadow = try shadowModels?.run(
+            train: input.train, holdout: input.holdout, source: source.split(stream: 5), progress: progress)
         if let shadow {
-            findings.append(AuditFinding(
-                criterion: "membership", attack: "shadow models (\(shadow.method); \(shadow.targets.count) outlying targets x \(shadow.shadows) shadows)",
-                value: shadow.meanAUC, lower: shadow.targets.map(\.auc).min() ?? 0.5, upper: shadow.maxAUC, baseline: 0.5,
-                threshold: policy.shadowModelAUC, passed: shadow.meanAUC <= policy.shadowModelAUC,
-                explanation: "mean per-target AUC of telling shadow outputs with the target from those without; interval = min and max over targets"))
+            findings.append(
+                AuditFinding(
+                    criterion: "membership",
+                    attack:
+                        "shadow models (\(shadow.method); \(shadow.targets.count) outlying "
+                        + "targets x \(shadow.shadows) shadows)",
+                    value: shadow.meanAUC, lower: shadow.targets.map(\.auc).min() ?? 0.5, upper: shadow.maxAUC,
+                    baseline: 0.5,
+                    threshold: policy.shadowModelAUC, passed: shadow.meanAUC <= policy.shadowModelAUC,
+                    explanation:
+                        "mean per-target AUC of telling shadow outputs with the target from those without; "
+                        + "interval = min and max over targets"
+                ))
         }
 
-        var inference: [String: RiskEstimate] = [:], inversion: [String: RiskEstimate] = [:]
+        var inference: [String: RiskEstimate] = [:]
+        var inversion: [String: RiskEstimate] = [:]
         for (offset, secret) in input.secrets.enumerated() {
             let known = input.quasiIdentifiers.filter { $0 != secret }
             let auxiliary = known.isEmpty ? Array(columns.indices.filter { $0 != secret }) : known
@@ -87,21 +110,28 @@ public struct PrivacyAudit: Sendable {
                 train: input.train, holdout: input.holdout, synthetic: input.synthetic, secret: secret,
                 quasiIdentifiers: auxiliary, source: source.split(stream: 10 + UInt64(offset)))
             inference[name(secret)] = inferred
-            findings.append(finding("inference", "nearest-neighbour inference of \(name(secret))", inferred, policy.inferenceRisk))
+            findings.append(
+                finding("inference", "nearest-neighbour inference of \(name(secret))", inferred, policy.inferenceRisk))
             progress("model inversion: \(name(secret))")
             let inverted = ModelInversionAttack(attacks: max(attacks, 2000)).run(
                 train: input.train, holdout: input.holdout, synthetic: input.synthetic, secret: secret,
                 quasiIdentifiers: auxiliary, source: source.split(stream: 100 + UInt64(offset)))
             inversion[name(secret)] = inverted
-            findings.append(finding("model inversion", "maximum-likelihood inversion of \(name(secret))", inverted, policy.modelInversionRisk))
+            findings.append(
+                finding(
+                    "model inversion", "maximum-likelihood inversion of \(name(secret))", inverted,
+                    policy.modelInversionRisk))
         }
 
         progress("singling out")
-        let singling = SinglingOutAttack(attacks: attacks).run(train: input.train, holdout: input.holdout,
-                                                               synthetic: input.synthetic, source: source.split(stream: 3))
-        findings.append(finding("singling out", "multivariate predicates, 3 columns", singling, policy.singlingOutRisk,
-                                explanation: "predicates isolating one training row beyond the chance that a query's one match "
-                                    + "(among training and holdout rows) is a training row, (attack - chance) / (1 - chance)"))
+        let singling = SinglingOutAttack(attacks: attacks).run(
+            train: input.train, holdout: input.holdout,
+            synthetic: input.synthetic, source: source.split(stream: 3))
+        findings.append(
+            finding(
+                "singling out", "multivariate predicates, 3 columns", singling, policy.singlingOutRisk,
+                explanation: "predicates isolating one training row beyond the chance that a query's one match "
+                    + "(among training and holdout rows) is a training row, (attack - chance) / (1 - chance)"))
 
         var linkability: [String: RiskEstimate] = [:]
         let groups = linkageGroups(input.quasiIdentifiers.isEmpty ? Array(columns.indices) : input.quasiIdentifiers)
@@ -112,22 +142,32 @@ public struct PrivacyAudit: Sendable {
                     train: input.train, holdout: input.holdout, synthetic: input.synthetic,
                     firstGroup: first, secondGroup: second, source: source.split(stream: 200 + UInt64(k)))
                 linkability["k=\(k)"] = linked
-                findings.append(finding("linkability", "\(k)-nearest linkage of {\(first.map(name).joined(separator: ", "))} "
-                                        + "with {\(second.map(name).joined(separator: ", "))}", linked, policy.linkabilityRisk))
+                findings.append(
+                    finding(
+                        "linkability",
+                        "\(k)-nearest linkage of {\(first.map(name).joined(separator: ", "))} "
+                            + "with {\(second.map(name).joined(separator: ", "))}", linked, policy.linkabilityRisk))
             }
         }
         return AuditResult(
             decision: findings.allSatisfy(\.passed) ? "pass" : "fail", findings: findings, policy: policy,
-            membership: [distance, density], shadowModels: shadow, inference: inference, modelInversion: inversion, singlingOut: singling,
+            membership: [distance, density], shadowModels: shadow, inference: inference, modelInversion: inversion,
+            singlingOut: singling,
             linkability: linkability, trainRows: input.train.rowCount, holdoutRows: input.holdout.rowCount,
-            syntheticRows: input.synthetic.rowCount, secrets: input.secrets.map(name), quasiIdentifiers: input.quasiIdentifiers.map(name),
+            syntheticRows: input.synthetic.rowCount, secrets: input.secrets.map(name),
+            quasiIdentifiers: input.quasiIdentifiers.map(name),
             claimedEpsilon: input.claimedEpsilon, seeded: source.isSeeded, seconds: Date().timeIntervalSince(started))
     }
 
-    func finding(_ criterion: String, _ attack: String, _ estimate: RiskEstimate, _ threshold: Double,
-                 explanation: String = "success on training targets beyond holdout targets, (attack - control) / (1 - control)") -> AuditFinding {
-        AuditFinding(criterion: criterion, attack: attack, value: estimate.risk, lower: estimate.riskLower, upper: estimate.riskUpper,
-                     baseline: estimate.baselineRate, threshold: threshold, passed: estimate.risk <= threshold, explanation: explanation)
+    func finding(
+        _ criterion: String, _ attack: String, _ estimate: RiskEstimate, _ threshold: Double,
+        explanation: String = "success on training targets beyond holdout targets, (attack - control) / (1 - control)"
+    ) -> AuditFinding {
+        AuditFinding(
+            criterion: criterion, attack: attack, value: estimate.risk, lower: estimate.riskLower,
+            upper: estimate.riskUpper,
+            baseline: estimate.baselineRate, threshold: threshold, passed: estimate.risk <= threshold,
+            explanation: explanation)
     }
 
     /// The quasi-identifiers split into two halves, the two databases a linkage attacker holds.

@@ -15,12 +15,16 @@ public struct ROCCurve: Sendable, Codable, Equatable {
         precondition(!positives.isEmpty && !negatives.isEmpty, "an ROC curve needs both classes")
         let scored = (positives.map { ($0, true) } + negatives.map { ($0, false) }).sorted { $0.0 > $1.0 }
         var points = [Point(falsePositiveRate: 0, truePositiveRate: 0)]
-        var truePositives = 0, falsePositives = 0, area = 0.0
+        var truePositives = 0
+        var falsePositives = 0
+        var area = 0.0
         var index = 0
-        let p = Double(positives.count), n = Double(negatives.count)
+        let p = Double(positives.count)
+        let n = Double(negatives.count)
         while index < scored.count {
             let threshold = scored[index].0
-            var newPositives = 0, newNegatives = 0
+            var newPositives = 0
+            var newNegatives = 0
             while index < scored.count && scored[index].0 == threshold {
                 if scored[index].1 { newPositives += 1 } else { newNegatives += 1 }
                 index += 1
@@ -28,7 +32,8 @@ public struct ROCCurve: Sendable, Codable, Equatable {
             area += Double(newNegatives) * (Double(truePositives) + Double(newPositives) / 2)
             truePositives += newPositives
             falsePositives += newNegatives
-            points.append(Point(falsePositiveRate: Double(falsePositives) / n, truePositiveRate: Double(truePositives) / p))
+            points.append(
+                Point(falsePositiveRate: Double(falsePositives) / n, truePositiveRate: Double(truePositives) / p))
         }
         self.points = points
         auc = area / (p * n)

@@ -18,7 +18,9 @@ public struct RiskEstimate: Sendable, Codable, Equatable {
     public let riskUpper: Double
     public let level: Double
 
-    public init(attacks: Int, attackSuccesses: Int, controlSuccesses: Double, baselineSuccesses: Int, level: Double = 0.95) {
+    public init(
+        attacks: Int, attackSuccesses: Int, controlSuccesses: Double, baselineSuccesses: Int, level: Double = 0.95
+    ) {
         precondition(attacks > 0, "an attack needs at least one target")
         self.attacks = attacks
         self.attackSuccesses = attackSuccesses
@@ -30,9 +32,14 @@ public struct RiskEstimate: Sendable, Codable, Equatable {
         let (a, errorA, c, errorC) = (attack.estimate, attack.halfWidth, control.estimate, control.halfWidth)
         attackRate = a
         controlRate = c
-        baselineRate = BinomialConfidence.wilson(successes: Double(baselineSuccesses), trials: attacks, level: level).estimate
+        baselineRate =
+            BinomialConfidence.wilson(successes: Double(baselineSuccesses), trials: attacks, level: level).estimate
         let raw = c < 1 ? (a - c) / (1 - c) : 0
-        let error = c < 1 ? ((errorA / (1 - c)) * (errorA / (1 - c)) + (errorC * (a - 1) / ((1 - c) * (1 - c))) * (errorC * (a - 1) / ((1 - c) * (1 - c)))).squareRoot() : 0
+        let error =
+            c < 1
+            ? ((errorA / (1 - c)) * (errorA / (1 - c)) + (errorC * (a - 1) / ((1 - c) * (1 - c)))
+                * (errorC * (a - 1) / ((1 - c) * (1 - c))))
+                .squareRoot() : 0
         risk = min(1, max(0, raw))
         riskLower = min(1, max(0, raw - error))
         riskUpper = min(1, max(0, raw + error))

@@ -1,7 +1,7 @@
+import DPAccounting
 import DPData
-import DPGenerators
-import DPLedger
 import DPRandomness
+import DPSynthesis
 import Foundation
 
 /// Membership inference with shadow models (Stadler, Oprisanu, Troncoso 2022; TAPAS): for each
@@ -13,31 +13,31 @@ import Foundation
 /// rows least likely under the one-way marginals (the outliers, the ones most at risk).
 public struct ShadowModelAttack: Sendable {
     /// How a shadow dataset becomes a synthetic table: the release's generator and settings.
-    public struct Generator: Sendable {
+    public struct Synthesis: Sendable {
         public let name: String
         public let synthesize: @Sendable (EncodedDataset, RandomSource) throws -> EncodedDataset
 
-        public init(name: String, synthesize: @escaping @Sendable (EncodedDataset, RandomSource) throws -> EncodedDataset) {
+        public init(
+            name: String, synthesize: @escaping @Sendable (EncodedDataset, RandomSource) throws -> EncodedDataset
+        ) {
             self.name = name
             self.synthesize = synthesize
         }
 
-        /// A marginal generator fitted at (epsilon, delta), each fit against its own throwaway ledger.
-        public static func synthesizer(_ method: Synthesizer.Method, epsilon: Double, delta: Double, iterations: Int = 200) -> Generator {
-            Generator(name: "\(method.rawValue) at epsilon \(epsilon)") { data, source in
-                let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dpsynth-shadow-\(UUID().uuidString)")
-                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-                defer { try? FileManager.default.removeItem(at: folder) }
-                let ledger = try BudgetLedger(path: folder.appendingPathComponent("ledger.sqlite").path)
-                try ledger.initialise(dataset: "shadow", epsilon: epsilon * 1.000001, delta: min(0.5, delta * 1.000001))
-                let model = try Synthesizer.fit(method, data: data, epsilon: epsilon, delta: delta, ledger: ledger, dataset: "shadow",
-                                                source: source, iterations: iterations)
+        /// `generator` fitted at (epsilon, delta) to each shadow dataset, each fit against its own
+        /// in-memory budget (shadow datasets hold no private rows beyond the holdout's, and their
+        /// outputs only feed the confidential audit).
+        public static func fitting(_ generator: any Generator, epsilon: Double, delta: Double) -> Synthesis {
+            Synthesis(name: "\(type(of: generator).method) at epsilon \(epsilon)") { data, source in
+                let odometer = try PrivacyOdometer(epsilon: epsilon, delta: delta)
+                let model = try generator.checkedFit(
+                    FitRequest(data: data, epsilon: epsilon, delta: delta, budget: odometer, source: source))
                 return model.sample(rows: data.rowCount, source: source)
             }
         }
     }
 
-    public var generator: Generator
+    public var generator: Synthesis
     public var targets: Int
     public var shadows: Int
     /// Rows of each shadow dataset (besides the target), drawn from the holdout.
@@ -46,7 +46,10 @@ public struct ShadowModelAttack: Sendable {
     /// The defaults that configs fall back to: 5 targets, 20 shadows each, 2,000 rows per shadow.
     public static let defaultTargets = 5, defaultShadows = 20, defaultShadowRows = 2000
 
-    public init(generator: Generator, targets: Int = defaultTargets, shadows: Int = defaultShadows, shadowRows: Int = defaultShadowRows) {
+    public init(
+        generator: Synthesis, targets: Int = defaultTargets, shadows: Int = defaultShadows,
+        shadowRows: Int = defaultShadowRows
+    ) {
         self.generator = generator
         self.targets = targets
         self.shadows = shadows
@@ -113,33 +116,43 @@ public struct ShadowModelAttack: Sendable {
                 pairs.append(Double(count))
             }
         }
-        let meanLog = { (values: [Double]) in values.isEmpty ? 0 : values.map { log1p($0) }.reduce(0, +) / Double(values.count) }
-        return within.map { log1p($0) } + [Double(closest), meanLog(singles), meanLog(pairs), log1p(pairs.min() ?? 0),
-                                          Double(pairs.filter { $0 == 0 }.count) / Double(max(pairs.count, 1))]
+        let meanLog = { (values: [Double]) in
+            values.isEmpty ? 0 : values.map { log1p($0) }.reduce(0, +) / Double(values.count)
+        }
+        return within.map { log1p($0) } + [
+            Double(closest), meanLog(singles), meanLog(pairs), log1p(pairs.min() ?? 0),
+            Double(pairs.filter { $0 == 0 }.count) / Double(max(pairs.count, 1)),
+        ]
     }
 
-    public func run(train: EncodedDataset, holdout: EncodedDataset, source: RandomSource,
-                    progress: (String) -> Void = { _ in }) throws -> Outcome {
+    public func run(
+        train: EncodedDataset, holdout: EncodedDataset, source: RandomSource,
+        progress: (String) -> Void = { _ in }
+    ) throws -> Outcome {
         let started = Date()
         let rows = min(shadowRows, holdout.rowCount - 1)
         var outcomes: [TargetOutcome] = []
         for (number, targetRow) in Self.outliers(train, count: targets).enumerated() {
             let target = train.rows([targetRow])
-            var featureRows: [[Double]] = [], labels: [Bool] = []
+            var featureRows: [[Double]] = []
+            var labels: [Bool] = []
             for shadow in 0..<shadows {
                 progress("shadow models: target \(number + 1) of \(targets), shadow \(shadow + 1) of \(shadows)")
                 let member = shadow % 2 == 0
                 let sample = source.sampleIndices(rows + 1, of: holdout.rowCount)
                 var data = holdout.rows(Array(sample[..<rows]))
-                data = EncodedDataset(schema: data.schema, codes: zip(data.codes, (member ? target : holdout.rows([sample[rows]])).codes).map { $0 + $1 })
+                data = EncodedDataset(
+                    schema: data.schema,
+                    codes: zip(data.codes, (member ? target : holdout.rows([sample[rows]])).codes).map { $0 + $1 })
                 featureRows.append(Self.features(try generator.synthesize(data, source), target: target))
                 labels.append(member)
             }
             outcomes.append(TargetOutcome(auc: Self.crossValidatedAUC(featureRows, labels)))
         }
         let aucs = outcomes.map(\.auc)
-        return Outcome(targets: outcomes, meanAUC: aucs.reduce(0, +) / Double(max(aucs.count, 1)), maxAUC: aucs.max() ?? 0.5,
-                       shadows: shadows, method: generator.name, seconds: Date().timeIntervalSince(started))
+        return Outcome(
+            targets: outcomes, meanAUC: aucs.reduce(0, +) / Double(max(aucs.count, 1)), maxAUC: aucs.max() ?? 0.5,
+            shadows: shadows, method: generator.name, seconds: Date().timeIntervalSince(started))
     }
 
     /// AUC of 5-fold cross-validated logistic-regression scores.

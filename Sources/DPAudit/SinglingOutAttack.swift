@@ -13,8 +13,8 @@ import Foundation
 /// exact chance rate given the pooled counts, where a control measured on a smaller holdout
 /// would have to be extrapolated. It assumes the training table and the holdout are a random
 /// split of one population (as the audit requires). Random predicates give the baseline. Tables
-/// are de-duplicated first. On this scale a near copy of the training data scores about 0.5
-/// (Anonymeter's rescaled control gives it 0.8), and differentially private releases 0 to 0.03.
+/// are de-duplicated first. Scores on this scale are lower than with Anonymeter's rescaled
+/// control.
 public struct SinglingOutAttack: Sendable {
     public var attacks: Int
     public var columns: Int
@@ -51,13 +51,18 @@ public struct SinglingOutAttack: Sendable {
         return count
     }
 
-    public func run(train: EncodedDataset, holdout: EncodedDataset, synthetic: EncodedDataset, source: RandomSource) -> RiskEstimate {
-        let original = train.deduplicated(), control = holdout.deduplicated(), synthetic = synthetic.deduplicated()
+    public func run(train: EncodedDataset, holdout: EncodedDataset, synthetic: EncodedDataset, source: RandomSource)
+        -> RiskEstimate
+    {
+        let original = train.deduplicated()
+        let control = holdout.deduplicated()
+        let synthetic = synthetic.deduplicated()
         let width = min(columns, synthetic.columns.count)
         let distance = MixedTypeDistance(dataset: synthetic)
         let ordered = distance.treatments.map { $0 != .mismatch }
         let medians = synthetic.codes.map { codes -> UInt16 in codes.sorted()[codes.count / 2] }
-        var queries: [[Term]] = [], seen = Set<[Term]>()
+        var queries: [[Term]] = []
+        var seen = Set<[Term]>()
         var attempts = 0
         while queries.count < attacks && attempts < attacks * 200 {
             attempts += 1
@@ -85,13 +90,17 @@ public struct SinglingOutAttack: Sendable {
             let chosen = source.sampleIndices(width, of: synthetic.columns.count)
             let terms = chosen.map { column -> Term in
                 let code = synthetic.codes[column][Int(source.uniform(below: UInt64(synthetic.rowCount)))]
-                let relations: [Term.Relation] = ordered[column] ? [.equal, .notEqual, .atMost, .atLeast] : [.equal, .notEqual]
-                return Term(column: column, relation: relations[Int(source.uniform(below: UInt64(relations.count)))], code: code)
+                let relations: [Term.Relation] =
+                    ordered[column] ? [.equal, .notEqual, .atMost, .atLeast] : [.equal, .notEqual]
+                return Term(
+                    column: column, relation: relations[Int(source.uniform(below: UInt64(relations.count)))], code: code
+                )
             }
             return Self.matches(terms, in: original, limit: 1) == 1
         }.count
-        return RiskEstimate(attacks: trials, attackSuccesses: successes, controlSuccesses: controlExpected,
-                            baselineSuccesses: baseline)
+        return RiskEstimate(
+            attacks: trials, attackSuccesses: successes, controlSuccesses: controlExpected,
+            baselineSuccesses: baseline)
     }
 
     /// The probability that exactly one of `matching` rows is a member when `members` of `pooled`

@@ -34,31 +34,42 @@ public struct UtilityEvaluation: Sendable, Codable, Equatable {
 
     /// Evaluate `synthetic` against the real `train` rows; classifiers predict `target` (when
     /// given) and are tested on `holdout`, positive class `positive`.
-    public static func evaluate(train: EncodedDataset, holdout: EncodedDataset, synthetic: EncodedDataset,
-                                target: Int?, positive: UInt16 = 1, source: RandomSource) -> UtilityEvaluation {
+    public static func evaluate(
+        train: EncodedDataset, holdout: EncodedDataset, synthetic: EncodedDataset,
+        target: Int?, positive: UInt16 = 1, source: RandomSource
+    ) -> UtilityEvaluation {
         let started = Date()
         let comparisons = train.columns.indices.map { index -> ColumnComparison in
-            let real = train.marginal([index]), fake = synthetic.marginal([index])
+            let real = train.marginal([index])
+            let fake = synthetic.marginal([index])
             let column = train.columns[index]
-            let realTotal = Double(max(real.total, 1)), fakeTotal = Double(max(fake.total, 1))
-            return ColumnComparison(name: column.name, totalVariation: MarginalFidelity.totalVariation(real, fake),
-                                    labels: train.labels(of: index),
-                                    real: real.values.map { $0 / realTotal }, synthetic: fake.values.map { $0 / fakeTotal })
+            let realTotal = Double(max(real.total, 1))
+            let fakeTotal = Double(max(fake.total, 1))
+            return ColumnComparison(
+                name: column.name, totalVariation: MarginalFidelity.totalVariation(real, fake),
+                labels: train.labels(of: index),
+                real: real.values.map { $0 / realTotal }, synthetic: fake.values.map { $0 / fakeTotal })
         }
-        let associationReal = AssociationFidelity.matrix(train), associationSynthetic = AssociationFidelity.matrix(synthetic)
+        let associationReal = AssociationFidelity.matrix(train)
+        let associationSynthetic = AssociationFidelity.matrix(synthetic)
         let maxDifference = zip(associationReal.joined(), associationSynthetic.joined()).map { abs($0 - $1) }.max() ?? 0
-        let classifiers = target.map { target in
-            ClassifierUtility.Classifier.allCases.enumerated().map { offset, classifier in
-                ClassifierUtility.evaluate(classifier, train: train, synthetic: synthetic, holdout: holdout, target: target,
-                                           positive: positive, source: source.split(stream: UInt64(offset)))
-            }
-        } ?? []
+        let classifiers =
+            target.map { target in
+                ClassifierUtility.Classifier.allCases.enumerated().map { offset, classifier in
+                    ClassifierUtility.evaluate(
+                        classifier, train: train, synthetic: synthetic, holdout: holdout, target: target,
+                        positive: positive, source: source.split(stream: UInt64(offset)))
+                }
+            } ?? []
         let threeWay = MarginalFidelity.meanTotalVariation(train, synthetic, way: 3)
         return UtilityEvaluation(
-            columns: comparisons, meanOneWayTVD: comparisons.map(\.totalVariation).reduce(0, +) / Double(max(1, comparisons.count)),
+            columns: comparisons,
+            meanOneWayTVD: comparisons.map(\.totalVariation).reduce(0, +) / Double(max(1, comparisons.count)),
             meanTwoWayTVD: MarginalFidelity.meanTotalVariation(train, synthetic, way: 2),
             meanThreeWayTVD: threeWay, kMarginalScore: 1000 * (1 - threeWay),
-            columnNames: train.columns.map(\.name), associationReal: associationReal, associationSynthetic: associationSynthetic,
-            maxAssociationDifference: maxDifference, classifiers: classifiers, seconds: Date().timeIntervalSince(started))
+            columnNames: train.columns.map(\.name), associationReal: associationReal,
+            associationSynthetic: associationSynthetic,
+            maxAssociationDifference: maxDifference, classifiers: classifiers,
+            seconds: Date().timeIntervalSince(started))
     }
 }

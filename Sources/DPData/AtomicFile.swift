@@ -16,11 +16,15 @@ public enum AtomicFile {
             }
             if type != S_IFREG {
                 guard let handle = FileHandle(forWritingAtPath: requested) else {
-                    throw DataError(file: requested, problem: "cannot open the special file for writing", hint: "Write to a regular file instead.")
+                    throw DataError(
+                        file: requested, problem: "cannot open the special file for writing",
+                        hint: "Write to a regular file instead.")
                 }
                 defer { try? handle.close() }
                 do { try handle.write(contentsOf: data) } catch {
-                    throw DataError(file: requested, problem: "cannot write (\(error.localizedDescription))", hint: "Write to a regular file instead.")
+                    throw DataError(
+                        file: requested, problem: "cannot write (\(error.localizedDescription))",
+                        hint: "Write to a regular file instead.")
                 }
                 return
             }
@@ -28,21 +32,26 @@ public enum AtomicFile {
         }
         let url = URL(fileURLWithPath: path)
         let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))")
+            .appendingPathComponent(
+                ".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)-"
+                    + "\(UUID().uuidString.prefix(8))"
+            )
         do {
             try data.write(to: temporary)
             if rename(temporary.path, url.path) != 0 {
                 let reason = String(cString: strerror(errno))
                 try? FileManager.default.removeItem(at: temporary)
-                throw DataError(file: requested, problem: "cannot move the finished file into place (\(reason))",
-                                hint: "Check that the folder is writable.")
+                throw DataError(
+                    file: requested, problem: "cannot move the finished file into place (\(reason))",
+                    hint: "Check that the folder is writable.")
             }
         } catch let error as DataError {
             throw error
         } catch {
             try? FileManager.default.removeItem(at: temporary)
-            throw DataError(file: requested, problem: "cannot write the file (\(error.localizedDescription))",
-                            hint: "Check that the folder exists and is writable.")
+            throw DataError(
+                file: requested, problem: "cannot write the file (\(error.localizedDescription))",
+                hint: "Check that the folder exists and is writable.")
         }
     }
 }

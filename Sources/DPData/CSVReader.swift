@@ -27,8 +27,9 @@ public final class CSVReader {
     /// only during the call. No allocation per record: the storage is reused.
     public func forEachRecordView(_ body: (_ line: Int, _ record: CSVRecordView) throws -> Void) throws {
         guard let file = fopen(path, "rb") else {
-            throw DataError(file: path, problem: "cannot open the file (\(String(cString: strerror(errno))))",
-                            hint: "Check the path and permissions.")
+            throw DataError(
+                file: path, problem: "cannot open the file (\(String(cString: strerror(errno))))",
+                hint: "Check the path and permissions.")
         }
         defer { fclose(file) }
         var buffer = [UInt8](repeating: 0, count: Self.chunkSize)
@@ -38,7 +39,8 @@ public final class CSVReader {
             let count = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, Self.chunkSize, file) }
             if count == 0 {
                 if ferror(file) != 0 {
-                    throw DataError(file: path, line: parser.line, problem: "read error", hint: "Check that the file is readable.")
+                    throw DataError(
+                        file: path, line: parser.line, problem: "read error", hint: "Check that the file is readable.")
                 }
                 break
             }
@@ -123,8 +125,9 @@ struct CSVParser {
                     try endOfLine(byte, body)
                 } else if byte == Self.quote {
                     guard state == .fieldStart else {
-                        throw unexpected("a double quote inside an unquoted field",
-                                         "Enclose the field in double quotes and write each inner quote twice (\"\").")
+                        throw unexpected(
+                            "a double quote inside an unquoted field",
+                            "Enclose the field in double quotes and write each inner quote twice (\"\").")
                     }
                     state = .quoted
                     quoteLine = line
@@ -153,8 +156,9 @@ struct CSVParser {
                 } else if byte == Self.lineFeed || byte == Self.carriageReturn {
                     try endOfLine(byte, body)
                 } else {
-                    throw unexpected("text after a closing quote",
-                                     "Put the whole field inside the quotes, or write an inner quote as \"\".")
+                    throw unexpected(
+                        "text after a closing quote",
+                        "Put the whole field inside the quotes, or write an inner quote as \"\".")
                 }
             }
         }
@@ -163,9 +167,10 @@ struct CSVParser {
     mutating func finish(_ body: (Int, CSVRecordView) throws -> Void) throws {
         switch state {
         case .quoted:
-            throw DataError(file: path, line: quoteLine, column: fieldEnds.count + 1,
-                            problem: "a quoted field opened here is never closed",
-                            hint: "Add the closing double quote.")
+            throw DataError(
+                file: path, line: quoteLine, column: fieldEnds.count + 1,
+                problem: "a quoted field opened here is never closed",
+                hint: "Add the closing double quote.")
         case .unquoted, .quoteInQuoted:
             try finishField()
             try finishRecord(body)
@@ -187,8 +192,9 @@ struct CSVParser {
 
     private mutating func finishField() throws {
         if fieldHighBits & 0x80 != 0, String(validating: recordBytes[fieldStart...], as: UTF8.self) == nil {
-            throw DataError(file: path, line: recordLine, column: fieldEnds.count + 1,
-                            problem: "the field is not valid UTF-8", hint: "Re-save the file as UTF-8.")
+            throw DataError(
+                file: path, line: recordLine, column: fieldEnds.count + 1,
+                problem: "the field is not valid UTF-8", hint: "Re-save the file as UTF-8.")
         }
         fieldEnds.append(recordBytes.count)
         fieldStart = recordBytes.count

@@ -30,8 +30,9 @@ final class ColumnCodec: Sendable {
         let value = Self.trimmed(field)
         for token in missingTokens where token.count == value.count && token.elementsEqual(value) {
             guard let code = column.missingCode else {
-                throw Failure(problem: "a missing value where the schema says 'missing: error'",
-                              hint: "Fill the value in, or set 'missing: own-category' for this column.")
+                throw Failure(
+                    problem: "a missing value where the schema says 'missing: error'",
+                    hint: "Fill the value in, or set 'missing: own-category' for this column.")
             }
             return code
         }
@@ -39,23 +40,31 @@ final class ColumnCodec: Sendable {
         case .categorical:
             guard let code = categoryCodes[String(decoding: value, as: UTF8.self)] else {
                 if column.outOfDomain == .missing, let missing = column.missingCode { return missing }
-                throw Failure(problem: "a category the schema does not declare",
-                              hint: "Add it to the column's categories if it is public knowledge, or correct the value.")
+                throw Failure(
+                    problem: "a category the schema does not declare",
+                    hint: "Add it to the column's categories if it is public knowledge, or correct the value.")
             }
             return code
         case .coded(let levels):
             guard let code = Self.parseInteger(value), code >= 0, code < levels else {
-                throw Failure(problem: "not a code in 0...\(levels - 1)", hint: "Coded columns hold whole numbers 0 to levels-1.")
+                throw Failure(
+                    problem: "not a code in 0...\(levels - 1)", hint: "Coded columns hold whole numbers 0 to levels-1.")
             }
             return code
         case .integer(let lower, let upper, let binning):
             guard let parsed = Self.parseInteger(value) else {
                 if let real = Double(String(decoding: value, as: UTF8.self)), !real.isFinite {
-                    throw Failure(problem: "NaN or infinity is not allowed", hint: "List it under 'missing_values' to treat it as missing.")
+                    throw Failure(
+                        problem: "NaN or infinity is not allowed",
+                        hint: "List it under 'missing_values' to treat it as missing.")
                 }
-                throw Failure(problem: "not a whole number", hint: "Integer columns hold whole numbers; declare the column 'real' otherwise.")
+                throw Failure(
+                    problem: "not a whole number",
+                    hint: "Integer columns hold whole numbers; declare the column 'real' otherwise.")
             }
-            if parsed >= lower && parsed <= upper { return Self.integerBin(parsed, lower: lower, upper: upper, binning: binning) }
+            if parsed >= lower && parsed <= upper {
+                return Self.integerBin(parsed, lower: lower, upper: upper, binning: binning)
+            }
             if column.outOfDomain == .missing, let missing = column.missingCode { return missing }
             let clamped = try bounded(Double(parsed), lower: Double(lower), upper: Double(upper))
             return Self.integerBin(Int(clamped), lower: lower, upper: upper, binning: binning)
@@ -65,10 +74,15 @@ final class ColumnCodec: Sendable {
                 throw Failure(problem: "not a number", hint: "Real columns hold decimal numbers such as 3.25.")
             }
             guard parsed.isFinite else {
-                throw Failure(problem: "NaN or infinity is not allowed", hint: "List it under 'missing_values' to treat it as missing.")
+                throw Failure(
+                    problem: "NaN or infinity is not allowed",
+                    hint: "List it under 'missing_values' to treat it as missing.")
             }
-            if (parsed < lower || parsed > upper) && column.outOfDomain == .missing, let missing = column.missingCode { return missing }
-            return Self.realBin(try bounded(parsed, lower: lower, upper: upper), lower: lower, upper: upper, binning: binning)
+            if (parsed < lower || parsed > upper) && column.outOfDomain == .missing, let missing = column.missingCode {
+                return missing
+            }
+            return Self.realBin(
+                try bounded(parsed, lower: lower, upper: upper), lower: lower, upper: upper, binning: binning)
         case .identifier:
             return 0
         }
@@ -76,7 +90,8 @@ final class ColumnCodec: Sendable {
 
     /// The bytes without leading and trailing spaces and tabs.
     static func trimmed(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
-        var start = 0, end = bytes.count
+        var start = 0
+        var end = bytes.count
         while start < end && (bytes[start] == 0x20 || bytes[start] == 0x09) { start += 1 }
         while end > start && (bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09) { end -= 1 }
         return UnsafeBufferPointer(rebasing: bytes[start..<end])
@@ -107,8 +122,12 @@ final class ColumnCodec: Sendable {
     private func bounded(_ value: Double, lower: Double, upper: Double) throws(Failure) -> Double {
         if value >= lower && value <= upper { return value }
         guard column.outOfDomain == .clamp else {
-            throw Failure(problem: "outside the declared bounds [\(Self.format(lower)), \(Self.format(upper))]",
-                          hint: "Widen the public bounds in the schema, or set 'out_of_domain: clamp' (or 'missing') for such values.")
+            throw Failure(
+                problem: "outside the declared bounds [\(Self.format(lower)), \(Self.format(upper))]",
+                hint:
+                    "Widen the public bounds in the schema, or set 'out_of_domain: clamp' "
+                    + "(or 'missing') for such values."
+            )
         }
         return min(max(value, lower), upper)
     }
@@ -138,7 +157,8 @@ final class ColumnCodec: Sendable {
 
     /// The largest i with edges[i] <= value, at most the last bin.
     static func edgeBin(_ value: Double, _ edges: [Double]) -> Int {
-        var low = 0, high = edges.count - 2
+        var low = 0
+        var high = edges.count - 2
         while low < high {
             let mid = (low + high + 1) / 2
             if edges[mid] <= value { low = mid } else { high = mid - 1 }

@@ -50,7 +50,9 @@ extension EncodedDataset {
         let threads = rowCount >= Self.parallelRowThreshold ? min(ProcessInfo.processInfo.activeProcessorCount, 8) : 1
         var counts = [UInt32](repeating: 0, count: cells)
         if threads == 1 {
-            counts.withUnsafeMutableBufferPointer { countMarginal(attributes, shape: shape, rows: 0..<rowCount, into: $0) }
+            counts.withUnsafeMutableBufferPointer {
+                countMarginal(attributes, shape: shape, rows: 0..<rowCount, into: $0)
+            }
             return ContingencyTable(attributes: attributes, shape: shape, counts: counts[...])
         }
         let chunk = (rowCount + threads - 1) / threads
@@ -90,7 +92,8 @@ extension EncodedDataset {
             initialized = total
         }
         return attributeSets.indices.map {
-            ContingencyTable(attributes: attributeSets[$0], shape: shapes[$0], counts: storage[offsets[$0]..<offsets[$0 + 1]])
+            ContingencyTable(
+                attributes: attributeSets[$0], shape: shapes[$0], counts: storage[offsets[$0]..<offsets[$0 + 1]])
         }
     }
 
@@ -99,7 +102,9 @@ extension EncodedDataset {
     static let interleavedCellLimit = 1 << 15
 
     /// Adds the counts of `rows` into `counts` (no allocation per row).
-    func countMarginal(_ attributes: [Int], shape: [Int], rows: Range<Int>, into counts: UnsafeMutableBufferPointer<UInt32>) {
+    func countMarginal(
+        _ attributes: [Int], shape: [Int], rows: Range<Int>, into counts: UnsafeMutableBufferPointer<UInt32>
+    ) {
         if attributes.isEmpty {
             counts[0] &+= UInt32(rows.count)
             return
@@ -113,7 +118,8 @@ extension EncodedDataset {
                 copies[(offset & 3) &* cells &+ cell] &+= 1
             }
             for cell in 0..<cells {
-                counts[cell] &+= copies[cell] &+ copies[cells + cell] &+ copies[2 * cells + cell] &+ copies[3 * cells + cell]
+                counts[cell] &+=
+                    copies[cell] &+ copies[cells + cell] &+ copies[2 * cells + cell] &+ copies[3 * cells + cell]
             }
         } else {
             forEachCell(attributes, shape: shape, rows: rows) { _, cell in counts[cell] &+= 1 }
@@ -137,7 +143,8 @@ extension EncodedDataset {
                 }
             }
         case 3:
-            let sb = shape[1], sc = shape[2]
+            let sb = shape[1]
+            let sc = shape[2]
             columns[0].withUnsafeBufferPointer { a in
                 columns[1].withUnsafeBufferPointer { b in
                     columns[2].withUnsafeBufferPointer { c in

@@ -9,8 +9,10 @@ public struct DataError: Error, CustomStringConvertible, Equatable {
     public let problem: String
     public let hint: String
 
-    public init(file: String, line: Int? = nil, column: Int? = nil, columnName: String? = nil, value: String? = nil,
-                problem: String, hint: String) {
+    public init(
+        file: String, line: Int? = nil, column: Int? = nil, columnName: String? = nil, value: String? = nil,
+        problem: String, hint: String
+    ) {
         self.file = file
         self.line = line
         self.column = column

@@ -35,8 +35,9 @@ public enum DatasetLoader {
                 return
             }
             guard record.count == expectedFields else {
-                throw DataError(file: path, line: line, problem: "expected \(expectedFields) fields, found \(record.count)",
-                                hint: "Every row needs one value per column; quote values that contain the delimiter.")
+                throw DataError(
+                    file: path, line: line, problem: "expected \(expectedFields) fields, found \(record.count)",
+                    hint: "Every row needs one value per column; quote values that contain the delimiter.")
             }
             try slotCodecs.withUnsafeBufferPointer { codecs in
                 for slot in 0..<codecs.count {
@@ -45,17 +46,21 @@ public enum DatasetLoader {
                         flat.append(UInt16(truncatingIfNeeded: try codecs[slot].encode(record[field])))
                     } catch let error as ColumnCodec.Failure {
                         // The value itself is private data: the error names where it is, never what it is.
-                        throw DataError(file: path, line: line, column: field + 1, columnName: schema.columns[encodedPositions[slot]].name,
-                                        problem: error.problem + " (value withheld: it is private data)", hint: error.hint)
+                        throw DataError(
+                            file: path, line: line, column: field + 1,
+                            columnName: schema.columns[encodedPositions[slot]].name,
+                            problem: error.problem + " (value withheld: it is private data)", hint: error.hint)
                     }
                 }
             }
         }
         guard sawHeader else {
-            throw DataError(file: path, problem: "the file is empty", hint: "Give a CSV file with a header row and data rows.")
+            throw DataError(
+                file: path, problem: "the file is empty", hint: "Give a CSV file with a header row and data rows.")
         }
         guard !flat.isEmpty else {
-            throw DataError(file: path, problem: "the file has no data rows", hint: "Give at least one row after the header.")
+            throw DataError(
+                file: path, problem: "the file has no data rows", hint: "Give at least one row after the header.")
         }
         let width = encodedPositions.count
         let rows = flat.count / width
@@ -75,21 +80,26 @@ public enum DatasetLoader {
         var position: [String: Int] = [:]
         for (index, name) in names.enumerated() {
             if position[name] != nil {
-                throw DataError(file: path, line: line, column: index + 1, value: name, problem: "duplicate column name in the header",
-                                hint: "Give every column a distinct name.")
+                throw DataError(
+                    file: path, line: line, column: index + 1, value: name,
+                    problem: "duplicate column name in the header",
+                    hint: "Give every column a distinct name.")
             }
             position[name] = index
         }
         for (index, name) in names.enumerated() where schema.column(named: name) == nil {
-            throw DataError(file: path, line: line, column: index + 1, value: name, problem: "a column the schema does not declare",
-                            hint: "Declare it in the schema ('kind: identifier' drops it).")
+            throw DataError(
+                file: path, line: line, column: index + 1, value: name, problem: "a column the schema does not declare",
+                hint: "Declare it in the schema ('kind: identifier' drops it).")
         }
         return try schema.columns.map { column in
             guard let index = position[column.name] else {
                 // Identifiers are dropped on reading, so a table without them (synthetic rows) is fine.
                 if column.kind == .identifier { return -1 }
-                throw DataError(file: path, line: line, value: column.name, problem: "the schema's column is missing from the header",
-                                hint: "Add the column to the CSV or remove it from the schema.")
+                throw DataError(
+                    file: path, line: line, value: column.name,
+                    problem: "the schema's column is missing from the header",
+                    hint: "Add the column to the CSV or remove it from the schema.")
             }
             return index
         }

@@ -30,8 +30,10 @@ public struct Column: Sendable, Equatable {
     public var missing: MissingPolicy
     public var outOfDomain: OutOfDomainPolicy
 
-    public init(name: String, kind: Kind, missingTokens: [String] = Column.defaultMissingTokens,
-                missing: MissingPolicy = .ownCategory, outOfDomain: OutOfDomainPolicy = .error) {
+    public init(
+        name: String, kind: Kind, missingTokens: [String] = Column.defaultMissingTokens,
+        missing: MissingPolicy = .ownCategory, outOfDomain: OutOfDomainPolicy = .error
+    ) {
         self.name = name
         self.kind = kind
         self.missingTokens = missingTokens

@@ -1,5 +1,4 @@
 import DPAccounting
-import DPLedger
 import DPMechanisms
 import DPRandomness
 import Foundation
@@ -24,12 +23,20 @@ public enum SchemaInference {
             let values = table.columns[index].filter { !Column.defaultMissingTokens.contains($0) }
             let integers = values.compactMap { Int($0) }
             if !values.isEmpty, integers.count == values.count {
-                return Column(name: header, kind: .integer(lower: integers.min()!, upper: integers.max()!,
-                                                           binning: .equalWidth(count: min(integers.max()! - integers.min()! + 1, SchemaLoader.defaultIntegerValueCodes))))
+                return Column(
+                    name: header,
+                    kind: .integer(
+                        lower: integers.min()!, upper: integers.max()!,
+                        binning: .equalWidth(
+                            count: min(integers.max()! - integers.min()! + 1, SchemaLoader.defaultIntegerValueCodes))))
             }
             let reals = values.compactMap { Double($0) }.filter(\.isFinite)
             if !values.isEmpty, reals.count == values.count, reals.min()! < reals.max()! {
-                return Column(name: header, kind: .real(lower: reals.min()!, upper: reals.max()!, binning: .equalWidth(count: SchemaLoader.defaultBinCount)))
+                return Column(
+                    name: header,
+                    kind: .real(
+                        lower: reals.min()!, upper: reals.max()!,
+                        binning: .equalWidth(count: SchemaLoader.defaultBinCount)))
             }
             let distinct = Array(Set(values)).sorted()
             if distinct.isEmpty || distinct.count > maxCategories { return Column(name: header, kind: .identifier) }
@@ -38,43 +45,62 @@ public enum SchemaInference {
         return Schema(name: name, columns: columns)
     }
 
-    /// A proposal learned under (epsilon, delta)-DP, charged to `ledger` before the data is read.
+    /// A proposal learned under (epsilon, delta)-DP, charged to `budget` before the data is read.
     /// `numeric` names the columns to treat as numbers (a public choice); all others are categorical.
-    public static func proposeWithDP(csv path: String, name: String, numeric: Set<String>, epsilon: Double, delta: Double,
-                                     ledger: BudgetLedger, dataset: String, source: RandomSource) throws -> Schema {
-        guard epsilon.isFinite, epsilon > 0 else { throw DataError(file: path, problem: "epsilon must be positive", hint: "Pass --epsilon.") }
+    public static func proposeWithDP(
+        csv path: String, name: String, numeric: Set<String>, epsilon: Double, delta: Double,
+        budget: any PrivacyBudget, source: RandomSource
+    ) throws -> Schema {
+        guard epsilon.isFinite, epsilon > 0 else {
+            throw DataError(file: path, problem: "epsilon must be positive", hint: "Pass --epsilon.")
+        }
         guard delta > 0, delta < 1 else {
-            throw DataError(file: path, problem: "the DP category histogram needs a delta in (0, 1)", hint: "Pass --delta, e.g. 1e-6.")
+            throw DataError(
+                file: path, problem: "the DP category histogram needs a delta in (0, 1)",
+                hint: "Pass --delta, e.g. 1e-6.")
         }
         let header = try RawTable.header(path: path)
         let unknown = numeric.subtracting(header)
         guard unknown.isEmpty else {
-            throw DataError(file: path, line: 1, problem: "--numeric names columns not in the header: \(unknown.sorted().joined(separator: ", "))",
-                            hint: "Use the header's column names.")
+            throw DataError(
+                file: path, line: 1,
+                problem: "--numeric names columns not in the header: \(unknown.sorted().joined(separator: ", "))",
+                hint: "Use the header's column names.")
         }
         let share = epsilon / Double(header.count)
         let deltaShare = delta / Double(header.count)
-        let parameters = "{\"columns\":\(header.count),\"epsilon_per_column\":\(share),\"delta_per_column\":\(deltaShare)}"
-        try ledger.charge(dataset: dataset, mechanism: "dp-schema-inference", parameters: parameters,
-                          cost: .approximate(epsilon: epsilon, delta: delta), seeded: source.isSeeded)
+        let receipt = try budget.charge(
+            Charge(
+                mechanism: "dp-schema-inference",
+                parameters: InferenceParameters(
+                    columns: header.count, epsilonPerColumn: share, deltaPerColumn: deltaShare),
+                cost: .approximate(epsilon: epsilon, delta: delta), seeded: source.isSeeded))
         let table = try RawTable(path: path)
         var columns: [Column] = []
         for (index, column) in header.enumerated() {
             if numeric.contains(column) {
                 let values = table.columns[index].compactMap { Double($0) }.filter(\.isFinite).sorted()
-                let lower = try dpQuantile(values, quantile: 0.01, epsilon: share / 2, source: source)
-                var upper = try dpQuantile(values, quantile: 0.99, epsilon: share / 2, source: source)
+                let lower = try dpQuantile(values, quantile: 0.01, epsilon: share / 2, paidBy: receipt, source: source)
+                var upper = try dpQuantile(values, quantile: 0.99, epsilon: share / 2, paidBy: receipt, source: source)
                 if upper <= lower { upper = QuantileGrid.next(after: lower) }
                 // Post-processing of the DP bounds only: integral bounds propose an integer column.
                 let integral = lower.rounded() == lower && upper.rounded() == upper
-                var learned = Column(name: column, kind: integral
-                    ? .integer(lower: Int(lower), upper: Int(upper), binning: .equalWidth(count: min(Int(upper - lower) + 1, SchemaLoader.defaultBinCount)))
-                    : .real(lower: lower, upper: upper, binning: .equalWidth(count: SchemaLoader.defaultBinCount)))
+                var learned = Column(
+                    name: column,
+                    kind: integral
+                        ? .integer(
+                            lower: Int(lower), upper: Int(upper),
+                            binning: .equalWidth(count: min(Int(upper - lower) + 1, SchemaLoader.defaultBinCount)))
+                        : .real(lower: lower, upper: upper, binning: .equalWidth(count: SchemaLoader.defaultBinCount)))
                 learned.outOfDomain = .clamp
                 columns.append(learned)
             } else {
-                let categories = try thresholdedCategories(table.columns[index], epsilon: share, delta: deltaShare, source: source)
-                columns.append(categories.isEmpty ? Column(name: column, kind: .identifier) : Column(name: column, kind: .categorical(categories)))
+                let categories = try thresholdedCategories(
+                    table.columns[index], epsilon: share, delta: deltaShare, paidBy: receipt, source: source)
+                columns.append(
+                    categories.isEmpty
+                        ? Column(name: column, kind: .identifier) : Column(name: column, kind: .categorical(categories))
+                )
             }
         }
         return Schema(name: name, columns: columns)
@@ -82,18 +108,22 @@ public enum SchemaInference {
 
     /// Categories whose count plus discrete Laplace noise (scale 1/ε) clears a threshold that a
     /// category held by one person clears with probability at most δ.
-    static func thresholdedCategories(_ values: [String], epsilon: Double, delta: Double, source: RandomSource) throws -> [String] {
+    static func thresholdedCategories(
+        _ values: [String], epsilon: Double, delta: Double, paidBy receipt: ChargeReceipt, source: RandomSource
+    ) throws -> [String] {
         let mechanism = try IntegerLaplaceMechanism(sensitivity: 1, epsilon: epsilon)
         let threshold = Int((log(1 / delta) / epsilon).rounded(.up))
         var counts: [String: Int] = [:]
         for value in values where !Column.defaultMissingTokens.contains(value) { counts[value, default: 0] += 1 }
         let names = counts.keys.sorted()
-        let noisy = mechanism.release(names.map { counts[$0]! }, source: source)
+        let noisy = mechanism.release(names.map { counts[$0]! }, paidBy: receipt, source: source)
         return zip(names, noisy).filter { $0.1 > threshold }.map(\.0)
     }
 
     /// The exponential-mechanism quantile over the public candidate grid (ε-DP, sensitivity 1).
-    static func dpQuantile(_ sorted: [Double], quantile: Double, epsilon: Double, source: RandomSource) throws -> Double {
+    static func dpQuantile(
+        _ sorted: [Double], quantile: Double, epsilon: Double, paidBy receipt: ChargeReceipt, source: RandomSource
+    ) throws -> Double {
         let candidates = QuantileGrid.candidates
         let target = quantile * Double(sorted.count)
         var scores: [Double] = []
@@ -104,7 +134,20 @@ public enum SchemaInference {
             scores.append(-abs(Double(rank) - target))
         }
         let mechanism = try ExponentialMechanism(epsilon: epsilon, sensitivity: 1)
-        return candidates[try mechanism.select(scores: scores, source: source)]
+        return candidates[try mechanism.select(scores: scores, paidBy: receipt, source: source)]
+    }
+}
+
+/// What the schema-inference charge records.
+struct InferenceParameters: Encodable {
+    let columns: Int
+    let epsilonPerColumn: Double
+    let deltaPerColumn: Double
+
+    enum CodingKeys: String, CodingKey {
+        case columns
+        case epsilonPerColumn = "epsilon_per_column"
+        case deltaPerColumn = "delta_per_column"
     }
 }
 
@@ -139,12 +182,15 @@ struct RawTable {
                 return
             }
             guard trimmed.count == names.count else {
-                throw DataError(file: path, line: line, problem: "expected \(names.count) fields, found \(trimmed.count)",
-                                hint: "Every row needs one value per column; quote values that contain the delimiter.")
+                throw DataError(
+                    file: path, line: line, problem: "expected \(names.count) fields, found \(trimmed.count)",
+                    hint: "Every row needs one value per column; quote values that contain the delimiter.")
             }
             for (index, value) in trimmed.enumerated() { columns[index].append(value) }
         }
-        guard let header else { throw DataError(file: path, problem: "the file is empty", hint: "Give a CSV file with a header row.") }
+        guard let header else {
+            throw DataError(file: path, problem: "the file is empty", hint: "Give a CSV file with a header row.")
+        }
         self.header = header
         self.columns = columns
     }
@@ -157,7 +203,9 @@ struct RawTable {
                 throw StopReading()
             }
         } catch is StopReading {}
-        guard let header else { throw DataError(file: path, problem: "the file is empty", hint: "Give a CSV file with a header row.") }
+        guard let header else {
+            throw DataError(file: path, problem: "the file is empty", hint: "Give a CSV file with a header row.")
+        }
         return header
     }
 

@@ -22,11 +22,13 @@ public enum SchemaLoader {
 
     public static func load(path: String) throws -> Schema {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw DataError(file: path, problem: "cannot read the schema file",
-                            hint: "Check the path and permissions (see Examples/schemas/ for examples).")
+            throw DataError(
+                file: path, problem: "cannot read the schema file",
+                hint: "Check the path and permissions (see Examples/schemas/ for examples).")
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw DataError(file: path, problem: "the schema is not valid UTF-8", hint: "Save the schema as UTF-8 text.")
+            throw DataError(
+                file: path, problem: "the schema is not valid UTF-8", hint: "Save the schema as UTF-8 text.")
         }
         return try parse(text, file: path)
     }
@@ -36,20 +38,25 @@ public enum SchemaLoader {
         do {
             root = try Yams.compose(yaml: text)
         } catch let error as YamlError {
-            throw DataError(file: file, problem: "invalid YAML: \(yamlMessage(error))",
-                            hint: "Fix the YAML syntax; a schema is a mapping with a 'columns:' list.")
+            throw DataError(
+                file: file, problem: "invalid YAML: \(yamlMessage(error))",
+                hint: "Fix the YAML syntax; a schema is a mapping with a 'columns:' list.")
         }
         guard let root, case .mapping(let mapping) = root else {
-            throw DataError(file: file, line: 1, problem: "the schema must be a YAML mapping with a 'columns:' list",
-                            hint: "Start the file with 'columns:' followed by '- name: ...' entries.")
+            throw DataError(
+                file: file, line: 1, problem: "the schema must be a YAML mapping with a 'columns:' list",
+                hint: "Start the file with 'columns:' followed by '- name: ...' entries.")
         }
         let reader = NodeReader(file: file)
         try reader.onlyKeys(mapping, ["name", "target", "columns"], context: "the schema")
         guard let columnsNode = mapping["columns"] else {
-            throw reader.error(root, "the schema has no 'columns:' list", "Add 'columns:' with one entry per CSV column.")
+            throw reader.error(
+                root, "the schema has no 'columns:' list", "Add 'columns:' with one entry per CSV column.")
         }
         guard case .sequence(let sequence) = columnsNode, !sequence.isEmpty else {
-            throw reader.error(columnsNode, "'columns' must be a non-empty list", "Give one '- name: ..., kind: ...' entry per column.")
+            throw reader.error(
+                columnsNode, "'columns' must be a non-empty list", "Give one '- name: ..., kind: ...' entry per column."
+            )
         }
         var columns: [Column] = []
         var seen = Set<String>()
@@ -63,10 +70,12 @@ public enum SchemaLoader {
         let name = try mapping["name"].map { try reader.string($0, "name") } ?? "dataset"
         let target = try mapping["target"].map { try reader.string($0, "target") }
         if let target, !columns.contains(where: { $0.name == target && $0.kind != .identifier }) {
-            throw reader.error(mapping["target"]!, "target '\(target)' is not an encoded column", "Name one of the columns above.")
+            throw reader.error(
+                mapping["target"]!, "target '\(target)' is not an encoded column", "Name one of the columns above.")
         }
         guard columns.contains(where: { $0.kind != .identifier }) else {
-            throw reader.error(columnsNode, "every column is an identifier", "Declare at least one column to synthesize.")
+            throw reader.error(
+                columnsNode, "every column is an identifier", "Declare at least one column to synthesize.")
         }
         return Schema(name: name, columns: columns, target: target)
     }
@@ -81,13 +90,17 @@ struct NodeReader {
     let file: String
 
     func error(_ node: Node, _ problem: String, _ hint: String) -> DataError {
-        DataError(file: file, line: node.mark.map { $0.line }, column: node.mark.map { $0.column }, problem: problem, hint: hint)
+        DataError(
+            file: file, line: node.mark.map { $0.line }, column: node.mark.map { $0.column }, problem: problem,
+            hint: hint)
     }
 
     func onlyKeys(_ mapping: Node.Mapping, _ allowed: [String], context: String) throws {
         for (key, _) in mapping {
             guard let name = key.string, allowed.contains(name) else {
-                throw error(key, "unknown key '\(key.string ?? "?")' in \(context)", "Allowed keys: \(allowed.joined(separator: ", ")).")
+                throw error(
+                    key, "unknown key '\(key.string ?? "?")' in \(context)",
+                    "Allowed keys: \(allowed.joined(separator: ", ")).")
             }
         }
     }
@@ -118,30 +131,42 @@ struct NodeReader {
             throw error(node, "'\(key)' must be a list", "Write it as '\(key): [a, b, c]'.")
         }
         return try sequence.map { item in
-            guard case .scalar(let scalar) = item else { throw error(item, "'\(key)' entries must be text", "Quote each entry.") }
+            guard case .scalar(let scalar) = item else {
+                throw error(item, "'\(key)' entries must be text", "Quote each entry.")
+            }
             return scalar.string
         }
     }
 
     func column(_ node: Node) throws -> Column {
         guard case .mapping(let mapping) = node else {
-            throw error(node, "each column must be a mapping with 'name' and 'kind'", "Write '- name: age\n    kind: integer'.")
+            throw error(
+                node, "each column must be a mapping with 'name' and 'kind'", "Write '- name: age\n    kind: integer'.")
         }
-        try onlyKeys(mapping, ["name", "kind", "categories", "lower", "upper", "bins", "edges", "levels",
-                               "missing", "missing_values", "out_of_domain"], context: "a column")
+        try onlyKeys(
+            mapping,
+            [
+                "name", "kind", "categories", "lower", "upper", "bins", "edges", "levels",
+                "missing", "missing_values", "out_of_domain",
+            ], context: "a column")
         guard let nameNode = mapping["name"] else { throw error(node, "a column has no 'name'", "Add 'name: ...'.") }
         let name = try string(nameNode, "name")
         guard let kindNode = mapping["kind"] else {
-            throw error(node, "column '\(name)' has no 'kind'", "Add 'kind:' categorical, integer, real, coded or identifier.")
+            throw error(
+                node, "column '\(name)' has no 'kind'", "Add 'kind:' categorical, integer, real, coded or identifier.")
         }
         let kind: Column.Kind
         switch try string(kindNode, "kind") {
         case "categorical":
             guard let node = mapping["categories"] else {
-                throw error(kindNode, "categorical column '\(name)' has no 'categories'", "List the public categories: 'categories: [a, b]'.")
+                throw error(
+                    kindNode, "categorical column '\(name)' has no 'categories'",
+                    "List the public categories: 'categories: [a, b]'.")
             }
             let categories = try strings(node, "categories")
-            guard !categories.isEmpty else { throw error(node, "column '\(name)' declares no categories", "List at least one category.") }
+            guard !categories.isEmpty else {
+                throw error(node, "column '\(name)' declares no categories", "List at least one category.")
+            }
             guard Set(categories).count == categories.count else {
                 throw error(node, "column '\(name)' lists a category twice", "List each category once.")
             }
@@ -149,29 +174,37 @@ struct NodeReader {
         case "integer":
             let (lower, upper) = try bounds(mapping, node, name)
             guard let low = Int(exactly: lower), let high = Int(exactly: upper) else {
-                throw error(node, "integer column '\(name)' needs whole-number bounds", "Write 'lower: 0' and 'upper: 100'.")
+                throw error(
+                    node, "integer column '\(name)' needs whole-number bounds", "Write 'lower: 0' and 'upper: 100'.")
             }
             let width = high - low + 1
-            let binning = try self.binning(mapping, name, lower: lower, upper: upper,
-                                           defaultCount: width <= SchemaLoader.defaultIntegerValueCodes ? width : SchemaLoader.defaultBinCount,
-                                           maxCount: width)
+            let binning = try self.binning(
+                mapping, name, lower: lower, upper: upper,
+                defaultCount: width <= SchemaLoader.defaultIntegerValueCodes ? width : SchemaLoader.defaultBinCount,
+                maxCount: width)
             kind = .integer(lower: low, upper: high, binning: binning)
         case "real":
             let (lower, upper) = try bounds(mapping, node, name)
-            kind = .real(lower: lower, upper: upper,
-                         binning: try binning(mapping, name, lower: lower, upper: upper, defaultCount: SchemaLoader.defaultBinCount, maxCount: 65_535))
+            kind = .real(
+                lower: lower, upper: upper,
+                binning: try binning(
+                    mapping, name, lower: lower, upper: upper, defaultCount: SchemaLoader.defaultBinCount,
+                    maxCount: 65_535))
         case "coded":
             guard let node = mapping["levels"] else {
                 throw error(kindNode, "coded column '\(name)' has no 'levels'", "Add 'levels: N' (values are 0..N-1).")
             }
             let levels = try integer(node, "levels")
-            guard levels >= 1 && levels <= 65_535 else { throw error(node, "'levels' must lie in 1...65535", "Give the number of codes.") }
+            guard levels >= 1 && levels <= 65_535 else {
+                throw error(node, "'levels' must lie in 1...65535", "Give the number of codes.")
+            }
             kind = .coded(levels: levels)
         case "identifier":
             kind = .identifier
         case let other:
-            throw error(kindNode, "unknown kind '\(other)' for column '\(name)'",
-                        "Use categorical, integer, real, coded or identifier.")
+            throw error(
+                kindNode, "unknown kind '\(other)' for column '\(name)'",
+                "Use categorical, integer, real, coded or identifier.")
         }
         var column = Column(name: name, kind: kind)
         if let node = mapping["missing"] {
@@ -186,13 +219,18 @@ struct NodeReader {
                 throw error(node, "'out_of_domain' must be error, clamp or missing", "Write 'out_of_domain: clamp'.")
             }
             if policy == .missing && column.missing != .ownCategory {
-                throw error(node, "'out_of_domain: missing' needs 'missing: own-category'", "Remove 'missing: error' from the column, or choose another policy.")
+                throw error(
+                    node, "'out_of_domain: missing' needs 'missing: own-category'",
+                    "Remove 'missing: error' from the column, or choose another policy.")
             }
             column.outOfDomain = policy
         }
-        if case .categorical(let categories) = kind, let clash = categories.first(where: { column.missingTokens.contains($0) }) {
-            throw error(node, "category '\(clash)' of column '\(name)' is also a missing-value token",
-                        "Set 'missing_values:' to tokens that are not categories.")
+        if case .categorical(let categories) = kind,
+            let clash = categories.first(where: { column.missingTokens.contains($0) })
+        {
+            throw error(
+                node, "category '\(clash)' of column '\(name)' is also a missing-value token",
+                "Set 'missing_values:' to tokens that are not categories.")
         }
         guard column.domainSize <= 65_536 else {
             throw error(node, "column '\(name)' has more than 65,536 codes", "Use fewer categories or bins.")
@@ -202,24 +240,38 @@ struct NodeReader {
 
     func bounds(_ mapping: Node.Mapping, _ node: Node, _ name: String) throws -> (Double, Double) {
         guard let lowerNode = mapping["lower"], let upperNode = mapping["upper"] else {
-            throw error(node, "numeric column '\(name)' needs public 'lower' and 'upper' bounds",
-                        "Declare bounds from public knowledge, or run 'dpsynth schema infer --dp' to learn them with a charged DP step.")
+            throw error(
+                node, "numeric column '\(name)' needs public 'lower' and 'upper' bounds",
+                "Declare bounds from public knowledge, or run 'dpsynth schema infer --dp' to "
+                    + "learn them with a charged DP step."
+            )
         }
-        let lower = try number(lowerNode, "lower"), upper = try number(upperNode, "upper")
-        guard lower < upper else { throw error(upperNode, "'upper' must exceed 'lower' for column '\(name)'", "Fix the bounds.") }
+        let lower = try number(lowerNode, "lower")
+        let upper = try number(upperNode, "upper")
+        guard lower < upper else {
+            throw error(upperNode, "'upper' must exceed 'lower' for column '\(name)'", "Fix the bounds.")
+        }
         return (lower, upper)
     }
 
-    func binning(_ mapping: Node.Mapping, _ name: String, lower: Double, upper: Double, defaultCount: Int, maxCount: Int) throws -> Column.Binning {
+    func binning(
+        _ mapping: Node.Mapping, _ name: String, lower: Double, upper: Double, defaultCount: Int, maxCount: Int
+    ) throws -> Column.Binning {
         if let node = mapping["edges"] {
-            guard mapping["bins"] == nil else { throw error(node, "give either 'bins' or 'edges', not both", "Remove one.") }
-            guard case .sequence(let sequence) = node else { throw error(node, "'edges' must be a list of numbers", "Write 'edges: [0, 10, 20]'.") }
+            guard mapping["bins"] == nil else {
+                throw error(node, "give either 'bins' or 'edges', not both", "Remove one.")
+            }
+            guard case .sequence(let sequence) = node else {
+                throw error(node, "'edges' must be a list of numbers", "Write 'edges: [0, 10, 20]'.")
+            }
             let edges = try sequence.map { try number($0, "edges") }
             guard edges.count >= 2, zip(edges, edges.dropFirst()).allSatisfy({ $0 < $1 }) else {
                 throw error(node, "'edges' must be at least two increasing numbers", "Write 'edges: [0, 10, 20]'.")
             }
             guard edges.first! <= lower, edges.last! >= upper else {
-                throw error(node, "'edges' must cover [lower, upper] of column '\(name)'", "Start at or below 'lower' and end at or above 'upper'.")
+                throw error(
+                    node, "'edges' must cover [lower, upper] of column '\(name)'",
+                    "Start at or below 'lower' and end at or above 'upper'.")
             }
             return .edges(edges)
         }

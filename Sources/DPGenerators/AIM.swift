@@ -24,8 +24,10 @@ public struct AIM: Sendable {
     public var iterationsPerRound: Int
     public var finalIterations: Int
 
-    public init(workload: [[Int]]? = nil, maxModelSizeMB: Double = 80, rounds: Int? = nil,
-                iterationsPerRound: Int = 100, finalIterations: Int = 1000) {
+    public init(
+        workload: [[Int]]? = nil, maxModelSizeMB: Double = 80, rounds: Int? = nil,
+        iterationsPerRound: Int = 100, finalIterations: Int = 1000
+    ) {
         self.workload = workload
         self.maxModelSizeMB = maxModelSizeMB
         self.rounds = rounds
@@ -42,7 +44,8 @@ public struct AIM: Sendable {
                 closure.insert(sorted.indices.filter { mask & (1 << $0) != 0 }.map { sorted[$0] })
             }
         }
-        return closure.sorted { $0.count != $1.count ? $0.count < $1.count : $0.lexicographicallyPrecedes($1) }.map { candidate in
+        return closure.sorted { $0.count != $1.count ? $0.count < $1.count : $0.lexicographicallyPrecedes($1) }.map {
+            candidate in
             (candidate, Double(workload.reduce(0) { $0 + Set(candidate).intersection($1).count }))
         }
     }
@@ -80,7 +83,11 @@ public struct AIM: Sendable {
             var pool: [Int] = []
             for (index, candidate) in candidates.enumerated() {
                 let free = current.contains { Set(candidate.attributes).isSubset(of: $0) }
-                if free || Double(JunctionTree.cellCount(domain: domain, cliques: model.tree.cliques + [candidate.attributes])) * 8 / 1_048_576 <= sizeLimit {
+                if free
+                    || Double(
+                        JunctionTree.cellCount(domain: domain, cliques: model.tree.cliques + [candidate.attributes]))
+                        * 8 / 1_048_576 <= sizeLimit
+                {
                     pool.append(index)
                 }
             }
@@ -90,24 +97,32 @@ public struct AIM: Sendable {
                 let answer = answers[pool[position]]
                 var error = 0.0
                 for cell in 0..<estimate.count { error += abs(Double(answer[cell]) - estimate[cell]) }
-                scores[position] = candidates[pool[position]].weight * (error - (2 / Double.pi).squareRoot() * sigma * Double(estimate.count))
+                scores[position] =
+                    candidates[pool[position]].weight
+                    * (error - (2 / Double.pi).squareRoot() * sigma * Double(estimate.count))
             }
             let sensitivity = pool.map { candidates[$0].weight }.max() ?? 1
-            let picked = try session.select(scores: scores, epsilon: epsilon, sensitivity: sensitivity, label: "round \(round)")
+            let picked = try session.select(
+                scores: scores, epsilon: epsilon, sensitivity: sensitivity, label: "round \(round)")
             let chosen = candidates[pool[picked]].attributes
             let before = estimator.estimate(chosen)
             measurements += try session.measure([chosen], rho: 1 / (2 * sigma * sigma))
             model = fitter.estimate(domain: domain, measurements: measurements, warmStart: model)
             let after = model.anyMarginal(chosen, cliqueMarginals: model.cliqueMarginals()).values
-            if zip(after, before).reduce(0.0, { $0 + abs($1.0 - $1.1) }) <= sigma * (2 / Double.pi).squareRoot() * Double(before.count) {
+            if zip(after, before).reduce(0.0, { $0 + abs($1.0 - $1.1) }) <= sigma * (2 / Double.pi).squareRoot()
+                * Double(before.count)
+            {
                 sigma /= 2
                 epsilon *= 2
             }
-            progress(String(format: "round %d, measured %@, rho spent %.4g of %.4g, model %d cells", round,
-                            chosen.map(String.init).joined(separator: "x"), session.rhoSpent, rho, model.tree.cellCount))
+            progress(
+                String(
+                    format: "round %d, measured %@, rho spent %.4g of %.4g, model %d cells", round,
+                    chosen.map(String.init).joined(separator: "x"), session.rhoSpent, rho, model.tree.cellCount))
         }
         progress("final estimate, model \(model.tree.cellCount) cells")
-        model = MirrorDescentEstimator(iterations: finalIterations).estimate(domain: domain, measurements: measurements, warmStart: model)
+        model = MirrorDescentEstimator(iterations: finalIterations).estimate(
+            domain: domain, measurements: measurements, warmStart: model)
         return SynthesisModel(method: "aim", session: session, compression: nil, model: model)
     }
 }

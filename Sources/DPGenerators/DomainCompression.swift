@@ -33,7 +33,10 @@ struct DomainCompression: Sendable {
             }
             var codes = [Int](repeating: 0, count: marginal.values.count)
             var next = 0
-            for index in supported.indices where supported[index] { codes[index] = next; next += 1 }
+            for index in supported.indices where supported[index] {
+                codes[index] = next
+                next += 1
+            }
             for index in unsupported { codes[index] = next }
             mapping.append(codes)
             merged.append(unsupported)
@@ -51,20 +54,28 @@ struct DomainCompression: Sendable {
             guard !merged.isEmpty else { return marginal }
             let kept = marginal.values.indices.filter { !merged.contains($0) }
             let values = kept.map { marginal.values[$0] } + [merged.reduce(0) { $0 + marginal.values[$1] }]
-            let sigmas = [Double](repeating: marginal.sigma, count: kept.count) + [marginal.sigma * Double(merged.count).squareRoot()]
-            return NoisyMarginal(attributes: marginal.attributes, values: values, sigma: marginal.sigma, cellSigmas: sigmas)
+            let sigmas =
+                [Double](repeating: marginal.sigma, count: kept.count) + [
+                    marginal.sigma * Double(merged.count).squareRoot()
+                ]
+            return NoisyMarginal(
+                attributes: marginal.attributes, values: values, sigma: marginal.sigma, cellSigmas: sigmas)
         }
     }
 
     /// The data recoded into the compressed domain.
     func compress(_ data: EncodedDataset) -> EncodedDataset {
-        let schema = Schema(name: data.schema.name, columns: data.columns.enumerated().map { index, column in
-            Column(name: column.name, kind: .coded(levels: domain[index]), missing: .error)
-        })
-        return EncodedDataset(schema: schema, codes: data.codes.enumerated().map { index, column in
-            let map = mapping[index]
-            return column.map { UInt16(map[Int($0)]) }
-        })
+        let schema = Schema(
+            name: data.schema.name,
+            columns: data.columns.enumerated().map { index, column in
+                Column(name: column.name, kind: .coded(levels: domain[index]), missing: .error)
+            })
+        return EncodedDataset(
+            schema: schema,
+            codes: data.codes.enumerated().map { index, column in
+                let map = mapping[index]
+                return column.map { UInt16(map[Int($0)]) }
+            })
     }
 
     /// Compressed codes back to original codes; a merged code becomes one of its categories.

@@ -51,9 +51,11 @@ struct EstimatedMarginals {
         if let sample { return sample }
         let rows = Int(min(1_000_000, max(10_000, 5 * model.total)))
         let domain = model.tree.domain
-        let schema = Schema(name: "model-sample", columns: domain.enumerated().map {
-            Column(name: "c\($0.offset)", kind: .coded(levels: $0.element), missing: .error)
-        })
+        let schema = Schema(
+            name: "model-sample",
+            columns: domain.enumerated().map {
+                Column(name: "c\($0.offset)", kind: .coded(levels: $0.element), missing: .error)
+            })
         let drawn = EncodedDataset(schema: schema, codes: ModelSampler.sample(model, rows: rows, source: source))
         sample = drawn
         return drawn

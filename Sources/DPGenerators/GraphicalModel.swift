@@ -16,12 +16,17 @@ public struct GraphicalModel: Sendable {
         self.total = total
         potentials = tree.cliques.map { Factor(attributes: $0, domain: tree.domain, filledWith: 0) }
         upward = tree.cliques.indices.map { clique in
-            tree.parent[clique] == nil ? nil
-                : Projection(from: tree.cliques[clique], shape: tree.cliques[clique].map { tree.domain[$0] }, to: tree.separator(clique))
+            tree.parent[clique] == nil
+                ? nil
+                : Projection(
+                    from: tree.cliques[clique], shape: tree.cliques[clique].map { tree.domain[$0] },
+                    to: tree.separator(clique))
         }
         downward = tree.cliques.indices.map { clique in
             guard let parent = tree.parent[clique] else { return nil }
-            return Projection(from: tree.cliques[parent], shape: tree.cliques[parent].map { tree.domain[$0] }, to: tree.separator(clique))
+            return Projection(
+                from: tree.cliques[parent], shape: tree.cliques[parent].map { tree.domain[$0] },
+                to: tree.separator(clique))
         }
     }
 
@@ -48,8 +53,9 @@ public struct GraphicalModel: Sendable {
         }
         return beliefs.map { belief in
             let logZ = belief.logTotal
-            return Factor(attributes: belief.attributes, shape: belief.shape,
-                          values: belief.values.map { total * exp($0 - logZ) })
+            return Factor(
+                attributes: belief.attributes, shape: belief.shape,
+                values: belief.values.map { total * exp($0 - logZ) })
         }
     }
 

@@ -64,7 +64,10 @@ public struct JunctionTree: Sendable {
         var component = Array(0..<maximal.count)
         func find(_ x: Int) -> Int {
             var x = x
-            while component[x] != x { component[x] = component[component[x]]; x = component[x] }
+            while component[x] != x {
+                component[x] = component[component[x]]
+                x = component[x]
+            }
             return x
         }
         var treeEdges: [(Int, Int)] = []
@@ -75,7 +78,10 @@ public struct JunctionTree: Sendable {
         edges = treeEdges
         // Breadth-first order from clique 0 (the tree is connected after the join above).
         var adjacency = [[Int]](repeating: [], count: maximal.count)
-        for (i, j) in treeEdges { adjacency[i].append(j); adjacency[j].append(i) }
+        for (i, j) in treeEdges {
+            adjacency[i].append(j)
+            adjacency[j].append(i)
+        }
         var visited = [Bool](repeating: false, count: maximal.count)
         var parents = [Int?](repeating: nil, count: maximal.count)
         var sequence: [Int] = []

@@ -1,6 +1,5 @@
 import DPAccounting
 import DPData
-import DPLedger
 import Foundation
 
 /// MST (McKenna, Miklau, Sheldon 2021): measure every one-way marginal, choose a maximum spanning
@@ -28,8 +27,9 @@ public struct MST: Sendable {
         let oneWay = compression.compress(measuredOneWay)
         let data = compression.compress(session.data)
         guard d > 1 else {
-            return SynthesisModel(method: "mst", session: session, compression: compression,
-                                  model: estimator.estimate(domain: data.domain, measurements: oneWay))
+            return SynthesisModel(
+                method: "mst", session: session, compression: compression,
+                model: estimator.estimate(domain: data.domain, measurements: oneWay))
         }
 
         progress("selecting \(d - 1) pairs")
@@ -45,17 +45,24 @@ public struct MST: Sendable {
         let scores = zip(pairs, exact).map { pair, table -> Double in
             let (pa, pb) = (independent[pair[0]], independent[pair[1]])
             var error = 0.0
-            for i in 0..<pa.count { for j in 0..<pb.count { error += abs(Double(table[i * pb.count + j]) - total * pa[i] * pb[j]) } }
+            for i in 0..<pa.count {
+                for j in 0..<pb.count { error += abs(Double(table[i * pb.count + j]) - total * pa[i] * pb[j]) }
+            }
             return error
         }
         let epsilonPerRound = (8 * (rho / 3) / Double(d - 1)).squareRoot()
         var component = Array(0..<d)
-        func find(_ x: Int) -> Int { var x = x; while component[x] != x { x = component[x] }; return x }
+        func find(_ x: Int) -> Int {
+            var x = x
+            while component[x] != x { x = component[x] }
+            return x
+        }
         var chosen: [[Int]] = []
         for round in 0..<(d - 1) {
             let candidates = pairs.indices.filter { find(pairs[$0][0]) != find(pairs[$0][1]) }
-            let pick = try session.select(scores: candidates.map { scores[$0] }, epsilon: epsilonPerRound, sensitivity: 1,
-                                          label: "spanning-tree edge \(round + 1)")
+            let pick = try session.select(
+                scores: candidates.map { scores[$0] }, epsilon: epsilonPerRound, sensitivity: 1,
+                label: "spanning-tree edge \(round + 1)")
             let pair = pairs[candidates[pick]]
             component[find(pair[0])] = find(pair[1])
             chosen.append(pair)
@@ -63,8 +70,9 @@ public struct MST: Sendable {
         progress("measuring \(chosen.count) pairs")
         let twoWay = try session.measure(chosen, rho: session.rhoRemaining, on: data)
         progress("estimating the model")
-        return SynthesisModel(method: "mst", session: session, compression: compression,
-                              model: estimator.estimate(domain: data.domain, measurements: oneWay + twoWay))
+        return SynthesisModel(
+            method: "mst", session: session, compression: compression,
+            model: estimator.estimate(domain: data.domain, measurements: oneWay + twoWay))
     }
 }
 
@@ -80,14 +88,16 @@ public struct IndependentMarginals: Sendable {
         let d = session.data.columns.count
         progress("measuring \(d) one-way marginals")
         let measurements = try session.measure((0..<d).map { [$0] }, rho: session.rhoRemaining)
-        var model = GraphicalModel(tree: JunctionTree(domain: session.data.domain, cliques: measurements.map(\.attributes)),
-                                   total: MirrorDescentEstimator.estimateTotal(measurements))
+        var model = GraphicalModel(
+            tree: JunctionTree(domain: session.data.domain, cliques: measurements.map(\.attributes)),
+            total: MirrorDescentEstimator.estimateTotal(measurements))
         for measurement in measurements {
             let clique = model.tree.clique(containing: measurement.attributes)!
             let clipped = measurement.values.map { max($0, 0) }
             let sum = clipped.reduce(0, +)
             let logs = clipped.map { sum > 0 ? log(max($0, 1e-9 * sum)) : 0 }
-            model.potentials[clique].add(Factor(attributes: measurement.attributes, shape: [measurement.values.count], values: logs))
+            model.potentials[clique].add(
+                Factor(attributes: measurement.attributes, shape: [measurement.values.count], values: logs))
         }
         return SynthesisModel(method: "independent", session: session, compression: nil, model: model)
     }

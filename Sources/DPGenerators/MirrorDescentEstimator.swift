@@ -14,7 +14,8 @@ public struct MirrorDescentEstimator: Sendable {
 
     /// The inverse-variance weighted estimate of the record count from the measurements' sums.
     public static func estimateTotal(_ measurements: [NoisyMarginal]) -> Double {
-        var weightSum = 0.0, weighted = 0.0
+        var weightSum = 0.0
+        var weighted = 0.0
         for measurement in measurements {
             let variance = measurement.sigma * measurement.sigma * Double(measurement.values.count)
             weighted += measurement.values.reduce(0, +) / variance
@@ -25,24 +26,32 @@ public struct MirrorDescentEstimator: Sendable {
 
     /// The fitted model; `tree` defaults to the junction tree of the measured sets, and
     /// `warmStart` potentials are reused where their cliques still fit.
-    public func estimate(domain: [Int], measurements: [NoisyMarginal], tree: JunctionTree? = nil,
-                         warmStart: GraphicalModel? = nil) -> GraphicalModel {
+    public func estimate(
+        domain: [Int], measurements: [NoisyMarginal], tree: JunctionTree? = nil,
+        warmStart: GraphicalModel? = nil
+    ) -> GraphicalModel {
         let tree = tree ?? JunctionTree(domain: domain, cliques: measurements.map(\.attributes))
         var model = GraphicalModel(tree: tree, total: Self.estimateTotal(measurements))
         if let warmStart {
             for potential in warmStart.potentials {
-                if let clique = tree.clique(containing: potential.attributes) { model.potentials[clique].add(potential) }
+                if let clique = tree.clique(containing: potential.attributes) {
+                    model.potentials[clique].add(potential)
+                }
             }
         }
         let assigned = measurements.map { measurement -> (clique: Int, projection: Projection) in
             let clique = tree.clique(containing: measurement.attributes)!
             let attributes = tree.cliques[clique]
-            return (clique, Projection(from: attributes, shape: attributes.map { domain[$0] }, to: measurement.attributes))
+            return (
+                clique, Projection(from: attributes, shape: attributes.map { domain[$0] }, to: measurement.attributes)
+            )
         }
 
         func lossAndGradient(_ marginals: [Factor]) -> (Double, [Factor]) {
             var loss = 0.0
-            var gradient = marginals.map { Factor(attributes: $0.attributes, shape: $0.shape, values: [Double](repeating: 0, count: $0.size)) }
+            var gradient = marginals.map {
+                Factor(attributes: $0.attributes, shape: $0.shape, values: [Double](repeating: 0, count: $0.size))
+            }
             for (measurement, (clique, projection)) in zip(measurements, assigned) {
                 var projected = [Double](repeating: 0, count: measurement.values.count)
                 let values = marginals[clique].values
@@ -57,8 +66,9 @@ public struct MirrorDescentEstimator: Sendable {
                     loss += 0.5 * weight * residual * residual
                     difference[cell] = weight * residual
                 }
-                gradient[clique].add(Factor(attributes: measurement.attributes, shape: projection.targetShape, values: difference),
-                                     projection: projection)
+                gradient[clique].add(
+                    Factor(attributes: measurement.attributes, shape: projection.targetShape, values: difference),
+                    projection: projection)
             }
             return (loss, gradient)
         }
@@ -80,7 +90,9 @@ public struct MirrorDescentEstimator: Sendable {
                 (loss, gradient) = lossAndGradient(marginals)
                 var decrease = 0.0
                 for (slope, (before, after)) in zip(previousGradient, zip(previousMarginals, marginals)) {
-                    for cell in slope.values.indices { decrease += slope.values[cell] * (before.values[cell] - after.values[cell]) }
+                    for cell in slope.values.indices {
+                        decrease += slope.values[cell] * (before.values[cell] - after.values[cell])
+                    }
                 }
                 if previousLoss - loss >= 0.5 * step * decrease { break }
                 step *= 0.5

@@ -9,7 +9,10 @@ extension GraphicalModel {
         if let clique = tree.clique(containing: target) { return marginals[clique].summed(to: target) }
         let count = tree.cliques.count
         var neighbours = [Set<Int>](repeating: [], count: count)
-        for (a, b) in tree.edges { neighbours[a].insert(b); neighbours[b].insert(a) }
+        for (a, b) in tree.edges {
+            neighbours[a].insert(b)
+            neighbours[b].insert(a)
+        }
         // Cliques that hold a target attribute must stay; prune other leaves repeatedly.
         var needed = Set<Int>()
         for attribute in target { needed.insert(tree.cliques.indices.first { tree.cliques[$0].contains(attribute) }!) }

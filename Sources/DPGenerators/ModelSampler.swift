@@ -27,7 +27,9 @@ public enum ModelSampler {
             var groups = [[Int]](repeating: [], count: separatorShape.reduce(1, *))
             for row in 0..<rows {
                 var cell = 0
-                for (position, attribute) in separator.enumerated() { cell = cell * separatorShape[position] + Int(codes[attribute][row]) }
+                for (position, attribute) in separator.enumerated() {
+                    cell = cell * separatorShape[position] + Int(codes[attribute][row])
+                }
                 groups[cell].append(row)
             }
             // The clique cells of each separator cell, with their weights.
@@ -36,7 +38,9 @@ public enum ModelSampler {
                 for cell in 0..<weights.count { cellsOfGroup[Int(index[cell])].append(cell) }
             }
             var strides = [Int](repeating: 1, count: shape.count)
-            for position in stride(from: shape.count - 2, through: 0, by: -1) { strides[position] = strides[position + 1] * shape[position + 1] }
+            for position in stride(from: shape.count - 2, through: 0, by: -1) {
+                strides[position] = strides[position + 1] * shape[position + 1]
+            }
             for (group, members) in groups.enumerated() where !members.isEmpty {
                 let cells = cellsOfGroup[group]
                 var groupWeights = cells.map { weights[$0] }
@@ -83,7 +87,9 @@ public enum ModelSampler {
         }
         // Rounding at the very end of the cumulative sum: give any rest to the largest fractions.
         if picked < remainder {
-            for cell in fractions.indices.sorted(by: { fractions[$0] > fractions[$1] }).prefix(remainder - picked) { result[cell] += 1 }
+            for cell in fractions.indices.sorted(by: { fractions[$0] > fractions[$1] }).prefix(remainder - picked) {
+                result[cell] += 1
+            }
         }
         return result
     }

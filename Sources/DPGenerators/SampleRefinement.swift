@@ -7,9 +7,9 @@ import DPRandomness
 /// sample ten times larger than the sample. Column by column, values are swapped between two
 /// rows that agree on the column's Markov blanket (every other attribute of the cliques holding
 /// it) whenever that lowers Σ_targets Σ_cells |sample count - reference count| (greedy local
-/// search). Such a swap leaves every clique's counts unchanged (on Adult under AIM at ε = 1:
-/// 3-way TVD 0.097 instead of 0.101). Samples above `maximumRows` are left as drawn: their own
-/// sampling noise is already small, and a reference ten times larger would not fit in memory.
+/// search). Such a swap leaves every clique's counts unchanged. Samples above `maximumRows` are
+/// left as drawn: their own sampling noise is already small, and a reference ten times larger
+/// would not fit in memory.
 ///
 /// Post-processing of the model: it reads no private data, so it costs no privacy.
 public struct SampleRefinement: Sendable {
@@ -22,7 +22,8 @@ public struct SampleRefinement: Sendable {
     /// The largest sample refined.
     public var maximumRows: Int
 
-    public init(passes: Int = 2, maximumCells: Int = 32_000_000, referenceFactor: Int = 10, maximumRows: Int = 400_000) {
+    public init(passes: Int = 2, maximumCells: Int = 32_000_000, referenceFactor: Int = 10, maximumRows: Int = 400_000)
+    {
         self.passes = passes
         self.maximumCells = maximumCells
         self.referenceFactor = max(2, referenceFactor)
@@ -32,11 +33,15 @@ public struct SampleRefinement: Sendable {
     /// Every set of `size` attributes that `excluded` does not reject, in lexicographic order,
     /// skipping any set whose cells would take the total past `maximumCells`.
     func targetSets(domain: [Int], size: Int, excluded: ([Int]) -> Bool = { _ in false }) -> [[Int]] {
-        var sets: [[Int]] = [], cells = 0
+        var sets: [[Int]] = []
+        var cells = 0
         func visit(_ chosen: [Int], from start: Int) {
             if chosen.count == size {
                 let setCells = chosen.reduce(1) { $0 * domain[$1] }
-                if cells + setCells <= maximumCells && !excluded(chosen) { sets.append(chosen); cells += setCells }
+                if cells + setCells <= maximumCells && !excluded(chosen) {
+                    sets.append(chosen)
+                    cells += setCells
+                }
                 return
             }
             for next in start..<domain.count { visit(chosen + [next], from: next + 1) }
@@ -49,14 +54,19 @@ public struct SampleRefinement: Sendable {
     public func refine(_ codes: inout [[UInt16]], model: GraphicalModel, source: RandomSource) {
         let domain = model.tree.domain
         let rows = codes.first?.count ?? 0
-        guard rows > 1, rows <= maximumRows, domain.count > 2, model.tree.cliques.contains(where: { $0.count > 1 }) else { return }
+        guard rows > 1, rows <= maximumRows, domain.count > 2, model.tree.cliques.contains(where: { $0.count > 1 })
+        else { return }
         let sets = targetSets(domain: domain, size: 3) { model.tree.clique(containing: $0) != nil }
         guard !sets.isEmpty else { return }
-        var offsets: [Int] = [], strides: [[Int]] = [], total = 0
+        var offsets: [Int] = []
+        var strides: [[Int]] = []
+        var total = 0
         for set in sets {
             offsets.append(total)
             var stride = [Int](repeating: 1, count: set.count)
-            for position in Swift.stride(from: set.count - 2, through: 0, by: -1) { stride[position] = stride[position + 1] * domain[set[position + 1]] }
+            for position in Swift.stride(from: set.count - 2, through: 0, by: -1) {
+                stride[position] = stride[position + 1] * domain[set[position + 1]]
+            }
             strides.append(stride)
             total += set.reduce(1) { $0 * domain[$1] }
         }
@@ -65,7 +75,9 @@ public struct SampleRefinement: Sendable {
             for (index, set) in sets.enumerated() {
                 for row in 0..<table[0].count {
                     var cell = offsets[index]
-                    for (position, attribute) in set.enumerated() { cell += Int(table[attribute][row]) * strides[index][position] }
+                    for (position, attribute) in set.enumerated() {
+                        cell += Int(table[attribute][row]) * strides[index][position]
+                    }
                     body(cell)
                 }
             }
@@ -85,10 +97,13 @@ public struct SampleRefinement: Sendable {
         }
         // For each column, the target sets a swap of it can change (those with an attribute outside
         // its blanket): where they start, the column's stride there, and the other attributes.
-        var holding = [[(offset: Int, stride: Int, others: [(attribute: Int, stride: Int)])]](repeating: [], count: domain.count)
+        var holding = [[(offset: Int, stride: Int, others: [(attribute: Int, stride: Int)])]](
+            repeating: [], count: domain.count)
         for (index, set) in sets.enumerated() {
             for (position, attribute) in set.enumerated() {
-                let others = set.indices.filter { $0 != position }.map { (attribute: set[$0], stride: strides[index][$0]) }
+                let others = set.indices.filter { $0 != position }.map {
+                    (attribute: set[$0], stride: strides[index][$0])
+                }
                 guard !others.allSatisfy({ blankets[attribute].contains($0.attribute) }) else { continue }
                 holding[attribute].append((offsets[index], strides[index][position], others))
             }
@@ -103,12 +118,14 @@ public struct SampleRefinement: Sendable {
             }
             /// Swaps `column` between two rows if that lowers the distance to the targets.
             func propose(_ column: Int, _ first: Int, _ second: Int) {
-                let a = Int(codes[column][first]), b = Int(codes[column][second])
+                let a = Int(codes[column][first])
+                let b = Int(codes[column][second])
                 guard a != b else { return }
                 touched.removeAll(keepingCapacity: true)
                 var gain: Float = 0
                 for set in holding[column] {
-                    var cellFirst = set.offset, cellSecond = set.offset
+                    var cellFirst = set.offset
+                    var cellSecond = set.offset
                     for other in set.others {
                         cellFirst += Int(codes[other.attribute][first]) * other.stride
                         cellSecond += Int(codes[other.attribute][second]) * other.stride
@@ -128,13 +145,18 @@ public struct SampleRefinement: Sendable {
                     // Rows grouped by their blanket's values; a swap pairs two rows of one group.
                     let blanket = blankets[column].sorted()
                     let order = (0..<rows).sorted { x, y in
-                        for attribute in blanket where codes[attribute][x] != codes[attribute][y] { return codes[attribute][x] < codes[attribute][y] }
+                        for attribute in blanket where codes[attribute][x] != codes[attribute][y] {
+                            return codes[attribute][x] < codes[attribute][y]
+                        }
                         return x < y
                     }
-                    var groupStart = [Int](repeating: 0, count: rows), groupEnd = groupStart
+                    var groupStart = [Int](repeating: 0, count: rows)
+                    var groupEnd = groupStart
                     var start = 0
-                    for position in 1...rows where position == rows
-                        || blanket.contains(where: { codes[$0][order[position]] != codes[$0][order[position - 1]] }) {
+                    for position in 1...rows
+                    where position == rows
+                        || blanket.contains(where: { codes[$0][order[position]] != codes[$0][order[position - 1]] })
+                    {
                         for member in start..<position { (groupStart[member], groupEnd[member]) = (start, position) }
                         start = position
                     }
@@ -142,7 +164,9 @@ public struct SampleRefinement: Sendable {
                         let position = Int(source.uniform(below: UInt64(rows)))
                         let size = groupEnd[position] - groupStart[position]
                         guard size > 1 else { continue }
-                        propose(column, order[position], order[groupStart[position] + Int(source.uniform(below: UInt64(size)))])
+                        propose(
+                            column, order[position],
+                            order[groupStart[position] + Int(source.uniform(below: UInt64(size)))])
                     }
                 }
             }

@@ -1,19 +1,18 @@
 import DPData
 import DPRandomness
+import DPSynthesis
 import Foundation
 
-/// A fitted generator: the graphical model, the schema to decode its rows, and the privacy it
-/// cost. Drawing more rows, saving and loading are post-processing and cost nothing.
-public struct SynthesisModel: Sendable {
-    public static let formatVersion = 1
-
+/// A fitted marginal generator: the graphical model, the schema to decode its rows, and the
+/// privacy it cost. Drawing more rows, saving and loading are post-processing and cost nothing.
+public struct SynthesisModel: FittedModel {
     public let method: String
     public let schema: Schema
     public let model: GraphicalModel
     let compression: DomainCompression?
-    public let privacy: PrivacyRecord
+    public let record: PrivacyRecord
 
-    /// What a model's fit spent, for reports.
+    /// What a model's fit spent, as its file stores it.
     public struct PrivacyRecord: Sendable, Codable, Equatable {
         public let rho: Double
         public let seeded: Bool
@@ -26,16 +25,22 @@ public struct SynthesisModel: Sendable {
         self.schema = session.data.schema
         self.model = model
         self.compression = compression
-        privacy = PrivacyRecord(rho: session.rhoSpent, seeded: session.source.isSeeded, dataset: session.dataset, charges: session.log)
+        record = PrivacyRecord(
+            rho: session.rhoSpent, seeded: session.source.isSeeded, dataset: "", charges: session.log)
     }
 
-    init(method: String, schema: Schema, model: GraphicalModel, compression: DomainCompression?, privacy: PrivacyRecord) {
+    init(method: String, schema: Schema, model: GraphicalModel, compression: DomainCompression?, record: PrivacyRecord)
+    {
         self.method = method
         self.schema = schema
         self.model = model
         self.compression = compression
-        self.privacy = privacy
+        self.record = record
     }
+
+    public var privacy: ModelPrivacy { ModelPrivacy(rho: record.rho, seeded: record.seeded, charges: record.charges) }
+
+    public var size: ModelSize { .cells(cellCount) }
 
     /// `rows` synthetic rows, decoded to the schema's codes: drawn from the model, then refined
     /// toward the model's marginals on small attribute sets (`SampleRefinement`).

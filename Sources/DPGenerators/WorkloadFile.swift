@@ -7,26 +7,35 @@ public enum WorkloadFile {
     /// The sets as sorted encoded-column indices; errors name the file and line.
     public static func read(_ path: String, columns: [String]) throws -> [[Int]] {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw DataError(file: path, problem: "cannot read the workload file", hint: "Give one attribute set per line, e.g. 'age,sex,income'.")
+            throw DataError(
+                file: path, problem: "cannot read the workload file",
+                hint: "Give one attribute set per line, e.g. 'age,sex,income'.")
         }
         var sets: [[Int]] = []
         for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let names = line.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            let names = line.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+                !$0.isEmpty
+            }
             if names.isEmpty { continue }
             let indices = try names.map { name -> Int in
                 guard let index = columns.firstIndex(of: name) else {
-                    throw DataError(file: path, line: number + 1, problem: "'\(name)' is not an encoded column of the schema",
-                                    hint: "Use one of: \(columns.joined(separator: ", ")).")
+                    throw DataError(
+                        file: path, line: number + 1, problem: "'\(name)' is not an encoded column of the schema",
+                        hint: "Use one of: \(columns.joined(separator: ", ")).")
                 }
                 return index
             }
             guard Set(indices).count == indices.count else {
-                throw DataError(file: path, line: number + 1, problem: "a column appears twice in one set", hint: "List each column once per line.")
+                throw DataError(
+                    file: path, line: number + 1, problem: "a column appears twice in one set",
+                    hint: "List each column once per line.")
             }
             sets.append(indices.sorted())
         }
         guard !sets.isEmpty else {
-            throw DataError(file: path, problem: "the workload file lists no attribute sets", hint: "Give one attribute set per line, e.g. 'age,sex,income'.")
+            throw DataError(
+                file: path, problem: "the workload file lists no attribute sets",
+                hint: "Give one attribute set per line, e.g. 'age,sex,income'.")
         }
         return sets
     }

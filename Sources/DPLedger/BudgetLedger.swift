@@ -28,23 +28,24 @@ public final class BudgetLedger: @unchecked Sendable {
     }
 
     private static func migrate(_ db: Database) throws {
-        try db.execute(sql: """
-            CREATE TABLE IF NOT EXISTS budget (
-                dataset TEXT PRIMARY KEY NOT NULL,
-                epsilon REAL NOT NULL,
-                delta REAL NOT NULL,
-                created TEXT NOT NULL
-            );
-            CREATE TABLE IF NOT EXISTS charge (
-                id INTEGER PRIMARY KEY AUTOINCREMENT,
-                dataset TEXT NOT NULL REFERENCES budget(dataset),
-                mechanism TEXT NOT NULL,
-                parameters TEXT NOT NULL,
-                cost TEXT NOT NULL,
-                seeded INTEGER NOT NULL,
-                time TEXT NOT NULL
-            );
-            """)
+        try db.execute(
+            sql: """
+                CREATE TABLE IF NOT EXISTS budget (
+                    dataset TEXT PRIMARY KEY NOT NULL,
+                    epsilon REAL NOT NULL,
+                    delta REAL NOT NULL,
+                    created TEXT NOT NULL
+                );
+                CREATE TABLE IF NOT EXISTS charge (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    dataset TEXT NOT NULL REFERENCES budget(dataset),
+                    mechanism TEXT NOT NULL,
+                    parameters TEXT NOT NULL,
+                    cost TEXT NOT NULL,
+                    seeded INTEGER NOT NULL,
+                    time TEXT NOT NULL
+                );
+                """)
     }
 
     /// Declares a dataset's total budget. A dataset's budget is set once and never raised.
@@ -58,10 +59,12 @@ public final class BudgetLedger: @unchecked Sendable {
         }
         try write { db in
             if try Row.fetchOne(db, sql: "SELECT 1 FROM budget WHERE dataset = ?", arguments: [dataset]) != nil {
-                throw LedgerError.invalid("dataset '\(dataset)' already has a budget in \(self.path); budgets are set once")
+                throw LedgerError.invalid(
+                    "dataset '\(dataset)' already has a budget in \(self.path); budgets are set once")
             }
-            try db.execute(sql: "INSERT INTO budget (dataset, epsilon, delta, created) VALUES (?, ?, ?, ?)",
-                           arguments: [dataset, epsilon, delta, Self.timestamp(Date())])
+            try db.execute(
+                sql: "INSERT INTO budget (dataset, epsilon, delta, created) VALUES (?, ?, ?, ?)",
+                arguments: [dataset, epsilon, delta, Self.timestamp(Date())])
         }
     }
 
@@ -75,30 +78,34 @@ public final class BudgetLedger: @unchecked Sendable {
         return try write { db in
             let (totalEpsilon, totalDelta) = try Self.budget(db, dataset: dataset, path: self.path)
             let existing = try Self.charges(db, dataset: dataset)
-            let spend = BudgetSpend(costs: existing.map(\.cost) + [cost], totalDelta: totalDelta)
-            if spend.epsilon > totalEpsilon * (1 + 1e-12) || spend.approximateDelta > totalDelta {
+            if !BudgetLimit.fits(existing.map(\.cost) + [cost], epsilon: totalEpsilon, delta: totalDelta) {
+                let spend = BudgetSpend(costs: existing.map(\.cost) + [cost], totalDelta: totalDelta)
                 let before = BudgetSpend(costs: existing.map(\.cost), totalDelta: totalDelta)
                 throw LedgerError.overspend(
                     "refused: charging \(cost) for \(mechanism) would spend epsilon \(Self.format(spend.epsilon)) "
-                    + "(delta \(Self.format(max(spend.delta, spend.approximateDelta)))) of dataset '\(dataset)', whose total is "
-                    + "(\(Self.format(totalEpsilon)), \(Self.format(totalDelta))); already spent epsilon \(Self.format(before.epsilon)). "
-                    + "Lower the cost or use a new dataset budget.")
+                        + "(delta \(Self.format(max(spend.delta, spend.approximateDelta)))) of "
+                        + "dataset '\(dataset)', whose total is "
+                        + "(\(Self.format(totalEpsilon)), \(Self.format(totalDelta))); already spent epsilon "
+                        + "\(Self.format(before.epsilon)). "
+                        + "Lower the cost or use a new dataset budget.")
             }
             let now = Date()
             let costText = String(decoding: try JSONEncoder().encode(cost), as: UTF8.self)
-            try db.execute(sql: """
-                INSERT INTO charge (dataset, mechanism, parameters, cost, seeded, time) VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [dataset, mechanism, parameters, costText, seeded, Self.timestamp(now)])
-            return LedgerCharge(id: db.lastInsertedRowID, dataset: dataset, mechanism: mechanism, parameters: parameters,
-                                cost: cost, seeded: seeded, time: now)
+            try db.execute(
+                sql: """
+                    INSERT INTO charge (dataset, mechanism, parameters, cost, seeded, time) VALUES (?, ?, ?, ?, ?, ?)
+                    """, arguments: [dataset, mechanism, parameters, costText, seeded, Self.timestamp(now)])
+            return LedgerCharge(
+                id: db.lastInsertedRowID, dataset: dataset, mechanism: mechanism, parameters: parameters,
+                cost: cost, seeded: seeded, time: now)
         }
     }
 
     /// Whether `cost` fits in what is left now (a charge still checks again atomically).
     public func wouldAccept(dataset: String, cost: PrivacyCost) throws -> Bool {
         let statement = try statement(dataset: dataset)
-        let spend = BudgetSpend(costs: statement.charges.map(\.cost) + [cost], totalDelta: statement.totalDelta)
-        return spend.epsilon <= statement.totalEpsilon * (1 + 1e-12) && spend.approximateDelta <= statement.totalDelta
+        return BudgetLimit.fits(
+            statement.charges.map(\.cost) + [cost], epsilon: statement.totalEpsilon, delta: statement.totalDelta)
     }
 
     /// The budget, every charge and the composed spend of a dataset.
@@ -106,8 +113,9 @@ public final class BudgetLedger: @unchecked Sendable {
         try read { db in
             let (epsilon, delta) = try Self.budget(db, dataset: dataset, path: self.path)
             let charges = try Self.charges(db, dataset: dataset)
-            return LedgerStatement(dataset: dataset, totalEpsilon: epsilon, totalDelta: delta, charges: charges,
-                                   spent: BudgetSpend(costs: charges.map(\.cost), totalDelta: delta))
+            return LedgerStatement(
+                dataset: dataset, totalEpsilon: epsilon, totalDelta: delta, charges: charges,
+                spent: BudgetSpend(costs: charges.map(\.cost), totalDelta: delta))
         }
     }
 
@@ -138,32 +146,34 @@ public final class BudgetLedger: @unchecked Sendable {
     }
 
     private static func budget(_ db: Database, dataset: String, path: String) throws -> (Double, Double) {
-        guard let row = try Row.fetchOne(db, sql: "SELECT epsilon, delta FROM budget WHERE dataset = ?", arguments: [dataset]) else {
-            throw LedgerError.unknownDataset("dataset '\(dataset)' has no budget in \(path); run `dpsynth ledger init` first")
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT epsilon, delta FROM budget WHERE dataset = ?", arguments: [dataset])
+        else {
+            throw LedgerError.unknownDataset(
+                "dataset '\(dataset)' has no budget in \(path); run `dpsynth ledger init` first")
         }
         return (row["epsilon"], row["delta"])
     }
 
     private static func charges(_ db: Database, dataset: String) throws -> [LedgerCharge] {
-        try Row.fetchAll(db, sql: "SELECT * FROM charge WHERE dataset = ? ORDER BY id", arguments: [dataset]).map { row in
+        try Row.fetchAll(db, sql: "SELECT * FROM charge WHERE dataset = ? ORDER BY id", arguments: [dataset]).map {
+            row in
             let costText: String = row["cost"]
             let timeText: String = row["time"]
-            return LedgerCharge(id: row["id"], dataset: row["dataset"], mechanism: row["mechanism"],
-                                parameters: row["parameters"],
-                                cost: try JSONDecoder().decode(PrivacyCost.self, from: Data(costText.utf8)),
-                                seeded: row["seeded"], time: parseTimestamp(timeText))
+            return LedgerCharge(
+                id: row["id"], dataset: row["dataset"], mechanism: row["mechanism"],
+                parameters: row["parameters"],
+                cost: try JSONDecoder().decode(PrivacyCost.self, from: Data(costText.utf8)),
+                seeded: row["seeded"], time: parseTimestamp(timeText))
         }
     }
 
     private static func validate(_ cost: PrivacyCost) throws {
-        switch cost {
-        case .pure(let epsilon):
-            guard epsilon.isFinite, epsilon >= 0 else { throw LedgerError.invalid("a charge's epsilon must be finite and non-negative (got \(epsilon))") }
-        case .zCDP(let rho):
-            guard rho.isFinite, rho >= 0 else { throw LedgerError.invalid("a charge's rho must be finite and non-negative (got \(rho))") }
-        case .approximate(let epsilon, let delta):
-            guard epsilon.isFinite, epsilon >= 0 else { throw LedgerError.invalid("a charge's epsilon must be finite and non-negative (got \(epsilon))") }
-            guard delta.isFinite, delta >= 0, delta < 1 else { throw LedgerError.invalid("a charge's delta must lie in [0, 1) (got \(delta))") }
+        do {
+            try cost.validate()
+        } catch let error as AccountingError {
+            throw LedgerError.invalid(error.description)
         }
     }
 

@@ -33,7 +33,7 @@ public struct ExponentialMechanism: Sendable {
     public var zCDPCost: PrivacyCost { .zCDP(rho: (epsilon * epsilon / 8).nextUp) }
 
     /// The index of the selected candidate.
-    public func select(scores: [Double], source: RandomSource) throws -> Int {
+    package func draw(scores: [Double], source: RandomSource) throws -> Int {
         guard !scores.isEmpty else { throw MechanismError("the exponential mechanism needs at least one candidate") }
         var exact = [ExactRational]()
         exact.reserveCapacity(scores.count)

@@ -20,15 +20,21 @@ public struct FloatGaussianMechanism: Sendable {
     /// The table sampler, when asked for.
     let tableSampler: TabulatedDiscreteGaussian?
 
-    public init(sensitivity: Double, sigma: Double, dimension: Int = 1, resolutionBits: Int = 16, tabulated: Bool = false) throws {
-        setup = try GridNoiseSetup(sensitivity: sensitivity, scale: sigma, scaleName: "sigma", dimension: dimension,
-                                   resolutionBits: resolutionBits)
+    public init(
+        sensitivity: Double, sigma: Double, dimension: Int = 1, resolutionBits: Int = 16, tabulated: Bool = false
+    ) throws {
+        setup = try GridNoiseSetup(
+            sensitivity: sensitivity, scale: sigma, scaleName: "sigma", dimension: dimension,
+            resolutionBits: resolutionBits)
         sampler = DiscreteGaussianSampler(sigma: ExactRational(setup.scaleUnits))
         let units = setup.scaleUnits.int.flatMap { UInt64(exactly: $0) }
         integerSampler = units.flatMap(IntegerScaleGaussian.init(scale:))
         if tabulated {
             guard let table = units.flatMap(TabulatedDiscreteGaussian.init(scale:)) else {
-                throw MechanismError("a tabulated sampler needs sigma at most \(TabulatedDiscreteGaussian.largestScale) grid steps; lower resolutionBits")
+                throw MechanismError(
+                    "a tabulated sampler needs sigma at most \(TabulatedDiscreteGaussian.largestScale) "
+                        + "grid steps; lower resolutionBits"
+                )
             }
             tableSampler = table
         } else {
@@ -71,7 +77,7 @@ public struct FloatGaussianMechanism: Sendable {
     }
 
     /// The noisy values; each input must be finite.
-    public func release(_ values: [Double], source: RandomSource) throws -> [Double] {
+    package func draw(_ values: [Double], source: RandomSource) throws -> [Double] {
         guard let integerSampler else { return try setup.release(values) { sampler.sample(source: source) } }
         guard values.count <= dimension else {
             throw MechanismError("this mechanism was built for \(dimension) values, got \(values.count)")
@@ -80,8 +86,10 @@ public struct FloatGaussianMechanism: Sendable {
         return try values.map { value in
             guard value.isFinite else { throw MechanismError("cannot add noise to a non-finite value (\(value))") }
             let noise = tableSampler?.sample(source: source) ?? integerSampler.sample(source: source)
-            if let index = grid.fastIndex(of: value), case let (sum, overflow) = index.addingReportingOverflow(noise), !overflow,
-               let result = grid.fastValue(at: sum) {
+            if let index = grid.fastIndex(of: value),
+                case (let sum, let overflow) = index.addingReportingOverflow(noise), !overflow,
+                let result = grid.fastValue(at: sum)
+            {
                 return result
             }
             return grid.value(at: grid.index(of: value) + ExactInteger(noise))

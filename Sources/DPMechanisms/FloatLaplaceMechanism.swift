@@ -15,8 +15,9 @@ public struct FloatLaplaceMechanism: Sendable {
     let sampler: DiscreteLaplaceSampler
 
     public init(sensitivity: Double, scale: Double, dimension: Int = 1, resolutionBits: Int = 20) throws {
-        setup = try GridNoiseSetup(sensitivity: sensitivity, scale: scale, scaleName: "scale", dimension: dimension,
-                                   resolutionBits: resolutionBits)
+        setup = try GridNoiseSetup(
+            sensitivity: sensitivity, scale: scale, scaleName: "scale", dimension: dimension,
+            resolutionBits: resolutionBits)
         sampler = DiscreteLaplaceSampler(scale: ExactRational(setup.scaleUnits))
     }
 
@@ -36,7 +37,7 @@ public struct FloatLaplaceMechanism: Sendable {
     }
 
     /// The noisy values; each input must be finite.
-    public func release(_ values: [Double], source: RandomSource) throws -> [Double] {
+    package func draw(_ values: [Double], source: RandomSource) throws -> [Double] {
         try setup.release(values) { sampler.sample(source: source) }
     }
 }

@@ -21,23 +21,32 @@ public struct IntegerGaussianMechanism: Sendable {
         self.sampler = DiscreteGaussianSampler(sigma: sigma)
     }
 
+    /// ρ = sensitivity² / (2σ²), exactly.
+    var exactRho: ExactRational {
+        ExactRational(sensitivity * sensitivity) / (ExactRational(2) * sigma * sigma)
+    }
+
     /// ρ = sensitivity² / (2σ²), rounded up.
-    public var privacyCost: PrivacyCost {
-        let rho = ExactRational(sensitivity * sensitivity) / (ExactRational(2) * sigma * sigma)
-        return .zCDP(rho: rho.doubleRoundedUp)
+    public var privacyCost: PrivacyCost { .zCDP(rho: exactRho.doubleRoundedUp) }
+
+    /// The cost of releasing every mechanism's answers together: ρ adds (Bun and Steinke 2016,
+    /// Lemma 2.3), summed exactly and rounded up once.
+    public static func jointCost(_ mechanisms: [IntegerGaussianMechanism]) -> PrivacyCost {
+        .zCDP(rho: mechanisms.reduce(ExactRational.zero) { $0 + $1.exactRho }.doubleRoundedUp)
     }
 
     /// The smallest ε at `delta`: the exact discrete curve, or the zCDP conversion for very large σ.
     public func epsilon(delta: Double) -> Double {
         let sigmaValue = sigma.doubleValue
         if sigmaValue <= DiscreteGaussianPrivacyCurve.exactSumLimit {
-            return DiscreteGaussianPrivacyCurve(sigma: sigmaValue.nextDown, sensitivity: max(sensitivity, 1)).epsilon(delta: delta)
+            return DiscreteGaussianPrivacyCurve(sigma: sigmaValue.nextDown, sensitivity: max(sensitivity, 1)).epsilon(
+                delta: delta)
         }
         return privacyCost.approximateDP(delta: delta).epsilon
     }
 
     /// The noisy answers to a vector of integer queries with joint L2 sensitivity `sensitivity`.
-    public func release(_ values: [Int], source: RandomSource) -> [Int] {
+    package func draw(_ values: [Int], source: RandomSource) -> [Int] {
         values.map { value in (ExactInteger(value) + sampler.sample(source: source)).saturatingInt }
     }
 }

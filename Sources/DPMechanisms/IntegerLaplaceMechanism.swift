@@ -23,7 +23,9 @@ public struct IntegerLaplaceMechanism: Sendable {
     /// The mechanism that spends exactly `epsilon` (scale = sensitivity / epsilon, exactly).
     public init(sensitivity: Int, epsilon: Double) throws {
         let exactEpsilon = try ExactRational.positiveParameter(epsilon, "epsilon")
-        guard sensitivity > 0 else { throw MechanismError("sensitivity must be positive to calibrate to an epsilon (got \(sensitivity))") }
+        guard sensitivity > 0 else {
+            throw MechanismError("sensitivity must be positive to calibrate to an epsilon (got \(sensitivity))")
+        }
         try self.init(sensitivity: sensitivity, scale: ExactRational(sensitivity) / exactEpsilon)
     }
 
@@ -33,7 +35,7 @@ public struct IntegerLaplaceMechanism: Sendable {
     }
 
     /// The noisy answers to a vector of integer queries with joint L1 sensitivity `sensitivity`.
-    public func release(_ values: [Int], source: RandomSource) -> [Int] {
+    package func draw(_ values: [Int], source: RandomSource) -> [Int] {
         values.map { value in (ExactInteger(value) + sampler.sample(source: source)).saturatingInt }
     }
 }

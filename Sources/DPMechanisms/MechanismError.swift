@@ -1,10 +1,10 @@
+import DPRandomness
+
 /// A mechanism refused its parameters; the message says which and why.
 public struct MechanismError: Error, CustomStringConvertible, Equatable {
     public let description: String
     public init(_ description: String) { self.description = description }
 }
-
-import DPRandomness
 
 extension ExactRational {
     /// A positive finite parameter as an exact rational, or a `MechanismError` naming it.

@@ -20,7 +20,8 @@ public struct AdamOptimizer: Sendable {
     /// Applies one update with gradient `flat` (in `Gradients.flattened` order) to `layers`.
     public mutating func update(_ layers: inout [DenseLayer], gradient flat: [Float]) {
         step += 1
-        let correction1 = 1 - pow(beta1, step), correction2 = 1 - pow(beta2, step)
+        let correction1 = 1 - pow(beta1, step)
+        let correction2 = 1 - pow(beta2, step)
         let rate = learningRate * correction2.squareRoot() / correction1
         var offset = 0
         func apply(_ values: inout [Float]) {

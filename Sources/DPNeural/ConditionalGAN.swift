@@ -23,12 +23,16 @@ public struct ConditionalGAN: Sendable, Codable {
         self.domain = domain
         self.noiseDimension = noiseDimension
         self.conditionWeights = conditionWeights
-        generator = MultilayerPerceptron(widths: [noiseDimension + width, hidden, hidden, width], hidden: .relu, output: .identity, source: source)
-        discriminator = MultilayerPerceptron(widths: [2 * width, hidden, hidden, 1], hidden: .leakyRelu, output: .identity, source: source)
+        generator = MultilayerPerceptron(
+            widths: [noiseDimension + width, hidden, hidden, width], hidden: .relu, output: .identity, source: source)
+        discriminator = MultilayerPerceptron(
+            widths: [2 * width, hidden, hidden, 1], hidden: .leakyRelu, output: .identity, source: source)
     }
 
     /// Conditional vectors drawn from the DP weights: their (column, category) and one-hot rows.
-    func drawConditions(_ count: Int, source: RandomSource) -> (choices: [(column: Int, category: Int)], vectors: Matrix) {
+    func drawConditions(_ count: Int, source: RandomSource) -> (
+        choices: [(column: Int, category: Int)], vectors: Matrix
+    ) {
         let sampler = ConditionalVectors(table: table, weights: conditionWeights)
         var vectors = Matrix(zeros: count, table.width)
         var choices: [(column: Int, category: Int)] = []
@@ -41,10 +45,17 @@ public struct ConditionalGAN: Sendable, Codable {
     }
 
     /// Generator output for `conditions`: the logits and their Gumbel-softmax rows.
-    func generate(_ conditions: Matrix, source: RandomSource) -> (logits: Matrix, rows: Matrix, cache: MultilayerPerceptron.Cache) {
-        let noise = Matrix(rows: conditions.rows, columns: noiseDimension, values: source.standardNormals(conditions.rows * noiseDimension))
+    func generate(_ conditions: Matrix, source: RandomSource) -> (
+        logits: Matrix, rows: Matrix, cache: MultilayerPerceptron.Cache
+    ) {
+        let noise = Matrix(
+            rows: conditions.rows, columns: noiseDimension,
+            values: source.standardNormals(conditions.rows * noiseDimension))
         let (logits, cache) = generator.forward(Matrix.concatenate(noise, conditions))
-        return (logits, GumbelSoftmax.forward(logits, blocks: table.blocks, temperature: Self.temperature, source: source), cache)
+        return (
+            logits, GumbelSoftmax.forward(logits, blocks: table.blocks, temperature: Self.temperature, source: source),
+            cache
+        )
     }
 
     /// Synthetic rows: each from a fresh conditional vector and noise, one category drawn per
@@ -56,7 +67,8 @@ public struct ConditionalGAN: Sendable, Codable {
             let logits = generate(drawConditions(count, source: source).vectors, source: source).logits
             for row in 0..<count {
                 for (column, block) in table.blocks.enumerated() {
-                    codes[column][start + row] = UInt16(SoftmaxDraw.draw(logits, row: row, block: block, source: source))
+                    codes[column][start + row] = UInt16(
+                        SoftmaxDraw.draw(logits, row: row, block: block, source: source))
                 }
             }
         }
@@ -77,8 +89,12 @@ extension Matrix {
         precondition(a.rows == b.rows, "concatenated matrices need the same rows")
         var result = Matrix(zeros: a.rows, a.columns + b.columns)
         for row in 0..<a.rows {
-            result.values.replaceSubrange((row * result.columns)..<(row * result.columns + a.columns), with: a.values[(row * a.columns)..<((row + 1) * a.columns)])
-            result.values.replaceSubrange((row * result.columns + a.columns)..<((row + 1) * result.columns), with: b.values[(row * b.columns)..<((row + 1) * b.columns)])
+            result.values.replaceSubrange(
+                (row * result.columns)..<(row * result.columns + a.columns),
+                with: a.values[(row * a.columns)..<((row + 1) * a.columns)])
+            result.values.replaceSubrange(
+                (row * result.columns + a.columns)..<((row + 1) * result.columns),
+                with: b.values[(row * b.columns)..<((row + 1) * b.columns)])
         }
         return result
     }
@@ -87,8 +103,9 @@ extension Matrix {
     func columns(_ range: Range<Int>) -> Matrix {
         var result = Matrix(zeros: rows, range.count)
         for row in 0..<rows {
-            result.values.replaceSubrange((row * range.count)..<((row + 1) * range.count),
-                                          with: values[(row * columns + range.lowerBound)..<(row * columns + range.upperBound)])
+            result.values.replaceSubrange(
+                (row * range.count)..<((row + 1) * range.count),
+                with: values[(row * columns + range.lowerBound)..<(row * columns + range.upperBound)])
         }
         return result
     }

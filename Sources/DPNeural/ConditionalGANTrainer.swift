@@ -1,5 +1,4 @@
 import DPAccounting
-import DPLedger
 import DPRandomness
 import Foundation
 
@@ -11,25 +10,27 @@ struct ConditionalGANTrainer {
     let plan: DPSGDPlan
     let learningRate: Float
 
-    func train(_ gan: inout ConditionalGAN, rows inputs: Matrix, targets: [[Int]], ledger: BudgetLedger, dataset: String,
-               source: RandomSource, progress: (DPSGDTrainer.Progress) -> Void) throws {
+    func train(
+        _ gan: inout ConditionalGAN, rows inputs: Matrix, targets: [[Int]], budget: any PrivacyBudget,
+        source: RandomSource, progress: (DPSGDTrainer.Progress) -> Void
+    ) throws {
         let table = gan.table
         let discriminatorParameters = gan.discriminator.parameterCount
         precondition(discriminatorParameters == plan.parameters, "the plan was made for the discriminator's parameters")
-        try ledger.charge(dataset: dataset, mechanism: "dp-sgd (dp-ctgan discriminator)",
-                          parameters: "{\"steps\":\(plan.steps),\"sampling_rate\":\(plan.samplingRate),\"effective_multiplier\":\(plan.effectiveMultiplier)}",
-                          cost: plan.privacyCost, seeded: source.isSeeded)
+        let privateGradient = try PrivateGradient(
+            plan: plan, budget: budget, mechanism: "dp-sgd (dp-ctgan discriminator)", seeded: source.isSeeded)
         // beta1 = 0.5 as CTGAN trains its GANs.
-        var discriminatorOptimizer = AdamOptimizer(parameterCount: discriminatorParameters, learningRate: learningRate, beta1: 0.5)
-        var generatorOptimizer = AdamOptimizer(parameterCount: gan.generator.parameterCount, learningRate: learningRate, beta1: 0.5)
-        let sampling = PoissonSampling(rate: plan.samplingRate)
+        var discriminatorOptimizer = AdamOptimizer(
+            parameterCount: discriminatorParameters, learningRate: learningRate, beta1: 0.5)
+        var generatorOptimizer = AdamOptimizer(
+            parameterCount: gan.generator.parameterCount, learningRate: learningRate, beta1: 0.5)
         let fakeCount = plan.expectedBatchSize
         let scale = 1 / Float(plan.expectedBatchSize)
         let reportEvery = max(1, plan.steps / 50)
         for step in 1...plan.steps {
             // Discriminator, real rows: clipped per example, then noised.
-            let batch = sampling.batch(of: plan.examples, source: source)
-            var realSum = [Double](repeating: 0, count: discriminatorParameters)
+            let batch = privateGradient.batch(source: source)
+            var realTraces: [LayerTrace]?
             if !batch.isEmpty {
                 var conditions = Matrix(zeros: batch.count, table.width)
                 for (row, example) in batch.enumerated() {
@@ -39,28 +40,33 @@ struct ConditionalGANTrainer {
                 let (scores, cache) = gan.discriminator.forward(Matrix.concatenate(inputs.rows(batch), conditions))
                 var gradient = scores
                 for i in gradient.values.indices { gradient.values[i] = 1 / (1 + exp(-scores.values[i])) - 1 }
-                realSum = PerExampleClipping.clippedSum(gan.discriminator.backward(gradient, cache: cache).traces, clip: plan.clip)
+                realTraces = gan.discriminator.backward(gradient, cache: cache).traces
             }
-            let noisyReal = try plan.mechanism.release(realSum, source: source)
+            let noisyReal = try privateGradient.noisySum(realTraces, source: source)
             // Discriminator, generated rows (no private data).
             let fakeConditions = gan.drawConditions(fakeCount, source: source)
             let fake = gan.generate(fakeConditions.vectors, source: source)
-            let (fakeScores, fakeCache) = gan.discriminator.forward(Matrix.concatenate(fake.rows, fakeConditions.vectors))
+            let (fakeScores, fakeCache) = gan.discriminator.forward(
+                Matrix.concatenate(fake.rows, fakeConditions.vectors))
             var fakeGradient = fakeScores
             for i in fakeGradient.values.indices { fakeGradient.values[i] = 1 / (1 + exp(-fakeScores.values[i])) }
             // Generated rows are clipped like real ones (not for privacy: so that neither side dominates).
-            let fakeSum = PerExampleClipping.clippedSum(gan.discriminator.backward(fakeGradient, cache: fakeCache).traces, clip: plan.clip)
-            discriminatorOptimizer.update(&gan.discriminator.layers,
-                                          gradient: zip(noisyReal, fakeSum).map { Float($0 + $1) * scale })
+            let fakeSum = PerExampleClipping.clippedSum(
+                gan.discriminator.backward(fakeGradient, cache: fakeCache).traces, clip: plan.clip)
+            discriminatorOptimizer.update(
+                &gan.discriminator.layers,
+                gradient: zip(noisyReal, fakeSum).map { Float($0 + $1) * scale })
             // Generator: fool the discriminator and honour the condition.
             let conditions = gan.drawConditions(fakeCount, source: source)
             let generated = gan.generate(conditions.vectors, source: source)
             let (scores, cache) = gan.discriminator.forward(Matrix.concatenate(generated.rows, conditions.vectors))
             var gradient = scores
             for i in gradient.values.indices { gradient.values[i] = 1 / (1 + exp(-scores.values[i])) - 1 }
-            let inputGradient = gan.discriminator.backward(gradient, cache: cache).inputGradient.columns(0..<table.width)
-            var logitGradient = GumbelSoftmax.backward(inputGradient, output: generated.rows, blocks: table.blocks,
-                                                        temperature: ConditionalGAN.temperature)
+            let inputGradient = gan.discriminator.backward(gradient, cache: cache).inputGradient.columns(
+                0..<table.width)
+            var logitGradient = GumbelSoftmax.backward(
+                inputGradient, output: generated.rows, blocks: table.blocks,
+                temperature: ConditionalGAN.temperature)
             for (row, choice) in conditions.choices.enumerated() {
                 let block = table.blocks[choice.column]
                 var top = -Float.infinity
@@ -73,7 +79,9 @@ struct ConditionalGANTrainer {
                 }
             }
             let generatorTraces = gan.generator.backward(logitGradient, cache: generated.cache).traces
-            let generatorSum = PerExampleClipping.weightedSum(generatorTraces, factors: [Float](repeating: 1, count: fakeCount)).flattened
+            let generatorSum = PerExampleClipping.weightedSum(
+                generatorTraces, factors: [Float](repeating: 1, count: fakeCount)
+            ).flattened
             generatorOptimizer.update(&gan.generator.layers, gradient: generatorSum.map { $0 / Float(fakeCount) })
             if step % reportEvery == 0 || step == plan.steps {
                 let spent = try plan.epsilon(afterSteps: step)

@@ -15,13 +15,16 @@ struct ConditionalVectors: Sendable {
 
     /// Noisy one-way counts of `columns` (codes per column) under `mechanism`, whose sensitivity
     /// must be sqrt(number of columns): each row adds one to one cell of every column.
-    init(table: OneHotTable, codes: [[UInt16]], mechanism: FloatGaussianMechanism, source: RandomSource) throws {
+    init(
+        table: OneHotTable, codes: [[UInt16]], mechanism: FloatGaussianMechanism, paidBy receipt: ChargeReceipt,
+        source: RandomSource
+    ) throws {
         self.table = table
         var counts = [Double](repeating: 0, count: table.width)
         for (column, block) in table.blocks.enumerated() {
             for code in codes[column] { counts[block.lowerBound + Int(code)] += 1 }
         }
-        let noisy = try mechanism.release(counts, source: source)
+        let noisy = try mechanism.release(counts, paidBy: receipt, source: source)
         weights = table.blocks.map { block in block.map { max(0, noisy[$0]) + 1e-3 } }
     }
 

@@ -37,45 +37,70 @@ public struct DPSGDPlan: Sendable {
     public var steps: Int { max(1, epochs * examples / expectedBatchSize) }
 
     /// The plan that spends `targetEpsilon` at `delta`.
-    public init(targetEpsilon: Double, delta: Double, examples: Int, expectedBatchSize: Int, epochs: Int, clip: Double,
-                parameters: Int, accountant: NoiseCalibration.Accountant = .rdp) throws {
-        guard examples > 1, expectedBatchSize >= 1, expectedBatchSize < examples, epochs >= 1, clip > 0, parameters >= 1 else {
-            throw MechanismError("DP-SGD needs more than one example, 1 <= batch size < examples, epochs >= 1 and a positive clipping norm")
+    public init(
+        targetEpsilon: Double, delta: Double, examples: Int, expectedBatchSize: Int, epochs: Int, clip: Double,
+        parameters: Int, accountant: NoiseCalibration.Accountant = .rdp
+    ) throws {
+        guard examples > 1, expectedBatchSize >= 1, expectedBatchSize < examples, epochs >= 1, clip > 0, parameters >= 1
+        else {
+            throw MechanismError(
+                "DP-SGD needs more than one example, 1 <= batch size < examples, "
+                    + "epochs >= 1 and a positive clipping norm"
+            )
         }
-        let rate = Double(expectedBatchSize) / Double(examples), steps = max(1, epochs * examples / expectedBatchSize)
-        let needed = try NoiseCalibration.noiseMultiplier(targetEpsilon: targetEpsilon, delta: delta, samplingRate: rate, steps: steps,
-                                                          accountant: accountant)
+        let rate = Double(expectedBatchSize) / Double(examples)
+        let steps = max(1, epochs * examples / expectedBatchSize)
+        let needed = try NoiseCalibration.noiseMultiplier(
+            targetEpsilon: targetEpsilon, delta: delta, samplingRate: rate, steps: steps,
+            accountant: accountant)
         var requested = needed
-        var mechanism = try FloatGaussianMechanism(sensitivity: clip, sigma: requested * clip, dimension: parameters,
-                                                   resolutionBits: Self.resolutionBits)
+        var mechanism = try FloatGaussianMechanism(
+            sensitivity: clip, sigma: requested * clip, dimension: parameters,
+            resolutionBits: Self.resolutionBits)
         for _ in 0..<4 {
             let effective = Self.effective(mechanism)
             if effective >= needed { break }
             requested *= (needed / effective) * (1 + 1e-9)
-            mechanism = try FloatGaussianMechanism(sensitivity: clip, sigma: requested * clip, dimension: parameters,
-                                                   resolutionBits: Self.resolutionBits)
+            mechanism = try FloatGaussianMechanism(
+                sensitivity: clip, sigma: requested * clip, dimension: parameters,
+                resolutionBits: Self.resolutionBits)
         }
-        try self.init(examples: examples, expectedBatchSize: expectedBatchSize, epochs: epochs, clip: clip, noiseMultiplier: requested,
-                      mechanism: Self.noise(clip: clip, sigma: requested * clip, parameters: parameters), parameters: parameters,
-                      delta: delta, accountant: accountant)
+        try self.init(
+            examples: examples, expectedBatchSize: expectedBatchSize, epochs: epochs, clip: clip,
+            noiseMultiplier: requested,
+            mechanism: Self.noise(clip: clip, sigma: requested * clip, parameters: parameters), parameters: parameters,
+            delta: delta, accountant: accountant)
         guard epsilon <= targetEpsilon * (1 + 1e-6) else {
             throw MechanismError("could not calibrate the noise to epsilon \(targetEpsilon) (reached \(epsilon))")
         }
     }
 
     /// The plan for a given noise multiplier (sigma / C); its epsilon is what the accountant says.
-    public init(noiseMultiplier: Double, delta: Double, examples: Int, expectedBatchSize: Int, epochs: Int, clip: Double, parameters: Int,
-                accountant: NoiseCalibration.Accountant = .rdp) throws {
-        guard examples > 1, expectedBatchSize >= 1, expectedBatchSize < examples, epochs >= 1, clip > 0, parameters >= 1, noiseMultiplier > 0 else {
-            throw MechanismError("DP-SGD needs more than one example, 1 <= batch size < examples, epochs >= 1, a positive clipping norm and noise")
+    public init(
+        noiseMultiplier: Double, delta: Double, examples: Int, expectedBatchSize: Int, epochs: Int, clip: Double,
+        parameters: Int,
+        accountant: NoiseCalibration.Accountant = .rdp
+    ) throws {
+        guard examples > 1, expectedBatchSize >= 1, expectedBatchSize < examples, epochs >= 1, clip > 0,
+            parameters >= 1, noiseMultiplier > 0
+        else {
+            throw MechanismError(
+                "DP-SGD needs more than one example, 1 <= batch size < examples, "
+                    + "epochs >= 1, a positive clipping norm and noise"
+            )
         }
-        try self.init(examples: examples, expectedBatchSize: expectedBatchSize, epochs: epochs, clip: clip, noiseMultiplier: noiseMultiplier,
-                      mechanism: Self.noise(clip: clip, sigma: noiseMultiplier * clip, parameters: parameters),
-                      parameters: parameters, delta: delta, accountant: accountant)
+        try self.init(
+            examples: examples, expectedBatchSize: expectedBatchSize, epochs: epochs, clip: clip,
+            noiseMultiplier: noiseMultiplier,
+            mechanism: Self.noise(clip: clip, sigma: noiseMultiplier * clip, parameters: parameters),
+            parameters: parameters, delta: delta, accountant: accountant)
     }
 
-    init(examples: Int, expectedBatchSize: Int, epochs: Int, clip: Double, noiseMultiplier: Double, mechanism: FloatGaussianMechanism,
-         parameters: Int, delta: Double, accountant: NoiseCalibration.Accountant) throws {
+    init(
+        examples: Int, expectedBatchSize: Int, epochs: Int, clip: Double, noiseMultiplier: Double,
+        mechanism: FloatGaussianMechanism,
+        parameters: Int, delta: Double, accountant: NoiseCalibration.Accountant
+    ) throws {
         self.examples = examples
         self.expectedBatchSize = expectedBatchSize
         self.epochs = epochs
@@ -86,29 +111,38 @@ public struct DPSGDPlan: Sendable {
         self.noiseMultiplier = noiseMultiplier
         self.mechanism = mechanism
         effectiveMultiplier = Self.effective(mechanism)
-        let (rate, steps) = (Double(expectedBatchSize) / Double(examples), max(1, epochs * examples / expectedBatchSize))
+        let (rate, steps) = (
+            Double(expectedBatchSize) / Double(examples), max(1, epochs * examples / expectedBatchSize)
+        )
         // e^epsilon is bounded with the epsilon at delta / 2, which is larger than the final one.
         let draws = Double(steps) * Double(parameters)
-        let bound = try NoiseCalibration.epsilon(samplingRate: rate, noiseMultiplier: effectiveMultiplier, steps: steps, delta: delta / 2,
-                                                 accountant: accountant)
+        let bound = try NoiseCalibration.epsilon(
+            samplingRate: rate, noiseMultiplier: effectiveMultiplier, steps: steps, delta: delta / 2,
+            accountant: accountant)
         samplerDelta = (1 + exp(bound)) * draws * mechanism.drawDistance
         guard samplerDelta < delta / 2 else {
-            throw MechanismError("delta \(delta) is too small for \(Int(draws)) tabulated noise draws; use delta above \(2 * samplerDelta)")
+            throw MechanismError(
+                "delta \(delta) is too small for \(Int(draws)) tabulated noise draws; use "
+                    + "delta above \(2 * samplerDelta)"
+            )
         }
-        epsilon = try NoiseCalibration.epsilon(samplingRate: rate, noiseMultiplier: effectiveMultiplier, steps: steps, delta: delta - samplerDelta,
-                                               accountant: accountant)
+        epsilon = try NoiseCalibration.epsilon(
+            samplingRate: rate, noiseMultiplier: effectiveMultiplier, steps: steps, delta: delta - samplerDelta,
+            accountant: accountant)
     }
 
     /// The epsilon spent after `steps` steps, at delta minus the sampler's share (the plan's
     /// epsilon after all of them).
     public func epsilon(afterSteps steps: Int) throws -> Double {
-        try NoiseCalibration.epsilon(samplingRate: samplingRate, noiseMultiplier: effectiveMultiplier, steps: steps, delta: delta - samplerDelta,
-                                     accountant: accountant)
+        try NoiseCalibration.epsilon(
+            samplingRate: samplingRate, noiseMultiplier: effectiveMultiplier, steps: steps, delta: delta - samplerDelta,
+            accountant: accountant)
     }
 
     /// The tabulated float-safe Gaussian for the clipped sums.
     static func noise(clip: Double, sigma: Double, parameters: Int) throws -> FloatGaussianMechanism {
-        try FloatGaussianMechanism(sensitivity: clip, sigma: sigma, dimension: parameters, resolutionBits: resolutionBits, tabulated: true)
+        try FloatGaussianMechanism(
+            sensitivity: clip, sigma: sigma, dimension: parameters, resolutionBits: resolutionBits, tabulated: true)
     }
 
     /// sigma / sensitivity as the grid leaves it: from the mechanism's zCDP cost rho = 1 / (2 m^2).

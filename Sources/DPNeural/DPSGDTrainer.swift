@@ -1,5 +1,4 @@
 import DPAccounting
-import DPLedger
 import DPRandomness
 import Foundation
 
@@ -30,27 +29,23 @@ public struct DPSGDTrainer {
         public let epsilonSoFar: Double
     }
 
-    /// Charges the ledger, then runs plan.steps DP-SGD steps on `model`.
-    public func train<Model: TrainableModel>(_ model: inout Model, ledger: BudgetLedger, dataset: String, mechanismName: String,
-                                             source: RandomSource, progress: (Progress) -> Void = { _ in }) throws {
+    /// Charges `budget`, then runs plan.steps DP-SGD steps on `model`.
+    public func train<Model: TrainableModel>(
+        _ model: inout Model, budget: any PrivacyBudget, mechanismName: String, source: RandomSource,
+        progress: (Progress) -> Void = { _ in }
+    ) throws {
         precondition(model.exampleCount == plan.examples, "the plan was made for \(plan.examples) examples")
         let parameters = model.layers.reduce(0) { $0 + $1.parameterCount }
         precondition(parameters == plan.parameters, "the plan was made for \(plan.parameters) parameters")
-        try ledger.charge(dataset: dataset, mechanism: mechanismName, parameters: parametersJSON, cost: plan.privacyCost, seeded: source.isSeeded)
-        let sampling = PoissonSampling(rate: plan.samplingRate)
+        let gradient = try PrivateGradient(
+            plan: plan, budget: budget, mechanism: mechanismName, seeded: source.isSeeded)
         var optimizer = AdamOptimizer(parameterCount: parameters, learningRate: learningRate)
         let scale = Float(1 / Double(plan.expectedBatchSize))
         let reportEvery = max(1, plan.steps / 50)
         for step in 1...plan.steps {
-            let batch = sampling.batch(of: plan.examples, source: source)
-            var sum: [Double]
-            if batch.isEmpty {
-                sum = [Double](repeating: 0, count: parameters)
-            } else {
-                let traces = model.traces(batch, source: source).traces
-                sum = PerExampleClipping.clippedSum(traces, clip: plan.clip)
-            }
-            let noisy = try plan.mechanism.release(sum, source: source)
+            let batch = gradient.batch(source: source)
+            let traces = batch.isEmpty ? nil : model.traces(batch, source: source).traces
+            let noisy = try gradient.noisySum(traces, source: source)
             optimizer.update(&model.layers, gradient: noisy.map { Float($0) * scale })
             if step % reportEvery == 0 || step == plan.steps {
                 let spent = try plan.epsilon(afterSteps: step)
@@ -59,23 +54,23 @@ public struct DPSGDTrainer {
         }
     }
 
-    var parametersJSON: String {
-        String(format: "{\"clip\":%g,\"noise_multiplier\":%.6g,\"effective_multiplier\":%.6g,\"sampling_rate\":%.6g,\"steps\":%d,\"accountant\":\"%@\",\"sampler_delta\":%.3g}",
-               plan.clip, plan.noiseMultiplier, plan.effectiveMultiplier, plan.samplingRate, plan.steps, plan.accountant.rawValue, plan.samplerDelta)
-    }
-
     /// Non-private training (for baselines): shuffled batches, plain averaged gradients, Adam.
-    public static func trainWithoutPrivacy<Model: TrainableModel>(_ model: inout Model, batchSize: Int, epochs: Int, learningRate: Float = 1e-3,
-                                                                  source: RandomSource) {
+    public static func trainWithoutPrivacy<Model: TrainableModel>(
+        _ model: inout Model, batchSize: Int, epochs: Int, learningRate: Float = 1e-3,
+        source: RandomSource
+    ) {
         let parameters = model.layers.reduce(0) { $0 + $1.parameterCount }
         var optimizer = AdamOptimizer(parameterCount: parameters, learningRate: learningRate)
         for _ in 0..<epochs {
             var order = Array(0..<model.exampleCount)
-            for index in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(index, Int(source.uniform(below: UInt64(index + 1)))) }
+            for index in stride(from: order.count - 1, to: 0, by: -1) {
+                order.swapAt(index, Int(source.uniform(below: UInt64(index + 1))))
+            }
             for start in stride(from: 0, to: order.count, by: batchSize) {
                 let batch = Array(order[start..<min(order.count, start + batchSize)])
                 let traces = model.traces(batch, source: source).traces
-                let sum = PerExampleClipping.weightedSum(traces, factors: [Float](repeating: 1, count: batch.count)).flattened
+                let sum = PerExampleClipping.weightedSum(traces, factors: [Float](repeating: 1, count: batch.count))
+                    .flattened
                 let scale = 1 / Float(batch.count)
                 optimizer.update(&model.layers, gradient: sum.map { $0 * scale })
             }

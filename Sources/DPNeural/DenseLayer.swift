@@ -16,11 +16,16 @@ public struct DenseLayer: Sendable, Codable {
 
     /// He (ReLU family) or Glorot (otherwise) uniform initialisation from `source`.
     public init(inputs: Int, outputs: Int, activation: Activation, normalized: Bool = false, source: RandomSource) {
-        let fanIn = Float(inputs), fanOut = Float(outputs)
-        let limit = activation == .relu || activation == .leakyRelu ? (6 / fanIn).squareRoot() : (6 / (fanIn + fanOut)).squareRoot()
-        weights = Matrix(rows: inputs, columns: outputs, values: (0..<(inputs * outputs)).map { _ in
-            (Float(source.nextUInt64() >> 40) * 0x1p-24 * 2 - 1) * limit
-        })
+        let fanIn = Float(inputs)
+        let fanOut = Float(outputs)
+        let limit =
+            activation == .relu || activation == .leakyRelu
+            ? (6 / fanIn).squareRoot() : (6 / (fanIn + fanOut)).squareRoot()
+        weights = Matrix(
+            rows: inputs, columns: outputs,
+            values: (0..<(inputs * outputs)).map { _ in
+                (Float(source.nextUInt64() >> 40) * 0x1p-24 * 2 - 1) * limit
+            })
         bias = [Float](repeating: 0, count: outputs)
         self.activation = activation
         normalization = normalized ? LayerNormalization(width: outputs) : nil

@@ -8,7 +8,8 @@ extension RandomSource {
         var result = [Float](repeating: 0, count: count)
         var index = 0
         while index < count {
-            let u1 = max(Double(nextUInt64() >> 11) * 0x1p-53, 0x1p-60), u2 = Double(nextUInt64() >> 11) * 0x1p-53
+            let u1 = max(Double(nextUInt64() >> 11) * 0x1p-53, 0x1p-60)
+            let u2 = Double(nextUInt64() >> 11) * 0x1p-53
             let radius = (-2 * log(u1)).squareRoot()
             result[index] = Float(radius * cos(2 * .pi * u2))
             if index + 1 < count { result[index + 1] = Float(radius * sin(2 * .pi * u2)) }

@@ -16,7 +16,10 @@ enum GumbelSoftmax {
                     top = max(top, y.values[base + column])
                 }
                 var total: Float = 0
-                for column in block { y.values[base + column] = exp(y.values[base + column] - top); total += y.values[base + column] }
+                for column in block {
+                    y.values[base + column] = exp(y.values[base + column] - top)
+                    total += y.values[base + column]
+                }
                 for column in block { y.values[base + column] /= total }
             }
         }
@@ -32,7 +35,8 @@ enum GumbelSoftmax {
                 var dot: Float = 0
                 for column in block { dot += y.values[base + column] * gradient.values[base + column] }
                 for column in block {
-                    result.values[base + column] = y.values[base + column] * (gradient.values[base + column] - dot) / temperature
+                    result.values[base + column] =
+                        y.values[base + column] * (gradient.values[base + column] - dot) / temperature
                 }
             }
         }

@@ -20,7 +20,8 @@ public struct LayerNormalization: Sendable, Codable {
 
     func forward(_ z: Matrix) -> (y: Matrix, cache: Cache) {
         let width = z.columns
-        var normalized = z, y = z
+        var normalized = z
+        var y = z
         var inverse = [Float](repeating: 0, count: z.rows)
         for row in 0..<z.rows {
             let base = row * width
@@ -28,7 +29,10 @@ public struct LayerNormalization: Sendable, Codable {
             for column in 0..<width { mean += z.values[base + column] }
             mean /= Float(width)
             var variance: Float = 0
-            for column in 0..<width { let d = z.values[base + column] - mean; variance += d * d }
+            for column in 0..<width {
+                let d = z.values[base + column] - mean
+                variance += d * d
+            }
             variance /= Float(width)
             let scale = 1 / (variance + Self.epsilon).squareRoot()
             inverse[row] = scale
@@ -47,7 +51,8 @@ public struct LayerNormalization: Sendable, Codable {
         var dz = dy
         for row in 0..<dy.rows {
             let base = row * width
-            var meanG: Float = 0, meanGZ: Float = 0
+            var meanG: Float = 0
+            var meanGZ: Float = 0
             for column in 0..<width {
                 let g = gain[column] * dy.values[base + column]
                 meanG += g
@@ -57,7 +62,8 @@ public struct LayerNormalization: Sendable, Codable {
             meanGZ /= Float(width)
             for column in 0..<width {
                 let g = gain[column] * dy.values[base + column]
-                dz.values[base + column] = (g - meanG - cache.normalized.values[base + column] * meanGZ) * cache.inverseDeviation[row]
+                dz.values[base + column] =
+                    (g - meanG - cache.normalized.values[base + column] * meanGZ) * cache.inverseDeviation[row]
             }
         }
         return dz

@@ -9,7 +9,9 @@ public enum Loss {
 
     /// Softmax cross-entropy over column blocks (one categorical variable per block): targets[i][b]
     /// is example i's class within block b.
-    public static func softmaxCrossEntropy(_ logits: Matrix, blocks: [Range<Int>], targets: [[Int]]) -> (loss: Double, gradient: Matrix) {
+    public static func softmaxCrossEntropy(_ logits: Matrix, blocks: [Range<Int>], targets: [[Int]]) -> (
+        loss: Double, gradient: Matrix
+    ) {
         var gradient = Matrix(zeros: logits.rows, logits.columns)
         var loss = 0.0
         for row in 0..<logits.rows {

@@ -27,8 +27,9 @@ public struct Matrix: Sendable, Equatable, Codable {
     public func rows(_ indices: [Int]) -> Matrix {
         var result = Matrix(zeros: indices.count, columns)
         for (target, source) in indices.enumerated() {
-            result.values.replaceSubrange((target * columns)..<((target + 1) * columns),
-                                          with: values[(source * columns)..<((source + 1) * columns)])
+            result.values.replaceSubrange(
+                (target * columns)..<((target + 1) * columns),
+                with: values[(source * columns)..<((source + 1) * columns)])
         }
         return result
     }
@@ -37,7 +38,10 @@ public struct Matrix: Sendable, Equatable, Codable {
     public func rowSquaredNorms() -> [Float] {
         (0..<rows).map { row in
             var total: Float = 0
-            for column in 0..<columns { let v = values[row * columns + column]; total += v * v }
+            for column in 0..<columns {
+                let v = values[row * columns + column]
+                total += v * v
+            }
             return total
         }
     }
@@ -71,9 +75,12 @@ public enum BLAS {
     }
 
     /// c = alpha * op(a) * op(b) + beta * c, with op the transpose when asked.
-    public static func gemm(_ a: Matrix, transposeA: Bool = false, _ b: Matrix, transposeB: Bool = false,
-                            alpha: Float = 1, beta: Float = 0, into c: inout Matrix) {
-        let m = transposeA ? a.columns : a.rows, k = transposeA ? a.rows : a.columns
+    public static func gemm(
+        _ a: Matrix, transposeA: Bool = false, _ b: Matrix, transposeB: Bool = false,
+        alpha: Float = 1, beta: Float = 0, into c: inout Matrix
+    ) {
+        let m = transposeA ? a.columns : a.rows
+        let k = transposeA ? a.rows : a.columns
         let n = transposeB ? b.rows : b.columns
         precondition((transposeB ? b.columns : b.rows) == k, "inner dimensions must agree")
         if c.rows != m || c.columns != n { c = Matrix(zeros: m, n) }
@@ -82,14 +89,18 @@ public enum BLAS {
             for i in c.values.indices { c.values[i] *= beta }
             return
         }
-        serialized { a.values.withUnsafeBufferPointer { pa in
-            b.values.withUnsafeBufferPointer { pb in
-                c.values.withUnsafeMutableBufferPointer { pc in
-                    cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                                Int32(m), Int32(n), Int32(k), alpha, pa.baseAddress, Int32(a.columns),
-                                pb.baseAddress, Int32(b.columns), beta, pc.baseAddress, Int32(n))
+        serialized {
+            a.values.withUnsafeBufferPointer { pa in
+                b.values.withUnsafeBufferPointer { pb in
+                    c.values.withUnsafeMutableBufferPointer { pc in
+                        cblas_sgemm(
+                            CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans,
+                            transposeB ? CblasTrans : CblasNoTrans,
+                            Int32(m), Int32(n), Int32(k), alpha, pa.baseAddress, Int32(a.columns),
+                            pb.baseAddress, Int32(b.columns), beta, pc.baseAddress, Int32(n))
+                    }
                 }
             }
-        } }
+        }
     }
 }

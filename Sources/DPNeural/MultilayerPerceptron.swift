@@ -9,14 +9,17 @@ public struct MultilayerPerceptron: Sendable, Codable {
 
     /// Layer widths w0 -> w1 -> ... with `hidden` between and `output` on the last layer;
     /// `normalized` puts layer normalisation on every hidden layer.
-    public init(widths: [Int], hidden: Activation = .relu, output: Activation = .identity, normalized: Bool = false,
-                dropout: Float? = nil, source: RandomSource) {
+    public init(
+        widths: [Int], hidden: Activation = .relu, output: Activation = .identity, normalized: Bool = false,
+        dropout: Float? = nil, source: RandomSource
+    ) {
         precondition(widths.count >= 2, "a network needs an input and an output width")
         precondition(dropout.map { $0 >= 0 && $0 < 1 } ?? true, "dropout must lie in [0, 1)")
         layers = (1..<widths.count).map { index in
             let last = index == widths.count - 1
-            return DenseLayer(inputs: widths[index - 1], outputs: widths[index], activation: last ? output : hidden,
-                              normalized: normalized && !last, source: source)
+            return DenseLayer(
+                inputs: widths[index - 1], outputs: widths[index], activation: last ? output : hidden,
+                normalized: normalized && !last, source: source)
         }
         self.dropout = dropout
     }
@@ -36,7 +39,8 @@ public struct MultilayerPerceptron: Sendable, Codable {
     /// The output on `x`. With `dropoutSource` (training) and a dropout rate, each hidden unit of
     /// each example is zeroed with probability p and the rest scaled by 1 / (1 - p).
     public func forward(_ x: Matrix, dropoutSource: RandomSource? = nil) -> (output: Matrix, cache: Cache) {
-        var cache = Cache(), current = x
+        var cache = Cache()
+        var current = x
         for (index, layer) in layers.enumerated() {
             let (z, a, normalization) = layer.forward(current)
             cache.inputs.append(current)
@@ -45,7 +49,8 @@ public struct MultilayerPerceptron: Sendable, Codable {
             cache.normalizations.append(normalization)
             current = a
             if let rate = dropout, rate > 0, let source = dropoutSource, index < layers.count - 1 {
-                let keep = 1 / (1 - rate), threshold = UInt64(Double(rate) * 0x1p64.nextDown)
+                let keep = 1 / (1 - rate)
+                let threshold = UInt64(Double(rate) * 0x1p64.nextDown)
                 let mask = (0..<a.values.count).map { _ in source.nextUInt64() < threshold ? Float(0) : keep }
                 for i in current.values.indices { current.values[i] *= mask[i] }
                 cache.dropoutMasks.append(mask)
@@ -64,14 +69,16 @@ public struct MultilayerPerceptron: Sendable, Codable {
             if let mask = cache.dropoutMasks[index] {
                 for i in gradient.values.indices { gradient.values[i] *= mask[i] }
             }
-            let dy = layers[index].activation.backward(gradient, preActivation: cache.preActivations[index], activation: cache.activations[index])
+            let dy = layers[index].activation.backward(
+                gradient, preActivation: cache.preActivations[index], activation: cache.activations[index])
             var dz = dy
             var normalizationTrace: LayerTrace.Normalization? = nil
             if let normalization = layers[index].normalization, let normalizationCache = cache.normalizations[index] {
                 dz = normalization.backward(dy, cache: normalizationCache)
                 normalizationTrace = .init(normalized: normalizationCache.normalized, outputGradient: dy)
             }
-            traces[index] = LayerTrace(input: cache.inputs[index], preActivationGradient: dz, normalization: normalizationTrace)
+            traces[index] = LayerTrace(
+                input: cache.inputs[index], preActivationGradient: dz, normalization: normalizationTrace)
             gradient = layers[index].inputGradient(dz)
         }
         return (traces.map { $0! }, gradient)

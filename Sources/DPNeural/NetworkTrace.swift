@@ -1,3 +1,5 @@
+import CBLAS
+
 /// What one dense layer saw on a batch: its input x and the loss gradient at its pre-activation
 /// dz. Everything per-example clipping needs: the layer's gradient for example i is the outer
 /// product x_i dz_i (plus dz_i for the bias), so its squared norm is (|x_i|^2 + 1) |dz_i|^2.
@@ -35,8 +37,6 @@ public struct LayerTrace: Sendable {
 
 }
 
-import CBLAS
-
 /// Parameter gradients in the shapes of the layers they belong to.
 public struct Gradients: Sendable {
     public var weights: [Matrix]
@@ -56,7 +56,8 @@ public struct Gradients: Sendable {
         normalizations = []
         for layer in layers {
             let count = layer.weights.values.count
-            weights.append(Matrix(rows: layer.inputs, columns: layer.outputs, values: Array(flat[offset..<(offset + count)])))
+            weights.append(
+                Matrix(rows: layer.inputs, columns: layer.outputs, values: Array(flat[offset..<(offset + count)])))
             offset += count
             biases.append(Array(flat[offset..<(offset + layer.outputs)]))
             offset += layer.outputs
@@ -82,7 +83,8 @@ public enum PerExampleClipping {
         guard let rows = traces.first?.input.rows else { return [] }
         var totals = [Float](repeating: 0, count: rows)
         for trace in traces {
-            let inputNorms = trace.input.rowSquaredNorms(), gradientNorms = trace.preActivationGradient.rowSquaredNorms()
+            let inputNorms = trace.input.rowSquaredNorms()
+            let gradientNorms = trace.preActivationGradient.rowSquaredNorms()
             for row in 0..<rows { totals[row] += (inputNorms[row] + 1) * gradientNorms[row] }
             if let gradients = trace.normalization?.perExampleGradients() {
                 for (row, norm) in gradients.rowSquaredNorms().enumerated() { totals[row] += norm }
@@ -110,19 +112,26 @@ public enum PerExampleClipping {
         let normalizationGradients = traces.map { $0.normalization?.perExampleGradients() }
         var squared = [Double](repeating: 0, count: rows)
         for (trace, normalization) in zip(traces, normalizationGradients) {
-            let inputColumns = trace.input.columns, gradientColumns = trace.preActivationGradient.columns
+            let inputColumns = trace.input.columns
+            let gradientColumns = trace.preActivationGradient.columns
             for row in 0..<rows {
-                var x = 0.0, g = 0.0
-                for column in 0..<inputColumns { let v = Double(trace.input.values[row * inputColumns + column]); x += v * v }
+                var x = 0.0
+                var g = 0.0
+                for column in 0..<inputColumns {
+                    let v = Double(trace.input.values[row * inputColumns + column])
+                    x += v * v
+                }
                 for column in 0..<gradientColumns {
-                    let v = Double(trace.preActivationGradient.values[row * gradientColumns + column]); g += v * v
+                    let v = Double(trace.preActivationGradient.values[row * gradientColumns + column])
+                    g += v * v
                 }
                 squared[row] += (x + 1) * g
             }
             if let normalization {
                 for row in 0..<rows {
                     for column in 0..<normalization.columns {
-                        let v = Double(normalization.values[row * normalization.columns + column]); squared[row] += v * v
+                        let v = Double(normalization.values[row * normalization.columns + column])
+                        squared[row] += v * v
                     }
                 }
             }
@@ -131,11 +140,15 @@ public enum PerExampleClipping {
         let factors = squared.map { $0.isFinite ? min(1, target / max($0.squareRoot(), 1e-300)) : 0 }
         var flat: [Double] = []
         for (trace, normalization) in zip(traces, normalizationGradients) {
-            let inputs = trace.input.columns, outputs = trace.preActivationGradient.columns
-            var x = [Double](repeating: 0, count: rows * inputs), dz = [Double](repeating: 0, count: rows * outputs)
+            let inputs = trace.input.columns
+            let outputs = trace.preActivationGradient.columns
+            var x = [Double](repeating: 0, count: rows * inputs)
+            var dz = [Double](repeating: 0, count: rows * outputs)
             var bias = [Double](repeating: 0, count: outputs)
             for row in 0..<rows where factors[row] > 0 {
-                for column in 0..<inputs { x[row * inputs + column] = Double(trace.input.values[row * inputs + column]) }
+                for column in 0..<inputs {
+                    x[row * inputs + column] = Double(trace.input.values[row * inputs + column])
+                }
                 for column in 0..<outputs {
                     let value = factors[row] * Double(trace.preActivationGradient.values[row * outputs + column])
                     dz[row * outputs + column] = value
@@ -144,15 +157,19 @@ public enum PerExampleClipping {
             }
             var weights = [Double](repeating: 0, count: inputs * outputs)
             BLAS.serialized {
-                cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(inputs), Int32(outputs), Int32(rows), 1, x, Int32(inputs),
-                            dz, Int32(outputs), 0, &weights, Int32(outputs))
+                cblas_dgemm(
+                    CblasRowMajor, CblasTrans, CblasNoTrans, Int32(inputs), Int32(outputs), Int32(rows), 1, x,
+                    Int32(inputs),
+                    dz, Int32(outputs), 0, &weights, Int32(outputs))
             }
             flat += weights
             flat += bias
             if let normalization {
                 var sum = [Double](repeating: 0, count: normalization.columns)
                 for row in 0..<rows where factors[row] > 0 {
-                    for column in sum.indices { sum[column] += factors[row] * Double(normalization.values[row * sum.count + column]) }
+                    for column in sum.indices {
+                        sum[column] += factors[row] * Double(normalization.values[row * sum.count + column])
+                    }
                 }
                 flat += sum
             }
@@ -162,7 +179,9 @@ public enum PerExampleClipping {
 
     /// The sum over examples of factor_i times example i's gradient.
     public static func weightedSum(_ traces: [LayerTrace], factors: [Float]) -> Gradients {
-        var weights: [Matrix] = [], biases: [[Float]] = [], normalizations: [[Float]] = []
+        var weights: [Matrix] = []
+        var biases: [[Float]] = []
+        var normalizations: [[Float]] = []
         for trace in traces {
             var scaled = trace.preActivationGradient
             let width = scaled.columns
@@ -182,7 +201,9 @@ public enum PerExampleClipping {
             if let gradients = trace.normalization?.perExampleGradients() {
                 normalizationSum = [Float](repeating: 0, count: gradients.columns)
                 for row in 0..<gradients.rows {
-                    for column in normalizationSum.indices { normalizationSum[column] += factors[row] * gradients.values[row * gradients.columns + column] }
+                    for column in normalizationSum.indices {
+                        normalizationSum[column] += factors[row] * gradients.values[row * gradients.columns + column]
+                    }
                 }
             }
             normalizations.append(normalizationSum)

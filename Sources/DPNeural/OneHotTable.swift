@@ -10,7 +10,8 @@ public struct OneHotTable: Sendable {
 
     public init(domain: [Int]) {
         self.domain = domain
-        var blocks: [Range<Int>] = [], start = 0
+        var blocks: [Range<Int>] = []
+        var start = 0
         for size in domain {
             blocks.append(start..<(start + size))
             start += size
@@ -25,7 +26,9 @@ public struct OneHotTable: Sendable {
         var targets = [[Int]](repeating: [], count: data.rowCount)
         for row in 0..<data.rowCount {
             targets[row] = data.codes.map { Int($0[row]) }
-            for (column, block) in blocks.enumerated() { inputs.values[row * width + block.lowerBound + targets[row][column]] = 1 }
+            for (column, block) in blocks.enumerated() {
+                inputs.values[row * width + block.lowerBound + targets[row][column]] = 1
+            }
         }
         return (inputs, targets)
     }

@@ -29,7 +29,8 @@ public struct TabularVAE: TrainableModel, Sendable, Codable {
         encoder = MultilayerPerceptron(widths: [width, hidden, hidden], hidden: .relu, output: .relu, source: source)
         mean = DenseLayer(inputs: hidden, outputs: latent, activation: .identity, source: source)
         logVariance = DenseLayer(inputs: hidden, outputs: latent, activation: .identity, source: source)
-        decoder = MultilayerPerceptron(widths: [latent, hidden, hidden, width], hidden: .relu, output: .identity, source: source)
+        decoder = MultilayerPerceptron(
+            widths: [latent, hidden, hidden, width], hidden: .relu, output: .identity, source: source)
     }
 
     /// Sets the rows to train on.
@@ -63,22 +64,28 @@ public struct TabularVAE: TrainableModel, Sendable, Codable {
             z.values[i] += deviation[i] * noise[i]
         }
         let (logits, decoderCache) = decoder.forward(z)
-        var (loss, logitGradient) = Loss.softmaxCrossEntropy(logits, blocks: table.blocks, targets: batch.map { targets[$0] })
+        var (loss, logitGradient) = Loss.softmaxCrossEntropy(
+            logits, blocks: table.blocks, targets: batch.map { targets[$0] })
         let decoded = decoder.backward(logitGradient, cache: decoderCache)
-        var meanGradient = decoded.inputGradient, logVarGradient = decoded.inputGradient
+        var meanGradient = decoded.inputGradient
+        var logVarGradient = decoded.inputGradient
         for i in mu.values.indices {
-            let m = mu.values[i], v = logVar.values[i]
+            let m = mu.values[i]
+            let v = logVar.values[i]
             loss += Double(klWeight * 0.5 * (m * m + exp(v) - 1 - v))
             meanGradient.values[i] += klWeight * m
-            logVarGradient.values[i] = decoded.inputGradient.values[i] * noise[i] * 0.5 * deviation[i] + klWeight * 0.5 * (exp(v) - 1)
+            logVarGradient.values[i] =
+                decoded.inputGradient.values[i] * noise[i] * 0.5 * deviation[i] + klWeight * 0.5 * (exp(v) - 1)
         }
         logitGradient = Matrix(zeros: 0, 0)
         var hiddenGradient = mean.inputGradient(meanGradient)
         let fromLogVar = logVariance.inputGradient(logVarGradient)
         for i in hiddenGradient.values.indices { hiddenGradient.values[i] += fromLogVar.values[i] }
         let encoded = encoder.backward(hiddenGradient, cache: encoderCache)
-        let headTraces = [LayerTrace(input: hidden, preActivationGradient: meanGradient),
-                          LayerTrace(input: hidden, preActivationGradient: logVarGradient)]
+        let headTraces = [
+            LayerTrace(input: hidden, preActivationGradient: meanGradient),
+            LayerTrace(input: hidden, preActivationGradient: logVarGradient),
+        ]
         return (loss, encoded.traces + headTraces + decoded.traces)
     }
 
@@ -93,7 +100,8 @@ public struct TabularVAE: TrainableModel, Sendable, Codable {
             let logits = decoder.forward(z).output
             for row in 0..<count {
                 for (column, block) in table.blocks.enumerated() {
-                    codes[column][start + row] = UInt16(SoftmaxDraw.draw(logits, row: row, block: block, source: source))
+                    codes[column][start + row] = UInt16(
+                        SoftmaxDraw.draw(logits, row: row, block: block, source: source))
                 }
             }
         }

@@ -50,8 +50,10 @@ public enum BernoulliSampler {
         while true {
             let trial: Bool
             if case .small(let d) = denominator.storage, case .small(let n) = numerator.storage,
-               let bound = UInt64(exactly: d), case let (product, overflow) = bound.multipliedReportingOverflow(by: UInt64(k)),
-               !overflow {
+                let bound = UInt64(exactly: d),
+                case (let product, let overflow) = bound.multipliedReportingOverflow(by: UInt64(k)),
+                !overflow
+            {
                 trial = Int128(source.uniform(below: product)) < n
             } else {
                 trial = source.uniform(below: denominator * ExactInteger(k)) < numerator

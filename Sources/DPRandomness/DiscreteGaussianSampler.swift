@@ -32,7 +32,9 @@ public struct DiscreteGaussianSampler: Sendable {
         while true {
             let y = laplace.sample(source: source)
             let offset = y.magnitude * bt - a
-            if BernoulliSampler.sampleExp(numerator: offset * offset, denominator: acceptanceDenominator, source: source) {
+            if BernoulliSampler.sampleExp(
+                numerator: offset * offset, denominator: acceptanceDenominator, source: source)
+            {
                 return y
             }
         }

@@ -1,3 +1,5 @@
+import CGMP
+
 /// An exact integer: 128-bit while it fits, GMP beyond.
 ///
 /// The samplers run on this type so that no floating-point value ever enters the sampling
@@ -160,5 +162,3 @@ public struct ExactInteger: Sendable, Hashable, Comparable, CustomStringConverti
         return ExactInteger(GMPInteger.shiftedLeft(gmp, by: shift))
     }
 }
-
-import CGMP

@@ -29,8 +29,9 @@ public struct ExactRational: Sendable, Hashable, Comparable, CustomStringConvert
             self.init(0)
             return
         }
-        let significand = ExactInteger(Int128(value.significandBitPattern)
-            | (value.isNormal ? Int128(1) << 52 : 0))
+        let significand = ExactInteger(
+            Int128(value.significandBitPattern)
+                | (value.isNormal ? Int128(1) << 52 : 0))
         let exponent = (value.isNormal ? Int(value.exponent) : -1022) - 52
         let signed = value < 0 ? -significand : significand
         if exponent >= 0 {
@@ -45,8 +46,9 @@ public struct ExactRational: Sendable, Hashable, Comparable, CustomStringConvert
         let trimmed = text.trimmingWhitespace()
         if let slash = trimmed.firstIndex(of: "/") {
             guard let top = ExactInteger(decimal: String(trimmed[..<slash])),
-                  let bottom = ExactInteger(decimal: String(trimmed[trimmed.index(after: slash)...])),
-                  bottom.signum != 0 else { return nil }
+                let bottom = ExactInteger(decimal: String(trimmed[trimmed.index(after: slash)...])),
+                bottom.signum != 0
+            else { return nil }
             self.init(top, bottom)
             return
         }
@@ -69,8 +71,8 @@ public struct ExactRational: Sendable, Hashable, Comparable, CustomStringConvert
             digits = String(mantissaText[..<dot]) + fraction
         }
         guard !digits.isEmpty, digits != "-", digits != "+",
-              digits.dropFirst(digits.first == "-" || digits.first == "+" ? 1 : 0).allSatisfy(\.isASCIIDigit),
-              let integer = ExactInteger(decimal: digits.first == "+" ? String(digits.dropFirst()) : digits)
+            digits.dropFirst(digits.first == "-" || digits.first == "+" ? 1 : 0).allSatisfy(\.isASCIIDigit),
+            let integer = ExactInteger(decimal: digits.first == "+" ? String(digits.dropFirst()) : digits)
         else { return nil }
         let power = ExactInteger.power(10, exponent.magnitude)
         return exponent >= 0 ? ExactRational(integer * power) : ExactRational(integer, power)
@@ -108,7 +110,8 @@ public struct ExactRational: Sendable, Hashable, Comparable, CustomStringConvert
         guard case .small(var bits) = quotient.storage else { return .nan }
         if remainder.signum != 0 { bits |= 1 }
         let half = shift / 2
-        let value = Double(bits) * Double(sign: .plus, exponent: -half, significand: 1)
+        let value =
+            Double(bits) * Double(sign: .plus, exponent: -half, significand: 1)
             * Double(sign: .plus, exponent: half - shift, significand: 1)
         return numerator.signum < 0 ? -value : value
     }
@@ -129,13 +132,15 @@ public struct ExactRational: Sendable, Hashable, Comparable, CustomStringConvert
     }
 
     public static func + (lhs: ExactRational, rhs: ExactRational) -> ExactRational {
-        ExactRational(lhs.numerator * rhs.denominator + rhs.numerator * lhs.denominator,
-                      lhs.denominator * rhs.denominator)
+        ExactRational(
+            lhs.numerator * rhs.denominator + rhs.numerator * lhs.denominator,
+            lhs.denominator * rhs.denominator)
     }
 
     public static func - (lhs: ExactRational, rhs: ExactRational) -> ExactRational {
-        ExactRational(lhs.numerator * rhs.denominator - rhs.numerator * lhs.denominator,
-                      lhs.denominator * rhs.denominator)
+        ExactRational(
+            lhs.numerator * rhs.denominator - rhs.numerator * lhs.denominator,
+            lhs.denominator * rhs.denominator)
     }
 
     public static func * (lhs: ExactRational, rhs: ExactRational) -> ExactRational {

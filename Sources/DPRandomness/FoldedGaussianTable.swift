@@ -29,8 +29,10 @@ struct FoldedGaussianTable {
                 register.deallocate()
             }
         }
-        let (r, rSquared, e, step, sum, total, quotient) = (registers[0], registers[1], registers[2], registers[3], registers[4],
-                                                              registers[5], registers[6])
+        let (r, rSquared, e, step, sum, total, quotient) = (
+            registers[0], registers[1], registers[2], registers[3], registers[4],
+            registers[5], registers[6]
+        )
         // r = Σ_k (-1)^k / ((2T²)^k k!), each term truncated.
         let denominator = UInt(2) * UInt(scale) * UInt(scale)
         let term = quotient

@@ -22,7 +22,9 @@ public final class GMPInteger: @unchecked Sendable {
     convenience init(_ value: Int128) {
         self.init()
         let magnitude = value.magnitude
-        var words: (UInt64, UInt64) = (UInt64(truncatingIfNeeded: magnitude), UInt64(truncatingIfNeeded: magnitude >> 64))
+        var words: (UInt64, UInt64) = (
+            UInt64(truncatingIfNeeded: magnitude), UInt64(truncatingIfNeeded: magnitude >> 64)
+        )
         withUnsafeBytes(of: &words) { raw in
             __gmpz_import(pointer, 2, -1, 8, 0, 0, raw.baseAddress)
         }
@@ -61,7 +63,8 @@ public final class GMPInteger: @unchecked Sendable {
 
     static func binary(
         _ lhs: GMPInteger, _ rhs: GMPInteger,
-        _ operation: (UnsafeMutablePointer<__mpz_struct>, UnsafePointer<__mpz_struct>, UnsafePointer<__mpz_struct>) -> Void
+        _ operation: (UnsafeMutablePointer<__mpz_struct>, UnsafePointer<__mpz_struct>, UnsafePointer<__mpz_struct>) ->
+            Void
     ) -> GMPInteger {
         let result = GMPInteger()
         operation(result.pointer, lhs.pointer, rhs.pointer)

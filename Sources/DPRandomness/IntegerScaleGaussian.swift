@@ -39,7 +39,9 @@ public struct IntegerScaleGaussian: Sendable {
             guard offset <= UInt128(UInt64.max) else {
                 // |y| beyond 2^64 / t: acceptance below exp(-2^30); decided exactly in arbitrary precision.
                 let exact = ExactInteger(Int128(offset))
-                if BernoulliSampler.sampleExp(numerator: exact * exact, denominator: ExactInteger(Int128(acceptanceDenominator)), source: source) {
+                if BernoulliSampler.sampleExp(
+                    numerator: exact * exact, denominator: ExactInteger(Int128(acceptanceDenominator)), source: source)
+                {
                     return negative ? -Int(magnitude) : Int(magnitude)
                 }
                 continue
@@ -51,7 +53,8 @@ public struct IntegerScaleGaussian: Sendable {
                 accepted = Self.bernoulliExp(numerator: 1, denominator: 1, source: source)
                 fraction -= acceptanceDenominator
             }
-            guard accepted, Self.bernoulliExp(numerator: fraction, denominator: acceptanceDenominator, source: source) else { continue }
+            guard accepted, Self.bernoulliExp(numerator: fraction, denominator: acceptanceDenominator, source: source)
+            else { continue }
             return negative ? -Int(magnitude) : Int(magnitude)
         }
     }

@@ -152,7 +152,8 @@ public final class RandomSource {
         let nonce = [UInt8](repeating: 0, count: Int(crypto_stream_chacha20_NONCEBYTES))
         memsetZero(raw)
         let bytes = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
-        let status = crypto_stream_chacha20_xor_ic(bytes, bytes, UInt64(raw.count), nonce, cursor.pointee.blockCounter, key)
+        let status = crypto_stream_chacha20_xor_ic(
+            bytes, bytes, UInt64(raw.count), nonce, cursor.pointee.blockCounter, key)
         precondition(status == 0, "ChaCha20 keystream failed")
         cursor.pointee.blockCounter += UInt64(raw.count / 64)
         cursor.pointee.position = 0

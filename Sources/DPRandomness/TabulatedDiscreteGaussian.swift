@@ -2,8 +2,8 @@ import CGMP
 
 /// The discrete Gaussian N_Z(0, T²) for an integer scale T, drawn by inverting a precomputed
 /// table of its folded distribution (|x|, then a fair sign): one 64-bit word from the secure
-/// source, a guide-table lookup and one or two table reads per draw, so tens of nanoseconds
-/// instead of the exact sampler's hundreds. Built for DP-SGD's millions of draws per step.
+/// source, a guide-table lookup and one or two table reads per draw, so much faster than the
+/// exact sampler. Built for DP-SGD's millions of draws per step.
 ///
 /// The table holds P(|X| <= m) rounded down to 128 fractional bits, computed in 224-bit fixed
 /// point with GMP, and stops where exp(-m²/2T²) < 2^-140. A draw is therefore not exact: its
@@ -62,7 +62,8 @@ public struct TabulatedDiscreteGaussian: Sendable {
         let uHigh = source.nextUInt64()
         var uLow: UInt64? = nil
         let bucket = Int(uHigh >> 48)
-        var first = Int(guide[bucket]), last = Int(guide[bucket + 1])
+        var first = Int(guide[bucket])
+        var last = Int(guide[bucket + 1])
         return high.withUnsafeBufferPointer { high in
             // The answer lies in first...last; `last` is known to exceed U.
             while first < last {

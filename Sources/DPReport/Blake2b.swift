@@ -9,7 +9,8 @@ public enum Blake2b {
         precondition(ready, "libsodium failed to initialise")
         var digest = [UInt8](repeating: 0, count: 32)
         data.withUnsafeBytes { bytes in
-            _ = crypto_generichash(&digest, 32, bytes.bindMemory(to: UInt8.self).baseAddress, UInt64(bytes.count), nil, 0)
+            _ = crypto_generichash(
+                &digest, 32, bytes.bindMemory(to: UInt8.self).baseAddress, UInt64(bytes.count), nil, 0)
         }
         return Hex.encode(digest)
     }

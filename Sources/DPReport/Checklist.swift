@@ -28,33 +28,62 @@ public struct Checklist: Sendable, Codable, Equatable {
         func figures(_ name: String) -> String {
             let relevant = findings.filter { $0.criterion == name }
             guard !relevant.isEmpty else { return "attack not run" }
-            return relevant.map { String(format: "%@: %.3f (threshold %.2f)", $0.attack, $0.value, $0.threshold) }.joined(separator: "; ")
+            return relevant.map { String(format: "%@: %.3f (threshold %.2f)", $0.attack, $0.value, $0.threshold) }
+                .joined(separator: "; ")
         }
         let withinBudget = privacy.ledger.spent.epsilon <= privacy.ledger.totalEpsilon * (1 + 1e-9)
-        let nist = Checklist(framework: "NIST SP 800-226 (Guidelines for Evaluating Differential Privacy Guarantees)", items: [
-            item("Privacy parameters stated (epsilon, delta) and within the declared budget", withinBudget,
-                 String(format: "epsilon %.4g, delta %.3g for this release; dataset ledger spent %.4g of %.4g", privacy.epsilon, privacy.delta,
+        let nist = Checklist(
+            framework: "NIST SP 800-226 (Guidelines for Evaluating Differential Privacy Guarantees)",
+            items: [
+                item(
+                    "Privacy parameters stated (epsilon, delta) and within the declared budget", withinBudget,
+                    String(
+                        format: "epsilon %.4g, delta %.3g for this release; dataset ledger spent %.4g of %.4g",
+                        privacy.epsilon, privacy.delta,
                         privacy.ledger.spent.epsilon, privacy.ledger.totalEpsilon)),
-            item("Unit of privacy defined", true, "\(privacy.unitOfPrivacy); neighbouring: \(privacy.neighbouringRelation)"),
-            item("Algorithm and accountant named", true, "\(privacy.mechanism); \(privacy.accountant)"),
-            item("Implementation resists floating-point and randomness attacks", !privacy.seeded,
-                 privacy.seeded ? "SEEDED run: not a private release" : "\(report.implementation.entropySource); \(report.implementation.samplers)"),
-            item("Trust model stated", true, report.implementation.residualRisks[1]),
-            item("Every release charged before it is made", true, "\(privacy.ledger.charges.count) ledger charges, each written before its noise was drawn"),
-        ])
-        let gdpr = Checklist(framework: "GDPR anonymisation criteria (Article 29 WP Opinion 05/2014)", items: [
-            item("Singling out", criterion("singling out"), figures("singling out")),
-            item("Linkability", criterion("linkability"), figures("linkability")),
-            item("Inference", criterion("inference").map { $0 && (criterion("model inversion") ?? true) },
-                 figures("inference") + "; " + figures("model inversion")),
-        ])
-        let rmf = Checklist(framework: "NIST AI RMF 1.0 privacy measures (MEASURE 2.10)", items: [
-            item("Privacy risk measured before release", report.audit != nil, report.audit.map { "attack suite run in \(String(format: "%.1f", $0.seconds)) s" } ?? "no audit"),
-            item("Membership inference evaluated with an empirical privacy bound", criterion("membership"), figures("membership")),
-            item("Utility documented beside privacy", report.utility != nil,
-                 report.utility.map { String(format: "mean 2-way TVD %.3f, 3-way %.3f", $0.meanTwoWayTVD, $0.meanThreeWayTVD) } ?? "no utility evaluation"),
-            item("Provenance recorded", true, "input, schema, config and output hashed (\(report.provenance.hashAlgorithm)); tool \(report.provenance.toolVersion)"),
-        ])
+                item(
+                    "Unit of privacy defined", true,
+                    "\(privacy.unitOfPrivacy); neighbouring: \(privacy.neighbouringRelation)"),
+                item("Algorithm and accountant named", true, "\(privacy.mechanism); \(privacy.accountant)"),
+                item(
+                    "Implementation resists floating-point and randomness attacks", !privacy.seeded,
+                    privacy.seeded
+                        ? "SEEDED run: not a private release"
+                        : "\(report.implementation.entropySource); \(report.implementation.samplers)"),
+                item("Trust model stated", true, report.implementation.residualRisks[1]),
+                item(
+                    "Every release charged before it is made", true,
+                    "\(privacy.ledger.charges.count) ledger charges, each written before its noise was drawn"),
+            ])
+        let gdpr = Checklist(
+            framework: "GDPR anonymisation criteria (Article 29 WP Opinion 05/2014)",
+            items: [
+                item("Singling out", criterion("singling out"), figures("singling out")),
+                item("Linkability", criterion("linkability"), figures("linkability")),
+                item(
+                    "Inference", criterion("inference").map { $0 && (criterion("model inversion") ?? true) },
+                    figures("inference") + "; " + figures("model inversion")),
+            ])
+        let rmf = Checklist(
+            framework: "NIST AI RMF 1.0 privacy measures (MEASURE 2.10)",
+            items: [
+                item(
+                    "Privacy risk measured before release", report.audit != nil,
+                    report.audit.map { "attack suite run in \(String(format: "%.1f", $0.seconds)) s" } ?? "no audit"),
+                item(
+                    "Membership inference evaluated with an empirical privacy bound", criterion("membership"),
+                    figures("membership")),
+                item(
+                    "Utility documented beside privacy", report.utility != nil,
+                    report.utility.map {
+                        String(format: "mean 2-way TVD %.3f, 3-way %.3f", $0.meanTwoWayTVD, $0.meanThreeWayTVD)
+                    } ?? "no utility evaluation"),
+                item(
+                    "Provenance recorded", true,
+                    "input, schema, config and output hashed (\(report.provenance.hashAlgorithm)); tool "
+                        + "\(report.provenance.toolVersion)"
+                ),
+            ])
         return [nist, gdpr, rmf]
     }
 }

@@ -19,8 +19,10 @@ public struct ComplianceReport: Sendable, Codable, Equatable {
     public var checklists: [Checklist]
     public var proofs: [ProofReference]
 
-    public init(decision: Decision, privacy: PrivacyGuarantee, implementation: ImplementationSecurity = .current,
-                provenance: Provenance, utility: UtilityEvaluation?, audit: AuditResult?, proofs: [ProofReference]) {
+    public init(
+        decision: Decision, privacy: PrivacyGuarantee, implementation: ImplementationSecurity = .current,
+        provenance: Provenance, utility: UtilityEvaluation?, audit: AuditResult?, proofs: [ProofReference]
+    ) {
         self.decision = decision
         self.privacy = privacy
         self.implementation = implementation
@@ -61,9 +63,11 @@ public struct ComplianceReport: Sendable, Codable, Equatable {
         public let randomness: String
         public let ledger: LedgerStatement
 
-        public init(epsilon: Double, delta: Double, mechanism: String, rho: Double, seeded: Bool, randomness: String,
-                    ledger: LedgerStatement,
-                    accountant: String = "zero-concentrated DP, converted to (epsilon, delta) by Canonne-Kamath-Steinke 2020") {
+        public init(
+            epsilon: Double, delta: Double, mechanism: String, rho: Double, seeded: Bool, randomness: String,
+            ledger: LedgerStatement,
+            accountant: String = "zero-concentrated DP, converted to (epsilon, delta) by Canonne-Kamath-Steinke 2020"
+        ) {
             self.epsilon = epsilon
             self.delta = delta
             unitOfPrivacy = "one row of the input table (one person, when each person has one row)"
@@ -85,14 +89,25 @@ public struct ComplianceReport: Sendable, Codable, Equatable {
         public let residualRisks: [String]
 
         public static let current = ImplementationSecurity(
-            entropySource: "libsodium: 256-bit keys from randombytes_buf (the operating system's CSPRNG) expanded by ChaCha20, rekeyed every MiB",
-            samplers: "exact discrete Gaussian and discrete Laplace (Canonne-Kamath-Steinke 2020) in exact integer and rational arithmetic",
-            floatingPoint: "integer counts receive integer noise; real-valued sums (DP-SGD gradients) are rounded to a dyadic grid and receive exact integer noise on it, so no floating-point noise reaches a released value",
+            entropySource:
+                "libsodium: 256-bit keys from randombytes_buf (the operating system's CSPRNG) expanded "
+                + "by ChaCha20, rekeyed every MiB",
+            samplers:
+                "exact discrete Gaussian and discrete Laplace (Canonne-Kamath-Steinke 2020) in exact "
+                + "integer and rational arithmetic",
+            floatingPoint:
+                "integer counts receive integer noise; real-valued sums (DP-SGD gradients) are rounded to a dyadic "
+                + "grid and receive exact integer noise on it, so no floating-point noise reaches a released value",
             residualRisks: [
-                "Sampling time depends on the value drawn (timing side channel); run where the attacker cannot time the process.",
+                "Sampling time depends on the value drawn (timing side channel); run where the "
+                    + "attacker cannot time the process.",
                 "The trust model is a trusted curator: whoever runs dpsynth sees the raw data.",
-                "The utility and attack sections of this report are computed on the real data and are not differentially private: they include exact shares of each real category, association strengths and unsalted hashes of the input files. Treat the report as confidential as the data; the synthetic file is what is released.",
-                "The number of input rows is treated as public: it sets sampling rates and the default number of synthetic rows.",
+                "The utility and attack sections of this report are computed on the real data and are not "
+                    + "differentially private: they include exact shares of each real category, association strengths "
+                    + "and unsalted hashes of the input files. Treat the report as confidential as the data; the "
+                    + "synthetic file is what is released.",
+                "The number of input rows is treated as public: it sets sampling rates and the "
+                    + "default number of synthetic rows.",
             ])
     }
 
@@ -112,8 +127,12 @@ public struct ComplianceReport: Sendable, Codable, Equatable {
         public let createdAt: String
         public let hashAlgorithm: String
 
-        public init(inputFile: String, inputHash: String, inputRows: Int, schemaFile: String, schemaHash: String, configHash: String,
-                    syntheticHash: String, syntheticRows: Int, holdoutHash: String?, toolVersion: String, gitCommit: String, createdAt: String) {
+        public init(
+            inputFile: String, inputHash: String, inputRows: Int, schemaFile: String, schemaHash: String,
+            configHash: String,
+            syntheticHash: String, syntheticRows: Int, holdoutHash: String?, toolVersion: String, gitCommit: String,
+            createdAt: String
+        ) {
             self.inputFile = inputFile
             self.inputHash = inputHash
             self.inputRows = inputRows

@@ -1,3 +1,4 @@
+import DPAccounting
 import DPAudit
 import DPLedger
 import Foundation
@@ -9,25 +10,34 @@ public enum HTMLReport {
 
     public static func render(_ report: ComplianceReport) -> String {
         var html = """
-        <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>DPSynth compliance report</title>
-        <style>
-        body{font-family:system-ui,sans-serif;margin:2em auto;max-width:1100px;color:#222;line-height:1.4}
-        h1{margin-bottom:0}h2{border-bottom:2px solid #ddd;padding-bottom:.2em;margin-top:1.6em}
-        table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:left;font-size:.92em}
-        .release{background:#e3f4e1;border:2px solid #3a8f32;padding:1em}.quarantine{background:#fde2e1;border:2px solid #c0392b;padding:1em}
-        .pass{color:#2e7d32;font-weight:bold}.fail{color:#c0392b;font-weight:bold}.note{color:#666;font-size:.9em}
-        .charts{display:flex;flex-wrap:wrap;gap:12px}.chart .t{font-size:12px;font-weight:bold}.chart .s{font-size:10px}td.num{white-space:nowrap}
-        .seeded{background:#fff3cd;border:2px solid #d4a017;padding:.6em}
-        </style></head><body>
-        <h1>DPSynth compliance report</h1>
-        <p class="note">\(e(report.format)) · created \(e(report.provenance.createdAt)) · dpsynth \(e(report.provenance.toolVersion)) (\(e(report.provenance.gitCommit)))</p>
-        """
+            <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>DPSynth compliance report</title>
+            <style>
+            body{font-family:system-ui,sans-serif;margin:2em auto;max-width:1100px;color:#222;line-height:1.4}
+            h1{margin-bottom:0}h2{border-bottom:2px solid #ddd;padding-bottom:.2em;margin-top:1.6em}
+            table{border-collapse:collapse;margin:.5em 0}\
+            td,th{border:1px solid #ccc;padding:.25em .6em;text-align:left;font-size:.92em}
+            .release{background:#e3f4e1;border:2px solid #3a8f32;padding:1em}\
+            .quarantine{background:#fde2e1;border:2px solid #c0392b;padding:1em}
+            .pass{color:#2e7d32;font-weight:bold}.fail{color:#c0392b;font-weight:bold}.note{color:#666;font-size:.9em}
+            .charts{display:flex;flex-wrap:wrap;gap:12px}.chart .t{font-size:12px;font-weight:bold}\
+            .chart .s{font-size:10px}td.num{white-space:nowrap}
+            .seeded{background:#fff3cd;border:2px solid #d4a017;padding:.6em}
+            </style></head><body>
+            <h1>DPSynth compliance report</h1>
+            <p class="note">\(e(report.format)) · created \(e(report.provenance.createdAt)) · \
+            dpsynth \(e(report.provenance.toolVersion)) (\(e(report.provenance.gitCommit)))</p>
+            """
         let decision = report.decision
-        html += "<div class=\"\(decision.outcome == "release" ? "release" : "quarantine")\"><h2 style=\"margin-top:0;border:0\">Decision: \(e(decision.outcome))</h2>"
-        html += decision.reasons.isEmpty ? "<p>Every check of the policy passed.</p>" : "<ul>" + decision.reasons.map { "<li>\(e($0))</li>" }.joined() + "</ul>"
+        html += "<div class=\"\(decision.outcome == "release" ? "release" : "quarantine")\">"
+        html += "<h2 style=\"margin-top:0;border:0\">Decision: \(e(decision.outcome))</h2>"
+        html +=
+            decision.reasons.isEmpty
+            ? "<p>Every check of the policy passed.</p>"
+            : "<ul>" + decision.reasons.map { "<li>\(e($0))</li>" }.joined() + "</ul>"
         html += "<p>Synthetic data: <code>\(e(decision.syntheticPath))</code></p></div>"
         if report.privacy.seeded {
-            html += "<p class=\"seeded\"><b>SEEDED run:</b> the random source was seeded for testing. This output is reproducible and therefore <b>not</b> a private release.</p>"
+            html += "<p class=\"seeded\"><b>SEEDED run:</b> the random source was "
+            html += "seeded for testing. This output is reproducible and therefore <b>not</b> a private release.</p>"
         }
         html += privacySection(report.privacy)
         html += implementationSection(report.implementation)
@@ -36,15 +46,19 @@ public enum HTMLReport {
         if let audit = report.audit { html += auditSection(audit) }
         html += "<h2>Checklists</h2>"
         for checklist in report.checklists {
-            html += "<h3>\(e(checklist.framework))</h3><table><tr><th>requirement</th><th>status</th><th>evidence</th></tr>"
+            html +=
+                "<h3>\(e(checklist.framework))</h3><table><tr><th>requirement</th><th>status</th><th>evidence</th></tr>"
             for item in checklist.items {
                 let style = item.status == "met" ? "pass" : (item.status == "not met" ? "fail" : "note")
-                html += "<tr><td>\(e(item.requirement))</td><td class=\"\(style)\">\(e(item.status))</td><td>\(e(item.evidence))</td></tr>"
+                html += "<tr><td>\(e(item.requirement))</td>"
+                html += "<td class=\"\(style)\">\(e(item.status))</td><td>\(e(item.evidence))</td></tr>"
             }
             html += "</table>"
         }
         html += "<h2>Proofs</h2><table><tr><th>claim</th><th>document</th></tr>"
-        html += report.proofs.map { "<tr><td>\(e($0.claim))</td><td><code>\(e($0.document))</code></td></tr>" }.joined() + "</table>"
+        html +=
+            report.proofs.map { "<tr><td>\(e($0.claim))</td><td><code>\(e($0.document))</code></td></tr>" }.joined()
+            + "</table>"
         return html + "</body></html>\n"
     }
 
@@ -53,28 +67,44 @@ public enum HTMLReport {
         let rows: [(String, String)] = [
             ("guarantee", "(\(privacy.epsilon), \(privacy.delta))-differential privacy"),
             ("unit of privacy", privacy.unitOfPrivacy), ("neighbouring tables", privacy.neighbouringRelation),
-            ("mechanism", privacy.mechanism), ("accountant", privacy.accountant), ("zCDP rho", String(format: "%.6g", privacy.rho)),
+            ("mechanism", privacy.mechanism), ("accountant", privacy.accountant),
+            ("zCDP rho", String(format: "%.6g", privacy.rho)),
             ("randomness", privacy.randomness),
-            ("dataset budget", String(format: "epsilon %.4g, delta %.3g; spent epsilon %.4g (all releases from this dataset)",
-                                      privacy.ledger.totalEpsilon, privacy.ledger.totalDelta, privacy.ledger.spent.epsilon)),
+            (
+                "dataset budget",
+                String(
+                    format: "epsilon %.4g, delta %.3g; spent epsilon %.4g (all releases from this dataset)",
+                    privacy.ledger.totalEpsilon, privacy.ledger.totalDelta, privacy.ledger.spent.epsilon)
+            ),
         ]
         html += rows.map { "<tr><th>\(e($0.0))</th><td>\(e($0.1))</td></tr>" }.joined() + "</table>"
         let charges = privacy.ledger.charges
         var cumulative: [Double] = []
         for index in charges.indices {
-            cumulative.append(BudgetSpend(costs: charges[...index].map(\.cost), totalDelta: privacy.ledger.totalDelta).epsilon)
+            cumulative.append(
+                BudgetSpend(costs: charges[...index].map(\.cost), totalDelta: privacy.ledger.totalDelta).epsilon)
         }
-        html += SVGChart.waterfall(title: "Budget ledger", labels: charges.map { "\($0.mechanism) \($0.cost)" }, cumulative: cumulative,
-                                   budget: privacy.ledger.totalEpsilon)
-        html += "<details><summary>\(charges.count) ledger charges</summary><table><tr><th>#</th><th>time</th><th>mechanism</th><th>cost</th><th>seeded</th></tr>"
-        html += charges.map { "<tr><td>\($0.id)</td><td>\(e(ISO8601DateFormatter().string(from: $0.time)))</td><td>\(e($0.mechanism))</td><td>\(e($0.cost.description))</td><td>\($0.seeded)</td></tr>" }.joined()
+        html += SVGChart.waterfall(
+            title: "Budget ledger", labels: charges.map { "\($0.mechanism) \($0.cost)" }, cumulative: cumulative,
+            budget: privacy.ledger.totalEpsilon)
+        html += "<details><summary>\(charges.count) ledger charges</summary>"
+        html += "<table><tr><th>#</th><th>time</th><th>mechanism</th><th>cost</th><th>seeded</th></tr>"
+        html += charges.map {
+            """
+            <tr><td>\($0.id)</td><td>\(e(ISO8601DateFormatter().string(from: $0.time)))</td>\
+            <td>\(e($0.mechanism))</td><td>\(e($0.cost.description))</td><td>\($0.seeded)</td></tr>
+            """
+        }.joined()
         return html + "</table></details>"
     }
 
     static func implementationSection(_ implementation: ComplianceReport.ImplementationSecurity) -> String {
-        "<h2>Implementation security</h2><table><tr><th>entropy source</th><td>\(e(implementation.entropySource))</td></tr>"
-            + "<tr><th>samplers</th><td>\(e(implementation.samplers))</td></tr><tr><th>floating point</th><td>\(e(implementation.floatingPoint))</td></tr></table>"
-            + "<p>Known residual risks:</p><ul>" + implementation.residualRisks.map { "<li>\(e($0))</li>" }.joined() + "</ul>"
+        "<h2>Implementation security</h2>"
+            + "<table><tr><th>entropy source</th><td>\(e(implementation.entropySource))</td></tr>"
+            + "<tr><th>samplers</th><td>\(e(implementation.samplers))</td>"
+            + "</tr><tr><th>floating point</th><td>\(e(implementation.floatingPoint))</td></tr></table>"
+            + "<p>Known residual risks:</p><ul>" + implementation.residualRisks.map { "<li>\(e($0))</li>" }.joined()
+            + "</ul>"
     }
 
     static func provenanceSection(_ provenance: ComplianceReport.Provenance) -> String {
@@ -84,46 +114,80 @@ public enum HTMLReport {
             ("synthetic data", "\(provenance.syntheticRows) rows \(provenance.syntheticHash)"),
             ("holdout", provenance.holdoutHash ?? "none"), ("hash", provenance.hashAlgorithm),
         ]
-        return "<h2>Provenance</h2><table>" + rows.map { "<tr><th>\(e($0.0))</th><td><code>\(e($0.1))</code></td></tr>" }.joined() + "</table>"
+        return "<h2>Provenance</h2><table>"
+            + rows.map { "<tr><th>\(e($0.0))</th><td><code>\(e($0.1))</code></td></tr>" }.joined() + "</table>"
     }
 
     static func utilitySection(_ utility: UtilityEvaluation) -> String {
         var html = "<h2>Utility</h2><p class=\"note\">Note: \(RealDataNotice.text).</p><table>"
-        html += "<tr><th>mean total variation distance</th><td>1-way \(f(utility.meanOneWayTVD)), 2-way \(f(utility.meanTwoWayTVD)), 3-way \(f(utility.meanThreeWayTVD))</td></tr>"
-        html += "<tr><th>k-marginal score (NIST SDNist style, k = 3, of 1000)</th><td>\(f(utility.kMarginalScore, 0))</td></tr>"
-        html += "<tr><th>largest association difference (Cramér's V)</th><td>\(f(utility.maxAssociationDifference))</td></tr></table>"
+        html += "<tr><th>mean total variation distance</th><td>1-way \(f(utility.meanOneWayTVD)), "
+        html += "2-way \(f(utility.meanTwoWayTVD)), 3-way \(f(utility.meanThreeWayTVD))</td></tr>"
+        html += "<tr><th>k-marginal score (NIST SDNist style, k = 3, of 1000)</th>"
+        html += "<td>\(f(utility.kMarginalScore, 0))</td></tr>"
+        html += "<tr><th>largest association difference (Cramér's V)</th>"
+        html += "<td>\(f(utility.maxAssociationDifference))</td></tr></table>"
         if !utility.classifiers.isEmpty {
-            html += "<table><tr><th>classifier (target)</th><th>train synthetic, test real: accuracy / AUC</th><th>train real, test real: accuracy / AUC</th></tr>"
-            html += utility.classifiers.map {
-                "<tr><td>\(e($0.classifier)) (\(e($0.target)) = \(e($0.positiveClass)))</td><td>\(f($0.syntheticAccuracy)) / \(f($0.syntheticAUC))</td><td>\(f($0.realAccuracy)) / \(f($0.realAUC))</td></tr>"
-            }.joined() + "</table>"
-            html += SVGChart.roc(title: "Train on synthetic, test on real: ROC", curves: utility.classifiers.map { ($0.classifier, $0.roc.map { ($0.falsePositiveRate, $0.truePositiveRate) }) })
+            html += "<table><tr><th>classifier (target)</th><th>train synthetic, test real: accuracy / AUC</th>"
+            html += "<th>train real, test real: accuracy / AUC</th></tr>"
+            html +=
+                utility.classifiers.map {
+                    """
+                    <tr><td>\(e($0.classifier)) (\(e($0.target)) = \(e($0.positiveClass)))</td>\
+                    <td>\(f($0.syntheticAccuracy)) / \(f($0.syntheticAUC))</td>\
+                    <td>\(f($0.realAccuracy)) / \(f($0.realAUC))</td></tr>
+                    """
+                }.joined() + "</table>"
+            html += SVGChart.roc(
+                title: "Train on synthetic, test on real: ROC",
+                curves: utility.classifiers.map {
+                    ($0.classifier, $0.roc.map { ($0.falsePositiveRate, $0.truePositiveRate) })
+                })
         }
         html += "<h3>Column distributions (blue real, orange synthetic)</h3><div class=\"charts\">"
         html += utility.columns.map {
-            SVGChart.distribution(title: "\($0.name): TVD \(f($0.totalVariation))", labels: $0.labels, real: $0.real, synthetic: $0.synthetic)
+            SVGChart.distribution(
+                title: "\($0.name): TVD \(f($0.totalVariation))", labels: $0.labels, real: $0.real,
+                synthetic: $0.synthetic)
         }.joined()
         html += "</div><h3>Associations (Cramér's V)</h3><div class=\"charts\">"
         html += SVGChart.heatmap(title: "real", names: utility.columnNames, matrix: utility.associationReal)
         html += SVGChart.heatmap(title: "synthetic", names: utility.columnNames, matrix: utility.associationSynthetic)
         let difference = zip(utility.associationSynthetic, utility.associationReal).map { zip($0, $1).map { $0 - $1 } }
-        html += SVGChart.heatmap(title: "synthetic - real (colour scaled to the largest difference)", names: utility.columnNames, matrix: difference, signed: true)
+        html += SVGChart.heatmap(
+            title: "synthetic - real (colour scaled to the largest difference)", names: utility.columnNames,
+            matrix: difference, signed: true)
         return html + "</div>"
     }
 
     static func auditSection(_ audit: AuditResult) -> String {
-        var html = "<h2>Attacks: \(e(audit.decision))</h2><p class=\"note\">Audit figures computed on the real training and holdout data (\(audit.trainRows) and \(audit.holdoutRows) rows); not differentially private. Risk = (attack - control) / (1 - control), interval at 95%.</p>"
-        html += "<table><tr><th>criterion</th><th>attack</th><th>value [interval]</th><th>baseline</th><th>threshold</th><th>verdict</th></tr>"
-        html += audit.findings.map {
-            "<tr><td>\(e($0.criterion))</td><td>\(e($0.attack))</td><td class=\"num\">\(f($0.value)) [\(f($0.lower)), \(f($0.upper))]</td><td>\(f($0.baseline))</td><td>\(f($0.threshold, 2))</td><td class=\"\($0.passed ? "pass" : "fail")\">\($0.passed ? "pass" : "fail")</td></tr>"
-        }.joined() + "</table>"
-        html += "<p>Secrets: \(e(audit.secrets.joined(separator: ", "))); quasi-identifiers: \(e(audit.quasiIdentifiers.joined(separator: ", ")))</p>"
-        html += SVGChart.roc(title: "Membership inference ROC", curves: audit.membership.map {
-            ("\($0.attack) (AUC \(f($0.auc)))", $0.roc.map { ($0.falsePositiveRate, $0.truePositiveRate) })
-        })
-        html += "<table><tr><th>attack</th><th>TPR at 1% FPR</th><th>TPR at 0.1% FPR</th><th>empirical epsilon (95% lower bound)</th></tr>"
+        var html = "<h2>Attacks: \(e(audit.decision))</h2><p class=\"note\">Audit "
+        html += "figures computed on the real training and holdout data (\(audit.trainRows) and \(audit.holdoutRows) "
+        html += "rows); not differentially private. Risk = (attack - control) / (1 - control), interval at 95%.</p>"
+        html += "<table><tr><th>criterion</th><th>attack</th>"
+        html += "<th>value [interval]</th><th>baseline</th><th>threshold</th><th>verdict</th></tr>"
+        html +=
+            audit.findings.map {
+                """
+                <tr><td>\(e($0.criterion))</td><td>\(e($0.attack))</td><td class=\"num\">\(f($0.value)) \
+                [\(f($0.lower)), \(f($0.upper))]</td><td>\(f($0.baseline))</td><td>\(f($0.threshold, 2))</td>\
+                <td class=\"\($0.passed ? "pass" : "fail")\">\($0.passed ? "pass" : "fail")</td></tr>
+                """
+            }.joined() + "</table>"
+        html += "<p>Secrets: \(e(audit.secrets.joined(separator: ", "))); "
+        html += "quasi-identifiers: \(e(audit.quasiIdentifiers.joined(separator: ", ")))</p>"
+        html += SVGChart.roc(
+            title: "Membership inference ROC",
+            curves: audit.membership.map {
+                ("\($0.attack) (AUC \(f($0.auc)))", $0.roc.map { ($0.falsePositiveRate, $0.truePositiveRate) })
+            })
+        html += "<table><tr><th>attack</th><th>TPR at 1% FPR</th>"
+        html += "<th>TPR at 0.1% FPR</th><th>empirical epsilon (95% lower bound)</th></tr>"
         html += audit.membership.map {
-            "<tr><td>\(e($0.attack))</td><td>\(f($0.truePositiveRateAtOnePercent))</td><td>\(f($0.truePositiveRateAtTenthPercent))</td><td>\(f($0.empiricalEpsilon.epsilon))\(audit.claimedEpsilon.map { " (claimed \(f($0, 3)))" } ?? "")</td></tr>"
+            """
+            <tr><td>\(e($0.attack))</td><td>\(f($0.truePositiveRateAtOnePercent))</td>\
+            <td>\(f($0.truePositiveRateAtTenthPercent))</td><td>\
+            \(f($0.empiricalEpsilon.epsilon))\(audit.claimedEpsilon.map { " (claimed \(f($0, 3)))" } ?? "")</td></tr>
+            """
         }.joined()
         return html + "</table>"
     }

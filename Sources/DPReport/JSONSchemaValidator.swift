@@ -23,8 +23,9 @@ public struct JSONSchemaValidator {
 
     func resolve(_ schema: [String: Any]) -> [String: Any] {
         guard let reference = schema["$ref"] as? String, reference.hasPrefix("#/$defs/"),
-              let definitions = root["$defs"] as? [String: Any],
-              let target = definitions[String(reference.dropFirst("#/$defs/".count))] as? [String: Any] else { return schema }
+            let definitions = root["$defs"] as? [String: Any],
+            let target = definitions[String(reference.dropFirst("#/$defs/".count))] as? [String: Any]
+        else { return schema }
         return resolve(target)
     }
 
@@ -47,12 +48,17 @@ public struct JSONSchemaValidator {
         if let expected = schema["type"] {
             let allowed = (expected as? [String]) ?? [expected as? String ?? ""]
             let matches = allowed.contains(actual) || (actual == "integer" && allowed.contains("number"))
-            if !matches { problems.append("\(path): expected \(allowed.joined(separator: " or ")), found \(actual)"); return }
+            if !matches {
+                problems.append("\(path): expected \(allowed.joined(separator: " or ")), found \(actual)")
+                return
+            }
         }
         if let options = schema["enum"] as? [Any], !options.contains(where: { "\($0)" == "\(value)" }) {
             problems.append("\(path): \(value) is not one of \(options)")
         }
-        if let constant = schema["const"], "\(constant)" != "\(value)" { problems.append("\(path): expected \(constant), found \(value)") }
+        if let constant = schema["const"], "\(constant)" != "\(value)" {
+            problems.append("\(path): expected \(constant), found \(value)")
+        }
         if let number = value as? NSNumber, actual != "boolean" {
             if let minimum = (schema["minimum"] as? NSNumber)?.doubleValue, number.doubleValue < minimum {
                 problems.append("\(path): \(number) is below the minimum \(minimum)")
@@ -81,7 +87,9 @@ public struct JSONSchemaValidator {
                 problems.append("\(path): \(array.count) items, at least \(minimum) required")
             }
             if let items = schema["items"] as? [String: Any] {
-                for (index, child) in array.enumerated() { check(child, against: items, path: "\(path)[\(index)]", problems: &problems) }
+                for (index, child) in array.enumerated() {
+                    check(child, against: items, path: "\(path)[\(index)]", problems: &problems)
+                }
             }
         }
     }

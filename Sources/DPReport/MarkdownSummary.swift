@@ -6,22 +6,40 @@ public enum MarkdownSummary {
     public static func render(_ report: ComplianceReport) -> String {
         var lines = ["# DPSynth release: \(report.decision.outcome)", ""]
         if report.privacy.seeded { lines += ["**SEEDED run: for testing only, not a private release.**", ""] }
-        lines.append("- Guarantee: (\(report.privacy.epsilon), \(report.privacy.delta))-DP, unit: \(report.privacy.unitOfPrivacy); \(report.privacy.mechanism)")
-        lines.append(String(format: "- Dataset budget: spent epsilon %.4g of %.4g", report.privacy.ledger.spent.epsilon, report.privacy.ledger.totalEpsilon))
-        if report.utility != nil || report.audit != nil { lines.append("- Utility and attacks: \(RealDataNotice.text); keep this summary as confidential as the data.") }
+        lines.append(
+            "- Guarantee: (\(report.privacy.epsilon), \(report.privacy.delta))-DP, unit: "
+                + "\(report.privacy.unitOfPrivacy); \(report.privacy.mechanism)"
+        )
+        lines.append(
+            String(
+                format: "- Dataset budget: spent epsilon %.4g of %.4g", report.privacy.ledger.spent.epsilon,
+                report.privacy.ledger.totalEpsilon))
+        if report.utility != nil || report.audit != nil {
+            lines.append(
+                "- Utility and attacks: \(RealDataNotice.text); keep this summary as confidential as the data.")
+        }
         if let utility = report.utility {
-            lines.append(String(format: "- Utility: 2-way TVD %.3f, 3-way TVD %.3f, k-marginal score %.0f", utility.meanTwoWayTVD, utility.meanThreeWayTVD,
-                                utility.kMarginalScore)
-                         + utility.classifiers.map { String(format: "; %@ TSTR AUC %.3f (real %.3f)", $0.classifier, $0.syntheticAUC, $0.realAUC) }.joined())
+            lines.append(
+                String(
+                    format: "- Utility: 2-way TVD %.3f, 3-way TVD %.3f, k-marginal score %.0f", utility.meanTwoWayTVD,
+                    utility.meanThreeWayTVD,
+                    utility.kMarginalScore)
+                    + utility.classifiers.map {
+                        String(format: "; %@ TSTR AUC %.3f (real %.3f)", $0.classifier, $0.syntheticAUC, $0.realAUC)
+                    }.joined())
         }
         if let audit = report.audit {
             lines.append("- Attacks (\(audit.decision)):")
             lines += audit.findings.map {
-                String(format: "  - %@ — %@: %.3f [%.3f, %.3f], threshold %.2f: %@", $0.criterion, $0.attack, $0.value, $0.lower, $0.upper, $0.threshold, $0.passed ? "pass" : "FAIL")
+                String(
+                    format: "  - %@ — %@: %.3f [%.3f, %.3f], threshold %.2f: %@", $0.criterion, $0.attack, $0.value,
+                    $0.lower, $0.upper, $0.threshold, $0.passed ? "pass" : "FAIL")
             }
         }
         if !report.decision.reasons.isEmpty { lines += ["", "Reasons:"] + report.decision.reasons.map { "- \($0)" } }
-        lines += ["", "Synthetic data: `\(report.decision.syntheticPath)` (BLAKE2b \(report.provenance.syntheticHash))", ""]
+        lines += [
+            "", "Synthetic data: `\(report.decision.syntheticPath)` (BLAKE2b \(report.provenance.syntheticHash))", "",
+        ]
         return lines.joined(separator: "\n")
     }
 }

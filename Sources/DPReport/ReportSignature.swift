@@ -12,8 +12,9 @@ public struct ReportSignature: Sendable, Codable, Equatable {
     public let signature: String
 
     public static func sign(report: Data, with key: SigningKey) -> ReportSignature {
-        ReportSignature(algorithm: "Ed25519", publicKey: Hex.encode(key.publicKey), keyFingerprint: key.fingerprint,
-                        reportHash: Blake2b.hex(report), signature: Hex.encode(key.sign(report)))
+        ReportSignature(
+            algorithm: "Ed25519", publicKey: Hex.encode(key.publicKey), keyFingerprint: key.fingerprint,
+            reportHash: Blake2b.hex(report), signature: Hex.encode(key.sign(report)))
     }
 
     /// Writes the report and its signature, each atomically.
@@ -34,22 +35,30 @@ public struct ReportSignature: Sendable, Codable, Equatable {
 
     /// Checks the signature at `signaturePath` over the report at `reportPath` with `publicKey`,
     /// and, when `dataPath` is given, that the data's hash is the one the report records.
-    public static func verify(reportPath: String, signaturePath: String, publicKey: [UInt8], dataPath: String?) throws -> Verification {
+    public static func verify(reportPath: String, signaturePath: String, publicKey: [UInt8], dataPath: String?) throws
+        -> Verification
+    {
         guard let report = FileManager.default.contents(atPath: reportPath) else {
             throw ReportError("\(reportPath): cannot read the report")
         }
         guard let signatureData = FileManager.default.contents(atPath: signaturePath) else {
-            throw ReportError("\(signaturePath): cannot read the signature; it is written beside the report as REPORT.sig")
+            throw ReportError(
+                "\(signaturePath): cannot read the signature; it is written beside the report as REPORT.sig")
         }
-        guard let signature = try? CanonicalJSON.decode(ReportSignature.self, from: signatureData), let bytes = Hex.decode(signature.signature) else {
+        guard let signature = try? CanonicalJSON.decode(ReportSignature.self, from: signatureData),
+            let bytes = Hex.decode(signature.signature)
+        else {
             throw ReportError("\(signaturePath): not a dpsynth report signature")
         }
         var problems: [String] = []
         let valid = SigningKey.verify(bytes, of: report, publicKey: publicKey)
         if !valid {
-            problems.append(signature.publicKey == Hex.encode(publicKey)
-                            ? "the signature does not match the report: the report was changed after signing"
-                            : "the report was signed with key \(signature.keyFingerprint), not with the given key \(SigningKey.fingerprint(of: publicKey))")
+            problems.append(
+                signature.publicKey == Hex.encode(publicKey)
+                    ? "the signature does not match the report: the report was changed after signing"
+                    : "the report was signed with key \(signature.keyFingerprint), not with the given key "
+                        + "\(SigningKey.fingerprint(of: publicKey))"
+            )
         }
         var dataMatches: Bool?
         if let dataPath {
@@ -59,7 +68,10 @@ public struct ReportSignature: Sendable, Codable, Equatable {
             }
             let hash = try Blake2b.hex(file: dataPath)
             dataMatches = hash == parsed.provenance.syntheticHash
-            if dataMatches == false { problems.append("\(dataPath): its BLAKE2b hash differs from the one the report records: the data was changed") }
+            if dataMatches == false {
+                problems.append(
+                    "\(dataPath): its BLAKE2b hash differs from the one the report records: the data was changed")
+            }
         }
         return Verification(signatureValid: valid, dataMatches: dataMatches, problems: problems)
     }

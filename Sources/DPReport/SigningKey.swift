@@ -26,42 +26,57 @@ public struct SigningKey: Sendable {
     public func sign(_ message: Data) -> [UInt8] {
         var signature = [UInt8](repeating: 0, count: Int(crypto_sign_BYTES))
         message.withUnsafeBytes { bytes in
-            _ = crypto_sign_detached(&signature, nil, bytes.bindMemory(to: UInt8.self).baseAddress, UInt64(bytes.count), secretKey)
+            _ = crypto_sign_detached(
+                &signature, nil, bytes.bindMemory(to: UInt8.self).baseAddress, UInt64(bytes.count), secretKey)
         }
         return signature
     }
 
     public static func verify(_ signature: [UInt8], of message: Data, publicKey: [UInt8]) -> Bool {
-        guard Blake2b.ready, signature.count == Int(crypto_sign_BYTES), publicKey.count == Int(crypto_sign_PUBLICKEYBYTES) else { return false }
+        guard Blake2b.ready, signature.count == Int(crypto_sign_BYTES),
+            publicKey.count == Int(crypto_sign_PUBLICKEYBYTES)
+        else { return false }
         return message.withUnsafeBytes { bytes in
-            crypto_sign_verify_detached(signature, bytes.bindMemory(to: UInt8.self).baseAddress, UInt64(bytes.count), publicKey) == 0
+            crypto_sign_verify_detached(
+                signature, bytes.bindMemory(to: UInt8.self).baseAddress, UInt64(bytes.count), publicKey) == 0
         }
     }
 
     /// Writes `path` (secret, mode 0600) and `path.pub` (public).
     public func save(to path: String) throws {
-        try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
         try AtomicFile.write(Data((Hex.encode(secretKey) + "\n").utf8), to: path)
-        guard chmod(path, 0o600) == 0 else { throw ReportError("\(path): cannot restrict the key file to its owner (chmod 600)") }
+        guard chmod(path, 0o600) == 0 else {
+            throw ReportError("\(path): cannot restrict the key file to its owner (chmod 600)")
+        }
         try AtomicFile.write(Data((Hex.encode(publicKey) + "\n").utf8), to: path + ".pub")
     }
 
     public static func load(secretKeyFile path: String) throws -> SigningKey {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw ReportError("\(path): cannot read the secret key; create one with `dpsynth keys generate --out \(path)`")
+            throw ReportError(
+                "\(path): cannot read the secret key; create one with `dpsynth keys generate --out \(path)`")
         }
-        guard let secret = Hex.decode(text.trimmingCharacters(in: .whitespacesAndNewlines)), secret.count == Int(crypto_sign_SECRETKEYBYTES) else {
-            throw ReportError("\(path): not an Ed25519 secret key (expected \(crypto_sign_SECRETKEYBYTES * 2) hex digits)")
+        guard let secret = Hex.decode(text.trimmingCharacters(in: .whitespacesAndNewlines)),
+            secret.count == Int(crypto_sign_SECRETKEYBYTES)
+        else {
+            throw ReportError(
+                "\(path): not an Ed25519 secret key (expected \(crypto_sign_SECRETKEYBYTES * 2) hex digits)")
         }
         return SigningKey(publicKey: Array(secret[32...]), secretKey: secret)
     }
 
     public static func loadPublicKey(_ path: String) throws -> [UInt8] {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw ReportError("\(path): cannot read the public key; it is the .pub file written by `dpsynth keys generate`")
+            throw ReportError(
+                "\(path): cannot read the public key; it is the .pub file written by `dpsynth keys generate`")
         }
-        guard let key = Hex.decode(text.trimmingCharacters(in: .whitespacesAndNewlines)), key.count == Int(crypto_sign_PUBLICKEYBYTES) else {
-            throw ReportError("\(path): not an Ed25519 public key (expected \(crypto_sign_PUBLICKEYBYTES * 2) hex digits)")
+        guard let key = Hex.decode(text.trimmingCharacters(in: .whitespacesAndNewlines)),
+            key.count == Int(crypto_sign_PUBLICKEYBYTES)
+        else {
+            throw ReportError(
+                "\(path): not an Ed25519 public key (expected \(crypto_sign_PUBLICKEYBYTES * 2) hex digits)")
         }
         return key
     }

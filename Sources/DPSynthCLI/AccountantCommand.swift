@@ -49,12 +49,15 @@ extension AccountantCommand {
         }
 
         func run() throws {
-            let epsilon = try NoiseCalibration.epsilon(samplingRate: options.samplingRate, noiseMultiplier: noiseMultiplier,
-                                                       steps: options.steps, delta: options.delta, accountant: options.accountant)
+            let epsilon = try NoiseCalibration.epsilon(
+                samplingRate: options.samplingRate, noiseMultiplier: noiseMultiplier,
+                steps: options.steps, delta: options.delta, accountant: options.accountant)
             if json {
-                try Output.json(["epsilon": epsilon, "delta": options.delta, "sampling_rate": options.samplingRate,
-                                 "noise_multiplier": noiseMultiplier, "steps": options.steps,
-                                 "accountant": options.accountant.rawValue])
+                try Output.json([
+                    "epsilon": epsilon, "delta": options.delta, "sampling_rate": options.samplingRate,
+                    "noise_multiplier": noiseMultiplier, "steps": options.steps,
+                    "accountant": options.accountant.rawValue,
+                ])
             } else {
                 print(epsilon)
             }
@@ -78,15 +81,19 @@ extension AccountantCommand {
         }
 
         func run() throws {
-            let sigma = try NoiseCalibration.noiseMultiplier(targetEpsilon: targetEpsilon, delta: options.delta,
-                                                             samplingRate: options.samplingRate, steps: options.steps,
-                                                             accountant: options.accountant)
-            let achieved = try NoiseCalibration.epsilon(samplingRate: options.samplingRate, noiseMultiplier: sigma,
-                                                        steps: options.steps, delta: options.delta, accountant: options.accountant)
+            let sigma = try NoiseCalibration.noiseMultiplier(
+                targetEpsilon: targetEpsilon, delta: options.delta,
+                samplingRate: options.samplingRate, steps: options.steps,
+                accountant: options.accountant)
+            let achieved = try NoiseCalibration.epsilon(
+                samplingRate: options.samplingRate, noiseMultiplier: sigma,
+                steps: options.steps, delta: options.delta, accountant: options.accountant)
             if json {
-                try Output.json(["noise_multiplier": sigma, "epsilon": achieved, "target_epsilon": targetEpsilon,
-                                 "delta": options.delta, "sampling_rate": options.samplingRate, "steps": options.steps,
-                                 "accountant": options.accountant.rawValue])
+                try Output.json([
+                    "noise_multiplier": sigma, "epsilon": achieved, "target_epsilon": targetEpsilon,
+                    "delta": options.delta, "sampling_rate": options.samplingRate, "steps": options.steps,
+                    "accountant": options.accountant.rawValue,
+                ])
             } else {
                 print(sigma)
             }

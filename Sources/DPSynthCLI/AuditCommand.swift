@@ -9,14 +9,21 @@ import Foundation
 struct AuditCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",
-        abstract: "Attack a synthetic table (membership, inference, singling out, linkability) and judge it against a policy.",
-        discussion: "Exit status 0 when the policy passes, 3 when it fails. The figures are computed on real data: share audit.json only with those allowed to see them.")
+        abstract:
+            "Attack a synthetic table (membership, inference, singling out, linkability) "
+            + "and judge it against a policy.",
+        discussion:
+            "Exit status 0 when the policy passes, 3 when it fails. The figures are computed on real data: share "
+            + "audit.json only with those allowed to see them."
+    )
 
     @OptionGroup var tables: ComparedTables
     @Option(help: "A column whose value an attacker tries to learn (repeat for several).") var secret: [String] = []
     @Option(help: "Columns an attacker knows about a target, separated by commas.") var quasi: String?
     @Option(help: "A YAML policy of thresholds (default: Examples/policy.yaml's values).") var policy: String?
-    @Option(help: "The generator's settings (YAML: method, epsilon, delta, targets, shadows) to run shadow-model attacks.") var generatorConfig: String?
+    @Option(
+        help: "The generator's settings (YAML: method, epsilon, delta, targets, shadows) to run shadow-model attacks.")
+    var generatorConfig: String?
     @Option(help: "The epsilon the release claims; an empirical epsilon above it fails the audit.") var epsilon: Double?
     @Option(help: "The delta the release claims.") var delta: Double = 1e-9
     @Option(help: "Attacks per risk estimate.") var attacks: Int = 500
@@ -30,39 +37,45 @@ struct AuditCommand: ParsableCommand {
         try Check.positive(attacks, "--attacks")
     }
 
-    static func columns(_ names: [String], in data: EncodedDataset, option: String) throws -> [Int] {
-        try names.map { name in
-            guard let index = data.columnIndex(named: name) else {
-                throw CommandFailure("\(option): '\(name)' is not an encoded column of the schema; use one of: \(data.columns.map(\.name).joined(separator: ", "))")
-            }
-            return index
-        }
-    }
-
     func run() throws {
         try CommandFailure.reportingLibraryErrors {
             let (trainRows, holdoutRows, syntheticRows) = try tables.load(minimumRows: 10, purpose: "an audit")
-            let secrets = try Self.columns(secret, in: trainRows, option: "--secret")
-            let quasiNames = quasi.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? []
-            let quasiIdentifiers = try Self.columns(quasiNames, in: trainRows, option: "--quasi")
+            let secrets = try secret.map { try trainRows.column(named: $0, key: "--secret", file: tables.train) }
+            let quasiNames =
+                quasi.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? []
+            let quasiIdentifiers = try quasiNames.map {
+                try trainRows.column(named: $0, key: "--quasi", file: tables.train)
+            }
             var audit = PrivacyAudit(policy: try policy.map(AuditPolicy.load) ?? AuditPolicy())
             audit.attacks = attacks
             audit.shadowModels = try generatorConfig.map(GeneratorConfig.load)
             let source = seed.map(RandomSource.seeded) ?? .secure()
             if source.isSeeded { Output.note("dpsynth: \(source.label)") }
-            let result = try audit.run(PrivacyAudit.Input(train: trainRows, holdout: holdoutRows, synthetic: syntheticRows, secrets: secrets,
-                                                      quasiIdentifiers: quasiIdentifiers, claimedEpsilon: epsilon, delta: delta),
-                                   source: source) { Output.progress("audit: \($0)") }
+            let result = try audit.run(
+                PrivacyAudit.Input(
+                    train: trainRows, holdout: holdoutRows, synthetic: syntheticRows, secrets: secrets,
+                    quasiIdentifiers: quasiIdentifiers, claimedEpsilon: epsilon, delta: delta),
+                source: source
+            ) { Output.progress("audit: \($0)") }
             Output.progress(nil)
             try AtomicFile.write(try CanonicalJSON.encode(result), to: out)
             if json {
-                try Output.json(["decision": result.decision, "out": out, "seconds": result.seconds, "seeded": source.isSeeded,
-                                 "failed": result.findings.filter { !$0.passed }.map(\.attack)])
+                try Output.json([
+                    "decision": result.decision, "out": out, "seconds": result.seconds, "seeded": source.isSeeded,
+                    "failed": result.findings.filter { !$0.passed }.map(\.attack),
+                ])
             } else {
-                print("audit: \(result.decision.uppercased()) in \(String(format: "%.1f", result.seconds)) s (\(RealDataNotice.text))")
+                print(
+                    "audit: \(result.decision.uppercased()) in "
+                        + "\(String(format: "%.1f", result.seconds)) s (\(RealDataNotice.text))"
+                )
                 for finding in result.findings {
-                    print(String(format: "  %@ %-14@ %@: %.3f [%.3f, %.3f] (baseline %.3f, threshold %.2f)", finding.passed ? "pass" : "FAIL",
-                                 finding.criterion, finding.attack, finding.value, finding.lower, finding.upper, finding.baseline, finding.threshold))
+                    print(
+                        String(
+                            format: "  %@ %-14@ %@: %.3f [%.3f, %.3f] (baseline %.3f, threshold %.2f)",
+                            finding.passed ? "pass" : "FAIL",
+                            finding.criterion, finding.attack, finding.value, finding.lower, finding.upper,
+                            finding.baseline, finding.threshold))
                 }
                 print("written to \(out)")
             }

@@ -10,12 +10,19 @@ struct ComparedTables: ParsableArguments {
     @Option(help: "The YAML schema all three tables follow.") var schema: String
 
     /// The tables, each with at least `minimumRows` rows, or a one-line failure naming the file.
-    func load(minimumRows: Int, purpose: String) throws -> (train: EncodedDataset, holdout: EncodedDataset, synthetic: EncodedDataset) {
+    func load(minimumRows: Int, purpose: String) throws -> (
+        train: EncodedDataset, holdout: EncodedDataset, synthetic: EncodedDataset
+    ) {
         let parsed = try SchemaLoader.load(path: schema)
-        let tables = (train: try DatasetLoader.load(csv: train, schema: parsed), holdout: try DatasetLoader.load(csv: holdout, schema: parsed),
-                      synthetic: try DatasetLoader.load(csv: synthetic, schema: parsed))
-        for (name, table) in [(train, tables.train), (holdout, tables.holdout), (synthetic, tables.synthetic)] where table.rowCount < minimumRows {
-            throw CommandFailure("\(name): \(table.rowCount) rows; \(purpose) needs at least \(minimumRows) rows in each table")
+        let tables = (
+            train: try DatasetLoader.load(csv: train, schema: parsed),
+            holdout: try DatasetLoader.load(csv: holdout, schema: parsed),
+            synthetic: try DatasetLoader.load(csv: synthetic, schema: parsed)
+        )
+        for (name, table) in [(train, tables.train), (holdout, tables.holdout), (synthetic, tables.synthetic)]
+        where table.rowCount < minimumRows {
+            throw CommandFailure(
+                "\(name): \(table.rowCount) rows; \(purpose) needs at least \(minimumRows) rows in each table")
         }
         return tables
     }

@@ -7,7 +7,11 @@ public struct DPSynthCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "dpsynth",
         abstract: "Differentially private synthetic data: generators, accountants, mechanisms and the budget ledger.",
-        subcommands: [ReleaseCommand.self, SynthesizeCommand.self, AuditCommand.self, EvaluateCommand.self, SampleCommand.self, KeysCommand.self, VerifyCommand.self, AccountantCommand.self, LedgerCommand.self, MechanismCommand.self, SchemaCommand.self, DataCommand.self]
+        subcommands: [
+            ReleaseCommand.self, SynthesizeCommand.self, AuditCommand.self, EvaluateCommand.self, SampleCommand.self,
+            KeysCommand.self, VerifyCommand.self, AccountantCommand.self, LedgerCommand.self, MechanismCommand.self,
+            SchemaCommand.self, DataCommand.self,
+        ]
     )
 
     public init() {}
@@ -57,15 +61,21 @@ enum Output {
 /// Shared checks for numeric options; each throws a one-line `ValidationError`.
 enum Check {
     static func positive(_ value: Double, _ option: String) throws {
-        guard value.isFinite, value > 0 else { throw ValidationError("\(option) must be a positive finite number (got \(value))") }
+        guard value.isFinite, value > 0 else {
+            throw ValidationError("\(option) must be a positive finite number (got \(value))")
+        }
     }
 
     static func probability(_ value: Double, _ option: String) throws {
-        guard value.isFinite, value > 0, value < 1 else { throw ValidationError("\(option) must lie strictly between 0 and 1 (got \(value))") }
+        guard value.isFinite, value > 0, value < 1 else {
+            throw ValidationError("\(option) must lie strictly between 0 and 1 (got \(value))")
+        }
     }
 
     static func unitInterval(_ value: Double, _ option: String) throws {
-        guard value.isFinite, value > 0, value <= 1 else { throw ValidationError("\(option) must lie in (0, 1] (got \(value))") }
+        guard value.isFinite, value > 0, value <= 1 else {
+            throw ValidationError("\(option) must lie in (0, 1] (got \(value))")
+        }
     }
 
     /// A positive exact scale written as an integer, decimal or fraction.

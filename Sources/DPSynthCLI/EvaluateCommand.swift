@@ -9,8 +9,14 @@ import Foundation
 struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evaluate",
-        abstract: "Measure a synthetic table's utility: 1-, 2- and 3-way marginal distances, the k-marginal score and train-on-synthetic-test-on-real classifiers.",
-        discussion: "Classifiers are trained on the synthetic rows (and, for comparison, on the training rows) and tested on the holdout. The figures are computed on real data and are not differentially private: share them only with those allowed to see the real data.")
+        abstract:
+            "Measure a synthetic table's utility: 1-, 2- and 3-way marginal distances, the k-marginal score and "
+            + "train-on-synthetic-test-on-real classifiers.",
+        discussion:
+            "Classifiers are trained on the synthetic rows (and, for comparison, on the training rows) and tested on "
+            + "the holdout. The figures are computed on real data and are not differentially private: share them "
+            + "only with those allowed to see the real data."
+    )
 
     @OptionGroup var tables: ComparedTables
     @Option(help: "The column the classifiers predict (omit to skip them).") var target: String?
@@ -20,37 +26,49 @@ struct EvaluateCommand: ParsableCommand {
     @Flag(help: "Print the summary as JSON.") var json = false
 
     func validate() throws {
-        if positive != nil && target == nil { throw ValidationError("--positive needs --target (the column it is a value of)") }
+        if positive != nil && target == nil {
+            throw ValidationError("--positive needs --target (the column it is a value of)")
+        }
     }
 
     func run() throws {
         try CommandFailure.reportingLibraryErrors {
             let (trainRows, holdoutRows, syntheticRows) = try tables.load(minimumRows: 1, purpose: "an evaluation")
-            let targetColumn = try target.map { try AuditCommand.columns([$0], in: trainRows, option: "--target")[0] }
+            let targetColumn = try target.map { try trainRows.column(named: $0, key: "--target", file: tables.train) }
             let positiveCode = try targetColumn.map { try Self.code(of: positive, column: $0, in: trainRows) } ?? 1
             let source = seed.map(RandomSource.seeded) ?? .secure()
             if source.isSeeded { Output.note("dpsynth: \(source.label)") }
-            let result = UtilityEvaluation.evaluate(train: trainRows, holdout: holdoutRows, synthetic: syntheticRows,
-                                                    target: targetColumn, positive: positiveCode, source: source)
+            let result = UtilityEvaluation.evaluate(
+                train: trainRows, holdout: holdoutRows, synthetic: syntheticRows,
+                target: targetColumn, positive: positiveCode, source: source)
             if let out { try AtomicFile.write(try CanonicalJSON.encode(result), to: out) }
             if json {
-                var summary: [String: Any] = ["one_way_tvd": result.meanOneWayTVD, "two_way_tvd": result.meanTwoWayTVD,
-                                              "three_way_tvd": result.meanThreeWayTVD, "k_marginal_score": result.kMarginalScore,
-                                              "seeded": source.isSeeded, "notice": RealDataNotice.text]
+                var summary: [String: Any] = [
+                    "one_way_tvd": result.meanOneWayTVD, "two_way_tvd": result.meanTwoWayTVD,
+                    "three_way_tvd": result.meanThreeWayTVD, "k_marginal_score": result.kMarginalScore,
+                    "seeded": source.isSeeded, "notice": RealDataNotice.text,
+                ]
                 for classifier in result.classifiers {
-                    let key = classifier.classifier.replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "-", with: "_")
+                    let key = classifier.classifier.replacingOccurrences(of: " ", with: "_").replacingOccurrences(
+                        of: "-", with: "_")
                     summary["tstr_auc_" + key] = classifier.syntheticAUC
                     summary["real_auc_" + key] = classifier.realAUC
                 }
                 try Output.json(summary)
             } else {
                 print("evaluation (\(RealDataNotice.text))")
-                print(String(format: "  mean TVD: 1-way %.4f, 2-way %.4f, 3-way %.4f; k-marginal score %.0f of 1000",
-                             result.meanOneWayTVD, result.meanTwoWayTVD, result.meanThreeWayTVD, result.kMarginalScore))
+                print(
+                    String(
+                        format: "  mean TVD: 1-way %.4f, 2-way %.4f, 3-way %.4f; k-marginal score %.0f of 1000",
+                        result.meanOneWayTVD, result.meanTwoWayTVD, result.meanThreeWayTVD, result.kMarginalScore))
                 for classifier in result.classifiers {
-                    print(String(format: "  %@ predicting %@ = %@: TSTR AUC %.4f, accuracy %.4f (trained on real: AUC %.4f, accuracy %.4f)",
-                                 classifier.classifier, classifier.target, classifier.positiveClass, classifier.syntheticAUC,
-                                 classifier.syntheticAccuracy, classifier.realAUC, classifier.realAccuracy))
+                    print(
+                        String(
+                            format:
+                                "  %@ predicting %@ = %@: TSTR AUC %.4f, accuracy %.4f (trained on "
+                                + "real: AUC %.4f, accuracy %.4f)",
+                            classifier.classifier, classifier.target, classifier.positiveClass, classifier.syntheticAUC,
+                            classifier.syntheticAccuracy, classifier.realAUC, classifier.realAccuracy))
                 }
                 if let out { print("written to \(out)") }
             }
@@ -61,11 +79,16 @@ struct EvaluateCommand: ParsableCommand {
     static func code(of label: String?, column: Int, in data: EncodedDataset) throws -> UInt16 {
         let labels = data.labels(of: column)
         guard let label else {
-            guard labels.count >= 2 else { throw CommandFailure("--target: '\(data.columns[column].name)' has one value; a classifier needs two") }
+            guard labels.count >= 2 else {
+                throw CommandFailure("--target: '\(data.columns[column].name)' has one value; a classifier needs two")
+            }
             return 1
         }
         guard let code = labels.firstIndex(of: label) else {
-            throw CommandFailure("--positive: '\(label)' is not a value of '\(data.columns[column].name)'; use one of: \(labels.joined(separator: ", "))")
+            throw CommandFailure(
+                "--positive: '\(label)' is not a value of '\(data.columns[column].name)'; use one of: "
+                    + "\(labels.joined(separator: ", "))"
+            )
         }
         return UInt16(code)
     }

@@ -1,6 +1,8 @@
 import DPAudit
 import DPData
 import DPGenerators
+import DPRelease
+import DPSynthesis
 import Foundation
 import Yams
 
@@ -22,31 +24,47 @@ enum GeneratorConfig {
             throw CommandFailure("\(path): cannot read the generator config")
         }
         let root: Node?
-        do { root = try Yams.compose(yaml: text) } catch { throw CommandFailure("\(path): invalid YAML; write 'key: value' lines") }
-        guard let root, case .mapping(let mapping) = root else { throw CommandFailure("\(path): the generator config must be a mapping") }
+        do { root = try Yams.compose(yaml: text) } catch {
+            throw CommandFailure("\(path): invalid YAML; write 'key: value' lines")
+        }
+        guard let root, case .mapping(let mapping) = root else {
+            throw CommandFailure("\(path): the generator config must be a mapping")
+        }
         let allowed = ["method", "epsilon", "delta", "iterations", "targets", "shadows", "rows"]
         var values: [String: Double] = [:]
-        var method = Synthesizer.Method.mst
+        var method = MSTGenerator.method
         for (key, value) in mapping {
             let name = key.string ?? ""
             let place = "\(path):\(key.mark?.line ?? 0)"
-            guard allowed.contains(name) else { throw CommandFailure("\(place): unknown key '\(name)'; allowed: \(allowed.joined(separator: ", "))") }
+            guard allowed.contains(name) else {
+                throw CommandFailure("\(place): unknown key '\(name)'; allowed: \(allowed.joined(separator: ", "))")
+            }
             if name == "method" {
-                guard let parsed = value.string.flatMap(Synthesizer.Method.init(rawValue:)) else {
+                let registry = GeneratorRegistry.standard
+                guard let parsed = value.string, (try? registry.type(named: parsed))?.family == .marginal else {
                     throw CommandFailure("\(place): 'method' must be aim, mst or independent")
                 }
                 method = parsed
             } else {
-                guard let number = value.float, number.isFinite, number > 0 else { throw CommandFailure("\(place): '\(name)' must be a positive number") }
+                guard let number = value.float, number.isFinite, number > 0 else {
+                    throw CommandFailure("\(place): '\(name)' must be a positive number")
+                }
                 values[name] = number
             }
         }
-        guard let epsilon = values["epsilon"] else { throw CommandFailure("\(path): the generator config needs 'epsilon'") }
+        guard let epsilon = values["epsilon"] else {
+            throw CommandFailure("\(path): the generator config needs 'epsilon'")
+        }
         let delta = values["delta"] ?? 1e-9
         guard delta < 1 else { throw CommandFailure("\(path): 'delta' must lie strictly between 0 and 1") }
-        return ShadowModelAttack(generator: .synthesizer(method, epsilon: epsilon, delta: delta, iterations: Int(values["iterations"] ?? 200)),
-                                 targets: values["targets"].map { Int($0) } ?? ShadowModelAttack.defaultTargets,
-                                 shadows: values["shadows"].map { Int($0) } ?? ShadowModelAttack.defaultShadows,
-                                 shadowRows: values["rows"].map { Int($0) } ?? ShadowModelAttack.defaultShadowRows)
+        var settings = GeneratorSettings()
+        settings.iterations = values["iterations"].map { Int($0) }
+        let generator = try ShadowModelAttack.shadowGenerator(
+            try GeneratorRegistry.standard.generator(named: method), registry: .standard, settings: settings)
+        return ShadowModelAttack(
+            generator: .fitting(generator, epsilon: epsilon, delta: delta),
+            targets: values["targets"].map { Int($0) } ?? ShadowModelAttack.defaultTargets,
+            shadows: values["shadows"].map { Int($0) } ?? ShadowModelAttack.defaultShadows,
+            shadowRows: values["rows"].map { Int($0) } ?? ShadowModelAttack.defaultShadowRows)
     }
 }

@@ -5,17 +5,22 @@ import Foundation
 /// `dpsynth keys generate`: an Ed25519 key pair for signing reports.
 struct KeysCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "keys", abstract: "Signing keys for compliance reports (Ed25519, libsodium).", subcommands: [Generate.self])
+        commandName: "keys", abstract: "Signing keys for compliance reports (Ed25519, libsodium).",
+        subcommands: [Generate.self])
 
     struct Generate: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "generate", abstract: "Write a new key pair: FILE (secret, mode 0600) and FILE.pub.")
+        static let configuration = CommandConfiguration(
+            commandName: "generate", abstract: "Write a new key pair: FILE (secret, mode 0600) and FILE.pub.")
 
         @Option(help: "Where to write the secret key; the public key goes to the same path plus .pub.") var out: String
         @Flag(help: "Replace an existing key file.") var force = false
 
         func run() throws {
             if FileManager.default.fileExists(atPath: out) && !force {
-                throw CommandFailure("\(out) already exists; pass --force to replace it (reports signed with it will then need its old .pub to verify)")
+                throw CommandFailure(
+                    "\(out) already exists; pass --force to replace it (reports signed with it will "
+                        + "then need its old .pub to verify)"
+                )
             }
             let key = SigningKey.generate()
             do { try key.save(to: out) } catch let error as ReportError { throw CommandFailure(error.description) }
@@ -27,7 +32,8 @@ struct KeysCommand: ParsableCommand {
 /// `dpsynth verify`: check a report's signature and, optionally, the synthetic data it describes.
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "verify", abstract: "Verify a signed report (and the synthetic file it names); exit 0 only when both are intact.")
+        commandName: "verify",
+        abstract: "Verify a signed report (and the synthetic file it names); exit 0 only when both are intact.")
 
     @Argument(help: "The report JSON.") var report: String
     @Option(help: "The signer's public key (.pub file).") var publicKey: String
@@ -40,13 +46,19 @@ struct VerifyCommand: ParsableCommand {
             let key = try SigningKey.loadPublicKey(publicKey)
             var dataPath = data
             if dataPath == nil && !reportOnly,
-               let bytes = FileManager.default.contents(atPath: report),
-               let parsed = try? CanonicalJSON.decode(ComplianceReport.self, from: bytes) {
+                let bytes = FileManager.default.contents(atPath: report),
+                let parsed = try? CanonicalJSON.decode(ComplianceReport.self, from: bytes)
+            {
                 dataPath = parsed.decision.syntheticPath
             }
-            let result = try ReportSignature.verify(reportPath: report, signaturePath: signature ?? report + ".sig", publicKey: key, dataPath: dataPath)
-            guard result.valid else { throw CommandFailure("verification FAILED: " + result.problems.joined(separator: "; ")) }
-            print("verified: signature by \(SigningKey.fingerprint(of: key)) is valid" + (dataPath.map { "; \($0) matches the report's hash" } ?? ""))
+            let result = try ReportSignature.verify(
+                reportPath: report, signaturePath: signature ?? report + ".sig", publicKey: key, dataPath: dataPath)
+            guard result.valid else {
+                throw CommandFailure("verification FAILED: " + result.problems.joined(separator: "; "))
+            }
+            print(
+                "verified: signature by \(SigningKey.fingerprint(of: key)) is valid"
+                    + (dataPath.map { "; \($0) matches the report's hash" } ?? ""))
         } catch let error as ReportError {
             throw CommandFailure(error.description)
         }

@@ -18,12 +18,15 @@ struct LedgerCommand: ParsableCommand {
         var dataset: String
 
         func validate() throws {
-            guard !dataset.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--dataset must not be empty") }
+            guard !dataset.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw ValidationError("--dataset must not be empty")
+            }
         }
     }
 
     struct Initialise: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "init", abstract: "Declare a dataset's total (epsilon, delta).")
+        static let configuration = CommandConfiguration(
+            commandName: "init", abstract: "Declare a dataset's total (epsilon, delta).")
 
         @OptionGroup var location: Location
         @Option(help: "Total epsilon.") var epsilon: Double
@@ -32,14 +35,18 @@ struct LedgerCommand: ParsableCommand {
 
         func validate() throws {
             try Check.positive(epsilon, "--epsilon")
-            guard delta.isFinite, delta >= 0, delta < 1 else { throw ValidationError("--delta must lie in [0, 1) (got \(delta))") }
+            guard delta.isFinite, delta >= 0, delta < 1 else {
+                throw ValidationError("--delta must lie in [0, 1) (got \(delta))")
+            }
         }
 
         func run() throws {
             let ledger = try BudgetLedger(path: location.ledger)
             try ledger.initialise(dataset: location.dataset, epsilon: epsilon, delta: delta)
             if json {
-                try Output.json(["ledger": location.ledger, "dataset": location.dataset, "epsilon": epsilon, "delta": delta])
+                try Output.json([
+                    "ledger": location.ledger, "dataset": location.dataset, "epsilon": epsilon, "delta": delta,
+                ])
             } else {
                 print("Budget for '\(location.dataset)': epsilon \(epsilon), delta \(delta) in \(location.ledger)")
             }
@@ -47,7 +54,8 @@ struct LedgerCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show a dataset's budget, charges and remaining epsilon.")
+        static let configuration = CommandConfiguration(
+            abstract: "Show a dataset's budget, charges and remaining epsilon.")
 
         @OptionGroup var location: Location
         @Flag(help: "Print a JSON object.") var json = false
@@ -61,12 +69,19 @@ struct LedgerCommand: ParsableCommand {
                 print(String(decoding: try encoder.encode(statement), as: UTF8.self))
                 return
             }
-            print("dataset \(statement.dataset): total epsilon \(statement.totalEpsilon), delta \(statement.totalDelta)")
-            print("spent epsilon \(statement.spent.epsilon) (pure \(statement.spent.pureEpsilon), approximate "
-                  + "\(statement.spent.approximateEpsilon) with delta \(statement.spent.approximateDelta), zCDP rho \(statement.spent.rho))")
+            print(
+                "dataset \(statement.dataset): total epsilon \(statement.totalEpsilon), delta \(statement.totalDelta)")
+            print(
+                "spent epsilon \(statement.spent.epsilon) (pure \(statement.spent.pureEpsilon), approximate "
+                    + "\(statement.spent.approximateEpsilon) with delta \(statement.spent.approximateDelta), "
+                    + "zCDP rho \(statement.spent.rho))"
+            )
             print("remaining epsilon \(max(0, statement.totalEpsilon - statement.spent.epsilon))")
             for charge in statement.charges {
-                print("#\(charge.id) \(charge.mechanism) \(charge.cost)\(charge.seeded ? " SEEDED" : "") \(charge.parameters)")
+                print(
+                    "#\(charge.id) \(charge.mechanism) "
+                        + "\(charge.cost)\(charge.seeded ? " SEEDED" : "") \(charge.parameters)"
+                )
             }
         }
     }
@@ -92,7 +107,11 @@ struct LedgerCommand: ParsableCommand {
             switch (epsilon, rho) {
             case (let epsilon?, nil):
                 try Check.positive(epsilon, "--epsilon")
-                if let delta { guard delta.isFinite, delta >= 0, delta < 1 else { throw ValidationError("--delta must lie in [0, 1) (got \(delta))") } }
+                if let delta {
+                    guard delta.isFinite, delta >= 0, delta < 1 else {
+                        throw ValidationError("--delta must lie in [0, 1) (got \(delta))")
+                    }
+                }
             case (nil, let rho?):
                 try Check.positive(rho, "--rho")
                 guard delta == nil else { throw ValidationError("--delta goes with --epsilon, not --rho") }
@@ -107,11 +126,14 @@ struct LedgerCommand: ParsableCommand {
         func run() throws {
             let ledger = try BudgetLedger(path: location.ledger)
             do {
-                let charge = try ledger.charge(dataset: location.dataset, mechanism: mechanism, parameters: parameters,
-                                               cost: cost, seeded: false)
+                let charge = try ledger.charge(
+                    dataset: location.dataset, mechanism: mechanism, parameters: parameters,
+                    cost: cost, seeded: false)
                 if json {
-                    try Output.json(["id": charge.id, "dataset": charge.dataset, "mechanism": charge.mechanism,
-                                     "cost": charge.cost.description])
+                    try Output.json([
+                        "id": charge.id, "dataset": charge.dataset, "mechanism": charge.mechanism,
+                        "cost": charge.cost.description,
+                    ])
                 } else {
                     print("charged #\(charge.id): \(charge.cost) for \(mechanism)")
                 }

@@ -3,7 +3,9 @@ import DPData
 import DPGenerators
 import DPLedger
 import DPMechanisms
+import DPRelease
 import DPReport
+import DPSynthesis
 
 extension CommandFailure {
     /// Runs `body`, turning the libraries' user-facing errors into one-line command failures.
@@ -21,6 +23,10 @@ extension CommandFailure {
         } catch let error as AccountingError {
             throw CommandFailure(error.description)
         } catch let error as ReportError {
+            throw CommandFailure(error.description)
+        } catch let error as GeneratorSettingsError {
+            throw CommandFailure(error.description)
+        } catch let error as ReleaseError {
             throw CommandFailure(error.description)
         }
     }

@@ -49,17 +49,20 @@ struct MechanismCommand: ParsableCommand {
             case .discreteLaplace:
                 lines = DiscreteLaplaceSampler(scale: exactScale).samples(count: count, source: source).map(String.init)
             case .discreteGaussian:
-                lines = DiscreteGaussianSampler(sigma: exactScale).samples(count: count, source: source).map(String.init)
+                lines = DiscreteGaussianSampler(sigma: exactScale).samples(count: count, source: source).map(
+                    String.init)
             case .laplace:
                 let mechanism = try FloatLaplaceMechanism(sensitivity: 1, scale: exactScale.doubleValue)
-                lines = try (0..<count).map { _ in String(try mechanism.release([0], source: source)[0]) }
+                lines = try (0..<count).map { _ in String(try mechanism.draw([0], source: source)[0]) }
             case .gaussian:
                 let mechanism = try FloatGaussianMechanism(sensitivity: 1, sigma: exactScale.doubleValue)
-                lines = try (0..<count).map { _ in String(try mechanism.release([0], source: source)[0]) }
+                lines = try (0..<count).map { _ in String(try mechanism.draw([0], source: source)[0]) }
             }
             if json {
-                try Output.json(["kind": kind.rawValue, "scale": scale, "count": count, "seeded": source.isSeeded,
-                                 "randomness": source.label, "values": lines.map { Double($0) ?? 0 }])
+                try Output.json([
+                    "kind": kind.rawValue, "scale": scale, "count": count, "seeded": source.isSeeded,
+                    "randomness": source.label, "values": lines.map { Double($0) ?? 0 },
+                ])
             } else {
                 print(lines.joined(separator: "\n"))
             }

@@ -38,7 +38,8 @@ extension MechanismCommand {
             }
             if kind == .discreteGaussian || kind == .discreteLaplace {
                 guard sensitivity.rounded() == sensitivity else {
-                    throw ValidationError("--sensitivity must be a whole number for integer queries (got \(sensitivity))")
+                    throw ValidationError(
+                        "--sensitivity must be a whole number for integer queries (got \(sensitivity))")
                 }
                 _ = try integerValues()
             } else {
@@ -67,44 +68,56 @@ extension MechanismCommand {
         func run() throws {
             let source = seed.map(RandomSource.seeded) ?? .secure()
             let exactScale = try Check.exactScale(scale)
+            let budget = try BudgetLedger(path: location.ledger).budget(for: location.dataset)
+            // Each mechanism charges `budget` before it draws, and releases nothing when refused.
             let release: () throws -> [String]
             let cost: PrivacyCost
+            let name = kind.rawValue
             switch kind {
             case .discreteLaplace:
                 let mechanism = try IntegerLaplaceMechanism(sensitivity: Int(sensitivity), scale: exactScale)
                 let answers = try integerValues()
                 cost = mechanism.privacyCost
-                release = { mechanism.release(answers, source: source).map(String.init) }
+                release = {
+                    try mechanism.release(answers, chargingTo: budget, mechanism: name, source: source).map(String.init)
+                }
             case .discreteGaussian:
                 let mechanism = try IntegerGaussianMechanism(sensitivity: Int(sensitivity), sigma: exactScale)
                 let answers = try integerValues()
                 cost = mechanism.privacyCost
-                release = { mechanism.release(answers, source: source).map(String.init) }
+                release = {
+                    try mechanism.release(answers, chargingTo: budget, mechanism: name, source: source).map(String.init)
+                }
             case .laplace:
                 let answers = try realValues()
-                let mechanism = try FloatLaplaceMechanism(sensitivity: sensitivity, scale: exactScale.doubleValue, dimension: answers.count)
+                let mechanism = try FloatLaplaceMechanism(
+                    sensitivity: sensitivity, scale: exactScale.doubleValue, dimension: answers.count)
                 cost = mechanism.privacyCost
-                release = { try mechanism.release(answers, source: source).map { String($0) } }
+                release = {
+                    try mechanism.release(answers, chargingTo: budget, mechanism: name, source: source).map { "\($0)" }
+                }
             case .gaussian:
                 let answers = try realValues()
-                let mechanism = try FloatGaussianMechanism(sensitivity: sensitivity, sigma: exactScale.doubleValue, dimension: answers.count)
+                let mechanism = try FloatGaussianMechanism(
+                    sensitivity: sensitivity, sigma: exactScale.doubleValue, dimension: answers.count)
                 cost = mechanism.privacyCost
-                release = { try mechanism.release(answers, source: source).map { String($0) } }
+                release = {
+                    try mechanism.release(answers, chargingTo: budget, mechanism: name, source: source).map { "\($0)" }
+                }
             }
-            let parameters = "{\"kind\":\"\(kind.rawValue)\",\"scale\":\"\(scale)\",\"sensitivity\":\(sensitivity),\"count\":\(values.split(separator: ",").count)}"
-            let ledger = try BudgetLedger(path: location.ledger)
-            let charge: LedgerCharge
+            let noisy: [String]
             do {
-                charge = try ledger.charge(dataset: location.dataset, mechanism: kind.rawValue, parameters: parameters,
-                                           cost: cost, seeded: source.isSeeded)
+                noisy = try release()
             } catch let error as LedgerError {
                 throw CommandFailure(error.description)
             }
             if source.isSeeded { Output.note("dpsynth: \(source.label)") }
-            let noisy = try release()
             if json {
-                try Output.json(["values": noisy.map { Double($0) ?? 0 }, "cost": cost.description, "charge_id": charge.id,
-                                 "seeded": source.isSeeded, "randomness": source.label])
+                let chargeID = try budget.statement().charges.last?.id ?? 0
+                try Output.json([
+                    "values": noisy.map { Double($0) ?? 0 }, "cost": cost.description, "charge_id": chargeID,
+                    "seeded": source.isSeeded, "randomness": source.label,
+                ])
             } else {
                 print(noisy.joined(separator: "\n"))
             }

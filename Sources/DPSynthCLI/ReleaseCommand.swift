@@ -1,5 +1,6 @@
 import ArgumentParser
 import DPAudit
+import DPRelease
 import DPReport
 import Foundation
 
@@ -16,25 +17,48 @@ struct ReleaseCommand: ParsableCommand {
         let started = Date()
         try CommandFailure.reportingLibraryErrors {
             let pipeline = try ReleasePipeline(configPath: config)
-            if pipeline.config.seed != nil { Output.note("dpsynth: SEEDED run: for testing only, not a private release") }
+            if pipeline.config.seed != nil {
+                Output.note("dpsynth: SEEDED run: for testing only, not a private release")
+            }
             let outcome = try pipeline.run { Output.progress("release: \($0)") }
             Output.progress(nil)
             let report = outcome.report
-            print("release: \(report.decision.outcome.uppercased()) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
-            if outcome.reusedModel { print("reused the model an earlier run of this config fitted: no new ledger charge") }
-            print(String(format: "privacy: (%g, %g)-DP; dataset '%@' has spent epsilon %.4g of %.4g", report.privacy.epsilon, report.privacy.delta,
-                         report.privacy.ledger.dataset, report.privacy.ledger.spent.epsilon, report.privacy.ledger.totalEpsilon))
-            if report.utility != nil || report.audit != nil { print("utility and attacks below: \(RealDataNotice.text)") }
+            print(
+                "release: \(report.decision.outcome.uppercased()) in "
+                    + "\(String(format: "%.1f", Date().timeIntervalSince(started))) s"
+            )
+            if outcome.reusedModel {
+                print("reused the model an earlier run of this config fitted: no new ledger charge")
+            }
+            print(
+                String(
+                    format: "privacy: (%g, %g)-DP; dataset '%@' has spent epsilon %.4g of %.4g", report.privacy.epsilon,
+                    report.privacy.delta,
+                    report.privacy.ledger.dataset, report.privacy.ledger.spent.epsilon,
+                    report.privacy.ledger.totalEpsilon))
+            if report.utility != nil || report.audit != nil {
+                print("utility and attacks below: \(RealDataNotice.text)")
+            }
             if let utility = report.utility {
-                print(String(format: "utility: 2-way TVD %.3f, 3-way TVD %.3f", utility.meanTwoWayTVD, utility.meanThreeWayTVD)
-                      + utility.classifiers.map { String(format: "; %@ TSTR AUC %.3f (real %.3f)", $0.classifier, $0.syntheticAUC, $0.realAUC) }.joined())
+                print(
+                    String(
+                        format: "utility: 2-way TVD %.3f, 3-way TVD %.3f", utility.meanTwoWayTVD,
+                        utility.meanThreeWayTVD)
+                        + utility.classifiers.map {
+                            String(format: "; %@ TSTR AUC %.3f (real %.3f)", $0.classifier, $0.syntheticAUC, $0.realAUC)
+                        }.joined())
             }
             if let audit = report.audit {
-                print("attacks: \(audit.decision) (\(audit.findings.filter(\.passed).count) of \(audit.findings.count) checks passed)")
+                print(
+                    "attacks: \(audit.decision) (\(audit.findings.filter(\.passed).count) of "
+                        + "\(audit.findings.count) checks passed)"
+                )
             }
             for reason in report.decision.reasons { print("  reason: \(reason)") }
             print("synthetic data: \(report.decision.syntheticPath)")
-            print("report: \(outcome.htmlPath) (\(outcome.signed ? "signed: \(outcome.reportPath).sig" : "UNSIGNED: add signing_key to the config"))")
+            let signature =
+                outcome.signed ? "signed: \(outcome.reportPath).sig" : "UNSIGNED: add signing_key to the config"
+            print("report: \(outcome.htmlPath) (\(signature))")
             if report.privacy.seeded { print("SEEDED run: for testing only, not a private release") }
             if report.decision.outcome != "release" { throw ExitCode(3) }
         }

@@ -44,8 +44,12 @@ struct SchemaCommand: ParsableCommand {
 
         func validate() throws {
             if dp {
-                guard let epsilon, epsilon.isFinite, epsilon > 0 else { throw ValidationError("--dp needs a positive --epsilon") }
-                guard delta.isFinite, delta > 0, delta < 1 else { throw ValidationError("--delta must lie strictly between 0 and 1 (got \(delta))") }
+                guard let epsilon, epsilon.isFinite, epsilon > 0 else {
+                    throw ValidationError("--dp needs a positive --epsilon")
+                }
+                guard delta.isFinite, delta > 0, delta < 1 else {
+                    throw ValidationError("--delta must lie strictly between 0 and 1 (got \(delta))")
+                }
             } else if epsilon != nil {
                 throw ValidationError("--epsilon applies only with --dp")
             }
@@ -58,18 +62,33 @@ struct SchemaCommand: ParsableCommand {
                 if dp {
                     let source = seed.map(RandomSource.seeded) ?? .secure()
                     if source.isSeeded { Output.note("dpsynth: \(source.label)") }
-                    let columns = Set(numeric.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
-                    schema = try SchemaInference.proposeWithDP(csv: data, name: dataset, numeric: columns, epsilon: epsilon!, delta: delta,
-                                                               ledger: try BudgetLedger(path: ledger), dataset: dataset, source: source)
-                    comment = ["Learned from \(data) under (\(epsilon!), \(delta))-DP, charged to dataset '\(dataset)' in \(ledger).",
-                               "Categories: thresholded DP histogram; bounds: DP 1% and 99% quantiles (values outside are clamped).",
-                               source.isSeeded ? "SEEDED run: for testing only, not a private release." : "Review the kinds and binning before use."]
+                    let columns = Set(
+                        numeric.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+                            !$0.isEmpty
+                        })
+                    schema = try SchemaInference.proposeWithDP(
+                        csv: data, name: dataset, numeric: columns, epsilon: epsilon!, delta: delta,
+                        budget: try BudgetLedger(path: ledger).budget(for: dataset), source: source)
+                    comment = [
+                        "Learned from \(data) under (\(epsilon!), \(delta))-DP, charged to "
+                            + "dataset '\(dataset)' in \(ledger).",
+                        "Categories: thresholded DP histogram; bounds: DP 1% and 99% "
+                            + "quantiles (values outside are clamped).",
+                        source.isSeeded
+                            ? "SEEDED run: for testing only, not a private release."
+                            : "Review the kinds and binning before use.",
+                    ]
                 } else {
                     schema = try SchemaInference.propose(csv: data, name: dataset)
-                    comment = ["WARNING: the categories and bounds below were read from the PRIVATE data in \(data).",
-                               "They are not differentially private. Keep only what is public knowledge (documentation,",
-                               "code books, legal ranges), or rerun with --dp to learn them with a charged DP step."]
-                    Output.note("dpsynth: warning: this proposal reveals the private data's categories and bounds; review it before use")
+                    comment = [
+                        "WARNING: the categories and bounds below were read from the PRIVATE data in \(data).",
+                        "They are not differentially private. Keep only what is public knowledge (documentation,",
+                        "code books, legal ranges), or rerun with --dp to learn them with a charged DP step.",
+                    ]
+                    Output.note(
+                        "dpsynth: warning: this proposal reveals the private data's categories "
+                            + "and bounds; review it before use"
+                    )
                 }
                 let yaml = SchemaWriter.yaml(schema, comment: comment)
                 if let out {
@@ -98,11 +117,19 @@ struct SchemaCommand: ParsableCommand {
                 let parsed = try SchemaLoader.load(path: schema)
                 let dataset = try DatasetLoader.load(csv: data, schema: parsed)
                 if json {
-                    try Output.json(["ok": true, "rows": dataset.rowCount, "columns": dataset.columns.map(\.name), "domain": dataset.domain,
-                                     "note": "row count computed on the private data; not a DP release"])
+                    try Output.json([
+                        "ok": true, "rows": dataset.rowCount, "columns": dataset.columns.map(\.name),
+                        "domain": dataset.domain,
+                        "note": "row count computed on the private data; not a DP release",
+                    ])
                 } else {
-                    print("ok: \(dataset.rowCount) rows (private figure, not for release), \(dataset.columns.count) encoded columns")
-                    for (column, size) in zip(dataset.columns, dataset.domain) { print("  \(column.name): \(size) codes") }
+                    print(
+                        "ok: \(dataset.rowCount) rows (private figure, not for release), "
+                            + "\(dataset.columns.count) encoded columns"
+                    )
+                    for (column, size) in zip(dataset.columns, dataset.domain) {
+                        print("  \(column.name): \(size) codes")
+                    }
                 }
             } catch let error as DataError {
                 throw CommandFailure(error.description)

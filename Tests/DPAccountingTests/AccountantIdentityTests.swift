@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import DPAccounting
 
 /// Identities that hold whatever any reference says.
@@ -38,7 +39,8 @@ import Testing
 
     @Test func epsilonGrowsWithStepsAndRateAndShrinksWithNoise() throws {
         func epsilon(_ q: Double, _ sigma: Double, _ steps: Int, _ kind: NoiseCalibration.Accountant) throws -> Double {
-            try NoiseCalibration.epsilon(samplingRate: q, noiseMultiplier: sigma, steps: steps, delta: 1e-5, accountant: kind)
+            try NoiseCalibration.epsilon(
+                samplingRate: q, noiseMultiplier: sigma, steps: steps, delta: 1e-5, accountant: kind)
         }
         for kind in NoiseCalibration.Accountant.allCases {
             #expect(try epsilon(0.01, 1, 100, kind) < epsilon(0.01, 1, 200, kind))
@@ -76,17 +78,25 @@ import Testing
 
     @Test func calibrationMeetsTheTargetWithoutOvershooting() throws {
         let sigma = try NoiseCalibration.noiseMultiplier(targetEpsilon: 1, delta: 1e-5, samplingRate: 0.01, steps: 1000)
-        let achieved = try NoiseCalibration.epsilon(samplingRate: 0.01, noiseMultiplier: sigma, steps: 1000, delta: 1e-5, accountant: .rdp)
+        let achieved = try NoiseCalibration.epsilon(
+            samplingRate: 0.01, noiseMultiplier: sigma, steps: 1000, delta: 1e-5, accountant: .rdp)
         #expect(achieved <= 1)
-        let lessNoise = try NoiseCalibration.epsilon(samplingRate: 0.01, noiseMultiplier: sigma * 0.99, steps: 1000, delta: 1e-5, accountant: .rdp)
+        let lessNoise = try NoiseCalibration.epsilon(
+            samplingRate: 0.01, noiseMultiplier: sigma * 0.99, steps: 1000, delta: 1e-5, accountant: .rdp)
         #expect(lessNoise > 1)
     }
 
     @Test func badInputsAreRefused() {
         var rdp = RDPAccountant()
-        #expect(throws: AccountingError.self) { try rdp.composeSubsampledGaussian(samplingRate: 1.5, noiseMultiplier: 1, steps: 1) }
-        #expect(throws: AccountingError.self) { try rdp.composeSubsampledGaussian(samplingRate: 0.1, noiseMultiplier: 0, steps: 1) }
-        #expect(throws: AccountingError.self) { try rdp.composeSubsampledGaussian(samplingRate: .nan, noiseMultiplier: 1, steps: 1) }
+        #expect(throws: AccountingError.self) {
+            try rdp.composeSubsampledGaussian(samplingRate: 1.5, noiseMultiplier: 1, steps: 1)
+        }
+        #expect(throws: AccountingError.self) {
+            try rdp.composeSubsampledGaussian(samplingRate: 0.1, noiseMultiplier: 0, steps: 1)
+        }
+        #expect(throws: AccountingError.self) {
+            try rdp.composeSubsampledGaussian(samplingRate: .nan, noiseMultiplier: 1, steps: 1)
+        }
         #expect(throws: AccountingError.self) { try rdp.epsilon(delta: 0) }
         var pure = PureDPAccountant()
         #expect(throws: AccountingError.self) { try pure.compose(epsilon: -1) }

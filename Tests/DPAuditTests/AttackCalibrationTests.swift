@@ -1,6 +1,7 @@
-import Testing
 import DPData
 import DPRandomness
+import Testing
+
 @testable import DPAudit
 
 /// The suite on a small simulated population: a near-copy of the training rows must look risky,
@@ -9,15 +10,23 @@ import DPRandomness
     /// A chain-structured population: each column copies the previous one's code (mod its size) 30% of the time.
     static func population(rows: Int, seed: UInt64) -> EncodedDataset {
         let sizes = [7, 9, 6, 10, 8, 5, 9, 12, 6, 8, 2]
-        let schema = Schema(name: "population", columns: sizes.enumerated().map {
-            Column(name: "c\($0.offset)", kind: $0.offset == 1 ? .integer(lower: 0, upper: 89, binning: .equalWidth(count: 9)) : .categorical((0..<$0.element).map { "v\($0)" }), missing: .error)
-        })
+        let schema = Schema(
+            name: "population",
+            columns: sizes.enumerated().map {
+                Column(
+                    name: "c\($0.offset)",
+                    kind: $0.offset == 1
+                        ? .integer(lower: 0, upper: 89, binning: .equalWidth(count: 9))
+                        : .categorical((0..<$0.element).map { "v\($0)" }), missing: .error)
+            })
         let source = RandomSource.seeded(seed)
         var codes = sizes.map { _ in [UInt16]() }
         for _ in 0..<rows {
             var previous = 0
             for (column, size) in sizes.enumerated() {
-                let code = column > 0 && source.uniform(below: 10) < 3 ? previous % size : Int(source.uniform(below: UInt64(size)))
+                let code =
+                    column > 0 && source.uniform(below: 10) < 3
+                    ? previous % size : Int(source.uniform(below: UInt64(size)))
                 codes[column].append(UInt16(code))
                 previous = code
             }
@@ -26,9 +35,11 @@ import DPRandomness
     }
 
     static func independentSample(of data: EncodedDataset, rows: Int, source: RandomSource) -> EncodedDataset {
-        EncodedDataset(schema: data.schema, codes: data.codes.map { column in
-            (0..<rows).map { _ in column[Int(source.uniform(below: UInt64(column.count)))] }
-        })
+        EncodedDataset(
+            schema: data.schema,
+            codes: data.codes.map { column in
+                (0..<rows).map { _ in column[Int(source.uniform(below: UInt64(column.count)))] }
+            })
     }
 
     static func nearCopy(of data: EncodedDataset, source: RandomSource) -> EncodedDataset {
@@ -41,11 +52,15 @@ import DPRandomness
         return EncodedDataset(schema: data.schema, codes: codes)
     }
 
-    static func audit(_ synthetic: EncodedDataset, _ train: EncodedDataset, _ holdout: EncodedDataset) throws -> AuditResult {
+    static func audit(_ synthetic: EncodedDataset, _ train: EncodedDataset, _ holdout: EncodedDataset) throws
+        -> AuditResult
+    {
         var audit = PrivacyAudit()
         audit.attacks = 300
-        return try audit.run(PrivacyAudit.Input(train: train, holdout: holdout, synthetic: synthetic, secrets: [10],
-                                            quasiIdentifiers: Array(0..<10), claimedEpsilon: 1, delta: 1e-6), source: .seeded(2))
+        return try audit.run(
+            PrivacyAudit.Input(
+                train: train, holdout: holdout, synthetic: synthetic, secrets: [10],
+                quasiIdentifiers: Array(0..<10), claimedEpsilon: 1, delta: 1e-6), source: .seeded(2))
     }
 
     static let all = population(rows: 8000, seed: 1)
@@ -55,7 +70,8 @@ import DPRandomness
         let result = try Self.audit(Self.nearCopy(of: Self.train, source: .seeded(3)), Self.train, Self.holdout)
         #expect(result.decision == "fail")
         #expect(result.membership[0].auc >= 0.9)
-        // Predicates that isolate one row of a near-copy often come from its perturbed rows, so the risk is lower than the others.
+        // Predicates that isolate one row of a near-copy often come from its perturbed rows, so the risk is lower than
+        // the others.
         #expect(result.singlingOut.riskLower > 0.02)
         #expect(result.inference["c10"]!.risk > 0.5)
         #expect(result.membership[0].empiricalEpsilon.epsilon > 1)
@@ -64,8 +80,10 @@ import DPRandomness
     /// Risks are Wilson-interval estimates over 300 attacks; the thresholds (0.1, 0.2, AUC 0.6) sit
     /// several standard errors above what independent sampling gives, so a false alarm here is below 1e-3.
     @Test func independentMarginalsPass() throws {
-        let result = try Self.audit(Self.independentSample(of: Self.train, rows: 6000, source: .seeded(4)), Self.train, Self.holdout)
-        #expect(result.decision == "pass", "\(result.findings.filter { !$0.passed }.map { "\($0.attack) \($0.value)" })")
+        let result = try Self.audit(
+            Self.independentSample(of: Self.train, rows: 6000, source: .seeded(4)), Self.train, Self.holdout)
+        #expect(
+            result.decision == "pass", "\(result.findings.filter { !$0.passed }.map { "\($0.attack) \($0.value)" })")
         #expect(abs(result.membership[0].auc - 0.5) < 0.05)
         #expect(result.membership.allSatisfy { $0.empiricalEpsilon.epsilon < 1 })
     }

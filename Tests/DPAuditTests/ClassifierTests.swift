@@ -1,23 +1,29 @@
-import Testing
 import DPData
 import DPRandomness
+import Testing
+
 @testable import DPAudit
 
 @Suite struct ClassifierTests {
     /// label = 1 when a + b >= 6 (b categorical), flipped for 5% of rows; c is noise.
     static func labelled(rows: Int, seed: UInt64) -> EncodedDataset {
-        let schema = Schema(name: "toy", columns: [
-            Column(name: "a", kind: .integer(lower: 0, upper: 5, binning: .equalWidth(count: 6)), missing: .error),
-            Column(name: "b", kind: .categorical(["0", "1", "2", "3", "4", "5"]), missing: .error),
-            Column(name: "c", kind: .coded(levels: 4), missing: .error),
-            Column(name: "label", kind: .categorical(["no", "yes"]), missing: .error),
-        ])
+        let schema = Schema(
+            name: "toy",
+            columns: [
+                Column(name: "a", kind: .integer(lower: 0, upper: 5, binning: .equalWidth(count: 6)), missing: .error),
+                Column(name: "b", kind: .categorical(["0", "1", "2", "3", "4", "5"]), missing: .error),
+                Column(name: "c", kind: .coded(levels: 4), missing: .error),
+                Column(name: "label", kind: .categorical(["no", "yes"]), missing: .error),
+            ])
         let source = RandomSource.seeded(seed)
         var codes: [[UInt16]] = [[], [], [], []]
         for _ in 0..<rows {
-            let a = Int(source.uniform(below: 6)), b = Int(source.uniform(below: 6))
+            let a = Int(source.uniform(below: 6))
+            let b = Int(source.uniform(below: 6))
             let flip = source.uniform(below: 20) == 0
-            codes[0].append(UInt16(a)); codes[1].append(UInt16(b)); codes[2].append(UInt16(source.uniform(below: 4)))
+            codes[0].append(UInt16(a))
+            codes[1].append(UInt16(b))
+            codes[2].append(UInt16(source.uniform(below: 4)))
             codes[3].append(((a + b >= 6) != flip) ? 1 : 0)
         }
         return EncodedDataset(schema: schema, codes: codes)
@@ -25,8 +31,10 @@ import DPRandomness
 
     @Test(arguments: ClassifierUtility.Classifier.allCases)
     func classifiersLearnASimpleRule(classifier: ClassifierUtility.Classifier) {
-        let train = Self.labelled(rows: 4000, seed: 1), test = Self.labelled(rows: 2000, seed: 2)
-        let result = ClassifierUtility.evaluate(classifier, train: train, synthetic: train, holdout: test, target: 3, positive: 1, source: .seeded(3))
+        let train = Self.labelled(rows: 4000, seed: 1)
+        let test = Self.labelled(rows: 2000, seed: 2)
+        let result = ClassifierUtility.evaluate(
+            classifier, train: train, synthetic: train, holdout: test, target: 3, positive: 1, source: .seeded(3))
         // 5% label noise: the best accuracy is 0.95.
         #expect(result.syntheticAccuracy > 0.9 && result.syntheticAUC > 0.9)
         #expect(abs(result.realAUC - result.syntheticAUC) < 0.01)
@@ -36,10 +44,14 @@ import DPRandomness
     @Test func marginalDistancesAreZeroOnItselfAndOneOnDisjointSupport() {
         let data = Self.labelled(rows: 5000, seed: 4)
         #expect(MarginalFidelity.meanTotalVariation(data, data, way: 3) == 0)
-        let shifted = EncodedDataset(schema: data.schema, codes: [data.codes[0].map { _ in 0 }, data.codes[1], data.codes[2], data.codes[3]])
-        let onlyFives = EncodedDataset(schema: data.schema, codes: [data.codes[0].map { _ in 5 }, data.codes[1], data.codes[2], data.codes[3]])
+        let shifted = EncodedDataset(
+            schema: data.schema, codes: [data.codes[0].map { _ in 0 }, data.codes[1], data.codes[2], data.codes[3]])
+        let onlyFives = EncodedDataset(
+            schema: data.schema, codes: [data.codes[0].map { _ in 5 }, data.codes[1], data.codes[2], data.codes[3]])
         #expect(MarginalFidelity.totalVariation(shifted, onlyFives, over: [0]) == 1)
-        #expect(data.columnSets(size: 3) == [[0, 1, 2], [0, 1, 3], [0, 2, 3], [1, 2, 3]] && data.columnSets(size: 5).isEmpty)
+        #expect(
+            data.columnSets(size: 3) == [[0, 1, 2], [0, 1, 3], [0, 2, 3], [1, 2, 3]] && data.columnSets(size: 5).isEmpty
+        )
         let v = AssociationFidelity.matrix(data)
         #expect(v[0][0] == 1 && v[0][3] > 0.3 && v[2][3] < 0.1)
     }

@@ -1,29 +1,37 @@
-import Testing
 import DPData
 import DPRandomness
+import Testing
+
 @testable import DPAudit
 
 @Suite struct NeighbourSearchTests {
-    static let schema = Schema(name: "mixed", columns: [
-        Column(name: "colour", kind: .categorical(["red", "green", "blue"])),
-        Column(name: "age", kind: .integer(lower: 0, upper: 99, binning: .equalWidth(count: 10))),
-        Column(name: "level", kind: .coded(levels: 5), missing: .error),
-        Column(name: "income", kind: .real(lower: 0, upper: 1, binning: .equalWidth(count: 4))),
-    ])
+    static let schema = Schema(
+        name: "mixed",
+        columns: [
+            Column(name: "colour", kind: .categorical(["red", "green", "blue"])),
+            Column(name: "age", kind: .integer(lower: 0, upper: 99, binning: .equalWidth(count: 10))),
+            Column(name: "level", kind: .coded(levels: 5), missing: .error),
+            Column(name: "income", kind: .real(lower: 0, upper: 1, binning: .equalWidth(count: 4))),
+        ])
 
     static func random(rows: Int, seed: UInt64) -> EncodedDataset {
         let source = RandomSource.seeded(seed)
         let domain = schema.encodedColumns.map(\.domainSize)
-        return EncodedDataset(schema: schema, codes: domain.map { size in (0..<rows).map { _ in UInt16(source.uniform(below: UInt64(size))) } })
+        return EncodedDataset(
+            schema: schema,
+            codes: domain.map { size in (0..<rows).map { _ in UInt16(source.uniform(below: UInt64(size))) } })
     }
 
     @Test func blockedSearchEqualsBruteForce() {
-        let reference = Self.random(rows: 5000, seed: 1), queries = Self.random(rows: 300, seed: 2)
+        let reference = Self.random(rows: 5000, seed: 1)
+        let queries = Self.random(rows: 300, seed: 2)
         let distance = MixedTypeDistance(dataset: reference)
         let found = NearestNeighbours(reference: reference, distance: distance).nearest(queries, k: 3)
         for row in 0..<queries.rowCount {
-            let brute = (0..<reference.rowCount).map { (index: $0, distance: distance.distance(queries, row, reference, $0)) }
-                .sorted { ($0.distance, $0.index) < ($1.distance, $1.index) }
+            let brute = (0..<reference.rowCount).map {
+                (index: $0, distance: distance.distance(queries, row, reference, $0))
+            }
+            .sorted { ($0.distance, $0.index) < ($1.distance, $1.index) }
             #expect(zip(found[row], brute.prefix(3)).allSatisfy { abs($0.distance - $1.distance) < 1e-5 })
             #expect(abs(distance.distance(queries, row, reference, found[row][0].index) - brute[0].distance) < 1e-5)
         }
@@ -31,16 +39,20 @@ import DPRandomness
 
     @Test func distanceTreatsKindsAndMissingValues() {
         let distance = MixedTypeDistance(dataset: Self.random(rows: 1, seed: 3))
-        let expected: [MixedTypeDistance.Treatment] = [.mismatch, .ordered(scale: Float(1) / 9), .mismatch, .ordered(scale: Float(1) / 3)]
+        let expected: [MixedTypeDistance.Treatment] = [
+            .mismatch, .ordered(scale: Float(1) / 9), .mismatch, .ordered(scale: Float(1) / 3),
+        ]
         #expect(distance.treatments == expected)
-        let a = EncodedDataset(schema: Self.schema, codes: [[0], [0], [1], [4]]), b = EncodedDataset(schema: Self.schema, codes: [[1], [9], [1], [3]])
+        let a = EncodedDataset(schema: Self.schema, codes: [[0], [0], [1], [4]])
+        let b = EncodedDataset(schema: Self.schema, codes: [[1], [9], [1], [3]])
         // colour differs (1), ages at the two ends (1), same level (0), income missing against present (1).
         #expect(distance.distance(a, 0, b, 0) == 3)
         #expect(distance.distance(a, 0, a, 0) == 0)
     }
 
     @Test func kernelSumsWeighNearRowsMost() {
-        let reference = Self.random(rows: 2000, seed: 4), queries = reference.rows([0, 1, 2])
+        let reference = Self.random(rows: 2000, seed: 4)
+        let queries = reference.rows([0, 1, 2])
         let search = NearestNeighbours(reference: reference, distance: MixedTypeDistance(dataset: reference))
         let sums = search.kernelSums(bandwidth: 2, of: queries)
         for (row, sum) in sums.enumerated() {

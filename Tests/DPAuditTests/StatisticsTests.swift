@@ -1,11 +1,13 @@
+import DPRandomness
 import Foundation
 import Testing
-import DPRandomness
+
 @testable import DPAudit
 
 @Suite struct StatisticsTests {
     @Test func aucCountsPairsAndHalfTies() {
-        let positives = [0.9, 0.8, 0.5, 0.5], negatives = [0.5, 0.3, 0.1]
+        let positives = [0.9, 0.8, 0.5, 0.5]
+        let negatives = [0.5, 0.3, 0.1]
         var wins = 0.0
         for p in positives { for n in negatives { wins += p > n ? 1 : (p == n ? 0.5 : 0) } }
         let curve = ROCCurve(positives: positives, negatives: negatives)
@@ -27,15 +29,19 @@ import DPRandomness
     @Test func wilsonIntervalMatchesTheFormula() {
         let w = BinomialConfidence.wilson(successes: 30, trials: 100)
         // (30 + 1.92) / (100 + 3.84) = 0.30740; half width 1.96/103.84 * sqrt(21 + 0.96) = 0.088448.
-        #expect(abs(w.estimate - 0.307396) < 1e-5 && abs(w.halfWidth - 0.088448) < 1e-5 && abs(w.upper - w.lower - 2 * 0.088448) < 1e-4)
+        #expect(
+            abs(w.estimate - 0.307396) < 1e-5 && abs(w.halfWidth - 0.088448) < 1e-5
+                && abs(w.upper - w.lower - 2 * 0.088448) < 1e-4)
     }
 
     /// The singling-out control is the chance that exactly one of a query's matches is a member: for rows split at
-    /// random into 20,000 members and 5,000 others, 2,000 queries matching 1 to 6 rows isolate a member about as often as
-    /// the summed chances say. The count's standard deviation is about 13 and the band is 4 of them (false-alarm rate
-    /// below 1e-4; the seed is fixed, so the test is deterministic). The chance also matches the closed form for one match.
+    /// random into 20,000 members and 5,000 others, 2,000 queries matching 1 to 6 rows isolate a member about as often
+    /// as the summed chances say. The count's standard deviation is about 13 and the band is 4 of them (false-alarm
+    /// rate below 1e-4; the seed is fixed, so the test is deterministic). The chance also matches the closed form for
+    /// one match.
     @Test func singlingOutControlIsTheChanceOfOneMember() {
-        let members = 20000, pooled = 25000
+        let members = 20000
+        let pooled = 25000
         #expect(abs(SinglingOutAttack.chanceOfOneMember(matching: 1, members: members, pooled: pooled) - 0.8) < 1e-9)
         #expect(SinglingOutAttack.chanceOfOneMember(matching: 0, members: members, pooled: pooled) == 0)
         // Small cases by counting: of 5 rows 3 members, two matches hold one member in 6 of the 10 pairs; three matches
@@ -44,7 +50,8 @@ import DPRandomness
         #expect(abs(SinglingOutAttack.chanceOfOneMember(matching: 3, members: 3, pooled: 5) - 0.3) < 1e-12)
         #expect(SinglingOutAttack.chanceOfOneMember(matching: 3, members: 4, pooled: 5) == 0)
         let source = RandomSource.seeded(5)
-        var isolated = 0, expected = 0.0
+        var isolated = 0
+        var expected = 0.0
         for query in 0..<2000 {
             let matching = 1 + query % 6
             let rows = source.sampleIndices(matching, of: pooled)
@@ -58,14 +65,16 @@ import DPRandomness
     /// The bound is a 95% lower confidence bound, so each seeded check is wrong with probability at most 5%; the
     /// seeds are fixed, so the test is deterministic.
     @Test func empiricalEpsilonOfRandomizedResponseIsBelowTheTruth() {
-        let epsilon = 1.0, keep = exp(epsilon) / (1 + exp(epsilon))
+        let epsilon = 1.0
+        let keep = exp(epsilon) / (1 + exp(epsilon))
         let source = RandomSource.seeded(11)
         func outputs(_ bit: Bool, _ count: Int) -> [Double] {
             (0..<count).map { _ in (source.unitInterval() < keep) == bit ? 1 : 0 }
         }
         var bounds: [Double] = []
         for trials in [500, 5000, 50000] {
-            let bound = EmpiricalEpsilon.estimate(memberScores: outputs(true, trials), nonMemberScores: outputs(false, trials), delta: 0)
+            let bound = EmpiricalEpsilon.estimate(
+                memberScores: outputs(true, trials), nonMemberScores: outputs(false, trials), delta: 0)
             #expect(bound.epsilon <= epsilon)
             bounds.append(bound.epsilon)
         }

@@ -1,7 +1,8 @@
-import Foundation
-import Testing
 import DPRandomness
 import DPTestSupport
+import Foundation
+import Testing
+
 @testable import DPData
 
 @Suite struct CSVAndEncodingTests {
@@ -33,7 +34,8 @@ import DPTestSupport
     }
 
     @Test func writerOutputReadsBackToTheSameCodes() throws {
-        let schema = try SchemaLoader.parse("""
+        let schema = try SchemaLoader.parse(
+            """
             columns:
               - {name: city, kind: categorical, categories: ["New York, NY", "say \\"x\\"", plain]}
               - {name: n, kind: integer, lower: -5, upper: 5}
@@ -62,7 +64,8 @@ import DPTestSupport
             for value in lower...upper {
                 let bin = ColumnCodec.integerBin(value, lower: lower, upper: upper, binning: .equalWidth(count: count))
                 seen[bin] += 1
-                let (first, last) = ColumnCodec.integerRange(ofBin: bin, lower: lower, upper: upper, binning: .equalWidth(count: count))
+                let (first, last) = ColumnCodec.integerRange(
+                    ofBin: bin, lower: lower, upper: upper, binning: .equalWidth(count: count))
                 #expect(first <= value && value <= last)
             }
             #expect(seen.allSatisfy { $0 > 0 })
@@ -72,7 +75,11 @@ import DPTestSupport
     @Test func streamingCountUsesBoundedMemory() throws {
         let path = try CommandRunner.temporaryDirectory().appendingPathComponent("big.csv").path
         let line = String(repeating: "12345,abcdef,\"q,q\"\n", count: 10_000)
-        let handle = try FileHandle(forWritingTo: { FileManager.default.createFile(atPath: path, contents: nil); return URL(fileURLWithPath: path) }())
+        let handle = try FileHandle(
+            forWritingTo: {
+                FileManager.default.createFile(atPath: path, contents: nil)
+                return URL(fileURLWithPath: path)
+            }())
         for _ in 0..<30 { handle.write(Data(line.utf8)) }
         try handle.close()
         #expect(try CSVReader(path: path).countRecords() == 300_000)
@@ -82,7 +89,10 @@ import DPTestSupport
 @Suite struct HeaderlessInputTests {
     @Test func headerlessFilesUseTheSchemaOrder() throws {
         // Found by the CSV fuzzer: the header-less path once indexed an empty field map.
-        let schema = try SchemaLoader.parse("columns:\n  - {name: a, kind: coded, levels: 3}\n  - {name: b, kind: identifier}\n  - {name: c, kind: categorical, categories: [x, y]}")
+        let schema = try SchemaLoader.parse(
+            "columns:\n  - {name: a, kind: coded, levels: 3}\n  - {name: b, kind: identifier}\n"
+                + "  - {name: c, kind: categorical, categories: [x, y]}"
+        )
         let path = try CommandRunner.temporaryDirectory().appendingPathComponent("h.csv").path
         try "2,id9,y\n0,id3,x\n".write(toFile: path, atomically: true, encoding: .utf8)
         let data = try DatasetLoader.load(csv: path, schema: schema, options: .init(hasHeader: false))
@@ -96,7 +106,8 @@ import DPTestSupport
         try AtomicFile.write(Data("first, longer content".utf8), to: path)
         try AtomicFile.write(Data("second".utf8), to: path)
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "second")
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: (path as NSString).deletingLastPathComponent)
+        let leftovers = try FileManager.default.contentsOfDirectory(
+            atPath: (path as NSString).deletingLastPathComponent)
         #expect(leftovers == ["out.json"])
     }
 
@@ -111,7 +122,8 @@ import DPTestSupport
 
     @Test func aLinkToAFileKeepsTheLinkAndReplacesTheFile() throws {
         let folder = try CommandRunner.temporaryDirectory()
-        let target = folder.appendingPathComponent("real.csv").path, link = folder.appendingPathComponent("link.csv").path
+        let target = folder.appendingPathComponent("real.csv").path
+        let link = folder.appendingPathComponent("link.csv").path
         try AtomicFile.write(Data("old".utf8), to: target)
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
         try AtomicFile.write(Data("new".utf8), to: link)

@@ -1,6 +1,7 @@
+import DPTestSupport
 import Foundation
 import Testing
-import DPTestSupport
+
 @testable import DPData
 
 /// Every kind of bad input gets its own specific error with file, line and column.
@@ -44,14 +45,21 @@ import DPTestSupport
         Case("header only", header, "no data rows"),
         Case("duplicate column names", "age,age,score\n1,2,3\n", "duplicate column name", line: 1, column: 2),
         Case("unknown category", header + "30,purple,0.5\n", "does not declare", line: 2, column: 2),
-        Case("invalid UTF-8", Array(header.utf8) + [0x33, 0x30, 0x2C, 0xFF, 0xFE, 0x2C, 0x30, 0x0A], "not valid UTF-8", line: 2, column: 2),
+        Case(
+            "invalid UTF-8", Array(header.utf8) + [0x33, 0x30, 0x2C, 0xFF, 0xFE, 0x2C, 0x30, 0x0A], "not valid UTF-8",
+            line: 2, column: 2),
         Case("out of bounds", header + "130,red,0.5\n", "outside the declared bounds", line: 2, column: 1),
-        Case("quote inside unquoted field", header + "30,re\"d,0.5\n", "double quote inside an unquoted field", line: 2, column: 2),
-        Case("text after closing quote", header + "30,\"red\"x,0.5\n", "text after a closing quote", line: 2, column: 2),
+        Case(
+            "quote inside unquoted field", header + "30,re\"d,0.5\n", "double quote inside an unquoted field", line: 2,
+            column: 2),
+        Case(
+            "text after closing quote", header + "30,\"red\"x,0.5\n", "text after a closing quote", line: 2, column: 2),
         Case("undeclared column", "age,colour,score,extra\n1,red,0.5,9\n", "does not declare", line: 1, column: 4),
         Case("missing schema column", "age,score\n1,0.5\n", "missing from the header", line: 1),
         Case("missing where forbidden", header + "30,,0.5\n", "missing value", line: 2, column: 2),
-        Case("error after embedded newline", header + "30,\"blue, dark\",0.5\n31,\"re\nd\",0.5\n", "does not declare", line: 3, column: 2),
+        Case(
+            "error after embedded newline", header + "30,\"blue, dark\",0.5\n31,\"re\nd\",0.5\n", "does not declare",
+            line: 3, column: 2),
     ]
 
     @Test(arguments: cases)
@@ -73,7 +81,8 @@ import DPTestSupport
     }
 
     @Test func clampingIsOptInAndNeverDropsRows() throws {
-        let schema = try SchemaLoader.parse("""
+        let schema = try SchemaLoader.parse(
+            """
             columns:
               - {name: age, kind: integer, lower: 0, upper: 120, bins: 121, out_of_domain: clamp}
             """)
@@ -89,7 +98,10 @@ import DPTestSupport
         ("name: x", "no 'columns:'"),
         ("columns:\n  - {name: a, kind: integr}", "unknown kind 'integr'"),
         ("columns:\n  - {name: a, kind: integer, lower: 0}", "needs public 'lower' and 'upper'"),
-        ("columns:\n  - {name: a, kind: categorical, categories: [x]}\n  - {name: a, kind: coded, levels: 2}", "duplicate column name"),
+        (
+            "columns:\n  - {name: a, kind: categorical, categories: [x]}\n  - {name: a, kind: coded, levels: 2}",
+            "duplicate column name"
+        ),
         ("columns:\n  - {name: a, kind: categorical, categories: [x, x]}", "lists a category twice"),
         ("columns:\n  - {name: a, kind: real, lower: 0, upper: 1, edges: [0.5, 1]}", "must cover"),
         ("columns:\n  - {name: a, kind: coded, levels: 2, colour: red}", "unknown key 'colour'"),
@@ -112,7 +124,8 @@ import DPTestSupport
 
     @Test func schemaErrorsCarryTheLine() throws {
         do {
-            _ = try SchemaLoader.parse("columns:\n  - name: a\n    kind: coded\n    levels: 2\n  - name: b\n    kind: nope\n", file: "s.yaml")
+            _ = try SchemaLoader.parse(
+                "columns:\n  - name: a\n    kind: coded\n    levels: 2\n  - name: b\n    kind: nope\n", file: "s.yaml")
         } catch let error as DataError {
             #expect(error.line == 6)
         }

@@ -1,12 +1,15 @@
-import Testing
 import DPRandomness
+import Testing
+
 @testable import DPData
 
 @Suite struct MarginalTests {
     func randomDataset(rows: Int, domain: [Int], seed: UInt64) -> EncodedDataset {
-        let schema = Schema(name: "random", columns: domain.enumerated().map {
-            Column(name: "c\($0.offset)", kind: .coded(levels: $0.element), missing: .error)
-        })
+        let schema = Schema(
+            name: "random",
+            columns: domain.enumerated().map {
+                Column(name: "c\($0.offset)", kind: .coded(levels: $0.element), missing: .error)
+            })
         let source = RandomSource.seeded(seed)
         let codes = domain.map { size in (0..<rows).map { _ in UInt16(source.uniform(below: UInt64(size))) } }
         return EncodedDataset(schema: schema, codes: codes)
@@ -37,9 +40,14 @@ import DPRandomness
 
     @Test func skewedDataTakesTheInterleavedPathAndStaysExact() {
         // Every row in one cell of a small table: the interleaved copies must still sum exactly.
-        let schema = Schema(name: "s", columns: [Column(name: "a", kind: .coded(levels: 3), missing: .error),
-                                                  Column(name: "b", kind: .coded(levels: 2), missing: .error)])
-        let data = EncodedDataset(schema: schema, codes: [[UInt16](repeating: 2, count: 10_001), [UInt16](repeating: 1, count: 10_001)])
+        let schema = Schema(
+            name: "s",
+            columns: [
+                Column(name: "a", kind: .coded(levels: 3), missing: .error),
+                Column(name: "b", kind: .coded(levels: 2), missing: .error),
+            ])
+        let data = EncodedDataset(
+            schema: schema, codes: [[UInt16](repeating: 2, count: 10_001), [UInt16](repeating: 1, count: 10_001)])
         #expect(data.marginal([0, 1]).counts == [0, 0, 0, 0, 0, 10_001])
         #expect(data.marginals([[0, 1]])[0].counts == [0, 0, 0, 0, 0, 10_001])
     }

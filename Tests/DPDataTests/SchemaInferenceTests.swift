@@ -1,8 +1,9 @@
-import Foundation
-import Testing
 import DPLedger
 import DPRandomness
 import DPTestSupport
+import Foundation
+import Testing
+
 @testable import DPData
 
 @Suite struct SchemaInferenceTests {
@@ -23,17 +24,20 @@ import DPTestSupport
     }
 
     @Test func dpInferenceChargesFirstAndRefusesWhenTheBudgetIsShort() throws {
-        let path = try csv("n,c\n" + (0..<500).map { "\($0 % 50),\($0 % 3 == 0 ? "x" : "y")" }.joined(separator: "\n") + "\n")
+        let path = try csv(
+            "n,c\n" + (0..<500).map { "\($0 % 50),\($0 % 3 == 0 ? "x" : "y")" }.joined(separator: "\n") + "\n")
         let folder = try CommandRunner.temporaryDirectory()
         let ledger = try BudgetLedger(path: folder.appendingPathComponent("l.sqlite").path)
         try ledger.initialise(dataset: "t", epsilon: 1, delta: 1e-6)
         #expect(throws: LedgerError.self) {
-            try SchemaInference.proposeWithDP(csv: path, name: "t", numeric: ["n"], epsilon: 2, delta: 1e-7,
-                                              ledger: ledger, dataset: "t", source: .seeded(1))
+            try SchemaInference.proposeWithDP(
+                csv: path, name: "t", numeric: ["n"], epsilon: 2, delta: 1e-7,
+                budget: ledger.budget(for: "t"), source: .seeded(1))
         }
         #expect(try ledger.statement(dataset: "t").charges.isEmpty)
-        let schema = try SchemaInference.proposeWithDP(csv: path, name: "t", numeric: ["n"], epsilon: 1, delta: 1e-7,
-                                                       ledger: ledger, dataset: "t", source: .seeded(1))
+        let schema = try SchemaInference.proposeWithDP(
+            csv: path, name: "t", numeric: ["n"], epsilon: 1, delta: 1e-7,
+            budget: ledger.budget(for: "t"), source: .seeded(1))
         let charges = try ledger.statement(dataset: "t").charges
         #expect(charges.count == 1 && charges[0].cost == .approximate(epsilon: 1, delta: 1e-7) && charges[0].seeded)
         #expect(schema.columns[1].kind == .categorical(["x", "y"]))
@@ -44,9 +48,11 @@ import DPTestSupport
         // it may appear in at most a few (expected at most 1); false-alarm rate below 1e-4.
         let values = [String](repeating: "common", count: 400) + ["rare"]
         let source = RandomSource.seeded(77)
+        let receipt = try testReceipt()
         var rareReleased = 0
         for _ in 0..<1_000 {
-            let categories = try SchemaInference.thresholdedCategories(values, epsilon: 1, delta: 1e-3, source: source)
+            let categories = try SchemaInference.thresholdedCategories(
+                values, epsilon: 1, delta: 1e-3, paidBy: receipt, source: source)
             #expect(categories.contains("common"))
             if categories.contains("rare") { rareReleased += 1 }
         }
@@ -56,8 +62,9 @@ import DPTestSupport
     @Test func dpQuantileFindsTheBoundsAtAGenerousBudget() throws {
         let values = (0..<10_000).map { Double(17 + $0 % 74) }.sorted()
         let source = RandomSource.seeded(5)
-        let lower = try SchemaInference.dpQuantile(values, quantile: 0.01, epsilon: 5, source: source)
-        let upper = try SchemaInference.dpQuantile(values, quantile: 0.99, epsilon: 5, source: source)
+        let receipt = try testReceipt()
+        let lower = try SchemaInference.dpQuantile(values, quantile: 0.01, epsilon: 5, paidBy: receipt, source: source)
+        let upper = try SchemaInference.dpQuantile(values, quantile: 0.99, epsilon: 5, paidBy: receipt, source: source)
         #expect(lower >= 10 && lower <= 20)
         #expect(upper >= 80 && upper <= 100)
     }

@@ -1,10 +1,11 @@
-import Foundation
-import Testing
 import DPAccounting
 import DPData
 import DPLedger
 import DPRandomness
 import DPTestSupport
+import Foundation
+import Testing
+
 @testable import DPGenerators
 
 @Suite struct AIMTests {
@@ -31,7 +32,8 @@ import DPTestSupport
         var joint = Factor(attributes: [0, 1, 2, 3, 4], domain: domain, filledWith: 0)
         for potential in model.potentials { joint.add(potential) }
         let logZ = joint.logTotal
-        joint = Factor(attributes: joint.attributes, shape: joint.shape, values: joint.values.map { 500 * exp($0 - logZ) })
+        joint = Factor(
+            attributes: joint.attributes, shape: joint.shape, values: joint.values.map { 500 * exp($0 - logZ) })
         let marginals = model.cliqueMarginals()
         for target in [[0, 4], [0, 2, 4], [1, 3], [0, 1, 3]] {
             let exact = joint.summed(to: target).values
@@ -42,7 +44,8 @@ import DPTestSupport
 
     @Test func aimSpendsExactlyItsBudgetInRounds() throws {
         let source = RandomSource.seeded(30)
-        let schema = Schema(name: "toy", columns: (0..<4).map { Column(name: "c\($0)", kind: .coded(levels: 3), missing: .error) })
+        let schema = Schema(
+            name: "toy", columns: (0..<4).map { Column(name: "c\($0)", kind: .coded(levels: 3), missing: .error) })
         var codes = [[UInt16]](repeating: [], count: 4)
         for _ in 0..<3_000 {
             let a = UInt16(source.uniform(below: 3))
@@ -52,9 +55,12 @@ import DPTestSupport
             codes[3].append(codes[2].last!)
         }
         let data = EncodedDataset(schema: schema, codes: codes)
-        let ledger = try BudgetLedger(path: try CommandRunner.temporaryDirectory().appendingPathComponent("l.sqlite").path)
+        let ledger = try BudgetLedger(
+            path: try CommandRunner.temporaryDirectory().appendingPathComponent("l.sqlite").path)
         try ledger.initialise(dataset: "toy", epsilon: 3, delta: 1e-6)
-        let model = try Synthesizer.fit(.aim, data: data, epsilon: 3, delta: 1e-6, ledger: ledger, dataset: "toy", source: .seeded(31), iterations: 200)
+        let model = try fitMarginal(
+            .aim, data: data, epsilon: 3, delta: 1e-6, ledger: ledger, dataset: "toy", source: .seeded(31),
+            iterations: 200)
         let statement = try ledger.statement(dataset: "toy")
         let rho = ZCDP.rho(epsilon: 3, delta: 1e-6)
         #expect(statement.spent.rho <= rho * (1 + 1e-9))
@@ -69,25 +75,31 @@ import DPTestSupport
     @Test(.enabled(if: SharedAdult.available, Comment(rawValue: SharedData.skipMessage)))
     func aimOnSharedAdultBeatsTheSmokeThreshold() throws {
         let train = try SharedAdult.trainingRows()
-        let ledger = try BudgetLedger(path: try CommandRunner.temporaryDirectory().appendingPathComponent("l.sqlite").path)
+        let ledger = try BudgetLedger(
+            path: try CommandRunner.temporaryDirectory().appendingPathComponent("l.sqlite").path)
         try ledger.initialise(dataset: "adult", epsilon: 1, delta: 1e-9)
-        let model = try Synthesizer.fit(.aim, data: train, epsilon: 1, delta: 1e-9, ledger: ledger, dataset: "adult",
-                                        source: .seeded(7), iterations: 200)
+        let model = try fitMarginal(
+            .aim, data: train, epsilon: 1, delta: 1e-9, ledger: ledger, dataset: "adult",
+            source: .seeded(7), iterations: 200)
         // mbi AIM at epsilon 1 reaches 0.098 (../shared/reference/README.md); the smoke level is 0.15.
         #expect(SharedAdult.threeWayTVD(train, model.sample(rows: train.rowCount, source: .seeded(8))) < 0.15)
     }
 }
 
 @Suite struct TinyBudgetTests {
-    @Test(arguments: [Synthesizer.Method.aim, .mst, .independent])
-    func tinyBudgetsStillRunAndStayInBudget(method: Synthesizer.Method) throws {
-        let schema = Schema(name: "toy", columns: (0..<3).map { Column(name: "c\($0)", kind: .coded(levels: 3), missing: .error) })
+    @Test(arguments: [MarginalMethod.aim, .mst, .independent])
+    func tinyBudgetsStillRunAndStayInBudget(method: MarginalMethod) throws {
+        let schema = Schema(
+            name: "toy", columns: (0..<3).map { Column(name: "c\($0)", kind: .coded(levels: 3), missing: .error) })
         let source = RandomSource.seeded(40)
-        let data = EncodedDataset(schema: schema, codes: (0..<3).map { _ in (0..<200).map { _ in UInt16(source.uniform(below: 3)) } })
-        let ledger = try BudgetLedger(path: try CommandRunner.temporaryDirectory().appendingPathComponent("l.sqlite").path)
+        let data = EncodedDataset(
+            schema: schema, codes: (0..<3).map { _ in (0..<200).map { _ in UInt16(source.uniform(below: 3)) } })
+        let ledger = try BudgetLedger(
+            path: try CommandRunner.temporaryDirectory().appendingPathComponent("l.sqlite").path)
         try ledger.initialise(dataset: "toy", epsilon: 0.001, delta: 1e-6)
-        let model = try Synthesizer.fit(method, data: data, epsilon: 0.001, delta: 1e-6, ledger: ledger, dataset: "toy",
-                                        source: .seeded(41), iterations: 50)
+        let model = try fitMarginal(
+            method, data: data, epsilon: 0.001, delta: 1e-6, ledger: ledger, dataset: "toy",
+            source: .seeded(41), iterations: 50)
         #expect(model.sample(rows: 50, source: .seeded(42)).rowCount == 50)
         #expect(try ledger.statement(dataset: "toy").spent.epsilon <= 0.001)
     }

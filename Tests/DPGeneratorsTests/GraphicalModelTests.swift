@@ -1,7 +1,8 @@
-import Foundation
-import Testing
 import DPData
 import DPRandomness
+import Foundation
+import Testing
+
 @testable import DPGenerators
 
 @Suite struct GraphicalModelTests {
@@ -33,7 +34,9 @@ import DPRandomness
             }
             for potential in model.potentials {
                 var index = 0
-                for (position, attribute) in potential.attributes.enumerated() { index = index * potential.shape[position] + coordinates[attribute] }
+                for (position, attribute) in potential.attributes.enumerated() {
+                    index = index * potential.shape[position] + coordinates[attribute]
+                }
                 logs[cell] += potential.values[index]
             }
         }
@@ -83,7 +86,11 @@ import DPRandomness
         let model = randomModel(seed: 11)
         let rows = 20_000
         let codes = ModelSampler.sample(model, rows: rows, source: .seeded(3))
-        let schema = Schema(name: "m", columns: Self.domain.enumerated().map { Column(name: "c\($0.offset)", kind: .coded(levels: $0.element), missing: .error) })
+        let schema = Schema(
+            name: "m",
+            columns: Self.domain.enumerated().map {
+                Column(name: "c\($0.offset)", kind: .coded(levels: $0.element), missing: .error)
+            })
         let data = EncodedDataset(schema: schema, codes: codes)
         let marginals = model.cliqueMarginals()
         // The first clique is allotted with low-variance rounding: within one row per cell.

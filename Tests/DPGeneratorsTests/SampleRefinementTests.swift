@@ -1,7 +1,8 @@
-import Foundation
-import Testing
 import DPData
 import DPRandomness
+import Foundation
+import Testing
+
 @testable import DPGenerators
 
 @Suite struct SampleRefinementTests {
@@ -11,14 +12,20 @@ import DPRandomness
         var model = GraphicalModel(tree: JunctionTree(domain: Self.domain, cliques: cliques), total: 1)
         let source = RandomSource.seeded(seed)
         for index in model.potentials.indices {
-            for cell in model.potentials[index].values.indices { model.potentials[index].values[cell] = 3 * ModelSampler.uniform(source) - 1.5 }
+            for cell in model.potentials[index].values.indices {
+                model.potentials[index].values[cell] = 3 * ModelSampler.uniform(source) - 1.5
+            }
         }
         return model
     }
 
     /// Σ over every 3-attribute set and cell of |sample count - model count|, the model's counts exact.
     func threeWayDistance(_ codes: [[UInt16]], model: GraphicalModel) -> Double {
-        let schema = Schema(name: "m", columns: Self.domain.enumerated().map { Column(name: "c\($0.offset)", kind: .coded(levels: $0.element), missing: .error) })
+        let schema = Schema(
+            name: "m",
+            columns: Self.domain.enumerated().map {
+                Column(name: "c\($0.offset)", kind: .coded(levels: $0.element), missing: .error)
+            })
         let table = EncodedDataset(schema: schema, codes: codes)
         let marginals = model.cliqueMarginals()
         let rows = Double(codes[0].count)
@@ -31,17 +38,24 @@ import DPRandomness
     /// The refined sample's 3-way tables are much closer to the model's than the drawn sample's (the
     /// drawn sample's distance across cliques is mostly row-to-row sampling noise, which the swaps
     /// remove), and every clique keeps exactly its counts. Seeded, so deterministic; the 0.75 factor
-    /// leaves a wide margin over the improvement seen (about 0.6).
+    /// leaves a wide margin over the improvement seen.
     @Test func refinementMovesThreeWayTablesTowardTheModelAndKeepsCliques() {
         let model = chainModel(cliques: [[0, 1], [1, 2], [2, 3], [3, 4], [4, 5]], seed: 9)
         let drawn = ModelSampler.sample(model, rows: 3000, source: .seeded(2))
         var refined = drawn
         SampleRefinement().refine(&refined, model: model, source: .seeded(3))
-        let before = threeWayDistance(drawn, model: model), after = threeWayDistance(refined, model: model)
+        let before = threeWayDistance(drawn, model: model)
+        let after = threeWayDistance(refined, model: model)
         #expect(after < 0.75 * before, "3-way L1 distance \(before) before, \(after) after")
-        let schema = Schema(name: "m", columns: Self.domain.enumerated().map { Column(name: "c\($0.offset)", kind: .coded(levels: $0.element), missing: .error) })
+        let schema = Schema(
+            name: "m",
+            columns: Self.domain.enumerated().map {
+                Column(name: "c\($0.offset)", kind: .coded(levels: $0.element), missing: .error)
+            })
         for clique in model.tree.cliques {
-            #expect(EncodedDataset(schema: schema, codes: drawn).marginal(clique).values == EncodedDataset(schema: schema, codes: refined).marginal(clique).values)
+            #expect(
+                EncodedDataset(schema: schema, codes: drawn).marginal(clique).values
+                    == EncodedDataset(schema: schema, codes: refined).marginal(clique).values)
         }
         #expect(drawn != refined)
     }

@@ -1,8 +1,8 @@
-import Foundation
-import Testing
 import DPAccounting
 import DPLedger
 import DPTestSupport
+import Foundation
+import Testing
 
 @Suite struct BudgetLedgerTests {
     func freshLedger() throws -> (BudgetLedger, String) {
@@ -52,8 +52,12 @@ import DPTestSupport
         #expect(throws: LedgerError.self) { try ledger.initialise(dataset: "", epsilon: 1, delta: 0) }
         try ledger.initialise(dataset: "x", epsilon: 1, delta: 0)
         #expect(throws: LedgerError.self) { try ledger.initialise(dataset: "x", epsilon: 5, delta: 0) }
-        #expect(throws: LedgerError.self) { try ledger.charge(dataset: "y", mechanism: "m", cost: .pure(epsilon: 0.1), seeded: false) }
-        #expect(throws: LedgerError.self) { try ledger.charge(dataset: "x", mechanism: "m", cost: .pure(epsilon: -1), seeded: false) }
+        #expect(throws: LedgerError.self) {
+            try ledger.charge(dataset: "y", mechanism: "m", cost: .pure(epsilon: 0.1), seeded: false)
+        }
+        #expect(throws: LedgerError.self) {
+            try ledger.charge(dataset: "x", mechanism: "m", cost: .pure(epsilon: -1), seeded: false)
+        }
     }
 
     @Test func twoProcessesChargingAtOnceCannotOverspend() throws {
@@ -61,7 +65,10 @@ import DPTestSupport
         try ledger.initialise(dataset: "shared", epsilon: 2, delta: 0)
         // Two workers each try 30 charges of 0.1 against a total of 2: exactly 20 may land.
         let script = (0..<30).map { _ in
-            "\"\(CommandRunner.executable.path)\" ledger charge --ledger \"\(path)\" --dataset shared --mechanism race --epsilon 0.1 >/dev/null 2>&1"
+            """
+            "\(CommandRunner.executable.path)" ledger charge --ledger "\(path)" --dataset shared \
+            --mechanism race --epsilon 0.1 >/dev/null 2>&1
+            """
         }.joined(separator: "; ")
         let workers = try (0..<2).map { _ -> Process in
             let process = Process()
@@ -70,7 +77,7 @@ import DPTestSupport
             try process.run()
             return process
         }
-        workers.forEach { $0.waitUntilExit() }
+        for worker in workers { worker.waitUntilExit() }
         let statement = try ledger.statement(dataset: "shared")
         #expect(statement.charges.count == 20)
         #expect(statement.spent.epsilon <= 2 * (1 + 1e-12))
@@ -81,8 +88,10 @@ import DPTestSupport
         try ledger.initialise(dataset: "crash", epsilon: 100, delta: 0)
         var started = 0
         for attempt in 0..<12 {
-            let process = try CommandRunner.start(["ledger", "charge", "--ledger", path, "--dataset", "crash",
-                                                   "--mechanism", "victim", "--epsilon", "1"])
+            let process = try CommandRunner.start([
+                "ledger", "charge", "--ledger", path, "--dataset", "crash",
+                "--mechanism", "victim", "--epsilon", "1",
+            ])
             started += 1
             // Kill at staggered moments: before, during and after the transaction.
             usleep(UInt32(attempt * 4_000))

@@ -1,23 +1,31 @@
+import DPRandomness
 import Foundation
 import Testing
-import DPRandomness
+
 @testable import DPNeural
 
 @Suite struct GradientTests {
     static func randomMatrix(_ rows: Int, _ columns: Int, source: RandomSource) -> Matrix {
-        Matrix(rows: rows, columns: columns, values: (0..<(rows * columns)).map { _ in Float(source.unitFloat()) * 2 - 1 })
+        Matrix(
+            rows: rows, columns: columns, values: (0..<(rows * columns)).map { _ in Float(source.unitFloat()) * 2 - 1 })
     }
 
     static func model(seed: UInt64, normalized: Bool = false, dropout: Float? = nil) -> ClassifierModel {
         let source = RandomSource.seeded(seed)
-        var network = MultilayerPerceptron(widths: [5, 7, 6, 3], hidden: .tanh, normalized: normalized, dropout: dropout, source: source)
+        var network = MultilayerPerceptron(
+            widths: [5, 7, 6, 3], hidden: .tanh, normalized: normalized, dropout: dropout, source: source)
         // Move gains and shifts off their initial 1 and 0 so their gradients are exercised.
         for index in network.layers.indices where network.layers[index].normalization != nil {
-            network.layers[index].normalization!.gain = (0..<network.layers[index].outputs).map { _ in 0.5 + source.unitFloat() }
-            network.layers[index].normalization!.shift = (0..<network.layers[index].outputs).map { _ in source.unitFloat() - 0.5 }
+            network.layers[index].normalization!.gain = (0..<network.layers[index].outputs).map { _ in
+                0.5 + source.unitFloat()
+            }
+            network.layers[index].normalization!.shift = (0..<network.layers[index].outputs).map { _ in
+                source.unitFloat() - 0.5
+            }
         }
-        return ClassifierModel(network: network, inputs: randomMatrix(12, 5, source: source),
-                               labels: (0..<12).map { _ in Int(source.uniform(below: 3)) })
+        return ClassifierModel(
+            network: network, inputs: randomMatrix(12, 5, source: source),
+            labels: (0..<12).map { _ in Int(source.uniform(below: 3)) })
     }
 
     @Test(arguments: [false, true])
@@ -62,7 +70,9 @@ import DPRandomness
     func gradientsMatchFiniteDifferences(normalized: Bool, dropout: Float?) {
         var model = Self.model(seed: 3, normalized: normalized, dropout: dropout)
         let batch = [0, 4, 9]
-        let analytic = PerExampleClipping.weightedSum(model.traces(batch, source: .seeded(4)).traces, factors: [1, 1, 1]).flattened
+        let analytic = PerExampleClipping.weightedSum(
+            model.traces(batch, source: .seeded(4)).traces, factors: [1, 1, 1]
+        ).flattened
         let h: Float = 1e-2
         var checked = 0
         func check(_ offset: Int, _ label: String, _ parameter: WritableKeyPath<ClassifierModel, Float>) {
@@ -78,14 +88,17 @@ import DPRandomness
         }
         for layer in model.layers.indices {
             let start = model.layers[..<layer].reduce(0) { $0 + $1.parameterCount }
-            let weights = model.layers[layer].weights.values.count, width = model.layers[layer].outputs
+            let weights = model.layers[layer].weights.values.count
+            let width = model.layers[layer].outputs
             for index in stride(from: 0, to: weights, by: 7) {
                 check(start + index, "layer \(layer) weight \(index)", \.layers[layer].weights.values[index])
             }
             guard model.layers[layer].normalization != nil else { continue }
             for j in 0..<width {
                 check(start + weights + width + j, "layer \(layer) gain \(j)", \.layers[layer].normalization!.gain[j])
-                check(start + weights + 2 * width + j, "layer \(layer) shift \(j)", \.layers[layer].normalization!.shift[j])
+                check(
+                    start + weights + 2 * width + j, "layer \(layer) shift \(j)",
+                    \.layers[layer].normalization!.shift[j])
             }
         }
         #expect(checked > (normalized ? 30 : 10))

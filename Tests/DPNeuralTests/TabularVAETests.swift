@@ -1,9 +1,10 @@
-import Foundation
-import Testing
 import DPData
 import DPLedger
 import DPRandomness
 import DPTestSupport
+import Foundation
+import Testing
+
 @testable import DPNeural
 
 @Suite struct TabularVAETests {
@@ -12,7 +13,11 @@ import DPTestSupport
     /// of a model that learned nothing exceeds 0.4 with probability below 1e-6.
     @Test func dpTVAEKeepsAnAssociationAndChargesItsBudget() throws {
         let source = RandomSource.seeded(31)
-        let schema = Schema(name: "pairs", columns: ["a", "b", "c"].map { Column(name: $0, kind: .categorical(["v0", "v1", "v2", "v3", "v4"]), missing: .error) })
+        let schema = Schema(
+            name: "pairs",
+            columns: ["a", "b", "c"].map {
+                Column(name: $0, kind: .categorical(["v0", "v1", "v2", "v3", "v4"]), missing: .error)
+            })
         var codes: [[UInt16]] = [[], [], []]
         for _ in 0..<6000 {
             let a = UInt16(source.uniform(below: 5))
@@ -21,15 +26,17 @@ import DPTestSupport
             codes[2].append(UInt16(source.uniform(below: 5)))
         }
         let data = EncodedDataset(schema: schema, codes: codes)
-        let ledger = try BudgetLedger(path: try CommandRunner.temporaryDirectory().appendingPathComponent("l.sqlite").path)
+        let ledger = try BudgetLedger(
+            path: try CommandRunner.temporaryDirectory().appendingPathComponent("l.sqlite").path)
         try ledger.initialise(dataset: "pairs", epsilon: 8, delta: 1e-6)
-        let model = try NeuralSynthesizer.fitTVAE(data, epsilon: 8, delta: 1e-6, ledger: ledger, dataset: "pairs",
-                                                  settings: .defaults(rows: data.rowCount), source: .seeded(32))
+        let model = try NeuralSynthesizer.fitTVAE(
+            data, epsilon: 8, delta: 1e-6, budget: ledger.budget(for: "pairs"),
+            settings: .defaults(rows: data.rowCount), source: .seeded(32))
         let synthetic = model.sample(rows: 4000, source: .seeded(33))
         let agreement = Double(zip(synthetic.codes[0], synthetic.codes[1]).filter { $0 == $1 }.count) / 4000
         #expect(agreement > 0.4, "agreement \(agreement)")
         #expect(try ledger.statement(dataset: "pairs").charges.count == 1)
-        #expect(model.privacy.epsilon <= 8 && model.privacy.seeded)
+        #expect(model.record.epsilon <= 8 && model.privacy.seeded)
 
         let path = try CommandRunner.temporaryDirectory().appendingPathComponent("model.json").path
         try model.save(to: path)
@@ -43,17 +50,24 @@ import DPTestSupport
     /// the budget, and its samples stay inside the declared domain.
     @Test func dpCTGANChargesBothPartsWithinTheBudget() throws {
         let source = RandomSource.seeded(41)
-        let schema = Schema(name: "pairs", columns: ["a", "b"].map { Column(name: $0, kind: .categorical(["v0", "v1", "v2"]), missing: .error) })
-        let codes: [[UInt16]] = [(0..<2000).map { _ in UInt16(source.uniform(below: 3)) }, (0..<2000).map { _ in UInt16(source.uniform(below: 3)) }]
+        let schema = Schema(
+            name: "pairs",
+            columns: ["a", "b"].map { Column(name: $0, kind: .categorical(["v0", "v1", "v2"]), missing: .error) })
+        let codes: [[UInt16]] = [
+            (0..<2000).map { _ in UInt16(source.uniform(below: 3)) },
+            (0..<2000).map { _ in UInt16(source.uniform(below: 3)) },
+        ]
         let data = EncodedDataset(schema: schema, codes: codes)
-        let ledger = try BudgetLedger(path: try CommandRunner.temporaryDirectory().appendingPathComponent("l.sqlite").path)
+        let ledger = try BudgetLedger(
+            path: try CommandRunner.temporaryDirectory().appendingPathComponent("l.sqlite").path)
         try ledger.initialise(dataset: "pairs", epsilon: 2, delta: 1e-6)
         var settings = NeuralSynthesizer.Settings.defaults(rows: data.rowCount)
         settings.epochs = 2
-        let model = try NeuralSynthesizer.fitCTGAN(data, epsilon: 2, delta: 1e-6, ledger: ledger, dataset: "pairs", settings: settings, source: .seeded(42))
+        let model = try NeuralSynthesizer.fitCTGAN(
+            data, epsilon: 2, delta: 1e-6, budget: ledger.budget(for: "pairs"), settings: settings, source: .seeded(42))
         let statement = try ledger.statement(dataset: "pairs")
         #expect(statement.charges.count == 2)
-        #expect(statement.spent.epsilon <= 2 * (1 + 1e-9) && model.privacy.epsilon <= 2 * (1 + 1e-9))
+        #expect(statement.spent.epsilon <= 2 * (1 + 1e-9) && model.record.epsilon <= 2 * (1 + 1e-9))
         let synthetic = model.sample(rows: 500, source: .seeded(43))
         #expect(synthetic.rowCount == 500 && synthetic.codes.allSatisfy { $0.allSatisfy { $0 < 3 } })
     }
@@ -67,9 +81,11 @@ import DPTestSupport
             return zip(y.values, weights).map(*).reduce(0, +)
         }
         let y = GumbelSoftmax.forward(logits, blocks: blocks, temperature: 0.5, source: .seeded(9))
-        let analytic = GumbelSoftmax.backward(Matrix(rows: 1, columns: 4, values: weights), output: y, blocks: blocks, temperature: 0.5)
+        let analytic = GumbelSoftmax.backward(
+            Matrix(rows: 1, columns: 4, values: weights), output: y, blocks: blocks, temperature: 0.5)
         for index in 0..<4 {
-            var up = logits, down = logits
+            var up = logits
+            var down = logits
             up.values[index] += 1e-3
             down.values[index] -= 1e-3
             let numeric = (objective(up) - objective(down)) / 2e-3

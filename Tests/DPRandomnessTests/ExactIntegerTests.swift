@@ -1,4 +1,5 @@
 import Testing
+
 @testable import DPRandomness
 
 @Suite struct ExactIntegerTests {

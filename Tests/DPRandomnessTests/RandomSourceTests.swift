@@ -1,10 +1,12 @@
-import Testing
 import DPRandomness
 import DPTestSupport
+import Testing
 
 @Suite struct RandomSourceTests {
     @Test func seededSourcesReproduceAndDiffer() {
-        let a = RandomSource.seeded(7), b = RandomSource.seeded(7), c = RandomSource.seeded(8)
+        let a = RandomSource.seeded(7)
+        let b = RandomSource.seeded(7)
+        let c = RandomSource.seeded(8)
         let first = (0..<2000).map { _ in a.nextUInt64() }
         #expect(first == (0..<2000).map { _ in b.nextUInt64() })
         #expect(first != (0..<2000).map { _ in c.nextUInt64() })

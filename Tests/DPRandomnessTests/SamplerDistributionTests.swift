@@ -1,7 +1,7 @@
-import Foundation
-import Testing
 import DPRandomness
 import DPTestSupport
+import Foundation
+import Testing
 
 /// Goodness-of-fit of the exact samplers against their exact distributions.
 /// Each check uses a fixed seed; its false-alarm rate for a fresh seed is 1e-4.
@@ -18,10 +18,12 @@ import DPTestSupport
         for value in sampler.samples(count: Self.draws, source: source) { counts[value, default: 0] += 1 }
         let normaliser = tanh(1 / (2 * scale))
         let bound = Int(scale * 30) + 5
-        let fit = GoodnessOfFit.chiSquare(counts: counts, total: Self.draws,
-                                          probability: { normaliser * exp(-Double(abs($0)) / scale) },
-                                          support: -bound...bound)
-        #expect(fit.statistic < GoodnessOfFit.chiSquareCritical(degreesOfFreedom: fit.degreesOfFreedom, alpha: Self.alpha))
+        let fit = GoodnessOfFit.chiSquare(
+            counts: counts, total: Self.draws,
+            probability: { normaliser * exp(-Double(abs($0)) / scale) },
+            support: -bound...bound)
+        #expect(
+            fit.statistic < GoodnessOfFit.chiSquareCritical(degreesOfFreedom: fit.degreesOfFreedom, alpha: Self.alpha))
     }
 
     /// The fixed-width sampler for integer scales against the exact pmf; for the large scale the
@@ -36,7 +38,8 @@ import DPTestSupport
             let value = sampler.sample(source: source)
             counts[Int((Double(value) / Double(width)).rounded(.down)), default: 0] += 1
         }
-        let sigma = Double(scale), bound = Int(sigma * 8) + 5
+        let sigma = Double(scale)
+        let bound = Int(sigma * 8) + 5
         let weights = (-bound...bound).map { exp(-Double($0 * $0) / (2 * sigma * sigma)) }
         let total = weights.reduce(0, +)
         let cells = bound / width + 1
@@ -45,10 +48,14 @@ import DPTestSupport
             let value = offset - bound
             cellProbability[Int((Double(value) / Double(width)).rounded(.down)), default: 0] += weight / total
         }
-        let fit = GoodnessOfFit.chiSquare(counts: counts, total: Self.draws, probability: { cellProbability[$0] ?? 0 },
-                                          support: -cells...cells)
-        #expect(fit.statistic < GoodnessOfFit.chiSquareCritical(degreesOfFreedom: fit.degreesOfFreedom, alpha: Self.alpha))
-        #expect(IntegerScaleGaussian(scale: 0) == nil && IntegerScaleGaussian(scale: IntegerScaleGaussian.largestScale + 1) == nil)
+        let fit = GoodnessOfFit.chiSquare(
+            counts: counts, total: Self.draws, probability: { cellProbability[$0] ?? 0 },
+            support: -cells...cells)
+        #expect(
+            fit.statistic < GoodnessOfFit.chiSquareCritical(degreesOfFreedom: fit.degreesOfFreedom, alpha: Self.alpha))
+        #expect(
+            IntegerScaleGaussian(scale: 0) == nil
+                && IntegerScaleGaussian(scale: IntegerScaleGaussian.largestScale + 1) == nil)
     }
 
     @Test(arguments: [(1, 1), (5, 2), (10, 1), (1, 2)])
@@ -61,10 +68,12 @@ import DPTestSupport
         let bound = Int(sigma * 12) + 5
         let weights = (-bound...bound).map { exp(-Double($0 * $0) / (2 * sigma * sigma)) }
         let total = weights.reduce(0, +)
-        let fit = GoodnessOfFit.chiSquare(counts: counts, total: Self.draws,
-                                          probability: { weights[$0 + bound] / total },
-                                          support: -bound...bound)
-        #expect(fit.statistic < GoodnessOfFit.chiSquareCritical(degreesOfFreedom: fit.degreesOfFreedom, alpha: Self.alpha))
+        let fit = GoodnessOfFit.chiSquare(
+            counts: counts, total: Self.draws,
+            probability: { weights[$0 + bound] / total },
+            support: -bound...bound)
+        #expect(
+            fit.statistic < GoodnessOfFit.chiSquareCritical(degreesOfFreedom: fit.degreesOfFreedom, alpha: Self.alpha))
     }
 
     @Test(arguments: [(0, 1), (3, 10), (1, 1), (17, 10), (5, 2), (7, 1)])
@@ -102,9 +111,11 @@ import DPTestSupport
         for value in sampler.samples(count: draws, source: source) { counts[value, default: 0] += 1 }
         let weights = (-20...20).map { exp(-Double($0 * $0) / 2) }
         let total = weights.reduce(0, +)
-        let fit = GoodnessOfFit.chiSquare(counts: counts, total: draws,
-                                          probability: { weights[$0 + 20] / total }, support: -20...20)
+        let fit = GoodnessOfFit.chiSquare(
+            counts: counts, total: draws,
+            probability: { weights[$0 + 20] / total }, support: -20...20)
         // False-alarm rate 1e-4.
-        #expect(fit.statistic < GoodnessOfFit.chiSquareCritical(degreesOfFreedom: fit.degreesOfFreedom, alpha: Self.alpha))
+        #expect(
+            fit.statistic < GoodnessOfFit.chiSquareCritical(degreesOfFreedom: fit.degreesOfFreedom, alpha: Self.alpha))
     }
 }

@@ -1,7 +1,8 @@
+import DPTestSupport
 import Foundation
 import Testing
+
 @testable import DPRandomness
-import DPTestSupport
 
 /// The table sampler against the discrete Gaussian: the table's entries against an independent
 /// double-precision computation, and draws against the pmf by chi-square (fixed seeds; the
@@ -13,11 +14,14 @@ import DPTestSupport
     /// P(|X| <= m) in 80-bit floats with compensated sums (error far below 1e-15).
     static func foldedCumulative(scale: Int, upTo count: Int) -> [Double] {
         let sigma = Float80(scale)
-        let weights = (0..<(scale * 40 + 10)).map { m in (m == 0 ? 1 : 2) * Float80(exp(-Double(m * m) / Double(2 * sigma * sigma))) }
+        let weights = (0..<(scale * 40 + 10)).map { m in
+            (m == 0 ? 1 : 2) * Float80(exp(-Double(m * m) / Double(2 * sigma * sigma)))
+        }
         func compensatedSums(_ values: some Sequence<Float80>) -> [Float80] {
             var (sum, carry) = (Float80(0), Float80(0))
             return values.map { value in
-                let y = value - carry, t = sum + y
+                let y = value - carry
+                let t = sum + y
                 carry = (t - sum) - y
                 sum = t
                 return sum
@@ -40,7 +44,9 @@ import DPTestSupport
         // Entries never decrease; the bound on the distance is below 2^-100.
         #expect(zip(sampler.high.dropFirst(), sampler.high).allSatisfy { $0 >= $1 })
         #expect(sampler.totalVariationBound < 0x1p-100)
-        #expect(TabulatedDiscreteGaussian(scale: 0) == nil && TabulatedDiscreteGaussian(scale: TabulatedDiscreteGaussian.largestScale + 1) == nil)
+        #expect(
+            TabulatedDiscreteGaussian(scale: 0) == nil
+                && TabulatedDiscreteGaussian(scale: TabulatedDiscreteGaussian.largestScale + 1) == nil)
     }
 
     @Test(arguments: [1, 3, 10, 4096, 50_000])
@@ -52,7 +58,8 @@ import DPTestSupport
         for _ in 0..<Self.draws {
             counts[Int((Double(sampler.sample(source: source)) / Double(width)).rounded(.down)), default: 0] += 1
         }
-        let sigma = Double(scale), bound = Int(sigma * 8) + 5
+        let sigma = Double(scale)
+        let bound = Int(sigma * 8) + 5
         let weights = (-bound...bound).map { exp(-Double($0 * $0) / (2 * sigma * sigma)) }
         let total = weights.reduce(0, +)
         var cellProbability = [Int: Double]()
@@ -60,8 +67,10 @@ import DPTestSupport
             cellProbability[Int((Double(offset - bound) / Double(width)).rounded(.down)), default: 0] += weight / total
         }
         let cells = bound / width + 1
-        let fit = GoodnessOfFit.chiSquare(counts: counts, total: Self.draws, probability: { cellProbability[$0] ?? 0 },
-                                          support: -cells...cells)
-        #expect(fit.statistic < GoodnessOfFit.chiSquareCritical(degreesOfFreedom: fit.degreesOfFreedom, alpha: Self.alpha))
+        let fit = GoodnessOfFit.chiSquare(
+            counts: counts, total: Self.draws, probability: { cellProbability[$0] ?? 0 },
+            support: -cells...cells)
+        #expect(
+            fit.statistic < GoodnessOfFit.chiSquareCritical(degreesOfFreedom: fit.degreesOfFreedom, alpha: Self.alpha))
     }
 }

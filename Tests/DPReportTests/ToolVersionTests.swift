@@ -1,6 +1,7 @@
+import DPTestSupport
 import Foundation
 import Testing
-import DPTestSupport
+
 @testable import DPReport
 
 /// The report's git commit comes from the checkout dpsynth was compiled from, never from the
@@ -9,12 +10,16 @@ import DPTestSupport
     @Test func commitIsReadWhereTheSourceIsNotInTheWorkingDirectory() throws {
         let plain = try CommandRunner.temporaryDirectory()
         // The tests run inside a checkout, yet a source path outside any repository gives "unknown".
-        #expect(ToolVersion.gitCommit(sourceFile: plain.appendingPathComponent("Sources/ToolVersion.swift").path) == "unknown")
+        #expect(
+            ToolVersion.gitCommit(sourceFile: plain.appendingPathComponent("Sources/ToolVersion.swift").path)
+                == "unknown")
         #expect(ToolVersion.gitCommit(sourceFile: plain.appendingPathComponent("ToolVersion.swift").path) == "unknown")
         let repository = try CommandRunner.temporaryDirectory()
         let git = Process()
         git.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        git.arguments = ["sh", "-c", "git init -q && git -c user.name=t -c user.email=t@example.org commit -q --allow-empty -m t"]
+        git.arguments = [
+            "sh", "-c", "git init -q && git -c user.name=t -c user.email=t@example.org commit -q --allow-empty -m t",
+        ]
         git.currentDirectoryURL = repository
         try git.run()
         git.waitUntilExit()

@@ -1,12 +1,14 @@
+import DPTestSupport
 import Foundation
 import Testing
-import DPTestSupport
 
 /// The `dpsynth` binary end to end: answers, JSON, and one-line refusals of bad input.
 @Suite struct CommandLineTests {
     @Test func accountantEpsilonPrintsJSONWithEpsilon() throws {
-        let result = try CommandRunner.run(["accountant", "epsilon", "--sampling-rate", "0.01", "--noise-multiplier", "1",
-                                            "--steps", "1000", "--delta", "1e-5", "--accountant", "pld", "--json"])
+        let result = try CommandRunner.run([
+            "accountant", "epsilon", "--sampling-rate", "0.01", "--noise-multiplier", "1",
+            "--steps", "1000", "--delta", "1e-5", "--accountant", "pld", "--json",
+        ])
         #expect(result.status == 0)
         let object = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any]
         let epsilon = try #require(object?["epsilon"] as? Double)
@@ -14,13 +16,17 @@ import DPTestSupport
     }
 
     @Test func noiseCalibrationRoundTrips() throws {
-        let noise = try CommandRunner.run(["accountant", "noise", "--target-epsilon", "2", "--sampling-rate", "0.01",
-                                           "--steps", "500", "--delta", "1e-5", "--json"])
+        let noise = try CommandRunner.run([
+            "accountant", "noise", "--target-epsilon", "2", "--sampling-rate", "0.01",
+            "--steps", "500", "--delta", "1e-5", "--json",
+        ])
         #expect(noise.status == 0)
         let object = try JSONSerialization.jsonObject(with: Data(noise.standardOutput.utf8)) as? [String: Any]
         let sigma = try #require(object?["noise_multiplier"] as? Double)
-        let check = try CommandRunner.run(["accountant", "epsilon", "--sampling-rate", "0.01", "--noise-multiplier", "\(sigma)",
-                                           "--steps", "500", "--delta", "1e-5"])
+        let check = try CommandRunner.run([
+            "accountant", "epsilon", "--sampling-rate", "0.01", "--noise-multiplier", "\(sigma)",
+            "--steps", "500", "--delta", "1e-5",
+        ])
         #expect((Double(check.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 99) <= 2)
     }
 
@@ -34,21 +40,33 @@ import DPTestSupport
 
     @Test(arguments: ["discrete-gaussian", "discrete-laplace", "laplace", "gaussian"])
     func mechanismSamplePrintsOneValueALineAndFlagsSeeds(kind: String) throws {
-        let result = try CommandRunner.run(["mechanism", "sample", "--kind", kind, "--scale", "2", "--count", "50", "--seed", "9"])
+        let result = try CommandRunner.run([
+            "mechanism", "sample", "--kind", kind, "--scale", "2", "--count", "50", "--seed", "9",
+        ])
         #expect(result.status == 0)
         let values = result.standardOutput.split(separator: "\n").compactMap { Double($0) }
         #expect(values.count == 50)
         #expect(Set(values).count > 5)
         #expect(result.standardError.contains("SEEDED"))
-        let again = try CommandRunner.run(["mechanism", "sample", "--kind", kind, "--scale", "2", "--count", "50", "--seed", "9"])
+        let again = try CommandRunner.run([
+            "mechanism", "sample", "--kind", kind, "--scale", "2", "--count", "50", "--seed", "9",
+        ])
         #expect(again.standardOutput == result.standardOutput)
     }
 
     @Test func ledgerInitChargeShowAndRefuse() throws {
         let path = try CommandRunner.temporaryDirectory().appendingPathComponent("l.sqlite").path
-        #expect(try CommandRunner.run(["ledger", "init", "--ledger", path, "--dataset", "a", "--epsilon", "1", "--delta", "1e-6"]).status == 0)
-        #expect(try CommandRunner.run(["ledger", "charge", "--ledger", path, "--dataset", "a", "--mechanism", "m", "--epsilon", "0.7"]).status == 0)
-        let refused = try CommandRunner.run(["ledger", "charge", "--ledger", path, "--dataset", "a", "--mechanism", "m", "--epsilon", "0.7"])
+        #expect(
+            try CommandRunner.run([
+                "ledger", "init", "--ledger", path, "--dataset", "a", "--epsilon", "1", "--delta", "1e-6",
+            ]).status == 0)
+        #expect(
+            try CommandRunner.run([
+                "ledger", "charge", "--ledger", path, "--dataset", "a", "--mechanism", "m", "--epsilon", "0.7",
+            ]).status == 0)
+        let refused = try CommandRunner.run([
+            "ledger", "charge", "--ledger", path, "--dataset", "a", "--mechanism", "m", "--epsilon", "0.7",
+        ])
         #expect(refused.status != 0)
         #expect(refused.standardError.contains("refused"))
         let shown = try CommandRunner.run(["ledger", "show", "--ledger", path, "--dataset", "a", "--json"])
@@ -62,16 +80,37 @@ import DPTestSupport
         ["mechanism", "sample", "--kind", "laplace", "--scale", "nan", "--count", "3"],
         ["mechanism", "sample", "--kind", "cauchy", "--scale", "1", "--count", "3"],
         ["mechanism", "sample", "--kind", "gaussian", "--scale", "1", "--count", "-3"],
-        ["accountant", "epsilon", "--sampling-rate", "0.01", "--noise-multiplier", "0", "--steps", "10", "--delta", "1e-5"],
-        ["accountant", "epsilon", "--sampling-rate", "nan", "--noise-multiplier", "1", "--steps", "10", "--delta", "1e-5"],
-        ["accountant", "epsilon", "--sampling-rate", "0.01", "--noise-multiplier", "1", "--steps", "10", "--delta", "1"],
-        ["accountant", "epsilon", "--sampling-rate", "0.01", "--noise-multiplier", "1", "--steps", "10", "--delta", "0"],
-        ["accountant", "noise", "--target-epsilon", "0", "--sampling-rate", "0.01", "--steps", "10", "--delta", "1e-5"],
+        [
+            "accountant", "epsilon", "--sampling-rate", "0.01", "--noise-multiplier", "0", "--steps", "10", "--delta",
+            "1e-5",
+        ],
+        [
+            "accountant", "epsilon", "--sampling-rate", "nan", "--noise-multiplier", "1", "--steps", "10", "--delta",
+            "1e-5",
+        ],
+        [
+            "accountant", "epsilon", "--sampling-rate", "0.01", "--noise-multiplier", "1", "--steps", "10", "--delta",
+            "1",
+        ],
+        [
+            "accountant", "epsilon", "--sampling-rate", "0.01", "--noise-multiplier", "1", "--steps", "10", "--delta",
+            "0",
+        ],
+        [
+            "accountant", "noise", "--target-epsilon", "0", "--sampling-rate", "0.01", "--steps", "10", "--delta",
+            "1e-5",
+        ],
         ["accountant", "zcdp", "--rho", "-1", "--delta", "1e-5"],
         ["accountant", "zcdp", "--rho", "1", "--epsilon", "1", "--delta", "1e-5"],
         ["ledger", "init", "--ledger", "/tmp/dpsynth-bad.sqlite", "--dataset", "x", "--epsilon", "0", "--delta", "0"],
-        ["ledger", "charge", "--ledger", "/tmp/dpsynth-bad.sqlite", "--dataset", "x", "--mechanism", "m", "--epsilon", "inf"],
-        ["ledger", "charge", "--ledger", "/nonexistent-dir/l.sqlite", "--dataset", "x", "--mechanism", "m", "--epsilon", "1"],
+        [
+            "ledger", "charge", "--ledger", "/tmp/dpsynth-bad.sqlite", "--dataset", "x", "--mechanism", "m",
+            "--epsilon", "inf",
+        ],
+        [
+            "ledger", "charge", "--ledger", "/nonexistent-dir/l.sqlite", "--dataset", "x", "--mechanism", "m",
+            "--epsilon", "1",
+        ],
     ]
 
     @Test(arguments: badInvocations)

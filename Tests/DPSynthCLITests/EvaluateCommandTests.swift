@@ -1,17 +1,25 @@
+import DPTestSupport
 import Foundation
 import Testing
-import DPTestSupport
 
 @Suite struct EvaluateCommandTests {
-    func evaluate(_ data: String, against synthetic: String, schema: String, holdout: String? = nil, extra: [String] = []) throws -> CommandRunner.Result {
-        try CommandRunner.run(["evaluate", "--train", data, "--holdout", holdout ?? data, "--synthetic", synthetic, "--schema", schema,
-                               "--seed", "1"] + extra)
+    func evaluate(
+        _ data: String, against synthetic: String, schema: String, holdout: String? = nil, extra: [String] = []
+    ) throws -> CommandRunner.Result {
+        try CommandRunner.run(
+            [
+                "evaluate", "--train", data, "--holdout", holdout ?? data, "--synthetic", synthetic, "--schema", schema,
+                "--seed", "1",
+            ] + extra)
     }
 
     func otherTable(in folder: URL) throws -> String {
         let other = folder.appendingPathComponent("other.csv").path
-        let rows = (0..<300).map { index in "\(30 + index % 9),\(index % 2 == 0 ? "a" : "b"),\(index % 3 == 0 ? "yes" : "no")" }
-        try ("age,group,flag\n" + rows.joined(separator: "\n") + "\n").write(toFile: other, atomically: true, encoding: .utf8)
+        let rows = (0..<300).map { index in
+            "\(30 + index % 9),\(index % 2 == 0 ? "a" : "b"),\(index % 3 == 0 ? "yes" : "no")"
+        }
+        try ("age,group,flag\n" + rows.joined(separator: "\n") + "\n").write(
+            toFile: other, atomically: true, encoding: .utf8)
         return other
     }
 
@@ -20,8 +28,9 @@ import DPTestSupport
     @Test func aCopyScoresZeroDistanceAndTheRealClassifiersAUC() throws {
         let (data, schema, folder) = try SynthesizeCommandTests().toyFiles()
         let out = folder.appendingPathComponent("evaluation.json").path
-        let result = try evaluate(data, against: data, schema: schema, holdout: try otherTable(in: folder),
-                                  extra: ["--target", "flag", "--positive", "yes", "--out", out, "--json"])
+        let result = try evaluate(
+            data, against: data, schema: schema, holdout: try otherTable(in: folder),
+            extra: ["--target", "flag", "--positive", "yes", "--out", out, "--json"])
         #expect(result.status == 0, "\(result.standardError)")
         let summary = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any]
         #expect(summary?["three_way_tvd"] as? Double == 0)
@@ -43,9 +52,12 @@ import DPTestSupport
 
     @Test func anUnknownPositiveValueIsOneLineNamingTheChoices() throws {
         let (data, schema, _) = try SynthesizeCommandTests().toyFiles()
-        let result = try evaluate(data, against: data, schema: schema, extra: ["--target", "flag", "--positive", "maybe"])
+        let result = try evaluate(
+            data, against: data, schema: schema, extra: ["--target", "flag", "--positive", "maybe"])
         #expect(result.status != 0)
-        #expect(result.standardError.contains("'maybe' is not a value of 'flag'") && result.standardError.contains("yes, no"))
+        #expect(
+            result.standardError.contains("'maybe' is not a value of 'flag'")
+                && result.standardError.contains("yes, no"))
         #expect(result.standardError.split(separator: "\n").count == 1)
         let orphan = try evaluate(data, against: data, schema: schema, extra: ["--positive", "yes"])
         #expect(orphan.status != 0 && orphan.standardError.contains("--positive needs --target"))

@@ -1,21 +1,24 @@
+import DPTestSupport
 import Foundation
 import Testing
-import DPTestSupport
 
 @Suite struct SynthesizeCommandTests {
     func toyFiles() throws -> (data: String, schema: String, folder: URL) {
         let folder = try CommandRunner.temporaryDirectory()
         let data = folder.appendingPathComponent("toy.csv").path
-        let rows = (0..<400).map { index in "\(20 + index % 50),\(index % 3 == 0 ? "a" : "b"),\(index % 7 == 0 ? "yes" : "no")" }
-        try ("age,group,flag\n" + rows.joined(separator: "\n") + "\n").write(toFile: data, atomically: true, encoding: .utf8)
+        let rows = (0..<400).map { index in
+            "\(20 + index % 50),\(index % 3 == 0 ? "a" : "b"),\(index % 7 == 0 ? "yes" : "no")"
+        }
+        try ("age,group,flag\n" + rows.joined(separator: "\n") + "\n").write(
+            toFile: data, atomically: true, encoding: .utf8)
         let schema = folder.appendingPathComponent("toy.yaml").path
         try """
-            name: toy
-            columns:
-              - {name: age, kind: integer, lower: 18, upper: 90, bins: 8}
-              - {name: group, kind: categorical, categories: [a, b]}
-              - {name: flag, kind: categorical, categories: ["yes", "no"], missing: error}
-            """.write(toFile: schema, atomically: true, encoding: .utf8)
+        name: toy
+        columns:
+          - {name: age, kind: integer, lower: 18, upper: 90, bins: 8}
+          - {name: group, kind: categorical, categories: [a, b]}
+          - {name: flag, kind: categorical, categories: ["yes", "no"], missing: error}
+        """.write(toFile: schema, atomically: true, encoding: .utf8)
         return (data, schema, folder)
     }
 
@@ -23,9 +26,11 @@ import DPTestSupport
         let (data, schema, folder) = try toyFiles()
         let out = folder.appendingPathComponent("synthetic.csv").path
         let ledger = folder.appendingPathComponent("l.sqlite").path
-        let result = try CommandRunner.run(["synthesize", "--method", "mst", "--data", data, "--schema", schema, "--epsilon", "2", "--delta", "1e-6",
-                                            "--rows", "250", "--out", out, "--ledger", ledger, "--init-budget", "--seed", "3",
-                                            "--model-out", folder.appendingPathComponent("m.json").path, "--json"])
+        let result = try CommandRunner.run([
+            "synthesize", "--method", "mst", "--data", data, "--schema", schema, "--epsilon", "2", "--delta", "1e-6",
+            "--rows", "250", "--out", out, "--ledger", ledger, "--init-budget", "--seed", "3",
+            "--model-out", folder.appendingPathComponent("m.json").path, "--json",
+        ])
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardError.contains("SEEDED"))
         let summary = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any]
@@ -38,12 +43,53 @@ import DPTestSupport
         #expect(((statement?["charges"] as? [Any])?.count ?? 0) == 1 + 2 + 1)
     }
 
+    /// `synthesize` and `release` share the fit and sample stages and their random streams, so the
+    /// same seed, data and settings give the same rows.
+    @Test(arguments: ["mst", "aim"])
+    func synthesizeAndReleaseDrawIdenticalRows(method: String) throws {
+        let (data, schema, folder) = try toyFiles()
+        let out = folder.appendingPathComponent("synthesized.csv").path
+        let synthesized = try CommandRunner.run([
+            "synthesize", "--method", method, "--data", data, "--schema", schema, "--epsilon", "2", "--delta", "1e-6",
+            "--rows", "300", "--iterations", "100", "--out", out, "--ledger",
+            folder.appendingPathComponent("a.sqlite").path, "--init-budget", "--seed", "11",
+        ])
+        #expect(synthesized.status == 0, "\(synthesized.standardError)")
+        let config = folder.appendingPathComponent("release.yaml")
+        try """
+        data: toy.csv
+        holdout: toy.csv
+        schema: toy.yaml
+        method: \(method)
+        epsilon: 2
+        delta: 1e-6
+        rows: 300
+        iterations: 100
+        ledger: b.sqlite
+        dataset_budget: {epsilon: 2, delta: 1e-6}
+        out: released/synthetic.csv
+        quarantine: released/quarantine
+        report: released/report
+        seed: 11
+
+        """.write(to: config, atomically: true, encoding: .utf8)
+        let released = try CommandRunner.run(["release", "--config", config.path])
+        #expect(released.status == 0 || released.status == 3, "\(released.standardError)")
+        let folderName = released.status == 0 ? "released" : "released/quarantine"
+        let releasedRows = try String(
+            contentsOfFile: folder.appendingPathComponent("\(folderName)/synthetic.csv").path, encoding: .utf8)
+        #expect(try String(contentsOfFile: out, encoding: .utf8) == releasedRows)
+    }
+
     @Test func sampleDrawsMoreRowsFromASavedModelWithoutACharge() throws {
         let (data, schema, folder) = try toyFiles()
-        let ledger = folder.appendingPathComponent("l.sqlite").path, model = folder.appendingPathComponent("m.json").path
-        let fitted = try CommandRunner.run(["synthesize", "--method", "aim", "--data", data, "--schema", schema, "--epsilon", "2", "--rows", "10",
-                                            "--out", folder.appendingPathComponent("s.csv").path, "--ledger", ledger, "--init-budget",
-                                            "--seed", "3", "--model-out", model])
+        let ledger = folder.appendingPathComponent("l.sqlite").path
+        let model = folder.appendingPathComponent("m.json").path
+        let fitted = try CommandRunner.run([
+            "synthesize", "--method", "aim", "--data", data, "--schema", schema, "--epsilon", "2", "--rows", "10",
+            "--out", folder.appendingPathComponent("s.csv").path, "--ledger", ledger, "--init-budget",
+            "--seed", "3", "--model-out", model,
+        ])
         #expect(fitted.status == 0, "\(fitted.standardError)")
         let out = folder.appendingPathComponent("more.csv").path
         let drawn = try CommandRunner.run(["sample", "--model", model, "--rows", "120", "--out", out, "--seed", "4"])
@@ -56,7 +102,9 @@ import DPTestSupport
         let foreign = folder.appendingPathComponent("foreign.json").path
         try #"{"method": "gan-xyz"}"#.write(toFile: foreign, atomically: true, encoding: .utf8)
         let unknown = try CommandRunner.run(["sample", "--model", foreign, "--rows", "5", "--out", out])
-        #expect(unknown.status != 0 && unknown.standardError.contains("unknown method 'gan-xyz'") && unknown.standardError.contains("dp-ctgan"))
+        #expect(
+            unknown.status != 0 && unknown.standardError.contains("unknown method 'gan-xyz'")
+                && unknown.standardError.contains("dp-ctgan"))
     }
 
     @Test func aimTakesAWorkloadFile() throws {
@@ -64,15 +112,19 @@ import DPTestSupport
         let workload = folder.appendingPathComponent("w.txt").path
         try "age,group\n\ngroup, flag\n".write(toFile: workload, atomically: true, encoding: .utf8)
         let out = folder.appendingPathComponent("aim.csv").path
-        let result = try CommandRunner.run(["synthesize", "--data", data, "--schema", schema, "--epsilon", "3", "--rows", "100",
-                                            "--out", out, "--ledger", folder.appendingPathComponent("l.sqlite").path, "--init-budget",
-                                            "--workload", workload, "--seed", "1"])
+        let result = try CommandRunner.run([
+            "synthesize", "--data", data, "--schema", schema, "--epsilon", "3", "--rows", "100",
+            "--out", out, "--ledger", folder.appendingPathComponent("l.sqlite").path, "--init-budget",
+            "--workload", workload, "--seed", "1",
+        ])
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput.hasPrefix("aim: wrote 100 synthetic rows"))
         try "age,nosuch\n".write(toFile: workload, atomically: true, encoding: .utf8)
-        let refused = try CommandRunner.run(["synthesize", "--data", data, "--schema", schema, "--epsilon", "3", "--rows", "100",
-                                             "--out", out + "2", "--ledger", folder.appendingPathComponent("l2.sqlite").path, "--init-budget",
-                                             "--workload", workload])
+        let refused = try CommandRunner.run([
+            "synthesize", "--data", data, "--schema", schema, "--epsilon", "3", "--rows", "100",
+            "--out", out + "2", "--ledger", folder.appendingPathComponent("l2.sqlite").path, "--init-budget",
+            "--workload", workload,
+        ])
         #expect(refused.status != 0 && refused.standardError.contains("w.txt:1: 'nosuch'"))
     }
 
@@ -88,8 +140,11 @@ import DPTestSupport
             base + ["--epsilon", "1", "--method", "gan"],
             base + ["--epsilon", "1", "--method", "mst", "--workload", "w.txt", "--init-budget"],
             base + ["--epsilon", "1", "--workload", "/nonexistent-workload.txt", "--init-budget"],
-            base + ["--epsilon", "1"],                                   // no budget declared
-            ["synthesize", "--data", "/nonexistent.csv", "--schema", schema, "--rows", "5", "--out", out, "--epsilon", "1", "--init-budget", "--ledger", ledger],
+            base + ["--epsilon", "1"],  // no budget declared
+            [
+                "synthesize", "--data", "/nonexistent.csv", "--schema", schema, "--rows", "5", "--out", out,
+                "--epsilon", "1", "--init-budget", "--ledger", ledger,
+            ],
         ]
         for arguments in cases {
             let result = try CommandRunner.run(arguments)

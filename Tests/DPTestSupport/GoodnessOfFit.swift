@@ -4,7 +4,9 @@ import Foundation
 public enum GoodnessOfFit {
     /// Pearson's chi-square statistic of `counts` (keyed by value) against `probability(x)`,
     /// pooling every value whose expected count is below 5 into one tail cell.
-    public static func chiSquare(counts: [Int: Int], total: Int, probability: (Int) -> Double, support: ClosedRange<Int>)
+    public static func chiSquare(
+        counts: [Int: Int], total: Int, probability: (Int) -> Double, support: ClosedRange<Int>
+    )
         -> (statistic: Double, degreesOfFreedom: Int)
     {
         var statistic = 0.0

@@ -1,5 +1,5 @@
-import Foundation
 import DPData
+import Foundation
 
 /// The coded Adult of ../shared/data/adult and the workload error the issues measure.
 public enum SharedAdult {
@@ -8,10 +8,14 @@ public enum SharedAdult {
     /// The whole coded Adult (48,842 rows).
     public static func allRows() throws -> EncodedDataset {
         let folder = SharedData.url("data/adult")!
-        let domain = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("adult-domain.json"))) as! [String: Int]
+        let domain =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("adult-domain.json")))
+            as! [String: Int]
         let csv = folder.appendingPathComponent("adult.csv").path
-        let header = try String(contentsOfFile: csv, encoding: .utf8).prefix { $0 != "\n" }.split(separator: ",").map(String.init)
-        let schema = Schema(name: "adult", columns: header.map { Column(name: $0, kind: .coded(levels: domain[$0]!), missing: .error) })
+        let header = try String(contentsOfFile: csv, encoding: .utf8).prefix { $0 != "\n" }.split(separator: ",").map(
+            String.init)
+        let schema = Schema(
+            name: "adult", columns: header.map { Column(name: $0, kind: .coded(levels: domain[$0]!), missing: .error) })
         return try DatasetLoader.load(csv: csv, schema: schema)
     }
 
@@ -30,7 +34,9 @@ public enum SharedAdult {
     public static func threeWayTVD(_ real: EncodedDataset, _ synthetic: EncodedDataset) -> Double {
         let columns = real.columns.count
         var triples: [[Int]] = []
-        for a in 0..<columns { for b in (a + 1)..<columns { for c in (b + 1)..<columns { triples.append([a, b, c]) } } }
+        for a in 0..<columns {
+            for b in (a + 1)..<columns { for c in (b + 1)..<columns { triples.append([a, b, c]) } }
+        }
         let (n, m) = (Double(real.rowCount), Double(synthetic.rowCount))
         return zip(real.marginals(triples), synthetic.marginals(triples)).reduce(0.0) { sum, pair in
             sum + zip(pair.0, pair.1).reduce(0.0) { $0 + abs(Double($1.0) / n - Double($1.1) / m) } / 2

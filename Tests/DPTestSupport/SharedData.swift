@@ -1,3 +1,6 @@
+// swift-format-ignore-file: AlwaysUseLowerCamelCase
+// The snake_case properties below mirror the keys of the reference JSON files they decode.
+
 import Foundation
 
 /// The `../shared` folder beside the checkout: reference figures and data for tests and

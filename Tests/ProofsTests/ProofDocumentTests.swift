@@ -44,7 +44,9 @@ import Testing
     }
 
     static func declares(_ symbol: String, in sources: String) -> Bool {
-        let pattern = "(struct|class|enum|protocol|actor|typealias|func|var|let|case)\\s+\(NSRegularExpression.escapedPattern(for: symbol))\\b"
+        let pattern =
+            "(struct|class|enum|protocol|actor|typealias|func|var|let|case)\\s+"
+            + "\(NSRegularExpression.escapedPattern(for: symbol))\\b"
         return sources.range(of: pattern, options: .regularExpression) != nil
     }
 
@@ -58,10 +60,14 @@ import Testing
             #expect(!document.tests.isEmpty, "\(document.name) has no Tests: line")
             for symbol in document.covers {
                 let parts = symbol.split(separator: ".").map(String.init)
-                #expect(parts.allSatisfy { Self.declares($0, in: sources) }, "\(document.name) covers `\(symbol)`, which Sources/ does not declare")
+                #expect(
+                    parts.allSatisfy { Self.declares($0, in: sources) },
+                    "\(document.name) covers `\(symbol)`, which Sources/ does not declare")
             }
             for test in document.tests {
-                #expect(tests.contains("func \(test)("), "\(document.name) names test `\(test)`, which Tests/ does not define")
+                #expect(
+                    tests.contains("func \(test)("),
+                    "\(document.name) names test `\(test)`, which Tests/ does not define")
             }
         }
     }
@@ -71,7 +77,10 @@ import Testing
         let byName = Dictionary(uniqueKeysWithValues: documents.map { ($0.name, $0) })
         var named = Set<String>()
         let declaration = try NSRegularExpression(
-            pattern: "(?:struct|class|enum)\\s+(\\w+)[^{]*\\{\\s*(?:///[^\\n]*\\n\\s*)*public static let proofDocument = \"(Proofs/[^\"]+)\"")
+            pattern:
+                "(?:struct|class|enum)\\s+(\\w+)[^{]*\\{\\s*(?:///[^\\n]*\\n\\s*)*public static let "
+                + "proofDocument = \"(Proofs/[^\"]+)\""
+        )
         for (path, text) in Self.swiftSources(under: "Sources") {
             let range = NSRange(text.startIndex..., in: text)
             for match in declaration.matches(in: text, range: range) {
@@ -83,7 +92,9 @@ import Testing
                 #expect(document?.covers.contains(type) ?? false, "\(proof) does not list \(type) under Covers:")
             }
             for reference in text.matches(of: /Proofs\/[A-Za-z0-9_.-]+\.md/) {
-                #expect(byName[String(reference.output)] != nil, "\(path) mentions \(reference.output), which does not exist")
+                #expect(
+                    byName[String(reference.output)] != nil,
+                    "\(path) mentions \(reference.output), which does not exist")
             }
         }
         for document in documents {

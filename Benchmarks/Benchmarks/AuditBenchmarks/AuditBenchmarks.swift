@@ -12,20 +12,30 @@ import Foundation
 /// three attacks on one synthetic set (../shared/reference/README.md). Risk figures are recorded
 /// times 1,000.
 let benchmarks: @Sendable () -> Void = {
-    Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .peakMemoryResident], maxDuration: .seconds(120), maxIterations: 3)
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.wallClock, .peakMemoryResident], maxDuration: .seconds(120), maxIterations: 3)
     guard let split = AdultSplit.fromSharedFolder() else { return }
-    let ledgerPath = FileManager.default.temporaryDirectory.appendingPathComponent("bench-audit-\(UUID().uuidString).sqlite").path
-    guard let ledger = try? BudgetLedger(path: ledgerPath), (try? ledger.initialise(dataset: "adult", epsilon: 1, delta: 1e-9)) != nil,
-          let model = try? Synthesizer.fit(.mst, data: split.train, epsilon: 1, delta: 1e-9, ledger: ledger, dataset: "adult", source: .seeded(1))
+    let ledgerPath = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "bench-audit-\(UUID().uuidString).sqlite"
+    ).path
+    guard let ledger = try? BudgetLedger(path: ledgerPath),
+        (try? ledger.initialise(dataset: "adult", epsilon: 1, delta: 1e-9)) != nil,
+        let model = try? Synthesizer.fit(
+            .mst, data: split.train, epsilon: 1, delta: 1e-9, ledger: ledger, dataset: "adult", source: .seeded(1))
     else { return }
     let synthetic = model.sample(rows: split.train.rowCount, source: .seeded(2))
     let income = split.train.columnIndex(named: "income>50K")!
-    let quasi = ["age", "sex", "race", "marital-status", "education-num", "native-country"].compactMap { split.train.columnIndex(named: $0) }
-    let input = PrivacyAudit.Input(train: split.train, holdout: split.holdout, synthetic: synthetic, secrets: [income],
-                                   quasiIdentifiers: quasi, claimedEpsilon: 1, delta: 1e-9)
+    let quasi = ["age", "sex", "race", "marital-status", "education-num", "native-country"].compactMap {
+        split.train.columnIndex(named: $0)
+    }
+    let input = PrivacyAudit.Input(
+        train: split.train, holdout: split.holdout, synthetic: synthetic, secrets: [income],
+        quasiIdentifiers: quasi, claimedEpsilon: 1, delta: 1e-9)
 
-    Benchmark("Full default audit of Adult (no shadow models)",
-              configuration: .init(metrics: [.wallClock, .peakMemoryResident, membershipAUC, singlingOut, inference])) { benchmark in
+    Benchmark(
+        "Full default audit of Adult (no shadow models)",
+        configuration: .init(metrics: [.wallClock, .peakMemoryResident, membershipAUC, singlingOut, inference])
+    ) { benchmark in
         for _ in benchmark.scaledIterations {
             let result = try PrivacyAudit().run(input, source: .seeded(3))
             benchmark.measurement(membershipAUC, Int(1000 * result.membership[0].auc))
@@ -36,18 +46,25 @@ let benchmarks: @Sendable () -> Void = {
 
     Benchmark("Shadow-model attack on Adult, MST epsilon 1, 5 targets x 20 shadows") { benchmark in
         for _ in benchmark.scaledIterations {
-            let attack = ShadowModelAttack(generator: .synthesizer(.mst, epsilon: 1, delta: 1e-9), targets: 5, shadows: 20)
+            let attack = ShadowModelAttack(
+                generator: .synthesizer(.mst, epsilon: 1, delta: 1e-9), targets: 5, shadows: 20)
             blackHole(try attack.run(train: split.train, holdout: split.holdout, source: .seeded(4)))
         }
     }
 
-    Benchmark("Utility evaluation of Adult (TVD, associations, TSTR logistic regression and boosted trees)") { benchmark in
+    Benchmark("Utility evaluation of Adult (TVD, associations, TSTR logistic regression and boosted trees)") {
+        benchmark in
         for _ in benchmark.scaledIterations {
-            blackHole(UtilityEvaluation.evaluate(train: split.train, holdout: split.holdout, synthetic: synthetic, target: income, source: .seeded(5)))
+            blackHole(
+                UtilityEvaluation.evaluate(
+                    train: split.train, holdout: split.holdout, synthetic: synthetic, target: income, source: .seeded(5)
+                ))
         }
     }
 }
 
-let membershipAUC = BenchmarkMetric.custom("DCR membership AUC x1000", polarity: .prefersSmaller, useScalingFactor: false)
+let membershipAUC = BenchmarkMetric.custom(
+    "DCR membership AUC x1000", polarity: .prefersSmaller, useScalingFactor: false)
 let singlingOut = BenchmarkMetric.custom("singling-out risk x1000", polarity: .prefersSmaller, useScalingFactor: false)
-let inference = BenchmarkMetric.custom("income inference risk x1000", polarity: .prefersSmaller, useScalingFactor: false)
+let inference = BenchmarkMetric.custom(
+    "income inference risk x1000", polarity: .prefersSmaller, useScalingFactor: false)

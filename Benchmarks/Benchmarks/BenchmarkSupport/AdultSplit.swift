@@ -10,13 +10,19 @@ public struct AdultSplit {
 
     public init(shared folder: URL) throws {
         let csv = folder.appendingPathComponent("adult.csv").path
-        let domain = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("adult-domain.json"))) as! [String: Int]
-        let header = try String(contentsOfFile: csv, encoding: .utf8).prefix { $0 != "\n" }.split(separator: ",").map(String.init)
-        let schema = Schema(name: "adult", columns: header.map { Column(name: $0, kind: .coded(levels: domain[$0]!), missing: .error) })
+        let domain =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("adult-domain.json")))
+            as! [String: Int]
+        let header = try String(contentsOfFile: csv, encoding: .utf8).prefix { $0 != "\n" }.split(separator: ",").map(
+            String.init)
+        let schema = Schema(
+            name: "adult", columns: header.map { Column(name: $0, kind: .coded(levels: domain[$0]!), missing: .error) })
         let all = try DatasetLoader.load(csv: csv, schema: schema)
         let source = RandomSource.seeded(0)
         var order = Array(0..<all.rowCount)
-        for index in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(index, Int(source.uniform(below: UInt64(index + 1)))) }
+        for index in stride(from: order.count - 1, to: 0, by: -1) {
+            order.swapAt(index, Int(source.uniform(below: UInt64(index + 1))))
+        }
         let cut = all.rowCount * 4 / 5
         train = all.rows(Array(order[..<cut]))
         holdout = all.rows(Array(order[cut...]))

@@ -31,7 +31,9 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     let schemaPath = root.appendingPathComponent("Examples/schemas/adult.yaml").path
-    let files = ["adult-train.csv", "adult-test.csv"].map { root.appendingPathComponent(".data/datasets/adult/\($0)").path }
+    let files = ["adult-train.csv", "adult-test.csv"].map {
+        root.appendingPathComponent(".data/datasets/adult/\($0)").path
+    }
     if files.allSatisfy(FileManager.default.fileExists(atPath:)) {
         Benchmark("CSV ingest of Adult (48,842 rows, train + test) through its schema") { benchmark in
             let schema = try SchemaLoader.load(path: schemaPath)
@@ -43,21 +45,29 @@ let benchmarks: @Sendable () -> Void = {
 }
 
 func randomDataset(rows: Int, domain: [Int], seed: UInt64) -> EncodedDataset {
-    let schema = Schema(name: "random", columns: domain.enumerated().map {
-        Column(name: "c\($0.offset)", kind: .coded(levels: $0.element), missing: .error)
-    })
+    let schema = Schema(
+        name: "random",
+        columns: domain.enumerated().map {
+            Column(name: "c\($0.offset)", kind: .coded(levels: $0.element), missing: .error)
+        })
     let source = RandomSource.seeded(seed)
-    return EncodedDataset(schema: schema, codes: domain.map { size in
-        (0..<rows).map { _ in UInt16(source.uniform(below: UInt64(size))) }
-    })
+    return EncodedDataset(
+        schema: schema,
+        codes: domain.map { size in
+            (0..<rows).map { _ in UInt16(source.uniform(below: UInt64(size))) }
+        })
 }
 
 /// The coded Adult of ../shared/data/adult, when it is beside the checkout.
 func sharedCodedAdult(root: URL) throws -> EncodedDataset {
     let folder = root.deletingLastPathComponent().appendingPathComponent("shared/data/adult")
     let csv = folder.appendingPathComponent("adult.csv").path
-    let domain = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("adult-domain.json"))) as! [String: Int]
-    let header = try String(contentsOfFile: csv, encoding: .utf8).prefix { $0 != "\n" }.split(separator: ",").map(String.init)
-    let schema = Schema(name: "adult", columns: header.map { Column(name: $0, kind: .coded(levels: domain[$0]!), missing: .error) })
+    let domain =
+        try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("adult-domain.json")))
+        as! [String: Int]
+    let header = try String(contentsOfFile: csv, encoding: .utf8).prefix { $0 != "\n" }.split(separator: ",").map(
+        String.init)
+    let schema = Schema(
+        name: "adult", columns: header.map { Column(name: $0, kind: .coded(levels: domain[$0]!), missing: .error) })
     return try DatasetLoader.load(csv: csv, schema: schema)
 }

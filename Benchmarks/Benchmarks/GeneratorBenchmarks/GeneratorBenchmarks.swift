@@ -17,36 +17,54 @@ import Foundation
 /// DP-TVAE (default settings) is measured the same way.
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
-        metrics: [.wallClock, .peakMemoryResident, threeWay, twoWay, tstrAUC], maxDuration: .seconds(60), maxIterations: 3)
+        metrics: [.wallClock, .peakMemoryResident, threeWay, twoWay, tstrAUC], maxDuration: .seconds(60),
+        maxIterations: 3)
     guard let split = AdultSplit.fromSharedFolder() else { return }
     let train = split.train
     let income = train.columnIndex(named: "income>50K")!
     let generators: [(name: String, epsilon: Double, fit: (BudgetLedger, Double, UInt64) throws -> EncodedDataset)] =
         [(Synthesizer.Method.mst, 0.1), (.mst, 1.0), (.mst, 10.0), (.aim, 0.1), (.aim, 1.0)].map { method, epsilon in
-            (method.rawValue.uppercased(), epsilon, { ledger, epsilon, iteration in
-                try Synthesizer.fit(method, data: train, epsilon: epsilon, delta: 1e-9, ledger: ledger, dataset: "adult", source: .seeded(iteration))
+            (
+                method.rawValue.uppercased(), epsilon,
+                { ledger, epsilon, iteration in
+                    try Synthesizer.fit(
+                        method, data: train, epsilon: epsilon, delta: 1e-9, ledger: ledger, dataset: "adult",
+                        source: .seeded(iteration)
+                    )
                     .sample(rows: train.rowCount, source: .seeded(100 + iteration))
-            })
-        } + [1.0, 10.0].map { epsilon in
-            ("DP-TVAE", epsilon, { ledger, epsilon, iteration in
-                try NeuralSynthesizer.fitTVAE(train, epsilon: epsilon, delta: 1e-9, ledger: ledger, dataset: "adult",
-                                              settings: .defaults(rows: train.rowCount), source: .seeded(iteration))
+                }
+            )
+        }
+        + [1.0, 10.0].map { epsilon in
+            (
+                "DP-TVAE", epsilon,
+                { ledger, epsilon, iteration in
+                    try NeuralSynthesizer.fitTVAE(
+                        train, epsilon: epsilon, delta: 1e-9, ledger: ledger, dataset: "adult",
+                        settings: .defaults(rows: train.rowCount), source: .seeded(iteration)
+                    )
                     .sample(rows: train.rowCount, source: .seeded(100 + iteration))
-            })
+                }
+            )
         }
     for generator in generators {
         let run = RunCounter()
         Benchmark("\(generator.name) on Adult, epsilon \(generator.epsilon)") { benchmark in
             for _ in benchmark.scaledIterations {
                 let iteration = run.next()
-                let ledgerPath = FileManager.default.temporaryDirectory.appendingPathComponent("bench-\(UUID().uuidString).sqlite").path
+                let ledgerPath = FileManager.default.temporaryDirectory.appendingPathComponent(
+                    "bench-\(UUID().uuidString).sqlite"
+                ).path
                 let ledger = try BudgetLedger(path: ledgerPath)
                 try ledger.initialise(dataset: "adult", epsilon: generator.epsilon, delta: 1e-9)
                 let synthetic = try generator.fit(ledger, generator.epsilon, iteration)
-                benchmark.measurement(threeWay, Int(10_000 * MarginalFidelity.meanTotalVariation(train, synthetic, way: 3)))
-                benchmark.measurement(twoWay, Int(10_000 * MarginalFidelity.meanTotalVariation(train, synthetic, way: 2)))
-                let tstr = ClassifierUtility.evaluate(.gradientBoosting, train: train, synthetic: synthetic, holdout: split.holdout,
-                                                      target: income, positive: 1, source: .seeded(200 + iteration))
+                benchmark.measurement(
+                    threeWay, Int(10_000 * MarginalFidelity.meanTotalVariation(train, synthetic, way: 3)))
+                benchmark.measurement(
+                    twoWay, Int(10_000 * MarginalFidelity.meanTotalVariation(train, synthetic, way: 2)))
+                let tstr = ClassifierUtility.evaluate(
+                    .gradientBoosting, train: train, synthetic: synthetic, holdout: split.holdout,
+                    target: income, positive: 1, source: .seeded(200 + iteration))
                 benchmark.measurement(tstrAUC, Int(1000 * tstr.syntheticAUC))
                 try? FileManager.default.removeItem(atPath: ledgerPath)
             }
@@ -68,4 +86,3 @@ final class RunCounter: @unchecked Sendable {
 let threeWay = BenchmarkMetric.custom("3-way TVD x1e4")
 let twoWay = BenchmarkMetric.custom("2-way TVD x1e4")
 let tstrAUC = BenchmarkMetric.custom("TSTR AUC x1000 (boosted trees)", polarity: .prefersLarger)
-

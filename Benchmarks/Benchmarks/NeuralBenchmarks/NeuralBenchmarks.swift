@@ -9,9 +9,11 @@ import Foundation
 /// (random one-hot-like inputs: only speed is measured). Opacus 1.6: 1,870-2,020 examples/s;
 /// plain torch: 58,700-65,800 examples/s. The "examples/s" metric is examples per second x 1.
 let benchmarks: @Sendable () -> Void = {
-    Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .peakMemoryResident, examplesPerSecond], maxDuration: .seconds(60), maxIterations: 3)
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.wallClock, .peakMemoryResident, examplesPerSecond], maxDuration: .seconds(60), maxIterations: 3)
     BLAS.setThreads(1)
-    let n = 39_074, source = RandomSource.seeded(1)
+    let n = 39_074
+    let source = RandomSource.seeded(1)
     var values = [Float](repeating: 0, count: n * 107)
     for row in 0..<n { for _ in 0..<12 { values[row * 107 + Int(source.uniform(below: 107))] = 1 } }
     let inputs = Matrix(rows: n, columns: 107, values: values)
@@ -21,13 +23,17 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("DP-SGD, reference MLP, one epoch (Poisson, clip 1, sigma 1)") { benchmark in
         for _ in benchmark.scaledIterations {
             var model = ClassifierModel(network: network, inputs: inputs, labels: labels)
-            let plan = try DPSGDPlan(noiseMultiplier: 1, delta: 1e-5, examples: n, expectedBatchSize: 256, epochs: 1, clip: 1,
-                                     parameters: network.parameterCount)
-            let ledgerPath = FileManager.default.temporaryDirectory.appendingPathComponent("bench-\(UUID().uuidString).sqlite").path
+            let plan = try DPSGDPlan(
+                noiseMultiplier: 1, delta: 1e-5, examples: n, expectedBatchSize: 256, epochs: 1, clip: 1,
+                parameters: network.parameterCount)
+            let ledgerPath = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "bench-\(UUID().uuidString).sqlite"
+            ).path
             let ledger = try BudgetLedger(path: ledgerPath)
             try ledger.initialise(dataset: "bench", epsilon: 100, delta: 1e-3)
             let started = Date()
-            try DPSGDTrainer(plan: plan).train(&model, ledger: ledger, dataset: "bench", mechanismName: "dp-sgd", source: .secure())
+            try DPSGDTrainer(plan: plan).train(
+                &model, ledger: ledger, dataset: "bench", mechanismName: "dp-sgd", source: .secure())
             benchmark.measurement(examplesPerSecond, Int(Double(n) / Date().timeIntervalSince(started)))
             try? FileManager.default.removeItem(atPath: ledgerPath)
         }

@@ -5,7 +5,8 @@ import DPRandomness
 /// Samples per second of the exact samplers, in vectorised calls of 1e5 draws, beside
 /// OpenDP 0.16's figures in ../shared/reference/README.md (same protocol).
 let benchmarks: @Sendable () -> Void = {
-    Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .throughput], maxDuration: .seconds(3), maxIterations: 50)
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.wallClock, .throughput], maxDuration: .seconds(3), maxIterations: 50)
     let draws = 100_000
 
     for scale in [1, 10, 1000] {

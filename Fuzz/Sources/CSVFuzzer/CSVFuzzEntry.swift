@@ -2,7 +2,8 @@ import DPData
 import Foundation
 
 /// The schema every fuzzed CSV is read through: one column of each kind.
-let fuzzSchema = try! SchemaLoader.parse("""
+let fuzzSchema = try! SchemaLoader.parse(
+    """
     columns:
       - {name: a, kind: integer, lower: -5, upper: 500, bins: 7, out_of_domain: clamp}
       - {name: b, kind: categorical, categories: [x, "y,z", "q\\"q"]}

@@ -1,7 +1,9 @@
+import DPData
+import DPReport
 import Foundation
 import Testing
-import DPData
-@testable import DPReport
+
+@testable import DPRelease
 
 /// Release configs that cannot work are refused when read, with the place and a way out.
 @Suite struct ReleaseConfigTests {
@@ -21,20 +23,24 @@ import DPData
     }
 
     @Test func methodsAreReadAsTheirKind() throws {
-        #expect(try Self.parse("method: dp-tvae\n").method == .dpTVAE)
-        #expect(try Self.parse("").method == .aim)
+        #expect(try Self.parse("method: dp-tvae\n").method == "dp-tvae")
+        #expect(try Self.parse("").method == "aim")
         #expect(throws: DataError.self) { try Self.parse("method: gan\n") }
         // The method comes before the audit in the file or after it: the check holds either way.
         #expect(throws: DataError.self) {
-            try Self.parse("audit: {secrets: [outcome], quasi_identifiers: [age], shadow_models: {targets: 3}}\nmethod: dp-tvae\n")
+            try Self.parse(
+                "audit: {secrets: [outcome], quasi_identifiers: [age], shadow_models: {targets: 3}}\nmethod: dp-tvae\n")
         }
     }
 
     @Test func shadowModelsNeedAMarginalMethod() throws {
-        let marginal = try Self.parse("method: mst\naudit: {secrets: [outcome], quasi_identifiers: [age], shadow_models: {targets: 3}}\n")
+        let marginal = try Self.parse(
+            "method: mst\naudit: {secrets: [outcome], quasi_identifiers: [age], shadow_models: {targets: 3}}\n")
         #expect(marginal.shadowModels?.targets == 3 && marginal.shadowModels?.shadows == 20)
         do {
-            _ = try Self.parse("method: dp-ctgan\naudit: {secrets: [outcome], quasi_identifiers: [age], shadow_models: {targets: 3}}\n")
+            _ = try Self.parse(
+                "method: dp-ctgan\naudit: {secrets: [outcome], quasi_identifiers: [age], shadow_models: {targets: 3}}\n"
+            )
             Issue.record("shadow models with a neural method were accepted")
         } catch let error as DataError {
             #expect("\(error)".contains("release.yaml") && "\(error)".contains("aim, mst and independent"))

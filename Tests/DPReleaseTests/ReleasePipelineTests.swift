@@ -1,11 +1,13 @@
-import Foundation
-import Testing
 import DPAudit
 import DPData
 import DPLedger
 import DPRandomness
+import DPReport
 import DPTestSupport
-@testable import DPReport
+import Foundation
+import Testing
+
+@testable import DPRelease
 
 @Suite struct ReleasePipelineTests {
     static func flipByte(_ path: String, at offset: Int) throws {
@@ -29,7 +31,9 @@ import DPTestSupport
 
         let publicKey = try SigningKey.loadPublicKey(fixture.publicKey)
         func verify() throws -> ReportSignature.Verification {
-            try ReportSignature.verify(reportPath: outcome.reportPath, signaturePath: outcome.reportPath + ".sig", publicKey: publicKey, dataPath: fixture.out)
+            try ReportSignature.verify(
+                reportPath: outcome.reportPath, signaturePath: outcome.reportPath + ".sig", publicKey: publicKey,
+                dataPath: fixture.out)
         }
         #expect(try verify().valid)
         try Self.flipByte(outcome.reportPath, at: 200)
@@ -41,8 +45,11 @@ import DPTestSupport
         #expect(tampered.signatureValid && tampered.dataMatches == false && !tampered.valid)
         try Self.flipByte(fixture.out, at: 50)
         let other = SigningKey.generate()
-        #expect(try !ReportSignature.verify(reportPath: outcome.reportPath, signaturePath: outcome.reportPath + ".sig",
-                                            publicKey: other.publicKey, dataPath: nil).valid)
+        #expect(
+            try !ReportSignature.verify(
+                reportPath: outcome.reportPath, signaturePath: outcome.reportPath + ".sig",
+                publicKey: other.publicKey, dataPath: nil
+            ).valid)
     }
 
     @Test func reportValidatesAgainstItsPublishedSchema() throws {
@@ -58,7 +65,8 @@ import DPTestSupport
         object["decision"] = nil
         object["surprise"] = 1
         let broken = try validator.violations(of: JSONSerialization.data(withJSONObject: object))
-        #expect(broken.contains("$: missing required 'decision'") && broken.contains("$: unexpected property 'surprise'"))
+        #expect(
+            broken.contains("$: missing required 'decision'") && broken.contains("$: unexpected property 'surprise'"))
         #expect(try CanonicalJSON.decode(ComplianceReport.self, from: bytes) == outcome.report)
     }
 
@@ -69,9 +77,12 @@ import DPTestSupport
         let prepared = try pipeline.prepare { _ in }
         let ledger = try BudgetLedger(path: fixture.folder.appendingPathComponent("out/ledger.sqlite").path)
         try ledger.initialise(dataset: "people", epsilon: 1, delta: 1e-9)
-        let privacy = ComplianceReport.PrivacyGuarantee(epsilon: 1, delta: 1e-9, mechanism: "a training copy", rho: 0, seeded: true,
-                                                        randomness: "SEEDED", ledger: try ledger.statement(dataset: "people"))
-        let outcome = try pipeline.publish(prepared.train, privacy: privacy, prepared: prepared, source: .seeded(1), reusedModel: false) { _ in }
+        let privacy = ComplianceReport.PrivacyGuarantee(
+            epsilon: 1, delta: 1e-9, mechanism: "a training copy", rho: 0, seeded: true,
+            randomness: "SEEDED", ledger: try ledger.statement(dataset: "people"))
+        let outcome = try pipeline.publish(
+            prepared.train, privacy: privacy, prepared: prepared, streams: RunStreams(seed: 1), reusedModel: false
+        ) { _ in }
         #expect(outcome.report.decision.outcome == "quarantine")
         #expect(!FileManager.default.fileExists(atPath: fixture.out))
         let reasons = try String(contentsOfFile: fixture.quarantine + "/REASONS.txt", encoding: .utf8)

@@ -1,6 +1,6 @@
-import Foundation
 import DPRandomness
 import DPTestSupport
+import Foundation
 
 /// A small population in CSV (training and holdout files), its schema, a signing key and a
 /// release config, in a fresh temporary folder.
@@ -28,7 +28,8 @@ struct ReleaseFixture {
     /// Rows where job follows region, level follows age and the outcome follows job and level.
     static func rows(_ count: Int, seed: UInt64, firstID: Int) -> [String] {
         let source = RandomSource.seeded(seed)
-        let regions = ["north", "south", "east", "west", "centre"], jobs = ["a", "b", "c", "d", "e", "f", "g"]
+        let regions = ["north", "south", "east", "west", "centre"]
+        let jobs = ["a", "b", "c", "d", "e", "f", "g"]
         return (0..<count).map { index in
             let region = Int(source.uniform(below: 5))
             let age = 18 + Int(source.uniform(below: 72))
@@ -50,7 +51,8 @@ struct ReleaseFixture {
             fields[plantField] = plant
             train[1234] = fields.joined(separator: ",")
         }
-        try ([header] + train).joined(separator: "\n").appending("\n").write(to: folder.appendingPathComponent("train.csv"), atomically: true, encoding: .utf8)
+        try ([header] + train).joined(separator: "\n").appending("\n").write(
+            to: folder.appendingPathComponent("train.csv"), atomically: true, encoding: .utf8)
         try ([header] + Self.rows(1500, seed: 2, firstID: 5000)).joined(separator: "\n").appending("\n")
             .write(to: folder.appendingPathComponent("holdout.csv"), atomically: true, encoding: .utf8)
         try Self.schema.write(to: folder.appendingPathComponent("schema.yaml"), atomically: true, encoding: .utf8)

@@ -1,6 +1,6 @@
+import DPTestSupport
 import Foundation
 import Testing
-import DPTestSupport
 
 /// A value planted in the training data, in a column whose public categories do not include it,
 /// must appear in no output: not the synthetic rows, the report, its summaries or the logs.
@@ -8,12 +8,15 @@ import DPTestSupport
     @Test func plantedValueAppearsInNoOutput() throws {
         let planted = "Zq7-PLANTED-unique-8841"
         let fixture = try ReleaseFixture(plant: planted)
-        let keys = try CommandRunner.run(["keys", "generate", "--out", fixture.folder.appendingPathComponent("keys/release.key").path])
+        let keys = try CommandRunner.run([
+            "keys", "generate", "--out", fixture.folder.appendingPathComponent("keys/release.key").path,
+        ])
         #expect(keys.status == 0, "\(keys.standardError)")
         let release = try CommandRunner.run(["release", "--config", fixture.config.path])
         #expect(release.status == 0 || release.status == 3, "\(release.standardError)")
         #expect(!release.standardOutput.contains(planted) && !release.standardError.contains(planted))
-        let outputs = FileManager.default.enumerator(at: fixture.folder.appendingPathComponent("out"), includingPropertiesForKeys: nil)!
+        let outputs = FileManager.default.enumerator(
+            at: fixture.folder.appendingPathComponent("out"), includingPropertiesForKeys: nil)!
         var checked = 0
         for case let file as URL in outputs where !file.hasDirectoryPath {
             let bytes = try Data(contentsOf: file)
@@ -23,12 +26,15 @@ import DPTestSupport
         // synthetic.csv, ledger, report .json/.sig/.html/.md and the saved model at least.
         #expect(checked >= 7)
         // A quarantined release keeps its rows in the quarantine folder.
-        let synthetic = release.status == 0 ? fixture.out : (fixture.quarantine as NSString).appendingPathComponent("synthetic.csv")
-        let audit = try CommandRunner.run(["audit", "--train", fixture.folder.appendingPathComponent("train.csv").path,
-                                           "--holdout", fixture.folder.appendingPathComponent("holdout.csv").path,
-                                           "--synthetic", synthetic, "--schema", fixture.folder.appendingPathComponent("schema.yaml").path,
-                                           "--secret", "outcome", "--quasi", "age,region", "--seed", "1",
-                                           "--out", fixture.folder.appendingPathComponent("out/audit.json").path])
+        let synthetic =
+            release.status == 0 ? fixture.out : (fixture.quarantine as NSString).appendingPathComponent("synthetic.csv")
+        let audit = try CommandRunner.run([
+            "audit", "--train", fixture.folder.appendingPathComponent("train.csv").path,
+            "--holdout", fixture.folder.appendingPathComponent("holdout.csv").path,
+            "--synthetic", synthetic, "--schema", fixture.folder.appendingPathComponent("schema.yaml").path,
+            "--secret", "outcome", "--quasi", "age,region", "--seed", "1",
+            "--out", fixture.folder.appendingPathComponent("out/audit.json").path,
+        ])
         #expect(audit.status == 0 || audit.status == 3, "\(audit.standardError)")
         #expect(!audit.standardOutput.contains(planted) && !audit.standardError.contains(planted))
         let auditJSON = try Data(contentsOf: fixture.folder.appendingPathComponent("out/audit.json"))
@@ -40,11 +46,15 @@ import DPTestSupport
     @Test func refusedValueIsNamedByPlaceNotContent() throws {
         let planted = "Zq7-PLANTED-unique-8841"
         let fixture = try ReleaseFixture(plant: planted, plantField: 3)
-        _ = try CommandRunner.run(["keys", "generate", "--out", fixture.folder.appendingPathComponent("keys/release.key").path])
+        _ = try CommandRunner.run([
+            "keys", "generate", "--out", fixture.folder.appendingPathComponent("keys/release.key").path,
+        ])
         let release = try CommandRunner.run(["release", "--config", fixture.config.path])
         #expect(release.status != 0 && release.status != 3)
-        #expect(release.standardError.contains("train.csv") && release.standardError.contains("1236") && release.standardError.contains("job"),
-                "\(release.standardError)")
+        #expect(
+            release.standardError.contains("train.csv") && release.standardError.contains("1236")
+                && release.standardError.contains("job"),
+            "\(release.standardError)")
         #expect(!release.standardOutput.contains(planted) && !release.standardError.contains(planted))
     }
 }

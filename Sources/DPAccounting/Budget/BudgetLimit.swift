@@ -1,0 +1,18 @@
+/// The one rule for "these costs fit this budget", used by the ledger, the odometer and run slices.
+public enum BudgetLimit {
+    /// Relative slack for floating-point rounding in the conversions between ε, δ and ρ (every
+    /// cost is already rounded up where it is computed); it admits a relative excess of at most
+    /// 1e-9, far below any difference a privacy claim can express.
+    public static let tolerance = 1e-9
+
+    /// Whether `costs`, composed, stay within a total (`epsilon`, `delta`).
+    public static func fits(_ costs: [PrivacyCost], epsilon: Double, delta: Double) -> Bool {
+        let spend = BudgetSpend(costs: costs, totalDelta: delta)
+        return spend.epsilon <= epsilon * (1 + tolerance) && spend.approximateDelta <= delta * (1 + tolerance)
+    }
+
+    /// Whether zCDP costs adding to `rho` stay within a total ρ.
+    public static func fits(rho: Double, within total: Double) -> Bool {
+        rho <= total * (1 + tolerance)
+    }
+}

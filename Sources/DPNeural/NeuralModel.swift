@@ -1,0 +1,93 @@
+import DPData
+import DPRandomness
+import DPSynthesis
+import Foundation
+
+/// A trained neural generator: draw rows at no further privacy cost, save and load.
+public struct NeuralModel: FittedModel {
+    /// The model description's own version, inside `ModelFile`'s envelope.
+    static let descriptionVersion = 1
+
+    public let method: String
+    public let schema: Schema
+    public let network: Network
+    public let record: PrivacyRecord
+
+    /// The trained network.
+    public enum Network: Sendable, Codable {
+        case tvae(TabularVAE)
+        case ctgan(ConditionalGAN)
+
+        public var parameterCount: Int {
+            switch self {
+            case .tvae(let vae): return vae.layers.reduce(0) { $0 + $1.parameterCount }
+            case .ctgan(let gan): return gan.generator.parameterCount + gan.discriminator.parameterCount
+            }
+        }
+    }
+
+    /// What the training spent, as the model file stores it.
+    public struct PrivacyRecord: Sendable, Codable, Equatable {
+        public let epsilon: Double
+        public let delta: Double
+        public let noiseMultiplier: Double
+        public let steps: Int
+        public let samplingRate: Double
+        public let seeded: Bool
+        public let dataset: String
+    }
+
+    public var privacy: ModelPrivacy {
+        ModelPrivacy(
+            rho: 0, seeded: record.seeded,
+            charges: ["dp-sgd: (\(record.epsilon), \(record.delta))-DP over \(record.steps) steps"])
+    }
+
+    public var size: ModelSize { .parameters(network.parameterCount) }
+
+    public func sample(rows: Int, source: RandomSource) -> EncodedDataset {
+        switch network {
+        case .tvae(let vae): return vae.sample(rows: rows, schema: schema, source: source)
+        case .ctgan(let gan): return gan.sample(rows: rows, schema: schema, source: source)
+        }
+    }
+
+    struct Description: Codable {
+        var version: Int
+        var method: String
+        var schema: String
+        var generator: Network
+        var privacy: PrivacyRecord
+    }
+
+    public func fileData() throws -> Data {
+        try ModelFile.encode(
+            kind: method,
+            model: Description(
+                version: Self.descriptionVersion, method: method, schema: SchemaWriter.yaml(schema),
+                generator: network, privacy: record))
+    }
+
+    /// Writes the model file, atomically.
+    public func save(to path: String) throws {
+        try AtomicFile.write(try fileData(), to: path)
+    }
+
+    /// Reads a neural model from a model file's bytes.
+    public static func load(from data: Data, path: String) throws -> NeuralModel {
+        let file = try ModelFile.decode(Description.self, from: data, path: path)
+        guard file.version == descriptionVersion else {
+            throw DataError(
+                file: path, problem: "not a DPSynth neural model of format \(descriptionVersion)",
+                hint: "Give a file written by --model-out.")
+        }
+        return NeuralModel(
+            method: file.method, schema: try SchemaLoader.parse(file.schema, file: path), network: file.generator,
+            record: file.privacy)
+    }
+
+    /// Reads a neural model file.
+    public static func load(from path: String) throws -> NeuralModel {
+        try load(from: try ModelFile.read(path), path: path)
+    }
+}

@@ -1,0 +1,44 @@
+import DPAccounting
+import DPLedger
+import Foundation
+
+/// Opens the budget a run charges: a dataset's budget in a ledger, declared first when the run
+/// brings a declaration and the ledger has none.
+///
+/// Privacy: declaring a budget spends nothing; every later charge is checked against it.
+public enum BudgetStage {
+    /// Where the declaration that the ledger lacks would come from, for the refusal's hint.
+    public enum DeclarationHint: Sendable {
+        case commandLine
+        case config(String)
+    }
+
+    /// `dataset`'s budget in the ledger at `path`, declared as `declare` when the ledger has none.
+    public static func open(
+        ledger path: String, dataset: String, declare: (epsilon: Double, delta: Double)?, hint: DeclarationHint
+    ) throws -> LedgerBudget {
+        let ledger = try BudgetLedger(path: path)
+        if try !ledger.datasets().contains(dataset) {
+            guard let declare else {
+                switch hint {
+                case .commandLine:
+                    throw ReleaseError(
+                        "dataset '\(dataset)' has no budget in \(path); run `dpsynth ledger init --ledger \(path) "
+                            + "--dataset \(dataset) --epsilon E --delta D` or pass --init-budget")
+                case .config(let file):
+                    throw ReleaseError(
+                        "\(file): dataset '\(dataset)' has no budget in \(path). "
+                            + "Add 'dataset_budget: {epsilon: E, delta: D}' or run `dpsynth ledger init`.")
+                }
+            }
+            try ledger.initialise(dataset: dataset, epsilon: declare.epsilon, delta: declare.delta)
+        }
+        return ledger.budget(for: dataset)
+    }
+}
+
+/// A release step that cannot go on, in one line for the command line.
+public struct ReleaseError: Error, CustomStringConvertible, Equatable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,216 @@
+import DPAudit
+import DPData
+import DPGenerators
+import DPLedger
+import DPRandomness
+import DPReport
+import DPSynthesis
+import Foundation
+
+/// A release from start to finish: ledger check -> synthesize -> utility -> audit -> report -> gate.
+/// The synthetic rows reach the output only when the audit passes the policy; otherwise they go
+/// to the quarantine folder beside a file of reasons. The fitted model is kept in a state folder
+/// beside the report, so a rerun after a crash reuses it instead of charging the ledger again.
+///
+/// Privacy: the synthetic rows are (epsilon, delta)-DP (every measurement charged to the ledger
+/// before it is drawn); the utility and attack figures in the report are computed on real data
+/// and marked as such.
+public struct ReleasePipeline {
+    public let config: ReleaseConfig
+    public let configBytes: Data
+    public let configPath: String
+    public let registry: GeneratorRegistry
+
+    public init(configPath: String, registry: GeneratorRegistry = .standard) throws {
+        (config, configBytes) = try ReleaseConfig.load(path: configPath, registry: registry)
+        self.configPath = configPath
+        self.registry = registry
+    }
+
+    /// What a run produced.
+    public struct Outcome: Sendable {
+        public let report: ComplianceReport
+        public let reportPath: String
+        public let htmlPath: String
+        public let markdownPath: String
+        public let signed: Bool
+        public let reusedModel: Bool
+    }
+
+    /// The inputs of a run, read and checked before anything is charged.
+    struct Prepared {
+        let dataset: String
+        let train: EncodedDataset
+        let holdout: EncodedDataset
+        let secrets: [Int]
+        let quasiIdentifiers: [Int]
+        let target: Int?
+        let positive: UInt16
+        let policy: AuditPolicy
+        let key: SigningKey?
+        let synthesis: SynthesisStage
+        let inputHash: String
+        let schemaHash: String
+        let modelPath: String
+    }
+
+    func prepare(progress: (String) -> Void) throws -> Prepared {
+        let schema = try SchemaLoader.load(path: config.schema)
+        progress("reading \(config.data)")
+        let train = try DatasetLoader.load(csv: config.data, schema: schema)
+        let holdout = try DatasetLoader.load(csv: config.holdout, schema: schema)
+        let target = try config.target.map { try train.column(named: $0, key: "utility.target", file: configPath) }
+        let inputHash = try Blake2b.hex(file: config.data)
+        let schemaHash = try Blake2b.hex(file: config.schema)
+        let runKey = String(Blake2b.hex(configBytes + Data(inputHash.utf8) + Data(schemaHash.utf8)).prefix(24))
+        let stateFolder = URL(fileURLWithPath: config.report).deletingLastPathComponent()
+            .appendingPathComponent(".dpsynth-state")
+        var settings = config.settings
+        settings.workload = try config.workload.map { try WorkloadFile.read($0, columns: train.columns.map(\.name)) }
+        let generator: any Generator
+        do {
+            generator = try registry.generator(named: config.method, settings: settings)
+        } catch let error as GeneratorSettingsError {
+            throw ReleaseError("\(configPath): \(error.description)")
+        }
+        try FileManager.default.createDirectory(at: stateFolder, withIntermediateDirectories: true)
+        return Prepared(
+            dataset: config.dataset ?? schema.name, train: train, holdout: holdout,
+            secrets: try config.secrets.map { try train.column(named: $0, key: "audit.secrets", file: configPath) },
+            quasiIdentifiers: try config.quasiIdentifiers.map {
+                try train.column(named: $0, key: "audit.quasi_identifiers", file: configPath)
+            },
+            target: target, positive: try positiveCode(target: target, data: train),
+            policy: try config.policy.map(AuditPolicy.load) ?? AuditPolicy(),
+            key: try config.signingKey.map(SigningKey.load(secretKeyFile:)),
+            synthesis: SynthesisStage(generator: generator, epsilon: config.epsilon, delta: config.delta),
+            inputHash: inputHash, schemaHash: schemaHash,
+            modelPath: stateFolder.appendingPathComponent("model-\(runKey).json").path)
+    }
+
+    public func run(progress: @escaping (String) -> Void = { _ in }) throws -> Outcome {
+        let prepared = try prepare(progress: progress)
+        let budget = try BudgetStage.open(
+            ledger: config.ledger, dataset: prepared.dataset, declare: config.datasetBudget,
+            hint: .config(configPath))
+        let streams = RunStreams(seed: config.seed)
+        let reused = FileManager.default.fileExists(atPath: prepared.modelPath)
+        if reused { progress("reusing the model fitted by an earlier run of this config (no new charge)") }
+        let rows = config.rows ?? prepared.train.rowCount
+        let model: any FittedModel
+        if reused {
+            model = try registry.loadModel(path: prepared.modelPath)
+        } else {
+            model = try prepared.synthesis.fit(prepared.train, budget: budget, streams: streams, progress: progress)
+            try AtomicFile.write(try model.fileData(), to: prepared.modelPath)
+        }
+        let synthetic = SynthesisStage.sample(model, rows: rows, streams: streams)
+        let statement = try budget.statement()
+        let generatorType = type(of: prepared.synthesis.generator)
+        let privacy = ComplianceReport.PrivacyGuarantee(
+            epsilon: config.epsilon, delta: config.delta, mechanism: generatorType.summary, rho: model.privacy.rho,
+            seeded: streams.isSeeded || model.privacy.seeded, randomness: streams.root.label, ledger: statement,
+            accountant: generatorType.family.accountant)
+        return try publish(
+            synthetic, privacy: privacy, prepared: prepared, streams: streams, reusedModel: reused, progress: progress)
+    }
+
+    /// Evaluates, audits, gates and reports a synthetic table: the table goes to the output when
+    /// the audit passes, to the quarantine folder (with REASONS.txt) when it fails.
+    func publish(
+        _ synthetic: EncodedDataset, privacy: ComplianceReport.PrivacyGuarantee, prepared: Prepared,
+        streams: RunStreams, reusedModel: Bool, progress: (String) -> Void
+    ) throws -> Outcome {
+        progress("evaluating utility")
+        let utility = UtilityEvaluation.evaluate(
+            train: prepared.train, holdout: prepared.holdout, synthetic: synthetic,
+            target: prepared.target, positive: prepared.positive, source: streams.utility)
+        progress("running the attack suite")
+        var auditor = PrivacyAudit(policy: prepared.policy)
+        if let shadow = config.shadowModels {
+            auditor.shadowModels = ShadowModelAttack(
+                generator: .fitting(
+                    try ShadowModelAttack.shadowGenerator(
+                        prepared.synthesis.generator, registry: registry, settings: config.settings),
+                    epsilon: config.epsilon, delta: config.delta),
+                targets: shadow.targets, shadows: shadow.shadows, shadowRows: shadow.rows)
+        }
+        let audit = try auditor.run(
+            PrivacyAudit.Input(
+                train: prepared.train, holdout: prepared.holdout, synthetic: synthetic, secrets: prepared.secrets,
+                quasiIdentifiers: prepared.quasiIdentifiers, claimedEpsilon: config.epsilon, delta: config.delta),
+            source: streams.audit, progress: progress)
+
+        let released = audit.decision == "pass"
+        let reasons = audit.findings.filter { !$0.passed }.map {
+            String(format: "%@ (%@): %.3f exceeds the policy's %.3f", $0.attack, $0.criterion, $0.value, $0.threshold)
+        }
+        let name = URL(fileURLWithPath: config.out).lastPathComponent
+        let destination =
+            released ? config.out : URL(fileURLWithPath: config.quarantine).appendingPathComponent(name).path
+        try FileManager.default.createDirectory(
+            at: URL(fileURLWithPath: destination).deletingLastPathComponent(), withIntermediateDirectories: true)
+        try CSVWriter.write(synthetic, to: destination, source: streams.write)
+        if !released {
+            let text =
+                "Quarantined by dpsynth release: the attack suite failed the policy.\nFigures "
+                + "below: \(RealDataNotice.text).\n"
+                + reasons.map { "- \($0)\n" }.joined()
+            try AtomicFile.write(
+                Data(text.utf8), to: URL(fileURLWithPath: config.quarantine).appendingPathComponent("REASONS.txt").path)
+        }
+        let provenance = ComplianceReport.Provenance(
+            inputFile: URL(fileURLWithPath: config.data).lastPathComponent, inputHash: prepared.inputHash,
+            inputRows: prepared.train.rowCount,
+            schemaFile: URL(fileURLWithPath: config.schema).lastPathComponent, schemaHash: prepared.schemaHash,
+            configHash: Blake2b.hex(configBytes),
+            syntheticHash: try Blake2b.hex(file: destination), syntheticRows: synthetic.rowCount,
+            holdoutHash: try Blake2b.hex(file: config.holdout),
+            toolVersion: ToolVersion.current, gitCommit: ToolVersion.gitCommit(),
+            createdAt: ISO8601DateFormatter().string(from: Date()))
+        let report = ComplianceReport(
+            decision: .init(outcome: released ? "release" : "quarantine", reasons: reasons, syntheticPath: destination),
+            privacy: privacy, provenance: provenance, utility: utility, audit: audit, proofs: Self.proofs)
+
+        try FileManager.default.createDirectory(
+            at: URL(fileURLWithPath: config.report).deletingLastPathComponent(), withIntermediateDirectories: true)
+        let reportPath = config.report + ".json"
+        let htmlPath = config.report + ".html"
+        let markdownPath = config.report + ".md"
+        _ = try ReportSignature.write(report, to: reportPath, key: prepared.key)
+        try AtomicFile.write(Data(HTMLReport.render(report).utf8), to: htmlPath)
+        try AtomicFile.write(Data(MarkdownSummary.render(report).utf8), to: markdownPath)
+        return Outcome(
+            report: report, reportPath: reportPath, htmlPath: htmlPath, markdownPath: markdownPath,
+            signed: prepared.key != nil, reusedModel: reusedModel)
+    }
+
+    func positiveCode(target: Int?, data: EncodedDataset) throws -> UInt16 {
+        guard let target else { return 1 }
+        guard let label = config.positive else { return 1 }
+        let labels = data.labels(of: target)
+        guard let code = labels.firstIndex(of: label) else {
+            throw DataError(
+                file: configPath,
+                problem: "utility.positive: '\(label)' is not a value of '\(data.columns[target].name)'",
+                hint: "Use one of: \(labels.joined(separator: ", ")).")
+        }
+        return UInt16(code)
+    }
+
+    static let proofs: [ComplianceReport.ProofReference] = [
+        .init(claim: "Noise comes only from libsodium's CSPRNG", document: "Proofs/secure-randomness.md"),
+        .init(claim: "The discrete Gaussian sampler is exact", document: "Proofs/discrete-gaussian.md"),
+        .init(
+            claim: "Exponential-mechanism selection is epsilon-DP and epsilon^2/8-zCDP",
+            document: "Proofs/exponential-mechanism.md"),
+        .init(claim: "zCDP composes and converts to (epsilon, delta) by CKS20", document: "Proofs/zcdp-conversion.md"),
+        .init(claim: "The ledger charges before release and refuses to overspend", document: "Proofs/budget-ledger.md"),
+        .init(
+            claim: "MST, AIM and independent marginals satisfy their zCDP budget",
+            document: "Proofs/marginal-generators.md"),
+        .init(
+            claim: "DP-SGD training (DP-TVAE, DP-CTGAN) satisfies its (epsilon, delta) budget",
+            document: "Proofs/dp-sgd.md"),
+    ]
+}

@@ -1,0 +1,42 @@
+import DPAccounting
+import DPData
+import DPRandomness
+import DPSynthesis
+import Foundation
+
+/// Fit and sample: the one place every command that makes synthetic rows goes through.
+///
+/// Privacy: the fit charges `budget` before every noisy step and spends at most (ε, δ)
+/// (`Generator.checkedFit`); sampling is post-processing of the fitted model.
+public struct SynthesisStage {
+    public let generator: any Generator
+    public let epsilon: Double
+    public let delta: Double
+
+    public init(generator: any Generator, epsilon: Double, delta: Double) {
+        self.generator = generator
+        self.epsilon = epsilon
+        self.delta = delta
+    }
+
+    public var method: String { type(of: generator).method }
+
+    /// Fits the generator to `data`, reporting each step as "[method] step (t s)".
+    public func fit(
+        _ data: EncodedDataset, budget: any PrivacyBudget, streams: RunStreams, progress: @escaping (String) -> Void
+    ) throws -> any FittedModel {
+        let started = Date()
+        let method = self.method
+        let request = FitRequest(
+            data: data, epsilon: epsilon, delta: delta, budget: budget, source: streams.fit
+        ) { step in
+            progress(String(format: "[%@] %@ (%.1f s)", method, step, Date().timeIntervalSince(started)))
+        }
+        return try generator.checkedFit(request)
+    }
+
+    /// `rows` rows drawn from `model`.
+    public static func sample(_ model: any FittedModel, rows: Int, streams: RunStreams) -> EncodedDataset {
+        model.sample(rows: rows, source: streams.sample)
+    }
+}

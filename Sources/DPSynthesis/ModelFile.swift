@@ -1,0 +1,70 @@
+import DPData
+import Foundation
+
+/// The one model file format: `{"format": 2, "kind": METHOD, "model": {...}}`, where the
+/// generator named by `kind` owns `model`. Files of format 1 (the method's model description at
+/// the top level, with its `method` as the kind) are still read.
+public enum ModelFile {
+    public static let format = 2
+
+    private struct Envelope<Model: Codable>: Codable {
+        let format: Int
+        let kind: String
+        let model: Model
+    }
+
+    private struct Header: Decodable {
+        let format: Int?
+        let kind: String?
+        let method: String?
+    }
+
+    /// The bytes of a model file holding `model` under `kind`.
+    public static func encode(kind: String, model: some Codable) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return try encoder.encode(Envelope(format: format, kind: kind, model: model))
+    }
+
+    /// The kind (method) a model file names, or a one-line error when it is not a model file.
+    public static func kind(of data: Data, path: String) throws -> String {
+        guard let header = try? JSONDecoder().decode(Header.self, from: data),
+            let kind = header.format == nil ? header.method : header.kind
+        else {
+            throw notAModel(path)
+        }
+        guard header.format == nil || header.format == format else {
+            throw DataError(
+                file: path, problem: "model format \(header.format!) is not supported (this build reads \(format))",
+                hint: "Refit the model with this version of dpsynth.")
+        }
+        return kind
+    }
+
+    /// The method-specific model description in a model file.
+    public static func decode<Model: Codable>(_ type: Model.Type, from data: Data, path: String) throws -> Model {
+        let decoder = JSONDecoder()
+        do {
+            if (try? decoder.decode(Header.self, from: data))?.format == nil {
+                return try decoder.decode(Model.self, from: data)
+            }
+            return try decoder.decode(Envelope<Model>.self, from: data).model
+        } catch {
+            throw notAModel(path)
+        }
+    }
+
+    /// Reads a model file's bytes, or a one-line error.
+    public static func read(_ path: String) throws -> Data {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw DataError(file: path, problem: "cannot read the model file", hint: "Check the path.")
+        }
+        return data
+    }
+
+    static func notAModel(_ path: String) -> DataError {
+        DataError(
+            file: path, problem: "not a DPSynth model file",
+            hint: "Give a file written by `dpsynth synthesize --model-out`.")
+    }
+}

@@ -1,0 +1,106 @@
+import DPAccounting
+import DPData
+import DPMechanisms
+import DPNeural
+import DPRandomness
+import DPReport
+import DPSynthesis
+import DPTestSupport
+import Foundation
+import Testing
+
+@testable import DPRelease
+
+/// A method defined only here: noisy one-way counts of every column (discrete Laplace, charged
+/// first), rows drawn column by column from them. It shows that a new generator needs one type
+/// and one `register` call, and no change to any file in Sources/.
+struct ToyIndependentGenerator: Generator {
+    static let method = "toy-independent"
+    static let family = GeneratorFamily.neural
+    static let summary = "noisy one-way counts (test generator)"
+    static let acceptedSettings: Set<GeneratorSettings.Key> = []
+
+    init(settings: GeneratorSettings) throws {}
+
+    struct Model: FittedModel, Codable {
+        let method: String
+        let schemaText: String
+        let counts: [[Int]]
+        let seeded: Bool
+
+        var schema: Schema { try! SchemaLoader.parse(schemaText, file: "toy model") }
+        var privacy: ModelPrivacy { ModelPrivacy(rho: 0, seeded: seeded, charges: ["discrete-laplace"]) }
+        var size: ModelSize { .cells(counts.map(\.count).reduce(0, +)) }
+
+        func sample(rows: Int, source: RandomSource) -> EncodedDataset {
+            let codes = counts.map { column -> [UInt16] in
+                let weights = column.map { UInt64(max(0, $0) + 1) }
+                let total = weights.reduce(0, +)
+                return (0..<rows).map { _ in
+                    var draw = source.uniform(below: total)
+                    for (code, weight) in weights.enumerated() {
+                        if draw < weight { return UInt16(code) }
+                        draw -= weight
+                    }
+                    return UInt16(weights.count - 1)
+                }
+            }
+            return EncodedDataset(schema: schema, codes: codes)
+        }
+
+        func fileData() throws -> Data { try ModelFile.encode(kind: method, model: self) }
+    }
+
+    func fit(_ request: FitRequest) throws -> any FittedModel {
+        let perColumn = request.epsilon / Double(request.data.columns.count)
+        let counts = try request.data.domain.indices.map { column -> [Int] in
+            var counts = [Int](repeating: 0, count: request.data.domain[column])
+            for code in request.data.codes[column] { counts[Int(code)] += 1 }
+            let mechanism = try IntegerLaplaceMechanism(sensitivity: 1, epsilon: perColumn)
+            return try mechanism.release(counts, chargingTo: request.budget, source: request.source)
+        }
+        return Model(
+            method: Self.method, schemaText: SchemaWriter.yaml(request.data.schema), counts: counts,
+            seeded: request.source.isSeeded)
+    }
+
+    static func loadModel(from data: Data, path: String) throws -> any FittedModel {
+        try ModelFile.decode(Model.self, from: data, path: path)
+    }
+}
+
+@Suite struct ToyGeneratorTests {
+    @Test func aGeneratorRegisteredInATestRunsTheWholeRelease() throws {
+        var registry = GeneratorRegistry.standard
+        registry.register(ToyIndependentGenerator.self)
+        #expect(registry.methods.last == "toy-independent")
+        let fixture = try ReleaseFixture()
+        let text = try String(contentsOf: fixture.config, encoding: .utf8)
+            .replacingOccurrences(of: "method: mst\n", with: "method: toy-independent\n")
+            .replacingOccurrences(of: "iterations: 200\n", with: "")
+        try text.write(to: fixture.config, atomically: true, encoding: .utf8)
+        try SigningKey.generate().save(to: fixture.folder.appendingPathComponent("keys/release.key").path)
+        let outcome = try ReleasePipeline(configPath: fixture.config.path, registry: registry).run()
+        // One charge per encoded column (the identifier is not encoded), each the toy's own discrete Laplace cost.
+        #expect(outcome.report.privacy.ledger.charges.count == 6)
+        #expect(outcome.report.privacy.mechanism == ToyIndependentGenerator.summary)
+        #expect(outcome.report.provenance.syntheticRows == 3000)
+        // The standard registry does not know the method; the config is refused before any charge.
+        #expect(throws: DataError.self) { try ReleasePipeline(configPath: fixture.config.path) }
+    }
+
+    @Test func settingsAMethodDoesNotReadAreRefused() throws {
+        var settings = GeneratorSettings()
+        settings.workload = [[0, 1]]
+        #expect(throws: GeneratorSettingsError.self) {
+            try GeneratorRegistry.standard.generator(named: "mst", settings: settings)
+        }
+        settings = GeneratorSettings()
+        settings.epochs = 3
+        #expect(throws: GeneratorSettingsError.self) {
+            try GeneratorRegistry.standard.generator(named: "aim", settings: settings)
+        }
+        #expect(throws: GeneratorSettingsError.self) { try GeneratorRegistry.standard.generator(named: "gan") }
+        #expect(try GeneratorRegistry.standard.generator(named: "dp-tvae", settings: settings) is TVAEGenerator)
+    }
+}
