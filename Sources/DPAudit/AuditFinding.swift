@@ -3,8 +3,7 @@
 ///
 /// Audit figure: computed on real data, not differentially private.
 public struct AuditFinding: Sendable, Codable, Equatable {
-    /// "membership", "singling out", "linkability", "inference" or "model inversion".
-    public let criterion: String
+    public let criterion: AuditCriterion
     public let attack: String
     public let value: Double
     public let lower: Double

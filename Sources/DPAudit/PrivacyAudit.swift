@@ -64,7 +64,7 @@ public struct PrivacyAudit: Sendable {
         for outcome in [distance, density] {
             findings.append(
                 AuditFinding(
-                    criterion: "membership", attack: outcome.attack, value: outcome.auc, lower: outcome.aucLower,
+                    criterion: .membership, attack: outcome.attack, value: outcome.auc, lower: outcome.aucLower,
                     upper: outcome.aucUpper,
                     baseline: 0.5, threshold: policy.membershipAUC, passed: outcome.auc <= policy.membershipAUC,
                     explanation: "AUC of telling training rows from holdout rows; 0.5 is guessing"))
@@ -72,7 +72,7 @@ public struct PrivacyAudit: Sendable {
                 let bound = outcome.empiricalEpsilon.epsilon
                 findings.append(
                     AuditFinding(
-                        criterion: "membership", attack: "\(outcome.attack): empirical epsilon", value: bound,
+                        criterion: .membership, attack: "\(outcome.attack): empirical epsilon", value: bound,
                         lower: bound, upper: bound,
                         baseline: 0, threshold: claimed, passed: bound <= claimed,
                         explanation:
@@ -87,7 +87,7 @@ public struct PrivacyAudit: Sendable {
         if let shadow {
             findings.append(
                 AuditFinding(
-                    criterion: "membership",
+                    criterion: .membership,
                     attack:
                         "shadow models (\(shadow.method); \(shadow.targets.count) outlying "
                         + "targets x \(shadow.shadows) shadows)",
@@ -111,7 +111,7 @@ public struct PrivacyAudit: Sendable {
                 quasiIdentifiers: auxiliary, source: source.split(stream: 10 + UInt64(offset)))
             inference[name(secret)] = inferred
             findings.append(
-                finding("inference", "nearest-neighbour inference of \(name(secret))", inferred, policy.inferenceRisk))
+                finding(.inference, "nearest-neighbour inference of \(name(secret))", inferred, policy.inferenceRisk))
             progress("model inversion: \(name(secret))")
             let inverted = ModelInversionAttack(attacks: max(attacks, 2000)).run(
                 train: input.train, holdout: input.holdout, synthetic: input.synthetic, secret: secret,
@@ -119,7 +119,7 @@ public struct PrivacyAudit: Sendable {
             inversion[name(secret)] = inverted
             findings.append(
                 finding(
-                    "model inversion", "maximum-likelihood inversion of \(name(secret))", inverted,
+                    .modelInversion, "maximum-likelihood inversion of \(name(secret))", inverted,
                     policy.modelInversionRisk))
         }
 
@@ -129,7 +129,7 @@ public struct PrivacyAudit: Sendable {
             synthetic: input.synthetic, source: source.split(stream: 3))
         findings.append(
             finding(
-                "singling out", "multivariate predicates, 3 columns", singling, policy.singlingOutRisk,
+                .singlingOut, "multivariate predicates, 3 columns", singling, policy.singlingOutRisk,
                 explanation: "predicates isolating one training row beyond the chance that a query's one match "
                     + "(among training and holdout rows) is a training row, (attack - chance) / (1 - chance)"))
 
@@ -144,13 +144,13 @@ public struct PrivacyAudit: Sendable {
                 linkability["k=\(k)"] = linked
                 findings.append(
                     finding(
-                        "linkability",
+                        .linkability,
                         "\(k)-nearest linkage of {\(first.map(name).joined(separator: ", "))} "
                             + "with {\(second.map(name).joined(separator: ", "))}", linked, policy.linkabilityRisk))
             }
         }
         return AuditResult(
-            decision: findings.allSatisfy(\.passed) ? "pass" : "fail", findings: findings, policy: policy,
+            decision: findings.allSatisfy(\.passed) ? .pass : .fail, findings: findings, policy: policy,
             membership: [distance, density], shadowModels: shadow, inference: inference, modelInversion: inversion,
             singlingOut: singling,
             linkability: linkability, trainRows: input.train.rowCount, holdoutRows: input.holdout.rowCount,
@@ -160,7 +160,7 @@ public struct PrivacyAudit: Sendable {
     }
 
     func finding(
-        _ criterion: String, _ attack: String, _ estimate: RiskEstimate, _ threshold: Double,
+        _ criterion: AuditCriterion, _ attack: String, _ estimate: RiskEstimate, _ threshold: Double,
         explanation: String = "success on training targets beyond holdout targets, (attack - control) / (1 - control)"
     ) -> AuditFinding {
         AuditFinding(
@@ -182,8 +182,7 @@ public struct PrivacyAudit: Sendable {
 ///
 /// Audit figures: computed on real data, not differentially private.
 public struct AuditResult: Sendable, Codable, Equatable {
-    /// "pass" or "fail".
-    public let decision: String
+    public let decision: AuditDecision
     public let findings: [AuditFinding]
     public let policy: AuditPolicy
     public let membership: [MembershipOutcome]

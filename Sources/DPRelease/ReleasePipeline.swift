@@ -141,9 +141,11 @@ public struct ReleasePipeline {
                 quasiIdentifiers: prepared.quasiIdentifiers, claimedEpsilon: config.epsilon, delta: config.delta),
             source: streams.audit, progress: progress)
 
-        let released = audit.decision == "pass"
+        let released = audit.decision == .pass
         let reasons = audit.findings.filter { !$0.passed }.map {
-            String(format: "%@ (%@): %.3f exceeds the policy's %.3f", $0.attack, $0.criterion, $0.value, $0.threshold)
+            String(
+                format: "%@ (%@): %.3f exceeds the policy's %.3f", $0.attack, $0.criterion.rawValue, $0.value,
+                $0.threshold)
         }
         let name = URL(fileURLWithPath: config.out).lastPathComponent
         let destination =
@@ -169,7 +171,7 @@ public struct ReleasePipeline {
             toolVersion: ToolVersion.current, gitCommit: ToolVersion.gitCommit(),
             createdAt: ISO8601DateFormatter().string(from: Date()))
         let report = ComplianceReport(
-            decision: .init(outcome: released ? "release" : "quarantine", reasons: reasons, syntheticPath: destination),
+            decision: .init(outcome: released ? .release : .quarantine, reasons: reasons, syntheticPath: destination),
             privacy: privacy, provenance: provenance, utility: utility, audit: audit, proofs: Self.proofs)
 
         try FileManager.default.createDirectory(

@@ -1,3 +1,4 @@
+import DPAccounting
 import DPAudit
 
 /// A compliance checklist: each item of a framework answered from the report's own content.
@@ -7,13 +8,19 @@ public struct Checklist: Sendable, Codable, Equatable {
 
     public struct Item: Sendable, Codable, Equatable {
         public let requirement: String
-        /// "met", "not met" or "not assessed".
-        public let status: String
+        public let status: Status
         public let evidence: String
     }
 
+    /// Whether the report's content meets a requirement.
+    public enum Status: String, Sendable, Codable {
+        case met
+        case notMet = "not met"
+        case notAssessed = "not assessed"
+    }
+
     static func item(_ requirement: String, _ met: Bool?, _ evidence: String) -> Item {
-        Item(requirement: requirement, status: met.map { $0 ? "met" : "not met" } ?? "not assessed", evidence: evidence)
+        Item(requirement: requirement, status: met.map { $0 ? .met : .notMet } ?? .notAssessed, evidence: evidence)
     }
 
     /// The three checklists: NIST SP 800-226, the GDPR anonymisation criteria (WP29 opinion
@@ -21,17 +28,18 @@ public struct Checklist: Sendable, Codable, Equatable {
     static func all(for report: ComplianceReport) -> [Checklist] {
         let privacy = report.privacy
         let findings = report.audit?.findings ?? []
-        func criterion(_ name: String) -> Bool? {
+        func criterion(_ name: AuditCriterion) -> Bool? {
             let relevant = findings.filter { $0.criterion == name }
             return relevant.isEmpty ? nil : relevant.allSatisfy(\.passed)
         }
-        func figures(_ name: String) -> String {
+        func figures(_ name: AuditCriterion) -> String {
             let relevant = findings.filter { $0.criterion == name }
             guard !relevant.isEmpty else { return "attack not run" }
             return relevant.map { String(format: "%@: %.3f (threshold %.2f)", $0.attack, $0.value, $0.threshold) }
                 .joined(separator: "; ")
         }
-        let withinBudget = privacy.ledger.spent.epsilon <= privacy.ledger.totalEpsilon * (1 + 1e-9)
+        let withinBudget = BudgetLimit.fits(
+            privacy.ledger.charges.map(\.cost), epsilon: privacy.ledger.totalEpsilon, delta: privacy.ledger.totalDelta)
         let nist = Checklist(
             framework: "NIST SP 800-226 (Guidelines for Evaluating Differential Privacy Guarantees)",
             items: [
@@ -50,7 +58,7 @@ public struct Checklist: Sendable, Codable, Equatable {
                     privacy.seeded
                         ? "SEEDED run: not a private release"
                         : "\(report.implementation.entropySource); \(report.implementation.samplers)"),
-                item("Trust model stated", true, report.implementation.residualRisks[1]),
+                item("Trust model stated", true, ComplianceReport.ImplementationSecurity.trustModel),
                 item(
                     "Every release charged before it is made", true,
                     "\(privacy.ledger.charges.count) ledger charges, each written before its noise was drawn"),
@@ -58,11 +66,11 @@ public struct Checklist: Sendable, Codable, Equatable {
         let gdpr = Checklist(
             framework: "GDPR anonymisation criteria (Article 29 WP Opinion 05/2014)",
             items: [
-                item("Singling out", criterion("singling out"), figures("singling out")),
-                item("Linkability", criterion("linkability"), figures("linkability")),
+                item("Singling out", criterion(.singlingOut), figures(.singlingOut)),
+                item("Linkability", criterion(.linkability), figures(.linkability)),
                 item(
-                    "Inference", criterion("inference").map { $0 && (criterion("model inversion") ?? true) },
-                    figures("inference") + "; " + figures("model inversion")),
+                    "Inference", criterion(.inference).map { $0 && (criterion(.modelInversion) ?? true) },
+                    figures(.inference) + "; " + figures(.modelInversion)),
             ])
         let rmf = Checklist(
             framework: "NIST AI RMF 1.0 privacy measures (MEASURE 2.10)",
@@ -71,8 +79,8 @@ public struct Checklist: Sendable, Codable, Equatable {
                     "Privacy risk measured before release", report.audit != nil,
                     report.audit.map { "attack suite run in \(String(format: "%.1f", $0.seconds)) s" } ?? "no audit"),
                 item(
-                    "Membership inference evaluated with an empirical privacy bound", criterion("membership"),
-                    figures("membership")),
+                    "Membership inference evaluated with an empirical privacy bound", criterion(.membership),
+                    figures(.membership)),
                 item(
                     "Utility documented beside privacy", report.utility != nil,
                     report.utility.map {

@@ -36,13 +36,12 @@ public struct ComplianceReport: Sendable, Codable, Equatable {
 
     /// Whether the synthetic data was released, and why not if it was not.
     public struct Decision: Sendable, Codable, Equatable {
-        /// "release" or "quarantine".
-        public let outcome: String
+        public let outcome: ReleaseOutcome
         public let reasons: [String]
         /// Where the synthetic file was written (the output, or the quarantine folder).
         public let syntheticPath: String
 
-        public init(outcome: String, reasons: [String], syntheticPath: String) {
+        public init(outcome: ReleaseOutcome, reasons: [String], syntheticPath: String) {
             self.outcome = outcome
             self.reasons = reasons
             self.syntheticPath = syntheticPath
@@ -88,6 +87,9 @@ public struct ComplianceReport: Sendable, Codable, Equatable {
         public let floatingPoint: String
         public let residualRisks: [String]
 
+        /// The residual risk that states the trust model (a checklist item cites it).
+        public static let trustModel = "The trust model is a trusted curator: whoever runs dpsynth sees the raw data."
+
         public static let current = ImplementationSecurity(
             entropySource:
                 "libsodium: 256-bit keys from randombytes_buf (the operating system's CSPRNG) expanded "
@@ -101,7 +103,7 @@ public struct ComplianceReport: Sendable, Codable, Equatable {
             residualRisks: [
                 "Sampling time depends on the value drawn (timing side channel); run where the "
                     + "attacker cannot time the process.",
-                "The trust model is a trusted curator: whoever runs dpsynth sees the raw data.",
+                trustModel,
                 "The utility and attack sections of this report are computed on the real data and are not "
                     + "differentially private: they include exact shares of each real category, association strengths "
                     + "and unsalted hashes of the input files. Treat the report as confidential as the data; the "
@@ -159,4 +161,12 @@ public struct ComplianceReport: Sendable, Codable, Equatable {
             self.document = document
         }
     }
+}
+
+/// What a release did with its synthetic table.
+public enum ReleaseOutcome: String, Sendable, Codable {
+    /// Written to the configured output.
+    case release
+    /// Written to the quarantine folder beside its reasons.
+    case quarantine
 }

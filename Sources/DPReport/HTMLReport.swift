@@ -28,8 +28,8 @@ public enum HTMLReport {
             dpsynth \(e(report.provenance.toolVersion)) (\(e(report.provenance.gitCommit)))</p>
             """
         let decision = report.decision
-        html += "<div class=\"\(decision.outcome == "release" ? "release" : "quarantine")\">"
-        html += "<h2 style=\"margin-top:0;border:0\">Decision: \(e(decision.outcome))</h2>"
+        html += "<div class=\"\(decision.outcome.rawValue)\">"
+        html += "<h2 style=\"margin-top:0;border:0\">Decision: \(e(decision.outcome.rawValue))</h2>"
         html +=
             decision.reasons.isEmpty
             ? "<p>Every check of the policy passed.</p>"
@@ -49,9 +49,14 @@ public enum HTMLReport {
             html +=
                 "<h3>\(e(checklist.framework))</h3><table><tr><th>requirement</th><th>status</th><th>evidence</th></tr>"
             for item in checklist.items {
-                let style = item.status == "met" ? "pass" : (item.status == "not met" ? "fail" : "note")
+                let style: String
+                switch item.status {
+                case .met: style = "pass"
+                case .notMet: style = "fail"
+                case .notAssessed: style = "note"
+                }
                 html += "<tr><td>\(e(item.requirement))</td>"
-                html += "<td class=\"\(style)\">\(e(item.status))</td><td>\(e(item.evidence))</td></tr>"
+                html += "<td class=\"\(style)\">\(e(item.status.rawValue))</td><td>\(e(item.evidence))</td></tr>"
             }
             html += "</table>"
         }
@@ -160,7 +165,7 @@ public enum HTMLReport {
     }
 
     static func auditSection(_ audit: AuditResult) -> String {
-        var html = "<h2>Attacks: \(e(audit.decision))</h2><p class=\"note\">Audit "
+        var html = "<h2>Attacks: \(e(audit.decision.rawValue))</h2><p class=\"note\">Audit "
         html += "figures computed on the real training and holdout data (\(audit.trainRows) and \(audit.holdoutRows) "
         html += "rows); not differentially private. Risk = (attack - control) / (1 - control), interval at 95%.</p>"
         html += "<table><tr><th>criterion</th><th>attack</th>"
@@ -168,7 +173,7 @@ public enum HTMLReport {
         html +=
             audit.findings.map {
                 """
-                <tr><td>\(e($0.criterion))</td><td>\(e($0.attack))</td><td class=\"num\">\(f($0.value)) \
+                <tr><td>\(e($0.criterion.rawValue))</td><td>\(e($0.attack))</td><td class=\"num\">\(f($0.value)) \
                 [\(f($0.lower)), \(f($0.upper))]</td><td>\(f($0.baseline))</td><td>\(f($0.threshold, 2))</td>\
                 <td class=\"\($0.passed ? "pass" : "fail")\">\($0.passed ? "pass" : "fail")</td></tr>
                 """

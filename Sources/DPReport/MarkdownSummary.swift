@@ -4,7 +4,7 @@ import Foundation
 /// A short Markdown summary of a report, for a ticket or an e-mail.
 public enum MarkdownSummary {
     public static func render(_ report: ComplianceReport) -> String {
-        var lines = ["# DPSynth release: \(report.decision.outcome)", ""]
+        var lines = ["# DPSynth release: \(report.decision.outcome.rawValue)", ""]
         if report.privacy.seeded { lines += ["**SEEDED run: for testing only, not a private release.**", ""] }
         lines.append(
             "- Guarantee: (\(report.privacy.epsilon), \(report.privacy.delta))-DP, unit: "
@@ -29,10 +29,11 @@ public enum MarkdownSummary {
                     }.joined())
         }
         if let audit = report.audit {
-            lines.append("- Attacks (\(audit.decision)):")
+            lines.append("- Attacks (\(audit.decision.rawValue)):")
             lines += audit.findings.map {
                 String(
-                    format: "  - %@ — %@: %.3f [%.3f, %.3f], threshold %.2f: %@", $0.criterion, $0.attack, $0.value,
+                    format: "  - %@ — %@: %.3f [%.3f, %.3f], threshold %.2f: %@", $0.criterion.rawValue, $0.attack,
+                    $0.value,
                     $0.lower, $0.upper, $0.threshold, $0.passed ? "pass" : "FAIL")
             }
         }

@@ -61,12 +61,13 @@ struct AuditCommand: ParsableCommand {
             try AtomicFile.write(try CanonicalJSON.encode(result), to: out)
             if json {
                 try Output.json([
-                    "decision": result.decision, "out": out, "seconds": result.seconds, "seeded": source.isSeeded,
+                    "decision": result.decision.rawValue, "out": out, "seconds": result.seconds,
+                    "seeded": source.isSeeded,
                     "failed": result.findings.filter { !$0.passed }.map(\.attack),
                 ])
             } else {
                 print(
-                    "audit: \(result.decision.uppercased()) in "
+                    "audit: \(result.decision.rawValue.uppercased()) in "
                         + "\(String(format: "%.1f", result.seconds)) s (\(RealDataNotice.text))"
                 )
                 for finding in result.findings {
@@ -74,12 +75,12 @@ struct AuditCommand: ParsableCommand {
                         String(
                             format: "  %@ %-14@ %@: %.3f [%.3f, %.3f] (baseline %.3f, threshold %.2f)",
                             finding.passed ? "pass" : "FAIL",
-                            finding.criterion, finding.attack, finding.value, finding.lower, finding.upper,
+                            finding.criterion.rawValue, finding.attack, finding.value, finding.lower, finding.upper,
                             finding.baseline, finding.threshold))
                 }
                 print("written to \(out)")
             }
-            if result.decision != "pass" { throw ExitCode(3) }
+            if result.decision != .pass { throw ExitCode(3) }
         }
     }
 }

@@ -24,7 +24,7 @@ struct ReleaseCommand: ParsableCommand {
             Output.progress(nil)
             let report = outcome.report
             print(
-                "release: \(report.decision.outcome.uppercased()) in "
+                "release: \(report.decision.outcome.rawValue.uppercased()) in "
                     + "\(String(format: "%.1f", Date().timeIntervalSince(started))) s"
             )
             if outcome.reusedModel {
@@ -50,7 +50,7 @@ struct ReleaseCommand: ParsableCommand {
             }
             if let audit = report.audit {
                 print(
-                    "attacks: \(audit.decision) (\(audit.findings.filter(\.passed).count) of "
+                    "attacks: \(audit.decision.rawValue) (\(audit.findings.filter(\.passed).count) of "
                         + "\(audit.findings.count) checks passed)"
                 )
             }
@@ -60,7 +60,7 @@ struct ReleaseCommand: ParsableCommand {
                 outcome.signed ? "signed: \(outcome.reportPath).sig" : "UNSIGNED: add signing_key to the config"
             print("report: \(outcome.htmlPath) (\(signature))")
             if report.privacy.seeded { print("SEEDED run: for testing only, not a private release") }
-            if report.decision.outcome != "release" { throw ExitCode(3) }
+            if report.decision.outcome != .release { throw ExitCode(3) }
         }
     }
 }

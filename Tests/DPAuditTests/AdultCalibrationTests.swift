@@ -37,7 +37,8 @@ import Testing
     static func describe(_ result: AuditResult) -> String {
         result.findings.map {
             String(
-                format: "%@ %@: %.3f [%.3f, %.3f] base %.3f thr %.2f %@", $0.criterion, $0.attack, $0.value, $0.lower,
+                format: "%@ %@: %.3f [%.3f, %.3f] base %.3f thr %.2f %@", $0.criterion.rawValue, $0.attack, $0.value,
+                $0.lower,
                 $0.upper, $0.baseline, $0.threshold, $0.passed ? "pass" : "FAIL")
         }.joined(separator: "\n")
             + String(format: "\n%.1f s", result.seconds)
@@ -53,7 +54,7 @@ import Testing
         // is the exact chance that a query's one match is a member given its matches in both tables; a copied member is
         // in that pool, so a near copy scores about 0.47 here (DP releases score 0 to 0.03), still far past the 0.1
         // gate.
-        #expect(result.decision == "fail")
+        #expect(result.decision == .fail)
         #expect(result.membership[0].auc >= 0.9)
         #expect(result.singlingOut.risk >= 0.3)
         #expect(result.inference.values.allSatisfy { $0.risk >= 0.8 })
@@ -86,6 +87,6 @@ import Testing
                     format: "%@: TSTR acc %.3f AUC %.3f; TRTR acc %.3f AUC %.3f", c.classifier, c.syntheticAccuracy,
                     c.syntheticAUC, c.realAccuracy, c.realAUC))
         }
-        #expect(result.decision == "pass")
+        #expect(result.decision == .pass)
     }
 }

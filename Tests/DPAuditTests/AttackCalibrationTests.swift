@@ -68,7 +68,7 @@ import Testing
 
     @Test func nearCopyIsFlagged() throws {
         let result = try Self.audit(Self.nearCopy(of: Self.train, source: .seeded(3)), Self.train, Self.holdout)
-        #expect(result.decision == "fail")
+        #expect(result.decision == .fail)
         #expect(result.membership[0].auc >= 0.9)
         // Predicates that isolate one row of a near-copy often come from its perturbed rows, so the risk is lower than
         // the others.
@@ -83,7 +83,7 @@ import Testing
         let result = try Self.audit(
             Self.independentSample(of: Self.train, rows: 6000, source: .seeded(4)), Self.train, Self.holdout)
         #expect(
-            result.decision == "pass", "\(result.findings.filter { !$0.passed }.map { "\($0.attack) \($0.value)" })")
+            result.decision == .pass, "\(result.findings.filter { !$0.passed }.map { "\($0.attack) \($0.value)" })")
         #expect(abs(result.membership[0].auc - 0.5) < 0.05)
         #expect(result.membership.allSatisfy { $0.empiricalEpsilon.epsilon < 1 })
     }

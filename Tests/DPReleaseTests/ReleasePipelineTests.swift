@@ -21,7 +21,7 @@ import Testing
         let key = SigningKey.generate()
         try key.save(to: fixture.folder.appendingPathComponent("keys/release.key").path)
         let outcome = try ReleasePipeline(configPath: fixture.config.path).run()
-        #expect(outcome.report.decision.outcome == "release", "\(outcome.report.decision.reasons)")
+        #expect(outcome.report.decision.outcome == .release, "\(outcome.report.decision.reasons)")
         #expect(FileManager.default.fileExists(atPath: fixture.out))
         #expect(outcome.report.privacy.seeded && outcome.report.privacy.ledger.charges.count > 0)
         #expect(try String(contentsOfFile: outcome.htmlPath, encoding: .utf8).contains("SEEDED run"))
@@ -83,7 +83,7 @@ import Testing
         let outcome = try pipeline.publish(
             prepared.train, privacy: privacy, prepared: prepared, streams: RunStreams(seed: 1), reusedModel: false
         ) { _ in }
-        #expect(outcome.report.decision.outcome == "quarantine")
+        #expect(outcome.report.decision.outcome == .quarantine)
         #expect(!FileManager.default.fileExists(atPath: fixture.out))
         let reasons = try String(contentsOfFile: fixture.quarantine + "/REASONS.txt", encoding: .utf8)
         #expect(reasons.contains("distance to closest record") && !outcome.report.decision.reasons.isEmpty)
