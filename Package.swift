@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Layers, each depending only on the ones before it:
-// system shims -> randomness and samplers -> accounting (budgets), mechanisms, ledger -> data
+// system shims, shared numerics -> randomness and samplers -> accounting (budgets), mechanisms, ledger -> data
 // -> the generator protocol (DPSynthesis) -> generators (marginal, neural) -> audit -> report
 // (rendering, signing) -> release stages (DPRelease) -> CLI.
 let package = Package(
@@ -11,6 +11,7 @@ let package = Package(
     products: [
         .executable(name: "dpsynth", targets: ["dpsynth"]),
         .library(name: "DPRandomness", targets: ["DPRandomness"]),
+        .library(name: "DPNumerics", targets: ["DPNumerics"]),
         .library(name: "DPAccounting", targets: ["DPAccounting"]),
         .library(name: "DPMechanisms", targets: ["DPMechanisms"]),
         .library(name: "DPLedger", targets: ["DPLedger"]),
@@ -42,7 +43,8 @@ let package = Package(
             providers: [.apt(["libopenblas-dev"])]
         ),
         .target(name: "DPRandomness", dependencies: ["CSodium", "CGMP"]),
-        .target(name: "DPAccounting"),
+        .target(name: "DPNumerics"),
+        .target(name: "DPAccounting", dependencies: ["DPNumerics"]),
         .target(name: "DPMechanisms", dependencies: ["DPRandomness", "DPAccounting"]),
         .target(
             name: "DPLedger",
@@ -62,12 +64,15 @@ let package = Package(
         ),
         .target(
             name: "DPNeural",
-            dependencies: ["CBLAS", "DPRandomness", "DPAccounting", "DPMechanisms", "DPData", "DPSynthesis"]
+            dependencies: [
+                "CBLAS", "DPNumerics", "DPRandomness", "DPAccounting", "DPMechanisms", "DPData", "DPSynthesis",
+            ]
         ),
         .target(
             name: "DPAudit",
             dependencies: [
-                "DPRandomness", "DPAccounting", "DPData", "DPSynthesis", .product(name: "Yams", package: "Yams"),
+                "DPNumerics", "DPRandomness", "DPAccounting", "DPData", "DPSynthesis",
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
         .target(

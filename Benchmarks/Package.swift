@@ -27,6 +27,7 @@ let package = Package(
             name: "SamplerBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "DPAccounting", package: dpsynth.lastPathComponent.lowercased()),
                 .product(name: "DPRandomness", package: dpsynth.lastPathComponent.lowercased()),
                 .product(name: "DPMechanisms", package: dpsynth.lastPathComponent.lowercased()),
             ],
@@ -61,9 +62,9 @@ let package = Package(
                 .product(name: "DPAccounting", package: dpsynth.lastPathComponent.lowercased()),
                 .product(name: "DPData", package: dpsynth.lastPathComponent.lowercased()),
                 .product(name: "DPGenerators", package: dpsynth.lastPathComponent.lowercased()),
-                .product(name: "DPLedger", package: dpsynth.lastPathComponent.lowercased()),
                 .product(name: "DPNeural", package: dpsynth.lastPathComponent.lowercased()),
                 .product(name: "DPRandomness", package: dpsynth.lastPathComponent.lowercased()),
+                .product(name: "DPSynthesis", package: dpsynth.lastPathComponent.lowercased()),
             ],
             path: "Benchmarks/GeneratorBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
@@ -72,7 +73,7 @@ let package = Package(
             name: "NeuralBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "package-benchmark"),
-                .product(name: "DPLedger", package: dpsynth.lastPathComponent.lowercased()),
+                .product(name: "DPAccounting", package: dpsynth.lastPathComponent.lowercased()),
                 .product(name: "DPNeural", package: dpsynth.lastPathComponent.lowercased()),
                 .product(name: "DPRandomness", package: dpsynth.lastPathComponent.lowercased()),
             ],
@@ -84,11 +85,12 @@ let package = Package(
             dependencies: [
                 "BenchmarkSupport",
                 .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "DPAccounting", package: dpsynth.lastPathComponent.lowercased()),
                 .product(name: "DPAudit", package: dpsynth.lastPathComponent.lowercased()),
                 .product(name: "DPData", package: dpsynth.lastPathComponent.lowercased()),
                 .product(name: "DPGenerators", package: dpsynth.lastPathComponent.lowercased()),
-                .product(name: "DPLedger", package: dpsynth.lastPathComponent.lowercased()),
                 .product(name: "DPRandomness", package: dpsynth.lastPathComponent.lowercased()),
+                .product(name: "DPSynthesis", package: dpsynth.lastPathComponent.lowercased()),
             ],
             path: "Benchmarks/AuditBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]

@@ -1,3 +1,4 @@
+import DPNumerics
 import Foundation
 
 /// The exact (ε, δ) curve of the Gaussian mechanism.

@@ -1,3 +1,4 @@
+import DPNumerics
 import Foundation
 
 /// Privacy-loss-distribution accountant for the Poisson-subsampled Gaussian under the

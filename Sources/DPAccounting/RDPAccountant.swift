@@ -1,3 +1,4 @@
+import DPNumerics
 import Foundation
 
 /// Rényi-DP accountant for the Poisson-subsampled Gaussian mechanism (DP-SGD).

@@ -1,36 +1,27 @@
+import DPNumerics
 import Foundation
 
-/// Adam (Kingma and Ba) over the flattened parameters of a list of dense layers.
+/// Adam (`DPNumerics.Adam`) over the flattened parameters of a list of dense layers, in
+/// `Gradients.flattened` order.
 public struct AdamOptimizer: Sendable {
-    public var learningRate: Float
-    public let beta1: Float
-    public let beta2: Float = 0.999
-    public let epsilon: Float = 1e-8
-    var firstMoment: [Float]
-    var secondMoment: [Float]
-    var step: Float = 0
+    var adam: Adam<Float>
+
+    public var learningRate: Float {
+        get { adam.learningRate }
+        set { adam.learningRate = newValue }
+    }
 
     public init(parameterCount: Int, learningRate: Float = 1e-3, beta1: Float = 0.9) {
-        self.learningRate = learningRate
-        self.beta1 = beta1
-        firstMoment = [Float](repeating: 0, count: parameterCount)
-        secondMoment = firstMoment
+        adam = Adam(parameterCount: parameterCount, learningRate: learningRate, beta1: beta1)
     }
 
     /// Applies one update with gradient `flat` (in `Gradients.flattened` order) to `layers`.
     public mutating func update(_ layers: inout [DenseLayer], gradient flat: [Float]) {
-        step += 1
-        let correction1 = 1 - pow(beta1, step)
-        let correction2 = 1 - pow(beta2, step)
-        let rate = learningRate * correction2.squareRoot() / correction1
+        adam.beginStep()
         var offset = 0
         func apply(_ values: inout [Float]) {
-            for i in values.indices {
-                let g = flat[offset + i]
-                firstMoment[offset + i] = beta1 * firstMoment[offset + i] + (1 - beta1) * g
-                secondMoment[offset + i] = beta2 * secondMoment[offset + i] + (1 - beta2) * g * g
-                values[i] -= rate * firstMoment[offset + i] / (secondMoment[offset + i].squareRoot() + epsilon)
-            }
+            let start = offset
+            adam.update(&values, at: start) { flat[start + $0] }
             offset += values.count
         }
         for index in layers.indices {

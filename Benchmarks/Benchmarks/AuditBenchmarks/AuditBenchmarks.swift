@@ -1,10 +1,11 @@
 import Benchmark
 import BenchmarkSupport
+import DPAccounting
 import DPAudit
 import DPData
 import DPGenerators
-import DPLedger
 import DPRandomness
+import DPSynthesis
 import Foundation
 
 /// The attack suite and the utility evaluation on the coded Adult of ../shared (train 80%,
@@ -15,13 +16,15 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
         metrics: [.wallClock, .peakMemoryResident], maxDuration: .seconds(120), maxIterations: 3)
     guard let split = AdultSplit.fromSharedFolder() else { return }
-    let ledgerPath = FileManager.default.temporaryDirectory.appendingPathComponent(
-        "bench-audit-\(UUID().uuidString).sqlite"
-    ).path
-    guard let ledger = try? BudgetLedger(path: ledgerPath),
-        (try? ledger.initialise(dataset: "adult", epsilon: 1, delta: 1e-9)) != nil,
-        let model = try? Synthesizer.fit(
-            .mst, data: split.train, epsilon: 1, delta: 1e-9, ledger: ledger, dataset: "adult", source: .seeded(1))
+    var settings = GeneratorSettings()
+    settings.iterations = 1000
+    var shadowSettings = GeneratorSettings()
+    shadowSettings.iterations = 200
+    guard let mst = try? MSTGenerator(settings: settings),
+        let shadowMST = try? MSTGenerator(settings: shadowSettings),
+        let budget = try? PrivacyOdometer(epsilon: 1, delta: 1e-9),
+        let model = try? mst.checkedFit(
+            FitRequest(data: split.train, epsilon: 1, delta: 1e-9, budget: budget, source: .seeded(1)))
     else { return }
     let synthetic = model.sample(rows: split.train.rowCount, source: .seeded(2))
     let income = split.train.columnIndex(named: "income>50K")!
@@ -47,7 +50,7 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("Shadow-model attack on Adult, MST epsilon 1, 5 targets x 20 shadows") { benchmark in
         for _ in benchmark.scaledIterations {
             let attack = ShadowModelAttack(
-                generator: .synthesizer(.mst, epsilon: 1, delta: 1e-9), targets: 5, shadows: 20)
+                generator: .fitting(shadowMST, epsilon: 1, delta: 1e-9), targets: 5, shadows: 20)
             blackHole(try attack.run(train: split.train, holdout: split.holdout, source: .seeded(4)))
         }
     }

@@ -4,9 +4,9 @@ import DPAccounting
 import DPAudit
 import DPData
 import DPGenerators
-import DPLedger
 import DPNeural
 import DPRandomness
+import DPSynthesis
 import Foundation
 
 /// MST and AIM on the coded Adult of ../shared/data/adult (train split: first 80% of a seeded shuffle,
@@ -22,14 +22,21 @@ let benchmarks: @Sendable () -> Void = {
     guard let split = AdultSplit.fromSharedFolder() else { return }
     let train = split.train
     let income = train.columnIndex(named: "income>50K")!
-    let generators: [(name: String, epsilon: Double, fit: (BudgetLedger, Double, UInt64) throws -> EncodedDataset)] =
-        [(Synthesizer.Method.mst, 0.1), (.mst, 1.0), (.mst, 10.0), (.aim, 0.1), (.aim, 1.0)].map { method, epsilon in
+    var settings = GeneratorSettings()
+    settings.iterations = 1000
+    guard let mst = try? MSTGenerator(settings: settings), let aim = try? AIMGenerator(settings: settings) else {
+        return
+    }
+    typealias Fit = (any PrivacyBudget, Double, UInt64) throws -> EncodedDataset
+    let marginal: [(any Generator, Double)] = [(mst, 0.1), (mst, 1.0), (mst, 10.0), (aim, 0.1), (aim, 1.0)]
+    let generators: [(name: String, epsilon: Double, fit: Fit)] =
+        marginal.map { generator, epsilon in
             (
-                method.rawValue.uppercased(), epsilon,
-                { ledger, epsilon, iteration in
-                    try Synthesizer.fit(
-                        method, data: train, epsilon: epsilon, delta: 1e-9, ledger: ledger, dataset: "adult",
-                        source: .seeded(iteration)
+                type(of: generator).method.uppercased(), epsilon,
+                { budget, epsilon, iteration in
+                    try generator.checkedFit(
+                        FitRequest(
+                            data: train, epsilon: epsilon, delta: 1e-9, budget: budget, source: .seeded(iteration))
                     )
                     .sample(rows: train.rowCount, source: .seeded(100 + iteration))
                 }
@@ -38,9 +45,9 @@ let benchmarks: @Sendable () -> Void = {
         + [1.0, 10.0].map { epsilon in
             (
                 "DP-TVAE", epsilon,
-                { ledger, epsilon, iteration in
+                { budget, epsilon, iteration in
                     try NeuralSynthesizer.fitTVAE(
-                        train, epsilon: epsilon, delta: 1e-9, ledger: ledger, dataset: "adult",
+                        train, epsilon: epsilon, delta: 1e-9, budget: budget,
                         settings: .defaults(rows: train.rowCount), source: .seeded(iteration)
                     )
                     .sample(rows: train.rowCount, source: .seeded(100 + iteration))
@@ -52,12 +59,8 @@ let benchmarks: @Sendable () -> Void = {
         Benchmark("\(generator.name) on Adult, epsilon \(generator.epsilon)") { benchmark in
             for _ in benchmark.scaledIterations {
                 let iteration = run.next()
-                let ledgerPath = FileManager.default.temporaryDirectory.appendingPathComponent(
-                    "bench-\(UUID().uuidString).sqlite"
-                ).path
-                let ledger = try BudgetLedger(path: ledgerPath)
-                try ledger.initialise(dataset: "adult", epsilon: generator.epsilon, delta: 1e-9)
-                let synthetic = try generator.fit(ledger, generator.epsilon, iteration)
+                let budget = try PrivacyOdometer(epsilon: generator.epsilon, delta: 1e-9)
+                let synthetic = try generator.fit(budget, generator.epsilon, iteration)
                 benchmark.measurement(
                     threeWay, Int(10_000 * MarginalFidelity.meanTotalVariation(train, synthetic, way: 3)))
                 benchmark.measurement(
@@ -66,7 +69,6 @@ let benchmarks: @Sendable () -> Void = {
                     .gradientBoosting, train: train, synthetic: synthetic, holdout: split.holdout,
                     target: income, positive: 1, source: .seeded(200 + iteration))
                 benchmark.measurement(tstrAUC, Int(1000 * tstr.syntheticAUC))
-                try? FileManager.default.removeItem(atPath: ledgerPath)
             }
         }
     }

@@ -1,5 +1,5 @@
 import Benchmark
-import DPLedger
+import DPAccounting
 import DPNeural
 import DPRandomness
 import Foundation
@@ -26,16 +26,10 @@ let benchmarks: @Sendable () -> Void = {
             let plan = try DPSGDPlan(
                 noiseMultiplier: 1, delta: 1e-5, examples: n, expectedBatchSize: 256, epochs: 1, clip: 1,
                 parameters: network.parameterCount)
-            let ledgerPath = FileManager.default.temporaryDirectory.appendingPathComponent(
-                "bench-\(UUID().uuidString).sqlite"
-            ).path
-            let ledger = try BudgetLedger(path: ledgerPath)
-            try ledger.initialise(dataset: "bench", epsilon: 100, delta: 1e-3)
+            let budget = try PrivacyOdometer(epsilon: 100, delta: 1e-3)
             let started = Date()
-            try DPSGDTrainer(plan: plan).train(
-                &model, ledger: ledger, dataset: "bench", mechanismName: "dp-sgd", source: .secure())
+            try DPSGDTrainer(plan: plan).train(&model, budget: budget, mechanismName: "dp-sgd", source: .secure())
             benchmark.measurement(examplesPerSecond, Int(Double(n) / Date().timeIntervalSince(started)))
-            try? FileManager.default.removeItem(atPath: ledgerPath)
         }
     }
 

@@ -1,4 +1,5 @@
 import DPData
+import DPNumerics
 import DPRandomness
 import Foundation
 
@@ -34,10 +35,8 @@ public struct LogisticRegression: Sendable {
         let active = features.activeInputs(data)
         let width = columns.count
         let labels = data.codes[target]
-        var firstMoment = [Double](repeating: 0, count: model.weights.count + classes)
-        var secondMoment = firstMoment
-        var gradient = firstMoment
-        var step = 0.0
+        var adam = Adam<Double>(parameterCount: model.weights.count + classes, learningRate: settings.learningRate)
+        var gradient = [Double](repeating: 0, count: model.weights.count + classes)
         var probabilities = [Double](repeating: 0, count: classes)
         for _ in 0..<settings.epochs {
             let order = source.sampleIndices(data.rowCount, of: data.rowCount)
@@ -55,19 +54,11 @@ public struct LogisticRegression: Sendable {
                     for k in 0..<classes { gradient[model.weights.count + k] += probabilities[k] }
                 }
                 let scale = 1 / Double(batch.count)
-                step += 1
-                let correction1 = 1 - pow(0.9, step)
-                let correction2 = 1 - pow(0.999, step)
-                for i in gradient.indices {
-                    let isWeight = i < model.weights.count
-                    let g = gradient[i] * scale + (isWeight ? settings.l2 * model.weights[i] : 0)
-                    firstMoment[i] = 0.9 * firstMoment[i] + 0.1 * g
-                    secondMoment[i] = 0.999 * secondMoment[i] + 0.001 * g * g
-                    let update =
-                        settings.learningRate * (firstMoment[i] / correction1)
-                        / ((secondMoment[i] / correction2).squareRoot() + 1e-8)
-                    if isWeight { model.weights[i] -= update } else { model.bias[i - model.weights.count] -= update }
-                }
+                let weightCount = model.weights.count
+                let weights = model.weights
+                adam.beginStep()
+                adam.update(&model.weights, at: 0) { gradient[$0] * scale + settings.l2 * weights[$0] }
+                adam.update(&model.bias, at: weightCount) { gradient[weightCount + $0] * scale }
             }
         }
         return model
