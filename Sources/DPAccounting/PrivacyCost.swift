@@ -26,7 +26,7 @@ public enum PrivacyCost: Sendable, Equatable, Codable, CustomStringConvertible {
 }
 
 /// Why an accountant refused its inputs.
-public struct AccountingError: Error, CustomStringConvertible, Equatable {
+public struct AccountingError: UserFacingError, Equatable {
     public let description: String
     public init(_ description: String) { self.description = description }
 

@@ -1,6 +1,8 @@
+import DPAccounting
+
 /// A problem with an input file, located precisely enough to fix: file, line, column, value,
 /// what is wrong and what to do.
-public struct DataError: Error, CustomStringConvertible, Equatable {
+public struct DataError: UserFacingError, Equatable {
     public let file: String
     public let line: Int?
     public let column: Int?

@@ -114,7 +114,7 @@ extension ExactInteger {
 }
 
 /// Why a generator stopped.
-public enum GeneratorError: Error, CustomStringConvertible, Equatable {
+public enum GeneratorError: UserFacingError, Equatable {
     case budget(String)
     case invalid(String)
 

@@ -191,7 +191,7 @@ public final class BudgetLedger: @unchecked Sendable {
 }
 
 /// Why the ledger refused.
-public enum LedgerError: Error, CustomStringConvertible, Equatable {
+public enum LedgerError: UserFacingError, Equatable {
     case overspend(String)
     case unknownDataset(String)
     case invalid(String)

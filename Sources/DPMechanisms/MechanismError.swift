@@ -1,7 +1,8 @@
+import DPAccounting
 import DPRandomness
 
 /// A mechanism refused its parameters; the message says which and why.
-public struct MechanismError: Error, CustomStringConvertible, Equatable {
+public struct MechanismError: UserFacingError, Equatable {
     public let description: String
     public init(_ description: String) { self.description = description }
 }

@@ -38,7 +38,7 @@ public enum BudgetStage {
 }
 
 /// A release step that cannot go on, in one line for the command line.
-public struct ReleaseError: Error, CustomStringConvertible, Equatable {
+public struct ReleaseError: UserFacingError, Equatable {
     public let description: String
     public init(_ description: String) { self.description = description }
 }

@@ -2,7 +2,6 @@ import DPAudit
 import DPData
 import DPSynthesis
 import Foundation
-import Yams
 
 /// A release described in YAML: what to synthesize, under which budget, how to audit it, and
 /// where everything goes. Relative paths are resolved against the config file's folder.
@@ -76,156 +75,90 @@ public struct ReleaseConfig: Sendable {
     public static func parse(
         _ text: String, file: String, relativeTo folder: URL, registry: GeneratorRegistry = .standard
     ) throws -> ReleaseConfig {
-        func fail(_ node: Node?, _ problem: String, _ hint: String) -> DataError {
-            DataError(file: file, line: node?.mark?.line, column: node?.mark?.column, problem: problem, hint: hint)
-        }
-        let root: Node?
-        do { root = try Yams.compose(yaml: text) } catch {
-            throw fail(nil, "invalid YAML", "Write the config as 'key: value' lines (see Examples/release.yaml).")
-        }
-        guard let root, case .mapping(let mapping) = root else {
-            throw fail(
-                root, "the release config must be a mapping",
-                "Start with 'data:', 'schema:', 'epsilon:' and the other keys of Examples/release.yaml.")
-        }
-        var values: [String: Node] = [:]
-        for (key, value) in mapping {
-            guard let name = key.string, keys.contains(name) else {
-                throw fail(key, "unknown key '\(key.string ?? "?")'", "Allowed keys: \(keys.joined(separator: ", ")).")
-            }
-            values[name] = value
-        }
-        func path(_ node: Node) -> String {
-            let text = node.string ?? ""
+        let yaml = try YAMLMapping.parse(text, file: file, allowed: keys, example: "see Examples/release.yaml")
+        func path(_ key: String) throws -> String? {
+            guard let text = try yaml.string(key) else { return nil }
             return text.hasPrefix("/") ? text : folder.appendingPathComponent(text).standardizedFileURL.path
         }
-        func required(_ key: String) throws -> Node {
-            guard let node = values[key] else {
-                throw fail(root, "the release config needs '\(key)'", "Add '\(key): ...' (see Examples/release.yaml).")
-            }
-            return node
+        func requiredPath(_ key: String) throws -> String {
+            _ = try yaml.required(key)
+            return try path(key)!
         }
-        func number(_ node: Node, _ key: String, positive: Bool = true) throws -> Double {
-            guard let value = node.float, value.isFinite, !positive || value > 0 else {
-                throw fail(node, "'\(key)' must be a positive number", "For example '\(key): 1'.")
-            }
-            return value
-        }
-        func count(_ node: Node, _ key: String) throws -> Int {
-            guard let value = node.float, value.isFinite, value >= 1, value <= 1e12, let whole = Int(exactly: value)
-            else {
-                throw fail(node, "'\(key)' must be a whole number from 1 to 10^12", "For example '\(key): 1000'.")
-            }
-            return whole
-        }
-        func names(_ node: Node?, _ key: String) throws -> [String] {
-            guard let node else { return [] }
-            guard case .sequence(let sequence) = node else {
-                throw fail(node, "'\(key)' must be a list of column names", "For example '\(key): [age, sex]'.")
-            }
-            return sequence.map { $0.string ?? "" }
-        }
+        _ = try yaml.required("epsilon")
         var config = ReleaseConfig(
-            data: path(try required("data")), holdout: path(try required("holdout")),
-            schema: path(try required("schema")),
-            epsilon: try number(try required("epsilon"), "epsilon"), ledger: path(try required("ledger")),
-            out: path(try required("out")), quarantine: "", report: path(try required("report")))
+            data: try requiredPath("data"), holdout: try requiredPath("holdout"), schema: try requiredPath("schema"),
+            epsilon: try yaml.number("epsilon")!, ledger: try requiredPath("ledger"), out: try requiredPath("out"),
+            quarantine: "", report: try requiredPath("report"))
         config.quarantine =
-            values["quarantine"].map(path)
+            try path("quarantine")
             ?? URL(fileURLWithPath: config.out).deletingLastPathComponent().appendingPathComponent("quarantine").path
-        if let node = values["method"] {
-            guard let method = node.string, registry.methods.contains(method) else {
-                throw fail(node, "'method' must be one of \(registry.names)", "For example 'method: aim'.")
+        if let method = try yaml.string("method") {
+            guard registry.methods.contains(method) else {
+                throw yaml.error(
+                    at: yaml["method"], "'method' must be one of \(registry.names)", hint: "For example 'method: aim'.")
             }
             config.method = method
         }
-        if let node = values["delta"] {
-            config.delta = try number(node, "delta")
-            guard config.delta < 1 else {
-                throw fail(node, "'delta' must lie strictly between 0 and 1", "For example 'delta: 1e-9'.")
+        if let delta = try yaml.number("delta") {
+            guard delta < 1 else {
+                throw yaml.error(
+                    at: yaml["delta"], "'delta' must lie strictly between 0 and 1", hint: "For example 'delta: 1e-9'.")
             }
+            config.delta = delta
         }
-        if let node = values["rows"] { config.rows = try count(node, "rows") }
-        if let node = values["iterations"] { config.settings.iterations = try count(node, "iterations") }
-        if let node = values["seed"] {
+        config.rows = try yaml.count("rows")
+        config.settings.iterations = try yaml.count("iterations")
+        if let node = yaml["seed"] {
             guard let seed = node.int, seed >= 0 else {
-                throw fail(node, "'seed' must be a non-negative integer", "Remove it for a private release.")
+                throw yaml.error(
+                    at: node, "'seed' must be a non-negative integer", hint: "Remove it for a private release.")
             }
             config.seed = UInt64(seed)
         }
-        config.dataset = values["dataset"]?.string
-        config.signingKey = values["signing_key"].map(path)
-        config.workload = values["workload"].map(path)
-        if let node = values["dataset_budget"] {
-            guard case .mapping(let budget) = node, let e = budget["epsilon"], let d = budget["delta"] else {
-                throw fail(
-                    node, "'dataset_budget' needs epsilon and delta",
-                    "For example 'dataset_budget: {epsilon: 2, delta: 1e-8}'.")
-            }
-            config.datasetBudget = (try number(e, "dataset_budget.epsilon"), try number(d, "dataset_budget.delta"))
+        config.dataset = try yaml.string("dataset")
+        config.signingKey = try path("signing_key")
+        config.workload = try path("workload")
+        if let budget = try yaml.mapping("dataset_budget", allowed: ["epsilon", "delta"]) {
+            _ = try budget.required("epsilon")
+            _ = try budget.required("delta")
+            config.datasetBudget = (try budget.number("epsilon")!, try budget.number("delta", in: 0...0.999_999)!)
         }
-        if let node = values["audit"] {
-            guard case .mapping(let audit) = node else {
-                throw fail(node, "'audit' must be a mapping", "For example 'audit: {secrets: [income]}'.")
-            }
-            for (key, _) in audit
-            where !["secrets", "quasi_identifiers", "policy", "shadow_models"].contains(key.string ?? "") {
-                throw fail(
-                    key, "unknown key '\(key.string ?? "?")' in 'audit'",
-                    "Allowed keys: secrets, quasi_identifiers, policy, shadow_models.")
-            }
-            if let node = audit["shadow_models"] {
-                guard case .mapping(let shadow) = node else {
-                    throw fail(
-                        node, "'shadow_models' must be a mapping",
-                        "For example 'shadow_models: {targets: 5, shadows: 20, rows: 2000}'.")
-                }
+        if let audit = try yaml.mapping("audit", allowed: ["secrets", "quasi_identifiers", "policy", "shadow_models"]) {
+            if let shadow = try audit.mapping("shadow_models", allowed: ["targets", "shadows", "rows"]) {
                 guard (try? registry.type(named: config.method))?.family == .marginal else {
-                    throw fail(
-                        node,
-                        "shadow models refit the generator many times and are offered "
-                            + "for aim, mst and independent only",
-                        "Remove 'shadow_models', or audit a marginal method.")
+                    throw audit.error(
+                        at: shadow.node,
+                        "shadow models refit the generator many times and are offered for aim, mst and "
+                            + "independent only",
+                        hint: "Remove 'shadow_models', or audit a marginal method.")
                 }
                 config.shadowModels = (
-                    try shadow["targets"].map { try count($0, "targets") } ?? ShadowModelAttack.defaultTargets,
-                    try shadow["shadows"].map { try count($0, "shadows") } ?? ShadowModelAttack.defaultShadows,
-                    try shadow["rows"].map { try count($0, "rows") } ?? ShadowModelAttack.defaultShadowRows
+                    try shadow.count("targets") ?? ShadowModelAttack.defaultTargets,
+                    try shadow.count("shadows") ?? ShadowModelAttack.defaultShadows,
+                    try shadow.count("rows") ?? ShadowModelAttack.defaultShadowRows
                 )
             }
-            config.secrets = try names(audit["secrets"], "secrets")
-            config.quasiIdentifiers = try names(audit["quasi_identifiers"], "quasi_identifiers")
-            config.policy = audit["policy"].map(path)
-        }
-        if let node = values["neural"] {
-            guard case .mapping(let neural) = node else {
-                throw fail(node, "'neural' must be a mapping", "For example 'neural: {epochs: 10, batch_size: 512}'.")
-            }
-            let allowed = ["epochs", "batch_size", "learning_rate", "clip", "hidden", "latent", "kl_weight"]
-            for (key, value) in neural {
-                guard let name = key.string, allowed.contains(name) else {
-                    throw fail(
-                        key, "unknown key '\(key.string ?? "?")' in 'neural'",
-                        "Allowed keys: \(allowed.joined(separator: ", ")).")
-                }
-                switch GeneratorSettings.Key(rawValue: name) {
-                case .epochs: config.settings.epochs = try count(value, name)
-                case .batchSize: config.settings.batchSize = try count(value, name)
-                case .hidden: config.settings.hidden = try count(value, name)
-                case .latent: config.settings.latent = try count(value, name)
-                case .learningRate: config.settings.learningRate = try number(value, name)
-                case .clip: config.settings.clip = try number(value, name)
-                case .klWeight: config.settings.klWeight = try number(value, name)
-                case .iterations, .workload, nil: break
-                }
+            config.secrets = try audit.names("secrets")
+            config.quasiIdentifiers = try audit.names("quasi_identifiers")
+            config.policy = try audit.string("policy").map {
+                $0.hasPrefix("/") ? $0 : folder.appendingPathComponent($0).standardizedFileURL.path
             }
         }
-        if let node = values["utility"] {
-            guard case .mapping(let utility) = node else {
-                throw fail(node, "'utility' must be a mapping", "For example 'utility: {target: income}'.")
-            }
-            config.target = utility["target"]?.string
-            config.positive = utility["positive"]?.string
+        let neuralKeys: [GeneratorSettings.Key] = [
+            .epochs, .batchSize, .learningRate, .clip, .hidden, .latent, .klWeight,
+        ]
+        if let neural = try yaml.mapping("neural", allowed: neuralKeys.map(\.rawValue)) {
+            config.settings.epochs = try neural.count("epochs")
+            config.settings.batchSize = try neural.count("batch_size")
+            config.settings.hidden = try neural.count("hidden")
+            config.settings.latent = try neural.count("latent")
+            config.settings.learningRate = try neural.number("learning_rate")
+            config.settings.clip = try neural.number("clip")
+            config.settings.klWeight = try neural.number("kl_weight")
+        }
+        if let utility = try yaml.mapping("utility", allowed: ["target", "positive"]) {
+            config.target = try utility.string("target")
+            config.positive = try utility.string("positive")
         }
         return config
     }

@@ -1,4 +1,5 @@
 import CSodium
+import DPAccounting
 import Foundation
 
 /// BLAKE2b-256 (libsodium's generic hash) of bytes and files, as lowercase hex.
@@ -71,7 +72,7 @@ public enum Hex {
 }
 
 /// A report, signing or verification failure the user can act on.
-public struct ReportError: Error, CustomStringConvertible, Equatable {
+public struct ReportError: UserFacingError, Equatable {
     public let description: String
     public init(_ description: String) { self.description = description }
 }

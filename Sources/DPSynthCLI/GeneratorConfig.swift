@@ -4,7 +4,6 @@ import DPGenerators
 import DPRelease
 import DPSynthesis
 import Foundation
-import Yams
 
 /// The `--generator-config` file of `dpsynth audit`: the generator and settings the release used,
 /// so the audit can refit it on shadow datasets.
@@ -19,52 +18,28 @@ import Yams
 /// rows: 2000         # rows per shadow dataset, drawn from the holdout
 /// ```
 enum GeneratorConfig {
+    static let keys = ["method", "epsilon", "delta", "iterations", "targets", "shadows", "rows"]
+
     static func load(_ path: String) throws -> ShadowModelAttack {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw CommandFailure("\(path): cannot read the generator config")
+        let yaml = try YAMLMapping.load(
+            path: path, what: "generator config", allowed: keys, example: "see `dpsynth audit --help`")
+        let registry = GeneratorRegistry.standard
+        let method = try yaml.string("method") ?? MSTGenerator.method
+        guard (try? registry.type(named: method))?.family == .marginal else {
+            throw yaml.error(
+                at: yaml["method"], "'method' must be aim, mst or independent", hint: "For example 'method: mst'.")
         }
-        let root: Node?
-        do { root = try Yams.compose(yaml: text) } catch {
-            throw CommandFailure("\(path): invalid YAML; write 'key: value' lines")
-        }
-        guard let root, case .mapping(let mapping) = root else {
-            throw CommandFailure("\(path): the generator config must be a mapping")
-        }
-        let allowed = ["method", "epsilon", "delta", "iterations", "targets", "shadows", "rows"]
-        var values: [String: Double] = [:]
-        var method = MSTGenerator.method
-        for (key, value) in mapping {
-            let name = key.string ?? ""
-            let place = "\(path):\(key.mark?.line ?? 0)"
-            guard allowed.contains(name) else {
-                throw CommandFailure("\(place): unknown key '\(name)'; allowed: \(allowed.joined(separator: ", "))")
-            }
-            if name == "method" {
-                let registry = GeneratorRegistry.standard
-                guard let parsed = value.string, (try? registry.type(named: parsed))?.family == .marginal else {
-                    throw CommandFailure("\(place): 'method' must be aim, mst or independent")
-                }
-                method = parsed
-            } else {
-                guard let number = value.float, number.isFinite, number > 0 else {
-                    throw CommandFailure("\(place): '\(name)' must be a positive number")
-                }
-                values[name] = number
-            }
-        }
-        guard let epsilon = values["epsilon"] else {
-            throw CommandFailure("\(path): the generator config needs 'epsilon'")
-        }
-        let delta = values["delta"] ?? 1e-9
-        guard delta < 1 else { throw CommandFailure("\(path): 'delta' must lie strictly between 0 and 1") }
+        _ = try yaml.required("epsilon")
+        let epsilon = try yaml.number("epsilon")!
+        let delta = try yaml.number("delta", in: 1e-300...0.999_999) ?? 1e-9
         var settings = GeneratorSettings()
-        settings.iterations = values["iterations"].map { Int($0) }
+        settings.iterations = try yaml.count("iterations")
         let generator = try ShadowModelAttack.shadowGenerator(
-            try GeneratorRegistry.standard.generator(named: method), registry: .standard, settings: settings)
+            try registry.generator(named: method), registry: registry, settings: settings)
         return ShadowModelAttack(
             generator: .fitting(generator, epsilon: epsilon, delta: delta),
-            targets: values["targets"].map { Int($0) } ?? ShadowModelAttack.defaultTargets,
-            shadows: values["shadows"].map { Int($0) } ?? ShadowModelAttack.defaultShadows,
-            shadowRows: values["rows"].map { Int($0) } ?? ShadowModelAttack.defaultShadowRows)
+            targets: try yaml.count("targets") ?? ShadowModelAttack.defaultTargets,
+            shadows: try yaml.count("shadows") ?? ShadowModelAttack.defaultShadows,
+            shadowRows: try yaml.count("rows") ?? ShadowModelAttack.defaultShadowRows)
     }
 }

@@ -1,3 +1,5 @@
+import DPAccounting
+
 /// Settings a run may give a generator. Each generator names the keys it reads
 /// (`Generator.acceptedSettings`); `GeneratorRegistry` refuses any other key given to it, so a
 /// setting is never silently ignored.
@@ -70,7 +72,7 @@ public struct GeneratorSettings: Sendable, Equatable {
 }
 
 /// A setting a generator cannot use, or a value out of range.
-public struct GeneratorSettingsError: Error, CustomStringConvertible, Equatable {
+public struct GeneratorSettingsError: UserFacingError, Equatable {
     public let description: String
     public init(_ description: String) { self.description = description }
 }

@@ -1,5 +1,6 @@
 import DPData
 import DPReport
+import DPSynthesis
 import Foundation
 import Testing
 
@@ -44,6 +45,26 @@ import Testing
             Issue.record("shadow models with a neural method were accepted")
         } catch let error as DataError {
             #expect("\(error)".contains("release.yaml") && "\(error)".contains("aim, mst and independent"))
+        }
+    }
+
+    /// Counts out of range or fractional are refused with the line of the value (they trapped in
+    /// Double-to-Int conversion, or were truncated).
+    @Test(arguments: ["rows: 1e300\n", "iterations: 1e19\n", "rows: 2.7\n", "rows: -3\n", "neural: {epochs: 0.5}\n"])
+    func countsOutOfRangeAreRefusedWithTheirLine(_ line: String) throws {
+        do {
+            _ = try Self.parse(line)
+            Issue.record("'\(line)' was accepted")
+        } catch let error as DataError {
+            #expect("\(error)".hasPrefix("release.yaml:8:"), "\(error)")
+            #expect("\(error)".contains("whole number"), "\(error)")
+        }
+    }
+
+    @Test func settingsTheMethodDoesNotReadAreRefusedBeforeAnyCharge() throws {
+        let config = try Self.parse("method: dp-tvae\niterations: 300\n")
+        #expect(throws: GeneratorSettingsError.self) {
+            try GeneratorRegistry.standard.generator(named: config.method, settings: config.settings)
         }
     }
 }

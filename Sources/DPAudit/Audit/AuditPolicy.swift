@@ -1,6 +1,5 @@
 import DPData
 import Foundation
-import Yams
 
 /// The thresholds a release must meet. Each attack fails the release when its risk estimate
 /// (or the membership AUC) exceeds its threshold; an empirical epsilon above the claimed epsilon
@@ -31,43 +30,20 @@ public struct AuditPolicy: Sendable, Codable, Equatable {
         "shadow_model_auc": \.shadowModelAUC,
     ]
 
+    static let example = "see Examples/policy.yaml"
+
     public static func load(path: String) throws -> AuditPolicy {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw DataError(
-                file: path, problem: "cannot read the policy file", hint: "Check the path (see Examples/policy.yaml).")
-        }
-        return try parse(text, file: path)
+        try read(YAMLMapping.load(path: path, what: "policy file", allowed: keys.keys.sorted(), example: example))
     }
 
     public static func parse(_ text: String, file: String = "policy") throws -> AuditPolicy {
-        let root: Node?
-        do { root = try Yams.compose(yaml: text) } catch {
-            throw DataError(
-                file: file, problem: "invalid YAML",
-                hint: "Write the policy as 'key: number' lines (see Examples/policy.yaml).")
-        }
+        try read(YAMLMapping.parse(text, file: file, allowed: keys.keys.sorted(), example: example))
+    }
+
+    static func read(_ yaml: YAMLMapping) throws -> AuditPolicy {
         var policy = AuditPolicy()
-        guard let root else { return policy }
-        guard case .mapping(let mapping) = root else {
-            throw DataError(
-                file: file, line: root.mark.map { $0.line }, problem: "the policy must be a mapping of thresholds",
-                hint: "Write 'membership_auc: 0.6' and similar lines.")
-        }
-        for (keyNode, valueNode) in mapping {
-            let key = keyNode.string ?? ""
-            let line = keyNode.mark?.line
-            let column = keyNode.mark?.column
-            guard let path = keys[key] else {
-                throw DataError(
-                    file: file, line: line, column: column, problem: "unknown policy key '\(key)'",
-                    hint: "Use one of: \(keys.keys.sorted().joined(separator: ", ")).")
-            }
-            guard let value = valueNode.float, value.isFinite, value >= 0, value <= 1 else {
-                throw DataError(
-                    file: file, line: valueNode.mark?.line, column: valueNode.mark?.column,
-                    problem: "'\(key)' must be a number between 0 and 1", hint: "For example '\(key): 0.1'.")
-            }
-            policy[keyPath: path] = value
+        for (key, path) in keys {
+            if let value = try yaml.number(key, in: 0...1) { policy[keyPath: path] = value }
         }
         return policy
     }

@@ -1,0 +1,133 @@
+import Foundation
+import Yams
+
+/// A YAML mapping read from a config file, the one reader behind every config (release, policy,
+/// generator, schema): unknown keys are refused, and every error names file, line and column
+/// and says what to write instead, without echoing a value.
+public struct YAMLMapping {
+    public let file: String
+    /// The mapping's own node, for errors about it as a whole.
+    public let node: Node
+    /// The values by key, in the file's order of keys.
+    public let values: [String: Node]
+    let example: String
+
+    /// The mapping at the top of `text`, whose keys must be among `allowed`. An empty document
+    /// is an empty mapping; `example` ends the hints ("see Examples/release.yaml").
+    public static func parse(_ text: String, file: String, allowed: [String], example: String) throws -> YAMLMapping {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch {
+            let mark = (error as? YamlError).flatMap(Self.mark(of:))
+            throw DataError(
+                file: file, line: mark?.line, column: mark?.column, problem: "invalid YAML",
+                hint: "Write 'key: value' lines (\(example)).")
+        }
+        return try YAMLMapping(root ?? Node.mapping(Node.Mapping([])), file: file, allowed: allowed, example: example)
+    }
+
+    /// Reads and parses the file at `path`; `what` names it in the error when it cannot be read.
+    public static func load(path: String, what: String, allowed: [String], example: String) throws -> YAMLMapping {
+        guard let bytes = FileManager.default.contents(atPath: path), let text = String(data: bytes, encoding: .utf8)
+        else {
+            throw DataError(file: path, problem: "cannot read the \(what)", hint: "Check the path (\(example)).")
+        }
+        return try parse(text, file: path, allowed: allowed, example: example)
+    }
+
+    /// `node` as a mapping whose keys must be among `allowed`.
+    public init(_ node: Node, file: String, allowed: [String], example: String, name: String? = nil) throws {
+        self.file = file
+        self.node = node
+        self.example = example
+        guard case .mapping(let mapping) = node else {
+            throw DataError(
+                file: file, line: node.mark?.line, column: node.mark?.column,
+                problem: name.map { "'\($0)' must be a mapping" } ?? "the file must be a mapping of keys to values",
+                hint: "Write 'key: value' lines (\(example)).")
+        }
+        var values: [String: Node] = [:]
+        for (key, value) in mapping {
+            guard let text = key.string, allowed.contains(text) else {
+                throw DataError(
+                    file: file, line: key.mark?.line, column: key.mark?.column,
+                    problem: "unknown key '\(key.string ?? "?")'\(name.map { " in '\($0)'" } ?? "")",
+                    hint: "Allowed keys: \(allowed.joined(separator: ", ")).")
+            }
+            values[text] = value
+        }
+        self.values = values
+    }
+
+    public subscript(key: String) -> Node? { values[key] }
+
+    /// An error located at `node` (or at the mapping when nil).
+    public func error(at node: Node?, _ problem: String, hint: String) -> DataError {
+        let place = node ?? self.node
+        return DataError(file: file, line: place.mark?.line, column: place.mark?.column, problem: problem, hint: hint)
+    }
+
+    /// The value of a key the file must have.
+    public func required(_ key: String) throws -> Node {
+        guard let node = values[key] else {
+            throw error(at: nil, "'\(key)' is missing", hint: "Add '\(key): ...' (\(example)).")
+        }
+        return node
+    }
+
+    /// A finite number: positive by default, or within `range` when one is given.
+    public func number(_ key: String, in range: ClosedRange<Double>? = nil) throws -> Double? {
+        guard let node = values[key] else { return nil }
+        guard let value = node.float, value.isFinite, range.map({ $0.contains(value) }) ?? (value > 0) else {
+            let expectation = range.map { "a number from \($0.lowerBound) to \($0.upperBound)" } ?? "a positive number"
+            throw error(at: node, "'\(key)' must be \(expectation)", hint: "For example '\(key): 1'.")
+        }
+        return value
+    }
+
+    /// A whole number from 1 to `limit` (10^12 unless given).
+    public func count(_ key: String, limit: Int = 1_000_000_000_000) throws -> Int? {
+        guard let node = values[key] else { return nil }
+        guard let value = node.float, value.isFinite, value >= 1, value <= Double(limit),
+            let whole = Int(exactly: value)
+        else {
+            throw error(
+                at: node, "'\(key)' must be a whole number from 1 to \(limit)", hint: "For example '\(key): 100'.")
+        }
+        return whole
+    }
+
+    /// A text value.
+    public func string(_ key: String) throws -> String? {
+        guard let node = values[key] else { return nil }
+        guard case .scalar(let scalar) = node else {
+            throw error(at: node, "'\(key)' must be a single value", hint: "For example '\(key): name'.")
+        }
+        return scalar.string
+    }
+
+    /// A list of names (empty when the key is absent).
+    public func names(_ key: String) throws -> [String] {
+        guard let node = values[key] else { return [] }
+        guard case .sequence(let sequence) = node, sequence.allSatisfy({ $0.string != nil }) else {
+            throw error(at: node, "'\(key)' must be a list of names", hint: "For example '\(key): [age, sex]'.")
+        }
+        return sequence.map { $0.string ?? "" }
+    }
+
+    /// A nested mapping whose keys must be among `allowed`.
+    public func mapping(_ key: String, allowed: [String]) throws -> YAMLMapping? {
+        guard let node = values[key] else { return nil }
+        return try YAMLMapping(node, file: file, allowed: allowed, example: example, name: key)
+    }
+
+    static func mark(of error: YamlError) -> Mark? {
+        switch error {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
+            return mark
+        default:
+            return nil
+        }
+    }
+}
