@@ -8,7 +8,7 @@ JOBS ?= 2
 
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps datasets build lint test demo report-check bench bench-large-csv fuzz clean
+.PHONY: all deps datasets build docs lint test demo report-check bench bench-large-csv fuzz clean
 
 all: build
 
@@ -39,6 +39,11 @@ test: lint deps
 	@python3 scripts/fetch-datasets.py || echo "warning: datasets not fetched; tests that need them will say they were skipped"
 	$(SWIFT) build $(TEST_FLAGS) --build-tests -j $(JOBS)
 	$(SWIFT) test $(TEST_FLAGS) --skip-build
+
+# DocC archives for the library modules (catalogs in Sources/*/*.docc); a separate build folder
+# keeps the test build's flags untouched.
+docs: deps
+	$(SWIFT) package --scratch-path .build-docs generate-documentation --target DPRelease --target DPSynthesis
 
 demo: build datasets
 	@bash scripts/demo.sh "$$($(SWIFT) build $(BUILD_FLAGS) --show-bin-path)/dpsynth"

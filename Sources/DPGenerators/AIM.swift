@@ -14,6 +14,12 @@ import Foundation
 /// it draws; the last round spends exactly what is left (Proofs/marginal-generators.md).
 public struct AIM: Sendable {
     public static let proofDocument = "Proofs/marginal-generators.md"
+    /// Share of each round's ρ spent on the measurement; the rest pays for the selection (AIM,
+    /// McKenna et al. 2022, Algorithm 2: α = 0.9).
+    static let measurementShare = 0.9
+    /// The model-size cap, in megabytes of 8-byte cells, that the paper uses (AIM, Section 4:
+    /// MAX-SIZE = 80 MB).
+    public static let defaultMaxModelSizeMB = 80.0
 
     /// The attribute sets the synthetic data should answer well (default: all 3-way sets).
     public var workload: [[Int]]?
@@ -25,7 +31,7 @@ public struct AIM: Sendable {
     public var finalIterations: Int
 
     public init(
-        workload: [[Int]]? = nil, maxModelSizeMB: Double = 80, rounds: Int? = nil,
+        workload: [[Int]]? = nil, maxModelSizeMB: Double = defaultMaxModelSizeMB, rounds: Int? = nil,
         iterationsPerRound: Int = 100, finalIterations: Int = 1000
     ) {
         self.workload = workload
@@ -59,8 +65,8 @@ public struct AIM: Sendable {
         let answers = data.marginals(candidates.map(\.attributes))
         let rho = session.rhoRemaining
         let plannedRounds = Double(rounds ?? 16 * d)
-        var sigma = (plannedRounds / (2 * 0.9 * rho)).squareRoot()
-        var epsilon = (8 * 0.1 * rho / plannedRounds).squareRoot()
+        var sigma = (plannedRounds / (2 * Self.measurementShare * rho)).squareRoot()
+        var epsilon = (8 * (1 - Self.measurementShare) * rho / plannedRounds).squareRoot()
         var used = Double(d) / (2 * sigma * sigma)
         var measurements = try session.measure((0..<d).map { [$0] }, rho: used)
         let fitter = MirrorDescentEstimator(iterations: iterationsPerRound)
@@ -72,8 +78,8 @@ public struct AIM: Sendable {
             if rho - used < 2 * (1 / (2 * sigma * sigma) + epsilon * epsilon / 8) {
                 let remaining = rho - used
                 guard remaining > 0 else { break }
-                sigma = (1 / (2 * 0.9 * remaining)).squareRoot()
-                epsilon = (8 * 0.1 * remaining).squareRoot()
+                sigma = (1 / (2 * Self.measurementShare * remaining)).squareRoot()
+                epsilon = (8 * (1 - Self.measurementShare) * remaining).squareRoot()
                 finished = true
             }
             used += epsilon * epsilon / 8 + 1 / (2 * sigma * sigma)

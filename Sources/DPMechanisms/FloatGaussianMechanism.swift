@@ -20,8 +20,14 @@ public struct FloatGaussianMechanism: Sendable {
     /// The table sampler, when asked for.
     let tableSampler: TabulatedDiscreteGaussian?
 
+    /// The grid is 2^16 times finer than σ by default: the rounding adds √dimension grid steps to
+    /// the sensitivity, under 2^-16 σ per coordinate, while σ in grid units stays small enough
+    /// for the fixed-width sampler.
+    public static let defaultResolutionBits = 16
+
     public init(
-        sensitivity: Double, sigma: Double, dimension: Int = 1, resolutionBits: Int = 16, tabulated: Bool = false
+        sensitivity: Double, sigma: Double, dimension: Int = 1, resolutionBits: Int = defaultResolutionBits,
+        tabulated: Bool = false
     ) throws {
         setup = try GridNoiseSetup(
             sensitivity: sensitivity, scale: sigma, scaleName: "sigma", dimension: dimension,

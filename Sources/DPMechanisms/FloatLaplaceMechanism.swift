@@ -14,7 +14,13 @@ public struct FloatLaplaceMechanism: Sendable {
     let setup: GridNoiseSetup
     let sampler: DiscreteLaplaceSampler
 
-    public init(sensitivity: Double, scale: Double, dimension: Int = 1, resolutionBits: Int = 20) throws {
+    /// The grid is 2^20 times finer than the scale by default: the rounding adds `dimension` grid
+    /// steps to the L1 sensitivity, about 1e-6 of the scale per coordinate.
+    public static let defaultResolutionBits = 20
+
+    public init(
+        sensitivity: Double, scale: Double, dimension: Int = 1, resolutionBits: Int = defaultResolutionBits
+    ) throws {
         setup = try GridNoiseSetup(
             sensitivity: sensitivity, scale: scale, scaleName: "scale", dimension: dimension,
             resolutionBits: resolutionBits)

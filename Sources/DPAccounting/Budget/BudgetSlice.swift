@@ -1,4 +1,3 @@
-import DPAccounting
 import Foundation
 
 /// A part of a parent budget set aside for one run: a charge must fit the slice's own limit and

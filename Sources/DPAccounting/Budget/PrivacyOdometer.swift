@@ -1,4 +1,3 @@
-import DPAccounting
 import Foundation
 
 /// An in-memory budget with a total (ε, δ): for shadow models, simulations and tests, where a
