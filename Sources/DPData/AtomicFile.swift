@@ -6,7 +6,9 @@ import Foundation
 /// device such as /dev/null, a pipe) is written in place: renaming over it would replace the
 /// device with a file. A folder is refused.
 public enum AtomicFile {
-    public static func write(_ data: Data, to requested: String) throws {
+    /// Writes `data` to `requested`; a new file gets `mode` (default 0644 less the umask) from its
+    /// first byte: the temporary file is created with that mode and O_EXCL, then renamed.
+    public static func write(_ data: Data, to requested: String, mode: mode_t = 0o644) throws {
         var path = requested
         var status = stat()
         if stat(requested, &status) == 0 {
@@ -37,7 +39,7 @@ public enum AtomicFile {
                     + "\(UUID().uuidString.prefix(8))"
             )
         do {
-            try data.write(to: temporary)
+            try create(temporary.path, with: data, mode: mode)
             if rename(temporary.path, url.path) != 0 {
                 let reason = String(cString: strerror(errno))
                 try? FileManager.default.removeItem(at: temporary)
@@ -53,5 +55,24 @@ public enum AtomicFile {
                 file: requested, problem: "cannot write the file (\(error.localizedDescription))",
                 hint: "Check that the folder exists and is writable.")
         }
+    }
+
+    /// Creates `path` (it must not exist) with `mode`, writes `data` and syncs it.
+    static func create(_ path: String, with data: Data, mode: mode_t) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+        guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        defer { close(descriptor) }
+        // The umask may have cleared bits of `mode`; it can only remove, never add, so an owner-only
+        // mode stays owner-only. fchmod makes the mode exact either way.
+        guard fchmod(descriptor, mode) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        try data.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                guard written > 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+                offset += written
+            }
+        }
+        guard fsync(descriptor) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
     }
 }

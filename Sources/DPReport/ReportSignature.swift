@@ -11,9 +11,12 @@ public struct ReportSignature: Sendable, Codable, Equatable {
     public let reportHash: String
     public let signature: String
 
+    /// The one algorithm this build signs and verifies with.
+    public static let algorithmName = "Ed25519"
+
     public static func sign(report: Data, with key: SigningKey) -> ReportSignature {
         ReportSignature(
-            algorithm: "Ed25519", publicKey: Hex.encode(key.publicKey), keyFingerprint: key.fingerprint,
+            algorithm: algorithmName, publicKey: Hex.encode(key.publicKey), keyFingerprint: key.fingerprint,
             reportHash: Blake2b.hex(report), signature: Hex.encode(key.sign(report)))
     }
 
@@ -50,9 +53,9 @@ public struct ReportSignature: Sendable, Codable, Equatable {
         else {
             throw ReportError("\(signaturePath): not a dpsynth report signature")
         }
-        var problems: [String] = []
-        let valid = SigningKey.verify(bytes, of: report, publicKey: publicKey)
-        if !valid {
+        var problems = signature.fieldProblems(report: report, publicKey: publicKey)
+        let valid = problems.isEmpty && SigningKey.verify(bytes, of: report, publicKey: publicKey)
+        if problems.isEmpty && !valid {
             problems.append(
                 signature.publicKey == Hex.encode(publicKey)
                     ? "the signature does not match the report: the report was changed after signing"
@@ -74,5 +77,25 @@ public struct ReportSignature: Sendable, Codable, Equatable {
             }
         }
         return Verification(signatureValid: valid, dataMatches: dataMatches, problems: problems)
+    }
+
+    /// Each of the signature file's own fields that disagrees with the report or the key, named.
+    func fieldProblems(report: Data, publicKey: [UInt8]) -> [String] {
+        var problems: [String] = []
+        if algorithm != Self.algorithmName {
+            problems.append(
+                "algorithm: the signature file names '\(algorithm)'; only \(Self.algorithmName) is accepted")
+        }
+        if self.publicKey != Hex.encode(publicKey) {
+            problems.append(
+                "publicKey: the report was signed with key \(keyFingerprint), not with the given key "
+                    + SigningKey.fingerprint(of: publicKey))
+        } else if keyFingerprint != SigningKey.fingerprint(of: publicKey) {
+            problems.append("keyFingerprint: '\(keyFingerprint)' is not the fingerprint of the given key")
+        }
+        if reportHash != Blake2b.hex(report) {
+            problems.append("reportHash: the signature file records another report's hash: the report was changed")
+        }
+        return problems
     }
 }

@@ -46,10 +46,8 @@ public struct SigningKey: Sendable {
     public func save(to path: String) throws {
         try FileManager.default.createDirectory(
             at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
-        try AtomicFile.write(Data((Hex.encode(secretKey) + "\n").utf8), to: path)
-        guard chmod(path, 0o600) == 0 else {
-            throw ReportError("\(path): cannot restrict the key file to its owner (chmod 600)")
-        }
+        // Owner-only from the first byte: the temporary file is created with mode 0600.
+        try AtomicFile.write(Data((Hex.encode(secretKey) + "\n").utf8), to: path, mode: 0o600)
         try AtomicFile.write(Data((Hex.encode(publicKey) + "\n").utf8), to: path + ".pub")
     }
 

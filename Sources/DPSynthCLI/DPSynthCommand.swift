@@ -10,7 +10,7 @@ public struct DPSynthCommand: ParsableCommand {
         subcommands: [
             ReleaseCommand.self, SynthesizeCommand.self, AuditCommand.self, EvaluateCommand.self, SampleCommand.self,
             KeysCommand.self, VerifyCommand.self, AccountantCommand.self, LedgerCommand.self, MechanismCommand.self,
-            SchemaCommand.self, DataCommand.self,
+            SchemaCommand.self, DataCommand.self, CrashTestCommand.self,
         ]
     )
 
@@ -18,6 +18,7 @@ public struct DPSynthCommand: ParsableCommand {
 
     /// Runs the tool; every failure is one line on standard error and a non-zero exit.
     public static func runMain(arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Never {
+        CrashGuard.install()
         do {
             var command = try parseAsRoot(arguments)
             try command.run()

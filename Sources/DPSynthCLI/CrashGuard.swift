@@ -1,0 +1,31 @@
+import Foundation
+
+/// What `dpsynth` prints when it crashes: one fixed line, and nothing else.
+///
+/// The Swift runtime's crash report on Linux prints registers and stack memory, which can hold
+/// a private value the process was handling; a crash is treated as a leak. `install()` replaces
+/// the runtime's handlers for the fatal signals with one that writes a constant message (no
+/// formatting, no allocation: async-signal-safe) and exits with status 70 (EX_SOFTWARE), so no
+/// register, stack or core dump leaves the process. Core dumps are switched off too.
+enum CrashGuard {
+    static let message: StaticString = """
+        dpsynth: internal error: the process stopped on a fault; nothing it was handling is shown. \
+        Please report the command you ran (without its data).
+
+        """
+
+    static let fatalSignals = [SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGFPE, SIGABRT, SIGSYS]
+
+    static func install() {
+        var noCore = rlimit(rlim_cur: 0, rlim_max: 0)
+        _ = setrlimit(Int32(RLIMIT_CORE.rawValue), &noCore)
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { _ in
+            _ = write(2, CrashGuard.message.utf8Start, CrashGuard.message.utf8CodeUnitCount)
+            _exit(70)
+        }
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = 0
+        for signal in fatalSignals { _ = sigaction(signal, &action, nil) }
+    }
+}
