@@ -54,7 +54,29 @@ public struct ReleasePipeline {
         let modelPath: String
     }
 
+    /// Every file a run writes, by the config key that names it.
+    var outputs: [(String, String?)] {
+        let quarantined = URL(fileURLWithPath: config.quarantine)
+        return [
+            ("out", config.out),
+            ("quarantine", quarantined.appendingPathComponent(URL(fileURLWithPath: config.out).lastPathComponent).path),
+            ("quarantine", quarantined.appendingPathComponent("REASONS.txt").path),
+            ("report", config.report + ".json"), ("report", config.report + ".json.sig"),
+            ("report", config.report + ".html"), ("report", config.report + ".md"),
+        ]
+    }
+
+    /// Every file a run reads, by the config key that names it.
+    var inputs: [(String, String?)] {
+        [
+            ("the config", configPath), ("data", config.data), ("holdout", config.holdout), ("schema", config.schema),
+            ("ledger", config.ledger), ("signing_key", config.signingKey), ("audit.policy", config.policy),
+            ("workload", config.workload),
+        ]
+    }
+
     func prepare(progress: (String) -> Void) throws -> Prepared {
+        try OutputPaths.refuseOverlap(outputs: outputs, inputs: inputs)
         let schema = try SchemaLoader.load(path: config.schema)
         progress("reading \(config.data)")
         let train = try DatasetLoader.load(csv: config.data, schema: schema)

@@ -39,6 +39,9 @@ struct AuditCommand: ParsableCommand {
 
     func run() throws {
         try CommandFailure.reportingLibraryErrors {
+            try OutputPaths.refuseOverlap(
+                outputs: [("--out", out)],
+                inputs: tables.inputs + [("--policy", policy), ("--generator-config", generatorConfig)])
             let (trainRows, holdoutRows, syntheticRows) = try tables.load(minimumRows: 10, purpose: "an audit")
             let secrets = try secret.map { try trainRows.column(named: $0, key: "--secret", file: tables.train) }
             let quasiNames =

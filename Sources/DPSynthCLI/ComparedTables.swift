@@ -9,6 +9,11 @@ struct ComparedTables: ParsableArguments {
     @Option(help: "The synthetic rows (CSV).") var synthetic: String
     @Option(help: "The YAML schema all three tables follow.") var schema: String
 
+    /// The input files by option, for the rule that no output replaces an input.
+    var inputs: [(String, String?)] {
+        [("--train", train), ("--holdout", holdout), ("--synthetic", synthetic), ("--schema", schema)]
+    }
+
     /// The tables, each with at least `minimumRows` rows, or a one-line failure naming the file.
     func load(minimumRows: Int, purpose: String) throws -> (
         train: EncodedDataset, holdout: EncodedDataset, synthetic: EncodedDataset

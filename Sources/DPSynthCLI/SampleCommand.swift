@@ -24,6 +24,7 @@ struct SampleCommand: ParsableCommand {
 
     func run() throws {
         try CommandFailure.reportingLibraryErrors {
+            try OutputPaths.refuseOverlap(outputs: [("--out", out)], inputs: [("--model", model)])
             let streams = RunStreams(seed: seed)
             if streams.isSeeded { Output.note("dpsynth: \(streams.root.label)") }
             let fitted = try GeneratorRegistry.standard.loadModel(path: model)

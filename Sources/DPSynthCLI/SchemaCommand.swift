@@ -57,6 +57,8 @@ struct SchemaCommand: ParsableCommand {
 
         func run() throws {
             do {
+                try OutputPaths.refuseOverlap(
+                    outputs: [("--out", out)], inputs: [("the data", data), ("--ledger", dp ? ledger : nil)])
                 let schema: Schema
                 let comment: [String]
                 if dp {

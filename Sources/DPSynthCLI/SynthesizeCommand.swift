@@ -66,6 +66,9 @@ struct SynthesizeCommand: ParsableCommand {
     func run() throws {
         let started = Date()
         try CommandFailure.reportingLibraryErrors {
+            try OutputPaths.refuseOverlap(
+                outputs: [("--out", out), ("--model-out", modelOut)],
+                inputs: [("--data", data), ("--schema", schema), ("--ledger", ledger), ("--workload", workload)])
             let parsed = try SchemaLoader.load(path: schema)
             let name = dataset ?? parsed.name
             let table = try DatasetLoader.load(csv: data, schema: parsed)

@@ -111,4 +111,23 @@ import Testing
             #expect(error.description.contains("unknown key 'colour'"))
         }
     }
+
+    /// A config whose output is its own data is refused before the ledger is touched.
+    @Test func aReleaseNeverWritesOverItsInputs() throws {
+        let fixture = try ReleaseFixture(extraConfig: "")
+        let train = fixture.folder.appendingPathComponent("train.csv")
+        let original = try Data(contentsOf: train)
+        let text = try String(contentsOf: fixture.config, encoding: .utf8)
+            .replacingOccurrences(of: "out: out/synthetic.csv", with: "out: train.csv")
+        try text.write(to: fixture.config, atomically: true, encoding: .utf8)
+        do {
+            _ = try ReleasePipeline(configPath: fixture.config.path).run()
+            Issue.record("a release over its own data ran")
+        } catch let error as DataError {
+            #expect("\(error)".contains("out names the same file as data"), "\(error)")
+        }
+        #expect(try Data(contentsOf: train) == original)
+        #expect(
+            !FileManager.default.fileExists(atPath: fixture.folder.appendingPathComponent("out/ledger.sqlite").path))
+    }
 }

@@ -81,6 +81,40 @@ import Testing
         #expect(try String(contentsOfFile: out, encoding: .utf8) == releasedRows)
     }
 
+    /// An output that names an input (directly, through `./`, or through a link) is refused
+    /// before anything is read or charged, and the input is left as it was.
+    @Test func outputsNeverReplaceInputs() throws {
+        let (data, schema, folder) = try toyFiles()
+        let original = try Data(contentsOf: URL(fileURLWithPath: data))
+        let ledger = folder.appendingPathComponent("l.sqlite").path
+        let link = folder.appendingPathComponent("link.csv").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: data)
+        let base = [
+            "synthesize", "--method", "mst", "--data", data, "--schema", schema, "--epsilon", "1", "--rows", "10",
+            "--ledger", ledger, "--init-budget", "--seed", "1",
+        ]
+        for arguments in [
+            base + ["--out", data], base + ["--out", folder.path + "/./toy.csv"], base + ["--out", link],
+            base + ["--out", folder.appendingPathComponent("s.csv").path, "--model-out", data],
+            base + ["--out", schema],
+        ] {
+            let result = try CommandRunner.run(arguments)
+            #expect(result.status != 0 && result.standardError.contains("names the same file"), "\(result)")
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: data)) == original)
+        #expect(!FileManager.default.fileExists(atPath: ledger), "nothing was charged or even opened")
+        let audit = try CommandRunner.run([
+            "audit", "--train", data, "--holdout", data, "--synthetic", data, "--schema", schema, "--out", data,
+        ])
+        #expect(audit.status != 0 && audit.standardError.contains("--out names the same file as --train"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: data)) == original)
+        let modelPath = folder.appendingPathComponent("m.json").path
+        try Data("{}".utf8).write(to: URL(fileURLWithPath: modelPath))
+        let sample = try CommandRunner.run(["sample", "--model", modelPath, "--rows", "5", "--out", modelPath])
+        #expect(sample.status != 0 && sample.standardError.contains("--out names the same file as --model"))
+        #expect(try String(contentsOfFile: modelPath, encoding: .utf8) == "{}")
+    }
+
     @Test func sampleDrawsMoreRowsFromASavedModelWithoutACharge() throws {
         let (data, schema, folder) = try toyFiles()
         let ledger = folder.appendingPathComponent("l.sqlite").path
