@@ -6,9 +6,10 @@ import Foundation
 /// device such as /dev/null, a pipe) is written in place: renaming over it would replace the
 /// device with a file. A folder is refused.
 public enum AtomicFile {
-    /// Writes `data` to `requested`; a new file gets `mode` (default 0644 less the umask) from its
-    /// first byte: the temporary file is created with that mode and O_EXCL, then renamed.
-    public static func write(_ data: Data, to requested: String, mode: mode_t = 0o644) throws {
+    /// Writes `data` to `requested`. The file gets 0666 less the user's umask, or exactly `mode`
+    /// when one is given (a secret key: 0600), from its first byte: the temporary file is created
+    /// with that mode and O_EXCL, then renamed.
+    public static func write(_ data: Data, to requested: String, mode: mode_t? = nil) throws {
         var path = requested
         var status = stat()
         if stat(requested, &status) == 0 {
@@ -57,22 +58,26 @@ public enum AtomicFile {
         }
     }
 
-    /// Creates `path` (it must not exist) with `mode`, writes `data` and syncs it.
-    static func create(_ path: String, with data: Data, mode: mode_t) throws {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
-        guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+    /// Creates `path` (it must not exist), writes `data` and syncs it. With `mode`, the file's
+    /// mode is exactly that (the umask can only remove bits, and fchmod sets the rest); without,
+    /// it is 0666 less the umask.
+    static func create(_ path: String, with data: Data, mode: mode_t?) throws {
+        func failure() -> POSIXError { POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode ?? 0o666)
+        guard descriptor >= 0 else { throw failure() }
         defer { close(descriptor) }
-        // The umask may have cleared bits of `mode`; it can only remove, never add, so an owner-only
-        // mode stays owner-only. fchmod makes the mode exact either way.
-        guard fchmod(descriptor, mode) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        if let mode { guard fchmod(descriptor, mode) == 0 else { throw failure() } }
         try data.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {
                 let written = Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                guard written > 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+                if written < 0 && errno == EINTR { continue }
+                guard written > 0 else { throw failure() }
                 offset += written
             }
         }
-        guard fsync(descriptor) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        while fsync(descriptor) != 0 {
+            guard errno == EINTR else { throw failure() }
+        }
     }
 }

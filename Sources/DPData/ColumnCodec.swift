@@ -139,8 +139,10 @@ final class ColumnCodec: Sendable {
     static func integerBin(_ value: Int, lower: Int, upper: Int, binning: Column.Binning) -> Int {
         switch binning {
         case .equalWidth(let count):
-            let width = upper - lower + 1
-            return (value - lower) * count / width
+            // 128-bit: bounds may lie anywhere in the 64-bit range, and the product with the
+            // bin count must not overflow.
+            let width = Int128(upper) - Int128(lower) + 1
+            return Int((Int128(value) - Int128(lower)) * Int128(count) / width)
         case .edges(let edges):
             return edgeBin(Double(value), edges)
         }
@@ -176,7 +178,9 @@ final class ColumnCodec: Sendable {
             return String(code)
         case .integer(let lower, let upper, let binning):
             let (first, last) = Self.integerRange(ofBin: code, lower: lower, upper: upper, binning: binning)
-            return String(first + Int(source.uniform(below: UInt64(last - first + 1))))
+            // The span fits in 63 bits: the schema refuses bounds further apart.
+            let span = UInt64(bitPattern: Int64(last &- first)) + 1
+            return String(first + Int(source.uniform(below: span)))
         case .real(let lower, let upper, let binning):
             let (start, end) = Self.realRange(ofBin: code, lower: lower, upper: upper, binning: binning)
             let unit = Double(source.nextUInt64() >> 11) * 0x1p-53
@@ -190,16 +194,25 @@ final class ColumnCodec: Sendable {
     static func integerRange(ofBin bin: Int, lower: Int, upper: Int, binning: Column.Binning) -> (Int, Int) {
         switch binning {
         case .equalWidth(let count):
-            let width = upper - lower + 1
-            let first = (bin * width + count - 1) / count
-            let next = ((bin + 1) * width + count - 1) / count
-            return (lower + first, lower + next - 1)
+            let width = Int128(upper) - Int128(lower) + 1
+            let bins = Int128(count)
+            let first = (Int128(bin) * width + bins - 1) / bins
+            let next = (Int128(bin + 1) * width + bins - 1) / bins
+            return (Int(Int128(lower) + first), Int(Int128(lower) + next - 1))
         case .edges(let edges):
-            let first = max(lower, Int(edges[bin].rounded(.up)))
+            let first = clamped(edges[bin].rounded(.up), lower, upper)
             let isLast = bin == edges.count - 2
-            let next = isLast ? upper + 1 : Int(edges[bin + 1].rounded(.up))
-            return (first, max(first, min(upper, next - 1)))
+            let next = edges[bin + 1].rounded(.up)
+            let last = isLast || next > Double(upper) ? upper : clamped(next, lower, upper) - 1
+            return (first, max(first, min(upper, last)))
         }
+    }
+
+    /// `value` as an integer within [lower, upper] (a bound for values beyond it).
+    static func clamped(_ value: Double, _ lower: Int, _ upper: Int) -> Int {
+        if !(value > Double(lower)) { return lower }
+        if value >= Double(upper) { return upper }
+        return Int(value)
     }
 
     /// The interval [start, end) of a real bin, within the bounds.

@@ -177,7 +177,14 @@ struct NodeReader {
                 throw error(
                     node, "integer column '\(name)' needs whole-number bounds", "Write 'lower: 0' and 'upper: 100'.")
             }
-            let width = high - low + 1
+            // Codes are drawn uniformly within a bin by a 64-bit draw, so the range must fit.
+            let (span, overflow) = high.subtractingReportingOverflow(low)
+            guard !overflow, span < Int.max else {
+                throw error(
+                    node, "integer column '\(name)' has bounds further apart than a 64-bit integer holds",
+                    "Narrow the bounds, or declare the column as real.")
+            }
+            let width = span + 1
             let binning = try self.binning(
                 mapping, name, lower: lower, upper: upper,
                 defaultCount: width <= SchemaLoader.defaultIntegerValueCodes ? width : SchemaLoader.defaultBinCount,
@@ -250,6 +257,11 @@ struct NodeReader {
         let upper = try number(upperNode, "upper")
         guard lower < upper else {
             throw error(upperNode, "'upper' must exceed 'lower' for column '\(name)'", "Fix the bounds.")
+        }
+        guard (upper - lower).isFinite else {
+            throw error(
+                upperNode, "the bounds of column '\(name)' are too far apart to compute with",
+                "Keep upper - lower below 1.7e308.")
         }
         return (lower, upper)
     }

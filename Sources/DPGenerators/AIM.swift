@@ -14,9 +14,10 @@ import Foundation
 /// it draws; the last round spends exactly what is left (Proofs/marginal-generators.md).
 public struct AIM: Sendable {
     public static let proofDocument = "Proofs/marginal-generators.md"
-    /// Share of each round's ρ spent on the measurement; the rest pays for the selection (AIM,
-    /// McKenna et al. 2022, Algorithm 2: α = 0.9).
+    /// Shares of each round's ρ spent on the measurement and on the selection (AIM, McKenna et al.
+    /// 2022, Algorithm 2: α = 0.9).
     static let measurementShare = 0.9
+    static let selectionShare = 0.1
     /// The model-size cap, in megabytes of 8-byte cells, that the paper uses (AIM, Section 4:
     /// MAX-SIZE = 80 MB).
     public static let defaultMaxModelSizeMB = 80.0
@@ -66,7 +67,7 @@ public struct AIM: Sendable {
         let rho = session.rhoRemaining
         let plannedRounds = Double(rounds ?? 16 * d)
         var sigma = (plannedRounds / (2 * Self.measurementShare * rho)).squareRoot()
-        var epsilon = (8 * (1 - Self.measurementShare) * rho / plannedRounds).squareRoot()
+        var epsilon = (8 * Self.selectionShare * rho / plannedRounds).squareRoot()
         var used = Double(d) / (2 * sigma * sigma)
         var measurements = try session.measure((0..<d).map { [$0] }, rho: used)
         let fitter = MirrorDescentEstimator(iterations: iterationsPerRound)
@@ -79,7 +80,7 @@ public struct AIM: Sendable {
                 let remaining = rho - used
                 guard remaining > 0 else { break }
                 sigma = (1 / (2 * Self.measurementShare * remaining)).squareRoot()
-                epsilon = (8 * (1 - Self.measurementShare) * remaining).squareRoot()
+                epsilon = (8 * Self.selectionShare * remaining).squareRoot()
                 finished = true
             }
             used += epsilon * epsilon / 8 + 1 / (2 * sigma * sigma)

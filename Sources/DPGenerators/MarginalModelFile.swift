@@ -46,6 +46,7 @@ extension SynthesisModel {
                 hint: "Refit the model with this version of dpsynth.")
         }
         let schema = try SchemaLoader.parse(file.schema, file: path)
+        try file.validate(against: schema, path: path)
         let tree = JunctionTree(domain: file.domain, cliques: file.cliques)
         var model = GraphicalModel(tree: tree, total: file.total)
         for (attributes, values) in zip(file.cliques, file.potentials) {
@@ -68,5 +69,61 @@ extension SynthesisModel {
     /// Reads a marginal model file.
     public static func load(from path: String) throws -> SynthesisModel {
         try load(from: try ModelFile.read(path), path: path)
+    }
+}
+
+extension SynthesisModel.Description {
+    /// Cells a loaded model may hold in one clique and in all: 2^26 and 2^27 8-byte cells (0.5 and
+    /// 1 GiB), above the 80 MB AIM cap and what MST builds, so no file can make `sample` allocate
+    /// without bound.
+    static let maxCliqueCells = 1 << 26
+    static let maxModelCells = 1 << 27
+
+    /// Refuses a model file whose shape does not fit its schema, before anything is allocated:
+    /// a crafted or damaged file gets a one-line error, never a trap.
+    func validate(against schema: Schema, path: String) throws {
+        func damaged(_ problem: String) -> DataError {
+            DataError(file: path, problem: "the model file is damaged: \(problem)", hint: "Refit the model.")
+        }
+        let schemaDomain = schema.encodedColumns.map(\.domainSize)
+        guard domain.count == schemaDomain.count else { throw damaged("its domain does not match its schema") }
+        guard domain.allSatisfy({ (1...Int(UInt16.max) + 1).contains($0) }) else {
+            throw damaged("a domain size is out of range")
+        }
+        if let compressionMapping {
+            guard compressionDomain ?? domain == schemaDomain, compressionMapping.count == domain.count,
+                let merged = compressionMerged, merged.count == domain.count
+            else { throw damaged("its domain compression does not match its schema") }
+            for column in domain.indices {
+                guard compressionMapping[column].count == schemaDomain[column],
+                    compressionMapping[column].allSatisfy({ (0..<domain[column]).contains($0) }),
+                    merged[column].allSatisfy({ (0..<schemaDomain[column]).contains($0) })
+                else { throw damaged("its domain compression maps a code out of range") }
+            }
+        } else {
+            guard domain == schemaDomain, compressionMerged == nil, compressionDomain == nil else {
+                throw damaged("its domain does not match its schema")
+            }
+        }
+        guard potentials.count == cliques.count, total.isFinite, total >= 0 else {
+            throw damaged("its cliques, potentials or total are inconsistent")
+        }
+        var modelCells = 0
+        for (clique, values) in zip(cliques, potentials) {
+            guard !clique.isEmpty, Set(clique).count == clique.count,
+                clique.allSatisfy({ domain.indices.contains($0) })
+            else { throw damaged("a clique names a column that does not exist") }
+            var cells = 1
+            for attribute in clique {
+                let (product, overflow) = cells.multipliedReportingOverflow(by: domain[attribute])
+                guard !overflow, product <= Self.maxCliqueCells else { throw damaged("a clique is too large") }
+                cells = product
+            }
+            modelCells += cells
+            guard modelCells <= Self.maxModelCells else { throw damaged("the model is too large") }
+            guard values.count == cells, values.allSatisfy(\.isFinite) else {
+                throw damaged("a clique's potentials do not match its size")
+            }
+        }
     }
 }

@@ -26,6 +26,8 @@ public final class LedgerBudget: PrivacyBudget, @unchecked Sendable {
         try ledger.wouldAccept(dataset: dataset, cost: cost)
     }
 
+    public var name: String { dataset }
+
     public func summary() throws -> String {
         let statement = try ledger.statement(dataset: dataset)
         return "dataset '\(dataset)' has spent epsilon \(statement.spent.epsilon) of \(statement.totalEpsilon) "

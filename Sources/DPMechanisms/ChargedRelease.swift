@@ -1,8 +1,10 @@
 import DPAccounting
 import DPRandomness
 
-/// The only public ways to get a mechanism's output: charge its cost to a budget first, or show
-/// the receipt of a charge already made for it (a DP-SGD plan, a joint measurement).
+/// The only public way to get a mechanism's output is to charge its cost to a budget first. Code
+/// in this package may also show the receipt of one charge made for several releases (a DP-SGD
+/// plan, a joint measurement); those overloads are `package`, so a client cannot pay for one
+/// release and draw another.
 ///
 /// Privacy: `release(_:chargingTo:...)` returns no output when the budget refuses the charge, and
 /// draws the noise only after the charge is recorded (Proofs/budget-ledger.md).
@@ -43,7 +45,7 @@ extension IntegerGaussianMechanism {
     }
 
     /// The noisy answers, paid for by a charge that covers them.
-    public func release(_ values: [Int], paidBy receipt: ChargeReceipt, source: RandomSource) -> [Int] {
+    package func release(_ values: [Int], paidBy receipt: ChargeReceipt, source: RandomSource) -> [Int] {
         draw(values, source: source)
     }
 }
@@ -61,7 +63,7 @@ extension IntegerLaplaceMechanism {
     }
 
     /// The noisy answers, paid for by a charge that covers them.
-    public func release(_ values: [Int], paidBy receipt: ChargeReceipt, source: RandomSource) -> [Int] {
+    package func release(_ values: [Int], paidBy receipt: ChargeReceipt, source: RandomSource) -> [Int] {
         draw(values, source: source)
     }
 }
@@ -79,7 +81,7 @@ extension FloatGaussianMechanism {
     }
 
     /// The noisy values, paid for by a charge that covers them (a DP-SGD plan's steps).
-    public func release(_ values: [Double], paidBy receipt: ChargeReceipt, source: RandomSource) throws -> [Double] {
+    package func release(_ values: [Double], paidBy receipt: ChargeReceipt, source: RandomSource) throws -> [Double] {
         try draw(values, source: source)
     }
 }
@@ -97,7 +99,7 @@ extension FloatLaplaceMechanism {
     }
 
     /// The noisy values, paid for by a charge that covers them.
-    public func release(_ values: [Double], paidBy receipt: ChargeReceipt, source: RandomSource) throws -> [Double] {
+    package func release(_ values: [Double], paidBy receipt: ChargeReceipt, source: RandomSource) throws -> [Double] {
         try draw(values, source: source)
     }
 }
@@ -129,7 +131,7 @@ extension ExponentialMechanism {
 
 extension ExponentialMechanism {
     /// The selection, paid for by a charge that covers it (one charge for several selections).
-    public func select(scores: [Double], paidBy receipt: ChargeReceipt, source: RandomSource) throws -> Int {
+    package func select(scores: [Double], paidBy receipt: ChargeReceipt, source: RandomSource) throws -> Int {
         try draw(scores: scores, source: source)
     }
 }

@@ -70,7 +70,7 @@ public enum NeuralSynthesizer {
             method: "dp-tvae", schema: data.schema, network: .tvae(vae),
             record: .init(
                 epsilon: plan.epsilon, delta: delta, noiseMultiplier: plan.effectiveMultiplier,
-                steps: plan.steps, samplingRate: plan.samplingRate, seeded: source.isSeeded, dataset: ""))
+                steps: plan.steps, samplingRate: plan.samplingRate, seeded: source.isSeeded, dataset: budget.name))
     }
 }
 
@@ -123,6 +123,6 @@ extension NeuralSynthesizer {
             method: "dp-ctgan", schema: data.schema, network: .ctgan(gan),
             record: .init(
                 epsilon: spent + plan.epsilon, delta: delta, noiseMultiplier: plan.effectiveMultiplier,
-                steps: plan.steps, samplingRate: plan.samplingRate, seeded: source.isSeeded, dataset: ""))
+                steps: plan.steps, samplingRate: plan.samplingRate, seeded: source.isSeeded, dataset: budget.name))
     }
 }

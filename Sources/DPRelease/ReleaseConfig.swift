@@ -121,7 +121,13 @@ public struct ReleaseConfig: Sendable {
         if let budget = try yaml.mapping("dataset_budget", allowed: ["epsilon", "delta"]) {
             _ = try budget.required("epsilon")
             _ = try budget.required("delta")
-            config.datasetBudget = (try budget.number("epsilon")!, try budget.number("delta", in: 0...0.999_999)!)
+            let delta = try budget.number("delta")!
+            guard delta < 1 else {
+                throw budget.error(
+                    at: budget["delta"], "'dataset_budget.delta' must lie strictly between 0 and 1",
+                    hint: "For example 'dataset_budget: {epsilon: 2, delta: 1e-8}'.")
+            }
+            config.datasetBudget = (try budget.number("epsilon")!, delta)
         }
         if let audit = try yaml.mapping("audit", allowed: ["secrets", "quasi_identifiers", "policy", "shadow_models"]) {
             if let shadow = try audit.mapping("shadow_models", allowed: ["targets", "shadows", "rows"]) {

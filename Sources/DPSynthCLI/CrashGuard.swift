@@ -8,24 +8,31 @@ import Foundation
 /// formatting, no allocation: async-signal-safe) and exits with status 70 (EX_SOFTWARE), so no
 /// register, stack or core dump leaves the process. Core dumps are switched off too.
 enum CrashGuard {
-    static let message: StaticString = """
-        dpsynth: internal error: the process stopped on a fault; nothing it was handling is shown. \
-        Please report the command you ran (without its data).
-
-        """
-
     static let fatalSignals = [SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGFPE, SIGABRT, SIGSYS]
+    /// Room for the handler when the fault is a stack overflow.
+    static let alternateStackSize = 64 * 1024
 
     static func install() {
         var noCore = rlimit(rlim_cur: 0, rlim_max: 0)
         _ = setrlimit(Int32(RLIMIT_CORE.rawValue), &noCore)
+        var stack = stack_t()
+        stack.ss_sp = UnsafeMutableRawPointer.allocate(byteCount: alternateStackSize, alignment: 16)
+        stack.ss_size = alternateStackSize
+        stack.ss_flags = 0
+        _ = sigaltstack(&stack, nil)
         var action = sigaction()
+        // The message is a literal inside the handler: no lazy global, no formatting, no allocation.
         action.__sigaction_handler.sa_handler = { _ in
-            _ = write(2, CrashGuard.message.utf8Start, CrashGuard.message.utf8CodeUnitCount)
+            let message: StaticString = """
+                dpsynth: internal error: the process stopped on a fault; nothing it was handling is shown. \
+                Please report the command you ran (without its data).
+
+                """
+            _ = write(2, message.utf8Start, message.utf8CodeUnitCount)
             _exit(70)
         }
         sigemptyset(&action.sa_mask)
-        action.sa_flags = 0
+        action.sa_flags = Int32(SA_ONSTACK)
         for signal in fatalSignals { _ = sigaction(signal, &action, nil) }
     }
 }

@@ -48,14 +48,23 @@ struct SynthesizeCommand: ParsableCommand {
         try Check.positive(epsilon, "--epsilon")
         try Check.probability(delta, "--delta")
         try Check.positive(rows, "--rows")
-        _ = try GeneratorRegistry.standard.type(named: method)
+        // The method and its settings are checked here, before any file is read: a setting the
+        // method does not read is refused, never ignored.
+        do {
+            var settings = try settings(columns: nil)
+            if workload != nil { settings.workload = [[0]] }
+            _ = try GeneratorRegistry.standard.generator(named: method, settings: settings)
+        } catch let error as GeneratorSettingsError {
+            throw ValidationError(error.description)
+        }
     }
 
-    /// The generator settings the options give; the workload is read against the data's columns.
-    func settings(columns: [String]) throws -> GeneratorSettings {
+    /// The generator settings the options give; the workload is read against the data's columns
+    /// (and left out when `columns` is nil).
+    func settings(columns: [String]?) throws -> GeneratorSettings {
         var settings = GeneratorSettings()
         settings.iterations = iterations
-        settings.workload = try workload.map { try WorkloadFile.read($0, columns: columns) }
+        if let columns { settings.workload = try workload.map { try WorkloadFile.read($0, columns: columns) } }
         settings.epochs = epochs
         settings.batchSize = batchSize
         settings.learningRate = learningRate

@@ -1,9 +1,9 @@
 /// The one rule for "these costs fit this budget", used by the ledger, the odometer and run slices.
 public enum BudgetLimit {
     /// Relative slack for floating-point rounding in the conversions between ε, δ and ρ (every
-    /// cost is already rounded up where it is computed); it admits a relative excess of at most
-    /// 1e-9, far below any difference a privacy claim can express.
-    public static let tolerance = 1e-9
+    /// cost is already rounded up where it is computed, so only a few units in the last place of
+    /// the sums are at stake); it admits a relative excess of at most 1e-12.
+    public static let tolerance = 1e-12
 
     /// Whether `costs`, composed, stay within a total (`epsilon`, `delta`).
     public static func fits(_ costs: [PrivacyCost], epsilon: Double, delta: Double) -> Bool {

@@ -50,6 +50,8 @@ public final class BudgetSlice: PrivacyBudget, @unchecked Sendable {
 
     public func summary() throws -> String { try parent.summary() }
 
+    public var name: String { parent.name }
+
     private func admits(_ costs: [PrivacyCost]) -> Bool {
         switch limit {
         case .zCDP(let rho):

@@ -15,6 +15,9 @@ public protocol PrivacyBudget: AnyObject, Sendable {
 
     /// One line naming the budget and what it has spent, for refusals.
     func summary() throws -> String
+
+    /// The budget's name: the ledger's dataset, or a description of an in-memory budget.
+    var name: String { get }
 }
 
 /// One expenditure a caller asks a budget to record.

@@ -41,6 +41,8 @@ public final class PrivacyOdometer: PrivacyBudget, @unchecked Sendable {
         lock.withLock { BudgetLimit.fits(recorded.map(\.cost) + [cost], epsilon: epsilon, delta: delta) }
     }
 
+    public var name: String { "in-memory budget" }
+
     public func summary() throws -> String {
         "an in-memory budget that has spent epsilon \(spend.epsilon) of \(epsilon) (delta \(delta))"
     }

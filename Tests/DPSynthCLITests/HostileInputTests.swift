@@ -1,0 +1,119 @@
+import DPTestSupport
+import Foundation
+import Testing
+
+/// Hostile and careless inputs get a one-line error or a correct result: never a trap, never a
+/// value of the data in the message.
+@Suite struct HostileInputTests {
+    func write(_ text: String, _ name: String, in folder: URL) throws -> String {
+        let path = folder.appendingPathComponent(name).path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    /// Integer bounds near the 64-bit range trapped in the codec (rc 132, a register showing the
+    /// value); they now encode, or are refused when the range cannot be drawn from.
+    @Test func integerBoundsNearThe64BitRangeDoNotTrap() throws {
+        let folder = try CommandRunner.temporaryDirectory()
+        let data = try write("ts,b\n1700000000000000000,1\n", "ts.csv", in: folder)
+        let wide = try write(
+            "name: t\ncolumns:\n  - {name: ts, kind: integer, lower: 0, upper: 2000000000000000000}\n"
+                + "  - {name: b, kind: coded, levels: 2}\n", "ts.yaml", in: folder)
+        let checked = try CommandRunner.run(["schema", "check", "--data", data, "--schema", wide])
+        #expect(checked.status == 0, "\(checked.standardError)")
+        let out = folder.appendingPathComponent("s.csv").path
+        let synthesized = try CommandRunner.run([
+            "synthesize", "--method", "independent", "--data", data, "--schema", wide, "--epsilon", "1",
+            "--rows", "50", "--out", out, "--ledger", folder.appendingPathComponent("l.sqlite").path,
+            "--init-budget", "--seed", "2",
+        ])
+        #expect(synthesized.status == 0, "\(synthesized.standardError)")
+        // The first field is empty where the synthetic row is missing (the column allows it).
+        let fields = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").dropFirst()
+            .map { String($0.split(separator: ",", omittingEmptySubsequences: false)[0]) }.filter { !$0.isEmpty }
+        #expect(fields.allSatisfy { Int($0).map { (0...2_000_000_000_000_000_000).contains($0) } ?? false })
+        let widest = try write(
+            "name: t\ncolumns:\n  - {name: ts, kind: integer, lower: -9e18, upper: 9e18}\n"
+                + "  - {name: b, kind: coded, levels: 2}\n", "w.yaml", in: folder)
+        let refused = try CommandRunner.run(["schema", "check", "--data", data, "--schema", widest])
+        #expect(refused.status == 1 && refused.standardError.contains("w.yaml:3:"), "\(refused.standardError)")
+    }
+
+    /// Real bounds of ±1e308 wrote "nan" rows with exit 0 (and charged the budget), and a value of
+    /// 1e308 trapped; such bounds are refused when the schema is read.
+    @Test func realBoundsTooFarApartAreRefusedBeforeAnyCharge() throws {
+        let folder = try CommandRunner.temporaryDirectory()
+        let data = try write("r,b\n1e308,1\n-1e308,0\n", "r.csv", in: folder)
+        let schema = try write(
+            "name: t\ncolumns:\n  - {name: r, kind: real, lower: -1e308, upper: 1e308}\n"
+                + "  - {name: b, kind: coded, levels: 2}\n", "r.yaml", in: folder)
+        let ledger = folder.appendingPathComponent("l.sqlite").path
+        let result = try CommandRunner.run([
+            "synthesize", "--method", "independent", "--data", data, "--schema", schema, "--epsilon", "1",
+            "--rows", "5", "--out", folder.appendingPathComponent("s.csv").path, "--ledger", ledger,
+            "--init-budget",
+        ])
+        #expect(result.status == 1 && result.standardError.contains("too far apart"), "\(result.standardError)")
+        #expect(!FileManager.default.fileExists(atPath: ledger))
+        #expect(!result.standardError.contains("1e308") || result.standardError.contains("1.7e308"))
+    }
+}
+
+/// Crafted model files get a one-line error from `dpsynth sample`, never a trap or a huge
+/// allocation.
+@Suite struct CraftedModelTests {
+    @Test func craftedModelFilesAreRefused() throws {
+        let folder = try CommandRunner.temporaryDirectory()
+        let data = folder.appendingPathComponent("toy.csv").path
+        try ("a,b,c\n" + (0..<300).map { "\($0 % 3),\($0 % 4),\($0 % 5 == 0 ? 1 : 0)" }.joined(separator: "\n") + "\n")
+            .write(toFile: data, atomically: true, encoding: .utf8)
+        let schema = folder.appendingPathComponent("toy.yaml").path
+        try """
+        name: toy
+        columns:
+          - {name: a, kind: coded, levels: 3, missing: error}
+          - {name: b, kind: coded, levels: 4, missing: error}
+          - {name: c, kind: coded, levels: 2, missing: error}
+        """.write(toFile: schema, atomically: true, encoding: .utf8)
+        let model = folder.appendingPathComponent("m.json").path
+        let fitted = try CommandRunner.run([
+            "synthesize", "--method", "mst", "--data", data, "--schema", schema, "--epsilon", "5", "--rows", "5",
+            "--out", folder.appendingPathComponent("s.csv").path, "--ledger",
+            folder.appendingPathComponent("l.sqlite").path, "--init-budget", "--seed", "1", "--model-out", model,
+        ])
+        #expect(fitted.status == 0, "\(fitted.standardError)")
+        let original =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: model)))
+            as! [String: Any]
+        let body = original["model"] as! [String: Any]
+        let cliques = body["cliques"] as! [[Int]]
+        let edits: [(String, Any)] = [
+            ("domain", [-3, 4, 2]), ("domain", [0, 4, 2]), ("domain", [1_000_000_000, 4, 2]), ("domain", [3, 4]),
+            ("cliques", [[99]] + cliques.dropFirst()), ("cliques", [[-1]] + cliques.dropFirst()),
+            ("cliques", [[0, 1, 2, 2]] + cliques.dropFirst()),
+            ("compressionMapping", [[0, 7, 1], [0, 1, 2, 3], [0, 1]]),
+            ("compressionDomain", [-1, 4, 2]), ("potentials", [[Double]]()), ("total", -5),
+            (
+                "schema",
+                "name: toy\ncolumns:\n  - {name: a, kind: coded, levels: 3, missing: error}\n"
+            ),
+        ]
+        for (key, value) in edits {
+            var changed = body
+            changed[key] = value
+            if key.hasPrefix("compression") {
+                changed["compressionMerged"] = [[Int](), [Int](), [Int]()]
+                changed["compressionDomain"] = changed["compressionDomain"] ?? [3, 4, 2]
+            }
+            var file = original
+            file["model"] = changed
+            let crafted = folder.appendingPathComponent("crafted.json").path
+            try JSONSerialization.data(withJSONObject: file).write(to: URL(fileURLWithPath: crafted))
+            let result = try CommandRunner.run([
+                "sample", "--model", crafted, "--rows", "10", "--out", folder.appendingPathComponent("o.csv").path,
+            ])
+            #expect(result.status == 1, "\(key): status \(result.status) \(result.standardError)")
+            #expect(result.standardError.split(separator: "\n").count == 1, "\(key): \(result.standardError)")
+        }
+    }
+}
