@@ -26,6 +26,36 @@ public enum OutputPaths {
         }
     }
 
+    /// Throws naming the option when an output could not be written: its folder is missing (and
+    /// is not to be created) or not writable, or the file exists and is not writable. Checked
+    /// before anything is charged, so a run never pays for rows it cannot write.
+    public static func refuseUnwritable(_ outputs: [(String, String?)], creatingFolders: Bool = false) throws {
+        for case (let name, let path?) in outputs {
+            var status = stat()
+            if stat(path, &status) == 0 {
+                guard access(path, W_OK) == 0 else {
+                    throw DataError(
+                        file: path, problem: "\(name) is not writable", hint: "Choose a path you can write to.")
+                }
+                continue
+            }
+            var folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+            if creatingFolders {
+                while stat(folder.path, &status) != 0, folder.path != "/" { folder.deleteLastPathComponent() }
+            }
+            guard stat(folder.path, &status) == 0, status.st_mode & S_IFMT == S_IFDIR else {
+                throw DataError(
+                    file: path, problem: "\(name): the folder \(folder.path) does not exist",
+                    hint: "Create it first, or write somewhere else.")
+            }
+            guard access(folder.path, W_OK) == 0 else {
+                throw DataError(
+                    file: path, problem: "\(name): the folder \(folder.path) is not writable",
+                    hint: "Choose a folder you can write to.")
+            }
+        }
+    }
+
     enum Identity: Equatable {
         case file(device: UInt64, inode: UInt64)
         case path(String)

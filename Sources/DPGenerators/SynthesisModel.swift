@@ -42,6 +42,12 @@ public struct SynthesisModel: FittedModel {
 
     public var size: ModelSize { .cells(cellCount) }
 
+    /// The model's total, estimated from the noisy marginals (at least 1).
+    public var noisyRowCount: Int? {
+        guard model.total.isFinite else { return nil }
+        return max(1, min(FitRequest.largestRowCount, Int(model.total.rounded())))
+    }
+
     /// `rows` synthetic rows, decoded to the schema's codes: drawn from the model, then refined
     /// toward the model's marginals on small attribute sets (`SampleRefinement`).
     public func sample(rows: Int, source: RandomSource) -> EncodedDataset {

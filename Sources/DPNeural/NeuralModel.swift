@@ -45,6 +45,9 @@ public struct NeuralModel: FittedModel {
 
     public var size: ModelSize { .parameters(network.parameterCount) }
 
+    /// DP-SGD measures no count.
+    public var noisyRowCount: Int? { nil }
+
     public func sample(rows: Int, source: RandomSource) -> EncodedDataset {
         switch network {
         case .tvae(let vae): return vae.sample(rows: rows, schema: schema, source: source)

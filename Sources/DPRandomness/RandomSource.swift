@@ -76,7 +76,8 @@ public final class RandomSource {
     public var label: String {
         switch kind {
         case .secure: return "libsodium randombytes_buf via ChaCha20 (secure)"
-        case .seeded(let seed): return "SEEDED ChaCha20 (seed \(seed)) - for testing only, not a private release"
+        // The seed itself is never shown: anyone who has it can regenerate the noise.
+        case .seeded: return "SEEDED ChaCha20 - for testing only, not a private release"
         }
     }
 

@@ -87,7 +87,8 @@ public struct ReleaseConfig: Sendable {
         _ = try yaml.required("epsilon")
         var config = ReleaseConfig(
             data: try requiredPath("data"), holdout: try requiredPath("holdout"), schema: try requiredPath("schema"),
-            epsilon: try yaml.number("epsilon")!, ledger: try requiredPath("ledger"), out: try requiredPath("out"),
+            epsilon: try yaml.number("epsilon", in: Double.leastNonzeroMagnitude...FitRequest.largestEpsilon)!,
+            ledger: try requiredPath("ledger"), out: try requiredPath("out"),
             quarantine: "", report: try requiredPath("report"))
         config.quarantine =
             try path("quarantine")
@@ -106,7 +107,7 @@ public struct ReleaseConfig: Sendable {
             }
             config.delta = delta
         }
-        config.rows = try yaml.count("rows")
+        config.rows = try yaml.count("rows", limit: FitRequest.largestRowCount)
         config.settings.iterations = try yaml.count("iterations")
         if let node = yaml["seed"] {
             guard let seed = node.int, seed >= 0 else {

@@ -77,6 +77,7 @@ public struct ReleasePipeline {
 
     func prepare(progress: (String) -> Void) throws -> Prepared {
         try OutputPaths.refuseOverlap(outputs: outputs, inputs: inputs)
+        try OutputPaths.refuseUnwritable(outputs, creatingFolders: true)
         let schema = try SchemaLoader.load(path: config.schema)
         progress("reading \(config.data)")
         let train = try DatasetLoader.load(csv: config.data, schema: schema)
@@ -94,6 +95,11 @@ public struct ReleasePipeline {
             generator = try registry.generator(named: config.method, settings: settings)
         } catch let error as GeneratorSettingsError {
             throw ReleaseError("\(configPath): \(error.description)")
+        }
+        if config.rows == nil && type(of: generator).family == .neural {
+            throw ReleaseError(
+                "\(configPath): 'rows' is needed for \(config.method): DP-SGD measures no row count, and the "
+                    + "exact count of the private table is never released")
         }
         try FileManager.default.createDirectory(at: stateFolder, withIntermediateDirectories: true)
         return Prepared(
@@ -118,13 +124,17 @@ public struct ReleasePipeline {
         let streams = RunStreams(seed: config.seed)
         let reused = FileManager.default.fileExists(atPath: prepared.modelPath)
         if reused { progress("reusing the model fitted by an earlier run of this config (no new charge)") }
-        let rows = config.rows ?? prepared.train.rowCount
+
         let model: any FittedModel
         if reused {
             model = try registry.loadModel(path: prepared.modelPath)
         } else {
             model = try prepared.synthesis.fit(prepared.train, budget: budget, streams: streams, progress: progress)
             try AtomicFile.write(try model.fileData(), to: prepared.modelPath)
+        }
+        // The exact row count never sets the output's size: the default is the model's noisy total.
+        guard let rows = config.rows ?? model.noisyRowCount else {
+            throw ReleaseError("\(configPath): 'rows' is needed for \(config.method), which measures no row count")
         }
         let synthetic = SynthesisStage.sample(model, rows: rows, streams: streams)
         let statement = try budget.statement()
@@ -163,12 +173,15 @@ public struct ReleasePipeline {
                 quasiIdentifiers: prepared.quasiIdentifiers, claimedEpsilon: config.epsilon, delta: config.delta),
             source: streams.audit, progress: progress)
 
-        let released = audit.decision == .pass
-        let reasons = audit.findings.filter { !$0.passed }.map {
-            String(
-                format: "%@ (%@): %.3f exceeds the policy's %.3f", $0.attack, $0.criterion.rawValue, $0.value,
-                $0.threshold)
-        }
+        // A seeded run is reproducible by anyone who has the seed, so its rows never reach `out`.
+        let released = audit.decision == .pass && !privacy.seeded
+        let reasons =
+            (privacy.seeded ? [Self.seededReason] : [])
+            + audit.findings.filter { !$0.passed }.map {
+                String(
+                    format: "%@ (%@): %.3f exceeds the policy's %.3f", $0.attack, $0.criterion.rawValue, $0.value,
+                    $0.threshold)
+            }
         let name = URL(fileURLWithPath: config.out).lastPathComponent
         let destination =
             released ? config.out : URL(fileURLWithPath: config.quarantine).appendingPathComponent(name).path
@@ -177,7 +190,7 @@ public struct ReleasePipeline {
         try CSVWriter.write(synthetic, to: destination, source: streams.write)
         if !released {
             let text =
-                "Quarantined by dpsynth release: the attack suite failed the policy.\nFigures "
+                "Quarantined by dpsynth release.\nFigures "
                 + "below: \(RealDataNotice.text).\n"
                 + reasons.map { "- \($0)\n" }.joined()
             try AtomicFile.write(
@@ -221,6 +234,10 @@ public struct ReleasePipeline {
         }
         return UInt16(code)
     }
+
+    /// Why a seeded run is quarantined whatever its audit found.
+    static let seededReason =
+        "seeded randomness: a reproducible test run is never released (remove 'seed' for a private release)"
 
     static let proofs: [ComplianceReport.ProofReference] = [
         .init(claim: "Noise comes only from libsodium's CSPRNG", document: "Proofs/secure-randomness.md"),

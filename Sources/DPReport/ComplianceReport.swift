@@ -108,8 +108,9 @@ public struct ComplianceReport: Sendable, Codable, Equatable {
                     + "differentially private: they include exact shares of each real category, association strengths "
                     + "and unsalted hashes of the input files. Treat the report as confidential as the data; the "
                     + "synthetic file is what is released.",
-                "The number of input rows is treated as public: it sets sampling rates and the "
-                    + "default number of synthetic rows.",
+                "The default number of synthetic rows is the model's noisy total (marginal methods); "
+                    + "DP-SGD's sampling rate, batch size and epochs are set from the exact number of input rows, "
+                    + "which neural methods treat as public.",
             ])
     }
 

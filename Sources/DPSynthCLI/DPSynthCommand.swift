@@ -1,5 +1,6 @@
 import ArgumentParser
 import DPRandomness
+import DPSynthesis
 import Foundation
 
 /// The `dpsynth` command-line tool.
@@ -85,6 +86,21 @@ enum Check {
             throw ValidationError("\(option) must be a positive number such as 2, 0.5 or 3/2 (got '\(text)')")
         }
         return exact
+    }
+
+    /// A number of synthetic rows one run can hold.
+    static func rowCount(_ value: Int, _ option: String) throws {
+        guard value > 0, value <= FitRequest.largestRowCount else {
+            throw ValidationError("\(option) must lie in 1...\(FitRequest.largestRowCount) (got \(value))")
+        }
+    }
+
+    /// An epsilon a fit accepts.
+    static func epsilon(_ value: Double, _ option: String) throws {
+        guard value.isFinite, value > 0, value <= FitRequest.largestEpsilon else {
+            throw ValidationError(
+                "\(option) must be a positive number up to \(FitRequest.largestEpsilon) (got \(value))")
+        }
     }
 
     static func positive(_ value: Int, _ option: String) throws {

@@ -19,12 +19,13 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "Seed for a reproducible test run.") var seed: UInt64?
 
     func validate() throws {
-        try Check.positive(rows, "--rows")
+        try Check.rowCount(rows, "--rows")
     }
 
     func run() throws {
         try CommandFailure.reportingLibraryErrors {
             try OutputPaths.refuseOverlap(outputs: [("--out", out)], inputs: [("--model", model)])
+            try OutputPaths.refuseUnwritable([("--out", out)])
             let streams = RunStreams(seed: seed)
             if streams.isSeeded { Output.note("dpsynth: \(streams.root.label)") }
             let fitted = try GeneratorRegistry.standard.loadModel(path: model)

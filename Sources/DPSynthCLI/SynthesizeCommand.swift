@@ -45,9 +45,9 @@ struct SynthesizeCommand: ParsableCommand {
     @Flag(help: "Print the summary as JSON.") var json = false
 
     func validate() throws {
-        try Check.positive(epsilon, "--epsilon")
+        try Check.epsilon(epsilon, "--epsilon")
         try Check.probability(delta, "--delta")
-        try Check.positive(rows, "--rows")
+        try Check.rowCount(rows, "--rows")
         // The method and its settings are checked here, before any file is read: a setting the
         // method does not read is refused, never ignored.
         do {
@@ -78,6 +78,7 @@ struct SynthesizeCommand: ParsableCommand {
             try OutputPaths.refuseOverlap(
                 outputs: [("--out", out), ("--model-out", modelOut)],
                 inputs: [("--data", data), ("--schema", schema), ("--ledger", ledger), ("--workload", workload)])
+            try OutputPaths.refuseUnwritable([("--out", out), ("--model-out", modelOut)])
             let parsed = try SchemaLoader.load(path: schema)
             let name = dataset ?? parsed.name
             let table = try DatasetLoader.load(csv: data, schema: parsed)

@@ -7,8 +7,9 @@ extension Generator {
     ///
     /// Privacy: as `fit`: every noisy step is charged to `request.budget` before it draws.
     public func checkedFit(_ request: FitRequest) throws -> any FittedModel {
-        guard request.epsilon.isFinite, request.epsilon > 0 else {
-            throw GeneratorSettingsError("epsilon must be a positive finite number (got \(request.epsilon))")
+        guard request.epsilon.isFinite, request.epsilon > 0, request.epsilon <= FitRequest.largestEpsilon else {
+            throw GeneratorSettingsError(
+                "epsilon must be a positive number up to \(FitRequest.largestEpsilon) (got \(request.epsilon))")
         }
         guard request.delta.isFinite, request.delta > 0, request.delta < 1 else {
             throw GeneratorSettingsError(

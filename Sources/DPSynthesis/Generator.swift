@@ -57,6 +57,12 @@ public enum GeneratorFamily: String, Sendable, Codable {
 
 /// What a fit is given.
 public struct FitRequest {
+    /// The largest ε a fit accepts: far beyond any meaningful guarantee, and where the
+    /// conversions between ε, δ and ρ still keep their precision.
+    public static let largestEpsilon = 10_000.0
+    /// The most synthetic rows one run draws: they are held in memory before they are written.
+    public static let largestRowCount = 100_000_000
+
     public let data: EncodedDataset
     public let epsilon: Double
     public let delta: Double
@@ -87,6 +93,10 @@ public protocol FittedModel: Sendable {
     var privacy: ModelPrivacy { get }
     /// Cells over all cliques, or trainable parameters, for summaries.
     var size: ModelSize { get }
+    /// The private table's row count as the model estimates it from its noisy measurements
+    /// (differentially private, so it may set the default number of synthetic rows), or nil when
+    /// the method measures no count.
+    var noisyRowCount: Int? { get }
 
     /// `rows` synthetic rows in the schema's codes.
     func sample(rows: Int, source: RandomSource) -> EncodedDataset

@@ -3,6 +3,7 @@ import DPData
 import DPLedger
 import DPRandomness
 import DPReport
+import DPSynthesis
 import DPTestSupport
 import Foundation
 import Testing
@@ -21,9 +22,18 @@ import Testing
         let key = SigningKey.generate()
         try key.save(to: fixture.folder.appendingPathComponent("keys/release.key").path)
         let outcome = try ReleasePipeline(configPath: fixture.config.path).run()
-        #expect(outcome.report.decision.outcome == .release, "\(outcome.report.decision.reasons)")
-        #expect(FileManager.default.fileExists(atPath: fixture.out))
+        // The audit passes, but a seeded run is quarantined all the same, and says why.
+        #expect(outcome.report.audit?.decision == .pass, "\(outcome.report.decision.reasons)")
+        #expect(outcome.report.decision.outcome == .quarantine)
+        #expect(outcome.report.decision.reasons == [ReleasePipeline.seededReason])
+        #expect(!FileManager.default.fileExists(atPath: fixture.out))
+        let rows = fixture.quarantine + "/synthetic.csv"
         #expect(outcome.report.privacy.seeded && outcome.report.privacy.ledger.charges.count > 0)
+        // The seed (42) appears in no output: the report, its summaries or the reasons.
+        for path in [outcome.reportPath, outcome.htmlPath, fixture.report + ".md", fixture.quarantine + "/REASONS.txt"]
+        {
+            #expect(try !String(contentsOfFile: path, encoding: .utf8).contains("seed 42"), "\(path)")
+        }
         #expect(try String(contentsOfFile: outcome.htmlPath, encoding: .utf8).contains("SEEDED run"))
         // Every place that shows utility and attack figures labels them as computed on real data.
         #expect(try String(contentsOfFile: fixture.report + ".md", encoding: .utf8).contains(RealDataNotice.text))
@@ -33,17 +43,17 @@ import Testing
         func verify() throws -> ReportSignature.Verification {
             try ReportSignature.verify(
                 reportPath: outcome.reportPath, signaturePath: outcome.reportPath + ".sig", publicKey: publicKey,
-                dataPath: fixture.out)
+                dataPath: rows)
         }
         #expect(try verify().valid)
         try Self.flipByte(outcome.reportPath, at: 200)
         #expect(try !verify().valid)
         try Self.flipByte(outcome.reportPath, at: 200)
         #expect(try verify().valid)
-        try Self.flipByte(fixture.out, at: 50)
+        try Self.flipByte(rows, at: 50)
         let tampered = try verify()
         #expect(tampered.signatureValid && tampered.dataMatches == false && !tampered.valid)
-        try Self.flipByte(fixture.out, at: 50)
+        try Self.flipByte(rows, at: 50)
         let other = SigningKey.generate()
         #expect(
             try !ReportSignature.verify(
@@ -129,5 +139,26 @@ import Testing
         #expect(try Data(contentsOf: train) == original)
         #expect(
             !FileManager.default.fileExists(atPath: fixture.folder.appendingPathComponent("out/ledger.sqlite").path))
+    }
+
+    /// The default number of synthetic rows is the model's noisy total, not the exact count of
+    /// the private table; a neural method must be told how many rows to write.
+    @Test func theDefaultRowCountIsTheModelsNoisyTotal() throws {
+        let fixture = try ReleaseFixture()
+        try SigningKey.generate().save(to: fixture.folder.appendingPathComponent("keys/release.key").path)
+        let pipeline = try ReleasePipeline(configPath: fixture.config.path)
+        let outcome = try pipeline.run()
+        let prepared = try pipeline.prepare { _ in }
+        let model = try GeneratorRegistry.standard.loadModel(path: prepared.modelPath)
+        #expect(outcome.report.provenance.syntheticRows == model.noisyRowCount)
+        #expect(abs(outcome.report.provenance.syntheticRows - 3000) < 300)
+
+        let neural = try ReleaseFixture()
+        let text = try String(contentsOf: neural.config, encoding: .utf8)
+            .replacingOccurrences(of: "method: mst\n", with: "method: dp-tvae\n")
+            .replacingOccurrences(of: "iterations: 200\n", with: "")
+        try text.write(to: neural.config, atomically: true, encoding: .utf8)
+        #expect(throws: ReleaseError.self) { try ReleasePipeline(configPath: neural.config.path).run() }
+        #expect(!FileManager.default.fileExists(atPath: neural.folder.appendingPathComponent("out/ledger.sqlite").path))
     }
 }

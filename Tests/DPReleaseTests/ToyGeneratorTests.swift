@@ -31,6 +31,7 @@ struct ToyIndependentGenerator: Generator {
         var schema: Schema { try! SchemaLoader.parse(schemaText, file: "toy model") }
         var privacy: ModelPrivacy { ModelPrivacy(rho: 0, seeded: seeded, charges: ["discrete-laplace"]) }
         var size: ModelSize { .cells(counts.map(\.count).reduce(0, +)) }
+        var noisyRowCount: Int? { max(1, counts[0].reduce(0, +)) }
 
         func sample(rows: Int, source: RandomSource) -> EncodedDataset {
             let codes = counts.map { column -> [UInt16] in
@@ -77,7 +78,7 @@ struct ToyIndependentGenerator: Generator {
         let fixture = try ReleaseFixture()
         let text = try String(contentsOf: fixture.config, encoding: .utf8)
             .replacingOccurrences(of: "method: mst\n", with: "method: toy-independent\n")
-            .replacingOccurrences(of: "iterations: 200\n", with: "")
+            .replacingOccurrences(of: "iterations: 200\n", with: "rows: 3000\n")
         try text.write(to: fixture.config, atomically: true, encoding: .utf8)
         try SigningKey.generate().save(to: fixture.folder.appendingPathComponent("keys/release.key").path)
         let outcome = try ReleasePipeline(configPath: fixture.config.path, registry: registry).run()

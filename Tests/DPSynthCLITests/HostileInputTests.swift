@@ -59,6 +59,47 @@ import Testing
     }
 }
 
+/// Checks that need no data run before anything is charged: a run that cannot finish pays
+/// nothing (each of these charged the full epsilon, then failed).
+@Suite struct ValidateBeforeChargeTests {
+    @Test func runsThatCannotFinishAreRefusedBeforeTheLedgerIsTouched() throws {
+        let folder = try CommandRunner.temporaryDirectory()
+        let data = folder.appendingPathComponent("t.csv").path
+        try ("a,b\n" + (0..<50).map { "\($0 % 3),\($0 % 2)" }.joined(separator: "\n") + "\n")
+            .write(toFile: data, atomically: true, encoding: .utf8)
+        let schema = folder.appendingPathComponent("t.yaml").path
+        try "name: t\ncolumns:\n  - {name: a, kind: coded, levels: 3}\n  - {name: b, kind: coded, levels: 2}\n"
+            .write(toFile: schema, atomically: true, encoding: .utf8)
+        let ledger = folder.appendingPathComponent("l.sqlite").path
+        func run(_ extra: [String]) throws -> CommandRunner.Result {
+            try CommandRunner.run(
+                [
+                    "synthesize", "--method", "independent", "--data", data, "--schema", schema, "--ledger", ledger,
+                    "--init-budget",
+                ] + extra)
+        }
+        let out = folder.appendingPathComponent("s.csv").path
+        let cases: [([String], String)] = [
+            (["--epsilon", "1", "--rows", "1000000000000", "--out", out], "--rows"),
+            (["--epsilon", "1e308", "--rows", "10", "--out", out], "--epsilon"),
+            (
+                ["--epsilon", "1", "--rows", "10", "--out", folder.appendingPathComponent("no/such/s.csv").path],
+                "does not exist"
+            ),
+        ]
+        for (extra, expected) in cases {
+            let result = try run(extra)
+            #expect(result.status != 0 && result.standardError.contains(expected), "\(extra): \(result)")
+            #expect(!FileManager.default.fileExists(atPath: ledger), "\(extra) touched the ledger")
+        }
+        // A run that can finish does; its seed is never printed (anyone who has it can regenerate
+        // the noise).
+        let seeded = try run(["--epsilon", "1", "--rows", "10", "--out", out, "--seed", "987654321"])
+        #expect(seeded.status == 0 && seeded.standardError.contains("SEEDED"), "\(seeded)")
+        #expect(!seeded.standardError.contains("987654321") && !seeded.standardOutput.contains("987654321"))
+    }
+}
+
 /// Crafted model files get a one-line error from `dpsynth sample`, never a trap or a huge
 /// allocation.
 @Suite struct CraftedModelTests {
