@@ -49,7 +49,7 @@ let package = Package(
         .target(name: "DPMechanisms", dependencies: ["DPRandomness", "DPAccounting"]),
         .target(
             name: "DPLedger",
-            dependencies: ["DPAccounting", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["CSodium", "DPAccounting", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(
             name: "DPData",
@@ -102,7 +102,10 @@ let package = Package(
         .testTarget(name: "DPRandomnessTests", dependencies: ["DPRandomness", "DPTestSupport"]),
         .testTarget(name: "DPAccountingTests", dependencies: ["DPAccounting", "DPTestSupport"]),
         .testTarget(name: "DPMechanismsTests", dependencies: ["DPMechanisms", "DPTestSupport"]),
-        .testTarget(name: "DPLedgerTests", dependencies: ["DPLedger", "DPTestSupport"]),
+        .testTarget(
+            name: "DPLedgerTests",
+            dependencies: ["DPLedger", "DPAccounting", "DPTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(name: "DPDataTests", dependencies: ["DPData", "DPLedger", "DPTestSupport"]),
         .testTarget(name: "DPGeneratorsTests", dependencies: ["DPGenerators", "DPSynthesis", "DPLedger", "DPTestSupport"]),
         .testTarget(name: "DPNeuralTests", dependencies: ["DPNeural", "DPSynthesis", "DPLedger", "DPTestSupport"]),

@@ -14,38 +14,53 @@ public final class BudgetLedger: @unchecked Sendable {
     public let path: String
     private let database: DatabaseQueue
 
-    /// Opens (creating if needed) the ledger at `path`.
+    /// Opens the ledger at `path`, creating it when no file is there. An existing file must be an
+    /// intact ledger: an empty or foreign file, a missing table or a broken chain is refused.
     public init(path: String) throws {
         self.path = path
+        var status = stat()
+        let existed = stat(path, &status) == 0
+        if existed && status.st_size == 0 {
+            throw LedgerError.tampered(
+                "ledger \(path): the file is empty; it is not a ledger (it may have been truncated). "
+                    + "Restore it from a backup; dpsynth never starts a fresh budget over an existing path.")
+        }
         var configuration = Configuration()
         configuration.busyMode = .timeout(30)
         do {
             database = try DatabaseQueue(path: path, configuration: configuration)
-            try database.write { db in try Self.migrate(db) }
+            try database.write { db in try Self.open(db, existed: existed, path: path) }
         } catch let error as DatabaseError {
             throw LedgerError.storage(path: path, message: error.message ?? error.description)
         }
     }
 
-    private static func migrate(_ db: Database) throws {
-        try db.execute(
-            sql: """
-                CREATE TABLE IF NOT EXISTS budget (
-                    dataset TEXT PRIMARY KEY NOT NULL,
-                    epsilon REAL NOT NULL,
-                    delta REAL NOT NULL,
-                    created TEXT NOT NULL
-                );
-                CREATE TABLE IF NOT EXISTS charge (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT,
-                    dataset TEXT NOT NULL REFERENCES budget(dataset),
-                    mechanism TEXT NOT NULL,
-                    parameters TEXT NOT NULL,
-                    cost TEXT NOT NULL,
-                    seeded INTEGER NOT NULL,
-                    time TEXT NOT NULL
-                );
-                """)
+    /// Creates a new ledger's tables, upgrades a version-1 ledger, and checks an existing one.
+    private static func open(_ db: Database, existed: Bool, path: String) throws {
+        guard existed else {
+            try createSchema(db)
+            return
+        }
+        guard try db.tableExists("meta") else {
+            guard try db.tableExists("budget"), try db.tableExists("charge"),
+                try !db.columns(in: "charge").contains(where: { $0.name == "seq" })
+            else {
+                throw LedgerError.tampered(
+                    "ledger \(path): not a dpsynth ledger, or a table was dropped: the ledger was altered")
+            }
+            try upgradeFromVersion1(db)
+            return
+        }
+        let version = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'schema_version'")
+        guard version == "\(schemaVersion)" else {
+            throw LedgerError.tampered(
+                "ledger \(path): schema version \(version ?? "missing") is not the \(schemaVersion) this build reads")
+        }
+        let verification = try verifyChain(db)
+        if let problem = verification.problems.first {
+            throw LedgerError.tampered(
+                "ledger \(path): \(problem). Run `dpsynth ledger verify --ledger \(path)` for details.")
+        }
     }
 
     /// Declares a dataset's total budget. A dataset's budget is set once and never raised.
@@ -62,9 +77,12 @@ public final class BudgetLedger: @unchecked Sendable {
                 throw LedgerError.invalid(
                     "dataset '\(dataset)' already has a budget in \(self.path); budgets are set once")
             }
+            let created = Self.timestamp(Date())
+            let head = try Self.append(
+                LedgerEntry.budget(dataset: dataset, epsilon: epsilon, delta: delta, created: created), db)
             try db.execute(
-                sql: "INSERT INTO budget (dataset, epsilon, delta, created) VALUES (?, ?, ?, ?)",
-                arguments: [dataset, epsilon, delta, Self.timestamp(Date())])
+                sql: "INSERT INTO budget (dataset, epsilon, delta, created, seq, hash) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [dataset, epsilon, delta, created, head.sequence, head.hash])
         }
     }
 
@@ -77,7 +95,7 @@ public final class BudgetLedger: @unchecked Sendable {
         try Self.validate(cost)
         return try write { db in
             let (totalEpsilon, totalDelta) = try Self.budget(db, dataset: dataset, path: self.path)
-            let existing = try Self.charges(db, dataset: dataset)
+            let existing = try Self.charges(db, dataset: dataset, path: self.path)
             if !BudgetLimit.fits(existing.map(\.cost) + [cost], epsilon: totalEpsilon, delta: totalDelta) {
                 let spend = BudgetSpend(costs: existing.map(\.cost) + [cost], totalDelta: totalDelta)
                 let before = BudgetSpend(costs: existing.map(\.cost), totalDelta: totalDelta)
@@ -91,10 +109,16 @@ public final class BudgetLedger: @unchecked Sendable {
             }
             let now = Date()
             let costText = String(decoding: try JSONEncoder().encode(cost), as: UTF8.self)
+            let time = Self.timestamp(now)
+            let head = try Self.append(
+                LedgerEntry.charge(
+                    dataset: dataset, mechanism: mechanism, parameters: parameters, cost: costText, seeded: seeded,
+                    time: time), db)
             try db.execute(
                 sql: """
-                    INSERT INTO charge (dataset, mechanism, parameters, cost, seeded, time) VALUES (?, ?, ?, ?, ?, ?)
-                    """, arguments: [dataset, mechanism, parameters, costText, seeded, Self.timestamp(now)])
+                    INSERT INTO charge (dataset, mechanism, parameters, cost, seeded, time, seq, hash)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [dataset, mechanism, parameters, costText, seeded, time, head.sequence, head.hash])
             return LedgerCharge(
                 id: db.lastInsertedRowID, dataset: dataset, mechanism: mechanism, parameters: parameters,
                 cost: cost, seeded: seeded, time: now)
@@ -112,10 +136,10 @@ public final class BudgetLedger: @unchecked Sendable {
     public func statement(dataset: String) throws -> LedgerStatement {
         try read { db in
             let (epsilon, delta) = try Self.budget(db, dataset: dataset, path: self.path)
-            let charges = try Self.charges(db, dataset: dataset)
+            let charges = try Self.charges(db, dataset: dataset, path: self.path)
             return LedgerStatement(
                 dataset: dataset, totalEpsilon: epsilon, totalDelta: delta, charges: charges,
-                spent: BudgetSpend(costs: charges.map(\.cost), totalDelta: delta))
+                spent: BudgetSpend(costs: charges.map(\.cost), totalDelta: delta), head: try Self.storedHead(db))
         }
     }
 
@@ -156,7 +180,15 @@ public final class BudgetLedger: @unchecked Sendable {
         return (row["epsilon"], row["delta"])
     }
 
-    private static func charges(_ db: Database, dataset: String) throws -> [LedgerCharge] {
+    private static func decodeCost(_ text: String, row: Int64, path: String) throws -> PrivacyCost {
+        guard let cost = try? JSONDecoder().decode(PrivacyCost.self, from: Data(text.utf8)) else {
+            throw LedgerError.tampered(
+                "ledger \(path): charge #\(row) has a cost that cannot be read: the row was altered")
+        }
+        return cost
+    }
+
+    private static func charges(_ db: Database, dataset: String, path: String) throws -> [LedgerCharge] {
         try Row.fetchAll(db, sql: "SELECT * FROM charge WHERE dataset = ? ORDER BY id", arguments: [dataset]).map {
             row in
             let costText: String = row["cost"]
@@ -164,7 +196,7 @@ public final class BudgetLedger: @unchecked Sendable {
             return LedgerCharge(
                 id: row["id"], dataset: row["dataset"], mechanism: row["mechanism"],
                 parameters: row["parameters"],
-                cost: try JSONDecoder().decode(PrivacyCost.self, from: Data(costText.utf8)),
+                cost: try decodeCost(costText, row: row["id"], path: path),
                 seeded: row["seeded"], time: parseTimestamp(timeText))
         }
     }
@@ -196,10 +228,13 @@ public enum LedgerError: UserFacingError, Equatable {
     case unknownDataset(String)
     case invalid(String)
     case storage(path: String, message: String)
+    /// The ledger file was altered: a missing table, a broken chain, an emptied or foreign file.
+    case tampered(String)
 
     public var description: String {
         switch self {
-        case .overspend(let message), .unknownDataset(let message), .invalid(let message): return message
+        case .overspend(let message), .unknownDataset(let message), .invalid(let message), .tampered(let message):
+            return message
         case .storage(let path, let message): return "ledger \(path): \(message)"
         }
     }

@@ -23,4 +23,7 @@ public struct LedgerStatement: Sendable, Codable, Equatable {
     public let totalDelta: Double
     public let charges: [LedgerCharge]
     public let spent: BudgetSpend
+    /// The ledger's chain head when the statement was read: a signed report that records it lets
+    /// `dpsynth ledger verify --report` catch a ledger whose tail was later removed.
+    public let head: LedgerHead
 }

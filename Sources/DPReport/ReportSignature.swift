@@ -1,4 +1,5 @@
 import DPData
+import DPLedger
 import Foundation
 
 /// The detached signature of a report, stored beside it as `<report>.sig`: Ed25519 over the

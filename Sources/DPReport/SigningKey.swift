@@ -1,5 +1,6 @@
 import CSodium
 import DPData
+import DPLedger
 import Foundation
 
 /// An Ed25519 key pair (libsodium `crypto_sign`) for signing compliance reports. The secret key

@@ -7,7 +7,7 @@ struct LedgerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ledger",
         abstract: "The persistent privacy-budget ledger (SQLite).",
-        subcommands: [Initialise.self, Show.self, Charge.self]
+        subcommands: [Initialise.self, Show.self, Charge.self, Verify.self]
     )
 
     struct Location: ParsableArguments {

@@ -4,7 +4,7 @@ import Foundation
 
 /// BLAKE2b-256 (libsodium's generic hash) of bytes and files, as lowercase hex.
 public enum Blake2b {
-    static let ready: Bool = sodium_init() >= 0
+    public static let ready: Bool = sodium_init() >= 0
 
     public static func hex(_ data: Data) -> String {
         precondition(ready, "libsodium failed to initialise")
@@ -20,7 +20,7 @@ public enum Blake2b {
     public static func hex(file path: String) throws -> String {
         precondition(ready, "libsodium failed to initialise")
         guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw ReportError("\(path): cannot read the file to hash it; check the path")
+            throw HashingError("\(path): cannot read the file to hash it; check the path")
         }
         defer { try? handle.close() }
         let state = UnsafeMutableRawPointer.allocate(byteCount: crypto_generichash_statebytes(), alignment: 64)
@@ -71,8 +71,8 @@ public enum Hex {
     }
 }
 
-/// A report, signing or verification failure the user can act on.
-public struct ReportError: UserFacingError, Equatable {
+/// A file that could not be read to hash it.
+public struct HashingError: UserFacingError, Equatable {
     public let description: String
     public init(_ description: String) { self.description = description }
 }

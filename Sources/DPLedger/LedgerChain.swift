@@ -1,0 +1,236 @@
+import Foundation
+import GRDB
+
+/// The ledger's hash chain: every budget declaration and every charge is an entry with a
+/// sequence number and h_k = BLAKE2b(h_{k-1}, k, content_k), h_0 = 64 zeros; the ledger's
+/// `meta` table holds the head (k, h_k). Editing, deleting or reordering an entry breaks the
+/// chain; removing the tail is caught against a head an earlier signed report recorded.
+public struct LedgerHead: Sendable, Codable, Equatable {
+    /// The number of entries (0 for an empty ledger).
+    public let sequence: Int64
+    public let hash: String
+
+    public init(sequence: Int64, hash: String) {
+        self.sequence = sequence
+        self.hash = hash
+    }
+
+    public static let genesis = LedgerHead(sequence: 0, hash: String(repeating: "0", count: 64))
+
+    /// The head after appending an entry with `content`.
+    func appending(_ content: String) -> LedgerHead {
+        let next = sequence + 1
+        return LedgerHead(sequence: next, hash: Blake2b.hex(Data("\(hash)\n\(next)\n\(content)".utf8)))
+    }
+}
+
+/// One entry of the chain as it is hashed.
+enum LedgerEntry {
+    /// The canonical content of a budget row: every field, unambiguously separated.
+    static func budget(dataset: String, epsilon: Double, delta: Double, created: String) -> String {
+        ["budget", dataset, hex(epsilon), hex(delta), created].map(escaped).joined(separator: "|")
+    }
+
+    /// The canonical content of a charge row.
+    static func charge(
+        dataset: String, mechanism: String, parameters: String, cost: String, seeded: Bool, time: String
+    ) -> String {
+        ["charge", dataset, mechanism, parameters, cost, seeded ? "1" : "0", time].map(escaped).joined(separator: "|")
+    }
+
+    static func hex(_ value: Double) -> String { String(value.bitPattern, radix: 16) }
+
+    static func escaped(_ field: String) -> String {
+        field.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "|", with: "\\|")
+    }
+}
+
+/// What `BudgetLedger.verify` found.
+public struct LedgerVerification: Sendable, Equatable {
+    /// The head the entries lead to.
+    public let head: LedgerHead
+    /// One line per problem, naming the entry or table; empty when the ledger is intact.
+    public let problems: [String]
+    public var intact: Bool { problems.isEmpty }
+}
+
+extension BudgetLedger {
+    /// The current schema: version 2 adds the chain (`seq`, `hash`, the `meta` table).
+    static let schemaVersion = 2
+
+    static func createSchema(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
+                CREATE TABLE budget (
+                    dataset TEXT PRIMARY KEY NOT NULL,
+                    epsilon REAL NOT NULL,
+                    delta REAL NOT NULL,
+                    created TEXT NOT NULL,
+                    seq INTEGER NOT NULL UNIQUE,
+                    hash TEXT NOT NULL
+                );
+                CREATE TABLE charge (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    dataset TEXT NOT NULL REFERENCES budget(dataset),
+                    mechanism TEXT NOT NULL,
+                    parameters TEXT NOT NULL,
+                    cost TEXT NOT NULL,
+                    seeded INTEGER NOT NULL,
+                    time TEXT NOT NULL,
+                    seq INTEGER NOT NULL UNIQUE,
+                    hash TEXT NOT NULL
+                );
+                """)
+        try db.execute(
+            sql: "INSERT INTO meta (key, value) VALUES ('schema_version', ?), ('head_seq', '0'), ('head_hash', ?)",
+            arguments: ["\(schemaVersion)", LedgerHead.genesis.hash])
+    }
+
+    /// Brings a version-1 ledger (no chain) to version 2, chaining its rows as they are: budgets in
+    /// the order they were declared, then charges in id order. What was there before is trusted.
+    static func upgradeFromVersion1(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
+                ALTER TABLE budget ADD COLUMN seq INTEGER;
+                ALTER TABLE budget ADD COLUMN hash TEXT;
+                ALTER TABLE charge ADD COLUMN seq INTEGER;
+                ALTER TABLE charge ADD COLUMN hash TEXT;
+                """)
+        var head = LedgerHead.genesis
+        for row in try Row.fetchAll(db, sql: "SELECT rowid AS r, * FROM budget ORDER BY created, rowid") {
+            head = head.appending(budgetContent(row))
+            try db.execute(
+                sql: "UPDATE budget SET seq = ?, hash = ? WHERE rowid = ?",
+                arguments: [head.sequence, head.hash, row["r"]])
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM charge ORDER BY id") {
+            head = head.appending(chargeContent(row))
+            try db.execute(
+                sql: "UPDATE charge SET seq = ?, hash = ? WHERE id = ?",
+                arguments: [head.sequence, head.hash, row["id"]])
+        }
+        try db.execute(
+            sql: "INSERT INTO meta (key, value) VALUES ('schema_version', ?), ('head_seq', ?), ('head_hash', ?)",
+            arguments: ["\(schemaVersion)", "\(head.sequence)", head.hash])
+    }
+
+    static func budgetContent(_ row: Row) -> String {
+        LedgerEntry.budget(
+            dataset: row["dataset"], epsilon: row["epsilon"], delta: row["delta"], created: row["created"])
+    }
+
+    static func chargeContent(_ row: Row) -> String {
+        LedgerEntry.charge(
+            dataset: row["dataset"], mechanism: row["mechanism"], parameters: row["parameters"], cost: row["cost"],
+            seeded: row["seeded"], time: row["time"])
+    }
+
+    /// The head the `meta` table records.
+    static func storedHead(_ db: Database) throws -> LedgerHead {
+        let values = try Dictionary(
+            uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT key, value FROM meta").map {
+                ($0["key"] as String, $0["value"] as String)
+            })
+        guard let sequence = values["head_seq"].flatMap({ Int64($0) }), let hash = values["head_hash"] else {
+            throw LedgerError.tampered("the meta table has no head: the ledger was altered")
+        }
+        return LedgerHead(sequence: sequence, hash: hash)
+    }
+
+    /// Appends an entry inside the caller's write transaction and returns its (seq, hash).
+    static func append(_ content: String, _ db: Database) throws -> LedgerHead {
+        let head = try storedHead(db).appending(content)
+        try db.execute(sql: "UPDATE meta SET value = ? WHERE key = 'head_seq'", arguments: ["\(head.sequence)"])
+        try db.execute(sql: "UPDATE meta SET value = ? WHERE key = 'head_hash'", arguments: [head.hash])
+        return head
+    }
+
+    /// Recomputes the chain from every entry and compares it with the stored hashes and head.
+    static func verifyChain(_ db: Database) throws -> LedgerVerification {
+        var problems: [String] = []
+        for table in ["meta", "budget", "charge"] where try !db.tableExists(table) {
+            problems.append("table '\(table)' is missing: the ledger was altered")
+        }
+        guard problems.isEmpty else { return LedgerVerification(head: .genesis, problems: problems) }
+        var entries: [(seq: Int64, hash: String, content: String, name: String)] = []
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM budget") {
+            entries.append((row["seq"], row["hash"], budgetContent(row), "budget of '\(row["dataset"] as String)'"))
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM charge") {
+            entries.append((row["seq"], row["hash"], chargeContent(row), "charge #\(row["id"] as Int64)"))
+        }
+        entries.sort { $0.seq < $1.seq }
+        var head = LedgerHead.genesis
+        for entry in entries {
+            if entry.seq != head.sequence + 1 {
+                problems.append(
+                    "entries \(head.sequence + 1)...\(entry.seq - 1) are missing before \(entry.name): "
+                        + "rows were deleted")
+                break
+            }
+            head = head.appending(entry.content)
+            if head.hash != entry.hash {
+                problems.append("entry \(entry.seq) (\(entry.name)) does not match its hash: the row was edited")
+                break
+            }
+        }
+        if problems.isEmpty {
+            let stored = try storedHead(db)
+            if stored != head {
+                problems.append(
+                    "the ledger's head says \(stored.sequence) entries but the chain has \(head.sequence): "
+                        + "entries were removed or the head was edited")
+            }
+        }
+        return LedgerVerification(head: head, problems: problems)
+    }
+}
+
+extension BudgetLedger {
+    /// Checks the ledger at `path` without trusting it: its tables, its chain and its head, and
+    /// that each anchor (a head a signed report recorded, by the report's name) is still an entry
+    /// of the chain, which catches a ledger whose tail was removed after the report was signed.
+    public static func verify(path: String, anchors: [(String, LedgerHead)] = []) throws -> LedgerVerification {
+        var status = stat()
+        guard stat(path, &status) == 0 else { throw LedgerError.invalid("ledger \(path): no such file") }
+        guard status.st_size > 0 else {
+            return LedgerVerification(
+                head: .genesis, problems: ["the file is empty: the ledger was truncated or replaced"])
+        }
+        var configuration = Configuration()
+        configuration.readonly = true
+        do {
+            let database = try DatabaseQueue(path: path, configuration: configuration)
+            return try database.read { db in
+                let chain = try verifyChain(db)
+                guard chain.intact else { return chain }
+                var problems: [String] = []
+                for (name, anchor) in anchors {
+                    if anchor.sequence > chain.head.sequence {
+                        problems.append(
+                            "\(name) recorded entry \(anchor.sequence) but the ledger ends at entry "
+                                + "\(chain.head.sequence): entries were removed from its end")
+                        continue
+                    }
+                    let stored =
+                        anchor.sequence == 0
+                        ? LedgerHead.genesis.hash
+                        : try String.fetchOne(
+                            db,
+                            sql: "SELECT hash FROM budget WHERE seq = ? UNION SELECT hash FROM charge WHERE seq = ?",
+                            arguments: [anchor.sequence, anchor.sequence])
+                    if stored != anchor.hash {
+                        problems.append(
+                            "\(name) recorded a different entry \(anchor.sequence): the ledger was rewritten")
+                    }
+                }
+                return LedgerVerification(head: chain.head, problems: problems)
+            }
+        } catch let error as DatabaseError {
+            return LedgerVerification(
+                head: .genesis, problems: ["not a readable ledger (\(error.message ?? error.description))"])
+        }
+    }
+}

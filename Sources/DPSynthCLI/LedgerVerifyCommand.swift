@@ -1,0 +1,38 @@
+import ArgumentParser
+import DPLedger
+import DPReport
+import Foundation
+
+extension LedgerCommand {
+    /// `dpsynth ledger verify`: the ledger's hash chain, and the heads that signed reports recorded.
+    struct Verify: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check the ledger's hash chain, and that no entry a signed report saw was removed.",
+            discussion: "Exit status 0 when the ledger is intact, 3 when it was altered.")
+
+        @Option(help: "Ledger file (SQLite).") var ledger: String = "dpsynth-ledger.sqlite"
+        @Option(help: "A report (JSON) whose recorded ledger head must still be in the chain (repeat for several).")
+        var report: [String] = []
+
+        func run() throws {
+            try CommandFailure.reportingLibraryErrors {
+                let anchors = try report.map { path -> (String, LedgerHead) in
+                    guard let bytes = FileManager.default.contents(atPath: path),
+                        let parsed = try? CanonicalJSON.decode(ComplianceReport.self, from: bytes)
+                    else {
+                        throw CommandFailure("\(path): not a dpsynth report of this version")
+                    }
+                    return (path, parsed.privacy.ledger.head)
+                }
+                let result = try BudgetLedger.verify(path: ledger, anchors: anchors)
+                guard result.intact else {
+                    for problem in result.problems { Output.note("dpsynth: \(ledger): \(problem)") }
+                    throw ExitCode(3)
+                }
+                print(
+                    "\(ledger): intact, \(result.head.sequence) entries, head \(result.head.hash.prefix(16))"
+                        + (anchors.isEmpty ? "" : "; every report's head is in the chain"))
+            }
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import DPAccounting
+import DPLedger
+import DPTestSupport
+import Foundation
+import GRDB
+import Testing
+
+/// The ledger is tamper-evident: each kind of alteration is named by `verify` and refused when
+/// the ledger is opened; an untouched ledger verifies.
+@Suite struct LedgerChainTests {
+    /// A ledger with one budget and three charges, and its path.
+    func ledger() throws -> String {
+        let path = try CommandRunner.temporaryDirectory().appendingPathComponent("l.sqlite").path
+        let ledger = try BudgetLedger(path: path)
+        try ledger.initialise(dataset: "d", epsilon: 1, delta: 1e-6)
+        for epsilon in [0.1, 0.2, 0.3] {
+            try ledger.charge(dataset: "d", mechanism: "laplace", cost: .pure(epsilon: epsilon), seeded: true)
+        }
+        return path
+    }
+
+    func alter(_ path: String, _ sql: String) throws {
+        let database = try DatabaseQueue(path: path)
+        try database.write { try $0.execute(sql: sql) }
+    }
+
+    func expectRefused(_ path: String, _ text: String) {
+        do {
+            _ = try BudgetLedger(path: path)
+            Issue.record("an altered ledger was opened")
+        } catch let error as LedgerError {
+            #expect(error.description.contains(text), "\(error)")
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+
+    @Test func anUntouchedLedgerVerifies() throws {
+        let path = try ledger()
+        let result = try BudgetLedger.verify(path: path)
+        #expect(result.intact && result.head.sequence == 4, "\(result.problems)")
+        let statement = try BudgetLedger(path: path).statement(dataset: "d")
+        #expect(statement.head == result.head)
+    }
+
+    @Test func aDeletedRowIsNamed() throws {
+        let path = try ledger()
+        try alter(path, "DELETE FROM charge WHERE id = 2")
+        #expect(try BudgetLedger.verify(path: path).problems.first?.contains("rows were deleted") == true)
+        expectRefused(path, "rows were deleted")
+    }
+
+    @Test func anEditedCostIsNamed() throws {
+        let path = try ledger()
+        try alter(path, #"UPDATE charge SET cost = '{"pure":{"epsilon":0.001}}' WHERE id = 3"#)
+        let problems = try BudgetLedger.verify(path: path).problems
+        #expect(problems.first?.contains("charge #3") == true && problems.first?.contains("edited") == true)
+        expectRefused(path, "edited")
+    }
+
+    @Test func aDroppedTableIsNamed() throws {
+        let path = try ledger()
+        try alter(path, "DROP TABLE charge")
+        #expect(try BudgetLedger.verify(path: path).problems.first?.contains("table 'charge' is missing") == true)
+        expectRefused(path, "table")
+    }
+
+    @Test func anEmptiedFileIsNamedAndNeverStartsAFreshBudget() throws {
+        let path = try ledger()
+        try Data().write(to: URL(fileURLWithPath: path))
+        #expect(try BudgetLedger.verify(path: path).problems.first?.contains("empty") == true)
+        expectRefused(path, "empty")
+    }
+
+    @Test func aTruncatedTailIsCaughtAgainstAnEarlierHead() throws {
+        let path = try ledger()
+        let anchor = try BudgetLedger(path: path).statement(dataset: "d").head
+        // Remove the last charge and rewrite the head so the remaining chain is consistent.
+        let database = try DatabaseQueue(path: path)
+        try database.write { db in
+            let previous = try String.fetchOne(db, sql: "SELECT hash FROM charge WHERE seq = 3")!
+            try db.execute(sql: "DELETE FROM charge WHERE seq = 4")
+            try db.execute(sql: "UPDATE meta SET value = '3' WHERE key = 'head_seq'")
+            try db.execute(sql: "UPDATE meta SET value = ? WHERE key = 'head_hash'", arguments: [previous])
+        }
+        #expect(try BudgetLedger.verify(path: path).intact, "the chain alone cannot tell")
+        let result = try BudgetLedger.verify(path: path, anchors: [("report.json", anchor)])
+        #expect(result.problems.first?.contains("removed from its end") == true, "\(result.problems)")
+    }
+
+    @Test func aRowWithUnreadableCostNamesTheFileAndRow() throws {
+        let path = try ledger()
+        try alter(path, "UPDATE charge SET cost = 'not json' WHERE id = 1")
+        expectRefused(path, "charge #1")
+    }
+
+    @Test func aVersion1LedgerIsUpgradedWithItsRowsChained() throws {
+        let path = try CommandRunner.temporaryDirectory().appendingPathComponent("old.sqlite").path
+        let database = try DatabaseQueue(path: path)
+        try database.write { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE budget (dataset TEXT PRIMARY KEY NOT NULL, epsilon REAL NOT NULL, delta REAL NOT NULL,
+                        created TEXT NOT NULL);
+                    CREATE TABLE charge (id INTEGER PRIMARY KEY AUTOINCREMENT, dataset TEXT NOT NULL,
+                        mechanism TEXT NOT NULL, parameters TEXT NOT NULL, cost TEXT NOT NULL, seeded INTEGER NOT NULL,
+                        time TEXT NOT NULL);
+                    INSERT INTO budget VALUES ('d', 1.0, 1e-6, '2026-01-01T00:00:00Z');
+                    INSERT INTO charge (dataset, mechanism, parameters, cost, seeded, time)
+                        VALUES ('d', 'laplace', '{}', '{"pure":{"epsilon":0.25}}', 0, '2026-01-02T00:00:00Z');
+                    """)
+        }
+        let ledger = try BudgetLedger(path: path)
+        #expect(try ledger.statement(dataset: "d").spent.epsilon == 0.25)
+        try ledger.charge(dataset: "d", mechanism: "laplace", cost: .pure(epsilon: 0.25), seeded: false)
+        let result = try BudgetLedger.verify(path: path)
+        #expect(result.intact && result.head.sequence == 3, "\(result.problems)")
+    }
+}
