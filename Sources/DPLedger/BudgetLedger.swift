@@ -148,7 +148,7 @@ public final class BudgetLedger: @unchecked Sendable {
         try read { db in try String.fetchAll(db, sql: "SELECT dataset FROM budget ORDER BY dataset") }
     }
 
-    private func write<T>(_ body: @escaping (Database) throws -> T) throws -> T {
+    func write<T>(_ body: @escaping (Database) throws -> T) throws -> T {
         do {
             var result: T?
             try database.inTransaction(.immediate) { db in
@@ -161,7 +161,7 @@ public final class BudgetLedger: @unchecked Sendable {
         }
     }
 
-    private func read<T>(_ body: @escaping (Database) throws -> T) throws -> T {
+    func read<T>(_ body: @escaping (Database) throws -> T) throws -> T {
         do {
             return try database.read(body)
         } catch let error as DatabaseError {
@@ -188,7 +188,7 @@ public final class BudgetLedger: @unchecked Sendable {
         return cost
     }
 
-    private static func charges(_ db: Database, dataset: String, path: String) throws -> [LedgerCharge] {
+    static func charges(_ db: Database, dataset: String, path: String) throws -> [LedgerCharge] {
         try Row.fetchAll(db, sql: "SELECT * FROM charge WHERE dataset = ? ORDER BY id", arguments: [dataset]).map {
             row in
             let costText: String = row["cost"]

@@ -38,6 +38,14 @@ enum LedgerEntry {
         ["charge", dataset, mechanism, parameters, cost, seeded ? "1" : "0", time].map(escaped).joined(separator: "|")
     }
 
+    /// The canonical content of a model binding.
+    static func binding(model: String, dataset: String, first: Int64, last: Int64, epsilon: Double, delta: Double)
+        -> String
+    {
+        ["binding", model, dataset, String(first), String(last), hex(epsilon), hex(delta)].map(escaped)
+            .joined(separator: "|")
+    }
+
     static func hex(_ value: Double) -> String { String(value.bitPattern, radix: 16) }
 
     static func escaped(_ field: String) -> String {
@@ -82,6 +90,7 @@ extension BudgetLedger {
                     hash TEXT NOT NULL
                 );
                 """)
+        try createBindingTable(db)
         try db.execute(
             sql: "INSERT INTO meta (key, value) VALUES ('schema_version', ?), ('head_seq', '0'), ('head_hash', ?)",
             arguments: ["\(schemaVersion)", LedgerHead.genesis.hash])
@@ -111,9 +120,33 @@ extension BudgetLedger {
                 sql: "UPDATE charge SET seq = ?, hash = ? WHERE id = ?",
                 arguments: [head.sequence, head.hash, row["id"]])
         }
+        try createBindingTable(db)
         try db.execute(
             sql: "INSERT INTO meta (key, value) VALUES ('schema_version', ?), ('head_seq', ?), ('head_hash', ?)",
             arguments: ["\(schemaVersion)", "\(head.sequence)", head.hash])
+    }
+
+    /// Which charges paid for which saved model (`ModelBinding`), chained like every entry.
+    static func createBindingTable(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE binding (
+                    model TEXT NOT NULL,
+                    dataset TEXT NOT NULL REFERENCES budget(dataset),
+                    first_seq INTEGER NOT NULL,
+                    last_seq INTEGER NOT NULL,
+                    epsilon REAL NOT NULL,
+                    delta REAL NOT NULL,
+                    seq INTEGER NOT NULL UNIQUE,
+                    hash TEXT NOT NULL
+                );
+                """)
+    }
+
+    static func bindingContent(_ row: Row) -> String {
+        LedgerEntry.binding(
+            model: row["model"], dataset: row["dataset"], first: row["first_seq"], last: row["last_seq"],
+            epsilon: row["epsilon"], delta: row["delta"])
     }
 
     static func budgetContent(_ row: Row) -> String {
@@ -150,7 +183,7 @@ extension BudgetLedger {
     /// Recomputes the chain from every entry and compares it with the stored hashes and head.
     static func verifyChain(_ db: Database) throws -> LedgerVerification {
         var problems: [String] = []
-        for table in ["meta", "budget", "charge"] where try !db.tableExists(table) {
+        for table in ["meta", "budget", "charge", "binding"] where try !db.tableExists(table) {
             problems.append("table '\(table)' is missing: the ledger was altered")
         }
         guard problems.isEmpty else { return LedgerVerification(head: .genesis, problems: problems) }
@@ -160,6 +193,9 @@ extension BudgetLedger {
         }
         for row in try Row.fetchAll(db, sql: "SELECT * FROM charge") {
             entries.append((row["seq"], row["hash"], chargeContent(row), "charge #\(row["id"] as Int64)"))
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM binding") {
+            entries.append((row["seq"], row["hash"], bindingContent(row), "binding of model \(row["model"] as String)"))
         }
         entries.sort { $0.seq < $1.seq }
         var head = LedgerHead.genesis
@@ -219,8 +255,10 @@ extension BudgetLedger {
                         ? LedgerHead.genesis.hash
                         : try String.fetchOne(
                             db,
-                            sql: "SELECT hash FROM budget WHERE seq = ? UNION SELECT hash FROM charge WHERE seq = ?",
-                            arguments: [anchor.sequence, anchor.sequence])
+                            sql: """
+                                SELECT hash FROM budget WHERE seq = ? UNION SELECT hash FROM charge WHERE seq = ?
+                                UNION SELECT hash FROM binding WHERE seq = ?
+                                """, arguments: [anchor.sequence, anchor.sequence, anchor.sequence])
                     if stored != anchor.hash {
                         problems.append(
                             "\(name) recorded a different entry \(anchor.sequence): the ledger was rewritten")

@@ -1,3 +1,4 @@
+import DPAccounting
 import DPAudit
 import DPData
 import DPGenerators
@@ -122,16 +123,7 @@ public struct ReleasePipeline {
             ledger: config.ledger, dataset: prepared.dataset, declare: config.datasetBudget,
             hint: .config(configPath))
         let streams = RunStreams(seed: config.seed)
-        let reused = FileManager.default.fileExists(atPath: prepared.modelPath)
-        if reused { progress("reusing the model fitted by an earlier run of this config (no new charge)") }
-
-        let model: any FittedModel
-        if reused {
-            model = try registry.loadModel(path: prepared.modelPath)
-        } else {
-            model = try prepared.synthesis.fit(prepared.train, budget: budget, streams: streams, progress: progress)
-            try AtomicFile.write(try model.fileData(), to: prepared.modelPath)
-        }
+        let (model, paid, reused) = try fitOrReuse(prepared, budget: budget, streams: streams, progress: progress)
         // The exact row count never sets the output's size: the default is the model's noisy total.
         guard let rows = config.rows ?? model.noisyRowCount else {
             throw ReleaseError("\(configPath): 'rows' is needed for \(config.method), which measures no row count")
@@ -139,12 +131,47 @@ public struct ReleasePipeline {
         let synthetic = SynthesisStage.sample(model, rows: rows, streams: streams)
         let statement = try budget.statement()
         let generatorType = type(of: prepared.synthesis.generator)
+        // The guarantee is what the ledger shows was paid for this model, never the config's claim.
+        let spend = BudgetSpend(costs: paid.map(\.cost), totalDelta: config.delta)
         let privacy = ComplianceReport.PrivacyGuarantee(
-            epsilon: config.epsilon, delta: config.delta, mechanism: generatorType.summary, rho: model.privacy.rho,
-            seeded: streams.isSeeded || model.privacy.seeded, randomness: streams.root.label, ledger: statement,
-            accountant: generatorType.family.accountant)
+            epsilon: spend.epsilon, delta: config.delta, mechanism: generatorType.summary, rho: spend.rho,
+            seeded: streams.isSeeded || model.privacy.seeded || paid.contains(where: \.seeded),
+            randomness: streams.root.label, ledger: statement, accountant: generatorType.family.accountant)
         return try publish(
             synthetic, privacy: privacy, prepared: prepared, streams: streams, reusedModel: reused, progress: progress)
+    }
+
+    /// The model of this config: the saved one when the ledger binds its file to charges of this
+    /// dataset made for the config's (ε, δ), otherwise a new fit, charged and then bound. Returns
+    /// the model, the charges that paid for it, and whether it was reused.
+    func fitOrReuse(
+        _ prepared: Prepared, budget: LedgerBudget, streams: RunStreams, progress: @escaping (String) -> Void
+    ) throws -> (any FittedModel, [LedgerCharge], Bool) {
+        if let data = FileManager.default.contents(atPath: prepared.modelPath) {
+            let hash = Blake2b.hex(data)
+            if let binding = try budget.ledger.binding(model: hash, dataset: prepared.dataset),
+                binding.epsilon == config.epsilon, binding.delta == config.delta, !binding.charges.isEmpty
+            {
+                progress("reusing the model fitted by an earlier run of this config (no new charge)")
+                return (try registry.loadModel(path: prepared.modelPath), binding.charges, true)
+            }
+            progress("the saved model is not bound to charges of this dataset at this budget: fitting anew")
+        }
+        let before = try budget.statement().head
+        let model = try prepared.synthesis.fit(prepared.train, budget: budget, streams: streams, progress: progress)
+        let data = try model.fileData()
+        let after = try budget.statement().head
+        guard after.sequence > before.sequence else {
+            throw ReleaseError("\(config.method) charged nothing for its fit; a release needs a paid model")
+        }
+        try budget.ledger.bind(
+            model: Blake2b.hex(data), dataset: prepared.dataset, entries: (before.sequence + 1)...after.sequence,
+            epsilon: config.epsilon, delta: config.delta)
+        try AtomicFile.write(data, to: prepared.modelPath)
+        guard let binding = try budget.ledger.binding(model: Blake2b.hex(data), dataset: prepared.dataset) else {
+            throw ReleaseError("ledger \(config.ledger): the model's binding was not recorded")
+        }
+        return (model, binding.charges, false)
     }
 
     /// Evaluates, audits, gates and reports a synthetic table: the table goes to the output when

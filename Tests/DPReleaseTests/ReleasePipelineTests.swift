@@ -1,3 +1,4 @@
+import DPAccounting
 import DPAudit
 import DPData
 import DPLedger
@@ -160,5 +161,32 @@ import Testing
         try text.write(to: neural.config, atomically: true, encoding: .utf8)
         #expect(throws: ReleaseError.self) { try ReleasePipeline(configPath: neural.config.path).run() }
         #expect(!FileManager.default.fileExists(atPath: neural.folder.appendingPathComponent("out/ledger.sqlite").path))
+    }
+
+    /// A model file put in the state folder by hand (here fitted at epsilon 100) is not bound to
+    /// charges of this dataset, so the release fits anew and pays; the report's epsilon comes from
+    /// the ledger's charges (it read the config's 1 while the reused model had cost 100).
+    @Test func aCachedModelIsReusedOnlyWhenTheLedgerBindsIt() throws {
+        let fixture = try ReleaseFixture()
+        try SigningKey.generate().save(to: fixture.folder.appendingPathComponent("keys/release.key").path)
+        let pipeline = try ReleasePipeline(configPath: fixture.config.path)
+        let first = try pipeline.run()
+        #expect(!first.reusedModel && first.report.privacy.epsilon <= 1 + 1e-9)
+        #expect(first.report.privacy.epsilon > 0.99)
+        let again = try pipeline.run()
+        #expect(
+            again.reusedModel && again.report.privacy.ledger.charges.count == first.report.privacy.ledger.charges.count)
+
+        let prepared = try pipeline.prepare { _ in }
+        let generator = try GeneratorRegistry.standard.generator(named: "mst")
+        let expensive = try generator.checkedFit(
+            FitRequest(
+                data: prepared.train, epsilon: 100, delta: 1e-9, budget: PrivacyOdometer(epsilon: 100, delta: 1e-9),
+                source: .seeded(3)))
+        try AtomicFile.write(try expensive.fileData(), to: prepared.modelPath)
+        let third = try pipeline.run()
+        #expect(!third.reusedModel)
+        #expect(third.report.privacy.ledger.charges.count > first.report.privacy.ledger.charges.count)
+        #expect(third.report.privacy.epsilon <= 1 + 1e-9 && third.report.privacy.epsilon > 0.99)
     }
 }

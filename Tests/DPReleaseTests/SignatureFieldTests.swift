@@ -73,9 +73,11 @@ import Testing
         let sql = """
             import sqlite3, sys
             db = sqlite3.connect(sys.argv[1])
-            last = db.execute("SELECT max(seq) FROM charge").fetchone()[0]
-            previous = db.execute("SELECT hash FROM charge WHERE seq = ?", (last - 1,)).fetchone()[0]
-            db.execute("DELETE FROM charge WHERE seq = ?", (last,))
+            tables = ["budget", "charge", "binding"]
+            last = max(db.execute(f"SELECT max(seq) FROM {t}").fetchone()[0] or 0 for t in tables)
+            previous = [r[0] for t in tables for r in db.execute(f"SELECT hash FROM {t} WHERE seq = ?", (last - 1,))][0]
+            for t in tables:
+                db.execute(f"DELETE FROM {t} WHERE seq = ?", (last,))
             db.execute("UPDATE meta SET value = ? WHERE key = 'head_seq'", (str(last - 1),))
             db.execute("UPDATE meta SET value = ? WHERE key = 'head_hash'", (previous,))
             db.commit()
