@@ -118,7 +118,7 @@ let package = Package(
                 "DPNeural", "DPAccounting", "DPTestSupport",
             ]
         ),
-        .testTarget(name: "DPSynthCLITests", dependencies: ["DPSynthCLI", "DPTestSupport"]),
+        .testTarget(name: "DPSynthCLITests", dependencies: ["DPSynthCLI", "DPLedger", "DPTestSupport"]),
         .testTarget(name: "ProofsTests"),
     ]
 )

@@ -18,6 +18,7 @@ public final class BudgetLedger: @unchecked Sendable {
     /// intact ledger: an empty or foreign file, a missing table or a broken chain is refused.
     public init(path: String) throws {
         self.path = path
+        try LedgerLocation.prepare(path)
         var status = stat()
         let existed = stat(path, &status) == 0
         if existed && status.st_size == 0 {
@@ -63,8 +64,10 @@ public final class BudgetLedger: @unchecked Sendable {
         }
     }
 
-    /// Declares a dataset's total budget. A dataset's budget is set once and never raised.
-    public func initialise(dataset: String, epsilon: Double, delta: Double) throws {
+    /// Declares a dataset's total budget, bound to the data whose bytes hash to `fingerprint`
+    /// (when given). A dataset's budget is set once and never raised; a fingerprint already bound to
+    /// another dataset's budget is refused, so renaming data never gives it a fresh budget.
+    public func initialise(dataset: String, epsilon: Double, delta: Double, fingerprint: String? = nil) throws {
         guard !dataset.isEmpty else { throw LedgerError.invalid("the dataset name must not be empty") }
         guard epsilon.isFinite, epsilon > 0 else {
             throw LedgerError.invalid("the total epsilon must be a positive finite number (got \(epsilon))")
@@ -77,12 +80,66 @@ public final class BudgetLedger: @unchecked Sendable {
                 throw LedgerError.invalid(
                     "dataset '\(dataset)' already has a budget in \(self.path); budgets are set once")
             }
+            if let fingerprint, let owner = try Self.owner(of: fingerprint, db) {
+                throw LedgerError.invalid(
+                    "this data already has a budget in \(self.path), under dataset '\(owner)'; charge that budget "
+                        + "(dataset: \(owner)) instead of declaring another for the same data")
+            }
             let created = Self.timestamp(Date())
             let head = try Self.append(
-                LedgerEntry.budget(dataset: dataset, epsilon: epsilon, delta: delta, created: created), db)
+                LedgerEntry.budget(
+                    dataset: dataset, epsilon: epsilon, delta: delta, created: created, fingerprint: fingerprint), db)
             try db.execute(
-                sql: "INSERT INTO budget (dataset, epsilon, delta, created, seq, hash) VALUES (?, ?, ?, ?, ?, ?)",
-                arguments: [dataset, epsilon, delta, created, head.sequence, head.hash])
+                sql: """
+                    INSERT INTO budget (dataset, epsilon, delta, created, seq, hash, fingerprint)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [dataset, epsilon, delta, created, head.sequence, head.hash, fingerprint])
+        }
+    }
+
+    /// The dataset whose budget covers data with `fingerprint`, if any.
+    static func owner(of fingerprint: String, _ db: Database) throws -> String? {
+        try String.fetchOne(
+            db,
+            sql: """
+                SELECT dataset FROM budget WHERE fingerprint = ?
+                UNION SELECT dataset FROM data_version WHERE fingerprint = ?
+                """, arguments: [fingerprint, fingerprint])
+    }
+
+    /// Checks that `dataset`'s budget covers data with `fingerprint`: the data it was declared for,
+    /// or a version declared with `declareNewVersion` (recorded in the chain). A budget declared
+    /// without a fingerprint is bound to the first data that runs against it.
+    public func checkData(dataset: String, fingerprint: String, declareNewVersion: Bool) throws {
+        try write { db in
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT fingerprint FROM budget WHERE dataset = ?", arguments: [dataset])
+            else {
+                throw LedgerError.unknownDataset(
+                    "dataset '\(dataset)' has no budget in \(self.path); run `dpsynth ledger init` first")
+            }
+            let versions = try String.fetchAll(
+                db, sql: "SELECT fingerprint FROM data_version WHERE dataset = ?", arguments: [dataset])
+            let declared: String? = row["fingerprint"]
+            if declared == fingerprint || versions.contains(fingerprint) { return }
+            if let owner = try Self.owner(of: fingerprint, db), owner != dataset {
+                throw LedgerError.invalid(
+                    "this data has a budget under dataset '\(owner)' in \(self.path); run against that dataset")
+            }
+            guard declared == nil && versions.isEmpty || declareNewVersion else {
+                throw LedgerError.invalid(
+                    "the data differs from the data dataset '\(dataset)' was budgeted for (its BLAKE2b fingerprint "
+                        + "changed); if it is a new version of the same people's data, declare it "
+                        + "(--new-data-version, or 'new_data_version: true' in a release config), which the "
+                        + "ledger records")
+            }
+            let created = Self.timestamp(Date())
+            let head = try Self.append(
+                LedgerEntry.dataVersion(dataset: dataset, fingerprint: fingerprint, created: created), db)
+            try db.execute(
+                sql: "INSERT INTO data_version (dataset, fingerprint, created, seq, hash) VALUES (?, ?, ?, ?, ?)",
+                arguments: [dataset, fingerprint, created, head.sequence, head.hash])
         }
     }
 

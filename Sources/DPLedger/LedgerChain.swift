@@ -27,8 +27,17 @@ public struct LedgerHead: Sendable, Codable, Equatable {
 /// One entry of the chain as it is hashed.
 enum LedgerEntry {
     /// The canonical content of a budget row: every field, unambiguously separated.
-    static func budget(dataset: String, epsilon: Double, delta: Double, created: String) -> String {
-        ["budget", dataset, hex(epsilon), hex(delta), created].map(escaped).joined(separator: "|")
+    static func budget(dataset: String, epsilon: Double, delta: Double, created: String, fingerprint: String?)
+        -> String
+    {
+        // A budget without a fingerprint (declared before data binding) keeps its original content.
+        (["budget", dataset, hex(epsilon), hex(delta), created] + (fingerprint.map { [$0] } ?? [])).map(escaped)
+            .joined(separator: "|")
+    }
+
+    /// The canonical content of a data version declared for a budget.
+    static func dataVersion(dataset: String, fingerprint: String, created: String) -> String {
+        ["data-version", dataset, fingerprint, created].map(escaped).joined(separator: "|")
     }
 
     /// The canonical content of a charge row.
@@ -76,7 +85,8 @@ extension BudgetLedger {
                     delta REAL NOT NULL,
                     created TEXT NOT NULL,
                     seq INTEGER NOT NULL UNIQUE,
-                    hash TEXT NOT NULL
+                    hash TEXT NOT NULL,
+                    fingerprint TEXT
                 );
                 CREATE TABLE charge (
                     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -104,6 +114,7 @@ extension BudgetLedger {
                 CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
                 ALTER TABLE budget ADD COLUMN seq INTEGER;
                 ALTER TABLE budget ADD COLUMN hash TEXT;
+                ALTER TABLE budget ADD COLUMN fingerprint TEXT;
                 ALTER TABLE charge ADD COLUMN seq INTEGER;
                 ALTER TABLE charge ADD COLUMN hash TEXT;
                 """)
@@ -126,8 +137,19 @@ extension BudgetLedger {
             arguments: ["\(schemaVersion)", "\(head.sequence)", head.hash])
     }
 
-    /// Which charges paid for which saved model (`ModelBinding`), chained like every entry.
+    /// Which charges paid for which saved model (`ModelBinding`), and which data versions a
+    /// budget covers besides the one it was declared for; chained like every entry.
     static func createBindingTable(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE data_version (
+                    dataset TEXT NOT NULL REFERENCES budget(dataset),
+                    fingerprint TEXT NOT NULL,
+                    created TEXT NOT NULL,
+                    seq INTEGER NOT NULL UNIQUE,
+                    hash TEXT NOT NULL
+                );
+                """)
         try db.execute(
             sql: """
                 CREATE TABLE binding (
@@ -151,7 +173,12 @@ extension BudgetLedger {
 
     static func budgetContent(_ row: Row) -> String {
         LedgerEntry.budget(
-            dataset: row["dataset"], epsilon: row["epsilon"], delta: row["delta"], created: row["created"])
+            dataset: row["dataset"], epsilon: row["epsilon"], delta: row["delta"], created: row["created"],
+            fingerprint: row["fingerprint"])
+    }
+
+    static func dataVersionContent(_ row: Row) -> String {
+        LedgerEntry.dataVersion(dataset: row["dataset"], fingerprint: row["fingerprint"], created: row["created"])
     }
 
     static func chargeContent(_ row: Row) -> String {
@@ -183,7 +210,7 @@ extension BudgetLedger {
     /// Recomputes the chain from every entry and compares it with the stored hashes and head.
     static func verifyChain(_ db: Database) throws -> LedgerVerification {
         var problems: [String] = []
-        for table in ["meta", "budget", "charge", "binding"] where try !db.tableExists(table) {
+        for table in ["meta", "budget", "charge", "binding", "data_version"] where try !db.tableExists(table) {
             problems.append("table '\(table)' is missing: the ledger was altered")
         }
         guard problems.isEmpty else { return LedgerVerification(head: .genesis, problems: problems) }
@@ -193,6 +220,10 @@ extension BudgetLedger {
         }
         for row in try Row.fetchAll(db, sql: "SELECT * FROM charge") {
             entries.append((row["seq"], row["hash"], chargeContent(row), "charge #\(row["id"] as Int64)"))
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM data_version") {
+            entries.append(
+                (row["seq"], row["hash"], dataVersionContent(row), "data version of '\(row["dataset"] as String)'"))
         }
         for row in try Row.fetchAll(db, sql: "SELECT * FROM binding") {
             entries.append((row["seq"], row["hash"], bindingContent(row), "binding of model \(row["model"] as String)"))
@@ -258,7 +289,8 @@ extension BudgetLedger {
                             sql: """
                                 SELECT hash FROM budget WHERE seq = ? UNION SELECT hash FROM charge WHERE seq = ?
                                 UNION SELECT hash FROM binding WHERE seq = ?
-                                """, arguments: [anchor.sequence, anchor.sequence, anchor.sequence])
+                                UNION SELECT hash FROM data_version WHERE seq = ?
+                                """, arguments: [anchor.sequence, anchor.sequence, anchor.sequence, anchor.sequence])
                     if stored != anchor.hash {
                         problems.append(
                             "\(name) recorded a different entry \(anchor.sequence): the ledger was rewritten")

@@ -13,9 +13,12 @@ public enum BudgetStage {
         case config(String)
     }
 
-    /// `dataset`'s budget in the ledger at `path`, declared as `declare` when the ledger has none.
+    /// `dataset`'s budget in the ledger at `path`, declared as `declare` when the ledger has none,
+    /// for the data whose bytes hash to `fingerprint`: a budget covers only the data it was
+    /// declared for, unless the run declares a new version of it (`newDataVersion`).
     public static func open(
-        ledger path: String, dataset: String, declare: (epsilon: Double, delta: Double)?, hint: DeclarationHint
+        ledger path: String, dataset: String, declare: (epsilon: Double, delta: Double)?, hint: DeclarationHint,
+        fingerprint: String, newDataVersion: Bool = false
     ) throws -> LedgerBudget {
         let ledger = try BudgetLedger(path: path)
         if try !ledger.datasets().contains(dataset) {
@@ -31,7 +34,10 @@ public enum BudgetStage {
                             + "Add 'dataset_budget: {epsilon: E, delta: D}' or run `dpsynth ledger init`.")
                 }
             }
-            try ledger.initialise(dataset: dataset, epsilon: declare.epsilon, delta: declare.delta)
+            try ledger.initialise(
+                dataset: dataset, epsilon: declare.epsilon, delta: declare.delta, fingerprint: fingerprint)
+        } else {
+            try ledger.checkData(dataset: dataset, fingerprint: fingerprint, declareNewVersion: newDataVersion)
         }
         return ledger.budget(for: dataset)
     }

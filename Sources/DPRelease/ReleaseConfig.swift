@@ -1,5 +1,6 @@
 import DPAudit
 import DPData
+import DPLedger
 import DPSynthesis
 import Foundation
 
@@ -55,6 +56,9 @@ public struct ReleaseConfig: Sendable {
     public var settings = GeneratorSettings()
     public var workload: String?
     public var seed: UInt64?
+    /// The data differs from what the dataset's budget was declared for, and is a new version of
+    /// the same people's data: the ledger records it and the budget covers it.
+    public var newDataVersion = false
 
     public static func load(path: String, registry: GeneratorRegistry = .standard) throws -> (ReleaseConfig, Data) {
         guard let bytes = FileManager.default.contents(atPath: path), let text = String(data: bytes, encoding: .utf8)
@@ -70,6 +74,7 @@ public struct ReleaseConfig: Sendable {
     static let keys = [
         "data", "holdout", "schema", "method", "epsilon", "delta", "rows", "ledger", "dataset", "dataset_budget", "out",
         "quarantine", "report", "signing_key", "audit", "utility", "iterations", "workload", "seed", "neural",
+        "new_data_version",
     ]
 
     public static func parse(
@@ -88,7 +93,7 @@ public struct ReleaseConfig: Sendable {
         var config = ReleaseConfig(
             data: try requiredPath("data"), holdout: try requiredPath("holdout"), schema: try requiredPath("schema"),
             epsilon: try yaml.number("epsilon", in: Double.leastNonzeroMagnitude...FitRequest.largestEpsilon)!,
-            ledger: try requiredPath("ledger"), out: try requiredPath("out"),
+            ledger: try path("ledger") ?? LedgerLocation.defaultPath, out: try requiredPath("out"),
             quarantine: "", report: try requiredPath("report"))
         config.quarantine =
             try path("quarantine")
@@ -117,6 +122,13 @@ public struct ReleaseConfig: Sendable {
             config.seed = UInt64(seed)
         }
         config.dataset = try yaml.string("dataset")
+        if let node = yaml["new_data_version"] {
+            guard let value = node.bool else {
+                throw yaml.error(
+                    at: node, "'new_data_version' must be true or false", hint: "Remove it, or write true.")
+            }
+            config.newDataVersion = value
+        }
         config.signingKey = try path("signing_key")
         config.workload = try path("workload")
         if let budget = try yaml.mapping("dataset_budget", allowed: ["epsilon", "delta"]) {

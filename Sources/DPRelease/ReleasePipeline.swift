@@ -121,7 +121,7 @@ public struct ReleasePipeline {
         let prepared = try prepare(progress: progress)
         let budget = try BudgetStage.open(
             ledger: config.ledger, dataset: prepared.dataset, declare: config.datasetBudget,
-            hint: .config(configPath))
+            hint: .config(configPath), fingerprint: prepared.inputHash, newDataVersion: config.newDataVersion)
         let streams = RunStreams(seed: config.seed)
         let (model, paid, reused) = try fitOrReuse(prepared, budget: budget, streams: streams, progress: progress)
         // The exact row count never sets the output's size: the default is the model's noisy total.

@@ -12,7 +12,7 @@ struct LedgerCommand: ParsableCommand {
 
     struct Location: ParsableArguments {
         @Option(help: "Ledger file (SQLite).")
-        var ledger: String = "dpsynth-ledger.sqlite"
+        var ledger: String = LedgerLocation.defaultPath
 
         @Option(help: "Dataset name the budget belongs to.")
         var dataset: String

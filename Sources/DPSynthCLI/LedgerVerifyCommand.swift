@@ -10,7 +10,7 @@ extension LedgerCommand {
             abstract: "Check the ledger's hash chain, and that no entry a signed report saw was removed.",
             discussion: "Exit status 0 when the ledger is intact, 3 when it was altered.")
 
-        @Option(help: "Ledger file (SQLite).") var ledger: String = "dpsynth-ledger.sqlite"
+        @Option(help: "Ledger file (SQLite).") var ledger: String = LedgerLocation.defaultPath
         @Option(help: "A report (JSON) whose recorded ledger head must still be in the chain (repeat for several).")
         var report: [String] = []
 

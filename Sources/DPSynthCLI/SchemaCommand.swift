@@ -37,7 +37,7 @@ struct SchemaCommand: ParsableCommand {
         var numeric: String = ""
 
         @Option(help: "With --dp: the ledger file.")
-        var ledger: String = "dpsynth-ledger.sqlite"
+        var ledger: String = LedgerLocation.defaultPath
 
         @Option(help: "With --dp: seed for a reproducible test run (never for a release).")
         var seed: UInt64?

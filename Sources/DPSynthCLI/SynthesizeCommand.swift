@@ -26,10 +26,12 @@ struct SynthesizeCommand: ParsableCommand {
     var workload: String?
     @Option(help: "How many synthetic rows to write.") var rows: Int
     @Option(help: "Where to write the synthetic CSV (atomically).") var out: String
-    @Option(help: "The ledger file.") var ledger: String = "dpsynth-ledger.sqlite"
+    @Option(help: "The ledger file.") var ledger: String = LedgerLocation.defaultPath
     @Option(help: "The ledger's dataset name (default: the schema's name).") var dataset: String?
     @Flag(help: "Declare the dataset's budget as this run's (epsilon, delta) when the ledger has none.")
     var initBudget = false
+    @Flag(help: "The data is a new version of the data the dataset's budget covers (the ledger records it).")
+    var newDataVersion = false
     @Option(help: "Also save the fitted model here, to draw more rows later at no privacy cost.") var modelOut: String?
     @Option(help: "Marginal methods: mirror-descent iterations for the model estimate (default 1000).")
     var iterations: Int?
@@ -85,7 +87,8 @@ struct SynthesizeCommand: ParsableCommand {
             let generator = try GeneratorRegistry.standard.generator(
                 named: method, settings: try settings(columns: table.columns.map(\.name)))
             let budget = try BudgetStage.open(
-                ledger: ledger, dataset: name, declare: initBudget ? (epsilon, delta) : nil, hint: .commandLine)
+                ledger: ledger, dataset: name, declare: initBudget ? (epsilon, delta) : nil, hint: .commandLine,
+                fingerprint: try Blake2b.hex(file: data), newDataVersion: newDataVersion)
             let streams = RunStreams(seed: seed)
             if streams.isSeeded { Output.note("dpsynth: \(streams.root.label)") }
             let stage = SynthesisStage(generator: generator, epsilon: epsilon, delta: delta)

@@ -1,0 +1,57 @@
+import DPLedger
+import DPTestSupport
+import Foundation
+import Testing
+
+/// A budget belongs to the data it was declared for: a new name or a changed file gets no fresh
+/// budget (each of these used to start one).
+@Suite struct DataBoundBudgetTests {
+    @Test func theSameDataGetsNoSecondBudgetAndChangedDataNeedsADeclaredVersion() throws {
+        let folder = try CommandRunner.temporaryDirectory()
+        let data = folder.appendingPathComponent("t.csv").path
+        try ("a,b\n" + (0..<60).map { "\($0 % 3),\($0 % 2)" }.joined(separator: "\n") + "\n")
+            .write(toFile: data, atomically: true, encoding: .utf8)
+        let schema = folder.appendingPathComponent("t.yaml").path
+        try "name: t\ncolumns:\n  - {name: a, kind: coded, levels: 3}\n  - {name: b, kind: coded, levels: 2}\n"
+            .write(toFile: schema, atomically: true, encoding: .utf8)
+        let ledger = folder.appendingPathComponent("l.sqlite").path
+        func run(_ extra: [String]) throws -> CommandRunner.Result {
+            try CommandRunner.run(
+                [
+                    "synthesize", "--method", "independent", "--data", data, "--schema", schema, "--ledger", ledger,
+                    "--epsilon", "0.5", "--rows", "5", "--out", folder.appendingPathComponent("s.csv").path,
+                ] + extra)
+        }
+        let declared = try CommandRunner.run([
+            "ledger", "init", "--ledger", ledger, "--dataset", "t", "--epsilon", "2", "--delta", "1e-8",
+        ])
+        #expect(declared.status == 0, "\(declared)")
+        // The first run binds the budget (declared without data) to its data.
+        #expect(try run([]).status == 0)
+        let renamed = try run(["--init-budget", "--dataset", "another-name"])
+        #expect(renamed.status == 1 && renamed.standardError.contains("under dataset 't'"), "\(renamed)")
+        // The same budget, the same data: fine.
+        #expect(try run([]).status == 0)
+        // Changed data against the old budget: refused, unless declared as a new version.
+        try ("a,b\n" + (0..<61).map { "\($0 % 3),\($0 % 2)" }.joined(separator: "\n") + "\n")
+            .write(toFile: data, atomically: true, encoding: .utf8)
+        let changed = try run([])
+        #expect(changed.status == 1 && changed.standardError.contains("new-data-version"), "\(changed)")
+        let shown = try CommandRunner.run(["ledger", "show", "--ledger", ledger, "--dataset", "t", "--json"])
+        let statement = try JSONSerialization.jsonObject(with: Data(shown.standardOutput.utf8)) as? [String: Any]
+        #expect((statement?["charges"] as? [Any])?.count == 2, "refused runs charged nothing")
+        let version = try run(["--new-data-version"])
+        #expect(version.status == 0, "\(version)")
+        #expect(try run([]).status == 0, "the declared version is covered from now on")
+        #expect(try BudgetLedger.verify(path: ledger).intact)
+    }
+
+    @Test func theDefaultLedgerIsPerUserNotPerFolder() {
+        let previous = ProcessInfo.processInfo.environment["DPSYNTH_LEDGER"]
+        unsetenv("DPSYNTH_LEDGER")
+        defer { if let previous { setenv("DPSYNTH_LEDGER", previous, 1) } }
+        let path = LedgerLocation.defaultPath
+        #expect(path.hasPrefix("/"), "an absolute path, whatever the working directory")
+        #expect(path.hasSuffix("dpsynth/ledger.sqlite"))
+    }
+}
