@@ -40,7 +40,8 @@ echo "== 7. Verify the signed report and the data it names; a changed byte is ca
 "$dpsynth" verify .data/demo/release/report.json --public-key .data/demo/keys/release.key.pub
 cp .data/demo/release/report.json "$work/tampered-report.json"
 cp .data/demo/release/report.json.sig "$work/tampered-report.json.sig"
-sed -i '0,/"epsilon" : 1/s//"epsilon" : 9/' "$work/tampered-report.json"
+sed -i '0,/"epsilon" : [0-9]/s/"epsilon" : [0-9.eE+-]*/"epsilon" : 9/' "$work/tampered-report.json"
+cmp -s .data/demo/release/report.json "$work/tampered-report.json" && { echo "the tamper step changed nothing" >&2; exit 1; }
 if "$dpsynth" verify "$work/tampered-report.json" --public-key .data/demo/keys/release.key.pub --report-only; then
     echo "unexpected: a tampered report verified" >&2
     exit 1
