@@ -35,10 +35,12 @@ public struct IntegerGaussianMechanism: Sendable {
         .zCDP(rho: mechanisms.reduce(ExactRational.zero) { $0 + $1.exactRho }.doubleRoundedUp)
     }
 
-    /// The smallest ε at `delta`: the exact discrete curve, or the zCDP conversion for very large σ.
-    public func epsilon(delta: Double) -> Double {
+    /// The smallest ε at `delta` for a release of `dimension` answers: the exact discrete curve
+    /// (CKS20 Theorem 7) for one answer, whose proof covers one dimension only; the zCDP
+    /// conversion of ρ otherwise (and for very large σ).
+    public func epsilon(delta: Double, dimension: Int = 1) -> Double {
         let sigmaValue = sigma.doubleValue
-        if sigmaValue <= DiscreteGaussianPrivacyCurve.exactSumLimit {
+        if dimension == 1 && sigmaValue <= DiscreteGaussianPrivacyCurve.exactSumLimit {
             return DiscreteGaussianPrivacyCurve(sigma: sigmaValue.nextDown, sensitivity: max(sensitivity, 1)).epsilon(
                 delta: delta)
         }

@@ -167,3 +167,15 @@ import Testing
         }
     }
 }
+
+@Suite struct VectorCurveTests {
+    /// The exact scalar curve is proven for one answer only: a vector release is converted from
+    /// its zCDP cost, which is never below the scalar curve.
+    @Test func vectorsUseTheZCDPConversion() throws {
+        let mechanism = try IntegerGaussianMechanism(sensitivity: 1, sigma: ExactRational(5))
+        let scalar = mechanism.epsilon(delta: 1e-6)
+        let vector = mechanism.epsilon(delta: 1e-6, dimension: 10)
+        #expect(vector == mechanism.privacyCost.approximateDP(delta: 1e-6).epsilon)
+        #expect(vector >= scalar)
+    }
+}
