@@ -146,23 +146,28 @@ public final class BudgetLedger: @unchecked Sendable {
     /// Records a charge, or throws `LedgerError.overspend` and records nothing.
     /// Call this before drawing the noise the charge pays for.
     @discardableResult
-    public func charge(dataset: String, mechanism: String, parameters: String = "{}", cost: PrivacyCost, seeded: Bool)
-        throws -> LedgerCharge
-    {
+    public func charge(
+        dataset: String, mechanism: String, parameters: String = "{}", cost: PrivacyCost, seeded: Bool,
+        reservation: Int64? = nil
+    ) throws -> LedgerCharge {
         try Self.validate(cost)
         return try write { db in
             let (totalEpsilon, totalDelta) = try Self.budget(db, dataset: dataset, path: self.path)
-            let existing = try Self.charges(db, dataset: dataset, path: self.path)
-            if !BudgetLimit.fits(existing.map(\.cost) + [cost], epsilon: totalEpsilon, delta: totalDelta) {
-                let spend = BudgetSpend(costs: existing.map(\.cost) + [cost], totalDelta: totalDelta)
-                let before = BudgetSpend(costs: existing.map(\.cost), totalDelta: totalDelta)
-                throw LedgerError.overspend(
-                    "refused: charging \(cost) for \(mechanism) would spend epsilon \(Self.format(spend.epsilon)) "
-                        + "(delta \(Self.format(max(spend.delta, spend.approximateDelta)))) of "
-                        + "dataset '\(dataset)', whose total is "
-                        + "(\(Self.format(totalEpsilon)), \(Self.format(totalDelta))); already spent epsilon "
-                        + "\(Self.format(before.epsilon)). "
-                        + "Lower the cost or use a new dataset budget.")
+            if let reservation {
+                // Within the run's own reservation, which other runs already count in full.
+                try Self.checkReservation(reservation, dataset: dataset, adding: cost, db, path: self.path)
+            } else {
+                let committed = try Self.committedCosts(db, dataset: dataset, path: self.path)
+                if !BudgetLimit.fits(committed + [cost], epsilon: totalEpsilon, delta: totalDelta) {
+                    let spend = BudgetSpend(costs: committed + [cost], totalDelta: totalDelta)
+                    let before = BudgetSpend(costs: committed, totalDelta: totalDelta)
+                    throw LedgerError.overspend(
+                        "refused: charging \(cost) for \(mechanism) would spend epsilon \(Self.format(spend.epsilon)) "
+                            + "(delta \(Self.format(max(spend.delta, spend.approximateDelta)))) of "
+                            + "dataset '\(dataset)', whose total is "
+                            + "(\(Self.format(totalEpsilon)), \(Self.format(totalDelta))); already spent or reserved "
+                            + "epsilon \(Self.format(before.epsilon)). Lower the cost or use a new dataset budget.")
+                }
             }
             let now = Date()
             let costText = String(decoding: try JSONEncoder().encode(cost), as: UTF8.self)
@@ -170,23 +175,53 @@ public final class BudgetLedger: @unchecked Sendable {
             let head = try Self.append(
                 LedgerEntry.charge(
                     dataset: dataset, mechanism: mechanism, parameters: parameters, cost: costText, seeded: seeded,
-                    time: time), db)
+                    time: time, reservation: reservation), db)
             try db.execute(
                 sql: """
-                    INSERT INTO charge (dataset, mechanism, parameters, cost, seeded, time, seq, hash)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [dataset, mechanism, parameters, costText, seeded, time, head.sequence, head.hash])
+                    INSERT INTO charge (dataset, mechanism, parameters, cost, seeded, time, seq, hash, reservation)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    dataset, mechanism, parameters, costText, seeded, time, head.sequence, head.hash, reservation,
+                ])
             return LedgerCharge(
                 id: db.lastInsertedRowID, dataset: dataset, mechanism: mechanism, parameters: parameters,
                 cost: cost, seeded: seeded, time: now)
         }
     }
 
+    /// Throws unless `reservation` is open, belongs to `dataset`, and its charges plus `cost` stay
+    /// within what it reserved.
+    static func checkReservation(
+        _ reservation: Int64, dataset: String, adding cost: PrivacyCost, _ db: Database, path: String
+    ) throws {
+        guard
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT cost FROM reservation WHERE id = ? AND dataset = ?
+                    AND id NOT IN (SELECT reservation FROM reservation_end)
+                    """, arguments: [reservation, dataset])
+        else {
+            throw LedgerError.invalid("reservation \(reservation) of dataset '\(dataset)' is not open")
+        }
+        let reserved = try decodeCost(row["cost"], row: reservation, path: path)
+        let costs = try String.fetchAll(
+            db, sql: "SELECT cost FROM charge WHERE reservation = ?", arguments: [reservation]
+        ).map { try decodeCost($0, row: reservation, path: path) }
+        guard BudgetLimit.fits(costs + [cost], within: reserved) else {
+            throw LedgerError.overspend(
+                "refused: \(cost) would take the run past the \(reserved) it reserved; nothing more is charged")
+        }
+    }
+
     /// Whether `cost` fits in what is left now (a charge still checks again atomically).
     public func wouldAccept(dataset: String, cost: PrivacyCost) throws -> Bool {
-        let statement = try statement(dataset: dataset)
-        return BudgetLimit.fits(
-            statement.charges.map(\.cost) + [cost], epsilon: statement.totalEpsilon, delta: statement.totalDelta)
+        try read { db in
+            let (epsilon, delta) = try Self.budget(db, dataset: dataset, path: self.path)
+            let committed = try Self.committedCosts(db, dataset: dataset, path: self.path)
+            return BudgetLimit.fits(committed + [cost], epsilon: epsilon, delta: delta)
+        }
     }
 
     /// The budget, every charge and the composed spend of a dataset.
@@ -226,7 +261,7 @@ public final class BudgetLedger: @unchecked Sendable {
         }
     }
 
-    private static func budget(_ db: Database, dataset: String, path: String) throws -> (Double, Double) {
+    static func budget(_ db: Database, dataset: String, path: String) throws -> (Double, Double) {
         guard
             let row = try Row.fetchOne(
                 db, sql: "SELECT epsilon, delta FROM budget WHERE dataset = ?", arguments: [dataset])
@@ -237,7 +272,7 @@ public final class BudgetLedger: @unchecked Sendable {
         return (row["epsilon"], row["delta"])
     }
 
-    private static func decodeCost(_ text: String, row: Int64, path: String) throws -> PrivacyCost {
+    static func decodeCost(_ text: String, row: Int64, path: String) throws -> PrivacyCost {
         guard let cost = try? JSONDecoder().decode(PrivacyCost.self, from: Data(text.utf8)) else {
             throw LedgerError.tampered(
                 "ledger \(path): charge #\(row) has a cost that cannot be read: the row was altered")
@@ -270,7 +305,7 @@ public final class BudgetLedger: @unchecked Sendable {
         String(format: "%.6g", value)
     }
 
-    private static func timestamp(_ date: Date) -> String {
+    static func timestamp(_ date: Date) -> String {
         ISO8601DateFormatter().string(from: date)
     }
 

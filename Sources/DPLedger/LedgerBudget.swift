@@ -9,21 +9,37 @@ import Foundation
 public final class LedgerBudget: PrivacyBudget, @unchecked Sendable {
     public let ledger: BudgetLedger
     public let dataset: String
+    /// The reservation this budget charges under, if any.
+    public let reservation: Int64?
 
-    public init(ledger: BudgetLedger, dataset: String) {
+    public init(ledger: BudgetLedger, dataset: String, reservation: Int64? = nil) {
         self.ledger = ledger
         self.dataset = dataset
+        self.reservation = reservation
+    }
+
+    /// A budget that charges under a new reservation of `cost` (refused at once when it does
+    /// not fit); end it with `endReservation()`.
+    public func reserve(_ cost: PrivacyCost) throws -> LedgerBudget {
+        LedgerBudget(ledger: ledger, dataset: dataset, reservation: try ledger.reserve(dataset: dataset, cost: cost))
+    }
+
+    /// Ends this budget's reservation: released when nothing was charged under it, settled otherwise.
+    @discardableResult
+    public func endReservation() throws -> LedgerReservation.State? {
+        try reservation.map { try ledger.endReservation($0) }
     }
 
     public func charge(_ charge: Charge) throws -> ChargeReceipt {
         let row = try ledger.charge(
             dataset: dataset, mechanism: charge.mechanism, parameters: charge.parameters, cost: charge.cost,
-            seeded: charge.seeded)
+            seeded: charge.seeded, reservation: reservation)
         return ChargeReceipt(id: row.id, cost: charge.cost)
     }
 
     public func wouldAccept(_ cost: PrivacyCost) throws -> Bool {
-        try ledger.wouldAccept(dataset: dataset, cost: cost)
+        guard let reservation else { return try ledger.wouldAccept(dataset: dataset, cost: cost) }
+        return try ledger.fitsReservation(reservation, dataset: dataset, cost: cost)
     }
 
     public var name: String { dataset }

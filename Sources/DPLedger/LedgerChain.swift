@@ -42,9 +42,11 @@ enum LedgerEntry {
 
     /// The canonical content of a charge row.
     static func charge(
-        dataset: String, mechanism: String, parameters: String, cost: String, seeded: Bool, time: String
+        dataset: String, mechanism: String, parameters: String, cost: String, seeded: Bool, time: String,
+        reservation: Int64? = nil
     ) -> String {
-        ["charge", dataset, mechanism, parameters, cost, seeded ? "1" : "0", time].map(escaped).joined(separator: "|")
+        (["charge", dataset, mechanism, parameters, cost, seeded ? "1" : "0", time]
+            + (reservation.map { ["reservation \($0)"] } ?? [])).map(escaped).joined(separator: "|")
     }
 
     /// The canonical content of a model binding.
@@ -97,10 +99,12 @@ extension BudgetLedger {
                     seeded INTEGER NOT NULL,
                     time TEXT NOT NULL,
                     seq INTEGER NOT NULL UNIQUE,
-                    hash TEXT NOT NULL
+                    hash TEXT NOT NULL,
+                    reservation INTEGER
                 );
                 """)
         try createBindingTable(db)
+        try createReservationTables(db)
         try db.execute(
             sql: "INSERT INTO meta (key, value) VALUES ('schema_version', ?), ('head_seq', '0'), ('head_hash', ?)",
             arguments: ["\(schemaVersion)", LedgerHead.genesis.hash])
@@ -117,6 +121,7 @@ extension BudgetLedger {
                 ALTER TABLE budget ADD COLUMN fingerprint TEXT;
                 ALTER TABLE charge ADD COLUMN seq INTEGER;
                 ALTER TABLE charge ADD COLUMN hash TEXT;
+                ALTER TABLE charge ADD COLUMN reservation INTEGER;
                 """)
         var head = LedgerHead.genesis
         for row in try Row.fetchAll(db, sql: "SELECT rowid AS r, * FROM budget ORDER BY created, rowid") {
@@ -132,6 +137,7 @@ extension BudgetLedger {
                 arguments: [head.sequence, head.hash, row["id"]])
         }
         try createBindingTable(db)
+        try createReservationTables(db)
         try db.execute(
             sql: "INSERT INTO meta (key, value) VALUES ('schema_version', ?), ('head_seq', ?), ('head_hash', ?)",
             arguments: ["\(schemaVersion)", "\(head.sequence)", head.hash])
@@ -184,7 +190,8 @@ extension BudgetLedger {
     static func chargeContent(_ row: Row) -> String {
         LedgerEntry.charge(
             dataset: row["dataset"], mechanism: row["mechanism"], parameters: row["parameters"], cost: row["cost"],
-            seeded: row["seeded"], time: row["time"])
+            seeded: row["seeded"], time: row["time"],
+            reservation: row.hasColumn("reservation") ? row["reservation"] : nil)
     }
 
     /// The head the `meta` table records.
@@ -210,7 +217,8 @@ extension BudgetLedger {
     /// Recomputes the chain from every entry and compares it with the stored hashes and head.
     static func verifyChain(_ db: Database) throws -> LedgerVerification {
         var problems: [String] = []
-        for table in ["meta", "budget", "charge", "binding", "data_version"] where try !db.tableExists(table) {
+        let tables = ["meta", "budget", "charge", "binding", "data_version", "reservation", "reservation_end"]
+        for table in tables where try !db.tableExists(table) {
             problems.append("table '\(table)' is missing: the ledger was altered")
         }
         guard problems.isEmpty else { return LedgerVerification(head: .genesis, problems: problems) }
@@ -224,6 +232,16 @@ extension BudgetLedger {
         for row in try Row.fetchAll(db, sql: "SELECT * FROM data_version") {
             entries.append(
                 (row["seq"], row["hash"], dataVersionContent(row), "data version of '\(row["dataset"] as String)'"))
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM reservation") {
+            entries.append((row["seq"], row["hash"], reservationContent(row), "reservation #\(row["id"] as Int64)"))
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM reservation_end") {
+            entries.append(
+                (
+                    row["seq"], row["hash"], reservationEndContent(row),
+                    "end of reservation #\(row["reservation"] as Int64)"
+                ))
         }
         for row in try Row.fetchAll(db, sql: "SELECT * FROM binding") {
             entries.append((row["seq"], row["hash"], bindingContent(row), "binding of model \(row["model"] as String)"))
@@ -290,7 +308,9 @@ extension BudgetLedger {
                                 SELECT hash FROM budget WHERE seq = ? UNION SELECT hash FROM charge WHERE seq = ?
                                 UNION SELECT hash FROM binding WHERE seq = ?
                                 UNION SELECT hash FROM data_version WHERE seq = ?
-                                """, arguments: [anchor.sequence, anchor.sequence, anchor.sequence, anchor.sequence])
+                                UNION SELECT hash FROM reservation WHERE seq = ?
+                                UNION SELECT hash FROM reservation_end WHERE seq = ?
+                                """, arguments: StatementArguments(Array(repeating: anchor.sequence, count: 6)))
                     if stored != anchor.hash {
                         problems.append(
                             "\(name) recorded a different entry \(anchor.sequence): the ledger was rewritten")

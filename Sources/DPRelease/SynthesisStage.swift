@@ -1,5 +1,6 @@
 import DPAccounting
 import DPData
+import DPLedger
 import DPRandomness
 import DPSynthesis
 import Foundation
@@ -21,14 +22,22 @@ public struct SynthesisStage {
 
     public var method: String { type(of: generator).method }
 
-    /// Fits the generator to `data`, reporting each step as "[method] step (t s)".
+    /// Fits the generator to `data`, reporting each step as "[method] step (t s)". The whole
+    /// planned cost is reserved in the ledger first (refused at once when other runs hold the
+    /// budget), every step charges under the reservation, and the reservation ends when the fit
+    /// does: released if nothing was charged, settled otherwise.
     public func fit(
-        _ data: EncodedDataset, budget: any PrivacyBudget, streams: RunStreams, progress: @escaping (String) -> Void
+        _ data: EncodedDataset, budget: LedgerBudget, streams: RunStreams, progress: @escaping (String) -> Void
     ) throws -> any FittedModel {
+        let type = type(of: generator)
+        try type.checkBudget(epsilon: epsilon, delta: delta)
+        try generator.checkAffordable(budget: budget, epsilon: epsilon, delta: delta)
+        let reserved = try budget.reserve(type.family.plannedCost(epsilon: epsilon, delta: delta))
+        defer { _ = try? reserved.endReservation() }
         let started = Date()
         let method = self.method
         let request = FitRequest(
-            data: data, epsilon: epsilon, delta: delta, budget: budget, source: streams.fit
+            data: data, epsilon: epsilon, delta: delta, budget: reserved, source: streams.fit
         ) { step in
             progress(String(format: "[%@] %@ (%.1f s)", method, step, Date().timeIntervalSince(started)))
         }

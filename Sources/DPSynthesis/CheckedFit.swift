@@ -7,19 +7,18 @@ extension Generator {
     ///
     /// Privacy: as `fit`: every noisy step is charged to `request.budget` before it draws.
     public func checkedFit(_ request: FitRequest) throws -> any FittedModel {
-        guard request.epsilon.isFinite, request.epsilon > 0, request.epsilon <= FitRequest.largestEpsilon else {
-            throw GeneratorSettingsError(
-                "epsilon must be a positive number up to \(FitRequest.largestEpsilon) (got \(request.epsilon))")
-        }
-        guard request.delta.isFinite, request.delta > 0, request.delta < 1 else {
-            throw GeneratorSettingsError(
-                "delta must lie strictly between 0 and 1 (got \(request.delta)); \(Self.method) needs a positive delta")
-        }
+        try Self.checkBudget(epsilon: request.epsilon, delta: request.delta)
+        try checkAffordable(budget: request.budget, epsilon: request.epsilon, delta: request.delta)
+        return try fit(request)
+    }
+
+    /// Throws, naming the most that still fits, unless `budget` can afford a fit at (ε, δ).
+    public func checkAffordable(budget: any PrivacyBudget, epsilon: Double, delta: Double) throws {
         let family = Self.family
-        guard try request.budget.wouldAccept(family.plannedCost(epsilon: request.epsilon, delta: request.delta)) else {
-            let left = try largestEpsilon(fitting: request.budget, delta: request.delta, below: request.epsilon)
+        guard try budget.wouldAccept(family.plannedCost(epsilon: epsilon, delta: delta)) else {
+            let left = try largestEpsilon(fitting: budget, delta: delta, below: epsilon)
             throw AccountingError(
-                try request.budget.summary() + "; a \(Self.method) run at (\(request.epsilon), \(request.delta))"
+                try budget.summary() + "; a \(Self.method) run at (\(epsilon), \(delta))"
                     + " does not fit. "
                     + (left > 0
                         ? String(
@@ -27,7 +26,18 @@ extension Generator {
                                 + "or declare a new dataset budget.", left)
                         : "Nothing is left at this delta: declare a new dataset budget."))
         }
-        return try fit(request)
+    }
+
+    /// Throws unless (ε, δ) is a budget this method can plan for.
+    public static func checkBudget(epsilon: Double, delta: Double) throws {
+        guard epsilon.isFinite, epsilon > 0, epsilon <= FitRequest.largestEpsilon else {
+            throw GeneratorSettingsError(
+                "epsilon must be a positive number up to \(FitRequest.largestEpsilon) (got \(epsilon))")
+        }
+        guard delta.isFinite, delta > 0, delta < 1 else {
+            throw GeneratorSettingsError(
+                "delta must lie strictly between 0 and 1 (got \(delta)); \(method) needs a positive delta")
+        }
     }
 
     /// The largest ε (at `delta`, below `limit`) whose planned cost the budget would still accept,

@@ -117,3 +117,36 @@ import Testing
         #expect(result.intact && result.head.sequence == 3, "\(result.problems)")
     }
 }
+
+/// Reservations: a run sets its whole cost aside first; others are refused at once; a run that
+/// charged nothing releases it, one that charged keeps what it spent.
+@Suite struct ReservationTests {
+    func ledger() throws -> BudgetLedger {
+        let path = try CommandRunner.temporaryDirectory().appendingPathComponent("l.sqlite").path
+        let ledger = try BudgetLedger(path: path)
+        try ledger.initialise(dataset: "d", epsilon: 1, delta: 0)
+        return ledger
+    }
+
+    @Test func aReservationHoldsTheBudgetUntilItEnds() throws {
+        let ledger = try ledger()
+        let budget = ledger.budget(for: "d")
+        let first = try budget.reserve(.pure(epsilon: 0.7))
+        // Another run cannot reserve, or charge outside a reservation, what the first holds.
+        #expect(throws: LedgerError.self) { try budget.reserve(.pure(epsilon: 0.4)) }
+        #expect(throws: LedgerError.self) {
+            try ledger.charge(dataset: "d", mechanism: "m", cost: .pure(epsilon: 0.4), seeded: true)
+        }
+        // The holder charges within its reservation, and no further.
+        _ = try first.charge(Charge(mechanism: "m", cost: .pure(epsilon: 0.5), seeded: true))
+        #expect(throws: LedgerError.self) {
+            try first.charge(Charge(mechanism: "m", cost: .pure(epsilon: 0.3), seeded: true))
+        }
+        #expect(try first.endReservation() == .settled)
+        // Settled: only what was charged counts, so 0.5 is free again.
+        let second = try budget.reserve(.pure(epsilon: 0.5))
+        #expect(try second.endReservation() == .released)
+        #expect(try ledger.reservations(dataset: "d").map(\.state) == [.settled, .released])
+        #expect(try BudgetLedger.verify(path: ledger.path).intact)
+    }
+}

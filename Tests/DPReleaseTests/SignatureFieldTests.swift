@@ -73,7 +73,7 @@ import Testing
         let sql = """
             import sqlite3, sys
             db = sqlite3.connect(sys.argv[1])
-            tables = ["budget", "charge", "binding"]
+            tables = ["budget", "charge", "binding", "data_version", "reservation", "reservation_end"]
             last = max(db.execute(f"SELECT max(seq) FROM {t}").fetchone()[0] or 0 for t in tables)
             previous = [r[0] for t in tables for r in db.execute(f"SELECT hash FROM {t} WHERE seq = ?", (last - 1,))][0]
             for t in tables:

@@ -55,3 +55,49 @@ import Testing
         #expect(path.hasSuffix("dpsynth/ledger.sqlite"))
     }
 }
+
+/// Concurrent runs on one budget: each either finishes or is refused before it charges anything
+/// (a losing run used to record part of its step-by-step charges).
+@Suite struct ConcurrentRunTests {
+    @Test func concurrentRunsNeverLeaveChargesOfARunThatFailed() throws {
+        let folder = try CommandRunner.temporaryDirectory()
+        let data = folder.appendingPathComponent("t.csv").path
+        try ("a,b,c,d\n" + (0..<2000).map { "\($0 % 3),\($0 % 5),\($0 % 7),\($0 % 2)" }.joined(separator: "\n") + "\n")
+            .write(toFile: data, atomically: true, encoding: .utf8)
+        let schema = folder.appendingPathComponent("t.yaml").path
+        try """
+        name: t
+        columns:
+          - {name: a, kind: coded, levels: 3}
+          - {name: b, kind: coded, levels: 5}
+          - {name: c, kind: coded, levels: 7}
+          - {name: d, kind: coded, levels: 2}
+        """.write(toFile: schema, atomically: true, encoding: .utf8)
+        let ledger = folder.appendingPathComponent("l.sqlite").path
+        #expect(
+            try CommandRunner.run([
+                "ledger", "init", "--ledger", ledger, "--dataset", "t", "--epsilon", "1", "--delta", "1e-8",
+            ]).status == 0)
+        let runs = (0..<4).map { index in
+            let process = Process()
+            process.executableURL = CommandRunner.executable
+            process.arguments = [
+                "synthesize", "--method", "mst", "--data", data, "--schema", schema, "--ledger", ledger,
+                "--epsilon", "0.8", "--delta", "1e-9", "--rows", "10", "--iterations", "50",
+                "--out", folder.appendingPathComponent("s\(index).csv").path,
+            ]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            return process
+        }
+        for run in runs { try run.run() }
+        for run in runs { run.waitUntilExit() }
+        let finished = runs.filter { $0.terminationStatus == 0 }.count
+        #expect(finished == 1, "one run of 0.8 fits a total of 1; two do not, even in zCDP")
+        let shown = try CommandRunner.run(["ledger", "show", "--ledger", ledger, "--dataset", "t", "--json"])
+        let statement = try JSONSerialization.jsonObject(with: Data(shown.standardOutput.utf8)) as? [String: Any]
+        // MST on 4 columns charges 1 + 3 + 1 times per run.
+        #expect((statement?["charges"] as? [Any])?.count == finished * 5, "\(shown.standardOutput)")
+        #expect(try BudgetLedger.verify(path: ledger).intact)
+    }
+}

@@ -15,4 +15,22 @@ public enum BudgetLimit {
     public static func fits(rho: Double, within total: Double) -> Bool {
         rho <= total * (1 + tolerance)
     }
+
+    /// Whether `costs`, composed, stay within one cost taken as a limit: zCDP charges within a ρ
+    /// limit, anything within an (ε, δ) or pure ε limit.
+    public static func fits(_ costs: [PrivacyCost], within limit: PrivacyCost) -> Bool {
+        switch limit {
+        case .zCDP(let rho):
+            var total = 0.0
+            for cost in costs {
+                guard case .zCDP(let value) = cost else { return false }
+                total += value
+            }
+            return fits(rho: total, within: rho)
+        case .pure(let epsilon):
+            return fits(costs, epsilon: epsilon, delta: 0)
+        case .approximate(let epsilon, let delta):
+            return fits(costs, epsilon: epsilon, delta: delta)
+        }
+    }
 }

@@ -1,0 +1,171 @@
+import DPAccounting
+import Foundation
+import GRDB
+
+/// A run's whole cost, set aside in one transaction before it draws anything: concurrent runs
+/// either get their reservation or are refused at once, so no run pays for part of a fit it
+/// cannot finish. A reservation ends `released` (nothing was charged under it) or `settled` (its
+/// charges stand); one whose process died counts as settled with what it charged.
+public struct LedgerReservation: Sendable, Equatable {
+    public enum State: String, Sendable {
+        case open, released, settled
+    }
+
+    public let id: Int64
+    public let dataset: String
+    public let cost: PrivacyCost
+    public let state: State
+}
+
+extension BudgetLedger {
+    static func createReservationTables(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE reservation (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    dataset TEXT NOT NULL REFERENCES budget(dataset),
+                    cost TEXT NOT NULL,
+                    pid INTEGER NOT NULL,
+                    created TEXT NOT NULL,
+                    seq INTEGER NOT NULL UNIQUE,
+                    hash TEXT NOT NULL
+                );
+                CREATE TABLE reservation_end (
+                    reservation INTEGER PRIMARY KEY NOT NULL REFERENCES reservation(id),
+                    outcome TEXT NOT NULL,
+                    time TEXT NOT NULL,
+                    seq INTEGER NOT NULL UNIQUE,
+                    hash TEXT NOT NULL
+                );
+                """)
+    }
+
+    static func reservationContent(_ row: Row) -> String {
+        [
+            "reservation", String(row["id"] as Int64), row["dataset"], row["cost"], String(row["pid"] as Int64),
+            row["created"],
+        ].map(LedgerEntry.escaped).joined(separator: "|")
+    }
+
+    static func reservationEndContent(_ row: Row) -> String {
+        ["reservation-end", String(row["reservation"] as Int64), row["outcome"], row["time"]].map(LedgerEntry.escaped)
+            .joined(separator: "|")
+    }
+
+    /// Whether the process that holds an open reservation still runs (on this machine).
+    static func alive(_ pid: Int64) -> Bool {
+        kill(pid_t(pid), 0) == 0 || errno == EPERM
+    }
+
+    /// The costs that count against `dataset`'s total: every charge, except that a live open
+    /// reservation counts with its whole reserved cost instead of its charges so far.
+    static func committedCosts(_ db: Database, dataset: String, path: String, excluding: Int64? = nil) throws
+        -> [PrivacyCost]
+    {
+        var live = Set<Int64>()
+        var costs: [PrivacyCost] = []
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT id, cost, pid FROM reservation WHERE dataset = ?
+                AND id NOT IN (SELECT reservation FROM reservation_end)
+                """, arguments: [dataset])
+        {
+            let id: Int64 = row["id"]
+            guard id != excluding, alive(row["pid"]) else { continue }
+            live.insert(id)
+            costs.append(try decodeCost(row["cost"], row: id, path: path))
+        }
+        for row in try Row.fetchAll(
+            db, sql: "SELECT id, cost, reservation FROM charge WHERE dataset = ?", arguments: [dataset])
+        {
+            if let reservation: Int64 = row["reservation"], live.contains(reservation) { continue }
+            costs.append(try decodeCost(row["cost"], row: row["id"], path: path))
+        }
+        return costs
+    }
+
+    /// Sets aside `cost` of `dataset`'s budget for this process, or refuses at once.
+    public func reserve(dataset: String, cost: PrivacyCost) throws -> Int64 {
+        try cost.validate()
+        return try write { db in
+            let (totalEpsilon, totalDelta) = try Self.budget(db, dataset: dataset, path: self.path)
+            let committed = try Self.committedCosts(db, dataset: dataset, path: self.path)
+            guard BudgetLimit.fits(committed + [cost], epsilon: totalEpsilon, delta: totalDelta) else {
+                let spend = BudgetSpend(costs: committed, totalDelta: totalDelta)
+                throw LedgerError.overspend(
+                    "refused: reserving \(cost) would take dataset '\(dataset)' past its total "
+                        + "(\(Self.format(totalEpsilon)), \(Self.format(totalDelta))); spent or reserved by other "
+                        + "runs: epsilon \(Self.format(spend.epsilon)). Nothing was charged.")
+            }
+            let costText = String(decoding: try JSONEncoder().encode(cost), as: UTF8.self)
+            let created = Self.timestamp(Date())
+            let pid = Int64(ProcessInfo.processInfo.processIdentifier)
+            try db.execute(
+                sql: "INSERT INTO reservation (dataset, cost, pid, created, seq, hash) VALUES (?, ?, ?, ?, 0, '')",
+                arguments: [dataset, costText, pid, created])
+            let id = db.lastInsertedRowID
+            let row = try Row.fetchOne(db, sql: "SELECT * FROM reservation WHERE id = ?", arguments: [id])!
+            let head = try Self.append(Self.reservationContent(row), db)
+            try db.execute(
+                sql: "UPDATE reservation SET seq = ?, hash = ? WHERE id = ?", arguments: [head.sequence, head.hash, id])
+            return id
+        }
+    }
+
+    /// Ends a reservation: `released` when nothing was charged under it, `settled` otherwise.
+    @discardableResult
+    public func endReservation(_ id: Int64) throws -> LedgerReservation.State {
+        try write { db in
+            if try Row.fetchOne(db, sql: "SELECT 1 FROM reservation_end WHERE reservation = ?", arguments: [id]) != nil
+            {
+                throw LedgerError.invalid("reservation \(id) has already ended")
+            }
+            let charged =
+                try Int.fetchOne(
+                    db, sql: "SELECT count(*) FROM charge WHERE reservation = ?", arguments: [id]) ?? 0
+            let outcome: LedgerReservation.State = charged > 0 ? .settled : .released
+            let time = Self.timestamp(Date())
+            let content = ["reservation-end", String(id), outcome.rawValue, time].map(LedgerEntry.escaped)
+                .joined(separator: "|")
+            let head = try Self.append(content, db)
+            try db.execute(
+                sql: "INSERT INTO reservation_end (reservation, outcome, time, seq, hash) VALUES (?, ?, ?, ?, ?)",
+                arguments: [id, outcome.rawValue, time, head.sequence, head.hash])
+            return outcome
+        }
+    }
+
+    /// Every reservation of `dataset`, oldest first, with its state.
+    public func reservations(dataset: String) throws -> [LedgerReservation] {
+        try read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT r.id, r.dataset, r.cost, r.pid, e.outcome FROM reservation r
+                    LEFT JOIN reservation_end e ON e.reservation = r.id WHERE r.dataset = ? ORDER BY r.id
+                    """, arguments: [dataset]
+            ).map { row in
+                let outcome: String? = row["outcome"]
+                let state =
+                    outcome.flatMap(LedgerReservation.State.init(rawValue:))
+                    ?? (Self.alive(row["pid"]) ? .open : .settled)
+                return LedgerReservation(
+                    id: row["id"], dataset: row["dataset"],
+                    cost: try Self.decodeCost(row["cost"], row: row["id"], path: self.path), state: state)
+            }
+        }
+    }
+
+    /// Whether `cost` still fits within the open `reservation`.
+    public func fitsReservation(_ reservation: Int64, dataset: String, cost: PrivacyCost) throws -> Bool {
+        try read { db in
+            do {
+                try Self.checkReservation(reservation, dataset: dataset, adding: cost, db, path: self.path)
+                return true
+            } catch is LedgerError {
+                return false
+            }
+        }
+    }
+}
