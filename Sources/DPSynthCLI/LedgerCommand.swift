@@ -61,7 +61,8 @@ struct LedgerCommand: ParsableCommand {
         @Flag(help: "Print a JSON object.") var json = false
 
         func run() throws {
-            let statement = try BudgetLedger(path: location.ledger).statement(dataset: location.dataset)
+            let ledger = try BudgetLedger(path: location.ledger)
+            let statement = try ledger.statement(dataset: location.dataset)
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
@@ -83,6 +84,10 @@ struct LedgerCommand: ParsableCommand {
                         + "\(charge.cost)\(charge.seeded ? " SEEDED" : "") \(charge.parameters)"
                 )
             }
+            for reservation in try ledger.reservations(dataset: location.dataset) {
+                print("reservation \(reservation.id): \(reservation.cost), \(reservation.state.rawValue)")
+            }
+            print("chain: \(statement.head.sequence) entries, head \(statement.head.hash.prefix(16))")
         }
     }
 
