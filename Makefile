@@ -63,15 +63,20 @@ bench: deps datasets
 bench-large-csv: build
 	@bash scripts/large-csv-check.sh "$$($(SWIFT) build $(BUILD_FLAGS) --show-bin-path)/dpsynth"
 
+# Each libFuzzer target, its seed corpus (Fuzz/corpus) and the largest input it is given.
+FUZZ_TARGETS ?= CSVFuzzer:csv:4096 SchemaFuzzer:schema:4096 ConfigFuzzer:config:4096 \
+	ModelFileFuzzer:model:131072 LedgerFuzzer:ledger:131072 NumberFuzzer:number:256
+
 fuzz: deps
 	cd Fuzz && $(SWIFT) build -c debug --sanitize fuzzer -j $(JOBS)
-	@mkdir -p .build/fuzz-corpus/csv .build/fuzz-corpus/schema .build/fuzz-corpus/config
-	cd Fuzz && ASAN_OPTIONS=detect_leaks=0 "$$($(SWIFT) build -c debug --sanitize fuzzer --show-bin-path)/CSVFuzzer" \
-		-max_total_time=$(FUZZ_SECONDS) -max_len=4096 ../.build/fuzz-corpus/csv corpus/csv
-	cd Fuzz && ASAN_OPTIONS=detect_leaks=0 "$$($(SWIFT) build -c debug --sanitize fuzzer --show-bin-path)/SchemaFuzzer" \
-		-max_total_time=$(FUZZ_SECONDS) -max_len=4096 ../.build/fuzz-corpus/schema corpus/schema
-	cd Fuzz && ASAN_OPTIONS=detect_leaks=0 "$$($(SWIFT) build -c debug --sanitize fuzzer --show-bin-path)/ConfigFuzzer" \
-		-max_total_time=$(FUZZ_SECONDS) -max_len=4096 ../.build/fuzz-corpus/config corpus/config
+	@bin="$$(cd Fuzz && $(SWIFT) build -c debug --sanitize fuzzer --show-bin-path)"; \
+	for entry in $(FUZZ_TARGETS); do \
+		target=$${entry%%:*}; rest=$${entry#*:}; corpus=$${rest%%:*}; length=$${rest#*:}; \
+		mkdir -p .build/fuzz-corpus/$$corpus; \
+		echo "== $$target for $(FUZZ_SECONDS) s"; \
+		(cd Fuzz && ASAN_OPTIONS=detect_leaks=0 "$$bin/$$target" -max_total_time=$(FUZZ_SECONDS) \
+			-max_len=$$length ../.build/fuzz-corpus/$$corpus corpus/$$corpus) || exit 1; \
+	done
 
 clean:
 	rm -rf .build .data

@@ -2,7 +2,8 @@
 import Foundation
 import PackageDescription
 
-// libFuzzer targets for the CSV reader, the schema loader, and the release config and policy parsers. Build and run with `make fuzz`
+// libFuzzer targets for the CSV reader, the schema loader, the release config and policy parsers,
+// the model-file loader, the ledger opener and the exact-number parser. Build and run with `make fuzz`
 // (swift build --sanitize fuzzer); not part of `make test`. The entry points live outside
 // main.swift so libFuzzer supplies `main`.
 let dpsynth = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -24,8 +25,23 @@ let package = Package(
             name: "ConfigFuzzer",
             dependencies: [
                 .product(name: "DPAudit", package: dpsynth.lastPathComponent.lowercased()),
-                .product(name: "DPReport", package: dpsynth.lastPathComponent.lowercased()),
+                .product(name: "DPRelease", package: dpsynth.lastPathComponent.lowercased()),
             ]
+        ),
+        .executableTarget(
+            name: "ModelFileFuzzer",
+            dependencies: [
+                .product(name: "DPRelease", package: dpsynth.lastPathComponent.lowercased()),
+                .product(name: "DPSynthesis", package: dpsynth.lastPathComponent.lowercased()),
+            ]
+        ),
+        .executableTarget(
+            name: "LedgerFuzzer",
+            dependencies: [.product(name: "DPLedger", package: dpsynth.lastPathComponent.lowercased())]
+        ),
+        .executableTarget(
+            name: "NumberFuzzer",
+            dependencies: [.product(name: "DPRandomness", package: dpsynth.lastPathComponent.lowercased())]
         ),
     ]
 )

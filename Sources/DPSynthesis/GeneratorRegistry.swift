@@ -50,7 +50,12 @@ public struct GeneratorRegistry: Sendable {
 
     /// The model saved at `path`, loaded by the generator its file names.
     public func loadModel(path: String) throws -> any FittedModel {
-        let data = try ModelFile.read(path)
+        try loadModel(data: try ModelFile.read(path), path: path)
+    }
+
+    /// The model in `data` (the bytes of the model file at `path`), loaded by the generator its
+    /// file names; a damaged or crafted file gets a one-line error.
+    public func loadModel(data: Data, path: String) throws -> any FittedModel {
         let kind = try ModelFile.kind(of: data, path: path)
         guard let generator = generators[kind] else {
             throw DataError(

@@ -1,5 +1,5 @@
 import DPAudit
-import DPReport
+import DPRelease
 import Foundation
 
 /// libFuzzer entry: any bytes as a release config and as an audit policy. Errors are expected;
