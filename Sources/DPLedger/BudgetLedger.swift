@@ -119,9 +119,9 @@ public final class BudgetLedger: @unchecked Sendable {
                 throw LedgerError.unknownDataset(
                     "dataset '\(dataset)' has no budget in \(self.path); run `dpsynth ledger init` first")
             }
-            let versions = try String.fetchAll(
+            let versions = try String?.fetchAll(
                 db, sql: "SELECT fingerprint FROM data_version WHERE dataset = ?", arguments: [dataset])
-            let declared: String? = row["fingerprint"]
+            let declared: String? = try row.checkedOptional("fingerprint")
             if declared == fingerprint || versions.contains(fingerprint) { return }
             if let owner = try Self.owner(of: fingerprint, db), owner != dataset {
                 throw LedgerError.invalid(
@@ -205,10 +205,10 @@ public final class BudgetLedger: @unchecked Sendable {
         else {
             throw LedgerError.invalid("reservation \(reservation) of dataset '\(dataset)' is not open")
         }
-        let reserved = try decodeCost(row["cost"], row: reservation, path: path)
-        let costs = try String.fetchAll(
+        let reserved = try decodeCost(try row.checked("cost"), row: reservation, path: path)
+        let costs = try String?.fetchAll(
             db, sql: "SELECT cost FROM charge WHERE reservation = ?", arguments: [reservation]
-        ).map { try decodeCost($0, row: reservation, path: path) }
+        ).compactMap { $0 }.map { try decodeCost($0, row: reservation, path: path) }
         guard BudgetLimit.fits(costs + [cost], within: reserved) else {
             throw LedgerError.overspend(
                 "refused: \(cost) would take the run past the \(reserved) it reserved; nothing more is charged")
@@ -237,7 +237,8 @@ public final class BudgetLedger: @unchecked Sendable {
 
     /// Every dataset with a budget in this ledger.
     public func datasets() throws -> [String] {
-        try read { db in try String.fetchAll(db, sql: "SELECT dataset FROM budget ORDER BY dataset") }
+        try read { db in try String?.fetchAll(db, sql: "SELECT dataset FROM budget ORDER BY dataset").compactMap { $0 }
+        }
     }
 
     func write<T>(_ body: @escaping (Database) throws -> T) throws -> T {
@@ -269,7 +270,7 @@ public final class BudgetLedger: @unchecked Sendable {
             throw LedgerError.unknownDataset(
                 "dataset '\(dataset)' has no budget in \(path); run `dpsynth ledger init` first")
         }
-        return (row["epsilon"], row["delta"])
+        return (try row.checked("epsilon"), try row.checked("delta"))
     }
 
     static func decodeCost(_ text: String, row: Int64, path: String) throws -> PrivacyCost {
@@ -283,13 +284,13 @@ public final class BudgetLedger: @unchecked Sendable {
     static func charges(_ db: Database, dataset: String, path: String) throws -> [LedgerCharge] {
         try Row.fetchAll(db, sql: "SELECT * FROM charge WHERE dataset = ? ORDER BY id", arguments: [dataset]).map {
             row in
-            let costText: String = row["cost"]
-            let timeText: String = row["time"]
+            let costText: String = try row.checked("cost")
+            let timeText: String = try row.checked("time")
             return LedgerCharge(
-                id: row["id"], dataset: row["dataset"], mechanism: row["mechanism"],
-                parameters: row["parameters"],
-                cost: try decodeCost(costText, row: row["id"], path: path),
-                seeded: row["seeded"], time: parseTimestamp(timeText))
+                id: try row.checked("id"), dataset: try row.checked("dataset"), mechanism: try row.checked("mechanism"),
+                parameters: try row.checked("parameters"),
+                cost: try decodeCost(costText, row: try row.checked("id"), path: path),
+                seeded: try row.checked("seeded"), time: parseTimestamp(timeText))
         }
     }
 

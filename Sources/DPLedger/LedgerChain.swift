@@ -125,16 +125,16 @@ extension BudgetLedger {
                 """)
         var head = LedgerHead.genesis
         for row in try Row.fetchAll(db, sql: "SELECT rowid AS r, * FROM budget ORDER BY created, rowid") {
-            head = head.appending(budgetContent(row))
+            head = head.appending(try budgetContent(row))
             try db.execute(
                 sql: "UPDATE budget SET seq = ?, hash = ? WHERE rowid = ?",
-                arguments: [head.sequence, head.hash, row["r"]])
+                arguments: [head.sequence, head.hash, try row.checked("r") as Int64])
         }
         for row in try Row.fetchAll(db, sql: "SELECT * FROM charge ORDER BY id") {
-            head = head.appending(chargeContent(row))
+            head = head.appending(try chargeContent(row))
             try db.execute(
                 sql: "UPDATE charge SET seq = ?, hash = ? WHERE id = ?",
-                arguments: [head.sequence, head.hash, row["id"]])
+                arguments: [head.sequence, head.hash, try row.checked("id") as Int64])
         }
         try createBindingTable(db)
         try createReservationTables(db)
@@ -171,34 +171,39 @@ extension BudgetLedger {
                 """)
     }
 
-    static func bindingContent(_ row: Row) -> String {
+    static func bindingContent(_ row: Row) throws -> String {
         LedgerEntry.binding(
-            model: row["model"], dataset: row["dataset"], first: row["first_seq"], last: row["last_seq"],
-            epsilon: row["epsilon"], delta: row["delta"])
+            model: try row.checked("model"), dataset: try row.checked("dataset"), first: try row.checked("first_seq"),
+            last: try row.checked("last_seq"),
+            epsilon: try row.checked("epsilon"), delta: try row.checked("delta"))
     }
 
-    static func budgetContent(_ row: Row) -> String {
+    static func budgetContent(_ row: Row) throws -> String {
         LedgerEntry.budget(
-            dataset: row["dataset"], epsilon: row["epsilon"], delta: row["delta"], created: row["created"],
-            fingerprint: row["fingerprint"])
+            dataset: try row.checked("dataset"), epsilon: try row.checked("epsilon"), delta: try row.checked("delta"),
+            created: try row.checked("created"),
+            fingerprint: try row.checkedOptional("fingerprint"))
     }
 
-    static func dataVersionContent(_ row: Row) -> String {
-        LedgerEntry.dataVersion(dataset: row["dataset"], fingerprint: row["fingerprint"], created: row["created"])
+    static func dataVersionContent(_ row: Row) throws -> String {
+        LedgerEntry.dataVersion(
+            dataset: try row.checked("dataset"), fingerprint: try row.checked("fingerprint"),
+            created: try row.checked("created"))
     }
 
-    static func chargeContent(_ row: Row) -> String {
+    static func chargeContent(_ row: Row) throws -> String {
         LedgerEntry.charge(
-            dataset: row["dataset"], mechanism: row["mechanism"], parameters: row["parameters"], cost: row["cost"],
-            seeded: row["seeded"], time: row["time"],
-            reservation: row.hasColumn("reservation") ? row["reservation"] : nil)
+            dataset: try row.checked("dataset"), mechanism: try row.checked("mechanism"),
+            parameters: try row.checked("parameters"), cost: try row.checked("cost"),
+            seeded: try row.checked("seeded"), time: try row.checked("time"),
+            reservation: try row.checkedOptional("reservation"))
     }
 
     /// The head the `meta` table records.
     static func storedHead(_ db: Database) throws -> LedgerHead {
         let values = try Dictionary(
             uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT key, value FROM meta").map {
-                ($0["key"] as String, $0["value"] as String)
+                ((try $0.checked("key") as String), (try $0.checked("value") as String))
             })
         guard let sequence = values["head_seq"].flatMap({ Int64($0) }), let hash = values["head_hash"] else {
             throw LedgerError.tampered("the meta table has no head: the ledger was altered")
@@ -223,28 +228,27 @@ extension BudgetLedger {
         }
         guard problems.isEmpty else { return LedgerVerification(head: .genesis, problems: problems) }
         var entries: [(seq: Int64, hash: String, content: String, name: String)] = []
+        func add(_ row: Row, _ content: String, _ name: String) throws {
+            entries.append((try row.checked("seq"), try row.checked("hash"), content, name))
+        }
         for row in try Row.fetchAll(db, sql: "SELECT * FROM budget") {
-            entries.append((row["seq"], row["hash"], budgetContent(row), "budget of '\(row["dataset"] as String)'"))
+            try add(row, try budgetContent(row), "budget of '\(try row.checked("dataset") as String)'")
         }
         for row in try Row.fetchAll(db, sql: "SELECT * FROM charge") {
-            entries.append((row["seq"], row["hash"], chargeContent(row), "charge #\(row["id"] as Int64)"))
+            try add(row, try chargeContent(row), "charge #\(try row.checked("id") as Int64)")
         }
         for row in try Row.fetchAll(db, sql: "SELECT * FROM data_version") {
-            entries.append(
-                (row["seq"], row["hash"], dataVersionContent(row), "data version of '\(row["dataset"] as String)'"))
+            try add(row, try dataVersionContent(row), "data version of '\(try row.checked("dataset") as String)'")
         }
         for row in try Row.fetchAll(db, sql: "SELECT * FROM reservation") {
-            entries.append((row["seq"], row["hash"], reservationContent(row), "reservation #\(row["id"] as Int64)"))
+            try add(row, try reservationContent(row), "reservation #\(try row.checked("id") as Int64)")
         }
         for row in try Row.fetchAll(db, sql: "SELECT * FROM reservation_end") {
-            entries.append(
-                (
-                    row["seq"], row["hash"], reservationEndContent(row),
-                    "end of reservation #\(row["reservation"] as Int64)"
-                ))
+            try add(
+                row, try reservationEndContent(row), "end of reservation #\(try row.checked("reservation") as Int64)")
         }
         for row in try Row.fetchAll(db, sql: "SELECT * FROM binding") {
-            entries.append((row["seq"], row["hash"], bindingContent(row), "binding of model \(row["model"] as String)"))
+            try add(row, try bindingContent(row), "binding of model \(try row.checked("model") as String)")
         }
         entries.sort { $0.seq < $1.seq }
         var head = LedgerHead.genesis
@@ -289,7 +293,12 @@ extension BudgetLedger {
         do {
             let database = try DatabaseQueue(path: path, configuration: configuration)
             return try database.read { db in
-                let chain = try verifyChain(db)
+                let chain: LedgerVerification
+                do {
+                    chain = try verifyChain(db)
+                } catch let error as LedgerError {
+                    return LedgerVerification(head: .genesis, problems: [error.description])
+                }
                 guard chain.intact else { return chain }
                 var problems: [String] = []
                 for (name, anchor) in anchors {

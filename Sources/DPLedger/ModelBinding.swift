@@ -46,14 +46,14 @@ extension BudgetLedger {
                     db, sql: "SELECT * FROM binding WHERE model = ? AND dataset = ? ORDER BY seq LIMIT 1",
                     arguments: [model, dataset])
             else { return nil }
-            let first: Int64 = row["first_seq"]
-            let last: Int64 = row["last_seq"]
+            let first: Int64 = try row.checked("first_seq")
+            let last: Int64 = try row.checked("last_seq")
             let charges = try Self.charges(db, dataset: dataset, path: self.path)
-            let ids = try Int64.fetchAll(
+            let ids = try Int64?.fetchAll(
                 db, sql: "SELECT id FROM charge WHERE dataset = ? AND seq BETWEEN ? AND ?",
                 arguments: [dataset, first, last])
             return ModelBinding(
-                model: model, dataset: dataset, epsilon: row["epsilon"], delta: row["delta"],
+                model: model, dataset: dataset, epsilon: try row.checked("epsilon"), delta: try row.checked("delta"),
                 charges: charges.filter { ids.contains($0.id) })
         }
     }

@@ -40,15 +40,19 @@ extension BudgetLedger {
                 """)
     }
 
-    static func reservationContent(_ row: Row) -> String {
+    static func reservationContent(_ row: Row) throws -> String {
         [
-            "reservation", String(row["id"] as Int64), row["dataset"], row["cost"], String(row["pid"] as Int64),
-            row["created"],
+            "reservation", String((try row.checked("id") as Int64)), try row.checked("dataset"),
+            try row.checked("cost"), String((try row.checked("pid") as Int64)),
+            try row.checked("created"),
         ].map(LedgerEntry.escaped).joined(separator: "|")
     }
 
-    static func reservationEndContent(_ row: Row) -> String {
-        ["reservation-end", String(row["reservation"] as Int64), row["outcome"], row["time"]].map(LedgerEntry.escaped)
+    static func reservationEndContent(_ row: Row) throws -> String {
+        [
+            "reservation-end", String((try row.checked("reservation") as Int64)), try row.checked("outcome"),
+            try row.checked("time"),
+        ].map(LedgerEntry.escaped)
             .joined(separator: "|")
     }
 
@@ -71,16 +75,16 @@ extension BudgetLedger {
                 AND id NOT IN (SELECT reservation FROM reservation_end)
                 """, arguments: [dataset])
         {
-            let id: Int64 = row["id"]
-            guard id != excluding, alive(row["pid"]) else { continue }
+            let id: Int64 = try row.checked("id")
+            guard id != excluding, alive(try row.checked("pid")) else { continue }
             live.insert(id)
-            costs.append(try decodeCost(row["cost"], row: id, path: path))
+            costs.append(try decodeCost(try row.checked("cost"), row: id, path: path))
         }
         for row in try Row.fetchAll(
             db, sql: "SELECT id, cost, reservation FROM charge WHERE dataset = ?", arguments: [dataset])
         {
-            if let reservation: Int64 = row["reservation"], live.contains(reservation) { continue }
-            costs.append(try decodeCost(row["cost"], row: row["id"], path: path))
+            if let reservation: Int64 = try row.checkedOptional("reservation"), live.contains(reservation) { continue }
+            costs.append(try decodeCost(try row.checked("cost"), row: try row.checked("id"), path: path))
         }
         return costs
     }
@@ -146,13 +150,13 @@ extension BudgetLedger {
                     LEFT JOIN reservation_end e ON e.reservation = r.id WHERE r.dataset = ? ORDER BY r.id
                     """, arguments: [dataset]
             ).map { row in
-                let outcome: String? = row["outcome"]
-                let state =
-                    outcome.flatMap(LedgerReservation.State.init(rawValue:))
-                    ?? (Self.alive(row["pid"]) ? .open : .settled)
+                let outcome: String? = try row.checkedOptional("outcome")
+                let alive = Self.alive(try row.checked("pid"))
+                let state = outcome.flatMap(LedgerReservation.State.init(rawValue:)) ?? (alive ? .open : .settled)
                 return LedgerReservation(
-                    id: row["id"], dataset: row["dataset"],
-                    cost: try Self.decodeCost(row["cost"], row: row["id"], path: self.path), state: state)
+                    id: try row.checked("id"), dataset: try row.checked("dataset"),
+                    cost: try Self.decodeCost(try row.checked("cost"), row: try row.checked("id"), path: self.path),
+                    state: state)
             }
         }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DPData
+import DPLedger
 
 /// The three tables an audit or an evaluation compares: the real rows the generator saw, real
 /// rows it never saw, and the synthetic rows, all read with one schema.
@@ -12,6 +13,15 @@ struct ComparedTables: ParsableArguments {
     /// The input files by option, for the rule that no output replaces an input.
     var inputs: [(String, String?)] {
         [("--train", train), ("--holdout", holdout), ("--synthetic", synthetic), ("--schema", schema)]
+    }
+
+    /// Refuses a holdout whose bytes are the training table's: an attack's control would then be
+    /// the training rows themselves, and every membership figure would read as safe.
+    func refuseSelfHoldout() throws {
+        if try Blake2b.hex(file: train) == Blake2b.hex(file: holdout) {
+            throw CommandFailure(
+                "\(holdout): the holdout is the training table itself; give real rows the generator never saw")
+        }
     }
 
     /// The tables, each with at least `minimumRows` rows, or a one-line failure naming the file.

@@ -33,6 +33,10 @@ extension MechanismCommand {
 
         func validate() throws {
             _ = try Check.exactScale(scale)
+            guard values.split(separator: ",").contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty })
+            else {
+                throw ValidationError("--values lists no answers; give them as 120,45,300 (nothing is charged)")
+            }
             guard sensitivity.isFinite, sensitivity > 0 else {
                 throw ValidationError("--sensitivity must be a positive finite number (got \(sensitivity))")
             }

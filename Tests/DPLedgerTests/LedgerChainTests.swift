@@ -88,6 +88,21 @@ import Testing
         #expect(result.problems.first?.contains("removed from its end") == true, "\(result.problems)")
     }
 
+    /// Found by LedgerFuzzer: a row of NULLs (in a table recreated without constraints) trapped
+    /// in the row decoder; it is now an altered ledger like any other.
+    @Test func aRowOfNullsIsRefusedNotATrap() throws {
+        let path = try ledger()
+        try alter(
+            path,
+            """
+            DROP TABLE data_version;
+            CREATE TABLE data_version (dataset, fingerprint, created, seq, hash);
+            INSERT INTO data_version VALUES (NULL, NULL, NULL, NULL, NULL);
+            """)
+        #expect(try BudgetLedger.verify(path: path).intact == false)
+        expectRefused(path, "altered")
+    }
+
     @Test func aRowWithUnreadableCostNamesTheFileAndRow() throws {
         let path = try ledger()
         try alter(path, "UPDATE charge SET cost = 'not json' WHERE id = 1")

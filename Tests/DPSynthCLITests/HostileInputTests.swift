@@ -100,6 +100,41 @@ import Testing
     }
 }
 
+/// Smaller careless inputs: an empty answer list charged for nothing, and an audit whose
+/// holdout is the training table.
+@Suite struct CarelessInputTests {
+    @Test func emptyAnswersAndASelfHoldoutAreRefused() throws {
+        let folder = try CommandRunner.temporaryDirectory()
+        let ledger = folder.appendingPathComponent("l.sqlite").path
+        #expect(
+            try CommandRunner.run([
+                "ledger", "init", "--ledger", ledger, "--dataset", "d", "--epsilon", "1", "--delta", "0",
+            ]).status == 0)
+        let empty = try CommandRunner.run([
+            "mechanism", "release", "--ledger", ledger, "--dataset", "d", "--kind", "discrete-laplace", "--scale", "4",
+            "--values", ",",
+        ])
+        #expect(empty.status == 64 && empty.standardError.contains("no answers"), "\(empty)")
+        let shown = try CommandRunner.run(["ledger", "show", "--ledger", ledger, "--dataset", "d", "--json"])
+        let statement = try JSONSerialization.jsonObject(with: Data(shown.standardOutput.utf8)) as? [String: Any]
+        #expect((statement?["charges"] as? [Any])?.isEmpty == true)
+
+        let data = folder.appendingPathComponent("t.csv").path
+        try ("a\n" + (0..<30).map { "\($0 % 3)" }.joined(separator: "\n") + "\n")
+            .write(toFile: data, atomically: true, encoding: .utf8)
+        let copy = folder.appendingPathComponent("copy.csv").path
+        try FileManager.default.copyItem(atPath: data, toPath: copy)
+        let schema = folder.appendingPathComponent("t.yaml").path
+        try "name: t\ncolumns:\n  - {name: a, kind: coded, levels: 3}\n".write(
+            toFile: schema, atomically: true, encoding: .utf8)
+        let audit = try CommandRunner.run([
+            "audit", "--train", data, "--holdout", copy, "--synthetic", data, "--schema", schema, "--out",
+            folder.appendingPathComponent("a.json").path,
+        ])
+        #expect(audit.status == 1 && audit.standardError.contains("training table itself"), "\(audit)")
+    }
+}
+
 /// Crafted model files get a one-line error from `dpsynth sample`, never a trap or a huge
 /// allocation.
 @Suite struct CraftedModelTests {
