@@ -14,7 +14,8 @@ struct SampleCommand: ParsableCommand {
             + "no ledger charge).")
 
     @Option(help: "A model file written by `dpsynth synthesize --model-out`.") var model: String
-    @Option(help: "How many rows to draw.") var rows: Int
+    // `.unconditional`: a negative number is read as the value (and refused by range), not as an option.
+    @Option(parsing: .unconditional, help: "How many rows to draw.") var rows: Int
     @Option(help: "Where to write the rows (CSV, atomically).") var out: String
     @Option(help: "Seed for a reproducible test run.") var seed: UInt64?
 

@@ -16,15 +16,16 @@ struct SynthesizeCommand: ParsableCommand {
 
     @Option(help: "The private CSV file (with a header row).") var data: String
     @Option(help: "The YAML schema (public categories and bounds).") var schema: String
-    @Option(help: "Epsilon for this run.") var epsilon: Double
-    @Option(help: "Delta for this run.") var delta: Double = 1e-9
+    // `.unconditional` on numbers: a negative one is read as the value (and refused by range), not as an option.
+    @Option(parsing: .unconditional, help: "Epsilon for this run.") var epsilon: Double
+    @Option(parsing: .unconditional, help: "Delta for this run.") var delta: Double = 1e-9
     @Option(help: "aim, mst, independent, dp-tvae or dp-ctgan.") var method: String = AIMGenerator.method
     @Option(
         help: ArgumentHelp(
             "AIM workload: a file with one attribute set per line, column names separated by commas "
                 + "(default: all 3-way sets)."))
     var workload: String?
-    @Option(help: "How many synthetic rows to write.") var rows: Int
+    @Option(parsing: .unconditional, help: "How many synthetic rows to write.") var rows: Int
     @Option(help: "Where to write the synthetic CSV (atomically).") var out: String
     @Option(help: "The ledger file.") var ledger: String = LedgerLocation.defaultPath
     @Option(help: "The ledger's dataset name (default: the schema's name).") var dataset: String?

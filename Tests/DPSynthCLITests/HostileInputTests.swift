@@ -133,6 +133,23 @@ import Testing
         ])
         #expect(audit.status == 1 && audit.standardError.contains("training table itself"), "\(audit)")
     }
+
+    /// Negative numbers are values out of range, not "Missing value" (they read as options before).
+    @Test func negativeNumbersAreRangeErrors() throws {
+        let cases: [([String], String)] = [
+            (
+                ["synthesize", "--data", "d", "--schema", "s", "--epsilon", "-1", "--rows", "3", "--out", "o"],
+                "--epsilon"
+            ),
+            (["synthesize", "--data", "d", "--schema", "s", "--epsilon", "1", "--rows", "-3", "--out", "o"], "--rows"),
+            (["sample", "--model", "m", "--rows", "-5", "--out", "o"], "--rows"),
+        ]
+        for (arguments, option) in cases {
+            let result = try CommandRunner.run(arguments)
+            #expect(result.status == 64 && result.standardError.contains("\(option) must"), "\(result)")
+            #expect(!result.standardError.contains("Missing value"))
+        }
+    }
 }
 
 /// Crafted model files get a one-line error from `dpsynth sample`, never a trap or a huge
