@@ -281,9 +281,15 @@ public final class BudgetLedger: @unchecked Sendable {
         return cost
     }
 
-    static func charges(_ db: Database, dataset: String, path: String) throws -> [LedgerCharge] {
-        try Row.fetchAll(db, sql: "SELECT * FROM charge WHERE dataset = ? ORDER BY id", arguments: [dataset]).map {
-            row in
+    /// `dataset`'s charges in id order; only those among chain entries `entries` when given.
+    static func charges(_ db: Database, dataset: String, path: String, entries: ClosedRange<Int64>? = nil) throws
+        -> [LedgerCharge]
+    {
+        let range = entries ?? Int64.min...Int64.max
+        return try Row.fetchAll(
+            db, sql: "SELECT * FROM charge WHERE dataset = ? AND seq BETWEEN ? AND ? ORDER BY id",
+            arguments: [dataset, range.lowerBound, range.upperBound]
+        ).map { row in
             let costText: String = try row.checked("cost")
             let timeText: String = try row.checked("time")
             return LedgerCharge(

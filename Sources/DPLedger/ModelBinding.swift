@@ -18,9 +18,10 @@ public struct ModelBinding: Sendable, Equatable {
 
 extension BudgetLedger {
     /// Records that the model whose file hashes to `model` was fitted at (`epsilon`, `delta`) and
-    /// paid for by `dataset`'s charges among entries `entries`.
+    /// paid for by `dataset`'s charges among entries `entries`; returns the binding with those charges.
+    @discardableResult
     public func bind(model: String, dataset: String, entries: ClosedRange<Int64>, epsilon: Double, delta: Double)
-        throws
+        throws -> ModelBinding
     {
         try write { db in
             let head = try Self.append(
@@ -35,7 +36,15 @@ extension BudgetLedger {
                 arguments: [
                     model, dataset, entries.lowerBound, entries.upperBound, epsilon, delta, head.sequence, head.hash,
                 ])
+            return ModelBinding(
+                model: model, dataset: dataset, epsilon: epsilon, delta: delta,
+                charges: try Self.charges(db, dataset: dataset, path: self.path, entries: entries))
         }
+    }
+
+    /// The chain's head now.
+    public func head() throws -> LedgerHead {
+        try read { db in try Self.storedHead(db) }
     }
 
     /// The binding of the model file hashing to `model` to charges of `dataset`, or nil.
@@ -48,13 +57,10 @@ extension BudgetLedger {
             else { return nil }
             let first: Int64 = try row.checked("first_seq")
             let last: Int64 = try row.checked("last_seq")
-            let charges = try Self.charges(db, dataset: dataset, path: self.path)
-            let ids = try Int64?.fetchAll(
-                db, sql: "SELECT id FROM charge WHERE dataset = ? AND seq BETWEEN ? AND ?",
-                arguments: [dataset, first, last])
+            guard first <= last else { throw LedgerError.tampered("ledger \(self.path): a model binding is empty") }
             return ModelBinding(
                 model: model, dataset: dataset, epsilon: try row.checked("epsilon"), delta: try row.checked("delta"),
-                charges: charges.filter { ids.contains($0.id) })
+                charges: try Self.charges(db, dataset: dataset, path: self.path, entries: first...last))
         }
     }
 }

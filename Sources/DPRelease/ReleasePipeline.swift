@@ -157,20 +157,17 @@ public struct ReleasePipeline {
             }
             progress("the saved model is not bound to charges of this dataset at this budget: fitting anew")
         }
-        let before = try budget.statement().head
+        let before = try budget.ledger.head()
         let model = try prepared.synthesis.fit(prepared.train, budget: budget, streams: streams, progress: progress)
         let data = try model.fileData()
-        let after = try budget.statement().head
+        let after = try budget.ledger.head()
         guard after.sequence > before.sequence else {
             throw ReleaseError("\(config.method) charged nothing for its fit; a release needs a paid model")
         }
-        try budget.ledger.bind(
+        let binding = try budget.ledger.bind(
             model: Blake2b.hex(data), dataset: prepared.dataset, entries: (before.sequence + 1)...after.sequence,
             epsilon: config.epsilon, delta: config.delta)
         try AtomicFile.write(data, to: prepared.modelPath)
-        guard let binding = try budget.ledger.binding(model: Blake2b.hex(data), dataset: prepared.dataset) else {
-            throw ReleaseError("ledger \(config.ledger): the model's binding was not recorded")
-        }
         return (model, binding.charges, false)
     }
 

@@ -73,53 +73,50 @@ extension MechanismCommand {
             let source = seed.map(RandomSource.seeded) ?? .secure()
             let exactScale = try Check.exactScale(scale)
             let budget = try BudgetLedger(path: location.ledger).budget(for: location.dataset)
-            // Each mechanism charges `budget` before it draws, and releases nothing when refused.
-            let release: () throws -> [String]
+            // One charge, recorded before anything is drawn; its receipt pays for the release and
+            // names the ledger row (read back from the ledger, it could be another process's).
+            let release: (ChargeReceipt) throws -> [String]
             let cost: PrivacyCost
-            let name = kind.rawValue
+            let count: Int
             switch kind {
             case .discreteLaplace:
                 let mechanism = try IntegerLaplaceMechanism(sensitivity: Int(sensitivity), scale: exactScale)
                 let answers = try integerValues()
-                cost = mechanism.privacyCost
-                release = {
-                    try mechanism.release(answers, chargingTo: budget, mechanism: name, source: source).map(String.init)
-                }
+                (cost, count) = (mechanism.privacyCost, answers.count)
+                release = { try mechanism.release(answers, paidBy: $0, source: source).map(String.init) }
             case .discreteGaussian:
                 let mechanism = try IntegerGaussianMechanism(sensitivity: Int(sensitivity), sigma: exactScale)
                 let answers = try integerValues()
-                cost = mechanism.privacyCost
-                release = {
-                    try mechanism.release(answers, chargingTo: budget, mechanism: name, source: source).map(String.init)
-                }
+                (cost, count) = (mechanism.privacyCost, answers.count)
+                release = { try mechanism.release(answers, paidBy: $0, source: source).map(String.init) }
             case .laplace:
                 let answers = try realValues()
                 let mechanism = try FloatLaplaceMechanism(
                     sensitivity: sensitivity, scale: exactScale.doubleValue, dimension: answers.count)
-                cost = mechanism.privacyCost
-                release = {
-                    try mechanism.release(answers, chargingTo: budget, mechanism: name, source: source).map { "\($0)" }
-                }
+                (cost, count) = (mechanism.privacyCost, answers.count)
+                release = { try mechanism.release(answers, paidBy: $0, source: source).map { "\($0)" } }
             case .gaussian:
                 let answers = try realValues()
                 let mechanism = try FloatGaussianMechanism(
                     sensitivity: sensitivity, sigma: exactScale.doubleValue, dimension: answers.count)
-                cost = mechanism.privacyCost
-                release = {
-                    try mechanism.release(answers, chargingTo: budget, mechanism: name, source: source).map { "\($0)" }
-                }
+                (cost, count) = (mechanism.privacyCost, answers.count)
+                release = { try mechanism.release(answers, paidBy: $0, source: source).map { "\($0)" } }
             }
-            let noisy: [String]
+            let receipt: ChargeReceipt
             do {
-                noisy = try release()
+                receipt = try budget.charge(
+                    Charge(
+                        mechanism: kind.rawValue,
+                        parameters: NoiseParameters(scale: scale, sensitivity: "\(sensitivity)", count: count),
+                        cost: cost, seeded: source.isSeeded))
             } catch let error as LedgerError {
                 throw CommandFailure(error.description)
             }
+            let noisy = try release(receipt)
             if source.isSeeded { Output.note("dpsynth: \(source.label)") }
             if json {
-                let chargeID = try budget.statement().charges.last?.id ?? 0
                 try Output.json([
-                    "values": noisy.map { Double($0) ?? 0 }, "cost": cost.description, "charge_id": chargeID,
+                    "values": noisy.map { Double($0) ?? 0 }, "cost": cost.description, "charge_id": receipt.id ?? 0,
                     "seeded": source.isSeeded, "randomness": source.label,
                 ])
             } else {
