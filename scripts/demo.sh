@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The DPSynth demo: plan a DP-SGD budget, draw and account noisy counts against a ledger, then
-# release UCI Adult end to end: synthesize (AIM) -> utility -> attack audit -> signed report -> gate.
+# release UCI Adult end to end: synthesize (AIM) -> DP gate -> utility -> attack audit -> signed reports.
 set -euo pipefail
 dpsynth="$1"
 work=".data/demo"
@@ -29,7 +29,7 @@ fi
 echo "== 5. The ledger =="
 "$dpsynth" ledger show --ledger "$ledger" --dataset demo-counts
 
-echo "== 6. Release UCI Adult: AIM at epsilon 1 -> utility -> attacks -> signed report -> gate =="
+echo "== 6. Release UCI Adult: AIM at epsilon 1 (0.95 synthesis + 0.05 DP gate) -> utility -> attacks -> signed reports =="
 rm -rf .data/demo/release
 "$dpsynth" keys generate --out .data/demo/keys/release.key --force
 status=0
@@ -38,6 +38,12 @@ if [ "$status" -ne 0 ] && [ "$status" -ne 3 ]; then exit "$status"; fi
 
 echo "== 7. Verify the signed report and the data it names; a changed byte is caught =="
 "$dpsynth" verify .data/demo/release/report.json --public-key .data/demo/keys/release.key.pub
+if [ "$status" -eq 0 ]; then
+    "$dpsynth" verify .data/demo/release/report.public.json --public-key .data/demo/keys/release.key.pub \
+        --data .data/demo/release/adult-synthetic.csv
+else
+    "$dpsynth" verify .data/demo/release/report.public.json --public-key .data/demo/keys/release.key.pub --report-only
+fi
 cp .data/demo/release/report.json "$work/tampered-report.json"
 cp .data/demo/release/report.json.sig "$work/tampered-report.json.sig"
 sed -i '0,/"epsilon" : [0-9]/s/"epsilon" : [0-9.eE+-]*/"epsilon" : 9/' "$work/tampered-report.json"
@@ -47,4 +53,5 @@ if "$dpsynth" verify "$work/tampered-report.json" --public-key .data/demo/keys/r
     exit 1
 fi
 echo
-echo "Report: .data/demo/release/report.html (summary: .data/demo/release/report.md, signed JSON: .data/demo/release/report.json)"
+echo "Confidential report: .data/demo/release/report.html (summary: .data/demo/release/report.md, signed JSON: .data/demo/release/report.json)"
+echo "Public report (DP figures only): .data/demo/release/report.public.html (signed JSON: .data/demo/release/report.public.json)"

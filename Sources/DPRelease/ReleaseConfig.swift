@@ -25,6 +25,7 @@ import Foundation
 /// audit: {secrets: [income], quasi_identifiers: [age, sex, race], policy: policy.yaml,
 ///         shadow_models: {targets: 5, shadows: 20, rows: 2000}}   # optional, slow
 /// utility: {target: income, positive: ">50K"}
+/// gate: {epsilon: 0.05, max_advantage: 0.05}   # default: 5% of epsilon, 0.05
 /// neural: {epochs: 20, batch_size: 1024, learning_rate: 0.005, clip: 1,
 ///          hidden: 64, latent: 16}   # dp-tvae and dp-ctgan
 /// ```
@@ -56,6 +57,10 @@ public struct ReleaseConfig: Sendable {
     public var settings = GeneratorSettings()
     public var workload: String?
     public var seed: UInt64?
+    /// ε of one release-gate evaluation, part of `epsilon` (default: `ReleaseGate.defaultShare` of it).
+    public var gateEpsilon: Double?
+    /// The largest train-minus-holdout disclosure rate the gate lets through.
+    public var gateMaxAdvantage = ReleaseGate.defaultMaxAdvantage
     /// The data differs from what the dataset's budget was declared for, and is a new version of
     /// the same people's data: the ledger records it and the budget covers it.
     public var newDataVersion = false
@@ -74,8 +79,14 @@ public struct ReleaseConfig: Sendable {
     static let keys = [
         "data", "holdout", "schema", "method", "epsilon", "delta", "rows", "ledger", "dataset", "dataset_budget", "out",
         "quarantine", "report", "signing_key", "audit", "utility", "iterations", "workload", "seed", "neural",
-        "new_data_version",
+        "new_data_version", "gate",
     ]
+
+    /// ε of one gate evaluation.
+    public var gateShare: Double { gateEpsilon ?? epsilon * ReleaseGate.defaultShare }
+
+    /// ε the synthesis spends: the release's ε less the gate's.
+    public var synthesisEpsilon: Double { epsilon - gateShare }
 
     public static func parse(
         _ text: String, file: String, relativeTo folder: URL, registry: GeneratorRegistry = .standard
@@ -174,6 +185,18 @@ public struct ReleaseConfig: Sendable {
             config.settings.learningRate = try neural.number("learning_rate")
             config.settings.clip = try neural.number("clip")
             config.settings.klWeight = try neural.number("kl_weight")
+        }
+        if let gate = try yaml.mapping("gate", allowed: ["epsilon", "max_advantage"]) {
+            if let share = try gate.number("epsilon", in: Double.leastNonzeroMagnitude...FitRequest.largestEpsilon) {
+                guard share < config.epsilon else {
+                    throw gate.error(
+                        at: gate["epsilon"],
+                        "'gate.epsilon' must be less than the release's epsilon, of which it is part",
+                        hint: "For example 'gate: {epsilon: \(config.epsilon * ReleaseGate.defaultShare)}'.")
+                }
+                config.gateEpsilon = share
+            }
+            config.gateMaxAdvantage = try gate.number("max_advantage", in: 0...1) ?? ReleaseGate.defaultMaxAdvantage
         }
         if let utility = try yaml.mapping("utility", allowed: ["target", "positive"]) {
             config.target = try utility.string("target")

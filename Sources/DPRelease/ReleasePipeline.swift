@@ -8,14 +8,16 @@ import DPReport
 import DPSynthesis
 import Foundation
 
-/// A release from start to finish: ledger check -> synthesize -> utility -> audit -> report -> gate.
-/// The synthetic rows reach the output only when the audit passes the policy; otherwise they go
-/// to the quarantine folder beside a file of reasons. The fitted model is kept in a state folder
-/// beside the report, so a rerun after a crash reuses it instead of charging the ledger again.
+/// A release from start to finish: ledger check -> synthesize -> DP gate -> utility -> audit ->
+/// reports. The synthetic rows reach the output only when the differentially private release
+/// gate (`ReleaseGate`) passes them; otherwise they go to the quarantine folder beside a file of
+/// reasons. The fitted model is kept in a state folder beside the report and bound to its charges
+/// in the ledger, so a rerun reuses it; each rerun draws a new sample and pays a new gate evaluation.
 ///
-/// Privacy: the synthetic rows are (epsilon, delta)-DP (every measurement charged to the ledger
-/// before it is drawn); the utility and attack figures in the report are computed on real data
-/// and marked as such.
+/// Privacy: the released table, its row count and the decision are (epsilon, delta)-DP, composed
+/// in the ledger from the fit's charges and every gate evaluation of the model
+/// (Proofs/release-gate.md); the utility and attack figures in the confidential report are
+/// computed on real data and marked as such, and the public report holds DP figures only.
 public struct ReleasePipeline {
     public let config: ReleaseConfig
     public let configBytes: Data
@@ -34,6 +36,9 @@ public struct ReleasePipeline {
         public let reportPath: String
         public let htmlPath: String
         public let markdownPath: String
+        /// The report that may be published: DP figures only (JSON, signed like the confidential one).
+        public let publicReportPath: String
+        public let publicHTMLPath: String
         public let signed: Bool
         public let reusedModel: Bool
     }
@@ -50,6 +55,7 @@ public struct ReleasePipeline {
         let policy: AuditPolicy
         let key: SigningKey?
         let synthesis: SynthesisStage
+        let gate: ReleaseGate
         let inputHash: String
         let schemaHash: String
         let modelPath: String
@@ -64,6 +70,8 @@ public struct ReleasePipeline {
             ("quarantine", quarantined.appendingPathComponent("REASONS.txt").path),
             ("report", config.report + ".json"), ("report", config.report + ".json.sig"),
             ("report", config.report + ".html"), ("report", config.report + ".md"),
+            ("report", config.report + ".public.json"), ("report", config.report + ".public.json.sig"),
+            ("report", config.report + ".public.html"),
         ]
     }
 
@@ -85,6 +93,11 @@ public struct ReleasePipeline {
         let holdout = try DatasetLoader.load(csv: config.holdout, schema: schema)
         let target = try config.target.map { try train.column(named: $0, key: "utility.target", file: configPath) }
         let inputHash = try Blake2b.hex(file: config.data)
+        guard try Blake2b.hex(file: config.holdout) != inputHash else {
+            throw ReleaseError(
+                "\(configPath): 'holdout' has the same contents as 'data'; the gate compares the training rows with "
+                    + "real rows the generator never saw, so give a separate split of the data")
+        }
         let schemaHash = try Blake2b.hex(file: config.schema)
         let runKey = String(Blake2b.hex(configBytes + Data(inputHash.utf8) + Data(schemaHash.utf8)).prefix(24))
         let stateFolder = URL(fileURLWithPath: config.report).deletingLastPathComponent()
@@ -102,18 +115,21 @@ public struct ReleasePipeline {
                 "\(configPath): 'rows' is needed for \(config.method): DP-SGD measures no row count, and the "
                     + "exact count of the private table is never released")
         }
+        let secrets = try config.secrets.map { try train.column(named: $0, key: "audit.secrets", file: configPath) }
+        let gate = try ReleaseGate(
+            epsilon: config.gateShare, maxAdvantage: config.gateMaxAdvantage,
+            checks: GateCheck.standard(secrets: secrets, columns: train.columns))
         try FileManager.default.createDirectory(at: stateFolder, withIntermediateDirectories: true)
         return Prepared(
-            dataset: config.dataset ?? schema.name, train: train, holdout: holdout,
-            secrets: try config.secrets.map { try train.column(named: $0, key: "audit.secrets", file: configPath) },
+            dataset: config.dataset ?? schema.name, train: train, holdout: holdout, secrets: secrets,
             quasiIdentifiers: try config.quasiIdentifiers.map {
                 try train.column(named: $0, key: "audit.quasi_identifiers", file: configPath)
             },
             target: target, positive: try positiveCode(target: target, data: train),
             policy: try config.policy.map(AuditPolicy.load) ?? AuditPolicy(),
             key: try config.signingKey.map(SigningKey.load(secretKeyFile:)),
-            synthesis: SynthesisStage(generator: generator, epsilon: config.epsilon, delta: config.delta),
-            inputHash: inputHash, schemaHash: schemaHash,
+            synthesis: SynthesisStage(generator: generator, epsilon: config.synthesisEpsilon, delta: config.delta),
+            gate: gate, inputHash: inputHash, schemaHash: schemaHash,
             modelPath: stateFolder.appendingPathComponent("model-\(runKey).json").path)
     }
 
@@ -123,22 +139,47 @@ public struct ReleasePipeline {
             ledger: config.ledger, dataset: prepared.dataset, declare: config.datasetBudget,
             hint: .config(configPath), fingerprint: prepared.inputHash, newDataVersion: config.newDataVersion)
         let streams = RunStreams(seed: config.seed)
-        let (model, paid, reused) = try fitOrReuse(prepared, budget: budget, streams: streams, progress: progress)
+        // The gate's evaluation is reserved before the fit, so a run that fits can always be judged.
+        let gateBudget = try budget.reserve(prepared.gate.cost)
+        var gateEnded = false
+        defer { if !gateEnded { _ = try? gateBudget.endReservation() } }
+        let fitted = try fitOrReuse(prepared, budget: budget, streams: streams, progress: progress)
         // The exact row count never sets the output's size: the default is the model's noisy total.
-        guard let rows = config.rows ?? model.noisyRowCount else {
+        guard let rows = config.rows ?? fitted.model.noisyRowCount else {
             throw ReleaseError("\(configPath): 'rows' is needed for \(config.method), which measures no row count")
         }
-        let synthetic = SynthesisStage.sample(model, rows: rows, streams: streams)
+        let synthetic = SynthesisStage.sample(fitted.model, rows: rows, streams: streams)
+        progress("release gate: charging epsilon \(prepared.gate.epsilon), then testing the sample with noise")
+        let noisy = try prepared.gate.evaluate(
+            train: prepared.train, holdout: prepared.holdout, synthetic: synthetic,
+            quasiIdentifiers: prepared.quasiIdentifiers, model: fitted.hash, budget: gateBudget, source: streams.gate)
+        // Ended before the statement is read, so the report's chain head is the run's last entry.
+        try gateBudget.endReservation()
+        gateEnded = true
         let statement = try budget.statement()
+        let evaluations = ReleaseGate.evaluations(of: fitted.hash, in: statement.charges)
+        let gate = prepared.gate.report(noisy: noisy, evaluations: evaluations.count)
         let generatorType = type(of: prepared.synthesis.generator)
-        // The guarantee is what the ledger shows was paid for this model, never the config's claim.
+        // The guarantee is what the ledger shows was paid for this model and every gate evaluation
+        // of its samples, never the config's claim.
+        let paid = fitted.charges + evaluations
         let spend = BudgetSpend(costs: paid.map(\.cost), totalDelta: config.delta)
         let privacy = ComplianceReport.PrivacyGuarantee(
             epsilon: spend.epsilon, delta: config.delta, mechanism: generatorType.summary, rho: spend.rho,
-            seeded: streams.isSeeded || model.privacy.seeded || paid.contains(where: \.seeded),
+            seeded: streams.isSeeded || fitted.model.privacy.seeded || paid.contains(where: \.seeded),
             randomness: streams.root.label, ledger: statement, accountant: generatorType.family.accountant)
         return try publish(
-            synthetic, privacy: privacy, prepared: prepared, streams: streams, reusedModel: reused, progress: progress)
+            synthetic, privacy: privacy, gate: gate, releaseCharges: paid, prepared: prepared, streams: streams,
+            reusedModel: fitted.reused, progress: progress)
+    }
+
+    /// A fitted model, the hash of its file, the charges that paid for it, and whether an earlier
+    /// run fitted it.
+    struct FittedRelease {
+        let model: any FittedModel
+        let hash: String
+        let charges: [LedgerCharge]
+        let reused: Bool
     }
 
     /// The model of this config: the saved one when the ledger binds its file to charges of this
@@ -146,14 +187,16 @@ public struct ReleasePipeline {
     /// the model, the charges that paid for it, and whether it was reused.
     func fitOrReuse(
         _ prepared: Prepared, budget: LedgerBudget, streams: RunStreams, progress: @escaping (String) -> Void
-    ) throws -> (any FittedModel, [LedgerCharge], Bool) {
+    ) throws -> FittedRelease {
         if let data = FileManager.default.contents(atPath: prepared.modelPath) {
             let hash = Blake2b.hex(data)
             if let binding = try budget.ledger.binding(model: hash, dataset: prepared.dataset),
-                binding.epsilon == config.epsilon, binding.delta == config.delta, !binding.charges.isEmpty
+                binding.epsilon == config.synthesisEpsilon, binding.delta == config.delta, !binding.charges.isEmpty
             {
-                progress("reusing the model fitted by an earlier run of this config (no new charge)")
-                return (try registry.loadModel(path: prepared.modelPath), binding.charges, true)
+                progress("reusing the model fitted by an earlier run of this config (a new sample pays a new gate)")
+                return FittedRelease(
+                    model: try registry.loadModel(path: prepared.modelPath), hash: hash, charges: binding.charges,
+                    reused: true)
             }
             progress("the saved model is not bound to charges of this dataset at this budget: fitting anew")
         }
@@ -164,18 +207,22 @@ public struct ReleasePipeline {
         guard after.sequence > before.sequence else {
             throw ReleaseError("\(config.method) charged nothing for its fit; a release needs a paid model")
         }
+        let hash = Blake2b.hex(data)
         let binding = try budget.ledger.bind(
-            model: Blake2b.hex(data), dataset: prepared.dataset, entries: (before.sequence + 1)...after.sequence,
-            epsilon: config.epsilon, delta: config.delta)
+            model: hash, dataset: prepared.dataset, entries: (before.sequence + 1)...after.sequence,
+            epsilon: config.synthesisEpsilon, delta: config.delta)
         try AtomicFile.write(data, to: prepared.modelPath)
-        return (model, binding.charges, false)
+        return FittedRelease(model: model, hash: hash, charges: binding.charges, reused: false)
     }
 
-    /// Evaluates, audits, gates and reports a synthetic table: the table goes to the output when
-    /// the audit passes, to the quarantine folder (with REASONS.txt) when it fails.
+    /// Evaluates, audits and reports a synthetic table the gate has judged: the table goes to the
+    /// output when the gate passed it, to the quarantine folder (with REASONS.txt) otherwise. The
+    /// audit's exact findings are advisory: they are in the confidential report and REASONS.txt,
+    /// and never decide.
     func publish(
-        _ synthetic: EncodedDataset, privacy: ComplianceReport.PrivacyGuarantee, prepared: Prepared,
-        streams: RunStreams, reusedModel: Bool, progress: (String) -> Void
+        _ synthetic: EncodedDataset, privacy: ComplianceReport.PrivacyGuarantee, gate: GateReport,
+        releaseCharges: [LedgerCharge], prepared: Prepared, streams: RunStreams, reusedModel: Bool,
+        progress: (String) -> Void
     ) throws -> Outcome {
         progress("evaluating utility")
         let utility = UtilityEvaluation.evaluate(
@@ -197,15 +244,15 @@ public struct ReleasePipeline {
                 quasiIdentifiers: prepared.quasiIdentifiers, claimedEpsilon: config.epsilon, delta: config.delta),
             source: streams.audit, progress: progress)
 
-        // A seeded run is reproducible by anyone who has the seed, so its rows never reach `out`.
-        let released = audit.decision == .pass && !privacy.seeded
-        let reasons =
-            (privacy.seeded ? [Self.seededReason] : [])
-            + audit.findings.filter { !$0.passed }.map {
-                String(
-                    format: "%@ (%@): %.3f exceeds the policy's %.3f", $0.attack, $0.criterion.rawValue, $0.value,
-                    $0.threshold)
-            }
+        // The decision is the DP gate's; a seeded run is reproducible by anyone who has the seed,
+        // so its rows never reach `out`.
+        let released = gate.passed && !privacy.seeded
+        let reasons = (privacy.seeded ? [Self.seededReason] : []) + gate.failures
+        let advisory = audit.findings.filter { !$0.passed }.map {
+            String(
+                format: "%@ (%@): %.3f exceeds the policy's %.3f", $0.attack, $0.criterion.rawValue, $0.value,
+                $0.threshold)
+        }
         let name = URL(fileURLWithPath: config.out).lastPathComponent
         let destination =
             released ? config.out : URL(fileURLWithPath: config.quarantine).appendingPathComponent(name).path
@@ -214,9 +261,12 @@ public struct ReleasePipeline {
         try CSVWriter.write(synthetic, to: destination, source: streams.write)
         if !released {
             let text =
-                "Quarantined by dpsynth release.\nFigures "
-                + "below: \(RealDataNotice.text).\n"
+                "Quarantined by dpsynth release.\nDecided by the DP release gate:\n"
                 + reasons.map { "- \($0)\n" }.joined()
+                + (advisory.isEmpty
+                    ? ""
+                    : "Advisory, not part of the decision (\(RealDataNotice.text)):\n"
+                        + advisory.map { "- \($0)\n" }.joined())
             try AtomicFile.write(
                 Data(text.utf8), to: URL(fileURLWithPath: config.quarantine).appendingPathComponent("REASONS.txt").path)
         }
@@ -231,7 +281,7 @@ public struct ReleasePipeline {
             createdAt: ISO8601DateFormatter().string(from: Date()))
         let report = ComplianceReport(
             decision: .init(outcome: released ? .release : .quarantine, reasons: reasons, syntheticPath: destination),
-            privacy: privacy, provenance: provenance, utility: utility, audit: audit, proofs: Self.proofs)
+            privacy: privacy, gate: gate, provenance: provenance, utility: utility, audit: audit, proofs: Self.proofs)
 
         try FileManager.default.createDirectory(
             at: URL(fileURLWithPath: config.report).deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -241,9 +291,15 @@ public struct ReleasePipeline {
         _ = try ReportSignature.write(report, to: reportPath, key: prepared.key)
         try AtomicFile.write(Data(HTMLReport.render(report).utf8), to: htmlPath)
         try AtomicFile.write(Data(MarkdownSummary.render(report).utf8), to: markdownPath)
+        let publicReport = PublicReport(report, charges: releaseCharges, method: config.method)
+        let publicReportPath = config.report + ".public.json"
+        let publicHTMLPath = config.report + ".public.html"
+        _ = try ReportSignature.write(publicReport, to: publicReportPath, key: prepared.key)
+        try AtomicFile.write(Data(PublicHTMLReport.render(publicReport).utf8), to: publicHTMLPath)
         return Outcome(
             report: report, reportPath: reportPath, htmlPath: htmlPath, markdownPath: markdownPath,
-            signed: prepared.key != nil, reusedModel: reusedModel)
+            publicReportPath: publicReportPath, publicHTMLPath: publicHTMLPath, signed: prepared.key != nil,
+            reusedModel: reusedModel)
     }
 
     func positiveCode(target: Int?, data: EncodedDataset) throws -> UInt16 {
@@ -277,5 +333,8 @@ public struct ReleasePipeline {
         .init(
             claim: "DP-SGD training (DP-TVAE, DP-CTGAN) satisfies its (epsilon, delta) budget",
             document: "Proofs/dp-sgd.md"),
+        .init(
+            claim: "The release gate is epsilon_gate-DP; the released table and decision compose to the report's "
+                + "(epsilon, delta)", document: ReleaseGate.proofDocument),
     ]
 }

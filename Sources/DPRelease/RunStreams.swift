@@ -29,4 +29,6 @@ public struct RunStreams {
     public var audit: RandomSource { root.split(stream: 4) }
     /// Decoding codes to values when the rows are written.
     public var write: RandomSource { root.split(stream: 5) }
+    /// The release gate's noise.
+    public var gate: RandomSource { root.split(stream: 6) }
 }

@@ -12,6 +12,8 @@ public struct ComplianceReport: Sendable, Codable, Equatable {
     public var format = ComplianceReport.formatVersion
     public var decision: Decision
     public var privacy: PrivacyGuarantee
+    /// The DP release gate's figures and decision (absent in reports of older versions).
+    public var gate: GateReport?
     public var implementation: ImplementationSecurity
     public var provenance: Provenance
     public var utility: UtilityEvaluation?
@@ -20,11 +22,13 @@ public struct ComplianceReport: Sendable, Codable, Equatable {
     public var proofs: [ProofReference]
 
     public init(
-        decision: Decision, privacy: PrivacyGuarantee, implementation: ImplementationSecurity = .current,
-        provenance: Provenance, utility: UtilityEvaluation?, audit: AuditResult?, proofs: [ProofReference]
+        decision: Decision, privacy: PrivacyGuarantee, gate: GateReport? = nil,
+        implementation: ImplementationSecurity = .current, provenance: Provenance, utility: UtilityEvaluation?,
+        audit: AuditResult?, proofs: [ProofReference]
     ) {
         self.decision = decision
         self.privacy = privacy
+        self.gate = gate
         self.implementation = implementation
         self.provenance = provenance
         self.utility = utility
@@ -106,8 +110,14 @@ public struct ComplianceReport: Sendable, Codable, Equatable {
                 trustModel,
                 "The utility and attack sections of this report are computed on the real data and are not "
                     + "differentially private: they include exact shares of each real category, association strengths "
-                    + "and unsalted hashes of the input files. Treat the report as confidential as the data; the "
-                    + "synthetic file is what is released.",
+                    + "and unsalted hashes of the input files. Treat this report as confidential as the data; the "
+                    + "synthetic file and the public report (REPORT.public.json, DP figures only) are what is "
+                    + "released.",
+                "The release decision is the DP release gate's noisy test (Proofs/release-gate.md), not the exact "
+                    + "attack suite: at a small gate epsilon or on a small table it can pass a table the exact audit "
+                    + "would fail. The attack suite's findings are advice to the data owner.",
+                "The holdout rows are protected by the gate's epsilon per evaluation, charged to the training data's "
+                    + "budget; the ledger does not track other uses of the holdout file.",
                 "The default number of synthetic rows is the model's noisy total (marginal methods); "
                     + "DP-SGD's sampling rate, batch size and epochs are set from the exact number of input rows, "
                     + "which neural methods treat as public.",

@@ -9,43 +9,62 @@ public enum HTMLReport {
     static func f(_ value: Double, _ digits: Int = 3) -> String { String(format: "%.\(digits)f", value) }
 
     public static func render(_ report: ComplianceReport) -> String {
-        var html = """
-            <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>DPSynth compliance report</title>
-            <style>
-            body{font-family:system-ui,sans-serif;margin:2em auto;max-width:1100px;color:#222;line-height:1.4}
-            h1{margin-bottom:0}h2{border-bottom:2px solid #ddd;padding-bottom:.2em;margin-top:1.6em}
-            table{border-collapse:collapse;margin:.5em 0}\
-            td,th{border:1px solid #ccc;padding:.25em .6em;text-align:left;font-size:.92em}
-            .release{background:#e3f4e1;border:2px solid #3a8f32;padding:1em}\
-            .quarantine{background:#fde2e1;border:2px solid #c0392b;padding:1em}
-            .pass{color:#2e7d32;font-weight:bold}.fail{color:#c0392b;font-weight:bold}.note{color:#666;font-size:.9em}
-            .charts{display:flex;flex-wrap:wrap;gap:12px}.chart .t{font-size:12px;font-weight:bold}\
-            .chart .s{font-size:10px}td.num{white-space:nowrap}
-            .seeded{background:#fff3cd;border:2px solid #d4a017;padding:.6em}
-            </style></head><body>
-            <h1>DPSynth compliance report</h1>
+        var html = head(title: "DPSynth compliance report")
+        html += """
             <p class="note">\(e(report.format)) · created \(e(report.provenance.createdAt)) · \
             dpsynth \(e(report.provenance.toolVersion)) (\(e(report.provenance.gitCommit)))</p>
             """
-        let decision = report.decision
-        html += "<div class=\"\(decision.outcome.rawValue)\">"
-        html += "<h2 style=\"margin-top:0;border:0\">Decision: \(e(decision.outcome.rawValue))</h2>"
-        html +=
-            decision.reasons.isEmpty
-            ? "<p>Every check of the policy passed.</p>"
-            : "<ul>" + decision.reasons.map { "<li>\(e($0))</li>" }.joined() + "</ul>"
-        html += "<p>Synthetic data: <code>\(e(decision.syntheticPath))</code></p></div>"
-        if report.privacy.seeded {
-            html += "<p class=\"seeded\"><b>SEEDED run:</b> the random source was "
-            html += "seeded for testing. This output is reproducible and therefore <b>not</b> a private release.</p>"
-        }
+        html += decisionSection(report.decision.outcome, reasons: report.decision.reasons)
+        html += "<p>Synthetic data: <code>\(e(report.decision.syntheticPath))</code></p>"
+        if report.privacy.seeded { html += seededNotice }
         html += privacySection(report.privacy)
+        if let gate = report.gate { html += gateSection(gate) }
         html += implementationSection(report.implementation)
         html += provenanceSection(report.provenance)
         if let utility = report.utility { html += utilitySection(utility) }
         if let audit = report.audit { html += auditSection(audit) }
-        html += "<h2>Checklists</h2>"
-        for checklist in report.checklists {
+        html += checklistSection(report.checklists)
+        html += proofSection(report.proofs)
+        return html + "</body></html>\n"
+    }
+
+    /// The page's opening: document head, inline style and title.
+    static func head(title: String) -> String {
+        """
+        <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>\(e(title))</title>
+        <style>
+        body{font-family:system-ui,sans-serif;margin:2em auto;max-width:1100px;color:#222;line-height:1.4}
+        h1{margin-bottom:0}h2{border-bottom:2px solid #ddd;padding-bottom:.2em;margin-top:1.6em}
+        table{border-collapse:collapse;margin:.5em 0}\
+        td,th{border:1px solid #ccc;padding:.25em .6em;text-align:left;font-size:.92em}
+        .release{background:#e3f4e1;border:2px solid #3a8f32;padding:1em}\
+        .quarantine{background:#fde2e1;border:2px solid #c0392b;padding:1em}
+        .pass{color:#2e7d32;font-weight:bold}.fail{color:#c0392b;font-weight:bold}.note{color:#666;font-size:.9em}
+        .charts{display:flex;flex-wrap:wrap;gap:12px}.chart .t{font-size:12px;font-weight:bold}\
+        .chart .s{font-size:10px}td.num{white-space:nowrap}
+        .seeded{background:#fff3cd;border:2px solid #d4a017;padding:.6em}
+        </style></head><body>
+        <h1>\(e(title))</h1>
+        """
+    }
+
+    static func decisionSection(_ outcome: ReleaseOutcome, reasons: [String]) -> String {
+        var html = "<div class=\"\(outcome.rawValue)\">"
+        html += "<h2 style=\"margin-top:0;border:0\">Decision: \(e(outcome.rawValue))</h2>"
+        html +=
+            reasons.isEmpty
+            ? "<p>The differentially private release gate passed the synthetic table.</p>"
+            : "<ul>" + reasons.map { "<li>\(e($0))</li>" }.joined() + "</ul>"
+        return html + "</div>"
+    }
+
+    static let seededNotice =
+        "<p class=\"seeded\"><b>SEEDED run:</b> the random source was seeded for testing. This output is "
+        + "reproducible and therefore <b>not</b> a private release.</p>"
+
+    static func checklistSection(_ checklists: [Checklist]) -> String {
+        var html = "<h2>Checklists</h2>"
+        for checklist in checklists {
             html +=
                 "<h3>\(e(checklist.framework))</h3><table><tr><th>requirement</th><th>status</th><th>evidence</th></tr>"
             for item in checklist.items {
@@ -60,11 +79,13 @@ public enum HTMLReport {
             }
             html += "</table>"
         }
-        html += "<h2>Proofs</h2><table><tr><th>claim</th><th>document</th></tr>"
-        html +=
-            report.proofs.map { "<tr><td>\(e($0.claim))</td><td><code>\(e($0.document))</code></td></tr>" }.joined()
+        return html
+    }
+
+    static func proofSection(_ proofs: [ComplianceReport.ProofReference]) -> String {
+        "<h2>Proofs</h2><table><tr><th>claim</th><th>document</th></tr>"
+            + proofs.map { "<tr><td>\(e($0.claim))</td><td><code>\(e($0.document))</code></td></tr>" }.joined()
             + "</table>"
-        return html + "</body></html>\n"
     }
 
     static func privacySection(_ privacy: ComplianceReport.PrivacyGuarantee) -> String {
@@ -101,6 +122,24 @@ public enum HTMLReport {
             """
         }.joined()
         return html + "</table></details>"
+    }
+
+    static func gateSection(_ gate: GateReport) -> String {
+        var html = "<h2>Release gate (differentially private)</h2><p class=\"note\">"
+        html += "Every figure in this section is a noisy count or a rate of noisy counts (discrete Laplace, "
+        html +=
+            "epsilon \(e(String(format: "%g", gate.epsilon))) per evaluation; proof: <code>\(e(gate.proof))</code>). "
+        html += "This model's samples have been judged \(gate.evaluations) time(s), each charged to the ledger.</p>"
+        html += "<p>Noisy rows: training \(gate.noisyTrainRows), holdout \(gate.noisyHoldoutRows); largest advantage "
+        html += "allowed \(f(gate.maxAdvantage, 4)).</p>"
+        html += "<table><tr><th>check</th><th>meaning</th><th>training rate</th><th>holdout rate</th>"
+        html += "<th>advantage</th><th>result</th></tr>"
+        html += gate.checks.map {
+            "<tr><td>\(e($0.name))</td><td>\(e($0.meaning))</td><td class=\"num\">\(f($0.noisyTrainRate, 4))</td>"
+                + "<td class=\"num\">\(f($0.noisyHoldoutRate, 4))</td><td class=\"num\">\(f($0.advantage, 4))</td>"
+                + "<td class=\"\($0.passed ? "pass" : "fail")\">\($0.passed ? "pass" : "fail")</td></tr>"
+        }.joined()
+        return html + "</table>"
     }
 
     static func implementationSection(_ implementation: ComplianceReport.ImplementationSecurity) -> String {

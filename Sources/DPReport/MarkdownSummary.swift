@@ -14,6 +14,13 @@ public enum MarkdownSummary {
             String(
                 format: "- Dataset budget: spent epsilon %.4g of %.4g", report.privacy.ledger.spent.epsilon,
                 report.privacy.ledger.totalEpsilon))
+        if let gate = report.gate {
+            lines.append(
+                String(
+                    format: "- Release gate (DP, epsilon %g per evaluation, %d evaluation(s)): %@", gate.epsilon,
+                    gate.evaluations, gate.passed ? "passed" : "failed")
+                    + gate.checks.map { String(format: "; %@ advantage %.4f", $0.name, $0.advantage) }.joined())
+        }
         if report.utility != nil || report.audit != nil {
             lines.append(
                 "- Utility and attacks: \(RealDataNotice.text); keep this summary as confidential as the data.")
@@ -29,7 +36,7 @@ public enum MarkdownSummary {
                     }.joined())
         }
         if let audit = report.audit {
-            lines.append("- Attacks (\(audit.decision.rawValue)):")
+            lines.append("- Attacks (advisory, not part of the decision; \(audit.decision.rawValue)):")
             lines += audit.findings.map {
                 String(
                     format: "  - %@ — %@: %.3f [%.3f, %.3f], threshold %.2f: %@", $0.criterion.rawValue, $0.attack,

@@ -22,7 +22,7 @@ public struct ReportSignature: Sendable, Codable, Equatable {
     }
 
     /// Writes the report and its signature, each atomically.
-    public static func write(_ report: ComplianceReport, to path: String, key: SigningKey?) throws -> Data {
+    public static func write(_ report: some Encodable, to path: String, key: SigningKey?) throws -> Data {
         let bytes = try CanonicalJSON.encode(report)
         try AtomicFile.write(bytes, to: path)
         if let key { try AtomicFile.write(try CanonicalJSON.encode(sign(report: bytes, with: key)), to: path + ".sig") }
@@ -66,12 +66,16 @@ public struct ReportSignature: Sendable, Codable, Equatable {
         }
         var dataMatches: Bool?
         if let dataPath {
-            guard let parsed = try? CanonicalJSON.decode(ComplianceReport.self, from: report) else {
-                problems.append("the report cannot be read as a \(ComplianceReport.formatVersion) report")
+            let recorded =
+                (try? CanonicalJSON.decode(ComplianceReport.self, from: report))?.provenance.syntheticHash
+                ?? (try? CanonicalJSON.decode(PublicReport.self, from: report))?.syntheticHash
+            guard let recorded else {
+                problems.append(
+                    "the report cannot be read as a \(ComplianceReport.formatVersion) or "
+                        + "\(PublicReport.formatVersion) report")
                 return Verification(signatureValid: valid, dataMatches: nil, problems: problems)
             }
-            let hash = try Blake2b.hex(file: dataPath)
-            dataMatches = hash == parsed.provenance.syntheticHash
+            dataMatches = try Blake2b.hex(file: dataPath) == recorded
             if dataMatches == false {
                 problems.append(
                     "\(dataPath): its BLAKE2b hash differs from the one the report records: the data was changed")

@@ -28,7 +28,20 @@ struct ReleaseCommand: ParsableCommand {
                     + "\(String(format: "%.1f", Date().timeIntervalSince(started))) s"
             )
             if outcome.reusedModel {
-                print("reused the model an earlier run of this config fitted: no new ledger charge")
+                print("reused the model an earlier run of this config fitted: only the new gate evaluation was charged")
+            }
+            if let gate = report.gate {
+                print(
+                    String(
+                        format: "gate (DP, epsilon %g per evaluation, evaluation %d of this model): %@",
+                        gate.epsilon, gate.evaluations, gate.passed ? "passed" : "failed"))
+                for check in gate.checks {
+                    print(
+                        String(
+                            format: "  %@: noisy training rate %.4f, holdout rate %.4f, advantage %.4f (max %.4f)",
+                            check.name, check.noisyTrainRate, check.noisyHoldoutRate, check.advantage,
+                            gate.maxAdvantage))
+                }
             }
             print(
                 String(
@@ -50,15 +63,16 @@ struct ReleaseCommand: ParsableCommand {
             }
             if let audit = report.audit {
                 print(
-                    "attacks: \(audit.decision.rawValue) (\(audit.findings.filter(\.passed).count) of "
-                        + "\(audit.findings.count) checks passed)"
+                    "attacks (advisory, not part of the decision): \(audit.decision.rawValue) "
+                        + "(\(audit.findings.filter(\.passed).count) of \(audit.findings.count) checks passed)"
                 )
             }
             for reason in report.decision.reasons { print("  reason: \(reason)") }
             print("synthetic data: \(report.decision.syntheticPath)")
             let signature =
                 outcome.signed ? "signed: \(outcome.reportPath).sig" : "UNSIGNED: add signing_key to the config"
-            print("report: \(outcome.htmlPath) (\(signature))")
+            print("report: \(outcome.htmlPath) (\(signature)); confidential: it holds figures computed on real data")
+            print("public report: \(outcome.publicHTMLPath) and \(outcome.publicReportPath) (DP figures only)")
             if report.privacy.seeded { print("SEEDED run: for testing only, not a private release") }
             if report.decision.outcome != .release { throw ExitCode(3) }
         }

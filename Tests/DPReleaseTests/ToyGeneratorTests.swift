@@ -82,8 +82,10 @@ struct ToyIndependentGenerator: Generator {
         try text.write(to: fixture.config, atomically: true, encoding: .utf8)
         try SigningKey.generate().save(to: fixture.folder.appendingPathComponent("keys/release.key").path)
         let outcome = try ReleasePipeline(configPath: fixture.config.path, registry: registry).run()
-        // One charge per encoded column (the identifier is not encoded), each the toy's own discrete Laplace cost.
-        #expect(outcome.report.privacy.ledger.charges.count == 6)
+        // One charge per encoded column (the identifier is not encoded), each the toy's own discrete Laplace
+        // cost, and the release gate's.
+        #expect(outcome.report.privacy.ledger.charges.count == 6 + 1)
+        #expect(outcome.report.privacy.ledger.charges.last?.mechanism == ReleaseGate.mechanismName)
         #expect(outcome.report.privacy.mechanism == ToyIndependentGenerator.summary)
         #expect(outcome.report.provenance.syntheticRows == 3000)
         // The standard registry does not know the method; the config is refused before any charge.

@@ -44,21 +44,25 @@ import Testing
     }
 
     /// `synthesize` and `release` share the fit and sample stages and their random streams, so the
-    /// same seed, data and settings give the same rows.
+    /// same seed, data and settings give the same rows (the release's synthesis spends its epsilon
+    /// less the gate's: 2 - 0.1).
     @Test(arguments: ["mst", "aim"])
     func synthesizeAndReleaseDrawIdenticalRows(method: String) throws {
         let (data, schema, folder) = try toyFiles()
         let out = folder.appendingPathComponent("synthesized.csv").path
         let synthesized = try CommandRunner.run([
-            "synthesize", "--method", method, "--data", data, "--schema", schema, "--epsilon", "2", "--delta", "1e-6",
+            "synthesize", "--method", method, "--data", data, "--schema", schema, "--epsilon", "1.9", "--delta", "1e-6",
             "--rows", "300", "--iterations", "100", "--out", out, "--ledger",
             folder.appendingPathComponent("a.sqlite").path, "--init-budget", "--seed", "11",
         ])
         #expect(synthesized.status == 0, "\(synthesized.standardError)")
+        let lines = try String(contentsOfFile: data, encoding: .utf8).split(separator: "\n")
+        try (lines.prefix(1) + lines.suffix(100)).joined(separator: "\n").appending("\n").write(
+            to: folder.appendingPathComponent("holdout.csv"), atomically: true, encoding: .utf8)
         let config = folder.appendingPathComponent("release.yaml")
         try """
         data: toy.csv
-        holdout: toy.csv
+        holdout: holdout.csv
         schema: toy.yaml
         method: \(method)
         epsilon: 2
@@ -71,6 +75,7 @@ import Testing
         quarantine: released/quarantine
         report: released/report
         seed: 11
+        gate: {epsilon: 0.1}
 
         """.write(to: config, atomically: true, encoding: .utf8)
         let released = try CommandRunner.run(["release", "--config", config.path])

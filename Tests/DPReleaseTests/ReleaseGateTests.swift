@@ -1,0 +1,113 @@
+import DPAccounting
+import DPData
+import DPRandomness
+import DPReport
+import DPTestSupport
+import Foundation
+import Testing
+
+@testable import DPRelease
+
+@Suite struct ReleaseGateTests {
+    static let schema = Schema(
+        name: "gate", columns: (0..<3).map { Column(name: "c\($0)", kind: .coded(levels: 3), missing: .error) })
+
+    /// Every row of the 27-row domain, as codes.
+    static let domain: [[UInt16]] = (0..<27).map { (index: Int) -> [UInt16] in
+        [UInt16(index % 3), UInt16(index / 3 % 3), UInt16(index / 9)]
+    }
+
+    static func table(_ rows: [[UInt16]]) -> EncodedDataset {
+        EncodedDataset(schema: schema, codes: (0..<3).map { column in rows.map { $0[column] } })
+    }
+
+    /// The synthetic table: the first 12 rows of the domain.
+    static let synthetic = table(Array(domain[0..<12]))
+    /// 40 training rows, 10 of them in the synthetic table; 40 holdout rows, 8 of them in it.
+    static let train = table(Array(domain[0..<10]) + (0..<30).map { domain[12 + $0 % 15] })
+    static let holdout = table(Array(domain[2..<10]) + (0..<32).map { domain[12 + ($0 * 7) % 15] })
+
+    /// The share of `runs` evaluations of `gate` that pass, each with its own noise.
+    func passRate(_ gate: ReleaseGate, train: EncodedDataset, holdout: EncodedDataset, runs: Int, seed: UInt64)
+        throws -> Double
+    {
+        let source = RandomSource.seeded(seed)
+        var passed = 0
+        for run in 0..<runs {
+            let budget = try PrivacyOdometer(epsilon: gate.epsilon * 1.01, delta: 0)
+            let noisy = try gate.evaluate(
+                train: train, holdout: holdout, synthetic: Self.synthetic, quasiIdentifiers: [], model: "m",
+                budget: budget, source: source.split(stream: UInt64(run)))
+            if gate.report(noisy: noisy, evaluations: 1).passed { passed += 1 }
+        }
+        return Double(passed) / Double(runs)
+    }
+
+    /// Whether pass rates `p` and `q` of neighbouring inputs, each estimated from `runs` runs,
+    /// are consistent with `epsilon`-DP for both events (pass and fail) in both directions. Each
+    /// estimate is within t = 0.04 of its probability except with chance at most
+    /// 2·exp(-2·runs·t²) (Hoeffding), so a true epsilon-DP gate is flagged with chance at most
+    /// 4·exp(-2·runs·t²) per pair (1.4e-4 per estimate at 3,000 runs).
+    func consistentWithDP(_ p: Double, _ q: Double, epsilon: Double) -> Bool {
+        let margin = 0.04 * (1 + exp(epsilon))
+        return p <= exp(epsilon) * q + margin && q <= exp(epsilon) * p + margin
+            && (1 - p) <= exp(epsilon) * (1 - q) + margin && (1 - q) <= exp(epsilon) * (1 - p) + margin
+    }
+
+    /// The gate's decision frequencies on neighbouring tables (one row that the synthetic table
+    /// copies added to training, and separately to the holdout) stay within e^epsilon of each
+    /// other. Three estimates of 3,000 runs each: the false-alarm rate of the whole test is at
+    /// most 3·2·exp(-9.6) < 5e-4. The same harness flags a gate that spends more than it claims
+    /// (noise for epsilon 50 judged against 1), so it can fail.
+    @Test func gateDecisionFrequenciesStayWithinEpsilonOfNeighbours() throws {
+        let gate = try ReleaseGate(epsilon: 1, maxAdvantage: 0.06, checks: GateCheck.standard(secrets: [], columns: []))
+        let copied = Self.domain[11]
+        let trainNeighbour = Self.table(
+            Array(Self.domain[0..<10]) + [copied] + (0..<30).map { Self.domain[12 + $0 % 15] })
+        let holdoutNeighbour = Self.table(
+            Array(Self.domain[2..<10]) + [copied] + (0..<32).map { Self.domain[12 + ($0 * 7) % 15] })
+        let runs = 3000
+        let base = try passRate(gate, train: Self.train, holdout: Self.holdout, runs: runs, seed: 1)
+        let trainSide = try passRate(gate, train: trainNeighbour, holdout: Self.holdout, runs: runs, seed: 2)
+        let holdoutSide = try passRate(gate, train: Self.train, holdout: holdoutNeighbour, runs: runs, seed: 3)
+        #expect(base > 0.1 && base < 0.9, "the fixture should sit near the threshold (pass rate \(base))")
+        #expect(consistentWithDP(base, trainSide, epsilon: 1), "\(base) vs \(trainSide)")
+        #expect(consistentWithDP(base, holdoutSide, epsilon: 1), "\(base) vs \(holdoutSide)")
+
+        let loud = try ReleaseGate(epsilon: 50, maxAdvantage: 0.06, checks: gate.checks)
+        let loudBase = try passRate(loud, train: Self.train, holdout: Self.holdout, runs: 300, seed: 4)
+        let loudNeighbour = try passRate(loud, train: trainNeighbour, holdout: Self.holdout, runs: 300, seed: 5)
+        #expect(!consistentWithDP(loudBase, loudNeighbour, epsilon: 1), "\(loudBase) vs \(loudNeighbour)")
+    }
+
+    /// Adding any one row to the training or the holdout rows moves each check's count by at
+    /// most one, whatever the row: the L1 sensitivity the gate's noise is calibrated to.
+    @Test func gateCountsMoveByAtMostOnePerPerson() throws {
+        let checks = GateCheck.standard(secrets: [2], columns: Self.schema.encodedColumns)
+        for quasiIdentifiers in [[], [0], [0, 1]] {
+            let index = DisclosureIndex(synthetic: Self.synthetic, checks: checks, quasiIdentifiers: quasiIdentifiers)
+            let before = index.counts(Self.train)
+            for row in Self.domain {
+                let after = index.counts(
+                    Self.table(Array(Self.domain[0..<10]) + [row] + (0..<30).map { Self.domain[12 + $0 % 15] }))
+                #expect(zip(before, after).allSatisfy { $1 - $0 == 0 || $1 - $0 == 1 }, "\(before) -> \(after)")
+            }
+        }
+        let gate = try ReleaseGate(epsilon: 0.5, maxAdvantage: 0.05, checks: checks)
+        #expect(gate.mechanism.sensitivity == checks.count + 1 && gate.cost == .pure(epsilon: 0.5))
+        #expect(index(of: checks) == ["exact copies", "near copies", "attribute disclosure of 'c2'"])
+    }
+
+    func index(of checks: [GateCheck]) -> [String] { checks.map(\.description) }
+
+    /// The gate charges before it draws: a budget that cannot pay gets no noisy counts.
+    @Test func aGateTheBudgetCannotPayReleasesNothing() throws {
+        let gate = try ReleaseGate(epsilon: 1, maxAdvantage: 0.05, checks: [.exactCopy])
+        let budget = try PrivacyOdometer(epsilon: 0.5, delta: 0)
+        #expect(throws: (any Error).self) {
+            try gate.evaluate(
+                train: Self.train, holdout: Self.holdout, synthetic: Self.synthetic, quasiIdentifiers: [],
+                model: "m", budget: budget, source: .seeded(1))
+        }
+    }
+}
