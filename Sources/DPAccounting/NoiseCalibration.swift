@@ -7,7 +7,13 @@ import Foundation
 public enum NoiseCalibration {
     public static let proofDocument = "Proofs/rdp-subsampled-gaussian.md"
 
-    public enum Accountant: String, Sendable, CaseIterable { case rdp, pld }
+    /// How the steps are accounted: `rdp` and `pld` for the continuous Gaussian (planning figures,
+    /// comparable with Opacus and dp_accounting); `rdpDiscrete` for the discrete Gaussian DP-SGD
+    /// draws, by the general Poisson-subsampling bound at integer orders (the one DP-SGD uses).
+    public enum Accountant: String, Sendable, CaseIterable {
+        case rdp, pld
+        case rdpDiscrete = "rdp-discrete"
+    }
 
     /// The ε of `steps` Poisson-subsampled Gaussian steps.
     public static func epsilon(
@@ -23,6 +29,14 @@ public enum NoiseCalibration {
             var pld = PLDAccountant()
             try pld.composeSubsampledGaussian(samplingRate: q, noiseMultiplier: sigma, steps: steps)
             return try pld.epsilon(delta: delta)
+        case .rdpDiscrete:
+            try AccountingError.probability(delta, "delta")
+            try AccountingError.require(q >= 0 && q <= 1, "the sampling rate must lie in [0, 1] (got \(q))")
+            try AccountingError.positive(sigma, "the noise multiplier")
+            let rdp = PoissonSubsampledRDP.composed(samplingRate: q, steps: steps) { Double($0) / (2 * sigma * sigma) }
+            return RDPAccountant.epsilon(
+                orders: PoissonSubsampledRDP.orders.map(Double.init), rdp: rdp, delta: delta
+            ).epsilon
         }
     }
 

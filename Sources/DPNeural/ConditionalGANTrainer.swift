@@ -29,7 +29,7 @@ struct ConditionalGANTrainer {
         let reportEvery = max(1, plan.steps / 50)
         for step in 1...plan.steps {
             // Discriminator, real rows: clipped per example, then noised.
-            let batch = privateGradient.batch(source: source)
+            let batch = privateGradient.batch(of: targets.count, source: source)
             var realTraces: [LayerTrace]?
             if !batch.isEmpty {
                 var conditions = Matrix(zeros: batch.count, table.width)

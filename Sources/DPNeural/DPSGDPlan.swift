@@ -3,7 +3,8 @@ import DPMechanisms
 import Foundation
 
 /// The settings of one DP-SGD training run, with the noise calibrated before training from the
-/// target (epsilon, delta) by the RDP or PLD accountant for the Poisson-subsampled Gaussian.
+/// target (epsilon, delta) by the RDP accountant for the Poisson-subsampled discrete Gaussian
+/// (Zhu and Wang's general subsampling bound on the discrete Gaussian's RDP, integer orders).
 ///
 /// Privacy: the trained parameters are (epsilon, delta)-DP for adding or removing one example
 /// (Proofs/dp-sgd.md); the noise is the float-safe discrete Gaussian of `FloatGaussianMechanism`,
@@ -22,7 +23,9 @@ public struct DPSGDPlan: Sendable {
     public let clip: Double
     public let parameters: Int
     public let delta: Double
-    public let accountant: NoiseCalibration.Accountant
+    /// The one accountant proven for the noise DP-SGD draws (Proofs/dp-sgd.md).
+    public static let accountant = NoiseCalibration.Accountant.rdpDiscrete
+    public var accountant: NoiseCalibration.Accountant { Self.accountant }
     /// The multiplier asked of the noise, sigma / C.
     public let noiseMultiplier: Double
     /// The multiplier the accountant sees after the grid's rounding: (noise sigma) / (C + sqrt(d) step).
@@ -39,7 +42,7 @@ public struct DPSGDPlan: Sendable {
     /// The plan that spends `targetEpsilon` at `delta`.
     public init(
         targetEpsilon: Double, delta: Double, examples: Int, expectedBatchSize: Int, epochs: Int, clip: Double,
-        parameters: Int, accountant: NoiseCalibration.Accountant = .rdp
+        parameters: Int
     ) throws {
         guard examples > 1, expectedBatchSize >= 1, expectedBatchSize < examples, epochs >= 1, clip > 0, parameters >= 1
         else {
@@ -52,7 +55,7 @@ public struct DPSGDPlan: Sendable {
         let steps = max(1, epochs * examples / expectedBatchSize)
         let needed = try NoiseCalibration.noiseMultiplier(
             targetEpsilon: targetEpsilon, delta: delta, samplingRate: rate, steps: steps,
-            accountant: accountant)
+            accountant: Self.accountant)
         var requested = needed
         var mechanism = try FloatGaussianMechanism(
             sensitivity: clip, sigma: requested * clip, dimension: parameters,
@@ -69,7 +72,7 @@ public struct DPSGDPlan: Sendable {
             examples: examples, expectedBatchSize: expectedBatchSize, epochs: epochs, clip: clip,
             noiseMultiplier: requested,
             mechanism: Self.noise(clip: clip, sigma: requested * clip, parameters: parameters), parameters: parameters,
-            delta: delta, accountant: accountant)
+            delta: delta)
         guard epsilon <= targetEpsilon * (1 + 1e-6) else {
             throw MechanismError("could not calibrate the noise to epsilon \(targetEpsilon) (reached \(epsilon))")
         }
@@ -78,8 +81,7 @@ public struct DPSGDPlan: Sendable {
     /// The plan for a given noise multiplier (sigma / C); its epsilon is what the accountant says.
     public init(
         noiseMultiplier: Double, delta: Double, examples: Int, expectedBatchSize: Int, epochs: Int, clip: Double,
-        parameters: Int,
-        accountant: NoiseCalibration.Accountant = .rdp
+        parameters: Int
     ) throws {
         guard examples > 1, expectedBatchSize >= 1, expectedBatchSize < examples, epochs >= 1, clip > 0,
             parameters >= 1, noiseMultiplier > 0
@@ -93,13 +95,13 @@ public struct DPSGDPlan: Sendable {
             examples: examples, expectedBatchSize: expectedBatchSize, epochs: epochs, clip: clip,
             noiseMultiplier: noiseMultiplier,
             mechanism: Self.noise(clip: clip, sigma: noiseMultiplier * clip, parameters: parameters),
-            parameters: parameters, delta: delta, accountant: accountant)
+            parameters: parameters, delta: delta)
     }
 
     init(
         examples: Int, expectedBatchSize: Int, epochs: Int, clip: Double, noiseMultiplier: Double,
         mechanism: FloatGaussianMechanism,
-        parameters: Int, delta: Double, accountant: NoiseCalibration.Accountant
+        parameters: Int, delta: Double
     ) throws {
         self.examples = examples
         self.expectedBatchSize = expectedBatchSize
@@ -107,7 +109,6 @@ public struct DPSGDPlan: Sendable {
         self.clip = clip
         self.parameters = parameters
         self.delta = delta
-        self.accountant = accountant
         self.noiseMultiplier = noiseMultiplier
         self.mechanism = mechanism
         effectiveMultiplier = Self.effective(mechanism)
@@ -118,7 +119,7 @@ public struct DPSGDPlan: Sendable {
         let draws = Double(steps) * Double(parameters)
         let bound = try NoiseCalibration.epsilon(
             samplingRate: rate, noiseMultiplier: effectiveMultiplier, steps: steps, delta: delta / 2,
-            accountant: accountant)
+            accountant: Self.accountant)
         samplerDelta = (1 + exp(bound)) * draws * mechanism.drawDistance
         guard samplerDelta < delta / 2 else {
             throw MechanismError(
@@ -128,7 +129,7 @@ public struct DPSGDPlan: Sendable {
         }
         epsilon = try NoiseCalibration.epsilon(
             samplingRate: rate, noiseMultiplier: effectiveMultiplier, steps: steps, delta: delta - samplerDelta,
-            accountant: accountant)
+            accountant: Self.accountant)
     }
 
     /// The epsilon spent after `steps` steps, at delta minus the sampler's share (the plan's
@@ -136,7 +137,7 @@ public struct DPSGDPlan: Sendable {
     public func epsilon(afterSteps steps: Int) throws -> Double {
         try NoiseCalibration.epsilon(
             samplingRate: samplingRate, noiseMultiplier: effectiveMultiplier, steps: steps, delta: delta - samplerDelta,
-            accountant: accountant)
+            accountant: Self.accountant)
     }
 
     /// The tabulated float-safe Gaussian for the clipped sums.

@@ -34,7 +34,6 @@ public struct DPSGDTrainer {
         _ model: inout Model, budget: any PrivacyBudget, mechanismName: String, source: RandomSource,
         progress: (Progress) -> Void = { _ in }
     ) throws {
-        precondition(model.exampleCount == plan.examples, "the plan was made for \(plan.examples) examples")
         let parameters = model.layers.reduce(0) { $0 + $1.parameterCount }
         precondition(parameters == plan.parameters, "the plan was made for \(plan.parameters) parameters")
         let gradient = try PrivateGradient(
@@ -43,7 +42,7 @@ public struct DPSGDTrainer {
         let scale = Float(1 / Double(plan.expectedBatchSize))
         let reportEvery = max(1, plan.steps / 50)
         for step in 1...plan.steps {
-            let batch = gradient.batch(source: source)
+            let batch = gradient.batch(of: model.exampleCount, source: source)
             let traces = batch.isEmpty ? nil : model.traces(batch, source: source).traces
             let noisy = try gradient.noisySum(traces, source: source)
             optimizer.update(&model.layers, gradient: noisy.map { Float($0) * scale })

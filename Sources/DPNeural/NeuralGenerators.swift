@@ -29,7 +29,7 @@ public struct TVAEGenerator: Generator {
     public static let family = GeneratorFamily.neural
     public static let summary =
         "DP-TVAE: a tabular variational autoencoder trained with DP-SGD (Poisson sampling, per-example clipping, "
-        + "float-safe discrete Gaussian noise, RDP accounting)"
+        + "float-safe discrete Gaussian noise, RDP of the subsampled discrete Gaussian)"
     public static let acceptedSettings: Set<GeneratorSettings.Key> = [
         .epochs, .batchSize, .learningRate, .clip, .hidden, .latent, .klWeight,
     ]
@@ -40,7 +40,7 @@ public struct TVAEGenerator: Generator {
         self.settings = settings
     }
 
-    /// The training settings for `rows` rows.
+    /// The training settings for `rows` rows (the noisy example count).
     public func trainingSettings(rows: Int) -> NeuralSynthesizer.Settings {
         NeuralSynthesizer.Settings.defaults(rows: rows).overridden(by: settings)
     }
@@ -48,7 +48,7 @@ public struct TVAEGenerator: Generator {
     public func fit(_ request: FitRequest) throws -> any FittedModel {
         try NeuralSynthesizer.fitTVAE(
             request.data, epsilon: request.epsilon, delta: request.delta, budget: request.budget,
-            settings: trainingSettings(rows: request.data.rowCount), source: request.source
+            settings: trainingSettings(rows:), source: request.source
         ) { request.progress(progressLine($0)) }
     }
 
@@ -74,7 +74,7 @@ public struct CTGANGenerator: Generator {
         self.settings = settings
     }
 
-    /// The training settings for `rows` rows.
+    /// The training settings for `rows` rows (the noisy example count).
     public func trainingSettings(rows: Int) -> NeuralSynthesizer.Settings {
         NeuralSynthesizer.Settings.ctganDefaults(rows: rows).overridden(by: settings)
     }
@@ -82,7 +82,7 @@ public struct CTGANGenerator: Generator {
     public func fit(_ request: FitRequest) throws -> any FittedModel {
         try NeuralSynthesizer.fitCTGAN(
             request.data, epsilon: request.epsilon, delta: request.delta, budget: request.budget,
-            settings: trainingSettings(rows: request.data.rowCount), source: request.source
+            settings: trainingSettings(rows:), source: request.source
         ) { request.progress(progressLine($0)) }
     }
 

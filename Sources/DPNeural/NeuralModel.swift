@@ -35,6 +35,8 @@ public struct NeuralModel: FittedModel {
         public let samplingRate: Double
         public let seeded: Bool
         public let dataset: String
+        /// The noisy number of training examples the plan was built on (absent in older files).
+        public var noisyExamples: Int?
     }
 
     public var privacy: ModelPrivacy {
@@ -45,8 +47,8 @@ public struct NeuralModel: FittedModel {
 
     public var size: ModelSize { .parameters(network.parameterCount) }
 
-    /// DP-SGD measures no count.
-    public var noisyRowCount: Int? { nil }
+    /// The noisy example count DP-SGD was planned with.
+    public var noisyRowCount: Int? { record.noisyExamples }
 
     public func sample(rows: Int, source: RandomSource) -> EncodedDataset {
         switch network {

@@ -33,34 +33,42 @@ public enum NeuralSynthesizer {
             self.klWeight = klWeight
         }
 
-        /// Large batches (about 6% of the rows, 64 to 4,096: DP noise shrinks with the batch), 20
-        /// epochs, a small network (hidden width 32, or 64 from 100,000 rows).
+        /// Batches of about 0.5% of the rows (16 to 4,096), 20 epochs, a small network (hidden width
+        /// 32, or 64 from 100,000 rows). The sampling rate is kept small because the subsampling
+        /// bound proven for the discrete Gaussian (Proofs/dp-sgd.md) grows quickly with it.
         public static func defaults(rows: Int) -> Settings {
-            let batch = min(4096, max(64, rows / 16))
+            let batch = min(4096, max(16, rows / 200))
             return Settings(epochs: 20, batchSize: min(batch, max(1, rows - 1)), hidden: rows >= 100_000 ? 64 : 32)
         }
 
-        /// DP-CTGAN's defaults: a GAN needs many more, smaller steps than the VAE (batches of 512 or
-        /// about 1.5% of the rows, 10 epochs, learning rate 1e-3, hidden width 64). Its utility
-        /// varies widely from run to run.
+        /// DP-CTGAN's defaults: batches of at most 512 or about 0.5% of the rows, 10 epochs, learning
+        /// rate 1e-3, hidden width 64. Its utility varies widely from run to run.
         public static func ctganDefaults(rows: Int) -> Settings {
-            let batch = min(512, max(64, rows / 64))
+            let batch = min(512, max(16, rows / 200))
             return Settings(epochs: 10, batchSize: min(batch, max(1, rows - 1)), learningRate: 1e-3, hidden: 64)
         }
     }
 
-    /// Fits a DP tabular VAE; the whole training's (epsilon, delta) is charged before the first step.
+    /// Fits a DP tabular VAE: a noisy example count (`NoisyExampleCount.share` of epsilon), then
+    /// DP-SGD with the rest, its whole (epsilon, delta) charged before the first step. `settings`
+    /// maps the noisy count to the training settings.
     public static func fitTVAE(
         _ data: EncodedDataset, epsilon: Double, delta: Double, budget: any PrivacyBudget,
-        settings: Settings, source: RandomSource,
+        settings: (Int) -> Settings, source: RandomSource,
         progress: (DPSGDTrainer.Progress) -> Void = { _ in }
     ) throws -> NeuralModel {
+        let countEpsilon = epsilon * NoisyExampleCount.share
+        let examples = try NoisyExampleCount.measure(
+            data.rowCount, epsilon: countEpsilon, budget: budget, source: source.split(stream: 4))
+        var settings = settings(examples)
+        settings.batchSize = min(settings.batchSize, examples - 1)
         var vae = TabularVAE(
             domain: data.domain, hidden: settings.hidden, latent: settings.latent, source: source.split(stream: 1))
         vae.klWeight = settings.klWeight
         vae.attach(data)
         let plan = try DPSGDPlan(
-            targetEpsilon: epsilon, delta: delta, examples: data.rowCount, expectedBatchSize: settings.batchSize,
+            targetEpsilon: epsilon - countEpsilon, delta: delta, examples: examples,
+            expectedBatchSize: settings.batchSize,
             epochs: settings.epochs, clip: settings.clip, parameters: vae.layers.reduce(0) { $0 + $1.parameterCount })
         try DPSGDTrainer(plan: plan, learningRate: settings.learningRate)
             .train(
@@ -69,8 +77,9 @@ public enum NeuralSynthesizer {
         return NeuralModel(
             method: "dp-tvae", schema: data.schema, network: .tvae(vae),
             record: .init(
-                epsilon: plan.epsilon, delta: delta, noiseMultiplier: plan.effectiveMultiplier,
-                steps: plan.steps, samplingRate: plan.samplingRate, seeded: source.isSeeded, dataset: budget.name))
+                epsilon: countEpsilon + plan.epsilon, delta: delta, noiseMultiplier: plan.effectiveMultiplier,
+                steps: plan.steps, samplingRate: plan.samplingRate, seeded: source.isSeeded, dataset: budget.name,
+                noisyExamples: examples))
     }
 }
 
@@ -83,13 +92,19 @@ extension NeuralSynthesizer {
         let sigma: Double
     }
 
-    /// Fits DP-CTGAN: DP one-way marginals for the conditional vectors (10% of epsilon, half of
-    /// delta), then the discriminator by DP-SGD with the rest; both charged before they are used.
+    /// Fits DP-CTGAN: a noisy example count (`NoisyExampleCount.share` of epsilon), DP one-way
+    /// marginals for the conditional vectors (10% of epsilon, half of delta), then the
+    /// discriminator by DP-SGD with the rest; each charged before it is used.
     public static func fitCTGAN(
         _ data: EncodedDataset, epsilon: Double, delta: Double, budget: any PrivacyBudget,
-        settings: Settings, source: RandomSource,
+        settings: (Int) -> Settings, source: RandomSource,
         progress: (DPSGDTrainer.Progress) -> Void = { _ in }
     ) throws -> NeuralModel {
+        let countEpsilon = epsilon * NoisyExampleCount.share
+        let examples = try NoisyExampleCount.measure(
+            data.rowCount, epsilon: countEpsilon, budget: budget, source: source.split(stream: 4))
+        var settings = settings(examples)
+        settings.batchSize = min(settings.batchSize, examples - 1)
         let table = OneHotTable(domain: data.domain)
         let marginalsEpsilon = epsilon * conditionShare
         let rho = ZCDP.rho(epsilon: marginalsEpsilon, delta: delta / 2)
@@ -111,7 +126,7 @@ extension NeuralSynthesizer {
             domain: data.domain, hidden: settings.hidden, noiseDimension: 16,
             conditionWeights: conditions.weights, source: source.split(stream: 1))
         let plan = try DPSGDPlan(
-            targetEpsilon: epsilon - spent, delta: delta / 2, examples: data.rowCount,
+            targetEpsilon: epsilon - countEpsilon - spent, delta: delta / 2, examples: examples,
             expectedBatchSize: settings.batchSize,
             epochs: settings.epochs, clip: settings.clip, parameters: gan.discriminator.parameterCount)
         let (inputs, targets) = table.encode(data)
@@ -122,7 +137,8 @@ extension NeuralSynthesizer {
         return NeuralModel(
             method: "dp-ctgan", schema: data.schema, network: .ctgan(gan),
             record: .init(
-                epsilon: spent + plan.epsilon, delta: delta, noiseMultiplier: plan.effectiveMultiplier,
-                steps: plan.steps, samplingRate: plan.samplingRate, seeded: source.isSeeded, dataset: budget.name))
+                epsilon: countEpsilon + spent + plan.epsilon, delta: delta, noiseMultiplier: plan.effectiveMultiplier,
+                steps: plan.steps, samplingRate: plan.samplingRate, seeded: source.isSeeded, dataset: budget.name,
+                noisyExamples: examples))
     }
 }

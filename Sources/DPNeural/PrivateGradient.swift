@@ -44,9 +44,10 @@ struct PrivateGradient {
         self.sampling = PoissonSampling(rate: plan.samplingRate)
     }
 
-    /// The examples of the next batch.
-    func batch(source: RandomSource) -> [Int] {
-        sampling.batch(of: plan.examples, source: source)
+    /// The examples of the next batch: each of the `count` training examples joins independently
+    /// with the plan's rate (the plan's own example count is the noisy one that set the rate).
+    func batch(of count: Int, source: RandomSource) -> [Int] {
+        sampling.batch(of: count, source: source)
     }
 
     /// Σ clip(g_i) over the batch's per-example gradients, plus the plan's noise (an empty batch

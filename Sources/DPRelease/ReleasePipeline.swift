@@ -110,11 +110,6 @@ public struct ReleasePipeline {
         } catch let error as GeneratorSettingsError {
             throw ReleaseError("\(configPath): \(error.description)")
         }
-        if config.rows == nil && type(of: generator).family == .neural {
-            throw ReleaseError(
-                "\(configPath): 'rows' is needed for \(config.method): DP-SGD measures no row count, and the "
-                    + "exact count of the private table is never released")
-        }
         let secrets = try config.secrets.map { try train.column(named: $0, key: "audit.secrets", file: configPath) }
         let gate = try ReleaseGate(
             epsilon: config.gateShare, maxAdvantage: config.gateMaxAdvantage,

@@ -38,7 +38,9 @@ struct SynthesizeCommand: ParsableCommand {
     var iterations: Int?
     @Option(help: "Neural methods: training epochs (default 20 for dp-tvae, 10 for dp-ctgan).") var epochs: Int?
     @Option(
-        help: "Neural methods: expected Poisson batch size (default: dp-tvae about 6% of the rows, dp-ctgan up to 512)."
+        help: ArgumentHelp(
+            "Neural methods: expected Poisson batch size (default: about 0.5% of the noisy row count; "
+                + "dp-ctgan at most 512).")
     )
     var batchSize: Int?
     @Option(help: "Neural methods: Adam learning rate (default 0.01 for dp-tvae, 0.001 for dp-ctgan).")

@@ -68,7 +68,7 @@ import Testing
         #expect(statement.charges[0].cost == .approximate(epsilon: plan.epsilon, delta: 1e-5))
         let accountant = try NoiseCalibration.epsilon(
             samplingRate: plan.samplingRate, noiseMultiplier: plan.effectiveMultiplier,
-            steps: plan.steps, delta: 1e-5, accountant: .rdp)
+            steps: plan.steps, delta: 1e-5, accountant: .rdpDiscrete)
         #expect(abs(accountant - plan.epsilon) < 1e-12 && plan.epsilon <= 4 * (1 + 1e-6))
         #expect(reports.last?.step == plan.steps && abs((reports.last?.epsilonSoFar ?? 0) - plan.epsilon) < 1e-12)
         // A second run at the same budget is refused before any step.

@@ -31,12 +31,16 @@ import Testing
         try ledger.initialise(dataset: "pairs", epsilon: 8, delta: 1e-6)
         let model = try NeuralSynthesizer.fitTVAE(
             data, epsilon: 8, delta: 1e-6, budget: ledger.budget(for: "pairs"),
-            settings: .defaults(rows: data.rowCount), source: .seeded(32))
+            settings: { .defaults(rows: $0) }, source: .seeded(32))
         let synthetic = model.sample(rows: 4000, source: .seeded(33))
         let agreement = Double(zip(synthetic.codes[0], synthetic.codes[1]).filter { $0 == $1 }.count) / 4000
         #expect(agreement > 0.4, "agreement \(agreement)")
-        #expect(try ledger.statement(dataset: "pairs").charges.count == 1)
-        #expect(model.record.epsilon <= 8 && model.privacy.seeded)
+        // The noisy example count, then DP-SGD; the count sets the plan and the default row count.
+        let charges = try ledger.statement(dataset: "pairs").charges
+        #expect(charges.map(\.mechanism) == ["dp-sgd example count", "dp-sgd (dp-tvae)"])
+        #expect(charges[0].cost == .pure(epsilon: 8 * 0.01))
+        #expect(model.record.epsilon <= 8 * (1 + 1e-9) && model.privacy.seeded)
+        #expect(abs((model.noisyRowCount ?? 0) - 6000) < 200 && model.noisyRowCount != 6000)
 
         let path = try CommandRunner.temporaryDirectory().appendingPathComponent("model.json").path
         try model.save(to: path)
@@ -61,12 +65,15 @@ import Testing
         let ledger = try BudgetLedger(
             path: try CommandRunner.temporaryDirectory().appendingPathComponent("l.sqlite").path)
         try ledger.initialise(dataset: "pairs", epsilon: 2, delta: 1e-6)
-        var settings = NeuralSynthesizer.Settings.defaults(rows: data.rowCount)
-        settings.epochs = 2
         let model = try NeuralSynthesizer.fitCTGAN(
-            data, epsilon: 2, delta: 1e-6, budget: ledger.budget(for: "pairs"), settings: settings, source: .seeded(42))
+            data, epsilon: 2, delta: 1e-6, budget: ledger.budget(for: "pairs"),
+            settings: { rows in
+                var settings = NeuralSynthesizer.Settings.defaults(rows: rows)
+                settings.epochs = 2
+                return settings
+            }, source: .seeded(42))
         let statement = try ledger.statement(dataset: "pairs")
-        #expect(statement.charges.count == 2)
+        #expect(statement.charges.count == 3)
         #expect(statement.spent.epsilon <= 2 * (1 + 1e-9) && model.record.epsilon <= 2 * (1 + 1e-9))
         let synthetic = model.sample(rows: 500, source: .seeded(43))
         #expect(synthetic.rowCount == 500 && synthetic.codes.allSatisfy { $0.allSatisfy { $0 < 3 } })

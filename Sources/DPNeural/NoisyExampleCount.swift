@@ -1,0 +1,23 @@
+import DPAccounting
+import DPMechanisms
+import DPRandomness
+
+/// The number of training examples as DP-SGD uses it: a discrete Laplace count, charged before it
+/// is drawn, so the sampling rate, batch size, step count and default synthetic row count never
+/// come from the exact size of the private table.
+///
+/// Privacy: `share` of the fit's epsilon, pure DP (sensitivity 1 under adding or removing one
+/// row); everything derived from the count is post-processing (Proofs/dp-sgd.md).
+enum NoisyExampleCount {
+    /// The share of a neural fit's epsilon the count spends.
+    static let share = 0.01
+
+    /// The noisy count of `count` examples at `epsilon`, charged to `budget`; at least 2, so a
+    /// plan can always be formed (the clamp is post-processing).
+    static func measure(_ count: Int, epsilon: Double, budget: any PrivacyBudget, source: RandomSource) throws -> Int {
+        let mechanism = try IntegerLaplaceMechanism(sensitivity: 1, epsilon: epsilon)
+        let noisy = try mechanism.release(
+            [count], chargingTo: budget, mechanism: "dp-sgd example count", source: source)
+        return max(2, noisy[0])
+    }
+}
