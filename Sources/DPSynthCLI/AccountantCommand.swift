@@ -13,13 +13,13 @@ extension NoiseCalibration.Accountant: ExpressibleByArgument {}
 
 extension AccountantCommand {
     struct SubsampledGaussianOptions: ParsableArguments {
-        @Option(help: "Poisson sampling rate q in (0, 1].")
+        @Option(parsing: .unconditional, help: "Poisson sampling rate q in (0, 1].")
         var samplingRate: Double
 
-        @Option(help: "Number of steps.")
+        @Option(parsing: .unconditional, help: "Number of steps.")
         var steps: Int
 
-        @Option(help: "Target delta in (0, 1).")
+        @Option(parsing: .unconditional, help: "Target delta in (0, 1).")
         var delta: Double
 
         @Option(help: "rdp (Renyi DP) or pld (privacy loss distribution).")
@@ -38,7 +38,7 @@ extension AccountantCommand {
 
         @OptionGroup var options: SubsampledGaussianOptions
 
-        @Option(help: "Noise multiplier sigma (noise std / clipping norm).")
+        @Option(parsing: .unconditional, help: "Noise multiplier sigma (noise std / clipping norm).")
         var noiseMultiplier: Double
 
         @Flag(help: "Print a JSON object.")
@@ -70,7 +70,7 @@ extension AccountantCommand {
 
         @OptionGroup var options: SubsampledGaussianOptions
 
-        @Option(help: "Target epsilon.")
+        @Option(parsing: .unconditional, help: "Target epsilon.")
         var targetEpsilon: Double
 
         @Flag(help: "Print a JSON object.")
@@ -105,13 +105,13 @@ extension AccountantCommand {
             commandName: "zcdp",
             abstract: "Convert rho-zCDP to (epsilon, delta)-DP, or back (CKS20).")
 
-        @Option(help: "rho, to convert to epsilon.")
+        @Option(parsing: .unconditional, help: "rho, to convert to epsilon.")
         var rho: Double?
 
-        @Option(help: "epsilon, to convert to rho.")
+        @Option(parsing: .unconditional, help: "epsilon, to convert to rho.")
         var epsilon: Double?
 
-        @Option(help: "delta in (0, 1).")
+        @Option(parsing: .unconditional, help: "delta in (0, 1).")
         var delta: Double
 
         @Flag(help: "Print a JSON object.")

@@ -29,8 +29,8 @@ struct LedgerCommand: ParsableCommand {
             commandName: "init", abstract: "Declare a dataset's total (epsilon, delta).")
 
         @OptionGroup var location: Location
-        @Option(help: "Total epsilon.") var epsilon: Double
-        @Option(help: "Total delta in [0, 1).") var delta: Double
+        @Option(parsing: .unconditional, help: "Total epsilon.") var epsilon: Double
+        @Option(parsing: .unconditional, help: "Total delta in [0, 1).") var delta: Double
         @Flag(help: "Print a JSON object.") var json = false
 
         func validate() throws {
@@ -96,9 +96,9 @@ struct LedgerCommand: ParsableCommand {
 
         @OptionGroup var location: Location
         @Option(help: "Mechanism name.") var mechanism: String
-        @Option(help: "Epsilon of a pure or (epsilon, delta) charge.") var epsilon: Double?
-        @Option(help: "Delta of an (epsilon, delta) charge.") var delta: Double?
-        @Option(help: "rho of a zCDP charge.") var rho: Double?
+        @Option(parsing: .unconditional, help: "Epsilon of a pure or (epsilon, delta) charge.") var epsilon: Double?
+        @Option(parsing: .unconditional, help: "Delta of an (epsilon, delta) charge.") var delta: Double?
+        @Option(parsing: .unconditional, help: "rho of a zCDP charge.") var rho: Double?
         @Option(help: "Parameters as a JSON object.") var parameters: String = "{}"
         @Flag(help: "Print a JSON object.") var json = false
 

@@ -23,13 +23,15 @@ struct MechanismCommand: ParsableCommand {
         @Option(help: "discrete-gaussian, discrete-laplace, laplace (float-safe) or gaussian (float-safe).")
         var kind: Kind
 
-        @Option(help: "Scale: b for Laplace, sigma for Gaussian. Exact decimal or fraction (e.g. 0.1 or 3/2).")
+        @Option(
+            parsing: .unconditional,
+            help: "Scale: b for Laplace, sigma for Gaussian. Exact decimal or fraction (e.g. 0.1 or 3/2).")
         var scale: String
 
-        @Option(help: "How many draws.")
+        @Option(parsing: .unconditional, help: "How many draws.")
         var count: Int
 
-        @Option(help: "Seed for a reproducible test run (never for a release).")
+        @Option(parsing: .unconditional, help: "Seed for a reproducible test run (never for a release).")
         var seed: UInt64?
 
         @Flag(help: "Print a JSON object instead of one value a line.")

@@ -14,18 +14,20 @@ extension MechanismCommand {
         @Option(help: "discrete-gaussian or discrete-laplace (integer answers), laplace or gaussian (real answers).")
         var kind: Kind
 
-        @Option(help: "Sensitivity of the whole answer vector: L1 for Laplace kinds, L2 for Gaussian kinds.")
+        @Option(
+            parsing: .unconditional,
+            help: "Sensitivity of the whole answer vector: L1 for Laplace kinds, L2 for Gaussian kinds.")
         var sensitivity: Double = 1
 
-        @Option(help: "Scale: b for Laplace, sigma for Gaussian (exact decimal or fraction).")
+        @Option(parsing: .unconditional, help: "Scale: b for Laplace, sigma for Gaussian (exact decimal or fraction).")
         var scale: String
 
-        @Option(help: "Comma-separated true answers, e.g. 120,45,300.")
+        @Option(parsing: .unconditional, help: "Comma-separated true answers, e.g. 120,45,300.")
         var values: String
 
         @OptionGroup var location: LedgerCommand.Location
 
-        @Option(help: "Seed for a reproducible test run (never for a release).")
+        @Option(parsing: .unconditional, help: "Seed for a reproducible test run (never for a release).")
         var seed: UInt64?
 
         @Flag(help: "Print a JSON object.")

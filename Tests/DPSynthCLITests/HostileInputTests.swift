@@ -150,6 +150,34 @@ import Testing
             #expect(!result.standardError.contains("Missing value"))
         }
     }
+
+    /// The ledger, mechanism and accountant commands read a negative number as the option's value
+    /// and refuse it as out of range, in one line, without touching the ledger.
+    @Test func negativeNumbersInLedgerMechanismAndAccountantOptionsAreRangeErrors() throws {
+        let ledger = try CommandRunner.temporaryDirectory().appendingPathComponent("l.sqlite").path
+        let cases: [[String]] = [
+            ["ledger", "init", "--ledger", ledger, "--dataset", "d", "--epsilon", "-1", "--delta", "1e-6"],
+            ["ledger", "init", "--ledger", ledger, "--dataset", "d", "--epsilon", "1", "--delta", "-0.5"],
+            [
+                "mechanism", "release", "--ledger", ledger, "--dataset", "d", "--kind", "discrete-laplace", "--scale",
+                "-2", "--values", "3",
+            ],
+            ["mechanism", "sample", "--kind", "discrete-laplace", "--scale", "-3/2", "--count", "5", "--seed", "1"],
+            ["mechanism", "sample", "--kind", "discrete-laplace", "--scale", "1", "--count", "-5", "--seed", "1"],
+            [
+                "accountant", "epsilon", "--sampling-rate", "0.01", "--noise-multiplier", "-1", "--steps", "10",
+                "--delta", "1e-5",
+            ],
+            ["accountant", "zcdp", "--rho", "-0.5", "--delta", "1e-5"],
+        ]
+        for arguments in cases {
+            let result = try CommandRunner.run(arguments)
+            #expect(result.status != 0, "\(arguments)")
+            #expect(!result.standardError.contains("Missing value"), "\(result)")
+            #expect(result.standardError.contains("must") || result.standardError.contains("positive"), "\(result)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: ledger))
+    }
 }
 
 /// Crafted model files get a one-line error from `dpsynth sample`, never a trap or a huge
