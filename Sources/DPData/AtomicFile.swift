@@ -39,6 +39,8 @@ public enum AtomicFile {
                 ".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)-"
                     + "\(UUID().uuidString.prefix(8))"
             )
+        let slot = TemporaryFiles.register(temporary.path)
+        defer { TemporaryFiles.release(slot) }
         do {
             try create(temporary.path, with: data, mode: mode)
             if rename(temporary.path, url.path) != 0 {

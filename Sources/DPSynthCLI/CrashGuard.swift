@@ -1,3 +1,4 @@
+import DPData
 import Foundation
 
 /// What `dpsynth` prints when it crashes: one fixed line, and nothing else.
@@ -6,9 +7,12 @@ import Foundation
 /// a private value the process was handling; a crash is treated as a leak. `install()` replaces
 /// the runtime's handlers for the fatal signals with one that writes a constant message (no
 /// formatting, no allocation: async-signal-safe) and exits with status 70 (EX_SOFTWARE), so no
-/// register, stack or core dump leaves the process. Core dumps are switched off too.
+/// register, stack or core dump leaves the process. Core dumps are switched off too. Both
+/// handlers, and the one for SIGINT, SIGTERM and SIGHUP (exit 128 + signal), first remove the
+/// temporary files being written (`TemporaryFiles`), so an interrupted run leaves no partial output.
 enum CrashGuard {
     static let fatalSignals = [SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGFPE, SIGABRT, SIGSYS]
+    static let stopSignals = [SIGINT, SIGTERM, SIGHUP]
     /// Room for the handler when the fault is a stack overflow.
     static let alternateStackSize = 64 * 1024
 
@@ -23,6 +27,7 @@ enum CrashGuard {
         var action = sigaction()
         // The message is a literal inside the handler: no lazy global, no formatting, no allocation.
         action.__sigaction_handler.sa_handler = { _ in
+            TemporaryFiles.removeAll()
             let message: StaticString = """
                 dpsynth: internal error: the process stopped on a fault; nothing it was handling is shown. \
                 Please report the command you ran (without its data).
@@ -34,5 +39,20 @@ enum CrashGuard {
         sigemptyset(&action.sa_mask)
         action.sa_flags = Int32(SA_ONSTACK)
         for signal in fatalSignals { _ = sigaction(signal, &action, nil) }
+        var stop = sigaction()
+        stop.__sigaction_handler.sa_handler = { signal in
+            TemporaryFiles.removeAll()
+            let message: StaticString = "dpsynth: stopped by a signal; unfinished output files were removed\n"
+            _ = write(2, message.utf8Start, message.utf8CodeUnitCount)
+            _exit(128 + signal)
+        }
+        sigemptyset(&stop.sa_mask)
+        stop.sa_flags = Int32(SA_ONSTACK)
+        for signal in stopSignals { _ = sigaction(signal, &stop, nil) }
+        // A parent may have left them blocked (a mask is inherited); the handlers must run.
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        for signal in stopSignals + fatalSignals { sigaddset(&unblock, signal) }
+        _ = sigprocmask(SIG_UNBLOCK, &unblock, nil)
     }
 }

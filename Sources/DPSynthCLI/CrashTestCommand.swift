@@ -1,4 +1,6 @@
 import ArgumentParser
+import DPData
+import Foundation
 
 /// `dpsynth crash-test` (hidden): traps on an arithmetic overflow while `--value` is in a
 /// register, so a test can check that the crash output shows no value.
@@ -7,8 +9,21 @@ struct CrashTestCommand: ParsableCommand {
         commandName: "crash-test", abstract: "Trap on purpose (for the crash-output test).", shouldDisplay: false)
 
     @Option(help: "A value to hold while trapping.") var value: Int
+    @Option(help: "Create a temporary file in this folder, registered as being written, before stopping.")
+    var temporaryIn: String?
+    @Option(help: "Stop by raising this signal (TERM or INT) instead of trapping.") var signal: String?
 
     func run() throws {
+        if let temporaryIn {
+            let path = temporaryIn + "/.output.csv.tmp-crash-test"
+            _ = FileManager.default.createFile(atPath: path, contents: Data("\(value)\n".utf8))
+            _ = TemporaryFiles.register(path)
+        }
+        switch signal {
+        case "TERM": raise(SIGTERM)
+        case "INT": raise(SIGINT)
+        default: break
+        }
         let held = [value, value &+ 1, value ^ 0x5555]
         // Overflows for any |value| above Int.max / 1000: a trap with the value live.
         let product = held[0] * 1000

@@ -16,4 +16,19 @@ import Testing
         // Nothing else: the runtime's report (registers, frames, images) is not printed.
         #expect(result.standardError.split(separator: "\n").count == 1, "\(result.standardError)")
     }
+
+    /// A file being written when the process is interrupted (SIGTERM, SIGINT) or crashes is
+    /// removed before the process exits: no partial output is left behind.
+    @Test(arguments: ["TERM", "INT", nil] as [String?])
+    func anInterruptedRunLeavesNoTemporaryFile(signal: String?) throws {
+        let folder = try CommandRunner.temporaryDirectory()
+        let arguments =
+            ["crash-test", "--value", "1700000000000000123", "--temporary-in", folder.path]
+            + (signal.map { ["--signal", $0] } ?? [])
+        let result = try CommandRunner.run(arguments)
+        let expected: Int32 = signal == "TERM" ? 128 + SIGTERM : signal == "INT" ? 128 + SIGINT : 70
+        #expect(result.status == expected, "\(result)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+        #expect(result.standardError.split(separator: "\n").count == 1, "\(result.standardError)")
+    }
 }

@@ -1,0 +1,50 @@
+import Foundation
+
+/// The temporary files a process is writing, kept where a signal handler can remove them: a
+/// fixed table of C strings allocated once, so `removeAll()` needs no allocation and no lock and
+/// may run inside a handler for SIGINT, SIGTERM or a fault. A temporary file can hold synthetic
+/// rows or report figures; left behind by an interrupted run it would be an output nobody meant
+/// to release.
+public enum TemporaryFiles {
+    static let slots = 64
+    static let width = Int(PATH_MAX) + 1
+    nonisolated(unsafe) static let table: UnsafeMutablePointer<CChar> = {
+        let table = UnsafeMutablePointer<CChar>.allocate(capacity: slots * width)
+        table.initialize(repeating: 0, count: slots * width)
+        return table
+    }()
+    static let lock = NSLock()
+
+    /// Records `path` until `release` is called with the returned slot; nil when the table is full
+    /// or the path too long (the file is then only removed by the writer itself).
+    public static func register(_ path: String) -> Int? {
+        let bytes = Array(path.utf8)
+        guard !bytes.isEmpty, bytes.count < width else { return nil }
+        lock.lock()
+        defer { lock.unlock() }
+        for slot in 0..<slots where table[slot * width] == 0 {
+            let start = table + slot * width
+            for (offset, byte) in bytes.enumerated().dropFirst() { start[offset] = CChar(bitPattern: byte) }
+            start[bytes.count] = 0
+            // The first byte last: a handler never sees a slot in use with a partial path.
+            start[0] = CChar(bitPattern: bytes[0])
+            return slot
+        }
+        return nil
+    }
+
+    /// Forgets a slot once its file has been renamed into place or removed.
+    public static func release(_ slot: Int?) {
+        guard let slot else { return }
+        lock.lock()
+        table[slot * width] = 0
+        lock.unlock()
+    }
+
+    /// Removes every registered file. Async-signal-safe: reads the preallocated table, calls unlink.
+    public static func removeAll() {
+        for slot in 0..<slots where table[slot * width] != 0 {
+            _ = unlink(table + slot * width)
+        }
+    }
+}
