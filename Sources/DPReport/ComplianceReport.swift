@@ -74,7 +74,9 @@ public struct ComplianceReport: Sendable, Codable, Equatable {
             self.epsilon = epsilon
             self.delta = delta
             unitOfPrivacy = "one row of the input table (one person, when each person has one row)"
-            neighbouringRelation = "tables that differ by adding or removing one row"
+            neighbouringRelation =
+                "inputs that differ by adding or removing one row of the training table or of the holdout table "
+                + "(Proofs/release-gate.md)"
             self.mechanism = mechanism
             self.accountant = accountant
             self.rho = rho
