@@ -46,6 +46,7 @@ let package = Package(
         .executableTarget(
             name: "DataBenchmarks",
             dependencies: [
+                "BenchmarkSupport",
                 .product(name: "Benchmark", package: "package-benchmark"),
                 .product(name: "DPData", package: dpsynth.lastPathComponent.lowercased()),
                 .product(name: "DPRandomness", package: dpsynth.lastPathComponent.lowercased()),

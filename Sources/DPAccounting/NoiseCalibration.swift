@@ -30,13 +30,9 @@ public enum NoiseCalibration {
             try pld.composeSubsampledGaussian(samplingRate: q, noiseMultiplier: sigma, steps: steps)
             return try pld.epsilon(delta: delta)
         case .rdpDiscrete:
-            try AccountingError.probability(delta, "delta")
-            try AccountingError.require(q >= 0 && q <= 1, "the sampling rate must lie in [0, 1] (got \(q))")
-            try AccountingError.positive(sigma, "the noise multiplier")
-            let rdp = PoissonSubsampledRDP.composed(samplingRate: q, steps: steps) { Double($0) / (2 * sigma * sigma) }
-            return RDPAccountant.epsilon(
-                orders: PoissonSubsampledRDP.orders.map(Double.init), rdp: rdp, delta: delta
-            ).epsilon
+            var rdp = RDPAccountant(orders: PoissonSubsampledRDP.orders.map(Double.init))
+            try rdp.composeSubsampledDiscreteGaussian(samplingRate: q, noiseMultiplier: sigma, steps: steps)
+            return try rdp.epsilon(delta: delta)
         }
     }
 

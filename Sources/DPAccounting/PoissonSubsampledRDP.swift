@@ -1,3 +1,4 @@
+import DPNumerics
 import Foundation
 
 /// The Rényi DP of any mechanism run on a Poisson sample, from the mechanism's own RDP curve at
@@ -25,29 +26,15 @@ public enum PoissonSubsampledRDP {
         let a = Double(alpha)
         let logRate = log(gamma)
         let logRest = log1p(-gamma)
-        var terms = [(a - 1) * logRest + log1p(gamma * (a - 1))]
-        terms.append(logBinomial(alpha, 2) + 2 * logRate + (a - 2) * logRest + base(2))
-        if alpha >= 3 {
-            for l in 3...alpha {
-                let weight = Double(l)
-                terms.append(
-                    log(3) + logBinomial(alpha, l) + weight * logRate + (a - weight) * logRest + (weight - 1) * base(l))
-            }
+        var total = (a - 1) * logRest + log1p(gamma * (a - 1))
+        var logBinomial = log(a)
+        for l in 2...alpha {
+            let weight = Double(l)
+            logBinomial += log(a - weight + 1) - log(weight)
+            let tripled = l >= 3 ? log(3.0) : 0
+            total = logAddExp(
+                total, tripled + logBinomial + weight * logRate + (a - weight) * logRest + (weight - 1) * base(l))
         }
-        return min(own, logSumExp(terms) / (a - 1))
-    }
-
-    /// The RDP curve, at `orders`, of `steps` compositions of the Poisson-subsampled mechanism.
-    public static func composed(samplingRate gamma: Double, steps: Int, base: (Int) -> Double) -> [Double] {
-        orders.map { Double(steps) * bound(order: $0, samplingRate: gamma, base: base) }
-    }
-
-    static func logBinomial(_ n: Int, _ k: Int) -> Double {
-        lgamma(Double(n + 1)) - lgamma(Double(k + 1)) - lgamma(Double(n - k + 1))
-    }
-
-    static func logSumExp(_ values: [Double]) -> Double {
-        guard let top = values.max(), top.isFinite else { return values.max() ?? -.infinity }
-        return top + log(values.reduce(0) { $0 + exp($1 - top) })
+        return min(own, total / (a - 1))
     }
 }

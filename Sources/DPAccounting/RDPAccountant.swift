@@ -32,13 +32,33 @@ public struct RDPAccountant: Sendable {
     public mutating func composeSubsampledGaussian(samplingRate q: Double, noiseMultiplier sigma: Double, steps: Int)
         throws
     {
-        try AccountingError.require(q.isFinite && q >= 0 && q <= 1, "the sampling rate must lie in [0, 1] (got \(q))")
-        try AccountingError.positive(sigma, "the noise multiplier")
-        try AccountingError.require(steps >= 0, "the number of steps must be non-negative (got \(steps))")
+        try Self.validate(samplingRate: q, noiseMultiplier: sigma, steps: steps)
         for (index, order) in orders.enumerated() {
             rdp[index] +=
                 Double(steps) * Self.subsampledGaussianRDP(order: order, samplingRate: q, noiseMultiplier: sigma)
         }
+    }
+
+    /// Adds `steps` steps of the Poisson-subsampled discrete Gaussian (DP-SGD's noise), by the
+    /// general subsampling bound on its RDP α/(2σ²) (`PoissonSubsampledRDP`). The orders must be
+    /// integers of at least 2 (`RDPAccountant(orders: PoissonSubsampledRDP.orders)`).
+    public mutating func composeSubsampledDiscreteGaussian(
+        samplingRate q: Double, noiseMultiplier sigma: Double, steps: Int
+    ) throws {
+        try Self.validate(samplingRate: q, noiseMultiplier: sigma, steps: steps)
+        for (index, order) in orders.enumerated() {
+            try AccountingError.require(
+                order >= 2 && order.rounded() == order, "the discrete bound needs integer orders (got \(order))")
+            rdp[index] +=
+                Double(steps)
+                * PoissonSubsampledRDP.bound(order: Int(order), samplingRate: q) { Double($0) / (2 * sigma * sigma) }
+        }
+    }
+
+    static func validate(samplingRate q: Double, noiseMultiplier sigma: Double, steps: Int) throws {
+        try AccountingError.require(q.isFinite && q >= 0 && q <= 1, "the sampling rate must lie in [0, 1] (got \(q))")
+        try AccountingError.positive(sigma, "the noise multiplier")
+        try AccountingError.require(steps >= 0, "the number of steps must be non-negative (got \(steps))")
     }
 
     /// The smallest ε over the orders at `delta`.

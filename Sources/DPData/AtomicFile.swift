@@ -10,6 +10,12 @@ public enum AtomicFile {
     /// when one is given (a secret key: 0600), from its first byte: the temporary file is created
     /// with that mode and O_EXCL, then renamed.
     public static func write(_ data: Data, to requested: String, mode: mode_t? = nil) throws {
+        try write(data, to: requested, mode: mode, beforeRename: {})
+    }
+
+    /// `write`, calling `beforeRename` once the temporary file is complete (a test interrupts the
+    /// write there).
+    package static func write(_ data: Data, to requested: String, mode: mode_t?, beforeRename: () -> Void) throws {
         var path = requested
         var status = stat()
         if stat(requested, &status) == 0 {
@@ -43,6 +49,7 @@ public enum AtomicFile {
         defer { TemporaryFiles.release(slot) }
         do {
             try create(temporary.path, with: data, mode: mode)
+            beforeRename()
             if rename(temporary.path, url.path) != 0 {
                 let reason = String(cString: strerror(errno))
                 try? FileManager.default.removeItem(at: temporary)

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The temporary files a process is writing, kept where a signal handler can remove them: a
 /// fixed table of C strings allocated once, so `removeAll()` needs no allocation and no lock and
@@ -26,7 +27,8 @@ public enum TemporaryFiles {
             let start = table + slot * width
             for (offset, byte) in bytes.enumerated().dropFirst() { start[offset] = CChar(bitPattern: byte) }
             start[bytes.count] = 0
-            // The first byte last: a handler never sees a slot in use with a partial path.
+            // The first byte last, after a fence: a handler never sees a slot in use with a partial path.
+            atomicMemoryFence(ordering: .releasing)
             start[0] = CChar(bitPattern: bytes[0])
             return slot
         }
@@ -41,10 +43,17 @@ public enum TemporaryFiles {
         lock.unlock()
     }
 
-    /// Removes every registered file. Async-signal-safe: reads the preallocated table, calls unlink.
+    /// Removes every registered file. Async-signal-safe once `prepare()` has run: reads the
+    /// preallocated table and calls unlink.
     public static func removeAll() {
         for slot in 0..<slots where table[slot * width] != 0 {
+            atomicMemoryFence(ordering: .acquiring)
             _ = unlink(table + slot * width)
         }
+    }
+
+    /// Allocates the table now, so a signal handler that calls `removeAll()` never allocates.
+    public static func prepare() {
+        _ = table
     }
 }

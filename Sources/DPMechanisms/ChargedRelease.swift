@@ -74,6 +74,7 @@ extension FloatGaussianMechanism {
         _ values: [Double], chargingTo budget: any PrivacyBudget, mechanism: String = "float-gaussian",
         source: RandomSource
     ) throws -> [Double] {
+        try setup.check(values)
         let parameters = NoiseParameters(scale: "\(sigma)", sensitivity: "\(sensitivity)", count: values.count)
         return try budget.pay(privacyCost, mechanism: mechanism, parameters: parameters, source: source) {
             try draw(values, source: source)
@@ -92,6 +93,7 @@ extension FloatLaplaceMechanism {
         _ values: [Double], chargingTo budget: any PrivacyBudget, mechanism: String = "float-laplace",
         source: RandomSource
     ) throws -> [Double] {
+        try setup.check(values)
         let parameters = NoiseParameters(scale: "\(scale)", sensitivity: "\(sensitivity)", count: values.count)
         return try budget.pay(privacyCost, mechanism: mechanism, parameters: parameters, source: source) {
             try draw(values, source: source)
@@ -121,6 +123,7 @@ extension ExponentialMechanism {
         guard cost == privacyCost || cost == zCDPCost else {
             throw MechanismError("an exponential-mechanism selection costs \(privacyCost) or \(zCDPCost), not \(cost)")
         }
+        try check(scores: scores)
         let parameters = SelectionParameters(
             selection: label, candidates: scores.count, epsilon: epsilon, sensitivity: sensitivity)
         return try budget.pay(cost, mechanism: "exponential-mechanism", parameters: parameters, source: source) {

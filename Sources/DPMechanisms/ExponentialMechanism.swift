@@ -33,8 +33,17 @@ public struct ExponentialMechanism: Sendable {
     public var zCDPCost: PrivacyCost { .zCDP(rho: (epsilon * epsilon / 8).nextUp) }
 
     /// The index of the selected candidate.
-    package func draw(scores: [Double], source: RandomSource) throws -> Int {
+    /// Throws unless `scores` can be selected from: at least one, each finite. Checked before the
+    /// charge, so a selection that cannot be made costs no budget.
+    func check(scores: [Double]) throws {
         guard !scores.isEmpty else { throw MechanismError("the exponential mechanism needs at least one candidate") }
+        if let bad = scores.first(where: { !$0.isFinite }) {
+            throw MechanismError("every score must be finite (got \(bad))")
+        }
+    }
+
+    package func draw(scores: [Double], source: RandomSource) throws -> Int {
+        try check(scores: scores)
         var exact = [ExactRational]()
         exact.reserveCapacity(scores.count)
         for score in scores {

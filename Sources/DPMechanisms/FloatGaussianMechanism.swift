@@ -85,12 +85,9 @@ public struct FloatGaussianMechanism: Sendable {
     /// The noisy values; each input must be finite.
     package func draw(_ values: [Double], source: RandomSource) throws -> [Double] {
         guard let integerSampler else { return try setup.release(values) { sampler.sample(source: source) } }
-        guard values.count <= dimension else {
-            throw MechanismError("this mechanism was built for \(dimension) values, got \(values.count)")
-        }
+        try setup.check(values)
         let grid = setup.grid
-        return try values.map { value in
-            guard value.isFinite else { throw MechanismError("cannot add noise to a non-finite value (\(value))") }
+        return values.map { value in
             let noise = tableSampler?.sample(source: source) ?? integerSampler.sample(source: source)
             if let index = grid.fastIndex(of: value),
                 case (let sum, let overflow) = index.addingReportingOverflow(noise), !overflow,

@@ -20,14 +20,20 @@ struct GridNoiseSetup: Sendable {
         scaleUnits = grid.unitsCeiling(scale)
     }
 
-    /// The noisy values: each finite input rounded onto the grid plus one integer noise draw.
-    func release(_ values: [Double], noise: () -> ExactInteger) throws -> [Double] {
+    /// Throws unless `values` can be noised: at most `dimension` of them, each finite. Callers
+    /// check before they charge, so input that cannot be released costs no budget.
+    func check(_ values: [Double]) throws {
         guard values.count <= dimension else {
             throw MechanismError("this mechanism was built for \(dimension) values, got \(values.count)")
         }
-        return try values.map { value in
-            guard value.isFinite else { throw MechanismError("cannot add noise to a non-finite value (\(value))") }
-            return grid.value(at: grid.index(of: value) + noise())
+        if let bad = values.first(where: { !$0.isFinite }) {
+            throw MechanismError("cannot add noise to a non-finite value (\(bad))")
         }
+    }
+
+    /// The noisy values: each finite input rounded onto the grid plus one integer noise draw.
+    func release(_ values: [Double], noise: () -> ExactInteger) throws -> [Double] {
+        try check(values)
+        return values.map { grid.value(at: grid.index(of: $0) + noise()) }
     }
 }

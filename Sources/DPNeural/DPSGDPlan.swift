@@ -53,29 +53,44 @@ public struct DPSGDPlan: Sendable {
         }
         let rate = Double(expectedBatchSize) / Double(examples)
         let steps = max(1, epochs * examples / expectedBatchSize)
-        let needed = try NoiseCalibration.noiseMultiplier(
+        var needed = try NoiseCalibration.noiseMultiplier(
             targetEpsilon: targetEpsilon, delta: delta, samplingRate: rate, steps: steps,
             accountant: Self.accountant)
+        // The calibration is at delta; the plan's epsilon is at delta less the sampler's share, so
+        // it can come out a hair above the target: then a little more noise, never a tolerance.
+        for _ in 0..<8 {
+            let plan = try Self.plan(
+                reaching: needed, delta: delta, examples: examples, expectedBatchSize: expectedBatchSize,
+                epochs: epochs, clip: clip, parameters: parameters)
+            if plan.epsilon <= targetEpsilon {
+                self = plan
+                return
+            }
+            needed *= 1 + 1e-3
+        }
+        throw MechanismError("could not calibrate the noise to epsilon \(targetEpsilon)")
+    }
+
+    /// The plan whose multiplier after the grid's rounding is at least `needed`.
+    static func plan(
+        reaching needed: Double, delta: Double, examples: Int, expectedBatchSize: Int, epochs: Int, clip: Double,
+        parameters: Int
+    ) throws -> DPSGDPlan {
         var requested = needed
         var mechanism = try FloatGaussianMechanism(
-            sensitivity: clip, sigma: requested * clip, dimension: parameters,
-            resolutionBits: Self.resolutionBits)
+            sensitivity: clip, sigma: requested * clip, dimension: parameters, resolutionBits: resolutionBits)
         for _ in 0..<4 {
             let effective = Self.effective(mechanism)
             if effective >= needed { break }
             requested *= (needed / effective) * (1 + 1e-9)
             mechanism = try FloatGaussianMechanism(
-                sensitivity: clip, sigma: requested * clip, dimension: parameters,
-                resolutionBits: Self.resolutionBits)
+                sensitivity: clip, sigma: requested * clip, dimension: parameters, resolutionBits: resolutionBits)
         }
-        try self.init(
+        return try DPSGDPlan(
             examples: examples, expectedBatchSize: expectedBatchSize, epochs: epochs, clip: clip,
             noiseMultiplier: requested,
-            mechanism: Self.noise(clip: clip, sigma: requested * clip, parameters: parameters), parameters: parameters,
+            mechanism: noise(clip: clip, sigma: requested * clip, parameters: parameters), parameters: parameters,
             delta: delta)
-        guard epsilon <= targetEpsilon * (1 + 1e-6) else {
-            throw MechanismError("could not calibrate the noise to epsilon \(targetEpsilon) (reached \(epsilon))")
-        }
     }
 
     /// The plan for a given noise multiplier (sigma / C); its epsilon is what the accountant says.

@@ -14,6 +14,24 @@ public struct Matrix: Sendable, Equatable, Codable {
         self.values = values
     }
 
+    enum CodingKeys: String, CodingKey { case rows, columns, values }
+
+    /// A matrix read from a model file: its shape must match its values and every value must be
+    /// finite, so a crafted file can never make a BLAS call read past the array.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let rows = try container.decode(Int.self, forKey: .rows)
+        let columns = try container.decode(Int.self, forKey: .columns)
+        let values = try container.decode([Float].self, forKey: .values)
+        let (cells, overflow) = rows.multipliedReportingOverflow(by: columns)
+        guard rows >= 0, columns >= 0, !overflow, cells == values.count, values.allSatisfy(\.isFinite) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .values, in: container,
+                debugDescription: "a matrix's shape must match its values, and every value must be finite")
+        }
+        self.init(rows: rows, columns: columns, values: values)
+    }
+
     public init(zeros rows: Int, _ columns: Int) {
         self.init(rows: rows, columns: columns, values: [Float](repeating: 0, count: rows * columns))
     }

@@ -47,8 +47,8 @@ public struct NeuralModel: FittedModel {
 
     public var size: ModelSize { .parameters(network.parameterCount) }
 
-    /// The noisy example count DP-SGD was planned with.
-    public var noisyRowCount: Int? { record.noisyExamples }
+    /// The noisy example count DP-SGD was planned with, within the row counts a fit accepts.
+    public var noisyRowCount: Int? { record.noisyExamples.map { max(1, min(FitRequest.largestRowCount, $0)) } }
 
     public func sample(rows: Int, source: RandomSource) -> EncodedDataset {
         switch network {
@@ -86,9 +86,18 @@ public struct NeuralModel: FittedModel {
                 file: path, problem: "not a DPSynth neural model of format \(descriptionVersion)",
                 hint: "Give a file written by --model-out.")
         }
-        return NeuralModel(
-            method: file.method, schema: try SchemaLoader.parse(file.schema, file: path), network: file.generator,
-            record: file.privacy)
+        let schema = try SchemaLoader.parse(file.schema, file: path)
+        let domain: [Int]
+        switch file.generator {
+        case .tvae(let vae): domain = vae.domain
+        case .ctgan(let gan): domain = gan.domain
+        }
+        guard domain == schema.encodedColumns.map(\.domainSize) else {
+            throw DataError(
+                file: path, problem: "the network's columns do not match the schema stored with it",
+                hint: "Give a file written by --model-out, unchanged.")
+        }
+        return NeuralModel(method: file.method, schema: schema, network: file.generator, record: file.privacy)
     }
 
     /// Reads a neural model file.

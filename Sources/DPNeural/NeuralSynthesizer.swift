@@ -57,11 +57,8 @@ public enum NeuralSynthesizer {
         settings: (Int) -> Settings, source: RandomSource,
         progress: (DPSGDTrainer.Progress) -> Void = { _ in }
     ) throws -> NeuralModel {
-        let countEpsilon = epsilon * NoisyExampleCount.share
-        let examples = try NoisyExampleCount.measure(
-            data.rowCount, epsilon: countEpsilon, budget: budget, source: source.split(stream: 4))
-        var settings = settings(examples)
-        settings.batchSize = min(settings.batchSize, examples - 1)
+        let (examples, countEpsilon, settings) = try NoisyExampleCount.plan(
+            data.rowCount, epsilon: epsilon, budget: budget, settings: settings, source: source.split(stream: 4))
         var vae = TabularVAE(
             domain: data.domain, hidden: settings.hidden, latent: settings.latent, source: source.split(stream: 1))
         vae.klWeight = settings.klWeight
@@ -100,11 +97,8 @@ extension NeuralSynthesizer {
         settings: (Int) -> Settings, source: RandomSource,
         progress: (DPSGDTrainer.Progress) -> Void = { _ in }
     ) throws -> NeuralModel {
-        let countEpsilon = epsilon * NoisyExampleCount.share
-        let examples = try NoisyExampleCount.measure(
-            data.rowCount, epsilon: countEpsilon, budget: budget, source: source.split(stream: 4))
-        var settings = settings(examples)
-        settings.batchSize = min(settings.batchSize, examples - 1)
+        let (examples, countEpsilon, settings) = try NoisyExampleCount.plan(
+            data.rowCount, epsilon: epsilon, budget: budget, settings: settings, source: source.split(stream: 4))
         let table = OneHotTable(domain: data.domain)
         let marginalsEpsilon = epsilon * conditionShare
         let rho = ZCDP.rho(epsilon: marginalsEpsilon, delta: delta / 2)

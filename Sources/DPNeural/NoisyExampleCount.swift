@@ -14,10 +14,25 @@ enum NoisyExampleCount {
 
     /// The noisy count of `count` examples at `epsilon`, charged to `budget`; at least 2, so a
     /// plan can always be formed (the clamp is post-processing).
-    static func measure(_ count: Int, epsilon: Double, budget: any PrivacyBudget, source: RandomSource) throws -> Int {
+    private static func measure(_ count: Int, epsilon: Double, budget: any PrivacyBudget, source: RandomSource) throws
+        -> Int
+    {
         let mechanism = try IntegerLaplaceMechanism(sensitivity: 1, epsilon: epsilon)
         let noisy = try mechanism.release(
             [count], chargingTo: budget, mechanism: "dp-sgd example count", source: source)
         return max(2, noisy[0])
+    }
+
+    /// The noisy count of `count` examples at `share` of `epsilon`, the epsilon it spent, and the
+    /// training settings `settings` picks for it (the batch kept below the count).
+    static func plan(
+        _ count: Int, epsilon: Double, budget: any PrivacyBudget,
+        settings: (Int) -> NeuralSynthesizer.Settings, source: RandomSource
+    ) throws -> (examples: Int, epsilon: Double, settings: NeuralSynthesizer.Settings) {
+        let spent = epsilon * share
+        let examples = try measure(count, epsilon: spent, budget: budget, source: source)
+        var chosen = settings(examples)
+        chosen.batchSize = min(chosen.batchSize, examples - 1)
+        return (examples, spent, chosen)
     }
 }

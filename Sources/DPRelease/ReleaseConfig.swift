@@ -92,9 +92,11 @@ public struct ReleaseConfig: Sendable {
         _ text: String, file: String, relativeTo folder: URL, registry: GeneratorRegistry = .standard
     ) throws -> ReleaseConfig {
         let yaml = try YAMLMapping.parse(text, file: file, allowed: keys, example: "see Examples/release.yaml")
+        func resolve(_ text: String) -> String {
+            text.hasPrefix("/") ? text : folder.appendingPathComponent(text).standardizedFileURL.path
+        }
         func path(_ key: String) throws -> String? {
-            guard let text = try yaml.string(key) else { return nil }
-            return text.hasPrefix("/") ? text : folder.appendingPathComponent(text).standardizedFileURL.path
+            try yaml.string(key).map(resolve)
         }
         func requiredPath(_ key: String) throws -> String {
             _ = try yaml.required(key)
@@ -170,9 +172,7 @@ public struct ReleaseConfig: Sendable {
             }
             config.secrets = try audit.names("secrets")
             config.quasiIdentifiers = try audit.names("quasi_identifiers")
-            config.policy = try audit.string("policy").map {
-                $0.hasPrefix("/") ? $0 : folder.appendingPathComponent($0).standardizedFileURL.path
-            }
+            config.policy = try audit.string("policy").map(resolve)
         }
         let neuralKeys: [GeneratorSettings.Key] = [
             .epochs, .batchSize, .learningRate, .clip, .hidden, .latent, .klWeight,

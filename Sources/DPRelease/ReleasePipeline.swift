@@ -57,6 +57,7 @@ public struct ReleasePipeline {
         let synthesis: SynthesisStage
         let gate: ReleaseGate
         let inputHash: String
+        let holdoutHash: String
         let schemaHash: String
         let modelPath: String
     }
@@ -93,11 +94,7 @@ public struct ReleasePipeline {
         let holdout = try DatasetLoader.load(csv: config.holdout, schema: schema)
         let target = try config.target.map { try train.column(named: $0, key: "utility.target", file: configPath) }
         let inputHash = try Blake2b.hex(file: config.data)
-        guard try Blake2b.hex(file: config.holdout) != inputHash else {
-            throw ReleaseError(
-                "\(configPath): 'holdout' has the same contents as 'data'; the gate compares the training rows with "
-                    + "real rows the generator never saw, so give a separate split of the data")
-        }
+        let holdoutHash = try HoldoutRule.checkedHash(holdout: config.holdout, trainingHash: inputHash)
         let schemaHash = try Blake2b.hex(file: config.schema)
         let runKey = String(Blake2b.hex(configBytes + Data(inputHash.utf8) + Data(schemaHash.utf8)).prefix(24))
         let stateFolder = URL(fileURLWithPath: config.report).deletingLastPathComponent()
@@ -124,7 +121,7 @@ public struct ReleasePipeline {
             policy: try config.policy.map(AuditPolicy.load) ?? AuditPolicy(),
             key: try config.signingKey.map(SigningKey.load(secretKeyFile:)),
             synthesis: SynthesisStage(generator: generator, epsilon: config.synthesisEpsilon, delta: config.delta),
-            gate: gate, inputHash: inputHash, schemaHash: schemaHash,
+            gate: gate, inputHash: inputHash, holdoutHash: holdoutHash, schemaHash: schemaHash,
             modelPath: stateFolder.appendingPathComponent("model-\(runKey).json").path)
     }
 
@@ -190,7 +187,8 @@ public struct ReleasePipeline {
             {
                 progress("reusing the model fitted by an earlier run of this config (a new sample pays a new gate)")
                 return FittedRelease(
-                    model: try registry.loadModel(path: prepared.modelPath), hash: hash, charges: binding.charges,
+                    model: try registry.loadModel(data: data, path: prepared.modelPath), hash: hash,
+                    charges: binding.charges,
                     reused: true)
             }
             progress("the saved model is not bound to charges of this dataset at this budget: fitting anew")
@@ -271,7 +269,7 @@ public struct ReleasePipeline {
             schemaFile: URL(fileURLWithPath: config.schema).lastPathComponent, schemaHash: prepared.schemaHash,
             configHash: Blake2b.hex(configBytes),
             syntheticHash: try Blake2b.hex(file: destination), syntheticRows: synthetic.rowCount,
-            holdoutHash: try Blake2b.hex(file: config.holdout),
+            holdoutHash: prepared.holdoutHash,
             toolVersion: ToolVersion.current, gitCommit: ToolVersion.gitCommit(),
             createdAt: ISO8601DateFormatter().string(from: Date()))
         let report = ComplianceReport(

@@ -7,8 +7,9 @@ import Foundation
 
 /// Fit and sample: the one place every command that makes synthetic rows goes through.
 ///
-/// Privacy: the fit charges `budget` before every noisy step and spends at most (ε, δ)
-/// (`Generator.checkedFit`); sampling is post-processing of the fitted model.
+/// Privacy: the fit charges `budget` before every noisy step and spends at most (ε, δ): the
+/// budget is checked first (`Generator.checkBudget`, `checkAffordable`), then reserved whole;
+/// sampling is post-processing of the fitted model.
 public struct SynthesisStage {
     public let generator: any Generator
     public let epsilon: Double
@@ -41,7 +42,8 @@ public struct SynthesisStage {
         ) { step in
             progress(String(format: "[%@] %@ (%.1f s)", method, step, Date().timeIntervalSince(started)))
         }
-        return try generator.checkedFit(request)
+        // Checked above, before the reservation that now holds the whole planned cost.
+        return try generator.fit(request)
     }
 
     /// `rows` rows drawn from `model`.

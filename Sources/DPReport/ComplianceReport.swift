@@ -110,9 +110,10 @@ public struct ComplianceReport: Sendable, Codable, Equatable {
                 "Sampling time depends on the value drawn (timing side channel); run where the "
                     + "attacker cannot time the process.",
                 trustModel,
-                "The utility and attack sections of this report are computed on the real data and are not "
-                    + "differentially private: they include exact shares of each real category, association strengths "
-                    + "and unsalted hashes of the input files. Treat this report as confidential as the data; the "
+                "The utility, attack and provenance sections of this report are computed on the real data and are "
+                    + "not differentially private: exact shares of each real category, association strengths, the "
+                    + "input row count and unsalted hashes of the input files. Treat this report as confidential as "
+                    + "the data; the "
                     + "synthetic file and the public report (REPORT.public.json, DP figures only) are what is "
                     + "released.",
                 "The release decision is the DP release gate's noisy test (Proofs/release-gate.md), not the exact "

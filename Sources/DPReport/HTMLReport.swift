@@ -89,21 +89,20 @@ public enum HTMLReport {
     }
 
     static func privacySection(_ privacy: ComplianceReport.PrivacyGuarantee) -> String {
-        var html = "<h2>Privacy guarantee</h2><table>"
-        let rows: [(String, String)] = [
-            ("guarantee", "(\(privacy.epsilon), \(privacy.delta))-differential privacy"),
-            ("unit of privacy", privacy.unitOfPrivacy), ("neighbouring tables", privacy.neighbouringRelation),
-            ("mechanism", privacy.mechanism), ("accountant", privacy.accountant),
-            ("zCDP rho", String(format: "%.6g", privacy.rho)),
-            ("randomness", privacy.randomness),
-            (
-                "dataset budget",
-                String(
-                    format: "epsilon %.4g, delta %.3g; spent epsilon %.4g (all releases from this dataset)",
-                    privacy.ledger.totalEpsilon, privacy.ledger.totalDelta, privacy.ledger.spent.epsilon)
-            ),
-        ]
-        html += rows.map { "<tr><th>\(e($0.0))</th><td>\(e($0.1))</td></tr>" }.joined() + "</table>"
+        var html = "<h2>Privacy guarantee</h2>"
+        html += table(
+            guaranteeRows(
+                epsilon: privacy.epsilon, delta: privacy.delta, unit: privacy.unitOfPrivacy,
+                relation: privacy.neighbouringRelation, mechanism: privacy.mechanism, accountant: privacy.accountant,
+                rho: privacy.rho, randomness: privacy.randomness)
+                + [
+                    (
+                        "dataset budget",
+                        String(
+                            format: "epsilon %.4g, delta %.3g; spent epsilon %.4g (all releases from this dataset)",
+                            privacy.ledger.totalEpsilon, privacy.ledger.totalDelta, privacy.ledger.spent.epsilon)
+                    )
+                ])
         let charges = privacy.ledger.charges
         var cumulative: [Double] = []
         for index in charges.indices {
@@ -114,14 +113,38 @@ public enum HTMLReport {
             title: "Budget ledger", labels: charges.map { "\($0.mechanism) \($0.cost)" }, cumulative: cumulative,
             budget: privacy.ledger.totalEpsilon)
         html += "<details><summary>\(charges.count) ledger charges</summary>"
-        html += "<table><tr><th>#</th><th>time</th><th>mechanism</th><th>cost</th><th>seeded</th></tr>"
-        html += charges.map {
-            """
-            <tr><td>\($0.id)</td><td>\(e(ISO8601DateFormatter().string(from: $0.time)))</td>\
-            <td>\(e($0.mechanism))</td><td>\(e($0.cost.description))</td><td>\($0.seeded)</td></tr>
-            """
-        }.joined()
-        return html + "</table></details>"
+        let formatter = ISO8601DateFormatter()
+        html += chargeTable(
+            charges.map { ($0.id, formatter.string(from: $0.time), $0.mechanism, $0.cost, $0.seeded) })
+        return html + "</details>"
+    }
+
+    /// The rows that state a guarantee, shared by the confidential and the public page.
+    static func guaranteeRows(
+        epsilon: Double, delta: Double, unit: String, relation: String, mechanism: String, accountant: String,
+        rho: Double, randomness: String
+    ) -> [(String, String)] {
+        [
+            ("guarantee", "(\(epsilon), \(delta))-differential privacy"), ("unit of privacy", unit),
+            ("neighbouring tables", relation), ("mechanism", mechanism), ("accountant", accountant),
+            ("zCDP rho", String(format: "%.6g", rho)), ("randomness", randomness),
+        ]
+    }
+
+    /// A two-column table of labelled values.
+    static func table(_ rows: [(String, String)]) -> String {
+        "<table>" + rows.map { "<tr><th>\(e($0.0))</th><td>\(e($0.1))</td></tr>" }.joined() + "</table>"
+    }
+
+    /// The ledger charges as a table.
+    static func chargeTable(_ charges: [(id: Int64, time: String, mechanism: String, cost: PrivacyCost, seeded: Bool)])
+        -> String
+    {
+        "<table><tr><th>#</th><th>time</th><th>mechanism</th><th>cost</th><th>seeded</th></tr>"
+            + charges.map {
+                "<tr><td>\($0.id)</td><td>\(e($0.time))</td><td>\(e($0.mechanism))</td>"
+                    + "<td>\(e($0.cost.description))</td><td>\($0.seeded)</td></tr>"
+            }.joined() + "</table>"
     }
 
     static func gateSection(_ gate: GateReport) -> String {
@@ -158,7 +181,8 @@ public enum HTMLReport {
             ("synthetic data", "\(provenance.syntheticRows) rows \(provenance.syntheticHash)"),
             ("holdout", provenance.holdoutHash ?? "none"), ("hash", provenance.hashAlgorithm),
         ]
-        return "<h2>Provenance</h2><table>"
+        return "<h2>Provenance</h2><p class=\"note\">Note: the input row count and the unsalted input and holdout "
+            + "hashes are \(RealDataNotice.text).</p><table>"
             + rows.map { "<tr><th>\(e($0.0))</th><td><code>\(e($0.1))</code></td></tr>" }.joined() + "</table>"
     }
 

@@ -12,27 +12,24 @@ public enum PublicHTMLReport {
         html += Page.decisionSection(report.outcome, reasons: report.reasons)
         if report.guarantee.seeded { html += Page.seededNotice }
         let guarantee = report.guarantee
-        let rows: [(String, String)] = [
-            ("guarantee", "(\(guarantee.epsilon), \(guarantee.delta))-differential privacy"),
-            ("unit of privacy", guarantee.unitOfPrivacy), ("neighbouring tables", guarantee.neighbouringRelation),
-            ("method", report.method), ("mechanism", guarantee.mechanism), ("accountant", guarantee.accountant),
-            ("zCDP rho", String(format: "%.6g", guarantee.rho)), ("randomness", guarantee.randomness),
-            (
-                "dataset budget",
-                String(
-                    format: "'%@': epsilon %.4g, delta %.3g", report.dataset, report.totalEpsilon, report.totalDelta)
-            ),
-            ("synthetic data", "\(report.syntheticRows) rows, \(report.hashAlgorithm) \(report.syntheticHash)"),
-        ]
-        html += "<h2>Privacy guarantee</h2><table>"
-        html += rows.map { "<tr><th>\(Page.e($0.0))</th><td>\(Page.e($0.1))</td></tr>" }.joined() + "</table>"
+        html += "<h2>Privacy guarantee</h2>"
+        html += Page.table(
+            Page.guaranteeRows(
+                epsilon: guarantee.epsilon, delta: guarantee.delta, unit: guarantee.unitOfPrivacy,
+                relation: guarantee.neighbouringRelation, mechanism: guarantee.mechanism,
+                accountant: guarantee.accountant, rho: guarantee.rho, randomness: guarantee.randomness)
+                + [
+                    ("method", report.method),
+                    (
+                        "dataset budget",
+                        String(
+                            format: "'%@': epsilon %.4g, delta %.3g", report.dataset, report.totalEpsilon,
+                            report.totalDelta)
+                    ),
+                    ("synthetic data", "\(report.syntheticRows) rows, \(report.hashAlgorithm) \(report.syntheticHash)"),
+                ])
         html += "<h3>Ledger charges of this release</h3>"
-        html += "<table><tr><th>#</th><th>time</th><th>mechanism</th><th>cost</th><th>seeded</th></tr>"
-        html +=
-            report.charges.map {
-                "<tr><td>\($0.id)</td><td>\(Page.e($0.time))</td><td>\(Page.e($0.mechanism))</td>"
-                    + "<td>\(Page.e($0.cost.description))</td><td>\($0.seeded)</td></tr>"
-            }.joined() + "</table>"
+        html += Page.chargeTable(report.charges.map { ($0.id, $0.time, $0.mechanism, $0.cost, $0.seeded) })
         if let gate = report.gate { html += Page.gateSection(gate) }
         html += Page.implementationSection(report.implementation)
         html += Page.proofSection(report.proofs)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DPData
 import DPLedger
+import DPRelease
 
 /// The three tables an audit or an evaluation compares: the real rows the generator saw, real
 /// rows it never saw, and the synthetic rows, all read with one schema.
@@ -15,13 +16,9 @@ struct ComparedTables: ParsableArguments {
         [("--train", train), ("--holdout", holdout), ("--synthetic", synthetic), ("--schema", schema)]
     }
 
-    /// Refuses a holdout whose bytes are the training table's: an attack's control would then be
-    /// the training rows themselves, and every membership figure would read as safe.
+    /// Refuses a holdout whose bytes are the training table's (`HoldoutRule`).
     func refuseSelfHoldout() throws {
-        if try Blake2b.hex(file: train) == Blake2b.hex(file: holdout) {
-            throw CommandFailure(
-                "\(holdout): the holdout is the training table itself; give real rows the generator never saw")
-        }
+        _ = try HoldoutRule.checkedHash(holdout: holdout, trainingHash: try Blake2b.hex(file: train))
     }
 
     /// The tables, each with at least `minimumRows` rows, or a one-line failure naming the file.

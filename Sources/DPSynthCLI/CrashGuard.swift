@@ -17,6 +17,7 @@ enum CrashGuard {
     static let alternateStackSize = 64 * 1024
 
     static func install() {
+        TemporaryFiles.prepare()
         var noCore = rlimit(rlim_cur: 0, rlim_max: 0)
         _ = setrlimit(Int32(RLIMIT_CORE.rawValue), &noCore)
         var stack = stack_t()

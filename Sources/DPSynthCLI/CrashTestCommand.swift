@@ -3,22 +3,24 @@ import DPData
 import Foundation
 
 /// `dpsynth crash-test` (hidden): traps on an arithmetic overflow while `--value` is in a
-/// register, so a test can check that the crash output shows no value.
+/// register, so a test can check that the crash output shows no value; with `--write-into`, it
+/// stops while `AtomicFile` is writing a file there, so a test can check nothing is left behind.
 struct CrashTestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "crash-test", abstract: "Trap on purpose (for the crash-output test).", shouldDisplay: false)
 
     @Option(help: "A value to hold while trapping.") var value: Int
-    @Option(help: "Create a temporary file in this folder, registered as being written, before stopping.")
-    var temporaryIn: String?
+    @Option(help: "Stop while writing a file into this folder, its temporary copy complete but not yet in place.")
+    var writeInto: String?
     @Option(help: "Stop by raising this signal (TERM or INT) instead of trapping.") var signal: String?
 
     func run() throws {
-        if let temporaryIn {
-            let path = temporaryIn + "/.output.csv.tmp-crash-test"
-            _ = FileManager.default.createFile(atPath: path, contents: Data("\(value)\n".utf8))
-            _ = TemporaryFiles.register(path)
-        }
+        guard let writeInto else { return stop() }
+        try AtomicFile.write(
+            Data("\(value)\n".utf8), to: writeInto + "/output.csv", mode: nil, beforeRename: { stop() })
+    }
+
+    func stop() {
         switch signal {
         case "TERM": raise(SIGTERM)
         case "INT": raise(SIGINT)

@@ -155,6 +155,33 @@ import Testing
         #expect(budget.charges.map(\.cost) == [affordable.privacyCost])
     }
 
+    /// Input a mechanism cannot release (a non-finite value, too many values, no candidates) is
+    /// refused before the charge: the budget records nothing.
+    @Test func inputThatCannotBeReleasedCostsNothing() throws {
+        let budget = try PrivacyOdometer(epsilon: 100, delta: 1e-6)
+        let gaussian = try FloatGaussianMechanism(sensitivity: 1, sigma: 2, dimension: 2)
+        let laplace = try FloatLaplaceMechanism(sensitivity: 1, scale: 2, dimension: 2)
+        let selection = try ExponentialMechanism(epsilon: 0.5, sensitivity: 1)
+        #expect(throws: MechanismError.self) {
+            try gaussian.release([1, .nan], chargingTo: budget, source: .seeded(1))
+        }
+        #expect(throws: MechanismError.self) {
+            try gaussian.release([1, 2, 3], chargingTo: budget, source: .seeded(1))
+        }
+        #expect(throws: MechanismError.self) {
+            try laplace.release([.infinity], chargingTo: budget, source: .seeded(1))
+        }
+        #expect(throws: MechanismError.self) {
+            try selection.select(
+                scores: [], chargingTo: budget, cost: selection.privacyCost, label: "t", source: .seeded(1))
+        }
+        #expect(throws: MechanismError.self) {
+            try selection.select(
+                scores: [1, .nan], chargingTo: budget, cost: selection.privacyCost, label: "t", source: .seeded(1))
+        }
+        #expect(budget.charges.isEmpty)
+    }
+
     @Test func exponentialSelectionChargesTheCostItIsGiven() throws {
         let budget = try PrivacyOdometer(epsilon: 5, delta: 1e-6)
         let mechanism = try ExponentialMechanism(epsilon: 0.5, sensitivity: 1)

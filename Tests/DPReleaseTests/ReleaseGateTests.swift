@@ -104,7 +104,7 @@ import Testing
     @Test func aGateTheBudgetCannotPayReleasesNothing() throws {
         let gate = try ReleaseGate(epsilon: 1, maxAdvantage: 0.05, checks: [.exactCopy])
         let budget = try PrivacyOdometer(epsilon: 0.5, delta: 0)
-        #expect(throws: (any Error).self) {
+        #expect(throws: AccountingError.self) {
             try gate.evaluate(
                 train: Self.train, holdout: Self.holdout, synthetic: Self.synthetic, quasiIdentifiers: [],
                 model: "m", budget: budget, source: .seeded(1))

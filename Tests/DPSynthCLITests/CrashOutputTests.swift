@@ -23,7 +23,7 @@ import Testing
     func anInterruptedRunLeavesNoTemporaryFile(signal: String?) throws {
         let folder = try CommandRunner.temporaryDirectory()
         let arguments =
-            ["crash-test", "--value", "1700000000000000123", "--temporary-in", folder.path]
+            ["crash-test", "--value", "1700000000000000123", "--write-into", folder.path]
             + (signal.map { ["--signal", $0] } ?? [])
         let result = try CommandRunner.run(arguments)
         let expected: Int32 = signal == "TERM" ? 128 + SIGTERM : signal == "INT" ? 128 + SIGINT : 70

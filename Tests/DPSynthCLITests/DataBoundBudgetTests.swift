@@ -8,12 +8,7 @@ import Testing
 @Suite struct DataBoundBudgetTests {
     @Test func theSameDataGetsNoSecondBudgetAndChangedDataNeedsADeclaredVersion() throws {
         let folder = try CommandRunner.temporaryDirectory()
-        let data = folder.appendingPathComponent("t.csv").path
-        try ("a,b\n" + (0..<60).map { "\($0 % 3),\($0 % 2)" }.joined(separator: "\n") + "\n")
-            .write(toFile: data, atomically: true, encoding: .utf8)
-        let schema = folder.appendingPathComponent("t.yaml").path
-        try "name: t\ncolumns:\n  - {name: a, kind: coded, levels: 3}\n  - {name: b, kind: coded, levels: 2}\n"
-            .write(toFile: schema, atomically: true, encoding: .utf8)
+        let (data, schema) = try CodedPairTable.write(rows: 60, in: folder)
         let ledger = folder.appendingPathComponent("l.sqlite").path
         func run(_ extra: [String]) throws -> CommandRunner.Result {
             try CommandRunner.run(

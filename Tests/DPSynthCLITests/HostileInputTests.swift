@@ -64,12 +64,7 @@ import Testing
 @Suite struct ValidateBeforeChargeTests {
     @Test func runsThatCannotFinishAreRefusedBeforeTheLedgerIsTouched() throws {
         let folder = try CommandRunner.temporaryDirectory()
-        let data = folder.appendingPathComponent("t.csv").path
-        try ("a,b\n" + (0..<50).map { "\($0 % 3),\($0 % 2)" }.joined(separator: "\n") + "\n")
-            .write(toFile: data, atomically: true, encoding: .utf8)
-        let schema = folder.appendingPathComponent("t.yaml").path
-        try "name: t\ncolumns:\n  - {name: a, kind: coded, levels: 3}\n  - {name: b, kind: coded, levels: 2}\n"
-            .write(toFile: schema, atomically: true, encoding: .utf8)
+        let (data, schema) = try CodedPairTable.write(rows: 50, in: folder)
         let ledger = folder.appendingPathComponent("l.sqlite").path
         func run(_ extra: [String]) throws -> CommandRunner.Result {
             try CommandRunner.run(
@@ -235,6 +230,70 @@ import Testing
             ])
             #expect(result.status == 1, "\(key): status \(result.status) \(result.standardError)")
             #expect(result.standardError.split(separator: "\n").count == 1, "\(key): \(result.standardError)")
+        }
+    }
+
+    /// A neural model file whose weight matrix is shorter than its shape says, whose values are
+    /// not finite, or whose network does not match its schema, is refused in one line instead of
+    /// letting BLAS read past an array.
+    @Test func craftedNeuralModelFilesAreRefused() throws {
+        let folder = try CommandRunner.temporaryDirectory()
+        let (data, schema) = try CodedPairTable.write(rows: 300, in: folder)
+        let model = folder.appendingPathComponent("m.json").path
+        let fitted = try CommandRunner.run([
+            "synthesize", "--method", "dp-tvae", "--data", data, "--schema", schema, "--epsilon", "5", "--rows", "5",
+            "--epochs", "1", "--out", folder.appendingPathComponent("s.csv").path, "--ledger",
+            folder.appendingPathComponent("l.sqlite").path, "--init-budget", "--seed", "1", "--model-out", model,
+        ])
+        #expect(fitted.status == 0, "\(fitted.standardError)")
+        let original = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: model)))
+        /// `value` with the first matrix (a mapping with rows, columns and values) passed through `edit`.
+        func editingFirstMatrix(_ value: Any, _ edit: ([Any]) -> [Any], done: inout Bool) -> Any {
+            if var mapping = value as? [String: Any] {
+                if !done, mapping["rows"] != nil, mapping["columns"] != nil, let values = mapping["values"] as? [Any] {
+                    done = true
+                    mapping["values"] = edit(values)
+                    return mapping
+                }
+                for (key, inner) in mapping { mapping[key] = editingFirstMatrix(inner, edit, done: &done) }
+                return mapping
+            }
+            if let array = value as? [Any] { return array.map { editingFirstMatrix($0, edit, done: &done) } }
+            return value
+        }
+        func domainChanged(_ value: Any) -> Any {
+            if var mapping = value as? [String: Any] {
+                if mapping["domain"] is [Int] { mapping["domain"] = [3, 4] }
+                for (key, inner) in mapping where key != "domain" { mapping[key] = domainChanged(inner) }
+                return mapping
+            }
+            return value
+        }
+        let edits: [(String, Any)] = [
+            (
+                "a short matrix",
+                {
+                    var done = false
+                    return editingFirstMatrix(original, { Array($0.dropLast()) }, done: &done)
+                }()
+            ),
+            (
+                "a non-finite weight",
+                {
+                    var done = false
+                    return editingFirstMatrix(original, { ["nan"] + $0.dropFirst() }, done: &done)
+                }()
+            ),
+            ("another domain", domainChanged(original)),
+        ]
+        for (name, file) in edits {
+            let crafted = folder.appendingPathComponent("crafted.json").path
+            try JSONSerialization.data(withJSONObject: file).write(to: URL(fileURLWithPath: crafted))
+            let result = try CommandRunner.run([
+                "sample", "--model", crafted, "--rows", "10", "--out", folder.appendingPathComponent("o.csv").path,
+            ])
+            #expect(result.status == 1, "\(name): status \(result.status) \(result.standardError)")
+            #expect(result.standardError.split(separator: "\n").count == 1, "\(name): \(result.standardError)")
         }
     }
 }

@@ -9,15 +9,7 @@ public struct AdultSplit {
     public let holdout: EncodedDataset
 
     public init(shared folder: URL) throws {
-        let csv = folder.appendingPathComponent("adult.csv").path
-        let domain =
-            try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("adult-domain.json")))
-            as! [String: Int]
-        let header = try String(contentsOfFile: csv, encoding: .utf8).prefix { $0 != "\n" }.split(separator: ",").map(
-            String.init)
-        let schema = Schema(
-            name: "adult", columns: header.map { Column(name: $0, kind: .coded(levels: domain[$0]!), missing: .error) })
-        let all = try DatasetLoader.load(csv: csv, schema: schema)
+        let all = try Self.loadCoded(folder: folder)
         let source = RandomSource.seeded(0)
         var order = Array(0..<all.rowCount)
         for index in stride(from: order.count - 1, to: 0, by: -1) {
@@ -26,6 +18,19 @@ public struct AdultSplit {
         let cut = all.rowCount * 4 / 5
         train = all.rows(Array(order[..<cut]))
         holdout = all.rows(Array(order[cut...]))
+    }
+
+    /// The whole coded Adult in `folder` (adult.csv with its adult-domain.json), unsplit.
+    public static func loadCoded(folder: URL) throws -> EncodedDataset {
+        let csv = folder.appendingPathComponent("adult.csv").path
+        let domain =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("adult-domain.json")))
+            as! [String: Int]
+        let header = try String(contentsOfFile: csv, encoding: .utf8).prefix { $0 != "\n" }.split(separator: ",").map(
+            String.init)
+        let schema = Schema(
+            name: "adult", columns: header.map { Column(name: $0, kind: .coded(levels: domain[$0]!), missing: .error) })
+        return try DatasetLoader.load(csv: csv, schema: schema)
     }
 
     /// ../shared beside the checkout that holds this benchmark package, if present.

@@ -1,4 +1,5 @@
 import Benchmark
+import BenchmarkSupport
 import DPData
 import DPRandomness
 import Foundation
@@ -60,14 +61,5 @@ func randomDataset(rows: Int, domain: [Int], seed: UInt64) -> EncodedDataset {
 
 /// The coded Adult of ../shared/data/adult, when it is beside the checkout.
 func sharedCodedAdult(root: URL) throws -> EncodedDataset {
-    let folder = root.deletingLastPathComponent().appendingPathComponent("shared/data/adult")
-    let csv = folder.appendingPathComponent("adult.csv").path
-    let domain =
-        try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("adult-domain.json")))
-        as! [String: Int]
-    let header = try String(contentsOfFile: csv, encoding: .utf8).prefix { $0 != "\n" }.split(separator: ",").map(
-        String.init)
-    let schema = Schema(
-        name: "adult", columns: header.map { Column(name: $0, kind: .coded(levels: domain[$0]!), missing: .error) })
-    return try DatasetLoader.load(csv: csv, schema: schema)
+    try AdultSplit.loadCoded(folder: root.deletingLastPathComponent().appendingPathComponent("shared/data/adult"))
 }

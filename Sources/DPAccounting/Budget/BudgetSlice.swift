@@ -12,6 +12,14 @@ public final class BudgetSlice: PrivacyBudget, @unchecked Sendable {
         case zCDP(rho: Double)
         /// Any charges whose composition stays within (ε, δ).
         case approximate(epsilon: Double, delta: Double)
+
+        /// The limit as the cost `BudgetLimit.fits(_:within:)` checks against.
+        var cost: PrivacyCost {
+            switch self {
+            case .zCDP(let rho): return .zCDP(rho: rho)
+            case .approximate(let epsilon, let delta): return .approximate(epsilon: epsilon, delta: delta)
+            }
+        }
     }
 
     public let parent: any PrivacyBudget
@@ -53,16 +61,6 @@ public final class BudgetSlice: PrivacyBudget, @unchecked Sendable {
     public var name: String { parent.name }
 
     private func admits(_ costs: [PrivacyCost]) -> Bool {
-        switch limit {
-        case .zCDP(let rho):
-            var total = 0.0
-            for cost in costs {
-                guard case .zCDP(let value) = cost else { return false }
-                total += value
-            }
-            return BudgetLimit.fits(rho: total, within: rho)
-        case .approximate(let epsilon, let delta):
-            return BudgetLimit.fits(costs, epsilon: epsilon, delta: delta)
-        }
+        BudgetLimit.fits(costs, within: limit.cost)
     }
 }

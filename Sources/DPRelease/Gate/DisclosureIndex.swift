@@ -11,7 +11,9 @@ struct DisclosureIndex {
     let quasiIdentifiers: [Int]
     private let rows: Set<[UInt16]>
     private let blanked: [Set<[UInt16]>]
-    private let predictions: [Int: [[UInt16]: UInt16]]
+    /// For each secret: the columns its rows are matched on, and the most common secret value per
+    /// key of those columns.
+    private let predictions: [Int: (key: [Int], values: [[UInt16]: UInt16])]
 
     /// A code no column uses, standing for a blanked column.
     static let blank = UInt16.max
@@ -25,16 +27,17 @@ struct DisclosureIndex {
         blanked =
             checks.contains(.nearCopy)
             ? synthetic.columns.indices.map { column in Set(all.map { Self.blanking(column, in: $0) }) } : []
-        var predictions: [Int: [[UInt16]: UInt16]] = [:]
+        var predictions: [Int: (key: [Int], values: [[UInt16]: UInt16])] = [:]
         for case .attributeDisclosure(let secret, _) in checks {
             let key = Self.keyColumns(
                 secret: secret, quasiIdentifiers: quasiIdentifiers, width: synthetic.columns.count)
             var tallies: [[UInt16]: [UInt16: Int]] = [:]
             for row in all { tallies[key.map { row[$0] }, default: [:]][row[secret], default: 0] += 1 }
-            predictions[secret] = tallies.mapValues { tally in
+            let values = tallies.mapValues { tally in
                 // The most common value; the lowest code among equals, so the answer is a function of the table.
                 tally.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }!.key
             }
+            predictions[secret] = (key, values)
         }
         self.predictions = predictions
     }
@@ -54,10 +57,11 @@ struct DisclosureIndex {
         case .exactCopy:
             return rows.contains(row)
         case .nearCopy:
+            // An exact copy matches every blanked set; checking it first saves the per-column lookups.
             return rows.contains(row) || blanked.indices.contains { blanked[$0].contains(Self.blanking($0, in: row)) }
         case .attributeDisclosure(let secret, _):
-            let key = Self.keyColumns(secret: secret, quasiIdentifiers: quasiIdentifiers, width: row.count)
-            return predictions[secret]?[key.map { row[$0] }] == row[secret]
+            guard let prediction = predictions[secret] else { return false }
+            return prediction.values[prediction.key.map { row[$0] }] == row[secret]
         }
     }
 
