@@ -23,6 +23,8 @@ public struct ReleasePipeline {
     public let configBytes: Data
     public let configPath: String
     public let registry: GeneratorRegistry
+    /// Runs once every output is staged, before any moves into place (a test fails the run there).
+    package var beforeCommit: () throws -> Void = {}
 
     public init(configPath: String, registry: GeneratorRegistry = .standard) throws {
         (config, configBytes) = try ReleaseConfig.load(path: configPath, registry: registry)
@@ -251,7 +253,11 @@ public struct ReleasePipeline {
             released ? config.out : URL(fileURLWithPath: config.quarantine).appendingPathComponent(name).path
         try FileManager.default.createDirectory(
             at: URL(fileURLWithPath: destination).deletingLastPathComponent(), withIntermediateDirectories: true)
-        try CSVWriter.write(synthetic, to: destination, source: streams.write)
+        // Every output is staged and all move into place together, so a killed release leaves the
+        // previous outputs or the complete new set.
+        let files = StagedFiles()
+        let table = Data(CSVWriter.render(synthetic, source: streams.write).utf8)
+        try files.add(table, to: destination)
         if !released {
             let text =
                 "Quarantined by dpsynth release.\nDecided by the DP release gate:\n"
@@ -260,7 +266,7 @@ public struct ReleasePipeline {
                     ? ""
                     : "Advisory, not part of the decision (\(RealDataNotice.text)):\n"
                         + advisory.map { "- \($0)\n" }.joined())
-            try AtomicFile.write(
+            try files.add(
                 Data(text.utf8), to: URL(fileURLWithPath: config.quarantine).appendingPathComponent("REASONS.txt").path)
         }
         let provenance = ComplianceReport.Provenance(
@@ -268,7 +274,7 @@ public struct ReleasePipeline {
             inputRows: prepared.train.rowCount,
             schemaFile: URL(fileURLWithPath: config.schema).lastPathComponent, schemaHash: prepared.schemaHash,
             configHash: Blake2b.hex(configBytes),
-            syntheticHash: try Blake2b.hex(file: destination), syntheticRows: synthetic.rowCount,
+            syntheticHash: Blake2b.hex(table), syntheticRows: synthetic.rowCount,
             holdoutHash: prepared.holdoutHash,
             toolVersion: ToolVersion.current, gitCommit: ToolVersion.gitCommit(),
             createdAt: ISO8601DateFormatter().string(from: Date()))
@@ -281,14 +287,15 @@ public struct ReleasePipeline {
         let reportPath = config.report + ".json"
         let htmlPath = config.report + ".html"
         let markdownPath = config.report + ".md"
-        _ = try ReportSignature.write(report, to: reportPath, key: prepared.key)
-        try AtomicFile.write(Data(HTMLReport.render(report).utf8), to: htmlPath)
-        try AtomicFile.write(Data(MarkdownSummary.render(report).utf8), to: markdownPath)
+        _ = try ReportSignature.stage(report, to: reportPath, key: prepared.key, in: files)
+        try files.add(Data(HTMLReport.render(report).utf8), to: htmlPath)
+        try files.add(Data(MarkdownSummary.render(report).utf8), to: markdownPath)
         let publicReport = PublicReport(report, charges: releaseCharges, method: config.method)
         let publicReportPath = config.report + ".public.json"
         let publicHTMLPath = config.report + ".public.html"
-        _ = try ReportSignature.write(publicReport, to: publicReportPath, key: prepared.key)
-        try AtomicFile.write(Data(PublicHTMLReport.render(publicReport).utf8), to: publicHTMLPath)
+        _ = try ReportSignature.stage(publicReport, to: publicReportPath, key: prepared.key, in: files)
+        try files.add(Data(PublicHTMLReport.render(publicReport).utf8), to: publicHTMLPath)
+        try files.commit(beforeRename: beforeCommit)
         return Outcome(
             report: report, reportPath: reportPath, htmlPath: htmlPath, markdownPath: markdownPath,
             publicReportPath: publicReportPath, publicHTMLPath: publicHTMLPath, signed: prepared.key != nil,

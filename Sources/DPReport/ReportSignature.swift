@@ -21,11 +21,21 @@ public struct ReportSignature: Sendable, Codable, Equatable {
             reportHash: Blake2b.hex(report), signature: Hex.encode(key.sign(report)))
     }
 
-    /// Writes the report and its signature, each atomically.
+    /// Writes the report and its signature; both appear together.
     public static func write(_ report: some Encodable, to path: String, key: SigningKey?) throws -> Data {
+        let files = StagedFiles()
+        let bytes = try stage(report, to: path, key: key, in: files)
+        try files.commit()
+        return bytes
+    }
+
+    /// Stages the report at `path` and, with a key, its signature at `path.sig` in `files`.
+    public static func stage(
+        _ report: some Encodable, to path: String, key: SigningKey?, in files: StagedFiles
+    ) throws -> Data {
         let bytes = try CanonicalJSON.encode(report)
-        try AtomicFile.write(bytes, to: path)
-        if let key { try AtomicFile.write(try CanonicalJSON.encode(sign(report: bytes, with: key)), to: path + ".sig") }
+        try files.add(bytes, to: path)
+        if let key { try files.add(try CanonicalJSON.encode(sign(report: bytes, with: key)), to: path + ".sig") }
         return bytes
     }
 

@@ -4,7 +4,8 @@ import Foundation
 
 /// `dpsynth crash-test` (hidden): traps on an arithmetic overflow while `--value` is in a
 /// register, so a test can check that the crash output shows no value; with `--write-into`, it
-/// stops while `AtomicFile` is writing a file there, so a test can check nothing is left behind.
+/// stops while a `StagedFiles` set of two files is staged there and not yet moved into place, so
+/// a test can check that nothing is left behind and no file of the set appears.
 struct CrashTestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "crash-test", abstract: "Trap on purpose (for the crash-output test).", shouldDisplay: false)
@@ -16,8 +17,10 @@ struct CrashTestCommand: ParsableCommand {
 
     func run() throws {
         guard let writeInto else { return stop() }
-        try AtomicFile.write(
-            Data("\(value)\n".utf8), to: writeInto + "/output.csv", mode: nil, beforeRename: { stop() })
+        let files = StagedFiles()
+        try files.add(Data("\(value)\n".utf8), to: writeInto + "/output.csv")
+        try files.add(Data("{\"rows\": 1}\n".utf8), to: writeInto + "/report.json")
+        try files.commit(beforeRename: { stop() })
     }
 
     func stop() {

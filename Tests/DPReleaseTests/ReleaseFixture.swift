@@ -41,8 +41,9 @@ struct ReleaseFixture {
         }
     }
 
-    /// `plant` replaces field `plantField` (default: region) of training row 1234.
-    init(extraConfig: String = "", plant: String? = nil, plantField: Int = 2) throws {
+    /// `plant` replaces field `plantField` (default: region) of training row 1234; `seed` (nil for
+    /// the secure generator, which a run must use to be released) goes into the config.
+    init(extraConfig: String = "", plant: String? = nil, plantField: Int = 2, seed: UInt64? = 42) throws {
         folder = try CommandRunner.temporaryDirectory()
         let header = "id,age,region,job,hours,level,outcome"
         var train = Self.rows(3000, seed: 1, firstID: 0)
@@ -70,7 +71,7 @@ struct ReleaseFixture {
             quarantine: out/quarantine
             report: out/report
             signing_key: keys/release.key
-            seed: 42
+            \(seed.map { "seed: \($0)" } ?? "")
             audit: {secrets: [outcome], quasi_identifiers: [age, region, job, hours]}
             utility: {target: outcome, positive: "yes"}
 

@@ -221,6 +221,32 @@ import Testing
             !FileManager.default.fileExists(atPath: fixture.folder.appendingPathComponent("out/ledger.sqlite").path))
     }
 
+    /// A release that stops once its outputs are staged (a kill, a full disk) leaves the previous
+    /// run's outputs exactly as they were and no temporary file: never a new table beside an old
+    /// report.
+    @Test func anInterruptedReleaseLeavesThePreviousOutputsWhole() throws {
+        struct Stop: Error {}
+        let fixture = try ReleaseFixture()
+        try SigningKey.generate().save(to: fixture.folder.appendingPathComponent("keys/release.key").path)
+        _ = try ReleasePipeline(configPath: fixture.config.path).run()
+        let out = fixture.folder.appendingPathComponent("out")
+        func snapshot() throws -> [String: Data] {
+            var files: [String: Data] = [:]
+            let walk = FileManager.default.enumerator(at: out, includingPropertiesForKeys: nil)!
+            for case let file as URL in walk where !file.hasDirectoryPath && !file.path.contains("ledger.sqlite") {
+                files[file.path] = try Data(contentsOf: file)
+            }
+            return files
+        }
+        let before = try snapshot()
+        var pipeline = try ReleasePipeline(configPath: fixture.config.path)
+        pipeline.beforeCommit = { throw Stop() }
+        #expect(throws: Stop.self) { _ = try pipeline.run() }
+        let after = try snapshot()
+        #expect(after == before, "\(Set(after.keys).symmetricDifference(before.keys))")
+        #expect(before.count >= 8)
+    }
+
     /// The default number of synthetic rows is the model's noisy total, not the exact count of
     /// the private table (neural methods measure a noisy count too: `dpTVAEKeepsAnAssociationAndChargesItsBudget`).
     @Test func theDefaultRowCountIsTheModelsNoisyTotal() throws {

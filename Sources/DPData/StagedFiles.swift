@@ -1,0 +1,110 @@
+import Foundation
+
+/// Files that appear together: each is written in full to a temporary file beside its target,
+/// and `commit()` renames them all into place with the stop signals (SIGINT, SIGTERM, SIGHUP)
+/// held, so an interrupted writer leaves either the old files or every new one, never a mix.
+/// Until the commit the temporary files are registered in `TemporaryFiles`, so a signal or a
+/// crash removes them; a set dropped without a commit removes them too.
+///
+/// A symbolic link target is followed (the file it points to is replaced and the link kept). A
+/// target that is not a regular file (a device such as /dev/null, a pipe) is written in place at
+/// the commit: renaming over it would replace the device with a file. A folder is refused.
+public final class StagedFiles {
+    struct Staged {
+        let requested: String
+        let temporary: String
+        let target: String
+        let slot: Int?
+    }
+
+    private var staged: [Staged] = []
+    private var special: [(path: String, data: Data)] = []
+
+    public init() {}
+
+    deinit { discard() }
+
+    /// Writes `data` to a temporary file for `requested`. The file gets 0666 less the user's
+    /// umask, or exactly `mode` when one is given (a secret key: 0600), from its first byte.
+    public func add(_ data: Data, to requested: String, mode: mode_t? = nil) throws {
+        var path = requested
+        var status = stat()
+        if stat(requested, &status) == 0 {
+            let type = status.st_mode & S_IFMT
+            if type == S_IFDIR {
+                throw DataError(file: requested, problem: "is a folder", hint: "Give a file name inside it.")
+            }
+            if type != S_IFREG {
+                special.append((requested, data))
+                return
+            }
+            path = URL(fileURLWithPath: requested).resolvingSymlinksInPath().path
+        }
+        let url = URL(fileURLWithPath: path)
+        StaleTemporaryFiles.sweep(beside: url)
+        let temporary = url.deletingLastPathComponent()
+            .appendingPathComponent(StaleTemporaryFiles.name(for: url.lastPathComponent)).path
+        let slot = TemporaryFiles.register(temporary)
+        do {
+            try AtomicFile.create(temporary, with: data, mode: mode)
+        } catch {
+            _ = unlink(temporary)
+            TemporaryFiles.release(slot)
+            throw DataError(
+                file: requested, problem: "cannot write the file (\(error.localizedDescription))",
+                hint: "Check that the folder exists and is writable.")
+        }
+        staged.append(Staged(requested: requested, temporary: temporary, target: url.path, slot: slot))
+    }
+
+    /// Moves every staged file into place, holding the stop signals until the last rename; a
+    /// signal that arrives meanwhile takes effect once the set is complete. `beforeRename` runs
+    /// once all files are staged (a test interrupts the write there).
+    public func commit(beforeRename: () throws -> Void = {}) throws {
+        do { try beforeRename() } catch {
+            discard()
+            throw error
+        }
+        var held = sigset_t()
+        var previous = sigset_t()
+        sigemptyset(&held)
+        for signal in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&held, signal) }
+        pthread_sigmask(SIG_BLOCK, &held, &previous)
+        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
+        while let file = staged.first {
+            if rename(file.temporary, file.target) != 0 {
+                let reason = String(cString: strerror(errno))
+                discard()
+                throw DataError(
+                    file: file.requested, problem: "cannot move the finished file into place (\(reason))",
+                    hint: "Check that the folder is writable.")
+            }
+            TemporaryFiles.release(file.slot)
+            staged.removeFirst()
+        }
+        for (path, data) in special {
+            guard let handle = FileHandle(forWritingAtPath: path) else {
+                throw DataError(
+                    file: path, problem: "cannot open the special file for writing",
+                    hint: "Write to a regular file instead.")
+            }
+            defer { try? handle.close() }
+            do { try handle.write(contentsOf: data) } catch {
+                throw DataError(
+                    file: path, problem: "cannot write (\(error.localizedDescription))",
+                    hint: "Write to a regular file instead.")
+            }
+        }
+        special.removeAll()
+    }
+
+    /// Removes the files staged and not yet committed.
+    public func discard() {
+        for file in staged {
+            _ = unlink(file.temporary)
+            TemporaryFiles.release(file.slot)
+        }
+        staged.removeAll()
+        special.removeAll()
+    }
+}

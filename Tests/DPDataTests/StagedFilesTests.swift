@@ -1,0 +1,67 @@
+import DPData
+import DPTestSupport
+import Foundation
+import Testing
+
+/// Outputs written as one set: all new files or none, no temporary left behind, and stale
+/// temporary files of killed runs removed with a warning.
+@Suite struct StagedFilesTests {
+    struct Stop: Error {}
+
+    func contents(_ folder: URL) throws -> [String: String] {
+        var files: [String: String] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) {
+            files[name] = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
+        }
+        return files
+    }
+
+    @Test func aSetAppearsWhole() throws {
+        let folder = try CommandRunner.temporaryDirectory()
+        let files = StagedFiles()
+        try files.add(Data("a".utf8), to: folder.appendingPathComponent("a.csv").path)
+        try files.add(Data("b".utf8), to: folder.appendingPathComponent("b.json").path)
+        #expect(try contents(folder).keys.allSatisfy { $0.hasPrefix(".") }, "nothing in place before the commit")
+        try files.commit()
+        #expect(try contents(folder) == ["a.csv": "a", "b.json": "b"])
+    }
+
+    /// A set that fails before its commit (or is dropped) leaves the old files as they were and no
+    /// temporary file.
+    @Test func aFailedSetLeavesTheOldFiles() throws {
+        let folder = try CommandRunner.temporaryDirectory()
+        try "old a".write(to: folder.appendingPathComponent("a.csv"), atomically: true, encoding: .utf8)
+        try "old b".write(to: folder.appendingPathComponent("b.json"), atomically: true, encoding: .utf8)
+        let files = StagedFiles()
+        try files.add(Data("new a".utf8), to: folder.appendingPathComponent("a.csv").path)
+        try files.add(Data("new b".utf8), to: folder.appendingPathComponent("b.json").path)
+        #expect(throws: Stop.self) { try files.commit(beforeRename: { throw Stop() }) }
+        #expect(try contents(folder) == ["a.csv": "old a", "b.json": "old b"])
+        do {
+            let dropped = StagedFiles()
+            try dropped.add(Data("new a".utf8), to: folder.appendingPathComponent("a.csv").path)
+        }
+        #expect(try contents(folder) == ["a.csv": "old a", "b.json": "old b"])
+    }
+
+    /// A temporary file whose process no longer exists (a run killed with SIGKILL) is removed by
+    /// the next write beside it; one of a running process (here this one) is left alone.
+    @Test func staleTemporaryFilesOfKilledRunsAreRemoved() throws {
+        let folder = try CommandRunner.temporaryDirectory()
+        let finished = Process()
+        finished.executableURL = URL(fileURLWithPath: "/bin/true")
+        try finished.run()
+        finished.waitUntilExit()
+        let dead = finished.processIdentifier
+        let alive = ProcessInfo.processInfo.processIdentifier
+        let stale = ".out.csv.tmp-\(dead)-0badf00d"
+        let live = ".out.csv.tmp-\(alive)-0badf00d"
+        let other = ".other.csv.tmp-\(dead)-0badf00d"
+        for name in [stale, live, other] {
+            try "rows".write(to: folder.appendingPathComponent(name), atomically: false, encoding: .utf8)
+        }
+        try AtomicFile.write(Data("new".utf8), to: folder.appendingPathComponent("out.csv").path)
+        let names = Set(try FileManager.default.contentsOfDirectory(atPath: folder.path))
+        #expect(names == ["out.csv", live, other], "\(names)")
+    }
+}

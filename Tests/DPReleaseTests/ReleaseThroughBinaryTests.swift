@@ -1,0 +1,109 @@
+import DPTestSupport
+import Foundation
+import Testing
+
+/// The release's promise checked through the `dpsynth` binary, where the gaps were found: the
+/// exit status and the output folder follow the DP gate, a rerun pays a new gate evaluation, a
+/// model copied into the state folder is not trusted, and a seeded run is never released.
+@Suite struct ReleaseThroughBinaryTests {
+    struct Run {
+        let result: CommandRunner.Result
+        let report: [String: Any]
+        var gate: [String: Any] { report["gate"] as? [String: Any] ?? [:] }
+        var privacy: [String: Any] { report["privacy"] as? [String: Any] ?? [:] }
+        var epsilon: Double { privacy["epsilon"] as? Double ?? .nan }
+        var charges: [[String: Any]] {
+            (privacy["ledger"] as? [String: Any])?["charges"] as? [[String: Any]] ?? []
+        }
+        var outcome: String? { (report["decision"] as? [String: Any])?["outcome"] as? String }
+    }
+
+    func release(_ fixture: ReleaseFixture) throws -> Run {
+        let result = try CommandRunner.run(["release", "--config", fixture.config.path])
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: fixture.report + ".json"))
+        let report = try JSONSerialization.jsonObject(with: bytes) as? [String: Any] ?? [:]
+        return Run(result: result, report: report)
+    }
+
+    func generateKey(_ fixture: ReleaseFixture) throws {
+        let keys = try CommandRunner.run([
+            "keys", "generate", "--out", fixture.folder.appendingPathComponent("keys/release.key").path,
+        ])
+        #expect(keys.status == 0, "\(keys)")
+    }
+
+    /// Gaps 1 and 2: the exit status and where the rows go follow the gate's noisy decision; a
+    /// rerun of the same config reuses the bound model, pays one more gate charge, and its report
+    /// counts two evaluations and an epsilon grown by the gate's share.
+    @Test func aRerunThroughTheBinaryPaysANewGateEvaluation() throws {
+        let fixture = try ReleaseFixture(seed: nil)
+        try generateKey(fixture)
+        let first = try release(fixture)
+        let second = try release(fixture)
+        for run in [first, second] {
+            #expect(run.result.status == 0 || run.result.status == 3, "\(run.result)")
+            #expect(run.outcome == (run.result.status == 0 ? "release" : "quarantine"))
+            #expect((run.gate["passed"] as? Bool) == (run.result.status == 0), "the gate alone decides")
+        }
+        #expect(!first.result.standardOutput.contains("reused the model"))
+        #expect(second.result.standardOutput.contains("reused the model"), "\(second.result)")
+        #expect(first.gate["evaluations"] as? Int == 1 && second.gate["evaluations"] as? Int == 2)
+        #expect(second.charges.count == first.charges.count + 1)
+        #expect(second.charges.last?["mechanism"] as? String == "release-gate")
+        #expect(abs(first.epsilon - 1) < 1e-6, "\(first.epsilon)")
+        #expect(abs(second.epsilon - first.epsilon - 0.05) < 1e-9, "\(second.epsilon)")
+        let verified = try CommandRunner.run([
+            "verify", fixture.report + ".json", "--public-key", fixture.publicKey,
+        ])
+        #expect(verified.status == 0, "\(verified)")
+    }
+
+    /// Gap 4: a model fitted at epsilon 100 copied over the saved one is not reused; the release
+    /// refits and pays, and its signed report shows what the ledger paid, not 100 and not the
+    /// copied file's own figures.
+    @Test func aModelCopiedIntoTheStateFolderIsNotTrusted() throws {
+        let fixture = try ReleaseFixture()
+        try generateKey(fixture)
+        let first = try release(fixture)
+        #expect(first.result.status == 3, "seeded: quarantined \(first.result)")
+        let state = fixture.folder.appendingPathComponent("out/.dpsynth-state")
+        let saved = try FileManager.default.contentsOfDirectory(atPath: state.path).filter { $0.hasPrefix("model-") }
+        try #require(saved.count == 1)
+        let expensive = fixture.folder.appendingPathComponent("expensive.json").path
+        let fitted = try CommandRunner.run([
+            "synthesize", "--method", "mst", "--data", fixture.folder.appendingPathComponent("train.csv").path,
+            "--schema", fixture.folder.appendingPathComponent("schema.yaml").path, "--epsilon", "100",
+            "--rows", "10", "--out", fixture.folder.appendingPathComponent("expensive.csv").path,
+            "--ledger", fixture.folder.appendingPathComponent("other.sqlite").path, "--init-budget",
+            "--model-out", expensive, "--seed", "5",
+        ])
+        #expect(fitted.status == 0, "\(fitted)")
+        try FileManager.default.removeItem(at: state.appendingPathComponent(saved[0]))
+        try FileManager.default.copyItem(atPath: expensive, toPath: state.appendingPathComponent(saved[0]).path)
+        let second = try release(fixture)
+        #expect(!second.result.standardOutput.contains("reused the model"), "\(second.result)")
+        #expect(second.epsilon < 1.2, "the report's epsilon comes from the ledger: \(second.epsilon)")
+        let rho = second.privacy["rho"] as? Double ?? .nan
+        #expect(rho < 1, "\(rho)")
+        #expect(second.charges.count > first.charges.count + 1, "the refit was charged")
+    }
+
+    /// Gap 5: a seeded run exits 3, writes nothing to `out`, and no output, report or log holds
+    /// the seed's value.
+    @Test func aSeededRunIsQuarantinedAndItsSeedAppearsNowhere() throws {
+        let seed: UInt64 = 8_675_309_123_457
+        let fixture = try ReleaseFixture(seed: seed)
+        try generateKey(fixture)
+        let run = try release(fixture)
+        #expect(run.result.status == 3, "\(run.result)")
+        #expect(!FileManager.default.fileExists(atPath: fixture.out))
+        #expect((run.result.standardOutput + run.result.standardError).contains("SEEDED"))
+        #expect(!(run.result.standardOutput + run.result.standardError).contains("\(seed)"))
+        let outputs = FileManager.default.enumerator(
+            at: fixture.folder.appendingPathComponent("out"), includingPropertiesForKeys: nil)!
+        for case let file as URL in outputs where !file.hasDirectoryPath {
+            let bytes = try Data(contentsOf: file)
+            #expect(bytes.range(of: Data("\(seed)".utf8)) == nil, "\(file.lastPathComponent) holds the seed")
+        }
+    }
+}
