@@ -1,5 +1,5 @@
 import DPAccounting
-import DPLedger
+@testable import DPLedger
 import DPTestSupport
 import Foundation
 import GRDB
@@ -103,10 +103,18 @@ import Testing
         expectRefused(path, "altered")
     }
 
+    /// A cost that is not JSON: the chain names the edited row first; a ledger whose chain was
+    /// recomputed over the edit still cannot make the reader fail without naming file and row.
     @Test func aRowWithUnreadableCostNamesTheFileAndRow() throws {
         let path = try ledger()
         try alter(path, "UPDATE charge SET cost = 'not json' WHERE id = 1")
         expectRefused(path, "charge #1")
+        do {
+            _ = try BudgetLedger.decodeCost("not json", row: 1, path: path)
+            Issue.record("a cost that is not JSON was read")
+        } catch let error as LedgerError {
+            #expect(error.description.contains(path) && error.description.contains("charge #1"), "\(error)")
+        }
     }
 
     @Test func aVersion1LedgerIsUpgradedWithItsRowsChained() throws {
