@@ -1,9 +1,10 @@
 import DPAccounting
-@testable import DPLedger
 import DPTestSupport
 import Foundation
 import GRDB
 import Testing
+
+@testable import DPLedger
 
 /// The ledger is tamper-evident: each kind of alteration is named by `verify` and refused when
 /// the ledger is opened; an untouched ledger verifies.
