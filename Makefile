@@ -31,6 +31,8 @@ lint:
 	@long=$$(find Sources Tests -name '*.swift' -exec awk 'length > 120 { print FILENAME ":" FNR }' {} +); \
 		if [ -n "$$long" ]; then echo "lines over 120 characters:"; echo "$$long"; exit 1; fi
 
+# Tests run beside two throwaway PostgreSQL clusters (scripts/with-postgres.sh), started and
+# stopped by this target; nothing is mocked.
 # Tests run on an optimised build (-enable-testing keeps @testable imports working): the
 # generator smoke tests on Adult take seconds there and minutes in a debug build.
 TEST_FLAGS ?= -c release -Xswiftc -enable-testing
@@ -38,7 +40,7 @@ TEST_FLAGS ?= -c release -Xswiftc -enable-testing
 test: lint deps
 	@python3 scripts/fetch-datasets.py || echo "warning: datasets not fetched; tests that need them will say they were skipped"
 	$(SWIFT) build $(TEST_FLAGS) --build-tests -j $(JOBS)
-	$(SWIFT) test $(TEST_FLAGS) --skip-build
+	bash scripts/with-postgres.sh $(SWIFT) test $(TEST_FLAGS) --skip-build
 
 # DocC archives for the library modules (catalogs in Sources/*/*.docc); a separate build folder
 # keeps the test build's flags untouched.

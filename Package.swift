@@ -3,7 +3,7 @@ import PackageDescription
 
 // Layers, each depending only on the ones before it:
 // system shims, shared numerics -> randomness and samplers -> accounting (budgets), mechanisms, ledger -> data
-// -> the generator protocol (DPSynthesis) -> generators (marginal, neural) -> audit -> report
+// (files and PostgreSQL tables: DPSources) -> the generator protocol (DPSynthesis) -> generators (marginal, neural) -> audit -> report
 // (rendering, signing) -> release stages (DPRelease) -> CLI.
 let package = Package(
     name: "DPSynth",
@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "DPMechanisms", targets: ["DPMechanisms"]),
         .library(name: "DPLedger", targets: ["DPLedger"]),
         .library(name: "DPData", targets: ["DPData"]),
+        .library(name: "DPSources", targets: ["DPSources"]),
         .library(name: "DPSynthesis", targets: ["DPSynthesis"]),
         .library(name: "DPGenerators", targets: ["DPGenerators"]),
         .library(name: "DPNeural", targets: ["DPNeural"]),
@@ -43,6 +44,11 @@ let package = Package(
             name: "CBLAS",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
         .target(name: "DPRandomness", dependencies: ["CSodium", "CGMP"]),
         .target(name: "DPNumerics"),
         .target(name: "DPAccounting", dependencies: ["DPNumerics"]),
@@ -55,6 +61,7 @@ let package = Package(
             name: "DPData",
             dependencies: ["DPRandomness", "DPAccounting", "DPMechanisms", .product(name: "Yams", package: "Yams")]
         ),
+        .target(name: "DPSources", dependencies: ["CLibPQ", "DPData", "DPLedger"]),
         .target(
             name: "DPSynthesis",
             dependencies: ["DPRandomness", "DPAccounting", "DPData"]
@@ -84,20 +91,21 @@ let package = Package(
             name: "DPRelease",
             dependencies: [
                 "DPRandomness", "DPAccounting", "DPLedger", "DPData", "DPSynthesis", "DPGenerators", "DPNeural",
-                "DPAudit", "DPReport", .product(name: "Yams", package: "Yams"),
+                "DPAudit", "DPReport", "DPSources", .product(name: "Yams", package: "Yams"),
             ]
         ),
         .target(
             name: "DPSynthCLI",
             dependencies: [
                 "DPRandomness", "DPAccounting", "DPMechanisms", "DPLedger", "DPData", "DPSynthesis", "DPGenerators",
-                "DPNeural", "DPAudit", "DPReport", "DPRelease",
+                "DPNeural", "DPAudit", "DPReport", "DPRelease", "DPSources",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Yams", package: "Yams"),
             ]
         ),
         .executableTarget(name: "dpsynth", dependencies: ["DPSynthCLI"]),
         .target(
-            name: "DPTestSupport", dependencies: ["DPAccounting", "DPData", "DPLedger", "DPSynthesis", "DPGenerators"],
+            name: "DPTestSupport",
+            dependencies: ["DPAccounting", "DPData", "DPLedger", "DPSources", "DPSynthesis", "DPGenerators"],
             path: "Tests/DPTestSupport"),
         .testTarget(name: "DPRandomnessTests", dependencies: ["DPRandomness", "DPTestSupport"]),
         .testTarget(name: "DPAccountingTests", dependencies: ["DPAccounting", "DPTestSupport"]),
@@ -106,6 +114,7 @@ let package = Package(
             name: "DPLedgerTests",
             dependencies: ["DPLedger", "DPAccounting", "DPTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        .testTarget(name: "DPSourcesTests", dependencies: ["DPSources", "DPData", "DPTestSupport"]),
         .testTarget(name: "DPDataTests", dependencies: ["DPData", "DPLedger", "DPTestSupport"]),
         .testTarget(name: "DPGeneratorsTests", dependencies: ["DPGenerators", "DPSynthesis", "DPLedger", "DPTestSupport"]),
         .testTarget(name: "DPNeuralTests", dependencies: ["DPNeural", "DPSynthesis", "DPLedger", "DPTestSupport"]),

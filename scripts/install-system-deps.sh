@@ -3,7 +3,7 @@
 # Idempotent: a second run installs nothing and needs no network.
 set -euo pipefail
 
-packages=(libsodium-dev libgmp-dev libsqlite3-dev libopenblas-dev pkg-config)
+packages=(libsodium-dev libgmp-dev libsqlite3-dev libopenblas-dev libpq-dev postgresql pkg-config)
 missing=()
 for package in "${packages[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then

@@ -1,11 +1,13 @@
 import DPAudit
 import DPData
 import DPLedger
+import DPSources
 import DPSynthesis
 import Foundation
 
 /// A release described in YAML: what to synthesize, under which budget, how to audit it, and
-/// where everything goes. Relative paths are resolved against the config file's folder.
+/// where everything goes. Relative paths are resolved against the config file's folder; `data`
+/// and `holdout` may also be PostgreSQL table URLs (`PostgresLocation`).
 ///
 /// ```yaml
 /// data: ../.data/datasets/adult/adult-train.csv
@@ -93,7 +95,8 @@ public struct ReleaseConfig: Sendable {
     ) throws -> ReleaseConfig {
         let yaml = try YAMLMapping.parse(text, file: file, allowed: keys, example: "see Examples/release.yaml")
         func resolve(_ text: String) -> String {
-            text.hasPrefix("/") ? text : folder.appendingPathComponent(text).standardizedFileURL.path
+            text.hasPrefix("/") || PostgresLocation.isDatabase(text)
+                ? text : folder.appendingPathComponent(text).standardizedFileURL.path
         }
         func path(_ key: String) throws -> String? {
             try yaml.string(key).map(resolve)

@@ -5,6 +5,7 @@ import DPGenerators
 import DPLedger
 import DPRandomness
 import DPReport
+import DPSources
 import DPSynthesis
 import Foundation
 
@@ -58,6 +59,7 @@ public struct ReleasePipeline {
         let key: SigningKey?
         let synthesis: SynthesisStage
         let gate: ReleaseGate
+        let inputName: String
         let inputHash: String
         let holdoutHash: String
         let schemaHash: String
@@ -91,12 +93,14 @@ public struct ReleasePipeline {
         try OutputPaths.refuseOverlap(outputs: outputs, inputs: inputs)
         try OutputPaths.refuseUnwritable(outputs, creatingFolders: true)
         let schema = try SchemaLoader.load(path: config.schema)
-        progress("reading \(config.data)")
-        let train = try DatasetLoader.load(csv: config.data, schema: schema)
-        let holdout = try DatasetLoader.load(csv: config.holdout, schema: schema)
+        let trainSource = try DataSource(config.data, key: "\(configPath): data")
+        let holdoutSource = try DataSource(config.holdout, key: "\(configPath): holdout")
+        let inputHash = try trainSource.fingerprint()
+        let holdoutHash = try HoldoutRule.checkedHash(holdout: holdoutSource, trainingHash: inputHash)
+        progress("reading \(trainSource)")
+        let train = try trainSource.load(schema: schema)
+        let holdout = try holdoutSource.load(schema: schema)
         let target = try config.target.map { try train.column(named: $0, key: "utility.target", file: configPath) }
-        let inputHash = try Blake2b.hex(file: config.data)
-        let holdoutHash = try HoldoutRule.checkedHash(holdout: config.holdout, trainingHash: inputHash)
         let schemaHash = try Blake2b.hex(file: config.schema)
         let runKey = String(Blake2b.hex(configBytes + Data(inputHash.utf8) + Data(schemaHash.utf8)).prefix(24))
         let stateFolder = URL(fileURLWithPath: config.report).deletingLastPathComponent()
@@ -123,7 +127,8 @@ public struct ReleasePipeline {
             policy: try config.policy.map(AuditPolicy.load) ?? AuditPolicy(),
             key: try config.signingKey.map(SigningKey.load(secretKeyFile:)),
             synthesis: SynthesisStage(generator: generator, epsilon: config.synthesisEpsilon, delta: config.delta),
-            gate: gate, inputHash: inputHash, holdoutHash: holdoutHash, schemaHash: schemaHash,
+            gate: gate, inputName: trainSource.displayName, inputHash: inputHash, holdoutHash: holdoutHash,
+            schemaHash: schemaHash,
             modelPath: stateFolder.appendingPathComponent("model-\(runKey).json").path)
     }
 
@@ -270,7 +275,7 @@ public struct ReleasePipeline {
                 Data(text.utf8), to: URL(fileURLWithPath: config.quarantine).appendingPathComponent("REASONS.txt").path)
         }
         let provenance = ComplianceReport.Provenance(
-            inputFile: URL(fileURLWithPath: config.data).lastPathComponent, inputHash: prepared.inputHash,
+            inputFile: prepared.inputName, inputHash: prepared.inputHash,
             inputRows: prepared.train.rowCount,
             schemaFile: URL(fileURLWithPath: config.schema).lastPathComponent, schemaHash: prepared.schemaHash,
             configHash: Blake2b.hex(configBytes),

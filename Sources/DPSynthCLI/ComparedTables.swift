@@ -2,12 +2,14 @@ import ArgumentParser
 import DPData
 import DPLedger
 import DPRelease
+import DPSources
 
 /// The three tables an audit or an evaluation compares: the real rows the generator saw, real
 /// rows it never saw, and the synthetic rows, all read with one schema.
 struct ComparedTables: ParsableArguments {
-    @Option(help: "The real rows the generator was fitted to (CSV).") var train: String
-    @Option(help: "Real rows from the same population that the generator never saw (CSV).") var holdout: String
+    @Option(help: "The real rows the generator was fitted to (CSV, or a postgresql:// table URL).") var train: String
+    @Option(help: "Real rows of the same population the generator never saw (CSV or postgresql:// URL).")
+    var holdout: String
     @Option(help: "The synthetic rows (CSV).") var synthetic: String
     @Option(help: "The YAML schema all three tables follow.") var schema: String
 
@@ -18,7 +20,9 @@ struct ComparedTables: ParsableArguments {
 
     /// Refuses a holdout whose bytes are the training table's (`HoldoutRule`).
     func refuseSelfHoldout() throws {
-        _ = try HoldoutRule.checkedHash(holdout: holdout, trainingHash: try Blake2b.hex(file: train))
+        _ = try HoldoutRule.checkedHash(
+            holdout: try DataSource(holdout, key: "--holdout"),
+            trainingHash: try DataSource(train, key: "--train").fingerprint())
     }
 
     /// The tables, each with at least `minimumRows` rows, or a one-line failure naming the file.
@@ -27,8 +31,8 @@ struct ComparedTables: ParsableArguments {
     ) {
         let parsed = try SchemaLoader.load(path: schema)
         let tables = (
-            train: try DatasetLoader.load(csv: train, schema: parsed),
-            holdout: try DatasetLoader.load(csv: holdout, schema: parsed),
+            train: try DataSource(train, key: "--train").load(schema: parsed),
+            holdout: try DataSource(holdout, key: "--holdout").load(schema: parsed),
             synthetic: try DatasetLoader.load(csv: synthetic, schema: parsed)
         )
         for (name, table) in [(train, tables.train), (holdout, tables.holdout), (synthetic, tables.synthetic)]

@@ -4,6 +4,7 @@ import DPGenerators
 import DPLedger
 import DPRandomness
 import DPRelease
+import DPSources
 import DPSynthesis
 import Foundation
 
@@ -14,7 +15,9 @@ struct SynthesizeCommand: ParsableCommand {
         abstract:
             "Fit a DP generator to a CSV file and write synthetic rows (every step charged to the ledger first).")
 
-    @Option(help: "The private CSV file (with a header row).") var data: String
+    @Option(
+        help: "The private table: a CSV file with a header row, or postgresql://USER@HOST:PORT/DB?table=SCHEMA.TABLE.")
+    var data: String
     @Option(help: "The YAML schema (public categories and bounds).") var schema: String
     // `.unconditional` on numbers: a negative one is read as the value (and refused by range), not as an option.
     @Option(parsing: .unconditional, help: "Epsilon for this run.") var epsilon: Double
@@ -86,12 +89,14 @@ struct SynthesizeCommand: ParsableCommand {
             try OutputPaths.refuseUnwritable([("--out", out), ("--model-out", modelOut)])
             let parsed = try SchemaLoader.load(path: schema)
             let name = dataset ?? parsed.name
-            let table = try DatasetLoader.load(csv: data, schema: parsed)
+            let source = try DataSource(data, key: "--data")
+            let fingerprint = try source.fingerprint()
+            let table = try source.load(schema: parsed)
             let generator = try GeneratorRegistry.standard.generator(
                 named: method, settings: try settings(columns: table.columns.map(\.name)))
             let budget = try BudgetStage.open(
                 ledger: ledger, dataset: name, declare: initBudget ? (epsilon, delta) : nil, hint: .commandLine,
-                fingerprint: try Blake2b.hex(file: data), newDataVersion: newDataVersion)
+                fingerprint: fingerprint, newDataVersion: newDataVersion)
             let streams = RunStreams(seed: seed)
             if streams.isSeeded { Output.note("dpsynth: \(streams.root.label)") }
             let stage = SynthesisStage(generator: generator, epsilon: epsilon, delta: delta)

@@ -1,0 +1,112 @@
+import CLibPQ
+import DPData
+import Foundation
+
+/// One connection to a PostgreSQL server through libpq, which reads the password from
+/// `PGPASSWORD` or `~/.pgpass` and negotiates TLS as the URL's `sslmode` says.
+///
+/// Statements are sent with their values as parameters (`$1`, `$2`, ...), never spliced into the
+/// text. Errors name the place (`label`) and the database's SQLSTATE; the server's own message is
+/// kept only for classes that describe the statement or the connection, never for data
+/// exceptions, whose messages can quote a row's value.
+public final class PostgresConnection {
+    let handle: OpaquePointer
+    /// What errors name: the URL of the table being read.
+    public let label: String
+
+    public init(url: String, label: String) throws {
+        guard let handle = PQconnectdb(url) else {
+            throw DataError(file: label, problem: "cannot allocate a connection", hint: "Retry.")
+        }
+        self.handle = handle
+        self.label = label
+        guard PQstatus(handle) == CONNECTION_OK else {
+            let reason = Self.oneLine(String(cString: PQerrorMessage(handle)))
+            PQfinish(handle)
+            throw DataError(
+                file: label, problem: "cannot connect (\(reason))",
+                hint: "Check host, port, user and database; the password goes in PGPASSWORD or ~/.pgpass.")
+        }
+    }
+
+    deinit { PQfinish(handle) }
+
+    /// The rows a statement returned, as text (nil for NULL).
+    public struct Result {
+        public let columns: [String]
+        public let rows: [[String?]]
+    }
+
+    /// Runs `sql` with `parameters` bound to `$1...` (nil for NULL); `what` says what the
+    /// statement was for.
+    @discardableResult
+    public func execute(_ sql: String, _ parameters: [String?] = [], what: String) throws -> Result {
+        let result = parameters.withCStrings { pointers in
+            PQexecParams(handle, sql, Int32(parameters.count), nil, pointers, nil, nil, 0)
+        }
+        guard let result else {
+            throw DataError(file: label, problem: "\(what): no answer from the server", hint: "Check the connection.")
+        }
+        defer { PQclear(result) }
+        let status = PQresultStatus(result)
+        guard status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK else {
+            throw error(result, what: what)
+        }
+        let columnCount = Int(PQnfields(result))
+        let columns = (0..<columnCount).map { String(cString: PQfname(result, Int32($0))) }
+        let rows = (0..<Int(PQntuples(result))).map { row in
+            (0..<columnCount).map { column -> String? in
+                PQgetisnull(result, Int32(row), Int32(column)) == 1
+                    ? nil : String(cString: PQgetvalue(result, Int32(row), Int32(column)))
+            }
+        }
+        return Result(columns: columns, rows: rows)
+    }
+
+    /// Streams the rows of `sql` through a server-side cursor, `batch` rows at a time, inside a
+    /// read-only transaction: memory holds one batch, whatever the table's size.
+    public func forEachBatch(
+        _ sql: String, _ parameters: [String?] = [], batch: Int = 10_000, what: String,
+        _ body: ([[String?]]) throws -> Void
+    ) throws {
+        try execute("BEGIN TRANSACTION READ ONLY", what: what)
+        do {
+            try execute("DECLARE dpsynth_rows NO SCROLL CURSOR FOR " + sql, parameters, what: what)
+            while true {
+                let rows = try execute("FETCH FORWARD \(batch) FROM dpsynth_rows", what: what).rows
+                if rows.isEmpty { break }
+                try body(rows)
+            }
+            try execute("COMMIT", what: what)
+        } catch {
+            _ = try? execute("ROLLBACK", what: what)
+            throw error
+        }
+    }
+
+    /// SQLSTATE classes whose messages describe the statement or the session, not a value.
+    static let describedClasses: Set<String> = ["08", "28", "3D", "3F", "42", "53", "57", "58"]
+
+    func error(_ result: OpaquePointer, what: String) -> DataError {
+        let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) } ?? "?????"
+        let message = PQresultErrorField(result, Int32(UInt8(ascii: "M"))).map { String(cString: $0) } ?? ""
+        let shown = Self.describedClasses.contains(String(state.prefix(2))) ? ": " + Self.oneLine(message) : ""
+        return DataError(
+            file: label, problem: "\(what): the database refused (SQLSTATE \(state)\(shown))",
+            hint: "Check the table and the schema's columns; the server's log has the details.")
+    }
+
+    static func oneLine(_ text: String) -> String {
+        text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }.joined(separator: "; ")
+    }
+}
+
+extension Array where Element == String? {
+    /// Calls `body` with C strings for the elements (null pointers for nil), valid during the call.
+    func withCStrings<R>(_ body: ([UnsafePointer<CChar>?]) -> R) -> R {
+        let copies = map { $0.map { strdup($0) } ?? nil }
+        defer { for copy in copies { free(copy) } }
+        return body(copies.map { UnsafePointer($0) })
+    }
+}

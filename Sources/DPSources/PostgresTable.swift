@@ -1,0 +1,76 @@
+import DPData
+import Foundation
+
+/// A private table in PostgreSQL, read through the schema: the database computes every value's
+/// code (`SQLColumnCode`), so only codes leave it, and a row's text never does. Columns are
+/// matched by name; extra table columns are ignored.
+public struct PostgresTable: Sendable {
+    public let location: PostgresLocation
+    public let schema: Schema
+
+    public init(location: PostgresLocation, schema: Schema) {
+        self.location = location
+        self.schema = schema
+    }
+
+    /// The encoded columns (identifiers are never read).
+    var encoded: [Column] { schema.encodedColumns }
+
+    public func connect() throws -> PostgresConnection {
+        try PostgresConnection(url: location.connectionURL, label: location.text)
+    }
+
+    /// Checks that the table exists and has every column the schema encodes.
+    public func checkColumns(on connection: PostgresConnection) throws {
+        let result = try connection.execute(
+            "SELECT * FROM \(location.qualifiedName) LIMIT 0", what: "reading the table's columns")
+        let present = Set(result.columns)
+        for column in encoded where !present.contains(column.name) {
+            throw DataError(
+                file: location.text, columnName: column.name, problem: "the table has no such column",
+                hint: "Name the column as the table does (the schema maps columns by name).")
+        }
+    }
+
+    /// The SELECT list of the columns' codes, and its parameters.
+    func codeQuery() -> (select: String, parameters: [String]) {
+        var parameters = SQLParameters()
+        let list = encoded.enumerated().map { index, column in
+            SQLColumnCode.expression(column, parameters: &parameters) + " AS c\(index)"
+        }
+        return ("SELECT " + list.joined(separator: ", ") + " FROM \(location.qualifiedName)", parameters.values)
+    }
+
+    /// The error for a negative code found in `column`.
+    func refusal(code: Int, column: Int) -> DataError {
+        let problem = SQLColumnCode.Problem(rawValue: code)
+        return DataError(
+            file: location.text, columnName: encoded[column].name,
+            problem: (problem?.text ?? "a value the schema refuses") + " (value withheld: it is private data)",
+            hint: problem?.hint ?? "Check the schema.")
+    }
+
+    /// Every row's codes, streamed through a server-side cursor; for methods that need rows.
+    public func load() throws -> EncodedDataset {
+        let connection = try connect()
+        try checkColumns(on: connection)
+        let (select, parameters) = codeQuery()
+        let width = encoded.count
+        var codes = [[UInt16]](repeating: [], count: width)
+        try connection.forEachBatch(select, parameters, what: "reading the rows' codes") { rows in
+            for row in rows {
+                for column in 0..<width {
+                    guard let text = row[column], let code = Int(text) else {
+                        throw refusal(code: 0, column: column)
+                    }
+                    guard code >= 0 else { throw refusal(code: code, column: column) }
+                    codes[column].append(UInt16(truncatingIfNeeded: code))
+                }
+            }
+        }
+        guard codes.first.map({ !$0.isEmpty }) ?? false else {
+            throw DataError(file: location.text, problem: "the table has no rows", hint: "Give a table with data.")
+        }
+        return EncodedDataset(schema: schema, codes: codes)
+    }
+}

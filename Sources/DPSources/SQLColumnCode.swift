@@ -1,0 +1,172 @@
+import DPData
+
+/// The parameters of a statement being built: each value gets the next `$n`.
+public struct SQLParameters {
+    public private(set) var values: [String] = []
+
+    public init() {}
+
+    /// The placeholder for `value`, cast to `type`.
+    public mutating func bind(_ value: String, as type: String) -> String {
+        values.append(value)
+        return "$\(values.count)::\(type)"
+    }
+
+    public mutating func bind(_ value: Int) -> String { bind(String(value), as: "numeric") }
+    public mutating func bind(_ value: Double) -> String { bind("\(value)", as: "float8") }
+}
+
+/// A column's code computed by the database: the same rules as reading the column's text from a
+/// CSV file (`ColumnCodec`), written in SQL so that binning, category lists, missing tokens and
+/// out-of-domain handling run where the data lives. NULL is a missing value. A value the schema
+/// refuses gets a negative code (`SQLColumnCode.Problem`), which the reader turns into an error
+/// naming the table and column, never the value.
+public enum SQLColumnCode {
+    /// Why a value has no code; the negative code the SQL gives it.
+    public enum Problem: Int, CaseIterable, Sendable {
+        case missingNotAllowed = -1
+        case undeclaredCategory = -2
+        case notAWholeNumber = -3
+        case outsideBounds = -4
+        case notFinite = -5
+        case notACode = -6
+        case notANumber = -7
+
+        public var text: String {
+            switch self {
+            case .missingNotAllowed: return "a missing value (or NULL) where the schema says 'missing: error'"
+            case .undeclaredCategory: return "a category the schema does not declare"
+            case .notAWholeNumber: return "a value that is not a whole number"
+            case .outsideBounds: return "a value outside the declared bounds"
+            case .notFinite: return "NaN or infinity"
+            case .notACode: return "a value that is not a code in 0...levels-1"
+            case .notANumber: return "a value that is not a number"
+            }
+        }
+
+        public var hint: String {
+            switch self {
+            case .missingNotAllowed: return "Fill the values in, or set 'missing: own-category' for this column."
+            case .undeclaredCategory:
+                return "Add the category to the schema if it is public knowledge, or set 'out_of_domain: missing'."
+            case .notAWholeNumber: return "Declare the column 'real', or correct the values."
+            case .outsideBounds: return "Widen the public bounds, or set 'out_of_domain: clamp' (or 'missing')."
+            case .notFinite: return "List the token under 'missing_values' to treat it as missing."
+            case .notACode: return "Coded columns hold whole numbers 0 to levels-1."
+            case .notANumber: return "Real columns hold decimal numbers such as 3.25."
+            }
+        }
+    }
+
+    /// Decimal integers as `ColumnCodec.parseInteger` reads them (within ±(2^63 − 1)).
+    static let integerPattern = "^[+-]?[0-9]+$"
+    /// Decimal reals as the CSV reader accepts them, exponent of at most four digits.
+    static let realPattern = #"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,4})?$"#
+    static let nonFinitePattern = "^[+-]?(inf|infinity|nan)$"
+
+    /// The SQL expression of `column`'s code, reading the table column it names.
+    public static func expression(_ column: Column, parameters: inout SQLParameters) -> String {
+        let name = SQLText.identifier(column.name)
+        let text = "btrim(\(name)::text, E' \\t')"
+        let tokens = parameters.bind(SQLText.textArray(column.missingTokens), as: "text[]")
+        let missing = column.missingCode.map(String.init) ?? "\(Problem.missingNotAllowed.rawValue)"
+        let outOfDomain =
+            column.outOfDomain == .missing ? column.missingCode.map(String.init) : nil
+        let body: String
+        switch column.kind {
+        case .categorical(let categories):
+            let list = parameters.bind(SQLText.textArray(categories), as: "text[]")
+            body = """
+                COALESCE(array_position(\(list), \(text)) - 1, \
+                \(outOfDomain ?? "\(Problem.undeclaredCategory.rawValue)"))
+                """
+        case .coded(let levels):
+            let whole = "\(text)::numeric"
+            body = """
+                CASE WHEN \(text) ~ '\(integerPattern)' THEN \
+                (CASE WHEN \(whole) >= 0 AND \(whole) < \(parameters.bind(levels)) THEN \(whole)::int \
+                ELSE \(Problem.notACode.rawValue) END) \
+                ELSE \(Problem.notACode.rawValue) END
+                """
+        case .integer(let lower, let upper, let binning):
+            let value = "\(text)::numeric"
+            let (low, high) = (parameters.bind(lower), parameters.bind(upper))
+            let clamped = "LEAST(GREATEST(\(value), \(low)), \(high))"
+            let inside = integerBin(value, lower: lower, upper: upper, binning, &parameters)
+            let outside = outsideBounds(column, outOfDomain: outOfDomain) {
+                integerBin(clamped, lower: lower, upper: upper, binning, &parameters)
+            }
+            body = """
+                CASE WHEN \(text) ~ '\(integerPattern)' THEN \
+                (CASE WHEN abs(\(value)) > 9223372036854775807 THEN \(Problem.notAWholeNumber.rawValue) \
+                WHEN \(value) BETWEEN \(low) AND \(high) THEN \(inside) \
+                ELSE \(outside) END) \
+                WHEN \(text) ~* '\(nonFinitePattern)' THEN \(Problem.notFinite.rawValue) \
+                ELSE \(Problem.notAWholeNumber.rawValue) END
+                """
+        case .real(let lower, let upper, let binning):
+            let number = "\(text)::numeric"
+            // Below the smallest normal double: zero, as the CSV reader's rounding gives for such input.
+            let value = "(CASE WHEN abs(\(number)) < 1e-300 THEN 0::float8 ELSE \(number)::float8 END)"
+            let (low, high) = (parameters.bind(lower), parameters.bind(upper))
+            let clamped = "LEAST(GREATEST(\(value), \(low)), \(high))"
+            let inside = realBin(value, lower: lower, upper: upper, binning, &parameters)
+            let outside = outsideBounds(column, outOfDomain: outOfDomain) {
+                realBin(clamped, lower: lower, upper: upper, binning, &parameters)
+            }
+            body = """
+                CASE WHEN \(text) ~ '\(realPattern)' THEN \
+                (CASE WHEN abs(\(number)) > 1.7976931348623157e308 THEN \(Problem.notFinite.rawValue) \
+                WHEN \(value) BETWEEN \(low) AND \(high) THEN \(inside) \
+                ELSE \(outside) END) \
+                WHEN \(text) ~* '\(nonFinitePattern)' THEN \(Problem.notFinite.rawValue) \
+                ELSE \(Problem.notANumber.rawValue) END
+                """
+        case .identifier:
+            body = "0"
+        }
+        return "(CASE WHEN \(name) IS NULL OR \(text) = ANY(\(tokens)) THEN \(missing) ELSE \(body) END)"
+    }
+
+    /// A value outside the bounds: missing, clamped (`clamped` builds that bin, binding its
+    /// parameters only when used) or refused, as the column says.
+    static func outsideBounds(_ column: Column, outOfDomain: String?, clamped: () -> String) -> String {
+        if let outOfDomain { return outOfDomain }
+        return column.outOfDomain == .clamp ? clamped() : "\(Problem.outsideBounds.rawValue)"
+    }
+
+    /// `ColumnCodec.integerBin` in SQL, for a numeric value within the bounds: exact integer
+    /// division for equal widths, the edge search for edges.
+    static func integerBin(
+        _ value: String, lower: Int, upper: Int, _ binning: Column.Binning, _ parameters: inout SQLParameters
+    ) -> String {
+        switch binning {
+        case .equalWidth(let count):
+            let width = parameters.bind(String(Int128(upper) - Int128(lower) + 1), as: "numeric")
+            return "div((\(value) - \(parameters.bind(lower))) * \(parameters.bind(count)), \(width))::int"
+        case .edges(let edges):
+            return edgeBin("(\(value))::float8", edges, &parameters)
+        }
+    }
+
+    /// `ColumnCodec.realBin` in SQL: the same double-precision arithmetic in the same order.
+    static func realBin(
+        _ value: String, lower: Double, upper: Double, _ binning: Column.Binning, _ parameters: inout SQLParameters
+    ) -> String {
+        switch binning {
+        case .equalWidth(let count):
+            let low = parameters.bind(lower)
+            let high = parameters.bind(upper)
+            let bins = parameters.bind(Double(count))
+            return "LEAST(\(count - 1), floor((\(value) - \(low)) / (\(high) - \(low)) * \(bins))::int)"
+        case .edges(let edges):
+            return edgeBin(value, edges, &parameters)
+        }
+    }
+
+    /// `ColumnCodec.edgeBin`: the largest i with edges[i] <= value, within 0...bins-1.
+    static func edgeBin(_ value: String, _ edges: [Double], _ parameters: inout SQLParameters) -> String {
+        let list = parameters.bind("{" + edges.map { "\($0)" }.joined(separator: ",") + "}", as: "float8[]")
+        return "LEAST(GREATEST(width_bucket(\(value), \(list)) - 1, 0), \(edges.count - 2))"
+    }
+}

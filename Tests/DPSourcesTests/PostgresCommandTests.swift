@@ -1,0 +1,104 @@
+import DPTestSupport
+import Foundation
+import Testing
+
+/// The `dpsynth` binary reading its private tables from PostgreSQL: `synthesize` and `release`
+/// take a table URL wherever they take a CSV file, and budgets bind to the table's identity.
+@Suite(.enabled(if: TestPostgres.available, Comment(rawValue: TestPostgres.skipMessage)))
+struct PostgresCommandTests {
+    static let schema = """
+        name: people
+        columns:
+          - {name: id, kind: identifier}
+          - {name: age, kind: integer, lower: 18, upper: 89, bins: 8}
+          - {name: region, kind: categorical, categories: [north, south, east, west]}
+          - {name: job, kind: categorical, categories: [a, b, c]}
+          - {name: outcome, kind: categorical, categories: ["no", "yes"]}
+
+        """
+
+    /// Rows where the job follows the region and the outcome follows the job.
+    static func rows(_ count: Int, offset: Int) -> [[String?]] {
+        let regions = ["north", "south", "east", "west"]
+        return (0..<count).map { index in
+            let i = index + offset
+            let region = (i * 7) % 4
+            let job = (i % 5 == 0) ? (i / 5) % 3 : region % 3
+            let outcome = (job + (i % 3 == 0 ? 1 : 0)) >= 2 ? "yes" : "no"
+            return ["\(i)", "\(18 + (i * 13) % 72)", regions[region], ["a", "b", "c"][job], outcome]
+        }
+    }
+
+    static let columns = [("id", "int8"), ("age", "int4"), ("region", "text"), ("job", "text"), ("outcome", "text")]
+
+    @Test func synthesizeReadsAPostgresTableAndBindsItsBudgetToTheTable() throws {
+        let folder = try CommandRunner.temporaryDirectory()
+        let url = try TestPostgres.table(columns: Self.columns, rows: Self.rows(800, offset: 0))
+        let schema = folder.appendingPathComponent("s.yaml").path
+        try Self.schema.write(toFile: schema, atomically: true, encoding: .utf8)
+        let ledger = folder.appendingPathComponent("l.sqlite").path
+        func run(_ data: String, _ extra: [String] = []) throws -> CommandRunner.Result {
+            try CommandRunner.run(
+                [
+                    "synthesize", "--method", "aim", "--data", data, "--schema", schema, "--epsilon", "0.5",
+                    "--rows", "50", "--out", folder.appendingPathComponent("s.csv").path, "--ledger", ledger,
+                    "--iterations", "100",
+                ] + extra)
+        }
+        let declared = try CommandRunner.run([
+            "ledger", "init", "--ledger", ledger, "--dataset", "people", "--epsilon", "3", "--delta", "1e-8",
+        ])
+        #expect(declared.status == 0, "\(declared)")
+        let first = try run(url)
+        #expect(first.status == 0, "\(first)")
+        let lines = try String(contentsOfFile: folder.appendingPathComponent("s.csv").path, encoding: .utf8)
+            .split(separator: "\n")
+        #expect(lines.count == 51 && lines[0] == "age,region,job,outcome")
+        // The same table under other connection settings is the same data: the budget holds.
+        let again = try run(url + "&application_name=dpsynth-test")
+        #expect(again.status == 0, "\(again)")
+        // Another table is other data: it gets no share of this budget without a declared version.
+        let other = try TestPostgres.table(columns: Self.columns, rows: Self.rows(800, offset: 9))
+        let refused = try run(other)
+        #expect(refused.status == 1 && refused.standardError.contains("new-data-version"), "\(refused)")
+    }
+
+    @Test func aReleaseReadsTrainingAndHoldoutFromPostgres() throws {
+        let folder = try CommandRunner.temporaryDirectory()
+        let train = try TestPostgres.table(columns: Self.columns, rows: Self.rows(1500, offset: 0))
+        let holdout = try TestPostgres.table(columns: Self.columns, rows: Self.rows(700, offset: 5000))
+        try Self.schema.write(to: folder.appendingPathComponent("schema.yaml"), atomically: true, encoding: .utf8)
+        func config(holdout: String) -> String {
+            """
+            data: "\(train)"
+            holdout: "\(holdout)"
+            schema: schema.yaml
+            method: mst
+            epsilon: 1
+            delta: 1e-9
+            iterations: 100
+            ledger: out/ledger.sqlite
+            dataset_budget: {epsilon: 3, delta: 1e-8}
+            out: out/synthetic.csv
+            quarantine: out/quarantine
+            report: out/report
+            audit: {secrets: [outcome], quasi_identifiers: [age, region]}
+            utility: {target: outcome, positive: "yes"}
+
+            """
+        }
+        let path = folder.appendingPathComponent("release.yaml")
+        try config(holdout: train).write(to: path, atomically: true, encoding: .utf8)
+        let same = try CommandRunner.run(["release", "--config", path.path])
+        #expect(same.status == 1 && same.standardError.contains("the training table itself"), "\(same)")
+        try config(holdout: holdout).write(to: path, atomically: true, encoding: .utf8)
+        let release = try CommandRunner.run(["release", "--config", path.path])
+        #expect(release.status == 0 || release.status == 3, "\(release)")
+        let report =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: folder.appendingPathComponent("out/report.json"))) as? [String: Any]
+        let provenance = report?["provenance"] as? [String: Any]
+        let table = String(train.split(separator: "=").last ?? "")
+        #expect(provenance?["inputFile"] as? String == table, "\(provenance ?? [:])")
+    }
+}

@@ -1,0 +1,184 @@
+import DPData
+import DPSources
+import DPTestSupport
+import Foundation
+import Testing
+
+/// A PostgreSQL table read through a schema: the database computes the codes with the CSV
+/// reader's rules, errors name table and column but never a value, and the URL's rules hold.
+@Suite(.enabled(if: TestPostgres.available, Comment(rawValue: TestPostgres.skipMessage)))
+struct PostgresTableTests {
+    static let schema = """
+        name: mixed
+        columns:
+          - {name: id, kind: identifier}
+          - {name: colour, kind: categorical, categories: [red, "green ish", "a,b", "q\\"t"], out_of_domain: missing}
+          - {name: age, kind: integer, lower: 18, upper: 90, bins: 7, out_of_domain: clamp}
+          - {name: span, kind: integer, lower: -4000000000000000000, upper: 4000000000000000000, bins: 9, \
+        out_of_domain: missing}
+          - {name: hours, kind: integer, lower: 0, upper: 100, edges: [0, 10, 35.5, 40, 100]}
+          - {name: score, kind: real, lower: -1.5, upper: 2.5, bins: 10, out_of_domain: clamp}
+          - {name: weight, kind: real, lower: 0, upper: 1000, edges: [0, 0.1, 10, 999.999, 1000], \
+        out_of_domain: missing}
+          - {name: level, kind: coded, levels: 4, missing_values: ["", "?", "none"]}
+
+        """
+
+    /// Rows of text values, with the edge cases of each rule: tokens, spaces, signs, exponents,
+    /// bounds and values just beside them, out-of-domain values for each policy.
+    static let rows: [[String]] = [
+        ["1", "red", "18", "0", "0", "-1.5", "0", "0"],
+        ["2", " green ish ", "90", "-4000000000000000000", "10", "2.5", "1000", "3"],
+        ["3", "a,b", "17", "4000000000000000000", "35", "0.1", "0.1", "none"],
+        ["4", "q\"t", "91", "9223372036854775807", "36", "+.5", "9.99999", "?"],
+        ["5", "blue", "-3", "-9223372036854775807", "39", "1e0", "10", ""],
+        ["6", "", "+40", "12", "40", "2.6", "999.999", "  2 "],
+        ["7", "?", "  55\t", "-1", "99", "-7E-1", "1000.5", "1"],
+        ["8", "NA", "1000000000000", "0", "100", "1.2499999999", "-0.0", "0"],
+        ["9", "Red", "?", "3999999999999999999", "100", "?", "?", "2"],
+        ["10", "red ", "NA", "33333333333333", "0", "NA", "5e2", "3"],
+    ]
+
+    static let header = ["id", "colour", "age", "span", "hours", "score", "weight", "level"]
+
+    func csvCodes(_ rows: [[String]], schema: Schema) throws -> [[UInt16]] {
+        let folder = try CommandRunner.temporaryDirectory()
+        let path = folder.appendingPathComponent("t.csv").path
+        let text =
+            ([Self.header] + rows).map { $0.map(CSVWriter.escape).joined(separator: ",") }
+            .joined(separator: "\n") + "\n"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return try DatasetLoader.load(csv: path, schema: schema).codes
+    }
+
+    /// Every code the database computes equals the CSV reader's for the same text, whether the
+    /// table's columns are text or native types.
+    @Test func theDatabaseCodesValuesAsTheCSVReaderDoes() throws {
+        let schema = try SchemaLoader.parse(Self.schema)
+        let expected = try csvCodes(Self.rows, schema: schema)
+        let textTable = try TestPostgres.table(
+            columns: Self.header.map { ($0, "text") }, rows: Self.rows.map { $0.map { $0 as String? } })
+        let fromText = try DataSource(textTable, key: "--data").load(schema: schema)
+        #expect(fromText.codes == expected)
+
+        // Native types: numbers as numbers, missing values as NULL.
+        let typed = Self.rows.map { row in
+            row.enumerated().map { index, value -> String? in
+                let trimmed = value.trimmingCharacters(in: .whitespaces)
+                if index >= 2, ["", "?", "NA", "none"].contains(trimmed) { return nil }
+                return trimmed
+            }
+        }
+        let types = ["int8", "text", "int8", "numeric", "int4", "float8", "float8", "int2"]
+        let typedTable = try TestPostgres.table(
+            columns: zip(Self.header, types).map { ($0, $1) }, rows: typed)
+        let fromTyped = try DataSource(typedTable, key: "--data").load(schema: schema)
+        #expect(fromTyped.codes == expected)
+    }
+
+    /// Codes of random values agree with the CSV reader too (seeded; 2,000 rows).
+    @Test func randomValuesAgreeWithTheCSVReader() throws {
+        let schema = try SchemaLoader.parse(Self.schema)
+        var generator = SplitMix(seed: 7)
+        func pick(_ values: [String]) -> String { values[Int(generator.next() % UInt64(values.count))] }
+        let rows = (0..<2000).map { index -> [String] in
+            [
+                "\(index)", pick(["red", "green ish", "a,b", "q\"t", "other", "", "?"]),
+                "\(Int(generator.next() % 120) - 10)",
+                "\(Int64(bitPattern: generator.next()) / 1000)",
+                "\(Int(generator.next() % 101))",
+                String(Double(Int64(bitPattern: generator.next()) % 5_000_000) / 1_000_000),
+                String(Double(generator.next() % 1_100_000) / 1000),
+                pick(["0", "1", "2", "3", "none", "?"]),
+            ]
+        }
+        let expected = try csvCodes(rows, schema: schema)
+        let table = try TestPostgres.table(
+            columns: Self.header.map { ($0, "text") }, rows: rows.map { $0.map { $0 as String? } })
+        #expect(try DataSource(table, key: "--data").load(schema: schema).codes == expected)
+    }
+
+    /// A refused value is named by table and column, never shown.
+    @Test func aRefusedValueIsNamedByTableAndColumnNotContent() throws {
+        let planted = "Zq7-PLANTED-8841"
+        let schema = try SchemaLoader.parse(
+            "name: s\ncolumns:\n  - {name: job, kind: categorical, categories: [a, b]}\n"
+                + "  - {name: n, kind: integer, lower: 0, upper: 9, bins: 2}\n")
+        let table = try TestPostgres.table(
+            columns: [("job", "text"), ("n", "text")], rows: [["a", "1"], [planted, "2"], ["b", "3"]])
+        do {
+            _ = try DataSource(table, key: "--data").load(schema: schema)
+            Issue.record("an undeclared category was read")
+        } catch let error as DataError {
+            let text = error.description
+            #expect(text.contains(table), "\(text)")
+            #expect(text.contains("'job'") && text.contains("does not declare"), "\(text)")
+            #expect(!text.contains(planted))
+        }
+        let notNumber = try TestPostgres.table(
+            columns: [("job", "text"), ("n", "text")], rows: [["a", "1"], ["b", planted]])
+        do {
+            _ = try DataSource(notNumber, key: "--data").load(schema: schema)
+            Issue.record("a value that is not a number was read")
+        } catch let error as DataError {
+            #expect(error.description.contains("'n'") && !error.description.contains(planted), "\(error)")
+        }
+    }
+
+    @Test func aMissingColumnOrTableIsNamed() throws {
+        let schema = try SchemaLoader.parse("name: s\ncolumns:\n  - {name: job, kind: categorical, categories: [a]}\n")
+        let table = try TestPostgres.table(columns: [("other", "text")], rows: [["a"]])
+        #expect(throws: DataError.self) { try DataSource(table, key: "--data").load(schema: schema) }
+        do {
+            _ = try DataSource(table, key: "--data").load(schema: schema)
+        } catch let error as DataError {
+            #expect(error.description.contains("'job'") && error.description.contains("no such column"), "\(error)")
+        }
+        let absent = TestPostgres.servers[0] + "?table=public.no_such_table_here"
+        do {
+            _ = try DataSource(absent, key: "--data").load(schema: schema)
+            Issue.record("a missing table was read")
+        } catch let error as DataError {
+            #expect(error.description.contains("42P01"), "\(error)")
+        }
+    }
+}
+
+/// The URL's rules, which need no server.
+@Suite struct PostgresLocationTests {
+    @Test func aPasswordInTheURLIsRefused() {
+        #expect(throws: DataError.self) {
+            try PostgresLocation("postgresql://u:secret@localhost/db?table=t", key: "--data")
+        }
+        do {
+            _ = try PostgresLocation("postgresql://u:secret@localhost/db?table=t", key: "--data")
+        } catch let error as DataError {
+            #expect(!error.description.contains("secret") && error.description.contains("PGPASSWORD"))
+        } catch { Issue.record("\(error)") }
+    }
+
+    @Test func theTableIsRequiredAndQuoted() throws {
+        #expect(throws: DataError.self) { try PostgresLocation("postgresql://localhost/db", key: "data") }
+        let location = try PostgresLocation(
+            "postgresql://me@db.example:6543/stats?table=sales.\"q\"&sslmode=require", key: "data")
+        #expect(location.schema == "sales" && location.table == "\"q\"")
+        #expect(location.qualifiedName == "\"sales\".\"\"\"q\"\"\"")
+        #expect(location.connectionURL == "postgresql://me@db.example:6543/stats?sslmode=require")
+        #expect(location.identity == "postgresql://db.example:6543/stats/sales.\"q\"")
+        let other = try PostgresLocation("postgresql://you@db.example:6543/stats?table=sales.\"q\"", key: "data")
+        #expect(other.identity == location.identity, "the user is not part of the table's identity")
+    }
+}
+
+/// A small deterministic generator for test values.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
