@@ -1,4 +1,4 @@
-extension EncodedDataset {
+extension PrivateTable {
     /// Every `size`-column set of the encoded columns as ascending column indices, in
     /// lexicographic order (none when `size` is outside 1...columns): the usual marginal workloads.
     public func columnSets(size: Int) -> [[Int]] {

@@ -63,7 +63,7 @@ public struct AIM: Sendable {
         let domain = data.domain
         let workload = self.workload ?? data.columnSets(size: min(3, d))
         let candidates = Self.candidates(workload: workload)
-        let answers = data.marginals(candidates.map(\.attributes))
+        let answers = try data.marginals(candidates.map(\.attributes))
         let rho = session.rhoRemaining
         let plannedRounds = Double(rounds ?? 16 * d)
         var sigma = (plannedRounds / (2 * Self.measurementShare * rho)).squareRoot()

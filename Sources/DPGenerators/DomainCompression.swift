@@ -63,6 +63,13 @@ struct DomainCompression: Sendable {
         }
     }
 
+    /// The table in the compressed domain: rows in memory are recoded; any other table's
+    /// marginals are counted in the original domain and their cells merged.
+    func compress(_ data: any PrivateTable) -> any PrivateTable {
+        if let rows = data as? EncodedDataset { return compress(rows) }
+        return CompressedTable(original: data, compression: self)
+    }
+
     /// The data recoded into the compressed domain.
     func compress(_ data: EncodedDataset) -> EncodedDataset {
         let schema = Schema(
@@ -93,4 +100,31 @@ struct DomainCompression: Sendable {
             }
         }
     }
+}
+
+/// A private table seen through a domain compression: its marginals are the original table's,
+/// with the merged codes' cells added together. Rows are recoded on demand.
+struct CompressedTable: PrivateTable {
+    let original: any PrivateTable
+    let compression: DomainCompression
+
+    var schema: Schema { compressedSchema }
+    var columns: [Column] { compressedSchema.columns }
+    var domain: [Int] { compression.domain }
+
+    var compressedSchema: Schema {
+        Schema(
+            name: original.schema.name,
+            columns: original.columns.enumerated().map { index, column in
+                Column(name: column.name, kind: .coded(levels: compression.domain[index]), missing: .error)
+            })
+    }
+
+    func marginals(_ attributeSets: [[Int]]) throws -> [ContingencyTable] {
+        try original.marginals(attributeSets).map {
+            $0.recoded(mapping: compression.mapping, domain: compression.domain)
+        }
+    }
+
+    func rows() throws -> EncodedDataset { compression.compress(try original.rows()) }
 }

@@ -41,7 +41,7 @@ public struct MST: Sendable {
         let total = MirrorDescentEstimator.estimateTotal(oneWay)
         var pairs: [[Int]] = []
         for a in 0..<d { for b in (a + 1)..<d { pairs.append([a, b]) } }
-        let exact = data.marginals(pairs)
+        let exact = try data.marginals(pairs)
         let scores = zip(pairs, exact).map { pair, table -> Double in
             let (pa, pb) = (independent[pair[0]], independent[pair[1]])
             var error = 0.0

@@ -16,14 +16,15 @@ public final class MeasurementSession {
     /// sampler handles without loss, and ρ only shrinks by the rounding.
     static let sigmaGridBits = 16
 
-    public let data: EncodedDataset
+    /// The private table; the session reads only its marginals.
+    public let data: any PrivateTable
     public let source: RandomSource
     public let method: String
     /// The run's part of the budget: ρ, charged through to the caller's budget.
     let slice: BudgetSlice
     public private(set) var log: [String] = []
 
-    public init(data: EncodedDataset, budget: any PrivacyBudget, rho: Double, method: String, source: RandomSource) {
+    public init(data: any PrivateTable, budget: any PrivacyBudget, rho: Double, method: String, source: RandomSource) {
         self.data = data
         self.slice = BudgetSlice(of: budget, limit: .zCDP(rho: rho))
         self.method = method
@@ -45,12 +46,13 @@ public final class MeasurementSession {
     }
 
     /// Measures each attribute set's marginal with discrete Gaussian noise whose total cost is at
-    /// most `rho`, split in proportion to `weights` (ρ_i ∝ w_i²). Charged before the noise.
-    /// `view` may replace the data by a recoding of it that depends only on earlier DP outputs
-    /// (each row still contributes one count per marginal).
-    public func measure(_ attributeSets: [[Int]], rho: Double, weights: [Double]? = nil, on view: EncodedDataset? = nil)
-        throws -> [NoisyMarginal]
-    {
+    /// most `rho`, split in proportion to `weights` (ρ_i ∝ w_i²). The exact counts are read
+    /// first (a database that fails to count fails before the charge), then the cost is charged,
+    /// then the noise drawn. `view` may replace the data by a recoding of it that depends only on
+    /// earlier DP outputs (each row still contributes one count per marginal).
+    public func measure(
+        _ attributeSets: [[Int]], rho: Double, weights: [Double]? = nil, on view: (any PrivateTable)? = nil
+    ) throws -> [NoisyMarginal] {
         precondition(!attributeSets.isEmpty)
         guard rho.isFinite, rho > 0 else {
             throw GeneratorError.budget("a measurement needs a positive rho (got \(rho))")
@@ -67,10 +69,10 @@ public final class MeasurementSession {
         let parameters = MeasurementParameters(
             method: method, marginals: attributeSets.map { $0.map(String.init).joined(separator: "x") },
             sigma: mechanisms.map(\.sigma.doubleValue))
+        let tables = try (view ?? data).marginals(attributeSets.map { $0.sorted() })
         let receipt = try spend(
             IntegerGaussianMechanism.jointCost(mechanisms), mechanism: "discrete-gaussian marginals",
             parameters: parameters)
-        let tables = (view ?? data).marginals(attributeSets.map { $0.sorted() })
         return zip(tables, mechanisms).map { table, mechanism in
             let noisy = mechanism.release(table.map { Int($0) }, paidBy: receipt, source: source)
             return NoisyMarginal(

@@ -47,7 +47,7 @@ public struct TVAEGenerator: Generator {
 
     public func fit(_ request: FitRequest) throws -> any FittedModel {
         try NeuralSynthesizer.fitTVAE(
-            request.data, epsilon: request.epsilon, delta: request.delta, budget: request.budget,
+            try request.data.rows(), epsilon: request.epsilon, delta: request.delta, budget: request.budget,
             settings: trainingSettings(rows:), source: request.source
         ) { request.progress(progressLine($0)) }
     }
@@ -81,7 +81,7 @@ public struct CTGANGenerator: Generator {
 
     public func fit(_ request: FitRequest) throws -> any FittedModel {
         try NeuralSynthesizer.fitCTGAN(
-            request.data, epsilon: request.epsilon, delta: request.delta, budget: request.budget,
+            try request.data.rows(), epsilon: request.epsilon, delta: request.delta, budget: request.budget,
             settings: trainingSettings(rows:), source: request.source
         ) { request.progress(progressLine($0)) }
     }

@@ -28,7 +28,7 @@ public struct SynthesisStage {
     /// budget), every step charges under the reservation, and the reservation ends when the fit
     /// does: released if nothing was charged, settled otherwise.
     public func fit(
-        _ data: EncodedDataset, budget: LedgerBudget, streams: RunStreams, progress: @escaping (String) -> Void
+        _ data: any PrivateTable, budget: LedgerBudget, streams: RunStreams, progress: @escaping (String) -> Void
     ) throws -> any FittedModel {
         let type = type(of: generator)
         try type.checkBudget(epsilon: epsilon, delta: delta)

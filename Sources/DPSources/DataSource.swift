@@ -3,31 +3,55 @@ import DPLedger
 import Foundation
 
 /// Where a private table is read from: a CSV file, or a PostgreSQL table named by a
-/// `postgresql://` URL (`PostgresLocation`). Every command and config key that takes data takes
-/// either.
+/// `postgresql://` URL (`PostgresLocation`), possibly split across several servers (shards, each
+/// holding some of the rows under the same columns). Every command and config key that takes
+/// data takes either.
 public enum DataSource: Sendable, CustomStringConvertible {
     case csv(path: String)
-    case postgres(PostgresLocation)
+    /// One table, or its shards: at least one location.
+    case postgres([PostgresLocation])
 
     /// Reads `location`; `key` (an option or config key) names it in errors.
     public init(_ location: String, key: String) throws {
-        self =
-            PostgresLocation.isDatabase(location)
-            ? .postgres(try PostgresLocation(location, key: key)) : .csv(path: location)
+        try self.init([location], key: key)
+    }
+
+    /// Reads a table given as one CSV file or as one or more PostgreSQL tables (its shards).
+    public init(_ locations: [String], key: String) throws {
+        guard let first = locations.first else {
+            throw DataError(file: key, problem: "no table given", hint: "Give a CSV file or a postgresql:// URL.")
+        }
+        if locations.count == 1 && !PostgresLocation.isDatabase(first) {
+            self = .csv(path: first)
+            return
+        }
+        guard locations.allSatisfy(PostgresLocation.isDatabase) else {
+            throw DataError(
+                file: key, problem: "shards must all be PostgreSQL tables",
+                hint: "Give one CSV file, or postgresql:// URLs for every shard.")
+        }
+        let parsed = try locations.map { try PostgresLocation($0, key: key) }
+        guard Set(parsed.map(\.identity)).count == parsed.count else {
+            throw DataError(
+                file: key, problem: "a shard is named twice", hint: "Give each shard once: its rows would count twice.")
+        }
+        self = .postgres(parsed)
     }
 
     public var description: String {
         switch self {
         case .csv(let path): return path
-        case .postgres(let location): return location.text
+        case .postgres(let locations): return locations.map(\.text).joined(separator: ", ")
         }
     }
 
-    /// A short name for reports: the file's name, or SCHEMA.TABLE.
+    /// A short name for reports: the file's name, or SCHEMA.TABLE (and the number of shards).
     public var displayName: String {
         switch self {
         case .csv(let path): return URL(fileURLWithPath: path).lastPathComponent
-        case .postgres(let location): return location.schema + "." + location.table
+        case .postgres(let locations):
+            let name = locations[0].schema + "." + locations[0].table
+            return locations.count == 1 ? name : "\(name) (\(locations.count) shards)"
         }
     }
 
@@ -37,24 +61,37 @@ public enum DataSource: Sendable, CustomStringConvertible {
         return nil
     }
 
-    /// The table's rows, encoded through `schema`.
+    /// The table's rows, encoded through `schema` (a database computes the codes and streams
+    /// them; shards one after the other).
     public func load(schema: Schema) throws -> EncodedDataset {
+        try table(schema: schema, countsOnly: false).rows()
+    }
+
+    /// The table as a generator reads it. With `countsOnly` (the marginal methods), a database
+    /// table is opened for counting where it lives (`PostgresCounts`; shards in parallel,
+    /// `ShardedTable`) and no row leaves it; otherwise the rows are read.
+    public func table(schema: Schema, countsOnly: Bool) throws -> any PrivateTable {
         switch self {
-        case .csv(let path): return try DatasetLoader.load(csv: path, schema: schema)
-        case .postgres(let location): return try PostgresTable(location: location, schema: schema).load()
+        case .csv(let path):
+            return try DatasetLoader.load(csv: path, schema: schema)
+        case .postgres(let locations):
+            let tables = locations.map { PostgresTable(location: $0, schema: schema) }
+            let parts: [any PrivateTable] =
+                countsOnly ? try tables.map { try PostgresCounts($0) } : try tables.map { try $0.load() }
+            return parts.count == 1 ? parts[0] : try ShardedTable(parts: parts)
         }
     }
 
     /// What a budget is bound to: the BLAKE2b of a file's bytes; for a database table, of its
-    /// declared identity (server, port, database, schema and table; not the user, so analysts
-    /// who read one table share its budget). A table whose content changes keeps its identity:
-    /// the user declares the new version (`--new-data-version`), as for a changed file.
+    /// declared identity (server, port, database, schema and table of every shard; not the user,
+    /// so analysts who read one table share its budget). A table whose content changes keeps
+    /// its identity: the user declares the new version (`--new-data-version`), as for a file.
     public func fingerprint() throws -> String {
         switch self {
         case .csv(let path):
             return try Blake2b.hex(file: path)
-        case .postgres(let location):
-            return Blake2b.hex(Data(location.identity.utf8))
+        case .postgres(let locations):
+            return Blake2b.hex(Data(locations.map(\.identity).sorted().joined(separator: "\n").utf8))
         }
     }
 }

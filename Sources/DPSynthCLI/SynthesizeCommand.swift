@@ -18,6 +18,11 @@ struct SynthesizeCommand: ParsableCommand {
     @Option(
         help: "The private table: a CSV file with a header row, or postgresql://USER@HOST:PORT/DB?table=SCHEMA.TABLE.")
     var data: String
+    @Option(
+        name: .customLong("shard"),
+        help:
+            "Another PostgreSQL table holding more rows of the same data (repeat for each shard; each counts its own).")
+    var shards: [String] = []
     @Option(help: "The YAML schema (public categories and bounds).") var schema: String
     // `.unconditional` on numbers: a negative one is read as the value (and refused by range), not as an option.
     @Option(parsing: .unconditional, help: "Epsilon for this run.") var epsilon: Double
@@ -89,9 +94,10 @@ struct SynthesizeCommand: ParsableCommand {
             try OutputPaths.refuseUnwritable([("--out", out), ("--model-out", modelOut)])
             let parsed = try SchemaLoader.load(path: schema)
             let name = dataset ?? parsed.name
-            let source = try DataSource(data, key: "--data")
+            let source = try DataSource([data] + shards, key: shards.isEmpty ? "--data" : "--data/--shard")
             let fingerprint = try source.fingerprint()
-            let table = try source.load(schema: parsed)
+            let countsOnly = try GeneratorRegistry.standard.type(named: method).family == .marginal
+            let table = try source.table(schema: parsed, countsOnly: countsOnly)
             let generator = try GeneratorRegistry.standard.generator(
                 named: method, settings: try settings(columns: table.columns.map(\.name)))
             let budget = try BudgetStage.open(

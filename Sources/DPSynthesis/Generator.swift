@@ -63,7 +63,8 @@ public struct FitRequest {
     /// The most synthetic rows one run draws: they are held in memory before they are written.
     public static let largestRowCount = 100_000_000
 
-    public let data: EncodedDataset
+    /// The private table: marginal methods read only its marginals, neural methods its rows.
+    public let data: any PrivateTable
     public let epsilon: Double
     public let delta: Double
     public let budget: any PrivacyBudget
@@ -72,7 +73,7 @@ public struct FitRequest {
     public let progress: (String) -> Void
 
     public init(
-        data: EncodedDataset, epsilon: Double, delta: Double, budget: any PrivacyBudget, source: RandomSource,
+        data: any PrivateTable, epsilon: Double, delta: Double, budget: any PrivacyBudget, source: RandomSource,
         progress: @escaping (String) -> Void = { _ in }
     ) {
         self.data = data

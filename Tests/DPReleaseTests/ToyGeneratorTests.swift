@@ -54,9 +54,10 @@ struct ToyIndependentGenerator: Generator {
 
     func fit(_ request: FitRequest) throws -> any FittedModel {
         let perColumn = request.epsilon / Double(request.data.columns.count)
-        let counts = try request.data.domain.indices.map { column -> [Int] in
-            var counts = [Int](repeating: 0, count: request.data.domain[column])
-            for code in request.data.codes[column] { counts[Int(code)] += 1 }
+        let rows = try request.data.rows()
+        let counts = try rows.domain.indices.map { column -> [Int] in
+            var counts = [Int](repeating: 0, count: rows.domain[column])
+            for code in rows.codes[column] { counts[Int(code)] += 1 }
             let mechanism = try IntegerLaplaceMechanism(sensitivity: 1, epsilon: perColumn)
             return try mechanism.release(counts, chargingTo: request.budget, source: request.source)
         }

@@ -63,6 +63,30 @@ struct PostgresCommandTests {
         #expect(refused.status == 1 && refused.standardError.contains("new-data-version"), "\(refused)")
     }
 
+    /// A table split over the two test servers: `--shard` adds the second part, each server
+    /// counts its own rows, and the budget binds to both parts together.
+    @Test(.enabled(if: TestPostgres.servers.count >= 2)) func synthesizeCountsShardsOnTwoServers() throws {
+        let folder = try CommandRunner.temporaryDirectory()
+        let rows = Self.rows(1200, offset: 0)
+        let east = try TestPostgres.table(server: 0, columns: Self.columns, rows: Array(rows[..<600]))
+        let west = try TestPostgres.table(server: 1, columns: Self.columns, rows: Array(rows[600...]))
+        let schema = folder.appendingPathComponent("s.yaml").path
+        try Self.schema.write(toFile: schema, atomically: true, encoding: .utf8)
+        let out = folder.appendingPathComponent("s.csv").path
+        let result = try CommandRunner.run([
+            "synthesize", "--method", "mst", "--data", east, "--shard", west, "--schema", schema, "--epsilon", "1",
+            "--rows", "40", "--out", out, "--ledger", folder.appendingPathComponent("l.sqlite").path,
+            "--init-budget", "--iterations", "100",
+        ])
+        #expect(result.status == 0, "\(result)")
+        #expect(try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").count == 41)
+        let mixed = try CommandRunner.run([
+            "synthesize", "--method", "mst", "--data", out, "--shard", west, "--schema", schema, "--epsilon", "1",
+            "--rows", "40", "--out", folder.appendingPathComponent("t.csv").path,
+        ])
+        #expect(mixed.status == 1 && mixed.standardError.contains("shards must all be PostgreSQL"), "\(mixed)")
+    }
+
     @Test func aReleaseReadsTrainingAndHoldoutFromPostgres() throws {
         let folder = try CommandRunner.temporaryDirectory()
         let train = try TestPostgres.table(columns: Self.columns, rows: Self.rows(1500, offset: 0))

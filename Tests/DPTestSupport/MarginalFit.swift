@@ -13,7 +13,7 @@ public enum MarginalMethod: Sendable, CaseIterable {
 /// Fits a marginal method through the checked entry point every command uses, charging `dataset`'s
 /// budget in `ledger`.
 public func fitMarginal(
-    _ method: MarginalMethod, data: EncodedDataset, epsilon: Double, delta: Double, ledger: BudgetLedger,
+    _ method: MarginalMethod, data: any PrivateTable, epsilon: Double, delta: Double, ledger: BudgetLedger,
     dataset: String, source: RandomSource, iterations: Int? = nil, workload: [[Int]]? = nil
 ) throws -> SynthesisModel {
     var settings = GeneratorSettings()

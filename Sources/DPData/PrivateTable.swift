@@ -1,0 +1,47 @@
+/// A private table as a generator reads it: its encoded columns, the exact counts of any of its
+/// marginals, and, for methods that need them, its rows. A table in memory counts its own
+/// marginals; a table in a database has them counted where it lives (DPSources), so a method that
+/// reads only marginals never brings a row out of the database.
+///
+/// Privacy: what this returns is exact and private; only a mechanism that charges a budget may
+/// release anything computed from it.
+public protocol PrivateTable: Sendable {
+    var schema: Schema { get }
+    /// The encoded columns (identifiers dropped), in code order.
+    var columns: [Column] { get }
+    /// Each encoded column's number of codes.
+    var domain: [Int] { get }
+    /// The exact contingency table of each attribute set (ascending encoded column indices).
+    func marginals(_ attributeSets: [[Int]]) throws -> [ContingencyTable]
+    /// Every row's codes.
+    func rows() throws -> EncodedDataset
+}
+
+extension EncodedDataset: PrivateTable {
+    public func rows() -> EncodedDataset { self }
+}
+
+extension ContingencyTable {
+    /// The table with each attribute's codes mapped by `mapping[attribute]` (several codes may
+    /// map to one) into a domain of `domain[attribute]` codes: the counts of a recoded table.
+    public func recoded(mapping: [[Int]], domain: [Int]) -> ContingencyTable {
+        let newShape = attributes.map { domain[$0] }
+        var counts = [UInt32](repeating: 0, count: newShape.reduce(1, *))
+        var index = [Int](repeating: 0, count: shape.count)
+        for cell in 0..<self.count {
+            var target = 0
+            for (position, attribute) in attributes.enumerated() {
+                target = target * newShape[position] + mapping[attribute][index[position]]
+            }
+            counts[target] &+= self[cell]
+            var position = shape.count - 1
+            while position >= 0 {
+                index[position] += 1
+                if index[position] < shape[position] { break }
+                index[position] = 0
+                position -= 1
+            }
+        }
+        return ContingencyTable(attributes: attributes, shape: newShape, counts: counts[...])
+    }
+}

@@ -1,0 +1,121 @@
+import DPData
+import Foundation
+
+/// A PostgreSQL table as the marginal methods read it: the database counts every marginal,
+/// many per scan (GROUPING SETS over the columns' codes), and only counts leave it. Opening it
+/// checks the columns and runs one validation scan, so a value the schema refuses is reported
+/// before anything is charged.
+///
+/// Privacy: the counts are exact and private, like `EncodedDataset.marginals`; only a charged
+/// mechanism releases anything computed from them.
+public final class PostgresCounts: PrivateTable, @unchecked Sendable {
+    public let table: PostgresTable
+    public let schema: Schema
+    public let columns: [Column]
+    public let domain: [Int]
+    let connection: PostgresConnection
+    /// The connection serves one statement at a time.
+    let lock = NSLock()
+
+    /// The most marginals one statement asks for, and the most distinct columns it groups by
+    /// (PostgreSQL's GROUPING() takes at most 31 arguments).
+    static let setsPerScan = 128
+    static let columnsPerScan = 31
+
+    public init(_ table: PostgresTable) throws {
+        self.table = table
+        schema = table.schema
+        columns = table.schema.encodedColumns
+        domain = columns.map(\.domainSize)
+        connection = try table.connect()
+        try table.checkColumns(on: connection)
+        try validate()
+    }
+
+    /// One scan: the smallest code of each column; a negative one is a value the schema refuses.
+    func validate() throws {
+        let (select, parameters) = table.codeQuery()
+        let minima = (0..<columns.count).map { "min(c\($0))" }.joined(separator: ", ")
+        let result = try connection.execute(
+            "SELECT count(*), \(minima) FROM (\(select)) AS codes", parameters, what: "checking the values")
+        guard let row = result.rows.first, let count = row[0].flatMap({ Int($0) }), count > 0 else {
+            throw DataError(
+                file: table.location.text, problem: "the table has no rows", hint: "Give a table with data.")
+        }
+        for column in columns.indices {
+            if let text = row[column + 1], let code = Int(text), code < 0 {
+                throw table.refusal(code: code, column: column)
+            }
+        }
+    }
+
+    public func marginals(_ attributeSets: [[Int]]) throws -> [ContingencyTable] {
+        lock.lock()
+        defer { lock.unlock() }
+        var unique: [[Int]] = []
+        var position: [[Int]: Int] = [:]
+        for set in attributeSets where position[set] == nil {
+            position[set] = unique.count
+            unique.append(set)
+        }
+        var tables: [ContingencyTable] = []
+        var batch: [[Int]] = []
+        var batchColumns: Set<Int> = []
+        for set in unique {
+            let widened = batchColumns.union(set)
+            if !batch.isEmpty && (batch.count == Self.setsPerScan || widened.count > Self.columnsPerScan) {
+                tables += try count(batch)
+                batch = []
+                batchColumns = []
+            }
+            batch.append(set)
+            batchColumns.formUnion(set)
+        }
+        if !batch.isEmpty { tables += try count(batch) }
+        return attributeSets.map { tables[position[$0]!] }
+    }
+
+    /// The marginals of `sets` (at most `columnsPerScan` distinct columns) from one scan.
+    func count(_ sets: [[Int]]) throws -> [ContingencyTable] {
+        let used = Array(Set(sets.joined())).sorted()
+        let (select, parameters) = table.codeQuery()
+        let names = used.map { "c\($0)" }
+        let grouping = used.isEmpty ? "0" : "GROUPING(\(names.joined(separator: ", ")))"
+        let groups = sets.map { "(" + $0.map { "c\($0)" }.joined(separator: ", ") + ")" }.joined(separator: ", ")
+        let sql = """
+            SELECT \(grouping), \(names.isEmpty ? "" : names.joined(separator: ", ") + ",") count(*) \
+            FROM (\(select)) AS codes GROUP BY GROUPING SETS (\(groups))
+            """
+        // GROUPING()'s bit for argument j (rightmost = bit 0) is 1 when that column is not grouped.
+        // Sets with the same columns in another order share a grouping set, hence a mask.
+        var setsOfMask: [Int: [Int]] = [:]
+        for (index, set) in sets.enumerated() {
+            var mask = 0
+            for (j, column) in used.enumerated() where !set.contains(column) { mask |= 1 << (used.count - 1 - j) }
+            setsOfMask[mask, default: []].append(index)
+        }
+        var counts = sets.map { [UInt32](repeating: 0, count: $0.map { domain[$0] }.reduce(1, *)) }
+        let slot = Dictionary(uniqueKeysWithValues: used.enumerated().map { ($1, $0 + 1) })
+        try connection.forEachBatch(sql, parameters, what: "counting marginals") { rows in
+            for row in rows {
+                guard let mask = row[0].flatMap({ Int($0) }), let indices = setsOfMask[mask],
+                    let count = row[row.count - 1].flatMap({ UInt32($0) })
+                else { continue }
+                for index in indices {
+                    var cell = 0
+                    for column in sets[index] {
+                        guard let code = row[slot[column]!].flatMap({ Int($0) }), code >= 0, code < domain[column]
+                        else { throw table.refusal(code: 0, column: column) }
+                        cell = cell * domain[column] + code
+                    }
+                    counts[index][cell] = count
+                }
+            }
+        }
+        return zip(sets, counts).map { set, counts in
+            ContingencyTable(attributes: set, shape: set.map { domain[$0] }, counts: counts[...])
+        }
+    }
+
+    public func rows() throws -> EncodedDataset { try table.load() }
+}

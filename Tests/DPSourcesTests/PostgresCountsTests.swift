@@ -1,0 +1,107 @@
+import DPData
+import DPSources
+import DPTestSupport
+import Foundation
+import Testing
+
+/// Marginals counted inside PostgreSQL equal those counted from the rows, batched into few
+/// scans, and a table split across two servers adds up to the whole.
+@Suite(.enabled(if: TestPostgres.available, Comment(rawValue: TestPostgres.skipMessage)))
+struct PostgresCountsTests {
+    static func randomRows(_ count: Int, seed: UInt64) -> [[String]] {
+        var generator = SplitMix(seed: seed)
+        return (0..<count).map { index in
+            [
+                "\(index)", ["red", "green ish", "a,b", "q\"t", "other", "", "?"][Int(generator.next() % 7)],
+                "\(Int(generator.next() % 120) - 10)", "\(Int64(bitPattern: generator.next()) / 1000)",
+                "\(Int(generator.next() % 101))",
+                String(Double(Int64(bitPattern: generator.next()) % 5_000_000) / 1_000_000),
+                String(Double(generator.next() % 1_100_000) / 1000),
+                ["0", "1", "2", "3", "none"][Int(generator.next() % 5)],
+            ]
+        }
+    }
+
+    static func table(_ rows: [[String]], server: Int = 0) throws -> String {
+        try TestPostgres.table(
+            server: server, columns: PostgresTableTests.header.map { ($0, "text") },
+            rows: rows.map { $0.map { $0 as String? } })
+    }
+
+    /// Every 1-, 2- and 3-way marginal, some repeated or in another attribute order.
+    static func sets(_ columns: Int) -> [[Int]] {
+        let all = (1...3).flatMap { size in EncodedDataset.sets(columns: columns, size: size) }
+        return all + [[2, 0], [1], [4, 3, 1]]
+    }
+
+    @Test func theDatabaseCountsEveryMarginalAsTheRowsDo() throws {
+        let schema = try SchemaLoader.parse(PostgresTableTests.schema)
+        let rows = Self.randomRows(1500, seed: 11)
+        let url = try Self.table(rows)
+        let counted = try DataSource(url, key: "--data").table(schema: schema, countsOnly: true)
+        #expect(counted is PostgresCounts)
+        let loaded = try DataSource(url, key: "--data").load(schema: schema)
+        let sets = Self.sets(loaded.columns.count)
+        let fromDatabase = try counted.marginals(sets)
+        let fromRows = loaded.marginals(sets)
+        for index in sets.indices where fromDatabase[index] != fromRows[index] {
+            Issue.record(
+                "\(sets[index]): \(fromDatabase[index].counts.prefix(20)) vs \(fromRows[index].counts.prefix(20))")
+            break
+        }
+        #expect(counted.domain == loaded.domain)
+    }
+
+    /// More distinct columns than one GROUPING() call takes: the sets are split over scans.
+    @Test func wideTablesAreCountedInSeveralScans() throws {
+        let width = 40
+        let header = (0..<width).map { "v\($0)" }
+        var generator = SplitMix(seed: 3)
+        let rows = (0..<300).map { _ in (0..<width).map { _ in String(generator.next() % 3) as String? } }
+        let url = try TestPostgres.table(columns: header.map { ($0, "int2") }, rows: rows)
+        let schema = try SchemaLoader.parse(
+            "name: wide\ncolumns:\n" + header.map { "  - {name: \($0), kind: coded, levels: 3}\n" }.joined())
+        let counted = try DataSource(url, key: "--data").table(schema: schema, countsOnly: true)
+        let loaded = try DataSource(url, key: "--data").load(schema: schema)
+        let sets = EncodedDataset.sets(columns: width, size: 2)
+        #expect(try counted.marginals(sets) == loaded.marginals(sets))
+    }
+
+    /// A refused value is found by the validation scan when the table is opened for counting.
+    @Test func aRefusedValueIsFoundBeforeAnyCount() throws {
+        let planted = "Zq7-PLANTED-42"
+        let url = try TestPostgres.table(columns: [("job", "text")], rows: [["a"], [planted]])
+        let schema = try SchemaLoader.parse("name: s\ncolumns:\n  - {name: job, kind: categorical, categories: [a]}\n")
+        do {
+            _ = try DataSource(url, key: "--data").table(schema: schema, countsOnly: true)
+            Issue.record("a refused value was not found")
+        } catch let error as DataError {
+            #expect(error.description.contains("'job'") && !error.description.contains(planted), "\(error)")
+        }
+    }
+
+    /// Two servers each holding part of the rows: the counts add up to the whole table's.
+    @Test(.enabled(if: TestPostgres.servers.count >= 2)) func shardsOnTwoServersAddUpToTheWhole() throws {
+        let schema = try SchemaLoader.parse(PostgresTableTests.schema)
+        let rows = Self.randomRows(1200, seed: 5)
+        let first = try Self.table(Array(rows[..<500]), server: 0)
+        let second = try Self.table(Array(rows[500...]), server: 1)
+        let whole = try Self.table(rows, server: 0)
+        let sharded = try DataSource([first, second], key: "--data").table(schema: schema, countsOnly: true)
+        #expect(sharded is ShardedTable)
+        let loaded = try DataSource(whole, key: "--data").load(schema: schema)
+        let sets = Self.sets(loaded.columns.count)
+        #expect(try sharded.marginals(sets) == loaded.marginals(sets))
+        #expect(try sharded.rows().marginals(sets) == loaded.marginals(sets))
+        #expect(throws: DataError.self) { try DataSource([first, first], key: "--data") }
+    }
+}
+
+extension EncodedDataset {
+    /// Every `size`-column set of `columns` columns, ascending.
+    static func sets(columns: Int, size: Int) -> [[Int]] {
+        var sets: [[Int]] = [[]]
+        for _ in 0..<size { sets = sets.flatMap { set in ((set.last ?? -1) + 1..<columns).map { set + [$0] } } }
+        return sets
+    }
+}
