@@ -45,3 +45,27 @@ extension ContingencyTable {
         return ContingencyTable(attributes: attributes, shape: newShape, counts: counts[...])
     }
 }
+
+extension ContingencyTable {
+    /// The marginal over `subset` (attributes of this table, in the order wanted), by summing
+    /// the other attributes out: the exact counts the rows would give for `subset`.
+    public func projected(onto subset: [Int]) -> ContingencyTable {
+        let positions = subset.map { attribute in attributes.firstIndex(of: attribute)! }
+        let newShape = positions.map { shape[$0] }
+        var counts = [UInt32](repeating: 0, count: newShape.reduce(1, *))
+        var index = [Int](repeating: 0, count: shape.count)
+        for cell in 0..<self.count {
+            var target = 0
+            for (slot, position) in positions.enumerated() { target = target * newShape[slot] + index[position] }
+            counts[target] &+= self[cell]
+            var position = shape.count - 1
+            while position >= 0 {
+                index[position] += 1
+                if index[position] < shape[position] { break }
+                index[position] = 0
+                position -= 1
+            }
+        }
+        return ContingencyTable(attributes: subset, shape: newShape, counts: counts[...])
+    }
+}

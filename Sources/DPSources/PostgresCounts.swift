@@ -16,6 +16,9 @@ public final class PostgresCounts: PrivateTable, @unchecked Sendable {
     let connection: PostgresConnection
     /// The connection serves one statement at a time.
     let lock = NSLock()
+    /// Marginals counted so far, by attribute set: a method that measures a marginal it already
+    /// scored (AIM's candidates) does not scan the table again.
+    var counted: [[Int]: ContingencyTable] = [:]
 
     /// The most marginals one statement asks for, and the most distinct columns it groups by
     /// (PostgreSQL's GROUPING() takes at most 31 arguments).
@@ -29,15 +32,39 @@ public final class PostgresCounts: PrivateTable, @unchecked Sendable {
         domain = columns.map(\.domainSize)
         connection = try table.connect()
         try table.checkColumns(on: connection)
+        codes = try Self.materialize(table, on: connection)
         try validate()
     }
 
+    /// What the counting statements read: the table's codes, computed once into a temporary
+    /// table of the session (it stays on the server and disappears with the connection); on a
+    /// server that allows no temporary table (a read-only standby), the code query itself.
+    let codes: String
+
+    static func materialize(_ table: PostgresTable, on connection: PostgresConnection) throws -> String {
+        let (select, parameters) = table.codeQuery()
+        let columns = table.encoded.indices.map { "c\($0) int4" }.joined(separator: ", ")
+        do {
+            try connection.execute(
+                "CREATE TEMPORARY TABLE dpsynth_codes (\(columns)) ON COMMIT PRESERVE ROWS", what: "preparing the codes"
+            )
+            try connection.execute("INSERT INTO dpsynth_codes " + select, parameters, what: "computing the codes")
+            try connection.execute("ANALYZE dpsynth_codes", what: "computing the codes")
+            return "dpsynth_codes"
+        } catch let error as DataError where error.problem.contains("SQLSTATE 25006") || error.problem.contains("42501")
+        {
+            return "(\(select)) AS codes"
+        }
+    }
+
+    /// The code query's parameters when `codes` is the query itself.
+    var codeParameters: [String?] { codes == "dpsynth_codes" ? [] : table.codeQuery().parameters }
+
     /// One scan: the smallest code of each column; a negative one is a value the schema refuses.
     func validate() throws {
-        let (select, parameters) = table.codeQuery()
         let minima = (0..<columns.count).map { "min(c\($0))" }.joined(separator: ", ")
         let result = try connection.execute(
-            "SELECT count(*), \(minima) FROM (\(select)) AS codes", parameters, what: "checking the values")
+            "SELECT count(*), \(minima) FROM \(codes)", codeParameters, what: "checking the values")
         guard let row = result.rows.first, let count = row[0].flatMap({ Int($0) }), count > 0 else {
             throw DataError(
                 file: table.location.text, problem: "the table has no rows", hint: "Give a table with data.")
@@ -53,15 +80,21 @@ public final class PostgresCounts: PrivateTable, @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         var unique: [[Int]] = []
-        var position: [[Int]: Int] = [:]
-        for set in attributeSets where position[set] == nil {
-            position[set] = unique.count
+        var seen: Set<[Int]> = []
+        for set in attributeSets where counted[set] == nil && seen.insert(set).inserted {
             unique.append(set)
+        }
+        // Only the sets no other wanted or counted set contains are scanned; the rest are summed
+        // out of a superset's counts, which give exactly the same numbers.
+        let covers = unique.map { Set($0) } + counted.keys.map { Set($0) }
+        let scanned = unique.filter { set in
+            let columns = Set(set)
+            return !covers.contains { $0.count > columns.count && columns.isSubset(of: $0) }
         }
         var tables: [ContingencyTable] = []
         var batch: [[Int]] = []
         var batchColumns: Set<Int> = []
-        for set in unique {
+        for set in scanned {
             let widened = batchColumns.union(set)
             if !batch.isEmpty && (batch.count == Self.setsPerScan || widened.count > Self.columnsPerScan) {
                 tables += try count(batch)
@@ -72,19 +105,25 @@ public final class PostgresCounts: PrivateTable, @unchecked Sendable {
             batchColumns.formUnion(set)
         }
         if !batch.isEmpty { tables += try count(batch) }
-        return attributeSets.map { tables[position[$0]!] }
+        for (set, table) in zip(scanned, tables) { counted[set] = table }
+        for set in unique where counted[set] == nil {
+            let columns = Set(set)
+            let superset = counted.values.filter { columns.isSubset(of: Set($0.attributes)) }
+                .min { $0.count < $1.count }!
+            counted[set] = superset.projected(onto: set)
+        }
+        return attributeSets.map { counted[$0]! }
     }
 
     /// The marginals of `sets` (at most `columnsPerScan` distinct columns) from one scan.
     func count(_ sets: [[Int]]) throws -> [ContingencyTable] {
         let used = Array(Set(sets.joined())).sorted()
-        let (select, parameters) = table.codeQuery()
         let names = used.map { "c\($0)" }
         let grouping = used.isEmpty ? "0" : "GROUPING(\(names.joined(separator: ", ")))"
         let groups = sets.map { "(" + $0.map { "c\($0)" }.joined(separator: ", ") + ")" }.joined(separator: ", ")
         let sql = """
             SELECT \(grouping), \(names.isEmpty ? "" : names.joined(separator: ", ") + ",") count(*) \
-            FROM (\(select)) AS codes GROUP BY GROUPING SETS (\(groups))
+            FROM \(codes) GROUP BY GROUPING SETS (\(groups))
             """
         // GROUPING()'s bit for argument j (rightmost = bit 0) is 1 when that column is not grouped.
         // Sets with the same columns in another order share a grouping set, hence a mask.
@@ -96,7 +135,7 @@ public final class PostgresCounts: PrivateTable, @unchecked Sendable {
         }
         var counts = sets.map { [UInt32](repeating: 0, count: $0.map { domain[$0] }.reduce(1, *)) }
         let slot = Dictionary(uniqueKeysWithValues: used.enumerated().map { ($1, $0 + 1) })
-        try connection.forEachBatch(sql, parameters, what: "counting marginals") { rows in
+        try connection.forEachBatch(sql, codeParameters, what: "counting marginals") { rows in
             for row in rows {
                 guard let mask = row[0].flatMap({ Int($0) }), let indices = setsOfMask[mask],
                     let count = row[row.count - 1].flatMap({ UInt32($0) })
