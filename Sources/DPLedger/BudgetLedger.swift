@@ -1,6 +1,5 @@
 import DPAccounting
 import Foundation
-import GRDB
 
 /// The persistent privacy-budget ledger: per dataset, a total (ε, δ) and every charge.
 ///
@@ -11,40 +10,39 @@ import GRDB
 public final class BudgetLedger: @unchecked Sendable {
     public static let proofDocument = "Proofs/budget-ledger.md"
 
-    public let path: String
-    private let database: DatabaseQueue
+    /// What messages call the ledger: its file path or database URL.
+    public var path: String { store.label }
+    let store: any LedgerStore
 
-    /// Opens the ledger at `path`, creating it when no file is there. An existing file must be an
-    /// intact ledger: an empty or foreign file, a missing table or a broken chain is refused.
-    public init(path: String) throws {
-        self.path = path
+    /// Opens the ledger file at `path`, creating it when no file is there. An existing file must
+    /// be an intact ledger: an empty or foreign file, a missing table or a broken chain is refused.
+    public convenience init(path: String) throws {
         try LedgerLocation.prepare(path)
         var status = stat()
-        let existed = stat(path, &status) == 0
-        if existed && status.st_size == 0 {
+        if stat(path, &status) == 0 && status.st_size == 0 {
             throw LedgerError.tampered(
                 "ledger \(path): the file is empty; it is not a ledger (it may have been truncated). "
                     + "Restore it from a backup; dpsynth never starts a fresh budget over an existing path.")
         }
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(30)
-        do {
-            database = try DatabaseQueue(path: path, configuration: configuration)
-            try database.write { db in try Self.open(db, existed: existed, path: path) }
-        } catch let error as DatabaseError {
-            throw LedgerError.storage(path: path, message: error.message ?? error.description)
-        }
+        try self.init(store: try SQLiteLedgerStore(path: path))
+    }
+
+    /// Opens the ledger in `store`, creating its tables when the store held nothing; an existing
+    /// ledger must be intact.
+    public init(store: any LedgerStore) throws {
+        self.store = store
+        try store.write { db in try Self.open(db, existed: store.existed, path: store.label) }
     }
 
     /// Creates a new ledger's tables, upgrades a version-1 ledger, and checks an existing one.
-    private static func open(_ db: Database, existed: Bool, path: String) throws {
+    private static func open(_ db: any LedgerSQL, existed: Bool, path: String) throws {
         guard existed else {
             try createSchema(db)
             return
         }
         guard try db.tableExists("meta") else {
             guard try db.tableExists("budget"), try db.tableExists("charge"),
-                try !db.columns(in: "charge").contains(where: { $0.name == "seq" })
+                try !db.columnNames(of: "charge").contains("seq")
             else {
                 throw LedgerError.tampered(
                     "ledger \(path): not a dpsynth ledger, or a table was dropped: the ledger was altered")
@@ -52,7 +50,7 @@ public final class BudgetLedger: @unchecked Sendable {
             try upgradeFromVersion1(db)
             return
         }
-        let version = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'schema_version'")
+        let version = try db.string("SELECT value FROM meta WHERE key = 'schema_version'")
         guard version == "\(schemaVersion)" else {
             throw LedgerError.tampered(
                 "ledger \(path): schema version \(version ?? "missing") is not the \(schemaVersion) this build reads")
@@ -76,7 +74,7 @@ public final class BudgetLedger: @unchecked Sendable {
             throw LedgerError.invalid("the total delta must lie in [0, 1) (got \(delta))")
         }
         try write { db in
-            if try Row.fetchOne(db, sql: "SELECT 1 FROM budget WHERE dataset = ?", arguments: [dataset]) != nil {
+            if try db.row("SELECT 1 FROM budget WHERE dataset = ?", [dataset]) != nil {
                 throw LedgerError.invalid(
                     "dataset '\(dataset)' already has a budget in \(self.path); budgets are set once")
             }
@@ -90,21 +88,20 @@ public final class BudgetLedger: @unchecked Sendable {
                 LedgerEntry.budget(
                     dataset: dataset, epsilon: epsilon, delta: delta, created: created, fingerprint: fingerprint), db)
             try db.execute(
-                sql: """
-                    INSERT INTO budget (dataset, epsilon, delta, created, seq, hash, fingerprint)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [dataset, epsilon, delta, created, head.sequence, head.hash, fingerprint])
+                """
+                INSERT INTO budget (dataset, epsilon, delta, created, seq, hash, fingerprint)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, [dataset, epsilon, delta, created, head.sequence, head.hash, fingerprint])
         }
     }
 
     /// The dataset whose budget covers data with `fingerprint`, if any.
-    static func owner(of fingerprint: String, _ db: Database) throws -> String? {
-        try String.fetchOne(
-            db,
-            sql: """
-                SELECT dataset FROM budget WHERE fingerprint = ?
-                UNION SELECT dataset FROM data_version WHERE fingerprint = ?
-                """, arguments: [fingerprint, fingerprint])
+    static func owner(of fingerprint: String, _ db: any LedgerSQL) throws -> String? {
+        try db.string(
+            """
+            SELECT dataset FROM budget WHERE fingerprint = ?
+            UNION SELECT dataset FROM data_version WHERE fingerprint = ?
+            """, [fingerprint, fingerprint])
     }
 
     /// Checks that `dataset`'s budget covers data with `fingerprint`: the data it was declared for,
@@ -113,14 +110,12 @@ public final class BudgetLedger: @unchecked Sendable {
     public func checkData(dataset: String, fingerprint: String, declareNewVersion: Bool) throws {
         try write { db in
             guard
-                let row = try Row.fetchOne(
-                    db, sql: "SELECT fingerprint FROM budget WHERE dataset = ?", arguments: [dataset])
+                let row = try db.row("SELECT fingerprint FROM budget WHERE dataset = ?", [dataset])
             else {
                 throw LedgerError.unknownDataset(
                     "dataset '\(dataset)' has no budget in \(self.path); run `dpsynth ledger init` first")
             }
-            let versions = try String?.fetchAll(
-                db, sql: "SELECT fingerprint FROM data_version WHERE dataset = ?", arguments: [dataset])
+            let versions = try db.strings("SELECT fingerprint FROM data_version WHERE dataset = ?", [dataset])
             let declared: String? = try row.checkedOptional("fingerprint")
             if declared == fingerprint || versions.contains(fingerprint) { return }
             if let owner = try Self.owner(of: fingerprint, db), owner != dataset {
@@ -138,8 +133,8 @@ public final class BudgetLedger: @unchecked Sendable {
             let head = try Self.append(
                 LedgerEntry.dataVersion(dataset: dataset, fingerprint: fingerprint, created: created), db)
             try db.execute(
-                sql: "INSERT INTO data_version (dataset, fingerprint, created, seq, hash) VALUES (?, ?, ?, ?, ?)",
-                arguments: [dataset, fingerprint, created, head.sequence, head.hash])
+                "INSERT INTO data_version (dataset, fingerprint, created, seq, hash) VALUES (?, ?, ?, ?, ?)",
+                [dataset, fingerprint, created, head.sequence, head.hash])
         }
     }
 
@@ -176,16 +171,14 @@ public final class BudgetLedger: @unchecked Sendable {
                 LedgerEntry.charge(
                     dataset: dataset, mechanism: mechanism, parameters: parameters, cost: costText, seeded: seeded,
                     time: time, reservation: reservation), db)
-            try db.execute(
-                sql: """
-                    INSERT INTO charge (dataset, mechanism, parameters, cost, seeded, time, seq, hash, reservation)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    dataset, mechanism, parameters, costText, seeded, time, head.sequence, head.hash, reservation,
-                ])
+            let id = try db.insert(
+                """
+                INSERT INTO charge (dataset, mechanism, parameters, cost, seeded, time, seq, hash, reservation)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                [dataset, mechanism, parameters, costText, seeded, time, head.sequence, head.hash, reservation])
             return LedgerCharge(
-                id: db.lastInsertedRowID, dataset: dataset, mechanism: mechanism, parameters: parameters,
+                id: id, dataset: dataset, mechanism: mechanism, parameters: parameters,
                 cost: cost, seeded: seeded, time: now)
         }
     }
@@ -193,21 +186,20 @@ public final class BudgetLedger: @unchecked Sendable {
     /// Throws unless `reservation` is open, belongs to `dataset`, and its charges plus `cost` stay
     /// within what it reserved.
     static func checkReservation(
-        _ reservation: Int64, dataset: String, adding cost: PrivacyCost, _ db: Database, path: String
+        _ reservation: Int64, dataset: String, adding cost: PrivacyCost, _ db: any LedgerSQL, path: String
     ) throws {
         guard
-            let row = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT cost FROM reservation WHERE id = ? AND dataset = ?
-                    AND id NOT IN (SELECT reservation FROM reservation_end)
-                    """, arguments: [reservation, dataset])
+            let row = try db.row(
+                """
+                SELECT cost FROM reservation WHERE id = ? AND dataset = ?
+                AND id NOT IN (SELECT reservation FROM reservation_end)
+                """, [reservation, dataset])
         else {
             throw LedgerError.invalid("reservation \(reservation) of dataset '\(dataset)' is not open")
         }
         let reserved = try decodeCost(try row.checked("cost"), row: reservation, path: path)
-        let costs = try String?.fetchAll(
-            db, sql: "SELECT cost FROM charge WHERE reservation = ?", arguments: [reservation]
+        let costs = try db.strings(
+            "SELECT cost FROM charge WHERE reservation = ?", [reservation]
         ).compactMap { $0 }.map { try decodeCost($0, row: reservation, path: path) }
         guard BudgetLimit.fits(costs + [cost], within: reserved) else {
             throw LedgerError.overspend(
@@ -237,35 +229,17 @@ public final class BudgetLedger: @unchecked Sendable {
 
     /// Every dataset with a budget in this ledger.
     public func datasets() throws -> [String] {
-        try read { db in try String?.fetchAll(db, sql: "SELECT dataset FROM budget ORDER BY dataset").compactMap { $0 }
+        try read { db in try db.strings("SELECT dataset FROM budget ORDER BY dataset").compactMap { $0 }
         }
     }
 
-    func write<T>(_ body: @escaping (Database) throws -> T) throws -> T {
-        do {
-            var result: T?
-            try database.inTransaction(.immediate) { db in
-                result = try body(db)
-                return .commit
-            }
-            return result!
-        } catch let error as DatabaseError {
-            throw LedgerError.storage(path: path, message: error.message ?? error.description)
-        }
-    }
+    func write<T>(_ body: (any LedgerSQL) throws -> T) throws -> T { try store.write(body) }
 
-    func read<T>(_ body: @escaping (Database) throws -> T) throws -> T {
-        do {
-            return try database.read(body)
-        } catch let error as DatabaseError {
-            throw LedgerError.storage(path: path, message: error.message ?? error.description)
-        }
-    }
+    func read<T>(_ body: (any LedgerSQL) throws -> T) throws -> T { try store.read(body) }
 
-    static func budget(_ db: Database, dataset: String, path: String) throws -> (Double, Double) {
+    static func budget(_ db: any LedgerSQL, dataset: String, path: String) throws -> (Double, Double) {
         guard
-            let row = try Row.fetchOne(
-                db, sql: "SELECT epsilon, delta FROM budget WHERE dataset = ?", arguments: [dataset])
+            let row = try db.row("SELECT epsilon, delta FROM budget WHERE dataset = ?", [dataset])
         else {
             throw LedgerError.unknownDataset(
                 "dataset '\(dataset)' has no budget in \(path); run `dpsynth ledger init` first")
@@ -282,13 +256,13 @@ public final class BudgetLedger: @unchecked Sendable {
     }
 
     /// `dataset`'s charges in id order; only those among chain entries `entries` when given.
-    static func charges(_ db: Database, dataset: String, path: String, entries: ClosedRange<Int64>? = nil) throws
+    static func charges(_ db: any LedgerSQL, dataset: String, path: String, entries: ClosedRange<Int64>? = nil) throws
         -> [LedgerCharge]
     {
         let range = entries ?? Int64.min...Int64.max
-        return try Row.fetchAll(
-            db, sql: "SELECT * FROM charge WHERE dataset = ? AND seq BETWEEN ? AND ? ORDER BY id",
-            arguments: [dataset, range.lowerBound, range.upperBound]
+        return try db.rows(
+            "SELECT * FROM charge WHERE dataset = ? AND seq BETWEEN ? AND ? ORDER BY id",
+            [dataset, range.lowerBound, range.upperBound]
         ).map { row in
             let costText: String = try row.checked("cost")
             let timeText: String = try row.checked("time")

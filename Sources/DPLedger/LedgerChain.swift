@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// The ledger's hash chain: every budget declaration and every charge is an entry with a
 /// sequence number and h_k = BLAKE2b(h_{k-1}, k, content_k), h_0 = 64 zeros; the ledger's
@@ -77,121 +76,121 @@ extension BudgetLedger {
     /// The current schema: version 2 adds the chain (`seq`, `hash`, the `meta` table).
     static let schemaVersion = 2
 
-    static func createSchema(_ db: Database) throws {
+    static func createSchema(_ db: any LedgerSQL) throws {
         try db.execute(
-            sql: """
-                CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
-                CREATE TABLE budget (
-                    dataset TEXT PRIMARY KEY NOT NULL,
-                    epsilon REAL NOT NULL,
-                    delta REAL NOT NULL,
-                    created TEXT NOT NULL,
-                    seq INTEGER NOT NULL UNIQUE,
-                    hash TEXT NOT NULL,
-                    fingerprint TEXT
-                );
-                CREATE TABLE charge (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT,
-                    dataset TEXT NOT NULL REFERENCES budget(dataset),
-                    mechanism TEXT NOT NULL,
-                    parameters TEXT NOT NULL,
-                    cost TEXT NOT NULL,
-                    seeded INTEGER NOT NULL,
-                    time TEXT NOT NULL,
-                    seq INTEGER NOT NULL UNIQUE,
-                    hash TEXT NOT NULL,
-                    reservation INTEGER
-                );
-                """)
+            """
+            CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
+            CREATE TABLE budget (
+                dataset TEXT PRIMARY KEY NOT NULL,
+                epsilon REAL NOT NULL,
+                delta REAL NOT NULL,
+                created TEXT NOT NULL,
+                seq INTEGER NOT NULL UNIQUE,
+                hash TEXT NOT NULL,
+                fingerprint TEXT
+            );
+            CREATE TABLE charge (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                dataset TEXT NOT NULL REFERENCES budget(dataset),
+                mechanism TEXT NOT NULL,
+                parameters TEXT NOT NULL,
+                cost TEXT NOT NULL,
+                seeded INTEGER NOT NULL,
+                time TEXT NOT NULL,
+                seq INTEGER NOT NULL UNIQUE,
+                hash TEXT NOT NULL,
+                reservation INTEGER
+            );
+            """)
         try createBindingTable(db)
         try createReservationTables(db)
         try db.execute(
-            sql: "INSERT INTO meta (key, value) VALUES ('schema_version', ?), ('head_seq', '0'), ('head_hash', ?)",
-            arguments: ["\(schemaVersion)", LedgerHead.genesis.hash])
+            "INSERT INTO meta (key, value) VALUES ('schema_version', ?), ('head_seq', '0'), ('head_hash', ?)",
+            ["\(schemaVersion)", LedgerHead.genesis.hash])
     }
 
     /// Brings a version-1 ledger (no chain) to version 2, chaining its rows as they are: budgets in
     /// the order they were declared, then charges in id order. What was there before is trusted.
-    static func upgradeFromVersion1(_ db: Database) throws {
+    static func upgradeFromVersion1(_ db: any LedgerSQL) throws {
         try db.execute(
-            sql: """
-                CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
-                ALTER TABLE budget ADD COLUMN seq INTEGER;
-                ALTER TABLE budget ADD COLUMN hash TEXT;
-                ALTER TABLE budget ADD COLUMN fingerprint TEXT;
-                ALTER TABLE charge ADD COLUMN seq INTEGER;
-                ALTER TABLE charge ADD COLUMN hash TEXT;
-                ALTER TABLE charge ADD COLUMN reservation INTEGER;
-                """)
+            """
+            CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
+            ALTER TABLE budget ADD COLUMN seq INTEGER;
+            ALTER TABLE budget ADD COLUMN hash TEXT;
+            ALTER TABLE budget ADD COLUMN fingerprint TEXT;
+            ALTER TABLE charge ADD COLUMN seq INTEGER;
+            ALTER TABLE charge ADD COLUMN hash TEXT;
+            ALTER TABLE charge ADD COLUMN reservation INTEGER;
+            """)
         var head = LedgerHead.genesis
-        for row in try Row.fetchAll(db, sql: "SELECT rowid AS r, * FROM budget ORDER BY created, rowid") {
+        for row in try db.rows("SELECT rowid AS r, * FROM budget ORDER BY created, rowid") {
             head = head.appending(try budgetContent(row))
             try db.execute(
-                sql: "UPDATE budget SET seq = ?, hash = ? WHERE rowid = ?",
-                arguments: [head.sequence, head.hash, try row.checked("r") as Int64])
+                "UPDATE budget SET seq = ?, hash = ? WHERE rowid = ?",
+                [head.sequence, head.hash, try row.checked("r") as Int64])
         }
-        for row in try Row.fetchAll(db, sql: "SELECT * FROM charge ORDER BY id") {
+        for row in try db.rows("SELECT * FROM charge ORDER BY id") {
             head = head.appending(try chargeContent(row))
             try db.execute(
-                sql: "UPDATE charge SET seq = ?, hash = ? WHERE id = ?",
-                arguments: [head.sequence, head.hash, try row.checked("id") as Int64])
+                "UPDATE charge SET seq = ?, hash = ? WHERE id = ?",
+                [head.sequence, head.hash, try row.checked("id") as Int64])
         }
         try createBindingTable(db)
         try createReservationTables(db)
         try db.execute(
-            sql: "INSERT INTO meta (key, value) VALUES ('schema_version', ?), ('head_seq', ?), ('head_hash', ?)",
-            arguments: ["\(schemaVersion)", "\(head.sequence)", head.hash])
+            "INSERT INTO meta (key, value) VALUES ('schema_version', ?), ('head_seq', ?), ('head_hash', ?)",
+            ["\(schemaVersion)", "\(head.sequence)", head.hash])
     }
 
     /// Which charges paid for which saved model (`ModelBinding`), and which data versions a
     /// budget covers besides the one it was declared for; chained like every entry.
-    static func createBindingTable(_ db: Database) throws {
+    static func createBindingTable(_ db: any LedgerSQL) throws {
         try db.execute(
-            sql: """
-                CREATE TABLE data_version (
-                    dataset TEXT NOT NULL REFERENCES budget(dataset),
-                    fingerprint TEXT NOT NULL,
-                    created TEXT NOT NULL,
-                    seq INTEGER NOT NULL UNIQUE,
-                    hash TEXT NOT NULL
-                );
-                """)
+            """
+            CREATE TABLE data_version (
+                dataset TEXT NOT NULL REFERENCES budget(dataset),
+                fingerprint TEXT NOT NULL,
+                created TEXT NOT NULL,
+                seq INTEGER NOT NULL UNIQUE,
+                hash TEXT NOT NULL
+            );
+            """)
         try db.execute(
-            sql: """
-                CREATE TABLE binding (
-                    model TEXT NOT NULL,
-                    dataset TEXT NOT NULL REFERENCES budget(dataset),
-                    first_seq INTEGER NOT NULL,
-                    last_seq INTEGER NOT NULL,
-                    epsilon REAL NOT NULL,
-                    delta REAL NOT NULL,
-                    seq INTEGER NOT NULL UNIQUE,
-                    hash TEXT NOT NULL
-                );
-                """)
+            """
+            CREATE TABLE binding (
+                model TEXT NOT NULL,
+                dataset TEXT NOT NULL REFERENCES budget(dataset),
+                first_seq INTEGER NOT NULL,
+                last_seq INTEGER NOT NULL,
+                epsilon REAL NOT NULL,
+                delta REAL NOT NULL,
+                seq INTEGER NOT NULL UNIQUE,
+                hash TEXT NOT NULL
+            );
+            """)
     }
 
-    static func bindingContent(_ row: Row) throws -> String {
+    static func bindingContent(_ row: LedgerRow) throws -> String {
         LedgerEntry.binding(
             model: try row.checked("model"), dataset: try row.checked("dataset"), first: try row.checked("first_seq"),
             last: try row.checked("last_seq"),
             epsilon: try row.checked("epsilon"), delta: try row.checked("delta"))
     }
 
-    static func budgetContent(_ row: Row) throws -> String {
+    static func budgetContent(_ row: LedgerRow) throws -> String {
         LedgerEntry.budget(
             dataset: try row.checked("dataset"), epsilon: try row.checked("epsilon"), delta: try row.checked("delta"),
             created: try row.checked("created"),
             fingerprint: try row.checkedOptional("fingerprint"))
     }
 
-    static func dataVersionContent(_ row: Row) throws -> String {
+    static func dataVersionContent(_ row: LedgerRow) throws -> String {
         LedgerEntry.dataVersion(
             dataset: try row.checked("dataset"), fingerprint: try row.checked("fingerprint"),
             created: try row.checked("created"))
     }
 
-    static func chargeContent(_ row: Row) throws -> String {
+    static func chargeContent(_ row: LedgerRow) throws -> String {
         LedgerEntry.charge(
             dataset: try row.checked("dataset"), mechanism: try row.checked("mechanism"),
             parameters: try row.checked("parameters"), cost: try row.checked("cost"),
@@ -200,9 +199,9 @@ extension BudgetLedger {
     }
 
     /// The head the `meta` table records.
-    static func storedHead(_ db: Database) throws -> LedgerHead {
+    static func storedHead(_ db: any LedgerSQL) throws -> LedgerHead {
         let values = try Dictionary(
-            uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT key, value FROM meta").map {
+            uniqueKeysWithValues: db.rows("SELECT key, value FROM meta").map {
                 ((try $0.checked("key") as String), (try $0.checked("value") as String))
             })
         guard let sequence = values["head_seq"].flatMap({ Int64($0) }), let hash = values["head_hash"] else {
@@ -212,15 +211,15 @@ extension BudgetLedger {
     }
 
     /// Appends an entry inside the caller's write transaction and returns its (seq, hash).
-    static func append(_ content: String, _ db: Database) throws -> LedgerHead {
+    static func append(_ content: String, _ db: any LedgerSQL) throws -> LedgerHead {
         let head = try storedHead(db).appending(content)
-        try db.execute(sql: "UPDATE meta SET value = ? WHERE key = 'head_seq'", arguments: ["\(head.sequence)"])
-        try db.execute(sql: "UPDATE meta SET value = ? WHERE key = 'head_hash'", arguments: [head.hash])
+        try db.execute("UPDATE meta SET value = ? WHERE key = 'head_seq'", ["\(head.sequence)"])
+        try db.execute("UPDATE meta SET value = ? WHERE key = 'head_hash'", [head.hash])
         return head
     }
 
     /// Recomputes the chain from every entry and compares it with the stored hashes and head.
-    static func verifyChain(_ db: Database) throws -> LedgerVerification {
+    static func verifyChain(_ db: any LedgerSQL) throws -> LedgerVerification {
         var problems: [String] = []
         let tables = ["meta", "budget", "charge", "binding", "data_version", "reservation", "reservation_end"]
         for table in tables where try !db.tableExists(table) {
@@ -228,26 +227,26 @@ extension BudgetLedger {
         }
         guard problems.isEmpty else { return LedgerVerification(head: .genesis, problems: problems) }
         var entries: [(seq: Int64, hash: String, content: String, name: String)] = []
-        func add(_ row: Row, _ content: String, _ name: String) throws {
+        func add(_ row: LedgerRow, _ content: String, _ name: String) throws {
             entries.append((try row.checked("seq"), try row.checked("hash"), content, name))
         }
-        for row in try Row.fetchAll(db, sql: "SELECT * FROM budget") {
+        for row in try db.rows("SELECT * FROM budget") {
             try add(row, try budgetContent(row), "budget of '\(try row.checked("dataset") as String)'")
         }
-        for row in try Row.fetchAll(db, sql: "SELECT * FROM charge") {
+        for row in try db.rows("SELECT * FROM charge") {
             try add(row, try chargeContent(row), "charge #\(try row.checked("id") as Int64)")
         }
-        for row in try Row.fetchAll(db, sql: "SELECT * FROM data_version") {
+        for row in try db.rows("SELECT * FROM data_version") {
             try add(row, try dataVersionContent(row), "data version of '\(try row.checked("dataset") as String)'")
         }
-        for row in try Row.fetchAll(db, sql: "SELECT * FROM reservation") {
+        for row in try db.rows("SELECT * FROM reservation") {
             try add(row, try reservationContent(row), "reservation #\(try row.checked("id") as Int64)")
         }
-        for row in try Row.fetchAll(db, sql: "SELECT * FROM reservation_end") {
+        for row in try db.rows("SELECT * FROM reservation_end") {
             try add(
                 row, try reservationEndContent(row), "end of reservation #\(try row.checked("reservation") as Int64)")
         }
-        for row in try Row.fetchAll(db, sql: "SELECT * FROM binding") {
+        for row in try db.rows("SELECT * FROM binding") {
             try add(row, try bindingContent(row), "binding of model \(try row.checked("model") as String)")
         }
         entries.sort { $0.seq < $1.seq }
@@ -278,9 +277,7 @@ extension BudgetLedger {
 }
 
 extension BudgetLedger {
-    /// Checks the ledger at `path` without trusting it: its tables, its chain and its head, and
-    /// that each anchor (a head a signed report recorded, by the report's name) is still an entry
-    /// of the chain, which catches a ledger whose tail was removed after the report was signed.
+    /// Checks the ledger file at `path` without trusting it (`verify(store:anchors:)`).
     public static func verify(path: String, anchors: [(String, LedgerHead)] = []) throws -> LedgerVerification {
         var status = stat()
         guard stat(path, &status) == 0 else { throw LedgerError.invalid("ledger \(path): no such file") }
@@ -288,48 +285,51 @@ extension BudgetLedger {
             return LedgerVerification(
                 head: .genesis, problems: ["the file is empty: the ledger was truncated or replaced"])
         }
-        var configuration = Configuration()
-        configuration.readonly = true
         do {
-            let database = try DatabaseQueue(path: path, configuration: configuration)
-            return try database.read { db in
-                let chain: LedgerVerification
-                do {
-                    chain = try verifyChain(db)
-                } catch let error as LedgerError {
-                    return LedgerVerification(head: .genesis, problems: [error.description])
-                }
-                guard chain.intact else { return chain }
-                var problems: [String] = []
-                for (name, anchor) in anchors {
-                    if anchor.sequence > chain.head.sequence {
-                        problems.append(
-                            "\(name) recorded entry \(anchor.sequence) but the ledger ends at entry "
-                                + "\(chain.head.sequence): entries were removed from its end")
-                        continue
-                    }
-                    let stored =
-                        anchor.sequence == 0
-                        ? LedgerHead.genesis.hash
-                        : try String.fetchOne(
-                            db,
-                            sql: """
-                                SELECT hash FROM budget WHERE seq = ? UNION SELECT hash FROM charge WHERE seq = ?
-                                UNION SELECT hash FROM binding WHERE seq = ?
-                                UNION SELECT hash FROM data_version WHERE seq = ?
-                                UNION SELECT hash FROM reservation WHERE seq = ?
-                                UNION SELECT hash FROM reservation_end WHERE seq = ?
-                                """, arguments: StatementArguments(Array(repeating: anchor.sequence, count: 6)))
-                    if stored != anchor.hash {
-                        problems.append(
-                            "\(name) recorded a different entry \(anchor.sequence): the ledger was rewritten")
-                    }
-                }
-                return LedgerVerification(head: chain.head, problems: problems)
+            return try verify(store: try SQLiteLedgerStore(path: path, readOnly: true), anchors: anchors)
+        } catch let error as LedgerError {
+            return LedgerVerification(head: .genesis, problems: ["not a readable ledger (\(error.description))"])
+        }
+    }
+
+    /// Checks the ledger in `store` without trusting it: its tables, its chain and its head, and
+    /// that each anchor (a head a signed report recorded, by the report's name) is still an entry
+    /// of the chain, which catches a ledger whose tail was removed after the report was signed.
+    public static func verify(store: any LedgerStore, anchors: [(String, LedgerHead)] = []) throws
+        -> LedgerVerification
+    {
+        try store.read { db in
+            let chain: LedgerVerification
+            do {
+                chain = try verifyChain(db)
+            } catch let error as LedgerError {
+                return LedgerVerification(head: .genesis, problems: [error.description])
             }
-        } catch let error as DatabaseError {
-            return LedgerVerification(
-                head: .genesis, problems: ["not a readable ledger (\(error.message ?? error.description))"])
+            guard chain.intact else { return chain }
+            var problems: [String] = []
+            for (name, anchor) in anchors {
+                if anchor.sequence > chain.head.sequence {
+                    problems.append(
+                        "\(name) recorded entry \(anchor.sequence) but the ledger ends at entry "
+                            + "\(chain.head.sequence): entries were removed from its end")
+                    continue
+                }
+                let stored =
+                    anchor.sequence == 0
+                    ? LedgerHead.genesis.hash
+                    : try db.string(
+                        """
+                        SELECT hash FROM budget WHERE seq = ? UNION SELECT hash FROM charge WHERE seq = ?
+                        UNION SELECT hash FROM binding WHERE seq = ?
+                        UNION SELECT hash FROM data_version WHERE seq = ?
+                        UNION SELECT hash FROM reservation WHERE seq = ?
+                        UNION SELECT hash FROM reservation_end WHERE seq = ?
+                        """, Array(repeating: anchor.sequence, count: 6))
+                if stored != anchor.hash {
+                    problems.append("\(name) recorded a different entry \(anchor.sequence): the ledger was rewritten")
+                }
+            }
+            return LedgerVerification(head: chain.head, problems: problems)
         }
     }
 }

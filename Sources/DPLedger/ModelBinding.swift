@@ -1,6 +1,5 @@
 import DPAccounting
 import Foundation
-import GRDB
 
 /// A saved model bound to the charges that paid for its fit: a release reuses a model only when
 /// the ledger shows such a binding, so a model file copied in from elsewhere is never reported
@@ -29,11 +28,11 @@ extension BudgetLedger {
                     model: model, dataset: dataset, first: entries.lowerBound, last: entries.upperBound,
                     epsilon: epsilon, delta: delta), db)
             try db.execute(
-                sql: """
-                    INSERT INTO binding (model, dataset, first_seq, last_seq, epsilon, delta, seq, hash)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
+                """
+                INSERT INTO binding (model, dataset, first_seq, last_seq, epsilon, delta, seq, hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                [
                     model, dataset, entries.lowerBound, entries.upperBound, epsilon, delta, head.sequence, head.hash,
                 ])
             return ModelBinding(
@@ -51,9 +50,8 @@ extension BudgetLedger {
     public func binding(model: String, dataset: String) throws -> ModelBinding? {
         try read { db in
             guard
-                let row = try Row.fetchOne(
-                    db, sql: "SELECT * FROM binding WHERE model = ? AND dataset = ? ORDER BY seq LIMIT 1",
-                    arguments: [model, dataset])
+                let row = try db.row(
+                    "SELECT * FROM binding WHERE model = ? AND dataset = ? ORDER BY seq LIMIT 1", [model, dataset])
             else { return nil }
             let first: Int64 = try row.checked("first_seq")
             let last: Int64 = try row.checked("last_seq")

@@ -1,6 +1,5 @@
 import DPAccounting
 import Foundation
-import GRDB
 
 /// A run's whole cost, set aside in one transaction before it draws anything: concurrent runs
 /// either get their reservation or are refused at once, so no run pays for part of a fit it
@@ -18,29 +17,29 @@ public struct LedgerReservation: Sendable, Equatable {
 }
 
 extension BudgetLedger {
-    static func createReservationTables(_ db: Database) throws {
+    static func createReservationTables(_ db: any LedgerSQL) throws {
         try db.execute(
-            sql: """
-                CREATE TABLE reservation (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT,
-                    dataset TEXT NOT NULL REFERENCES budget(dataset),
-                    cost TEXT NOT NULL,
-                    pid INTEGER NOT NULL,
-                    created TEXT NOT NULL,
-                    seq INTEGER NOT NULL UNIQUE,
-                    hash TEXT NOT NULL
-                );
-                CREATE TABLE reservation_end (
-                    reservation INTEGER PRIMARY KEY NOT NULL REFERENCES reservation(id),
-                    outcome TEXT NOT NULL,
-                    time TEXT NOT NULL,
-                    seq INTEGER NOT NULL UNIQUE,
-                    hash TEXT NOT NULL
-                );
-                """)
+            """
+            CREATE TABLE reservation (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                dataset TEXT NOT NULL REFERENCES budget(dataset),
+                cost TEXT NOT NULL,
+                pid INTEGER NOT NULL,
+                created TEXT NOT NULL,
+                seq INTEGER NOT NULL UNIQUE,
+                hash TEXT NOT NULL
+            );
+            CREATE TABLE reservation_end (
+                reservation INTEGER PRIMARY KEY NOT NULL REFERENCES reservation(id),
+                outcome TEXT NOT NULL,
+                time TEXT NOT NULL,
+                seq INTEGER NOT NULL UNIQUE,
+                hash TEXT NOT NULL
+            );
+            """)
     }
 
-    static func reservationContent(_ row: Row) throws -> String {
+    static func reservationContent(_ row: LedgerRow) throws -> String {
         [
             "reservation", String((try row.checked("id") as Int64)), try row.checked("dataset"),
             try row.checked("cost"), String((try row.checked("pid") as Int64)),
@@ -48,7 +47,7 @@ extension BudgetLedger {
         ].map(LedgerEntry.escaped).joined(separator: "|")
     }
 
-    static func reservationEndContent(_ row: Row) throws -> String {
+    static func reservationEndContent(_ row: LedgerRow) throws -> String {
         [
             "reservation-end", String((try row.checked("reservation") as Int64)), try row.checked("outcome"),
             try row.checked("time"),
@@ -63,26 +62,23 @@ extension BudgetLedger {
 
     /// The costs that count against `dataset`'s total: every charge, except that a live open
     /// reservation counts with its whole reserved cost instead of its charges so far.
-    static func committedCosts(_ db: Database, dataset: String, path: String, excluding: Int64? = nil) throws
+    static func committedCosts(_ db: any LedgerSQL, dataset: String, path: String, excluding: Int64? = nil) throws
         -> [PrivacyCost]
     {
         var live = Set<Int64>()
         var costs: [PrivacyCost] = []
-        for row in try Row.fetchAll(
-            db,
-            sql: """
-                SELECT id, cost, pid FROM reservation WHERE dataset = ?
-                AND id NOT IN (SELECT reservation FROM reservation_end)
-                """, arguments: [dataset])
+        for row in try db.rows(
+            """
+            SELECT id, cost, pid FROM reservation WHERE dataset = ?
+            AND id NOT IN (SELECT reservation FROM reservation_end)
+            """, [dataset])
         {
             let id: Int64 = try row.checked("id")
             guard id != excluding, alive(try row.checked("pid")) else { continue }
             live.insert(id)
             costs.append(try decodeCost(try row.checked("cost"), row: id, path: path))
         }
-        for row in try Row.fetchAll(
-            db, sql: "SELECT id, cost, reservation FROM charge WHERE dataset = ?", arguments: [dataset])
-        {
+        for row in try db.rows("SELECT id, cost, reservation FROM charge WHERE dataset = ?", [dataset]) {
             if let reservation: Int64 = try row.checkedOptional("reservation"), live.contains(reservation) { continue }
             costs.append(try decodeCost(try row.checked("cost"), row: try row.checked("id"), path: path))
         }
@@ -105,14 +101,12 @@ extension BudgetLedger {
             let costText = String(decoding: try JSONEncoder().encode(cost), as: UTF8.self)
             let created = Self.timestamp(Date())
             let pid = Int64(ProcessInfo.processInfo.processIdentifier)
-            try db.execute(
-                sql: "INSERT INTO reservation (dataset, cost, pid, created, seq, hash) VALUES (?, ?, ?, ?, 0, '')",
-                arguments: [dataset, costText, pid, created])
-            let id = db.lastInsertedRowID
-            let row = try Row.fetchOne(db, sql: "SELECT * FROM reservation WHERE id = ?", arguments: [id])!
+            let id = try db.insert(
+                "INSERT INTO reservation (dataset, cost, pid, created, seq, hash) VALUES (?, ?, ?, ?, 0, '')",
+                [dataset, costText, pid, created])
+            let row = try db.row("SELECT * FROM reservation WHERE id = ?", [id])!
             let head = try Self.append(Self.reservationContent(row), db)
-            try db.execute(
-                sql: "UPDATE reservation SET seq = ?, hash = ? WHERE id = ?", arguments: [head.sequence, head.hash, id])
+            try db.execute("UPDATE reservation SET seq = ?, hash = ? WHERE id = ?", [head.sequence, head.hash, id])
             return id
         }
     }
@@ -121,21 +115,19 @@ extension BudgetLedger {
     @discardableResult
     public func endReservation(_ id: Int64) throws -> LedgerReservation.State {
         try write { db in
-            if try Row.fetchOne(db, sql: "SELECT 1 FROM reservation_end WHERE reservation = ?", arguments: [id]) != nil
-            {
+            if try db.row("SELECT 1 FROM reservation_end WHERE reservation = ?", [id]) != nil {
                 throw LedgerError.invalid("reservation \(id) has already ended")
             }
             let charged =
-                try Int.fetchOne(
-                    db, sql: "SELECT count(*) FROM charge WHERE reservation = ?", arguments: [id]) ?? 0
+                try db.string("SELECT count(*) FROM charge WHERE reservation = ?", [id]).flatMap { Int($0) } ?? 0
             let outcome: LedgerReservation.State = charged > 0 ? .settled : .released
             let time = Self.timestamp(Date())
             let content = ["reservation-end", String(id), outcome.rawValue, time].map(LedgerEntry.escaped)
                 .joined(separator: "|")
             let head = try Self.append(content, db)
             try db.execute(
-                sql: "INSERT INTO reservation_end (reservation, outcome, time, seq, hash) VALUES (?, ?, ?, ?, ?)",
-                arguments: [id, outcome.rawValue, time, head.sequence, head.hash])
+                "INSERT INTO reservation_end (reservation, outcome, time, seq, hash) VALUES (?, ?, ?, ?, ?)",
+                [id, outcome.rawValue, time, head.sequence, head.hash])
             return outcome
         }
     }
@@ -143,12 +135,11 @@ extension BudgetLedger {
     /// Every reservation of `dataset`, oldest first, with its state.
     public func reservations(dataset: String) throws -> [LedgerReservation] {
         try read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT r.id, r.dataset, r.cost, r.pid, e.outcome FROM reservation r
-                    LEFT JOIN reservation_end e ON e.reservation = r.id WHERE r.dataset = ? ORDER BY r.id
-                    """, arguments: [dataset]
+            try db.rows(
+                """
+                SELECT r.id, r.dataset, r.cost, r.pid, e.outcome FROM reservation r
+                LEFT JOIN reservation_end e ON e.reservation = r.id WHERE r.dataset = ? ORDER BY r.id
+                """, [dataset]
             ).map { row in
                 let outcome: String? = try row.checkedOptional("outcome")
                 let alive = Self.alive(try row.checked("pid"))
