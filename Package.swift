@@ -114,7 +114,8 @@ let package = Package(
             name: "DPLedgerTests",
             dependencies: ["DPLedger", "DPAccounting", "DPTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .testTarget(name: "DPSourcesTests", dependencies: ["DPSources", "DPData", "DPTestSupport"]),
+        .testTarget(
+            name: "DPSourcesTests", dependencies: ["DPSources", "DPData", "DPLedger", "DPAccounting", "DPTestSupport"]),
         .testTarget(name: "DPDataTests", dependencies: ["DPData", "DPLedger", "DPTestSupport"]),
         .testTarget(name: "DPGeneratorsTests", dependencies: ["DPGenerators", "DPSynthesis", "DPLedger", "DPTestSupport"]),
         .testTarget(name: "DPNeuralTests", dependencies: ["DPNeural", "DPSynthesis", "DPLedger", "DPTestSupport"]),

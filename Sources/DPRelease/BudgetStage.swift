@@ -1,5 +1,6 @@
 import DPAccounting
 import DPLedger
+import DPSources
 import Foundation
 
 /// Opens the budget a run charges: a dataset's budget in a ledger, declared first when the run
@@ -20,7 +21,7 @@ public enum BudgetStage {
         ledger path: String, dataset: String, declare: (epsilon: Double, delta: Double)?, hint: DeclarationHint,
         fingerprint: String, newDataVersion: Bool = false
     ) throws -> LedgerBudget {
-        let ledger = try BudgetLedger(path: path)
+        let ledger = try LedgerLocations.open(path)
         if try !ledger.datasets().contains(dataset) {
             guard let declare else {
                 switch hint {

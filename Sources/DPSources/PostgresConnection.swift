@@ -27,13 +27,16 @@ public final class PostgresConnection {
                 file: label, problem: "cannot connect (\(reason))",
                 hint: "Check host, port, user and database; the password goes in PGPASSWORD or ~/.pgpass.")
         }
+        // The server's notices (e.g. "already exists, skipping") are not the user's business.
+        PQsetNoticeProcessor(handle, { _, _ in }, nil)
     }
 
     deinit { PQfinish(handle) }
 
-    /// The rows a statement returned, as text (nil for NULL).
+    /// The rows a statement returned, as text (nil for NULL), and each column's type OID.
     public struct Result {
         public let columns: [String]
+        public let types: [UInt32]
         public let rows: [[String?]]
     }
 
@@ -41,9 +44,13 @@ public final class PostgresConnection {
     /// statement was for.
     @discardableResult
     public func execute(_ sql: String, _ parameters: [String?] = [], what: String) throws -> Result {
-        let result = parameters.withCStrings { pointers in
-            PQexecParams(handle, sql, Int32(parameters.count), nil, pointers, nil, nil, 0)
-        }
+        // Without parameters the simple protocol runs, which accepts several statements at once.
+        let result =
+            parameters.isEmpty
+            ? PQexec(handle, sql)
+            : parameters.withCStrings { pointers in
+                PQexecParams(handle, sql, Int32(parameters.count), nil, pointers, nil, nil, 0)
+            }
         guard let result else {
             throw DataError(file: label, problem: "\(what): no answer from the server", hint: "Check the connection.")
         }
@@ -60,7 +67,8 @@ public final class PostgresConnection {
                     ? nil : String(cString: PQgetvalue(result, Int32(row), Int32(column)))
             }
         }
-        return Result(columns: columns, rows: rows)
+        let types = (0..<columnCount).map { UInt32(PQftype(result, Int32($0))) }
+        return Result(columns: columns, types: types, rows: rows)
     }
 
     /// Streams the rows of `sql` through a server-side cursor, `batch` rows at a time, inside a

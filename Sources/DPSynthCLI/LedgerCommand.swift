@@ -1,6 +1,7 @@
 import ArgumentParser
 import DPAccounting
 import DPLedger
+import DPSources
 import Foundation
 
 struct LedgerCommand: ParsableCommand {
@@ -11,7 +12,7 @@ struct LedgerCommand: ParsableCommand {
     )
 
     struct Location: ParsableArguments {
-        @Option(help: "Ledger file (SQLite).")
+        @Option(help: "The ledger: a file (SQLite) or a postgresql://USER@HOST:PORT/DB URL.")
         var ledger: String = LedgerLocation.defaultPath
 
         @Option(help: "Dataset name the budget belongs to.")
@@ -41,7 +42,7 @@ struct LedgerCommand: ParsableCommand {
         }
 
         func run() throws {
-            let ledger = try BudgetLedger(path: location.ledger)
+            let ledger = try LedgerLocations.open(location.ledger)
             try ledger.initialise(dataset: location.dataset, epsilon: epsilon, delta: delta)
             if json {
                 try Output.json([
@@ -61,7 +62,7 @@ struct LedgerCommand: ParsableCommand {
         @Flag(help: "Print a JSON object.") var json = false
 
         func run() throws {
-            let ledger = try BudgetLedger(path: location.ledger)
+            let ledger = try LedgerLocations.open(location.ledger)
             let statement = try ledger.statement(dataset: location.dataset)
             if json {
                 let encoder = JSONEncoder()
@@ -129,7 +130,7 @@ struct LedgerCommand: ParsableCommand {
         }
 
         func run() throws {
-            let ledger = try BudgetLedger(path: location.ledger)
+            let ledger = try LedgerLocations.open(location.ledger)
             do {
                 let charge = try ledger.charge(
                     dataset: location.dataset, mechanism: mechanism, parameters: parameters,

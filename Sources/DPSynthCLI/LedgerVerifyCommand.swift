@@ -1,6 +1,7 @@
 import ArgumentParser
 import DPLedger
 import DPReport
+import DPSources
 import Foundation
 
 extension LedgerCommand {
@@ -10,7 +11,8 @@ extension LedgerCommand {
             abstract: "Check the ledger's hash chain, and that no entry a signed report saw was removed.",
             discussion: "Exit status 0 when the ledger is intact, 3 when it was altered.")
 
-        @Option(help: "Ledger file (SQLite).") var ledger: String = LedgerLocation.defaultPath
+        @Option(help: "The ledger: a file (SQLite) or a postgresql://USER@HOST:PORT/DB URL.") var ledger: String =
+            LedgerLocation.defaultPath
         @Option(help: "A report (JSON) whose recorded ledger head must still be in the chain (repeat for several).")
         var report: [String] = []
 
@@ -24,7 +26,7 @@ extension LedgerCommand {
                     }
                     return (path, parsed.privacy.ledger.head)
                 }
-                let result = try BudgetLedger.verify(path: ledger, anchors: anchors)
+                let result = try LedgerLocations.verify(ledger, anchors: anchors)
                 guard result.intact else {
                     for problem in result.problems { Output.note("dpsynth: \(ledger): \(problem)") }
                     throw ExitCode(3)

@@ -2,6 +2,7 @@ import ArgumentParser
 import DPData
 import DPLedger
 import DPRandomness
+import DPSources
 import Foundation
 
 struct SchemaCommand: ParsableCommand {
@@ -36,7 +37,7 @@ struct SchemaCommand: ParsableCommand {
         @Option(help: "With --dp: comma-separated columns to treat as numeric (a public choice).")
         var numeric: String = ""
 
-        @Option(help: "With --dp: the ledger file.")
+        @Option(help: "With --dp: the ledger (a file, or a postgresql:// URL shared by several analysts).")
         var ledger: String = LedgerLocation.defaultPath
 
         @Option(help: "With --dp: seed for a reproducible test run (never for a release).")
@@ -70,7 +71,7 @@ struct SchemaCommand: ParsableCommand {
                         })
                     schema = try SchemaInference.proposeWithDP(
                         csv: data, name: dataset, numeric: columns, epsilon: epsilon!, delta: delta,
-                        budget: try BudgetLedger(path: ledger).budget(for: dataset), source: source)
+                        budget: try LedgerLocations.open(ledger).budget(for: dataset), source: source)
                     comment = [
                         "Learned from \(data) under (\(epsilon!), \(delta))-DP, charged to "
                             + "dataset '\(dataset)' in \(ledger).",

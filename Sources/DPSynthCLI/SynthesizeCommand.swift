@@ -35,7 +35,7 @@ struct SynthesizeCommand: ParsableCommand {
     var workload: String?
     @Option(parsing: .unconditional, help: "How many synthetic rows to write.") var rows: Int
     @Option(help: "Where to write the synthetic CSV (atomically).") var out: String
-    @Option(help: "The ledger file.") var ledger: String = LedgerLocation.defaultPath
+    @Option(help: "The ledger: a file (SQLite) or a postgresql:// URL.") var ledger: String = LedgerLocation.defaultPath
     @Option(help: "The ledger's dataset name (default: the schema's name).") var dataset: String?
     @Flag(help: "Declare the dataset's budget as this run's (epsilon, delta) when the ledger has none.")
     var initBudget = false

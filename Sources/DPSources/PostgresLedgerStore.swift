@@ -1,0 +1,203 @@
+import DPData
+import DPLedger
+import Foundation
+
+/// A ledger in a PostgreSQL database, shared by every analyst who spends one dataset's budget:
+/// the same tables, chain, reservations and refusals as the SQLite ledger, in a schema of their
+/// own (`dpsynth_ledger`, or the URL's `schema` parameter).
+///
+/// Writers are serialised by a transaction-scoped advisory lock taken first in every write
+/// transaction, so two processes on two machines never both see room for their charge; the lock
+/// is released when the transaction commits or rolls back (also when a client dies).
+public final class PostgresLedgerStore: LedgerStore, @unchecked Sendable {
+    public let label: String
+    public let existed: Bool
+    let connection: PostgresConnection
+    /// One statement at a time on the connection.
+    let lock = NSLock()
+
+    /// The advisory lock key every ledger writer takes (a fixed 64-bit number: "dpsynth").
+    static let writerLock: Int64 = 0x6470_7379_6E74_68
+
+    /// Whether `location` names a database ledger rather than a file.
+    public static func isDatabase(_ location: String) -> Bool { PostgresLocation.isDatabase(location) }
+
+    /// Connects to the ledger at `url` (`postgresql://USER@HOST:PORT/DB[?schema=NAME]`; the
+    /// password from PGPASSWORD or ~/.pgpass) and creates its schema when missing.
+    public init(url: String) throws {
+        guard var parts = URLComponents(string: url), Self.isDatabase(url) else {
+            throw LedgerError.invalid("ledger \(url): not a postgresql:// URL")
+        }
+        guard parts.password == nil else {
+            throw LedgerError.invalid(
+                "the ledger URL holds a password: remove it and put it in PGPASSWORD or ~/.pgpass")
+        }
+        let items = parts.queryItems ?? []
+        let schema = items.first { $0.name == "schema" }?.value ?? "dpsynth_ledger"
+        let rest = items.filter { $0.name != "schema" }
+        parts.queryItems = rest.isEmpty ? nil : rest
+        label = url
+        do {
+            connection = try PostgresConnection(url: parts.string ?? url, label: url)
+            try connection.execute(
+                "CREATE SCHEMA IF NOT EXISTS \(SQLText.identifier(schema))", what: "preparing the ledger")
+            try connection.execute("SET search_path TO \(SQLText.identifier(schema))", what: "preparing the ledger")
+            let found = try connection.execute(
+                "SELECT count(*) FROM information_schema.tables WHERE table_schema = $1", [schema],
+                what: "opening the ledger")
+            let tables = found.rows.first.flatMap { $0.first ?? nil }.flatMap { Int($0) } ?? 0
+            existed = tables > 0
+        } catch let error as DataError {
+            throw LedgerError.storage(path: url, message: error.problem)
+        }
+    }
+
+    public func write<T>(_ body: (any LedgerSQL) throws -> T) throws -> T {
+        try transaction(begin: "BEGIN ISOLATION LEVEL READ COMMITTED", lock: true, body)
+    }
+
+    public func read<T>(_ body: (any LedgerSQL) throws -> T) throws -> T {
+        try transaction(begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", lock: false, body)
+    }
+
+    func transaction<T>(begin: String, lock writer: Bool, _ body: (any LedgerSQL) throws -> T) throws -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        do {
+            try connection.execute(begin, what: "starting a ledger transaction")
+            do {
+                if writer {
+                    try connection.execute(
+                        "SELECT pg_advisory_xact_lock($1)", [String(Self.writerLock)], what: "locking the ledger")
+                }
+                let result = try body(PostgresStatements(connection: connection))
+                try connection.execute("COMMIT", what: "committing to the ledger")
+                return result
+            } catch {
+                _ = try? connection.execute("ROLLBACK", what: "rolling back")
+                throw error
+            }
+        } catch let error as DataError {
+            throw LedgerError.storage(path: label, message: error.problem)
+        }
+    }
+}
+
+/// Ledger statements on a PostgreSQL connection: `?` placeholders become `$n`, and the table
+/// definitions' SQLite types become PostgreSQL's (64-bit integers, double precision, identity keys).
+struct PostgresStatements: LedgerSQL {
+    let connection: PostgresConnection
+
+    /// Type OIDs read as numbers.
+    static let integerTypes: Set<UInt32> = [20, 21, 23]
+    static let realTypes: Set<UInt32> = [700, 701, 1700]
+    static let booleanType: UInt32 = 16
+
+    static func translated(_ sql: String) -> String {
+        var text = ""
+        var number = 0
+        var quoted = false
+        for character in sql {
+            if character == "'" { quoted.toggle() }
+            if character == "?" && !quoted {
+                number += 1
+                text += "$\(number)"
+            } else {
+                text.append(character)
+            }
+        }
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines).uppercased()
+        guard trimmed.hasPrefix("CREATE") || trimmed.hasPrefix("ALTER") else { return text }
+        return
+            text
+            .replacingOccurrences(
+                of: "INTEGER PRIMARY KEY AUTOINCREMENT", with: "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY"
+            )
+            .replacingOccurrences(of: " INTEGER", with: " BIGINT")
+            .replacingOccurrences(of: " REAL", with: " DOUBLE PRECISION")
+    }
+
+    static func text(_ value: any LedgerValueConvertible) -> String? {
+        switch value.ledgerValue {
+        case .integer(let integer): return String(integer)
+        // Shortest round-trip form: the value read back is the same double.
+        case .real(let real): return "\(real)"
+        case .text(let text): return text
+        case .null: return nil
+        }
+    }
+
+    func run(_ sql: String, _ arguments: [any LedgerValueConvertible]) throws -> PostgresConnection.Result {
+        try connection.execute(Self.translated(sql), arguments.map(Self.text), what: "a ledger statement")
+    }
+
+    func execute(_ sql: String, _ arguments: [any LedgerValueConvertible]) throws {
+        _ = try run(sql, arguments)
+    }
+
+    func rows(_ sql: String, _ arguments: [any LedgerValueConvertible]) throws -> [LedgerRow] {
+        let result = try run(sql, arguments)
+        return try result.rows.map { row in
+            var values: [String: LedgerValue] = [:]
+            for (index, column) in result.columns.enumerated() {
+                guard let text = row[index] else {
+                    values[column] = .null
+                    continue
+                }
+                let type = result.types[index]
+                if Self.integerTypes.contains(type) {
+                    guard let integer = Int64(text) else { throw LedgerError.tampered("unreadable '\(column)'") }
+                    values[column] = .integer(integer)
+                } else if Self.realTypes.contains(type) {
+                    guard let real = Double(text) else { throw LedgerError.tampered("unreadable '\(column)'") }
+                    values[column] = .real(real)
+                } else if type == Self.booleanType {
+                    values[column] = .integer(text == "t" ? 1 : 0)
+                } else {
+                    values[column] = .text(text)
+                }
+            }
+            return LedgerRow(values: values)
+        }
+    }
+
+    func insert(_ sql: String, _ arguments: [any LedgerValueConvertible]) throws -> Int64 {
+        let result = try run(sql + " RETURNING id", arguments)
+        guard let text = result.rows.first?.first ?? nil, let id = Int64(text) else {
+            throw LedgerError.storage(path: connection.label, message: "an insert returned no id")
+        }
+        return id
+    }
+
+    func tableExists(_ name: String) throws -> Bool {
+        let result = try connection.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1",
+            [name], what: "reading the ledger's tables")
+        return (result.rows.first?.first ?? nil).flatMap { Int($0) }.map { $0 > 0 } ?? false
+    }
+
+    func columnNames(of table: String) throws -> [String] {
+        try connection.execute(
+            """
+            SELECT column_name FROM information_schema.columns
+            WHERE table_schema = current_schema() AND table_name = $1
+            """, [table], what: "reading the ledger's columns"
+        ).rows.compactMap { $0.first ?? nil }
+    }
+}
+
+/// Opens a ledger wherever it lives: a PostgreSQL URL (`PostgresLedgerStore`) or a file path
+/// (the SQLite default). Every command and config key that names a ledger goes through here.
+public enum LedgerLocations {
+    public static func open(_ location: String) throws -> BudgetLedger {
+        PostgresLedgerStore.isDatabase(location)
+            ? try BudgetLedger(store: try PostgresLedgerStore(url: location)) : try BudgetLedger(path: location)
+    }
+
+    /// `BudgetLedger.verify` for the ledger at `location`.
+    public static func verify(_ location: String, anchors: [(String, LedgerHead)] = []) throws -> LedgerVerification {
+        PostgresLedgerStore.isDatabase(location)
+            ? try BudgetLedger.verify(store: try PostgresLedgerStore(url: location), anchors: anchors)
+            : try BudgetLedger.verify(path: location, anchors: anchors)
+    }
+}

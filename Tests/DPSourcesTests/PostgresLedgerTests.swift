@@ -1,0 +1,99 @@
+import DPAccounting
+import DPLedger
+import DPSources
+import DPTestSupport
+import Foundation
+import Testing
+
+/// The ledger on PostgreSQL: the SQLite ledger's semantics (budgets, refusals, reservations,
+/// chain, verification), and many processes on one budget that never overspend or lose a charge.
+@Suite(.enabled(if: TestPostgres.available, Comment(rawValue: TestPostgres.skipMessage)))
+struct PostgresLedgerTests {
+    /// A ledger URL with a schema of its own, so tests running at once never meet.
+    static func freshLedger(server: Int = 0) -> String {
+        TestPostgres.servers[server] + "?schema=ledger_" + UUID().uuidString.prefix(8).lowercased()
+    }
+
+    @Test func chargesReservationsAndRefusalsAsOnSQLite() throws {
+        let url = Self.freshLedger()
+        let ledger = try LedgerLocations.open(url)
+        try ledger.initialise(dataset: "d", epsilon: 1, delta: 1e-6, fingerprint: "f00d")
+        try ledger.charge(dataset: "d", mechanism: "laplace", cost: .pure(epsilon: 0.25), seeded: false)
+        let reservation = try ledger.reserve(dataset: "d", cost: .pure(epsilon: 0.5))
+        try ledger.charge(
+            dataset: "d", mechanism: "laplace", cost: .pure(epsilon: 0.5), seeded: false, reservation: reservation)
+        #expect(throws: LedgerError.self) {
+            try ledger.charge(dataset: "d", mechanism: "laplace", cost: .pure(epsilon: 0.5), seeded: false)
+        }
+        try ledger.endReservation(reservation)
+        #expect(throws: LedgerError.self) {
+            try ledger.initialise(dataset: "other", epsilon: 1, delta: 0, fingerprint: "f00d")
+        }
+        let statement = try ledger.statement(dataset: "d")
+        #expect(statement.charges.count == 2 && abs(statement.spent.epsilon - 0.75) < 1e-12)
+        #expect(statement.totalDelta == 1e-6, "doubles come back exactly")
+
+        // Reopened from another connection: the same state, an intact chain.
+        let again = try LedgerLocations.open(url)
+        #expect(try again.statement(dataset: "d").head == statement.head)
+        let verified = try LedgerLocations.verify(url, anchors: [("report", statement.head)])
+        #expect(verified.intact && verified.head == statement.head, "\(verified.problems)")
+    }
+
+    @Test func aDeletedChargeIsDetected() throws {
+        let url = Self.freshLedger()
+        let ledger = try LedgerLocations.open(url)
+        try ledger.initialise(dataset: "d", epsilon: 1, delta: 0)
+        for _ in 0..<3 {
+            try ledger.charge(dataset: "d", mechanism: "laplace", cost: .pure(epsilon: 0.1), seeded: false)
+        }
+        let schema = String(url.split(separator: "=").last!)
+        let connection = try PostgresConnection(url: TestPostgres.servers[0], label: "test")
+        try connection.execute("DELETE FROM \(schema).charge WHERE id = 2", what: "tampering")
+        let verified = try LedgerLocations.verify(url)
+        #expect(verified.problems.first?.contains("rows were deleted") == true, "\(verified.problems)")
+        #expect(throws: LedgerError.self) { try LedgerLocations.open(url) }
+    }
+
+    /// Eight processes, three charges each, on one budget that pays for twenty: exactly twenty
+    /// succeed, the ledger holds exactly those twenty, and the spend is the total, never more.
+    @Test func eightConcurrentProcessesNeverOverspendOrLoseACharge() throws {
+        let url = Self.freshLedger()
+        let declared = try CommandRunner.run([
+            "ledger", "init", "--ledger", url, "--dataset", "d", "--epsilon", "5", "--delta", "0",
+        ])
+        #expect(declared.status == 0, "\(declared)")
+        let outcomes = OutcomeLog()
+        DispatchQueue.concurrentPerform(iterations: 8) { _ in
+            for _ in 0..<3 {
+                let result = try? CommandRunner.run([
+                    "mechanism", "release", "--ledger", url, "--dataset", "d", "--kind", "discrete-laplace",
+                    "--scale", "4", "--values", "10,20",
+                ])
+                outcomes.add(result?.status ?? -1, result?.standardError ?? "")
+            }
+        }
+        let statuses = outcomes.statuses
+        #expect(statuses.filter { $0 == 0 }.count == 20, "\(statuses) \(outcomes.errors.prefix(3))")
+        #expect(outcomes.errors.filter { !$0.isEmpty }.allSatisfy { $0.contains("refused") }, "\(outcomes.errors)")
+        let ledger = try LedgerLocations.open(url)
+        let statement = try ledger.statement(dataset: "d")
+        #expect(statement.charges.count == 20)
+        #expect(statement.spent.epsilon <= 5 + 1e-9 && statement.spent.epsilon > 5 - 1e-9)
+        #expect(try LedgerLocations.verify(url).intact)
+    }
+}
+
+/// Exit statuses and error lines collected from concurrent runs.
+final class OutcomeLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var statuses: [Int32] = []
+    private(set) var errors: [String] = []
+
+    func add(_ status: Int32, _ error: String) {
+        lock.lock()
+        statuses.append(status)
+        errors.append(error)
+        lock.unlock()
+    }
+}
