@@ -11,7 +11,7 @@ public struct DPSynthCommand: ParsableCommand {
         subcommands: [
             ReleaseCommand.self, SynthesizeCommand.self, AuditCommand.self, EvaluateCommand.self, SampleCommand.self,
             KeysCommand.self, VerifyCommand.self, AccountantCommand.self, LedgerCommand.self, MechanismCommand.self,
-            SchemaCommand.self, DataCommand.self, CrashTestCommand.self,
+            SchemaCommand.self, DataCommand.self, DPAuditCommand.self, CrashTestCommand.self,
         ]
     )
 

@@ -1,0 +1,92 @@
+import ArgumentParser
+import DPAudit
+import DPData
+import DPLedger
+import DPRelease
+import DPSources
+import DPSynthesis
+import Foundation
+
+/// `dpsynth dp-audit`: a one-run canary audit of a generator (Steinke, Nasr and Jagielski 2023):
+/// canaries added to the data at random, one fit, a lower bound on the epsilon the run really
+/// had; beside it the same audit of a non-private control (the rows released as they are),
+/// which shows the audit has power.
+struct DPAuditCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dp-audit",
+        abstract: "Bound a generator's real epsilon from below with a one-run canary audit (an implementation check).")
+
+    @Option(help: "The table (public data for an implementation check): CSV or postgresql:// URL.") var data: String
+    @Option(help: "The YAML schema.") var schema: String
+    @Option(help: "aim, mst, independent, dp-tvae or dp-ctgan.") var method: String
+    @Option(parsing: .unconditional, help: "The epsilon the generator claims.") var epsilon: Double
+    @Option(parsing: .unconditional, help: "Delta of the run.") var delta: Double = 1e-9
+    @Option(parsing: .unconditional, help: "How many canaries (each added with probability 1/2).")
+    var canaries: Int = 1000
+    @Option(parsing: .unconditional, help: "Confidence of the lower bound.") var confidence: Double = 0.95
+    @Option(help: "Marginal methods: mirror-descent iterations (default 1000).") var iterations: Int?
+    @Option(help: "The ledger the fit is charged to: a file (SQLite) or a postgresql:// URL.")
+    var ledger: String = LedgerLocation.defaultPath
+    @Option(help: "The ledger's dataset name (default: the schema's name).") var dataset: String?
+    @Flag(help: "Declare the dataset's budget as this run's (epsilon, delta) when the ledger has none.")
+    var initBudget = false
+    @Option(help: "Seed for a reproducible run.") var seed: UInt64?
+    @Flag(help: "Print a JSON object.") var json = false
+
+    func validate() throws {
+        try Check.epsilon(epsilon, "--epsilon")
+        try Check.probability(delta, "--delta")
+        guard canaries >= 2 && canaries <= 1_000_000 else {
+            throw ValidationError("--canaries must lie in 2...1000000 (got \(canaries))")
+        }
+        guard confidence > 0 && confidence < 1 else {
+            throw ValidationError("--confidence must lie strictly between 0 and 1 (got \(confidence))")
+        }
+    }
+
+    func run() throws {
+        try CommandFailure.reportingLibraryErrors {
+            let parsed = try SchemaLoader.load(path: schema)
+            var settings = GeneratorSettings()
+            settings.iterations = iterations
+            let generator = try GeneratorRegistry.standard.generator(named: method, settings: settings)
+            let source = try DataSource(data, key: "--data")
+            let fingerprint = try source.fingerprint()
+            let table = try source.load(schema: parsed)
+            let audit = try CanaryAudit(canaries: canaries)
+            let budget = try BudgetStage.open(
+                ledger: ledger, dataset: dataset ?? parsed.name, declare: initBudget ? (epsilon, delta) : nil,
+                hint: .commandLine, fingerprint: fingerprint, newDataVersion: false)
+            let streams = RunStreams(seed: seed)
+            let stage = SynthesisStage(generator: generator, epsilon: epsilon, delta: delta)
+            let result = try audit.run(
+                data: table, delta: delta, confidence: confidence, source: streams.audit
+            ) { withCanaries in
+                let model = try stage.fit(withCanaries, budget: budget, streams: streams) { Output.progress($0) }
+                return SynthesisStage.sample(
+                    model, rows: model.noisyRowCount ?? withCanaries.rowCount, streams: streams)
+            }
+            Output.progress(nil)
+            let control = try audit.run(
+                data: table, delta: delta, confidence: confidence, source: streams.audit.split(stream: 9)
+            ) { $0 }
+            let figures: [String: Any] = [
+                "method": method, "claimed_epsilon": epsilon, "delta": delta, "canaries": result.canaries,
+                "guesses": result.guesses, "correct": result.correct, "confidence": confidence,
+                "epsilon_lower_bound": result.epsilonLowerBound,
+                "control_epsilon_lower_bound": control.epsilonLowerBound, "control_correct": control.correct,
+                "note": "an implementation check; on private data these figures are computed on real data",
+            ]
+            if json {
+                try Output.json(figures)
+            } else {
+                print(
+                    String(
+                        format: "%@ at epsilon %g: %d of %d guesses right; epsilon >= %.3f at %g confidence "
+                            + "(non-private control: %d right, epsilon >= %.3f)", method, epsilon, result.correct,
+                        result.guesses, result.epsilonLowerBound, confidence, control.correct,
+                        control.epsilonLowerBound))
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import DPTestSupport
+import Foundation
+import Testing
+
+/// `dpsynth dp-audit` prints the audit's figures as JSON: the generator's bound at or below its
+/// claim here, and the non-private control's clearly above it.
+@Suite struct DPAuditCommandTests {
+    @Test func theAuditAndItsControlAreReported() throws {
+        let folder = try CommandRunner.temporaryDirectory()
+        var state: UInt64 = 7
+        func next(_ below: UInt64) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % below)
+        }
+        let header = (0..<5).map { "v\($0)" }
+        let rows = (0..<1500).map { _ -> String in
+            let base = next(10)
+            return (0..<5).map { _ in String(next(2) == 0 ? base : next(10)) }.joined(separator: ",")
+        }
+        let data = folder.appendingPathComponent("t.csv").path
+        try ([header.joined(separator: ",")] + rows).joined(separator: "\n").appending("\n")
+            .write(toFile: data, atomically: true, encoding: .utf8)
+        let schema = folder.appendingPathComponent("t.yaml").path
+        try ("name: t\ncolumns:\n" + header.map { "  - {name: \($0), kind: coded, levels: 10}\n" }.joined())
+            .write(toFile: schema, atomically: true, encoding: .utf8)
+        let result = try CommandRunner.run([
+            "dp-audit", "--method", "independent", "--epsilon", "1", "--data", data, "--schema", schema,
+            "--canaries", "400", "--ledger", folder.appendingPathComponent("l.sqlite").path, "--init-budget",
+            "--seed", "3", "--json",
+        ])
+        #expect(result.status == 0, "\(result)")
+        let figures = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any]
+        for key in [
+            "method", "claimed_epsilon", "delta", "canaries", "guesses", "correct", "epsilon_lower_bound",
+            "control_epsilon_lower_bound",
+        ] {
+            #expect(figures?[key] != nil, "missing \(key)")
+        }
+        #expect((figures?["epsilon_lower_bound"] as? Double ?? 9) <= 1)
+        #expect((figures?["control_epsilon_lower_bound"] as? Double ?? 0) > 1)
+        let refused = try CommandRunner.run([
+            "dp-audit", "--method", "mst", "--epsilon", "1", "--data", data, "--schema", schema, "--canaries", "1",
+        ])
+        #expect(refused.status == 64 && refused.standardError.contains("--canaries"), "\(refused)")
+    }
+}
