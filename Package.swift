@@ -115,7 +115,8 @@ let package = Package(
             dependencies: ["DPLedger", "DPAccounting", "DPTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
-            name: "DPSourcesTests", dependencies: ["DPSources", "DPData", "DPLedger", "DPAccounting", "DPTestSupport"]),
+            name: "DPSourcesTests",
+            dependencies: ["DPSources", "DPData", "DPLedger", "DPAccounting", "DPGenerators", "DPTestSupport"]),
         .testTarget(name: "DPDataTests", dependencies: ["DPData", "DPLedger", "DPTestSupport"]),
         .testTarget(name: "DPGeneratorsTests", dependencies: ["DPGenerators", "DPSynthesis", "DPLedger", "DPTestSupport"]),
         .testTarget(name: "DPNeuralTests", dependencies: ["DPNeural", "DPSynthesis", "DPLedger", "DPTestSupport"]),

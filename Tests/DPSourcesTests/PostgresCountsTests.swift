@@ -1,4 +1,6 @@
 import DPData
+import DPGenerators
+import DPLedger
 import DPSources
 import DPTestSupport
 import Foundation
@@ -65,6 +67,27 @@ struct PostgresCountsTests {
         let loaded = try DataSource(url, key: "--data").load(schema: schema)
         let sets = EncodedDataset.sets(columns: width, size: 2)
         #expect(try counted.marginals(sets) == loaded.marginals(sets))
+    }
+
+    /// MST, AIM and independent marginals fitted on a database table never ask it for rows: the
+    /// counts are all that leaves the database (the same seed gives the same model as from CSV).
+    @Test(arguments: MarginalMethod.allCases)
+    func marginalMethodsFetchNoRow(method: MarginalMethod) throws {
+        let schema = try SchemaLoader.parse(PostgresTableTests.schema)
+        let url = try Self.table(Self.randomRows(800, seed: 21))
+        let counts = try #require(
+            try DataSource(url, key: "--data").table(schema: schema, countsOnly: true) as? PostgresCounts)
+        let rows = try DataSource(url, key: "--data").load(schema: schema)
+        func fit(_ table: any PrivateTable) throws -> [[UInt16]] {
+            let ledger = try BudgetLedger(path: CommandRunner.temporaryDirectory().appendingPathComponent("l").path)
+            try ledger.initialise(dataset: "mixed", epsilon: 2, delta: 1e-8)
+            let model = try fitMarginal(
+                method, data: table, epsilon: 1, delta: 1e-9, ledger: ledger, dataset: "mixed", source: .seeded(8),
+                iterations: 50)
+            return model.sample(rows: 200, source: .seeded(9)).codes
+        }
+        #expect(try fit(counts) == fit(rows))
+        #expect(counts.rowRequests == 0)
     }
 
     /// A refused value is found by the validation scan when the table is opened for counting.

@@ -55,6 +55,29 @@ struct PostgresLedgerTests {
         #expect(throws: LedgerError.self) { try LedgerLocations.open(url) }
     }
 
+    /// Clients killed with SIGKILL before, during and after their transaction: the server rolls
+    /// back what was not committed, the chain verifies, and the ledger still takes charges.
+    @Test func killedClientsLeaveTheLedgerConsistent() throws {
+        let url = Self.freshLedger()
+        let ledger = try LedgerLocations.open(url)
+        try ledger.initialise(dataset: "crash", epsilon: 100, delta: 0)
+        for attempt in 0..<10 {
+            let process = try CommandRunner.start([
+                "ledger", "charge", "--ledger", url, "--dataset", "crash", "--mechanism", "victim", "--epsilon", "1",
+            ])
+            usleep(UInt32(attempt * 5_000))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+        // The server notices a dead client and rolls its transaction back; the advisory lock goes with it.
+        let statement = try ledger.statement(dataset: "crash")
+        #expect(statement.charges.allSatisfy { $0.cost == .pure(epsilon: 1) && $0.mechanism == "victim" })
+        #expect(abs(statement.spent.epsilon - Double(statement.charges.count)) < 1e-9)
+        try ledger.charge(dataset: "crash", mechanism: "after", cost: .pure(epsilon: 1), seeded: false)
+        #expect(try ledger.statement(dataset: "crash").charges.last?.mechanism == "after")
+        #expect(try LedgerLocations.verify(url).intact)
+    }
+
     /// Eight processes, three charges each, on one budget that pays for twenty: exactly twenty
     /// succeed, the ledger holds exactly those twenty, and the spend is the total, never more.
     @Test func eightConcurrentProcessesNeverOverspendOrLoseACharge() throws {
