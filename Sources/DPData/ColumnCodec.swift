@@ -97,7 +97,14 @@ final class ColumnCodec: Sendable {
         return UnsafeBufferPointer(rebasing: bytes[start..<end])
     }
 
-    /// A decimal integer with an optional sign, or nil (also on overflow).
+    /// `parseInteger` of a string.
+    static func wholeNumber(_ text: String) -> Int? {
+        var text = text
+        return text.withUTF8 { parseInteger($0) }
+    }
+
+    /// A decimal integer with an optional sign and an optional fraction of zeros (`15400.0`, as
+    /// census files write whole numbers), or nil (also on overflow).
     static func parseInteger(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         var index = 0
         var negative = false
@@ -105,9 +112,14 @@ final class ColumnCodec: Sendable {
             negative = first == UInt8(ascii: "-")
             index = 1
         }
-        guard index < bytes.count else { return nil }
+        var end = bytes.count
+        if let point = bytes.firstIndex(of: UInt8(ascii: ".")) {
+            guard bytes[(point + 1)...].allSatisfy({ $0 == UInt8(ascii: "0") }) else { return nil }
+            end = point
+        }
+        guard index < end else { return nil }
         var value = 0
-        while index < bytes.count {
+        while index < end {
             let digit = Int(bytes[index]) - 48
             guard digit >= 0 && digit <= 9 else { return nil }
             let (scaled, overflow1) = value.multipliedReportingOverflow(by: 10)

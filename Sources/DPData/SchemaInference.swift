@@ -18,17 +18,34 @@ public enum SchemaInference {
 
     /// A proposal read directly from the data (not private: review before use).
     public static func propose(csv path: String, name: String) throws -> Schema {
-        let table = try RawTable(path: path)
+        try propose(try RawTable(path: path), name: name)
+    }
+
+    /// A proposal read directly from a table's text values (not private: review before use). A
+    /// column of numbers whose only other entry is one token (census files write `N` or `X` for
+    /// "not applicable") is numeric, with that token as a missing marker; `15400.0` is a whole
+    /// number.
+    public static func propose(_ table: RawTable, name: String) throws -> Schema {
         let columns = table.header.enumerated().map { index, header -> Column in
-            let values = table.columns[index].filter { !Column.defaultMissingTokens.contains($0) }
-            let integers = values.compactMap { Int($0) }
+            var values = table.columns[index].filter { !Column.defaultMissingTokens.contains($0) }
+            var missingTokens = Column.defaultMissingTokens
+            let isNumber = { (value: String) in
+                ColumnCodec.wholeNumber(value) != nil || Double(value).map(\.isFinite) == true
+            }
+            let others = Set(values.filter { !isNumber($0) })
+            if others.count == 1, let token = others.first, values.contains(where: isNumber) {
+                missingTokens.append(token)
+                values.removeAll { $0 == token }
+            }
+            let integers = values.compactMap(ColumnCodec.wholeNumber)
             if !values.isEmpty, integers.count == values.count {
                 return Column(
                     name: header,
                     kind: .integer(
                         lower: integers.min()!, upper: integers.max()!,
                         binning: .equalWidth(
-                            count: min(integers.max()! - integers.min()! + 1, SchemaLoader.defaultIntegerValueCodes))))
+                            count: min(integers.max()! - integers.min()! + 1, SchemaLoader.defaultIntegerValueCodes))),
+                    missingTokens: missingTokens)
             }
             let reals = values.compactMap { Double($0) }.filter(\.isFinite)
             if !values.isEmpty, reals.count == values.count, reals.min()! < reals.max()! {
@@ -36,9 +53,11 @@ public enum SchemaInference {
                     name: header,
                     kind: .real(
                         lower: reals.min()!, upper: reals.max()!,
-                        binning: .equalWidth(count: SchemaLoader.defaultBinCount)))
+                        binning: .equalWidth(count: SchemaLoader.defaultBinCount)),
+                    missingTokens: missingTokens)
             }
-            let distinct = Array(Set(values)).sorted()
+            let distinct = Array(Set(table.columns[index].filter { !Column.defaultMissingTokens.contains($0) }))
+                .sorted()
             if distinct.isEmpty || distinct.count > maxCategories { return Column(name: header, kind: .identifier) }
             return Column(name: header, kind: .categorical(distinct))
         }
@@ -51,6 +70,17 @@ public enum SchemaInference {
         csv path: String, name: String, numeric: Set<String>, epsilon: Double, delta: Double,
         budget: any PrivacyBudget, source: RandomSource
     ) throws -> Schema {
+        try proposeWithDP(
+            header: try RawTable.header(path: path), file: path, read: { try RawTable(path: path) }, name: name,
+            numeric: numeric, epsilon: epsilon, delta: delta, budget: budget, source: source)
+    }
+
+    /// `proposeWithDP` for a table whose column names are `header` (read without its rows) and
+    /// whose values `read` returns, called only after the charge; `file` names it in errors.
+    public static func proposeWithDP(
+        header: [String], file path: String, read: () throws -> RawTable, name: String, numeric: Set<String>,
+        epsilon: Double, delta: Double, budget: any PrivacyBudget, source: RandomSource
+    ) throws -> Schema {
         guard epsilon.isFinite, epsilon > 0 else {
             throw DataError(file: path, problem: "epsilon must be positive", hint: "Pass --epsilon.")
         }
@@ -59,7 +89,6 @@ public enum SchemaInference {
                 file: path, problem: "the DP category histogram needs a delta in (0, 1)",
                 hint: "Pass --delta, e.g. 1e-6.")
         }
-        let header = try RawTable.header(path: path)
         let unknown = numeric.subtracting(header)
         guard unknown.isEmpty else {
             throw DataError(
@@ -75,7 +104,7 @@ public enum SchemaInference {
                 parameters: InferenceParameters(
                     columns: header.count, epsilonPerColumn: share, deltaPerColumn: deltaShare),
                 cost: .approximate(epsilon: epsilon, delta: delta), seeded: source.isSeeded))
-        let table = try RawTable(path: path)
+        let table = try read()
         var columns: [Column] = []
         for (index, column) in header.enumerated() {
             if numeric.contains(column) {
@@ -167,9 +196,15 @@ enum QuantileGrid {
 }
 
 /// A whole CSV file held as text columns (for schema proposals only).
-struct RawTable {
-    let header: [String]
-    let columns: [[String]]
+/// A table's text values by column, as a schema is proposed from them.
+public struct RawTable: Sendable {
+    public let header: [String]
+    public let columns: [[String]]
+
+    public init(header: [String], columns: [[String]]) {
+        self.header = header
+        self.columns = columns
+    }
 
     init(path: String) throws {
         var header: [String]?

@@ -74,3 +74,26 @@ public struct PostgresTable: Sendable {
         return EncodedDataset(schema: schema, codes: codes)
     }
 }
+
+extension PostgresLocation {
+    /// The table's column names, read without any row.
+    public func header() throws -> [String] {
+        let connection = try PostgresConnection(url: connectionURL, label: text)
+        return try connection.execute("SELECT * FROM \(qualifiedName) LIMIT 0", what: "reading the columns").columns
+    }
+
+    /// Every value of the table as text (NULL as the empty string), streamed through a cursor,
+    /// for a schema proposal; the values are private.
+    public func rawTable() throws -> RawTable {
+        let names = try header()
+        let connection = try PostgresConnection(url: connectionURL, label: text)
+        let list = names.map { "btrim(\(SQLText.identifier($0))::text)" }.joined(separator: ", ")
+        var columns = [[String]](repeating: [], count: names.count)
+        try connection.forEachBatch("SELECT \(list) FROM \(qualifiedName)", what: "reading the values") { rows in
+            for row in rows {
+                for (index, value) in row.enumerated() { columns[index].append(value ?? "") }
+            }
+        }
+        return RawTable(header: names, columns: columns)
+    }
+}

@@ -58,8 +58,9 @@ public enum SQLColumnCode {
         }
     }
 
-    /// Decimal integers as `ColumnCodec.parseInteger` reads them (within ±(2^63 − 1)).
-    static let integerPattern = "^[+-]?[0-9]+$"
+    /// Decimal integers as `ColumnCodec.parseInteger` reads them (within ±(2^63 − 1)), a
+    /// fraction of zeros allowed.
+    static let integerPattern = #"^[+-]?[0-9]+(\.0*)?$"#
     /// Decimal reals as the CSV reader accepts them, exponent of at most four digits.
     static let realPattern = #"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,4})?$"#
     static let nonFinitePattern = "^[+-]?(inf|infinity|nan)$"

@@ -14,9 +14,10 @@ struct SchemaCommand: ParsableCommand {
 
     struct Infer: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Propose a schema from a CSV file (from the private data, or learned with DP and charged).")
+            abstract: "Propose a schema from a CSV file or a PostgreSQL table (from the private data, or learned "
+                + "with DP and charged).")
 
-        @Argument(help: "The CSV file (with a header row).")
+        @Argument(help: "The CSV file (with a header row), or a postgresql://...?table=SCHEMA.TABLE URL.")
         var data: String
 
         @Option(help: "Write the YAML here (atomically) instead of standard output.")
@@ -69,9 +70,17 @@ struct SchemaCommand: ParsableCommand {
                         numeric.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
                             !$0.isEmpty
                         })
-                    schema = try SchemaInference.proposeWithDP(
-                        csv: data, name: dataset, numeric: columns, epsilon: epsilon!, delta: delta,
-                        budget: try LedgerLocations.open(ledger).budget(for: dataset), source: source)
+                    let budget = try LedgerLocations.open(ledger).budget(for: dataset)
+                    if PostgresLocation.isDatabase(data) {
+                        let location = try PostgresLocation(data, key: "data")
+                        schema = try SchemaInference.proposeWithDP(
+                            header: try location.header(), file: data, read: location.rawTable, name: dataset,
+                            numeric: columns, epsilon: epsilon!, delta: delta, budget: budget, source: source)
+                    } else {
+                        schema = try SchemaInference.proposeWithDP(
+                            csv: data, name: dataset, numeric: columns, epsilon: epsilon!, delta: delta,
+                            budget: budget, source: source)
+                    }
                     comment = [
                         "Learned from \(data) under (\(epsilon!), \(delta))-DP, charged to "
                             + "dataset '\(dataset)' in \(ledger).",
@@ -82,7 +91,10 @@ struct SchemaCommand: ParsableCommand {
                             : "Review the kinds and binning before use.",
                     ]
                 } else {
-                    schema = try SchemaInference.propose(csv: data, name: dataset)
+                    schema =
+                        PostgresLocation.isDatabase(data)
+                        ? try SchemaInference.propose(try PostgresLocation(data, key: "data").rawTable(), name: dataset)
+                        : try SchemaInference.propose(csv: data, name: dataset)
                     comment = [
                         "WARNING: the categories and bounds below were read from the PRIVATE data in \(data).",
                         "They are not differentially private. Keep only what is public knowledge (documentation,",

@@ -137,6 +137,37 @@ struct PostgresCommandTests {
         #expect(tables[0] == tables[1] && !tables[0].isEmpty)
     }
 
+    /// `schema infer` reads a table: the plain proposal (census tokens and whole numbers as for
+    /// CSV) and the DP variant, which is charged to the ledger first.
+    @Test func schemaInferReadsATable() throws {
+        let folder = try CommandRunner.temporaryDirectory()
+        let url = try TestPostgres.table(
+            columns: [("income", "text"), ("hours", "int4"), ("state", "text")],
+            rows: (0..<300).map { (index: Int) -> [String?] in
+                let income: String = index % 7 == 0 ? "N" : "\(1000 + index * 10).0"
+                let hours: String? = index % 5 == 0 ? nil : "\(20 + index % 40)"
+                let state: String = ["ny", "ca", "tx"][index % 3]
+                return [income, hours, state]
+            })
+        let plain = try CommandRunner.run(["schema", "infer", url, "--dataset", "census"])
+        #expect(plain.status == 0, "\(plain)")
+        #expect(plain.standardOutput.contains(#"{name: "income", kind: integer"#), "\(plain.standardOutput)")
+        #expect(plain.standardOutput.contains("\"N\""), "\(plain.standardOutput)")
+        #expect(plain.standardOutput.contains(#"categories: ["ca", "ny", "tx"]"#), "\(plain.standardOutput)")
+        let ledger = folder.appendingPathComponent("l.sqlite").path
+        let declared = try CommandRunner.run([
+            "ledger", "init", "--ledger", ledger, "--dataset", "census", "--epsilon", "2", "--delta", "1e-6",
+        ])
+        #expect(declared.status == 0)
+        let learned = try CommandRunner.run([
+            "schema", "infer", url, "--dataset", "census", "--dp", "--epsilon", "1", "--numeric", "hours",
+            "--ledger", ledger,
+        ])
+        #expect(learned.status == 0 && learned.standardOutput.contains(#"name: "hours""#), "\(learned)")
+        let shown = try CommandRunner.run(["ledger", "show", "--ledger", ledger, "--dataset", "census", "--json"])
+        #expect(shown.standardOutput.contains("dp-schema-inference"), "\(shown)")
+    }
+
     @Test func aReleaseReadsTrainingAndHoldoutFromPostgres() throws {
         let folder = try CommandRunner.temporaryDirectory()
         let train = try TestPostgres.table(columns: Self.columns, rows: Self.rows(1500, offset: 0))
