@@ -27,20 +27,12 @@ extension ContingencyTable {
     public func recoded(mapping: [[Int]], domain: [Int]) -> ContingencyTable {
         let newShape = attributes.map { domain[$0] }
         var counts = [UInt32](repeating: 0, count: newShape.reduce(1, *))
-        var index = [Int](repeating: 0, count: shape.count)
-        for cell in 0..<self.count {
+        forEachCell { cell, index in
             var target = 0
             for (position, attribute) in attributes.enumerated() {
                 target = target * newShape[position] + mapping[attribute][index[position]]
             }
             counts[target] &+= self[cell]
-            var position = shape.count - 1
-            while position >= 0 {
-                index[position] += 1
-                if index[position] < shape[position] { break }
-                index[position] = 0
-                position -= 1
-            }
         }
         return ContingencyTable(attributes: attributes, shape: newShape, counts: counts[...])
     }
@@ -53,11 +45,21 @@ extension ContingencyTable {
         let positions = subset.map { attribute in attributes.firstIndex(of: attribute)! }
         let newShape = positions.map { shape[$0] }
         var counts = [UInt32](repeating: 0, count: newShape.reduce(1, *))
-        var index = [Int](repeating: 0, count: shape.count)
-        for cell in 0..<self.count {
+        forEachCell { cell, index in
             var target = 0
             for (slot, position) in positions.enumerated() { target = target * newShape[slot] + index[position] }
             counts[target] &+= self[cell]
+        }
+        return ContingencyTable(attributes: subset, shape: newShape, counts: counts[...])
+    }
+}
+
+extension ContingencyTable {
+    /// Calls `body` with every cell number and its per-attribute codes, in row-major order.
+    func forEachCell(_ body: (Int, [Int]) -> Void) {
+        var index = [Int](repeating: 0, count: shape.count)
+        for cell in 0..<count {
+            body(cell, index)
             var position = shape.count - 1
             while position >= 0 {
                 index[position] += 1
@@ -66,6 +68,5 @@ extension ContingencyTable {
                 position -= 1
             }
         }
-        return ContingencyTable(attributes: subset, shape: newShape, counts: counts[...])
     }
 }

@@ -97,14 +97,10 @@ public enum SQLColumnCode {
             let outside = outsideBounds(column, outOfDomain: outOfDomain) {
                 integerBin(clamped, lower: lower, upper: upper, binning, &parameters)
             }
-            body = """
-                CASE WHEN \(text) ~ '\(integerPattern)' THEN \
-                (CASE WHEN abs(\(value)) > 9223372036854775807 THEN \(Problem.notAWholeNumber.rawValue) \
-                WHEN \(value) BETWEEN \(low) AND \(high) THEN \(inside) \
-                ELSE \(outside) END) \
-                WHEN \(text) ~* '\(nonFinitePattern)' THEN \(Problem.notFinite.rawValue) \
-                ELSE \(Problem.notAWholeNumber.rawValue) END
-                """
+            body = bounded(
+                text: text, pattern: integerPattern, tooLarge: "abs(\(value)) > 9223372036854775807",
+                tooLargeProblem: .notAWholeNumber, value: value, low: low, high: high, inside: inside,
+                outside: outside, unreadable: .notAWholeNumber)
         case .real(let lower, let upper, let binning):
             let number = "\(text)::numeric"
             // Below the smallest normal double: zero, as the CSV reader's rounding gives for such input.
@@ -115,18 +111,31 @@ public enum SQLColumnCode {
             let outside = outsideBounds(column, outOfDomain: outOfDomain) {
                 realBin(clamped, lower: lower, upper: upper, binning, &parameters)
             }
-            body = """
-                CASE WHEN \(text) ~ '\(realPattern)' THEN \
-                (CASE WHEN abs(\(number)) > 1.7976931348623157e308 THEN \(Problem.notFinite.rawValue) \
-                WHEN \(value) BETWEEN \(low) AND \(high) THEN \(inside) \
-                ELSE \(outside) END) \
-                WHEN \(text) ~* '\(nonFinitePattern)' THEN \(Problem.notFinite.rawValue) \
-                ELSE \(Problem.notANumber.rawValue) END
-                """
+            body = bounded(
+                text: text, pattern: realPattern, tooLarge: "abs(\(number)) > 1.7976931348623157e308",
+                tooLargeProblem: .notFinite, value: value, low: low, high: high, inside: inside, outside: outside,
+                unreadable: .notANumber)
         case .identifier:
             body = "0"
         }
         return "(CASE WHEN \(name) IS NULL OR \(text) = ANY(\(tokens)) THEN \(missing) ELSE \(body) END)"
+    }
+
+    /// The code of a bounded number: read when the text matches `pattern` (the guards run in
+    /// order, so a cast never sees text it cannot read), refused when too large, binned inside
+    /// the bounds, handled as the column says outside them; NaN and infinity are refused.
+    static func bounded(
+        text: String, pattern: String, tooLarge: String, tooLargeProblem: Problem, value: String, low: String,
+        high: String, inside: String, outside: String, unreadable: Problem
+    ) -> String {
+        """
+        CASE WHEN \(text) ~ '\(pattern)' THEN \
+        (CASE WHEN \(tooLarge) THEN \(tooLargeProblem.rawValue) \
+        WHEN \(value) BETWEEN \(low) AND \(high) THEN \(inside) \
+        ELSE \(outside) END) \
+        WHEN \(text) ~* '\(nonFinitePattern)' THEN \(Problem.notFinite.rawValue) \
+        ELSE \(unreadable.rawValue) END
+        """
     }
 
     /// A value outside the bounds: missing, clamped (`clamped` builds that bin, binding its
