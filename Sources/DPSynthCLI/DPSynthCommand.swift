@@ -53,10 +53,60 @@ enum Output {
         FileHandle.standardError.write(Data("\(text)\n".utf8))
     }
 
-    /// A live status line on standard error (only on a terminal); nil clears it.
+    /// The run's status: a live line on a terminal; otherwise (a log, a pipe) a timestamped line
+    /// at most every `ProgressLog.interval` once a run has taken that long, repeated while a step
+    /// lasts. nil ends the status. Status texts carry only DP quantities (steps, budget spent).
     static func progress(_ text: String?) {
-        guard isatty(STDERR_FILENO) != 0 else { return }
-        FileHandle.standardError.write(Data(("\r\u{1B}[K" + (text ?? "")).utf8))
+        if isatty(STDERR_FILENO) != 0 {
+            FileHandle.standardError.write(Data(("\r\u{1B}[K" + (text ?? "")).utf8))
+        } else {
+            ProgressLog.shared.update(text)
+        }
+    }
+}
+
+/// Progress for standard error when it is not a terminal: the latest status, written with the
+/// time and the run's elapsed seconds every `interval` seconds by a timer, so a long step is
+/// never silent in a log; runs shorter than `interval` write nothing.
+final class ProgressLog: @unchecked Sendable {
+    static let shared = ProgressLog()
+    /// 10 s, or `DPSYNTH_PROGRESS_SECONDS` (a log that wants more, a test that wants less).
+    static let interval: TimeInterval =
+        ProcessInfo.processInfo.environment["DPSYNTH_PROGRESS_SECONDS"].flatMap(TimeInterval.init)
+        .map { min(max($0, 0.1), 3600) } ?? 10
+
+    private let lock = NSLock()
+    private var status: String?
+    private var started: Date?
+    private var timer: DispatchSourceTimer?
+
+    func update(_ text: String?) {
+        lock.lock()
+        defer { lock.unlock() }
+        status = text
+        if text == nil {
+            timer?.cancel()
+            timer = nil
+            return
+        }
+        guard timer == nil else { return }
+        started = started ?? Date()
+        let timer = DispatchSource.makeTimerSource(queue: .global(qos: .utility))
+        timer.schedule(deadline: .now() + Self.interval, repeating: Self.interval)
+        timer.setEventHandler { [weak self] in self?.write() }
+        timer.resume()
+        self.timer = timer
+    }
+
+    private func write() {
+        lock.lock()
+        let text = status
+        let elapsed = Date().timeIntervalSince(started ?? Date())
+        lock.unlock()
+        guard let text else { return }
+        let time = ISO8601DateFormatter().string(from: Date())
+        FileHandle.standardError.write(
+            Data("dpsynth: \(time) \(text) (\(String(format: "%.0f", elapsed)) s elapsed)\n".utf8))
     }
 }
 

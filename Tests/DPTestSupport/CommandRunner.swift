@@ -30,11 +30,14 @@ public enum CommandRunner {
         return process
     }
 
-    /// Runs `dpsynth` with `arguments` to completion.
-    public static func run(_ arguments: [String]) throws -> Result {
+    /// Runs `dpsynth` with `arguments` to completion, with `environment` added to this process's.
+    public static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let output = Pipe()
         let error = Pipe()
         process.standardOutput = output
