@@ -42,6 +42,48 @@ public struct AIM: Sendable {
         self.finalIterations = finalIterations
     }
 
+    /// The most 3-way sets the default workload holds: every one for tables of up to 24 columns
+    /// (2,024 sets), a sample beyond.
+    public static let defaultTripleLimit = 2_024
+
+    /// The default workload, from the public schema alone (never the data): every 3-way set when
+    /// there are at most `defaultTripleLimit`; otherwise every 2-way set plus
+    /// `defaultTripleLimit` 3-way sets drawn uniformly without replacement by a generator seeded
+    /// with a hash of the column names, so one schema always gets one workload. Tables of one
+    /// or two columns get their single largest set.
+    public static func defaultWorkload(columns: [Column]) -> [[Int]] {
+        let d = columns.count
+        guard d >= 3 else { return [Array(0..<d)] }
+        let triples = d * (d - 1) * (d - 2) / 6
+        var all: [[Int]] = [[]]
+        guard triples > defaultTripleLimit else {
+            for _ in 0..<3 { all = all.flatMap { set in ((set.last ?? -1) + 1..<d).map { set + [$0] } } }
+            return all
+        }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in columns.map(\.name).joined(separator: "\u{0}").utf8 {
+            hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+        }
+        let source = RandomSource.seeded(hash)
+        var chosen = Set<[Int]>()
+        while chosen.count < defaultTripleLimit {
+            var triple = Set<Int>()
+            while triple.count < 3 { triple.insert(Int(source.uniform(below: UInt64(d)))) }
+            chosen.insert(triple.sorted())
+        }
+        let pairs = (0..<d).flatMap { first in (first + 1..<d).map { [first, $0] } }
+        return pairs + chosen.sorted { $0.lexicographicallyPrecedes($1) }
+    }
+
+    /// The default workload in one line, for the run's progress and summary.
+    static func describeDefaultWorkload(columns d: Int) -> String {
+        let triples = d >= 3 ? d * (d - 1) * (d - 2) / 6 : 0
+        return triples > defaultTripleLimit
+            ? "workload: all \(d * (d - 1) / 2) 2-way sets and \(defaultTripleLimit) of the \(triples) 3-way sets "
+                + "(sampled by a rule on the public schema)"
+            : "workload: all \(max(triples, 1)) \(min(3, d))-way sets"
+    }
+
     /// Every nonempty subset of the workload's sets, weighted by Σ_w |r ∩ w|.
     static func candidates(workload: [[Int]]) -> [(attributes: [Int], weight: Double)] {
         var closure = Set<[Int]>()
@@ -61,7 +103,8 @@ public struct AIM: Sendable {
         let data = session.data
         let d = data.columns.count
         let domain = data.domain
-        let workload = self.workload ?? data.columnSets(size: min(3, d))
+        let workload = self.workload ?? Self.defaultWorkload(columns: data.columns)
+        if self.workload == nil { progress(Self.describeDefaultWorkload(columns: d)) }
         let candidates = Self.candidates(workload: workload)
         let answers = try data.marginals(candidates.map(\.attributes))
         let rho = session.rhoRemaining
