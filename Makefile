@@ -8,7 +8,7 @@ JOBS ?= 2
 
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps datasets build docs lint test demo report-check bench bench-large-csv fuzz clean
+.PHONY: all deps datasets build docs lint test demo demo-postgres report-check bench bench-large-csv fuzz clean
 
 all: build
 
@@ -49,6 +49,11 @@ docs: deps
 
 demo: build datasets
 	@bash scripts/demo.sh "$$($(SWIFT) build $(BUILD_FLAGS) --show-bin-path)/dpsynth"
+
+# The README's PostgreSQL example on a throwaway local server: schema inference from a table, AIM
+# counting inside the database, and a ledger in the same database.
+demo-postgres: build datasets
+	@bash scripts/postgres-example.sh "$$($(SWIFT) build $(BUILD_FLAGS) --show-bin-path)/dpsynth"
 
 # Renders the demo's HTML report in headless Chromium (installed from Debian if missing) and
 # checks the page is not blank; kept out of `make test` because Chromium is large.
