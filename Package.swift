@@ -109,7 +109,7 @@ let package = Package(
             path: "Tests/DPTestSupport"),
         .testTarget(name: "DPRandomnessTests", dependencies: ["DPRandomness", "DPTestSupport"]),
         .testTarget(name: "DPAccountingTests", dependencies: ["DPAccounting", "DPTestSupport"]),
-        .testTarget(name: "DPMechanismsTests", dependencies: ["DPMechanisms", "DPTestSupport"]),
+        .testTarget(name: "DPMechanismsTests", dependencies: ["DPMechanisms", "DPRandomness", "DPTestSupport"]),
         .testTarget(
             name: "DPLedgerTests",
             dependencies: ["DPLedger", "DPAccounting", "DPTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
