@@ -116,7 +116,9 @@ let package = Package(
         ),
         .testTarget(
             name: "DPSourcesTests",
-            dependencies: ["DPSources", "DPData", "DPLedger", "DPAccounting", "DPGenerators", "DPTestSupport"]),
+            dependencies: [
+                "DPSources", "DPData", "DPLedger", "DPAccounting", "DPGenerators", "DPRandomness", "DPTestSupport",
+            ]),
         .testTarget(name: "DPDataTests", dependencies: ["DPData", "DPLedger", "DPTestSupport"]),
         .testTarget(name: "DPGeneratorsTests", dependencies: ["DPGenerators", "DPSynthesis", "DPLedger", "DPTestSupport"]),
         .testTarget(name: "DPNeuralTests", dependencies: ["DPNeural", "DPSynthesis", "DPLedger", "DPTestSupport"]),
@@ -129,7 +131,7 @@ let package = Package(
                 "DPNeural", "DPAccounting", "DPTestSupport",
             ]
         ),
-        .testTarget(name: "DPSynthCLITests", dependencies: ["DPSynthCLI", "DPLedger", "DPTestSupport"]),
+        .testTarget(name: "DPSynthCLITests", dependencies: ["DPSynthCLI", "DPLedger", "DPRandomness", "DPTestSupport"]),
         .testTarget(name: "ProofsTests"),
     ]
 )

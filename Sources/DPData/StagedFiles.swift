@@ -1,8 +1,8 @@
 import Foundation
 
 /// Files that appear together: each is written in full to a temporary file beside its target,
-/// and `commit()` renames them all into place with the stop signals (SIGINT, SIGTERM, SIGHUP)
-/// held, so an interrupted writer leaves either the old files or every new one, never a mix.
+/// and `commit()` renames them all into place while stop signals (SIGINT, SIGTERM, SIGHUP) wait,
+/// so an interrupted writer leaves either the old files or every new one, never a mix.
 /// Until the commit the temporary files are registered in `TemporaryFiles`, so a signal or a
 /// crash removes them; a set dropped without a commit removes them too.
 ///
@@ -57,20 +57,18 @@ public final class StagedFiles {
         staged.append(Staged(requested: requested, temporary: temporary, target: url.path, slot: slot))
     }
 
-    /// Moves every staged file into place, holding the stop signals until the last rename; a
-    /// signal that arrives meanwhile takes effect once the set is complete. `beforeRename` runs
-    /// once all files are staged (a test interrupts the write there).
-    public func commit(beforeRename: () throws -> Void = {}) throws {
+    /// Moves every staged file into place; a stop signal that arrives meanwhile, on any thread,
+    /// takes effect once the set is complete (`TemporaryFiles.deferStop`). `beforeRename` runs
+    /// once all files are staged, and `afterFirstRename` once the first is in place (tests
+    /// interrupt the write there).
+    public func commit(beforeRename: () throws -> Void = {}, afterFirstRename: () -> Void = {}) throws {
         do { try beforeRename() } catch {
             discard()
             throw error
         }
-        var held = sigset_t()
-        var previous = sigset_t()
-        sigemptyset(&held)
-        for signal in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&held, signal) }
-        pthread_sigmask(SIG_BLOCK, &held, &previous)
-        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
+        TemporaryFiles.beginCommit()
+        defer { TemporaryFiles.endCommit() }
+        var renamed = 0
         while let file = staged.first {
             if rename(file.temporary, file.target) != 0 {
                 let reason = String(cString: strerror(errno))
@@ -81,6 +79,8 @@ public final class StagedFiles {
             }
             TemporaryFiles.release(file.slot)
             staged.removeFirst()
+            renamed += 1
+            if renamed == 1 { afterFirstRename() }
         }
         for (path, data) in special {
             guard let handle = FileHandle(forWritingAtPath: path) else {

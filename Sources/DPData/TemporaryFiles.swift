@@ -56,4 +56,34 @@ public enum TemporaryFiles {
     public static func prepare() {
         _ = table
     }
+
+    /// How many sets of files are moving into place (`StagedFiles.commit`), and a stop signal
+    /// that arrived meanwhile. A stop handler may run on any thread, so blocking the signal on
+    /// the committing thread is not enough: the handler asks `deferStop` first.
+    static let committing = Atomic<Int>(0)
+    static let pendingStop = Atomic<Int32>(0)
+
+    /// Marks the start of a commit: stop signals wait until `endCommit`.
+    public static func beginCommit() {
+        committing.add(1, ordering: .sequentiallyConsistent)
+    }
+
+    /// Marks the end of a commit and delivers a stop signal that waited for it.
+    public static func endCommit() {
+        let left = committing.subtract(1, ordering: .sequentiallyConsistent).newValue
+        guard left == 0 else { return }
+        let signal = pendingStop.exchange(0, ordering: .sequentiallyConsistent)
+        if signal != 0 { raise(signal) }
+    }
+
+    /// For a stop handler: true when a commit is under way and the signal was recorded for
+    /// `endCommit` to deliver (the handler then returns); false when the handler should stop the
+    /// process now. Async-signal-safe (atomics only).
+    public static func deferStop(_ signal: Int32) -> Bool {
+        guard committing.load(ordering: .sequentiallyConsistent) > 0 else { return false }
+        pendingStop.store(signal, ordering: .sequentiallyConsistent)
+        // The commit may have ended between the check and the store, after `endCommit` looked
+        // for a waiting signal: then nobody would deliver it, so stop now (the set is complete).
+        return committing.load(ordering: .sequentiallyConsistent) > 0
+    }
 }

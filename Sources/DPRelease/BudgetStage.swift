@@ -21,7 +21,7 @@ public enum BudgetStage {
         ledger path: String, dataset: String, declare: (epsilon: Double, delta: Double)?, hint: DeclarationHint,
         fingerprint: String, newDataVersion: Bool = false
     ) throws -> LedgerBudget {
-        let ledger = try LedgerLocations.open(path)
+        let ledger = try LedgerOpener.open(path)
         if try !ledger.datasets().contains(dataset) {
             guard let declare else {
                 switch hint {

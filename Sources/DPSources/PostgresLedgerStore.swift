@@ -188,7 +188,7 @@ struct PostgresStatements: LedgerSQL {
 
 /// Opens a ledger wherever it lives: a PostgreSQL URL (`PostgresLedgerStore`) or a file path
 /// (the SQLite default). Every command and config key that names a ledger goes through here.
-public enum LedgerLocations {
+public enum LedgerOpener {
     public static func open(_ location: String) throws -> BudgetLedger {
         PostgresLedgerStore.isDatabase(location)
             ? try BudgetLedger(store: try PostgresLedgerStore(url: location)) : try BudgetLedger(path: location)

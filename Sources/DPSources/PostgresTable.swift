@@ -22,9 +22,7 @@ public struct PostgresTable: Sendable {
 
     /// Checks that the table exists and has every column the schema encodes.
     public func checkColumns(on connection: PostgresConnection) throws {
-        let result = try connection.execute(
-            "SELECT * FROM \(location.qualifiedName) LIMIT 0", what: "reading the table's columns")
-        let present = Set(result.columns)
+        let present = Set(try location.columnNames(on: connection))
         for column in encoded where !present.contains(column.name) {
             throw DataError(
                 file: location.text, columnName: column.name, problem: "the table has no such column",
@@ -77,16 +75,20 @@ public struct PostgresTable: Sendable {
 
 extension PostgresLocation {
     /// The table's column names, read without any row.
+    func columnNames(on connection: PostgresConnection) throws -> [String] {
+        try connection.execute("SELECT * FROM \(qualifiedName) LIMIT 0", what: "reading the table's columns").columns
+    }
+
+    /// The table's column names, on a connection of their own.
     public func header() throws -> [String] {
-        let connection = try PostgresConnection(url: connectionURL, label: text)
-        return try connection.execute("SELECT * FROM \(qualifiedName) LIMIT 0", what: "reading the columns").columns
+        try columnNames(on: try PostgresConnection(url: connectionURL, label: text))
     }
 
     /// Every value of the table as text (NULL as the empty string), streamed through a cursor,
     /// for a schema proposal; the values are private.
     public func rawTable() throws -> RawTable {
-        let names = try header()
         let connection = try PostgresConnection(url: connectionURL, label: text)
+        let names = try columnNames(on: connection)
         let list = names.map { "btrim(\(SQLText.identifier($0))::text)" }.joined(separator: ", ")
         var columns = [[String]](repeating: [], count: names.count)
         try connection.forEachBatch("SELECT \(list) FROM \(qualifiedName)", what: "reading the values") { rows in

@@ -42,6 +42,8 @@ enum CrashGuard {
         for signal in fatalSignals { _ = sigaction(signal, &action, nil) }
         var stop = sigaction()
         stop.__sigaction_handler.sa_handler = { signal in
+            // Files moving into place as a set finish first; the commit then re-raises the signal.
+            if TemporaryFiles.deferStop(signal) { return }
             TemporaryFiles.removeAll()
             let message: StaticString = "dpsynth: stopped by a signal; unfinished output files were removed\n"
             _ = write(2, message.utf8Start, message.utf8CodeUnitCount)

@@ -5,7 +5,8 @@ import Foundation
 /// `dpsynth crash-test` (hidden): traps on an arithmetic overflow while `--value` is in a
 /// register, so a test can check that the crash output shows no value; with `--write-into`, it
 /// stops while a `StagedFiles` set of two files is staged there and not yet moved into place, so
-/// a test can check that nothing is left behind and no file of the set appears.
+/// a test can check that nothing is left behind and no file of the set appears; with
+/// `--during-commit`, a signal arrives between the two renames and must wait for the second.
 struct CrashTestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "crash-test", abstract: "Trap on purpose (for the crash-output test).", shouldDisplay: false)
@@ -14,13 +15,25 @@ struct CrashTestCommand: ParsableCommand {
     @Option(help: "Stop while writing a file into this folder, its temporary copy complete but not yet in place.")
     var writeInto: String?
     @Option(help: "Stop by raising this signal (TERM or INT) instead of trapping.") var signal: String?
+    @Flag(help: "With --write-into: send SIGTERM from another thread once the first file is in place.")
+    var duringCommit = false
 
     func run() throws {
         guard let writeInto else { return stop() }
         let files = StagedFiles()
         try files.add(Data("\(value)\n".utf8), to: writeInto + "/output.csv")
         try files.add(Data("{\"rows\": 1}\n".utf8), to: writeInto + "/report.json")
-        try files.commit(beforeRename: { stop() })
+        guard duringCommit else { return try files.commit(beforeRename: { stop() }) }
+        try files.commit(afterFirstRename: {
+            // A process-directed signal, sent from a thread that does not block it: its handler
+            // runs there while this thread is between two renames.
+            let sender = Thread {
+                kill(getpid(), SIGTERM)
+                sleep(5)
+            }
+            sender.start()
+            usleep(300_000)
+        })
     }
 
     func stop() {

@@ -42,7 +42,7 @@ struct LedgerCommand: ParsableCommand {
         }
 
         func run() throws {
-            let ledger = try LedgerLocations.open(location.ledger)
+            let ledger = try LedgerOpener.open(location.ledger)
             try ledger.initialise(dataset: location.dataset, epsilon: epsilon, delta: delta)
             if json {
                 try Output.json([
@@ -62,7 +62,7 @@ struct LedgerCommand: ParsableCommand {
         @Flag(help: "Print a JSON object.") var json = false
 
         func run() throws {
-            let ledger = try LedgerLocations.open(location.ledger)
+            let ledger = try LedgerOpener.open(location.ledger)
             let statement = try ledger.statement(dataset: location.dataset)
             if json {
                 let encoder = JSONEncoder()
@@ -130,7 +130,7 @@ struct LedgerCommand: ParsableCommand {
         }
 
         func run() throws {
-            let ledger = try LedgerLocations.open(location.ledger)
+            let ledger = try LedgerOpener.open(location.ledger)
             do {
                 let charge = try ledger.charge(
                     dataset: location.dataset, mechanism: mechanism, parameters: parameters,

@@ -26,7 +26,7 @@ extension LedgerCommand {
                     }
                     return (path, parsed.privacy.ledger.head)
                 }
-                let result = try LedgerLocations.verify(ledger, anchors: anchors)
+                let result = try LedgerOpener.verify(ledger, anchors: anchors)
                 guard result.intact else {
                     for problem in result.problems { Output.note("dpsynth: \(ledger): \(problem)") }
                     throw ExitCode(3)

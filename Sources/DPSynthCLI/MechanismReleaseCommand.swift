@@ -75,7 +75,7 @@ extension MechanismCommand {
         func run() throws {
             let source = seed.map(RandomSource.seeded) ?? .secure()
             let exactScale = try Check.exactScale(scale)
-            let budget = try LedgerLocations.open(location.ledger).budget(for: location.dataset)
+            let budget = try LedgerOpener.open(location.ledger).budget(for: location.dataset)
             // One charge, recorded before anything is drawn; its receipt pays for the release and
             // names the ledger row (read back from the ledger, it could be another process's).
             let release: (ChargeReceipt) throws -> [String]

@@ -70,7 +70,7 @@ struct SchemaCommand: ParsableCommand {
                         numeric.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
                             !$0.isEmpty
                         })
-                    let budget = try LedgerLocations.open(ledger).budget(for: dataset)
+                    let budget = try LedgerOpener.open(ledger).budget(for: dataset)
                     if PostgresLocation.isDatabase(data) {
                         let location = try PostgresLocation(data, key: "data")
                         schema = try SchemaInference.proposeWithDP(

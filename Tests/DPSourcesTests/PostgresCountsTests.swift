@@ -1,6 +1,7 @@
 import DPData
 import DPGenerators
 import DPLedger
+import DPRandomness
 import DPSources
 import DPTestSupport
 import Foundation
@@ -11,15 +12,15 @@ import Testing
 @Suite(.enabled(if: TestPostgres.available, Comment(rawValue: TestPostgres.skipMessage)))
 struct PostgresCountsTests {
     static func randomRows(_ count: Int, seed: UInt64) -> [[String]] {
-        var generator = SplitMix(seed: seed)
+        let generator = RandomSource.seeded(seed)
         return (0..<count).map { index in
             [
-                "\(index)", ["red", "green ish", "a,b", "q\"t", "other", "", "?"][Int(generator.next() % 7)],
-                "\(Int(generator.next() % 120) - 10)", "\(Int64(bitPattern: generator.next()) / 1000)",
-                "\(Int(generator.next() % 101))",
-                String(Double(Int64(bitPattern: generator.next()) % 5_000_000) / 1_000_000),
-                String(Double(generator.next() % 1_100_000) / 1000),
-                ["0", "1", "2", "3", "none"][Int(generator.next() % 5)],
+                "\(index)", ["red", "green ish", "a,b", "q\"t", "other", "", "?"][Int(generator.nextUInt64() % 7)],
+                "\(Int(generator.nextUInt64() % 120) - 10)", "\(Int64(bitPattern: generator.nextUInt64()) / 1000)",
+                "\(Int(generator.nextUInt64() % 101))",
+                String(Double(Int64(bitPattern: generator.nextUInt64()) % 5_000_000) / 1_000_000),
+                String(Double(generator.nextUInt64() % 1_100_000) / 1000),
+                ["0", "1", "2", "3", "none"][Int(generator.nextUInt64() % 5)],
             ]
         }
     }
@@ -31,8 +32,8 @@ struct PostgresCountsTests {
     }
 
     /// Every 1-, 2- and 3-way marginal, some repeated or in another attribute order.
-    static func sets(_ columns: Int) -> [[Int]] {
-        let all = (1...3).flatMap { size in EncodedDataset.sets(columns: columns, size: size) }
+    static func sets(_ table: EncodedDataset) -> [[Int]] {
+        let all = (1...3).flatMap { size in table.columnSets(size: size) }
         return all + [[2, 0], [1], [4, 3, 1]]
     }
 
@@ -43,7 +44,7 @@ struct PostgresCountsTests {
         let counted = try DataSource(url, key: "--data").table(schema: schema, countsOnly: true)
         #expect(counted is PostgresCounts)
         let loaded = try DataSource(url, key: "--data").load(schema: schema)
-        let sets = Self.sets(loaded.columns.count)
+        let sets = Self.sets(loaded)
         let fromDatabase = try counted.marginals(sets)
         let fromRows = loaded.marginals(sets)
         for index in sets.indices where fromDatabase[index] != fromRows[index] {
@@ -58,14 +59,14 @@ struct PostgresCountsTests {
     @Test func wideTablesAreCountedInSeveralScans() throws {
         let width = 40
         let header = (0..<width).map { "v\($0)" }
-        var generator = SplitMix(seed: 3)
-        let rows = (0..<300).map { _ in (0..<width).map { _ in String(generator.next() % 3) as String? } }
+        let generator = RandomSource.seeded(3)
+        let rows = (0..<300).map { _ in (0..<width).map { _ in String(generator.nextUInt64() % 3) as String? } }
         let url = try TestPostgres.table(columns: header.map { ($0, "int2") }, rows: rows)
         let schema = try SchemaLoader.parse(
             "name: wide\ncolumns:\n" + header.map { "  - {name: \($0), kind: coded, levels: 3}\n" }.joined())
         let counted = try DataSource(url, key: "--data").table(schema: schema, countsOnly: true)
         let loaded = try DataSource(url, key: "--data").load(schema: schema)
-        let sets = EncodedDataset.sets(columns: width, size: 2)
+        let sets = loaded.columnSets(size: 2)
         #expect(try counted.marginals(sets) == loaded.marginals(sets))
     }
 
@@ -113,18 +114,9 @@ struct PostgresCountsTests {
         let sharded = try DataSource([first, second], key: "--data").table(schema: schema, countsOnly: true)
         #expect(sharded is ShardedTable)
         let loaded = try DataSource(whole, key: "--data").load(schema: schema)
-        let sets = Self.sets(loaded.columns.count)
+        let sets = Self.sets(loaded)
         #expect(try sharded.marginals(sets) == loaded.marginals(sets))
         #expect(try sharded.rows().marginals(sets) == loaded.marginals(sets))
         #expect(throws: DataError.self) { try DataSource([first, first], key: "--data") }
-    }
-}
-
-extension EncodedDataset {
-    /// Every `size`-column set of `columns` columns, ascending.
-    static func sets(columns: Int, size: Int) -> [[Int]] {
-        var sets: [[Int]] = [[]]
-        for _ in 0..<size { sets = sets.flatMap { set in ((set.last ?? -1) + 1..<columns).map { set + [$0] } } }
-        return sets
     }
 }

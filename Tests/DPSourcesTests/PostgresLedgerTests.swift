@@ -16,7 +16,7 @@ struct PostgresLedgerTests {
 
     @Test func chargesReservationsAndRefusalsAsOnSQLite() throws {
         let url = Self.freshLedger()
-        let ledger = try LedgerLocations.open(url)
+        let ledger = try LedgerOpener.open(url)
         try ledger.initialise(dataset: "d", epsilon: 1, delta: 1e-6, fingerprint: "f00d")
         try ledger.charge(dataset: "d", mechanism: "laplace", cost: .pure(epsilon: 0.25), seeded: false)
         let reservation = try ledger.reserve(dataset: "d", cost: .pure(epsilon: 0.5))
@@ -34,15 +34,15 @@ struct PostgresLedgerTests {
         #expect(statement.totalDelta == 1e-6, "doubles come back exactly")
 
         // Reopened from another connection: the same state, an intact chain.
-        let again = try LedgerLocations.open(url)
+        let again = try LedgerOpener.open(url)
         #expect(try again.statement(dataset: "d").head == statement.head)
-        let verified = try LedgerLocations.verify(url, anchors: [("report", statement.head)])
+        let verified = try LedgerOpener.verify(url, anchors: [("report", statement.head)])
         #expect(verified.intact && verified.head == statement.head, "\(verified.problems)")
     }
 
     @Test func aDeletedChargeIsDetected() throws {
         let url = Self.freshLedger()
-        let ledger = try LedgerLocations.open(url)
+        let ledger = try LedgerOpener.open(url)
         try ledger.initialise(dataset: "d", epsilon: 1, delta: 0)
         for _ in 0..<3 {
             try ledger.charge(dataset: "d", mechanism: "laplace", cost: .pure(epsilon: 0.1), seeded: false)
@@ -50,16 +50,16 @@ struct PostgresLedgerTests {
         let schema = String(url.split(separator: "=").last!)
         let connection = try PostgresConnection(url: TestPostgres.servers[0], label: "test")
         try connection.execute("DELETE FROM \(schema).charge WHERE id = 2", what: "tampering")
-        let verified = try LedgerLocations.verify(url)
+        let verified = try LedgerOpener.verify(url)
         #expect(verified.problems.first?.contains("rows were deleted") == true, "\(verified.problems)")
-        #expect(throws: LedgerError.self) { try LedgerLocations.open(url) }
+        #expect(throws: LedgerError.self) { try LedgerOpener.open(url) }
     }
 
     /// Clients killed with SIGKILL before, during and after their transaction: the server rolls
     /// back what was not committed, the chain verifies, and the ledger still takes charges.
     @Test func killedClientsLeaveTheLedgerConsistent() throws {
         let url = Self.freshLedger()
-        let ledger = try LedgerLocations.open(url)
+        let ledger = try LedgerOpener.open(url)
         try ledger.initialise(dataset: "crash", epsilon: 100, delta: 0)
         for attempt in 0..<10 {
             let process = try CommandRunner.start([
@@ -75,7 +75,7 @@ struct PostgresLedgerTests {
         #expect(abs(statement.spent.epsilon - Double(statement.charges.count)) < 1e-9)
         try ledger.charge(dataset: "crash", mechanism: "after", cost: .pure(epsilon: 1), seeded: false)
         #expect(try ledger.statement(dataset: "crash").charges.last?.mechanism == "after")
-        #expect(try LedgerLocations.verify(url).intact)
+        #expect(try LedgerOpener.verify(url).intact)
     }
 
     /// Eight processes, three charges each, on one budget that pays for twenty: exactly twenty
@@ -99,11 +99,11 @@ struct PostgresLedgerTests {
         let statuses = outcomes.statuses
         #expect(statuses.filter { $0 == 0 }.count == 20, "\(statuses) \(outcomes.errors.prefix(3))")
         #expect(outcomes.errors.filter { !$0.isEmpty }.allSatisfy { $0.contains("refused") }, "\(outcomes.errors)")
-        let ledger = try LedgerLocations.open(url)
+        let ledger = try LedgerOpener.open(url)
         let statement = try ledger.statement(dataset: "d")
         #expect(statement.charges.count == 20)
         #expect(statement.spent.epsilon <= 5 + 1e-9 && statement.spent.epsilon > 5 - 1e-9)
-        #expect(try LedgerLocations.verify(url).intact)
+        #expect(try LedgerOpener.verify(url).intact)
     }
 }
 

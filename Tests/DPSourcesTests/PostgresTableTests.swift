@@ -79,19 +79,7 @@ struct PostgresTableTests {
     /// Codes of random values agree with the CSV reader too (seeded; 2,000 rows).
     @Test func randomValuesAgreeWithTheCSVReader() throws {
         let schema = try SchemaLoader.parse(Self.schema)
-        var generator = SplitMix(seed: 7)
-        func pick(_ values: [String]) -> String { values[Int(generator.next() % UInt64(values.count))] }
-        let rows = (0..<2000).map { index -> [String] in
-            [
-                "\(index)", pick(["red", "green ish", "a,b", "q\"t", "other", "", "?"]),
-                "\(Int(generator.next() % 120) - 10)",
-                "\(Int64(bitPattern: generator.next()) / 1000)",
-                "\(Int(generator.next() % 101))",
-                String(Double(Int64(bitPattern: generator.next()) % 5_000_000) / 1_000_000),
-                String(Double(generator.next() % 1_100_000) / 1000),
-                pick(["0", "1", "2", "3", "none", "?"]),
-            ]
-        }
+        let rows = PostgresCountsTests.randomRows(2000, seed: 7)
         let expected = try csvCodes(rows, schema: schema)
         let table = try TestPostgres.table(
             columns: Self.header.map { ($0, "text") }, rows: rows.map { $0.map { $0 as String? } })
@@ -167,18 +155,5 @@ struct PostgresTableTests {
         #expect(location.identity == "postgresql://db.example:6543/stats/sales.\"q\"")
         let other = try PostgresLocation("postgresql://you@db.example:6543/stats?table=sales.\"q\"", key: "data")
         #expect(other.identity == location.identity, "the user is not part of the table's identity")
-    }
-}
-
-/// A small deterministic generator for test values.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -31,4 +31,17 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
         #expect(result.standardError.split(separator: "\n").count == 1, "\(result.standardError)")
     }
+
+    /// SIGTERM sent, from another thread, while a set of files is moving into place: the set
+    /// completes first, then the process stops with 128 + SIGTERM (the handler used to stop it
+    /// between the two renames, leaving one new file beside an old one).
+    @Test func aStopDuringACommitWaitsForTheWholeSet() throws {
+        let folder = try CommandRunner.temporaryDirectory()
+        let result = try CommandRunner.run([
+            "crash-test", "--value", "1700000000000000123", "--write-into", folder.path, "--during-commit",
+        ])
+        #expect(result.status == 128 + SIGTERM, "\(result)")
+        let names = Set(try FileManager.default.contentsOfDirectory(atPath: folder.path))
+        #expect(names == ["output.csv", "report.json"], "\(names)")
+    }
 }

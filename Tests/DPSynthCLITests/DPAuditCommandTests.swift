@@ -1,3 +1,4 @@
+import DPRandomness
 import DPTestSupport
 import Foundation
 import Testing
@@ -7,11 +8,8 @@ import Testing
 @Suite struct DPAuditCommandTests {
     @Test func theAuditAndItsControlAreReported() throws {
         let folder = try CommandRunner.temporaryDirectory()
-        var state: UInt64 = 7
-        func next(_ below: UInt64) -> Int {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Int((state >> 33) % below)
-        }
+        let source = RandomSource.seeded(7)
+        func next(_ below: UInt64) -> Int { Int(source.uniform(below: below)) }
         let header = (0..<5).map { "v\($0)" }
         let rows = (0..<1500).map { _ -> String in
             let base = next(10)
