@@ -122,7 +122,9 @@ let package = Package(
         .testTarget(name: "DPDataTests", dependencies: ["DPData", "DPLedger", "DPTestSupport"]),
         .testTarget(name: "DPGeneratorsTests", dependencies: ["DPGenerators", "DPSynthesis", "DPLedger", "DPTestSupport"]),
         .testTarget(name: "DPNeuralTests", dependencies: ["DPNeural", "DPSynthesis", "DPLedger", "DPTestSupport"]),
-        .testTarget(name: "DPAuditTests", dependencies: ["DPAudit", "DPGenerators", "DPSynthesis", "DPLedger", "DPTestSupport"]),
+        .testTarget(
+            name: "DPAuditTests",
+            dependencies: ["DPAudit", "DPGenerators", "DPNeural", "DPSynthesis", "DPLedger", "DPTestSupport"]),
         .testTarget(name: "DPReportTests", dependencies: ["DPReport", "DPAudit", "DPTestSupport"]),
         .testTarget(
             name: "DPReleaseTests",

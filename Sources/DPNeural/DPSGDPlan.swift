@@ -30,7 +30,7 @@ public struct DPSGDPlan: Sendable {
     public let noiseMultiplier: Double
     /// The multiplier the accountant sees after the grid's rounding: (noise sigma) / (C + sqrt(d) step).
     public let effectiveMultiplier: Double
-    public let mechanism: FloatGaussianMechanism
+    public private(set) var mechanism: FloatGaussianMechanism
     public let epsilon: Double
     /// The part of delta set aside for the table sampler: (1 + e^epsilon) · steps · parameters ·
     /// its per-draw distance; the accountant's epsilon is for delta minus this.
@@ -159,6 +159,15 @@ public struct DPSGDPlan: Sendable {
     static func noise(clip: Double, sigma: Double, parameters: Int) throws -> FloatGaussianMechanism {
         try FloatGaussianMechanism(
             sensitivity: clip, sigma: sigma, dimension: parameters, resolutionBits: resolutionBits, tabulated: true)
+    }
+
+    /// This plan with its noise replaced and its accounting kept: a plan that claims more privacy
+    /// than it has. Internal, for the audit's broken-variant tests only (it shows the audit can
+    /// catch a wrong noise scale); no command can reach it.
+    func miscalibrated(noise: FloatGaussianMechanism) -> DPSGDPlan {
+        var copy = self
+        copy.mechanism = noise
+        return copy
     }
 
     /// sigma / sensitivity as the grid leaves it: from the mechanism's zCDP cost rho = 1 / (2 m^2).

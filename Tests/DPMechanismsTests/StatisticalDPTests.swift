@@ -1,38 +1,26 @@
 import DPMechanisms
 import DPRandomness
+import DPTestSupport
 import Foundation
 import Testing
 
-/// Statistical tests of the privacy curve, in the spirit of StatDP: each mechanism runs many
-/// times on two neighbouring inputs, and for every threshold event E = {y <= t} or {y >= t} (or
-/// every single outcome, for a selection) the empirical P[M(x) in E] must stay within
-/// e^epsilon P[M(x') in E] + delta, in both directions, up to a Hoeffding margin.
+/// Statistical tests of the privacy curve (`PrivacyCurveCheck`): each mechanism runs many times
+/// on two neighbouring inputs and every threshold event (or every single outcome, for a
+/// selection) is checked against the claimed curve.
 ///
-/// False-alarm rate: the margin makes each of the 2K estimates (K events, two inputs) stray by
-/// more than it with probability at most alpha / (2K), so a correct mechanism is flagged with
-/// probability at most alpha = 1e-4 (Bonferroni over all events and both directions); the seeds
-/// are fixed, so each run is deterministic. Each mechanism's twin with the wrong scale (noise for
-/// a larger epsilon than it claims) must be flagged, which shows the test can fail.
+/// False-alarm rate: alpha = 1e-4 per test (Bonferroni over all events and both directions, in
+/// `PrivacyCurveCheck`); the seeds are fixed, so each run is deterministic. Each mechanism's twin
+/// with the wrong scale (noise for a larger epsilon than it claims) must be flagged, which shows
+/// the test can fail.
 @Suite struct StatisticalDPTests {
     static let alpha = 1e-4
     static let samples = 200_000
 
-    /// The largest violation found, less the margin: > 0 means the curve is broken.
     static func worstViolation(
         _ first: [Double], _ second: [Double], thresholds: [Double], epsilon: Double, delta: Double
-    )
-        -> Double
-    {
-        let events = thresholds.flatMap { t -> [(Double) -> Bool] in [{ $0 <= t }, { $0 >= t }] }
-        let margin = (log(4 * Double(events.count) / alpha) / (2 * Double(samples))).squareRoot()
-        var worst = -Double.infinity
-        for event in events {
-            let p = Double(first.filter(event).count) / Double(first.count)
-            let q = Double(second.filter(event).count) / Double(second.count)
-            let gap = max(p - exp(epsilon) * q, q - exp(epsilon) * p) - delta
-            worst = max(worst, gap - margin * (1 + exp(epsilon)))
-        }
-        return worst
+    ) -> Double {
+        PrivacyCurveCheck.worstViolation(
+            first, second, thresholds: thresholds, epsilon: epsilon, delta: delta, alpha: alpha)
     }
 
     static func integerSamples(_ draw: (Int) -> Int, input: Int) -> [Double] {
@@ -94,5 +82,22 @@ import Testing
         }
         #expect(try check(try ExponentialMechanism(epsilon: 1, sensitivity: 1), claimed: 1) <= 0)
         #expect(try check(try ExponentialMechanism(epsilon: 6, sensitivity: 1), claimed: 1) > 0)
+    }
+
+    /// The float-safe Gaussian (the noise of DP-SGD) on one coordinate, against its own curve.
+    @Test func floatGaussianKeepsItsCurveAndAWrongScaleIsCaught() throws {
+        let source = RandomSource.seeded(15)
+        let delta = 1e-3
+        let claimed = try FloatGaussianMechanism(sensitivity: 1, sigma: 2).epsilon(delta: delta)
+        func check(_ mechanism: FloatGaussianMechanism) throws -> Double {
+            let samples = { (x: Double) in
+                try (0..<Self.samples).map { _ in try mechanism.draw([x], source: source)[0] }
+            }
+            return Self.worstViolation(
+                try samples(0), try samples(1), thresholds: stride(from: -8.0, through: 9.0, by: 0.5).map { $0 },
+                epsilon: claimed, delta: delta)
+        }
+        #expect(try check(try FloatGaussianMechanism(sensitivity: 1, sigma: 2)) <= 0)
+        #expect(try check(try FloatGaussianMechanism(sensitivity: 1, sigma: 0.5)) > 0)
     }
 }

@@ -10,10 +10,10 @@ import Foundation
 /// and `OneRunAuditBound` turns the number of right guesses into a lower bound on epsilon.
 ///
 /// The score of a canary is lexicographic: first how many synthetic rows equal it exactly, then
-/// the sum over column pairs of how many synthetic rows share its pair of values. A generator
-/// that copies rows (the non-private control) puts included canaries first by the exact count;
-/// a generator whose pair marginals carry too little noise lifts included canaries by the pair
-/// counts.
+/// the sum over column pairs of how much more often the synthetic table holds its pair of values
+/// than independence would give (`scores(of:in:)`). A generator that copies rows (the
+/// non-private control) puts included canaries first by the exact count; a generator whose pair
+/// marginals carry too little noise lifts included canaries by their rare pairs.
 ///
 /// Privacy: an implementation check meant for public data. On private data, the generator's run
 /// is charged like any fit; the guesses and the bound are computed on the real data.
@@ -57,8 +57,21 @@ public struct CanaryAudit: Sendable {
             for column in codes.indices { codes[column].append(row[column]) }
         }
         let synthetic = try release(EncodedDataset(schema: data.schema, codes: codes))
-        let scores = Self.scores(of: rows, in: synthetic)
-        // Highest score first; ties broken by a random key, so they fall at random.
+        return try judge(
+            scores: Self.scores(of: rows, in: synthetic), included: included, delta: delta,
+            confidence: confidence, source: source)
+    }
+
+    /// Guesses "in" for the `guessesPerSide` highest scores and "out" for as many lowest (ties
+    /// fall at random), counts the right guesses against `included`, and bounds epsilon. Any
+    /// score works (a white-box audit of DP-SGD scores gradient canaries by the trained weights);
+    /// the bound holds whatever the score, as long as the score does not see `included`.
+    public func judge<Score: Comparable>(
+        scores: [Score], included: [Bool], delta: Double, confidence: Double, source: RandomSource
+    ) throws -> Result {
+        guard scores.count == canaries, included.count == canaries else {
+            throw AuditInputError("a canary audit needs one score and one membership per canary")
+        }
         let tieBreaker = source.split(stream: 2)
         let keys = (0..<canaries).map { _ in tieBreaker.nextUInt64() }
         let order = (0..<canaries).sorted { (scores[$0], keys[$0]) > (scores[$1], keys[$1]) }
@@ -71,28 +84,37 @@ public struct CanaryAudit: Sendable {
             epsilonLowerBound: bound.epsilonLowerBound(delta: delta, confidence: confidence))
     }
 
-    /// Each canary's score against `synthetic`: (exact copies, summed pair counts).
+    /// Each canary's score against `synthetic`: (exact copies, summed pair surprise). A pair's
+    /// surprise is log((c + 1/2) / (e + 1/2)), with c the synthetic rows holding the canary's
+    /// pair of values and e the count independence of the two columns would give (from the
+    /// synthetic one-way counts): a common pair adds about nothing whether or not the canary was
+    /// in, and a rare pair that the synthetic table reproduces adds the most.
     static func scores(of rows: [[UInt16]], in synthetic: EncodedDataset) -> [Score] {
         let width = synthetic.columns.count
         var exact: [[UInt16]: Int] = [:]
         for row in 0..<synthetic.rowCount {
             exact[(0..<width).map { synthetic.codes[$0][row] }, default: 0] += 1
         }
+        let total = Double(max(1, synthetic.rowCount))
+        let oneWay = synthetic.marginals((0..<width).map { [$0] })
         let pairs = synthetic.columnSets(size: 2)
         let tables = synthetic.marginals(pairs)
         return rows.map { row in
-            var shared = 0
+            var surprise = 0.0
             for (pair, table) in zip(pairs, tables) {
-                shared += Int(table[Int(row[pair[0]]) * table.shape[1] + Int(row[pair[1]])])
+                let (a, b) = (Int(row[pair[0]]), Int(row[pair[1]]))
+                let observed = Double(table[a * table.shape[1] + b])
+                let expected = Double(oneWay[pair[0]][a]) * Double(oneWay[pair[1]][b]) / total
+                surprise += log((observed + 0.5) / (expected + 0.5))
             }
-            return Score(exact: exact[row] ?? 0, pairs: shared)
+            return Score(exact: exact[row] ?? 0, pairs: surprise)
         }
     }
 
     /// A canary's score, compared by exact copies first.
     struct Score: Comparable {
         let exact: Int
-        let pairs: Int
+        let pairs: Double
         static func < (lhs: Score, rhs: Score) -> Bool { (lhs.exact, lhs.pairs) < (rhs.exact, rhs.pairs) }
     }
 }
