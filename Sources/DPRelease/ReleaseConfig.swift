@@ -25,6 +25,7 @@ import Foundation
 /// report: ../release/report          # report.json, report.json.sig, report.html, report.md
 /// signing_key: ../release/keys/release.key
 /// audit: {secrets: [income], quasi_identifiers: [age, sex, race], policy: policy.yaml,
+///         dp_audit: audits/aim.json,   # a `dpsynth dp-audit --json` result (default: the published table)
 ///         shadow_models: {targets: 5, shadows: 20, rows: 2000}}   # optional, slow
 /// utility: {target: income, positive: ">50K"}
 /// gate: {epsilon: 0.05, max_advantage: 0.05}   # default: 5% of epsilon, 0.05
@@ -50,6 +51,9 @@ public struct ReleaseConfig: Sendable {
     public var secrets: [String] = []
     public var quasiIdentifiers: [String] = []
     public var policy: String?
+    /// A `dpsynth dp-audit --json` result of this method, shown in the report as an implementation
+    /// check (default: the result published with this version for the method).
+    public var dpAudit: String?
     /// Shadow-model membership inference at the release's own settings (slow: one fit per shadow).
     public var shadowModels: (targets: Int, shadows: Int, rows: Int)?
     public var target: String?
@@ -158,7 +162,9 @@ public struct ReleaseConfig: Sendable {
             }
             config.datasetBudget = (try budget.number("epsilon")!, delta)
         }
-        if let audit = try yaml.mapping("audit", allowed: ["secrets", "quasi_identifiers", "policy", "shadow_models"]) {
+        if let audit = try yaml.mapping(
+            "audit", allowed: ["secrets", "quasi_identifiers", "policy", "shadow_models", "dp_audit"])
+        {
             if let shadow = try audit.mapping("shadow_models", allowed: ["targets", "shadows", "rows"]) {
                 guard (try? registry.type(named: config.method))?.family == .marginal else {
                     throw audit.error(
@@ -176,6 +182,7 @@ public struct ReleaseConfig: Sendable {
             config.secrets = try audit.names("secrets")
             config.quasiIdentifiers = try audit.names("quasi_identifiers")
             config.policy = try audit.string("policy").map(resolve)
+            config.dpAudit = try audit.string("dp_audit").map(resolve)
         }
         let neuralKeys: [GeneratorSettings.Key] = [
             .epochs, .batchSize, .learningRate, .clip, .hidden, .latent, .klWeight,

@@ -56,6 +56,8 @@ public struct ReleasePipeline {
         let target: Int?
         let positive: UInt16
         let policy: AuditPolicy
+        /// The implementation check the report shows for the method (`ImplementationAudit`).
+        let implementationAudit: ImplementationAudit?
         let key: SigningKey?
         let synthesis: SynthesisStage
         let gate: ReleaseGate
@@ -85,6 +87,7 @@ public struct ReleasePipeline {
         [
             ("the config", configPath), ("data", config.data), ("holdout", config.holdout), ("schema", config.schema),
             ("ledger", config.ledger), ("signing_key", config.signingKey), ("audit.policy", config.policy),
+            ("audit.dp_audit", config.dpAudit),
             ("workload", config.workload),
         ]
     }
@@ -125,6 +128,9 @@ public struct ReleasePipeline {
             },
             target: target, positive: try positiveCode(target: target, data: train),
             policy: try config.policy.map(AuditPolicy.load) ?? AuditPolicy(),
+            implementationAudit: try config.dpAudit.map {
+                try ImplementationAudit.load(path: $0, method: config.method, key: "\(configPath): audit.dp_audit")
+            } ?? ImplementationAudit.published(method: config.method, epsilon: config.epsilon),
             key: try config.signingKey.map(SigningKey.load(secretKeyFile:)),
             synthesis: SynthesisStage(generator: generator, epsilon: config.synthesisEpsilon, delta: config.delta),
             gate: gate, inputName: trainSource.displayName, inputHash: inputHash, holdoutHash: holdoutHash,
@@ -285,7 +291,8 @@ public struct ReleasePipeline {
             createdAt: ISO8601DateFormatter().string(from: Date()))
         let report = ComplianceReport(
             decision: .init(outcome: released ? .release : .quarantine, reasons: reasons, syntheticPath: destination),
-            privacy: privacy, gate: gate, provenance: provenance, utility: utility, audit: audit, proofs: Self.proofs)
+            privacy: privacy, gate: gate, provenance: provenance, utility: utility, audit: audit,
+            implementationAudit: prepared.implementationAudit, proofs: Self.proofs)
 
         try FileManager.default.createDirectory(
             at: URL(fileURLWithPath: config.report).deletingLastPathComponent(), withIntermediateDirectories: true)

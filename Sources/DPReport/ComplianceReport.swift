@@ -18,13 +18,16 @@ public struct ComplianceReport: Sendable, Codable, Equatable {
     public var provenance: Provenance
     public var utility: UtilityEvaluation?
     public var audit: AuditResult?
+    /// The latest one-run canary audit of the method's code on public data: an implementation
+    /// check, not a figure of this release (absent when none is known for the method).
+    public var implementationAudit: ImplementationAudit?
     public var checklists: [Checklist]
     public var proofs: [ProofReference]
 
     public init(
         decision: Decision, privacy: PrivacyGuarantee, gate: GateReport? = nil,
         implementation: ImplementationSecurity = .current, provenance: Provenance, utility: UtilityEvaluation?,
-        audit: AuditResult?, proofs: [ProofReference]
+        audit: AuditResult?, implementationAudit: ImplementationAudit? = nil, proofs: [ProofReference]
     ) {
         self.decision = decision
         self.privacy = privacy
@@ -33,6 +36,7 @@ public struct ComplianceReport: Sendable, Codable, Equatable {
         self.provenance = provenance
         self.utility = utility
         self.audit = audit
+        self.implementationAudit = implementationAudit
         self.proofs = proofs
         checklists = []
         checklists = Checklist.all(for: self)

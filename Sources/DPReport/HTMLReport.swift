@@ -23,6 +23,7 @@ public enum HTMLReport {
         html += provenanceSection(report.provenance)
         if let utility = report.utility { html += utilitySection(utility) }
         if let audit = report.audit { html += auditSection(audit) }
+        if let check = report.implementationAudit { html += implementationAuditSection(check) }
         html += checklistSection(report.checklists)
         html += proofSection(report.proofs)
         return html + "</body></html>\n"
@@ -258,5 +259,22 @@ public enum HTMLReport {
             """
         }.joined()
         return html + "</table>"
+    }
+
+    static func implementationAuditSection(_ check: ImplementationAudit) -> String {
+        var html = "<h2>Implementation check: one-run canary audit of \(e(check.method))</h2><p class=\"note\">"
+        html += "An audit of this method's code on public data (\(e(check.data)), dpsynth \(e(check.toolVersion)); "
+        html += "from \(e(check.source ?? "dp-audit")), not a figure of this release: a release cannot plant canaries "
+        html += "in the data it releases (Proofs/one-run-audit.md).</p><table><tr><th>claimed epsilon</th>"
+        html += "<th>canaries</th><th>right guesses</th><th>epsilon lower bound</th>"
+        html += "<th>non-private control's lower bound</th></tr>"
+        html += """
+            <tr><td>\(f(check.claimedEpsilon, 3))</td><td>\(check.canaries)</td>\
+            <td>\(check.correct) of \(check.guesses)</td>\
+            <td class=\"\(check.epsilonLowerBound <= check.claimedEpsilon ? "pass" : "fail")\">\
+            \(f(check.epsilonLowerBound)) at \(f(check.confidence, 2)) confidence</td>\
+            <td>\(f(check.controlEpsilonLowerBound))</td></tr></table>
+            """
+        return html
     }
 }

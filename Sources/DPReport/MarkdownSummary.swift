@@ -44,6 +44,14 @@ public enum MarkdownSummary {
                     $0.lower, $0.upper, $0.threshold, $0.passed ? "pass" : "FAIL")
             }
         }
+        if let check = report.implementationAudit {
+            lines.append(
+                String(
+                    format: "- Implementation check (one-run canary audit of %@ on public data, %@; not a figure of "
+                        + "this release): epsilon >= %.3f at claimed %g, non-private control >= %.3f",
+                    check.method, check.data, check.epsilonLowerBound, check.claimedEpsilon,
+                    check.controlEpsilonLowerBound))
+        }
         if !report.decision.reasons.isEmpty { lines += ["", "Reasons:"] + report.decision.reasons.map { "- \($0)" } }
         lines += [
             "", "Synthetic data: `\(report.decision.syntheticPath)` (BLAKE2b \(report.provenance.syntheticHash))", "",

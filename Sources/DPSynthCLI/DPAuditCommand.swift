@@ -3,6 +3,7 @@ import DPAudit
 import DPData
 import DPLedger
 import DPRelease
+import DPReport
 import DPSources
 import DPSynthesis
 import Foundation
@@ -70,15 +71,13 @@ struct DPAuditCommand: ParsableCommand {
             let control = try audit.run(
                 data: table, delta: delta, confidence: confidence, source: streams.audit.split(stream: 9)
             ) { $0 }
-            let figures: [String: Any] = [
-                "method": method, "claimed_epsilon": epsilon, "delta": delta, "canaries": result.canaries,
-                "guesses": result.guesses, "correct": result.correct, "confidence": confidence,
-                "epsilon_lower_bound": result.epsilonLowerBound,
-                "control_epsilon_lower_bound": control.epsilonLowerBound, "control_correct": control.correct,
-                "note": "an implementation check; on private data these figures are computed on real data",
-            ]
+            let figures = ImplementationAudit(
+                method: method, claimedEpsilon: epsilon, delta: delta, canaries: result.canaries,
+                guesses: result.guesses, correct: result.correct, confidence: confidence,
+                epsilonLowerBound: result.epsilonLowerBound, controlCorrect: control.correct,
+                controlEpsilonLowerBound: control.epsilonLowerBound, data: source.displayName)
             if json {
-                try Output.json(figures)
+                print(String(decoding: try figures.snakeCaseJSON(), as: UTF8.self))
             } else {
                 print(
                     String(

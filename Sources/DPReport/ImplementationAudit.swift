@@ -1,0 +1,99 @@
+import DPData
+import Foundation
+
+/// The result of one `dpsynth dp-audit` run: a one-run canary audit of a generator's code on
+/// public data, and the same audit of a non-private control that shows it has power. A release
+/// report carries the latest one for its method (from a file the user names, or the table
+/// published with this version) as an implementation check, separate from the release's own
+/// figures: the release cannot plant canaries in the data it releases.
+///
+/// Privacy: on public data the figures are public; when `dp-audit` runs on private data its fit
+/// is charged like any run and the figures are computed on real data (the `note` says so).
+public struct ImplementationAudit: Sendable, Codable, Equatable {
+    public let method: String
+    public let claimedEpsilon: Double
+    public let delta: Double
+    public let canaries: Int
+    public let guesses: Int
+    public let correct: Int
+    public let confidence: Double
+    public let epsilonLowerBound: Double
+    public let controlCorrect: Int
+    public let controlEpsilonLowerBound: Double
+    /// The dpsynth version that ran the audit.
+    public let toolVersion: String
+    /// The table audited (a file name or a table's identity).
+    public let data: String
+    public let note: String
+    /// Where a release found this result (set by the release; absent in `dp-audit`'s own output).
+    public var source: String?
+
+    public static let note = "an implementation check; on private data these figures are computed on real data"
+
+    public init(
+        method: String, claimedEpsilon: Double, delta: Double, canaries: Int, guesses: Int, correct: Int,
+        confidence: Double, epsilonLowerBound: Double, controlCorrect: Int, controlEpsilonLowerBound: Double,
+        toolVersion: String = ToolVersion.current, data: String, note: String = ImplementationAudit.note,
+        source: String? = nil
+    ) {
+        self.method = method
+        self.claimedEpsilon = claimedEpsilon
+        self.delta = delta
+        self.canaries = canaries
+        self.guesses = guesses
+        self.correct = correct
+        self.confidence = confidence
+        self.epsilonLowerBound = epsilonLowerBound
+        self.controlCorrect = controlCorrect
+        self.controlEpsilonLowerBound = controlEpsilonLowerBound
+        self.toolVersion = toolVersion
+        self.data = data
+        self.note = note
+        self.source = source
+    }
+
+    /// Whether the audit found nothing above the claim while its control was caught above it.
+    public var consistentWithClaim: Bool {
+        epsilonLowerBound <= claimedEpsilon && controlEpsilonLowerBound > claimedEpsilon
+    }
+
+    /// `dp-audit --json`'s form: snake_case keys (`claimed_epsilon`, `epsilon_lower_bound`, ...).
+    public func snakeCaseJSON() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(self)
+    }
+
+    /// Reads a file written by `dpsynth dp-audit --json`, for the release of `method`.
+    public static func load(path: String, method: String, key: String) throws -> ImplementationAudit {
+        guard let bytes = FileManager.default.contents(atPath: path) else {
+            throw DataError(
+                file: path, problem: "cannot read the dp-audit result named by '\(key)'",
+                hint: "Write it with 'dpsynth dp-audit ... --json > FILE', or remove '\(key)'.")
+        }
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        guard var audit = try? decoder.decode(ImplementationAudit.self, from: bytes) else {
+            throw DataError(
+                file: path, problem: "is not the JSON object 'dpsynth dp-audit --json' writes",
+                hint: "Write it with 'dpsynth dp-audit ... --json > FILE'.")
+        }
+        guard audit.method == method else {
+            throw DataError(
+                file: path, problem: "audits \(audit.method), but this release uses \(method)",
+                hint: "Name a dp-audit result of \(method), or remove '\(key)'.")
+        }
+        audit.source = "file \(URL(fileURLWithPath: path).lastPathComponent)"
+        return audit
+    }
+
+    /// The published result for `method` whose claimed epsilon is nearest `epsilon`, if any.
+    public static func published(method: String, epsilon: Double) -> ImplementationAudit? {
+        func distance(_ audit: ImplementationAudit) -> Double { abs(log(audit.claimedEpsilon / epsilon)) }
+        let candidates = PublishedAudits.table.filter { $0.method == method }
+        guard var audit = candidates.min(by: { distance($0) < distance($1) }) else { return nil }
+        audit.source = "the table published with dpsynth \(audit.toolVersion) (README, 'Empirical privacy audit')"
+        return audit
+    }
+}
