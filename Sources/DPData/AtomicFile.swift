@@ -19,26 +19,17 @@ public enum AtomicFile {
         try file.commit(beforeRename: beforeRename)
     }
 
-    /// Creates `path` (it must not exist), writes `data` and syncs it. With `mode`, the file's
-    /// mode is exactly that (the umask can only remove bits, and fchmod sets the rest); without,
-    /// it is 0666 less the umask.
-    static func create(_ path: String, with data: Data, mode: mode_t?) throws {
-        func failure() -> POSIXError { POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+    /// Creates `path` (it must not exist) for writing and returns its descriptor. With `mode`, the
+    /// file's mode is exactly that (the umask can only remove bits, and fchmod sets the rest);
+    /// without, it is 0666 less the umask.
+    static func create(_ path: String, mode: mode_t?) throws -> Int32 {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode ?? 0o666)
-        guard descriptor >= 0 else { throw failure() }
-        defer { close(descriptor) }
-        if let mode { guard fchmod(descriptor, mode) == 0 else { throw failure() } }
-        try data.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 && errno == EINTR { continue }
-                guard written > 0 else { throw failure() }
-                offset += written
-            }
+        guard descriptor >= 0 else { throw StagedFileWriter.failure() }
+        if let mode, fchmod(descriptor, mode) != 0 {
+            let error = StagedFileWriter.failure()
+            close(descriptor)
+            throw error
         }
-        while fsync(descriptor) != 0 {
-            guard errno == EINTR else { throw failure() }
-        }
+        return descriptor
     }
 }

@@ -27,6 +27,13 @@ public final class StagedFiles {
     /// Writes `data` to a temporary file for `requested`. The file gets 0666 less the user's
     /// umask, or exactly `mode` when one is given (a secret key: 0600), from its first byte.
     public func add(_ data: Data, to requested: String, mode: mode_t? = nil) throws {
+        try add(to: requested, mode: mode) { $0.write(data) }
+    }
+
+    /// Writes a file piece by piece to a temporary file for `requested`: `body` hands each piece
+    /// to the writer, so a file larger than memory can be staged. A special target (a device, a
+    /// pipe) keeps the pieces in memory until the commit.
+    public func add(to requested: String, mode: mode_t? = nil, writing body: (StagedFileWriter) throws -> Void) throws {
         var path = requested
         var status = stat()
         if stat(requested, &status) == 0 {
@@ -35,7 +42,9 @@ public final class StagedFiles {
                 throw DataError(file: requested, problem: "is a folder", hint: "Give a file name inside it.")
             }
             if type != S_IFREG {
-                special.append((requested, data))
+                let writer = StagedFileWriter(descriptor: nil)
+                try body(writer)
+                special.append((requested, writer.buffer))
                 return
             }
             path = URL(fileURLWithPath: requested).resolvingSymlinksInPath().path
@@ -45,14 +54,33 @@ public final class StagedFiles {
         let temporary = url.deletingLastPathComponent()
             .appendingPathComponent(StaleTemporaryFiles.name(for: url.lastPathComponent)).path
         let slot = TemporaryFiles.register(temporary)
-        do {
-            try AtomicFile.create(temporary, with: data, mode: mode)
-        } catch {
+        func abandon() {
             _ = unlink(temporary)
             TemporaryFiles.release(slot)
+        }
+        let descriptor: Int32
+        do {
+            descriptor = try AtomicFile.create(temporary, mode: mode)
+        } catch {
+            abandon()
             throw DataError(
                 file: requested, problem: "cannot write the file (\(error.localizedDescription))",
                 hint: "Check that the folder exists and is writable.")
+        }
+        let writer = StagedFileWriter(descriptor: descriptor)
+        do {
+            try body(writer)
+            try writer.finish()
+        } catch let error as POSIXError {
+            writer.close()
+            abandon()
+            throw DataError(
+                file: requested, problem: "cannot write the file (\(error.localizedDescription))",
+                hint: "Check that the folder exists and is writable, and that the disk has room.")
+        } catch {
+            writer.close()
+            abandon()
+            throw error
         }
         staged.append(Staged(requested: requested, temporary: temporary, target: url.path, slot: slot))
     }

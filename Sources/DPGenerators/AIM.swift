@@ -107,6 +107,7 @@ public struct AIM: Sendable {
         if self.workload == nil { progress(Self.describeDefaultWorkload(columns: d)) }
         let candidates = Self.candidates(workload: workload)
         let answers = try data.marginals(candidates.map(\.attributes))
+        progress("counted \(candidates.count) candidate marginals")
         let rho = session.rhoRemaining
         let plannedRounds = Double(rounds ?? 16 * d)
         var sigma = (plannedRounds / (2 * Self.measurementShare * rho)).squareRoot()

@@ -24,8 +24,8 @@ public struct Factor: Sendable, Equatable {
     public var size: Int { values.count }
 
     /// The sum of `values` grouped by the cells of `subset` (a sorted subset of `attributes`).
-    public func summed(to subset: [Int]) -> Factor {
-        let projection = Projection(from: attributes, shape: shape, to: subset)
+    public func summed(to subset: [Int], projection cached: Projection? = nil) -> Factor {
+        let projection = cached ?? Projection(from: attributes, shape: shape, to: subset)
         var result = [Double](repeating: 0, count: projection.targetSize)
         projection.index.withUnsafeBufferPointer { index in
             values.withUnsafeBufferPointer { source in
@@ -35,24 +35,50 @@ public struct Factor: Sendable, Equatable {
         return Factor(attributes: subset, shape: projection.targetShape, values: result)
     }
 
-    /// log Σ exp(values) grouped by the cells of `subset`, computed stably.
+    /// log Σ exp(values) grouped by the cells of `subset`, computed stably (each group shifted by
+    /// its maximum; `FastExponential` for the exponentials). A large factor is split over the
+    /// cores, each part reduced on its own and the parts merged.
     public func logSumExp(to subset: [Int], projection cached: Projection? = nil) -> Factor {
         let projection = cached ?? Projection(from: attributes, shape: shape, to: subset)
-        var maxima = [Double](repeating: -.infinity, count: projection.targetSize)
-        var sums = [Double](repeating: 0, count: projection.targetSize)
+        let groups = projection.targetSize
+        let parts = ParallelCells.parts(for: values.count)
+        let maxima = ParallelCells.Scratch(count: parts * groups, filledWith: -.infinity)
+        let sums = ParallelCells.Scratch(count: parts * groups, filledWith: 0)
+        let shifted = ParallelCells.Scratch(count: values.count, filledWith: 0)
+        defer { for scratch in [maxima, sums, shifted] { scratch.free() } }
         projection.index.withUnsafeBufferPointer { index in
             values.withUnsafeBufferPointer { source in
-                for cell in 0..<source.count {
-                    let target = Int(index[cell])
-                    if source[cell] > maxima[target] { maxima[target] = source[cell] }
-                }
-                for cell in 0..<source.count {
-                    let target = Int(index[cell])
-                    if maxima[target] > -.infinity { sums[target] += exp(source[cell] - maxima[target]) }
+                ParallelCells.run(parts: parts, cells: source.count) { part, cells in
+                    let maxima = UnsafeMutableBufferPointer(
+                        rebasing: maxima.buffer[part * groups..<(part + 1) * groups])
+                    let sums = UnsafeMutableBufferPointer(rebasing: sums.buffer[part * groups..<(part + 1) * groups])
+                    for cell in cells {
+                        let target = Int(index[cell])
+                        if source[cell] > maxima[target] { maxima[target] = source[cell] }
+                    }
+                    // A group whose maximum is −infinity has only −infinity cells: its sum stays 0.
+                    for cell in cells {
+                        let maximum = maxima[Int(index[cell])]
+                        shifted.buffer[cell] = maximum == -.infinity ? -.infinity : source[cell] - maximum
+                    }
+                    let range = UnsafeMutableBufferPointer(rebasing: shifted.buffer[cells])
+                    FastExponential.exp(UnsafeBufferPointer(range), minus: 0, into: range)
+                    for cell in cells { sums[Int(index[cell])] += shifted.buffer[cell] }
                 }
             }
         }
-        let result = zip(maxima, sums).map { $0 == -.infinity ? -.infinity : $0 + log($1) }
+        var result = [Double](repeating: -.infinity, count: groups)
+        for group in 0..<groups {
+            var maximum = -Double.infinity
+            for part in 0..<parts { maximum = max(maximum, maxima.buffer[part * groups + group]) }
+            guard maximum > -.infinity else { continue }
+            var sum = 0.0
+            for part in 0..<parts {
+                let partMaximum = maxima.buffer[part * groups + group]
+                if partMaximum > -.infinity { sum += sums.buffer[part * groups + group] * exp(partMaximum - maximum) }
+            }
+            result[group] = maximum + log(sum)
+        }
         return Factor(attributes: subset, shape: projection.targetShape, values: result)
     }
 
@@ -72,7 +98,7 @@ public struct Factor: Sendable, Equatable {
     public var logTotal: Double {
         let maximum = values.max() ?? -.infinity
         if maximum == -.infinity { return -.infinity }
-        return maximum + log(values.reduce(0) { $0 + exp($1 - maximum) })
+        return maximum + log(values.withUnsafeBufferPointer { FastExponential.sumExp($0, minus: maximum) })
     }
 }
 

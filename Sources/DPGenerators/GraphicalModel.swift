@@ -8,8 +8,12 @@ public struct GraphicalModel: Sendable {
     public let tree: JunctionTree
     public var potentials: [Factor]
     public var total: Double
+    /// The mirror-descent step the last estimate ended with, where a warm start begins (not saved
+    /// with the model).
+    public var stepSize: Double?
     private let upward: [Projection?]
     private let downward: [Projection?]
+    private let children: [[Int]]
 
     public init(tree: JunctionTree, total: Double) {
         self.tree = tree
@@ -22,6 +26,7 @@ public struct GraphicalModel: Sendable {
                     from: tree.cliques[clique], shape: tree.cliques[clique].map { tree.domain[$0] },
                     to: tree.separator(clique))
         }
+        children = tree.cliques.indices.map { clique in tree.order.filter { tree.parent[$0] == clique } }
         downward = tree.cliques.indices.map { clique in
             guard let parent = tree.parent[clique] else { return nil }
             return Projection(
@@ -30,8 +35,10 @@ public struct GraphicalModel: Sendable {
         }
     }
 
-    /// Calibrated clique marginals (counts summing to `total`), by sum-product message passing in
-    /// log space: leaves to root, then root to leaves.
+    /// Calibrated clique marginals (counts summing to `total`), by sum-product message passing:
+    /// leaves to root in log space; then root to leaves, where each clique's belief is complete
+    /// when it is reached, so its marginal exp(belief − max) is computed once and serves both its
+    /// children's messages (summed to their separators) and the result.
     public func cliqueMarginals(potentials theta: [Factor]? = nil) -> [Factor] {
         let theta = theta ?? potentials
         let count = tree.cliques.count
@@ -44,19 +51,27 @@ public struct GraphicalModel: Sendable {
             toParent[clique] = message
             beliefs[tree.parent[clique]!].add(message, projection: downward[clique])
         }
-        // Downward: the parent's full belief minus this child's message, summed to the separator.
+        // Downward: the parent's marginal summed to the separator, back in log space, less the
+        // child's own message.
         for clique in tree.order {
-            guard let parent = tree.parent[clique] else { continue }
-            var outgoing = beliefs[parent].logSumExp(to: tree.separator(clique), projection: downward[clique])
-            for index in outgoing.values.indices { outgoing.values[index] -= toParent[clique]!.values[index] }
-            beliefs[clique].add(outgoing, projection: upward[clique])
+            let maximum = beliefs[clique].values.max() ?? -.infinity
+            let sum = beliefs[clique].values.withUnsafeMutableBufferPointer { values in
+                maximum == -.infinity ? 0 : FastExponential.expSum(inPlace: values, minus: maximum)
+            }
+            for child in children[clique] {
+                var message = beliefs[clique].summed(to: tree.separator(child), projection: downward[child])
+                let up = toParent[child]!.values
+                for index in message.values.indices {
+                    message.values[index] = log(message.values[index]) + maximum - up[index]
+                }
+                beliefs[child].add(message, projection: upward[child])
+            }
+            let scale = sum > 0 ? total / sum : 0
+            beliefs[clique].values.withUnsafeMutableBufferPointer { values in
+                for index in 0..<values.count { values[index] *= scale }
+            }
         }
-        return beliefs.map { belief in
-            let logZ = belief.logTotal
-            return Factor(
-                attributes: belief.attributes, shape: belief.shape,
-                values: belief.values.map { total * exp($0 - logZ) })
-        }
+        return beliefs
     }
 
     /// The marginal over `attributes` (contained in one clique), in counts.

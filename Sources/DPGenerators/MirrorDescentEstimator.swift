@@ -39,69 +39,37 @@ public struct MirrorDescentEstimator: Sendable {
                 }
             }
         }
-        let assigned = measurements.map { measurement -> (clique: Int, projection: Projection) in
-            let clique = tree.clique(containing: measurement.attributes)!
-            let attributes = tree.cliques[clique]
-            return (
-                clique, Projection(from: attributes, shape: attributes.map { domain[$0] }, to: measurement.attributes)
-            )
-        }
-
-        func lossAndGradient(_ marginals: [Factor]) -> (Double, [Factor]) {
-            var loss = 0.0
-            var gradient = marginals.map {
-                Factor(attributes: $0.attributes, shape: $0.shape, values: [Double](repeating: 0, count: $0.size))
-            }
-            for (measurement, (clique, projection)) in zip(measurements, assigned) {
-                var projected = [Double](repeating: 0, count: measurement.values.count)
-                let values = marginals[clique].values
-                projection.index.withUnsafeBufferPointer { index in
-                    for cell in 0..<values.count { projected[Int(index[cell])] += values[cell] }
-                }
-                let uniformWeight = 1 / (measurement.sigma * measurement.sigma)
-                var difference = [Double](repeating: 0, count: projected.count)
-                for cell in projected.indices {
-                    let weight = measurement.cellSigmas.map { 1 / ($0[cell] * $0[cell]) } ?? uniformWeight
-                    let residual = projected[cell] - measurement.values[cell]
-                    loss += 0.5 * weight * residual * residual
-                    difference[cell] = weight * residual
-                }
-                gradient[clique].add(
-                    Factor(attributes: measurement.attributes, shape: projection.targetShape, values: difference),
-                    projection: projection)
-            }
-            return (loss, gradient)
-        }
-
+        let objective = MeasurementLoss(measurements: measurements, tree: tree)
         var theta = model.potentials
+        var trialTheta = theta
         var marginals = model.cliqueMarginals(potentials: theta)
-        var (loss, gradient) = lossAndGradient(marginals)
-        var step = 1 / (model.total * model.total)
+        var projected = objective.project(marginals)
+        var (loss, residuals) = objective.evaluate(projected)
+        // A warm start begins at the first step the previous estimate's line search had to shorten
+        // (halved, as each iteration first doubles it): the scale of the loss's curvature. Later
+        // shortenings are kept out, since near the optimum they answer rounding noise in a flat
+        // loss, and a step that only grew says nothing.
+        var step = warmStart?.stepSize.map { $0 / 2 } ?? 1 / (model.total * model.total)
+        var shortened: Double?
         for _ in 0..<iterations {
-            let (previousTheta, previousMarginals, previousLoss, previousGradient) = (theta, marginals, loss, gradient)
             step *= 2
+            var trial = (marginals: marginals, projected: projected, loss: loss, residuals: residuals)
             for _ in 0..<30 {
-                theta = zip(previousTheta, previousGradient).map { potential, slope in
-                    var updated = potential
-                    for cell in updated.values.indices { updated.values[cell] -= step * slope.values[cell] }
-                    return updated
-                }
-                marginals = model.cliqueMarginals(potentials: theta)
-                (loss, gradient) = lossAndGradient(marginals)
-                var decrease = 0.0
-                for (slope, (before, after)) in zip(previousGradient, zip(previousMarginals, marginals)) {
-                    for cell in slope.values.indices {
-                        decrease += slope.values[cell] * (before.values[cell] - after.values[cell])
-                    }
-                }
-                if previousLoss - loss >= 0.5 * step * decrease { break }
+                objective.step(theta, residuals: residuals, size: step, into: &trialTheta)
+                trial.marginals = model.cliqueMarginals(potentials: trialTheta)
+                trial.projected = objective.project(trial.marginals)
+                (trial.loss, trial.residuals) = objective.evaluate(trial.projected)
+                let decrease = MeasurementLoss.decrease(
+                    residuals: residuals, before: projected, after: trial.projected)
+                if loss - trial.loss >= 0.5 * step * decrease { break }
                 step *= 0.5
+                shortened = shortened ?? step
             }
-            if loss > previousLoss {
-                (theta, marginals, loss, gradient) = (previousTheta, previousMarginals, previousLoss, previousGradient)
-                break
-            }
+            if trial.loss > loss { break }
+            swap(&theta, &trialTheta)
+            (marginals, projected, loss, residuals) = trial
         }
+        model.stepSize = shortened ?? warmStart?.stepSize
         model.potentials = theta
         return model
     }

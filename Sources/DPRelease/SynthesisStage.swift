@@ -50,4 +50,25 @@ public struct SynthesisStage {
     public static func sample(_ model: any FittedModel, rows: Int, streams: RunStreams) -> EncodedDataset {
         model.sample(rows: rows, source: streams.sample)
     }
+
+    /// The most rows drawn at once when rows are written as they are drawn.
+    public static let rowsPerPart = 500_000
+
+    /// Draws `rows` rows from `model` and writes them to `path` as CSV, `rowsPerPart` at a time,
+    /// so memory stays flat whatever the row count (each part is drawn as a table of its own;
+    /// a table of at most `rowsPerPart` rows is drawn in one part, exactly as `sample` draws it).
+    public static func write(
+        _ model: any FittedModel, rows: Int, to path: String, streams: RunStreams, rowsPerPart: Int = rowsPerPart
+    ) throws {
+        func part(_ remaining: inout Int) -> EncodedDataset {
+            let size = min(remaining, rowsPerPart)
+            remaining -= size
+            return model.sample(rows: size, source: streams.sample)
+        }
+        var remaining = rows
+        let first = part(&remaining)
+        try CSVWriter.write(first, to: path, source: streams.write) {
+            remaining > 0 ? part(&remaining) : nil
+        }
+    }
 }

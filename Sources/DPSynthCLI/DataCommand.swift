@@ -1,11 +1,13 @@
 import ArgumentParser
 import DPData
+import DPSources
+import Foundation
 
 struct DataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "data",
         abstract: "Inspect input files locally (nothing is released).",
-        subcommands: [Count.self]
+        subcommands: [Count.self, Marginals.self]
     )
 
     struct Count: ParsableCommand {
@@ -25,6 +27,43 @@ struct DataCommand: ParsableCommand {
                 }
             } catch let error as DataError {
                 throw CommandFailure(error.description)
+            }
+        }
+    }
+
+    /// Counts every k-way marginal of a table where it lives (in memory for a file, in the
+    /// database for a table) and prints how many tables and cells and how long it took, never a
+    /// count: the counting step of the marginal methods, on its own, for benchmarks.
+    struct Marginals: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Time the counting of every k-way marginal (prints no count; nothing is released).")
+
+        @Option(help: "The table: CSV or postgresql:// URL.") var data: String
+        @Option(help: "The YAML schema.") var schema: String
+        @Option(help: "How many columns per marginal.") var ways: Int = 3
+        @Flag(help: "Print a JSON object.") var json = false
+
+        func validate() throws {
+            guard (1...4).contains(ways) else { throw ValidationError("--ways must lie in 1...4 (got \(ways))") }
+        }
+
+        func run() throws {
+            try CommandFailure.reportingLibraryErrors {
+                let started = Date()
+                let parsed = try SchemaLoader.load(path: schema)
+                let table = try DataSource(data, key: "--data").table(schema: parsed, countsOnly: true)
+                let sets = table.columnSets(size: ways)
+                let tables = try table.marginals(sets)
+                let cells = tables.reduce(0) { $0 + $1.shape.reduce(1, *) }
+                let seconds = Date().timeIntervalSince(started)
+                if json {
+                    try Output.json(["marginals": sets.count, "cells": cells, "seconds": seconds])
+                } else {
+                    print(
+                        String(
+                            format: "counted %d %d-way marginals (%d cells) in %.1f s", sets.count, ways, cells, seconds
+                        ))
+                }
             }
         }
     }

@@ -30,8 +30,7 @@ struct SampleCommand: ParsableCommand {
             let streams = RunStreams(seed: seed)
             if streams.isSeeded { Output.note("dpsynth: \(streams.root.label)") }
             let fitted = try GeneratorRegistry.standard.loadModel(path: model)
-            let synthetic = SynthesisStage.sample(fitted, rows: rows, streams: streams)
-            try CSVWriter.write(synthetic, to: out, source: streams.write)
+            try SynthesisStage.write(fitted, rows: rows, to: out, streams: streams)
             print(
                 "\(fitted.method): wrote \(rows) rows to \(out) (post-processing of the saved model: no privacy cost)")
             if fitted.privacy.seeded || streams.isSeeded {

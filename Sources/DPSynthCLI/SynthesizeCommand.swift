@@ -107,9 +107,8 @@ struct SynthesizeCommand: ParsableCommand {
             if streams.isSeeded { Output.note("dpsynth: \(streams.root.label)") }
             let stage = SynthesisStage(generator: generator, epsilon: epsilon, delta: delta)
             let model = try stage.fit(table, budget: budget, streams: streams) { Output.progress($0) }
-            let synthetic = SynthesisStage.sample(model, rows: rows, streams: streams)
             if let modelOut { try AtomicFile.write(try model.fileData(), to: modelOut) }
-            try CSVWriter.write(synthetic, to: out, source: streams.write)
+            try SynthesisStage.write(model, rows: rows, to: out, streams: streams)
             let statement = try budget.statement()
             let elapsed = Date().timeIntervalSince(started)
             let rho: Double? = type(of: generator).family == .marginal ? model.privacy.rho : nil

@@ -26,6 +26,27 @@ import Testing
         #expect(try contents(folder) == ["a.csv": "a", "b.json": "b"])
     }
 
+    /// A file written piece by piece appears whole at the commit; a body that fails leaves the
+    /// old file and no temporary file.
+    @Test func aStreamedFileAppearsWholeAndAFailedOneLeavesTheOldFile() throws {
+        let folder = try CommandRunner.temporaryDirectory()
+        let target = folder.appendingPathComponent("big.csv").path
+        let piece = String(repeating: "0123456789,", count: 10_000) + "\n"
+        let files = StagedFiles()
+        try files.add(to: target) { writer in for _ in 0..<300 { writer.write(piece) } }
+        #expect(!FileManager.default.fileExists(atPath: target))
+        try files.commit()
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == String(repeating: piece, count: 300))
+        let failing = StagedFiles()
+        #expect(throws: Stop.self) {
+            try failing.add(to: target) { writer in
+                writer.write("partial")
+                throw Stop()
+            }
+        }
+        #expect(try contents(folder) == ["big.csv": String(repeating: piece, count: 300)])
+    }
+
     /// A set that fails before its commit (or is dropped) leaves the old files as they were and no
     /// temporary file.
     @Test func aFailedSetLeavesTheOldFiles() throws {

@@ -30,6 +30,26 @@ import Testing
         #expect((Double(check.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 99) <= 2)
     }
 
+    /// `data marginals` counts every k-way marginal and prints how many and how long, never a count.
+    @Test func dataMarginalsTimesTheCountingAndPrintsNoCount() throws {
+        let folder = try CommandRunner.temporaryDirectory()
+        let data = folder.appendingPathComponent("t.csv").path
+        let schema = folder.appendingPathComponent("t.yaml").path
+        try "a,b,c,d\n1,2,0,1\n0,1,1,1\n".write(toFile: data, atomically: true, encoding: .utf8)
+        try """
+        name: t
+        columns:
+          - {name: a, kind: coded, levels: 2, missing: error}
+          - {name: b, kind: coded, levels: 3, missing: error}
+          - {name: c, kind: coded, levels: 2, missing: error}
+          - {name: d, kind: coded, levels: 2, missing: error}
+
+        """.write(toFile: schema, atomically: true, encoding: .utf8)
+        let result = try CommandRunner.run(["data", "marginals", "--data", data, "--schema", schema, "--ways", "3"])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput.hasPrefix("counted 4 3-way marginals (44 cells) in "), "\(result.standardOutput)")
+    }
+
     @Test func zcdpConvertsBothWays() throws {
         let forward = try CommandRunner.run(["accountant", "zcdp", "--rho", "0.5", "--delta", "1e-5"])
         let epsilon = try #require(Double(forward.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)))

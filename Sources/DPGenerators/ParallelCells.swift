@@ -1,0 +1,40 @@
+import Dispatch
+import Foundation
+
+/// Splits the cells of a large table over the cores for the estimator's loops: tables under
+/// `minimumPartCells` cells per part stay on one thread, where the split would cost more than
+/// it saves.
+enum ParallelCells {
+    static let minimumPartCells = 1 << 16
+
+    /// How many parts a table of `cells` cells is split into.
+    static func parts(for cells: Int) -> Int {
+        max(1, min(ProcessInfo.processInfo.activeProcessorCount, cells / minimumPartCells))
+    }
+
+    /// Runs `body(part, cells)` for `parts` consecutive ranges covering 0..<cells, in parallel.
+    static func run(parts: Int, cells: Int, _ body: (Int, Range<Int>) -> Void) {
+        let size = (cells + parts - 1) / max(1, parts)
+        if parts <= 1 {
+            body(0, 0..<cells)
+            return
+        }
+        // The parts write disjoint ranges (the caller's contract), so sharing `body` is safe.
+        nonisolated(unsafe) let body = body
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            body(part, min(cells, part * size)..<min(cells, (part + 1) * size))
+        }
+    }
+
+    /// A buffer the parts write disjoint ranges of; freed by its owner.
+    final class Scratch: @unchecked Sendable {
+        let buffer: UnsafeMutableBufferPointer<Double>
+
+        init(count: Int, filledWith value: Double) {
+            buffer = .allocate(capacity: count)
+            buffer.initialize(repeating: value)
+        }
+
+        func free() { buffer.deallocate() }
+    }
+}

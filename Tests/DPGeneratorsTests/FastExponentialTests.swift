@@ -1,0 +1,48 @@
+import DPRandomness
+import Foundation
+import Testing
+
+@testable import DPGenerators
+
+/// `FastExponential` against `Foundation.exp`: its stated bound (relative error at most 1e-15 on
+/// [−708, 709]) on a million seeded points and on the edges, and its special values.
+@Suite struct FastExponentialTests {
+    static func relativeError(_ y: Double) -> Double {
+        let exact = Foundation.exp(y)
+        return abs(FastExponential.exp(y) - exact) / exact
+    }
+
+    @Test func staysWithinItsBoundOnTheWholeRange() {
+        let source = RandomSource.seeded(31)
+        var worst = 0.0
+        for _ in 0..<1_000_000 {
+            let unit = Double(source.nextUInt64() >> 11) * 0x1p-53
+            let y = FastExponential.lowest + unit * (FastExponential.highest - FastExponential.lowest)
+            worst = max(worst, Self.relativeError(y))
+        }
+        for y in [-708.0, -700.5, -1, -1e-300, 0, 1e-12, 0.34657359, -0.34657359, 1, 50, 708.9, 709] {
+            worst = max(worst, Self.relativeError(y))
+        }
+        #expect(worst <= 1e-15, "worst relative error \(worst)")
+    }
+
+    @Test func specialValues() {
+        #expect(FastExponential.exp(0) == 1)
+        #expect(FastExponential.exp(-.infinity) == 0)
+        #expect(FastExponential.exp(-709) == 0)
+        #expect(FastExponential.exp(710) == .infinity)
+        #expect(FastExponential.exp(.nan).isNaN)
+    }
+
+    /// The array forms agree with the single-value form, tails included.
+    @Test func arrayFormsAgree() {
+        let values = (0..<13).map { -Double($0) * 0.7 }
+        var out = [Double](repeating: 0, count: 13)
+        values.withUnsafeBufferPointer { x in
+            out.withUnsafeMutableBufferPointer { FastExponential.exp(x, minus: 1.5, into: $0) }
+            let sum = FastExponential.sumExp(x, minus: 1.5)
+            #expect(abs(sum - values.reduce(0) { $0 + Foundation.exp($1 - 1.5) }) <= 1e-14 * sum)
+        }
+        #expect(zip(out, values).allSatisfy { abs($0 - Foundation.exp($1 - 1.5)) <= 1e-15 * $0 })
+    }
+}
