@@ -91,7 +91,8 @@ extension SynthesisModel.Description {
             throw damaged("a domain size is out of range")
         }
         if let compressionMapping {
-            guard compressionDomain ?? domain == schemaDomain, compressionMapping.count == domain.count,
+            // The model is over the compressed domain; the mapping takes each schema code to it.
+            guard compressionDomain ?? domain == domain, compressionMapping.count == domain.count,
                 let merged = compressionMerged, merged.count == domain.count
             else { throw damaged("its domain compression does not match its schema") }
             for column in domain.indices {

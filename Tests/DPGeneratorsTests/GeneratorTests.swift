@@ -86,6 +86,34 @@ import Testing
         #expect(throws: DataError.self) { try SynthesisModel.load(from: path) }
     }
 
+    /// An MST model whose domain compression merged rare categories (a column of 40 levels, most
+    /// of them nearly empty) is saved, reloaded and sampled like any other.
+    @Test func aCompressedMSTModelReloads() throws {
+        let source = RandomSource.seeded(8)
+        let schema = Schema(
+            name: "toy",
+            columns: [
+                Column(name: "wide", kind: .coded(levels: 40), missing: .error),
+                Column(name: "narrow", kind: .coded(levels: 3), missing: .error),
+            ])
+        var codes = [[UInt16]](repeating: [], count: 2)
+        for _ in 0..<2_000 {
+            let rare = source.uniform(below: 100) == 0
+            codes[0].append(UInt16(rare ? 4 + source.uniform(below: 36) : source.uniform(below: 4)))
+            codes[1].append(UInt16(source.uniform(below: 3)))
+        }
+        let ledger = try ledger(epsilon: 1, delta: 1e-6)
+        let model = try fitMarginal(
+            .mst, data: EncodedDataset(schema: schema, codes: codes), epsilon: 1, delta: 1e-6, ledger: ledger,
+            dataset: "toy", source: .seeded(9), iterations: 50)
+        let path = try CommandRunner.temporaryDirectory().appendingPathComponent("model.json").path
+        try model.save(to: path)
+        let loaded = try SynthesisModel.load(from: path)
+        #expect(loaded.cellCount < 40 * 3, "the compression merged categories")
+        #expect(
+            loaded.sample(rows: 300, source: .seeded(10)).codes == model.sample(rows: 300, source: .seeded(10)).codes)
+    }
+
     @Test(.enabled(if: SharedAdult.available, Comment(rawValue: SharedData.skipMessage)))
     func mstOnSharedAdultBeatsTheSmokeThreshold() throws {
         let train = try SharedAdult.trainingRows()
