@@ -6,10 +6,12 @@ import Foundation
 /// it saves.
 enum ParallelCells {
     static let minimumPartCells = 1 << 16
+    /// The processors this process may use, read once (each read is a system call).
+    static let processors = ProcessInfo.processInfo.activeProcessorCount
 
     /// How many parts a table of `cells` cells is split into.
     static func parts(for cells: Int) -> Int {
-        max(1, min(ProcessInfo.processInfo.activeProcessorCount, cells / minimumPartCells))
+        max(1, min(processors, cells / minimumPartCells))
     }
 
     /// Runs `body(part, cells)` for `parts` consecutive ranges covering 0..<cells, in parallel.
