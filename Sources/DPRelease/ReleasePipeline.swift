@@ -24,6 +24,8 @@ public struct ReleasePipeline {
     public let configBytes: Data
     public let configPath: String
     public let registry: GeneratorRegistry
+    /// The most rows of each table the attacks and the utility evaluation read (`AuditSample`).
+    package var auditSampleLimit = AuditSample.defaultLimit
     /// Runs once every output is staged, before any moves into place (a test fails the run there).
     package var beforeCommit: () throws -> Void = {}
 
@@ -230,9 +232,15 @@ public struct ReleasePipeline {
         releaseCharges: [LedgerCharge], prepared: Prepared, streams: RunStreams, reusedModel: Bool,
         progress: (String) -> Void
     ) throws -> Outcome {
+        // The attacks and the utility evaluation read a sample of a large release; the gate
+        // above read every row.
+        let sampled = AuditSample.draw(
+            train: prepared.train, holdout: prepared.holdout, synthetic: synthetic, limit: auditSampleLimit,
+            source: streams.audit.split(stream: 40))
+        if sampled.sample.isSubsample { progress("auditing \(sampled.sample.description)") }
         progress("evaluating utility")
         let utility = UtilityEvaluation.evaluate(
-            train: prepared.train, holdout: prepared.holdout, synthetic: synthetic,
+            train: sampled.train, holdout: sampled.holdout, synthetic: sampled.synthetic,
             target: prepared.target, positive: prepared.positive, source: streams.utility)
         progress("running the attack suite")
         var auditor = PrivacyAudit(policy: prepared.policy)
@@ -244,11 +252,13 @@ public struct ReleasePipeline {
                     epsilon: config.epsilon, delta: config.delta),
                 targets: shadow.targets, shadows: shadow.shadows, shadowRows: shadow.rows)
         }
-        let audit = try auditor.run(
+        var audit = try auditor.run(
             PrivacyAudit.Input(
-                train: prepared.train, holdout: prepared.holdout, synthetic: synthetic, secrets: prepared.secrets,
-                quasiIdentifiers: prepared.quasiIdentifiers, claimedEpsilon: config.epsilon, delta: config.delta),
+                train: sampled.train, holdout: sampled.holdout, synthetic: sampled.synthetic,
+                secrets: prepared.secrets, quasiIdentifiers: prepared.quasiIdentifiers, claimedEpsilon: config.epsilon,
+                delta: config.delta),
             source: streams.audit, progress: progress)
+        audit.sample = sampled.sample
 
         // The decision is the DP gate's; a seeded run is reproducible by anyone who has the seed,
         // so its rows never reach `out`.

@@ -231,7 +231,9 @@ public enum HTMLReport {
     static func auditSection(_ audit: AuditResult) -> String {
         var html = "<h2>Attacks: \(e(audit.decision.rawValue))</h2><p class=\"note\">Audit "
         html += "figures computed on the real training and holdout data (\(audit.trainRows) and \(audit.holdoutRows) "
-        html += "rows); not differentially private. Risk = (attack - control) / (1 - control), interval at 95%.</p>"
+        html += "rows); not differentially private. Risk = (attack - control) / (1 - control), interval at 95%."
+        if let sample = audit.sample, sample.isSubsample { html += " Attacks and utility \(e(sample.description))." }
+        html += "</p>"
         html += "<table><tr><th>criterion</th><th>attack</th>"
         html += "<th>value [interval]</th><th>baseline</th><th>threshold</th><th>verdict</th></tr>"
         html +=

@@ -35,6 +35,9 @@ public enum MarkdownSummary {
                         String(format: "; %@ TSTR AUC %.3f (real %.3f)", $0.classifier, $0.syntheticAUC, $0.realAUC)
                     }.joined())
         }
+        if let sample = report.audit?.sample, sample.isSubsample {
+            lines.append("- Attacks and utility \(sample.description).")
+        }
         if let audit = report.audit {
             lines.append("- Attacks (advisory, not part of the decision; \(audit.decision.rawValue)):")
             lines += audit.findings.map {

@@ -1,8 +1,9 @@
-import DPAudit
 import DPData
 import DPRandomness
 import Foundation
 import Testing
+
+@testable import DPAudit
 
 /// The one-run audit's bound against values computed independently (SciPy 1.17.1, following the
 /// procedure of Steinke, Nasr and Jagielski 2023, Appendix D, bisected to 1e-15), and a canary
@@ -65,5 +66,26 @@ import Testing
             data: Self.table(rows: 2000, seed: 1), delta: 1e-6, confidence: 0.95, source: .seeded(3)
         ) { _ in Self.table(rows: 2000, seed: 99) }
         #expect(result.epsilonLowerBound < 0.5, "\(result)")
+    }
+}
+
+/// The audit's sample of a large release: at most the limit per table, distinct rows, the same
+/// for the same seed, and nothing cut when a table is small.
+@Suite struct AuditSampleTests {
+    @Test func aSampleKeepsToItsLimitAndSaysSo() {
+        let table = { (rows: Int, seed: UInt64) in OneRunAuditTests.table(rows: rows, seed: seed) }
+        let (train, holdout, synthetic) = (table(1000, 1), table(400, 2), table(1200, 3))
+        let drawn = AuditSample.draw(
+            train: train, holdout: holdout, synthetic: synthetic, limit: 500, source: .seeded(4))
+        #expect(drawn.train.rowCount == 500 && drawn.holdout.rowCount == 400 && drawn.synthetic.rowCount == 500)
+        #expect(drawn.sample.isSubsample && drawn.sample.description.contains("500 of 1000 training"))
+        let again = AuditSample.draw(
+            train: train, holdout: holdout, synthetic: synthetic, limit: 500, source: .seeded(4))
+        #expect(again.train.codes == drawn.train.codes)
+        let indices = AuditSample.sampleIndices(count: 1000, size: 500, source: .seeded(5))
+        #expect(indices.count == 500 && Set(indices).count == 500 && indices.allSatisfy { (0..<1000).contains($0) })
+        let whole = AuditSample.draw(
+            train: holdout, holdout: holdout, synthetic: holdout, limit: 500, source: .seeded(6))
+        #expect(!whole.sample.isSubsample && whole.train.codes == holdout.codes)
     }
 }

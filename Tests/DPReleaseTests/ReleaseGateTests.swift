@@ -100,6 +100,36 @@ import Testing
 
     func index(of checks: [GateCheck]) -> [String] { checks.map(\.description) }
 
+    /// The hashed index answers as each check's definition does, row by row, on random tables
+    /// small enough to search exhaustively.
+    @Test func theIndexAnswersAsTheDefinitionsSay() {
+        let source = RandomSource.seeded(12)
+        let schema = Schema(
+            name: "t", columns: (0..<5).map { Column(name: "c\($0)", kind: .coded(levels: 3), missing: .error) })
+        func table(_ rows: Int) -> EncodedDataset {
+            EncodedDataset(
+                schema: schema, codes: (0..<5).map { _ in (0..<rows).map { _ in UInt16(source.uniform(below: 3)) } })
+        }
+        let (synthetic, real) = (table(120), table(300))
+        let rows = { (data: EncodedDataset) in (0..<data.rowCount).map { index in data.codes.map { $0[index] } } }
+        let (fake, people) = (rows(synthetic), rows(real))
+        let checks = GateCheck.standard(secrets: [2], columns: schema.encodedColumns)
+        for quasiIdentifiers in [[], [0, 1]] {
+            let index = DisclosureIndex(synthetic: synthetic, checks: checks, quasiIdentifiers: quasiIdentifiers)
+            let key = DisclosureIndex.keyColumns(secret: 2, quasiIdentifiers: quasiIdentifiers, width: 5)
+            for (position, person) in people.enumerated() {
+                let exact = fake.contains(person)
+                let near = fake.contains { zip($0, person).filter { $0 != $1 }.count <= 1 }
+                let matching = fake.filter { candidate in key.allSatisfy { candidate[$0] == person[$0] } }.map { $0[2] }
+                let tally = Dictionary(matching.map { ($0, 1) }, uniquingKeysWith: +)
+                let predicted = tally.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }?.key
+                #expect(index.discloses(real.codes, row: position, .exactCopy) == exact)
+                #expect(index.discloses(real.codes, row: position, .nearCopy) == near)
+                #expect(index.discloses(real.codes, row: position, checks[2]) == (predicted == person[2]))
+            }
+        }
+    }
+
     /// The gate charges before it draws: a budget that cannot pay gets no noisy counts.
     @Test func aGateTheBudgetCannotPayReleasesNothing() throws {
         let gate = try ReleaseGate(epsilon: 1, maxAdvantage: 0.05, checks: [.exactCopy])

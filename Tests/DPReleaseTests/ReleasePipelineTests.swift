@@ -69,10 +69,17 @@ import Testing
             ).valid)
     }
 
+    /// The report validates against Examples/report-schema.json, here with the attacks on a
+    /// sample (a limit below the table's size), which the report states.
     @Test func reportValidatesAgainstItsPublishedSchema() throws {
         let fixture = try ReleaseFixture()
         try SigningKey.generate().save(to: fixture.folder.appendingPathComponent("keys/release.key").path)
-        let outcome = try ReleasePipeline(configPath: fixture.config.path).run()
+        var pipeline = try ReleasePipeline(configPath: fixture.config.path)
+        pipeline.auditSampleLimit = 1000
+        let outcome = try pipeline.run()
+        let sample = try #require(outcome.report.audit?.sample)
+        #expect(sample.isSubsample && sample.sampledTrainRows == 1000 && sample.trainRows == 3000)
+        #expect(HTMLReport.render(outcome.report).contains("1000 of 3000 training"))
         let schema = try Data(contentsOf: SharedData.packageRoot.appendingPathComponent("Examples/report-schema.json"))
         let validator = try JSONSchemaValidator(schema: schema)
         let bytes = try Data(contentsOf: URL(fileURLWithPath: outcome.reportPath))

@@ -199,4 +199,6 @@ public struct AuditResult: Sendable, Codable, Equatable {
     public let claimedEpsilon: Double?
     public let seeded: Bool
     public let seconds: Double
+    /// The sample the figures were computed on, when the caller drew one (`AuditSample`).
+    public var sample: AuditSample?
 }

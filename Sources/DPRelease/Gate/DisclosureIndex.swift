@@ -2,42 +2,60 @@ import DPData
 
 /// The fixed synthetic table, indexed so each gate check answers for one real row by lookups:
 /// the set of synthetic rows, one set per column of the rows with that column blanked, and for
-/// each secret the most common secret value per quasi-identifier key.
+/// each secret the most common secret value per quasi-identifier key. Rows and keys are held as
+/// 64-bit hashes (`RowHash`), so the index of ten million synthetic rows fits in a few GB; a
+/// collision can only make a check answer yes for a row that has no copy, which each real row
+/// still does at most once per check (the counts' sensitivity is unchanged).
 ///
 /// Privacy: built from the synthetic table alone (a DP output); it reads no real row.
 struct DisclosureIndex {
-    let synthetic: EncodedDataset
     let checks: [GateCheck]
     let quasiIdentifiers: [Int]
-    private let rows: Set<[UInt16]>
-    private let blanked: [Set<[UInt16]>]
+    private let width: Int
+    private let rows: Set<UInt64>
+    private let blanked: [Set<UInt64>]
     /// For each secret: the columns its rows are matched on, and the most common secret value per
-    /// key of those columns.
-    private let predictions: [Int: (key: [Int], values: [[UInt16]: UInt16])]
-
-    /// A code no column uses, standing for a blanked column.
-    static let blank = UInt16.max
+    /// key of those columns (by the key's hash).
+    private let predictions: [Int: (key: [Int], values: [UInt64: UInt16])]
 
     init(synthetic: EncodedDataset, checks: [GateCheck], quasiIdentifiers: [Int]) {
-        self.synthetic = synthetic
         self.checks = checks
         self.quasiIdentifiers = quasiIdentifiers
-        let all = (0..<synthetic.rowCount).map { Self.row($0, of: synthetic) }
-        rows = Set(all)
+        width = synthetic.columns.count
+        let count = synthetic.rowCount
+        let codes = synthetic.codes
+        var rows = Set<UInt64>(minimumCapacity: count)
+        for index in 0..<count { rows.insert(RowHash.of(codes, row: index, blanking: nil)) }
+        self.rows = rows
         blanked =
             checks.contains(.nearCopy)
-            ? synthetic.columns.indices.map { column in Set(all.map { Self.blanking(column, in: $0) }) } : []
-        var predictions: [Int: (key: [Int], values: [[UInt16]: UInt16])] = [:]
+            ? (0..<width).map { column in
+                var set = Set<UInt64>(minimumCapacity: count)
+                for index in 0..<count { set.insert(RowHash.of(codes, row: index, blanking: column)) }
+                return set
+            } : []
+        var predictions: [Int: (key: [Int], values: [UInt64: UInt16])] = [:]
         for case .attributeDisclosure(let secret, _) in checks {
-            let key = Self.keyColumns(
-                secret: secret, quasiIdentifiers: quasiIdentifiers, width: synthetic.columns.count)
-            var tallies: [[UInt16]: [UInt16: Int]] = [:]
-            for row in all { tallies[key.map { row[$0] }, default: [:]][row[secret], default: 0] += 1 }
-            let values = tallies.mapValues { tally in
-                // The most common value; the lowest code among equals, so the answer is a function of the table.
-                tally.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }!.key
+            let key = Self.keyColumns(secret: secret, quasiIdentifiers: quasiIdentifiers, width: width)
+            // How often each (key, secret value) occurs, then the most common value per key: the
+            // lowest code among equals, so the answer is a function of the table.
+            var tallies: [UInt64: Int] = [:]
+            for index in 0..<count {
+                tallies[RowHash.of(codes, row: index, columns: key, then: codes[secret][index]), default: 0] += 1
             }
-            predictions[secret] = (key, values)
+            var best: [UInt64: (value: UInt16, count: Int)] = [:]
+            for index in 0..<count {
+                let keyHash = RowHash.of(codes, row: index, columns: key, then: nil)
+                let value = codes[secret][index]
+                let tally = tallies[RowHash.of(codes, row: index, columns: key, then: value)]!
+                if let current = best[keyHash],
+                    current.count > tally || (current.count == tally && current.value <= value)
+                {
+                    continue
+                }
+                best[keyHash] = (value, tally)
+            }
+            predictions[secret] = (key, best.mapValues(\.value))
         }
         self.predictions = predictions
     }
@@ -46,33 +64,26 @@ struct DisclosureIndex {
     func counts(_ real: EncodedDataset) -> [Int] {
         var counts = [Int](repeating: 0, count: checks.count)
         for index in 0..<real.rowCount {
-            let row = Self.row(index, of: real)
-            for (position, check) in checks.enumerated() where discloses(row, check) { counts[position] += 1 }
+            for (position, check) in checks.enumerated() where discloses(real.codes, row: index, check) {
+                counts[position] += 1
+            }
         }
         return counts
     }
 
-    func discloses(_ row: [UInt16], _ check: GateCheck) -> Bool {
+    func discloses(_ codes: [[UInt16]], row index: Int, _ check: GateCheck) -> Bool {
         switch check {
         case .exactCopy:
-            return rows.contains(row)
+            return rows.contains(RowHash.of(codes, row: index, blanking: nil))
         case .nearCopy:
             // An exact copy matches every blanked set; checking it first saves the per-column lookups.
-            return rows.contains(row) || blanked.indices.contains { blanked[$0].contains(Self.blanking($0, in: row)) }
+            return rows.contains(RowHash.of(codes, row: index, blanking: nil))
+                || blanked.indices.contains { blanked[$0].contains(RowHash.of(codes, row: index, blanking: $0)) }
         case .attributeDisclosure(let secret, _):
             guard let prediction = predictions[secret] else { return false }
-            return prediction.values[prediction.key.map { row[$0] }] == row[secret]
+            return prediction.values[RowHash.of(codes, row: index, columns: prediction.key, then: nil)]
+                == codes[secret][index]
         }
-    }
-
-    static func row(_ index: Int, of data: EncodedDataset) -> [UInt16] {
-        data.codes.map { $0[index] }
-    }
-
-    static func blanking(_ column: Int, in row: [UInt16]) -> [UInt16] {
-        var copy = row
-        copy[column] = blank
-        return copy
     }
 
     /// The columns an attribute check matches on: the quasi-identifiers, or every other column.

@@ -1,0 +1,42 @@
+import DPData
+
+/// A 64-bit hash of a row's codes, for the gate's indexes: each code is mixed in with its
+/// position (a blanked column as a code no column uses), and the result goes through a strong
+/// 64-bit finaliser, so two different rows collide with probability about 2^-64.
+enum RowHash {
+    /// The code that stands for a blanked column.
+    static let blank: UInt64 = 0x1_0000
+
+    /// The hash of row `row` of `codes`, with column `blanking` replaced by the blank.
+    @inline(__always)
+    static func of(_ codes: [[UInt16]], row: Int, blanking: Int?) -> UInt64 {
+        var hash: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for column in codes.indices {
+            hash = mix(hash, column == blanking ? blank : UInt64(codes[column][row]))
+        }
+        return finalise(hash)
+    }
+
+    /// The hash of row `row` over `columns` only, followed by `then` when given.
+    @inline(__always)
+    static func of(_ codes: [[UInt16]], row: Int, columns: [Int], then: UInt16?) -> UInt64 {
+        var hash: UInt64 = 0xC2B2_AE3D_27D4_EB4F
+        for column in columns { hash = mix(hash, UInt64(codes[column][row])) }
+        if let then { hash = mix(hash, blank + 1 + UInt64(then)) }
+        return finalise(hash)
+    }
+
+    @inline(__always)
+    static func mix(_ hash: UInt64, _ value: UInt64) -> UInt64 {
+        (hash ^ finalise(value &+ 0x9E37_79B9_7F4A_7C15)) &* 0xBF58_476D_1CE4_E5B9 &+ 1
+    }
+
+    /// SplitMix64's finaliser.
+    @inline(__always)
+    static func finalise(_ value: UInt64) -> UInt64 {
+        var z = value
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
