@@ -8,7 +8,7 @@ JOBS ?= 2
 
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps datasets build docs lint test demo demo-postgres report-check bench bench-large-csv fuzz clean
+.PHONY: all deps datasets build docs lint test demo demo-postgres report-check bench bench-tables bench-large-csv bench-postgres-10m fuzz clean
 
 all: build
 
@@ -61,11 +61,24 @@ report-check:
 	@test -f .data/demo/release/report.html || $(MAKE) demo
 	bash scripts/report-check.sh .data/demo/release/report.html .data/demo/release/report.png
 
-bench: deps datasets
+# The public tables of a random Bayesian network the generator benchmarks read (fixed seeds).
+BENCH_TABLES = .data/bench-tables
+
+bench-tables:
+	@mkdir -p $(BENCH_TABLES)
+	@test -f $(BENCH_TABLES)/census24.csv || python3 Benchmarks/tables/bayesian_network.py --profile census --columns 24 --rows 30000 --seed 1 --out $(BENCH_TABLES)
+	@test -f $(BENCH_TABLES)/wide50.csv || python3 Benchmarks/tables/bayesian_network.py --profile wide --columns 50 --rows 100000 --seed 1 --out $(BENCH_TABLES)
+	@test -f $(BENCH_TABLES)/wide100.csv || python3 Benchmarks/tables/bayesian_network.py --profile wide --columns 100 --rows 100000 --seed 1 --out $(BENCH_TABLES)
+
+bench: deps datasets bench-tables
 	@mkdir -p .build
 	gcc -O3 -o .build/marginal3-reference Benchmarks/reference/marginal3.c && .build/marginal3-reference
 	python3 Benchmarks/reference/numpy_marginals.py
 	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark
+
+# A 10-million-row table in PostgreSQL against the same rows in CSV (Benchmarks/scale/postgres-10m.sh).
+bench-postgres-10m: build
+	@bash Benchmarks/scale/postgres-10m.sh "$$($(SWIFT) build $(BUILD_FLAGS) --show-bin-path)/dpsynth"
 
 bench-large-csv: build
 	@bash scripts/large-csv-check.sh "$$($(SWIFT) build $(BUILD_FLAGS) --show-bin-path)/dpsynth"

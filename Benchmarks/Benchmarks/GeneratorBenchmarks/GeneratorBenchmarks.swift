@@ -19,6 +19,7 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
         metrics: [.wallClock, .peakMemoryResident, threeWay, twoWay, tstrAUC], maxDuration: .seconds(60),
         maxIterations: 3)
+    networkBenchmarks()
     guard let split = AdultSplit.fromSharedFolder() else { return }
     let train = split.train
     let income = train.columnIndex(named: "income>50K")!
@@ -30,7 +31,7 @@ let benchmarks: @Sendable () -> Void = {
         return
     }
     let fitted: [(any Generator, Double)] = [
-        (mst, 0.1), (mst, 1.0), (mst, 10.0), (aim, 0.1), (aim, 1.0), (tvae, 1.0), (tvae, 10.0),
+        (mst, 0.1), (mst, 1.0), (mst, 10.0), (aim, 0.1), (aim, 1.0), (aim, 10.0), (tvae, 1.0), (tvae, 10.0),
     ]
     for (generator, epsilon) in fitted {
         let run = RunCounter()
@@ -50,6 +51,42 @@ let benchmarks: @Sendable () -> Void = {
                     .gradientBoosting, train: train, synthetic: synthetic, holdout: split.holdout,
                     target: income, positive: 1, source: .seeded(200 + iteration))
                 benchmark.measurement(tstrAUC, Int(1000 * tstr.syntheticAUC))
+            }
+        }
+    }
+}
+
+/// MST and AIM on the tables of a random Bayesian network (`NetworkTables`): the census-like table
+/// at epsilon 1 and 10, the wide tables at epsilon 1, with time, peak memory and the mean 3-way
+/// TVD over the default AIM workload's 3-way sets (all of them up to 24 columns).
+let networkBenchmarks: @Sendable () -> Void = {
+    guard let mst = try? MSTGenerator(settings: GeneratorSettings()),
+        let aim = try? AIMGenerator(settings: GeneratorSettings())
+    else { return }
+    let runs: [(String, any Generator, Double)] = [
+        (NetworkTables.census, mst, 1), (NetworkTables.census, mst, 10), (NetworkTables.census, aim, 1),
+        (NetworkTables.census, aim, 10), (NetworkTables.wide50, mst, 1), (NetworkTables.wide50, aim, 1),
+        (NetworkTables.wide100, mst, 1), (NetworkTables.wide100, aim, 1),
+    ]
+    for (name, generator, epsilon) in runs {
+        guard let table = NetworkTables.load(name) else { continue }
+        let run = RunCounter()
+        Benchmark(
+            "\(type(of: generator).method.uppercased()) on \(name), epsilon \(epsilon)",
+            configuration: .init(
+                metrics: [.wallClock, .peakMemoryResident, threeWay], maxDuration: .seconds(900), maxIterations: 3)
+        ) { benchmark in
+            for _ in benchmark.scaledIterations {
+                let iteration = run.next()
+                let budget = try PrivacyOdometer(epsilon: epsilon, delta: 1e-9)
+                let synthetic = try generator.checkedFit(
+                    FitRequest(data: table, epsilon: epsilon, delta: 1e-9, budget: budget, source: .seeded(iteration))
+                )
+                .sample(rows: table.rowCount, source: .seeded(100 + iteration))
+                if table.columns.count <= 24 {
+                    benchmark.measurement(
+                        threeWay, Int(10_000 * MarginalFidelity.meanTotalVariation(table, synthetic, way: 3)))
+                }
             }
         }
     }
