@@ -33,6 +33,18 @@ public struct ContingencyTable: Sendable, Equatable, RandomAccessCollection {
 
     public var total: Int { storage.reduce(0) { $0 + Int($1) } }
 
+    /// Σ |count − estimate| over the cells (`estimate` in the same cell order).
+    public func absoluteDifference(from estimate: [Double]) -> Double {
+        precondition(estimate.count == storage.count, "an estimate must have one value per cell")
+        return storage.withUnsafeBufferPointer { counts in
+            estimate.withUnsafeBufferPointer { estimate in
+                var sum = 0.0
+                for cell in 0..<counts.count { sum += abs(Double(counts[cell]) - estimate[cell]) }
+                return sum
+            }
+        }
+    }
+
     public static func == (lhs: ContingencyTable, rhs: ContingencyTable) -> Bool {
         lhs.attributes == rhs.attributes && lhs.shape == rhs.shape && lhs.storage.elementsEqual(rhs.storage)
     }

@@ -146,8 +146,7 @@ public struct AIM: Sendable {
             var estimator = EstimatedMarginals(model: model, marginals: marginals, source: session.source)
             estimator.visit(pool.map { candidates[$0].attributes }) { position, estimate in
                 let answer = answers[pool[position]]
-                var error = 0.0
-                for cell in 0..<estimate.count { error += abs(Double(answer[cell]) - estimate[cell]) }
+                let error = answer.absoluteDifference(from: estimate)
                 scores[position] =
                     candidates[pool[position]].weight
                     * (error - (2 / Double.pi).squareRoot() * sigma * Double(estimate.count))

@@ -41,7 +41,7 @@ public struct Factor: Sendable, Equatable {
     public func logSumExp(to subset: [Int], projection cached: Projection? = nil) -> Factor {
         let projection = cached ?? Projection(from: attributes, shape: shape, to: subset)
         let groups = projection.targetSize
-        let parts = ParallelCells.parts(for: values.count)
+        let parts = ParallelCells.parts(for: values.count, partial: 2 * groups)
         let maxima = ParallelCells.Scratch(count: parts * groups, filledWith: -.infinity)
         let sums = ParallelCells.Scratch(count: parts * groups, filledWith: 0)
         let shifted = ParallelCells.Scratch(count: values.count, filledWith: 0)

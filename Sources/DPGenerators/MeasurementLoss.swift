@@ -40,7 +40,7 @@ struct MeasurementLoss {
         for (clique, held) in byClique.enumerated() where !held.isEmpty {
             let sizes = held.map { measurements[$0].values.count }
             let offsets = sizes.reduce(into: [0]) { $0.append($0.last! + $1) }
-            let parts = ParallelCells.parts(for: marginals[clique].size)
+            let parts = ParallelCells.parts(for: marginals[clique].size, partial: offsets.last!)
             let sums = ParallelCells.Scratch(count: parts * offsets.last!, filledWith: 0)
             defer { sums.free() }
             withIndexPointers(held) { indices in

@@ -3,15 +3,17 @@ import Foundation
 
 /// Splits the cells of a large table over the cores for the estimator's loops: tables under
 /// `minimumPartCells` cells per part stay on one thread, where the split would cost more than
-/// it saves.
+/// it saves. The parts depend on the table's size alone, never on the machine's cores, and their
+/// results are merged in part order, so a seeded run gives the same floating-point result on any
+/// machine.
 enum ParallelCells {
     static let minimumPartCells = 1 << 16
-    /// The processors this process may use, read once (each read is a system call).
-    static let processors = ProcessInfo.processInfo.activeProcessorCount
+    static let maximumParts = 16
 
-    /// How many parts a table of `cells` cells is split into.
-    static func parts(for cells: Int) -> Int {
-        max(1, min(processors, cells / minimumPartCells))
+    /// How many parts a table of `cells` cells is split into, when each part also fills a table
+    /// of `partial` cells of its own (kept to a quarter of the part, so the merge stays cheap).
+    static func parts(for cells: Int, partial: Int = 0) -> Int {
+        max(1, min(maximumParts, cells / minimumPartCells, cells / max(1, 4 * partial)))
     }
 
     /// Runs `body(part, cells)` for `parts` consecutive ranges covering 0..<cells, in parallel.
