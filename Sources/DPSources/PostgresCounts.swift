@@ -31,8 +31,8 @@ public final class PostgresCounts: PrivateTable, @unchecked Sendable {
         columns = table.schema.encodedColumns
         domain = columns.map(\.domainSize)
         connection = try table.connect()
-        try table.checkColumns(on: connection)
-        codes = try Self.materialize(table, on: connection)
+        integerColumns = try table.checkColumns(on: connection)
+        codes = try Self.materialize(table, integerColumns: integerColumns, on: connection)
         try validate()
     }
 
@@ -41,8 +41,13 @@ public final class PostgresCounts: PrivateTable, @unchecked Sendable {
     /// server that allows no temporary table (a read-only standby), the code query itself.
     let codes: String
 
-    static func materialize(_ table: PostgresTable, on connection: PostgresConnection) throws -> String {
-        let (select, parameters) = table.codeQuery()
+    /// The columns the database stores as integers (`PostgresTable.checkColumns`).
+    let integerColumns: Set<String>
+
+    static func materialize(_ table: PostgresTable, integerColumns: Set<String>, on connection: PostgresConnection)
+        throws -> String
+    {
+        let (select, parameters) = table.codeQuery(integerColumns: integerColumns)
         let columns = table.encoded.indices.map { "c\($0) int4" }.joined(separator: ", ")
         do {
             try connection.execute(
@@ -58,7 +63,9 @@ public final class PostgresCounts: PrivateTable, @unchecked Sendable {
     }
 
     /// The code query's parameters when `codes` is the query itself.
-    var codeParameters: [String?] { codes == "dpsynth_codes" ? [] : table.codeQuery().parameters }
+    var codeParameters: [String?] {
+        codes == "dpsynth_codes" ? [] : table.codeQuery(integerColumns: integerColumns).parameters
+    }
 
     /// One scan: the smallest code of each column; a negative one is a value the schema refuses.
     func validate() throws {

@@ -20,21 +20,32 @@ public struct PostgresTable: Sendable {
         try PostgresConnection(url: location.connectionURL, label: location.text)
     }
 
-    /// Checks that the table exists and has every column the schema encodes.
-    public func checkColumns(on connection: PostgresConnection) throws {
-        let present = Set(try location.columnNames(on: connection))
+    /// PostgreSQL's integer types (int8, int2, int4), by type OID.
+    static let integerTypes: Set<UInt32> = [20, 21, 23]
+
+    /// Checks that the table exists and has every column the schema encodes, and returns the
+    /// names of the columns the database stores as integers (their codes need no text).
+    @discardableResult
+    public func checkColumns(on connection: PostgresConnection) throws -> Set<String> {
+        let empty = try connection.execute(
+            "SELECT * FROM \(location.qualifiedName) LIMIT 0", what: "reading the table's columns")
+        let present = Set(empty.columns)
         for column in encoded where !present.contains(column.name) {
             throw DataError(
                 file: location.text, columnName: column.name, problem: "the table has no such column",
                 hint: "Name the column as the table does (the schema maps columns by name).")
         }
+        return Set(zip(empty.columns, empty.types).filter { Self.integerTypes.contains($0.1) }.map(\.0))
     }
 
-    /// The SELECT list of the columns' codes, and its parameters.
-    func codeQuery() -> (select: String, parameters: [String]) {
+    /// The SELECT list of the columns' codes, and its parameters; `integerColumns` are the
+    /// columns the database stores as integers (`checkColumns`).
+    func codeQuery(integerColumns: Set<String>) -> (select: String, parameters: [String]) {
         var parameters = SQLParameters()
         let list = encoded.enumerated().map { index, column in
-            SQLColumnCode.expression(column, parameters: &parameters) + " AS c\(index)"
+            SQLColumnCode.expression(
+                column, parameters: &parameters, integerTyped: integerColumns.contains(column.name))
+                + " AS c\(index)"
         }
         return ("SELECT " + list.joined(separator: ", ") + " FROM \(location.qualifiedName)", parameters.values)
     }
@@ -51,8 +62,7 @@ public struct PostgresTable: Sendable {
     /// Every row's codes, streamed through a server-side cursor; for methods that need rows.
     public func load() throws -> EncodedDataset {
         let connection = try connect()
-        try checkColumns(on: connection)
-        let (select, parameters) = codeQuery()
+        let (select, parameters) = codeQuery(integerColumns: try checkColumns(on: connection))
         let width = encoded.count
         var codes = [[UInt16]](repeating: [], count: width)
         try connection.forEachBatch(select, parameters, what: "reading the rows' codes") { rows in

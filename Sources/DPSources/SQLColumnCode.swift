@@ -65,8 +65,14 @@ public enum SQLColumnCode {
     static let realPattern = #"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,4})?$"#
     static let nonFinitePattern = "^[+-]?(inf|infinity|nan)$"
 
-    /// The SQL expression of `column`'s code, reading the table column it names.
-    public static func expression(_ column: Column, parameters: inout SQLParameters) -> String {
+    /// The SQL expression of `column`'s code, reading the table column it names. When the
+    /// database stores that column as an integer (`integerTyped`), a coded or integer column's
+    /// code is computed from the number itself, without the text the general rules read (the
+    /// same codes: an integer's text is its canonical decimal form).
+    public static func expression(_ column: Column, parameters: inout SQLParameters, integerTyped: Bool = false)
+        -> String
+    {
+        if integerTyped, let expression = integerExpression(column, parameters: &parameters) { return expression }
         let name = SQLText.identifier(column.name)
         let text = "btrim(\(name)::text, E' \\t')"
         let tokens = parameters.bind(SQLText.textArray(column.missingTokens), as: "text[]")
@@ -119,6 +125,40 @@ public enum SQLColumnCode {
             body = "0"
         }
         return "(CASE WHEN \(name) IS NULL OR \(text) = ANY(\(tokens)) THEN \(missing) ELSE \(body) END)"
+    }
+
+    /// The code of a coded or integer column the database stores as an integer (nil for other
+    /// kinds). A missing token can equal such a value's text only when it is an integer's
+    /// canonical decimal form, so those tokens are compared as integers and the others dropped.
+    static func integerExpression(_ column: Column, parameters: inout SQLParameters) -> String? {
+        let name = SQLText.identifier(column.name)
+        let body: String
+        switch column.kind {
+        case .coded(let levels):
+            body = """
+                CASE WHEN \(name) >= 0 AND \(name) < \(parameters.bind(String(levels), as: "int8")) \
+                THEN \(name)::int ELSE \(Problem.notACode.rawValue) END
+                """
+        case .integer(let lower, let upper, let binning):
+            let value = "\(name)::numeric"
+            let (low, high) = (parameters.bind(lower), parameters.bind(upper))
+            let clamped = "LEAST(GREATEST(\(value), \(low)), \(high))"
+            let outOfDomain = column.outOfDomain == .missing ? column.missingCode.map(String.init) : nil
+            let inside = integerBin(value, lower: lower, upper: upper, binning, &parameters)
+            let outside = outsideBounds(column, outOfDomain: outOfDomain) {
+                integerBin(clamped, lower: lower, upper: upper, binning, &parameters)
+            }
+            body = "CASE WHEN \(value) BETWEEN \(low) AND \(high) THEN \(inside) ELSE \(outside) END"
+        default:
+            return nil
+        }
+        let tokens = column.missingTokens.filter { token in Int(token).map { String($0) == token } ?? false }
+        let missing = column.missingCode.map(String.init) ?? "\(Problem.missingNotAllowed.rawValue)"
+        let tokenList = "{" + tokens.joined(separator: ",") + "}"
+        let isMissing =
+            tokens.isEmpty
+            ? "\(name) IS NULL" : "\(name) IS NULL OR \(name) = ANY(\(parameters.bind(tokenList, as: "int8[]")))"
+        return "(CASE WHEN \(isMissing) THEN \(missing) ELSE \(body) END)"
     }
 
     /// The code of a bounded number: read when the text matches `pattern` (the guards run in

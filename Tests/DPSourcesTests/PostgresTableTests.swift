@@ -76,6 +76,40 @@ struct PostgresTableTests {
         #expect(fromTyped.codes == expected)
     }
 
+    /// Integer-typed columns take the numeric path: a missing token counts only as the exact text
+    /// of an integer ("-1" and "999", not "+2" or "07"), as in the text path, and out-of-domain
+    /// values follow the column's policy.
+    @Test func integerColumnsGiveTheSameCodesAsText() throws {
+        let schema = try SchemaLoader.parse(
+            """
+            name: ints
+            columns:
+              - {name: k, kind: coded, levels: 3, missing_values: ["", "-1", "+2", "07"]}
+              - {name: n, kind: integer, lower: 0, upper: 100, bins: 4, missing_values: ["", "999"], \
+            out_of_domain: missing}
+              - {name: m, kind: integer, lower: 10, upper: 20, edges: [10, 12, 20], out_of_domain: clamp}
+
+            """)
+        let rows: [[String?]] = [
+            ["0", "5", "10"], ["-1", "999", "25"], ["2", "150", "3"], ["1", nil, "12"], [nil, "100", "20"],
+            ["2", "0", "11"],
+        ]
+        let folder = try CommandRunner.temporaryDirectory()
+        let path = folder.appendingPathComponent("ints.csv").path
+        try (["k,n,m"] + rows.map { $0.map { $0 ?? "" }.joined(separator: ",") }).joined(separator: "\n")
+            .appending("\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let expected = try DatasetLoader.load(csv: path, schema: schema).codes
+        let text = try TestPostgres.table(columns: [("k", "text"), ("n", "text"), ("m", "text")], rows: rows)
+        let typed = try TestPostgres.table(columns: [("k", "int2"), ("n", "int4"), ("m", "int8")], rows: rows)
+        #expect(try DataSource(text, key: "--data").load(schema: schema).codes == expected)
+        #expect(try DataSource(typed, key: "--data").load(schema: schema).codes == expected)
+        let counts = try PostgresCounts(
+            PostgresTable(location: PostgresLocation(typed, key: "--data"), schema: schema))
+        #expect(
+            try counts.marginals([[0, 1]])[0].counts
+                == EncodedDataset(schema: schema, codes: expected).marginal([0, 1]).counts)
+    }
+
     /// Codes of random values agree with the CSV reader too (seeded; 2,000 rows).
     @Test func randomValuesAgreeWithTheCSVReader() throws {
         let schema = try SchemaLoader.parse(Self.schema)
