@@ -38,11 +38,7 @@ let benchmarks: @Sendable () -> Void = {
         Benchmark("\(type(of: generator).method.uppercased()) on Adult, epsilon \(epsilon)") { benchmark in
             for _ in benchmark.scaledIterations {
                 let iteration = run.next()
-                let budget = try PrivacyOdometer(epsilon: epsilon, delta: 1e-9)
-                let synthetic = try generator.checkedFit(
-                    FitRequest(data: train, epsilon: epsilon, delta: 1e-9, budget: budget, source: .seeded(iteration))
-                )
-                .sample(rows: train.rowCount, source: .seeded(100 + iteration))
+                let synthetic = try fitAndSample(generator, train, epsilon: epsilon, iteration: iteration)
                 benchmark.measurement(
                     threeWay, Int(10_000 * MarginalFidelity.meanTotalVariation(train, synthetic, way: 3)))
                 benchmark.measurement(
@@ -77,12 +73,7 @@ let networkBenchmarks: @Sendable () -> Void = {
                 metrics: [.wallClock, .peakMemoryResident, threeWay], maxDuration: .seconds(900), maxIterations: 3)
         ) { benchmark in
             for _ in benchmark.scaledIterations {
-                let iteration = run.next()
-                let budget = try PrivacyOdometer(epsilon: epsilon, delta: 1e-9)
-                let synthetic = try generator.checkedFit(
-                    FitRequest(data: table, epsilon: epsilon, delta: 1e-9, budget: budget, source: .seeded(iteration))
-                )
-                .sample(rows: table.rowCount, source: .seeded(100 + iteration))
+                let synthetic = try fitAndSample(generator, table, epsilon: epsilon, iteration: run.next())
                 if table.columns.count <= 24 {
                     benchmark.measurement(
                         threeWay, Int(10_000 * MarginalFidelity.meanTotalVariation(table, synthetic, way: 3)))
@@ -90,6 +81,18 @@ let networkBenchmarks: @Sendable () -> Void = {
             }
         }
     }
+}
+
+/// One fit of `generator` on `table` at `epsilon` (delta 1e-9, seeded by `iteration`), and as
+/// many synthetic rows as the table has.
+func fitAndSample(_ generator: any Generator, _ table: EncodedDataset, epsilon: Double, iteration: UInt64) throws
+    -> EncodedDataset
+{
+    let budget = try PrivacyOdometer(epsilon: epsilon, delta: 1e-9)
+    return try generator.checkedFit(
+        FitRequest(data: table, epsilon: epsilon, delta: 1e-9, budget: budget, source: .seeded(iteration))
+    )
+    .sample(rows: table.rowCount, source: .seeded(100 + iteration))
 }
 
 /// Numbers the runs of one benchmark so each uses its own seeds (the harness calls the closure
