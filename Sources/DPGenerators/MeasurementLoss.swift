@@ -58,9 +58,11 @@ struct MeasurementLoss {
                 }
             }
             for (term, measurement) in held.enumerated() {
-                for part in 0..<parts {
-                    let base = part * offsets.last! + offsets[term]
-                    for cell in 0..<sizes[term] { projected[measurement][cell] += sums.buffer[base + cell] }
+                projected[measurement].withUnsafeMutableBufferPointer { target in
+                    for part in 0..<parts {
+                        let base = part * offsets.last! + offsets[term]
+                        for cell in 0..<sizes[term] { target[cell] += sums.buffer[base + cell] }
+                    }
                 }
             }
         }
@@ -70,12 +72,17 @@ struct MeasurementLoss {
     /// The loss at projections `projected`, and the residual tables r_m.
     func evaluate(_ projected: [[Double]]) -> (loss: Double, residuals: [[Double]]) {
         var loss = 0.0
-        var residuals = projected
-        for (position, measurement) in measurements.enumerated() {
-            for cell in residuals[position].indices {
-                let residual = projected[position][cell] - measurement.values[cell]
-                loss += 0.5 * weights[position][cell] * residual * residual
-                residuals[position][cell] = weights[position][cell] * residual
+        let residuals = measurements.indices.map { position in
+            let (values, weight) = (measurements[position].values, weights[position])
+            return [Double](unsafeUninitializedCapacity: values.count) { residual, initialized in
+                projected[position].withUnsafeBufferPointer { projected in
+                    for cell in 0..<values.count {
+                        let difference = projected[cell] - values[cell]
+                        loss += 0.5 * weight[cell] * difference * difference
+                        residual[cell] = weight[cell] * difference
+                    }
+                }
+                initialized = values.count
             }
         }
         return (loss, residuals)
@@ -114,8 +121,14 @@ struct MeasurementLoss {
     /// the measurement tables.
     static func decrease(residuals: [[Double]], before: [[Double]], after: [[Double]]) -> Double {
         var total = 0.0
-        for (r, (b, a)) in zip(residuals, zip(before, after)) {
-            for cell in r.indices { total += r[cell] * (b[cell] - a[cell]) }
+        for index in residuals.indices {
+            residuals[index].withUnsafeBufferPointer { r in
+                before[index].withUnsafeBufferPointer { b in
+                    after[index].withUnsafeBufferPointer { a in
+                        for cell in 0..<r.count { total += r[cell] * (b[cell] - a[cell]) }
+                    }
+                }
+            }
         }
         return total
     }
