@@ -16,30 +16,39 @@ public final class StagedFileWriter {
 
     static func failure() -> POSIXError { POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
 
-    /// Appends `data`; a write error is kept and thrown when the file is finished.
+    /// Appends `data`; a write error is kept and thrown when the file is finished. A piece of a
+    /// buffer's size or more goes to the file as it is, without a copy into the buffer.
     public func write(_ data: Data) {
-        buffer.append(data)
-        if descriptor != nil, buffer.count >= Self.bufferSize { flush() }
+        guard descriptor != nil, data.count >= Self.bufferSize else {
+            buffer.append(data)
+            if descriptor != nil, buffer.count >= Self.bufferSize { flush() }
+            return
+        }
+        flush()
+        data.withUnsafeBytes { writeAll($0) }
     }
 
     /// Appends `text` as UTF-8.
     public func write(_ text: String) { write(Data(text.utf8)) }
 
     private func flush() {
-        guard let descriptor, !closed, failed == nil else { return }
-        buffer.withUnsafeBytes { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let written = Foundation.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-                if written < 0 && errno == EINTR { continue }
-                guard written > 0 else {
-                    failed = Self.failure()
-                    return
-                }
-                offset += written
-            }
-        }
+        buffer.withUnsafeBytes { writeAll($0) }
         buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes every byte of `bytes` to the file, unless an earlier write failed.
+    private func writeAll(_ bytes: UnsafeRawBufferPointer) {
+        guard let descriptor, !closed, failed == nil, bytes.count > 0 else { return }
+        var offset = 0
+        while offset < bytes.count {
+            let written = Foundation.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else {
+                failed = Self.failure()
+                return
+            }
+            offset += written
+        }
     }
 
     /// Writes what is buffered, syncs and closes the file.

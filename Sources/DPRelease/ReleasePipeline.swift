@@ -237,7 +237,8 @@ public struct ReleasePipeline {
         let sampled = AuditSample.draw(
             train: prepared.train, holdout: prepared.holdout, synthetic: synthetic, limit: auditSampleLimit,
             source: streams.audit.split(stream: 40))
-        if sampled.sample.isSubsample { progress("auditing \(sampled.sample.description)") }
+        // Progress lines carry no count of the real tables; the sizes go to the confidential report.
+        if sampled.sample.isSubsample { progress("auditing a sample of at most \(auditSampleLimit) rows per table") }
         progress("evaluating utility")
         let utility = UtilityEvaluation.evaluate(
             train: sampled.train, holdout: sampled.holdout, synthetic: sampled.synthetic,

@@ -76,7 +76,13 @@ import Testing
         try SigningKey.generate().save(to: fixture.folder.appendingPathComponent("keys/release.key").path)
         var pipeline = try ReleasePipeline(configPath: fixture.config.path)
         pipeline.auditSampleLimit = 1000
-        let outcome = try pipeline.run()
+        final class Lines: @unchecked Sendable { var all: [String] = [] }
+        let lines = Lines()
+        let outcome = try pipeline.run { lines.all.append($0) }
+        // The sample's sizes are confidential report figures: no progress line holds the real
+        // tables' row counts (3000 training, 1500 holdout rows).
+        #expect(lines.all.contains { $0.contains("sample of at most 1000 rows") }, "\(lines.all)")
+        #expect(!lines.all.contains { $0.contains("3000") || $0.contains("1500") }, "\(lines.all)")
         let sample = try #require(outcome.report.audit?.sample)
         #expect(sample.isSubsample && sample.sampledTrainRows == 1000 && sample.trainRows == 3000)
         #expect(HTMLReport.render(outcome.report).contains("1000 of 3000 training"))

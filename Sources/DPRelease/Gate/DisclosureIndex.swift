@@ -39,21 +39,19 @@ struct DisclosureIndex {
             let key = Self.keyColumns(secret: secret, quasiIdentifiers: quasiIdentifiers, width: width)
             // How often each (key, secret value) occurs, then the most common value per key: the
             // lowest code among equals, so the answer is a function of the table.
+            let keys = (0..<count).map { RowHash.of(codes, row: $0, columns: key) }
             var tallies: [UInt64: Int] = [:]
-            for index in 0..<count {
-                tallies[RowHash.of(codes, row: index, columns: key, then: codes[secret][index]), default: 0] += 1
-            }
+            for index in 0..<count { tallies[RowHash.pair(keys[index], codes[secret][index]), default: 0] += 1 }
             var best: [UInt64: (value: UInt16, count: Int)] = [:]
             for index in 0..<count {
-                let keyHash = RowHash.of(codes, row: index, columns: key, then: nil)
                 let value = codes[secret][index]
-                let tally = tallies[RowHash.of(codes, row: index, columns: key, then: value)]!
-                if let current = best[keyHash],
+                let tally = tallies[RowHash.pair(keys[index], value)]!
+                if let current = best[keys[index]],
                     current.count > tally || (current.count == tally && current.value <= value)
                 {
                     continue
                 }
-                best[keyHash] = (value, tally)
+                best[keys[index]] = (value, tally)
             }
             predictions[secret] = (key, best.mapValues(\.value))
         }
@@ -81,7 +79,7 @@ struct DisclosureIndex {
                 || blanked.indices.contains { blanked[$0].contains(RowHash.of(codes, row: index, blanking: $0)) }
         case .attributeDisclosure(let secret, _):
             guard let prediction = predictions[secret] else { return false }
-            return prediction.values[RowHash.of(codes, row: index, columns: prediction.key, then: nil)]
+            return prediction.values[RowHash.of(codes, row: index, columns: prediction.key)]
                 == codes[secret][index]
         }
     }

@@ -17,13 +17,18 @@ enum RowHash {
         return finalise(hash)
     }
 
-    /// The hash of row `row` over `columns` only, followed by `then` when given.
+    /// The hash of row `row` over `columns` only (an attribute check's key).
     @inline(__always)
-    static func of(_ codes: [[UInt16]], row: Int, columns: [Int], then: UInt16?) -> UInt64 {
+    static func of(_ codes: [[UInt16]], row: Int, columns: [Int]) -> UInt64 {
         var hash: UInt64 = 0xC2B2_AE3D_27D4_EB4F
         for column in columns { hash = mix(hash, UInt64(codes[column][row])) }
-        if let then { hash = mix(hash, blank + 1 + UInt64(then)) }
         return finalise(hash)
+    }
+
+    /// The hash of a key's hash followed by one more code (a key and its secret value).
+    @inline(__always)
+    static func pair(_ key: UInt64, _ value: UInt16) -> UInt64 {
+        finalise(mix(key, blank + 1 + UInt64(value)))
     }
 
     @inline(__always)
