@@ -52,18 +52,18 @@ public struct ShardedTable: PrivateTable {
 }
 
 /// Results written by concurrent workers, one slot each.
-final class ResultSlots<Value>: @unchecked Sendable {
+public final class ResultSlots<Value>: @unchecked Sendable {
     private var slots: [Result<Value, any Error>?]
     private let lock = NSLock()
 
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    public init(count: Int) { slots = Array(repeating: nil, count: count) }
 
-    func set(_ index: Int, _ result: Result<Value, any Error>) {
+    public func set(_ index: Int, _ result: Result<Value, any Error>) {
         lock.lock()
         slots[index] = result
         lock.unlock()
     }
 
     /// Every value in order, or the first error.
-    func values() throws -> [Value] { try slots.map { try $0!.get() } }
+    public func values() throws -> [Value] { try slots.map { try $0!.get() } }
 }

@@ -77,7 +77,7 @@ public enum DataSource: Sendable, CustomStringConvertible {
         case .postgres(let locations):
             let tables = locations.map { PostgresTable(location: $0, schema: schema) }
             let parts: [any PrivateTable] =
-                countsOnly ? try tables.map { try PostgresCounts($0) } : try tables.map { try $0.load() }
+                countsOnly ? try tables.map { try PostgresCounts.open($0) } : try tables.map { try $0.load() }
             return parts.count == 1 ? parts[0] : try ShardedTable(parts: parts)
         }
     }

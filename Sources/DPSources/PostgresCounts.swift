@@ -32,8 +32,25 @@ public final class PostgresCounts: PrivateTable, @unchecked Sendable {
         domain = columns.map(\.domainSize)
         connection = try table.connect()
         integerColumns = try table.checkColumns(on: connection)
+        try connection.execute(Self.sessionSettings, what: "preparing the session")
         codes = try Self.materialize(table, integerColumns: integerColumns, on: connection)
-        try validate()
+        rowCount = try validate()
+        if table.part == nil && rowCount == 0 { throw Self.noRows(table) }
+    }
+
+    /// Counting statements hash every grouping set in memory (spilling to disk beyond
+    /// `work_mem` rather than sorting the table once per set), without JIT compilation, which
+    /// costs more than it saves on these short aggregates.
+    static let sessionSettings = "SET work_mem = '256MB'; SET enable_sort = off; SET jit = off"
+
+    /// The rows this session counts (the part's, for a part of a table).
+    private(set) var rowCount = 0
+
+    /// Whether the codes are in a temporary table (`materialize`), which blocks need.
+    var materialized: Bool { codes == "dpsynth_codes" }
+
+    static func noRows(_ table: PostgresTable) -> DataError {
+        DataError(file: table.location.text, problem: "the table has no rows", hint: "Give a table with data.")
     }
 
     /// What the counting statements read: the table's codes, computed once into a temporary
@@ -53,13 +70,20 @@ public final class PostgresCounts: PrivateTable, @unchecked Sendable {
             try connection.execute(
                 "CREATE TEMPORARY TABLE dpsynth_codes (\(columns)) ON COMMIT PRESERVE ROWS", what: "preparing the codes"
             )
-            try connection.execute("INSERT INTO dpsynth_codes " + select, parameters, what: "computing the codes")
-            try connection.execute("ANALYZE dpsynth_codes", what: "computing the codes")
-            return "dpsynth_codes"
         } catch let error as DataError where error.problem.contains("SQLSTATE 25006") || error.problem.contains("42501")
         {
             return "(\(select)) AS codes"
         }
+        // A part reads its pages in the snapshot its table's parts share.
+        if let part = table.part {
+            try connection.execute(
+                "BEGIN ISOLATION LEVEL REPEATABLE READ; SET TRANSACTION SNAPSHOT '\(part.snapshot)'",
+                what: "joining the snapshot")
+        }
+        try connection.execute("INSERT INTO dpsynth_codes " + select, parameters, what: "computing the codes")
+        if table.part != nil { try connection.execute("COMMIT", what: "computing the codes") }
+        try connection.execute("ANALYZE dpsynth_codes", what: "computing the codes")
+        return "dpsynth_codes"
     }
 
     /// The code query's parameters when `codes` is the query itself.
@@ -67,20 +91,19 @@ public final class PostgresCounts: PrivateTable, @unchecked Sendable {
         codes == "dpsynth_codes" ? [] : table.codeQuery(integerColumns: integerColumns).parameters
     }
 
-    /// One scan: the smallest code of each column; a negative one is a value the schema refuses.
-    func validate() throws {
+    /// One scan: the number of rows, and the smallest code of each column; a negative one is a
+    /// value the schema refuses.
+    func validate() throws -> Int {
         let minima = (0..<columns.count).map { "min(c\($0))" }.joined(separator: ", ")
         let result = try connection.execute(
             "SELECT count(*), \(minima) FROM \(codes)", codeParameters, what: "checking the values")
-        guard let row = result.rows.first, let count = row[0].flatMap({ Int($0) }), count > 0 else {
-            throw DataError(
-                file: table.location.text, problem: "the table has no rows", hint: "Give a table with data.")
-        }
-        for column in columns.indices {
+        let row = result.rows.first ?? []
+        for column in columns.indices where column + 1 < row.count {
             if let text = row[column + 1], let code = Int(text), code < 0 {
                 throw table.refusal(code: code, column: column)
             }
         }
+        return row.first?.flatMap { Int($0) } ?? 0
     }
 
     public func marginals(_ attributeSets: [[Int]]) throws -> [ContingencyTable] {
@@ -98,21 +121,32 @@ public final class PostgresCounts: PrivateTable, @unchecked Sendable {
             let columns = Set(set)
             return !covers.contains { $0.count > columns.count && columns.isSubset(of: $0) }
         }
-        var tables: [ContingencyTable] = []
-        var batch: [[Int]] = []
-        var batchColumns: Set<Int> = []
-        for set in scanned {
-            let widened = batchColumns.union(set)
-            if !batch.isEmpty && (batch.count == Self.setsPerScan || widened.count > Self.columnsPerScan) {
-                tables += try count(batch)
-                batch = []
-                batchColumns = []
-            }
-            batch.append(set)
-            batchColumns.formUnion(set)
+        var tables = [ContingencyTable?](repeating: nil, count: scanned.count)
+        let plan = materialized ? CountPlan(sets: scanned, domain: domain) : CountPlan(direct: scanned.indices)
+        for block in plan.blocks {
+            let sets = block.sets.map { scanned[$0] }
+            for (index, table) in zip(block.sets, try count(sets, inBlock: block.columns)) { tables[index] = table }
         }
-        if !batch.isEmpty { tables += try count(batch) }
-        for (set, table) in zip(scanned, tables) { counted[set] = table }
+        var batch: [Int] = []
+        var batchColumns: Set<Int> = []
+        func countBatch() throws {
+            let sets = batch.map { scanned[$0] }
+            for (index, table) in zip(batch, try count(sets, from: codes, codeParameters, tally: "count(*)")) {
+                tables[index] = table
+            }
+            batch = []
+            batchColumns = []
+        }
+        for index in plan.direct {
+            let widened = batchColumns.union(scanned[index])
+            if !batch.isEmpty && (batch.count == Self.setsPerScan || widened.count > Self.columnsPerScan) {
+                try countBatch()
+            }
+            batch.append(index)
+            batchColumns.formUnion(scanned[index])
+        }
+        if !batch.isEmpty { try countBatch() }
+        for (set, table) in zip(scanned, tables) { counted[set] = table! }
         for set in unique where counted[set] == nil {
             let columns = Set(set)
             let superset = counted.values.filter { columns.isSubset(of: Set($0.attributes)) }
@@ -122,15 +156,36 @@ public final class PostgresCounts: PrivateTable, @unchecked Sendable {
         return attributeSets.map { counted[$0]! }
     }
 
-    /// The marginals of `sets` (at most `columnsPerScan` distinct columns) from one scan.
-    func count(_ sets: [[Int]]) throws -> [ContingencyTable] {
+    /// The marginals of `sets`, all inside `columns`: one scan counts the block into a temporary
+    /// table, and the sets are summed out of it (`CountPlan`).
+    func count(_ sets: [[Int]], inBlock columns: [Int]) throws -> [ContingencyTable] {
+        let names = columns.map { "c\($0)" }.joined(separator: ", ")
+        try connection.execute(
+            "CREATE TEMPORARY TABLE dpsynth_block AS SELECT \(names), count(*)::int8 AS n FROM \(codes) "
+                + "GROUP BY \(names)", what: "counting marginals")
+        defer { _ = try? connection.execute("DROP TABLE IF EXISTS dpsynth_block", what: "counting marginals") }
+        var tables: [ContingencyTable] = []
+        var start = 0
+        while start < sets.count {
+            let end = min(start + Self.setsPerScan, sets.count)
+            tables += try count(Array(sets[start..<end]), from: "dpsynth_block", [], tally: "sum(n)")
+            start = end
+        }
+        return tables
+    }
+
+    /// The marginals of `sets` (at most `columnsPerScan` distinct columns) from one scan of
+    /// `source`, whose rows each count `tally`.
+    func count(_ sets: [[Int]], from source: String, _ parameters: [String?], tally: String) throws
+        -> [ContingencyTable]
+    {
         let used = Array(Set(sets.joined())).sorted()
         let names = used.map { "c\($0)" }
         let grouping = used.isEmpty ? "0" : "GROUPING(\(names.joined(separator: ", ")))"
         let groups = sets.map { "(" + $0.map { "c\($0)" }.joined(separator: ", ") + ")" }.joined(separator: ", ")
         let sql = """
-            SELECT \(grouping), \(names.isEmpty ? "" : names.joined(separator: ", ") + ",") count(*) \
-            FROM \(codes) GROUP BY GROUPING SETS (\(groups))
+            SELECT \(grouping), \(names.isEmpty ? "" : names.joined(separator: ", ") + ",") \(tally) \
+            FROM \(source) GROUP BY GROUPING SETS (\(groups))
             """
         // GROUPING()'s bit for argument j (rightmost = bit 0) is 1 when that column is not grouped.
         // Sets with the same columns in another order share a grouping set, hence a mask.
@@ -142,7 +197,7 @@ public final class PostgresCounts: PrivateTable, @unchecked Sendable {
         }
         var counts = sets.map { [UInt32](repeating: 0, count: $0.map { domain[$0] }.reduce(1, *)) }
         let slot = Dictionary(uniqueKeysWithValues: used.enumerated().map { ($1, $0 + 1) })
-        try connection.forEachBatch(sql, codeParameters, what: "counting marginals") { rows in
+        try connection.forEachBatch(sql, parameters, what: "counting marginals") { rows in
             for row in rows {
                 guard let mask = row[0].flatMap({ Int($0) }), let indices = setsOfMask[mask],
                     let count = row[row.count - 1].flatMap({ UInt32($0) })

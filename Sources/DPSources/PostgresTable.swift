@@ -7,6 +7,9 @@ import Foundation
 public struct PostgresTable: Sendable {
     public let location: PostgresLocation
     public let schema: Schema
+    /// The part of the table read, when it is counted in parts (`PostgresCounts.open`); nil for
+    /// every row.
+    var part: TablePart?
 
     public init(location: PostgresLocation, schema: Schema) {
         self.location = location
@@ -47,7 +50,12 @@ public struct PostgresTable: Sendable {
                 column, parameters: &parameters, integerTyped: integerColumns.contains(column.name))
                 + " AS c\(index)"
         }
-        return ("SELECT " + list.joined(separator: ", ") + " FROM \(location.qualifiedName)", parameters.values)
+        var select = "SELECT " + list.joined(separator: ", ") + " FROM \(location.qualifiedName)"
+        if let part {
+            select += " WHERE ctid >= " + parameters.bind("(\(part.firstPage),0)", as: "tid")
+            if let end = part.endPage { select += " AND ctid < " + parameters.bind("(\(end),0)", as: "tid") }
+        }
+        return (select, parameters.values)
     }
 
     /// The error for a negative code found in `column`.

@@ -91,6 +91,20 @@ struct PostgresCountsTests {
         #expect(counts.rowRequests == 0)
     }
 
+    /// A table counted in parts by parallel sessions (page ranges in one shared snapshot) gives
+    /// the whole table's counts and rows, also with more parts than the table has pages.
+    @Test(arguments: [2, 3, 40]) func aTableCountedInPartsAddsUpToTheWhole(parts: Int) throws {
+        let schema = try SchemaLoader.parse(PostgresTableTests.schema)
+        let url = try Self.table(Self.randomRows(1500, seed: 13))
+        let table = PostgresTable(location: try PostgresLocation(url, key: "--data"), schema: schema)
+        let counted = try PostgresCounts.open(table, parts: parts)
+        #expect(!(counted is PostgresCounts))
+        let loaded = try DataSource(url, key: "--data").load(schema: schema)
+        let sets = Self.sets(loaded)
+        #expect(try counted.marginals(sets) == loaded.marginals(sets))
+        #expect(try counted.rows().codes == loaded.codes)
+    }
+
     /// A refused value is found by the validation scan when the table is opened for counting.
     @Test func aRefusedValueIsFoundBeforeAnyCount() throws {
         let planted = "Zq7-PLANTED-42"

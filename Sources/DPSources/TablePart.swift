@@ -1,0 +1,86 @@
+import DPData
+import Dispatch
+import Foundation
+
+/// A range of a table's pages, read in one snapshot that every part shares: the parts of one
+/// table hold each row exactly once, even while other sessions write to it.
+struct TablePart: Sendable {
+    let firstPage: Int
+    /// The first page after the part; nil for the last part, which runs to the table's end.
+    let endPage: Int?
+    /// The exported snapshot (`pg_export_snapshot()`) the part's codes are read in.
+    let snapshot: String
+
+    /// `count` parts covering pages 0..<`pages` and everything after.
+    static func split(pages: Int, into count: Int, snapshot: String) -> [TablePart] {
+        (0..<count).map { index in
+            TablePart(
+                firstPage: pages * index / count, endPage: index == count - 1 ? nil : pages * (index + 1) / count,
+                snapshot: snapshot)
+        }
+    }
+
+    /// A snapshot identifier as PostgreSQL writes it (hexadecimal groups and dashes), checked
+    /// because `SET TRANSACTION SNAPSHOT` takes no parameter.
+    static func isSnapshotIdentifier(_ text: String) -> Bool {
+        !text.isEmpty && text.allSatisfy { $0.isHexDigit || $0 == "-" }
+    }
+}
+
+extension PostgresCounts {
+    /// The fewest pages (8 kB each by default) worth a part of their own.
+    static let pagesPerPart = 4096
+
+    /// `table` opened for counting: a large table is split into page ranges counted by parallel
+    /// sessions (as many as the server lets one query use parallel workers,
+    /// `max_parallel_workers_per_gather`, at most 8, or `parts`), whose counts are added; a small
+    /// table, a view or a server that refuses the parts' temporary tables is one `PostgresCounts`.
+    ///
+    /// Privacy: every row is in exactly one part (one shared snapshot, page ranges that cover the
+    /// table), so the added counts are the table's exact counts, as from one session.
+    public static func open(_ table: PostgresTable, parts requested: Int? = nil) throws -> any PrivateTable {
+        let leader = try table.connect()
+        try table.checkColumns(on: leader)
+        let sizes = try leader.execute(
+            """
+            SELECT coalesce(pg_relation_size(to_regclass($1)), 0) / current_setting('block_size')::int8, \
+            current_setting('max_parallel_workers_per_gather')::int8
+            """, [table.location.qualifiedName], what: "reading the table's size")
+        let pages = sizes.rows.first?[0].flatMap { Int($0) } ?? 0
+        let workers = sizes.rows.first?[1].flatMap { Int($0) } ?? 0
+        let count = requested ?? min(8, workers, pages / pagesPerPart)
+        guard count > 1 else { return try PostgresCounts(table) }
+
+        try leader.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", what: "sharing a snapshot")
+        defer { _ = try? leader.execute("COMMIT", what: "sharing a snapshot") }
+        guard
+            let snapshot = try leader.execute("SELECT pg_export_snapshot()", what: "sharing a snapshot").rows
+                .first?[0], TablePart.isSnapshotIdentifier(snapshot)
+        else { return try PostgresCounts(table) }
+        let results = ResultSlots<PostgresCounts>(count: count)
+        let ranges = TablePart.split(pages: pages, into: count, snapshot: snapshot)
+        DispatchQueue.concurrentPerform(iterations: count) { index in
+            var part = table
+            part.part = ranges[index]
+            results.set(index, Result { try PostgresCounts(part) })
+        }
+        let counts = try results.values()
+        guard counts.allSatisfy(\.materialized) else { return try PostgresCounts(table) }
+        guard counts.contains(where: { $0.rowCount > 0 }) else { throw PostgresCounts.noRows(table) }
+        return PartitionedTable(whole: table, parts: try ShardedTable(parts: counts))
+    }
+}
+
+/// One table counted in parts: marginals are the parts' counts added (`ShardedTable`); rows,
+/// when a method needs them, are read from the whole table in one pass.
+struct PartitionedTable: PrivateTable {
+    let whole: PostgresTable
+    let parts: ShardedTable
+
+    var schema: Schema { parts.schema }
+    var columns: [Column] { parts.columns }
+    var domain: [Int] { parts.domain }
+
+    func marginals(_ attributeSets: [[Int]]) throws -> [ContingencyTable] { try parts.marginals(attributeSets) }
+    func rows() throws -> EncodedDataset { try whole.load() }
+}

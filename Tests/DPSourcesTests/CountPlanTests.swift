@@ -1,0 +1,41 @@
+import Testing
+
+@testable import DPSources
+
+/// The plan that groups marginals into blocks counted by one scan each: every set is counted
+/// exactly once, inside a block that holds it and keeps to the cell bound.
+struct CountPlanTests {
+    /// Adult's domain sizes, as private-pgm codes them.
+    static let adult = [85, 9, 100, 16, 7, 15, 6, 5, 2, 100, 100, 99, 42, 2]
+
+    static func triples(_ width: Int) -> [[Int]] {
+        (0..<width).flatMap { a in (a + 1..<width).flatMap { b in (b + 1..<width).map { [a, b, $0] } } }
+    }
+
+    @Test func everySetIsCountedOnceInsideABlockThatHoldsIt() {
+        let sets = Self.triples(14) + [[2, 0], [1]]
+        let plan = CountPlan(sets: sets, domain: Self.adult)
+        let placed = plan.blocks.flatMap(\.sets) + plan.direct
+        #expect(placed.sorted() == Array(sets.indices))
+        for block in plan.blocks {
+            #expect(block.sets.count > 1)
+            #expect(block.columns.reduce(1) { $0 * Self.adult[$1] } <= CountPlan.blockCells)
+            for index in block.sets { #expect(Set(sets[index]).isSubset(of: block.columns)) }
+        }
+        // The point of the plan: far fewer scans than sets.
+        #expect(plan.blocks.count + plan.direct.count < sets.count / 4)
+    }
+
+    @Test func aSetLargerThanTheBoundIsCountedDirectly() {
+        let plan = CountPlan(sets: [[0, 1], [1, 2]], domain: [1000, 1000, 1000], blockCells: 10_000)
+        #expect(plan.blocks.isEmpty && plan.direct == [0, 1])
+        let small = CountPlan(sets: [[0, 1], [1, 2], [0, 2]], domain: [10, 10, 10], blockCells: 1000)
+        #expect(small.blocks == [CountPlan.Block(columns: [0, 1, 2], sets: [0, 1, 2])] && small.direct.isEmpty)
+    }
+
+    /// The plan reads the domain only: the same sets and domain give the same plan.
+    @Test func thePlanDependsOnTheSchemaOnly() {
+        let sets = Self.triples(14)
+        #expect(CountPlan(sets: sets, domain: Self.adult) == CountPlan(sets: sets, domain: Self.adult))
+    }
+}
