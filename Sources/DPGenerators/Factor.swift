@@ -96,7 +96,7 @@ public struct Factor: Sendable, Equatable {
 
     /// log Σ exp(values).
     public var logTotal: Double {
-        let maximum = values.max() ?? -.infinity
+        let maximum = values.withUnsafeBufferPointer(FastExponential.maximum)
         if maximum == -.infinity { return -.infinity }
         return maximum + log(values.withUnsafeBufferPointer { FastExponential.sumExp($0, minus: maximum) })
     }

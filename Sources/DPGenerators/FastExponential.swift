@@ -77,6 +77,23 @@ enum FastExponential {
         }
     }
 
+    /// The largest value of `x` (−infinity when it is empty), eight lanes at a time.
+    static func maximum(_ x: UnsafeBufferPointer<Double>) -> Double {
+        let count = x.count
+        var lanes = SIMD8<Double>(repeating: -.infinity)
+        var start = 0
+        while start + 8 <= count {
+            lanes = pointwiseMax(lanes, load(x, at: start))
+            start += 8
+        }
+        var largest = lanes.max()
+        while start < count {
+            largest = Swift.max(largest, x[start])
+            start += 1
+        }
+        return largest
+    }
+
     /// Σ exp(x[i] − shift).
     static func sumExp(_ x: UnsafeBufferPointer<Double>, minus shift: Double) -> Double {
         let count = x.count

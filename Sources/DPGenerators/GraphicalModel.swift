@@ -54,7 +54,7 @@ public struct GraphicalModel: Sendable {
         // Downward: the parent's marginal summed to the separator, back in log space, less the
         // child's own message.
         for clique in tree.order {
-            let maximum = beliefs[clique].values.max() ?? -.infinity
+            let maximum = beliefs[clique].values.withUnsafeBufferPointer(FastExponential.maximum)
             let sum = beliefs[clique].values.withUnsafeMutableBufferPointer { values in
                 maximum == -.infinity ? 0 : FastExponential.expSum(inPlace: values, minus: maximum)
             }

@@ -35,6 +35,18 @@ import Testing
     }
 
     /// The array forms agree with the single-value form, tails included.
+    /// The lane-wise maximum equals the array's, for every length around the lane width and
+    /// with −infinity cells.
+    @Test func maximumAgreesWithTheArrays() {
+        let source = RandomSource.seeded(5)
+        #expect([Double]().withUnsafeBufferPointer(FastExponential.maximum) == -.infinity)
+        for count in 1..<40 {
+            var values = (0..<count).map { _ in Double(source.nextUInt64() % 2001) - 1000 }
+            values[Int(source.nextUInt64() % UInt64(count))] = -.infinity
+            #expect(values.withUnsafeBufferPointer(FastExponential.maximum) == values.max()!)
+        }
+    }
+
     @Test func arrayFormsAgree() {
         let values = (0..<13).map { -Double($0) * 0.7 }
         var out = [Double](repeating: 0, count: 13)
