@@ -39,8 +39,9 @@ extension PostgresCounts {
     /// Privacy: every row is in exactly one part (one shared snapshot, page ranges that cover the
     /// table), so the added counts are the table's exact counts, as from one session.
     public static func open(_ table: PostgresTable, parts requested: Int? = nil) throws -> any PrivateTable {
+        // The table's columns are checked by the session(s) that count it; a missing table has
+        // no size here and is reported by that check.
         let leader = try table.connect()
-        try table.checkColumns(on: leader)
         let sizes = try leader.execute(
             """
             SELECT coalesce(pg_relation_size(to_regclass($1)), 0) / current_setting('block_size')::int8, \

@@ -156,12 +156,23 @@ struct PostgresTableTests {
         } catch let error as DataError {
             #expect(error.description.contains("'job'") && error.description.contains("no such column"), "\(error)")
         }
-        let absent = TestPostgres.servers[0] + "?table=public.no_such_table_here"
+        // Opened for counting, the session that counts checks the columns.
         do {
-            _ = try DataSource(absent, key: "--data").load(schema: schema)
-            Issue.record("a missing table was read")
+            _ = try DataSource(table, key: "--data").table(schema: schema, countsOnly: true)
+            Issue.record("a missing column was counted")
         } catch let error as DataError {
-            #expect(error.description.contains("42P01"), "\(error)")
+            #expect(error.description.contains("'job'") && error.description.contains("no such column"), "\(error)")
+        }
+        for name in ["public.no_such_table_here", "no_such_schema.t"] {
+            let absent = TestPostgres.servers[0] + "?table=" + name
+            for countsOnly in [false, true] {
+                do {
+                    _ = try DataSource(absent, key: "--data").table(schema: schema, countsOnly: countsOnly)
+                    Issue.record("a missing table was read")
+                } catch let error as DataError {
+                    #expect(error.description.contains("42P01"), "\(error)")
+                }
+            }
         }
     }
 }
