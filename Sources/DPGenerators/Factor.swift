@@ -39,49 +39,8 @@ public struct Factor: Sendable, Equatable {
     /// its maximum; `FastExponential` for the exponentials). A large factor is split over the
     /// cores, each part reduced on its own and the parts merged.
     public func logSumExp(to subset: [Int], projection cached: Projection? = nil) -> Factor {
-        let projection = cached ?? Projection(from: attributes, shape: shape, to: subset)
-        let groups = projection.targetSize
-        let parts = ParallelCells.parts(for: values.count, partial: 2 * groups)
-        let maxima = ParallelCells.Scratch(count: parts * groups, filledWith: -.infinity)
-        let sums = ParallelCells.Scratch(count: parts * groups, filledWith: 0)
-        let shifted = ParallelCells.Scratch(count: values.count, filledWith: 0)
-        defer { for scratch in [maxima, sums, shifted] { scratch.free() } }
-        projection.index.withUnsafeBufferPointer { index in
-            values.withUnsafeBufferPointer { source in
-                ParallelCells.run(parts: parts, cells: source.count) { part, cells in
-                    let maxima = UnsafeMutableBufferPointer(
-                        rebasing: maxima.buffer[part * groups..<(part + 1) * groups])
-                    let sums = UnsafeMutableBufferPointer(rebasing: sums.buffer[part * groups..<(part + 1) * groups])
-                    for cell in cells {
-                        let target = Int(index[cell])
-                        if source[cell] > maxima[target] { maxima[target] = source[cell] }
-                    }
-                    // A group whose maximum is −infinity has only −infinity cells: its sum stays 0.
-                    for cell in cells {
-                        let maximum = maxima[Int(index[cell])]
-                        shifted.buffer[cell] = maximum == -.infinity ? -.infinity : source[cell] - maximum
-                    }
-                    let range = UnsafeMutableBufferPointer(rebasing: shifted.buffer[cells])
-                    FastExponential.exp(UnsafeBufferPointer(range), minus: 0, into: range)
-                    for cell in cells { sums[Int(index[cell])] += shifted.buffer[cell] }
-                }
-            }
-        }
-        var result = [Double](repeating: -.infinity, count: groups)
-        for group in 0..<groups {
-            var maximum = -Double.infinity
-            for part in 0..<parts { maximum = max(maximum, maxima.buffer[part * groups + group]) }
-            guard maximum > -.infinity else { continue }
-            var sum = 0.0
-            for part in 0..<parts {
-                let partMaximum = maxima.buffer[part * groups + group]
-                if partMaximum > -.infinity { sum += sums.buffer[part * groups + group] * exp(partMaximum - maximum) }
-            }
-            result[group] = maximum + log(sum)
-        }
-        return Factor(attributes: subset, shape: projection.targetShape, values: result)
+        GroupedExponentials(self, to: subset, projection: cached).logSums
     }
-
     /// Adds a factor over a subset of these attributes, broadcast over the rest.
     public mutating func add(_ other: Factor, projection cached: Projection? = nil, scale: Double = 1) {
         let projection = cached ?? Projection(from: attributes, shape: shape, to: other.attributes)

@@ -36,39 +36,46 @@ public struct GraphicalModel: Sendable {
     }
 
     /// Calibrated clique marginals (counts summing to `total`), by sum-product message passing:
-    /// leaves to root in log space; then root to leaves, where each clique's belief is complete
-    /// when it is reached, so its marginal exp(belief − max) is computed once and serves both its
-    /// children's messages (summed to their separators) and the result.
+    /// leaves to root in log space, each clique's exponentials (grouped by its separator) kept on
+    /// the way up; then root to leaves, where a clique's marginal is those exponentials times the
+    /// parent's message per separator cell, so each cell is exponentiated once. A marginal summed
+    /// to a child's separator, over the child's own upward message, is the message down to it.
     public func cliqueMarginals(potentials theta: [Factor]? = nil) -> [Factor] {
         let theta = theta ?? potentials
         let count = tree.cliques.count
-        var toParent = [Factor?](repeating: nil, count: count)
+        var kept = [GroupedExponentials?](repeating: nil, count: count)
+        var toParent = [[Double]](repeating: [], count: count)
+        var fromParent = [[Double]](repeating: [], count: count)
         var beliefs = theta
         // Upward: each clique sends its parent the log-sum-exp of its potential and its children's messages.
         for clique in tree.order.reversed() {
-            guard tree.parent[clique] != nil else { continue }
-            let message = beliefs[clique].logSumExp(to: tree.separator(clique), projection: upward[clique])
-            toParent[clique] = message
-            beliefs[tree.parent[clique]!].add(message, projection: downward[clique])
+            guard let parent = tree.parent[clique] else { continue }
+            let exponentials = GroupedExponentials(
+                beliefs[clique], to: tree.separator(clique), projection: upward[clique])
+            let message = exponentials.logSums
+            toParent[clique] = message.values
+            kept[clique] = exponentials
+            beliefs[parent].add(message, projection: downward[clique])
         }
-        // Downward: the parent's marginal summed to the separator, back in log space, less the
-        // child's own message.
         for clique in tree.order {
-            let maximum = beliefs[clique].values.withUnsafeBufferPointer(FastExponential.maximum)
-            let sum = beliefs[clique].values.withUnsafeMutableBufferPointer { values in
-                maximum == -.infinity ? 0 : FastExponential.expSum(inPlace: values, minus: maximum)
+            if let exponentials = kept[clique] {
+                beliefs[clique].values.withUnsafeMutableBufferPointer {
+                    exponentials.rescaled(by: fromParent[clique], total: total, into: $0)
+                }
+                kept[clique] = nil
+            } else {
+                let maximum = beliefs[clique].values.withUnsafeBufferPointer(FastExponential.maximum)
+                let sum = beliefs[clique].values.withUnsafeMutableBufferPointer { values in
+                    maximum == -.infinity ? 0 : FastExponential.expSum(inPlace: values, minus: maximum)
+                }
+                let scale = sum > 0 ? total / sum : 0
+                beliefs[clique].values.withUnsafeMutableBufferPointer { values in
+                    for index in 0..<values.count { values[index] *= scale }
+                }
             }
             for child in children[clique] {
-                var message = beliefs[clique].summed(to: tree.separator(child), projection: downward[child])
-                let up = toParent[child]!.values
-                for index in message.values.indices {
-                    message.values[index] = log(message.values[index]) + maximum - up[index]
-                }
-                beliefs[child].add(message, projection: upward[child])
-            }
-            let scale = sum > 0 ? total / sum : 0
-            beliefs[clique].values.withUnsafeMutableBufferPointer { values in
-                for index in 0..<values.count { values[index] *= scale }
+                let message = beliefs[clique].summed(to: tree.separator(child), projection: downward[child]).values
+                fromParent[child] = zip(message, toParent[child]).map { log($0) - $1 }
             }
         }
         return beliefs

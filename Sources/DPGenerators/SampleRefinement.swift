@@ -1,4 +1,6 @@
 import DPRandomness
+import Dispatch
+import Foundation
 
 /// Moves a sample's tables across cliques toward the model's own. Drawing rows clique by clique
 /// keeps each clique's counts close to the model's, but sets of attributes from different
@@ -70,28 +72,20 @@ public struct SampleRefinement: Sendable {
             strides.append(stride)
             total += set.reduce(1) { $0 * domain[$1] }
         }
-        /// Calls `body` with the target cell of every row of `table` in every set.
-        func forEachCell(of table: [[UInt16]], _ body: (Int) -> Void) {
-            for (index, set) in sets.enumerated() {
-                for row in 0..<table[0].count {
-                    var cell = offsets[index]
-                    for (position, attribute) in set.enumerated() {
-                        cell += Int(table[attribute][row]) * strides[index][position]
-                    }
-                    body(cell)
-                }
-            }
-        }
         // residual = sample counts - reference counts scaled to `rows`. The reference is counted
         // in whole units first (exact in Float below 2^24 rows; adding a fraction per row would
         // drift in large cells), then scaled; adding the sample's rows is exact to a few units in
         // the last place.
         let referenceRows = min(rows * referenceFactor, 1 << 24)
         var residual = [Float](repeating: 0, count: total)
-        forEachCell(of: ModelSampler.sample(model, rows: referenceRows, source: source)) { residual[$0] += 1 }
-        let scale = Float(Double(rows) / Double(referenceRows))
-        for cell in residual.indices { residual[cell] *= -scale }
-        forEachCell(of: codes) { residual[$0] += 1 }
+        residual.withUnsafeMutableBufferPointer { residual in
+            Self.count(
+                ModelSampler.sample(model, rows: referenceRows, source: source), sets: sets, offsets: offsets,
+                strides: strides, into: residual)
+            let scale = Float(Double(rows) / Double(referenceRows))
+            for cell in residual.indices { residual[cell] *= -scale }
+            Self.count(codes, sets: sets, offsets: offsets, strides: strides, into: residual)
+        }
         let blankets = domain.indices.map { column in
             Set(model.tree.cliques.filter { $0.contains(column) }.joined()).subtracting([column])
         }
@@ -168,6 +162,37 @@ public struct SampleRefinement: Sendable {
                             column, order[position],
                             order[groupStart[position] + Int(source.uniform(below: UInt64(size)))])
                     }
+                }
+            }
+        }
+    }
+
+    /// Adds one to the target cell of every row of `table` in every set (set `index` owns the
+    /// cells from `offsets[index]`). The sets are spread over the cores; each is counted by one
+    /// thread in row order, so the sums do not depend on the split.
+    static func count(
+        _ table: [[UInt16]], sets: [[Int]], offsets: [Int], strides: [[Int]],
+        into residual: UnsafeMutableBufferPointer<Float>
+    ) {
+        let rows = table.first?.count ?? 0
+        let chunk = 4096
+        let threads = min(ProcessInfo.processInfo.activeProcessorCount, sets.count)
+        nonisolated(unsafe) let residual = residual
+        DispatchQueue.concurrentPerform(iterations: threads) { thread in
+            for index in stride(from: thread, to: sets.count, by: threads) {
+                let set = sets[index]
+                let stride = strides[index]
+                var cells = [Int](repeating: 0, count: chunk)
+                for start in Swift.stride(from: 0, to: rows, by: chunk) {
+                    let end = min(rows, start + chunk)
+                    for row in start..<end { cells[row - start] = offsets[index] }
+                    for (position, attribute) in set.enumerated() {
+                        let step = stride[position]
+                        table[attribute].withUnsafeBufferPointer { column in
+                            for row in start..<end { cells[row - start] &+= Int(column[row]) &* step }
+                        }
+                    }
+                    for cell in cells[0..<(end - start)] { residual[cell] += 1 }
                 }
             }
         }

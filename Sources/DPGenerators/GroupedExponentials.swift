@@ -1,0 +1,117 @@
+import Foundation
+
+/// A factor's exponentials grouped by the cells of a subset of its attributes, kept for reuse:
+/// every cell's exp(value − m), where m is the largest value of the cell's group within the
+/// cell's part (a large factor is split over the cores, `ParallelCells`), with those maxima and
+/// each part's sum per group. `logSums` is log Σ exp(values) per group; `rescaled` rebuilds
+/// exp(value + shift[group]) for any per-group shift with one multiplication per cell, so
+/// belief propagation exponentiates a clique once, not once up the tree and again down.
+struct GroupedExponentials {
+    let projection: Projection
+    let parts: Int
+    let groups: Int
+    /// exp(value − the part's group maximum), one per cell.
+    let shifted: [Double]
+    /// The largest value of each group in each part (parts × groups; −infinity when empty).
+    let maxima: [Double]
+    /// Σ shifted over each group in each part (parts × groups).
+    let sums: [Double]
+    let subset: [Int]
+
+    init(_ factor: Factor, to subset: [Int], projection cached: Projection? = nil) {
+        let projection = cached ?? Projection(from: factor.attributes, shape: factor.shape, to: subset)
+        let groups = projection.targetSize
+        let parts = ParallelCells.parts(for: factor.values.count, partial: 2 * groups)
+        var maxima = [Double](repeating: -.infinity, count: parts * groups)
+        var sums = [Double](repeating: 0, count: parts * groups)
+        let shifted = [Double](unsafeUninitializedCapacity: factor.values.count) { shifted, initialized in
+            nonisolated(unsafe) let shifted = shifted
+            maxima.withUnsafeMutableBufferPointer { maximaBuffer in
+                sums.withUnsafeMutableBufferPointer { sumsBuffer in
+                    nonisolated(unsafe) let (maximaBuffer, sumsBuffer) = (maximaBuffer, sumsBuffer)
+                    projection.index.withUnsafeBufferPointer { index in
+                        factor.values.withUnsafeBufferPointer { source in
+                            ParallelCells.run(parts: parts, cells: source.count) { part, cells in
+                                let maxima = UnsafeMutableBufferPointer(
+                                    rebasing: maximaBuffer[part * groups..<(part + 1) * groups])
+                                let sums = UnsafeMutableBufferPointer(
+                                    rebasing: sumsBuffer[part * groups..<(part + 1) * groups])
+                                for cell in cells {
+                                    let target = Int(index[cell])
+                                    if source[cell] > maxima[target] { maxima[target] = source[cell] }
+                                }
+                                // A group whose maximum is −infinity has only −infinity cells: its sum stays 0.
+                                for cell in cells {
+                                    let maximum = maxima[Int(index[cell])]
+                                    shifted[cell] = maximum == -.infinity ? -.infinity : source[cell] - maximum
+                                }
+                                let range = UnsafeMutableBufferPointer(rebasing: shifted[cells])
+                                FastExponential.exp(UnsafeBufferPointer(range), minus: 0, into: range)
+                                for cell in cells { sums[Int(index[cell])] += shifted[cell] }
+                            }
+                        }
+                    }
+                }
+            }
+            initialized = factor.values.count
+        }
+        (self.projection, self.parts, self.groups, self.subset) = (projection, parts, groups, subset)
+        (self.shifted, self.maxima, self.sums) = (shifted, maxima, sums)
+    }
+
+    /// log Σ exp(values) per group of `subset`.
+    var logSums: Factor {
+        var result = [Double](repeating: -.infinity, count: groups)
+        for group in 0..<groups {
+            var maximum = -Double.infinity
+            for part in 0..<parts { maximum = max(maximum, maxima[part * groups + group]) }
+            guard maximum > -.infinity else { continue }
+            var sum = 0.0
+            for part in 0..<parts {
+                let partMaximum = maxima[part * groups + group]
+                if partMaximum > -.infinity { sum += sums[part * groups + group] * exp(partMaximum - maximum) }
+            }
+            result[group] = maximum + log(sum)
+        }
+        return Factor(attributes: subset, shape: projection.targetShape, values: result)
+    }
+
+    /// exp(value + shift[group]) for every cell, scaled so the cells sum to `total` (all zeros
+    /// when every cell is −infinity), written into `values`.
+    func rescaled(by shift: [Double], total: Double, into values: UnsafeMutableBufferPointer<Double>) {
+        // Per part and group, exp(maximum + shift − the largest of them): at most 1, and 0 where
+        // the group is empty in the part.
+        var largest = -Double.infinity
+        for part in 0..<parts {
+            for group in 0..<groups where maxima[part * groups + group] > -.infinity {
+                largest = max(largest, maxima[part * groups + group] + shift[group])
+            }
+        }
+        var weights = [Double](repeating: 0, count: parts * groups)
+        var sum = 0.0
+        if largest > -.infinity {
+            for part in 0..<parts {
+                for group in 0..<groups where maxima[part * groups + group] > -.infinity {
+                    let weight = exp(maxima[part * groups + group] + shift[group] - largest)
+                    guard weight.isFinite else { continue }
+                    weights[part * groups + group] = weight
+                    sum += weight * sums[part * groups + group]
+                }
+            }
+        }
+        let scale = sum > 0 ? total / sum : 0
+        for index in weights.indices { weights[index] *= scale }
+        nonisolated(unsafe) let values = values
+        let groups = groups
+        projection.index.withUnsafeBufferPointer { index in
+            shifted.withUnsafeBufferPointer { shifted in
+                weights.withUnsafeBufferPointer { weights in
+                    ParallelCells.run(parts: parts, cells: shifted.count) { part, cells in
+                        let base = part * groups
+                        for cell in cells { values[cell] = shifted[cell] * weights[base + Int(index[cell])] }
+                    }
+                }
+            }
+        }
+    }
+}
