@@ -90,57 +90,75 @@ public struct SampleRefinement: Sendable {
             Set(model.tree.cliques.filter { $0.contains(column) }.joined()).subtracting([column])
         }
         // For each column, the target sets a swap of it can change (those with an attribute outside
-        // its blanket): where they start, the column's stride there, and the other attributes.
-        var holding = [[(offset: Int, stride: Int, others: [(attribute: Int, stride: Int)])]](
-            repeating: [], count: domain.count)
+        // its blanket): where they start, the column's stride there, and the other two attributes.
+        var holding = [[Target]](repeating: [], count: domain.count)
         for (index, set) in sets.enumerated() {
             for (position, attribute) in set.enumerated() {
-                let others = set.indices.filter { $0 != position }.map {
-                    (attribute: set[$0], stride: strides[index][$0])
-                }
-                guard !others.allSatisfy({ blankets[attribute].contains($0.attribute) }) else { continue }
-                holding[attribute].append((offsets[index], strides[index][position], others))
+                let others = set.indices.filter { $0 != position }
+                guard !others.allSatisfy({ blankets[attribute].contains(set[$0]) }) else { continue }
+                holding[attribute].append(
+                    Target(
+                        offset: offsets[index], stride: strides[index][position],
+                        first: set[others[0]] * rows, firstStride: strides[index][others[0]],
+                        second: set[others[1]] * rows, secondStride: strides[index][others[1]]))
             }
         }
-        var touched: [(cell: Int, before: Float)] = []
+        // The codes side by side (column c's rows from c × rows), so the search reads them
+        // through one pointer; copied back at the end.
+        let flat = UnsafeMutableBufferPointer<UInt16>.allocate(capacity: domain.count * rows)
+        defer { flat.deallocate() }
+        for column in domain.indices {
+            _ = UnsafeMutableBufferPointer(rebasing: flat[column * rows..<(column + 1) * rows])
+                .initialize(fromContentsOf: codes[column])
+        }
+        let touchedCells = UnsafeMutableBufferPointer<Int>.allocate(capacity: 4 * (holding.map(\.count).max() ?? 0))
+        let touchedBefore = UnsafeMutableBufferPointer<Float>.allocate(capacity: touchedCells.count)
+        defer {
+            touchedCells.deallocate()
+            touchedBefore.deallocate()
+        }
         residual.withUnsafeMutableBufferPointer { residual in
-            func move(_ cell: Int, _ change: Float) -> Float {
-                let before = residual[cell]
-                residual[cell] = before + change
-                touched.append((cell, before))
-                return abs(before + change) - abs(before)
-            }
-            /// Swaps `column` between two rows if that lowers the distance to the targets.
-            func propose(_ column: Int, _ first: Int, _ second: Int) {
-                let a = Int(codes[column][first])
-                let b = Int(codes[column][second])
+            /// Swaps `column` between rows `x` and `y` if that lowers the distance to the targets.
+            func propose(_ column: Int, _ targets: UnsafeBufferPointer<Target>, _ x: Int, _ y: Int) {
+                let a = Int(flat[column * rows + x])
+                let b = Int(flat[column * rows + y])
                 guard a != b else { return }
-                touched.removeAll(keepingCapacity: true)
+                var touched = 0
                 var gain: Float = 0
-                for set in holding[column] {
-                    var cellFirst = set.offset
-                    var cellSecond = set.offset
-                    for other in set.others {
-                        cellFirst += Int(codes[other.attribute][first]) * other.stride
-                        cellSecond += Int(codes[other.attribute][second]) * other.stride
-                    }
-                    gain += move(cellFirst + a * set.stride, -1) + move(cellFirst + b * set.stride, 1)
-                    gain += move(cellSecond + b * set.stride, -1) + move(cellSecond + a * set.stride, 1)
+                func move(_ cell: Int, _ change: Float) -> Float {
+                    let before = residual[cell]
+                    residual[cell] = before + change
+                    touchedCells[touched] = cell
+                    touchedBefore[touched] = before
+                    touched += 1
+                    return abs(before + change) - abs(before)
+                }
+                for target in targets {
+                    let cellX =
+                        target.offset + Int(flat[target.first + x]) * target.firstStride
+                        + Int(flat[target.second + x]) * target.secondStride
+                    let cellY =
+                        target.offset + Int(flat[target.first + y]) * target.firstStride
+                        + Int(flat[target.second + y]) * target.secondStride
+                    gain += move(cellX + a * target.stride, -1) + move(cellX + b * target.stride, 1)
+                    gain += move(cellY + b * target.stride, -1) + move(cellY + a * target.stride, 1)
                 }
                 if gain < -1e-4 {
-                    codes[column][first] = UInt16(b)
-                    codes[column][second] = UInt16(a)
+                    flat[column * rows + x] = UInt16(b)
+                    flat[column * rows + y] = UInt16(a)
                 } else {
-                    for (cell, before) in touched.reversed() { residual[cell] = before }
+                    for index in Swift.stride(from: touched - 1, through: 0, by: -1) {
+                        residual[touchedCells[index]] = touchedBefore[index]
+                    }
                 }
             }
             for _ in 0..<passes {
                 for column in domain.indices where !holding[column].isEmpty {
                     // Rows grouped by their blanket's values; a swap pairs two rows of one group.
-                    let blanket = blankets[column].sorted()
+                    let blanket = blankets[column].sorted().map { $0 * rows }
                     let order = (0..<rows).sorted { x, y in
-                        for attribute in blanket where codes[attribute][x] != codes[attribute][y] {
-                            return codes[attribute][x] < codes[attribute][y]
+                        for base in blanket where flat[base + x] != flat[base + y] {
+                            return flat[base + x] < flat[base + y]
                         }
                         return x < y
                     }
@@ -149,22 +167,38 @@ public struct SampleRefinement: Sendable {
                     var start = 0
                     for position in 1...rows
                     where position == rows
-                        || blanket.contains(where: { codes[$0][order[position]] != codes[$0][order[position - 1]] })
+                        || blanket.contains(where: { flat[$0 + order[position]] != flat[$0 + order[position - 1]] })
                     {
                         for member in start..<position { (groupStart[member], groupEnd[member]) = (start, position) }
                         start = position
                     }
-                    for _ in 0..<rows {
-                        let position = Int(source.uniform(below: UInt64(rows)))
-                        let size = groupEnd[position] - groupStart[position]
-                        guard size > 1 else { continue }
-                        propose(
-                            column, order[position],
-                            order[groupStart[position] + Int(source.uniform(below: UInt64(size)))])
+                    holding[column].withUnsafeBufferPointer { targets in
+                        for _ in 0..<rows {
+                            let position = Int(source.uniform(below: UInt64(rows)))
+                            let size = groupEnd[position] - groupStart[position]
+                            guard size > 1 else { continue }
+                            propose(
+                                column, targets, order[position],
+                                order[groupStart[position] + Int(source.uniform(below: UInt64(size)))])
+                        }
                     }
                 }
             }
         }
+        for column in domain.indices {
+            codes[column] = Array(flat[column * rows..<(column + 1) * rows])
+        }
+    }
+
+    /// A target set as a swap of one of its columns sees it: the set's first cell, the column's
+    /// stride, and the other two attributes (where their codes start, and their strides).
+    struct Target {
+        let offset: Int
+        let stride: Int
+        let first: Int
+        let firstStride: Int
+        let second: Int
+        let secondStride: Int
     }
 
     /// Adds one to the target cell of every row of `table` in every set (set `index` owns the

@@ -155,6 +155,7 @@ public struct ReleasePipeline {
         guard let rows = config.rows ?? fitted.model.noisyRowCount else {
             throw ReleaseError("\(configPath): 'rows' is needed for \(config.method), which measures no row count")
         }
+        progress("sampling \(rows) rows")
         let synthetic = SynthesisStage.sample(fitted.model, rows: rows, streams: streams)
         progress("release gate: charging epsilon \(prepared.gate.epsilon), then testing the sample with noise")
         let noisy = try prepared.gate.evaluate(

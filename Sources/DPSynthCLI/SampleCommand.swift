@@ -30,7 +30,8 @@ struct SampleCommand: ParsableCommand {
             let streams = RunStreams(seed: seed)
             if streams.isSeeded { Output.note("dpsynth: \(streams.root.label)") }
             let fitted = try GeneratorRegistry.standard.loadModel(path: model)
-            try SynthesisStage.write(fitted, rows: rows, to: out, streams: streams)
+            try SynthesisStage.write(fitted, rows: rows, to: out, streams: streams) { Output.progress($0) }
+            Output.progress(nil)
             print(
                 "\(fitted.method): wrote \(rows) rows to \(out) (post-processing of the saved model: no privacy cost)")
             if fitted.privacy.seeded || streams.isSeeded {

@@ -108,7 +108,7 @@ struct SynthesizeCommand: ParsableCommand {
             let stage = SynthesisStage(generator: generator, epsilon: epsilon, delta: delta)
             let model = try stage.fit(table, budget: budget, streams: streams) { Output.progress($0) }
             if let modelOut { try AtomicFile.write(try model.fileData(), to: modelOut) }
-            try SynthesisStage.write(model, rows: rows, to: out, streams: streams)
+            try SynthesisStage.write(model, rows: rows, to: out, streams: streams) { Output.progress($0) }
             let statement = try budget.statement()
             let elapsed = Date().timeIntervalSince(started)
             let rho: Double? = type(of: generator).family == .marginal ? model.privacy.rho : nil
