@@ -22,18 +22,28 @@ public enum ModelSampler {
             let newPositions = attributes.indices.filter { !separatorPositions.contains($0) }
             let separatorIndex = Projection(from: attributes, shape: shape, to: separator)
             let weights = marginals[clique].values.map { max(0, $0) }
-            // Group the rows by the separator cell their assigned values fall in.
+            // Group the rows by the separator cell their assigned values fall in: each row's cell,
+            // then the rows in ascending order within each group (a counting sort).
             let separatorShape = separator.map { domain[$0] }
-            var groups = [[Int]](repeating: [], count: separatorShape.reduce(1, *))
-            for row in 0..<rows {
-                var cell = 0
-                for (position, attribute) in separator.enumerated() {
-                    cell = cell * separatorShape[position] + Int(codes[attribute][row])
+            let groupCount = separatorShape.reduce(1, *)
+            var rowCells = [Int](repeating: 0, count: rows)
+            for (position, attribute) in separator.enumerated() {
+                let size = separatorShape[position]
+                codes[attribute].withUnsafeBufferPointer { column in
+                    for row in 0..<rows { rowCells[row] = rowCells[row] &* size &+ Int(column[row]) }
                 }
-                groups[cell].append(row)
+            }
+            var groupStarts = [Int](repeating: 0, count: groupCount + 1)
+            for cell in rowCells { groupStarts[cell + 1] += 1 }
+            for group in 0..<groupCount { groupStarts[group + 1] += groupStarts[group] }
+            var members = [Int](repeating: 0, count: rows)
+            var filled = groupStarts
+            for row in 0..<rows {
+                members[filled[rowCells[row]]] = row
+                filled[rowCells[row]] += 1
             }
             // The clique cells of each separator cell, with their weights.
-            var cellsOfGroup = [[Int]](repeating: [], count: groups.count)
+            var cellsOfGroup = [[Int]](repeating: [], count: groupCount)
             separatorIndex.index.withUnsafeBufferPointer { index in
                 for cell in 0..<weights.count { cellsOfGroup[Int(index[cell])].append(cell) }
             }
@@ -41,21 +51,25 @@ public enum ModelSampler {
             for position in stride(from: shape.count - 2, through: 0, by: -1) {
                 strides[position] = strides[position + 1] * shape[position + 1]
             }
-            for (group, members) in groups.enumerated() where !members.isEmpty {
+            for group in 0..<groupCount where groupStarts[group + 1] > groupStarts[group] {
                 let cells = cellsOfGroup[group]
                 var groupWeights = cells.map { weights[$0] }
                 if groupWeights.reduce(0, +) <= 0 { groupWeights = [Double](repeating: 1, count: cells.count) }
-                let allotment = allot(members.count, weights: groupWeights, source: source)
-                var shuffled = members
-                shuffle(&shuffled, source: source)
-                var next = 0
-                for (slot, count) in allotment.enumerated() where count > 0 {
-                    let cell = cells[slot]
-                    for _ in 0..<count {
-                        let row = shuffled[next]
-                        next += 1
-                        for position in newPositions {
-                            codes[attributes[position]][row] = UInt16((cell / strides[position]) % shape[position])
+                let range = groupStarts[group]..<groupStarts[group + 1]
+                let allotment = allot(range.count, weights: groupWeights, source: source)
+                members.withUnsafeMutableBufferPointer { members in
+                    shuffle(UnsafeMutableBufferPointer(rebasing: members[range]), source: source)
+                }
+                for position in newPositions {
+                    let (stride, size) = (strides[position], shape[position])
+                    codes[attributes[position]].withUnsafeMutableBufferPointer { column in
+                        var next = range.lowerBound
+                        for (slot, count) in allotment.enumerated() where count > 0 {
+                            let value = UInt16((cells[slot] / stride) % size)
+                            for _ in 0..<count {
+                                column[members[next]] = value
+                                next += 1
+                            }
                         }
                     }
                 }
@@ -98,7 +112,7 @@ public enum ModelSampler {
         Double(source.nextUInt64() >> 11) * 0x1p-53
     }
 
-    static func shuffle(_ items: inout [Int], source: RandomSource) {
+    static func shuffle(_ items: UnsafeMutableBufferPointer<Int>, source: RandomSource) {
         guard items.count > 1 else { return }
         for index in stride(from: items.count - 1, to: 0, by: -1) {
             items.swapAt(index, Int(source.uniform(below: UInt64(index + 1))))
