@@ -16,42 +16,8 @@ public struct JunctionTree: Sendable {
     /// The tree covering every attribute of `domain` and every set in `cliques`.
     public init(domain: [Int], cliques required: [[Int]]) {
         self.domain = domain
-        let attributeCount = domain.count
-        var neighbours = [Set<Int>](repeating: [], count: attributeCount)
-        for clique in required {
-            for a in clique { for b in clique where a != b { neighbours[a].insert(b) } }
-        }
-        // Greedy min-fill elimination; ties broken by the smaller clique table.
-        var remaining = Set(0..<attributeCount)
-        var eliminationCliques: [[Int]] = []
-        while !remaining.isEmpty {
-            var best: (vertex: Int, fill: Int, weight: Double)?
-            for vertex in remaining.sorted() {
-                let adjacent = Array(neighbours[vertex])
-                var fill = 0
-                for i in 0..<adjacent.count {
-                    for j in (i + 1)..<adjacent.count where !neighbours[adjacent[i]].contains(adjacent[j]) { fill += 1 }
-                }
-                let weight = adjacent.reduce(Double(domain[vertex])) { $0 * Double(domain[$1]) }
-                if best == nil || fill < best!.fill || (fill == best!.fill && weight < best!.weight) {
-                    best = (vertex, fill, weight)
-                }
-            }
-            let vertex = best!.vertex
-            let adjacent = Array(neighbours[vertex])
-            eliminationCliques.append(([vertex] + adjacent).sorted())
-            for a in adjacent {
-                for b in adjacent where a != b { neighbours[a].insert(b) }
-                neighbours[a].remove(vertex)
-            }
-            remaining.remove(vertex)
-        }
-        // Keep maximal cliques only.
-        var maximal: [[Int]] = []
-        for clique in eliminationCliques.sorted(by: { $0.count > $1.count }) {
-            let set = Set(clique)
-            if !maximal.contains(where: { set.isSubset(of: Set($0)) }) { maximal.append(clique) }
-        }
+        let eliminationCliques = Self.eliminationCliques(domain: domain, required: required)
+        let maximal = Self.maximalCliques(eliminationCliques)
         cliques = maximal
         // Maximum spanning tree on separator size (Kruskal); components join by empty separators.
         var candidates: [(Int, Int, Int)] = []
@@ -104,6 +70,60 @@ public struct JunctionTree: Sendable {
         parent = parents
     }
 
+    /// The cliques of greedy min-fill elimination on the graph joining attributes that appear
+    /// together (ties broken by the smaller clique table, then the smaller attribute), on
+    /// adjacency bit sets: a vertex's fill is counted a word at a time.
+    static func eliminationCliques(domain: [Int], required: [[Int]]) -> [[Int]] {
+        let count = domain.count
+        let words = (count + 63) / 64
+        var adjacency = [UInt64](repeating: 0, count: count * words)
+        func members(_ row: Int) -> [Int] {
+            var result: [Int] = []
+            for word in 0..<words {
+                var bits = adjacency[row * words + word]
+                while bits != 0 {
+                    result.append(word * 64 + bits.trailingZeroBitCount)
+                    bits &= bits - 1
+                }
+            }
+            return result
+        }
+        for clique in required {
+            for a in clique { for b in clique where a != b { adjacency[a * words + b / 64] |= 1 << UInt64(b % 64) } }
+        }
+        var remaining = [Bool](repeating: true, count: count)
+        var cliques: [[Int]] = []
+        for _ in 0..<count {
+            var best: (vertex: Int, fill: Int, weight: Double)?
+            for vertex in 0..<count where remaining[vertex] {
+                let adjacent = members(vertex)
+                // Pairs of neighbours not yet joined, each counted from both ends.
+                var missing = 0
+                for a in adjacent {
+                    for word in 0..<words {
+                        missing += (adjacency[vertex * words + word] & ~adjacency[a * words + word]).nonzeroBitCount
+                    }
+                    missing -= 1
+                }
+                let fill = missing / 2
+                let weight = adjacent.reduce(Double(domain[vertex])) { $0 * Double(domain[$1]) }
+                if best == nil || fill < best!.fill || (fill == best!.fill && weight < best!.weight) {
+                    best = (vertex, fill, weight)
+                }
+            }
+            let vertex = best!.vertex
+            let adjacent = members(vertex)
+            cliques.append(([vertex] + adjacent).sorted())
+            for a in adjacent {
+                for word in 0..<words { adjacency[a * words + word] |= adjacency[vertex * words + word] }
+                adjacency[a * words + a / 64] &= ~(1 << UInt64(a % 64))
+                adjacency[a * words + vertex / 64] &= ~(1 << UInt64(vertex % 64))
+            }
+            remaining[vertex] = false
+        }
+        return cliques
+    }
+
     /// The attributes shared by a clique and its parent.
     public func separator(_ clique: Int) -> [Int] {
         guard let parent = parent[clique] else { return [] }
@@ -112,7 +132,7 @@ public struct JunctionTree: Sendable {
 
     /// The number of cells over all cliques: the model's size.
     public var cellCount: Int {
-        cliques.reduce(0) { $0 + $1.reduce(1) { $0 * domain[$1] } }
+        Self.cellCount(of: cliques, domain: domain)
     }
 
     /// The index of a clique containing `attributes`, if any.
@@ -123,6 +143,45 @@ public struct JunctionTree: Sendable {
 
     /// The number of cells the tree would have with `extra` added to the required cliques.
     public static func cellCount(domain: [Int], cliques: [[Int]]) -> Int {
-        JunctionTree(domain: domain, cliques: cliques).cellCount
+        cellCount(of: maximalCliques(eliminationCliques(domain: domain, required: cliques)), domain: domain)
+    }
+
+    /// Σ over `cliques` of their cells, saturating at `Int.max` (a triangulation of a dense graph
+    /// can join more attributes than any count holds; such a model is over every size cap).
+    static func cellCount(of cliques: [[Int]], domain: [Int]) -> Int {
+        var total = 0
+        for clique in cliques {
+            var cells = 1
+            for attribute in clique {
+                let (product, overflow) = cells.multipliedReportingOverflow(by: domain[attribute])
+                guard !overflow else { return .max }
+                cells = product
+            }
+            let (sum, overflow) = total.addingReportingOverflow(cells)
+            guard !overflow else { return .max }
+            total = sum
+        }
+        return total
+    }
+
+    /// The cliques not contained in another, largest first (subsets tested on bit sets).
+    static func maximalCliques(_ cliques: [[Int]]) -> [[Int]] {
+        let words = ((cliques.lazy.flatMap { $0 }.max() ?? 0) + 64) / 64
+        func bits(_ clique: [Int]) -> [UInt64] {
+            var result = [UInt64](repeating: 0, count: words)
+            for attribute in clique { result[attribute / 64] |= 1 << UInt64(attribute % 64) }
+            return result
+        }
+        var maximal: [[Int]] = []
+        var maximalBits: [[UInt64]] = []
+        for clique in cliques.sorted(by: { $0.count > $1.count }) {
+            let set = bits(clique)
+            let contained = maximalBits.contains { other in (0..<words).allSatisfy { set[$0] & ~other[$0] == 0 } }
+            if !contained {
+                maximal.append(clique)
+                maximalBits.append(set)
+            }
+        }
+        return maximal
     }
 }
