@@ -8,7 +8,7 @@ JOBS ?= 2
 
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps datasets build docs lint test demo demo-postgres report-check bench bench-tables bench-large-csv bench-postgres-10m fuzz clean
+.PHONY: all deps datasets build docs lint test demo demo-postgres report-check bench bench-tables bench-large-csv bench-postgres-10m bench-release-10m fuzz clean
 
 all: build
 
@@ -79,6 +79,10 @@ bench: deps datasets bench-tables
 # A 10-million-row table in PostgreSQL against the same rows in CSV (Benchmarks/scale/postgres-10m.sh).
 bench-postgres-10m: build
 	@bash Benchmarks/scale/postgres-10m.sh "$$($(SWIFT) build $(BUILD_FLAGS) --show-bin-path)/dpsynth"
+
+# `dpsynth release` end to end on 10M Adult-like rows (AIM, gate, attacks, utility, signed report).
+bench-release-10m: build
+	@bash Benchmarks/scale/release-10m.sh "$$($(SWIFT) build $(BUILD_FLAGS) --show-bin-path)/dpsynth"
 
 bench-large-csv: build
 	@bash scripts/large-csv-check.sh "$$($(SWIFT) build $(BUILD_FLAGS) --show-bin-path)/dpsynth"

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# `dpsynth release` end to end on a 10-million-row Adult-like table, with its peak memory:
+#   - the tables: MST fitted on UCI Adult (../shared/data/adult, coded as private-pgm ships it),
+#     then `dpsynth sample` writes ROWS training rows and ROWS/5 holdout rows (other draws);
+#   - the release: AIM at epsilon 1 (delta 1e-9), the DP release gate (epsilon 0.05), attacks on
+#     income, utility (TSTR on income) and the signed report, as a user's config would ask.
+# Prints the run's time, peak memory, exit status, the gate's lines, the report's subsample sizes
+# and its 3-way TVD and TSTR AUC.
+# Usage: Benchmarks/scale/release-10m.sh path/to/dpsynth [rows]   (ROWS default 10000000)
+set -euo pipefail
+dpsynth="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
+rows="${2:-10000000}"
+here=$(cd "$(dirname "$0")" && pwd)
+shared="${DPSYNTH_SHARED:-$here/../../../shared}"
+adult="$shared/data/adult/adult.csv"
+[ -f "$adult" ] || { echo "needs $adult (UCI Adult as private-pgm ships it); set DPSYNTH_SHARED" >&2; exit 2; }
+work=$(mktemp -d /tmp/dpsynth-release-10m.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+python3 - "$shared/data/adult/adult-domain.json" "$adult" > "$work/schema.yaml" <<'PY'
+import json, sys
+domain = json.load(open(sys.argv[1]))
+header = open(sys.argv[2]).readline().strip().split(",")
+print("name: adult_like")
+print("columns:")
+for name in header:
+    print(f'  - {{name: "{name}", kind: coded, levels: {domain[name]}, missing: error}}')
+PY
+seconds() { python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.1f}')" "$1" "$2"; }
+now() { date +%s.%N; }
+
+echo "== the tables: MST on Adult, then $rows training and $((rows / 5)) holdout rows =="
+"$dpsynth" synthesize --method mst --data "$adult" --schema "$work/schema.yaml" --epsilon 10 --delta 1e-9 \
+    --rows 10 --out "$work/seed.csv" --model-out "$work/model.json" --ledger "$work/l.sqlite" --init-budget >/dev/null
+"$dpsynth" sample --model "$work/model.json" --rows "$rows" --out "$work/big.csv" >/dev/null
+"$dpsynth" sample --model "$work/model.json" --rows "$((rows / 5))" --out "$work/holdout.csv" >/dev/null
+"$dpsynth" keys generate --out "$work/release.key" >/dev/null
+cat > "$work/release.yaml" <<YAML
+data: big.csv
+holdout: holdout.csv
+schema: schema.yaml
+method: aim
+epsilon: 1
+delta: 1e-9
+ledger: release-ledger.sqlite
+dataset: adult_like_10m
+dataset_budget: {epsilon: 1, delta: 1e-9}
+out: release/synthetic.csv
+quarantine: release/quarantine
+report: release/report
+signing_key: release.key
+audit:
+  secrets: ["income>50K"]
+  quasi_identifiers: [age, sex, race, marital-status, education-num, native-country]
+gate: {epsilon: 0.05, max_advantage: 0.05}
+utility:
+  target: "income>50K"
+  positive: "1"
+YAML
+
+echo "== dpsynth release =="
+start=$(now)
+status=0
+/usr/bin/time -f "%M" -o "$work/release.mem" "$dpsynth" release --config "$work/release.yaml" \
+    > "$work/release.out" 2> "$work/release.err" || status=$?
+echo "release: $(seconds "$start" "$(now)") s, peak $(( $(tail -1 "$work/release.mem") / 1024 )) MB, exit $status"
+head -5 "$work/release.out"
+python3 - "$work/release/report.json" <<'PY'
+import json, sys
+report = json.load(open(sys.argv[1]))
+utility = report.get("utility", {})
+print("3-way TVD:", utility.get("meanThreeWayTVD"))
+for classifier in utility.get("classifiers", []):
+    print("TSTR AUC:", classifier.get("syntheticAUC"), "(trained on real:", classifier.get("realAUC"), ")")
+print("audit subsample:", json.dumps(report.get("audit", {}).get("sample")))
+PY
