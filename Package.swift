@@ -40,6 +40,7 @@ let package = Package(
             name: "CGMP",
             providers: [.apt(["libgmp-dev"])]
         ),
+        .systemLibrary(name: "CMalloc"),
         .systemLibrary(
             name: "CBLAS",
             providers: [.apt(["libopenblas-dev"])]
@@ -102,7 +103,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Yams", package: "Yams"),
             ]
         ),
-        .executableTarget(name: "dpsynth", dependencies: ["DPSynthCLI"]),
+        .executableTarget(name: "dpsynth", dependencies: ["DPSynthCLI", "CMalloc"]),
         .target(
             name: "DPTestSupport",
             dependencies: ["DPAccounting", "DPData", "DPLedger", "DPSources", "DPSynthesis", "DPGenerators"],

@@ -11,29 +11,13 @@ set -euo pipefail
 dpsynth="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 rows="${2:-10000000}"
 here=$(cd "$(dirname "$0")" && pwd)
-shared="${DPSYNTH_SHARED:-$here/../../../shared}"
-adult="$shared/data/adult/adult.csv"
-[ -f "$adult" ] || { echo "needs $adult (UCI Adult as private-pgm ships it); set DPSYNTH_SHARED" >&2; exit 2; }
 work=$(mktemp -d /tmp/dpsynth-10m.XXXXXX)
 cluster=$(mktemp -d /tmp/dpsynth-10m-cluster.XXXXXX)
 trap 'bash "$here/../../scripts/postgres-servers.sh" stop "$cluster" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
-
-python3 - "$shared/data/adult/adult-domain.json" "$adult" > "$work/schema.yaml" <<'PY'
-import json, sys
-domain = json.load(open(sys.argv[1]))
-header = open(sys.argv[2]).readline().strip().split(",")
-print("name: adult_like")
-print("columns:")
-for name in header:
-    print(f'  - {{name: "{name}", kind: coded, levels: {domain[name]}, missing: error}}')
-PY
-
-seconds() { python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.1f}')" "$1" "$2"; }
-now() { date +%s.%N; }
+. "$here/adult-like.sh"
+adult_like "$work"
 
 echo "== the table: MST on Adult, then $rows rows sampled and streamed to CSV =="
-"$dpsynth" synthesize --method mst --data "$adult" --schema "$work/schema.yaml" --epsilon 10 --delta 1e-9 \
-    --rows 10 --out "$work/seed.csv" --model-out "$work/model.json" --ledger "$work/l.sqlite" --init-budget >/dev/null
 start=$(now)
 /usr/bin/time -f "%M" -o "$work/sample.mem" "$dpsynth" sample --model "$work/model.json" --rows "$rows" \
     --out "$work/big.csv" >/dev/null

@@ -1,3 +1,4 @@
 import DPSynthCLI
 
+AllocatorSettings.apply()
 DPSynthCommand.runMain()
