@@ -112,20 +112,4 @@ enum FastExponential {
         return total
     }
 
-    /// Replaces every x[i] by exp(x[i] − shift) and returns their sum; a large buffer is split
-    /// over the cores.
-    static func expSum(inPlace x: UnsafeMutableBufferPointer<Double>, minus shift: Double) -> Double {
-        let parts = ParallelCells.parts(for: x.count)
-        let sums = ParallelCells.Scratch(count: parts, filledWith: 0)
-        defer { sums.free() }
-        nonisolated(unsafe) let x = x
-        ParallelCells.run(parts: parts, cells: x.count) { part, cells in
-            let range = UnsafeMutableBufferPointer(rebasing: x[cells])
-            exp(UnsafeBufferPointer(range), minus: shift, into: range)
-            var sum = 0.0
-            for value in range { sum += value }
-            sums.buffer[part] = sum
-        }
-        return sums.buffer.reduce(0, +)
-    }
 }

@@ -45,7 +45,7 @@ public struct GraphicalModel: Sendable {
         let count = tree.cliques.count
         var kept = [GroupedExponentials?](repeating: nil, count: count)
         var toParent = [[Double]](repeating: [], count: count)
-        var fromParent = [[Double]](repeating: [], count: count)
+        var fromParent = [[Double]](repeating: [0], count: count)
         var beliefs = theta
         // Upward: each clique sends its parent the log-sum-exp of its potential and its children's messages.
         for clique in tree.order.reversed() {
@@ -58,20 +58,11 @@ public struct GraphicalModel: Sendable {
             beliefs[parent].add(message, projection: downward[clique])
         }
         for clique in tree.order {
-            if let exponentials = kept[clique] {
-                beliefs[clique].values.withUnsafeMutableBufferPointer {
-                    exponentials.rescaled(by: fromParent[clique], total: total, into: $0)
-                }
-                kept[clique] = nil
-            } else {
-                let maximum = beliefs[clique].values.withUnsafeBufferPointer(FastExponential.maximum)
-                let sum = beliefs[clique].values.withUnsafeMutableBufferPointer { values in
-                    maximum == -.infinity ? 0 : FastExponential.expSum(inPlace: values, minus: maximum)
-                }
-                let scale = sum > 0 ? total / sum : 0
-                beliefs[clique].values.withUnsafeMutableBufferPointer { values in
-                    for index in 0..<values.count { values[index] *= scale }
-                }
+            // A root has no separator: its one group takes no message.
+            let exponentials = kept[clique] ?? GroupedExponentials(beliefs[clique], to: [])
+            kept[clique] = nil
+            beliefs[clique].values.withUnsafeMutableBufferPointer {
+                exponentials.rescaled(by: fromParent[clique], total: total, into: $0)
             }
             for child in children[clique] {
                 let message = beliefs[clique].summed(to: tree.separator(child), projection: downward[child]).values

@@ -141,7 +141,7 @@ public struct JunctionTree: Sendable {
         return cliques.indices.first { wanted.isSubset(of: Set(cliques[$0])) }
     }
 
-    /// The number of cells the tree would have with `extra` added to the required cliques.
+    /// The number of cells the tree for `cliques` would have, without building it.
     public static func cellCount(domain: [Int], cliques: [[Int]]) -> Int {
         cellCount(of: maximalCliques(eliminationCliques(domain: domain, required: cliques)), domain: domain)
     }
