@@ -53,10 +53,15 @@ public final class PostgresCounts: PrivateTable, @unchecked Sendable {
         DataError(file: table.location.text, problem: "the table has no rows", hint: "Give a table with data.")
     }
 
-    /// What the counting statements read: the table's codes, computed once into a temporary
-    /// table of the session (it stays on the server and disappears with the connection); on a
-    /// server that allows no temporary table (a read-only standby), the code query itself.
+    /// What the counting statements read: the table's distinct rows of codes with the number of
+    /// rows `n` that have each, computed once into a temporary table of the session (it stays on
+    /// the server and disappears with the connection), so every later scan reads as many rows as
+    /// the table has distinct code rows, not as many as it has rows; on a server that allows no
+    /// temporary table (a read-only standby), the code query itself, one row per row.
     let codes: String
+
+    /// What one row of `codes` counts for.
+    var tally: String { materialized ? "sum(n)" : "count(*)" }
 
     /// The columns the database stores as integers (`PostgresTable.checkColumns`).
     let integerColumns: Set<String>
@@ -65,11 +70,12 @@ public final class PostgresCounts: PrivateTable, @unchecked Sendable {
         throws -> String
     {
         let (select, parameters) = table.codeQuery(integerColumns: integerColumns)
+        let names = table.encoded.indices.map { "c\($0)" }.joined(separator: ", ")
         let columns = table.encoded.indices.map { "c\($0) int4" }.joined(separator: ", ")
         do {
             try connection.execute(
-                "CREATE TEMPORARY TABLE dpsynth_codes (\(columns)) ON COMMIT PRESERVE ROWS", what: "preparing the codes"
-            )
+                "CREATE TEMPORARY TABLE dpsynth_codes (\(columns), n int8) ON COMMIT PRESERVE ROWS",
+                what: "preparing the codes")
         } catch let error as DataError where error.problem.contains("SQLSTATE 25006") || error.problem.contains("42501")
         {
             return "(\(select)) AS codes"
@@ -80,10 +86,19 @@ public final class PostgresCounts: PrivateTable, @unchecked Sendable {
                 "BEGIN ISOLATION LEVEL REPEATABLE READ; SET TRANSACTION SNAPSHOT '\(part.snapshot)'",
                 what: "joining the snapshot")
         }
-        try connection.execute("INSERT INTO dpsynth_codes " + select, parameters, what: "computing the codes")
+        try connection.execute(
+            "INSERT INTO dpsynth_codes SELECT \(names), count(*) FROM (\(select)) AS rows GROUP BY \(names)",
+            parameters, what: "computing the codes")
         if table.part != nil { try connection.execute("COMMIT", what: "computing the codes") }
         try connection.execute("ANALYZE dpsynth_codes", what: "computing the codes")
         return "dpsynth_codes"
+    }
+
+    /// How many rows the counting statements read (`codes`'s rows): at most the table's distinct
+    /// code rows when the codes are materialized. A private figure, for tests only.
+    func rowsRead() throws -> Int {
+        let result = try connection.execute("SELECT count(*) FROM \(codes)", codeParameters, what: "counting rows")
+        return result.rows.first?.first.flatMap { $0.flatMap { Int($0) } } ?? 0
     }
 
     /// The code query's parameters when `codes` is the query itself.
@@ -96,7 +111,7 @@ public final class PostgresCounts: PrivateTable, @unchecked Sendable {
     func validate() throws -> Int {
         let minima = (0..<columns.count).map { "min(c\($0))" }.joined(separator: ", ")
         let result = try connection.execute(
-            "SELECT count(*), \(minima) FROM \(codes)", codeParameters, what: "checking the values")
+            "SELECT coalesce(\(tally), 0), \(minima) FROM \(codes)", codeParameters, what: "checking the values")
         let row = result.rows.first ?? []
         for column in columns.indices where column + 1 < row.count {
             if let text = row[column + 1], let code = Int(text), code < 0 {
@@ -131,7 +146,7 @@ public final class PostgresCounts: PrivateTable, @unchecked Sendable {
         var batchColumns: Set<Int> = []
         func countBatch() throws {
             let sets = batch.map { scanned[$0] }
-            for (index, table) in zip(batch, try count(sets, from: codes, codeParameters, tally: "count(*)")) {
+            for (index, table) in zip(batch, try count(sets, from: codes, codeParameters, tally: tally)) {
                 tables[index] = table
             }
             batch = []
@@ -161,7 +176,7 @@ public final class PostgresCounts: PrivateTable, @unchecked Sendable {
     func count(_ sets: [[Int]], inBlock columns: [Int]) throws -> [ContingencyTable] {
         let names = columns.map { "c\($0)" }.joined(separator: ", ")
         try connection.execute(
-            "CREATE TEMPORARY TABLE dpsynth_block AS SELECT \(names), count(*)::int8 AS n FROM \(codes) "
+            "CREATE TEMPORARY TABLE dpsynth_block AS SELECT \(names), \(tally)::int8 AS n FROM \(codes) "
                 + "GROUP BY \(names)", what: "counting marginals")
         defer { _ = try? connection.execute("DROP TABLE IF EXISTS dpsynth_block", what: "counting marginals") }
         var tables: [ContingencyTable] = []

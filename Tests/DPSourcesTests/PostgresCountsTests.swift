@@ -2,10 +2,11 @@ import DPData
 import DPGenerators
 import DPLedger
 import DPRandomness
-import DPSources
 import DPTestSupport
 import Foundation
 import Testing
+
+@testable import DPSources
 
 /// Marginals counted inside PostgreSQL equal those counted from the rows, batched into few
 /// scans, and a table split across two servers adds up to the whole.
@@ -103,6 +104,26 @@ struct PostgresCountsTests {
         let sets = Self.sets(loaded)
         #expect(try counted.marginals(sets) == loaded.marginals(sets))
         #expect(try counted.rows().codes == loaded.codes)
+    }
+
+    /// The server keeps one row per distinct row of codes with its count, so the counting scans
+    /// read 12 rows here instead of 3,000, and the counts are the rows' own.
+    @Test func countingReadsOneRowPerDistinctRowOfCodes() throws {
+        let generator = RandomSource.seeded(17)
+        let rows: [[String?]] = (0..<3000).map { _ in
+            [3, 2, 2].map { levels in String(generator.nextUInt64() % levels) }
+        }
+        let url = try TestPostgres.table(columns: [("a", "int2"), ("b", "text"), ("c", "int8")], rows: rows)
+        let schema = try SchemaLoader.parse(
+            "name: s\ncolumns:\n  - {name: a, kind: coded, levels: 3}\n  - {name: b, kind: coded, levels: 2}\n"
+                + "  - {name: c, kind: coded, levels: 2}\n")
+        let counted = try PostgresCounts(
+            PostgresTable(location: try PostgresLocation(url, key: "--data"), schema: schema))
+        #expect(try counted.rowsRead() == 12)
+        #expect(counted.rowCount == 3000)
+        let loaded = try DataSource(url, key: "--data").load(schema: schema)
+        let sets = loaded.columnSets(size: 1) + loaded.columnSets(size: 2) + [[0, 1, 2], [2, 0]]
+        #expect(try counted.marginals(sets) == loaded.marginals(sets))
     }
 
     /// A refused value is found by the validation scan when the table is opened for counting.
