@@ -129,35 +129,40 @@ public struct AIM: Sendable {
             }
             used += epsilon * epsilon / 8 + 1 / (2 * sigma * sigma)
             let sizeLimit = maxModelSizeMB * min(1, used / rho)
-            let current = model.tree.cliques.map(Set.init)
-            let marginals = model.cliqueMarginals()
-            var pool: [Int] = []
-            for (index, candidate) in candidates.enumerated() {
-                let free = current.contains { Set(candidate.attributes).isSubset(of: $0) }
-                if free
-                    || Double(
-                        JunctionTree.cellCount(domain: domain, cliques: model.tree.cliques + [candidate.attributes]))
-                        * 8 / 1_048_576 <= sizeLimit
-                {
-                    pool.append(index)
+            // The round's clique marginals and model sample live in this block only, so that
+            // the estimate after the measurement does not hold them too.
+            let chosen: [Int]
+            let before: [Double]
+            do {
+                let current = model.tree.cliques.map(Set.init)
+                let marginals = model.cliqueMarginals()
+                let cliques = model.tree.cliques
+                let fits = { (set: [Int]) in
+                    Double(JunctionTree.cellCount(domain: domain, cliques: cliques + [set])) * 8 / 1_048_576
+                        <= sizeLimit
                 }
+                var pool: [Int] = []
+                for (index, candidate) in candidates.enumerated() {
+                    let free = current.contains { Set(candidate.attributes).isSubset(of: $0) }
+                    if free || fits(candidate.attributes) { pool.append(index) }
+                }
+                var scores = [Double](repeating: 0, count: pool.count)
+                var estimator = EstimatedMarginals(model: model, marginals: marginals, source: session.source)
+                estimator.visit(pool.map { candidates[$0].attributes }) { position, estimate in
+                    let answer = answers[pool[position]]
+                    let error = answer.absoluteDifference(from: estimate)
+                    scores[position] =
+                        candidates[pool[position]].weight
+                        * (error - (2 / Double.pi).squareRoot() * sigma * Double(estimate.count))
+                }
+                let sensitivity = pool.map { candidates[$0].weight }.max() ?? 1
+                let picked = try session.select(
+                    scores: scores, epsilon: epsilon, sensitivity: sensitivity, label: "round \(round)")
+                chosen = candidates[pool[picked]].attributes
+                before = estimator.estimate(chosen)
             }
-            var scores = [Double](repeating: 0, count: pool.count)
-            var estimator = EstimatedMarginals(model: model, marginals: marginals, source: session.source)
-            estimator.visit(pool.map { candidates[$0].attributes }) { position, estimate in
-                let answer = answers[pool[position]]
-                let error = answer.absoluteDifference(from: estimate)
-                scores[position] =
-                    candidates[pool[position]].weight
-                    * (error - (2 / Double.pi).squareRoot() * sigma * Double(estimate.count))
-            }
-            let sensitivity = pool.map { candidates[$0].weight }.max() ?? 1
-            let picked = try session.select(
-                scores: scores, epsilon: epsilon, sensitivity: sensitivity, label: "round \(round)")
-            let chosen = candidates[pool[picked]].attributes
-            let before = estimator.estimate(chosen)
             measurements += try session.measure([chosen], rho: 1 / (2 * sigma * sigma))
-            model = fitter.estimate(domain: domain, measurements: measurements, warmStart: model)
+            model = fitter.estimate(domain: domain, measurements: measurements, warmStart: consume model)
             let after = model.anyMarginal(chosen, cliqueMarginals: model.cliqueMarginals()).values
             if zip(after, before).reduce(0.0, { $0 + abs($1.0 - $1.1) }) <= sigma * (2 / Double.pi).squareRoot()
                 * Double(before.count)
@@ -172,7 +177,7 @@ public struct AIM: Sendable {
         }
         progress("final estimate, model \(model.tree.cellCount) cells")
         model = MirrorDescentEstimator(iterations: finalIterations).estimate(
-            domain: domain, measurements: measurements, warmStart: model)
+            domain: domain, measurements: measurements, warmStart: consume model)
         return SynthesisModel(method: "aim", session: session, compression: nil, model: model)
     }
 }

@@ -37,8 +37,9 @@ public struct GraphicalModel: Sendable {
 
     /// Calibrated clique marginals (counts summing to `total`), by sum-product message passing:
     /// leaves to root in log space, each clique's exponentials (grouped by its separator) kept on
-    /// the way up; then root to leaves, where a clique's marginal is those exponentials times the
-    /// parent's message per separator cell, so each cell is exponentiated once. A marginal summed
+    /// the way up in place of its belief; then root to leaves, where a clique's marginal is those
+    /// exponentials times the parent's message per separator cell, rescaled in place, so each
+    /// cell is exponentiated once and each clique holds one table at a time. A marginal summed
     /// to a child's separator, over the child's own upward message, is the message down to it.
     public func cliqueMarginals(potentials theta: [Factor]? = nil) -> [Factor] {
         let theta = theta ?? potentials
@@ -55,15 +56,16 @@ public struct GraphicalModel: Sendable {
             let message = exponentials.logSums
             toParent[clique] = message.values
             kept[clique] = exponentials
+            beliefs[clique].values = []
             beliefs[parent].add(message, projection: downward[clique])
         }
         for clique in tree.order {
             // A root has no separator: its one group takes no message.
-            let exponentials = kept[clique] ?? GroupedExponentials(beliefs[clique], to: [])
+            var exponentials = kept[clique] ?? GroupedExponentials(beliefs[clique], to: [])
             kept[clique] = nil
-            beliefs[clique].values.withUnsafeMutableBufferPointer {
-                exponentials.rescaled(by: fromParent[clique], total: total, into: $0)
-            }
+            beliefs[clique].values = []
+            exponentials.rescale(by: fromParent[clique], total: total)
+            beliefs[clique].values = exponentials.shifted
             for child in children[clique] {
                 let message = beliefs[clique].summed(to: tree.separator(child), projection: downward[child]).values
                 fromParent[child] = zip(message, toParent[child]).map { log($0) - $1 }

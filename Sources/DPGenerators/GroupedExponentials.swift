@@ -3,15 +3,16 @@ import Foundation
 /// A factor's exponentials grouped by the cells of a subset of its attributes, kept for reuse:
 /// every cell's exp(value − m), where m is the largest value of the cell's group within the
 /// cell's part (a large factor is split over the cores, `ParallelCells`), with those maxima and
-/// each part's sum per group. `logSums` is log Σ exp(values) per group; `rescaled` rebuilds
-/// exp(value + shift[group]) for any per-group shift with one multiplication per cell, so
-/// belief propagation exponentiates a clique once, not once up the tree and again down.
+/// each part's sum per group. `logSums` is log Σ exp(values) per group; `rescale` turns the kept
+/// exponentials into exp(value + shift[group]) for any per-group shift with one multiplication
+/// per cell, in place, so belief propagation exponentiates a clique once, not once up the tree
+/// and again down, and holds one table per clique, not two.
 struct GroupedExponentials {
     let projection: Projection
     let parts: Int
     let groups: Int
-    /// exp(value − the part's group maximum), one per cell.
-    let shifted: [Double]
+    /// exp(value − the part's group maximum), one per cell; after `rescale`, the rescaled values.
+    private(set) var shifted: [Double]
     /// The largest value of each group in each part (parts × groups; −infinity when empty).
     let maxima: [Double]
     /// Σ shifted over each group in each part (parts × groups).
@@ -76,9 +77,10 @@ struct GroupedExponentials {
         return Factor(attributes: subset, shape: projection.targetShape, values: result)
     }
 
-    /// exp(value + shift[group]) for every cell, scaled so the cells sum to `total` (all zeros
-    /// when every cell is −infinity), written into `values`.
-    func rescaled(by shift: [Double], total: Double, into values: UnsafeMutableBufferPointer<Double>) {
+    /// Replaces the kept exponentials with exp(value + shift[group]) for every cell, scaled so the
+    /// cells sum to `total` (all zeros when every cell is −infinity); read them from `shifted`.
+    /// Done once: the kept values are gone afterwards.
+    mutating func rescale(by shift: [Double], total: Double) {
         // Per part and group, exp(maximum + shift − the largest of them): at most 1, and 0 where
         // the group is empty in the part.
         var largest = -Double.infinity
@@ -101,14 +103,14 @@ struct GroupedExponentials {
         }
         let scale = sum > 0 ? total / sum : 0
         for index in weights.indices { weights[index] *= scale }
-        nonisolated(unsafe) let values = values
-        let groups = groups
+        let (groups, parts) = (groups, parts)
         projection.index.withUnsafeBufferPointer { index in
-            shifted.withUnsafeBufferPointer { shifted in
+            shifted.withUnsafeMutableBufferPointer { values in
+                nonisolated(unsafe) let values = values
                 weights.withUnsafeBufferPointer { weights in
-                    ParallelCells.run(parts: parts, cells: shifted.count) { part, cells in
+                    ParallelCells.run(parts: parts, cells: values.count) { part, cells in
                         let base = part * groups
-                        for cell in cells { values[cell] = shifted[cell] * weights[base + Int(index[cell])] }
+                        for cell in cells { values[cell] *= weights[base + Int(index[cell])] }
                     }
                 }
             }

@@ -31,29 +31,34 @@ public struct MirrorDescentEstimator: Sendable {
     }
 
     /// The fitted model; `tree` defaults to the junction tree of the measured sets, and
-    /// `warmStart` potentials are reused where their cliques still fit.
+    /// `warmStart` potentials are reused where their cliques still fit. A caller that passes its
+    /// last model with `consume` lets its tables go once they are copied in, not at the end.
     public func estimate(
         domain: [Int], measurements: [NoisyMarginal], tree: JunctionTree? = nil,
-        warmStart: GraphicalModel? = nil
+        warmStart: consuming GraphicalModel? = nil
     ) -> GraphicalModel {
         let tree = tree ?? JunctionTree(domain: domain, cliques: measurements.map(\.attributes))
         var model = GraphicalModel(tree: tree, total: Self.estimateTotal(measurements))
-        if let warmStart {
-            for potential in warmStart.potentials {
+        let warmStep = warmStart?.stepSize
+        if let potentials = warmStart?.potentials {
+            warmStart = nil
+            for potential in potentials {
                 if let clique = tree.clique(containing: potential.attributes) {
                     model.potentials[clique].add(potential)
                 }
             }
         }
         let objective = MeasurementLoss(measurements: measurements, tree: tree)
+        // The loop holds the potentials in `theta` and `trialTheta` only.
         var theta = model.potentials
+        model.potentials = []
         var trialTheta = theta
         var projected = objective.project(model.cliqueMarginals(potentials: theta))
         var (loss, residuals) = objective.evaluate(projected)
         // A warm start begins at the last step the previous estimate kept: the scale of the loss's
         // curvature, which one more measurement changes little. (Steps that failed after it may
         // only answer rounding noise in a loss at its floor.)
-        var step = warmStart?.stepSize ?? 1 / (model.total * model.total)
+        var step = warmStep ?? 1 / (model.total * model.total)
         var kept: Double?
         var searching = true
         for _ in 0..<iterations {
@@ -73,7 +78,7 @@ public struct MirrorDescentEstimator: Sendable {
                 if step * model.total * model.total < 1e-12 { break }
             }
         }
-        model.stepSize = kept ?? warmStart?.stepSize
+        model.stepSize = kept ?? warmStep
         model.potentials = theta
         return model
     }
