@@ -17,6 +17,7 @@ struct MeasurementLoss {
     /// For each clique, its other measurements, each summed out of (and its residuals folded
     /// into) the covering measurement `parent`, over the small tables only.
     let nested: [[Int]]
+    /// For a nested measurement, the covering one it lies inside; nil for a covering one.
     let parent: [Int?]
     /// For a covering measurement, the index of its cell for every cell of its clique (nil when
     /// its attributes are the clique's, in order: the identity); for a nested one, the index of

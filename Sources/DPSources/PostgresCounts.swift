@@ -57,7 +57,9 @@ public final class PostgresCounts: PrivateTable, @unchecked Sendable {
     /// rows `n` that have each, computed once into a temporary table of the session (it stays on
     /// the server and disappears with the connection), so every later scan reads as many rows as
     /// the table has distinct code rows, not as many as it has rows; on a server that allows no
-    /// temporary table (a read-only standby), the code query itself, one row per row.
+    /// temporary table (a read-only standby), the code query itself, one row per row. `n` is a
+    /// 4-byte integer, whose sums PostgreSQL adds as 8-byte integers rather than as numerics (a
+    /// count of one row of codes is below 2^31, as every count dpsynth holds is below 2^32).
     let codes: String
 
     /// What one row of `codes` counts for.
@@ -74,7 +76,7 @@ public final class PostgresCounts: PrivateTable, @unchecked Sendable {
         let columns = table.encoded.indices.map { "c\($0) int4" }.joined(separator: ", ")
         do {
             try connection.execute(
-                "CREATE TEMPORARY TABLE dpsynth_codes (\(columns), n int8) ON COMMIT PRESERVE ROWS",
+                "CREATE TEMPORARY TABLE dpsynth_codes (\(columns), n int4) ON COMMIT PRESERVE ROWS",
                 what: "preparing the codes")
         } catch let error as DataError where error.problem.contains("SQLSTATE 25006") || error.problem.contains("42501")
         {
