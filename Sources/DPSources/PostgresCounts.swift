@@ -58,8 +58,9 @@ public final class PostgresCounts: PrivateTable, @unchecked Sendable {
     /// the server and disappears with the connection), so every later scan reads as many rows as
     /// the table has distinct code rows, not as many as it has rows; on a server that allows no
     /// temporary table (a read-only standby), the code query itself, one row per row. `n` is a
-    /// 4-byte integer, whose sums PostgreSQL adds as 8-byte integers rather than as numerics (a
-    /// count of one row of codes is below 2^31, as every count dpsynth holds is below 2^32).
+    /// 4-byte integer, whose sums PostgreSQL adds as 8-byte integers rather than as numerics; a
+    /// session whose rows repeat one row of codes 2^31 times or more stops with PostgreSQL's
+    /// out-of-range error instead of counting wrong.
     let codes: String
 
     /// What one row of `codes` counts for.
