@@ -16,17 +16,25 @@ public final class PostgresCounts: PrivateTable, @unchecked Sendable {
     let connection: PostgresConnection
     /// The connection serves one statement at a time.
     let lock = NSLock()
-    /// Marginals counted so far, by attribute set: a method that measures a marginal it already
-    /// scored (AIM's candidates) does not scan the table again.
-    var counted: [[Int]: ContingencyTable] = [:]
+    /// Marginals counted so far: a method that measures a marginal it already scored (AIM's
+    /// candidates) does not scan the table again.
+    var counted = CountCache()
+    /// Whether `counted` outlives a call: not for the parts of a table counted in parts, whose
+    /// sums are kept once by the whole (`PartitionedTable`).
+    let keepsCounts: Bool
 
     /// The most marginals one statement asks for, and the most distinct columns it groups by
     /// (PostgreSQL's GROUPING() takes at most 31 arguments).
     static let setsPerScan = 128
     static let columnsPerScan = 31
 
-    public init(_ table: PostgresTable) throws {
+    public convenience init(_ table: PostgresTable) throws {
+        try self.init(table, keepsCounts: true)
+    }
+
+    init(_ table: PostgresTable, keepsCounts: Bool) throws {
         self.table = table
+        self.keepsCounts = keepsCounts
         schema = table.schema
         columns = table.schema.encodedColumns
         domain = columns.map(\.domainSize)
@@ -127,18 +135,8 @@ public final class PostgresCounts: PrivateTable, @unchecked Sendable {
     public func marginals(_ attributeSets: [[Int]]) throws -> [ContingencyTable] {
         lock.lock()
         defer { lock.unlock() }
-        var unique: [[Int]] = []
-        var seen: Set<[Int]> = []
-        for set in attributeSets where counted[set] == nil && seen.insert(set).inserted {
-            unique.append(set)
-        }
-        // Only the sets no other wanted or counted set contains are scanned; the rest are summed
-        // out of a superset's counts, which give exactly the same numbers.
-        let covers = unique.map { Set($0) } + counted.keys.map { Set($0) }
-        let scanned = unique.filter { set in
-            let columns = Set(set)
-            return !covers.contains { $0.count > columns.count && columns.isSubset(of: $0) }
-        }
+        defer { if !keepsCounts { counted.removeAll() } }
+        let scanned = counted.toCount(attributeSets)
         var tables = [ContingencyTable?](repeating: nil, count: scanned.count)
         let plan = materialized ? CountPlan(sets: scanned, domain: domain) : CountPlan(direct: scanned.indices)
         for block in plan.blocks {
@@ -164,14 +162,8 @@ public final class PostgresCounts: PrivateTable, @unchecked Sendable {
             batchColumns.formUnion(scanned[index])
         }
         if !batch.isEmpty { try countBatch() }
-        for (set, table) in zip(scanned, tables) { counted[set] = table! }
-        for set in unique where counted[set] == nil {
-            let columns = Set(set)
-            let superset = counted.values.filter { columns.isSubset(of: Set($0.attributes)) }
-                .min { $0.count < $1.count }!
-            counted[set] = superset.projected(onto: set)
-        }
-        return attributeSets.map { counted[$0]! }
+        counted.store(scanned, tables.map { $0! })
+        return counted.answers(attributeSets)
     }
 
     /// The marginals of `sets`, all inside `columns`: one scan counts the block into a temporary

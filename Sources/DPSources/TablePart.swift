@@ -63,25 +63,81 @@ extension PostgresCounts {
         DispatchQueue.concurrentPerform(iterations: count) { index in
             var part = table
             part.part = ranges[index]
-            results.set(index, Result { try PostgresCounts(part) })
+            results.set(index, Result { try PostgresCounts(part, keepsCounts: false) })
         }
         let counts = try results.values()
         guard counts.allSatisfy(\.materialized) else { return try PostgresCounts(table) }
         guard counts.contains(where: { $0.rowCount > 0 }) else { throw PostgresCounts.noRows(table) }
-        return PartitionedTable(whole: table, parts: try ShardedTable(parts: counts))
+        return PartitionedTable(whole: table, parts: counts)
     }
 }
 
-/// One table counted in parts: marginals are the parts' counts added (`ShardedTable`); rows,
-/// when a method needs them, are read from the whole table in one pass.
-struct PartitionedTable: PrivateTable {
+/// One table counted in parts: marginals are the parts' counts added, asked for a few blocks'
+/// worth of sets at a time (`CountPlan`) and kept once here, so that memory holds the sums and
+/// one request's tables per part, however many parts there are; rows, when a method needs them,
+/// are read from the whole table in one pass.
+///
+/// Privacy: every row is in exactly one part, so the sums are the table's exact counts.
+final class PartitionedTable: PrivateTable, @unchecked Sendable {
     let whole: PostgresTable
-    let parts: ShardedTable
+    let parts: [PostgresCounts]
+    private var counted = CountCache()
+    private let lock = NSLock()
+    /// The most cells one request asks every part for, unless one block's sets hold more.
+    static let cellsPerRequest = 1 << 22
 
-    var schema: Schema { parts.schema }
-    var columns: [Column] { parts.columns }
-    var domain: [Int] { parts.domain }
+    init(whole: PostgresTable, parts: [PostgresCounts]) {
+        self.whole = whole
+        self.parts = parts
+    }
 
-    func marginals(_ attributeSets: [[Int]]) throws -> [ContingencyTable] { try parts.marginals(attributeSets) }
+    var schema: Schema { parts[0].schema }
+    var columns: [Column] { parts[0].columns }
+    var domain: [Int] { parts[0].domain }
+
+    func marginals(_ attributeSets: [[Int]]) throws -> [ContingencyTable] {
+        lock.lock()
+        defer { lock.unlock() }
+        let needed = counted.toCount(attributeSets)
+        for request in Self.requests(needed, domain: domain) {
+            let results = ResultSlots<[ContingencyTable]>(count: parts.count)
+            DispatchQueue.concurrentPerform(iterations: parts.count) { index in
+                results.set(index, Result { try parts[index].marginals(request) })
+            }
+            let answers = try results.values()
+            counted.store(
+                request,
+                request.indices.map { set in
+                    var sum = answers[0][set].counts
+                    for answer in answers.dropFirst() {
+                        for cell in sum.indices { sum[cell] &+= answer[set][cell] }
+                    }
+                    return ContingencyTable(attributes: request[set], shape: answers[0][set].shape, counts: sum[...])
+                })
+        }
+        return counted.answers(attributeSets)
+    }
+
+    /// `sets` in requests of at most `cellsPerRequest` cells, following the plan's blocks so that
+    /// a part counts each request with the blocks it would have used for all the sets.
+    static func requests(_ sets: [[Int]], domain: [Int]) -> [[[Int]]] {
+        let plan = CountPlan(sets: sets, domain: domain)
+        let groups = plan.blocks.map(\.sets) + plan.direct.map { [$0] }
+        var requests: [[[Int]]] = []
+        var request: [[Int]] = []
+        var cells = 0
+        for group in groups {
+            let size = group.reduce(0) { $0 + sets[$1].reduce(1) { $0 * domain[$1] } }
+            if !request.isEmpty && cells + size > cellsPerRequest {
+                requests.append(request)
+                (request, cells) = ([], 0)
+            }
+            request += group.map { sets[$0] }
+            cells += size
+        }
+        if !request.isEmpty { requests.append(request) }
+        return requests
+    }
+
     func rows() throws -> EncodedDataset { try whole.load() }
 }

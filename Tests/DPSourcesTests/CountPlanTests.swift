@@ -26,6 +26,26 @@ struct CountPlanTests {
         #expect(plan.blocks.count + plan.direct.count < sets.count / 4)
     }
 
+    /// A table counted in parts asks them for a few blocks' sets at a time: every set once, whole
+    /// blocks together, and no request over the bound unless one block's sets are.
+    @Test func partsAreAskedForBoundedRequestsOfWholeBlocks() {
+        let sets = Self.triples(14) + [[2, 0], [1]]
+        let requests = PartitionedTable.requests(sets, domain: Self.adult)
+        #expect(
+            requests.joined().sorted { $0.lexicographicallyPrecedes($1) }
+                == sets.sorted { $0.lexicographicallyPrecedes($1) })
+        #expect(requests.count > 4)
+        let cells = { (sets: [[Int]]) in sets.reduce(0) { $0 + $1.reduce(1) { $0 * Self.adult[$1] } } }
+        let plan = CountPlan(sets: sets, domain: Self.adult)
+        for request in requests where cells(request) > PartitionedTable.cellsPerRequest {
+            #expect(plan.blocks.contains { Set($0.sets.map { sets[$0] }) == Set(request) })
+        }
+        for block in plan.blocks {
+            let members = Set(block.sets.map { sets[$0] })
+            #expect(requests.contains { members.isSubset(of: Set($0)) })
+        }
+    }
+
     @Test func aSetLargerThanTheBoundIsCountedDirectly() {
         let plan = CountPlan(sets: [[0, 1], [1, 2]], domain: [1000, 1000, 1000], blockCells: 10_000)
         #expect(plan.blocks.isEmpty && plan.direct == [0, 1])

@@ -103,6 +103,10 @@ struct PostgresCountsTests {
         let loaded = try DataSource(url, key: "--data").load(schema: schema)
         let sets = Self.sets(loaded)
         #expect(try counted.marginals(sets) == loaded.marginals(sets))
+        // The sums are kept once, by the whole table; the parts keep nothing between calls.
+        let partitioned = try #require(counted as? PartitionedTable)
+        #expect(partitioned.parts.allSatisfy { $0.counted.toCount([[0, 1]]) == [[0, 1]] })
+        #expect(try counted.marginals([[1, 0], [2]]) == loaded.marginals([[1, 0], [2]]))
         #expect(try counted.rows().codes == loaded.codes)
     }
 
