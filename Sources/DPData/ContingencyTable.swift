@@ -45,6 +45,19 @@ public struct ContingencyTable: Sendable, Equatable, RandomAccessCollection {
         }
     }
 
+    /// Σ |count − scale · other's count| over the cells (`other` over the same cells), without
+    /// making a table of doubles.
+    public func absoluteDifference(from other: ContingencyTable, scale: Double) -> Double {
+        precondition(other.storage.count == storage.count, "an estimate must have one value per cell")
+        return storage.withUnsafeBufferPointer { counts in
+            other.storage.withUnsafeBufferPointer { estimate in
+                var sum = 0.0
+                for cell in 0..<counts.count { sum += abs(Double(counts[cell]) - scale * Double(estimate[cell])) }
+                return sum
+            }
+        }
+    }
+
     public static func == (lhs: ContingencyTable, rhs: ContingencyTable) -> Bool {
         lhs.attributes == rhs.attributes && lhs.shape == rhs.shape && lhs.storage.elementsEqual(rhs.storage)
     }
@@ -87,6 +100,13 @@ extension EncodedDataset {
     /// misses when the tables are large.
     public func marginals(_ attributeSets: [[Int]]) -> [ContingencyTable] {
         if rowCount >= Self.parallelRowThreshold { return attributeSets.map(marginal) }
+        return marginals(attributeSets, firstRows: [Int](repeating: rowCount, count: attributeSets.count))
+    }
+
+    /// Many contingency tables at once, each over the first `firstRows[i]` rows only, spread over
+    /// the cores by table (one allocation for all, as above).
+    public func marginals(_ attributeSets: [[Int]], firstRows: [Int]) -> [ContingencyTable] {
+        precondition(firstRows.count == attributeSets.count && firstRows.allSatisfy { (0...rowCount).contains($0) })
         let shapes = attributeSets.map { $0.map { domain[$0] } }
         let offsets = shapes.reduce(into: [0]) { offsets, shape in offsets.append(offsets.last! + shape.reduce(1, *)) }
         let total = offsets.last!
@@ -98,7 +118,7 @@ extension EncodedDataset {
                 for index in stride(from: thread, to: attributeSets.count, by: threads) {
                     let table = UnsafeMutableBufferPointer(rebasing: shared.buffer[offsets[index]..<offsets[index + 1]])
                     table.initialize(repeating: 0)
-                    countMarginal(attributeSets[index], shape: shapes[index], rows: 0..<rowCount, into: table)
+                    countMarginal(attributeSets[index], shape: shapes[index], rows: 0..<firstRows[index], into: table)
                 }
             }
             initialized = total

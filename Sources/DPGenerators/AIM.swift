@@ -107,6 +107,7 @@ public struct AIM: Sendable {
         if self.workload == nil { progress(Self.describeDefaultWorkload(columns: d)) }
         let candidates = Self.candidates(workload: workload)
         let answers = try data.marginals(candidates.map(\.attributes))
+        let answerTotals = answers.map(\.total)
         progress("counted \(candidates.count) candidate marginals")
         let rho = session.rhoRemaining
         let plannedRounds = Double(rounds ?? 16 * d)
@@ -118,6 +119,9 @@ public struct AIM: Sendable {
         var model = fitter.estimate(domain: domain, measurements: measurements)
         var round = 0
         var finished = false
+        // Each candidate's model size, kept while the model's cliques stay the same.
+        var sized: (cliques: [[Int]], sizes: [Int]) = ([], [])
+        var sparseCounter: SparseCounter?
         while !finished {
             round += 1
             if rho - used < 2 * (1 / (2 * sigma * sigma) + epsilon * epsilon / 8) {
@@ -134,32 +138,31 @@ public struct AIM: Sendable {
             let chosen: [Int]
             let before: [Double]
             do {
-                let current = model.tree.cliques.map(Set.init)
                 let marginals = model.cliqueMarginals()
-                let cliques = model.tree.cliques
-                let fits = { (set: [Int]) in
-                    Double(JunctionTree.cellCount(domain: domain, cliques: cliques + [set])) * 8 / 1_048_576
-                        <= sizeLimit
+                if sized.cliques != model.tree.cliques {
+                    sized = (
+                        model.tree.cliques,
+                        Self.modelSizes(adding: candidates.map(\.attributes), to: model.tree.cliques, domain: domain)
+                    )
                 }
-                var pool: [Int] = []
-                for (index, candidate) in candidates.enumerated() {
-                    let free = current.contains { Set(candidate.attributes).isSubset(of: $0) }
-                    if free || fits(candidate.attributes) { pool.append(index) }
-                }
+                let pool = Self.admitted(sizes: sized.sizes, sizeLimitMB: sizeLimit)
                 var scores = [Double](repeating: 0, count: pool.count)
-                var estimator = EstimatedMarginals(model: model, marginals: marginals, source: session.source)
+                var estimator = EstimatedMarginals(
+                    model: model, marginals: marginals, source: session.source, noise: sigma,
+                    sparseCounter: sparseCounter)
                 estimator.visit(pool.map { candidates[$0].attributes }) { position, estimate in
                     let answer = answers[pool[position]]
-                    let error = answer.absoluteDifference(from: estimate)
+                    let error = estimate.distance(from: answer, answerTotal: answerTotals[pool[position]])
                     scores[position] =
                         candidates[pool[position]].weight
-                        * (error - (2 / Double.pi).squareRoot() * sigma * Double(estimate.count))
+                        * (error - (2 / Double.pi).squareRoot() * sigma * Double(estimate.cellCount))
                 }
                 let sensitivity = pool.map { candidates[$0].weight }.max() ?? 1
                 let picked = try session.select(
                     scores: scores, epsilon: epsilon, sensitivity: sensitivity, label: "round \(round)")
                 chosen = candidates[pool[picked]].attributes
                 before = estimator.estimate(chosen)
+                sparseCounter = estimator.sparseCounter
             }
             measurements += try session.measure([chosen], rho: 1 / (2 * sigma * sigma))
             model = fitter.estimate(domain: domain, measurements: measurements, warmStart: consume model)

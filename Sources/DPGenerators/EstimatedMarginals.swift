@@ -2,54 +2,181 @@ import DPData
 import DPRandomness
 
 /// The model's answers to candidate attribute sets, handed out one at a time so that AIM never
-/// holds every candidate's estimate at once: exact for sets inside a clique, otherwise counted
-/// in batches on a sample of five times the model's total drawn from the model (post-processing
-/// only; the sampling error is small next to the noise the score already subtracts).
+/// holds every candidate's estimate at once: exact for sets inside a clique; exact for sets
+/// inside a clique once one attribute is set aside (`ConditionalMarginals`), grouped by that
+/// attribute, when a group's passes over the model cost no more than counting its sets on the
+/// model sample; otherwise counted on a sample drawn from the model, each set on as many of its
+/// rows as keep the sampling error of its L1 distance under a quarter of the noise term AIM's
+/// score subtracts (post-processing only).
 struct EstimatedMarginals {
     let model: GraphicalModel
     let marginals: [Factor]
     let source: RandomSource
+    /// The noise scale σ of the round's measurement, whose term sqrt(2/π)·σ·cells the score
+    /// subtracts.
+    let noise: Double
+    /// The scratch that sparse sets are counted in, kept across visits (AIM passes it from
+    /// round to round).
+    var sparseCounter: SparseCounter?
+    private let conditional: ConditionalMarginals
     private var sample: EncodedDataset?
+    /// The attributes whose groups the last `visit` answered exactly.
+    private var exactlySet: Set<Int> = []
     static let batch = 48
+    /// A sampled set is kept as its nonzero cells when its table has more than this many cells
+    /// per row counted.
+    static let sparseCellsPerRow = 8
+    /// Sparse sets counted at once: each thread's scratch table is reused across a batch.
+    static let sparseBatch = 512
+    /// The most result cells one exact pass computes at once.
+    static let exactCellLimit = 1 << 22
 
-    init(model: GraphicalModel, marginals: [Factor], source: RandomSource) {
+    init(
+        model: GraphicalModel, marginals: [Factor], source: RandomSource, noise: Double,
+        sparseCounter: SparseCounter? = nil
+    ) {
+        self.sparseCounter = sparseCounter
         self.model = model
         self.marginals = marginals
         self.source = source
+        self.noise = noise
+        conditional = ConditionalMarginals(tree: model.tree, marginals: marginals)
     }
 
-    /// Calls `body(position, estimate)` for every set, in batches for sets outside the cliques.
-    mutating func visit(_ sets: [[Int]], body: (Int, [Double]) -> Void) {
-        var outside: [Int] = []
+    /// The most rows the model sample holds: five times the model's total, within
+    /// [`minimumRows`, 1,000,000].
+    var sampleRows: Int { Int(min(1_000_000, max(Double(Self.minimumRows), 5 * model.total))) }
+    static let minimumRows = 10_000
+
+    /// The sample rows a set of `cells` cells is counted on. Counting r rows estimates a cell
+    /// of count c with standard deviation at most sqrt(total·c/r), so the expected sampling
+    /// error of the L1 distance is at most sqrt(2/π)·total·sqrt(cells/r) (Cauchy–Schwarz over
+    /// the cells); r ≥ (4·total/σ)²/cells keeps it under a quarter of sqrt(2/π)·σ·cells.
+    func rowsCounted(cells: Int) -> Int {
+        let needed = (4 * model.total / noise) * (4 * model.total / noise) / Double(cells)
+        return Int(min(Double(sampleRows), max(Double(Self.minimumRows), needed.rounded(.up))))
+    }
+
+    /// One set's estimate: the model's counts, or counts on the model sample and the factor that
+    /// scales them to the model's total (kept as counts: a large table is not copied to doubles).
+    enum Estimate {
+        case exact([Double])
+        case sampled(ContingencyTable, scale: Double)
+        /// Counted on far fewer rows than the table has cells: its nonzero cells only.
+        case sparse(SparseCounts, scale: Double)
+
+        var cellCount: Int {
+            switch self {
+            case .exact(let values): values.count
+            case .sampled(let counts, _): counts.count
+            case .sparse(let counts, _): counts.cellCount
+            }
+        }
+
+        var values: [Double] {
+            switch self {
+            case .exact(let values): values
+            case .sampled(let counts, let scale): counts.map { Double($0) * scale }
+            case .sparse(let counts, let scale): counts.values(scale: scale)
+            }
+        }
+
+        /// Σ |answer − estimate| over the cells; `answerTotal` is the sum of answer's counts.
+        func distance(from answer: ContingencyTable, answerTotal: Int) -> Double {
+            switch self {
+            case .exact(let values): answer.absoluteDifference(from: values)
+            case .sampled(let counts, let scale): answer.absoluteDifference(from: counts, scale: scale)
+            case .sparse(let counts, let scale):
+                counts.absoluteDifference(from: answer, answerTotal: answerTotal, scale: scale)
+            }
+        }
+    }
+
+    /// Calls `body(position, estimate)` for every set: sets inside a clique first, then the
+    /// exact groups, then the sampled sets in batches.
+    mutating func visit(_ sets: [[Int]], body: (Int, Estimate) -> Void) {
+        var groups: [Int: [(position: Int, clique: Int)]] = [:]
+        var sampled: [Int] = []
         for (position, set) in sets.enumerated() {
-            if let clique = model.tree.clique(containing: set) {
-                body(position, marginals[clique].summed(to: set).values)
+            if let clique = conditional.clique(containing: set) {
+                body(position, .exact(marginals[clique].summed(to: set).values))
+            } else if let split = conditional.split(set) {
+                groups[split.attribute, default: []].append((position, split.clique))
             } else {
-                outside.append(position)
+                sampled.append(position)
             }
         }
-        guard !outside.isEmpty else { return }
-        let table = modelSample()
-        let scale = model.total / Double(table.rowCount)
-        for start in stride(from: 0, to: outside.count, by: Self.batch) {
-            let positions = Array(outside[start..<min(outside.count, start + Self.batch)])
-            for (position, counts) in zip(positions, table.marginals(positions.map { sets[$0] })) {
-                body(position, counts.map { Double($0) * scale })
+        exactlySet = []
+        for attribute in groups.keys.sorted() {
+            let members = groups[attribute]!
+            let passes =
+                model.tree.domain[attribute]
+                * conditional.passCells(
+                    attribute: attribute, targets: members.map(\.clique))
+            let counted = members.reduce(0) { $0 + rowsCounted(cells: cells(sets[$1.position])) }
+            guard passes <= counted else {
+                sampled += members.map(\.position)
+                continue
+            }
+            exactlySet.insert(attribute)
+            var start = 0
+            while start < members.count {
+                var end = start
+                var cells = 0
+                while end < members.count && (end == start || cells < Self.exactCellLimit) {
+                    cells += self.cells(sets[members[end].position])
+                    end += 1
+                }
+                let chunk = members[start..<end]
+                let estimates = conditional.marginals(
+                    setting: attribute, sets: chunk.map { (sets[$0.position], $0.clique) })
+                for (member, estimate) in zip(chunk, estimates) { body(member.position, .exact(estimate)) }
+                start = end
+            }
+        }
+        guard !sampled.isEmpty else { return }
+        sampled.sort()
+        let rows = sampled.map { rowsCounted(cells: cells(sets[$0])) }
+        let table = modelSample(rows: rows.max()!)
+        let sparse = sampled.indices.filter { cells(sets[sampled[$0]]) > Self.sparseCellsPerRow * rows[$0] }
+        let largest = sparse.map { cells(sets[sampled[$0]]) }.max() ?? 0
+        if (sparseCounter?.cells ?? 0) < largest { sparseCounter = SparseCounter(cells: largest) }
+        for start in stride(from: 0, to: sparse.count, by: Self.sparseBatch) {
+            guard let counter = sparseCounter else { break }
+            let batch = sparse[start..<min(sparse.count, start + Self.sparseBatch)]
+            let counts = counter.count(table, batch.map { sets[sampled[$0]] }, firstRows: batch.map { rows[$0] })
+            for (index, counts) in zip(batch, counts) {
+                body(sampled[index], .sparse(counts, scale: model.total / Double(rows[index])))
+            }
+        }
+        let dense = sampled.indices.filter { cells(sets[sampled[$0]]) <= Self.sparseCellsPerRow * rows[$0] }
+        for start in stride(from: 0, to: dense.count, by: Self.batch) {
+            let batch = dense[start..<min(dense.count, start + Self.batch)]
+            let counts = table.marginals(batch.map { sets[sampled[$0]] }, firstRows: batch.map { rows[$0] })
+            for (index, counts) in zip(batch, counts) {
+                body(sampled[index], .sampled(counts, scale: model.total / Double(rows[index])))
             }
         }
     }
 
-    /// The estimate of one set (from the same sample as `visit` used).
+    /// The cells of a table over `set`.
+    private func cells(_ set: [Int]) -> Int { set.reduce(1) { $0 * model.tree.domain[$1] } }
+
+    /// The estimate of one set, the way the last `visit` answered it.
     mutating func estimate(_ set: [Int]) -> [Double] {
-        if let clique = model.tree.clique(containing: set) { return marginals[clique].summed(to: set).values }
-        let table = modelSample()
-        let scale = model.total / Double(table.rowCount)
-        return table.marginal(set).map { Double($0) * scale }
+        if let clique = conditional.clique(containing: set) { return marginals[clique].summed(to: set).values }
+        if let split = conditional.split(set), exactlySet.contains(split.attribute) {
+            return conditional.marginals(setting: split.attribute, sets: [(set, split.clique)])[0]
+        }
+        let rows = rowsCounted(cells: cells(set))
+        let counts = modelSample(rows: rows).marginals([set], firstRows: [rows])[0]
+        return counts.map { Double($0) * model.total / Double(rows) }
     }
 
-    private mutating func modelSample() -> EncodedDataset {
-        if let sample { return sample }
-        let rows = Int(min(1_000_000, max(10_000, 5 * model.total)))
+    /// The model sample, drawn once per visit with the rows its sets need; a set estimated
+    /// later than the visit reads the same rows.
+    private mutating func modelSample(rows: Int) -> EncodedDataset {
+        if let sample, sample.rowCount >= rows { return sample }
         let domain = model.tree.domain
         let schema = Schema(
             name: "model-sample",

@@ -56,4 +56,35 @@ import Testing
         let data = randomDataset(rows: EncodedDataset.parallelRowThreshold + 12_345, domain: [4, 9, 6], seed: 2)
         #expect(data.marginal([2, 0, 1]).counts == naive(data, [2, 0, 1]))
     }
+
+    @Test func countsOverTheFirstRowsEqualANaiveCountOfThoseRows() {
+        let data = randomDataset(rows: 3_000, domain: [3, 7, 2, 11, 5], seed: 3)
+        let sets: [[Int]] = [[0], [1, 4], [0, 2, 3], [4, 3, 2, 1, 0]]
+        let firstRows = [0, 17, 3_000, 1_234]
+        let dense = data.marginals(sets, firstRows: firstRows)
+        let sparse = SparseCounter(cells: 3 * 7 * 2 * 11 * 5).count(data, sets, firstRows: firstRows)
+        for (index, set) in sets.enumerated() {
+            let prefix = data.rows(Array(0..<firstRows[index]))
+            let expected = naive(prefix, set)
+            #expect(dense[index].counts == expected, "\(set)")
+            #expect(sparse[index].cellCount == expected.count)
+            let pairs = zip(sparse[index].cells, sparse[index].counts).sorted { $0.0 < $1.0 }
+            #expect(pairs.map(\.0) == expected.indices.filter { expected[$0] > 0 })
+            #expect(pairs.map(\.1) == expected.filter { $0 > 0 })
+            #expect(sparse[index].values(scale: 0.5) == expected.map { Double($0) * 0.5 })
+        }
+    }
+
+    @Test func sparseDistanceEqualsTheDenseOne() {
+        let data = randomDataset(rows: 4_000, domain: [13, 11, 9], seed: 4)
+        let answer = data.marginal([0, 1, 2])
+        // 200 rows over 1,287 cells: most cells are zero in the estimate, some in the answer.
+        let sparse = SparseCounter(cells: 13 * 11 * 9).count(data, [[0, 1, 2]], firstRows: [200])[0]
+        let dense = data.marginals([[0, 1, 2]], firstRows: [200])[0]
+        let scale = 4_000.0 / 200
+        let expected = answer.absoluteDifference(from: dense.map { Double($0) * scale })
+        let distance = sparse.absoluteDifference(from: answer, answerTotal: answer.total, scale: scale)
+        #expect(abs(distance - expected) <= 1e-9 * expected)
+        #expect(answer.absoluteDifference(from: dense, scale: scale) == expected)
+    }
 }
