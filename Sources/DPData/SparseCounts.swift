@@ -7,7 +7,7 @@ public struct SparseCounts: Sendable {
     /// The cells of the table (row-major, as in `ContingencyTable`).
     public let cellCount: Int
     /// The nonzero cells, in the order the rows first reach them, and their counts.
-    public let cells: [Int]
+    public let cells: [Int32]
     public let counts: [UInt32]
 
     /// Σ |answer − scale · count| over every cell of the table, from `answer`'s total and the
@@ -16,7 +16,7 @@ public struct SparseCounts: Sendable {
         precondition(answer.count == cellCount, "an answer must have one count per cell")
         var sum = Double(answerTotal)
         for (cell, count) in zip(cells, counts) {
-            let held = Double(answer[cell])
+            let held = Double(answer[Int(cell)])
             sum += abs(held - scale * Double(count)) - held
         }
         return sum
@@ -25,7 +25,7 @@ public struct SparseCounts: Sendable {
     /// The table as doubles, each count times `scale`.
     public func values(scale: Double) -> [Double] {
         var values = [Double](repeating: 0, count: cellCount)
-        for (cell, count) in zip(cells, counts) { values[cell] = Double(count) * scale }
+        for (cell, count) in zip(cells, counts) { values[Int(cell)] = Double(count) * scale }
         return values
     }
 }
@@ -55,9 +55,13 @@ public final class SparseCounter: @unchecked Sendable {
             firstRows.count == attributeSets.count && firstRows.allSatisfy { (0...data.rowCount).contains($0) })
         let shapes = attributeSets.map { $0.map { data.domain[$0] } }
         precondition(shapes.allSatisfy { $0.reduce(1, *) <= cells }, "a table is larger than the counter's scratch")
+        precondition(cells <= Int(Int32.max), "sparse tables index their cells with 32 bits")
         let results = UnsafeMutableBufferPointer<SparseCounts?>.allocate(capacity: attributeSets.count)
         results.initialize(repeating: nil)
-        defer { results.deallocate() }
+        defer {
+            _ = results.deinitialize()
+            results.deallocate()
+        }
         nonisolated(unsafe) let shared = results
         let threads = min(scratch.count, max(1, attributeSets.count))
         let longest = firstRows.max() ?? 0
@@ -75,9 +79,9 @@ public final class SparseCounter: @unchecked Sendable {
                     }
                     table[cell] &+= 1
                 }
-                let cells = Array(touched[0..<distinct])
-                let counts = cells.map { table[$0] }
-                for cell in cells { table[cell] = 0 }
+                let cells = touched[0..<distinct].map { Int32($0) }
+                let counts = cells.map { table[Int($0)] }
+                for cell in cells { table[Int(cell)] = 0 }
                 shared[index] = SparseCounts(cellCount: shapes[index].reduce(1, *), cells: cells, counts: counts)
             }
         }

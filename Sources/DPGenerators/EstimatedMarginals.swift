@@ -1,11 +1,14 @@
 import DPData
 import DPRandomness
+import Dispatch
+import Foundation
 
 /// The model's answers to candidate attribute sets, handed out one at a time so that AIM never
 /// holds every candidate's estimate at once: exact for sets inside a clique; exact for sets
 /// inside a clique once one attribute is set aside (`ConditionalMarginals`), grouped by that
 /// attribute, when a group's passes over the model cost no more than counting its sets on the
-/// model sample; otherwise counted on a sample drawn from the model, each set on as many of its
+/// model sample; exact by variable elimination when that costs no more than counting the set;
+/// otherwise counted on a sample drawn from the model, each set on as many of its
 /// rows as keep the sampling error of its L1 distance under a quarter of the noise term AIM's
 /// score subtracts (post-processing only).
 struct EstimatedMarginals {
@@ -27,7 +30,7 @@ struct EstimatedMarginals {
     /// per row counted.
     static let sparseCellsPerRow = 8
     /// Sparse sets counted at once: each thread's scratch table is reused across a batch.
-    static let sparseBatch = 512
+    static let sparseBatch = 64
     /// The most result cells one exact pass computes at once.
     static let exactCellLimit = 1 << 22
 
@@ -134,6 +137,12 @@ struct EstimatedMarginals {
                 start = end
             }
         }
+        let eliminated = sampled.filter { eliminates(sets[$0]) }
+        if !eliminated.isEmpty {
+            let estimates = eliminatedMarginals(eliminated.map { sets[$0] })
+            for (position, estimate) in zip(eliminated, estimates) { body(position, .exact(estimate)) }
+            sampled.removeAll { eliminates(sets[$0]) }
+        }
         guard !sampled.isEmpty else { return }
         sampled.sort()
         let rows = sampled.map { rowsCounted(cells: cells(sets[$0])) }
@@ -159,6 +168,33 @@ struct EstimatedMarginals {
         }
     }
 
+    /// Whether a set no exact group answers is eliminated exactly (`anyMarginal`) rather than
+    /// counted: when its cells times the model's, a bound on elimination's work, are no more
+    /// than the rows it would be counted on.
+    private func eliminates(_ set: [Int]) -> Bool {
+        let (work, overflow) = model.tree.cellCount.multipliedReportingOverflow(by: cells(set))
+        return !overflow && work <= rowsCounted(cells: cells(set))
+    }
+
+    /// The model's marginals of `sets` by variable elimination, spread over the cores.
+    private func eliminatedMarginals(_ sets: [[Int]]) -> [[Double]] {
+        let results = UnsafeMutableBufferPointer<[Double]>.allocate(capacity: sets.count)
+        results.initialize(repeating: [])
+        defer {
+            _ = results.deinitialize()
+            results.deallocate()
+        }
+        nonisolated(unsafe) let shared = results
+        let (model, marginals) = (self.model, self.marginals)
+        let threads = max(1, min(ProcessInfo.processInfo.activeProcessorCount, sets.count))
+        DispatchQueue.concurrentPerform(iterations: threads) { thread in
+            for index in stride(from: thread, to: sets.count, by: threads) {
+                shared[index] = model.anyMarginal(sets[index], cliqueMarginals: marginals).values
+            }
+        }
+        return Array(results)
+    }
+
     /// The cells of a table over `set`.
     private func cells(_ set: [Int]) -> Int { set.reduce(1) { $0 * model.tree.domain[$1] } }
 
@@ -168,9 +204,11 @@ struct EstimatedMarginals {
         if let split = conditional.split(set), exactlySet.contains(split.attribute) {
             return conditional.marginals(setting: split.attribute, sets: [(set, split.clique)])[0]
         }
+        if eliminates(set) { return eliminatedMarginals([set])[0] }
         let rows = rowsCounted(cells: cells(set))
         let counts = modelSample(rows: rows).marginals([set], firstRows: [rows])[0]
-        return counts.map { Double($0) * model.total / Double(rows) }
+        let scale = model.total / Double(rows)
+        return counts.map { Double($0) * scale }
     }
 
     /// The model sample, drawn once per visit with the rows its sets need; a set estimated

@@ -69,7 +69,7 @@ import Testing
             #expect(dense[index].counts == expected, "\(set)")
             #expect(sparse[index].cellCount == expected.count)
             let pairs = zip(sparse[index].cells, sparse[index].counts).sorted { $0.0 < $1.0 }
-            #expect(pairs.map(\.0) == expected.indices.filter { expected[$0] > 0 })
+            #expect(pairs.map { Int($0.0) } == expected.indices.filter { expected[$0] > 0 })
             #expect(pairs.map(\.1) == expected.filter { $0 > 0 })
             #expect(sparse[index].values(scale: 0.5) == expected.map { Double($0) * 0.5 })
         }

@@ -85,41 +85,66 @@ import Testing
         }
     }
 
-    @Test func aimEstimatesAreExactWhereASplitExists() {
+    @Test func aimEstimatesOfASmallModelAreAllExact() {
+        // Every set either splits or costs less to eliminate than to count on 10,000 rows.
         let model = randomModel(seed: 17)
         let joint = bruteForceJoint(model)
         let marginals = model.cliqueMarginals()
         var estimator = EstimatedMarginals(model: model, marginals: marginals, source: .seeded(3), noise: 1)
         let sets = Self.setsAcrossCliques
         let conditional = ConditionalMarginals(tree: model.tree, marginals: marginals)
+        #expect(sets.contains { conditional.split($0) == nil })
         var visited = Set<Int>()
         estimator.visit(sets) { position, found in
             visited.insert(position)
-            let estimate = found.values
-            let set = sets[position]
-            let exact = joint.summed(to: set).values
-            if conditional.split(set) != nil {
-                for (a, b) in zip(estimate, exact) { #expect(abs(a - b) < 1e-9 * model.total, "set \(set)") }
-            } else {
-                // Counted on the model sample: the same total; its distance from a table of
-                // counts is the one its values give.
-                #expect(abs(estimate.reduce(0, +) - model.total) < 1e-6 * model.total)
-                guard case .sampled(let counts, let scale) = found else {
-                    Issue.record("set \(set) has no split but was not sampled")
-                    return
-                }
-                #expect(
-                    found.distance(from: counts, answerTotal: counts.total) == counts.absoluteDifference(from: estimate)
-                )
-                #expect(
-                    counts.absoluteDifference(from: counts, scale: scale)
-                        == found.distance(from: counts, answerTotal: counts.total))
+            guard case .exact(let estimate) = found else {
+                Issue.record("set \(sets[position]) was not answered exactly")
+                return
+            }
+            for (a, b) in zip(estimate, joint.summed(to: sets[position]).values) {
+                #expect(abs(a - b) < 1e-9 * model.total, "set \(sets[position])")
             }
         }
         #expect(visited == Set(sets.indices))
-        for set in sets where conditional.split(set) != nil {
-            let exact = joint.summed(to: set).values
-            for (a, b) in zip(estimator.estimate(set), exact) { #expect(abs(a - b) < 1e-9 * model.total) }
+        for set in sets {
+            for (a, b) in zip(estimator.estimate(set), joint.summed(to: set).values) {
+                #expect(abs(a - b) < 1e-9 * model.total, "set \(set)")
+            }
         }
+    }
+
+    @Test func setsTooDearToAnswerExactlyAreCountedOnTheModelSample() {
+        // A chain of five 50-level attributes, and noise so large that 10,000 sample rows do.
+        let domain = [50, 50, 50, 50, 50]
+        var model = GraphicalModel(
+            tree: JunctionTree(domain: domain, cliques: [[0, 1], [1, 2], [2, 3], [3, 4]]), total: 5_000)
+        let source = RandomSource.seeded(8)
+        for index in model.potentials.indices {
+            for cell in model.potentials[index].values.indices {
+                model.potentials[index].values[cell] = Double(source.uniform(below: 1000)) / 500 - 1
+            }
+        }
+        let marginals = model.cliqueMarginals()
+        var estimator = EstimatedMarginals(model: model, marginals: marginals, source: .seeded(4), noise: 1e9)
+        #expect(estimator.rowsCounted(cells: 2_500) == EstimatedMarginals.minimumRows)
+        let sets = [[0, 2, 4], [1, 3], [0, 4]]
+        var found: [Int: EstimatedMarginals.Estimate] = [:]
+        estimator.visit(sets) { position, estimate in found[position] = estimate }
+        guard case .sparse(let triple, let scale) = found[0] else {
+            Issue.record("a 125,000-cell set counted on 10,000 rows is kept sparse")
+            return
+        }
+        #expect(triple.counts.reduce(0) { $0 + Int($1) } == EstimatedMarginals.minimumRows)
+        #expect(abs(scale * Double(EstimatedMarginals.minimumRows) - model.total) < 1e-9 * model.total)
+        for position in [1, 2] {
+            guard case .sampled(let counts, _) = found[position] else {
+                Issue.record("set \(sets[position]) is counted densely on the sample")
+                continue
+            }
+            #expect(counts.total == EstimatedMarginals.minimumRows)
+            // The same rows answer the set again after the visit.
+            #expect(estimator.estimate(sets[position]) == found[position]!.values)
+        }
+        #expect(estimator.estimate([0, 2, 4]) == found[0]!.values)
     }
 }

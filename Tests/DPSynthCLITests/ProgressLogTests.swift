@@ -3,7 +3,8 @@ import Foundation
 import Testing
 
 /// A long run whose standard error is not a terminal still reports progress: timestamped lines
-/// at the set interval (here 0.1 s instead of 10 s), naming the step, with no data value.
+/// at the set interval (here 0.1 s instead of 10 s), naming the step, with no data value. The
+/// final estimate's 10,000 iterations keep AIM running for several intervals.
 @Suite struct ProgressLogTests {
     @Test func aLongRunLogsTimestampedProgressWhenNotOnATerminal() throws {
         let folder = try CommandRunner.temporaryDirectory()
@@ -20,7 +21,7 @@ import Testing
             [
                 "synthesize", "--method", "aim", "--data", data, "--schema", schema, "--epsilon", "1", "--rows", "100",
                 "--out", folder.appendingPathComponent("s.csv").path, "--ledger",
-                folder.appendingPathComponent("l.sqlite").path, "--init-budget", "--iterations", "300",
+                folder.appendingPathComponent("l.sqlite").path, "--init-budget", "--iterations", "10000",
             ], environment: ["DPSYNTH_PROGRESS_SECONDS": "0.1"])
         #expect(result.status == 0, "\(result)")
         let lines = result.standardError.split(separator: "\n").filter { $0.hasPrefix("dpsynth: 20") }
