@@ -8,9 +8,8 @@ import Foundation
 /// inside a clique once one attribute is set aside (`ConditionalMarginals`), grouped by that
 /// attribute, when a group's passes over the model cost no more than counting its sets on the
 /// model sample; exact by variable elimination when that costs no more than counting the set;
-/// otherwise counted on a sample drawn from the model, each set on as many of its
-/// rows as keep the sampling error of its L1 distance under a quarter of the noise term AIM's
-/// score subtracts (post-processing only).
+/// otherwise counted on a sample drawn from the model (a set whose noise term dwarfs any
+/// distance on fewer of its rows; see `rowsCounted`). Post-processing only.
 struct EstimatedMarginals {
     let model: GraphicalModel
     let marginals: [Factor]
@@ -51,14 +50,26 @@ struct EstimatedMarginals {
     var sampleRows: Int { Int(min(1_000_000, max(Double(Self.minimumRows), 5 * model.total))) }
     static let minimumRows = 10_000
 
-    /// The sample rows a set of `cells` cells is counted on. Counting r rows estimates a cell
-    /// of count c with standard deviation at most sqrt(total·c/r), so the expected sampling
-    /// error of the L1 distance is at most sqrt(2/π)·total·sqrt(cells/r) (Cauchy–Schwarz over
-    /// the cells); r ≥ (4·total/σ)²/cells keeps it under a quarter of sqrt(2/π)·σ·cells.
+    /// The sample rows a set of `cells` cells is counted on: the whole sample, unless the set's
+    /// noise term sqrt(2/π)·σ·cells is at least `hopelessNoise` times the model's total, far
+    /// beyond any L1 distance (at most about twice the total), so that its score is far below
+    /// zero whatever it is counted on. Such a set is counted on fewer rows: r rows estimate a
+    /// cell of count c with standard deviation at most sqrt(total·c/r), so the expected
+    /// sampling error of the L1 distance is at most sqrt(2/π)·total·sqrt(cells/r)
+    /// (Cauchy–Schwarz over the cells), and r ≥ (4·total/σ)²/cells keeps it under a quarter of
+    /// the noise term. (A sampled distance errs upward, so fewer rows for sets that can compete
+    /// would favour them over sets answered exactly.)
     func rowsCounted(cells: Int) -> Int {
+        guard (2 / Double.pi).squareRoot() * noise * Double(cells) >= Self.hopelessNoise * model.total else {
+            return sampleRows
+        }
         let needed = (4 * model.total / noise) * (4 * model.total / noise) / Double(cells)
         return Int(min(Double(sampleRows), max(Double(Self.minimumRows), needed.rounded(.up))))
     }
+
+    /// How many times the model's total a set's noise term must be before it is counted on
+    /// fewer rows than the whole sample.
+    static let hopelessNoise = 16.0
 
     /// One set's estimate: the model's counts, or counts on the model sample and the factor that
     /// scales them to the model's total (kept as counts: a large table is not copied to doubles).
@@ -96,7 +107,7 @@ struct EstimatedMarginals {
     }
 
     /// Calls `body(position, estimate)` for every set: sets inside a clique first, then the
-    /// exact groups, then the sampled sets in batches.
+    /// exact groups, then the sets eliminated exactly, then the sampled sets in batches.
     mutating func visit(_ sets: [[Int]], body: (Int, Estimate) -> Void) {
         var groups: [Int: [(position: Int, clique: Int)]] = [:]
         var sampled: [Int] = []

@@ -127,6 +127,12 @@ import Testing
         let marginals = model.cliqueMarginals()
         var estimator = EstimatedMarginals(model: model, marginals: marginals, source: .seeded(4), noise: 1e9)
         #expect(estimator.rowsCounted(cells: 2_500) == EstimatedMarginals.minimumRows)
+        // With σ = 20 a 2,500-cell set's noise term (about 40,000) is below 16 times the total
+        // (80,000): it can compete, and is counted on the whole sample; a 125,000-cell set's is not.
+        let moderate = EstimatedMarginals(model: model, marginals: marginals, source: .seeded(4), noise: 20)
+        #expect(moderate.sampleRows == 25_000)
+        #expect(moderate.rowsCounted(cells: 2_500) == 25_000)
+        #expect(moderate.rowsCounted(cells: 125_000) == EstimatedMarginals.minimumRows)
         let sets = [[0, 2, 4], [1, 3], [0, 4]]
         var found: [Int: EstimatedMarginals.Estimate] = [:]
         estimator.visit(sets) { position, estimate in found[position] = estimate }
