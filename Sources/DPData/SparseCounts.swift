@@ -3,6 +3,9 @@ import Foundation
 
 /// The nonzero cells of a contingency table and their counts, for a table with far more cells
 /// than rows counted: building it costs the rows, not the cells.
+///
+/// Privacy: exact counts of the rows counted; counts of private data are released only through
+/// a mechanism.
 public struct SparseCounts: Sendable {
     /// The cells of the table (row-major, as in `ContingencyTable`).
     public let cellCount: Int
@@ -38,6 +41,7 @@ public final class SparseCounter: @unchecked Sendable {
     private let scratch: [UnsafeMutableBufferPointer<UInt32>]
 
     public init(cells: Int) {
+        precondition(cells <= Int(Int32.max), "sparse tables index their cells with 32 bits")
         self.cells = cells
         scratch = (0..<ProcessInfo.processInfo.activeProcessorCount).map { _ in
             let buffer = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: cells)
@@ -55,7 +59,6 @@ public final class SparseCounter: @unchecked Sendable {
             firstRows.count == attributeSets.count && firstRows.allSatisfy { (0...data.rowCount).contains($0) })
         let shapes = attributeSets.map { $0.map { data.domain[$0] } }
         precondition(shapes.allSatisfy { $0.reduce(1, *) <= cells }, "a table is larger than the counter's scratch")
-        precondition(cells <= Int(Int32.max), "sparse tables index their cells with 32 bits")
         let results = UnsafeMutableBufferPointer<SparseCounts?>.allocate(capacity: attributeSets.count)
         results.initialize(repeating: nil)
         defer {

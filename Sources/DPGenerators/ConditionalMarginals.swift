@@ -13,10 +13,6 @@ struct ConditionalMarginals {
     let tree: JunctionTree
     let marginals: [Factor]
     private let neighbours: [[Int]]
-    /// holds[clique * attributes + attribute]: whether the clique holds the attribute.
-    private let holds: [Bool]
-    /// The cliques holding each attribute.
-    private let holders: [[Int]]
 
     init(tree: JunctionTree, marginals: [Factor]) {
         self.tree = tree
@@ -27,24 +23,6 @@ struct ConditionalMarginals {
             neighbours[b].append(a)
         }
         self.neighbours = neighbours
-        var holds = [Bool](repeating: false, count: tree.cliques.count * tree.domain.count)
-        var holders = [[Int]](repeating: [], count: tree.domain.count)
-        for (clique, attributes) in tree.cliques.enumerated() {
-            for attribute in attributes {
-                holds[clique * tree.domain.count + attribute] = true
-                holders[attribute].append(clique)
-            }
-        }
-        self.holds = holds
-        self.holders = holders
-    }
-
-    /// The first clique holding every attribute of `set` (nonempty), if any: the same clique
-    /// as `JunctionTree.clique(containing:)`, found through each attribute's cliques.
-    func clique(containing set: [Int]) -> Int? {
-        guard let first = set.first else { return tree.cliques.isEmpty ? nil : 0 }
-        let width = tree.domain.count
-        return holders[first].first { clique in set.allSatisfy { holds[clique * width + $0] } }
     }
 
     /// A set (sorted, in no one clique) as an attribute set aside and the clique holding the
@@ -52,7 +30,7 @@ struct ConditionalMarginals {
     /// no attribute does.
     func split(_ set: [Int]) -> (attribute: Int, clique: Int)? {
         for attribute in set {
-            if let clique = clique(containing: set.filter { $0 != attribute }) { return (attribute, clique) }
+            if let clique = tree.clique(containing: set.filter { $0 != attribute }) { return (attribute, clique) }
         }
         return nil
     }
@@ -60,7 +38,7 @@ struct ConditionalMarginals {
     /// The cliques from the root for `attribute` to each of `targets`, with each one's parent on
     /// that rooting, in an order where a parent comes before its children.
     private func paths(from attribute: Int, to targets: [Int]) -> (root: Int, order: [Int], parent: [Int: Int]) {
-        let root = holders[attribute][0]
+        let root = tree.clique(containing: [attribute])!
         var parentOf = [Int?](repeating: nil, count: tree.cliques.count)
         var seen = [Bool](repeating: false, count: tree.cliques.count)
         var queue = [root]

@@ -21,6 +21,8 @@ struct EstimatedMarginals {
     /// round to round).
     var sparseCounter: SparseCounter?
     private let conditional: ConditionalMarginals
+    /// The model's cells, which bound the work of eliminating one cell of a set.
+    private let modelCells: Int
     private var sample: EncodedDataset?
     /// The attributes whose groups the last `visit` answered exactly.
     private var exactlySet: Set<Int> = []
@@ -43,6 +45,7 @@ struct EstimatedMarginals {
         self.source = source
         self.noise = noise
         conditional = ConditionalMarginals(tree: model.tree, marginals: marginals)
+        modelCells = model.tree.cellCount
     }
 
     /// The most rows the model sample holds: five times the model's total, within
@@ -112,7 +115,7 @@ struct EstimatedMarginals {
         var groups: [Int: [(position: Int, clique: Int)]] = [:]
         var sampled: [Int] = []
         for (position, set) in sets.enumerated() {
-            if let clique = conditional.clique(containing: set) {
+            if let clique = model.tree.clique(containing: set) {
                 body(position, .exact(marginals[clique].summed(to: set).values))
             } else if let split = conditional.split(set) {
                 groups[split.attribute, default: []].append((position, split.clique))
@@ -152,7 +155,8 @@ struct EstimatedMarginals {
         if !eliminated.isEmpty {
             let estimates = eliminatedMarginals(eliminated.map { sets[$0] })
             for (position, estimate) in zip(eliminated, estimates) { body(position, .exact(estimate)) }
-            sampled.removeAll { eliminates(sets[$0]) }
+            let answered = Set(eliminated)
+            sampled.removeAll { answered.contains($0) }
         }
         guard !sampled.isEmpty else { return }
         sampled.sort()
@@ -183,7 +187,7 @@ struct EstimatedMarginals {
     /// counted: when its cells times the model's, a bound on elimination's work, are no more
     /// than the rows it would be counted on.
     private func eliminates(_ set: [Int]) -> Bool {
-        let (work, overflow) = model.tree.cellCount.multipliedReportingOverflow(by: cells(set))
+        let (work, overflow) = modelCells.multipliedReportingOverflow(by: cells(set))
         return !overflow && work <= rowsCounted(cells: cells(set))
     }
 
@@ -211,7 +215,7 @@ struct EstimatedMarginals {
 
     /// The estimate of one set, the way the last `visit` answered it.
     mutating func estimate(_ set: [Int]) -> [Double] {
-        if let clique = conditional.clique(containing: set) { return marginals[clique].summed(to: set).values }
+        if let clique = model.tree.clique(containing: set) { return marginals[clique].summed(to: set).values }
         if let split = conditional.split(set), exactlySet.contains(split.attribute) {
             return conditional.marginals(setting: split.attribute, sets: [(set, split.clique)])[0]
         }

@@ -12,6 +12,10 @@ public struct JunctionTree: Sendable {
     /// The parent of each clique in that order (nil for roots of each component).
     public let parent: [Int?]
     public let domain: [Int]
+    /// The cliques holding each attribute, ascending.
+    private let holders: [[Int]]
+    /// holds[clique * domain.count + attribute]: whether the clique holds the attribute.
+    private let holds: [Bool]
 
     /// The tree covering every attribute of `domain` and every set in `cliques`.
     public init(domain: [Int], cliques required: [[Int]]) {
@@ -68,6 +72,16 @@ public struct JunctionTree: Sendable {
         }
         order = sequence
         parent = parents
+        var holders = [[Int]](repeating: [], count: domain.count)
+        var holds = [Bool](repeating: false, count: maximal.count * domain.count)
+        for (clique, attributes) in maximal.enumerated() {
+            for attribute in attributes {
+                holders[attribute].append(clique)
+                holds[clique * domain.count + attribute] = true
+            }
+        }
+        self.holders = holders
+        self.holds = holds
     }
 
     /// The cliques of greedy min-fill elimination on the graph joining attributes that appear
@@ -135,10 +149,11 @@ public struct JunctionTree: Sendable {
         Self.cellCount(of: cliques, domain: domain)
     }
 
-    /// The index of a clique containing `attributes`, if any.
+    /// The index of the first clique containing `attributes`, if any, found among the cliques
+    /// holding its first attribute.
     public func clique(containing attributes: [Int]) -> Int? {
-        let wanted = Set(attributes)
-        return cliques.indices.first { wanted.isSubset(of: Set(cliques[$0])) }
+        guard let first = attributes.first else { return cliques.isEmpty ? nil : 0 }
+        return holders[first].first { clique in attributes.allSatisfy { holds[clique * domain.count + $0] } }
     }
 
     /// The number of cells the tree for `cliques` would have, without building it.

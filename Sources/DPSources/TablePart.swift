@@ -68,7 +68,7 @@ extension PostgresCounts {
         let counts = try results.values()
         guard counts.allSatisfy(\.materialized) else { return try PostgresCounts(table) }
         guard counts.contains(where: { $0.rowCount > 0 }) else { throw PostgresCounts.noRows(table) }
-        return PartitionedTable(whole: table, parts: counts)
+        return try PartitionedTable(whole: table, parts: counts)
     }
 }
 
@@ -81,14 +81,17 @@ extension PostgresCounts {
 final class PartitionedTable: PrivateTable, @unchecked Sendable {
     let whole: PostgresTable
     let parts: [PostgresCounts]
+    /// The parts, asked in parallel and their counts added.
+    private let added: ShardedTable
     private var counted = CountCache()
     private let lock = NSLock()
     /// The most cells one request asks every part for, unless one block's sets hold more.
     static let cellsPerRequest = 1 << 22
 
-    init(whole: PostgresTable, parts: [PostgresCounts]) {
+    init(whole: PostgresTable, parts: [PostgresCounts]) throws {
         self.whole = whole
         self.parts = parts
+        added = try ShardedTable(parts: parts)
     }
 
     var schema: Schema { parts[0].schema }
@@ -100,20 +103,7 @@ final class PartitionedTable: PrivateTable, @unchecked Sendable {
         defer { lock.unlock() }
         let needed = counted.toCount(attributeSets)
         for request in Self.requests(needed, domain: domain) {
-            let results = ResultSlots<[ContingencyTable]>(count: parts.count)
-            DispatchQueue.concurrentPerform(iterations: parts.count) { index in
-                results.set(index, Result { try parts[index].marginals(request) })
-            }
-            let answers = try results.values()
-            counted.store(
-                request,
-                request.indices.map { set in
-                    var sum = answers[0][set].counts
-                    for answer in answers.dropFirst() {
-                        for cell in sum.indices { sum[cell] &+= answer[set][cell] }
-                    }
-                    return ContingencyTable(attributes: request[set], shape: answers[0][set].shape, counts: sum[...])
-                })
+            counted.store(request, try added.marginals(request))
         }
         return counted.answers(attributeSets)
     }

@@ -75,16 +75,6 @@ import Testing
         }
     }
 
-    @Test func cliqueLookupAgreesWithTheTree() {
-        let model = randomModel(seed: 2)
-        let conditional = ConditionalMarginals(tree: model.tree, marginals: model.cliqueMarginals())
-        let d = Self.domain.count
-        let sets = (0..<d).map { [$0] } + (0..<d).flatMap { a in (a + 1..<d).map { [a, $0] } }
-        for set in sets + Self.setsAcrossCliques {
-            #expect(conditional.clique(containing: set) == model.tree.clique(containing: set), "set \(set)")
-        }
-    }
-
     @Test func aimEstimatesOfASmallModelAreAllExact() {
         // Every set either splits or costs less to eliminate than to count on 10,000 rows.
         let model = randomModel(seed: 17)

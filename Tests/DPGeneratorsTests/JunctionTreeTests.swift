@@ -48,4 +48,31 @@ import Testing
         #expect(tree.cliques.count == 2)
         #expect(tree.cliques.allSatisfy { $0.count == 3 })
     }
+
+    /// `clique(containing:)` finds a set's clique through its first attribute's cliques: the
+    /// first clique, in index order, that holds every attribute, as a search of all cliques does.
+    @Test(arguments: [7, 40, 70])
+    func cliqueLookupIsTheFirstCliqueHoldingTheSet(attributes: Int) {
+        let source = RandomSource.seeded(UInt64(attributes) + 100)
+        let domain = (0..<attributes).map { _ in 2 + Int(source.uniform(below: 3)) }
+        let required = (0..<attributes).map { _ in
+            Array(Set((0..<3).map { _ in Int(source.uniform(below: UInt64(attributes))) })).sorted()
+        }
+        let tree = JunctionTree(domain: domain, cliques: required)
+        var found = 0
+        for _ in 0..<2_000 {
+            let set = Array(
+                Set(
+                    (0..<(1 + Int(source.uniform(below: 3)))).map { _ in
+                        Int(source.uniform(below: UInt64(attributes)))
+                    })
+            ).sorted()
+            let expected = tree.cliques.indices.first { Set(set).isSubset(of: tree.cliques[$0]) }
+            #expect(tree.clique(containing: set) == expected, "set \(set)")
+            if expected != nil { found += 1 }
+        }
+        for set in required { #expect(tree.clique(containing: set) != nil) }
+        #expect(found > 100)
+        #expect(tree.clique(containing: []) == 0)
+    }
 }
