@@ -84,18 +84,21 @@ public struct AIM: Sendable {
             : "workload: all \(max(triples, 1)) \(min(3, d))-way sets"
     }
 
-    /// Every nonempty subset of the workload's sets, weighted by Σ_w |r ∩ w|.
+    /// Every nonempty subset of the workload's sets, weighted by Σ_w |r ∩ w|, which is
+    /// Σ_{a ∈ r} (the workload's sets holding a).
     static func candidates(workload: [[Int]]) -> [(attributes: [Int], weight: Double)] {
         var closure = Set<[Int]>()
+        var holding = [Int: Int]()
         for set in workload {
-            let sorted = set.sorted()
+            let sorted = Array(Set(set)).sorted()
+            for attribute in sorted { holding[attribute, default: 0] += 1 }
             for mask in 1..<(1 << sorted.count) {
                 closure.insert(sorted.indices.filter { mask & (1 << $0) != 0 }.map { sorted[$0] })
             }
         }
         return closure.sorted { $0.count != $1.count ? $0.count < $1.count : $0.lexicographicallyPrecedes($1) }.map {
             candidate in
-            (candidate, Double(workload.reduce(0) { $0 + Set(candidate).intersection($1).count }))
+            (candidate, Double(candidate.reduce(0) { $0 + holding[$1]! }))
         }
     }
 

@@ -21,8 +21,6 @@ struct EstimatedMarginals {
     /// round to round).
     var sparseCounter: SparseCounter?
     private let conditional: ConditionalMarginals
-    /// The model's cells, which bound the work of eliminating one cell of a set.
-    private let modelCells: Int
     private var sample: EncodedDataset?
     /// The attributes whose groups the last `visit` answered exactly.
     private var exactlySet: Set<Int> = []
@@ -45,7 +43,6 @@ struct EstimatedMarginals {
         self.source = source
         self.noise = noise
         conditional = ConditionalMarginals(tree: model.tree, marginals: marginals)
-        modelCells = model.tree.cellCount
     }
 
     /// The most rows the model sample holds: five times the model's total, within
@@ -151,11 +148,11 @@ struct EstimatedMarginals {
                 start = end
             }
         }
-        let eliminated = sampled.filter { eliminates(sets[$0]) }
+        let eliminated = sampled.compactMap { position in elimination(sets[position]).map { (position, $0) } }
         if !eliminated.isEmpty {
-            let estimates = eliminatedMarginals(eliminated.map { sets[$0] })
-            for (position, estimate) in zip(eliminated, estimates) { body(position, .exact(estimate)) }
-            let answered = Set(eliminated)
+            let estimates = eliminatedMarginals(eliminated.map(\.1))
+            for ((position, _), estimate) in zip(eliminated, estimates) { body(position, .exact(estimate)) }
+            let answered = Set(eliminated.map(\.0))
             sampled.removeAll { answered.contains($0) }
         }
         guard !sampled.isEmpty else { return }
@@ -183,28 +180,35 @@ struct EstimatedMarginals {
         }
     }
 
-    /// Whether a set no exact group answers is eliminated exactly (`anyMarginal`) rather than
-    /// counted: when its cells times the model's, a bound on elimination's work, are no more
-    /// than the rows it would be counted on.
-    private func eliminates(_ set: [Int]) -> Bool {
-        let (work, overflow) = modelCells.multipliedReportingOverflow(by: cells(set))
-        return !overflow && work <= rowsCounted(cells: cells(set))
+    /// How a set no exact group answers is eliminated exactly (`EliminationPlan`), when its
+    /// tables' cells, times the work of a cell against that of counting one row, are no more than
+    /// the rows it would be counted on; nil when counting is cheaper.
+    private func elimination(_ set: [Int]) -> EliminationPlan? {
+        let plan = EliminationPlan(target: set, tree: model.tree)
+        let (work, overflow) = plan.cells.multipliedReportingOverflow(by: Self.eliminationWorkPerCell)
+        return !overflow && work <= rowsCounted(cells: cells(set)) ? plan : nil
     }
 
-    /// The model's marginals of `sets` by variable elimination, spread over the cores.
-    private func eliminatedMarginals(_ sets: [[Int]]) -> [[Double]] {
-        let results = UnsafeMutableBufferPointer<[Double]>.allocate(capacity: sets.count)
+    /// The work of one cell of an elimination's tables (a product of a few factors and a sum,
+    /// with its share of setting up each table) as a multiple of counting one row of the model
+    /// sample into a set's table: a few times, rounded up, so that elimination is chosen only
+    /// where it clearly costs no more.
+    static let eliminationWorkPerCell = 4
+
+    /// The model's marginals by the plans, spread over the cores.
+    private func eliminatedMarginals(_ plans: [EliminationPlan]) -> [[Double]] {
+        let results = UnsafeMutableBufferPointer<[Double]>.allocate(capacity: plans.count)
         results.initialize(repeating: [])
         defer {
             _ = results.deinitialize()
             results.deallocate()
         }
         nonisolated(unsafe) let shared = results
-        let (model, marginals) = (self.model, self.marginals)
-        let threads = max(1, min(ProcessInfo.processInfo.activeProcessorCount, sets.count))
+        let (tree, marginals) = (model.tree, self.marginals)
+        let threads = max(1, min(ProcessInfo.processInfo.activeProcessorCount, plans.count))
         DispatchQueue.concurrentPerform(iterations: threads) { thread in
-            for index in stride(from: thread, to: sets.count, by: threads) {
-                shared[index] = model.anyMarginal(sets[index], cliqueMarginals: marginals).values
+            for index in stride(from: thread, to: plans.count, by: threads) {
+                shared[index] = plans[index].marginal(of: marginals, tree: tree).values
             }
         }
         return Array(results)
@@ -219,7 +223,7 @@ struct EstimatedMarginals {
         if let split = conditional.split(set), exactlySet.contains(split.attribute) {
             return conditional.marginals(setting: split.attribute, sets: [(set, split.clique)])[0]
         }
-        if eliminates(set) { return eliminatedMarginals([set])[0] }
+        if let plan = elimination(set) { return plan.marginal(of: marginals, tree: model.tree).values }
         let rows = rowsCounted(cells: cells(set))
         let counts = modelSample(rows: rows).marginals([set], firstRows: [rows])[0]
         let scale = model.total / Double(rows)

@@ -110,17 +110,23 @@ public struct JunctionTree: Sendable {
         for _ in 0..<count {
             var best: (vertex: Int, fill: Int, weight: Double)?
             for vertex in 0..<count where remaining[vertex] {
-                let adjacent = members(vertex)
-                // Pairs of neighbours not yet joined, each counted from both ends.
+                // Pairs of neighbours not yet joined, each counted from both ends; the neighbours
+                // are read off the bit set in place (this scan runs for every candidate AIM sizes).
                 var missing = 0
-                for a in adjacent {
-                    for word in 0..<words {
-                        missing += (adjacency[vertex * words + word] & ~adjacency[a * words + word]).nonzeroBitCount
+                var weight = Double(domain[vertex])
+                for neighbourWord in 0..<words {
+                    var bits = adjacency[vertex * words + neighbourWord]
+                    while bits != 0 {
+                        let a = neighbourWord * 64 + bits.trailingZeroBitCount
+                        bits &= bits - 1
+                        for word in 0..<words {
+                            missing += (adjacency[vertex * words + word] & ~adjacency[a * words + word]).nonzeroBitCount
+                        }
+                        missing -= 1
+                        weight *= Double(domain[a])
                     }
-                    missing -= 1
                 }
                 let fill = missing / 2
-                let weight = adjacent.reduce(Double(domain[vertex])) { $0 * Double(domain[$1]) }
                 if best == nil || fill < best!.fill || (fill == best!.fill && weight < best!.weight) {
                     best = (vertex, fill, weight)
                 }

@@ -18,6 +18,17 @@ import Testing
         #expect(weights[[0, 1, 2]] == 5.0)
     }
 
+    @Test func candidateWeightsAreTheOverlapWithEveryWorkloadSet() {
+        let source = RandomSource.seeded(17)
+        let workload = (0..<40).map { _ in
+            Array(Set((0..<3).map { _ in Int(source.uniform(below: 9)) })).sorted()
+        }
+        for (attributes, weight) in AIM.candidates(workload: workload) {
+            let overlap = workload.reduce(0) { $0 + Set(attributes).intersection($1).count }
+            #expect(weight == Double(overlap), "\(attributes)")
+        }
+    }
+
     @Test func marginalsAcrossCliquesEqualBruteForce() {
         let domain = [2, 3, 2, 3, 2]
         let tree = JunctionTree(domain: domain, cliques: [[0, 1], [1, 2], [2, 3], [3, 4]])

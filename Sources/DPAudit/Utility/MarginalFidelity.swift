@@ -21,12 +21,31 @@ public enum MarginalFidelity {
         return distance / 2
     }
 
-    /// The mean total variation distance over every `k`-column set of the encoded columns.
-    public static func meanTotalVariation(_ real: EncodedDataset, _ synthetic: EncodedDataset, way k: Int) -> Double {
+    /// The mean total variation distance over every `k`-column set of the encoded columns. The
+    /// sets are counted a batch at a time, at most `batchCells` cells of tables at once (a batch
+    /// holds at least one set), so a wide table's thousands of triples never sit in memory
+    /// together.
+    public static func meanTotalVariation(
+        _ real: EncodedDataset, _ synthetic: EncodedDataset, way k: Int, batchCells: Int = 1 << 24
+    ) -> Double {
         let sets = real.columnSets(size: k)
         guard !sets.isEmpty else { return 0 }
-        let realTables = real.marginals(sets)
-        let syntheticTables = synthetic.marginals(sets)
-        return zip(realTables, syntheticTables).map { totalVariation($0, $1) }.reduce(0, +) / Double(sets.count)
+        let domain = real.domain
+        var sum = 0.0
+        var start = 0
+        while start < sets.count {
+            var end = start
+            var cells = 0
+            while end < sets.count {
+                let setCells = sets[end].reduce(1) { $0 * domain[$1] }
+                if end > start && cells + setCells > batchCells { break }
+                cells += setCells
+                end += 1
+            }
+            let batch = Array(sets[start..<end])
+            sum += zip(real.marginals(batch), synthetic.marginals(batch)).map { totalVariation($0, $1) }.reduce(0, +)
+            start = end
+        }
+        return sum / Double(sets.count)
     }
 }
