@@ -1,15 +1,11 @@
 import DPData
 import DPRandomness
-import Dispatch
 import Foundation
 
 /// The model's answers to candidate attribute sets, handed out one at a time so that AIM never
-/// holds every candidate's estimate at once: exact for sets inside a clique; exact for sets
-/// inside a clique once one attribute is set aside (`ConditionalMarginals`), grouped by that
-/// attribute, when a group's passes over the model cost no more than counting its sets on the
-/// model sample; exact by variable elimination when that costs no more than counting the set;
-/// otherwise counted on a sample drawn from the model (a set whose noise term dwarfs any
-/// distance on fewer of its rows; see `rowsCounted`). Post-processing only.
+/// holds every candidate's estimate at once: exact where that costs no more than counting
+/// (`ExactMarginals`), otherwise counted on a sample drawn from the model (a set whose noise term
+/// dwarfs any distance on fewer of its rows; see `rowsCounted`). Post-processing only.
 struct EstimatedMarginals {
     let model: GraphicalModel
     let marginals: [Factor]
@@ -20,18 +16,16 @@ struct EstimatedMarginals {
     /// The scratch that sparse sets are counted in, kept across visits (AIM passes it from
     /// round to round).
     var sparseCounter: SparseCounter?
-    private let conditional: ConditionalMarginals
+    private let exact: ExactMarginals
     private var sample: EncodedDataset?
     /// The attributes whose groups the last `visit` answered exactly.
-    private var exactlySet: Set<Int> = []
+    private var grouped: Set<Int> = []
     static let batch = 48
     /// A sampled set is kept as its nonzero cells when its table has more than this many cells
     /// per row counted.
     static let sparseCellsPerRow = 8
     /// Sparse sets counted at once: each thread's scratch table is reused across a batch.
     static let sparseBatch = 64
-    /// The most result cells one exact pass computes at once.
-    static let exactCellLimit = 1 << 22
 
     init(
         model: GraphicalModel, marginals: [Factor], source: RandomSource, noise: Double,
@@ -42,7 +36,7 @@ struct EstimatedMarginals {
         self.marginals = marginals
         self.source = source
         self.noise = noise
-        conditional = ConditionalMarginals(tree: model.tree, marginals: marginals)
+        exact = ExactMarginals(model: model, marginals: marginals)
     }
 
     /// The most rows the model sample holds: five times the model's total, within
@@ -106,58 +100,15 @@ struct EstimatedMarginals {
         }
     }
 
-    /// Calls `body(position, estimate)` for every set: sets inside a clique first, then the
-    /// exact groups, then the sets eliminated exactly, then the sampled sets in batches.
+    /// Calls `body(position, estimate)` for every set: the exact ones first, then the sampled
+    /// sets in batches.
     mutating func visit(_ sets: [[Int]], body: (Int, Estimate) -> Void) {
-        var groups: [Int: [(position: Int, clique: Int)]] = [:]
-        var sampled: [Int] = []
-        for (position, set) in sets.enumerated() {
-            if let clique = model.tree.clique(containing: set) {
-                body(position, .exact(marginals[clique].summed(to: set).values))
-            } else if let split = conditional.split(set) {
-                groups[split.attribute, default: []].append((position, split.clique))
-            } else {
-                sampled.append(position)
-            }
-        }
-        exactlySet = []
-        for attribute in groups.keys.sorted() {
-            let members = groups[attribute]!
-            let passes =
-                model.tree.domain[attribute]
-                * conditional.passCells(
-                    attribute: attribute, targets: members.map(\.clique))
-            let counted = members.reduce(0) { $0 + rowsCounted(cells: cells(sets[$1.position])) }
-            guard passes <= counted else {
-                sampled += members.map(\.position)
-                continue
-            }
-            exactlySet.insert(attribute)
-            var start = 0
-            while start < members.count {
-                var end = start
-                var cells = 0
-                while end < members.count && (end == start || cells < Self.exactCellLimit) {
-                    cells += self.cells(sets[members[end].position])
-                    end += 1
-                }
-                let chunk = members[start..<end]
-                let estimates = conditional.marginals(
-                    setting: attribute, sets: chunk.map { (sets[$0.position], $0.clique) })
-                for (member, estimate) in zip(chunk, estimates) { body(member.position, .exact(estimate)) }
-                start = end
-            }
-        }
-        let eliminated = sampled.compactMap { position in elimination(sets[position]).map { (position, $0) } }
-        if !eliminated.isEmpty {
-            let estimates = eliminatedMarginals(eliminated.map(\.1))
-            for ((position, _), estimate) in zip(eliminated, estimates) { body(position, .exact(estimate)) }
-            let answered = Set(eliminated.map(\.0))
-            sampled.removeAll { answered.contains($0) }
-        }
+        let rowsFor = { position in rowsCounted(cells: cells(sets[position])) }
+        let answered = exact.answer(sets, rows: rowsFor, body: { body($0, .exact($1)) })
+        grouped = answered.grouped
+        let sampled = answered.left
         guard !sampled.isEmpty else { return }
-        sampled.sort()
-        let rows = sampled.map { rowsCounted(cells: cells(sets[$0])) }
+        let rows = sampled.map(rowsFor)
         let table = modelSample(rows: rows.max()!)
         let sparse = sampled.indices.filter { cells(sets[sampled[$0]]) > Self.sparseCellsPerRow * rows[$0] }
         let largest = sparse.map { cells(sets[sampled[$0]]) }.max() ?? 0
@@ -180,51 +131,13 @@ struct EstimatedMarginals {
         }
     }
 
-    /// How a set no exact group answers is eliminated exactly (`EliminationPlan`), when its
-    /// tables' cells, times the work of a cell against that of counting one row, are no more than
-    /// the rows it would be counted on; nil when counting is cheaper.
-    private func elimination(_ set: [Int]) -> EliminationPlan? {
-        let plan = EliminationPlan(target: set, tree: model.tree)
-        let (work, overflow) = plan.cells.multipliedReportingOverflow(by: Self.eliminationWorkPerCell)
-        return !overflow && work <= rowsCounted(cells: cells(set)) ? plan : nil
-    }
-
-    /// The work of one cell of an elimination's tables (a product of a few factors and a sum,
-    /// with its share of setting up each table) as a multiple of counting one row of the model
-    /// sample into a set's table: a few times, rounded up, so that elimination is chosen only
-    /// where it clearly costs no more.
-    static let eliminationWorkPerCell = 4
-
-    /// The model's marginals by the plans, spread over the cores.
-    private func eliminatedMarginals(_ plans: [EliminationPlan]) -> [[Double]] {
-        let results = UnsafeMutableBufferPointer<[Double]>.allocate(capacity: plans.count)
-        results.initialize(repeating: [])
-        defer {
-            _ = results.deinitialize()
-            results.deallocate()
-        }
-        nonisolated(unsafe) let shared = results
-        let (tree, marginals) = (model.tree, self.marginals)
-        let threads = max(1, min(ProcessInfo.processInfo.activeProcessorCount, plans.count))
-        DispatchQueue.concurrentPerform(iterations: threads) { thread in
-            for index in stride(from: thread, to: plans.count, by: threads) {
-                shared[index] = plans[index].marginal(of: marginals, tree: tree).values
-            }
-        }
-        return Array(results)
-    }
-
     /// The cells of a table over `set`.
     private func cells(_ set: [Int]) -> Int { set.reduce(1) { $0 * model.tree.domain[$1] } }
 
     /// The estimate of one set, the way the last `visit` answered it.
     mutating func estimate(_ set: [Int]) -> [Double] {
-        if let clique = model.tree.clique(containing: set) { return marginals[clique].summed(to: set).values }
-        if let split = conditional.split(set), exactlySet.contains(split.attribute) {
-            return conditional.marginals(setting: split.attribute, sets: [(set, split.clique)])[0]
-        }
-        if let plan = elimination(set) { return plan.marginal(of: marginals, tree: model.tree).values }
         let rows = rowsCounted(cells: cells(set))
+        if let counts = exact.answer(set, grouped: grouped, rows: rows) { return counts }
         let counts = modelSample(rows: rows).marginals([set], firstRows: [rows])[0]
         let scale = model.total / Double(rows)
         return counts.map { Double($0) * scale }

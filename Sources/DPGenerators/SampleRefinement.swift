@@ -5,7 +5,8 @@ import Foundation
 /// Moves a sample's tables across cliques toward the model's own. Drawing rows clique by clique
 /// keeps each clique's counts close to the model's, but sets of attributes from different
 /// cliques only match on average. The targets are the 3-attribute sets that no clique holds,
-/// taken in lexicographic order while their cells fit under a cap, counted on a reference
+/// taken in lexicographic order while their cells fit under a cap: the model's exact counts where
+/// computing them costs no more than counting (`ExactMarginals`), the rest counted on a reference
 /// sample ten times larger than the sample. Column by column, values are swapped between two
 /// rows that agree on the column's Markov blanket (every other attribute of the cliques holding
 /// it) whenever that lowers Σ_targets Σ_cells |sample count - reference count| (greedy local
@@ -72,20 +73,9 @@ public struct SampleRefinement: Sendable {
             strides.append(stride)
             total += set.reduce(1) { $0 * domain[$1] }
         }
-        // residual = sample counts - reference counts scaled to `rows`. The reference is counted
-        // in whole units first (exact in Float below 2^24 rows; adding a fraction per row would
-        // drift in large cells), then scaled; adding the sample's rows is exact to a few units in
-        // the last place.
-        let referenceRows = min(rows * referenceFactor, 1 << 24)
-        var residual = [Float](repeating: 0, count: total)
-        residual.withUnsafeMutableBufferPointer { residual in
-            Self.count(
-                ModelSampler.sample(model, rows: referenceRows, source: source), sets: sets, offsets: offsets,
-                strides: strides, into: residual)
-            let scale = Float(Double(rows) / Double(referenceRows))
-            for cell in residual.indices { residual[cell] *= -scale }
-            Self.count(codes, sets: sets, offsets: offsets, strides: strides, into: residual)
-        }
+        var residual = residual(
+            codes, model: model, sets: sets, offsets: offsets, strides: strides, cells: total, source: source
+        ).residual
         let blankets = domain.indices.map { column in
             Set(model.tree.cliques.filter { $0.contains(column) }.joined()).subtracting([column])
         }
@@ -111,28 +101,16 @@ public struct SampleRefinement: Sendable {
             _ = UnsafeMutableBufferPointer(rebasing: flat[column * rows..<(column + 1) * rows])
                 .initialize(fromContentsOf: codes[column])
         }
-        let touchedCells = UnsafeMutableBufferPointer<Int>.allocate(capacity: 4 * (holding.map(\.count).max() ?? 0))
-        let touchedBefore = UnsafeMutableBufferPointer<Float>.allocate(capacity: touchedCells.count)
-        defer {
-            touchedCells.deallocate()
-            touchedBefore.deallocate()
-        }
         residual.withUnsafeMutableBufferPointer { residual in
             /// Swaps `column` between rows `x` and `y` if that lowers the distance to the targets.
+            /// A target whose other two attributes agree on both rows does not change; otherwise
+            /// the swap moves four distinct cells (and targets own disjoint cells), so the gain
+            /// is read off the residual before anything is written.
             func propose(_ column: Int, _ targets: UnsafeBufferPointer<Target>, _ x: Int, _ y: Int) {
                 let a = Int(flat[column * rows + x])
                 let b = Int(flat[column * rows + y])
                 guard a != b else { return }
-                var touched = 0
                 var gain: Float = 0
-                func move(_ cell: Int, _ change: Float) -> Float {
-                    let before = residual[cell]
-                    residual[cell] = before + change
-                    touchedCells[touched] = cell
-                    touchedBefore[touched] = before
-                    touched += 1
-                    return abs(before + change) - abs(before)
-                }
                 for target in targets {
                     let cellX =
                         target.offset + Int(flat[target.first + x]) * target.firstStride
@@ -140,17 +118,28 @@ public struct SampleRefinement: Sendable {
                     let cellY =
                         target.offset + Int(flat[target.first + y]) * target.firstStride
                         + Int(flat[target.second + y]) * target.secondStride
-                    gain += move(cellX + a * target.stride, -1) + move(cellX + b * target.stride, 1)
-                    gain += move(cellY + b * target.stride, -1) + move(cellY + a * target.stride, 1)
+                    guard cellX != cellY else { continue }
+                    let (xa, xb) = (residual[cellX + a * target.stride], residual[cellX + b * target.stride])
+                    let (yb, ya) = (residual[cellY + b * target.stride], residual[cellY + a * target.stride])
+                    gain += abs(xa - 1) - abs(xa) + abs(xb + 1) - abs(xb)
+                    gain += abs(yb - 1) - abs(yb) + abs(ya + 1) - abs(ya)
                 }
-                if gain < -1e-4 {
-                    flat[column * rows + x] = UInt16(b)
-                    flat[column * rows + y] = UInt16(a)
-                } else {
-                    for index in Swift.stride(from: touched - 1, through: 0, by: -1) {
-                        residual[touchedCells[index]] = touchedBefore[index]
-                    }
+                guard gain < -1e-4 else { return }
+                for target in targets {
+                    let cellX =
+                        target.offset + Int(flat[target.first + x]) * target.firstStride
+                        + Int(flat[target.second + x]) * target.secondStride
+                    let cellY =
+                        target.offset + Int(flat[target.first + y]) * target.firstStride
+                        + Int(flat[target.second + y]) * target.secondStride
+                    guard cellX != cellY else { continue }
+                    residual[cellX + a * target.stride] -= 1
+                    residual[cellX + b * target.stride] += 1
+                    residual[cellY + b * target.stride] -= 1
+                    residual[cellY + a * target.stride] += 1
                 }
+                flat[column * rows + x] = UInt16(b)
+                flat[column * rows + y] = UInt16(a)
             }
             for _ in 0..<passes {
                 for column in domain.indices where !holding[column].isEmpty {
@@ -188,6 +177,46 @@ public struct SampleRefinement: Sendable {
         for column in domain.indices {
             codes[column] = Array(flat[column * rows..<(column + 1) * rows])
         }
+    }
+
+    /// Sample counts minus target counts scaled to the sample's rows, for every target set (set
+    /// `index` owns the cells from `offsets[index]`), and the sets whose targets were counted on
+    /// a reference sample rather than computed exactly. Exact targets are scaled from the model's
+    /// total. A reference is counted in whole units first (exact in Float below 2^24 rows; adding
+    /// a fraction per row would drift in large cells), then scaled; adding the sample's rows is
+    /// exact to a few units in the last place.
+    func residual(
+        _ codes: [[UInt16]], model: GraphicalModel, sets: [[Int]], offsets: [Int], strides: [[Int]], cells: Int,
+        source: RandomSource
+    ) -> (residual: [Float], counted: [Int]) {
+        let rows = codes.first?.count ?? 0
+        let referenceRows = min(rows * referenceFactor, 1 << 24)
+        var residual = [Float](repeating: 0, count: cells)
+        var counted: [Int] = []
+        residual.withUnsafeMutableBufferPointer { residual in
+            let exactScale = Double(rows) / model.total
+            counted =
+                ExactMarginals(model: model, marginals: model.cliqueMarginals()).answer(
+                    sets, rows: { _ in referenceRows },
+                    body: { index, counts in
+                        for (cell, count) in counts.enumerated() {
+                            residual[offsets[index] + cell] = Float(-count * exactScale)
+                        }
+                    }
+                ).left
+            if !counted.isEmpty {
+                Self.count(
+                    ModelSampler.sample(model, rows: referenceRows, source: source), sets: counted.map { sets[$0] },
+                    offsets: counted.map { offsets[$0] }, strides: counted.map { strides[$0] }, into: residual)
+                let scale = Float(Double(rows) / Double(referenceRows))
+                for index in counted {
+                    let end = index + 1 < sets.count ? offsets[index + 1] : cells
+                    for cell in offsets[index]..<end { residual[cell] *= -scale }
+                }
+            }
+            Self.count(codes, sets: sets, offsets: offsets, strides: strides, into: residual)
+        }
+        return (residual, counted)
     }
 
     /// A target set as a swap of one of its columns sees it: the set's first cell, the column's

@@ -35,6 +35,54 @@ import Testing
         }
     }
 
+    /// The target sets' layout as `refine` builds it.
+    func layout(_ sets: [[Int]]) -> (offsets: [Int], strides: [[Int]], cells: Int) {
+        var offsets: [Int] = []
+        var strides: [[Int]] = []
+        var cells = 0
+        for set in sets {
+            offsets.append(cells)
+            strides.append(set.indices.map { position in set[(position + 1)...].reduce(1) { $0 * Self.domain[$1] } })
+            cells += set.reduce(1) { $0 * Self.domain[$1] }
+        }
+        return (offsets, strides, cells)
+    }
+
+    @Test func targetsTheModelAnswersCheaplyAreItsExactCounts() {
+        let model = chainModel(cliques: [[0, 1], [1, 2], [2, 3], [3, 4], [4, 5]], seed: 4)
+        let codes = ModelSampler.sample(model, rows: 2000, source: .seeded(5))
+        let refinement = SampleRefinement()
+        let sets = refinement.targetSets(domain: Self.domain, size: 3) { model.tree.clique(containing: $0) != nil }
+        let (offsets, strides, cells) = layout(sets)
+        let (residual, counted) = refinement.residual(
+            codes, model: model, sets: sets, offsets: offsets, strides: strides, cells: cells, source: .seeded(6))
+        // A small model answers every target exactly: no reference sample is drawn.
+        #expect(counted.isEmpty)
+        let table = EncodedDataset(
+            schema: Schema(
+                name: "m",
+                columns: Self.domain.enumerated().map {
+                    Column(name: "c\($0.offset)", kind: .coded(levels: $0.element), missing: .error)
+                }), codes: codes)
+        let marginals = model.cliqueMarginals()
+        for (index, set) in sets.enumerated() {
+            let expected = model.anyMarginal(set, cliqueMarginals: marginals).values.map { $0 / model.total * 2000 }
+            for (cell, count) in table.marginal(set).values.enumerated() {
+                #expect(abs(Double(residual[offsets[index] + cell]) - (Double(count) - expected[cell])) < 1e-3)
+            }
+        }
+        // On a sample of 10 rows a reference of 20 rows is cheaper than any elimination across
+        // cliques: those targets are counted, and each set's residual still sums to zero.
+        let few = ModelSampler.sample(model, rows: 10, source: .seeded(7))
+        let small = SampleRefinement(referenceFactor: 2).residual(
+            few, model: model, sets: sets, offsets: offsets, strides: strides, cells: cells, source: .seeded(8))
+        #expect(!small.counted.isEmpty)
+        for index in small.counted {
+            let end = index + 1 < sets.count ? offsets[index + 1] : cells
+            #expect(abs(small.residual[offsets[index]..<end].reduce(0, +)) < 1e-3)
+        }
+    }
+
     /// The refined sample's 3-way tables are much closer to the model's than the drawn sample's (the
     /// drawn sample's distance across cliques is mostly row-to-row sampling noise, which the swaps
     /// remove), and every clique keeps exactly its counts. Seeded, so deterministic; the 0.75 factor
