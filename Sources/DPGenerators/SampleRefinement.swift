@@ -110,14 +110,18 @@ public struct SampleRefinement: Sendable {
                 let a = Int(flat[column * rows + x])
                 let b = Int(flat[column * rows + y])
                 guard a != b else { return }
+                /// The target's cells of rows x and y, the swapped column's term left out.
+                func cells(_ target: Target) -> (x: Int, y: Int) {
+                    (
+                        target.offset + Int(flat[target.first + x]) * target.firstStride
+                            + Int(flat[target.second + x]) * target.secondStride,
+                        target.offset + Int(flat[target.first + y]) * target.firstStride
+                            + Int(flat[target.second + y]) * target.secondStride
+                    )
+                }
                 var gain: Float = 0
                 for target in targets {
-                    let cellX =
-                        target.offset + Int(flat[target.first + x]) * target.firstStride
-                        + Int(flat[target.second + x]) * target.secondStride
-                    let cellY =
-                        target.offset + Int(flat[target.first + y]) * target.firstStride
-                        + Int(flat[target.second + y]) * target.secondStride
+                    let (cellX, cellY) = cells(target)
                     guard cellX != cellY else { continue }
                     let (xa, xb) = (residual[cellX + a * target.stride], residual[cellX + b * target.stride])
                     let (yb, ya) = (residual[cellY + b * target.stride], residual[cellY + a * target.stride])
@@ -126,12 +130,7 @@ public struct SampleRefinement: Sendable {
                 }
                 guard gain < -1e-4 else { return }
                 for target in targets {
-                    let cellX =
-                        target.offset + Int(flat[target.first + x]) * target.firstStride
-                        + Int(flat[target.second + x]) * target.secondStride
-                    let cellY =
-                        target.offset + Int(flat[target.first + y]) * target.firstStride
-                        + Int(flat[target.second + y]) * target.secondStride
+                    let (cellX, cellY) = cells(target)
                     guard cellX != cellY else { continue }
                     residual[cellX + a * target.stride] -= 1
                     residual[cellX + b * target.stride] += 1

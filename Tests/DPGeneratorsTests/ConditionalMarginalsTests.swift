@@ -12,14 +12,8 @@ import Testing
     static let cliques: [[Int]] = [[0, 1], [1, 2, 3], [3, 4], [1, 5], [6]]
 
     func randomModel(seed: UInt64) -> GraphicalModel {
-        var model = GraphicalModel(tree: JunctionTree(domain: Self.domain, cliques: Self.cliques), total: 700)
-        let source = RandomSource.seeded(seed)
-        for index in model.potentials.indices {
-            for cell in model.potentials[index].values.indices {
-                model.potentials[index].values[cell] = Double(source.uniform(below: 2000)) / 500 - 2
-            }
-        }
-        return model
+        GraphicalModel(tree: JunctionTree(domain: Self.domain, cliques: Self.cliques), total: 700)
+            .withRandomPotentials(seed: seed, spread: 2)
     }
 
     /// The joint over every attribute, in counts, by brute force from the potentials.
@@ -106,14 +100,9 @@ import Testing
     @Test func setsTooDearToAnswerExactlyAreCountedOnTheModelSample() {
         // A chain of five 50-level attributes, and noise so large that 10,000 sample rows do.
         let domain = [50, 50, 50, 50, 50]
-        var model = GraphicalModel(
-            tree: JunctionTree(domain: domain, cliques: [[0, 1], [1, 2], [2, 3], [3, 4]]), total: 5_000)
-        let source = RandomSource.seeded(8)
-        for index in model.potentials.indices {
-            for cell in model.potentials[index].values.indices {
-                model.potentials[index].values[cell] = Double(source.uniform(below: 1000)) / 500 - 1
-            }
-        }
+        let model = GraphicalModel(
+            tree: JunctionTree(domain: domain, cliques: [[0, 1], [1, 2], [2, 3], [3, 4]]), total: 5_000
+        ).withRandomPotentials(seed: 8, spread: 1)
         let marginals = model.cliqueMarginals()
         var estimator = EstimatedMarginals(model: model, marginals: marginals, source: .seeded(4), noise: 1e9)
         #expect(estimator.rowsCounted(cells: 2_500) == EstimatedMarginals.minimumRows)

@@ -38,14 +38,9 @@ import Testing
         // A chain of 50-level attributes beside three independent binary ones: a triple of the
         // binary ones costs a few cells to eliminate, however large the chain.
         let domain = [50, 50, 50, 2, 2, 2]
-        var model = GraphicalModel(
-            tree: JunctionTree(domain: domain, cliques: [[0, 1], [1, 2], [3], [4], [5]]), total: 5_000)
-        let source = RandomSource.seeded(9)
-        for index in model.potentials.indices {
-            for cell in model.potentials[index].values.indices {
-                model.potentials[index].values[cell] = Double(source.uniform(below: 1000)) / 500 - 1
-            }
-        }
+        let model = GraphicalModel(
+            tree: JunctionTree(domain: domain, cliques: [[0, 1], [1, 2], [3], [4], [5]]), total: 5_000
+        ).withRandomPotentials(seed: 9, spread: 1)
         let marginals = model.cliqueMarginals()
         var estimator = EstimatedMarginals(model: model, marginals: marginals, source: .seeded(4), noise: 20)
         // The model has 5,006 cells: 5,006 x 8 exceeds the 25,000 rows the triple would be counted on.

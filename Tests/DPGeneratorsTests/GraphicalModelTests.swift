@@ -11,14 +11,7 @@ import Testing
 
     func randomModel(seed: UInt64) -> GraphicalModel {
         let tree = JunctionTree(domain: Self.domain, cliques: Self.cliques)
-        var model = GraphicalModel(tree: tree, total: 1000)
-        let source = RandomSource.seeded(seed)
-        for index in model.potentials.indices {
-            for cell in model.potentials[index].values.indices {
-                model.potentials[index].values[cell] = Double(source.uniform(below: 2000)) / 500 - 2
-            }
-        }
-        return model
+        return GraphicalModel(tree: tree, total: 1000).withRandomPotentials(seed: seed, spread: 2)
     }
 
     /// Every full assignment's probability from the potentials, by brute force.
