@@ -12,18 +12,6 @@ import Foundation
 struct ConditionalMarginals {
     let tree: JunctionTree
     let marginals: [Factor]
-    private let neighbours: [[Int]]
-
-    init(tree: JunctionTree, marginals: [Factor]) {
-        self.tree = tree
-        self.marginals = marginals
-        var neighbours = [[Int]](repeating: [], count: tree.cliques.count)
-        for (a, b) in tree.edges {
-            neighbours[a].append(b)
-            neighbours[b].append(a)
-        }
-        self.neighbours = neighbours
-    }
 
     /// A set (sorted, in no one clique) as an attribute set aside and the clique holding the
     /// rest: the first attribute, in order, whose removal leaves a set inside a clique; nil when
@@ -47,7 +35,7 @@ struct ConditionalMarginals {
         while head < queue.count {
             let clique = queue[head]
             head += 1
-            for next in neighbours[clique] where !seen[next] {
+            for next in tree.neighbours[clique] where !seen[next] {
                 seen[next] = true
                 parentOf[next] = clique
                 queue.append(next)

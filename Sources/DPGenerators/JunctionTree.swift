@@ -7,6 +7,8 @@ public struct JunctionTree: Sendable {
     public let cliques: [[Int]]
     /// Tree edges between clique indices.
     public let edges: [(Int, Int)]
+    /// The cliques each clique shares a tree edge with.
+    public let neighbours: [[Int]]
     /// Cliques in breadth-first order from clique 0.
     public let order: [Int]
     /// The parent of each clique in that order (nil for roots of each component).
@@ -72,6 +74,7 @@ public struct JunctionTree: Sendable {
         }
         order = sequence
         parent = parents
+        neighbours = adjacency
         var holders = [[Int]](repeating: [], count: domain.count)
         var holds = [Bool](repeating: false, count: maximal.count * domain.count)
         for (clique, attributes) in maximal.enumerated() {

@@ -61,11 +61,6 @@ struct EliminationPlan {
 
     init(target: [Int], tree: JunctionTree) {
         self.target = target
-        var neighbours = [[Int]](repeating: [], count: tree.cliques.count)
-        for (a, b) in tree.edges where tree.cliques[a].contains(where: tree.cliques[b].contains) {
-            neighbours[a].append(b)
-            neighbours[b].append(a)
-        }
         let holders = target.map { tree.clique(containing: [$0])! }
         // Breadth-first from the first holder of each piece, over non-empty separators only.
         var parentOf = [Int?](repeating: nil, count: tree.cliques.count)
@@ -78,7 +73,8 @@ struct EliminationPlan {
             while head < queue.count {
                 let clique = queue[head]
                 head += 1
-                for next in neighbours[clique] where piece[next] == nil {
+                for next in tree.neighbours[clique]
+                where piece[next] == nil && tree.cliques[clique].contains(where: tree.cliques[next].contains) {
                     piece[next] = pieces.count
                     parentOf[next] = clique
                     queue.append(next)

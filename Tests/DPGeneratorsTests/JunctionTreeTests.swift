@@ -74,5 +74,10 @@ import Testing
         for set in required { #expect(tree.clique(containing: set) != nil) }
         #expect(found > 100)
         #expect(tree.clique(containing: []) == 0)
+        // Each clique's neighbours are the other ends of its tree edges, in edge order.
+        for clique in tree.cliques.indices {
+            let ends = tree.edges.compactMap { $0.0 == clique ? $0.1 : $0.1 == clique ? $0.0 : nil }
+            #expect(tree.neighbours[clique] == ends)
+        }
     }
 }
