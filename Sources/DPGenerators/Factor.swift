@@ -24,12 +24,16 @@ public struct Factor: Sendable, Equatable {
     public var size: Int { values.count }
 
     /// The sum of `values` grouped by the cells of `subset` (a sorted subset of `attributes`).
-    public func summed(to subset: [Int], projection cached: Projection? = nil) -> Factor {
-        let projection = cached ?? Projection(from: attributes, shape: shape, to: subset)
+    public func summed(to subset: [Int]) -> Factor {
+        summed(to: subset, blocks: BlockProjection(from: attributes, shape: shape, to: subset))
+    }
+
+    /// The sum of `values` grouped by the cells of the projection's target.
+    func summed(to subset: [Int], blocks projection: BlockProjection) -> Factor {
         var result = [Double](repeating: 0, count: projection.targetSize)
-        projection.index.withUnsafeBufferPointer { index in
-            values.withUnsafeBufferPointer { source in
-                for cell in 0..<source.count { result[Int(index[cell])] += source[cell] }
+        values.withUnsafeBufferPointer { source in
+            result.withUnsafeMutableBufferPointer { target in
+                projection.sum(source.baseAddress!, blocks: 0..<projection.blocks, into: target.baseAddress!)
             }
         }
         return Factor(attributes: subset, shape: projection.targetShape, values: result)
@@ -38,17 +42,22 @@ public struct Factor: Sendable, Equatable {
     /// log Σ exp(values) grouped by the cells of `subset`, computed stably (each group shifted by
     /// its maximum; `FastExponential` for the exponentials). A large factor is split over the
     /// cores, each part reduced on its own and the parts merged.
-    public func logSumExp(to subset: [Int], projection cached: Projection? = nil) -> Factor {
-        GroupedExponentials(self, to: subset, projection: cached).logSums
+    public func logSumExp(to subset: [Int]) -> Factor {
+        GroupedExponentials(self, to: subset).logSums
     }
+
     /// Adds a factor over a subset of these attributes, broadcast over the rest.
-    public mutating func add(_ other: Factor, projection cached: Projection? = nil, scale: Double = 1) {
-        let projection = cached ?? Projection(from: attributes, shape: shape, to: other.attributes)
-        projection.index.withUnsafeBufferPointer { index in
-            other.values.withUnsafeBufferPointer { small in
-                values.withUnsafeMutableBufferPointer { big in
-                    for cell in 0..<big.count { big[cell] += scale * small[Int(index[cell])] }
-                }
+    public mutating func add(_ other: Factor, scale: Double = 1) {
+        add(other, blocks: BlockProjection(from: attributes, shape: shape, to: other.attributes), scale: scale)
+    }
+
+    /// Adds a factor over the projection's target, broadcast over the rest.
+    mutating func add(_ other: Factor, blocks projection: BlockProjection, scale: Double = 1) {
+        other.values.withUnsafeBufferPointer { small in
+            values.withUnsafeMutableBufferPointer { big in
+                projection.broadcast(
+                    small.baseAddress!, scale: scale, blocks: 0..<projection.blocks, onto: big.baseAddress!,
+                    into: big.baseAddress!)
             }
         }
     }

@@ -83,7 +83,8 @@ enum FastExponential {
         var lanes = SIMD8<Double>(repeating: -.infinity)
         var start = 0
         while start + 8 <= count {
-            lanes = pointwiseMax(lanes, load(x, at: start))
+            let values = load(x, at: start)
+            lanes.replace(with: values, where: values .> lanes)
             start += 8
         }
         var largest = lanes.max()

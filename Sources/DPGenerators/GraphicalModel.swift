@@ -11,25 +11,27 @@ public struct GraphicalModel: Sendable {
     /// The mirror-descent step the last estimate ended with, where a warm start begins (not saved
     /// with the model).
     public var stepSize: Double?
-    private let upward: [Projection?]
-    private let downward: [Projection?]
+    private let upward: [BlockProjection?]
+    private let downward: [BlockProjection?]
     private let children: [[Int]]
 
-    public init(tree: JunctionTree, total: Double) {
+    /// A model on `tree` with the given log-potentials, one per clique in the tree's order
+    /// (default: all zero, the uniform model).
+    public init(tree: JunctionTree, total: Double, potentials: [Factor]? = nil) {
         self.tree = tree
         self.total = total
-        potentials = tree.cliques.map { Factor(attributes: $0, domain: tree.domain, filledWith: 0) }
+        self.potentials = potentials ?? tree.cliques.map { Factor(attributes: $0, domain: tree.domain, filledWith: 0) }
         upward = tree.cliques.indices.map { clique in
             tree.parent[clique] == nil
                 ? nil
-                : Projection(
+                : BlockProjection(
                     from: tree.cliques[clique], shape: tree.cliques[clique].map { tree.domain[$0] },
                     to: tree.separator(clique))
         }
         children = tree.cliques.indices.map { clique in tree.order.filter { tree.parent[$0] == clique } }
         downward = tree.cliques.indices.map { clique in
             guard let parent = tree.parent[clique] else { return nil }
-            return Projection(
+            return BlockProjection(
                 from: tree.cliques[parent], shape: tree.cliques[parent].map { tree.domain[$0] },
                 to: tree.separator(clique))
         }
@@ -57,7 +59,7 @@ public struct GraphicalModel: Sendable {
             toParent[clique] = message.values
             kept[clique] = exponentials
             beliefs[clique].values = []
-            beliefs[parent].add(message, projection: downward[clique])
+            beliefs[parent].add(message, blocks: downward[clique]!)
         }
         for clique in tree.order {
             // A root has no separator: its one group takes no message.
@@ -67,7 +69,7 @@ public struct GraphicalModel: Sendable {
             exponentials.rescale(by: fromParent[clique], total: total)
             beliefs[clique].values = exponentials.shifted
             for child in children[clique] {
-                let message = beliefs[clique].summed(to: tree.separator(child), projection: downward[child]).values
+                let message = beliefs[clique].summed(to: tree.separator(child), blocks: downward[child]!).values
                 fromParent[child] = zip(message, toParent[child]).map { log($0) - $1 }
             }
         }

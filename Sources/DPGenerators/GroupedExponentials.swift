@@ -8,7 +8,7 @@ import Foundation
 /// per cell, in place, so belief propagation exponentiates a clique once, not once up the tree
 /// and again down, and holds one table per clique, not two.
 struct GroupedExponentials {
-    let projection: Projection
+    let projection: BlockProjection
     let parts: Int
     let groups: Int
     /// exp(value − the part's group maximum), one per cell; after `rescale`, the rescaled values.
@@ -19,37 +19,44 @@ struct GroupedExponentials {
     let sums: [Double]
     let subset: [Int]
 
-    init(_ factor: Factor, to subset: [Int], projection cached: Projection? = nil) {
-        let projection = cached ?? Projection(from: factor.attributes, shape: factor.shape, to: subset)
+    init(_ factor: Factor, to subset: [Int], projection cached: BlockProjection? = nil) {
+        let projection = cached ?? BlockProjection(from: factor.attributes, shape: factor.shape, to: subset)
         let groups = projection.targetSize
         let parts = ParallelCells.parts(for: factor.values.count, partial: 2 * groups)
         var maxima = [Double](repeating: -.infinity, count: parts * groups)
         var sums = [Double](repeating: 0, count: parts * groups)
+        let run = projection.run
         let shifted = [Double](unsafeUninitializedCapacity: factor.values.count) { shifted, initialized in
             nonisolated(unsafe) let shifted = shifted
             maxima.withUnsafeMutableBufferPointer { maximaBuffer in
                 sums.withUnsafeMutableBufferPointer { sumsBuffer in
                     nonisolated(unsafe) let (maximaBuffer, sumsBuffer) = (maximaBuffer, sumsBuffer)
-                    projection.index.withUnsafeBufferPointer { index in
-                        factor.values.withUnsafeBufferPointer { source in
-                            ParallelCells.run(parts: parts, cells: source.count) { part, cells in
-                                let maxima = UnsafeMutableBufferPointer(
-                                    rebasing: maximaBuffer[part * groups..<(part + 1) * groups])
-                                let sums = UnsafeMutableBufferPointer(
-                                    rebasing: sumsBuffer[part * groups..<(part + 1) * groups])
-                                for cell in cells {
-                                    let target = Int(index[cell])
-                                    if source[cell] > maxima[target] { maxima[target] = source[cell] }
+                    factor.values.withUnsafeBufferPointer { source in
+                        ParallelCells.run(parts: parts, count: projection.blocks) { part, blocks in
+                            let maxima = maximaBuffer.baseAddress! + part * groups
+                            let sums = sumsBuffer.baseAddress! + part * groups
+                            projection.forEach(blocks) { cell, start in
+                                let (row, slot) = (source.baseAddress! + cell, maxima + start)
+                                if projection.runKept {
+                                    for offset in 0..<run { slot[offset] = Swift.max(slot[offset], row[offset]) }
+                                } else {
+                                    let block = UnsafeBufferPointer(start: row, count: run)
+                                    slot[0] = Swift.max(slot[0], FastExponential.maximum(block))
                                 }
-                                // A group whose maximum is −infinity has only −infinity cells: its sum stays 0.
-                                for cell in cells {
-                                    let maximum = maxima[Int(index[cell])]
-                                    shifted[cell] = maximum == -.infinity ? -.infinity : source[cell] - maximum
-                                }
-                                let range = UnsafeMutableBufferPointer(rebasing: shifted[cells])
-                                FastExponential.exp(UnsafeBufferPointer(range), minus: 0, into: range)
-                                for cell in cells { sums[Int(index[cell])] += shifted[cell] }
                             }
+                            // A group whose maximum is −infinity has only −infinity cells: its sum stays 0.
+                            projection.forEach(blocks) { cell, start in
+                                let (row, out, slot) = (
+                                    source.baseAddress! + cell, shifted.baseAddress! + cell, maxima + start
+                                )
+                                for offset in 0..<run {
+                                    let maximum = slot[projection.runKept ? offset : 0]
+                                    out[offset] = maximum == -.infinity ? -.infinity : row[offset] - maximum
+                                }
+                            }
+                            let range = UnsafeMutableBufferPointer(rebasing: shifted[projection.cells(blocks)])
+                            FastExponential.exp(UnsafeBufferPointer(range), minus: 0, into: range)
+                            projection.sum(UnsafePointer(shifted.baseAddress!), blocks: blocks, into: sums)
                         }
                     }
                 }
@@ -103,14 +110,21 @@ struct GroupedExponentials {
         }
         let scale = sum > 0 ? total / sum : 0
         for index in weights.indices { weights[index] *= scale }
-        let (groups, parts) = (groups, parts)
-        projection.index.withUnsafeBufferPointer { index in
-            shifted.withUnsafeMutableBufferPointer { values in
-                nonisolated(unsafe) let values = values
-                weights.withUnsafeBufferPointer { weights in
-                    ParallelCells.run(parts: parts, cells: values.count) { part, cells in
-                        let base = part * groups
-                        for cell in cells { values[cell] *= weights[base + Int(index[cell])] }
+        let (groups, parts, projection) = (groups, parts, projection)
+        shifted.withUnsafeMutableBufferPointer { values in
+            nonisolated(unsafe) let values = values
+            weights.withUnsafeBufferPointer { weights in
+                ParallelCells.run(parts: parts, count: projection.blocks) { part, blocks in
+                    let weights = weights.baseAddress! + part * groups
+                    let run = projection.run
+                    projection.forEach(blocks) { cell, start in
+                        let (row, factors) = (values.baseAddress! + cell, weights + start)
+                        if projection.runKept {
+                            for offset in 0..<run { row[offset] *= factors[offset] }
+                        } else {
+                            let weight = factors[0]
+                            for offset in 0..<run { row[offset] *= weight }
+                        }
                     }
                 }
             }

@@ -75,16 +75,41 @@ public struct JunctionTree: Sendable {
         order = sequence
         parent = parents
         neighbours = adjacency
-        var holders = [[Int]](repeating: [], count: domain.count)
-        var holds = [Bool](repeating: false, count: maximal.count * domain.count)
-        for (clique, attributes) in maximal.enumerated() {
-            for attribute in attributes {
+        (holders, holds) = Self.attributeIndex(cliques: maximal, attributes: domain.count)
+    }
+
+    /// The same tree over attributes renamed by `label` (attribute a becomes label[a]): the same
+    /// cliques in the same places, edges and order, each clique's attributes sorted by their new
+    /// names, so `clique(containing:)` finds the same clique for a renamed set.
+    func relabeled(_ label: [Int]) -> JunctionTree {
+        var domain = self.domain
+        for (attribute, size) in self.domain.enumerated() { domain[label[attribute]] = size }
+        return JunctionTree(
+            domain: domain, cliques: cliques.map { $0.map { label[$0] }.sorted() }, edges: edges,
+            neighbours: neighbours, order: order, parent: parent)
+    }
+
+    /// A tree from its parts, with the attribute index built from `cliques`.
+    private init(
+        domain: [Int], cliques: [[Int]], edges: [(Int, Int)], neighbours: [[Int]], order: [Int], parent: [Int?]
+    ) {
+        (self.domain, self.cliques, self.edges, self.neighbours, self.order, self.parent) = (
+            domain, cliques, edges, neighbours, order, parent
+        )
+        (holders, holds) = Self.attributeIndex(cliques: cliques, attributes: domain.count)
+    }
+
+    /// The cliques holding each attribute, and whether each clique holds each attribute.
+    private static func attributeIndex(cliques: [[Int]], attributes: Int) -> (holders: [[Int]], holds: [Bool]) {
+        var holders = [[Int]](repeating: [], count: attributes)
+        var holds = [Bool](repeating: false, count: cliques.count * attributes)
+        for (clique, members) in cliques.enumerated() {
+            for attribute in members {
                 holders[attribute].append(clique)
-                holds[clique * domain.count + attribute] = true
+                holds[clique * attributes + attribute] = true
             }
         }
-        self.holders = holders
-        self.holds = holds
+        return (holders, holds)
     }
 
     /// The cliques of greedy min-fill elimination on the graph joining attributes that appear

@@ -19,10 +19,11 @@ struct MeasurementLoss {
     let nested: [[Int]]
     /// For a nested measurement, the covering one it lies inside; nil for a covering one.
     let parent: [Int?]
-    /// For a covering measurement, the index of its cell for every cell of its clique (nil when
-    /// its attributes are the clique's, in order: the identity); for a nested one, the index of
-    /// its cell for every cell of its parent.
-    let projections: [Projection?]
+    /// For a covering measurement, the projection from its clique (nil when its attributes are
+    /// the clique's, in order: the identity), in blocks shared by the clique's covering
+    /// measurements, so one pass over the clique serves them all; for a nested one, the
+    /// projection from its parent.
+    let projections: [BlockProjection?]
 
     init(measurements: [NoisyMarginal], tree: JunctionTree) {
         self.measurements = measurements
@@ -38,7 +39,7 @@ struct MeasurementLoss {
         var covering = [[Int]](repeating: [], count: tree.cliques.count)
         var nested = [[Int]](repeating: [], count: tree.cliques.count)
         var parent = [Int?](repeating: nil, count: measurements.count)
-        var projections = [Projection?](repeating: nil, count: measurements.count)
+        var projections = [BlockProjection?](repeating: nil, count: measurements.count)
         for (clique, positions) in held.enumerated() {
             let attributes = tree.cliques[clique]
             // Sets of more attributes first, so that every set meets the sets that contain it
@@ -54,18 +55,23 @@ struct MeasurementLoss {
                 if let superset {
                     parent[position] = superset
                     nested[clique].append(position)
-                    projections[position] = Projection(
+                    projections[position] = BlockProjection(
                         from: measurements[superset].attributes, shape: shape(measurements[superset].attributes),
                         to: measurements[position].attributes)
                 } else {
                     covering[clique].append(position)
-                    if measurements[position].attributes != attributes {
-                        projections[position] = Projection(
-                            from: attributes, shape: shape(attributes), to: measurements[position].attributes)
-                    }
                 }
             }
             covering[clique].sort()
+            let projected = covering[clique].filter { measurements[$0].attributes != attributes }
+            let runAxes = projected.map {
+                BlockProjection.runAxes(from: attributes, shape: shape(attributes), to: measurements[$0].attributes)
+            }.min()
+            for position in projected {
+                projections[position] = BlockProjection(
+                    from: attributes, shape: shape(attributes), to: measurements[position].attributes,
+                    runAxes: runAxes)
+            }
         }
         (self.covering, self.nested, self.parent, self.projections) = (covering, nested, parent, projections)
     }
@@ -89,9 +95,10 @@ struct MeasurementLoss {
             }
             for measurement in nested[clique] {
                 let source = projected[parent[measurement]!]
+                let projection = projections[measurement]!
                 projected[measurement].withUnsafeMutableBufferPointer { target in
-                    projections[measurement]!.index.withUnsafeBufferPointer { index in
-                        for cell in source.indices { target[Int(index[cell])] += source[cell] }
+                    source.withUnsafeBufferPointer { source in
+                        projection.sum(source.baseAddress!, blocks: 0..<projection.blocks, into: target.baseAddress!)
                     }
                 }
             }
@@ -99,22 +106,34 @@ struct MeasurementLoss {
         return projected
     }
 
-    /// The covering measurements `held` of one clique, from its marginal.
+    /// The covering measurements `held` of one clique, from its marginal, in one pass over the
+    /// clique's blocks (split over the cores for a large clique, each part summing into tables
+    /// of its own, merged in part order); a block's sum is shared by every measurement that
+    /// sums its axes out.
     private func project(_ marginal: Factor, onto held: [Int], into projected: inout [[Double]]) {
-        let sizes = held.map { measurements[$0].values.count }
-        let offsets = sizes.reduce(into: [0]) { $0.append($0.last! + $1) }
-        let parts = ParallelCells.parts(for: marginal.size, partial: offsets.last!)
-        let sums = ParallelCells.Scratch(count: parts * offsets.last!, filledWith: 0)
+        let terms = held.map { projections[$0]! }
+        let offsets = terms.reduce(into: [0]) { $0.append($0.last! + $1.targetSize) }
+        let width = offsets.last!
+        let kept = terms.map(\.runKept)
+        let (run, blocks) = (terms[0].run, terms[0].blocks)
+        let parts = ParallelCells.parts(for: marginal.size, partial: width)
+        let sums = ParallelCells.Scratch(count: parts * width, filledWith: 0)
         defer { sums.free() }
-        withIndexPointers(held) { indices in
+        BlockProjection.withStarts(of: terms) { starts in
             marginal.values.withUnsafeBufferPointer { values in
-                nonisolated(unsafe) let indices = indices
-                ParallelCells.run(parts: parts, cells: values.count) { part, cells in
-                    let base = sums.buffer.baseAddress! + part * offsets.last!
-                    for cell in cells {
-                        let value = values[cell]
-                        for term in 0..<indices.count {
-                            base[offsets[term] + Int(indices[term][cell])] += value
+                ParallelCells.run(parts: parts, count: blocks) { part, blocks in
+                    let base = sums.buffer.baseAddress! + part * width
+                    for block in blocks {
+                        let row = values.baseAddress! + block &* run
+                        var blockSum: Double?
+                        for term in 0..<starts.count {
+                            let target = base + (offsets[term] &+ Int(starts[term][block]))
+                            if kept[term] {
+                                BlockProjection.add(row, to: target, count: run)
+                            } else {
+                                if blockSum == nil { blockSum = BlockProjection.total(row, count: run) }
+                                target[0] += blockSum!
+                            }
                         }
                     }
                 }
@@ -123,8 +142,8 @@ struct MeasurementLoss {
         for (term, measurement) in held.enumerated() {
             projected[measurement].withUnsafeMutableBufferPointer { target in
                 for part in 0..<parts {
-                    let base = part * offsets.last! + offsets[term]
-                    for cell in 0..<sizes[term] { target[cell] += sums.buffer[base + cell] }
+                    let base = part * width + offsets[term]
+                    for cell in 0..<target.count { target[cell] += sums.buffer[base + cell] }
                 }
             }
         }
@@ -149,44 +168,67 @@ struct MeasurementLoss {
         return (loss, residuals)
     }
 
-    /// trial = θ − step · gradient, one pass over each clique: the nested measurements'
-    /// residuals are first folded into their covering ones' (small tables).
+    /// trial = θ − step · gradient, one pass over each clique per covering measurement: the
+    /// nested measurements' residuals are first folded into their covering ones' (small tables).
     func step(_ theta: [Factor], residuals: [[Double]], size step: Double, into trial: inout [Factor]) {
         for clique in theta.indices {
             let held = covering[clique]
             var folded = held.map { residuals[$0] }
             for measurement in nested[clique] {
                 let term = held.firstIndex(of: parent[measurement]!)!
-                let residual = residuals[measurement]
-                projections[measurement]!.index.withUnsafeBufferPointer { index in
+                let projection = projections[measurement]!
+                residuals[measurement].withUnsafeBufferPointer { residual in
                     folded[term].withUnsafeMutableBufferPointer { table in
-                        for cell in table.indices { table[cell] += residual[Int(index[cell])] }
+                        projection.broadcast(
+                            residual.baseAddress!, scale: 1, blocks: 0..<projection.blocks, onto: table.baseAddress!,
+                            into: table.baseAddress!)
                     }
                 }
             }
-            // The tables side by side, at `offsets`.
-            let flat = folded.flatMap { $0 }
-            let offsets = folded.reduce(into: [0]) { $0.append($0.last! + $1.count) }
-            let identity = coversItself(clique)
-            withIndexPointers(identity ? [] : held) { indices in
-                theta[clique].values.withUnsafeBufferPointer { current in
-                    trial[clique].values.withUnsafeMutableBufferPointer { next in
-                        flat.withUnsafeBufferPointer { tables in
-                            nonisolated(unsafe) let (indices, next) = (indices, next)
-                            ParallelCells.run(parts: ParallelCells.parts(for: current.count), cells: current.count) {
-                                _, cells in
-                                if identity {
-                                    for cell in cells { next[cell] = current[cell] - step * tables[cell] }
-                                    return
-                                }
-                                for cell in cells {
-                                    var slope = 0.0
-                                    for term in 0..<indices.count {
-                                        slope += tables[offsets[term] + Int(indices[term][cell])]
-                                    }
-                                    next[cell] = current[cell] - step * slope
-                                }
+            let cells = theta[clique].values.count
+            theta[clique].values.withUnsafeBufferPointer { current in
+                trial[clique].values.withUnsafeMutableBufferPointer { next in
+                    nonisolated(unsafe) let next = next
+                    if held.isEmpty {
+                        _ = next.initialize(from: current)
+                    } else if coversItself(clique) {
+                        folded[0].withUnsafeBufferPointer { table in
+                            ParallelCells.run(parts: ParallelCells.parts(for: cells), count: cells) { _, range in
+                                for cell in range { next[cell] = current[cell] - step * table[cell] }
                             }
+                        }
+                    } else {
+                        self.step(
+                            from: current, tables: folded, of: held.map { projections[$0]! }, size: step, into: next)
+                    }
+                }
+            }
+        }
+    }
+
+    /// next = current − step · Σ_t table_t broadcast over the clique, in one pass over its blocks:
+    /// the summed-out terms give each block one constant, the kept ones a contiguous run each.
+    private func step(
+        from current: UnsafeBufferPointer<Double>, tables: [[Double]], of terms: [BlockProjection], size step: Double,
+        into next: UnsafeMutableBufferPointer<Double>
+    ) {
+        let offsets = tables.reduce(into: [0]) { $0.append($0.last! + $1.count) }
+        let flat = tables.flatMap { $0 }
+        let kept = terms.map(\.runKept)
+        let (run, blocks) = (terms[0].run, terms[0].blocks)
+        BlockProjection.withStarts(of: terms) { starts in
+            flat.withUnsafeBufferPointer { flat in
+                ParallelCells.run(parts: ParallelCells.parts(for: current.count), count: blocks) { _, blocks in
+                    for block in blocks {
+                        let (row, out) = (current.baseAddress! + block &* run, next.baseAddress! + block &* run)
+                        var constant = 0.0
+                        for term in 0..<starts.count where !kept[term] {
+                            constant += flat[offsets[term] &+ Int(starts[term][block])]
+                        }
+                        for offset in 0..<run { out[offset] = row[offset] - step * constant }
+                        for term in 0..<starts.count where kept[term] {
+                            let table = flat.baseAddress! + (offsets[term] &+ Int(starts[term][block]))
+                            for offset in 0..<run { out[offset] -= step * table[offset] }
                         }
                     }
                 }
@@ -208,16 +250,5 @@ struct MeasurementLoss {
             }
         }
         return total
-    }
-
-    /// Calls `body` with pointers to the projection indices of `held`, valid during the call.
-    private func withIndexPointers<Result>(_ held: [Int], _ body: ([UnsafePointer<Int32>]) -> Result) -> Result {
-        func nest(_ remaining: ArraySlice<Int>, _ collected: [UnsafePointer<Int32>]) -> Result {
-            guard let first = remaining.first else { return body(collected) }
-            return projections[first]!.index.withUnsafeBufferPointer {
-                nest(remaining.dropFirst(), collected + [$0.baseAddress!])
-            }
-        }
-        return nest(held[...], [])
     }
 }

@@ -38,17 +38,22 @@ public struct MirrorDescentEstimator: Sendable {
         warmStart: consuming GraphicalModel? = nil
     ) -> GraphicalModel {
         let tree = tree ?? JunctionTree(domain: domain, cliques: measurements.map(\.attributes))
-        var model = GraphicalModel(tree: tree, total: Self.estimateTotal(measurements))
+        // The fit runs in the estimation order's names; the model is renamed back at the end.
+        let order = EstimationOrder(domain: domain)
+        let working = order.isIdentity ? tree : tree.relabeled(order.label)
+        var model = GraphicalModel(tree: working, total: Self.estimateTotal(measurements))
         let warmStep = warmStart?.stepSize
-        if let potentials = warmStart?.potentials {
+        if var potentials = warmStart?.potentials {
             warmStart = nil
-            for potential in potentials {
-                if let clique = tree.clique(containing: potential.attributes) {
+            for index in potentials.indices {
+                let potential = order.renamed(potentials[index], toWorking: true)
+                potentials[index].values = []
+                if let clique = working.clique(containing: potential.attributes) {
                     model.potentials[clique].add(potential)
                 }
             }
         }
-        let objective = MeasurementLoss(measurements: measurements, tree: tree)
+        let objective = MeasurementLoss(measurements: measurements.map(order.renamed), tree: working)
         // The loop holds the potentials in `theta` and `trialTheta` only.
         var theta = model.potentials
         model.potentials = []
@@ -78,8 +83,13 @@ public struct MirrorDescentEstimator: Sendable {
                 if step * model.total * model.total < 1e-12 { break }
             }
         }
-        model.stepSize = kept ?? warmStep
-        model.potentials = theta
-        return model
+        var restored: [Factor] = []
+        for index in theta.indices {
+            restored.append(order.renamed(theta[index], toWorking: false))
+            theta[index].values = []
+        }
+        var fitted = GraphicalModel(tree: tree, total: model.total, potentials: restored)
+        fitted.stepSize = kept ?? warmStep
+        return fitted
     }
 }

@@ -16,17 +16,18 @@ enum ParallelCells {
         max(1, min(maximumParts, cells / minimumPartCells, cells / max(1, 4 * partial)))
     }
 
-    /// Runs `body(part, cells)` for `parts` consecutive ranges covering 0..<cells, in parallel.
-    static func run(parts: Int, cells: Int, _ body: (Int, Range<Int>) -> Void) {
-        let size = (cells + parts - 1) / max(1, parts)
+    /// Runs `body(part, range)` for `parts` consecutive ranges covering 0..<count (a table's
+    /// cells, or its blocks of cells), in parallel.
+    static func run(parts: Int, count: Int, _ body: (Int, Range<Int>) -> Void) {
+        let size = (count + parts - 1) / max(1, parts)
         if parts <= 1 {
-            body(0, 0..<cells)
+            body(0, 0..<count)
             return
         }
         // The parts write disjoint ranges (the caller's contract), so sharing `body` is safe.
         nonisolated(unsafe) let body = body
         DispatchQueue.concurrentPerform(iterations: parts) { part in
-            body(part, min(cells, part * size)..<min(cells, (part + 1) * size))
+            body(part, min(count, part * size)..<min(count, (part + 1) * size))
         }
     }
 
