@@ -50,6 +50,7 @@ let package = Package(
             pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"])]
         ),
+        .target(name: "CWideExponential"),
         .target(name: "DPRandomness", dependencies: ["CSodium", "CGMP"]),
         .target(name: "DPNumerics"),
         .target(name: "DPAccounting", dependencies: ["DPNumerics"]),
@@ -69,7 +70,7 @@ let package = Package(
         ),
         .target(
             name: "DPGenerators",
-            dependencies: ["DPRandomness", "DPAccounting", "DPMechanisms", "DPData", "DPSynthesis"]
+            dependencies: ["CWideExponential", "DPRandomness", "DPAccounting", "DPMechanisms", "DPData", "DPSynthesis"]
         ),
         .target(
             name: "DPNeural",

@@ -1,3 +1,4 @@
+import CWideExponential
 import Foundation
 
 /// The exponential of the estimator's inner loops, eight lanes at a time.
@@ -60,12 +61,26 @@ enum FastExponential {
         UnsafeRawPointer(x.baseAddress! + start).loadUnaligned(as: SIMD8<Double>.self)
     }
 
-    /// out[i] = exp(x[i] − shift) for every i.
+    /// Whether the processor runs the same operations in AVX2 lanes (CWideExponential), which
+    /// give the same bits, so a seeded run's output does not depend on the machine.
+    static let wide = dpsynth_wide_exponential_available() != 0
+
+    /// out[i] = exp(x[i] − shift) for every i; `out` may be `x`.
     static func exp(_ x: UnsafeBufferPointer<Double>, minus shift: Double, into out: UnsafeMutableBufferPointer<Double>)
     {
+        exp(x, minus: shift, into: out, wide: wide)
+    }
+
+    /// The same, in AVX2 lanes when `wide` (and the processor runs them), else in Swift's.
+    static func exp(
+        _ x: UnsafeBufferPointer<Double>, minus shift: Double, into out: UnsafeMutableBufferPointer<Double>, wide: Bool
+    ) {
         let count = x.count
         let shiftVector = SIMD8<Double>(repeating: shift)
         var start = 0
+        if wide && Self.wide && count >= 8 {
+            start = dpsynth_wide_exponential(x.baseAddress!, shift, out.baseAddress!, count)
+        }
         while start + 8 <= count {
             let values = exp(load(x, at: start) - shiftVector)
             UnsafeMutableRawPointer(out.baseAddress! + start).storeBytes(of: values, as: SIMD8<Double>.self)
