@@ -166,13 +166,4 @@ struct BlockProjection: Sendable {
         }
         return nest(projections[...], [])
     }
-
-    /// The target cell of every source cell (for code that is not on a hot path).
-    func cellIndices() -> [Int32] {
-        var index = [Int32](repeating: 0, count: blocks * run)
-        forEach(0..<blocks) { cell, start in
-            for offset in 0..<run { index[cell + offset] = Int32(runKept ? start + offset : start) }
-        }
-        return index
-    }
 }

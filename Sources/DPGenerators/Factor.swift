@@ -79,37 +79,8 @@ public struct Projection: Sendable {
     public var targetSize: Int { targetShape.reduce(1, *) }
 
     public init(from source: [Int], shape: [Int], to target: [Int]) {
-        let positions = target.map { attribute -> Int in
-            guard let position = source.firstIndex(of: attribute) else {
-                preconditionFailure("projection target \(target) is not a subset of \(source)")
-            }
-            return position
-        }
-        targetShape = positions.map { shape[$0] }
-        // Stride of each source attribute in the target table (0 when it is summed out).
-        var strides = [Int](repeating: 0, count: source.count)
-        var stride = 1
-        for position in positions.reversed() {
-            strides[position] = stride
-            stride *= shape[position]
-        }
-        let size = shape.reduce(1, *)
-        var index = [Int32](repeating: 0, count: size)
-        var coordinates = [Int](repeating: 0, count: source.count)
-        var current = 0
-        for cell in 0..<size {
-            index[cell] = Int32(current)
-            // Odometer step over the source coordinates, last attribute fastest.
-            var axis = source.count - 1
-            while axis >= 0 {
-                coordinates[axis] += 1
-                current += strides[axis]
-                if coordinates[axis] < shape[axis] { break }
-                current -= strides[axis] * shape[axis]
-                coordinates[axis] = 0
-                axis -= 1
-            }
-        }
-        self.index = index
+        // Blocks of one cell: a target index per cell.
+        let cells = BlockProjection(from: source, shape: shape, to: target, runAxes: 0)
+        (index, targetShape) = (cells.starts, cells.targetShape)
     }
 }

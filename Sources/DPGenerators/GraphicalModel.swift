@@ -21,6 +21,7 @@ public struct GraphicalModel: Sendable {
         self.tree = tree
         self.total = total
         self.potentials = potentials ?? tree.cliques.map { Factor(attributes: $0, domain: tree.domain, filledWith: 0) }
+        precondition(self.potentials.map(\.attributes) == tree.cliques, "one potential per clique, over its attributes")
         upward = tree.cliques.indices.map { clique in
             tree.parent[clique] == nil
                 ? nil

@@ -23,11 +23,35 @@ import Testing
         ([], [], []),
     ]
 
-    @Test func everyCellMapsToTheSameTargetAsThePerCellProjection() {
+    /// The target cell of every source cell, from each cell's coordinates.
+    static func targets(_ entry: (source: [Int], shape: [Int], target: [Int])) -> [Int32] {
+        (0..<entry.shape.reduce(1, *)).map { cell in
+            var coordinates = [Int: Int]()
+            var rest = cell
+            for (axis, attribute) in entry.source.enumerated().reversed() {
+                coordinates[attribute] = rest % entry.shape[axis]
+                rest /= entry.shape[axis]
+            }
+            return Int32(
+                entry.target.reduce(0) { $0 * entry.shape[entry.source.firstIndex(of: $1)!] + coordinates[$1]! })
+        }
+    }
+
+    /// The target of every cell of a block projection's blocks.
+    static func cellTargets(_ blocks: BlockProjection) -> [Int32] {
+        var index = [Int32](repeating: 0, count: blocks.blocks * blocks.run)
+        blocks.forEach(0..<blocks.blocks) { cell, start in
+            for offset in 0..<blocks.run { index[cell + offset] = Int32(blocks.runKept ? start + offset : start) }
+        }
+        return index
+    }
+
+    @Test func everyCellMapsToItsTarget() {
         for entry in Self.cases {
             let blocks = BlockProjection(from: entry.source, shape: entry.shape, to: entry.target)
             let cells = Projection(from: entry.source, shape: entry.shape, to: entry.target)
-            #expect(blocks.cellIndices() == cells.index, "\(entry)")
+            #expect(Self.cellTargets(blocks) == Self.targets(entry), "\(entry)")
+            #expect(cells.index == Self.targets(entry), "\(entry)")
             #expect(blocks.targetShape == cells.targetShape)
             #expect(blocks.blocks * blocks.run == entry.shape.reduce(1, *))
             #expect(blocks.run <= max(BlockProjection.longestRun, entry.shape.last ?? 1))
