@@ -33,10 +33,17 @@ public struct AdultSplit {
         return try DatasetLoader.load(csv: csv, schema: schema)
     }
 
-    /// ../shared beside the checkout that holds this benchmark package, if present.
+    /// ../shared beside the checkout that holds this benchmark package, if present; when it is
+    /// not, says so on standard error, so the Adult benchmarks are never skipped silently.
     public static func fromSharedFolder(file: String = #filePath) -> AdultSplit? {
         let root = URL(fileURLWithPath: file).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent()
-        return try? AdultSplit(shared: root.deletingLastPathComponent().appendingPathComponent("shared/data/adult"))
+        let folder = root.deletingLastPathComponent().appendingPathComponent("shared/data/adult")
+        do {
+            return try AdultSplit(shared: folder)
+        } catch {
+            FileHandle.standardError.write(Data("skipping the Adult benchmarks: cannot read \(folder.path)\n".utf8))
+            return nil
+        }
     }
 }
