@@ -61,25 +61,27 @@ enum FastExponential {
         UnsafeRawPointer(x.baseAddress! + start).loadUnaligned(as: SIMD8<Double>.self)
     }
 
-    /// Whether the processor runs the same operations in AVX2 lanes (CWideExponential), which
-    /// give the same bits, so a seeded run's output does not depend on the machine.
-    static let wide = dpsynth_wide_exponential_available() != 0
+    /// The widest lanes the processor runs the same operations in (CWideExponential: 8 with
+    /// AVX-512, 4 with AVX2, 0 without either), which give the same bits, so a seeded run's
+    /// output does not depend on the machine.
+    static let width = Int(dpsynth_wide_exponential_width())
 
     /// out[i] = exp(x[i] − shift) for every i; `out` may be `x`.
     static func exp(_ x: UnsafeBufferPointer<Double>, minus shift: Double, into out: UnsafeMutableBufferPointer<Double>)
     {
-        exp(x, minus: shift, into: out, wide: wide)
+        exp(x, minus: shift, into: out, width: width)
     }
 
-    /// The same, in AVX2 lanes when `wide` (and the processor runs them), else in Swift's.
+    /// The same, in lanes of `width` doubles from CWideExponential (4 or 8, when the processor
+    /// runs them), else in Swift's.
     static func exp(
-        _ x: UnsafeBufferPointer<Double>, minus shift: Double, into out: UnsafeMutableBufferPointer<Double>, wide: Bool
+        _ x: UnsafeBufferPointer<Double>, minus shift: Double, into out: UnsafeMutableBufferPointer<Double>, width: Int
     ) {
         let count = x.count
         let shiftVector = SIMD8<Double>(repeating: shift)
         var start = 0
-        if wide && Self.wide && count >= 8 {
-            start = dpsynth_wide_exponential(x.baseAddress!, shift, out.baseAddress!, count)
+        if width > 0 && count >= 8 {
+            start = dpsynth_wide_exponential(x.baseAddress!, shift, out.baseAddress!, count, Int32(width))
         }
         while start + 8 <= count {
             let values = exp(load(x, at: start) - shiftVector)

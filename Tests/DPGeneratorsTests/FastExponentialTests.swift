@@ -58,11 +58,16 @@ import Testing
         #expect(zip(out, values).allSatisfy { abs($0 - Foundation.exp($1 - 1.5)) <= 1e-15 * $0 })
     }
 
-    /// The AVX2 lanes give the same bits as Swift's lanes on a million seeded points across the
-    /// whole range and beyond it, the edges, −infinity, infinity and NaN, in place, at every
-    /// length around the lane width (the tail is Swift's).
-    @Test(.enabled(if: FastExponential.wide, "this processor does not run AVX2: only Swift's lanes are used"))
-    func wideLanesGiveTheSameBits() {
+    /// The AVX2 and AVX-512 lanes give the same bits as Swift's lanes on a million seeded points
+    /// across the whole range and beyond it, the edges, −infinity, infinity and NaN, in place, at
+    /// every length around the lane widths (the tail is Swift's).
+    @Test(.enabled(if: FastExponential.width >= 4, "this processor does not run AVX2: Swift's lanes are used"))
+    func avx2LanesGiveTheSameBits() { Self.expectTheSameBits(width: 4) }
+
+    @Test(.enabled(if: FastExponential.width >= 8, "this processor does not run AVX-512: it uses narrower lanes"))
+    func avx512LanesGiveTheSameBits() { Self.expectTheSameBits(width: 8) }
+
+    static func expectTheSameBits(width: Int) {
         let source = RandomSource.seeded(37)
         var values = (0..<1_000_000).map { _ in
             let unit = Double(source.nextUInt64() >> 11) * 0x1p-53
@@ -70,17 +75,15 @@ import Testing
         }
         values += [-708.0, -708.0000001, -709, 709, 709.0000001, 710, 0, -0.0, 1e-300, -.infinity, .infinity, .nan]
         for shift in [0.0, 3.25] {
-            for count in [values.count, 7, 8, 9, 15, 16, 17] {
+            for count in [values.count, 7, 8, 9, 15, 16, 17, 31, 32, 33, 40] {
                 let x = Array(values.suffix(count))
                 var narrow = [Double](repeating: 0, count: count)
                 var wide = x
                 x.withUnsafeBufferPointer { x in
-                    narrow.withUnsafeMutableBufferPointer {
-                        FastExponential.exp(x, minus: shift, into: $0, wide: false)
-                    }
+                    narrow.withUnsafeMutableBufferPointer { FastExponential.exp(x, minus: shift, into: $0, width: 0) }
                 }
                 wide.withUnsafeMutableBufferPointer { buffer in
-                    FastExponential.exp(UnsafeBufferPointer(buffer), minus: shift, into: buffer, wide: true)
+                    FastExponential.exp(UnsafeBufferPointer(buffer), minus: shift, into: buffer, width: width)
                 }
                 #expect(
                     zip(narrow, wide).allSatisfy { $0.bitPattern == $1.bitPattern }, "count \(count), shift \(shift)")
