@@ -1,6 +1,9 @@
 /* FastExponential.exp in AVX2 or AVX-512 lanes. The operations, their order and their constants are those of
    Sources/DPGenerators/FastExponential.swift, each rounded on its own (no fused multiply-add, so
-   this file is compiled with contraction off), so both give the same bits for every input. */
+   this file is compiled with contraction off), so both give the same bits for every input. The two
+   widths are written out in their own intrinsics (AVX2 compares into vectors, AVX-512 into mask
+   registers) rather than in generic vectors, so that no multiply and add can be fused; the tests
+   compare each with the Swift lanes bit for bit, which keeps the three copies of the formula equal. */
 #include "wide_exponential.h"
 
 #include <cpuid.h>

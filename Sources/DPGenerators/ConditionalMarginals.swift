@@ -76,7 +76,7 @@ struct ConditionalMarginals {
             let up = parent[clique]!
             let separator = tree.cliques[clique].filter { tree.cliques[up].contains($0) }
             let own = Projection(from: tree.cliques[clique], shape: marginals[clique].shape, to: separator)
-            let separatorCounts = marginals[clique].summed(to: separator).values
+            let separatorCounts = marginals[clique].values.summed(by: own.index, into: own.targetSize)
             let ratio = zip(marginals[clique].values, own.index).map { count, cell in
                 let total = separatorCounts[Int(cell)]
                 return total > 0 ? count / total : 0
