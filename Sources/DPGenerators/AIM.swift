@@ -28,7 +28,10 @@ public struct AIM: Sendable {
     public var maxModelSizeMB: Double
     /// Rounds planned at the start (default 16 × number of columns).
     public var rounds: Int?
+    /// Mirror-descent iterations of each round's estimate.
     public var iterationsPerRound: Int
+    /// The final estimate's length in mirror-descent iterations (the paper's 1000 by default),
+    /// which `AcceleratedMirrorDescent` covers in fewer steps.
     public var finalIterations: Int
 
     public init(
@@ -182,7 +185,7 @@ public struct AIM: Sendable {
                     chosen.map(String.init).joined(separator: "x"), session.rhoSpent, rho, model.tree.cellCount))
         }
         progress("final estimate, model \(model.tree.cellCount) cells")
-        model = MirrorDescentEstimator(iterations: finalIterations).estimate(
+        model = AcceleratedMirrorDescent(iterations: finalIterations).estimate(
             domain: domain, measurements: measurements, warmStart: consume model)
         return SynthesisModel(method: "aim", session: session, compression: nil, model: model)
     }

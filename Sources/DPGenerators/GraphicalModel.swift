@@ -45,12 +45,21 @@ public struct GraphicalModel: Sendable {
     /// cell is exponentiated once and each clique holds one table at a time. A marginal summed
     /// to a child's separator, over the child's own upward message, is the message down to it.
     public func cliqueMarginals(potentials theta: [Factor]? = nil) -> [Factor] {
+        cliqueMarginalsAndLogPartition(potentials: theta).marginals
+    }
+
+    /// The calibrated clique marginals, and log Σ_x exp(Σ_C θ_C(x_C)) over the whole domain (the
+    /// sum of each tree's root's log-sum-exp), read off the same pass.
+    func cliqueMarginalsAndLogPartition(potentials theta: [Factor]? = nil) -> (
+        marginals: [Factor], logPartition: Double
+    ) {
         let theta = theta ?? potentials
         let count = tree.cliques.count
         var kept = [GroupedExponentials?](repeating: nil, count: count)
         var toParent = [[Double]](repeating: [], count: count)
         var fromParent = [[Double]](repeating: [0], count: count)
         var beliefs = theta
+        var logPartition = 0.0
         // Upward: each clique sends its parent the log-sum-exp of its potential and its children's messages.
         for clique in tree.order.reversed() {
             guard let parent = tree.parent[clique] else { continue }
@@ -64,7 +73,13 @@ public struct GraphicalModel: Sendable {
         }
         for clique in tree.order {
             // A root has no separator: its one group takes no message.
-            var exponentials = kept[clique] ?? GroupedExponentials(beliefs[clique], to: [])
+            var exponentials: GroupedExponentials
+            if let upward = kept[clique] {
+                exponentials = upward
+            } else {
+                exponentials = GroupedExponentials(beliefs[clique], to: [])
+                logPartition += exponentials.logSums.values[0]
+            }
             kept[clique] = nil
             beliefs[clique].values = []
             exponentials.rescale(by: fromParent[clique], total: total)
@@ -74,7 +89,7 @@ public struct GraphicalModel: Sendable {
                 fromParent[child] = zip(message, toParent[child]).map { log($0) - $1 }
             }
         }
-        return beliefs
+        return (beliefs, logPartition)
     }
 
     /// The marginal over `attributes` (contained in one clique), in counts.

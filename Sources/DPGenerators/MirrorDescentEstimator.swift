@@ -37,28 +37,11 @@ public struct MirrorDescentEstimator: Sendable {
         domain: [Int], measurements: [NoisyMarginal], tree: JunctionTree? = nil,
         warmStart: consuming GraphicalModel? = nil
     ) -> GraphicalModel {
-        let tree = tree ?? JunctionTree(domain: domain, cliques: measurements.map(\.attributes))
-        // The fit runs in the estimation order's names; the model is renamed back at the end.
-        let order = EstimationOrder(domain: domain)
-        let working = order.isIdentity ? tree : tree.relabeled(order.label)
-        var model = GraphicalModel(tree: working, total: Self.estimateTotal(measurements))
-        let warmStep = warmStart?.stepSize
-        if var potentials = warmStart?.potentials {
-            warmStart = nil
-            for index in potentials.indices {
-                let potential = order.renamed(potentials[index], toWorking: true)
-                potentials[index].values = []
-                if let clique = working.clique(containing: potential.attributes) {
-                    model.potentials[clique].add(potential)
-                }
-            }
-        }
-        let objective = MeasurementLoss(measurements: measurements.map(order.renamed), tree: working)
-        // The loop holds the potentials in `theta` and `trialTheta` only.
-        var theta = model.potentials
-        model.potentials = []
-        var trialTheta = theta
-        var projected = objective.project(model.cliqueMarginals(potentials: theta))
+        var fit = WorkingFit(domain: domain, measurements: measurements, tree: tree, warmStart: consume warmStart)
+        let (model, objective, warmStep) = (fit.model, fit.objective, fit.warmStep)
+        // The loop holds the potentials in `fit.theta` and `trialTheta` only.
+        var trialTheta = fit.theta
+        var projected = objective.project(model.cliqueMarginals(potentials: fit.theta))
         var (loss, residuals) = objective.evaluate(projected)
         // A warm start begins at the last step the previous estimate kept: the scale of the loss's
         // curvature, which one more measurement changes little. (Steps that failed after it may
@@ -67,12 +50,12 @@ public struct MirrorDescentEstimator: Sendable {
         var kept: Double?
         var searching = true
         for _ in 0..<iterations {
-            objective.step(theta, residuals: residuals, size: step, into: &trialTheta)
+            objective.step(fit.theta, residuals: residuals, size: step, into: &trialTheta)
             let trialProjected = objective.project(model.cliqueMarginals(potentials: trialTheta))
             let (trialLoss, trialResiduals) = objective.evaluate(trialProjected)
             let decrease = MeasurementLoss.decrease(residuals: residuals, before: projected, after: trialProjected)
             if loss - trialLoss >= 0.5 * step * decrease {
-                swap(&theta, &trialTheta)
+                swap(&fit.theta, &trialTheta)
                 (projected, loss, residuals) = (trialProjected, trialLoss, trialResiduals)
                 kept = step
                 step *= searching ? 2 : stepGrowth
@@ -83,13 +66,6 @@ public struct MirrorDescentEstimator: Sendable {
                 if step * model.total * model.total < 1e-12 { break }
             }
         }
-        var restored: [Factor] = []
-        for index in theta.indices {
-            restored.append(order.renamed(theta[index], toWorking: false))
-            theta[index].values = []
-        }
-        var fitted = GraphicalModel(tree: tree, total: model.total, potentials: restored)
-        fitted.stepSize = kept ?? warmStep
-        return fitted
+        return fit.finish(step: kept ?? warmStep)
     }
 }

@@ -15,15 +15,15 @@ import Testing
     }
 
     /// Every full assignment's probability from the potentials, by brute force.
-    func bruteForceJoint(_ model: GraphicalModel) -> [Double] {
-        let size = Self.domain.reduce(1, *)
+    func bruteForceJoint(_ model: GraphicalModel, domain: [Int] = Self.domain) -> [Double] {
+        let size = domain.reduce(1, *)
         var logs = [Double](repeating: 0, count: size)
         for cell in 0..<size {
-            var coordinates = [Int](repeating: 0, count: Self.domain.count)
+            var coordinates = [Int](repeating: 0, count: domain.count)
             var rest = cell
-            for axis in stride(from: Self.domain.count - 1, through: 0, by: -1) {
-                coordinates[axis] = rest % Self.domain[axis]
-                rest /= Self.domain[axis]
+            for axis in stride(from: domain.count - 1, through: 0, by: -1) {
+                coordinates[axis] = rest % domain[axis]
+                rest /= domain[axis]
             }
             for potential in model.potentials {
                 var index = 0
