@@ -45,7 +45,6 @@ public struct AcceleratedMirrorDescent: Sendable {
     ) -> GraphicalModel {
         var fit = WorkingFit(domain: domain, measurements: measurements, tree: tree, warmStart: consume warmStart)
         let (model, objective, total) = (fit.model, fit.objective, fit.model.total)
-        var trialTheta = fit.theta
         // The marginals are projected and let go at once: only their small tables are kept.
         func projectedModel(_ theta: [Factor]) -> (projected: [[Double]], logPartition: Double) {
             let (marginals, logPartition) = model.cliqueMarginalsAndLogPartition(potentials: theta)
@@ -65,8 +64,9 @@ public struct AcceleratedMirrorDescent: Sendable {
             let mix = previous.map { 2 / (1 + (1 + 4 * $0.step / (step * $0.mix * $0.mix)).squareRoot()) } ?? 1
             let projectedY = Self.mixed(projectedX, projectedZ, weight: mix)
             let (lossY, residuals) = objective.evaluate(projectedY)
-            objective.step(fit.theta, residuals: residuals, size: step / mix, into: &trialTheta)
-            let (trialZ, trialLogPartition) = projectedModel(trialTheta)
+            // The trial steps the potentials in place; a rejected one steps them back.
+            objective.step(&fit.theta, residuals: residuals, size: step / mix)
+            let (trialZ, trialLogPartition) = projectedModel(fit.theta)
             let trialX = Self.mixed(projectedX, trialZ, weight: mix)
             let trialLoss = objective.evaluate(trialX).loss
             let divergence =
@@ -75,13 +75,13 @@ public struct AcceleratedMirrorDescent: Sendable {
                 lossY + Self.inner(residuals, trialX) - Self.inner(residuals, projectedY)
                 + mix * mix / step * max(0, divergence)
             if trialLoss <= bound {
-                swap(&fit.theta, &trialTheta)
                 (projectedZ, projectedX, logPartition) = (trialZ, trialX, trialLogPartition)
                 previous = (mix, step)
                 moved += step / mix
                 step *= searching ? 2 : stepGrowth
                 kept += 1
             } else {
+                objective.step(&fit.theta, residuals: residuals, size: -step / mix)
                 searching = false
                 step *= 0.5
                 if reference == nil { reference = step }

@@ -168,46 +168,54 @@ struct MeasurementLoss {
         return (loss, residuals)
     }
 
-    /// trial = θ − step · gradient, one pass over each clique per covering measurement: the
-    /// nested measurements' residuals are first folded into their covering ones' (small tables).
-    func step(_ theta: [Factor], residuals: [[Double]], size step: Double, into trial: inout [Factor]) {
-        for clique in theta.indices {
+    /// θ −= step · gradient, in place, one pass over each clique: the nested measurements'
+    /// residuals are first folded into their covering ones' (small tables). A step of −step
+    /// undoes a step up to rounding, so a rejected trial needs no second copy of θ.
+    func step(_ theta: inout [Factor], residuals: [[Double]], size step: Double) {
+        for clique in theta.indices where !covering[clique].isEmpty {
+            let folded = foldedResiduals(clique, residuals)
             let held = covering[clique]
-            var folded = held.map { residuals[$0] }
-            for measurement in nested[clique] {
-                let term = held.firstIndex(of: parent[measurement]!)!
-                let projection = projections[measurement]!
-                residuals[measurement].withUnsafeBufferPointer { residual in
-                    folded[term].withUnsafeMutableBufferPointer { table in
-                        projection.broadcast(
-                            residual.baseAddress!, scale: 1, blocks: 0..<projection.blocks, onto: table.baseAddress!,
-                            into: table.baseAddress!)
-                    }
-                }
-            }
             let cells = theta[clique].values.count
-            theta[clique].values.withUnsafeBufferPointer { current in
-                trial[clique].values.withUnsafeMutableBufferPointer { next in
-                    nonisolated(unsafe) let next = next
-                    if held.isEmpty {
-                        _ = next.initialize(from: current)
-                    } else if coversItself(clique) {
-                        folded[0].withUnsafeBufferPointer { table in
-                            ParallelCells.run(parts: ParallelCells.parts(for: cells), count: cells) { _, range in
-                                for cell in range { next[cell] = current[cell] - step * table[cell] }
-                            }
+            theta[clique].values.withUnsafeMutableBufferPointer { values in
+                // Each cell is read before it is written, at the same index: in place is safe.
+                nonisolated(unsafe) let values = values
+                if coversItself(clique) {
+                    folded[0].withUnsafeBufferPointer { table in
+                        ParallelCells.run(parts: ParallelCells.parts(for: cells), count: cells) { _, range in
+                            for cell in range { values[cell] -= step * table[cell] }
                         }
-                    } else {
-                        self.step(
-                            from: current, tables: folded, of: held.map { projections[$0]! }, size: step, into: next)
                     }
+                } else {
+                    self.step(
+                        from: UnsafeBufferPointer(values), tables: folded, of: held.map { projections[$0]! },
+                        size: step, into: values)
                 }
             }
         }
     }
 
+    /// The residual tables of a clique's covering measurements with its nested measurements'
+    /// residuals broadcast into them.
+    private func foldedResiduals(_ clique: Int, _ residuals: [[Double]]) -> [[Double]] {
+        let held = covering[clique]
+        var folded = held.map { residuals[$0] }
+        for measurement in nested[clique] {
+            let term = held.firstIndex(of: parent[measurement]!)!
+            let projection = projections[measurement]!
+            residuals[measurement].withUnsafeBufferPointer { residual in
+                folded[term].withUnsafeMutableBufferPointer { table in
+                    projection.broadcast(
+                        residual.baseAddress!, scale: 1, blocks: 0..<projection.blocks, onto: table.baseAddress!,
+                        into: table.baseAddress!)
+                }
+            }
+        }
+        return folded
+    }
+
     /// next = current − step · Σ_t table_t broadcast over the clique, in one pass over its blocks:
     /// the summed-out terms give each block one constant, the kept ones a contiguous run each.
+    /// `next` may be `current`: every cell is read before it is written, at the same index.
     private func step(
         from current: UnsafeBufferPointer<Double>, tables: [[Double]], of terms: [BlockProjection], size step: Double,
         into next: UnsafeMutableBufferPointer<Double>

@@ -39,8 +39,8 @@ public struct MirrorDescentEstimator: Sendable {
     ) -> GraphicalModel {
         var fit = WorkingFit(domain: domain, measurements: measurements, tree: tree, warmStart: consume warmStart)
         let (model, objective, warmStep) = (fit.model, fit.objective, fit.warmStep)
-        // The loop holds the potentials in `fit.theta` and `trialTheta` only.
-        var trialTheta = fit.theta
+        // The loop holds one copy of the potentials, `fit.theta`: a trial steps it in place and a
+        // rejected trial steps it back.
         var projected = objective.project(model.cliqueMarginals(potentials: fit.theta))
         var (loss, residuals) = objective.evaluate(projected)
         // A warm start begins at the last step the previous estimate kept: the scale of the loss's
@@ -50,16 +50,16 @@ public struct MirrorDescentEstimator: Sendable {
         var kept: Double?
         var searching = true
         for _ in 0..<iterations {
-            objective.step(fit.theta, residuals: residuals, size: step, into: &trialTheta)
-            let trialProjected = objective.project(model.cliqueMarginals(potentials: trialTheta))
+            objective.step(&fit.theta, residuals: residuals, size: step)
+            let trialProjected = objective.project(model.cliqueMarginals(potentials: fit.theta))
             let (trialLoss, trialResiduals) = objective.evaluate(trialProjected)
             let decrease = MeasurementLoss.decrease(residuals: residuals, before: projected, after: trialProjected)
             if loss - trialLoss >= 0.5 * step * decrease {
-                swap(&fit.theta, &trialTheta)
                 (projected, loss, residuals) = (trialProjected, trialLoss, trialResiduals)
                 kept = step
                 step *= searching ? 2 : stepGrowth
             } else {
+                objective.step(&fit.theta, residuals: residuals, size: -step)
                 searching = false
                 step *= 0.5
                 // A step too small to change a potential means the loss is at its floor.

@@ -64,7 +64,7 @@ import Testing
         let residuals = objective.evaluate(objective.project(marginals)).residuals
         let size = 1e-4
         var trial = model.potentials
-        objective.step(model.potentials, residuals: residuals, size: size, into: &trial)
+        objective.step(&trial, residuals: residuals, size: size)
         let (trialMarginals, trialLogPartition) = model.cliqueMarginalsAndLogPartition(potentials: trial)
         let fromTables =
             -size * AcceleratedMirrorDescent.inner(objective.project(trialMarginals), residuals)

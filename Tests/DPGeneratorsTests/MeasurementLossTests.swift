@@ -52,7 +52,7 @@ import Testing
         let projected = loss.project(marginals)
         let residuals = measurements.map { measurement in measurement.values.map { $0 - 0.5 } }
         var trial = marginals
-        loss.step(marginals, residuals: residuals, size: 0.25, into: &trial)
+        loss.step(&trial, residuals: residuals, size: 0.25)
         for (clique, attributes) in tree.cliques.enumerated() {
             var gradient = [Double](repeating: 0, count: marginals[clique].size)
             for (position, measurement) in measurements.enumerated()
@@ -67,6 +67,11 @@ import Testing
             }
             let expected = zip(marginals[clique].values, gradient).map { $0 - 0.25 * $1 }
             #expect(zip(trial[clique].values, expected).allSatisfy { abs($0 - $1) <= 1e-12 })
+        }
+        // The opposite step undoes it, up to rounding.
+        loss.step(&trial, residuals: residuals, size: -0.25)
+        for (back, start) in zip(trial, marginals) {
+            #expect(zip(back.values, start.values).allSatisfy { abs($0 - $1) <= 1e-12 })
         }
     }
 }
