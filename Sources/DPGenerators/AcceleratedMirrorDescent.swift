@@ -37,8 +37,9 @@ public struct AcceleratedMirrorDescent: Sendable {
         self.stepGrowth = stepGrowth
     }
 
-    /// The fitted model; `tree` and `warmStart` as for `MirrorDescentEstimator.estimate`, whose
-    /// last step, when the warm start has one, is where the step search begins.
+    /// The fitted model; `tree` and `warmStart` as for `MirrorDescentEstimator.estimate`. The
+    /// step search begins at the warm start's last step, when it has one, and the fitted model
+    /// keeps that step: a mirror-descent step, for a later warm start.
     public func estimate(
         domain: [Int], measurements: [NoisyMarginal], tree: JunctionTree? = nil,
         warmStart: consuming GraphicalModel? = nil
