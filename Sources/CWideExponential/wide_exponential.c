@@ -30,24 +30,31 @@ int dpsynth_wide_exponential_width(void) {
     return available;
 }
 
+/* The formula's constants, once for both lane widths: the clamp, the round-to-integer shift
+   (2^52 + 2^51), log2(e), ln 2 split in a high and a low part, and the Taylor polynomial's
+   coefficients 1/12!, 1/11!, ..., 1/0! by Horner steps (the first outside the table). */
+static const double clamp_low = -708.0, clamp_high = 709.0, rounding_shift = 6755399441055744.0;
+static const double log2_e = 1.4426950408889634;
+static const double ln2_high = 6.93147180369123816490e-01, ln2_low = 1.90821492927058770002e-10;
+static const double leading_coefficient = 2.08767569878681e-09;
+static const double coefficients[12] = {
+    2.505210838544172e-08, 2.755731922398589e-07, 2.7557319223985893e-06, 2.48015873015873e-05,
+    0.0001984126984126984, 0.001388888888888889, 0.008333333333333333, 0.041666666666666664,
+    0.16666666666666666, 0.5, 1.0, 1.0,
+};
 
 __attribute__((target("avx2"))) static inline __m256d exponential4(__m256d y) {
-    const __m256d low = _mm256_set1_pd(-708.0);
-    const __m256d high = _mm256_set1_pd(709.0);
-    const __m256d rounding = _mm256_set1_pd(6755399441055744.0);
+    const __m256d low = _mm256_set1_pd(clamp_low);
+    const __m256d high = _mm256_set1_pd(clamp_high);
+    const __m256d rounding = _mm256_set1_pd(rounding_shift);
     __m256d x = _mm256_blendv_pd(y, low, _mm256_cmp_pd(y, low, _CMP_NGE_UQ));
     x = _mm256_blendv_pd(x, high, _mm256_cmp_pd(y, high, _CMP_GT_OQ));
-    __m256d shifted = _mm256_add_pd(_mm256_mul_pd(x, _mm256_set1_pd(1.4426950408889634)), rounding);
+    __m256d shifted = _mm256_add_pd(_mm256_mul_pd(x, _mm256_set1_pd(log2_e)), rounding);
     __m256d k = _mm256_sub_pd(shifted, rounding);
     __m256d r = _mm256_sub_pd(
-        _mm256_sub_pd(x, _mm256_mul_pd(k, _mm256_set1_pd(6.93147180369123816490e-01))),
-        _mm256_mul_pd(k, _mm256_set1_pd(1.90821492927058770002e-10)));
-    static const double coefficients[] = {
-        2.505210838544172e-08, 2.755731922398589e-07, 2.7557319223985893e-06, 2.48015873015873e-05,
-        0.0001984126984126984, 0.001388888888888889, 0.008333333333333333, 0.041666666666666664,
-        0.16666666666666666, 0.5, 1.0, 1.0,
-    };
-    __m256d p = _mm256_set1_pd(2.08767569878681e-09);
+        _mm256_sub_pd(x, _mm256_mul_pd(k, _mm256_set1_pd(ln2_high))),
+        _mm256_mul_pd(k, _mm256_set1_pd(ln2_low)));
+    __m256d p = _mm256_set1_pd(leading_coefficient);
     for (int term = 0; term < 12; term++)
         p = _mm256_add_pd(_mm256_mul_pd(p, r), _mm256_set1_pd(coefficients[term]));
     __m256i bits = _mm256_slli_epi64(_mm256_add_epi64(_mm256_castpd_si256(shifted), _mm256_set1_epi64x(1023)), 52);
@@ -59,22 +66,17 @@ __attribute__((target("avx2"))) static inline __m256d exponential4(__m256d y) {
 }
 
 __attribute__((target("avx512f"))) static inline __m512d exponential8(__m512d y) {
-    const __m512d low = _mm512_set1_pd(-708.0);
-    const __m512d high = _mm512_set1_pd(709.0);
-    const __m512d rounding = _mm512_set1_pd(6755399441055744.0);
+    const __m512d low = _mm512_set1_pd(clamp_low);
+    const __m512d high = _mm512_set1_pd(clamp_high);
+    const __m512d rounding = _mm512_set1_pd(rounding_shift);
     __m512d x = _mm512_mask_blend_pd(_mm512_cmp_pd_mask(y, low, _CMP_NGE_UQ), y, low);
     x = _mm512_mask_blend_pd(_mm512_cmp_pd_mask(y, high, _CMP_GT_OQ), x, high);
-    __m512d shifted = _mm512_add_pd(_mm512_mul_pd(x, _mm512_set1_pd(1.4426950408889634)), rounding);
+    __m512d shifted = _mm512_add_pd(_mm512_mul_pd(x, _mm512_set1_pd(log2_e)), rounding);
     __m512d k = _mm512_sub_pd(shifted, rounding);
     __m512d r = _mm512_sub_pd(
-        _mm512_sub_pd(x, _mm512_mul_pd(k, _mm512_set1_pd(6.93147180369123816490e-01))),
-        _mm512_mul_pd(k, _mm512_set1_pd(1.90821492927058770002e-10)));
-    static const double coefficients[] = {
-        2.505210838544172e-08, 2.755731922398589e-07, 2.7557319223985893e-06, 2.48015873015873e-05,
-        0.0001984126984126984, 0.001388888888888889, 0.008333333333333333, 0.041666666666666664,
-        0.16666666666666666, 0.5, 1.0, 1.0,
-    };
-    __m512d p = _mm512_set1_pd(2.08767569878681e-09);
+        _mm512_sub_pd(x, _mm512_mul_pd(k, _mm512_set1_pd(ln2_high))),
+        _mm512_mul_pd(k, _mm512_set1_pd(ln2_low)));
+    __m512d p = _mm512_set1_pd(leading_coefficient);
     for (int term = 0; term < 12; term++)
         p = _mm512_add_pd(_mm512_mul_pd(p, r), _mm512_set1_pd(coefficients[term]));
     __m512i bits = _mm512_slli_epi64(_mm512_add_epi64(_mm512_castpd_si512(shifted), _mm512_set1_epi64(1023)), 52);

@@ -72,8 +72,9 @@ public struct AcceleratedMirrorDescent: Sendable {
             let trialLoss = objective.evaluate(trialX).loss
             let divergence =
                 -step / mix * Self.inner(trialZ, residuals) + total * (logPartition - trialLogPartition)
+            // ⟨∇f(y), x′ − y⟩ is −(the decrease from y to x′) on the measurement tables.
             let bound =
-                lossY + Self.inner(residuals, trialX) - Self.inner(residuals, projectedY)
+                lossY - MeasurementLoss.decrease(residuals: residuals, before: projectedY, after: trialX)
                 + mix * mix / step * max(0, divergence)
             if trialLoss <= bound {
                 (projectedZ, projectedX, logPartition) = (trialZ, trialX, trialLogPartition)

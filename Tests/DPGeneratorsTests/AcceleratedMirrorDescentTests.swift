@@ -35,20 +35,7 @@ import Testing
     @Test func logPartitionEqualsTheSumOverEveryCell() {
         let tree = JunctionTree(domain: Self.domain, cliques: Self.sets)
         let model = GraphicalModel(tree: tree, total: 1).withRandomPotentials(seed: 5, spread: 3)
-        var sum = 0.0
-        for cell in 0..<Self.domain.reduce(1, *) {
-            var coordinates = [Int](repeating: 0, count: Self.domain.count)
-            var rest = cell
-            for axis in Self.domain.indices.reversed() {
-                (coordinates[axis], rest) = (rest % Self.domain[axis], rest / Self.domain[axis])
-            }
-            var log = 0.0
-            for potential in model.potentials {
-                let index = zip(potential.attributes, potential.shape).reduce(0) { $0 * $1.1 + coordinates[$1.0] }
-                log += potential.values[index]
-            }
-            sum += exp(log)
-        }
+        let sum = GraphicalModelTests.bruteForceLogWeights(model, domain: Self.domain).reduce(0) { $0 + exp($1) }
         let (_, logPartition) = model.cliqueMarginalsAndLogPartition()
         #expect(abs(logPartition - Foundation.log(sum)) < 1e-12 * abs(Foundation.log(sum)) + 1e-12)
     }

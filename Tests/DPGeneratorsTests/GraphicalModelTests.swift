@@ -14,8 +14,8 @@ import Testing
         return GraphicalModel(tree: tree, total: 1000).withRandomPotentials(seed: seed, spread: 2)
     }
 
-    /// Every full assignment's probability from the potentials, by brute force.
-    func bruteForceJoint(_ model: GraphicalModel, domain: [Int] = Self.domain) -> [Double] {
+    /// Every full assignment's Σ_C θ_C(x_C), by brute force over the domain (last attribute fastest).
+    static func bruteForceLogWeights(_ model: GraphicalModel, domain: [Int] = Self.domain) -> [Double] {
         let size = domain.reduce(1, *)
         var logs = [Double](repeating: 0, count: size)
         for cell in 0..<size {
@@ -33,6 +33,12 @@ import Testing
                 logs[cell] += potential.values[index]
             }
         }
+        return logs
+    }
+
+    /// Every full assignment's probability from the potentials, by brute force.
+    func bruteForceJoint(_ model: GraphicalModel, domain: [Int] = Self.domain) -> [Double] {
+        let logs = Self.bruteForceLogWeights(model, domain: domain)
         let maximum = logs.max()!
         let weights = logs.map { exp($0 - maximum) }
         let total = weights.reduce(0, +)
