@@ -57,11 +57,14 @@ public struct SynthesisStage {
     /// Draws `rows` rows from `model` and writes them to `path` as CSV, `rowsPerPart` at a time,
     /// so memory stays flat whatever the row count (each part is drawn as a table of its own;
     /// a table of at most `rowsPerPart` rows is drawn in one part, exactly as `sample` draws it).
+    /// The parts are drawn one after another from one sample stream, so that a seeded run's
+    /// parts differ as a secure run's do (a stream opened per part would repeat its first part).
     /// `progress` hears the row count (requested, or the model's noisy total) before each part.
     public static func write(
         _ model: any FittedModel, rows: Int, to path: String, streams: RunStreams, rowsPerPart: Int = rowsPerPart,
         progress: (String) -> Void = { _ in }
     ) throws {
+        let source = streams.sample
         func part(_ remaining: inout Int) -> EncodedDataset {
             let size = min(remaining, rowsPerPart)
             let first = rows - remaining + 1
@@ -70,7 +73,7 @@ public struct SynthesisStage {
                     ? "sampling and writing \(rows) rows"
                     : "sampling and writing rows \(first)-\(first + size - 1) of \(rows)")
             remaining -= size
-            return model.sample(rows: size, source: streams.sample)
+            return model.sample(rows: size, source: source)
         }
         var remaining = rows
         let first = part(&remaining)
