@@ -42,6 +42,8 @@ public struct SynthesisStage {
         ) { step in
             progress(String(format: "[%@] %@ (%.1f s)", method, step, Date().timeIntervalSince(started)))
         }
+        // The counts the table kept for the fit are not needed beside the fitted model.
+        defer { data.forgetCounts() }
         // Checked above, before the reservation that now holds the whole planned cost.
         return try generator.fit(request)
     }

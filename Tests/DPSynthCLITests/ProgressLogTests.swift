@@ -3,8 +3,9 @@ import Foundation
 import Testing
 
 /// A long run whose standard error is not a terminal still reports progress: timestamped lines
-/// at the set interval (here 0.1 s instead of 10 s), naming the step, with no data value. The
-/// final estimate's 10,000 iterations keep AIM running for several intervals.
+/// at the set interval (here 0.1 s instead of 10 s), naming the step, with no data value. AIM at
+/// epsilon 10 (many rounds before its noise stops shrinking) with a final estimate as long as
+/// 10,000 mirror-descent iterations runs for several intervals.
 @Suite struct ProgressLogTests {
     @Test func aLongRunLogsTimestampedProgressWhenNotOnATerminal() throws {
         let folder = try CommandRunner.temporaryDirectory()
@@ -19,7 +20,7 @@ import Testing
             .write(toFile: schema, atomically: true, encoding: .utf8)
         let result = try CommandRunner.run(
             [
-                "synthesize", "--method", "aim", "--data", data, "--schema", schema, "--epsilon", "1", "--rows", "100",
+                "synthesize", "--method", "aim", "--data", data, "--schema", schema, "--epsilon", "10", "--rows", "100",
                 "--out", folder.appendingPathComponent("s.csv").path, "--ledger",
                 folder.appendingPathComponent("l.sqlite").path, "--init-budget", "--iterations", "10000",
             ], environment: ["DPSYNTH_PROGRESS_SECONDS": "0.1"])
