@@ -15,6 +15,16 @@ public protocol PrivateTable: Sendable {
     func marginals(_ attributeSets: [[Int]]) throws -> [ContingencyTable]
     /// Every row's codes.
     func rows() throws -> EncodedDataset
+    /// Lets go of the counts the table keeps for later requests (a table in a database keeps
+    /// what it counted, so that a method measuring a marginal it already scored does not count
+    /// it twice); a later request counts again. Called when a fit ends, so that its counts do not
+    /// stay in memory beside the fitted model while rows are drawn.
+    func forgetCounts()
+}
+
+extension PrivateTable {
+    /// A table that keeps no counts has nothing to let go of.
+    public func forgetCounts() {}
 }
 
 extension EncodedDataset: PrivateTable {

@@ -28,6 +28,10 @@ public struct ShardedTable: PrivateTable {
     public var columns: [Column] { parts[0].columns }
     public var domain: [Int] { parts[0].domain }
 
+    public func forgetCounts() {
+        for part in parts { part.forgetCounts() }
+    }
+
     public func marginals(_ attributeSets: [[Int]]) throws -> [ContingencyTable] {
         let results = ResultSlots<[ContingencyTable]>(count: parts.count)
         DispatchQueue.concurrentPerform(iterations: parts.count) { index in

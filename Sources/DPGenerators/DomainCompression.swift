@@ -127,4 +127,6 @@ struct CompressedTable: PrivateTable {
     }
 
     func rows() throws -> EncodedDataset { compression.compress(try original.rows()) }
+
+    func forgetCounts() { original.forgetCounts() }
 }

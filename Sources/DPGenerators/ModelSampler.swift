@@ -8,12 +8,16 @@ import DPRandomness
 ///
 /// Post-processing of the model: its randomness affects utility, never privacy.
 public enum ModelSampler {
-    public static func sample(_ model: GraphicalModel, rows: Int, source: RandomSource) -> [[UInt16]] {
+    /// `rows` rows of codes, one array per attribute. `cliqueMarginals`, when the caller holds
+    /// them, are `model.cliqueMarginals()`, which is then not computed a second time.
+    public static func sample(
+        _ model: GraphicalModel, rows: Int, source: RandomSource, cliqueMarginals: [Factor]? = nil
+    ) -> [[UInt16]] {
         let tree = model.tree
         let domain = tree.domain
         var codes = [[UInt16]](repeating: [UInt16](repeating: 0, count: rows), count: domain.count)
         guard rows > 0 else { return codes }
-        let marginals = model.cliqueMarginals()
+        let marginals = cliqueMarginals ?? model.cliqueMarginals()
         for clique in tree.order {
             let attributes = tree.cliques[clique]
             let shape = attributes.map { domain[$0] }
@@ -21,7 +25,7 @@ public enum ModelSampler {
             let separatorPositions = separator.map { attributes.firstIndex(of: $0)! }
             let newPositions = attributes.indices.filter { !separatorPositions.contains($0) }
             let separatorIndex = Projection(from: attributes, shape: shape, to: separator)
-            let weights = marginals[clique].values.map { max(0, $0) }
+            let weights = marginals[clique].values
             // Group the rows by the separator cell their assigned values fall in: each row's cell,
             // then the rows in ascending order within each group (a counting sort).
             let separatorShape = separator.map { domain[$0] }
@@ -42,18 +46,27 @@ public enum ModelSampler {
                 members[filled[rowCells[row]]] = row
                 filled[rowCells[row]] += 1
             }
-            // The clique cells of each separator cell, with their weights.
-            var cellsOfGroup = [[Int]](repeating: [], count: groupCount)
+            // The clique cells of each separator cell in ascending order, grouped by a counting
+            // sort: group g's cells are groupCells[cellStarts[g]..<cellStarts[g + 1]].
+            var cellStarts = [Int](repeating: 0, count: groupCount + 1)
+            var groupCells = [UInt32](repeating: 0, count: weights.count)
             separatorIndex.index.withUnsafeBufferPointer { index in
-                for cell in 0..<weights.count { cellsOfGroup[Int(index[cell])].append(cell) }
+                for cell in 0..<weights.count { cellStarts[Int(index[cell]) + 1] += 1 }
+                for group in 0..<groupCount { cellStarts[group + 1] += cellStarts[group] }
+                var next = cellStarts
+                for cell in 0..<weights.count {
+                    let group = Int(index[cell])
+                    groupCells[next[group]] = UInt32(cell)
+                    next[group] += 1
+                }
             }
             var strides = [Int](repeating: 1, count: shape.count)
             for position in stride(from: shape.count - 2, through: 0, by: -1) {
                 strides[position] = strides[position + 1] * shape[position + 1]
             }
             for group in 0..<groupCount where groupStarts[group + 1] > groupStarts[group] {
-                let cells = cellsOfGroup[group]
-                var groupWeights = cells.map { weights[$0] }
+                let cells = groupCells[cellStarts[group]..<cellStarts[group + 1]].map(Int.init)
+                var groupWeights = cells.map { max(0, weights[$0]) }
                 if groupWeights.reduce(0, +) <= 0 { groupWeights = [Double](repeating: 1, count: cells.count) }
                 let range = groupStarts[group]..<groupStarts[group + 1]
                 let allotment = allot(range.count, weights: groupWeights, source: source)

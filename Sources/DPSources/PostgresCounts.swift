@@ -228,6 +228,12 @@ public final class PostgresCounts: PrivateTable, @unchecked Sendable {
         }
     }
 
+    public func forgetCounts() {
+        lock.lock()
+        defer { lock.unlock() }
+        counted.removeAll()
+    }
+
     /// How many times a caller asked for the rows: a marginal method never does (tests check it).
     public private(set) var rowRequests = 0
 

@@ -83,7 +83,7 @@ final class PartitionedTable: PrivateTable, @unchecked Sendable {
     let parts: [PostgresCounts]
     /// The parts, asked in parallel and their counts added.
     private let added: ShardedTable
-    private var counted = CountCache()
+    var counted = CountCache()
     private let lock = NSLock()
     /// The most cells one request asks every part for, unless one block's sets hold more.
     static let cellsPerRequest = 1 << 22
@@ -130,4 +130,10 @@ final class PartitionedTable: PrivateTable, @unchecked Sendable {
     }
 
     func rows() throws -> EncodedDataset { try whole.load() }
+
+    func forgetCounts() {
+        lock.lock()
+        defer { lock.unlock() }
+        counted.removeAll()
+    }
 }

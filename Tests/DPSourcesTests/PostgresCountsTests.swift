@@ -54,6 +54,12 @@ struct PostgresCountsTests {
             break
         }
         #expect(counted.domain == loaded.domain)
+        // Kept until a fit ends, then forgotten: the next request counts again.
+        let single = try #require(counted as? PostgresCounts)
+        #expect(single.counted.toCount([sets[0]]).isEmpty)
+        counted.forgetCounts()
+        #expect(single.counted.toCount([sets[0]]) == [sets[0]])
+        #expect(try counted.marginals(sets) == fromRows)
     }
 
     /// More distinct columns than one GROUPING() call takes: the sets are split over scans.
@@ -108,6 +114,11 @@ struct PostgresCountsTests {
         #expect(partitioned.parts.allSatisfy { $0.counted.toCount([[0, 1]]) == [[0, 1]] })
         #expect(try counted.marginals([[1, 0], [2]]) == loaded.marginals([[1, 0], [2]]))
         #expect(try counted.rows().codes == loaded.codes)
+        // Forgotten when a fit ends: the next request counts again.
+        #expect(partitioned.counted.toCount([[0, 1]]).isEmpty)
+        counted.forgetCounts()
+        #expect(partitioned.counted.toCount([[0, 1]]) == [[0, 1]])
+        #expect(try counted.marginals(sets) == loaded.marginals(sets))
     }
 
     /// The server keeps one row per distinct row of codes with its count, so the counting scans
