@@ -1,7 +1,9 @@
 import DPRandomness
 
 /// The independent random streams of one run, the same for every command, so `synthesize` and
-/// `release` given the same seed, data and settings draw the same rows.
+/// `release` given the same seed, data and settings draw the same rows. Each access returns its
+/// stream from the start (for a seeded run, the same draws again), so a stage that draws in
+/// parts takes its stream once and keeps drawing from it (`SynthesisStage.write`).
 ///
 /// Privacy: streams split from the secure source are independent secure streams; a seeded source
 /// marks every charge and output as seeded (a test run, never a private release).
