@@ -4,62 +4,155 @@ import Foundation
 /// A contingency table over a subset of columns: exact counts of every combination of codes,
 /// in row-major order of `attributes` (the last attribute varies fastest), indexed from 0.
 /// Counts are 32-bit and tables of one batch share one allocation, so many large tables stay
-/// small in memory; `values` gives them as doubles.
+/// small in memory; a table whose cells are mostly empty may keep its nonzero cells only
+/// (`compacted`), with the same counts and answers. `values` gives them as doubles.
 ///
 /// Privacy: these are exact counts of the private data; release them only through a mechanism.
 public struct ContingencyTable: Sendable, Equatable, RandomAccessCollection {
     public let attributes: [Int]
     public let shape: [Int]
-    private let storage: ArraySlice<UInt32>
+    let storage: Storage
+
+    /// Every cell's count, or the nonzero cells in ascending order with their counts.
+    enum Storage: Sendable {
+        case dense(ArraySlice<UInt32>)
+        case sparse(cells: [UInt32], counts: [UInt32], cellCount: Int)
+    }
 
     public init(attributes: [Int], shape: [Int], counts: ArraySlice<UInt32>) {
         precondition(shape.reduce(1, *) == counts.count, "counts must fill the shape")
         self.attributes = attributes
         self.shape = shape
-        self.storage = counts
+        self.storage = .dense(counts)
+    }
+
+    init(attributes: [Int], shape: [Int], storage: Storage) {
+        self.attributes = attributes
+        self.shape = shape
+        self.storage = storage
     }
 
     public var startIndex: Int { 0 }
-    public var endIndex: Int { storage.count }
+    public var endIndex: Int {
+        switch storage {
+        case .dense(let counts): counts.count
+        case .sparse(_, _, let cellCount): cellCount
+        }
+    }
 
     /// The count of cell `cell` (0-based, row-major).
-    public subscript(cell: Int) -> UInt32 { storage[storage.startIndex + cell] }
+    public subscript(cell: Int) -> UInt32 {
+        switch storage {
+        case .dense(let counts): return counts[counts.startIndex + cell]
+        case .sparse(let cells, let counts, _):
+            guard let position = Self.position(of: cell, in: cells) else { return 0 }
+            return counts[position]
+        }
+    }
 
     /// The counts as an array.
-    public var counts: [UInt32] { Array(storage) }
+    public var counts: [UInt32] {
+        switch storage {
+        case .dense(let counts): return Array(counts)
+        case .sparse:
+            var all = [UInt32](repeating: 0, count: count)
+            forEachNonzero { cell, count in all[cell] = count }
+            return all
+        }
+    }
 
     /// The counts as doubles.
-    public var values: [Double] { storage.map(Double.init) }
+    public var values: [Double] {
+        switch storage {
+        case .dense(let counts): return counts.map(Double.init)
+        case .sparse:
+            var all = [Double](repeating: 0, count: count)
+            forEachNonzero { cell, count in all[cell] = Double(count) }
+            return all
+        }
+    }
 
-    public var total: Int { storage.reduce(0) { $0 + Int($1) } }
+    public var total: Int {
+        switch storage {
+        case .dense(let counts): counts.reduce(0) { $0 + Int($1) }
+        case .sparse(_, let counts, _): counts.reduce(0) { $0 + Int($1) }
+        }
+    }
+
+    /// Calls `body(cell, count)` for every cell whose count is not zero, in ascending order.
+    public func forEachNonzero(_ body: (Int, UInt32) -> Void) {
+        switch storage {
+        case .dense(let counts):
+            for (cell, count) in counts.enumerated() where count != 0 { body(cell, count) }
+        case .sparse(let cells, let counts, _):
+            for (cell, count) in zip(cells, counts) { body(Int(cell), count) }
+        }
+    }
 
     /// Σ |count − estimate| over the cells (`estimate` in the same cell order).
     public func absoluteDifference(from estimate: [Double]) -> Double {
-        precondition(estimate.count == storage.count, "an estimate must have one value per cell")
-        return storage.withUnsafeBufferPointer { counts in
-            estimate.withUnsafeBufferPointer { estimate in
-                var sum = 0.0
-                for cell in 0..<counts.count { sum += abs(Double(counts[cell]) - estimate[cell]) }
-                return sum
+        precondition(estimate.count == count, "an estimate must have one value per cell")
+        switch storage {
+        case .dense(let counts):
+            return counts.withUnsafeBufferPointer { counts in
+                estimate.withUnsafeBufferPointer { estimate in
+                    var sum = 0.0
+                    for cell in 0..<counts.count { sum += abs(Double(counts[cell]) - estimate[cell]) }
+                    return sum
+                }
             }
+        case .sparse(let cells, let counts, _):
+            // Every cell contributes |estimate|; a nonzero cell swaps that for |count − estimate|.
+            var sum = estimate.reduce(0) { $0 + abs($1) }
+            for (cell, count) in zip(cells, counts) {
+                let value = estimate[Int(cell)]
+                sum += abs(Double(count) - value) - abs(value)
+            }
+            return sum
         }
     }
 
     /// Σ |count − scale · other's count| over the cells (`other` over the same cells), without
     /// making a table of doubles.
     public func absoluteDifference(from other: ContingencyTable, scale: Double) -> Double {
-        precondition(other.storage.count == storage.count, "an estimate must have one value per cell")
-        return storage.withUnsafeBufferPointer { counts in
-            other.storage.withUnsafeBufferPointer { estimate in
-                var sum = 0.0
-                for cell in 0..<counts.count { sum += abs(Double(counts[cell]) - scale * Double(estimate[cell])) }
-                return sum
+        precondition(other.count == count, "an estimate must have one value per cell")
+        switch (storage, other.storage) {
+        case (.dense(let counts), .dense(let estimates)):
+            return counts.withUnsafeBufferPointer { counts in
+                estimates.withUnsafeBufferPointer { estimate in
+                    var sum = 0.0
+                    for cell in 0..<counts.count { sum += abs(Double(counts[cell]) - scale * Double(estimate[cell])) }
+                    return sum
+                }
             }
+        case (.sparse(let cells, let counts, _), _):
+            var sum = 0.0
+            other.forEachNonzero { _, estimate in sum += abs(scale * Double(estimate)) }
+            for (cell, count) in zip(cells, counts) {
+                let value = scale * Double(other[Int(cell)])
+                sum += abs(Double(count) - value) - abs(value)
+            }
+            return sum
+        case (.dense(let counts), .sparse(let cells, let estimates, _)):
+            var sum = counts.reduce(0.0) { $0 + Double($1) }
+            for (cell, estimate) in zip(cells, estimates) {
+                let held = Double(counts[counts.startIndex + Int(cell)])
+                sum += abs(held - scale * Double(estimate)) - held
+            }
+            return sum
         }
     }
 
     public static func == (lhs: ContingencyTable, rhs: ContingencyTable) -> Bool {
-        lhs.attributes == rhs.attributes && lhs.shape == rhs.shape && lhs.storage.elementsEqual(rhs.storage)
+        guard lhs.attributes == rhs.attributes && lhs.shape == rhs.shape else { return false }
+        if case .dense(let left) = lhs.storage, case .dense(let right) = rhs.storage {
+            return left.elementsEqual(right)
+        }
+        var left: [(Int, UInt32)] = []
+        var right: [(Int, UInt32)] = []
+        lhs.forEachNonzero { left.append(($0, $1)) }
+        rhs.forEachNonzero { right.append(($0, $1)) }
+        return left.elementsEqual(right) { $0 == $1 }
     }
 }
 

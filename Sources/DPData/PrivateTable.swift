@@ -37,12 +37,12 @@ extension ContingencyTable {
     public func recoded(mapping: [[Int]], domain: [Int]) -> ContingencyTable {
         let newShape = attributes.map { domain[$0] }
         var counts = [UInt32](repeating: 0, count: newShape.reduce(1, *))
-        forEachCell { cell, index in
+        forEachNonzeroCell { count, index in
             var target = 0
             for (position, attribute) in attributes.enumerated() {
                 target = target * newShape[position] + mapping[attribute][index[position]]
             }
-            counts[target] &+= self[cell]
+            counts[target] &+= count
         }
         return ContingencyTable(attributes: attributes, shape: newShape, counts: counts[...])
     }
@@ -55,28 +55,26 @@ extension ContingencyTable {
         let positions = subset.map { attribute in attributes.firstIndex(of: attribute)! }
         let newShape = positions.map { shape[$0] }
         var counts = [UInt32](repeating: 0, count: newShape.reduce(1, *))
-        forEachCell { cell, index in
+        forEachNonzeroCell { count, index in
             var target = 0
             for (slot, position) in positions.enumerated() { target = target * newShape[slot] + index[position] }
-            counts[target] &+= self[cell]
+            counts[target] &+= count
         }
         return ContingencyTable(attributes: subset, shape: newShape, counts: counts[...])
     }
 }
 
 extension ContingencyTable {
-    /// Calls `body` with every cell number and its per-attribute codes, in row-major order.
-    func forEachCell(_ body: (Int, [Int]) -> Void) {
+    /// Calls `body` with the count and the per-attribute codes of every nonzero cell.
+    func forEachNonzeroCell(_ body: (UInt32, [Int]) -> Void) {
         var index = [Int](repeating: 0, count: shape.count)
-        for cell in 0..<count {
-            body(cell, index)
-            var position = shape.count - 1
-            while position >= 0 {
-                index[position] += 1
-                if index[position] < shape[position] { break }
-                index[position] = 0
-                position -= 1
+        forEachNonzero { cell, count in
+            var rest = cell
+            for position in shape.indices.reversed() {
+                index[position] = rest % shape[position]
+                rest /= shape[position]
             }
+            body(count, index)
         }
     }
 }

@@ -40,11 +40,10 @@ public struct ShardedTable: PrivateTable {
         let answers = try results.values()
         return attributeSets.indices.map { set in
             let tables = answers.map { $0[set] }
-            var counts = tables[0].counts
-            for table in tables.dropFirst() {
-                for cell in counts.indices { counts[cell] &+= table[cell] }
-            }
+            var counts = [UInt32](repeating: 0, count: tables[0].count)
+            for table in tables { table.forEachNonzero { cell, count in counts[cell] &+= count } }
             return ContingencyTable(attributes: tables[0].attributes, shape: tables[0].shape, counts: counts[...])
+                .compacted()
         }
     }
 

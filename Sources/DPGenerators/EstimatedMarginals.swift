@@ -21,6 +21,7 @@ struct EstimatedMarginals {
     /// The attributes whose groups the last `visit` answered exactly.
     private var grouped: Set<Int> = []
     static let batch = 48
+    static let batchCells = 1 << 22
     /// A sampled set is kept as its nonzero cells when its table has more than this many cells
     /// per row counted.
     static let sparseCellsPerRow = 8
@@ -122,8 +123,20 @@ struct EstimatedMarginals {
             }
         }
         let dense = sampled.indices.filter { cells(sets[sampled[$0]]) <= Self.sparseCellsPerRow * rows[$0] }
-        for start in stride(from: 0, to: dense.count, by: Self.batch) {
-            let batch = dense[start..<min(dense.count, start + Self.batch)]
+        var start = 0
+        while start < dense.count {
+            // A batch's tables share one allocation: at most `batch` sets and `batchCells` cells
+            // (or one set, if it alone has more).
+            var end = start + 1
+            var batchCells = cells(sets[sampled[dense[start]]])
+            while end < dense.count && end - start < Self.batch {
+                let next = cells(sets[sampled[dense[end]]])
+                if batchCells + next > Self.batchCells { break }
+                batchCells += next
+                end += 1
+            }
+            let batch = dense[start..<end]
+            start = end
             let counts = table.marginals(batch.map { sets[sampled[$0]] }, firstRows: batch.map { rows[$0] })
             for (index, counts) in zip(batch, counts) {
                 body(sampled[index], .sampled(counts, scale: model.total / Double(rows[index])))

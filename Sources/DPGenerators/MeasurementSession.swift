@@ -74,7 +74,7 @@ public final class MeasurementSession {
             IntegerGaussianMechanism.jointCost(mechanisms), mechanism: "discrete-gaussian marginals",
             parameters: parameters)
         return zip(tables, mechanisms).map { table, mechanism in
-            let noisy = mechanism.release(table.map { Int($0) }, paidBy: receipt, source: source)
+            let noisy = mechanism.release(table.counts.map { Int($0) }, paidBy: receipt, source: source)
             return NoisyMarginal(
                 attributes: table.attributes, values: noisy.map(Double.init), sigma: mechanism.sigma.doubleValue)
         }

@@ -192,7 +192,9 @@ public final class PostgresCounts: PrivateTable, @unchecked Sendable {
         let used = Array(Set(sets.joined())).sorted()
         let names = used.map { "c\($0)" }
         let grouping = used.isEmpty ? "0" : "GROUPING(\(names.joined(separator: ", ")))"
-        let groups = sets.map { "(" + $0.map { "c\($0)" }.joined(separator: ", ") + ")" }.joined(separator: ", ")
+        // Each column set once: PostgreSQL returns a repeated grouping set's groups again.
+        let groups = Set(sets.map { $0.sorted() }).sorted { $0.lexicographicallyPrecedes($1) }
+            .map { "(" + $0.map { "c\($0)" }.joined(separator: ", ") + ")" }.joined(separator: ", ")
         let sql = """
             SELECT \(grouping), \(names.isEmpty ? "" : names.joined(separator: ", ") + ",") \(tally) \
             FROM \(source) GROUP BY GROUPING SETS (\(groups))
@@ -205,7 +207,9 @@ public final class PostgresCounts: PrivateTable, @unchecked Sendable {
             for (j, column) in used.enumerated() where !set.contains(column) { mask |= 1 << (used.count - 1 - j) }
             setsOfMask[mask, default: []].append(index)
         }
-        var counts = sets.map { [UInt32](repeating: 0, count: $0.map { domain[$0] }.reduce(1, *)) }
+        // Only nonzero cells arrive, each once per set.
+        var cells = [[Int]](repeating: [], count: sets.count)
+        var counts = [[UInt32]](repeating: [], count: sets.count)
         let slot = Dictionary(uniqueKeysWithValues: used.enumerated().map { ($1, $0 + 1) })
         try connection.forEachBatch(sql, parameters, what: "counting marginals") { rows in
             for row in rows {
@@ -219,12 +223,15 @@ public final class PostgresCounts: PrivateTable, @unchecked Sendable {
                         else { throw table.refusal(code: 0, column: column) }
                         cell = cell * domain[column] + code
                     }
-                    counts[index][cell] = count
+                    cells[index].append(cell)
+                    counts[index].append(count)
                 }
             }
         }
-        return zip(sets, counts).map { set, counts in
-            ContingencyTable(attributes: set, shape: set.map { domain[$0] }, counts: counts[...])
+        return sets.indices.map { index in
+            ContingencyTable(
+                attributes: sets[index], shape: sets[index].map { domain[$0] }, nonzeroCells: cells[index],
+                counts: counts[index])
         }
     }
 

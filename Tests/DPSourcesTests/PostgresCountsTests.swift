@@ -1,4 +1,3 @@
-import DPData
 import DPGenerators
 import DPLedger
 import DPRandomness
@@ -6,6 +5,7 @@ import DPTestSupport
 import Foundation
 import Testing
 
+@testable import DPData
 @testable import DPSources
 
 /// Marginals counted inside PostgreSQL equal those counted from the rows, batched into few
@@ -60,6 +60,24 @@ struct PostgresCountsTests {
         counted.forgetCounts()
         #expect(single.counted.toCount([sets[0]]) == [sets[0]])
         #expect(try counted.marginals(sets) == fromRows)
+    }
+
+    /// Only nonzero cells leave the database, and a mostly empty table is kept as those cells:
+    /// a method holding every candidate's counts (AIM) holds a fraction of their cells.
+    @Test func mostlyEmptyTablesAreKeptAsTheirNonzeroCells() throws {
+        let schema = try SchemaLoader.parse(PostgresTableTests.schema)
+        let url = try Self.table(Self.randomRows(20, seed: 5))
+        let counted = try DataSource(url, key: "--data").table(schema: schema, countsOnly: true)
+        let loaded = try DataSource(url, key: "--data").load(schema: schema)
+        let wide = [2, 3, 5]
+        #expect(wide.reduce(1) { $0 * loaded.domain[$1] } > 2 * 20)
+        let tables = try counted.marginals([wide, [6]])
+        guard case .sparse(let cells, _, _) = tables[0].storage else {
+            Issue.record("a table of \(tables[0].count) cells and 20 rows is kept dense")
+            return
+        }
+        #expect(cells.count <= 20)
+        #expect(tables == loaded.marginals([wide, [6]]))
     }
 
     /// More distinct columns than one GROUPING() call takes: the sets are split over scans.
