@@ -10,19 +10,31 @@ public enum CSVWriter {
     }
 
     /// Writes the tables `first` and then every one `next` returns until it returns nil, as one
-    /// CSV file (the header is `first`'s) at `path`: one table in memory at a time, and the file
-    /// appears atomically.
+    /// CSV file (the header is `first`'s) at `path`: one table in memory at a time (`first` goes
+    /// once written), its text written `rowsPerWrite` rows at a time, and the file appears
+    /// atomically.
     public static func write(
-        _ first: EncodedDataset, to path: String, source: RandomSource, next: () throws -> EncodedDataset?
+        _ first: consuming EncodedDataset, to path: String, source: RandomSource,
+        next: () throws -> EncodedDataset?
     ) throws {
+        let columns = first.columns
+        var pending: EncodedDataset? = consume first
         let file = StagedFiles()
         try file.add(to: path) { writer in
-            writer.write(header(first.columns))
-            writer.write(rows(of: first, source: source))
-            while let part = try next() { writer.write(rows(of: part, source: source)) }
+            writer.write(header(columns))
+            while let part = try pending.take() ?? next() {
+                let codecs = part.columns.map(ColumnCodec.init)
+                for start in stride(from: 0, to: part.rowCount, by: rowsPerWrite) {
+                    let rows = start..<min(part.rowCount, start + rowsPerWrite)
+                    writer.write(lines(of: part, rows: rows, codecs: codecs, source: source))
+                }
+            }
         }
         try file.commit()
     }
+
+    /// The rows a streamed write renders and writes at once.
+    static let rowsPerWrite = 1 << 16
 
     /// The CSV text of `dataset` with a header row.
     public static func render(_ dataset: EncodedDataset, source: RandomSource) -> String {
@@ -36,10 +48,16 @@ public enum CSVWriter {
 
     /// The CSV lines of `dataset`'s rows, without a header.
     static func rows(of dataset: EncodedDataset, source: RandomSource) -> String {
-        let codecs = dataset.columns.map(ColumnCodec.init)
+        lines(of: dataset, rows: 0..<dataset.rowCount, codecs: dataset.columns.map(ColumnCodec.init), source: source)
+    }
+
+    /// The CSV lines of `rows` of `dataset`, decoded by `codecs` (one per column).
+    static func lines(of dataset: EncodedDataset, rows: Range<Int>, codecs: [ColumnCodec], source: RandomSource)
+        -> String
+    {
         var text = ""
-        text.reserveCapacity(dataset.rowCount * dataset.columns.count * 8)
-        for row in 0..<dataset.rowCount {
+        text.reserveCapacity(rows.count * codecs.count * 8)
+        for row in rows {
             for (index, codec) in codecs.enumerated() {
                 if index > 0 { text += "," }
                 text += escape(codec.decode(Int(dataset.codes[index][row]), source: source))

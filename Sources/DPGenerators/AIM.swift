@@ -112,8 +112,14 @@ public struct AIM: Sendable {
         let workload = self.workload ?? Self.defaultWorkload(columns: data.columns)
         if self.workload == nil { progress(Self.describeDefaultWorkload(columns: d)) }
         let candidates = Self.candidates(workload: workload)
-        let answers = try data.marginals(candidates.map(\.attributes))
+        var answers = try data.marginals(candidates.map(\.attributes))
         let answerTotals = answers.map(\.total)
+        // Nothing reads a count after the last measurement: the last estimates, of the largest
+        // model, run without them.
+        func letCountsGo() {
+            answers = []
+            data.forgetCounts()
+        }
         progress("counted \(candidates.count) candidate marginals")
         let rho = session.rhoRemaining
         let plannedRounds = Double(rounds ?? 16 * d)
@@ -144,7 +150,7 @@ public struct AIM: Sendable {
             let chosen: [Int]
             let before: [Double]
             do {
-                let marginals = model.cliqueMarginals()
+                let calibrated = model.calibrated()
                 if sized.cliques != model.tree.cliques {
                     sized = (
                         model.tree.cliques,
@@ -154,8 +160,7 @@ public struct AIM: Sendable {
                 let pool = Self.admitted(sizes: sized.sizes, sizeLimitMB: sizeLimit)
                 var scores = [Double](repeating: 0, count: pool.count)
                 var estimator = EstimatedMarginals(
-                    model: model, marginals: marginals, source: session.source, noise: sigma,
-                    sparseCounter: sparseCounter)
+                    model: calibrated, source: session.source, noise: sigma, sparseCounter: sparseCounter)
                 estimator.visit(pool.map { candidates[$0].attributes }) { position, estimate in
                     let answer = answers[pool[position]]
                     let error = estimate.distance(from: answer, answerTotal: answerTotals[pool[position]])
@@ -171,6 +176,7 @@ public struct AIM: Sendable {
                 sparseCounter = estimator.sparseCounter
             }
             measurements += try session.measure([chosen], rho: 1 / (2 * sigma * sigma))
+            if finished { letCountsGo() }
             model = fitter.estimate(domain: domain, measurements: measurements, warmStart: consume model)
             let after = model.anyMarginal(chosen, cliqueMarginals: model.cliqueMarginals()).values
             if zip(after, before).reduce(0.0, { $0 + abs($1.0 - $1.1) }) <= sigma * (2 / Double.pi).squareRoot()
@@ -184,6 +190,7 @@ public struct AIM: Sendable {
                     format: "round %d, measured %@, rho spent %.4g of %.4g, model %d cells", round,
                     chosen.map(String.init).joined(separator: "x"), session.rhoSpent, rho, model.tree.cellCount))
         }
+        letCountsGo()
         progress("final estimate, model \(model.tree.cellCount) cells")
         model = AcceleratedMirrorDescent(iterations: finalIterations).estimate(
             domain: domain, measurements: measurements, warmStart: consume model)

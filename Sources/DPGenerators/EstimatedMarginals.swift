@@ -7,8 +7,7 @@ import Foundation
 /// (`ExactMarginals`), otherwise counted on a sample drawn from the model (a set whose noise term
 /// dwarfs any distance on fewer of its rows; see `rowsCounted`). Post-processing only.
 struct EstimatedMarginals {
-    let model: GraphicalModel
-    let marginals: [Factor]
+    let model: CalibratedModel
     let source: RandomSource
     /// The noise scale σ of the round's measurement, whose term sqrt(2/π)·σ·cells the score
     /// subtracts.
@@ -28,16 +27,12 @@ struct EstimatedMarginals {
     /// Sparse sets counted at once: each thread's scratch table is reused across a batch.
     static let sparseBatch = 64
 
-    init(
-        model: GraphicalModel, marginals: [Factor], source: RandomSource, noise: Double,
-        sparseCounter: SparseCounter? = nil
-    ) {
+    init(model: CalibratedModel, source: RandomSource, noise: Double, sparseCounter: SparseCounter? = nil) {
         self.sparseCounter = sparseCounter
         self.model = model
-        self.marginals = marginals
         self.source = source
         self.noise = noise
-        exact = ExactMarginals(model: model, marginals: marginals)
+        exact = ExactMarginals(model: model)
     }
 
     /// The most rows the model sample holds: five times the model's total, within
@@ -167,7 +162,7 @@ struct EstimatedMarginals {
                 Column(name: "c\($0.offset)", kind: .coded(levels: $0.element), missing: .error)
             })
         let drawn = EncodedDataset(
-            schema: schema, codes: ModelSampler.sample(model, rows: rows, source: source, cliqueMarginals: marginals))
+            schema: schema, codes: ModelSampler.sample(model, rows: rows, source: source))
         sample = drawn
         return drawn
     }

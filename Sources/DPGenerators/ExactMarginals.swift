@@ -12,8 +12,8 @@ import Foundation
 ///
 /// Post-processing of the model only: nothing here touches private data.
 struct ExactMarginals {
-    let model: GraphicalModel
-    let marginals: [Factor]
+    let model: CalibratedModel
+    var marginals: [Factor] { model.marginals }
     private let conditional: ConditionalMarginals
     /// The most result cells one exact pass computes at once.
     static let exactCellLimit = 1 << 22
@@ -24,10 +24,9 @@ struct ExactMarginals {
     /// where it clearly costs no more.
     static let eliminationWorkPerCell = 4
 
-    init(model: GraphicalModel, marginals: [Factor]) {
+    init(model: CalibratedModel) {
         self.model = model
-        self.marginals = marginals
-        conditional = ConditionalMarginals(tree: model.tree, marginals: marginals)
+        conditional = ConditionalMarginals(tree: model.tree, marginals: model.marginals)
     }
 
     /// The sets' exact answers, by `body(position, counts)`, where they cost no more than

@@ -8,23 +8,19 @@ import DPRandomness
 ///
 /// Post-processing of the model: its randomness affects utility, never privacy.
 public enum ModelSampler {
-    /// `rows` rows of codes, one array per attribute. `cliqueMarginals`, when the caller holds
-    /// them, are `model.cliqueMarginals()`, which is then not computed a second time.
-    public static func sample(
-        _ model: GraphicalModel, rows: Int, source: RandomSource, cliqueMarginals: [Factor]? = nil
-    ) -> [[UInt16]] {
+    /// `rows` rows of codes, one array per attribute.
+    public static func sample(_ model: CalibratedModel, rows: Int, source: RandomSource) -> [[UInt16]] {
         let tree = model.tree
         let domain = tree.domain
         var codes = [[UInt16]](repeating: [UInt16](repeating: 0, count: rows), count: domain.count)
         guard rows > 0 else { return codes }
-        let marginals = cliqueMarginals ?? model.cliqueMarginals()
+        let marginals = model.marginals
         for clique in tree.order {
             let attributes = tree.cliques[clique]
             let shape = attributes.map { domain[$0] }
             let separator = tree.separator(clique)
             let separatorPositions = separator.map { attributes.firstIndex(of: $0)! }
             let newPositions = attributes.indices.filter { !separatorPositions.contains($0) }
-            let separatorIndex = Projection(from: attributes, shape: shape, to: separator)
             let weights = marginals[clique].values
             // Group the rows by the separator cell their assigned values fall in: each row's cell,
             // then the rows in ascending order within each group (a counting sort).
@@ -46,30 +42,39 @@ public enum ModelSampler {
                 members[filled[rowCells[row]]] = row
                 filled[rowCells[row]] += 1
             }
-            // The clique cells of each separator cell in ascending order, grouped by a counting
-            // sort: group g's cells are groupCells[cellStarts[g]..<cellStarts[g + 1]].
-            var cellStarts = [Int](repeating: 0, count: groupCount + 1)
-            var groupCells = [UInt32](repeating: 0, count: weights.count)
-            separatorIndex.index.withUnsafeBufferPointer { index in
-                for cell in 0..<weights.count { cellStarts[Int(index[cell]) + 1] += 1 }
-                for group in 0..<groupCount { cellStarts[group + 1] += cellStarts[group] }
-                var next = cellStarts
-                for cell in 0..<weights.count {
-                    let group = Int(index[cell])
-                    groupCells[next[group]] = UInt32(cell)
-                    next[group] += 1
-                }
-            }
             var strides = [Int](repeating: 1, count: shape.count)
             for position in stride(from: shape.count - 2, through: 0, by: -1) {
                 strides[position] = strides[position + 1] * shape[position + 1]
             }
+            // A separator cell's clique cells are its first cell plus each combination of the new
+            // attributes' codes; enumerated with the first new attribute slowest, they ascend.
+            var newOffsets = [0]
+            for position in newPositions {
+                newOffsets = newOffsets.flatMap { offset in
+                    (0..<shape[position]).map { offset + $0 * strides[position] }
+                }
+            }
+            func firstCell(_ group: Int) -> Int {
+                var rest = group
+                var cell = 0
+                for slot in separator.indices.reversed() {
+                    cell += (rest % separatorShape[slot]) * strides[separatorPositions[slot]]
+                    rest /= separatorShape[slot]
+                }
+                return cell
+            }
             for group in 0..<groupCount where groupStarts[group + 1] > groupStarts[group] {
-                let cells = groupCells[cellStarts[group]..<cellStarts[group + 1]].map(Int.init)
-                var groupWeights = cells.map { max(0, weights[$0]) }
-                if groupWeights.reduce(0, +) <= 0 { groupWeights = [Double](repeating: 1, count: cells.count) }
+                let first = firstCell(group)
                 let range = groupStarts[group]..<groupStarts[group + 1]
-                let allotment = allot(range.count, weights: groupWeights, source: source)
+                let allotment = weights.withUnsafeBufferPointer { weights in
+                    var total = 0.0
+                    for offset in newOffsets { total += max(0, weights[first + offset]) }
+                    return total > 0
+                        ? allot(range.count, cells: newOffsets.count, source: source) {
+                            max(0, weights[first + newOffsets[$0]])
+                        }
+                        : allot(range.count, cells: newOffsets.count, source: source) { _ in 1 }
+                }
                 members.withUnsafeMutableBufferPointer { members in
                     shuffle(UnsafeMutableBufferPointer(rebasing: members[range]), source: source)
                 }
@@ -77,8 +82,8 @@ public enum ModelSampler {
                     let (stride, size) = (strides[position], shape[position])
                     codes[attributes[position]].withUnsafeMutableBufferPointer { column in
                         var next = range.lowerBound
-                        for (slot, count) in allotment.enumerated() where count > 0 {
-                            let value = UInt16((cells[slot] / stride) % size)
+                        for (slot, count) in allotment {
+                            let value = UInt16(((first + newOffsets[slot]) / stride) % size)
                             for _ in 0..<count {
                                 column[members[next]] = value
                                 next += 1
@@ -91,34 +96,63 @@ public enum ModelSampler {
         return codes
     }
 
-    /// Splits `count` items over cells in proportion to `weights` with low-variance rounding.
-    static func allot(_ count: Int, weights: [Double], source: RandomSource) -> [Int] {
-        let total = weights.reduce(0, +)
-        var result = weights.map { Int((Double(count) * $0 / total).rounded(.down)) }
-        let remainder = count - result.reduce(0, +)
-        guard remainder > 0 else { return result }
-        let fractions = weights.enumerated().map { Double(count) * $0.element / total - Double(result[$0.offset]) }
-        let fractionTotal = fractions.reduce(0, +)
+    /// Splits `count` items over `cells` cells in proportion to `weight(cell)` (not all zero) with
+    /// low-variance rounding: each cell gets floor(count·p), and the rest go to cells picked by
+    /// systematic sampling on the fractional parts. Returns the cells given items, ascending, and
+    /// how many each; the weights are read in passes rather than kept, so a group of many cells
+    /// and few rows takes memory for the rows only.
+    static func allot(_ count: Int, cells: Int, source: RandomSource, weight: (Int) -> Double) -> [(
+        slot: Int, count: Int
+    )] {
+        var total = 0.0
+        for cell in 0..<cells { total += weight(cell) }
+        func share(_ cell: Int) -> (exact: Double, floor: Int) {
+            let exact = Double(count) * weight(cell) / total
+            return (exact, Int(exact.rounded(.down)))
+        }
+        var floors = 0
+        var fractionTotal = 0.0
+        for cell in 0..<cells {
+            let (exact, floor) = share(cell)
+            floors += floor
+            fractionTotal += exact - Double(floor)
+        }
+        let remainder = count - floors
+        var result: [(slot: Int, count: Int)] = []
+        guard remainder > 0 else {
+            for cell in 0..<cells {
+                let floor = share(cell).floor
+                if floor > 0 { result.append((cell, floor)) }
+            }
+            return result
+        }
         // Systematic sampling: `remainder` evenly spaced points with one uniform offset.
         let spacing = fractionTotal / Double(remainder)
         var point = uniform(source) * spacing
         var cumulative = 0.0
         var picked = 0
-        for (cell, fraction) in fractions.enumerated() where picked < remainder {
-            cumulative += fraction
-            while picked < remainder && point < cumulative {
-                result[cell] += 1
-                picked += 1
-                point += spacing
+        for cell in 0..<cells {
+            let (exact, floor) = share(cell)
+            var items = floor
+            if picked < remainder {
+                cumulative += exact - Double(floor)
+                while picked < remainder && point < cumulative {
+                    items += 1
+                    picked += 1
+                    point += spacing
+                }
             }
+            if items > 0 { result.append((cell, items)) }
         }
+        guard picked < remainder else { return result }
         // Rounding at the very end of the cumulative sum: give any rest to the largest fractions.
-        if picked < remainder {
-            for cell in fractions.indices.sorted(by: { fractions[$0] > fractions[$1] }).prefix(remainder - picked) {
-                result[cell] += 1
-            }
+        var items = [Int](repeating: 0, count: cells)
+        for (slot, count) in result { items[slot] = count }
+        let fractions = (0..<cells).map { share($0).exact - Double(share($0).floor) }
+        for cell in fractions.indices.sorted(by: { fractions[$0] > fractions[$1] }).prefix(remainder - picked) {
+            items[cell] += 1
         }
-        return result
+        return items.indices.filter { items[$0] > 0 }.map { ($0, items[$0]) }
     }
 
     static func uniform(_ source: RandomSource) -> Double {

@@ -54,7 +54,7 @@ public struct SampleRefinement: Sendable {
     }
 
     /// Refines `codes` (column-major, as `ModelSampler` draws them) toward `model`.
-    public func refine(_ codes: inout [[UInt16]], model: GraphicalModel, source: RandomSource) {
+    public func refine(_ codes: inout [[UInt16]], model: CalibratedModel, source: RandomSource) {
         let domain = model.tree.domain
         let rows = codes.first?.count ?? 0
         guard rows > 1, rows <= maximumRows, domain.count > 2, model.tree.cliques.contains(where: { $0.count > 1 })
@@ -185,7 +185,7 @@ public struct SampleRefinement: Sendable {
     /// a fraction per row would drift in large cells), then scaled; adding the sample's rows is
     /// exact to a few units in the last place.
     func residual(
-        _ codes: [[UInt16]], model: GraphicalModel, sets: [[Int]], offsets: [Int], strides: [[Int]], cells: Int,
+        _ codes: [[UInt16]], model: CalibratedModel, sets: [[Int]], offsets: [Int], strides: [[Int]], cells: Int,
         source: RandomSource
     ) -> (residual: [Float], counted: [Int]) {
         let rows = codes.first?.count ?? 0
@@ -195,7 +195,7 @@ public struct SampleRefinement: Sendable {
         residual.withUnsafeMutableBufferPointer { residual in
             let exactScale = Double(rows) / model.total
             counted =
-                ExactMarginals(model: model, marginals: model.cliqueMarginals()).answer(
+                ExactMarginals(model: model).answer(
                     sets, rows: { _ in referenceRows },
                     body: { index, counts in
                         for (cell, count) in counts.enumerated() {

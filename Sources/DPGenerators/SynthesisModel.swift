@@ -48,15 +48,34 @@ public struct SynthesisModel: FittedModel {
         return max(1, min(FitRequest.largestRowCount, Int(model.total.rounded())))
     }
 
-    /// `rows` synthetic rows, decoded to the schema's codes: drawn from the model, then refined
-    /// toward the model's marginals on small attribute sets (`SampleRefinement`).
+    /// `rows` synthetic rows, decoded to the schema's codes (`MarginalModelRows`).
     public func sample(rows: Int, source: RandomSource) -> EncodedDataset {
+        sampler().sample(rows: rows, source: source)
+    }
+
+    /// The model's clique marginals, computed once for every part drawn, without its potentials.
+    public func sampler() -> any RowSampler {
+        MarginalModelRows(model: model.calibrated(), compression: compression, schema: schema)
+    }
+
+    /// The model size in cells over all cliques.
+    public var cellCount: Int { model.tree.cellCount }
+}
+
+/// Rows of a marginal model: drawn from its clique marginals (`ModelSampler`), refined toward
+/// the model's marginals on small attribute sets (`SampleRefinement`), and decoded to the
+/// schema's codes.
+///
+/// Post-processing of the model: it costs no privacy.
+struct MarginalModelRows: RowSampler {
+    let model: CalibratedModel
+    let compression: DomainCompression?
+    let schema: Schema
+
+    func sample(rows: Int, source: RandomSource) -> EncodedDataset {
         var codes = ModelSampler.sample(model, rows: rows, source: source)
         SampleRefinement().refine(&codes, model: model, source: source)
         if let compression { codes = compression.decompress(codes, source: source) }
         return EncodedDataset(schema: schema, codes: codes)
     }
-
-    /// The model size in cells over all cliques.
-    public var cellCount: Int { model.tree.cellCount }
 }

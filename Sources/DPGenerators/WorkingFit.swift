@@ -21,18 +21,30 @@ struct WorkingFit {
         let tree = tree ?? JunctionTree(domain: domain, cliques: measurements.map(\.attributes))
         let order = EstimationOrder(domain: domain)
         let working = order.isIdentity ? tree : tree.relabeled(order.label)
-        var model = GraphicalModel(tree: working, total: MirrorDescentEstimator.estimateTotal(measurements))
         warmStep = warmStart?.stepSize
+        // A clique's table is made when a warm-start potential first lands in it (the rest start
+        // at zero at the end), so the new tables grow as the old ones go rather than beside them.
+        var started = [Factor?](repeating: nil, count: working.cliques.count)
         if var potentials = warmStart?.potentials {
             warmStart = nil
             for index in potentials.indices {
                 let potential = order.renamed(potentials[index], toWorking: true)
                 potentials[index].values = []
                 if let clique = working.clique(containing: potential.attributes) {
-                    model.potentials[clique].add(potential)
+                    if started[clique] == nil {
+                        started[clique] = Factor(
+                            attributes: working.cliques[clique], domain: working.domain, filledWith: 0)
+                    }
+                    started[clique]!.add(potential)
                 }
             }
         }
+        var model = GraphicalModel(
+            tree: working, total: MirrorDescentEstimator.estimateTotal(measurements),
+            potentials: working.cliques.indices.map { clique in
+                started[clique].take()
+                    ?? Factor(attributes: working.cliques[clique], domain: working.domain, filledWith: 0)
+            })
         objective = MeasurementLoss(measurements: measurements.map(order.renamed), tree: working)
         theta = model.potentials
         model.potentials = []

@@ -60,12 +60,15 @@ public struct SynthesisStage {
     /// so memory stays flat whatever the row count (each part is drawn as a table of its own;
     /// a table of at most `rowsPerPart` rows is drawn in one part, exactly as `sample` draws it).
     /// The parts are drawn one after another from one sample stream, so that a seeded run's
-    /// parts differ as a secure run's do (a stream opened per part would repeat its first part).
-    /// `progress` hears the row count (requested, or the model's noisy total) before each part.
+    /// parts differ as a secure run's do (a stream opened per part would repeat its first part),
+    /// by the model's `sampler`, made once; a caller that passes its model with `consume` lets
+    /// the model go while the rows are drawn (a marginal model's potentials, beside the
+    /// sampler's clique marginals). `progress` hears the row count before each part.
     public static func write(
-        _ model: any FittedModel, rows: Int, to path: String, streams: RunStreams, rowsPerPart: Int = rowsPerPart,
-        progress: (String) -> Void = { _ in }
+        _ model: consuming any FittedModel, rows: Int, to path: String, streams: RunStreams,
+        rowsPerPart: Int = rowsPerPart, progress: (String) -> Void = { _ in }
     ) throws {
+        let sampler = (consume model).sampler()
         let source = streams.sample
         func part(_ remaining: inout Int) -> EncodedDataset {
             let size = min(remaining, rowsPerPart)
@@ -75,11 +78,10 @@ public struct SynthesisStage {
                     ? "sampling and writing \(rows) rows"
                     : "sampling and writing rows \(first)-\(first + size - 1) of \(rows)")
             remaining -= size
-            return model.sample(rows: size, source: source)
+            return sampler.sample(rows: size, source: source)
         }
         var remaining = rows
-        let first = part(&remaining)
-        try CSVWriter.write(first, to: path, source: streams.write) {
+        try CSVWriter.write(part(&remaining), to: path, source: streams.write) {
             remaining > 0 ? part(&remaining) : nil
         }
     }

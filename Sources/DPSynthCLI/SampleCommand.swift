@@ -29,13 +29,14 @@ struct SampleCommand: ParsableCommand {
             try OutputPaths.refuseUnwritable([("--out", out)])
             let streams = RunStreams(seed: seed)
             if streams.isSeeded { Output.note("dpsynth: \(streams.root.label)") }
-            let fitted = try GeneratorRegistry.standard.loadModel(path: model)
-            try SynthesisStage.write(fitted, rows: rows, to: out, streams: streams) { Output.progress($0) }
+            // Held as an optional that the write takes, so the model goes while rows are drawn.
+            var fitted: (any FittedModel)? = try GeneratorRegistry.standard.loadModel(path: model)
+            let (method, seededModel) = (fitted!.method, fitted!.privacy.seeded)
+            try SynthesisStage.write(fitted.take()!, rows: rows, to: out, streams: streams) { Output.progress($0) }
             Output.progress(nil)
-            print(
-                "\(fitted.method): wrote \(rows) rows to \(out) (post-processing of the saved model: no privacy cost)")
-            if fitted.privacy.seeded || streams.isSeeded {
-                print("SEEDED \(fitted.privacy.seeded ? "model" : "draw"): for testing only, not a private release")
+            print("\(method): wrote \(rows) rows to \(out) (post-processing of the saved model: no privacy cost)")
+            if seededModel || streams.isSeeded {
+                print("SEEDED \(seededModel ? "model" : "draw"): for testing only, not a private release")
             }
         }
     }

@@ -106,17 +106,21 @@ struct SynthesizeCommand: ParsableCommand {
             let streams = RunStreams(seed: seed)
             if streams.isSeeded { Output.note("dpsynth: \(streams.root.label)") }
             let stage = SynthesisStage(generator: generator, epsilon: epsilon, delta: delta)
-            let model = try stage.fit(table, budget: budget, streams: streams) { Output.progress($0) }
-            if let modelOut { try AtomicFile.write(try model.fileData(), to: modelOut) }
-            try SynthesisStage.write(model, rows: rows, to: out, streams: streams) { Output.progress($0) }
+            // Held as an optional that the write takes, so the model goes while rows are drawn.
+            var model: (any FittedModel)? = try stage.fit(table, budget: budget, streams: streams) {
+                Output.progress($0)
+            }
+            if let modelOut { try AtomicFile.write(try model!.fileData(), to: modelOut) }
+            let rho: Double? = type(of: generator).family == .marginal ? model!.privacy.rho : nil
+            let size = model!.size
+            try SynthesisStage.write(model.take()!, rows: rows, to: out, streams: streams) { Output.progress($0) }
             let statement = try budget.statement()
             let elapsed = Date().timeIntervalSince(started)
-            let rho: Double? = type(of: generator).family == .marginal ? model.privacy.rho : nil
             Output.progress(nil)
             if json {
                 try Output.json([
                     "method": method, "rows": rows, "out": out, "epsilon": epsilon, "delta": delta,
-                    "rho": rho as Any, "model_size": model.size.count, "seconds": elapsed,
+                    "rho": rho as Any, "model_size": size.count, "seconds": elapsed,
                     "dataset": name, "dataset_epsilon_spent": statement.spent.epsilon, "seeded": streams.isSeeded,
                 ])
             } else {
@@ -124,7 +128,7 @@ struct SynthesizeCommand: ParsableCommand {
                 print(
                     "privacy: (\(epsilon), \(delta))-DP for this run\(rho.map { " (rho \($0))" } ?? ""); "
                         + "dataset '\(name)' has spent epsilon \(statement.spent.epsilon) of \(statement.totalEpsilon)")
-                print("model: \(model.size.count) \(model.size.unit)\(modelOut.map { ", saved to \($0)" } ?? "")")
+                print("model: \(size.count) \(size.unit)\(modelOut.map { ", saved to \($0)" } ?? "")")
                 if streams.isSeeded { print("SEEDED run: for testing only, not a private release") }
             }
         }

@@ -102,8 +102,31 @@ public protocol FittedModel: Sendable {
     /// `rows` synthetic rows in the schema's codes.
     func sample(rows: Int, source: RandomSource) -> EncodedDataset
 
+    /// What draws rows from the model part after part: whatever every draw needs, computed once
+    /// (a marginal model's clique marginals), holding no more than the model does, so that a
+    /// caller drawing many parts may let the model itself go.
+    func sampler() -> any RowSampler
+
     /// The model file: `ModelFile.encode` of the method's own model description.
     func fileData() throws -> Data
+}
+
+/// Draws rows from a fitted model (`FittedModel.sampler`): post-processing, it costs nothing.
+public protocol RowSampler: Sendable {
+    /// `rows` synthetic rows in the schema's codes, as `FittedModel.sample` draws them.
+    func sample(rows: Int, source: RandomSource) -> EncodedDataset
+}
+
+extension FittedModel {
+    /// A model that computes nothing ahead draws each part itself.
+    public func sampler() -> any RowSampler { ModelDraws(model: self) }
+}
+
+/// The rows of a model that has nothing to compute ahead of its draws.
+struct ModelDraws: RowSampler {
+    let model: any FittedModel
+
+    func sample(rows: Int, source: RandomSource) -> EncodedDataset { model.sample(rows: rows, source: source) }
 }
 
 /// How big a fitted model is.

@@ -74,7 +74,8 @@ import Testing
         let model = randomModel(seed: 17)
         let joint = bruteForceJoint(model)
         let marginals = model.cliqueMarginals()
-        var estimator = EstimatedMarginals(model: model, marginals: marginals, source: .seeded(3), noise: 1)
+        let calibrated = CalibratedModel(tree: model.tree, total: model.total, marginals: marginals)
+        var estimator = EstimatedMarginals(model: calibrated, source: .seeded(3), noise: 1)
         let sets = Self.setsAcrossCliques
         let conditional = ConditionalMarginals(tree: model.tree, marginals: marginals)
         #expect(sets.contains { conditional.split($0) == nil })
@@ -104,11 +105,12 @@ import Testing
             tree: JunctionTree(domain: domain, cliques: [[0, 1], [1, 2], [2, 3], [3, 4]]), total: 5_000
         ).withRandomPotentials(seed: 8, spread: 1)
         let marginals = model.cliqueMarginals()
-        var estimator = EstimatedMarginals(model: model, marginals: marginals, source: .seeded(4), noise: 1e9)
+        let calibrated = CalibratedModel(tree: model.tree, total: model.total, marginals: marginals)
+        var estimator = EstimatedMarginals(model: calibrated, source: .seeded(4), noise: 1e9)
         #expect(estimator.rowsCounted(cells: 2_500) == EstimatedMarginals.minimumRows)
         // With σ = 20 a 2,500-cell set's noise term (about 40,000) is below 16 times the total
         // (80,000): it can compete, and is counted on the whole sample; a 125,000-cell set's is not.
-        let moderate = EstimatedMarginals(model: model, marginals: marginals, source: .seeded(4), noise: 20)
+        let moderate = EstimatedMarginals(model: calibrated, source: .seeded(4), noise: 20)
         #expect(moderate.sampleRows == 25_000)
         #expect(moderate.rowsCounted(cells: 2_500) == 25_000)
         #expect(moderate.rowsCounted(cells: 125_000) == EstimatedMarginals.minimumRows)

@@ -42,7 +42,8 @@ import Testing
             tree: JunctionTree(domain: domain, cliques: [[0, 1], [1, 2], [3], [4], [5]]), total: 5_000
         ).withRandomPotentials(seed: 9, spread: 1)
         let marginals = model.cliqueMarginals()
-        var estimator = EstimatedMarginals(model: model, marginals: marginals, source: .seeded(4), noise: 20)
+        let calibrated = CalibratedModel(tree: model.tree, total: model.total, marginals: marginals)
+        var estimator = EstimatedMarginals(model: calibrated, source: .seeded(4), noise: 20)
         // The model has 5,006 cells: 5,006 x 8 exceeds the 25,000 rows the triple would be counted on.
         #expect(model.tree.cellCount * 8 > estimator.rowsCounted(cells: 8))
         var found: EstimatedMarginals.Estimate?

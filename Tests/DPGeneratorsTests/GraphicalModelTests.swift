@@ -84,7 +84,7 @@ import Testing
     @Test func samplesFollowTheModelWithLowVarianceRounding() {
         let model = randomModel(seed: 11)
         let rows = 20_000
-        let codes = ModelSampler.sample(model, rows: rows, source: .seeded(3))
+        let codes = ModelSampler.sample(model.calibrated(), rows: rows, source: .seeded(3))
         let schema = Schema(
             name: "m",
             columns: Self.domain.enumerated().map {
@@ -110,7 +110,12 @@ import Testing
         let source = RandomSource.seeded(8)
         let weights = [0.1, 0.25, 0.05, 0.3, 0.3]
         for count in [0, 1, 7, 100, 1001] {
-            let allotted = ModelSampler.allot(count, weights: weights, source: source)
+            var allotted = [Int](repeating: 0, count: weights.count)
+            for (slot, items) in ModelSampler.allot(
+                count, cells: weights.count, source: source, weight: { weights[$0] })
+            {
+                allotted[slot] = items
+            }
             #expect(allotted.reduce(0, +) == count)
             for (a, w) in zip(allotted, weights) {
                 let exact = Double(count) * w

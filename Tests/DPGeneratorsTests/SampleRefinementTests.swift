@@ -50,12 +50,13 @@ import Testing
 
     @Test func targetsTheModelAnswersCheaplyAreItsExactCounts() {
         let model = chainModel(cliques: [[0, 1], [1, 2], [2, 3], [3, 4], [4, 5]], seed: 4)
-        let codes = ModelSampler.sample(model, rows: 2000, source: .seeded(5))
+        let codes = ModelSampler.sample(model.calibrated(), rows: 2000, source: .seeded(5))
         let refinement = SampleRefinement()
         let sets = refinement.targetSets(domain: Self.domain, size: 3) { model.tree.clique(containing: $0) != nil }
         let (offsets, strides, cells) = layout(sets)
         let (residual, counted) = refinement.residual(
-            codes, model: model, sets: sets, offsets: offsets, strides: strides, cells: cells, source: .seeded(6))
+            codes, model: model.calibrated(), sets: sets, offsets: offsets, strides: strides, cells: cells,
+            source: .seeded(6))
         // A small model answers every target exactly: no reference sample is drawn.
         #expect(counted.isEmpty)
         let table = EncodedDataset(
@@ -73,9 +74,10 @@ import Testing
         }
         // On a sample of 10 rows a reference of 20 rows is cheaper than any elimination across
         // cliques: those targets are counted, and each set's residual still sums to zero.
-        let few = ModelSampler.sample(model, rows: 10, source: .seeded(7))
+        let few = ModelSampler.sample(model.calibrated(), rows: 10, source: .seeded(7))
         let small = SampleRefinement(referenceFactor: 2).residual(
-            few, model: model, sets: sets, offsets: offsets, strides: strides, cells: cells, source: .seeded(8))
+            few, model: model.calibrated(), sets: sets, offsets: offsets, strides: strides, cells: cells,
+            source: .seeded(8))
         #expect(!small.counted.isEmpty)
         for index in small.counted {
             let end = index + 1 < sets.count ? offsets[index + 1] : cells
@@ -89,9 +91,9 @@ import Testing
     /// leaves a wide margin over the improvement seen.
     @Test func refinementMovesThreeWayTablesTowardTheModelAndKeepsCliques() {
         let model = chainModel(cliques: [[0, 1], [1, 2], [2, 3], [3, 4], [4, 5]], seed: 9)
-        let drawn = ModelSampler.sample(model, rows: 3000, source: .seeded(2))
+        let drawn = ModelSampler.sample(model.calibrated(), rows: 3000, source: .seeded(2))
         var refined = drawn
-        SampleRefinement().refine(&refined, model: model, source: .seeded(3))
+        SampleRefinement().refine(&refined, model: model.calibrated(), source: .seeded(3))
         let before = threeWayDistance(drawn, model: model)
         let after = threeWayDistance(refined, model: model)
         #expect(after < 0.75 * before, "3-way L1 distance \(before) before, \(after) after")
@@ -111,9 +113,9 @@ import Testing
     /// A model without any clique of two attributes (the independent baseline) is left as drawn.
     @Test func independentModelsAreLeftAsDrawn() {
         let model = chainModel(cliques: Self.domain.indices.map { [$0] }, seed: 4)
-        let drawn = ModelSampler.sample(model, rows: 500, source: .seeded(2))
+        let drawn = ModelSampler.sample(model.calibrated(), rows: 500, source: .seeded(2))
         var refined = drawn
-        SampleRefinement().refine(&refined, model: model, source: .seeded(3))
+        SampleRefinement().refine(&refined, model: model.calibrated(), source: .seeded(3))
         #expect(refined == drawn)
     }
 
@@ -128,9 +130,9 @@ import Testing
     /// Samples above the row limit are left as drawn.
     @Test func largeSamplesAreLeftAsDrawn() {
         let model = chainModel(cliques: [[0, 1], [1, 2], [2, 3], [3, 4], [4, 5]], seed: 9)
-        let drawn = ModelSampler.sample(model, rows: 600, source: .seeded(2))
+        let drawn = ModelSampler.sample(model.calibrated(), rows: 600, source: .seeded(2))
         var refined = drawn
-        SampleRefinement(maximumRows: 500).refine(&refined, model: model, source: .seeded(3))
+        SampleRefinement(maximumRows: 500).refine(&refined, model: model.calibrated(), source: .seeded(3))
         #expect(refined == drawn)
     }
 }

@@ -1,5 +1,4 @@
 import DPData
-import DPGenerators
 import DPLedger
 import DPRandomness
 import DPSynthesis
@@ -7,10 +6,12 @@ import DPTestSupport
 import Foundation
 import Testing
 
+@testable import DPGenerators
 @testable import DPRelease
 
 /// A fit lets its table forget the counts it kept for the fit, so that they do not stay in
-/// memory beside the fitted model while its rows are drawn.
+/// memory beside the fitted model while its rows are drawn; rows are drawn from what the model
+/// computes once, without the model itself.
 @Suite struct ForgottenCountsTests {
     /// A table that keeps every count it gives, as a table in a database does.
     final class KeepingTable: PrivateTable, @unchecked Sendable {
@@ -29,20 +30,52 @@ import Testing
         func forgetCounts() { kept.removeAll() }
     }
 
-    @Test func aFitLeavesTheTableWithNoCountsKept() throws {
+    static func toyTable() -> KeepingTable {
         let source = RandomSource.seeded(1)
         let schema = Schema(
             name: "toy", columns: (0..<3).map { Column(name: "c\($0)", kind: .coded(levels: 4), missing: .error) })
-        let table = KeepingTable(
+        return KeepingTable(
             EncodedDataset(
                 schema: schema, codes: (0..<3).map { _ in (0..<500).map { _ in UInt16(source.uniform(below: 4)) } }))
+    }
+
+    static func budget() throws -> LedgerBudget {
         let ledger = try BudgetLedger(
             path: try CommandRunner.temporaryDirectory().appendingPathComponent("l.sqlite").path)
         try ledger.initialise(dataset: "toy", epsilon: 1, delta: 1e-6)
+        return try ledger.budget(for: "toy")
+    }
+
+    @Test func aFitLeavesTheTableWithNoCountsKept() throws {
+        let table = Self.toyTable()
         let stage = SynthesisStage(generator: try MSTGenerator(settings: GeneratorSettings()), epsilon: 1, delta: 1e-6)
         _ = try table.marginals([[0, 1]])
         #expect(table.kept.toCount([[0, 1]]).isEmpty)
-        _ = try stage.fit(table, budget: ledger.budget(for: "toy"), streams: RunStreams(seed: 2)) { _ in }
+        _ = try stage.fit(table, budget: Self.budget(), streams: RunStreams(seed: 2)) { _ in }
         #expect(table.kept.toCount([[0, 1], [2]]) == [[0, 1], [2]])
+    }
+
+    /// AIM reads no count after its last round, so its final estimate (a model at its largest)
+    /// runs without them.
+    @Test func aimsFinalEstimateRunsWithNoCountsKept() throws {
+        let table = Self.toyTable()
+        let stage = SynthesisStage(generator: try AIMGenerator(settings: GeneratorSettings()), epsilon: 1, delta: 1e-6)
+        var keptAtFinalEstimate: Bool?
+        _ = try stage.fit(table, budget: Self.budget(), streams: RunStreams(seed: 2)) { step in
+            if step.contains("final estimate") { keptAtFinalEstimate = table.kept.toCount([[0, 1, 2]]).isEmpty }
+        }
+        #expect(keptAtFinalEstimate == false)
+    }
+
+    /// A marginal model's rows are drawn from clique marginals computed once for every part,
+    /// not once per part, and the sampler holds no potentials: the same rows as the model draws.
+    @Test func aMarginalModelsSamplerDrawsTheModelsRows() throws {
+        let table = Self.toyTable()
+        let stage = SynthesisStage(generator: try MSTGenerator(settings: GeneratorSettings()), epsilon: 1, delta: 1e-6)
+        let model = try stage.fit(table, budget: Self.budget(), streams: RunStreams(seed: 2)) { _ in }
+        let sampler = model.sampler()
+        #expect(sampler is MarginalModelRows)
+        #expect(
+            sampler.sample(rows: 300, source: .seeded(5)).codes == model.sample(rows: 300, source: .seeded(5)).codes)
     }
 }
