@@ -7,6 +7,8 @@
 #     counted where the data lives) and `dpsynth synthesize --method aim --epsilon 1` end to end
 #     (writing as many rows, streamed to CSV), with dpsynth's peak memory.
 # Usage: Benchmarks/scale/postgres-10m.sh path/to/dpsynth [rows]   (ROWS default 10000000)
+# With SEED set, the table's draw and AIM's fits are seeded (test runs), so that two binaries
+# take one path: an unseeded fit's model size, and so its time and memory, follow its own noise.
 set -euo pipefail
 dpsynth="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 rows="${2:-10000000}"
@@ -20,7 +22,7 @@ adult_like "$work"
 echo "== the table: MST on Adult, then $rows rows sampled and streamed to CSV =="
 start=$(now)
 /usr/bin/time -f "%M" -o "$work/sample.mem" "$dpsynth" sample --model "$work/model.json" --rows "$rows" \
-    --out "$work/big.csv" >/dev/null
+    --out "$work/big.csv" ${SEED:+--seed "$SEED"} >/dev/null
 echo "sample: $(seconds "$start" "$(now)") s, peak $(( $(tail -1 "$work/sample.mem") / 1024 )) MB, $(du -m "$work/big.csv" | cut -f1) MB of CSV"
 
 server=$(bash "$here/../../scripts/postgres-servers.sh" start "$cluster" 1)
@@ -40,7 +42,7 @@ run() {  # run LABEL DATA: AIM at epsilon 1 end to end, writing as many rows as 
     start=$(now)
     /usr/bin/time -f "%M" -o "$work/$1.mem" "$dpsynth" synthesize --method aim --data "$2" \
         --schema "$work/schema.yaml" --epsilon 1 --delta 1e-9 --rows "$rows" --out "$work/$1-synthetic.csv" \
-        --ledger "$work/ledger-$1.sqlite" --init-budget > /dev/null
+        --ledger "$work/ledger-$1.sqlite" --init-budget ${SEED:+--seed "$SEED"} > /dev/null
     echo "$1: AIM end to end $(seconds "$start" "$(now)") s, peak $(( $(tail -1 "$work/$1.mem") / 1024 )) MB," \
         "$(($(wc -l < "$work/$1-synthetic.csv") - 1)) rows written"
 }
