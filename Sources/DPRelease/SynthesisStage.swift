@@ -61,9 +61,10 @@ public struct SynthesisStage {
     /// a table of at most `rowsPerPart` rows is drawn in one part, exactly as `sample` draws it).
     /// The parts are drawn one after another from one sample stream, so that a seeded run's
     /// parts differ as a secure run's do (a stream opened per part would repeat its first part),
-    /// by the model's `sampler`, made once; a caller that passes its model with `consume` lets
-    /// the model go while the rows are drawn (a marginal model's potentials, beside the
-    /// sampler's clique marginals). `progress` hears the row count before each part.
+    /// by the model's `sampler`, made once; a caller that hands its model over (`consume`, or
+    /// `Optional.take()`) lets the model go while the rows are drawn (a marginal model's
+    /// potentials, beside the sampler's clique marginals). `progress` hears the row count before
+    /// each part.
     public static func write(
         _ model: consuming any FittedModel, rows: Int, to path: String, streams: RunStreams,
         rowsPerPart: Int = rowsPerPart, progress: (String) -> Void = { _ in }
