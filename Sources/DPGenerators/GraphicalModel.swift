@@ -63,12 +63,15 @@ public struct GraphicalModel: Sendable {
         // Upward: each clique sends its parent the log-sum-exp of its potential and its children's messages.
         for clique in tree.order.reversed() {
             guard let parent = tree.parent[clique] else { continue }
+            // The belief is handed over, so its exponentials take its table when nothing else
+            // holds it (a belief that children's messages were added to).
+            let belief = beliefs[clique]
+            beliefs[clique].values = []
             let exponentials = GroupedExponentials(
-                beliefs[clique], to: tree.separator(clique), projection: upward[clique])
+                consume belief, to: tree.separator(clique), projection: upward[clique])
             let message = exponentials.logSums
             toParent[clique] = message.values
             kept[clique] = exponentials
-            beliefs[clique].values = []
             beliefs[parent].add(message, blocks: downward[clique]!)
         }
         for clique in tree.order {
@@ -77,7 +80,9 @@ public struct GraphicalModel: Sendable {
             if let upward = kept[clique] {
                 exponentials = upward
             } else {
-                exponentials = GroupedExponentials(beliefs[clique], to: [])
+                let belief = beliefs[clique]
+                beliefs[clique].values = []
+                exponentials = GroupedExponentials(consume belief, to: [])
                 logPartition += exponentials.logSums.values[0]
             }
             kept[clique] = nil

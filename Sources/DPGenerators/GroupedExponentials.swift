@@ -19,49 +19,50 @@ struct GroupedExponentials {
     let sums: [Double]
     let subset: [Int]
 
-    init(_ factor: Factor, to subset: [Int], projection cached: BlockProjection? = nil) {
+    /// The exponentials are written over the factor's own values when the caller hands over a
+    /// factor whose table nothing else holds (belief propagation's beliefs), so one table per
+    /// clique is held, not two; each cell's result reads only its own value and its group's
+    /// maximum, found first.
+    init(_ factor: consuming Factor, to subset: [Int], projection cached: BlockProjection? = nil) {
         let projection = cached ?? BlockProjection(from: factor.attributes, shape: factor.shape, to: subset)
         let groups = projection.targetSize
-        let parts = ParallelCells.parts(for: factor.values.count, partial: 2 * groups)
+        var shifted = factor.values
+        factor.values = []
+        let parts = ParallelCells.parts(for: shifted.count, partial: 2 * groups)
         var maxima = [Double](repeating: -.infinity, count: parts * groups)
         var sums = [Double](repeating: 0, count: parts * groups)
         let run = projection.run
-        let shifted = [Double](unsafeUninitializedCapacity: factor.values.count) { shifted, initialized in
+        shifted.withUnsafeMutableBufferPointer { shifted in
             nonisolated(unsafe) let shifted = shifted
             maxima.withUnsafeMutableBufferPointer { maximaBuffer in
                 sums.withUnsafeMutableBufferPointer { sumsBuffer in
                     nonisolated(unsafe) let (maximaBuffer, sumsBuffer) = (maximaBuffer, sumsBuffer)
-                    factor.values.withUnsafeBufferPointer { source in
-                        ParallelCells.run(parts: parts, count: projection.blocks) { part, blocks in
-                            let maxima = maximaBuffer.baseAddress! + part * groups
-                            let sums = sumsBuffer.baseAddress! + part * groups
-                            projection.forEach(blocks) { cell, start in
-                                let (row, slot) = (source.baseAddress! + cell, maxima + start)
-                                if projection.runKept {
-                                    for offset in 0..<run { slot[offset] = Swift.max(slot[offset], row[offset]) }
-                                } else {
-                                    let block = UnsafeBufferPointer(start: row, count: run)
-                                    slot[0] = Swift.max(slot[0], FastExponential.maximum(block))
-                                }
+                    ParallelCells.run(parts: parts, count: projection.blocks) { part, blocks in
+                        let maxima = maximaBuffer.baseAddress! + part * groups
+                        let sums = sumsBuffer.baseAddress! + part * groups
+                        projection.forEach(blocks) { cell, start in
+                            let (row, slot) = (UnsafePointer(shifted.baseAddress! + cell), maxima + start)
+                            if projection.runKept {
+                                for offset in 0..<run { slot[offset] = Swift.max(slot[offset], row[offset]) }
+                            } else {
+                                let block = UnsafeBufferPointer(start: row, count: run)
+                                slot[0] = Swift.max(slot[0], FastExponential.maximum(block))
                             }
-                            // A group whose maximum is −infinity has only −infinity cells: its sum stays 0.
-                            projection.forEach(blocks) { cell, start in
-                                let (row, out, slot) = (
-                                    source.baseAddress! + cell, shifted.baseAddress! + cell, maxima + start
-                                )
-                                for offset in 0..<run {
-                                    let maximum = slot[projection.runKept ? offset : 0]
-                                    out[offset] = maximum == -.infinity ? -.infinity : row[offset] - maximum
-                                }
-                            }
-                            let range = UnsafeMutableBufferPointer(rebasing: shifted[projection.cells(blocks)])
-                            FastExponential.exp(UnsafeBufferPointer(range), minus: 0, into: range)
-                            projection.sum(UnsafePointer(shifted.baseAddress!), blocks: blocks, into: sums)
                         }
+                        // A group whose maximum is −infinity has only −infinity cells: its sum stays 0.
+                        projection.forEach(blocks) { cell, start in
+                            let (out, slot) = (shifted.baseAddress! + cell, maxima + start)
+                            for offset in 0..<run {
+                                let maximum = slot[projection.runKept ? offset : 0]
+                                out[offset] = maximum == -.infinity ? -.infinity : out[offset] - maximum
+                            }
+                        }
+                        let range = UnsafeMutableBufferPointer(rebasing: shifted[projection.cells(blocks)])
+                        FastExponential.exp(UnsafeBufferPointer(range), minus: 0, into: range)
+                        projection.sum(UnsafePointer(shifted.baseAddress!), blocks: blocks, into: sums)
                     }
                 }
             }
-            initialized = factor.values.count
         }
         (self.projection, self.parts, self.groups, self.subset) = (projection, parts, groups, subset)
         (self.shifted, self.maxima, self.sums) = (shifted, maxima, sums)

@@ -10,6 +10,7 @@ import DPRandomness
 public enum ModelSampler {
     /// `rows` rows of codes, one array per attribute.
     public static func sample(_ model: CalibratedModel, rows: Int, source: RandomSource) -> [[UInt16]] {
+        precondition(rows < 1 << 32, "at most 2^32 - 1 rows in one draw")
         let tree = model.tree
         let domain = tree.domain
         var codes = [[UInt16]](repeating: [UInt16](repeating: 0, count: rows), count: domain.count)
@@ -26,21 +27,24 @@ public enum ModelSampler {
             // then the rows in ascending order within each group (a counting sort).
             let separatorShape = separator.map { domain[$0] }
             let groupCount = separatorShape.reduce(1, *)
-            var rowCells = [Int](repeating: 0, count: rows)
+            // Rows and cells fit in 32 bits (at most `FitRequest.largestRowCount` rows, and a
+            // separator has fewer cells than its clique), which halves this scratch.
+            var rowCells = [UInt32](repeating: 0, count: rows)
             for (position, attribute) in separator.enumerated() {
-                let size = separatorShape[position]
+                let size = UInt32(separatorShape[position])
                 codes[attribute].withUnsafeBufferPointer { column in
-                    for row in 0..<rows { rowCells[row] = rowCells[row] &* size &+ Int(column[row]) }
+                    for row in 0..<rows { rowCells[row] = rowCells[row] &* size &+ UInt32(column[row]) }
                 }
             }
             var groupStarts = [Int](repeating: 0, count: groupCount + 1)
-            for cell in rowCells { groupStarts[cell + 1] += 1 }
+            for cell in rowCells { groupStarts[Int(cell) + 1] += 1 }
             for group in 0..<groupCount { groupStarts[group + 1] += groupStarts[group] }
-            var members = [Int](repeating: 0, count: rows)
+            var members = [UInt32](repeating: 0, count: rows)
             var filled = groupStarts
             for row in 0..<rows {
-                members[filled[rowCells[row]]] = row
-                filled[rowCells[row]] += 1
+                let cell = Int(rowCells[row])
+                members[filled[cell]] = UInt32(row)
+                filled[cell] += 1
             }
             var strides = [Int](repeating: 1, count: shape.count)
             for position in stride(from: shape.count - 2, through: 0, by: -1) {
@@ -85,7 +89,7 @@ public enum ModelSampler {
                         for (slot, count) in allotment {
                             let value = UInt16(((first + newOffsets[slot]) / stride) % size)
                             for _ in 0..<count {
-                                column[members[next]] = value
+                                column[Int(members[next])] = value
                                 next += 1
                             }
                         }
@@ -159,7 +163,7 @@ public enum ModelSampler {
         Double(source.nextUInt64() >> 11) * 0x1p-53
     }
 
-    static func shuffle(_ items: UnsafeMutableBufferPointer<Int>, source: RandomSource) {
+    static func shuffle(_ items: UnsafeMutableBufferPointer<UInt32>, source: RandomSource) {
         guard items.count > 1 else { return }
         for index in stride(from: items.count - 1, to: 0, by: -1) {
             items.swapAt(index, Int(source.uniform(below: UInt64(index + 1))))

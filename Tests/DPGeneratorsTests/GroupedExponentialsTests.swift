@@ -69,4 +69,22 @@ import Testing
         #expect(zip(marginals[large].values, expectedLarge).allSatisfy { abs($0 - $1) <= 1e-9 })
         #expect(zip(marginals[small].values, expectedSmall).allSatisfy { abs($0 - $1) <= 1e-9 })
     }
+
+    /// A factor handed over whole has its exponentials written over its own table (belief
+    /// propagation then holds one table per clique, not two), with the same values as a factor
+    /// that something else still holds.
+    @Test(arguments: [[4, 5, 3], [64, 64, 64]])
+    func aHandedOverFactorsTableIsReused(shape: [Int]) {
+        let kept = Self.factor(shape: shape, seed: 5)
+        let handed = Factor(attributes: kept.attributes, shape: kept.shape, values: kept.values.map { $0 })
+        let address = handed.values.withUnsafeBufferPointer { $0.baseAddress }
+        let fromKept = GroupedExponentials(kept, to: [1])
+        let fromHanded = GroupedExponentials(consume handed, to: [1])
+        #expect(fromHanded.shifted.withUnsafeBufferPointer { $0.baseAddress } == address)
+        #expect(
+            fromKept.shifted.withUnsafeBufferPointer { $0.baseAddress }
+                != kept.values.withUnsafeBufferPointer { $0.baseAddress })
+        #expect(fromHanded.shifted == fromKept.shifted)
+        #expect(fromHanded.logSums.values == fromKept.logSums.values)
+    }
 }
