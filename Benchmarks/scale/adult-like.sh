@@ -1,7 +1,7 @@
 # Sourced by the 10-million-row benchmarks: an Adult-like model to draw their tables from.
 # adult_like WORK: writes WORK/schema.yaml (UCI Adult from ../shared/data/adult, coded as
-# private-pgm ships it) and WORK/model.json (MST fitted on it at epsilon 10), or exits 2 when
-# the shared data is missing. Also defines `now` and `seconds START END`.
+# private-pgm ships it) and WORK/model.json (MST fitted on it at epsilon 10; seeded when SEED is
+# set), or exits 2 when the shared data is missing. Also defines `now` and `seconds START END`.
 now() { date +%s.%N; }
 seconds() { python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.1f}')" "$1" "$2"; }
 adult_like() {
@@ -21,5 +21,5 @@ for name in header:
 PY
     "$dpsynth" synthesize --method mst --data "$adult" --schema "$work/schema.yaml" --epsilon 10 --delta 1e-9 \
         --rows 10 --out "$work/seed.csv" --model-out "$work/model.json" --ledger "$work/l.sqlite" --init-budget \
-        >/dev/null
+        ${SEED:+--seed "$SEED"} >/dev/null
 }

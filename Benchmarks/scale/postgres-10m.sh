@@ -7,8 +7,9 @@
 #     counted where the data lives) and `dpsynth synthesize --method aim --epsilon 1` end to end
 #     (writing as many rows, streamed to CSV), with dpsynth's peak memory.
 # Usage: Benchmarks/scale/postgres-10m.sh path/to/dpsynth [rows]   (ROWS default 10000000)
-# With SEED set, the table's draw and AIM's fits are seeded (test runs), so that two binaries
-# take one path: an unseeded fit's model size, and so its time and memory, follow its own noise.
+# With SEED set, the model the table is drawn from, the table's draw and AIM's fits are seeded
+# (test runs), so that two binaries take one path: an unseeded fit's model size, and so its time
+# and memory, follow its own noise.
 set -euo pipefail
 dpsynth="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 rows="${2:-10000000}"
