@@ -133,13 +133,10 @@ public struct ContingencyTable: Sendable, Equatable, RandomAccessCollection {
                 sum += abs(Double(count) - value) - abs(value)
             }
             return sum
-        case (.dense(let counts), .sparse(let cells, let estimates, _)):
-            var sum = counts.reduce(0.0) { $0 + Double($1) }
-            for (cell, estimate) in zip(cells, estimates) {
-                let held = Double(counts[counts.startIndex + Int(cell)])
-                sum += abs(held - scale * Double(estimate)) - held
-            }
-            return sum
+        case (.dense, .sparse):
+            // A sparse estimate of a dense table: no path that counts reads one (a sparse model
+            // sample is `SparseCounts`, which has this sum); the estimate as doubles answers it.
+            return absoluteDifference(from: other.values.map { scale * $0 })
         }
     }
 

@@ -161,8 +161,7 @@ struct EstimatedMarginals {
             columns: domain.enumerated().map {
                 Column(name: "c\($0.offset)", kind: .coded(levels: $0.element), missing: .error)
             })
-        let drawn = EncodedDataset(
-            schema: schema, codes: ModelSampler.sample(model, rows: rows, source: source))
+        let drawn = EncodedDataset(schema: schema, codes: ModelSampler.sample(model, rows: rows, source: source))
         sample = drawn
         return drawn
     }

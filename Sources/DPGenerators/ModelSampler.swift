@@ -71,13 +71,9 @@ public enum ModelSampler {
                 let first = firstCell(group)
                 let range = groupStarts[group]..<groupStarts[group + 1]
                 let allotment = weights.withUnsafeBufferPointer { weights in
-                    var total = 0.0
-                    for offset in newOffsets { total += max(0, weights[first + offset]) }
-                    return total > 0
-                        ? allot(range.count, cells: newOffsets.count, source: source) {
-                            max(0, weights[first + newOffsets[$0]])
-                        }
-                        : allot(range.count, cells: newOffsets.count, source: source) { _ in 1 }
+                    allot(range.count, cells: newOffsets.count, source: source) {
+                        max(0, weights[first + newOffsets[$0]])
+                    }
                 }
                 members.withUnsafeMutableBufferPointer { members in
                     shuffle(UnsafeMutableBufferPointer(rebasing: members[range]), source: source)
@@ -100,16 +96,17 @@ public enum ModelSampler {
         return codes
     }
 
-    /// Splits `count` items over `cells` cells in proportion to `weight(cell)` (not all zero) with
-    /// low-variance rounding: each cell gets floor(count·p), and the rest go to cells picked by
-    /// systematic sampling on the fractional parts. Returns the cells given items, ascending, and
-    /// how many each; the weights are read in passes rather than kept, so a group of many cells
-    /// and few rows takes memory for the rows only.
+    /// Splits `count` items over `cells` cells in proportion to `weight(cell)` (nonnegative; all
+    /// zero means equal) with low-variance rounding: each cell gets floor(count·p), and the rest go
+    /// to cells picked by systematic sampling on the fractional parts. Returns the cells given
+    /// items, ascending, and how many each; the weights are read in passes rather than kept, so a
+    /// group of many cells and few rows takes memory for the rows only.
     static func allot(_ count: Int, cells: Int, source: RandomSource, weight: (Int) -> Double) -> [(
         slot: Int, count: Int
     )] {
         var total = 0.0
         for cell in 0..<cells { total += weight(cell) }
+        guard total > 0 else { return allot(count, cells: cells, source: source) { _ in 1 } }
         func share(_ cell: Int) -> (exact: Double, floor: Int) {
             let exact = Double(count) * weight(cell) / total
             return (exact, Int(exact.rounded(.down)))

@@ -68,14 +68,15 @@ import Testing
     }
 
     /// A marginal model's rows are drawn from clique marginals computed once for every part,
-    /// not once per part, and the sampler holds no potentials: the same rows as the model draws.
-    @Test func aMarginalModelsSamplerDrawsTheModelsRows() throws {
+    /// not once per part: its sampler holds the model's calibrated clique marginals, and no
+    /// potentials.
+    @Test func aMarginalModelsSamplerHoldsItsCliqueMarginals() throws {
         let table = Self.toyTable()
         let stage = SynthesisStage(generator: try MSTGenerator(settings: GeneratorSettings()), epsilon: 1, delta: 1e-6)
-        let model = try stage.fit(table, budget: Self.budget(), streams: RunStreams(seed: 2)) { _ in }
-        let sampler = model.sampler()
-        #expect(sampler is MarginalModelRows)
-        #expect(
-            sampler.sample(rows: 300, source: .seeded(5)).codes == model.sample(rows: 300, source: .seeded(5)).codes)
+        let fitted = try #require(
+            try stage.fit(table, budget: Self.budget(), streams: RunStreams(seed: 2)) { _ in } as? SynthesisModel)
+        let sampler = try #require(fitted.sampler() as? MarginalModelRows)
+        #expect(sampler.model.marginals.map(\.values) == fitted.model.cliqueMarginals().map(\.values))
+        #expect(sampler.model.tree.cliques == fitted.model.tree.cliques && sampler.model.total == fitted.model.total)
     }
 }
