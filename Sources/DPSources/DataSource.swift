@@ -68,16 +68,16 @@ public enum DataSource: Sendable, CustomStringConvertible {
     }
 
     /// The table as a generator reads it. With `countsOnly` (the marginal methods), a database
-    /// table is opened for counting where it lives (`PostgresCounts`; shards in parallel,
-    /// `ShardedTable`) and no row leaves it; otherwise the rows are read.
+    /// table is opened for counting where it lives (`PostgresCounts`; shards in parallel, their
+    /// sums kept once) and no row leaves it; otherwise the rows are read.
     public func table(schema: Schema, countsOnly: Bool) throws -> any PrivateTable {
         switch self {
         case .csv(let path):
             return try DatasetLoader.load(csv: path, schema: schema)
         case .postgres(let locations):
             let tables = locations.map { PostgresTable(location: $0, schema: schema) }
-            let parts: [any PrivateTable] =
-                countsOnly ? try tables.map { try PostgresCounts.open($0) } : try tables.map { try $0.load() }
+            if countsOnly { return try PostgresCounts.open(shards: tables) }
+            let parts = try tables.map { try $0.load() }
             return parts.count == 1 ? parts[0] : try ShardedTable(parts: parts)
         }
     }

@@ -39,6 +39,31 @@ extension PostgresCounts {
     /// Privacy: every row is in exactly one part (one shared snapshot, page ranges that cover the
     /// table), so the added counts are the table's exact counts, as from one session.
     public static func open(_ table: PostgresTable, parts requested: Int? = nil) throws -> any PrivateTable {
+        let sessions = try sessions(counting: table, parts: requested, keepsCounts: true)
+        return sessions.count == 1 ? sessions[0] : try PartitionedTable(wholes: [table], parts: sessions)
+    }
+
+    /// Tables that together hold one table's rows (shards, for example one per server) opened for
+    /// counting as one: every shard's sessions (`open`) are asked in parallel, their counts are
+    /// added and the sums are kept once, not once per shard.
+    ///
+    /// Privacy: every row is in exactly one shard and one part of it, so the added counts are
+    /// the whole table's exact counts.
+    public static func open(shards: [PostgresTable]) throws -> any PrivateTable {
+        guard shards.count > 1 else { return try open(shards[0]) }
+        let results = ResultSlots<[PostgresCounts]>(count: shards.count)
+        DispatchQueue.concurrentPerform(iterations: shards.count) { index in
+            results.set(index, Result { try sessions(counting: shards[index], parts: nil, keepsCounts: false) })
+        }
+        return try PartitionedTable(wholes: shards, parts: try results.values().flatMap { $0 })
+    }
+
+    /// The sessions that count `table` (`open`); one session alone keeps its counts between
+    /// calls when `keepsCounts` says so, parts never do.
+    static func sessions(counting table: PostgresTable, parts requested: Int?, keepsCounts: Bool) throws
+        -> [PostgresCounts]
+    {
+        func whole() throws -> [PostgresCounts] { [try PostgresCounts(table, keepsCounts: keepsCounts)] }
         // The table's columns are checked by the session(s) that count it; a missing table has
         // no size here and is reported by that check.
         let leader = try table.connect()
@@ -50,14 +75,14 @@ extension PostgresCounts {
         let pages = sizes.rows.first?[0].flatMap { Int($0) } ?? 0
         let workers = sizes.rows.first?[1].flatMap { Int($0) } ?? 0
         let count = requested ?? min(8, workers, pages / pagesPerPart)
-        guard count > 1 else { return try PostgresCounts(table) }
+        guard count > 1 else { return try whole() }
 
         try leader.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", what: "sharing a snapshot")
         defer { _ = try? leader.execute("COMMIT", what: "sharing a snapshot") }
         guard
             let snapshot = try leader.execute("SELECT pg_export_snapshot()", what: "sharing a snapshot").rows
                 .first?[0], TablePart.isSnapshotIdentifier(snapshot)
-        else { return try PostgresCounts(table) }
+        else { return try whole() }
         let results = ResultSlots<PostgresCounts>(count: count)
         let ranges = TablePart.split(pages: pages, into: count, snapshot: snapshot)
         DispatchQueue.concurrentPerform(iterations: count) { index in
@@ -66,20 +91,22 @@ extension PostgresCounts {
             results.set(index, Result { try PostgresCounts(part, keepsCounts: false) })
         }
         let counts = try results.values()
-        guard counts.allSatisfy(\.materialized) else { return try PostgresCounts(table) }
+        guard counts.allSatisfy(\.materialized) else { return try whole() }
         guard counts.contains(where: { $0.rowCount > 0 }) else { throw PostgresCounts.noRows(table) }
-        return try PartitionedTable(whole: table, parts: counts)
+        return counts
     }
 }
 
-/// One table counted in parts: marginals are the parts' counts added, asked for a few blocks'
-/// worth of sets at a time (`CountPlan`) and kept once here, so that memory holds the sums and
-/// one request's tables per part, however many parts there are; rows, when a method needs them,
-/// are read from the whole table in one pass.
+/// One table counted in parts (page ranges of one table, and the shards of a table split over
+/// servers): marginals are the parts' counts added, asked for a few blocks' worth of sets at a
+/// time (`CountPlan`) and kept once here, so that memory holds the sums and one request's
+/// tables per part, however many parts there are; rows, when a method needs them, are read
+/// from each whole table (shard) in one pass.
 ///
 /// Privacy: every row is in exactly one part, so the sums are the table's exact counts.
 final class PartitionedTable: PrivateTable, @unchecked Sendable {
-    let whole: PostgresTable
+    /// The tables the parts cover: one, or the shards in order.
+    let wholes: [PostgresTable]
     let parts: [PostgresCounts]
     /// The parts, asked in parallel and their counts added.
     private let added: ShardedTable
@@ -88,8 +115,8 @@ final class PartitionedTable: PrivateTable, @unchecked Sendable {
     /// The most cells one request asks every part for, unless one block's sets hold more.
     static let cellsPerRequest = 1 << 22
 
-    init(whole: PostgresTable, parts: [PostgresCounts]) throws {
-        self.whole = whole
+    init(wholes: [PostgresTable], parts: [PostgresCounts]) throws {
+        self.wholes = wholes
         self.parts = parts
         added = try ShardedTable(parts: parts)
     }
@@ -129,7 +156,9 @@ final class PartitionedTable: PrivateTable, @unchecked Sendable {
         return requests
     }
 
-    func rows() throws -> EncodedDataset { try whole.load() }
+    func rows() throws -> EncodedDataset {
+        wholes.count == 1 ? try wholes[0].load() : try ShardedTable(parts: wholes.map { try $0.load() }).rows()
+    }
 
     func forgetCounts() {
         lock.lock()

@@ -172,7 +172,8 @@ struct PostgresCountsTests {
         }
     }
 
-    /// Two servers each holding part of the rows: the counts add up to the whole table's.
+    /// Two servers each holding part of the rows: the counts add up to the whole table's, and
+    /// the sums are kept once, not once more by every shard.
     @Test(.enabled(if: TestPostgres.servers.count >= 2)) func shardsOnTwoServersAddUpToTheWhole() throws {
         let schema = try SchemaLoader.parse(PostgresTableTests.schema)
         let rows = Self.randomRows(1200, seed: 5)
@@ -180,10 +181,13 @@ struct PostgresCountsTests {
         let second = try Self.table(Array(rows[500...]), server: 1)
         let whole = try Self.table(rows, server: 0)
         let sharded = try DataSource([first, second], key: "--data").table(schema: schema, countsOnly: true)
-        #expect(sharded is ShardedTable)
         let loaded = try DataSource(whole, key: "--data").load(schema: schema)
         let sets = Self.sets(loaded)
         #expect(try sharded.marginals(sets) == loaded.marginals(sets))
+        let partitioned = try #require(sharded as? PartitionedTable)
+        #expect(partitioned.parts.count == 2)
+        #expect(partitioned.parts.allSatisfy { $0.counted.toCount([[0, 1]]) == [[0, 1]] })
+        #expect(partitioned.counted.toCount([[0, 1]]).isEmpty)
         #expect(try sharded.rows().marginals(sets) == loaded.marginals(sets))
         #expect(throws: DataError.self) { try DataSource([first, first], key: "--data") }
     }
