@@ -145,16 +145,19 @@ public struct AIM: Sendable {
             }
             used += epsilon * epsilon / 8 + 1 / (2 * sigma * sigma)
             let sizeLimit = maxModelSizeMB * min(1, used / rho)
-            // The round's clique marginals and model sample live in this block only, so that
-            // the estimate after the measurement does not hold them too.
+            // The round's model sample lives in this block only, so that the estimate after the
+            // measurement does not hold it too. While the candidates are scored the model is its
+            // calibrated marginals alone: the potentials go, and are read back off the marginals
+            // for the estimate's warm start.
             let chosen: [Int]
             let before: [Double]
             do {
-                let calibrated = model.calibrated()
-                if sized.cliques != model.tree.cliques {
+                let step = model.stepSize
+                let calibrated = (consume model).calibrated()
+                let cliques = calibrated.tree.cliques
+                if sized.cliques != cliques {
                     sized = (
-                        model.tree.cliques,
-                        Self.modelSizes(adding: candidates.map(\.attributes), to: model.tree.cliques, domain: domain)
+                        cliques, Self.modelSizes(adding: candidates.map(\.attributes), to: cliques, domain: domain)
                     )
                 }
                 let pool = Self.admitted(sizes: sized.sizes, sizeLimitMB: sizeLimit)
@@ -174,6 +177,8 @@ public struct AIM: Sendable {
                 chosen = candidates[pool[picked]].attributes
                 before = estimator.estimate(chosen)
                 sparseCounter = estimator.sparseCounter
+                _ = consume estimator
+                model = (consume calibrated).model(stepSize: step)
             }
             measurements += try session.measure([chosen], rho: 1 / (2 * sigma * sigma))
             if finished { letCountsGo() }

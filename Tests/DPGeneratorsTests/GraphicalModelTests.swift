@@ -81,6 +81,25 @@ import Testing
         }
     }
 
+    /// Potentials read back off a model's calibrated marginals give the same distribution (a
+    /// junction tree's is Π μ_C / Π μ_S), keep the last step, and stay finite where a marginal
+    /// cell underflowed to zero.
+    @Test func aModelReadOffItsMarginalsIsTheSameModel() {
+        var model = randomModel(seed: 13)
+        model.stepSize = 0.125
+        let joint = bruteForceJoint(model)
+        let readBack = model.calibrated().model(stepSize: model.stepSize)
+        #expect(readBack.stepSize == 0.125 && readBack.total == model.total)
+        for (a, b) in zip(bruteForceJoint(readBack), joint) { #expect(abs(a - b) <= 1e-12) }
+        // A cell a thousand nats below the rest has a marginal of exactly zero.
+        model.potentials[0].values[0] = -1000
+        let underflowed = model.calibrated()
+        #expect(underflowed.marginals[0].values[0] == 0)
+        let finite = underflowed.model(stepSize: nil)
+        #expect(finite.potentials.allSatisfy { $0.values.allSatisfy(\.isFinite) })
+        for (a, b) in zip(bruteForceJoint(finite), bruteForceJoint(model)) { #expect(abs(a - b) <= 1e-12) }
+    }
+
     @Test func samplesFollowTheModelWithLowVarianceRounding() {
         let model = randomModel(seed: 11)
         let rows = 20_000
