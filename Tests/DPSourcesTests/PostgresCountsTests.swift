@@ -116,6 +116,31 @@ struct PostgresCountsTests {
         #expect(counts.rowRequests == 0)
     }
 
+    /// The same for a table sharded over the two test servers: every shard counts its own rows
+    /// and no shard is asked for a row (the fit equals the one on the whole table's rows).
+    @Test(.enabled(if: TestPostgres.servers.count >= 2), arguments: MarginalMethod.allCases)
+    func marginalMethodsFetchNoRowFromShards(method: MarginalMethod) throws {
+        let schema = try SchemaLoader.parse(PostgresTableTests.schema)
+        let rows = Self.randomRows(900, seed: 27)
+        let shards = [try Self.table(Array(rows[..<400]), server: 0), try Self.table(Array(rows[400...]), server: 1)]
+        let sharded = try #require(
+            try DataSource(shards, key: "--data").table(schema: schema, countsOnly: true) as? PartitionedTable)
+        let whole = try DataSource(try Self.table(rows), key: "--data").load(schema: schema)
+        func fit(_ table: any PrivateTable) throws -> [[UInt16]] {
+            let ledger = try BudgetLedger(path: CommandRunner.temporaryDirectory().appendingPathComponent("l").path)
+            try ledger.initialise(dataset: "mixed", epsilon: 2, delta: 1e-8)
+            let model = try fitMarginal(
+                method, data: table, epsilon: 1, delta: 1e-9, ledger: ledger, dataset: "mixed", source: .seeded(8),
+                iterations: 50)
+            return model.sample(rows: 200, source: .seeded(9)).codes
+        }
+        #expect(try fit(sharded) == fit(whole))
+        #expect(sharded.rowRequests == 0)
+        // The counter counts: rows asked for are the shards' rows, one after the other.
+        #expect(try sharded.rows().codes == whole.codes)
+        #expect(sharded.rowRequests == 1)
+    }
+
     /// A table counted in parts by parallel sessions (page ranges in one shared snapshot) gives
     /// the whole table's counts and rows, also with more parts than the table has pages.
     @Test(arguments: [2, 3, 40]) func aTableCountedInPartsAddsUpToTheWhole(parts: Int) throws {
