@@ -50,7 +50,12 @@ extension PostgresCounts {
     /// Privacy: every row is in exactly one shard and one part of it, so the added counts are
     /// the whole table's exact counts.
     public static func open(shards: [PostgresTable]) throws -> any PrivateTable {
-        guard shards.count > 1 else { return try open(shards[0]) }
+        guard shards.count > 1 else {
+            guard let table = shards.first else {
+                throw DataError(file: "shards", problem: "no tables", hint: "Give at least one table.")
+            }
+            return try open(table)
+        }
         let results = ResultSlots<[PostgresCounts]>(count: shards.count)
         DispatchQueue.concurrentPerform(iterations: shards.count) { index in
             results.set(index, Result { try sessions(counting: shards[index], parts: nil, keepsCounts: false) })

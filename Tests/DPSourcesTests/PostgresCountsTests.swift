@@ -197,6 +197,11 @@ struct PostgresCountsTests {
         }
     }
 
+    /// No table at all is a clear error, not a trap.
+    @Test func noShardsIsAnError() {
+        #expect(throws: DataError.self) { try PostgresCounts.open(shards: []) }
+    }
+
     /// Two servers each holding part of the rows: the counts add up to the whole table's, and
     /// the sums are kept once, not once more by every shard.
     @Test(.enabled(if: TestPostgres.servers.count >= 2)) func shardsOnTwoServersAddUpToTheWhole() throws {
