@@ -29,7 +29,7 @@ struct TablePart: Sendable {
 
 extension PostgresCounts {
     /// The fewest pages (8 kB each by default) worth a part of their own.
-    static let pagesPerPart = 4096
+    static let pagesPerPart = 256
 
     /// `table` opened for counting: a large table is split into page ranges counted by parallel
     /// sessions (as many as the server lets one query use parallel workers,
