@@ -95,6 +95,16 @@ struct PostgresCountsTests {
         #expect(try counted.marginals(sets) == loaded.marginals(sets))
     }
 
+    /// `method` fitted on `table` with fixed seeds, as the rows it then draws.
+    static func fit(_ method: MarginalMethod, _ table: any PrivateTable) throws -> [[UInt16]] {
+        let ledger = try BudgetLedger(path: CommandRunner.temporaryDirectory().appendingPathComponent("l").path)
+        try ledger.initialise(dataset: "mixed", epsilon: 2, delta: 1e-8)
+        let model = try fitMarginal(
+            method, data: table, epsilon: 1, delta: 1e-9, ledger: ledger, dataset: "mixed", source: .seeded(8),
+            iterations: 50)
+        return model.sample(rows: 200, source: .seeded(9)).codes
+    }
+
     /// MST, AIM and independent marginals fitted on a database table never ask it for rows: the
     /// counts are all that leaves the database (the same seed gives the same model as from CSV).
     @Test(arguments: MarginalMethod.allCases)
@@ -104,15 +114,7 @@ struct PostgresCountsTests {
         let counts = try #require(
             try DataSource(url, key: "--data").table(schema: schema, countsOnly: true) as? PostgresCounts)
         let rows = try DataSource(url, key: "--data").load(schema: schema)
-        func fit(_ table: any PrivateTable) throws -> [[UInt16]] {
-            let ledger = try BudgetLedger(path: CommandRunner.temporaryDirectory().appendingPathComponent("l").path)
-            try ledger.initialise(dataset: "mixed", epsilon: 2, delta: 1e-8)
-            let model = try fitMarginal(
-                method, data: table, epsilon: 1, delta: 1e-9, ledger: ledger, dataset: "mixed", source: .seeded(8),
-                iterations: 50)
-            return model.sample(rows: 200, source: .seeded(9)).codes
-        }
-        #expect(try fit(counts) == fit(rows))
+        #expect(try Self.fit(method, counts) == Self.fit(method, rows))
         #expect(counts.rowRequests == 0)
     }
 
@@ -126,15 +128,7 @@ struct PostgresCountsTests {
         let sharded = try #require(
             try DataSource(shards, key: "--data").table(schema: schema, countsOnly: true) as? PartitionedTable)
         let whole = try DataSource(try Self.table(rows), key: "--data").load(schema: schema)
-        func fit(_ table: any PrivateTable) throws -> [[UInt16]] {
-            let ledger = try BudgetLedger(path: CommandRunner.temporaryDirectory().appendingPathComponent("l").path)
-            try ledger.initialise(dataset: "mixed", epsilon: 2, delta: 1e-8)
-            let model = try fitMarginal(
-                method, data: table, epsilon: 1, delta: 1e-9, ledger: ledger, dataset: "mixed", source: .seeded(8),
-                iterations: 50)
-            return model.sample(rows: 200, source: .seeded(9)).codes
-        }
-        #expect(try fit(sharded) == fit(whole))
+        #expect(try Self.fit(method, sharded) == Self.fit(method, whole))
         #expect(sharded.rowRequests == 0)
         // The counter counts: rows asked for are the shards' rows, one after the other.
         #expect(try sharded.rows().codes == whole.codes)
