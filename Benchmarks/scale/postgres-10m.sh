@@ -39,13 +39,14 @@ count() {  # count LABEL DATA: every 3-way marginal of the 14 columns, counted w
         --ways 3 > "$work/$1-count.txt"
     echo "$1: $(cat "$work/$1-count.txt"), peak $(( $(tail -1 "$work/$1-count.mem") / 1024 )) MB"
 }
-run() {  # run LABEL DATA: AIM at epsilon 1 end to end, writing as many rows as the table has
+run() {  # run LABEL DATA: AIM at epsilon 1 end to end, writing as many rows as the table has, and
+        # the final model's size (the peak memory follows the model's path, not the rows)
     start=$(now)
     /usr/bin/time -f "%M" -o "$work/$1.mem" "$dpsynth" synthesize --method aim --data "$2" \
         --schema "$work/schema.yaml" --epsilon 1 --delta 1e-9 --rows "$rows" --out "$work/$1-synthetic.csv" \
-        --ledger "$work/ledger-$1.sqlite" --init-budget ${SEED:+--seed "$SEED"} > /dev/null
+        --ledger "$work/ledger-$1.sqlite" --init-budget ${SEED:+--seed "$SEED"} > "$work/$1.out"
     echo "$1: AIM end to end $(seconds "$start" "$(now)") s, peak $(( $(tail -1 "$work/$1.mem") / 1024 )) MB," \
-        "$(($(wc -l < "$work/$1-synthetic.csv") - 1)) rows written"
+        "$(($(wc -l < "$work/$1-synthetic.csv") - 1)) rows written, $(grep -o 'model: [0-9]* cells' "$work/$1.out")"
 }
 echo "== counting every 3-way marginal of 14 columns =="
 count csv "$work/big.csv"
