@@ -24,6 +24,9 @@ public struct SampleRefinement: Sendable {
     public var referenceFactor: Int
     /// The largest sample refined.
     public var maximumRows: Int
+    /// The most reference rows drawn at once (`residual`): memory holds one part of the
+    /// reference, not all of its rows.
+    var referencePartRows = 500_000
 
     public init(passes: Int = 2, maximumCells: Int = 32_000_000, referenceFactor: Int = 10, maximumRows: Int = 400_000)
     {
@@ -204,9 +207,15 @@ public struct SampleRefinement: Sendable {
                     }
                 ).left
             if !counted.isEmpty {
-                Self.count(
-                    ModelSampler.sample(model, rows: referenceRows, source: source), sets: counted.map { sets[$0] },
-                    offsets: counted.map { offsets[$0] }, strides: counted.map { strides[$0] }, into: residual)
+                // Drawn and counted a part at a time (`referencePartRows`).
+                var drawn = 0
+                while drawn < referenceRows {
+                    let part = min(referencePartRows, referenceRows - drawn)
+                    Self.count(
+                        ModelSampler.sample(model, rows: part, source: source), sets: counted.map { sets[$0] },
+                        offsets: counted.map { offsets[$0] }, strides: counted.map { strides[$0] }, into: residual)
+                    drawn += part
+                }
                 let scale = Float(Double(rows) / Double(referenceRows))
                 for index in counted {
                     let end = index + 1 < sets.count ? offsets[index + 1] : cells

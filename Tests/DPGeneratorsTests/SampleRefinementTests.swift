@@ -83,6 +83,17 @@ import Testing
             let end = index + 1 < sets.count ? offsets[index + 1] : cells
             #expect(abs(small.residual[offsets[index]..<end].reduce(0, +)) < 1e-3)
         }
+        // A reference drawn in parts (100 rows in parts of 7) is counted whole: every row once.
+        var parted = SampleRefinement(referenceFactor: 10)
+        parted.referencePartRows = 7
+        let inParts = parted.residual(
+            few, model: model.calibrated(), sets: sets, offsets: offsets, strides: strides, cells: cells,
+            source: .seeded(8))
+        #expect(!inParts.counted.isEmpty)
+        for index in inParts.counted {
+            let end = index + 1 < sets.count ? offsets[index + 1] : cells
+            #expect(abs(inParts.residual[offsets[index]..<end].reduce(0, +)) < 1e-3)
+        }
     }
 
     /// The refined sample's 3-way tables are much closer to the model's than the drawn sample's (the
