@@ -12,7 +12,8 @@ import Foundation
 /// it) whenever that lowers Σ_targets Σ_cells |sample count - reference count| (greedy local
 /// search). Such a swap leaves every clique's counts unchanged. Samples above `maximumRows` are
 /// left as drawn: their own sampling noise is already small, and a reference ten times larger
-/// would not fit in memory.
+/// would take ten times their draw (the reference is drawn and counted in parts, so its size
+/// costs time, not memory).
 ///
 /// Post-processing of the model: it reads no private data, so it costs no privacy.
 public struct SampleRefinement: Sendable {
