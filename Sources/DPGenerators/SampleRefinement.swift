@@ -209,12 +209,15 @@ public struct SampleRefinement: Sendable {
                 ).left
             if !counted.isEmpty {
                 // Drawn and counted a part at a time (`referencePartRows`).
+                let (countedSets, countedOffsets, countedStrides) = (
+                    counted.map { sets[$0] }, counted.map { offsets[$0] }, counted.map { strides[$0] }
+                )
                 var drawn = 0
                 while drawn < referenceRows {
                     let part = min(referencePartRows, referenceRows - drawn)
                     Self.count(
-                        ModelSampler.sample(model, rows: part, source: source), sets: counted.map { sets[$0] },
-                        offsets: counted.map { offsets[$0] }, strides: counted.map { strides[$0] }, into: residual)
+                        ModelSampler.sample(model, rows: part, source: source), sets: countedSets,
+                        offsets: countedOffsets, strides: countedStrides, into: residual)
                     drawn += part
                 }
                 let scale = Float(Double(rows) / Double(referenceRows))

@@ -73,26 +73,20 @@ import Testing
             }
         }
         // On a sample of 10 rows a reference of 20 rows is cheaper than any elimination across
-        // cliques: those targets are counted, and each set's residual still sums to zero.
+        // cliques: those targets are counted, and each set's residual still sums to zero; also
+        // for a reference of 100 rows drawn in parts of 7 (counted whole: every row once).
         let few = ModelSampler.sample(model.calibrated(), rows: 10, source: .seeded(7))
-        let small = SampleRefinement(referenceFactor: 2).residual(
-            few, model: model.calibrated(), sets: sets, offsets: offsets, strides: strides, cells: cells,
-            source: .seeded(8))
-        #expect(!small.counted.isEmpty)
-        for index in small.counted {
-            let end = index + 1 < sets.count ? offsets[index + 1] : cells
-            #expect(abs(small.residual[offsets[index]..<end].reduce(0, +)) < 1e-3)
-        }
-        // A reference drawn in parts (100 rows in parts of 7) is counted whole: every row once.
         var parted = SampleRefinement(referenceFactor: 10)
         parted.referencePartRows = 7
-        let inParts = parted.residual(
-            few, model: model.calibrated(), sets: sets, offsets: offsets, strides: strides, cells: cells,
-            source: .seeded(8))
-        #expect(!inParts.counted.isEmpty)
-        for index in inParts.counted {
-            let end = index + 1 < sets.count ? offsets[index + 1] : cells
-            #expect(abs(inParts.residual[offsets[index]..<end].reduce(0, +)) < 1e-3)
+        for refinement in [SampleRefinement(referenceFactor: 2), parted] {
+            let small = refinement.residual(
+                few, model: model.calibrated(), sets: sets, offsets: offsets, strides: strides, cells: cells,
+                source: .seeded(8))
+            #expect(!small.counted.isEmpty)
+            for index in small.counted {
+                let end = index + 1 < sets.count ? offsets[index + 1] : cells
+                #expect(abs(small.residual[offsets[index]..<end].reduce(0, +)) < 1e-3)
+            }
         }
     }
 
