@@ -11,6 +11,8 @@ public enum BudgetStage {
     /// Where the declaration that the ledger lacks would come from, for the refusal's hint.
     public enum DeclarationHint: Sendable {
         case commandLine
+        /// A command that declares no budget: only `dpsynth ledger init` can.
+        case ledgerInit
         case config(String)
     }
 
@@ -29,6 +31,10 @@ public enum BudgetStage {
                     throw ReleaseError(
                         "dataset '\(dataset)' has no budget in \(path); run `dpsynth ledger init --ledger \(path) "
                             + "--dataset \(dataset) --epsilon E --delta D` or pass --init-budget")
+                case .ledgerInit:
+                    throw ReleaseError(
+                        "dataset '\(dataset)' has no budget in \(path); run `dpsynth ledger init --ledger \(path) "
+                            + "--dataset \(dataset) --epsilon E --delta D` first")
                 case .config(let file):
                     throw ReleaseError(
                         "\(file): dataset '\(dataset)' has no budget in \(path). "

@@ -31,7 +31,7 @@ public enum DataSource: Sendable, CustomStringConvertible {
                 hint: "Give one CSV file, or postgresql:// URLs for every shard.")
         }
         let parsed = try locations.map { try PostgresLocation($0, key: key) }
-        guard Set(parsed.map(\.identity)).count == parsed.count else {
+        guard Set(parsed.map(\.writtenIdentity)).count == parsed.count else {
             throw DataError(
                 file: key, problem: "a shard is named twice", hint: "Give each shard once: its rows would count twice.")
         }
@@ -83,26 +83,54 @@ public enum DataSource: Sendable, CustomStringConvertible {
     }
 
     /// What a budget is bound to: the BLAKE2b of a file's bytes; for a database table, of its
-    /// declared identity (server, port, database, schema and table of every shard; not the user,
-    /// so analysts who read one table share its budget). A table whose content changes keeps
-    /// its identity: the user declares the new version (`--new-data-version`), as for a file.
+    /// identity as the server states it (`PostgresLocation.identity()`: the cluster, database,
+    /// schema and table of every shard; not the user, so analysts who read one table share its
+    /// budget, and not the URL's spelling, so another host name for the same server gets no
+    /// second budget). A table whose content changes keeps its identity: the user declares the
+    /// new version (`--new-data-version`), as for a file. Shards that turn out to be one table
+    /// are refused here, before anything is charged: their rows would count twice.
     public func fingerprint() throws -> String {
         switch self {
         case .csv(let path):
             return try Blake2b.hex(file: path)
         case .postgres(let locations):
-            return Blake2b.hex(Data(locations.map(\.identity).sorted().joined(separator: "\n").utf8))
+            let identities = try locations.map { try $0.identity() }
+            guard Set(identities).count == identities.count else {
+                throw DataError(
+                    file: description, problem: "two shards are one table (the same server, database and table)",
+                    hint: "Give each shard once: its rows would count twice.")
+            }
+            return Blake2b.hex(Data(identities.sorted().joined(separator: "\n").utf8))
         }
     }
 }
 
 extension PostgresLocation {
-    /// The declared identity of the table: `postgresql://HOST:PORT/DB/SCHEMA.TABLE`.
-    public var identity: String {
-        let parts = URLComponents(string: connectionURL)
-        let host = parts?.host ?? "localhost"
-        let port = parts?.port ?? 5432
-        let database = parts?.path.drop { $0 == "/" } ?? ""
-        return "postgresql://\(host):\(port)/\(database)/\(schema).\(table)"
+    /// The table's identity as the URL writes it: `postgresql://HOST:PORT/DB/SCHEMA.TABLE`.
+    public var writtenIdentity: String { "postgresql://\(address)/\(schema).\(table)" }
+
+    /// The table's identity as its server states it: the cluster's system identifier, the
+    /// database's name and the table's schema and name as the catalog holds them, so every URL
+    /// that reaches the table (another host name or address for the server, `table=t` or
+    /// `table=public.t`) gives one identity. A server that does not show its system identifier
+    /// to this user is known by the URL's host and port instead. A missing table is refused.
+    public func identity() throws -> String {
+        let connection = try PostgresConnection(url: connectionURL, label: text)
+        let found = try connection.execute(
+            """
+            SELECT current_database(), n.nspname, c.relname FROM pg_class c \
+            JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass($1)
+            """, [qualifiedName], what: "reading the table's identity")
+        guard let row = found.rows.first, row.count == 3, let database = row[0], let schema = row[1],
+            let table = row[2]
+        else {
+            throw DataError(
+                file: text, problem: "the table does not exist (or this user cannot see it)",
+                hint: "Check the URL's table parameter (SCHEMA.TABLE) and the user's rights.")
+        }
+        let system = try? connection.execute(
+            "SELECT system_identifier::text FROM pg_control_system()", what: "reading the server's identity")
+        let server = (system?.rows.first?.first ?? nil).map { "system/\($0)" } ?? String(address.prefix { $0 != "/" })
+        return "postgresql://\(server)/\(database)/\(schema).\(table)"
     }
 }

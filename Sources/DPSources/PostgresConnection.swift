@@ -21,8 +21,8 @@ public final class PostgresConnection {
         self.handle = handle
         self.label = label
         guard PQstatus(handle) == CONNECTION_OK else {
+            // `deinit` finishes the handle: the object is whole, so it runs when init throws.
             let reason = Self.oneLine(String(cString: PQerrorMessage(handle)))
-            PQfinish(handle)
             throw DataError(
                 file: label, problem: "cannot connect (\(reason))",
                 hint: "Check host, port, user and database; the password goes in PGPASSWORD or ~/.pgpass.")
@@ -96,6 +96,11 @@ public final class PostgresConnection {
     static let describedClasses: Set<String> = ["08", "28", "3D", "3F", "42", "53", "57", "58"]
 
     func error(_ result: OpaquePointer, what: String) -> DataError {
+        if PQstatus(handle) != CONNECTION_OK {
+            return DataError(
+                file: label, problem: "\(what): the connection to the server was lost",
+                hint: "Check that the server is running and retry; nothing was read after the loss.")
+        }
         let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) } ?? "?????"
         let message = PQresultErrorField(result, Int32(UInt8(ascii: "M"))).map { String(cString: $0) } ?? ""
         let shown = Self.describedClasses.contains(String(state.prefix(2))) ? ": " + Self.oneLine(message) : ""

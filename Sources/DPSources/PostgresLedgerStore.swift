@@ -23,24 +23,34 @@ public final class PostgresLedgerStore: LedgerStore, @unchecked Sendable {
     public static func isDatabase(_ location: String) -> Bool { PostgresLocation.isDatabase(location) }
 
     /// Connects to the ledger at `url` (`postgresql://USER@HOST:PORT/DB[?schema=NAME]`; the
-    /// password from PGPASSWORD or ~/.pgpass) and creates its schema when missing.
-    public init(url: String) throws {
-        guard var parts = URLComponents(string: url), Self.isDatabase(url) else {
-            throw LedgerError.invalid("ledger \(url): not a postgresql:// URL")
+    /// password from PGPASSWORD or ~/.pgpass; the URL's rules are `PostgresURL`'s). A missing
+    /// schema is created when `creating` (which needs the CREATE privilege on the database), and
+    /// otherwise refused; an existing one is only used, so an analyst with rights on the ledger's
+    /// tables alone can spend from it.
+    public init(url: String, creating: Bool = true) throws {
+        let parsed: PostgresURL
+        do {
+            parsed = try PostgresURL(url, ownParameters: ["schema"])
+        } catch {
+            // The URL is not repeated: a refused one may hold a secret.
+            throw LedgerError.invalid("the ledger URL: \(error.problem). \(error.hint)")
         }
-        guard parts.password == nil else {
-            throw LedgerError.invalid(
-                "the ledger URL holds a password: remove it and put it in PGPASSWORD or ~/.pgpass")
-        }
-        let items = parts.queryItems ?? []
-        let schema = items.first { $0.name == "schema" }?.value ?? "dpsynth_ledger"
-        let rest = items.filter { $0.name != "schema" }
-        parts.queryItems = rest.isEmpty ? nil : rest
+        let schema = parsed.own["schema"] ?? "dpsynth_ledger"
+        guard !schema.isEmpty else { throw LedgerError.invalid("ledger \(url): the schema parameter is empty") }
         label = url
         do {
-            connection = try PostgresConnection(url: parts.string ?? url, label: url)
-            try connection.execute(
-                "CREATE SCHEMA IF NOT EXISTS \(SQLText.identifier(schema))", what: "preparing the ledger")
+            connection = try PostgresConnection(url: parsed.connection, label: url)
+            let schemas = try connection.execute(
+                "SELECT count(*) FROM pg_namespace WHERE nspname = $1", [schema], what: "opening the ledger")
+            let present = (schemas.rows.first?.first ?? nil).flatMap { Int($0) }.map { $0 > 0 } ?? false
+            if !present {
+                guard creating else {
+                    throw LedgerError.invalid(
+                        "ledger \(url): no ledger in schema '\(schema)'; check the URL's schema parameter")
+                }
+                try connection.execute(
+                    "CREATE SCHEMA IF NOT EXISTS \(SQLText.identifier(schema))", what: "preparing the ledger")
+            }
             try connection.execute("SET search_path TO \(SQLText.identifier(schema))", what: "preparing the ledger")
             let found = try connection.execute(
                 "SELECT count(*) FROM information_schema.tables WHERE table_schema = $1", [schema],
@@ -197,7 +207,7 @@ public enum LedgerOpener {
     /// `BudgetLedger.verify` for the ledger at `location`.
     public static func verify(_ location: String, anchors: [(String, LedgerHead)] = []) throws -> LedgerVerification {
         PostgresLedgerStore.isDatabase(location)
-            ? try BudgetLedger.verify(store: try PostgresLedgerStore(url: location), anchors: anchors)
+            ? try BudgetLedger.verify(store: try PostgresLedgerStore(url: location, creating: false), anchors: anchors)
             : try BudgetLedger.verify(path: location, anchors: anchors)
     }
 }

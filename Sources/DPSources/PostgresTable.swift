@@ -30,15 +30,14 @@ public struct PostgresTable: Sendable {
     /// names of the columns the database stores as integers (their codes need no text).
     @discardableResult
     public func checkColumns(on connection: PostgresConnection) throws -> Set<String> {
-        let empty = try connection.execute(
-            "SELECT * FROM \(location.qualifiedName) LIMIT 0", what: "reading the table's columns")
-        let present = Set(empty.columns)
+        let columns = try location.columns(on: connection)
+        let present = Set(columns.map(\.name))
         for column in encoded where !present.contains(column.name) {
             throw DataError(
                 file: location.text, columnName: column.name, problem: "the table has no such column",
                 hint: "Name the column as the table does (the schema maps columns by name).")
         }
-        return Set(zip(empty.columns, empty.types).filter { Self.integerTypes.contains($0.1) }.map(\.0))
+        return Set(columns.filter { Self.integerTypes.contains($0.type) }.map(\.name))
     }
 
     /// The SELECT list of the columns' codes, and its parameters; `integerColumns` are the
@@ -92,9 +91,30 @@ public struct PostgresTable: Sendable {
 }
 
 extension PostgresLocation {
+    /// The table's columns in order, with their type OIDs, read from the catalog: no row is read
+    /// and no right on the table is needed, so a user granted SELECT on the schema's columns
+    /// alone can read a table that has others.
+    func columns(on connection: PostgresConnection) throws -> [(name: String, type: UInt32)] {
+        let found = try connection.execute(
+            """
+            SELECT to_regclass($1) IS NOT NULL, a.attname, a.atttypid FROM (SELECT 1) AS one \
+            LEFT JOIN pg_attribute a ON a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped \
+            ORDER BY a.attnum
+            """, [qualifiedName], what: "reading the table's columns")
+        guard found.rows.first?.first == "t" else {
+            throw DataError(
+                file: text, problem: "the table does not exist (or this user cannot see it)",
+                hint: "Check the URL's table parameter (SCHEMA.TABLE) and the user's rights.")
+        }
+        return found.rows.compactMap { row in
+            guard row.count == 3, let name = row[1], let type = row[2].flatMap({ UInt32($0) }) else { return nil }
+            return (name, type)
+        }
+    }
+
     /// The table's column names, read without any row.
     func columnNames(on connection: PostgresConnection) throws -> [String] {
-        try connection.execute("SELECT * FROM \(qualifiedName) LIMIT 0", what: "reading the table's columns").columns
+        try columns(on: connection).map(\.name)
     }
 
     /// The table's column names, on a connection of their own.

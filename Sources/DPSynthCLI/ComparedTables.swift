@@ -10,7 +10,7 @@ struct ComparedTables: ParsableArguments {
     @Option(help: "The real rows the generator was fitted to (CSV, or a postgresql:// table URL).") var train: String
     @Option(help: "Real rows of the same population the generator never saw (CSV or postgresql:// URL).")
     var holdout: String
-    @Option(help: "The synthetic rows (CSV).") var synthetic: String
+    @Option(help: "The synthetic rows (CSV or postgresql:// URL).") var synthetic: String
     @Option(help: "The YAML schema all three tables follow.") var schema: String
 
     /// The input files by option, for the rule that no output replaces an input.
@@ -33,7 +33,7 @@ struct ComparedTables: ParsableArguments {
         let tables = (
             train: try DataSource(train, key: "--train").load(schema: parsed),
             holdout: try DataSource(holdout, key: "--holdout").load(schema: parsed),
-            synthetic: try DatasetLoader.load(csv: synthetic, schema: parsed)
+            synthetic: try DataSource(synthetic, key: "--synthetic").load(schema: parsed)
         )
         for (name, table) in [(train, tables.train), (holdout, tables.holdout), (synthetic, tables.synthetic)]
         where table.rowCount < minimumRows {

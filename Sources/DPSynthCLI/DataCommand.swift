@@ -19,6 +19,11 @@ struct DataCommand: ParsableCommand {
 
         func run() throws {
             do {
+                guard !PostgresLocation.isDatabase(data) else {
+                    throw CommandFailure(
+                        "\(data): data count reads CSV files; check a PostgreSQL table with "
+                            + "`dpsynth schema check --data URL --schema FILE`, which prints its row count")
+                }
                 let records = try CSVReader(path: data).countRecords()
                 if json {
                     try Output.json(["records": records, "note": "computed on the private data; not a DP release"])

@@ -1,7 +1,9 @@
 import ArgumentParser
+import DPAccounting
 import DPData
 import DPLedger
 import DPRandomness
+import DPRelease
 import DPSources
 import Foundation
 
@@ -70,7 +72,12 @@ struct SchemaCommand: ParsableCommand {
                         numeric.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
                             !$0.isEmpty
                         })
-                    let budget = try LedgerOpener.open(ledger).budget(for: dataset)
+                    // Nothing that can fail without reading the data may fail after the charge; the
+                    // budget covers only the data it was declared for.
+                    try OutputPaths.refuseUnwritable([("--out", out)])
+                    let fingerprint = try DataSource(data, key: "data").fingerprint()
+                    let budget = try BudgetStage.open(
+                        ledger: ledger, dataset: dataset, declare: nil, hint: .ledgerInit, fingerprint: fingerprint)
                     if PostgresLocation.isDatabase(data) {
                         let location = try PostgresLocation(data, key: "data")
                         schema = try SchemaInference.proposeWithDP(
@@ -111,9 +118,7 @@ struct SchemaCommand: ParsableCommand {
                 } else {
                     print(yaml, terminator: "")
                 }
-            } catch let error as DataError {
-                throw CommandFailure(error.description)
-            } catch let error as LedgerError {
+            } catch let error as any UserFacingError {
                 throw CommandFailure(error.description)
             }
         }
@@ -121,25 +126,27 @@ struct SchemaCommand: ParsableCommand {
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Read a CSV through a schema and report problems (nothing is released).")
+            abstract: "Read a table through a schema and report problems (nothing is released).")
 
-        @Option(help: "The CSV file.") var data: String
+        @Option(help: "The table: a CSV file or a postgresql:// URL (checked where it lives).") var data: String
         @Option(help: "The YAML schema.") var schema: String
         @Flag(help: "Print a JSON object.") var json = false
 
         func run() throws {
             do {
                 let parsed = try SchemaLoader.load(path: schema)
-                let dataset = try DatasetLoader.load(csv: data, schema: parsed)
+                // A database checks every value where it lives, and only the row count leaves it.
+                let dataset = try DataSource(data, key: "--data").table(schema: parsed, countsOnly: true)
+                let rowCount = try dataset.marginals([[]])[0].total
                 if json {
                     try Output.json([
-                        "ok": true, "rows": dataset.rowCount, "columns": dataset.columns.map(\.name),
+                        "ok": true, "rows": rowCount, "columns": dataset.columns.map(\.name),
                         "domain": dataset.domain,
                         "note": "row count computed on the private data; not a DP release",
                     ])
                 } else {
                     print(
-                        "ok: \(dataset.rowCount) rows (private figure, not for release), "
+                        "ok: \(rowCount) rows (private figure, not for release), "
                             + "\(dataset.columns.count) encoded columns"
                     )
                     for (column, size) in zip(dataset.columns, dataset.domain) {

@@ -168,6 +168,49 @@ struct PostgresCommandTests {
         #expect(shown.standardOutput.contains("dp-schema-inference"), "\(shown)")
     }
 
+    /// `schema infer --dp` refuses, before it charges, an output it cannot write and a table the
+    /// budget was not declared for; `schema check` checks a table where it lives.
+    @Test func schemaCommandsCheckBeforeTheyCharge() throws {
+        let folder = try CommandRunner.temporaryDirectory()
+        let url = try TestPostgres.table(columns: Self.columns, rows: Self.rows(200, offset: 0))
+        let other = try TestPostgres.table(columns: Self.columns, rows: Self.rows(200, offset: 3))
+        let ledger = folder.appendingPathComponent("l.sqlite").path
+        let schema = folder.appendingPathComponent("s.yaml").path
+        try Self.schema.write(toFile: schema, atomically: true, encoding: .utf8)
+        // The budget is bound to `url` by the first run that reads it.
+        let declared = try CommandRunner.run([
+            "ledger", "init", "--ledger", ledger, "--dataset", "people", "--epsilon", "3", "--delta", "1e-4",
+        ])
+        #expect(declared.status == 0, "\(declared)")
+        let bound = try CommandRunner.run([
+            "synthesize", "--method", "mst", "--data", url, "--schema", schema, "--epsilon", "0.5", "--rows", "10",
+            "--out", folder.appendingPathComponent("s.csv").path, "--ledger", ledger,
+        ])
+        #expect(bound.status == 0, "\(bound)")
+        func charges() throws -> Int {
+            let shown = try CommandRunner.run(["ledger", "show", "--ledger", ledger, "--dataset", "people", "--json"])
+            return shown.standardOutput.components(separatedBy: "\"mechanism\"").count - 1
+        }
+        let before = try charges()
+        func infer(_ data: String, out: String) throws -> CommandRunner.Result {
+            try CommandRunner.run([
+                "schema", "infer", data, "--dataset", "people", "--dp", "--epsilon", "0.5", "--ledger", ledger,
+                "--out", out,
+            ])
+        }
+        let unwritable = try infer(url, out: folder.appendingPathComponent("no/such/folder/s.yaml").path)
+        #expect(unwritable.status == 1, "\(unwritable)")
+        let otherData = try infer(other, out: folder.appendingPathComponent("o.yaml").path)
+        #expect(otherData.status == 1 && otherData.standardError.contains("differs"), "\(otherData)")
+        #expect(try charges() == before, "a refused run charged the budget")
+        let learned = try infer(url, out: folder.appendingPathComponent("ok.yaml").path)
+        let after = try charges()
+        #expect(learned.status == 0 && after == before + 1, "\(learned)")
+
+        let checked = try CommandRunner.run(["schema", "check", "--data", url, "--schema", schema, "--json"])
+        #expect(checked.status == 0 && checked.standardOutput.contains("\"rows\":200"), "\(checked)")
+    }
+
     @Test func aReleaseReadsTrainingAndHoldoutFromPostgres() throws {
         let folder = try CommandRunner.temporaryDirectory()
         let train = try TestPostgres.table(columns: Self.columns, rows: Self.rows(1500, offset: 0))

@@ -1,0 +1,93 @@
+import DPData
+import DPLedger
+import DPSources
+import DPTestSupport
+import Foundation
+import Testing
+
+/// Who reaches a table, and under which name: a table's identity is the server's, whatever URL
+/// reached it, and the least rights a user needs are rights on what dpsynth reads.
+@Suite(.enabled(if: TestPostgres.available, Comment(rawValue: TestPostgres.skipMessage)))
+struct PostgresAccessTests {
+    static let columns = [("a", "int4"), ("b", "text"), ("secret", "text")]
+    static let rows: [[String?]] = (0..<40).map { ["\($0 % 4)", ["x", "y"][$0 % 2], "private \($0)"] }
+    static let schema = """
+        name: access
+        columns:
+          - {name: a, kind: coded, levels: 4}
+          - {name: b, kind: categorical, categories: [x, y]}
+
+        """
+
+    /// A URL on the test server as another user or host name would write it.
+    static func rewritten(_ url: String, host: String? = nil, user: String? = nil) -> String {
+        var text = url
+        if let host { text = text.replacingOccurrences(of: "@127.0.0.1:", with: "@\(host):") }
+        if let user { text = text.replacingOccurrences(of: "postgresql://postgres@", with: "postgresql://\(user)@") }
+        return text
+    }
+
+    /// Another host name for the server and the table's name without its schema reach the same
+    /// table: one identity, so no second budget, no shard counted twice, no holdout that is
+    /// the training table.
+    @Test func aTableReachedByTwoURLsHasOneIdentity() throws {
+        let url = try TestPostgres.table(columns: Self.columns, rows: Self.rows)
+        let alias = Self.rewritten(url, host: "localhost").replacingOccurrences(of: "table=public.", with: "table=")
+        #expect(alias != url)
+        let fingerprint = try DataSource(url, key: "--data").fingerprint()
+        #expect(try DataSource(alias, key: "--data").fingerprint() == fingerprint)
+        let other = try TestPostgres.table(columns: Self.columns, rows: Self.rows)
+        #expect(try DataSource(other, key: "--data").fingerprint() != fingerprint)
+        do {
+            _ = try DataSource([url, alias], key: "--shard").fingerprint()
+            Issue.record("one table was accepted as two shards")
+        } catch let error as DataError {
+            #expect(error.description.contains("two shards are one table"), "\(error)")
+        }
+        let missing = url.replacingOccurrences(of: "table=public.", with: "table=public.nosuch_")
+        #expect(throws: DataError.self) { try DataSource(missing, key: "--data").fingerprint() }
+    }
+
+    /// A role granted SELECT on the schema's columns alone (not on `secret`) counts the table and
+    /// reads its rows.
+    @Test func aUserGrantedTheSchemasColumnsAloneReadsTheTable() throws {
+        let url = try TestPostgres.table(columns: Self.columns, rows: Self.rows)
+        let table = String(url.split(separator: ".").last!)
+        let role = "reader_" + UUID().uuidString.prefix(8).lowercased()
+        let admin = try PostgresConnection(url: TestPostgres.servers[0], label: "test")
+        try admin.execute("CREATE ROLE \(role) LOGIN; GRANT SELECT (a, b) ON \(table) TO \(role)", what: "granting")
+        let schema = try SchemaLoader.parse(Self.schema)
+        let location = try PostgresLocation(Self.rewritten(url, user: role), key: "--data")
+        let counts = try PostgresCounts(PostgresTable(location: location, schema: schema))
+        #expect(try counts.marginals([[0, 1]])[0].total == Self.rows.count)
+        #expect(try PostgresTable(location: location, schema: schema).load().rowCount == Self.rows.count)
+    }
+
+    /// An analyst with rights on the ledger's tables, but not the right to create schemas, spends
+    /// from a ledger its owner created; verifying a schema that holds no ledger is refused and
+    /// creates nothing.
+    @Test func anExistingLedgerNeedsNoRightToCreate() throws {
+        let name = "ledger_" + UUID().uuidString.prefix(8).lowercased()
+        let owner = TestPostgres.servers[0] + "?schema=\(name)"
+        try LedgerOpener.open(owner).initialise(dataset: "d", epsilon: 1, delta: 0)
+        let role = "analyst_" + UUID().uuidString.prefix(8).lowercased()
+        let admin = try PostgresConnection(url: TestPostgres.servers[0], label: "test")
+        try admin.execute(
+            """
+            CREATE ROLE \(role) LOGIN; GRANT USAGE ON SCHEMA \(name) TO \(role); \
+            GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA \(name) TO \(role); \
+            GRANT USAGE ON ALL SEQUENCES IN SCHEMA \(name) TO \(role)
+            """, what: "granting")
+        let analyst = Self.rewritten(owner, user: role)
+        try LedgerOpener.open(analyst).charge(
+            dataset: "d", mechanism: "laplace", cost: .pure(epsilon: 0.25), seeded: false)
+        #expect(try LedgerOpener.open(owner).statement(dataset: "d").charges.count == 1)
+        #expect(try LedgerOpener.verify(analyst).intact)
+
+        let typo = TestPostgres.servers[0] + "?schema=\(name)_typo"
+        #expect(throws: LedgerError.self) { try LedgerOpener.verify(typo) }
+        let schemas = try admin.execute(
+            "SELECT count(*) FROM pg_namespace WHERE nspname = $1", ["\(name)_typo"], what: "reading")
+        #expect(schemas.rows.first?.first == "0")
+    }
+}

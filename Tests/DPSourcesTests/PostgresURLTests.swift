@@ -1,0 +1,68 @@
+import DPData
+import DPLedger
+import DPSources
+import Foundation
+import Testing
+
+/// The rules of a `postgresql://` URL, which need no server: the address alone says where to
+/// connect, no secret is accepted, and a connection that fails is an error, not a crash.
+@Suite struct PostgresURLTests {
+    static let base = "postgresql://me@db.example:6543/stats?table=t"
+
+    /// Each parameter that would override the address, carry a secret or mean nothing to libpq is
+    /// refused, for tables and ledgers alike, and the message never repeats its value.
+    @Test(arguments: [
+        "password=Sekr3tValue", "passfile=/Sekr3tValue", "host=Sekr3tValue", "hostaddr=10.0.0.9", "port=1",
+        "dbname=Sekr3tValue", "user=Sekr3tValue", "service=Sekr3tValue", "options=-cSekr3tValue",
+        "bogus=Sekr3tValue", "table=Sekr3tValue",
+    ])
+    func aParameterThatOverridesTheAddressOrHoldsASecretIsRefused(parameter: String) {
+        do {
+            _ = try PostgresLocation(Self.base + "&" + parameter, key: "--data")
+            Issue.record("accepted \(parameter)")
+        } catch let error as DataError {
+            #expect(!error.description.contains("Sekr3tValue") && !error.description.contains("10.0.0.9"))
+        } catch { Issue.record("\(error)") }
+        do {
+            _ = try PostgresLedgerStore(url: "postgresql://me@127.0.0.1:1/stats?" + parameter)
+            Issue.record("the ledger accepted \(parameter)")
+        } catch let error as LedgerError {
+            guard case .invalid(let message) = error else {
+                Issue.record("not refused as invalid: \(error)")
+                return
+            }
+            #expect(!message.contains("Sekr3tValue") && !message.contains("10.0.0.9"), "\(message)")
+        } catch { Issue.record("\(error)") }
+    }
+
+    @Test func transportSettingsPassThrough() throws {
+        let location = try PostgresLocation(
+            Self.base + "&sslmode=verify-full&connect_timeout=5&application_name=x", key: "--data")
+        #expect(
+            location.connectionURL
+                == "postgresql://me@db.example:6543/stats?sslmode=verify-full&connect_timeout=5&application_name=x")
+    }
+
+    /// libpq connects to a Unix socket without TLS whatever sslmode says.
+    @Test func tlsOverAUnixSocketIsRefused() {
+        #expect(throws: DataError.self) {
+            try PostgresLocation("postgresql://me@%2Ftmp/stats?table=t&sslmode=require", key: "--data")
+        }
+        #expect(throws: DataError.self) {
+            try PostgresLocation("postgresql:///stats?table=t&sslmode=verify-ca", key: "--data")
+        }
+    }
+
+    /// A server that cannot be reached (nothing listens on port 1) is a one-line error naming the
+    /// URL, for a table and a ledger alike.
+    @Test func aFailedConnectionIsAnError() throws {
+        let url = "postgresql://me@127.0.0.1:1/stats"
+        do {
+            _ = try PostgresConnection(url: url, label: url)
+            Issue.record("connected to port 1")
+        } catch let error as DataError {
+            #expect(error.description.contains("cannot connect") && !error.description.contains("\n"))
+        }
+        #expect(throws: LedgerError.self) { try PostgresLedgerStore(url: url) }
+    }
+}
