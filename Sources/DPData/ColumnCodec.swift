@@ -66,11 +66,19 @@ final class ColumnCodec: Sendable {
                 return Self.integerBin(parsed, lower: lower, upper: upper, binning: binning)
             }
             if column.outOfDomain == .missing, let missing = column.missingCode { return missing }
-            let clamped = try bounded(Double(parsed), lower: Double(lower), upper: Double(upper))
-            return Self.integerBin(Int(clamped), lower: lower, upper: upper, binning: binning)
+            // Clamped in integers: a double would round values beyond 2^53, and 2^63 traps.
+            guard column.outOfDomain == .clamp else {
+                throw outsideBounds(lower: Double(lower), upper: Double(upper))
+            }
+            return Self.integerBin(parsed < lower ? lower : upper, lower: lower, upper: upper, binning: binning)
         case .real(let lower, let upper, let binning):
             let text = String(decoding: value, as: UTF8.self)
-            guard let parsed = Double(text) else {
+            guard Self.isDecimal(value), let parsed = Double(text) else {
+                if let word = Double(text), !word.isFinite {
+                    throw Failure(
+                        problem: "NaN or infinity is not allowed",
+                        hint: "List it under 'missing_values' to treat it as missing.")
+                }
                 throw Failure(problem: "not a number", hint: "Real columns hold decimal numbers such as 3.25.")
             }
             guard parsed.isFinite else {
@@ -95,6 +103,32 @@ final class ColumnCodec: Sendable {
         while start < end && (bytes[start] == 0x20 || bytes[start] == 0x09) { start += 1 }
         while end > start && (bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09) { end -= 1 }
         return UnsafeBufferPointer(rebasing: bytes[start..<end])
+    }
+
+    /// Whether `bytes` is a decimal number: an optional sign, digits with an optional point (or a
+    /// point and digits), an optional exponent of at most four digits. The database reads reals
+    /// with the same grammar (`SQLColumnCode.realPattern`); hexadecimal floats, which Swift would
+    /// also read, are not numbers in either.
+    static func isDecimal(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var index = 0
+        func digits() -> Int {
+            let start = index
+            while index < bytes.count, bytes[index] >= 0x30, bytes[index] <= 0x39 { index += 1 }
+            return index - start
+        }
+        if index < bytes.count, bytes[index] == 0x2B || bytes[index] == 0x2D { index += 1 }
+        var mantissa = digits()
+        if index < bytes.count, bytes[index] == 0x2E {
+            index += 1
+            mantissa += digits()
+        }
+        guard mantissa > 0 else { return false }
+        if index < bytes.count, bytes[index] == 0x65 || bytes[index] == 0x45 {
+            index += 1
+            if index < bytes.count, bytes[index] == 0x2B || bytes[index] == 0x2D { index += 1 }
+            guard (1...4).contains(digits()) else { return false }
+        }
+        return index == bytes.count
     }
 
     /// `parseInteger` of a string.
@@ -133,15 +167,15 @@ final class ColumnCodec: Sendable {
 
     private func bounded(_ value: Double, lower: Double, upper: Double) throws(Failure) -> Double {
         if value >= lower && value <= upper { return value }
-        guard column.outOfDomain == .clamp else {
-            throw Failure(
-                problem: "outside the declared bounds [\(Self.format(lower)), \(Self.format(upper))]",
-                hint:
-                    "Widen the public bounds in the schema, or set 'out_of_domain: clamp' "
-                    + "(or 'missing') for such values."
-            )
-        }
+        guard column.outOfDomain == .clamp else { throw outsideBounds(lower: lower, upper: upper) }
         return min(max(value, lower), upper)
+    }
+
+    private func outsideBounds(lower: Double, upper: Double) -> Failure {
+        Failure(
+            problem: "outside the declared bounds [\(Self.format(lower)), \(Self.format(upper))]",
+            hint: "Widen the public bounds in the schema, or set 'out_of_domain: clamp' (or 'missing') for such values."
+        )
     }
 
     static func format(_ value: Double) -> String {

@@ -200,6 +200,8 @@ enum QuantileGrid {
 public struct RawTable: Sendable {
     public let header: [String]
     public let columns: [[String]]
+    /// What the CSV reader trims from a value (`ColumnCodec.trimmed`), and so does a proposal.
+    static let spacesAndTabs = CharacterSet(charactersIn: " \t")
 
     public init(header: [String], columns: [[String]]) {
         self.header = header
@@ -210,7 +212,7 @@ public struct RawTable: Sendable {
         var header: [String]?
         var columns: [[String]] = []
         try CSVReader(path: path).forEachRecord { line, fields in
-            let trimmed = fields.map { $0.trimmingCharacters(in: .whitespaces) }
+            let trimmed = fields.map { $0.trimmingCharacters(in: Self.spacesAndTabs) }
             guard let names = header else {
                 header = trimmed
                 columns = Array(repeating: [], count: trimmed.count)
@@ -234,7 +236,7 @@ public struct RawTable: Sendable {
         var header: [String]?
         do {
             try CSVReader(path: path).forEachRecord { _, fields in
-                header = fields.map { $0.trimmingCharacters(in: .whitespaces) }
+                header = fields.map { $0.trimmingCharacters(in: Self.spacesAndTabs) }
                 throw StopReading()
             }
         } catch is StopReading {}

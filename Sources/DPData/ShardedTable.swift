@@ -38,10 +38,22 @@ public struct ShardedTable: PrivateTable {
             results.set(index, Result { try parts[index].marginals(attributeSets) })
         }
         let answers = try results.values()
-        return attributeSets.indices.map { set in
+        return try attributeSets.indices.map { set in
             let tables = answers.map { $0[set] }
             var counts = [UInt32](repeating: 0, count: tables[0].count)
-            for table in tables { table.forEachNonzero { cell, count in counts[cell] &+= count } }
+            var overflow = false
+            for table in tables {
+                table.forEachNonzero { cell, count in
+                    let (sum, over) = counts[cell].addingReportingOverflow(count)
+                    counts[cell] = sum
+                    overflow = overflow || over
+                }
+            }
+            guard !overflow else {
+                throw DataError(
+                    file: "shards", problem: "a marginal's cell holds more rows than dpsynth counts (2^32 - 1)",
+                    hint: "Synthesize from a sample of the table.")
+            }
             return ContingencyTable(attributes: tables[0].attributes, shape: tables[0].shape, counts: counts[...])
                 .compacted()
         }

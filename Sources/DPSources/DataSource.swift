@@ -112,8 +112,9 @@ extension PostgresLocation {
     /// The table's identity as its server states it: the cluster's system identifier, the
     /// database's name and the table's schema and name as the catalog holds them, so every URL
     /// that reaches the table (another host name or address for the server, `table=t` or
-    /// `table=public.t`) gives one identity. A server that does not show its system identifier
-    /// to this user is known by the URL's host and port instead. A missing table is refused.
+    /// `table=public.t`) gives one identity, whichever user asks. A missing table, and a server
+    /// that does not show this user its system identifier, are refused (a fallback to the URL's
+    /// host name would give one table two identities).
     public func identity() throws -> String {
         let connection = try PostgresConnection(url: connectionURL, label: text)
         let found = try connection.execute(
@@ -128,9 +129,23 @@ extension PostgresLocation {
                 file: text, problem: "the table does not exist (or this user cannot see it)",
                 hint: "Check the URL's table parameter (SCHEMA.TABLE) and the user's rights.")
         }
-        let system = try? connection.execute(
-            "SELECT system_identifier::text FROM pg_control_system()", what: "reading the server's identity")
-        let server = (system?.rows.first?.first ?? nil).map { "system/\($0)" } ?? String(address.prefix { $0 != "/" })
-        return "postgresql://\(server)/\(database)/\(schema).\(table)"
+        let system: String?
+        do {
+            system =
+                try connection.execute(
+                    "SELECT system_identifier::text FROM pg_control_system()", what: "reading the server's identity"
+                ).rows.first?.first ?? nil
+        } catch let error as DataError {
+            throw DataError(
+                file: text, problem: error.problem,
+                hint: "A budget binds to the server's system identifier: ask the server's administrator to "
+                    + "GRANT EXECUTE ON FUNCTION pg_control_system() TO this user.")
+        }
+        guard let system else {
+            throw DataError(
+                file: text, problem: "the server states no system identifier",
+                hint: "Use a PostgreSQL server whose pg_control_system() answers.")
+        }
+        return "postgresql://system/\(system)/\(database)/\(schema).\(table)"
     }
 }

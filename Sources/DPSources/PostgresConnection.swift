@@ -29,7 +29,21 @@ public final class PostgresConnection {
         }
         // The server's notices (e.g. "already exists, skipping") are not the user's business.
         PQsetNoticeProcessor(handle, { _, _ in }, nil)
+        try execute(Self.pinnedSettings, what: "preparing the session")
     }
+
+    /// Settings every statement relies on, whatever the server's, database's or role's defaults:
+    /// functions and types resolve in `pg_catalog` alone (a schema other users can write to could
+    /// hold a function that matches a call more closely than the built-in one and would see every
+    /// value passed to it; tables are always named with their schema, and the session's own
+    /// temporary tables are found in `pg_temp`); backslashes in string literals are literal (the
+    /// patterns in `SQLColumnCode`); doubles are written in full (a float's text is read back as
+    /// the same double, for codes and for the ledger); texts travel as UTF-8 (the schema's
+    /// categories are compared with the table's values).
+    static let pinnedSettings = """
+        SET search_path = pg_catalog, pg_temp; SET standard_conforming_strings = on; \
+        SET extra_float_digits = 3; SET client_encoding = 'UTF8'
+        """
 
     deinit { PQfinish(handle) }
 

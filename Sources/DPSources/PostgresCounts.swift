@@ -30,6 +30,7 @@ public final class PostgresCounts: PrivateTable, @unchecked Sendable {
 
     public convenience init(_ table: PostgresTable) throws {
         try self.init(table, keepsCounts: true)
+        if rowCount == 0 { throw Self.noRows(table) }
     }
 
     init(_ table: PostgresTable, keepsCounts: Bool) throws {
@@ -43,7 +44,6 @@ public final class PostgresCounts: PrivateTable, @unchecked Sendable {
         try connection.execute(Self.sessionSettings, what: "preparing the session")
         codes = try Self.materialize(table, integerColumns: integerColumns, on: connection)
         rowCount = try validate()
-        if table.part == nil && rowCount == 0 { throw Self.noRows(table) }
     }
 
     /// Counting statements hash every grouping set in memory (spilling to disk beyond
@@ -56,6 +56,13 @@ public final class PostgresCounts: PrivateTable, @unchecked Sendable {
 
     /// Whether the codes are in a temporary table (`materialize`), which blocks need.
     var materialized: Bool { codes == "dpsynth_codes" }
+
+    /// A cell of more rows than a count holds (2^32 − 1): refused rather than counted wrong.
+    static func cellTooLarge(_ table: PostgresTable) -> DataError {
+        DataError(
+            file: table.location.text, problem: "a marginal's cell holds more rows than dpsynth counts (2^32 - 1)",
+            hint: "Synthesize from a sample of the table.")
+    }
 
     static func noRows(_ table: PostgresTable) -> DataError {
         DataError(file: table.location.text, problem: "the table has no rows", hint: "Give a table with data.")
@@ -143,27 +150,32 @@ public final class PostgresCounts: PrivateTable, @unchecked Sendable {
             let sets = block.sets.map { scanned[$0] }
             for (index, table) in zip(block.sets, try count(sets, inBlock: block.columns)) { tables[index] = table }
         }
-        var batch: [Int] = []
-        var batchColumns: Set<Int> = []
-        func countBatch() throws {
-            let sets = batch.map { scanned[$0] }
-            for (index, table) in zip(batch, try count(sets, from: codes, codeParameters, tally: tally)) {
+        for scan in Self.scans(plan.direct, of: scanned) {
+            let sets = scan.map { scanned[$0] }
+            for (index, table) in zip(scan, try count(sets, from: codes, codeParameters, tally: tally)) {
                 tables[index] = table
             }
-            batch = []
-            batchColumns = []
         }
-        for index in plan.direct {
-            let widened = batchColumns.union(scanned[index])
-            if !batch.isEmpty && (batch.count == Self.setsPerScan || widened.count > Self.columnsPerScan) {
-                try countBatch()
-            }
-            batch.append(index)
-            batchColumns.formUnion(scanned[index])
-        }
-        if !batch.isEmpty { try countBatch() }
         counted.store(scanned, tables.map { $0! })
         return counted.answers(attributeSets)
+    }
+
+    /// `indices` (of `sets`) in order, cut into the statements that count them: at most
+    /// `setsPerScan` sets and `columnsPerScan` distinct columns each.
+    static func scans(_ indices: [Int], of sets: [[Int]]) -> [[Int]] {
+        var scans: [[Int]] = []
+        var scan: [Int] = []
+        var columns: Set<Int> = []
+        for index in indices {
+            if !scan.isEmpty && (scan.count == setsPerScan || columns.union(sets[index]).count > columnsPerScan) {
+                scans.append(scan)
+                (scan, columns) = ([], [])
+            }
+            scan.append(index)
+            columns.formUnion(sets[index])
+        }
+        if !scan.isEmpty { scans.append(scan) }
+        return scans
     }
 
     /// The marginals of `sets`, all inside `columns`: one scan counts the block into a temporary
@@ -175,11 +187,8 @@ public final class PostgresCounts: PrivateTable, @unchecked Sendable {
                 + "GROUP BY \(names)", what: "counting marginals")
         defer { _ = try? connection.execute("DROP TABLE IF EXISTS dpsynth_block", what: "counting marginals") }
         var tables: [ContingencyTable] = []
-        var start = 0
-        while start < sets.count {
-            let end = min(start + Self.setsPerScan, sets.count)
-            tables += try count(Array(sets[start..<end]), from: "dpsynth_block", [], tally: "sum(n)")
-            start = end
+        for scan in Self.scans(Array(sets.indices), of: sets) {
+            tables += try count(scan.map { sets[$0] }, from: "dpsynth_block", [], tally: "sum(n)")
         }
         return tables
     }
@@ -213,9 +222,10 @@ public final class PostgresCounts: PrivateTable, @unchecked Sendable {
         let slot = Dictionary(uniqueKeysWithValues: used.enumerated().map { ($1, $0 + 1) })
         try connection.forEachBatch(sql, parameters, what: "counting marginals") { rows in
             for row in rows {
-                guard let mask = row[0].flatMap({ Int($0) }), let indices = setsOfMask[mask],
-                    let count = row[row.count - 1].flatMap({ UInt32($0) })
-                else { continue }
+                guard let mask = row[0].flatMap({ Int($0) }), let indices = setsOfMask[mask] else { continue }
+                guard let count = row[row.count - 1].flatMap({ UInt32($0) }) else {
+                    throw Self.cellTooLarge(table)
+                }
                 for index in indices {
                     var cell = 0
                     for column in sets[index] {

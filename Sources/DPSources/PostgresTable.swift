@@ -117,17 +117,25 @@ extension PostgresLocation {
         try columns(on: connection).map(\.name)
     }
 
-    /// The table's column names, on a connection of their own.
-    public func header() throws -> [String] {
-        try columnNames(on: try PostgresConnection(url: connectionURL, label: text))
+    /// The table's column names, read now on a connection of their own, and the reader of its
+    /// values on that connection: a proposal learned with DP reads the columns before it charges,
+    /// and the values after, through the columns it named.
+    public func proposalReader() throws -> (header: [String], read: () throws -> RawTable) {
+        let connection = try PostgresConnection(url: connectionURL, label: text)
+        let names = try columnNames(on: connection)
+        return (names, { try rawTable(names, on: connection) })
     }
 
     /// Every value of the table as text (NULL as the empty string), streamed through a cursor,
     /// for a schema proposal; the values are private.
     public func rawTable() throws -> RawTable {
-        let connection = try PostgresConnection(url: connectionURL, label: text)
-        let names = try columnNames(on: connection)
-        let list = names.map { "btrim(\(SQLText.identifier($0))::text)" }.joined(separator: ", ")
+        let reader = try proposalReader()
+        return try reader.read()
+    }
+
+    /// The values of the columns `names`, trimmed of spaces and tabs as the CSV reader trims.
+    func rawTable(_ names: [String], on connection: PostgresConnection) throws -> RawTable {
+        let list = names.map { "btrim(\(SQLText.identifier($0))::text, E' \\t')" }.joined(separator: ", ")
         var columns = [[String]](repeating: [], count: names.count)
         try connection.forEachBatch("SELECT \(list) FROM \(qualifiedName)", what: "reading the values") { rows in
             for row in rows {

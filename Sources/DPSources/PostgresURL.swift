@@ -15,8 +15,8 @@ struct PostgresURL {
     let connection: String
     /// dpsynth's own parameters (`table`, or the ledger's `schema`), each given at most once.
     let own: [String: String]
-    /// The server and database as written (for the identity of a server that does not say its
-    /// own, `PostgresLocation.identity`).
+    /// The server and database as written (`PostgresLocation.writtenIdentity`, the check that no
+    /// shard is named twice before any connection).
     let host: String
     let port: Int
     let database: String

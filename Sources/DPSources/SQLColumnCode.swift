@@ -64,6 +64,8 @@ public enum SQLColumnCode {
     /// Decimal reals as the CSV reader accepts them, exponent of at most four digits.
     static let realPattern = #"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,4})?$"#
     static let nonFinitePattern = "^[+-]?(inf|infinity|nan)$"
+    /// 2^-1075, to more digits than a double has: the largest magnitude that rounds to zero.
+    static let halfSmallestSubnormal = "2.47032822920623272088284396434110686182529901307162382212792841e-324"
 
     /// The SQL expression of `column`'s code, reading the table column it names. When the
     /// database stores that column as an integer (`integerTyped`), a coded or integer column's
@@ -74,7 +76,8 @@ public enum SQLColumnCode {
     {
         if integerTyped, let expression = integerExpression(column, parameters: &parameters) { return expression }
         let name = SQLText.identifier(column.name)
-        let text = "btrim(\(name)::text, E' \\t')"
+        // Compared byte by byte, as the CSV reader does, whatever the column's collation.
+        let text = "(btrim(\(name)::text, E' \\t') COLLATE \"C\")"
         let tokens = parameters.bind(SQLText.textArray(column.missingTokens), as: "text[]")
         let missing = column.missingCode.map(String.init) ?? "\(Problem.missingNotAllowed.rawValue)"
         let outOfDomain =
@@ -109,8 +112,10 @@ public enum SQLColumnCode {
                 outside: outside, unreadable: .notAWholeNumber)
         case .real(let lower, let upper, let binning):
             let number = "\(text)::numeric"
-            // Below the smallest normal double: zero, as the CSV reader's rounding gives for such input.
-            let value = "(CASE WHEN abs(\(number)) < 1e-300 THEN 0::float8 ELSE \(number)::float8 END)"
+            // At most half the smallest subnormal double (2^-1075) rounds to zero, as the CSV reader
+            // reads it; PostgreSQL would refuse it as out of range.
+            let value =
+                "(CASE WHEN abs(\(number)) <= \(halfSmallestSubnormal) THEN 0::float8 ELSE \(number)::float8 END)"
             let (low, high) = (parameters.bind(lower), parameters.bind(upper))
             let clamped = "LEAST(GREATEST(\(value), \(low)), \(high))"
             let inside = realBin(value, lower: lower, upper: upper, binning, &parameters)

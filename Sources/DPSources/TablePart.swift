@@ -40,6 +40,7 @@ extension PostgresCounts {
     /// table), so the added counts are the table's exact counts, as from one session.
     public static func open(_ table: PostgresTable, parts requested: Int? = nil) throws -> any PrivateTable {
         let sessions = try sessions(counting: table, parts: requested, keepsCounts: true)
+        guard sessions.contains(where: { $0.rowCount > 0 }) else { throw PostgresCounts.noRows(table) }
         return sessions.count == 1 ? sessions[0] : try PartitionedTable(wholes: [table], parts: sessions)
     }
 
@@ -60,7 +61,13 @@ extension PostgresCounts {
         DispatchQueue.concurrentPerform(iterations: shards.count) { index in
             results.set(index, Result { try sessions(counting: shards[index], parts: nil, keepsCounts: false) })
         }
-        return try PartitionedTable(wholes: shards, parts: try results.values().flatMap { $0 })
+        // A shard may be empty (a region with no rows yet); the table may not.
+        let counts = try results.values().flatMap { $0 }
+        guard counts.contains(where: { $0.rowCount > 0 }) else {
+            throw DataError(
+                file: shards[0].location.text, problem: "no shard holds a row", hint: "Give tables with data.")
+        }
+        return try PartitionedTable(wholes: shards, parts: counts)
     }
 
     /// The sessions that count `table` (`open`); one session alone keeps its counts between
@@ -84,6 +91,15 @@ extension PostgresCounts {
 
         try leader.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", what: "sharing a snapshot")
         defer { _ = try? leader.execute("COMMIT", what: "sharing a snapshot") }
+        // A statement on the table holds its ACCESS SHARE lock until the leader commits, after
+        // every part has read: no rewrite (VACUUM FULL, CLUSTER, TRUNCATE, a rewriting ALTER TABLE)
+        // moves rows between the parts' page ranges or empties them meanwhile. It names one of the
+        // schema's columns, so that SELECT on those columns alone is enough.
+        if let column = table.encoded.first {
+            try leader.execute(
+                "SELECT \(SQLText.identifier(column.name)) FROM \(table.location.qualifiedName) LIMIT 0",
+                what: "sharing a snapshot")
+        }
         guard
             let snapshot = try leader.execute("SELECT pg_export_snapshot()", what: "sharing a snapshot").rows
                 .first?[0], TablePart.isSnapshotIdentifier(snapshot)
@@ -97,7 +113,6 @@ extension PostgresCounts {
         }
         let counts = try results.values()
         guard counts.allSatisfy(\.materialized) else { return try whole() }
-        guard counts.contains(where: { $0.rowCount > 0 }) else { throw PostgresCounts.noRows(table) }
         return counts
     }
 }

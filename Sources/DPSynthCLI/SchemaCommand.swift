@@ -79,9 +79,9 @@ struct SchemaCommand: ParsableCommand {
                     let budget = try BudgetStage.open(
                         ledger: ledger, dataset: dataset, declare: nil, hint: .ledgerInit, fingerprint: fingerprint)
                     if PostgresLocation.isDatabase(data) {
-                        let location = try PostgresLocation(data, key: "data")
+                        let reader = try PostgresLocation(data, key: "data").proposalReader()
                         schema = try SchemaInference.proposeWithDP(
-                            header: try location.header(), file: data, read: location.rawTable, name: dataset,
+                            header: reader.header, file: data, read: reader.read, name: dataset,
                             numeric: columns, epsilon: epsilon!, delta: delta, budget: budget, source: source)
                     } else {
                         schema = try SchemaInference.proposeWithDP(

@@ -98,4 +98,26 @@ import Testing
         #expect(isSparse(added[0]))
         #expect(added == whole.marginals([[0, 1], [1]]))
     }
+
+    /// A part whose one cell holds `count` rows.
+    struct HeavyPart: PrivateTable {
+        let count: UInt32
+        var schema: Schema {
+            Schema(name: "h", columns: [Column(name: "a", kind: .coded(levels: 2), missing: .error)])
+        }
+        var columns: [Column] { schema.encodedColumns }
+        var domain: [Int] { [2] }
+        func marginals(_ attributeSets: [[Int]]) -> [ContingencyTable] {
+            attributeSets.map { ContingencyTable(attributes: $0, shape: $0.map { _ in 2 }, counts: [count, 0][...]) }
+        }
+        func rows() -> EncodedDataset { EncodedDataset(schema: schema, codes: [[]]) }
+    }
+
+    /// Parts whose sum overflows a count are refused, not wrapped around.
+    @Test func shardsWhoseSumOverflowsACountAreRefused() throws {
+        let fits = try ShardedTable(parts: [HeavyPart(count: UInt32.max - 1), HeavyPart(count: 1)])
+        #expect(try fits.marginals([[0]])[0].total == Int(UInt32.max))
+        let over = try ShardedTable(parts: [HeavyPart(count: UInt32.max), HeavyPart(count: 1)])
+        #expect(throws: DataError.self) { try over.marginals([[0]]) }
+    }
 }

@@ -131,3 +131,42 @@ import Testing
         }
     }
 }
+
+/// Numbers the CSV reader reads as the database does: decimal only, clamped in integers.
+@Suite struct NumberGrammarTests {
+    func codes(_ values: [String], column: String) throws -> [UInt16] {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("grammar-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("t.csv").path
+        try ("v\n" + values.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let schema = try SchemaLoader.parse("name: g\ncolumns:\n  - \(column)\n")
+        return try DatasetLoader.load(csv: path, schema: schema).codes[0]
+    }
+
+    @Test func hexadecimalAndLongExponentsAreNotNumbers() throws {
+        let real = "{name: v, kind: real, lower: 0, upper: 10, bins: 2, out_of_domain: clamp}"
+        #expect(try codes(["1.5", "5.", ".5", "9e0", "1e-4"], column: real) == [0, 1, 0, 1, 0])
+        for text in ["0x1p3", "1e00001", ".", "1e", "+-1", "0x10"] {
+            #expect(throws: DataError.self, "\(text)") { try codes([text], column: real) }
+        }
+    }
+
+    /// Beyond 2^53 a double rounds, and Int(2^63) traps: clamping is done in integers.
+    @Test func integersBeyondDoublePrecisionClampExactly() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("clamp-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("t.csv").path
+        try "v\n9223372036854775807\n-9223372036854775807\n9223372036854775806\n"
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let schema = Schema(
+            name: "g",
+            columns: [
+                Column(
+                    name: "v", kind: .integer(lower: Int.max - 300, upper: Int.max - 1, binning: .equalWidth(count: 3)),
+                    outOfDomain: .clamp)
+            ])
+        #expect(try DatasetLoader.load(csv: path, schema: schema).codes[0] == [2, 0, 2])
+    }
+}

@@ -55,7 +55,8 @@ struct PostgresAccessTests {
         let table = String(url.split(separator: ".").last!)
         let role = "reader_" + UUID().uuidString.prefix(8).lowercased()
         let admin = try PostgresConnection(url: TestPostgres.servers[0], label: "test")
-        try admin.execute("CREATE ROLE \(role) LOGIN; GRANT SELECT (a, b) ON \(table) TO \(role)", what: "granting")
+        try admin.execute(
+            "CREATE ROLE \(role) LOGIN; GRANT SELECT (a, b) ON public.\(table) TO \(role)", what: "granting")
         let schema = try SchemaLoader.parse(Self.schema)
         let location = try PostgresLocation(Self.rewritten(url, user: role), key: "--data")
         let counts = try PostgresCounts(PostgresTable(location: location, schema: schema))

@@ -192,6 +192,38 @@ struct PostgresCountsTests {
     }
 
     /// No table at all is a clear error, not a trap.
+    /// A shard with no rows (a region with none yet) adds nothing; shards that all have none are
+    /// refused.
+    @Test func anEmptyShardAddsNothing() throws {
+        let schema = try SchemaLoader.parse(PostgresTableTests.schema)
+        let rows = Self.randomRows(300, seed: 8)
+        let full = try Self.table(rows)
+        let empty = try Self.table([])
+        let sharded = try DataSource([full, empty], key: "--data").table(schema: schema, countsOnly: true)
+        let loaded = try DataSource(full, key: "--data").load(schema: schema)
+        #expect(try sharded.marginals([[0, 1]]) == loaded.marginals([[0, 1]]))
+        let other = try Self.table([])
+        #expect(throws: DataError.self) {
+            try DataSource([empty, other], key: "--data").table(schema: schema, countsOnly: true)
+        }
+        #expect(throws: DataError.self) { try DataSource(empty, key: "--data").table(schema: schema, countsOnly: true) }
+    }
+
+    /// Columns of one code each cost a block nothing, so one block may hold more columns than
+    /// PostgreSQL's GROUPING() takes (31): its sets are counted in several statements.
+    @Test func aBlockOfManyColumnsIsCountedInStatementsOfAtMost31() throws {
+        let names = (0..<40).map { "k\($0)" }
+        let schema = try SchemaLoader.parse(
+            "name: wide\ncolumns:\n"
+                + names.map { "  - {name: \($0), kind: coded, levels: 1, missing: error}\n" }.joined())
+        let url = try TestPostgres.table(
+            columns: names.map { ($0, "int4") }, rows: Array(repeating: names.map { _ in "0" }, count: 5))
+        let pairs = (0..<40).flatMap { a in (a + 1..<40).map { [a, $0] } }
+        #expect(CountPlan(sets: pairs, domain: Array(repeating: 1, count: 40)).blocks.count == 1)
+        let counts = try PostgresCounts(PostgresTable(location: PostgresLocation(url, key: "--data"), schema: schema))
+        #expect(try counts.marginals(pairs).allSatisfy { $0.total == 5 })
+    }
+
     @Test func noShardsIsAnError() {
         #expect(throws: DataError.self) { try PostgresCounts.open(shards: []) }
     }

@@ -37,6 +37,8 @@ struct PostgresTableTests {
         ["8", "NA", "1000000000000", "0", "100", "1.2499999999", "-0.0", "0"],
         ["9", "Red", "?", "3999999999999999999", "100", "?", "?", "2"],
         ["10", "red ", "NA", "33333333333333", "0", "NA", "5e2", "3"],
+        ["11", "red", "18", "0", "0", "1e-330", "-1e-301", "0"],
+        ["12", "red", "18", "0", "0", "-2.4703282292062328e-324", "1e-320", "0"],
     ]
 
     static let header = ["id", "colour", "age", "span", "hours", "score", "weight", "level"]
@@ -61,8 +63,9 @@ struct PostgresTableTests {
         let fromText = try DataSource(textTable, key: "--data").load(schema: schema)
         #expect(fromText.codes == expected)
 
-        // Native types: numbers as numbers, missing values as NULL.
-        let typed = Self.rows.map { row in
+        // Native types: numbers as numbers, missing values as NULL (without the last two rows,
+        // whose reals underflow double precision: only text holds them).
+        let typed = Self.rows.dropLast(2).map { row in
             row.enumerated().map { index, value -> String? in
                 let trimmed = value.trimmingCharacters(in: .whitespaces)
                 if index >= 2, ["", "?", "NA", "none"].contains(trimmed) { return nil }
@@ -73,7 +76,7 @@ struct PostgresTableTests {
         let typedTable = try TestPostgres.table(
             columns: zip(Self.header, types).map { ($0, $1) }, rows: typed)
         let fromTyped = try DataSource(typedTable, key: "--data").load(schema: schema)
-        #expect(fromTyped.codes == expected)
+        #expect(fromTyped.codes == expected.map { Array($0.dropLast(2)) })
     }
 
     /// Integer-typed columns take the numeric path: a missing token counts only as the exact text

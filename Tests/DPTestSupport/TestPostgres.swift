@@ -23,7 +23,7 @@ public enum TestPostgres {
         let table = name ?? "t_" + UUID().uuidString.prefix(12).lowercased().replacingOccurrences(of: "-", with: "")
         let connection = try PostgresConnection(url: base, label: base)
         let definition = columns.map { SQLText.identifier($0.name) + " " + $0.type }.joined(separator: ", ")
-        try connection.execute("CREATE TABLE \(SQLText.identifier(table)) (\(definition))", what: "creating")
+        try connection.execute("CREATE TABLE public.\(SQLText.identifier(table)) (\(definition))", what: "creating")
         let perStatement = max(1, 30_000 / max(1, columns.count))
         var start = 0
         while start < rows.count {
@@ -39,7 +39,7 @@ public enum TestPostgres {
                         }.joined(separator: ", ") + ")")
             }
             try connection.execute(
-                "INSERT INTO \(SQLText.identifier(table)) VALUES " + tuples.joined(separator: ", "), values,
+                "INSERT INTO public.\(SQLText.identifier(table)) VALUES " + tuples.joined(separator: ", "), values,
                 what: "inserting")
             start += perStatement
         }

@@ -1,0 +1,77 @@
+import DPData
+import DPSources
+import DPTestSupport
+import Foundation
+import Testing
+
+/// What a role's or a database's settings, or another user's objects, cannot change: every
+/// session pins the settings its statements rely on, so the database reads values as the CSV
+/// reader does and no planted function sees them.
+@Suite(.enabled(if: TestPostgres.available, Comment(rawValue: TestPostgres.skipMessage)))
+struct PostgresSessionTests {
+    static let schema = """
+        name: settings
+        columns:
+          - {name: colour, kind: categorical, categories: [red, blue], missing: own-category, out_of_domain: missing}
+          - {name: score, kind: real, lower: 0, upper: 10, edges: [0, 3, 10]}
+          - {name: level, kind: coded, levels: 4}
+
+        """
+
+    /// A role whose search path starts with a schema holding `array_position(text[], text)` (an
+    /// exact match for the call that codes a category, which PostgreSQL prefers to the built-in
+    /// generic one), whose floats print with 15 digits and whose string literals read
+    /// backslashes as escapes; a column compared case-insensitively.
+    static func hostileRole(admin: PostgresConnection) throws -> (role: String, spy: String) {
+        let suffix = UUID().uuidString.prefix(8).lowercased()
+        let (role, spy) = ("victim_\(suffix)", "spy_\(suffix)")
+        try admin.execute(
+            """
+            CREATE SCHEMA \(spy); CREATE TABLE \(spy).seen (value text); \
+            CREATE FUNCTION \(spy).array_position(list text[], value text) RETURNS int LANGUAGE sql \
+            SECURITY DEFINER AS $$ INSERT INTO \(spy).seen VALUES (value); \
+            SELECT pg_catalog.array_position(list, value) $$; \
+            GRANT USAGE ON SCHEMA \(spy) TO PUBLIC; \
+            CREATE ROLE \(role) LOGIN; ALTER ROLE \(role) SET search_path = \(spy), public; \
+            ALTER ROLE \(role) SET extra_float_digits = 0; ALTER ROLE \(role) SET standard_conforming_strings = off
+            """, what: "preparing")
+        return (role, spy)
+    }
+
+    @Test func aRolesSettingsAndAPlantedFunctionChangeNothing() throws {
+        let admin = try PostgresConnection(url: TestPostgres.servers[0], label: "test")
+        let (role, spy) = try Self.hostileRole(admin: admin)
+        let collation = "ci_" + UUID().uuidString.prefix(8).lowercased()
+        try admin.execute(
+            "CREATE COLLATION public.\(collation) (provider = icu, locale = 'und-u-ks-level2', deterministic = false)",
+            what: "preparing")
+        let rows: [[String?]] = [
+            ["red", "2.9999999999999996", "1"], ["RED", "3", "2"], ["blue", "0.5", "3"], ["Blue", "9", "0"],
+        ]
+        let url = try TestPostgres.table(
+            columns: [("colour", "text COLLATE public.\(collation)"), ("score", "float8"), ("level", "text")],
+            rows: rows)
+        let table = String(url.split(separator: ".").last!)
+        try admin.execute("GRANT SELECT ON public.\(table) TO \(role)", what: "granting")
+        let schema = try SchemaLoader.parse(Self.schema)
+        let location = try PostgresLocation(
+            url.replacingOccurrences(of: "postgresql://postgres@", with: "postgresql://\(role)@"), key: "--data")
+        let codes = try PostgresTable(location: location, schema: schema).load().codes
+        // The CSV reader's codes: case matters, 2.9999999999999996 is below the edge at 3.
+        #expect(codes[0] == [0, 2, 1, 2], "\(codes[0])")
+        #expect(codes[1] == [0, 1, 0, 1], "\(codes[1])")
+        let counts = try PostgresCounts(PostgresTable(location: location, schema: schema))
+        #expect(try counts.marginals([[0, 1]])[0].total == rows.count)
+        let seen = try admin.execute("SELECT count(*) FROM \(spy).seen", what: "reading")
+        #expect(seen.rows.first?.first == "0", "the planted function saw the table's values")
+
+        // A pattern whose backslash a non-standard literal would drop: 1e0 is no whole number.
+        let loose = try TestPostgres.table(
+            columns: [("colour", "text"), ("score", "float8"), ("level", "text")], rows: [["red", "1", "1e0"]])
+        try admin.execute(
+            "GRANT SELECT ON public.\(String(loose.split(separator: ".").last!)) TO \(role)", what: "granting")
+        let looseLocation = try PostgresLocation(
+            loose.replacingOccurrences(of: "postgresql://postgres@", with: "postgresql://\(role)@"), key: "--data")
+        #expect(throws: DataError.self) { try PostgresTable(location: looseLocation, schema: schema).load() }
+    }
+}
