@@ -6,13 +6,16 @@ import DPRandomness
 /// bin's integers; reals: uniformly on [e_i, e_{i+1})); this is post-processing of the codes.
 final class ColumnCodec: Sendable {
     let column: Column
-    private let categoryCodes: [String: Int]
+    /// Categories by their UTF-8 bytes: a value matches a category when its bytes are the same, as
+    /// a database compares them (`SQLColumnCode`), not when it is merely canonically equivalent
+    /// (an `e` with a combining diaeresis is not `ë`).
+    private let categoryCodes: [[UInt8]: Int]
     private let missingTokens: [[UInt8]]
 
     init(column: Column) {
         self.column = column
         if case .categorical(let categories) = column.kind {
-            categoryCodes = Dictionary(uniqueKeysWithValues: categories.enumerated().map { ($1, $0) })
+            categoryCodes = Dictionary(uniqueKeysWithValues: categories.enumerated().map { (Array($1.utf8), $0) })
         } else {
             categoryCodes = [:]
         }
@@ -38,7 +41,7 @@ final class ColumnCodec: Sendable {
         }
         switch column.kind {
         case .categorical:
-            guard let code = categoryCodes[String(decoding: value, as: UTF8.self)] else {
+            guard let code = categoryCodes[Array(value)] else {
                 if column.outOfDomain == .missing, let missing = column.missingCode { return missing }
                 throw Failure(
                     problem: "a category the schema does not declare",

@@ -86,12 +86,14 @@ public final class PostgresConnection {
     }
 
     /// Streams the rows of `sql` through a server-side cursor, `batch` rows at a time, inside a
-    /// read-only transaction: memory holds one batch, whatever the table's size.
+    /// read-only transaction (the session's, when one is open): memory holds one batch, whatever
+    /// the table's size.
     public func forEachBatch(
         _ sql: String, _ parameters: [String?] = [], batch: Int = 10_000, what: String,
         _ body: ([[String?]]) throws -> Void
     ) throws {
-        try execute("BEGIN TRANSACTION READ ONLY", what: what)
+        let own = PQtransactionStatus(handle) == PQTRANS_IDLE
+        if own { try execute("BEGIN TRANSACTION READ ONLY", what: what) }
         do {
             try execute("DECLARE dpsynth_rows NO SCROLL CURSOR FOR " + sql, parameters, what: what)
             while true {
@@ -99,9 +101,9 @@ public final class PostgresConnection {
                 if rows.isEmpty { break }
                 try body(rows)
             }
-            try execute("COMMIT", what: what)
+            try execute(own ? "COMMIT" : "CLOSE dpsynth_rows", what: what)
         } catch {
-            _ = try? execute("ROLLBACK", what: what)
+            _ = try? execute(own ? "ROLLBACK" : "CLOSE dpsynth_rows", what: what)
             throw error
         }
     }

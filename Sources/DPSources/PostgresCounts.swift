@@ -43,6 +43,11 @@ public final class PostgresCounts: PrivateTable, @unchecked Sendable {
         integerColumns = try table.checkColumns(on: connection)
         try connection.execute(Self.sessionSettings, what: "preparing the session")
         codes = try Self.materialize(table, integerColumns: integerColumns, on: connection)
+        // Without a temporary table every statement reads the table itself: one snapshot for the
+        // session, so that each reads the rows the validation read, whatever is written meanwhile.
+        if !materialized {
+            try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", what: "sharing a snapshot")
+        }
         rowCount = try validate()
     }
 

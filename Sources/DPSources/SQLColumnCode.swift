@@ -153,7 +153,11 @@ public enum SQLColumnCode {
             let outside = outsideBounds(column, outOfDomain: outOfDomain) {
                 integerBin(clamped, lower: lower, upper: upper, binning, &parameters)
             }
-            body = "CASE WHEN \(value) BETWEEN \(low) AND \(high) THEN \(inside) ELSE \(outside) END"
+            // -2^63, which an int8 holds, is beyond the CSV reader's whole numbers (±(2^63 - 1)).
+            body = """
+                CASE WHEN \(value) < -9223372036854775807 THEN \(Problem.notAWholeNumber.rawValue) \
+                WHEN \(value) BETWEEN \(low) AND \(high) THEN \(inside) ELSE \(outside) END
+                """
         default:
             return nil
         }
