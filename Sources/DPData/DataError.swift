@@ -10,6 +10,9 @@ public struct DataError: UserFacingError, Equatable {
     public let value: String?
     public let problem: String
     public let hint: String
+    /// The database's SQLSTATE, when a database refused a statement: what code that handles a
+    /// refusal (a server that allows no temporary table, say) tests, rather than the text.
+    public var databaseState: String?
 
     public init(
         file: String, line: Int? = nil, column: Int? = nil, columnName: String? = nil, value: String? = nil,

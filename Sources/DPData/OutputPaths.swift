@@ -32,14 +32,25 @@ public enum OutputPaths {
     public static func refuseUnwritable(_ outputs: [(String, String?)], creatingFolders: Bool = false) throws {
         for case (let name, let path?) in outputs {
             var status = stat()
+            var folder = URL(fileURLWithPath: path).deletingLastPathComponent()
             if stat(path, &status) == 0 {
+                guard status.st_mode & S_IFMT != S_IFDIR else {
+                    throw DataError(
+                        file: path, problem: "\(name) is a folder", hint: "Name a file (inside the folder, say).")
+                }
                 guard access(path, W_OK) == 0 else {
                     throw DataError(
                         file: path, problem: "\(name) is not writable", hint: "Choose a path you can write to.")
                 }
+                // A regular file is replaced by renaming a finished copy in its folder; a special
+                // file (a terminal, a pipe) is written in place.
+                guard status.st_mode & S_IFMT != S_IFREG || access(folder.path, W_OK) == 0 else {
+                    throw DataError(
+                        file: path, problem: "\(name): the folder \(folder.path) is not writable",
+                        hint: "Choose a folder you can write to.")
+                }
                 continue
             }
-            var folder = URL(fileURLWithPath: path).deletingLastPathComponent()
             if creatingFolders {
                 while stat(folder.path, &status) != 0, folder.path != "/" { folder.deleteLastPathComponent() }
             }

@@ -104,6 +104,13 @@ public protocol LedgerSQL {
     func insert(_ sql: String, _ arguments: [any LedgerValueConvertible]) throws -> Int64
     func tableExists(_ name: String) throws -> Bool
     func columnNames(of table: String) throws -> [String]
+    /// Who holds a reservation this process makes: a number by which `liveHolders` can tell
+    /// whether the holder still runs, wherever the process that asks runs (a file's ledger: the
+    /// process id on this machine; a database's: the server process of this connection).
+    func reservationHolder() throws -> Int64
+    /// The members of `holders` that still run. A holder that cannot be told dead counts as
+    /// running: its whole reservation stays set aside.
+    func liveHolders(_ holders: Set<Int64>) throws -> Set<Int64>
 }
 
 extension LedgerSQL {

@@ -55,11 +55,6 @@ extension BudgetLedger {
             .joined(separator: "|")
     }
 
-    /// Whether the process that holds an open reservation still runs (on this machine).
-    static func alive(_ pid: Int64) -> Bool {
-        kill(pid_t(pid), 0) == 0 || errno == EPERM
-    }
-
     /// The costs that count against `dataset`'s total: every charge, except that a live open
     /// reservation counts with its whole reserved cost instead of its charges so far.
     static func committedCosts(_ db: any LedgerSQL, dataset: String, path: String, excluding: Int64? = nil) throws
@@ -67,14 +62,15 @@ extension BudgetLedger {
     {
         var live = Set<Int64>()
         var costs: [PrivacyCost] = []
-        for row in try db.rows(
+        let open = try db.rows(
             """
             SELECT id, cost, pid FROM reservation WHERE dataset = ?
             AND id NOT IN (SELECT reservation FROM reservation_end)
             """, [dataset])
-        {
+        let running = try db.liveHolders(Set(try open.map { try $0.checked("pid") as Int64 }))
+        for row in open {
             let id: Int64 = try row.checked("id")
-            guard id != excluding, alive(try row.checked("pid")) else { continue }
+            guard id != excluding, running.contains(try row.checked("pid")) else { continue }
             live.insert(id)
             costs.append(try decodeCost(try row.checked("cost"), row: id, path: path))
         }
@@ -100,7 +96,7 @@ extension BudgetLedger {
             }
             let costText = String(decoding: try JSONEncoder().encode(cost), as: UTF8.self)
             let created = Self.timestamp(Date())
-            let pid = Int64(ProcessInfo.processInfo.processIdentifier)
+            let pid = try db.reservationHolder()
             let id = try db.insert(
                 "INSERT INTO reservation (dataset, cost, pid, created, seq, hash) VALUES (?, ?, ?, ?, 0, '')",
                 [dataset, costText, pid, created])
@@ -135,14 +131,15 @@ extension BudgetLedger {
     /// Every reservation of `dataset`, oldest first, with its state.
     public func reservations(dataset: String) throws -> [LedgerReservation] {
         try read { db in
-            try db.rows(
+            let rows = try db.rows(
                 """
                 SELECT r.id, r.dataset, r.cost, r.pid, e.outcome FROM reservation r
                 LEFT JOIN reservation_end e ON e.reservation = r.id WHERE r.dataset = ? ORDER BY r.id
-                """, [dataset]
-            ).map { row in
+                """, [dataset])
+            let running = try db.liveHolders(Set(try rows.map { try $0.checked("pid") as Int64 }))
+            return try rows.map { row in
                 let outcome: String? = try row.checkedOptional("outcome")
-                let alive = Self.alive(try row.checked("pid"))
+                let alive = running.contains(try row.checked("pid"))
                 let state = outcome.flatMap(LedgerReservation.State.init(rawValue:)) ?? (alive ? .open : .settled)
                 return LedgerReservation(
                     id: try row.checked("id"), dataset: try row.checked("dataset"),

@@ -53,6 +53,13 @@ public final class SQLiteLedgerStore: LedgerStore, @unchecked Sendable {
 struct SQLiteStatements: LedgerSQL {
     let db: Database
 
+    /// A file's ledger is shared by processes on this machine: they are told apart by process id.
+    func reservationHolder() -> Int64 { Int64(ProcessInfo.processInfo.processIdentifier) }
+
+    func liveHolders(_ holders: Set<Int64>) -> Set<Int64> {
+        holders.filter { kill(pid_t($0), 0) == 0 || errno == EPERM }
+    }
+
     static func arguments(_ values: [any LedgerValueConvertible]) -> StatementArguments {
         StatementArguments(
             values.map { value -> (any DatabaseValueConvertible)? in

@@ -173,9 +173,14 @@ public struct ReleaseConfig: Sendable {
                             + "independent only",
                         hint: "Remove 'shadow_models', or audit a marginal method.")
                 }
+                let shadows = try shadow.count("shadows") ?? ShadowModelAttack.defaultShadows
+                guard shadows >= ShadowModelAttack.minimumShadows else {
+                    throw audit.error(
+                        at: shadow["shadows"], "'shadows' must be at least \(ShadowModelAttack.minimumShadows)",
+                        hint: ShadowModelAttack.minimumShadowsReason)
+                }
                 config.shadowModels = (
-                    try shadow.count("targets") ?? ShadowModelAttack.defaultTargets,
-                    try shadow.count("shadows") ?? ShadowModelAttack.defaultShadows,
+                    try shadow.count("targets") ?? ShadowModelAttack.defaultTargets, shadows,
                     try shadow.count("rows") ?? ShadowModelAttack.defaultShadowRows
                 )
             }

@@ -122,13 +122,18 @@ public struct ReleasePipeline {
         let gate = try ReleaseGate(
             epsilon: config.gateShare, maxAdvantage: config.gateMaxAdvantage,
             checks: GateCheck.standard(secrets: secrets, columns: train.columns))
+        let positive = try positiveCode(target: target, data: train)
+        if let target {
+            try ClassifierUtility.requireBothClasses(
+                in: holdout, target: target, positive: positive, name: "\(configPath): holdout")
+        }
         try FileManager.default.createDirectory(at: stateFolder, withIntermediateDirectories: true)
         return Prepared(
             dataset: config.dataset ?? schema.name, train: train, holdout: holdout, secrets: secrets,
             quasiIdentifiers: try config.quasiIdentifiers.map {
                 try train.column(named: $0, key: "audit.quasi_identifiers", file: configPath)
             },
-            target: target, positive: try positiveCode(target: target, data: train),
+            target: target, positive: positive,
             policy: try config.policy.map(AuditPolicy.load) ?? AuditPolicy(),
             implementationAudit: try config.dpAudit.map {
                 try ImplementationAudit.load(path: $0, method: config.method, key: "\(configPath): audit.dp_audit")

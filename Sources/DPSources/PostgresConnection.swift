@@ -115,14 +115,16 @@ public final class PostgresConnection {
         if PQstatus(handle) != CONNECTION_OK {
             return DataError(
                 file: label, problem: "\(what): the connection to the server was lost",
-                hint: "Check that the server is running and retry; nothing was read after the loss.")
+                hint: "Check that the server is running, then run the command again.")
         }
         let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) } ?? "?????"
         let message = PQresultErrorField(result, Int32(UInt8(ascii: "M"))).map { String(cString: $0) } ?? ""
         let shown = Self.describedClasses.contains(String(state.prefix(2))) ? ": " + Self.oneLine(message) : ""
-        return DataError(
+        var refusal = DataError(
             file: label, problem: "\(what): the database refused (SQLSTATE \(state)\(shown))",
             hint: "Check the table and the schema's columns; the server's log has the details.")
+        refusal.databaseState = state
+        return refusal
     }
 
     static func oneLine(_ text: String) -> String {

@@ -99,8 +99,7 @@ public final class PostgresCounts: PrivateTable, @unchecked Sendable {
             try connection.execute(
                 "CREATE TEMPORARY TABLE dpsynth_codes (\(columns), n int4) ON COMMIT PRESERVE ROWS",
                 what: "preparing the codes")
-        } catch let error as DataError where error.problem.contains("SQLSTATE 25006") || error.problem.contains("42501")
-        {
+        } catch let error as DataError where Self.noTemporaryTables.contains(error.databaseState ?? "") {
             return "(\(select)) AS codes"
         }
         // A part reads its pages in the snapshot its table's parts share.
@@ -116,6 +115,10 @@ public final class PostgresCounts: PrivateTable, @unchecked Sendable {
         try connection.execute("ANALYZE dpsynth_codes", what: "computing the codes")
         return "dpsynth_codes"
     }
+
+    /// The refusals of a temporary table that counting works around: a read-only transaction
+    /// (a hot standby) and no TEMPORARY right.
+    static let noTemporaryTables: Set<String> = ["25006", "42501"]
 
     /// How many rows the counting statements read (`codes`'s rows): at most the table's distinct
     /// code rows when the codes are materialized. A private figure, for tests only.

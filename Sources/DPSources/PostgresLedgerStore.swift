@@ -27,7 +27,16 @@ public final class PostgresLedgerStore: LedgerStore, @unchecked Sendable {
     /// schema is created when `creating` (which needs the CREATE privilege on the database), and
     /// otherwise refused; an existing one is only used, so an analyst with rights on the ledger's
     /// tables alone can spend from it.
-    public init(url: String, creating: Bool = true) throws {
+    /// How long a writer waits for the ledger's lock.
+    let lockTimeout: Duration
+
+    /// `duration` in whole milliseconds, at least 1 (PostgreSQL reads 0 as no limit).
+    static func milliseconds(_ duration: Duration) -> Int64 {
+        max(1, duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
+    }
+
+    public init(url: String, creating: Bool = true, lockTimeout: Duration = .seconds(60)) throws {
+        self.lockTimeout = lockTimeout
         let parsed: PostgresURL
         do {
             parsed = try PostgresURL(url, ownParameters: ["schema"])
@@ -77,8 +86,20 @@ public final class PostgresLedgerStore: LedgerStore, @unchecked Sendable {
             try connection.execute(begin, what: "starting a ledger transaction")
             do {
                 if writer {
+                    // Any user of the database can take the same advisory lock: a writer waits
+                    // `lockTimeout` at most, then gives up with a message, rather than forever.
                     try connection.execute(
-                        "SELECT pg_advisory_xact_lock($1)", [String(Self.writerLock)], what: "locking the ledger")
+                        "SET LOCAL lock_timeout = \(Self.milliseconds(lockTimeout))",
+                        what: "locking the ledger")
+                    do {
+                        try connection.execute(
+                            "SELECT pg_advisory_xact_lock($1)", [String(Self.writerLock)], what: "locking the ledger")
+                    } catch let error as DataError where error.databaseState == "55P03" {
+                        throw LedgerError.storage(
+                            path: label,
+                            message: "another session has held the ledger's writer lock for \(lockTimeout); "
+                                + "nothing was written, run the command again later")
+                    }
                 }
                 let result = try body(PostgresStatements(connection: connection))
                 try connection.execute("COMMIT", what: "committing to the ledger")
@@ -97,6 +118,25 @@ public final class PostgresLedgerStore: LedgerStore, @unchecked Sendable {
 /// definitions' SQLite types become PostgreSQL's (64-bit integers, double precision, identity keys).
 struct PostgresStatements: LedgerSQL {
     let connection: PostgresConnection
+
+    /// A database's ledger is shared by processes on many machines, so a process id means
+    /// nothing to another: a reservation is held by the server process of the connection that
+    /// made it, which ends when the client does (also when it is killed), and which every client
+    /// of the server can see in `pg_stat_activity`.
+    func reservationHolder() throws -> Int64 {
+        guard let text = try connection.execute("SELECT pg_backend_pid()", what: "reserving").rows.first?.first ?? nil,
+            let pid = Int64(text)
+        else { throw LedgerError.storage(path: connection.label, message: "the server gave no process id") }
+        return pid
+    }
+
+    func liveHolders(_ holders: Set<Int64>) throws -> Set<Int64> {
+        guard !holders.isEmpty else { return [] }
+        let list = "{" + holders.map(String.init).joined(separator: ",") + "}"
+        let rows = try connection.execute(
+            "SELECT pid FROM pg_stat_activity WHERE pid = ANY($1::int4[])", [list], what: "reading reservations")
+        return Set(rows.rows.compactMap { $0.first.flatMap { $0.flatMap { Int64($0) } } })
+    }
 
     /// Type OIDs read as numbers.
     static let integerTypes: Set<UInt32> = [20, 21, 23]

@@ -1,3 +1,4 @@
+import CLibPQ
 import DPData
 import Foundation
 
@@ -42,6 +43,34 @@ struct PostgresURL {
     /// Whether `text` names a PostgreSQL server rather than a file.
     static func isDatabase(_ text: String) -> Bool {
         text.hasPrefix("postgresql://") || text.hasPrefix("postgres://")
+    }
+
+    /// Refuses a URL that libpq reads otherwise than this parser: a password, or another server,
+    /// port or database (libpq reads the user part up to the last '@', past a '?' or a '#').
+    static func checkAsLibpqReads(_ text: String, host: String, port: Int?, database: String) throws(Refusal) {
+        var message: UnsafeMutablePointer<CChar>?
+        guard let options = PQconninfoParse(text, &message) else {
+            if let message { PQfreemem(message) }
+            throw Refusal(problem: "libpq cannot read the URL", hint: "Write postgresql://USER@HOST:PORT/DB?....")
+        }
+        defer { PQconninfoFree(options) }
+        var read: [String: String] = [:]
+        var option = options
+        while let keyword = option.pointee.keyword {
+            if let value = option.pointee.val { read[String(cString: keyword)] = String(cString: value) }
+            option += 1
+        }
+        // An IPv6 address is bracketed in a URL and bare to libpq.
+        let decodedHost = (host.removingPercentEncoding ?? host).trimmingCharacters(
+            in: CharacterSet(charactersIn: "[]"))
+        guard (read["password"] ?? "").isEmpty, (read["passfile"] ?? "").isEmpty,
+            (read["host"] ?? "") == decodedHost, read["port"] == port.map(String.init),
+            (read["dbname"] ?? "") == (database.removingPercentEncoding ?? database)
+        else {
+            throw Refusal(
+                problem: "libpq reads this URL's address or password otherwise than it is written",
+                hint: "Write postgresql://USER@HOST:PORT/DB with no '?', '#', '@' or ':' inside the user or host.")
+        }
     }
 
     /// Parses `text`, whose query string may hold `ownParameters` besides libpq's transport
@@ -90,11 +119,16 @@ struct PostgresURL {
                 problem: "sslmode=\(mode) on a Unix socket, which libpq connects to without TLS",
                 hint: "Name the server by host name or address for TLS.")
         }
+        guard parts.fragment == nil else {
+            throw Refusal(problem: "the URL has a '#' part", hint: "Remove it: a PostgreSQL URL has none.")
+        }
         let rest = (parts.queryItems ?? []).filter { !ownParameters.contains($0.name) }
         parts.queryItems = rest.isEmpty ? nil : rest
         guard let connection = parts.string else {
             throw Refusal(problem: "the URL cannot be read back", hint: "Check its spelling.")
         }
+        try Self.checkAsLibpqReads(
+            connection, host: host, port: parts.port, database: String(parts.path.drop { $0 == "/" }))
         self.connection = connection
         self.own = own
         self.host = host.isEmpty ? "localhost" : host.lowercased()

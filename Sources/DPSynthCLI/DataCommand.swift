@@ -21,7 +21,7 @@ struct DataCommand: ParsableCommand {
             do {
                 guard !PostgresLocation.isDatabase(data) else {
                     throw CommandFailure(
-                        "\(data): data count reads CSV files; check a PostgreSQL table with "
+                        "data count reads CSV files; check a PostgreSQL table with "
                             + "`dpsynth schema check --data URL --schema FILE`, which prints its row count")
                 }
                 let records = try CSVReader(path: data).countRecords()

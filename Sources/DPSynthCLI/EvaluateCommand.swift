@@ -34,9 +34,14 @@ struct EvaluateCommand: ParsableCommand {
     func run() throws {
         try CommandFailure.reportingLibraryErrors {
             try OutputPaths.refuseOverlap(outputs: [("--out", out)], inputs: tables.inputs)
+            try tables.refuseSelfHoldout()
             let (trainRows, holdoutRows, syntheticRows) = try tables.load(minimumRows: 1, purpose: "an evaluation")
             let targetColumn = try target.map { try trainRows.column(named: $0, key: "--target", file: tables.train) }
             let positiveCode = try targetColumn.map { try Self.code(of: positive, column: $0, in: trainRows) } ?? 1
+            if let targetColumn {
+                try ClassifierUtility.requireBothClasses(
+                    in: holdoutRows, target: targetColumn, positive: positiveCode, name: tables.holdout)
+            }
             let source = seed.map(RandomSource.seeded) ?? .secure()
             if source.isSeeded { Output.note("dpsynth: \(source.label)") }
             let result = UtilityEvaluation.evaluate(

@@ -40,6 +40,45 @@ struct PostgresLedgerTests {
         #expect(verified.intact && verified.head == statement.head, "\(verified.problems)")
     }
 
+    /// A reservation is held by the server process of the connection that made it, not by a
+    /// process id that means nothing on another machine: it holds while that connection lives,
+    /// for every client of the server, and ends with it.
+    @Test func aReservationLastsAsLongAsItsConnection() throws {
+        let url = Self.freshLedger()
+        var holder: BudgetLedger? = try LedgerOpener.open(url)
+        try holder!.initialise(dataset: "d", epsilon: 1, delta: 0)
+        _ = try holder!.reserve(dataset: "d", cost: .pure(epsilon: 0.8))
+        let other = try LedgerOpener.open(url)
+        #expect(throws: LedgerError.self) { try other.reserve(dataset: "d", cost: .pure(epsilon: 0.5)) }
+        holder = nil
+        // The server process ends a moment after its client hangs up.
+        var reserved = false
+        for _ in 0..<50 where !reserved {
+            reserved = (try? other.reserve(dataset: "d", cost: .pure(epsilon: 0.5))) != nil
+            if !reserved { usleep(100_000) }
+        }
+        #expect(reserved, "the reservation outlived its connection")
+    }
+
+    /// Any user of the database can take the writers' advisory lock: a writer gives up after its
+    /// timeout with a message, instead of waiting forever.
+    @Test func aHeldWriterLockTimesOut() throws {
+        let url = Self.freshLedger()
+        try LedgerOpener.open(url).initialise(dataset: "d", epsilon: 1, delta: 0)
+        let ledger = try BudgetLedger(store: try PostgresLedgerStore(url: url, lockTimeout: .milliseconds(300)))
+        let squatter = try PostgresConnection(url: TestPostgres.servers[0], label: "test")
+        try squatter.execute(
+            "SELECT pg_advisory_lock($1)", [String(0x6470_7379_6E74_68)], what: "locking")
+        do {
+            try ledger.charge(dataset: "d", mechanism: "laplace", cost: .pure(epsilon: 0.1), seeded: false)
+            Issue.record("charged under another session's lock")
+        } catch let error as LedgerError {
+            #expect("\(error)".contains("writer lock"), "\(error)")
+        }
+        try squatter.execute("SELECT pg_advisory_unlock_all()", what: "unlocking")
+        try ledger.charge(dataset: "d", mechanism: "laplace", cost: .pure(epsilon: 0.1), seeded: false)
+    }
+
     @Test func aDeletedChargeIsDetected() throws {
         let url = Self.freshLedger()
         let ledger = try LedgerOpener.open(url)

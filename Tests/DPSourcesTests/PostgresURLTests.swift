@@ -35,6 +35,32 @@ import Testing
         } catch { Issue.record("\(error)") }
     }
 
+    /// libpq reads the user part up to the last '@', past a '?' or a '#': such a URL would
+    /// connect elsewhere, or with a password, than it reads; it is refused without repeating it.
+    @Test(arguments: [
+        "postgresql://nohost.invalid?table=public.t#:Sekr3tValue@127.0.0.1:5/postgres",
+        "postgresql://me@nohost.invalid/db?table=t#@127.0.0.1:5/postgres",
+    ])
+    func aURLThatLibpqReadsOtherwiseIsRefused(url: String) {
+        do {
+            _ = try PostgresLocation(url, key: "--data")
+            Issue.record("accepted \(url)")
+        } catch let error as DataError {
+            #expect(!error.description.contains("Sekr3tValue") && !error.description.contains("127.0.0.1"))
+        } catch { Issue.record("\(error)") }
+        #expect(throws: LedgerError.self) {
+            try PostgresLedgerStore(url: "postgresql://?schema=lg#:Sekr3tValue@127.0.0.1:5/postgres")
+        }
+    }
+
+    @Test(arguments: [
+        "postgresql://me@%2Ftmp/stats?table=t", "postgresql://me@[::1]:5432/stats?table=t",
+        "postgresql://me@db.example/stats?table=t", "postgres://db.example:6543/st%20ats?table=t",
+    ])
+    func ordinaryAddressesAreAccepted(url: String) throws {
+        _ = try PostgresLocation(url, key: "--data")
+    }
+
     @Test func transportSettingsPassThrough() throws {
         let location = try PostgresLocation(
             Self.base + "&sslmode=verify-full&connect_timeout=5&application_name=x", key: "--data")

@@ -6,10 +6,12 @@ import Testing
     func evaluate(
         _ data: String, against synthetic: String, schema: String, holdout: String? = nil, extra: [String] = []
     ) throws -> CommandRunner.Result {
-        try CommandRunner.run(
+        // The holdout may not be the training table: by default, other rows beside it.
+        let folder = URL(fileURLWithPath: data).deletingLastPathComponent()
+        return try CommandRunner.run(
             [
-                "evaluate", "--train", data, "--holdout", holdout ?? data, "--synthetic", synthetic, "--schema", schema,
-                "--seed", "1",
+                "evaluate", "--train", data, "--holdout", try holdout ?? otherTable(in: folder), "--synthetic",
+                synthetic, "--schema", schema, "--seed", "1",
             ] + extra)
     }
 
@@ -48,6 +50,35 @@ import Testing
         #expect(result.standardOutput.contains("not differentially private"))
         let line = result.standardOutput.split(separator: "\n").first { $0.contains("mean TVD") }.map(String.init) ?? ""
         #expect(line.contains("3-way") && !line.contains("3-way 0.0000"), "\(line)")
+    }
+
+    /// A holdout that is the training table, or whose target holds one class (the AUC would be
+    /// undefined), is refused in one line.
+    @Test func aSelfOrOneClassHoldoutIsRefused() throws {
+        let (data, schema, folder) = try SynthesizeCommandTests().toyFiles()
+        let same = try evaluate(data, against: data, schema: schema, holdout: data)
+        #expect(same.status == 1 && same.standardError.contains("training table itself"), "\(same)")
+        let oneClass = folder.appendingPathComponent("no.csv").path
+        try ("age,group,flag\n" + (0..<50).map { "\(30 + $0 % 9),a,no" }.joined(separator: "\n") + "\n").write(
+            toFile: oneClass, atomically: true, encoding: .utf8)
+        let result = try evaluate(
+            data, against: data, schema: schema, holdout: oneClass, extra: ["--target", "flag", "--positive", "yes"])
+        #expect(result.status == 1 && result.standardError.contains("one class only"), "\(result)")
+        #expect(result.standardError.split(separator: "\n").count == 1)
+    }
+
+    /// The shadow-model attack is scored by cross-validation over each target's shadows: one
+    /// shadow is refused when the config is read, not met by a crash.
+    @Test func oneShadowIsRefused() throws {
+        let (data, schema, folder) = try SynthesizeCommandTests().toyFiles()
+        let config = folder.appendingPathComponent("g.yaml").path
+        try "method: mst\nepsilon: 1\ntargets: 1\nshadows: 1\nrows: 50\n".write(
+            toFile: config, atomically: true, encoding: .utf8)
+        let result = try CommandRunner.run([
+            "audit", "--train", data, "--holdout", try otherTable(in: folder), "--synthetic", data, "--schema",
+            schema, "--generator-config", config, "--out", folder.appendingPathComponent("audit.json").path,
+        ])
+        #expect(result.status == 1 && result.standardError.contains("'shadows' must be at least 2"), "\(result)")
     }
 
     @Test func anUnknownPositiveValueIsOneLineNamingTheChoices() throws {

@@ -81,6 +81,8 @@ import Testing
                 ["--epsilon", "1", "--rows", "10", "--out", folder.appendingPathComponent("no/such/s.csv").path],
                 "does not exist"
             ),
+            (["--epsilon", "1", "--rows", "10", "--out", folder.path], "is a folder"),
+            (["--epsilon", "1", "--rows", "10", "--out", out, "--model-out", folder.path], "is a folder"),
         ]
         for (extra, expected) in cases {
             let result = try run(extra)

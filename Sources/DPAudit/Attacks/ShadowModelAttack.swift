@@ -43,6 +43,12 @@ public struct ShadowModelAttack: Sendable {
     /// Rows of each shadow dataset (besides the target), drawn from the holdout.
     public var shadowRows: Int
 
+    /// The fewest shadows per target: the attack is scored by cross-validation over them, which
+    /// needs one to train on and one to test.
+    public static let minimumShadows = 2
+    public static let minimumShadowsReason =
+        "The attack is scored by cross-validation over the shadows, which needs at least two per target."
+
     /// The defaults that configs fall back to: 5 targets, 20 shadows each, 2,000 rows per shadow.
     public static let defaultTargets = 5, defaultShadows = 20, defaultShadowRows = 2000
 
