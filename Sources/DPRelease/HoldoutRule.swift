@@ -5,15 +5,15 @@ import DPSources
 /// compare the training rows against it, so a holdout that is the training table itself would make
 /// every comparison read as safe. This is the one place that rule is checked.
 public enum HoldoutRule {
-    /// The holdout's fingerprint (`DataSource.fingerprint`), after refusing a holdout whose
-    /// fingerprint is the training table's (`trainingHash`): the same bytes, or the same table.
-    public static func checkedHash(holdout: DataSource, trainingHash: String) throws -> String {
-        let hash = try holdout.fingerprint()
-        guard hash != trainingHash else {
+    /// The holdout's fingerprint (`DataSource.fingerprint`), after refusing a holdout that reads
+    /// rows the training table reads (`DataSource.rowSources`): the same bytes, the same table,
+    /// or a view, parent or partition of it.
+    public static func checkedHash(holdout: DataSource, training: DataSource) throws -> String {
+        guard try holdout.rowSources().isDisjoint(with: try training.rowSources()) else {
             throw ReleaseError(
-                "\(holdout): the holdout is the training table itself; give real rows the generator never saw "
-                    + "(a separate split of the data)")
+                "\(holdout): the holdout is the training table itself (or reads some of its rows); give real rows "
+                    + "the generator never saw (a separate split of the data, in a table or file of its own)")
         }
-        return hash
+        return try holdout.fingerprint()
     }
 }

@@ -101,7 +101,7 @@ public struct ReleasePipeline {
         let trainSource = try DataSource(config.data, key: "\(configPath): data")
         let holdoutSource = try DataSource(config.holdout, key: "\(configPath): holdout")
         let inputHash = try trainSource.fingerprint()
-        let holdoutHash = try HoldoutRule.checkedHash(holdout: holdoutSource, trainingHash: inputHash)
+        let holdoutHash = try HoldoutRule.checkedHash(holdout: holdoutSource, training: trainSource)
         progress("reading \(trainSource)")
         let train = try trainSource.load(schema: schema)
         let holdout = try holdoutSource.load(schema: schema)

@@ -82,70 +82,43 @@ public enum DataSource: Sendable, CustomStringConvertible {
         }
     }
 
-    /// What a budget is bound to: the BLAKE2b of a file's bytes; for a database table, of its
-    /// identity as the server states it (`PostgresLocation.identity()`: the cluster, database,
-    /// schema and table of every shard; not the user, so analysts who read one table share its
-    /// budget, and not the URL's spelling, so another host name for the same server gets no
-    /// second budget). A table whose content changes keeps its identity: the user declares the
-    /// new version (`--new-data-version`), as for a file. Shards that turn out to be one table
-    /// are refused here, before anything is charged: their rows would count twice.
+    /// What a budget is bound to: the BLAKE2b of a file's bytes; for a database table, of the
+    /// relations whose rows it reads (`PostgresLocation.rowSources()`: tables named by the
+    /// server's cluster, database, schema and name, through views, inheritance and partitions),
+    /// so analysts who read one table share its budget whatever user, host name or view they
+    /// read it through. A table whose content changes keeps its identity: the user declares the
+    /// new version (`--new-data-version`), as for a file. Shards that read the same rows (one
+    /// table twice, a view of another, a parent and its child) are refused here, before anything
+    /// is charged: their rows would count twice.
     public func fingerprint() throws -> String {
         switch self {
         case .csv(let path):
             return try Blake2b.hex(file: path)
-        case .postgres(let locations):
-            let identities = try locations.map { try $0.identity() }
-            guard Set(identities).count == identities.count else {
-                throw DataError(
-                    file: description, problem: "two shards are one table (the same server, database and table)",
-                    hint: "Give each shard once: its rows would count twice.")
-            }
-            return Blake2b.hex(Data(identities.sorted().joined(separator: "\n").utf8))
+        case .postgres:
+            return Blake2b.hex(Data(try rowSources().sorted().joined(separator: "\n").utf8))
         }
     }
-}
 
-extension PostgresLocation {
-    /// The table's identity as the URL writes it: `postgresql://HOST:PORT/DB/SCHEMA.TABLE`.
-    public var writtenIdentity: String { "postgresql://\(address)/\(schema).\(table)" }
-
-    /// The table's identity as its server states it: the cluster's system identifier, the
-    /// database's name and the table's schema and name as the catalog holds them, so every URL
-    /// that reaches the table (another host name or address for the server, `table=t` or
-    /// `table=public.t`) gives one identity, whichever user asks. A missing table, and a server
-    /// that does not show this user its system identifier, are refused (a fallback to the URL's
-    /// host name would give one table two identities).
-    public func identity() throws -> String {
-        let connection = try PostgresConnection(url: connectionURL, label: text)
-        let found = try connection.execute(
-            """
-            SELECT current_database(), n.nspname, c.relname FROM pg_class c \
-            JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass($1)
-            """, [qualifiedName], what: "reading the table's identity")
-        guard let row = found.rows.first, row.count == 3, let database = row[0], let schema = row[1],
-            let table = row[2]
-        else {
-            throw DataError(
-                file: text, problem: "the table does not exist (or this user cannot see it)",
-                hint: "Check the URL's table parameter (SCHEMA.TABLE) and the user's rights.")
+    /// What the rows are read from: a file's content (its fingerprint), or the relations that
+    /// hold a database table's rows; two sources that share one read some rows in common.
+    public func rowSources() throws -> Set<String> {
+        switch self {
+        case .csv:
+            return [try fingerprint()]
+        case .postgres(let locations):
+            var union: Set<String> = []
+            for location in locations {
+                let sources = try location.rowSources()
+                guard union.isDisjoint(with: sources) else {
+                    throw DataError(
+                        file: description,
+                        problem: "two shards read the same rows (one table twice, a view of another, or a "
+                            + "parent and its child)",
+                        hint: "Give shards that hold different rows: they would count twice.")
+                }
+                union.formUnion(sources)
+            }
+            return union
         }
-        let system: String?
-        do {
-            system =
-                try connection.execute(
-                    "SELECT system_identifier::text FROM pg_control_system()", what: "reading the server's identity"
-                ).rows.first?.first ?? nil
-        } catch let error as DataError {
-            throw DataError(
-                file: text, problem: error.problem,
-                hint: "A budget binds to the server's system identifier: ask the server's administrator to "
-                    + "GRANT EXECUTE ON FUNCTION pg_control_system() TO this user.")
-        }
-        guard let system else {
-            throw DataError(
-                file: text, problem: "the server states no system identifier",
-                hint: "Use a PostgreSQL server whose pg_control_system() answers.")
-        }
-        return "postgresql://system/\(system)/\(database)/\(schema).\(table)"
     }
 }

@@ -42,10 +42,57 @@ struct PostgresAccessTests {
             _ = try DataSource([url, alias], key: "--shard").fingerprint()
             Issue.record("one table was accepted as two shards")
         } catch let error as DataError {
-            #expect(error.description.contains("two shards are one table"), "\(error)")
+            #expect(error.description.contains("read the same rows"), "\(error)")
         }
         let missing = url.replacingOccurrences(of: "table=public.", with: "table=public.nosuch_")
         #expect(throws: DataError.self) { try DataSource(missing, key: "--data").fingerprint() }
+    }
+
+    /// A view reads its table's rows, a parent its children's, a partitioned table its
+    /// partitions': the same rows under another name share the budget, and are never two shards
+    /// or a training table and its holdout.
+    @Test func viewsParentsAndPartitionsReadTheirTablesRows() throws {
+        let url = try TestPostgres.table(columns: Self.columns, rows: Self.rows)
+        let table = String(url.split(separator: ".").last!)
+        let suffix = UUID().uuidString.prefix(8).lowercased()
+        let admin = try PostgresConnection(url: TestPostgres.servers[0], label: "test")
+        try admin.execute(
+            """
+            CREATE VIEW public.v_\(suffix) AS SELECT a, b FROM public.\(table) WHERE a < 3; \
+            CREATE TABLE public.p_\(suffix) (a int4, b text); \
+            CREATE TABLE public.c_\(suffix) () INHERITS (public.p_\(suffix)); \
+            CREATE TABLE public.pp_\(suffix) (a int4, b text) PARTITION BY LIST (a); \
+            CREATE TABLE public.pa_\(suffix) PARTITION OF public.pp_\(suffix) FOR VALUES IN (0, 1); \
+            CREATE TABLE public.pb_\(suffix) PARTITION OF public.pp_\(suffix) FOR VALUES IN (2, 3); \
+            INSERT INTO public.c_\(suffix) VALUES (1, 'x'); INSERT INTO public.pp_\(suffix) VALUES (1, 'x'), (2, 'y')
+            """, what: "preparing")
+        let base = TestPostgres.servers[0] + "?table=public."
+        func source(_ name: String) throws -> DataSource { try DataSource(base + name, key: "--data") }
+        #expect(try source("v_\(suffix)").fingerprint() == DataSource(url, key: "--data").fingerprint())
+        #expect(try source("pp_\(suffix)").rowSources().count == 2)
+        for pair in [
+            [url, base + "v_\(suffix)"], [base + "p_\(suffix)", base + "c_\(suffix)"],
+            [base + "pp_\(suffix)", base + "pb_\(suffix)"],
+        ] {
+            do {
+                _ = try DataSource(pair, key: "--shard").fingerprint()
+                Issue.record("\(pair) were accepted as shards")
+            } catch let error as DataError {
+                #expect(error.description.contains("read the same rows"), "\(error)")
+            }
+        }
+        #expect(try DataSource([base + "pa_\(suffix)", base + "pb_\(suffix)"], key: "--shard").fingerprint() != "")
+
+        // A holdout that is a view of the training table is refused as the table itself is.
+        let folder = try CommandRunner.temporaryDirectory()
+        let schema = folder.appendingPathComponent("s.yaml").path
+        try Self.schema.write(toFile: schema, atomically: true, encoding: .utf8)
+        let synthetic = folder.appendingPathComponent("s.csv").path
+        try "a,b\n0,x\n1,y\n".write(toFile: synthetic, atomically: true, encoding: .utf8)
+        let evaluated = try CommandRunner.run([
+            "evaluate", "--train", url, "--holdout", base + "v_\(suffix)", "--synthetic", synthetic, "--schema", schema,
+        ])
+        #expect(evaluated.status == 1 && evaluated.standardError.contains("training table itself"), "\(evaluated)")
     }
 
     /// A role granted SELECT on the schema's columns alone (not on `secret`) counts the table and

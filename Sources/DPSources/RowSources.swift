@@ -1,0 +1,76 @@
+import DPData
+import Foundation
+
+extension PostgresLocation {
+    /// The table's identity as the URL writes it: `postgresql://HOST:PORT/DB/SCHEMA.TABLE`.
+    public var writtenIdentity: String { "postgresql://\(address)/\(schema).\(table)" }
+
+    /// The relations whose rows reading this table reads, each named as its server states it:
+    /// the cluster's system identifier, the database, and the schema and name the catalog holds,
+    /// so that every URL reaching a relation (another host name for the server, `table=t` for
+    /// `table=public.t`, another user) names it once. A view stands for the relations it reads,
+    /// an inheritance parent for itself and its children, a partitioned table for its partitions;
+    /// the table itself when nothing else holds its rows.
+    ///
+    /// A missing table, and a server that does not show this user its system identifier, are
+    /// refused: a fallback to the URL's host name would give one table two identities.
+    public func rowSources() throws -> Set<String> {
+        let connection = try PostgresConnection(url: connectionURL, label: text)
+        let found = try connection.execute(Self.rowSourcesQuery, [qualifiedName], what: "reading the table's identity")
+        guard let first = found.rows.first, first.first == "t" else {
+            throw DataError(
+                file: text, problem: "the table does not exist (or this user cannot see it)",
+                hint: "Check the URL's table parameter (SCHEMA.TABLE) and the user's rights.")
+        }
+        let server = try systemIdentifier(on: connection)
+        return Set(
+            found.rows.compactMap { row in
+                guard row.count == 4, let database = row[1], let schema = row[2], let name = row[3] else { return nil }
+                return "postgresql://system/\(server)/\(database)/\(schema).\(name)"
+            })
+    }
+
+    /// The relation ($1) and what it reads, followed through views' and materialized views'
+    /// rewrite rules and through inheritance (partitions included), keeping those that hold
+    /// rows of their own, or the relation itself when none does. The first column says whether
+    /// the relation exists.
+    static let rowSourcesQuery = """
+        WITH RECURSIVE edges(parent, child) AS ( \
+        SELECT inhparent, inhrelid FROM pg_catalog.pg_inherits \
+        UNION ALL SELECT r.ev_class, d.refobjid FROM pg_catalog.pg_rewrite r \
+        JOIN pg_catalog.pg_class v ON v.oid = r.ev_class AND v.relkind IN ('v', 'm') \
+        JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass \
+        AND d.objid = r.oid AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass \
+        AND d.refobjid <> r.ev_class), \
+        reached(oid) AS (SELECT pg_catalog.to_regclass($1)::oid \
+        UNION SELECT e.child FROM edges e JOIN reached ON e.parent = reached.oid), \
+        named AS (SELECT n.nspname, c.relname, c.relkind, c.oid = pg_catalog.to_regclass($1) AS root \
+        FROM reached JOIN pg_catalog.pg_class c ON c.oid = reached.oid \
+        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace) \
+        SELECT pg_catalog.to_regclass($1) IS NOT NULL, pg_catalog.current_database(), nspname, relname FROM named \
+        WHERE relkind IN ('r', 'm', 'f') OR (root AND NOT EXISTS \
+        (SELECT 1 FROM named held WHERE held.relkind IN ('r', 'm', 'f'))) \
+        UNION ALL SELECT false, NULL, NULL, NULL WHERE pg_catalog.to_regclass($1) IS NULL
+        """
+
+    /// The cluster's system identifier, which tells servers apart whatever they are called.
+    func systemIdentifier(on connection: PostgresConnection) throws -> String {
+        do {
+            let rows = try connection.execute(
+                "SELECT system_identifier::text FROM pg_catalog.pg_control_system()",
+                what: "reading the server's identity"
+            ).rows
+            guard let identifier = rows.first?.first ?? nil else {
+                throw DataError(
+                    file: text, problem: "the server states no system identifier",
+                    hint: "Use a PostgreSQL server whose pg_control_system() answers.")
+            }
+            return identifier
+        } catch let error as DataError where error.databaseState != nil {
+            throw DataError(
+                file: text, problem: error.problem,
+                hint: "A budget binds to the server's system identifier: ask the server's administrator to "
+                    + "GRANT EXECUTE ON FUNCTION pg_control_system() TO this user.")
+        }
+    }
+}
