@@ -22,11 +22,6 @@ public final class PostgresLedgerStore: LedgerStore, @unchecked Sendable {
     /// Whether `location` names a database ledger rather than a file.
     public static func isDatabase(_ location: String) -> Bool { PostgresLocation.isDatabase(location) }
 
-    /// Connects to the ledger at `url` (`postgresql://USER@HOST:PORT/DB[?schema=NAME]`; the
-    /// password from PGPASSWORD or ~/.pgpass; the URL's rules are `PostgresURL`'s). A missing
-    /// schema is created when `creating` (which needs the CREATE privilege on the database), and
-    /// otherwise refused; an existing one is only used, so an analyst with rights on the ledger's
-    /// tables alone can spend from it.
     /// How long a writer waits for the ledger's lock.
     let lockTimeout: Duration
 
@@ -35,6 +30,11 @@ public final class PostgresLedgerStore: LedgerStore, @unchecked Sendable {
         max(1, duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
     }
 
+    /// Connects to the ledger at `url` (`postgresql://USER@HOST:PORT/DB[?schema=NAME]`; the
+    /// password from PGPASSWORD or ~/.pgpass; the URL's rules are `PostgresURL`'s). A missing
+    /// schema is created when `creating` (which needs the CREATE privilege on the database), and
+    /// otherwise refused; an existing one is only used, so an analyst with rights on the ledger's
+    /// tables alone can spend from it. A writer waits `lockTimeout` at most for the ledger's lock.
     public init(url: String, creating: Bool = true, lockTimeout: Duration = .seconds(60)) throws {
         self.lockTimeout = lockTimeout
         let parsed: PostgresURL
