@@ -16,16 +16,25 @@ public enum SchemaInference {
     /// The most distinct values a column may have to be proposed as categorical.
     public static let maxCategories = 200
 
+    /// A table without columns has no schema to propose (it would propose an empty one, which
+    /// no command reads).
+    static func refuseNoColumns(_ header: [String], file: String) throws {
+        guard !header.isEmpty && header != [""] else {
+            throw DataError(file: file, problem: "the table has no columns", hint: "Give a table with columns.")
+        }
+    }
+
     /// A proposal read directly from the data (not private: review before use).
     public static func propose(csv path: String, name: String) throws -> Schema {
-        try propose(try RawTable(path: path), name: name)
+        try propose(try RawTable(path: path), name: name, file: path)
     }
 
     /// A proposal read directly from a table's text values (not private: review before use). A
     /// column of numbers whose only other entry is one token (census files write `N` or `X` for
     /// "not applicable") is numeric, with that token as a missing marker; `15400.0` is a whole
     /// number.
-    public static func propose(_ table: RawTable, name: String) throws -> Schema {
+    public static func propose(_ table: RawTable, name: String, file: String = "the table") throws -> Schema {
+        try refuseNoColumns(table.header, file: file)
         let columns = table.header.enumerated().map { index, header -> Column in
             var values = table.columns[index].filter { !Column.defaultMissingTokens.contains($0) }
             var missingTokens = Column.defaultMissingTokens
@@ -89,6 +98,7 @@ public enum SchemaInference {
                 file: path, problem: "the DP category histogram needs a delta in (0, 1)",
                 hint: "Pass --delta, e.g. 1e-6.")
         }
+        try refuseNoColumns(header, file: path)
         let unknown = numeric.subtracting(header)
         guard unknown.isEmpty else {
             throw DataError(

@@ -40,6 +40,24 @@ public enum SchemaWriter {
 
     /// A YAML double-quoted scalar.
     static func quote(_ text: String) -> String {
-        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        "\""
+            + text.unicodeScalars.map { scalar -> String in
+                switch scalar {
+                case "\\": return "\\\\"
+                case "\"": return "\\\""
+                // Line breaks and other control characters would be folded or refused by a YAML
+                // reader: written as escapes, a name reads back as it was.
+                case "\n": return "\\n"
+                case "\r": return "\\r"
+                case "\t": return "\\t"
+                case "\u{85}": return "\\N"
+                case "\u{2028}": return "\\L"
+                case "\u{2029}": return "\\P"
+                default:
+                    guard scalar.value < 0x20 || scalar.value == 0x7F else { return String(scalar) }
+                    let hex = String(scalar.value, radix: 16, uppercase: true)
+                    return "\\x" + (hex.count < 2 ? "0" : "") + hex
+                }
+            }.joined() + "\""
     }
 }

@@ -100,7 +100,8 @@ struct SchemaCommand: ParsableCommand {
                 } else {
                     schema =
                         PostgresLocation.isDatabase(data)
-                        ? try SchemaInference.propose(try PostgresLocation(data, key: "data").rawTable(), name: dataset)
+                        ? try SchemaInference.propose(
+                            try PostgresLocation(data, key: "data").rawTable(), name: dataset, file: data)
                         : try SchemaInference.propose(csv: data, name: dataset)
                     comment = [
                         "WARNING: the categories and bounds below were read from the PRIVATE data in \(data).",

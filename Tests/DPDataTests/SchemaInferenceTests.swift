@@ -13,6 +13,16 @@ import Testing
         return path
     }
 
+    /// Names with line breaks, tabs and other control characters are written as escapes and
+    /// read back as they were; a table without columns has no proposal.
+    @Test func writtenNamesReadBackAndNoColumnsIsRefused() throws {
+        let names = ["a\nb", "t\tab", "x\u{2028}y", "bell\u{7}", "quote\"back\\slash", "plain"]
+        let schema = Schema(name: "s\nn", columns: names.map { Column(name: $0, kind: .coded(levels: 2)) })
+        let read = try SchemaLoader.parse(SchemaWriter.yaml(schema))
+        #expect(read.name == schema.name && read.columns.map(\.name) == names)
+        #expect(throws: DataError.self) { try SchemaInference.propose(RawTable(header: [], columns: []), name: "e") }
+    }
+
     @Test func proposalFromTheDataReadsKindsAndDomains() throws {
         let path = try csv("n,x,c\n1,0.5,a\n3,2.25,b\n2,1,a\n")
         let schema = try SchemaInference.propose(csv: path, name: "t")
