@@ -1,4 +1,5 @@
 import ArgumentParser
+import DPAccounting
 import DPRandomness
 import DPSynthesis
 import Foundation
@@ -29,7 +30,12 @@ public struct DPSynthCommand: ParsableCommand {
         } catch {
             let code = exitCode(for: error)
             if code == .success { exit(withError: error) }
-            let message = Self.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+            // Our own messages keep their hint: a line break that a user's name brought in is
+            // escaped. The argument parser's messages end in usage text, cut after the first line.
+            let message =
+                error is CommandFailure || error is any UserFacingError
+                ? "\(error)".replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\n", with: "\\n")
+                : Self.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
             FileHandle.standardError.write(Data("dpsynth: error: \(message)\n".utf8))
             Foundation.exit(code.rawValue == 0 ? 1 : code.rawValue)
         }

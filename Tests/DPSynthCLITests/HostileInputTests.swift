@@ -100,6 +100,16 @@ import Testing
 /// Smaller careless inputs: an empty answer list charged for nothing, and an audit whose
 /// holdout is the training table.
 @Suite struct CarelessInputTests {
+    /// A name with a line break stays on the error's one line, hint included.
+    @Test func aLineBreakInANameKeepsTheErrorOnOneLine() throws {
+        let folder = try CommandRunner.temporaryDirectory()
+        let ledger = folder.appendingPathComponent("l.sqlite").path
+        let result = try CommandRunner.run(["ledger", "show", "--ledger", ledger, "--dataset", "first\nsecond"])
+        #expect(result.status != 0, "\(result)")
+        let lines = result.standardError.split(separator: "\n")
+        #expect(lines.count == 1 && lines[0].contains("first\\nsecond"), "\(result)")
+    }
+
     @Test func emptyAnswersAndASelfHoldoutAreRefused() throws {
         let folder = try CommandRunner.temporaryDirectory()
         let ledger = folder.appendingPathComponent("l.sqlite").path
