@@ -31,6 +31,13 @@ public enum OutputPaths {
     /// before anything is charged, so a run never pays for rows it cannot write.
     public static func refuseUnwritable(_ outputs: [(String, String?)], creatingFolders: Bool = false) throws {
         for case (let name, let path?) in outputs {
+            // A file is written as a temporary beside it (`StaleTemporaryFiles`), whose name is
+            // longer: a name the file system takes may have a temporary it refuses.
+            guard URL(fileURLWithPath: path).lastPathComponent.utf8.count <= StaleTemporaryFiles.longestName else {
+                throw DataError(
+                    file: path, problem: "\(name): the file name is too long to be written through a temporary file",
+                    hint: "Use a name of at most \(StaleTemporaryFiles.longestName) bytes.")
+            }
             var status = stat()
             var folder = URL(fileURLWithPath: path).deletingLastPathComponent()
             if stat(path, &status) == 0 {

@@ -10,6 +10,13 @@ public enum StaleTemporaryFiles {
         ".\(name).tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
     }
 
+    /// The most bytes `name(for:)` adds to a name: a dot, `.tmp-`, a process id of up to 7
+    /// digits (Linux's largest), a dash and an 8-character tag.
+    static let longestAddition = 1 + 5 + 7 + 1 + 8
+
+    /// The longest file name whose temporary the file system takes.
+    public static var longestName: Int { Int(NAME_MAX) - longestAddition }
+
     /// Removes the temporary files for `target` left by processes that no longer exist, and
     /// returns their paths.
     @discardableResult

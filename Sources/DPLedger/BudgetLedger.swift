@@ -95,13 +95,21 @@ public final class BudgetLedger: @unchecked Sendable {
         }
     }
 
-    /// The dataset whose budget covers data with `fingerprint`, if any.
-    static func owner(of fingerprint: String, _ db: any LedgerSQL) throws -> String? {
-        try db.string(
+    /// A dataset whose budget covers data with `fingerprint`, or some of its rows
+    /// (`DataFingerprint.overlaps`), if any; `excluding` is left out.
+    static func owner(of fingerprint: String, excluding: String? = nil, _ db: any LedgerSQL) throws -> String? {
+        for row in try db.rows(
             """
-            SELECT dataset FROM budget WHERE fingerprint = ?
-            UNION SELECT dataset FROM data_version WHERE fingerprint = ?
-            """, [fingerprint, fingerprint])
+            SELECT dataset, fingerprint FROM budget WHERE fingerprint IS NOT NULL
+            UNION ALL SELECT dataset, fingerprint FROM data_version ORDER BY dataset
+            """)
+        {
+            let dataset: String = try row.checked("dataset")
+            if dataset != excluding, DataFingerprint.overlaps(try row.checked("fingerprint"), fingerprint) {
+                return dataset
+            }
+        }
+        return nil
     }
 
     /// Checks that `dataset`'s budget covers data with `fingerprint`: the data it was declared for,
@@ -118,7 +126,7 @@ public final class BudgetLedger: @unchecked Sendable {
             let versions = try db.strings("SELECT fingerprint FROM data_version WHERE dataset = ?", [dataset])
             let declared: String? = try row.checkedOptional("fingerprint")
             if declared == fingerprint || versions.contains(fingerprint) { return }
-            if let owner = try Self.owner(of: fingerprint, db), owner != dataset {
+            if let owner = try Self.owner(of: fingerprint, excluding: dataset, db) {
                 throw LedgerError.invalid(
                     "this data has a budget under dataset '\(owner)' in \(self.path); run against that dataset")
             }

@@ -82,8 +82,8 @@ public enum DataSource: Sendable, CustomStringConvertible {
         }
     }
 
-    /// What a budget is bound to: the BLAKE2b of a file's bytes; for a database table, of the
-    /// relations whose rows it reads (`PostgresLocation.rowSources()`: tables named by the
+    /// What a budget is bound to (`DataFingerprint`): the BLAKE2b of a file's bytes; for a
+    /// database table, the relations whose rows it reads (`PostgresLocation.rowSources()`: tables named by the
     /// server's cluster, database, schema and name, through views, inheritance and partitions),
     /// so analysts who read one table share its budget whatever user, host name or view they
     /// read it through. A table whose content changes keeps its identity: the user declares the
@@ -95,7 +95,7 @@ public enum DataSource: Sendable, CustomStringConvertible {
         case .csv(let path):
             return try Blake2b.hex(file: path)
         case .postgres:
-            return Blake2b.hex(Data(try rowSources().sorted().joined(separator: "\n").utf8))
+            return DataFingerprint.of(rowSources: try rowSources())
         }
     }
 

@@ -60,6 +60,9 @@ public final class PostgresLedgerStore: LedgerStore, @unchecked Sendable {
                 try connection.execute(
                     "CREATE SCHEMA IF NOT EXISTS \(SQLText.identifier(schema))", what: "preparing the ledger")
             }
+            // Unqualified names are the ledger's tables; `pg_catalog` is searched first all the
+            // same, and every function call passes typed arguments, so a function planted in the
+            // ledger's schema matches no call better than the built-in one it would shadow.
             try connection.execute("SET search_path TO \(SQLText.identifier(schema))", what: "preparing the ledger")
             let found = try connection.execute(
                 "SELECT count(*) FROM information_schema.tables WHERE table_schema = $1", [schema],
@@ -93,7 +96,8 @@ public final class PostgresLedgerStore: LedgerStore, @unchecked Sendable {
                         what: "locking the ledger")
                     do {
                         try connection.execute(
-                            "SELECT pg_advisory_xact_lock($1)", [String(Self.writerLock)], what: "locking the ledger")
+                            "SELECT pg_catalog.pg_advisory_xact_lock($1::int8)", [String(Self.writerLock)],
+                            what: "locking the ledger")
                     } catch let error as DataError where error.databaseState == "55P03" {
                         throw LedgerError.storage(
                             path: label,

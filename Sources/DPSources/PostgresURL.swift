@@ -41,8 +41,11 @@ struct PostgresURL {
     }
 
     /// Whether `text` names a PostgreSQL server rather than a file.
+    /// Any spelling of the scheme counts (`POSTGRESQL://`, leading spaces), so that such a URL is
+    /// refused as a URL and never read, and repeated, as a file path.
     static func isDatabase(_ text: String) -> Bool {
-        text.hasPrefix("postgresql://") || text.hasPrefix("postgres://")
+        let scheme = text.drop { $0.isWhitespace }.prefix(13).lowercased()
+        return scheme.hasPrefix("postgresql://") || scheme.hasPrefix("postgres://")
     }
 
     /// Refuses a URL that libpq reads otherwise than this parser: a password, or another server,
@@ -112,6 +115,11 @@ struct PostgresURL {
             }
         }
         let host = parts.host ?? ""
+        // libpq reads a comma-separated host list and fails over between the hosts.
+        guard !(host.removingPercentEncoding ?? host).contains(",") else {
+            throw Refusal(
+                problem: "the URL names several hosts", hint: "Name one server: its identity is the budget's.")
+        }
         if let mode = parts.queryItems?.first(where: { $0.name == "sslmode" })?.value,
             Self.encryptedModes.contains(mode), host.isEmpty || host.hasPrefix("/") || host.hasPrefix("%2F")
         {

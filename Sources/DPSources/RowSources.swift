@@ -22,6 +22,15 @@ extension PostgresLocation {
                 file: text, problem: "the table does not exist (or this user cannot see it)",
                 hint: "Check the URL's table parameter (SCHEMA.TABLE) and the user's rights.")
         }
+        let hidden = try connection.execute(
+            Self.hiddenReadsQuery, [qualifiedName], what: "reading the table's identity")
+        guard hidden.rows.first?.first != "t" else {
+            throw DataError(
+                file: text,
+                problem: "the table reads rows through a function or a foreign table, which hide which tables "
+                    + "they read (and so which budget covers them)",
+                hint: "Give a table, or a view over tables, that reads its rows directly.")
+        }
         let server = try systemIdentifier(on: connection)
         return Set(
             found.rows.compactMap { row in
@@ -51,6 +60,31 @@ extension PostgresLocation {
         WHERE relkind IN ('r', 'm', 'f') OR (root AND NOT EXISTS \
         (SELECT 1 FROM named held WHERE held.relkind IN ('r', 'm', 'f'))) \
         UNION ALL SELECT false, NULL, NULL, NULL WHERE pg_catalog.to_regclass($1) IS NULL
+        """
+
+    /// Whether the relation ($1), or a view it reads, reads rows that the catalog's dependencies
+    /// do not show: a foreign table, a function outside `pg_catalog` (a user's or an extension's,
+    /// such as dblink), or one of the catalog's functions that run a query given as text
+    /// (`query_to_xml` and the other `*_to_xml*` functions, `ts_stat`), whose calls leave no
+    /// dependency.
+    static let hiddenReadsQuery = """
+        WITH RECURSIVE edges(parent, child) AS ( \
+        SELECT inhparent, inhrelid FROM pg_catalog.pg_inherits \
+        UNION ALL SELECT r.ev_class, d.refobjid FROM pg_catalog.pg_rewrite r \
+        JOIN pg_catalog.pg_class v ON v.oid = r.ev_class AND v.relkind IN ('v', 'm') \
+        JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass \
+        AND d.objid = r.oid AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass \
+        AND d.refobjid <> r.ev_class), \
+        reached(oid) AS (SELECT pg_catalog.to_regclass($1)::oid \
+        UNION SELECT e.child FROM edges e JOIN reached ON e.parent = reached.oid) \
+        SELECT EXISTS (SELECT 1 FROM reached JOIN pg_catalog.pg_class c ON c.oid = reached.oid \
+        WHERE c.relkind = 'f' OR (c.relkind IN ('v', 'm') \
+        AND pg_catalog.pg_get_viewdef(c.oid) ~* '(_to_xml[a-z_]*|ts_stat)[[:space:]]*[(]')) \
+        OR EXISTS (SELECT 1 FROM reached JOIN pg_catalog.pg_rewrite r ON r.ev_class = reached.oid \
+        JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass \
+        AND d.objid = r.oid AND d.refclassid = 'pg_catalog.pg_proc'::pg_catalog.regclass \
+        JOIN pg_catalog.pg_proc p ON p.oid = d.refobjid \
+        WHERE p.pronamespace <> 'pg_catalog'::pg_catalog.regnamespace)
         """
 
     /// The cluster's system identifier, which tells servers apart whatever they are called.

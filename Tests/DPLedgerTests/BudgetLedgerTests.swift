@@ -107,3 +107,26 @@ import Testing
         #expect(try ledger.statement(dataset: "crash").charges.last?.mechanism == "after")
     }
 }
+
+/// A database table's budget covers every table that reads some of its rows.
+@Suite struct DataFingerprintTests {
+    @Test func fingerprintsThatShareARelationOverlap() throws {
+        let table = DataFingerprint.of(rowSources: ["t"])
+        let join = DataFingerprint.of(rowSources: ["t", "dummy"])
+        let other = DataFingerprint.of(rowSources: ["u"])
+        #expect(DataFingerprint.overlaps(table, join) && !DataFingerprint.overlaps(table, other))
+        #expect(DataFingerprint.overlaps("abc", "abc") && !DataFingerprint.overlaps("abc", table))
+
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("fp-\(UUID().uuidString).sqlite").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let ledger = try BudgetLedger(path: path)
+        try ledger.initialise(dataset: "people", epsilon: 1, delta: 0, fingerprint: table)
+        #expect(throws: LedgerError.self) {
+            try ledger.initialise(dataset: "people-joined", epsilon: 1, delta: 0, fingerprint: join)
+        }
+        try ledger.initialise(dataset: "others", epsilon: 1, delta: 0, fingerprint: other)
+        #expect(throws: LedgerError.self) {
+            try ledger.checkData(dataset: "others", fingerprint: join, declareNewVersion: true)
+        }
+    }
+}

@@ -83,6 +83,25 @@ struct PostgresAccessTests {
         }
         #expect(try DataSource([base + "pa_\(suffix)", base + "pb_\(suffix)"], key: "--shard").fingerprint() != "")
 
+        // A view joined to another table covers the table's rows: no fresh budget for it.
+        try admin.execute(
+            """
+            CREATE VIEW public.vj_\(suffix) AS SELECT t.a, t.b FROM public.\(table) t \
+            LEFT JOIN public.p_\(suffix) p ON false; \
+            CREATE FUNCTION public.f_\(suffix)() RETURNS TABLE (a int4, b text) LANGUAGE sql \
+            AS $$ SELECT a, b FROM public.\(table) $$; \
+            CREATE VIEW public.vf_\(suffix) AS SELECT * FROM public.f_\(suffix)(); \
+            CREATE VIEW public.vx_\(suffix) AS SELECT pg_catalog.query_to_xml('SELECT * FROM public.\(table)', \
+            true, false, '') AS x
+            """, what: "preparing")
+        let joined = try source("vj_\(suffix)").fingerprint()
+        let alone = try DataSource(url, key: "--data").fingerprint()
+        #expect(joined != alone && DataFingerprint.overlaps(joined, alone))
+        // Rows read through a function leave no trace in the catalog's dependencies: refused.
+        for hidden in ["vf_\(suffix)", "vx_\(suffix)"] {
+            #expect(throws: DataError.self, "\(hidden)") { try source(hidden).fingerprint() }
+        }
+
         // A holdout that is a view of the training table is refused as the table itself is.
         let folder = try CommandRunner.temporaryDirectory()
         let schema = folder.appendingPathComponent("s.yaml").path

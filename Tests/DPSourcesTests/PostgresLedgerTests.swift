@@ -79,6 +79,22 @@ struct PostgresLedgerTests {
         try ledger.charge(dataset: "d", mechanism: "laplace", cost: .pure(epsilon: 0.1), seeded: false)
     }
 
+    /// A function planted in the ledger's schema under the writers' lock's name (any user with
+    /// CREATE there could) is never called: the lock is the catalog's, with a typed argument.
+    @Test func aPlantedLockFunctionIsNotCalled() throws {
+        let url = Self.freshLedger()
+        let ledger = try LedgerOpener.open(url)
+        try ledger.initialise(dataset: "d", epsilon: 1, delta: 0)
+        let schema = String(url.split(separator: "=").last!)
+        let admin = try PostgresConnection(url: TestPostgres.servers[0], label: "test")
+        try admin.execute(
+            """
+            CREATE FUNCTION \(schema).pg_advisory_xact_lock(key text) RETURNS void LANGUAGE plpgsql \
+            AS $$ BEGIN RAISE EXCEPTION 'planted'; END $$
+            """, what: "planting")
+        try ledger.charge(dataset: "d", mechanism: "laplace", cost: .pure(epsilon: 0.1), seeded: false)
+    }
+
     @Test func aDeletedChargeIsDetected() throws {
         let url = Self.freshLedger()
         let ledger = try LedgerOpener.open(url)

@@ -53,6 +53,22 @@ import Testing
         }
     }
 
+    /// Several hosts (libpq fails over between them), and any spelling of the scheme, which is
+    /// read as a URL and never as a file path that an error would repeat.
+    @Test(arguments: [
+        "postgresql://me@h1%2Ch2/db?table=t", "POSTGRESQL://me:Sekr3tValue@h/db?table=t",
+        "  postgresql://me:Sekr3tValue@h/db?table=t",
+    ])
+    func severalHostsAndOddSchemesAreRefused(url: String) {
+        #expect(PostgresLocation.isDatabase(url))
+        do {
+            _ = try PostgresLocation(url, key: "--data")
+            Issue.record("accepted \(url)")
+        } catch let error as DataError {
+            #expect(!error.description.contains("Sekr3tValue"))
+        } catch { Issue.record("\(error)") }
+    }
+
     @Test(arguments: [
         "postgresql://me@%2Ftmp/stats?table=t", "postgresql://me@[::1]:5432/stats?table=t",
         "postgresql://me@db.example/stats?table=t", "postgres://db.example:6543/st%20ats?table=t",

@@ -82,6 +82,13 @@ import Testing
                 "does not exist"
             ),
             (["--epsilon", "1", "--rows", "10", "--out", folder.path], "is a folder"),
+            (
+                [
+                    "--epsilon", "1", "--rows", "10", "--out",
+                    folder.appendingPathComponent(String(repeating: "n", count: 240)).path,
+                ],
+                "too long"
+            ),
             (["--epsilon", "1", "--rows", "10", "--out", out, "--model-out", folder.path], "is a folder"),
         ]
         for (extra, expected) in cases {
