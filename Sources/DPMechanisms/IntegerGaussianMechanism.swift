@@ -16,6 +16,7 @@ public struct IntegerGaussianMechanism: Sendable {
     public init(sensitivity: Int, sigma: ExactRational) throws {
         guard sensitivity >= 0 else { throw MechanismError("sensitivity must be non-negative (got \(sensitivity))") }
         guard sigma.signum > 0 else { throw MechanismError("sigma must be positive (got \(sigma))") }
+        try IntegerNoiseBound.check(sigma, "sigma")
         self.sensitivity = sensitivity
         self.sigma = sigma
         self.sampler = DiscreteGaussianSampler(sigma: sigma)

@@ -15,6 +15,7 @@ public struct IntegerLaplaceMechanism: Sendable {
     public init(sensitivity: Int, scale: ExactRational) throws {
         guard sensitivity >= 0 else { throw MechanismError("sensitivity must be non-negative (got \(sensitivity))") }
         guard scale.signum > 0 else { throw MechanismError("scale must be positive (got \(scale))") }
+        try IntegerNoiseBound.check(scale, "scale")
         self.sensitivity = sensitivity
         self.scale = scale
         self.sampler = DiscreteLaplaceSampler(scale: scale)

@@ -107,6 +107,25 @@ import Testing
 /// Smaller careless inputs: an empty answer list charged for nothing, and an audit whose
 /// holdout is the training table.
 @Suite struct CarelessInputTests {
+    /// Noise too large for a 64-bit answer is refused before the charge, not saturated after it.
+    @Test func anIntegerScaleBeyond2To56IsRefusedBeforeTheCharge() throws {
+        let folder = try CommandRunner.temporaryDirectory()
+        let ledger = folder.appendingPathComponent("l.sqlite").path
+        #expect(
+            try CommandRunner.run([
+                "ledger", "init", "--ledger", ledger, "--dataset", "d", "--epsilon", "1", "--delta", "1e-6",
+            ]).status == 0)
+        for kind in ["discrete-gaussian", "discrete-laplace"] {
+            let result = try CommandRunner.run([
+                "mechanism", "release", "--ledger", ledger, "--dataset", "d", "--kind", kind, "--scale", "1e300",
+                "--values", "1,2",
+            ])
+            #expect(result.status != 0 && result.standardError.contains("2^56"), "\(kind): \(result)")
+        }
+        let shown = try CommandRunner.run(["ledger", "show", "--ledger", ledger, "--dataset", "d", "--json"])
+        #expect(!shown.standardOutput.contains("\"mechanism\""), "\(shown)")
+    }
+
     /// A name with a line break stays on the error's one line, hint included.
     @Test func aLineBreakInANameKeepsTheErrorOnOneLine() throws {
         let folder = try CommandRunner.temporaryDirectory()
