@@ -39,11 +39,9 @@ extension PostgresLocation {
             })
     }
 
-    /// The relation ($1) and what it reads, followed through views' and materialized views'
-    /// rewrite rules and through inheritance (partitions included), keeping those that hold
-    /// rows of their own, or the relation itself when none does. The first column says whether
-    /// the relation exists.
-    static let rowSourcesQuery = """
+    /// `reached(oid)`: the relation ($1) and every relation it reads, followed through views'
+    /// and materialized views' rewrite rules and through inheritance (partitions included).
+    static let reachedRelations = """
         WITH RECURSIVE edges(parent, child) AS ( \
         SELECT inhparent, inhrelid FROM pg_catalog.pg_inherits \
         UNION ALL SELECT r.ev_class, d.refobjid FROM pg_catalog.pg_rewrite r \
@@ -52,40 +50,40 @@ extension PostgresLocation {
         AND d.objid = r.oid AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass \
         AND d.refobjid <> r.ev_class), \
         reached(oid) AS (SELECT pg_catalog.to_regclass($1)::oid \
-        UNION SELECT e.child FROM edges e JOIN reached ON e.parent = reached.oid), \
-        named AS (SELECT n.nspname, c.relname, c.relkind, c.oid = pg_catalog.to_regclass($1) AS root \
-        FROM reached JOIN pg_catalog.pg_class c ON c.oid = reached.oid \
-        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace) \
-        SELECT pg_catalog.to_regclass($1) IS NOT NULL, pg_catalog.current_database(), nspname, relname FROM named \
-        WHERE relkind IN ('r', 'm', 'f') OR (root AND NOT EXISTS \
-        (SELECT 1 FROM named held WHERE held.relkind IN ('r', 'm', 'f'))) \
-        UNION ALL SELECT false, NULL, NULL, NULL WHERE pg_catalog.to_regclass($1) IS NULL
+        UNION SELECT e.child FROM edges e JOIN reached ON e.parent = reached.oid)
         """
+
+    /// The relation ($1) and what it reads, followed through views' and materialized views'
+    /// rewrite rules and through inheritance (partitions included), keeping those that hold
+    /// rows of their own, or the relation itself when none does. The first column says whether
+    /// the relation exists.
+    static let rowSourcesQuery =
+        reachedRelations + """
+            , named AS (SELECT n.nspname, c.relname, c.relkind, c.oid = pg_catalog.to_regclass($1) AS root \
+            FROM reached JOIN pg_catalog.pg_class c ON c.oid = reached.oid \
+            JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace) \
+            SELECT pg_catalog.to_regclass($1) IS NOT NULL, pg_catalog.current_database(), nspname, relname FROM named \
+            WHERE relkind IN ('r', 'm', 'f') OR (root AND NOT EXISTS \
+            (SELECT 1 FROM named held WHERE held.relkind IN ('r', 'm', 'f'))) \
+            UNION ALL SELECT false, NULL, NULL, NULL WHERE pg_catalog.to_regclass($1) IS NULL
+            """
 
     /// Whether the relation ($1), or a view it reads, reads rows that the catalog's dependencies
     /// do not show: a foreign table, a function outside `pg_catalog` (a user's or an extension's,
     /// such as dblink), or one of the catalog's functions that run a query given as text
     /// (`query_to_xml` and the other `*_to_xml*` functions, `ts_stat`), whose calls leave no
     /// dependency.
-    static let hiddenReadsQuery = """
-        WITH RECURSIVE edges(parent, child) AS ( \
-        SELECT inhparent, inhrelid FROM pg_catalog.pg_inherits \
-        UNION ALL SELECT r.ev_class, d.refobjid FROM pg_catalog.pg_rewrite r \
-        JOIN pg_catalog.pg_class v ON v.oid = r.ev_class AND v.relkind IN ('v', 'm') \
-        JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass \
-        AND d.objid = r.oid AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass \
-        AND d.refobjid <> r.ev_class), \
-        reached(oid) AS (SELECT pg_catalog.to_regclass($1)::oid \
-        UNION SELECT e.child FROM edges e JOIN reached ON e.parent = reached.oid) \
-        SELECT EXISTS (SELECT 1 FROM reached JOIN pg_catalog.pg_class c ON c.oid = reached.oid \
-        WHERE c.relkind = 'f' OR (c.relkind IN ('v', 'm') \
-        AND pg_catalog.pg_get_viewdef(c.oid) ~* '(_to_xml[a-z_]*|ts_stat)[[:space:]]*[(]')) \
-        OR EXISTS (SELECT 1 FROM reached JOIN pg_catalog.pg_rewrite r ON r.ev_class = reached.oid \
-        JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass \
-        AND d.objid = r.oid AND d.refclassid = 'pg_catalog.pg_proc'::pg_catalog.regclass \
-        JOIN pg_catalog.pg_proc p ON p.oid = d.refobjid \
-        WHERE p.pronamespace <> 'pg_catalog'::pg_catalog.regnamespace)
-        """
+    static let hiddenReadsQuery =
+        reachedRelations + """
+             SELECT EXISTS (SELECT 1 FROM reached JOIN pg_catalog.pg_class c ON c.oid = reached.oid \
+            WHERE c.relkind = 'f' OR (c.relkind IN ('v', 'm') \
+            AND pg_catalog.pg_get_viewdef(c.oid) ~* '(_to_xml[a-z_]*|ts_stat)[[:space:]]*[(]')) \
+            OR EXISTS (SELECT 1 FROM reached JOIN pg_catalog.pg_rewrite r ON r.ev_class = reached.oid \
+            JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass \
+            AND d.objid = r.oid AND d.refclassid = 'pg_catalog.pg_proc'::pg_catalog.regclass \
+            JOIN pg_catalog.pg_proc p ON p.oid = d.refobjid \
+            WHERE p.pronamespace <> 'pg_catalog'::pg_catalog.regnamespace)
+            """
 
     /// The cluster's system identifier, which tells servers apart whatever they are called.
     func systemIdentifier(on connection: PostgresConnection) throws -> String {
