@@ -100,8 +100,9 @@ public struct ReleasePipeline {
         let schema = try SchemaLoader.load(path: config.schema)
         let trainSource = try DataSource(config.data, key: "\(configPath): data")
         let holdoutSource = try DataSource(config.holdout, key: "\(configPath): holdout")
-        let inputHash = try trainSource.fingerprint()
-        let holdoutHash = try HoldoutRule.checkedHash(holdout: holdoutSource, training: trainSource)
+        let training = try trainSource.identity()
+        let inputHash = training.fingerprint
+        let holdoutHash = try HoldoutRule.checkedHash(holdout: holdoutSource, training: training)
         progress("reading \(trainSource)")
         let train = try trainSource.load(schema: schema)
         let holdout = try holdoutSource.load(schema: schema)

@@ -83,28 +83,23 @@ public enum DataSource: Sendable, CustomStringConvertible {
     }
 
     /// What a budget is bound to (`DataFingerprint`): the BLAKE2b of a file's bytes; for a
-    /// database table, the relations whose rows it reads (`PostgresLocation.rowSources()`: tables named by the
-    /// server's cluster, database, schema and name, through views, inheritance and partitions),
-    /// so analysts who read one table share its budget whatever user, host name or view they
-    /// read it through. A table whose content changes keeps its identity: the user declares the
-    /// new version (`--new-data-version`), as for a file. Shards that read the same rows (one
-    /// table twice, a view of another, a parent and its child) are refused here, before anything
-    /// is charged: their rows would count twice.
-    public func fingerprint() throws -> String {
+    /// database table, the relations whose rows it reads (`PostgresLocation.rowSources()`: tables
+    /// named by the server's cluster, database, schema and name, through views, inheritance and
+    /// partitions), so analysts who read one table share its budget whatever user, host name or
+    /// view they read it through. A table whose content changes keeps its identity: the user
+    /// declares the new version (`--new-data-version`), as for a file.
+    public func fingerprint() throws -> String { try identity().fingerprint }
+
+    /// The data's fingerprint and what its rows are read from, computed once (a file is hashed,
+    /// a database asked, one time): a file's content, or the relations that hold a database
+    /// table's rows; two sources that share one read some rows in common. Shards that read the
+    /// same rows (one table twice, a view of another, a parent and its child) are refused here,
+    /// before anything is charged: their rows would count twice.
+    public func identity() throws -> DataIdentity {
         switch self {
         case .csv(let path):
-            return try Blake2b.hex(file: path)
-        case .postgres:
-            return DataFingerprint.of(rowSources: try rowSources())
-        }
-    }
-
-    /// What the rows are read from: a file's content (its fingerprint), or the relations that
-    /// hold a database table's rows; two sources that share one read some rows in common.
-    public func rowSources() throws -> Set<String> {
-        switch self {
-        case .csv:
-            return [try fingerprint()]
+            let hash = try Blake2b.hex(file: path)
+            return DataIdentity(fingerprint: hash, rowSources: [hash])
         case .postgres(let locations):
             var union: Set<String> = []
             for location in locations {
@@ -118,7 +113,17 @@ public enum DataSource: Sendable, CustomStringConvertible {
                 }
                 union.formUnion(sources)
             }
-            return union
+            return DataIdentity(fingerprint: DataFingerprint.of(rowSources: union), rowSources: union)
         }
     }
+}
+
+/// Which data a source is (`DataSource.identity`): what a budget binds to, and what its rows are
+/// read from.
+public struct DataIdentity: Sendable, Equatable {
+    public let fingerprint: String
+    public let rowSources: Set<String>
+
+    /// Whether the two read some rows in common.
+    public func overlaps(_ other: DataIdentity) -> Bool { !rowSources.isDisjoint(with: other.rowSources) }
 }

@@ -135,7 +135,7 @@ extension PostgresLocation {
 
     /// The values of the columns `names`, trimmed of spaces and tabs as the CSV reader trims.
     func rawTable(_ names: [String], on connection: PostgresConnection) throws -> RawTable {
-        let list = names.map { "btrim(\(SQLText.identifier($0))::text, E' \\t')" }.joined(separator: ", ")
+        let list = names.map { SQLColumnCode.trimmedText(SQLText.identifier($0)) }.joined(separator: ", ")
         var columns = [[String]](repeating: [], count: names.count)
         try connection.forEachBatch("SELECT \(list) FROM \(qualifiedName)", what: "reading the values") { rows in
             for row in rows {

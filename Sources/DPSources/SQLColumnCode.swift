@@ -67,6 +67,11 @@ public enum SQLColumnCode {
     /// 2^-1075, to more digits than a double has: the largest magnitude that rounds to zero.
     static let halfSmallestSubnormal = "2.47032822920623272088284396434110686182529901307162382212792841e-324"
 
+    /// The text of the column `name` (a quoted identifier) as the CSV reader sees a field: spaces
+    /// and tabs around it trimmed (`ColumnCodec.trimmed`), compared byte by byte whatever the
+    /// column's collation.
+    static func trimmedText(_ name: String) -> String { "(btrim(\(name)::text, E' \\t') COLLATE \"C\")" }
+
     /// The SQL expression of `column`'s code, reading the table column it names. When the
     /// database stores that column as an integer (`integerTyped`), a coded or integer column's
     /// code is computed from the number itself, without the text the general rules read (the
@@ -76,8 +81,7 @@ public enum SQLColumnCode {
     {
         if integerTyped, let expression = integerExpression(column, parameters: &parameters) { return expression }
         let name = SQLText.identifier(column.name)
-        // Compared byte by byte, as the CSV reader does, whatever the column's collation.
-        let text = "(btrim(\(name)::text, E' \\t') COLLATE \"C\")"
+        let text = trimmedText(name)
         let tokens = parameters.bind(SQLText.textArray(column.missingTokens), as: "text[]")
         let missing = column.missingCode.map(String.init) ?? "\(Problem.missingNotAllowed.rawValue)"
         let outOfDomain =

@@ -21,7 +21,8 @@ struct ComparedTables: ParsableArguments {
     /// Refuses a holdout that reads the training table's rows (`HoldoutRule`).
     func refuseSelfHoldout() throws {
         _ = try HoldoutRule.checkedHash(
-            holdout: try DataSource(holdout, key: "--holdout"), training: try DataSource(train, key: "--train"))
+            holdout: try DataSource(holdout, key: "--holdout"),
+            training: try DataSource(train, key: "--train").identity())
     }
 
     /// The tables, each with at least `minimumRows` rows, or a one-line failure naming the file.

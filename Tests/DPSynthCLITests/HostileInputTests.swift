@@ -104,17 +104,22 @@ import Testing
     }
 }
 
-/// Smaller careless inputs: an empty answer list charged for nothing, and an audit whose
-/// holdout is the training table.
+/// Smaller careless inputs: noise too large to print, a name with a line break, an empty answer
+/// list charged for nothing, and an audit whose holdout is the training table.
 @Suite struct CarelessInputTests {
+    /// A ledger in a folder of its own, holding dataset `d`'s budget of (1, `delta`).
+    func ledgerWithBudget(delta: String) throws -> String {
+        let ledger = try CommandRunner.temporaryDirectory().appendingPathComponent("l.sqlite").path
+        let declared = try CommandRunner.run([
+            "ledger", "init", "--ledger", ledger, "--dataset", "d", "--epsilon", "1", "--delta", delta,
+        ])
+        #expect(declared.status == 0, "\(declared)")
+        return ledger
+    }
+
     /// Noise too large for a 64-bit answer is refused before the charge, not saturated after it.
     @Test func anIntegerScaleBeyond2To56IsRefusedBeforeTheCharge() throws {
-        let folder = try CommandRunner.temporaryDirectory()
-        let ledger = folder.appendingPathComponent("l.sqlite").path
-        #expect(
-            try CommandRunner.run([
-                "ledger", "init", "--ledger", ledger, "--dataset", "d", "--epsilon", "1", "--delta", "1e-6",
-            ]).status == 0)
+        let ledger = try ledgerWithBudget(delta: "1e-6")
         for kind in ["discrete-gaussian", "discrete-laplace"] {
             let result = try CommandRunner.run([
                 "mechanism", "release", "--ledger", ledger, "--dataset", "d", "--kind", kind, "--scale", "1e300",
@@ -137,12 +142,8 @@ import Testing
     }
 
     @Test func emptyAnswersAndASelfHoldoutAreRefused() throws {
-        let folder = try CommandRunner.temporaryDirectory()
-        let ledger = folder.appendingPathComponent("l.sqlite").path
-        #expect(
-            try CommandRunner.run([
-                "ledger", "init", "--ledger", ledger, "--dataset", "d", "--epsilon", "1", "--delta", "0",
-            ]).status == 0)
+        let ledger = try ledgerWithBudget(delta: "0")
+        let folder = URL(fileURLWithPath: ledger).deletingLastPathComponent()
         let empty = try CommandRunner.run([
             "mechanism", "release", "--ledger", ledger, "--dataset", "d", "--kind", "discrete-laplace", "--scale", "4",
             "--values", ",",
