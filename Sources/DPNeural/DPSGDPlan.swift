@@ -68,7 +68,9 @@ public struct DPSGDPlan: Sendable {
             }
             needed *= 1 + 1e-3
         }
-        throw MechanismError("could not calibrate the noise to epsilon \(targetEpsilon)")
+        throw MechanismError(
+            "DP-SGD's noise cannot be calibrated to epsilon \(targetEpsilon) for \(steps) steps of a model of "
+                + "\(parameters) parameters: raise --epsilon, or train fewer epochs or a smaller model")
     }
 
     /// The plan whose multiplier after the grid's rounding is at least `needed`.

@@ -36,6 +36,10 @@ public struct TVAEGenerator: Generator {
 
     public let settings: GeneratorSettings
 
+    public static func checkReachable(epsilon: Double, delta: Double) throws {
+        try NeuralSynthesizer.checkReachable(method: method, epsilon: epsilon, delta: delta)
+    }
+
     public init(settings: GeneratorSettings) throws {
         self.settings = settings
     }
@@ -69,6 +73,10 @@ public struct CTGANGenerator: Generator {
     ]
 
     public let settings: GeneratorSettings
+
+    public static func checkReachable(epsilon: Double, delta: Double) throws {
+        try NeuralSynthesizer.checkReachable(method: method, epsilon: epsilon, delta: delta)
+    }
 
     public init(settings: GeneratorSettings) throws {
         self.settings = settings

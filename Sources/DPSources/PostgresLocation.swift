@@ -2,7 +2,7 @@ import DPData
 import Foundation
 
 /// A table in a PostgreSQL database, named by a libpq-style URL:
-/// `postgresql://USER@HOST:PORT/DB?table=SCHEMA.TABLE[&sslmode=require]`.
+/// `postgresql://USER@HOST:PORT/DB?table=SCHEMA.TABLE[&sslmode=require]` (`TableName`).
 ///
 /// The URL's rules (`PostgresURL`): no password, and no query parameter that would override the
 /// address; libpq's transport settings (sslmode, sslrootcert, connect_timeout, ...) pass through.
@@ -33,11 +33,12 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
         guard let name = url.own["table"], !name.isEmpty else {
             throw refuse("the URL names no table", "Add ?table=SCHEMA.TABLE (or ?table=TABLE for the public schema).")
         }
-        let pieces = name.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
-        guard pieces.allSatisfy({ !$0.isEmpty }) else {
-            throw refuse("the table name '\(name)' has an empty part", "Write table=SCHEMA.TABLE.")
+        guard let parsed = TableName.parse(name) else {
+            throw refuse(
+                "the table name '\(name)' is not TABLE or SCHEMA.TABLE",
+                "Write table=SCHEMA.TABLE, a part holding a dot in double quotes (\"my.schema\".TABLE).")
         }
-        (schema, table) = pieces.count == 2 ? (pieces[0], pieces[1]) : ("public", pieces[0])
+        (schema, table) = (parsed.schema ?? "public", parsed.table)
         connectionURL = url.connection
         address = "\(url.host):\(url.port)/\(url.database)"
         self.text = text

@@ -12,6 +12,11 @@ extension PostgresLocation {
     /// an inheritance parent for itself and its children, a partitioned table for its partitions;
     /// the table itself when nothing else holds its rows.
     ///
+    /// Each relation is named twice: by its name and by the object identifiers of its database
+    /// and of itself, which a rename (of the table, its schema or its database) keeps. Budgets
+    /// that share either name share rows, so a renamed table, and a table dropped and created
+    /// again under its name, stay under the budget they had.
+    ///
     /// A missing table, and a server that does not show this user its system identifier, are
     /// refused: a fallback to the URL's host name would give one table two identities.
     public func rowSources() throws -> Set<String> {
@@ -33,9 +38,14 @@ extension PostgresLocation {
         }
         let server = try systemIdentifier(on: connection)
         return Set(
-            found.rows.compactMap { row in
-                guard row.count == 4, let database = row[1], let schema = row[2], let name = row[3] else { return nil }
-                return "postgresql://system/\(server)/\(database)/\(schema).\(name)"
+            found.rows.flatMap { row -> [String] in
+                guard row.count == 6, let database = row[1], let schema = row[2], let name = row[3],
+                    let databaseOID = row[4], let relationOID = row[5]
+                else { return [] }
+                return [
+                    "postgresql://system/\(server)/\(database)/\(schema).\(name)",
+                    "postgresql://system/\(server)/oid/\(databaseOID)/\(relationOID)",
+                ]
             })
     }
 
@@ -59,13 +69,15 @@ extension PostgresLocation {
     /// the relation exists.
     static let rowSourcesQuery =
         reachedRelations + """
-            , named AS (SELECT n.nspname, c.relname, c.relkind, c.oid = pg_catalog.to_regclass($1) AS root \
+            , named AS (SELECT n.nspname, c.relname, c.relkind, c.oid, c.oid = pg_catalog.to_regclass($1) AS root \
             FROM reached JOIN pg_catalog.pg_class c ON c.oid = reached.oid \
             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace) \
-            SELECT pg_catalog.to_regclass($1) IS NOT NULL, pg_catalog.current_database(), nspname, relname FROM named \
+            SELECT pg_catalog.to_regclass($1) IS NOT NULL, pg_catalog.current_database(), nspname, relname, \
+            (SELECT d.oid::text FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database()), \
+            oid::text FROM named \
             WHERE relkind IN ('r', 'm', 'f') OR (root AND NOT EXISTS \
             (SELECT 1 FROM named held WHERE held.relkind IN ('r', 'm', 'f'))) \
-            UNION ALL SELECT false, NULL, NULL, NULL WHERE pg_catalog.to_regclass($1) IS NULL
+            UNION ALL SELECT false, NULL, NULL, NULL, NULL, NULL WHERE pg_catalog.to_regclass($1) IS NULL
             """
 
     /// Whether the relation ($1), or a view it reads, reads rows that the catalog's dependencies

@@ -28,7 +28,7 @@ extension Generator {
         }
     }
 
-    /// Throws unless (ε, δ) is a budget this method can plan for.
+    /// Throws unless (ε, δ) is a budget this method can plan for (`checkReachable`).
     public static func checkBudget(epsilon: Double, delta: Double) throws {
         guard epsilon.isFinite, epsilon > 0, epsilon <= FitRequest.largestEpsilon else {
             throw GeneratorSettingsError(
@@ -38,6 +38,7 @@ extension Generator {
             throw GeneratorSettingsError(
                 "delta must lie strictly between 0 and 1 (got \(delta)); \(method) needs a positive delta")
         }
+        try checkReachable(epsilon: epsilon, delta: delta)
     }
 
     /// The largest ε (at `delta`, below `limit`) whose planned cost the budget would still accept,

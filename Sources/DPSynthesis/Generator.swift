@@ -22,11 +22,19 @@ public protocol Generator: Sendable {
     /// The method configured by `settings` (already checked against `acceptedSettings`).
     init(settings: GeneratorSettings) throws
 
+    /// Throws when a fit at (ε, δ) cannot be planned, whatever the data: checked before anything
+    /// is charged (`checkBudget`). Methods that can plan for any (ε, δ) keep the default.
+    static func checkReachable(epsilon: Double, delta: Double) throws
+
     /// Fits a model to `request.data`, charging `request.budget` for every noisy step.
     func fit(_ request: FitRequest) throws -> any FittedModel
 
     /// A model this method saved (`FittedModel.fileData()`), read from `path`.
     static func loadModel(from data: Data, path: String) throws -> any FittedModel
+}
+
+extension Generator {
+    public static func checkReachable(epsilon: Double, delta: Double) throws {}
 }
 
 /// How a method spends a budget.

@@ -69,7 +69,9 @@ struct PostgresAccessTests {
         let base = TestPostgres.servers[0] + "?table=public."
         func source(_ name: String) throws -> DataSource { try DataSource(base + name, key: "--data") }
         #expect(try source("v_\(suffix)").fingerprint() == DataSource(url, key: "--data").fingerprint())
-        #expect(try source("pp_\(suffix)").identity().rowSources.count == 2)
+        let partitionRows = try source("pa_\(suffix)").identity().rowSources
+            .union(source("pb_\(suffix)").identity().rowSources)
+        #expect(try source("pp_\(suffix)").identity().rowSources == partitionRows)
         for pair in [
             [url, base + "v_\(suffix)"], [base + "p_\(suffix)", base + "c_\(suffix)"],
             [base + "pp_\(suffix)", base + "pb_\(suffix)"],
@@ -83,7 +85,7 @@ struct PostgresAccessTests {
         }
         // Two partitions of one table hold different rows: they are two shards.
         let partitions = try DataSource([base + "pa_\(suffix)", base + "pb_\(suffix)"], key: "--shard").identity()
-        #expect(partitions.rowSources.count == 2)
+        #expect(partitions.rowSources == partitionRows)
 
         // A view joined to another table covers the table's rows: no fresh budget for it.
         try admin.execute(
@@ -114,6 +116,37 @@ struct PostgresAccessTests {
             "evaluate", "--train", url, "--holdout", base + "v_\(suffix)", "--synthetic", synthetic, "--schema", schema,
         ])
         #expect(evaluated.status == 1 && evaluated.standardError.contains("training table itself"), "\(evaluated)")
+    }
+
+    /// A table renamed (or moved to another schema) keeps its rows, and a table dropped and
+    /// created again under its name holds the rows a budget named: either shares the budget its
+    /// rows had, so `ALTER TABLE ... RENAME` buys no fresh budget.
+    @Test func aRenamedOrRecreatedTableKeepsItsBudget() throws {
+        let url = try TestPostgres.table(columns: Self.columns, rows: Self.rows)
+        let table = String(url.split(separator: ".").last!)
+        let admin = try PostgresConnection(url: TestPostgres.servers[0], label: "test")
+        let before = try DataSource(url, key: "--data").fingerprint()
+        try admin.execute(
+            "ALTER TABLE public.\(table) RENAME TO \(table)_renamed", what: "renaming")
+        let renamedURL = url + "_renamed"
+        let renamed = try DataSource(renamedURL, key: "--data").fingerprint()
+        #expect(renamed != before && DataFingerprint.overlaps(renamed, before))
+
+        let folder = try CommandRunner.temporaryDirectory()
+        let ledger = try BudgetLedger(path: folder.appendingPathComponent("l.sqlite").path)
+        try ledger.initialise(dataset: "original", epsilon: 1, delta: 1e-6, fingerprint: before)
+        do {
+            try ledger.initialise(dataset: "fresh", epsilon: 1, delta: 1e-6, fingerprint: renamed)
+            Issue.record("a renamed table was given a fresh budget")
+        } catch let error as LedgerError {
+            #expect("\(error)".contains("under dataset 'original'"), "\(error)")
+        }
+
+        try admin.execute(
+            "CREATE TABLE public.\(table) (a int4, b text)", what: "creating again")
+        let recreated = try DataSource(url, key: "--data").fingerprint()
+        #expect(recreated != before && DataFingerprint.overlaps(recreated, before))
+        #expect(!DataFingerprint.overlaps(recreated, renamed))
     }
 
     /// A role granted SELECT on the schema's columns alone (not on `secret`) counts the table and

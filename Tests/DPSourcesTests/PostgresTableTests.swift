@@ -144,6 +144,22 @@ struct PostgresTableTests {
         #expect(try DataSource(table, key: "--data").load(schema: schema).codes == expected)
     }
 
+    /// A schema whose name holds a dot is reached by writing it in quotes in the URL: the
+    /// table's rows are read, and its identity found, under that schema.
+    @Test func aSchemaNamedWithADotIsReachedInQuotes() throws {
+        let suffix = UUID().uuidString.prefix(8).lowercased()
+        let admin = try PostgresConnection(url: TestPostgres.servers[0], label: "test")
+        try admin.execute(
+            """
+            CREATE SCHEMA "dotted.\(suffix)"; CREATE TABLE "dotted.\(suffix)".t (c text); \
+            INSERT INTO "dotted.\(suffix)".t VALUES ('b'), ('a'), ('b')
+            """, what: "preparing")
+        let schema = try SchemaLoader.parse("name: d\ncolumns:\n  - {name: c, kind: categorical, categories: [a, b]}\n")
+        let source = try DataSource(TestPostgres.servers[0] + "?table=%22dotted.\(suffix)%22.t", key: "--data")
+        #expect(try source.load(schema: schema).codes[0].sorted() == [0, 1, 1])
+        #expect(try source.identity().rowSources.contains { $0.hasSuffix("/dotted.\(suffix).t") })
+    }
+
     /// A refused value is named by table and column, never shown.
     @Test func aRefusedValueIsNamedByTableAndColumnNotContent() throws {
         let planted = "Zq7-PLANTED-8841"
@@ -219,12 +235,13 @@ struct PostgresTableTests {
     @Test func theTableIsRequiredAndQuoted() throws {
         #expect(throws: DataError.self) { try PostgresLocation("postgresql://localhost/db", key: "data") }
         let location = try PostgresLocation(
-            "postgresql://me@db.example:6543/stats?table=sales.\"q\"&sslmode=require", key: "data")
+            "postgresql://me@db.example:6543/stats?table=sales.\"\"\"q\"\"\"&sslmode=require", key: "data")
         #expect(location.schema == "sales" && location.table == "\"q\"")
         #expect(location.qualifiedName == "\"sales\".\"\"\"q\"\"\"")
         #expect(location.connectionURL == "postgresql://me@db.example:6543/stats?sslmode=require")
         #expect(location.writtenIdentity == "postgresql://db.example:6543/stats/sales.\"q\"")
-        let other = try PostgresLocation("postgresql://you@DB.example:6543/stats?table=sales.\"q\"", key: "data")
+        let other = try PostgresLocation(
+            "postgresql://you@DB.example:6543/stats?table=sales.\"\"\"q\"\"\"", key: "data")
         #expect(other.writtenIdentity == location.writtenIdentity, "the user is not part of the table's identity")
     }
 }

@@ -107,4 +107,21 @@ import Testing
         }
         #expect(throws: LedgerError.self) { try PostgresLedgerStore(url: url) }
     }
+
+    /// A table parameter names a table, or a schema and a table; a part holding a dot (or a
+    /// quote) is written in double quotes, and anything else is refused rather than guessed.
+    @Test func aTableNameWithADotIsWrittenInQuotes() throws {
+        let base = "postgresql://me@db.example:6543/stats?table="
+        for (written, schema, table) in [
+            ("t", "public", "t"), ("s.t", "s", "t"), ("s.t.u", "s", "t.u"),
+            ("%22my.schema%22.t", "my.schema", "t"), ("%22my.schema%22.%22a%22%22b.c%22", "my.schema", "a\"b.c"),
+            ("%22a.b%22", "public", "a.b"), ("s.%22T%22", "s", "T"),
+        ] {
+            let location = try PostgresLocation(base + written, key: "--data")
+            #expect((location.schema, location.table) == (schema, table), "\(written)")
+        }
+        for refused in [".t", "s.", "%22s%22x.t", "%22s.t", "s%22x.t", "%22%22.t", "%22a%22.%22b%22.c"] {
+            #expect(throws: DataError.self, "\(refused)") { try PostgresLocation(base + refused, key: "--data") }
+        }
+    }
 }

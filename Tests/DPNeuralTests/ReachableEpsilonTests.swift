@@ -1,0 +1,75 @@
+import DPAccounting
+import DPData
+import DPLedger
+import DPRandomness
+import DPSynthesis
+import DPTestSupport
+import Foundation
+import Testing
+
+@testable import DPNeural
+
+/// An epsilon that no amount of DP-SGD noise reaches is refused before anything is charged, and
+/// the least epsilon the refusal names is one every run can be planned at.
+@Suite struct ReachableEpsilonTests {
+    static let data: EncodedDataset = {
+        let schema = Schema(
+            name: "pairs",
+            columns: ["a", "b"].map { Column(name: $0, kind: .categorical(["v0", "v1", "v2"]), missing: .error) })
+        let source = RandomSource.seeded(51)
+        return EncodedDataset(
+            schema: schema, codes: (0..<2).map { _ in (0..<500).map { _ in UInt16(source.uniform(below: 3)) } })
+    }()
+
+    /// At epsilon 0.04 and delta 1e-9 the accountant's floor (about 0.056 at order 256) is out of
+    /// reach: both neural methods refuse it, and the ledger holds no charge, not even the noisy
+    /// example count's.
+    @Test func anEpsilonBelowTheAccountantsFloorIsRefusedBeforeTheCount() throws {
+        let ledger = try BudgetLedger(
+            path: try CommandRunner.temporaryDirectory().appendingPathComponent("l.sqlite").path)
+        try ledger.initialise(dataset: "pairs", epsilon: 1, delta: 1e-6)
+        for generator in [try TVAEGenerator(settings: .init()), try CTGANGenerator(settings: .init())]
+            as [any Generator]
+        {
+            let request = FitRequest(
+                data: Self.data, epsilon: 0.04, delta: 1e-9, budget: try ledger.budget(for: "pairs"),
+                source: .seeded(52))
+            do {
+                _ = try generator.checkedFit(request)
+                Issue.record("\(type(of: generator).method) trained below the floor")
+            } catch let error as GeneratorSettingsError {
+                #expect("\(error)".contains("raise --epsilon above"), "\(error)")
+            }
+        }
+        #expect(try ledger.statement(dataset: "pairs").charges.isEmpty)
+    }
+
+    /// The floor is tight: just below it no noise multiplier reaches the target whatever the run,
+    /// and just above it the check accepts, and a run with many examples in small batches can be
+    /// planned (near the floor the multiplier a run needs grows without bound, and the noise
+    /// grid's rounding caps what a model of many parameters gets: such runs fail after their
+    /// noisy count, which is what tells them apart).
+    @Test func theFloorIsTheAccountantsOwn() throws {
+        for delta in [1e-5, 1e-9, 1e-12] {
+            for method in [TVAEGenerator.method, CTGANGenerator.method] {
+                let share = NeuralSynthesizer.trainingShare(method: method)
+                let floor = DPSGDPlan.smallestEpsilon(delta: delta * share.delta)
+                #expect(throws: GeneratorSettingsError.self) {
+                    try NeuralSynthesizer.checkReachable(
+                        method: method, epsilon: floor * 0.999 / share.epsilon, delta: delta)
+                }
+                try NeuralSynthesizer.checkReachable(
+                    method: method, epsilon: floor * 1.001 / share.epsilon, delta: delta)
+                #expect(throws: (any Error).self) {
+                    try DPSGDPlan(
+                        targetEpsilon: floor * 0.999, delta: delta * share.delta, examples: 10_000_000,
+                        expectedBatchSize: 16, epochs: 1, clip: 1, parameters: 10)
+                }
+                let plan = try DPSGDPlan(
+                    targetEpsilon: floor * 1.001, delta: delta * share.delta, examples: 10_000_000,
+                    expectedBatchSize: 16, epochs: 1, clip: 1, parameters: 10)
+                #expect(plan.epsilon <= floor * 1.001 && plan.epsilon > floor)
+            }
+        }
+    }
+}
