@@ -7,10 +7,18 @@ public final class SQLiteLedgerStore: LedgerStore, @unchecked Sendable {
     public let label: String
     public let existed: Bool
     let database: DatabaseQueue
+    /// Who holds the reservations this store makes (`LocalHolder`).
+    let holder: Int64
 
     /// Opens (or, when `readOnly` is false and no file is there, creates) the ledger file at `path`.
-    public init(path: String, readOnly: Bool = false) throws {
+    public convenience init(path: String, readOnly: Bool = false) throws {
+        try self.init(path: path, readOnly: readOnly, holder: LocalHolder.current)
+    }
+
+    /// The store whose reservations `holder` holds: this process's, or, in tests, another's.
+    init(path: String, readOnly: Bool, holder: Int64) throws {
         label = path
+        self.holder = holder
         var status = stat()
         existed = stat(path, &status) == 0
         var configuration = Configuration()
@@ -28,7 +36,7 @@ public final class SQLiteLedgerStore: LedgerStore, @unchecked Sendable {
             do {
                 var result: T?
                 try database.inTransaction(.immediate) { db in
-                    result = try body(SQLiteStatements(db: db))
+                    result = try body(SQLiteStatements(db: db, holder: holder))
                     return .commit
                 }
                 return result!
@@ -41,7 +49,7 @@ public final class SQLiteLedgerStore: LedgerStore, @unchecked Sendable {
     public func read<T>(_ body: (any LedgerSQL) throws -> T) throws -> T {
         try withoutActuallyEscaping(body) { body in
             do {
-                return try database.read { db in try body(SQLiteStatements(db: db)) }
+                return try database.read { db in try body(SQLiteStatements(db: db, holder: holder)) }
             } catch let error as DatabaseError {
                 throw LedgerError.storage(path: label, message: error.message ?? error.description)
             }
@@ -52,13 +60,13 @@ public final class SQLiteLedgerStore: LedgerStore, @unchecked Sendable {
 /// Ledger statements on an SQLite connection.
 struct SQLiteStatements: LedgerSQL {
     let db: Database
+    let holder: Int64
 
-    /// A file's ledger is shared by processes on this machine: they are told apart by process id.
-    func reservationHolder() -> Int64 { Int64(ProcessInfo.processInfo.processIdentifier) }
+    /// A file's ledger is shared by processes that see the file: they are told apart by process
+    /// id, tagged with where that id is read (`LocalHolder`).
+    func reservationHolder() -> Int64 { holder }
 
-    func liveHolders(_ holders: Set<Int64>) -> Set<Int64> {
-        holders.filter { kill(pid_t($0), 0) == 0 || errno == EPERM }
-    }
+    func liveHolders(_ holders: Set<Int64>) -> Set<Int64> { holders.filter(LocalHolder.mayRun) }
 
     static func arguments(_ values: [any LedgerValueConvertible]) -> StatementArguments {
         StatementArguments(

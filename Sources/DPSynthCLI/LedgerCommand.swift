@@ -8,7 +8,7 @@ struct LedgerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ledger",
         abstract: "The persistent privacy-budget ledger (SQLite).",
-        subcommands: [Initialise.self, Show.self, Charge.self, Verify.self]
+        subcommands: [Initialise.self, Show.self, Charge.self, Release.self, Verify.self]
     )
 
     struct Location: ParsableArguments {
@@ -89,6 +89,39 @@ struct LedgerCommand: ParsableCommand {
                 print("reservation \(reservation.id): \(reservation.cost), \(reservation.state.rawValue)")
             }
             print("chain: \(statement.head.sequence) entries, head \(statement.head.hash.prefix(16))")
+        }
+    }
+
+    /// Ends an open reservation that no process here can see end: a run in another container or
+    /// on another machine sharing a ledger file, which counts whole until then.
+    ///
+    /// Privacy: what the run charged stays spent; it can charge no more under the reservation (a
+    /// charge checks that its reservation is open before anything is drawn), so only the part it
+    /// never spent is freed.
+    struct Release: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "End an open reservation whose run has gone where this machine cannot see it.",
+            discussion: """
+                A reservation held by a run in another container or on another machine counts whole \
+                until that run ends it. If the run is gone, release it here: its charges stay, it can \
+                charge no more, and the rest of its reservation is free again.
+                """)
+
+        @OptionGroup var location: Location
+        @Option(help: "The reservation's number ('ledger show' lists them).") var reservation: Int64
+
+        func run() throws {
+            let ledger = try LedgerOpener.open(location.ledger)
+            let open = try ledger.reservations(dataset: location.dataset).contains {
+                $0.id == reservation && $0.state == .open
+            }
+            guard open else {
+                throw LedgerError.invalid(
+                    "reservation \(reservation) of dataset '\(location.dataset)' is not open ('ledger show' lists them)"
+                )
+            }
+            let outcome = try ledger.endReservation(reservation)
+            print("reservation \(reservation) of '\(location.dataset)' ended: \(outcome.rawValue)")
         }
     }
 

@@ -173,4 +173,23 @@ import Testing
         #expect(try ledger.reservations(dataset: "d").map(\.state) == [.settled, .released])
         #expect(try BudgetLedger.verify(path: ledger.path).intact)
     }
+
+    /// A ledger file shared between containers: a reservation whose holder runs in another
+    /// process-id namespace (another tag) keeps counting whole, since no process here can tell
+    /// whether it still runs; one whose holder was a process here that is gone, tagged or
+    /// written before tags, stops counting. The process id is above Linux's largest, so it runs
+    /// nowhere.
+    @Test func aHolderInAnotherNamespaceKeepsItsReservation() throws {
+        let gone: Int64 = 4_194_305
+        let elsewhere = (LocalHolder.tag % (1 << 30)) + 1
+        for (holder, counts) in [(elsewhere << 32 | gone, true), (LocalHolder.tag << 32 | gone, false), (gone, false)] {
+            let ledger = try ledger()
+            let other = try BudgetLedger(
+                store: try SQLiteLedgerStore(path: ledger.path, readOnly: false, holder: holder))
+            _ = try other.reserve(dataset: "d", cost: .pure(epsilon: 0.7))
+            let fits = (try? ledger.budget(for: "d").reserve(.pure(epsilon: 0.4))) != nil
+            #expect(fits != counts, "holder \(holder)")
+            #expect(try ledger.reservations(dataset: "d")[0].state == (counts ? .open : .settled))
+        }
+    }
 }

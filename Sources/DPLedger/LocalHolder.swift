@@ -1,0 +1,32 @@
+import Foundation
+
+/// A process as the holder of a reservation in a file's ledger: its process id in the low 32
+/// bits and, above them, a tag of where that id means something (the machine's boot and the
+/// process-id namespace: a container has its own). A file shared between containers, or
+/// machines, then never has another's running process taken for a dead one of its own, whose
+/// reservation would stop counting while that run still charges under it.
+enum LocalHolder {
+    /// This process's tag: 30 bits of the BLAKE2b of the boot id and the process-id namespace,
+    /// plus one, so that no tag is 0 (the holders written before tags, read as local).
+    static let tag: Int64 = {
+        let boot = (try? String(contentsOfFile: "/proc/sys/kernel/random/boot_id", encoding: .utf8)) ?? ""
+        let namespace = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/ns/pid")) ?? ""
+        let place =
+            boot.trimmingCharacters(in: .whitespacesAndNewlines) + "|" + namespace + "|"
+            + ProcessInfo.processInfo.hostName
+        let digest = Blake2b.hex(Data(place.utf8))
+        return Int64(digest.prefix(8), radix: 16)! % (1 << 30) + 1
+    }()
+
+    /// The holder this process writes.
+    static var current: Int64 { tag << 32 | Int64(ProcessInfo.processInfo.processIdentifier) }
+
+    /// Whether `holder` may still run: a holder of another tag always may (this process cannot
+    /// see it); one of this tag, or untagged, runs while its process id does.
+    static func mayRun(_ holder: Int64) -> Bool {
+        let holderTag = holder >> 32
+        guard holderTag == 0 || holderTag == tag else { return true }
+        let pid = pid_t(truncatingIfNeeded: holder & 0xFFFF_FFFF)
+        return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM)
+    }
+}

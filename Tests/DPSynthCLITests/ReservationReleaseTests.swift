@@ -1,0 +1,45 @@
+import DPTestSupport
+import Foundation
+import Testing
+
+@testable import DPLedger
+
+/// `ledger release`: a reservation held in another process-id namespace (another container
+/// sharing the ledger file) counts whole until it ends; released here, what it charged stays
+/// spent and it can charge no more.
+@Suite struct ReservationReleaseTests {
+    @Test func aReservationFromElsewhereIsReleasedByHand() throws {
+        let path = try CommandRunner.temporaryDirectory().appendingPathComponent("l.sqlite").path
+        let ledger = try BudgetLedger(path: path)
+        try ledger.initialise(dataset: "d", epsilon: 1, delta: 0)
+        let elsewhere = (LocalHolder.tag % (1 << 30) + 1) << 32 | 4_194_305
+        let other = try BudgetLedger(store: try SQLiteLedgerStore(path: path, readOnly: false, holder: elsewhere))
+        let reservation = try other.reserve(dataset: "d", cost: .pure(epsilon: 0.7))
+        _ = try other.charge(
+            dataset: "d", mechanism: "m", cost: .pure(epsilon: 0.2), seeded: true, reservation: reservation)
+
+        func charge(_ epsilon: String) throws -> CommandRunner.Result {
+            try CommandRunner.run([
+                "ledger", "charge", "--ledger", path, "--dataset", "d", "--mechanism", "m", "--epsilon", epsilon,
+            ])
+        }
+        #expect(try charge("0.4").status != 0)
+        let released = try CommandRunner.run([
+            "ledger", "release", "--ledger", path, "--dataset", "d", "--reservation", "\(reservation)",
+        ])
+        #expect(released.status == 0 && released.standardOutput.contains("settled"), "\(released)")
+        #expect(try charge("0.4").status == 0)
+        // The released run can charge no more, and a reservation ends once.
+        #expect(throws: LedgerError.self) {
+            try other.charge(
+                dataset: "d", mechanism: "m", cost: .pure(epsilon: 0.1), seeded: true, reservation: reservation)
+        }
+        let again = try CommandRunner.run([
+            "ledger", "release", "--ledger", path, "--dataset", "d", "--reservation", "\(reservation)",
+        ])
+        #expect(again.status == 1 && again.standardError.contains("is not open"), "\(again)")
+        let statement = try ledger.statement(dataset: "d")
+        #expect(abs(statement.spent.epsilon - 0.6) < 1e-12)
+        #expect(try BudgetLedger.verify(path: path).intact)
+    }
+}
