@@ -249,4 +249,27 @@ struct PostgresCommandTests {
         let table = String(train.split(separator: "=").last ?? "")
         #expect(provenance?["inputFile"] as? String == table, "\(provenance ?? [:])")
     }
+
+    /// `evaluate` reads every one of its tables from PostgreSQL, the synthetic one included, and
+    /// `data count` (which counts a file's records) refuses a URL in one line, naming the
+    /// command that counts a table.
+    @Test func evaluateReadsTablesAndDataCountRefusesThem() throws {
+        let folder = try CommandRunner.temporaryDirectory()
+        let schema = folder.appendingPathComponent("schema.yaml").path
+        try Self.schema.write(toFile: schema, atomically: true, encoding: .utf8)
+        let train = try TestPostgres.table(columns: Self.columns, rows: Self.rows(400, offset: 0))
+        let holdout = try TestPostgres.table(columns: Self.columns, rows: Self.rows(200, offset: 5000))
+        let synthetic = try TestPostgres.table(columns: Self.columns, rows: Self.rows(300, offset: 9000))
+        let evaluated = try CommandRunner.run([
+            "evaluate", "--train", train, "--holdout", holdout, "--synthetic", synthetic, "--schema", schema,
+            "--target", "outcome", "--positive", "yes", "--json",
+        ])
+        #expect(evaluated.status == 0, "\(evaluated)")
+        let summary = try JSONSerialization.jsonObject(with: Data(evaluated.standardOutput.utf8)) as? [String: Any]
+        #expect(summary?.isEmpty == false, "\(evaluated.standardOutput)")
+
+        let counted = try CommandRunner.run(["data", "count", train])
+        #expect(counted.status == 1 && counted.standardError.contains("schema check --data URL"), "\(counted)")
+        #expect(counted.standardError.split(separator: "\n").count == 1)
+    }
 }

@@ -74,4 +74,57 @@ struct PostgresSessionTests {
             loose.replacingOccurrences(of: "postgresql://postgres@", with: "postgresql://\(role)@"), key: "--data")
         #expect(throws: DataError.self) { try PostgresTable(location: looseLocation, schema: schema).load() }
     }
+
+    /// A role whose dates print day first, whose intervals print verbosely, whose time zone is
+    /// Chatham's and whose bytes print as escapes: values read as text are still ISO dates,
+    /// instants in UTC, ISO 8601 intervals and hexadecimal bytes, as a CSV written from the
+    /// table with the pinned settings holds them.
+    @Test func aRolesDateTimeAndByteStylesChangeNothing() throws {
+        let admin = try PostgresConnection(url: TestPostgres.servers[0], label: "test")
+        let role = "styled_" + UUID().uuidString.prefix(8).lowercased()
+        try admin.execute(
+            """
+            CREATE ROLE \(role) LOGIN; ALTER ROLE \(role) SET DateStyle = 'SQL, DMY'; \
+            ALTER ROLE \(role) SET IntervalStyle = 'postgres_verbose'; \
+            ALTER ROLE \(role) SET TimeZone = 'Pacific/Chatham'; ALTER ROLE \(role) SET bytea_output = 'escape'
+            """, what: "preparing")
+        let url = try TestPostgres.table(
+            columns: [("day", "date"), ("instant", "timestamptz"), ("span", "interval"), ("bytes", "bytea")],
+            rows: [["2024-03-05", "2024-03-05 10:00:00+00", "1 day 2 hours", "\\x6869"]])
+        try admin.execute(
+            "GRANT SELECT ON public.\(String(url.split(separator: ".").last!)) TO \(role)", what: "granting")
+        let schema = try SchemaLoader.parse(
+            """
+            name: styles
+            columns:
+              - {name: day, kind: categorical, categories: ["2024-03-05"], out_of_domain: missing, \
+            missing: own-category}
+              - {name: instant, kind: categorical, categories: ["2024-03-05 10:00:00+00"], out_of_domain: missing, \
+            missing: own-category}
+              - {name: span, kind: categorical, categories: ["P1DT2H"], out_of_domain: missing, \
+            missing: own-category}
+              - {name: bytes, kind: categorical, categories: ["\\\\x6869"], out_of_domain: missing, \
+            missing: own-category}
+
+            """)
+        let location = try PostgresLocation(
+            url.replacingOccurrences(of: "postgresql://postgres@", with: "postgresql://\(role)@"), key: "--data")
+        let codes = try PostgresTable(location: location, schema: schema).load().codes
+        #expect(codes == [[0], [0], [0], [0]], "\(codes)")
+    }
+
+    /// A session the server ends (an administrator's `pg_terminate_backend`, a restart) is an
+    /// error that says the connection was lost, not a statement's SQLSTATE.
+    @Test func aLostConnectionSaysSo() throws {
+        let session = try PostgresConnection(url: TestPostgres.servers[0], label: "session")
+        let pid = try #require(try session.execute("SELECT pg_backend_pid()", what: "reading").rows.first?.first ?? nil)
+        let admin = try PostgresConnection(url: TestPostgres.servers[0], label: "test")
+        try admin.execute("SELECT pg_terminate_backend($1::int4, 10000)", [pid], what: "terminating")
+        do {
+            try session.execute("SELECT 1", what: "counting")
+            Issue.record("a terminated session answered")
+        } catch let error as DataError {
+            #expect(error.description.contains("counting: the connection to the server was lost"), "\(error)")
+        }
+    }
 }
