@@ -81,16 +81,18 @@ public enum DatasetLoader {
         for (index, name) in names.enumerated() {
             if position[name] != nil {
                 throw DataError(
-                    file: path, line: line, column: index + 1, value: name,
-                    problem: "duplicate column name in the header",
+                    file: path, line: line, column: index + 1, problem: "duplicate column name in the header",
                     hint: "Give every column a distinct name.")
             }
             position[name] = index
         }
         for (index, name) in names.enumerated() where schema.column(named: name) == nil {
+            // The header's text is not shown: a file written without its header has a row of
+            // private values there.
             throw DataError(
-                file: path, line: line, column: index + 1, value: name, problem: "a column the schema does not declare",
-                hint: "Declare it in the schema ('kind: identifier' drops it).")
+                file: path, line: line, column: index + 1, problem: "a column the schema does not declare",
+                hint: "Declare it in the schema ('kind: identifier' drops it), or add the header row "
+                    + "if the file has none.")
         }
         return try schema.columns.map { column in
             guard let index = position[column.name] else {

@@ -109,7 +109,16 @@ struct NodeReader {
         guard case .scalar(let scalar) = node, !scalar.string.isEmpty else {
             throw error(node, "'\(key)' must be a non-empty text value", "Write it as '\(key): value'.")
         }
+        try refuseNUL(scalar.string, node, key)
         return scalar.string
+    }
+
+    /// A text holding a NUL character matches no value: no CSV field the reader accepts and no
+    /// database text holds one, and a database statement's text ends at it.
+    func refuseNUL(_ text: String, _ node: Node, _ key: String) throws {
+        guard !text.utf8.contains(0) else {
+            throw error(node, "'\(key)' holds a NUL character (\\0)", "Remove it: no value holds one.")
+        }
     }
 
     func integer(_ node: Node, _ key: String) throws -> Int {
@@ -134,6 +143,7 @@ struct NodeReader {
             guard case .scalar(let scalar) = item else {
                 throw error(item, "'\(key)' entries must be text", "Quote each entry.")
             }
+            try refuseNUL(scalar.string, item, key)
             return scalar.string
         }
     }

@@ -40,11 +40,12 @@ public final class PostgresConnection {
     /// patterns in `SQLColumnCode`); doubles are written in full (a float's text is read back as
     /// the same double, for codes and for the ledger); texts travel as UTF-8 (the schema's
     /// categories are compared with the table's values); dates, times, intervals and bytes are
-    /// written in one form whatever a role prefers (ISO 8601, UTC, hexadecimal).
+    /// written in one form whatever a role prefers: the forms a server's defaults give COPY (ISO
+    /// dates, PostgreSQL's own interval style, hexadecimal bytes), with times in UTC.
     static let pinnedSettings = """
         SET search_path = pg_catalog, pg_temp; SET standard_conforming_strings = on; \
         SET extra_float_digits = 3; SET client_encoding = 'UTF8'; SET DateStyle = 'ISO, YMD'; \
-        SET IntervalStyle = 'iso_8601'; SET TimeZone = 'UTC'; SET bytea_output = 'hex'
+        SET IntervalStyle = 'postgres'; SET TimeZone = 'UTC'; SET bytea_output = 'hex'
         """
 
     deinit { PQfinish(handle) }

@@ -40,9 +40,9 @@ public final class PostgresCounts: PrivateTable, @unchecked Sendable {
         columns = table.schema.encodedColumns
         domain = columns.map(\.domainSize)
         connection = try table.connect()
-        integerColumns = try table.checkColumns(on: connection)
+        storage = try table.checkColumns(on: connection)
         try connection.execute(Self.sessionSettings, what: "preparing the session")
-        codes = try Self.materialize(table, integerColumns: integerColumns, on: connection)
+        codes = try Self.materialize(table, storage: storage, on: connection)
         // Without a temporary table every statement reads the table itself: one snapshot for the
         // session, so that each reads the rows the validation read, whatever is written meanwhile.
         if !materialized {
@@ -86,13 +86,13 @@ public final class PostgresCounts: PrivateTable, @unchecked Sendable {
     /// What one row of `codes` counts for.
     var tally: String { materialized ? "sum(n)" : "count(*)" }
 
-    /// The columns the database stores as integers (`PostgresTable.checkColumns`).
-    let integerColumns: Set<String>
+    /// How the database stores each column (`PostgresTable.checkColumns`).
+    let storage: [String: SQLColumnCode.Storage]
 
-    static func materialize(_ table: PostgresTable, integerColumns: Set<String>, on connection: PostgresConnection)
-        throws -> String
-    {
-        let (select, parameters) = table.codeQuery(integerColumns: integerColumns)
+    static func materialize(
+        _ table: PostgresTable, storage: [String: SQLColumnCode.Storage], on connection: PostgresConnection
+    ) throws -> String {
+        let (select, parameters) = table.codeQuery(storage: storage)
         let names = table.encoded.indices.map { "c\($0)" }.joined(separator: ", ")
         let columns = table.encoded.indices.map { "c\($0) int4" }.joined(separator: ", ")
         do {
@@ -129,7 +129,7 @@ public final class PostgresCounts: PrivateTable, @unchecked Sendable {
 
     /// The code query's parameters when `codes` is the query itself.
     var codeParameters: [String?] {
-        codes == "dpsynth_codes" ? [] : table.codeQuery(integerColumns: integerColumns).parameters
+        codes == "dpsynth_codes" ? [] : table.codeQuery(storage: storage).parameters
     }
 
     /// One scan: the number of rows, and the smallest code of each column; a negative one is a

@@ -26,10 +26,10 @@ public struct PostgresTable: Sendable {
     /// PostgreSQL's integer types (int8, int2, int4), by type OID.
     static let integerTypes: Set<UInt32> = [20, 21, 23]
 
-    /// Checks that the table exists and has every column the schema encodes, and returns the
-    /// names of the columns the database stores as integers (their codes need no text).
+    /// Checks that the table exists and has every column the schema encodes, and returns how the
+    /// database stores each of them (`SQLColumnCode.Storage`).
     @discardableResult
-    public func checkColumns(on connection: PostgresConnection) throws -> Set<String> {
+    public func checkColumns(on connection: PostgresConnection) throws -> [String: SQLColumnCode.Storage] {
         let columns = try location.columns(on: connection)
         let present = Set(columns.map(\.name))
         for column in encoded where !present.contains(column.name) {
@@ -37,16 +37,15 @@ public struct PostgresTable: Sendable {
                 file: location.text, columnName: column.name, problem: "the table has no such column",
                 hint: "Name the column as the table does (the schema maps columns by name).")
         }
-        return Set(columns.filter { Self.integerTypes.contains($0.type) }.map(\.name))
+        return Dictionary(columns.map { ($0.name, $0.storage) }, uniquingKeysWith: { first, _ in first })
     }
 
-    /// The SELECT list of the columns' codes, and its parameters; `integerColumns` are the
-    /// columns the database stores as integers (`checkColumns`).
-    func codeQuery(integerColumns: Set<String>) -> (select: String, parameters: [String]) {
+    /// The SELECT list of the columns' codes, and its parameters; `storage` says how the database
+    /// stores each column (`checkColumns`).
+    func codeQuery(storage: [String: SQLColumnCode.Storage]) -> (select: String, parameters: [String]) {
         var parameters = SQLParameters()
         let list = encoded.enumerated().map { index, column in
-            SQLColumnCode.expression(
-                column, parameters: &parameters, integerTyped: integerColumns.contains(column.name))
+            SQLColumnCode.expression(column, parameters: &parameters, storage: storage[column.name] ?? .text)
                 + " AS c\(index)"
         }
         var select = "SELECT " + list.joined(separator: ", ") + " FROM \(location.qualifiedName)"
@@ -69,7 +68,7 @@ public struct PostgresTable: Sendable {
     /// Every row's codes, streamed through a server-side cursor; for methods that need rows.
     public func load() throws -> EncodedDataset {
         let connection = try connect()
-        let (select, parameters) = codeQuery(integerColumns: try checkColumns(on: connection))
+        let (select, parameters) = codeQuery(storage: try checkColumns(on: connection))
         let width = encoded.count
         var codes = [[UInt16]](repeating: [], count: width)
         try connection.forEachBatch(select, parameters, what: "reading the rows' codes") { rows in
@@ -91,13 +90,17 @@ public struct PostgresTable: Sendable {
 }
 
 extension PostgresLocation {
-    /// The table's columns in order, with their type OIDs, read from the catalog: no row is read
-    /// and no right on the table is needed, so a user granted SELECT on the schema's columns
+    /// The table's columns in order, with how each is stored, read from the catalog: no row is
+    /// read and no right on the table is needed, so a user granted SELECT on the schema's columns
     /// alone can read a table that has others.
-    func columns(on connection: PostgresConnection) throws -> [(name: String, type: UInt32)] {
+    func columns(on connection: PostgresConnection) throws -> [(name: String, storage: SQLColumnCode.Storage)] {
         let found = try connection.execute(
             """
-            SELECT to_regclass($1) IS NOT NULL, a.attname, a.atttypid FROM (SELECT 1) AS one \
+            SELECT to_regclass($1) IS NOT NULL, a.attname, a.atttypid, \
+            (WITH RECURSIVE base(type) AS (SELECT a.atttypid UNION ALL SELECT t.typbasetype FROM pg_type t \
+            JOIN base ON t.oid = base.type WHERE t.typbasetype <> 0) \
+            SELECT bool_or(type IN ('pg_catalog.bool'::regtype, 'pg_catalog.inet'::regtype)) FROM base) \
+            FROM (SELECT 1) AS one \
             LEFT JOIN pg_attribute a ON a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped \
             ORDER BY a.attnum
             """, [qualifiedName], what: "reading the table's columns")
@@ -107,8 +110,10 @@ extension PostgresLocation {
                 hint: "Check the URL's table parameter (SCHEMA.TABLE) and the user's rights.")
         }
         return found.rows.compactMap { row in
-            guard row.count == 3, let name = row[1], let type = row[2].flatMap({ UInt32($0) }) else { return nil }
-            return (name, type)
+            guard row.count == 4, let name = row[1], let type = row[2].flatMap({ UInt32($0) }) else { return nil }
+            let storage: SQLColumnCode.Storage =
+                PostgresTable.integerTypes.contains(type) ? .integer : row[3] == "t" ? .printed : .text
+            return (name, storage)
         }
     }
 
@@ -122,8 +127,8 @@ extension PostgresLocation {
     /// and the values after, through the columns it named.
     public func proposalReader() throws -> (header: [String], read: () throws -> RawTable) {
         let connection = try PostgresConnection(url: connectionURL, label: text)
-        let names = try columnNames(on: connection)
-        return (names, { try rawTable(names, on: connection) })
+        let columns = try columns(on: connection)
+        return (columns.map(\.name), { try rawTable(columns, on: connection) })
     }
 
     /// Every value of the table as text (NULL as the empty string), streamed through a cursor,
@@ -133,15 +138,20 @@ extension PostgresLocation {
         return try reader.read()
     }
 
-    /// The values of the columns `names`, trimmed of spaces and tabs as the CSV reader trims.
-    func rawTable(_ names: [String], on connection: PostgresConnection) throws -> RawTable {
-        let list = names.map { SQLColumnCode.trimmedText(SQLText.identifier($0)) }.joined(separator: ", ")
-        var columns = [[String]](repeating: [], count: names.count)
+    /// The values of `columns` as a file exported from the table holds them, trimmed of spaces
+    /// and tabs as the CSV reader trims.
+    func rawTable(_ columns: [(name: String, storage: SQLColumnCode.Storage)], on connection: PostgresConnection)
+        throws -> RawTable
+    {
+        let names = columns.map(\.name)
+        let list = columns.map { SQLColumnCode.trimmedText(SQLText.identifier($0.name), storage: $0.storage) }
+            .joined(separator: ", ")
+        var values = [[String]](repeating: [], count: names.count)
         try connection.forEachBatch("SELECT \(list) FROM \(qualifiedName)", what: "reading the values") { rows in
             for row in rows {
-                for (index, value) in row.enumerated() { columns[index].append(value ?? "") }
+                for (index, value) in row.enumerated() { values[index].append(value ?? "") }
             }
         }
-        return RawTable(header: names, columns: columns)
+        return RawTable(header: names, columns: values)
     }
 }

@@ -22,6 +22,17 @@ public struct SQLParameters {
 /// refuses gets a negative code (`SQLColumnCode.Problem`), which the reader turns into an error
 /// naming the table and column, never the value.
 public enum SQLColumnCode {
+    /// How the database stores a column, as far as reading its values goes.
+    public enum Storage: Sendable, Equatable {
+        /// Read as its cast to text, which is its type's output (COPY's text) for most types.
+        case text
+        /// An integer type (int2, int4, int8): its code is computed from the number itself.
+        case integer
+        /// A type whose cast to text differs from its output (boolean: `true` against COPY's
+        /// `t`; inet: `1.2.3.4/32` against `1.2.3.4`), or a domain over one: read as its output.
+        case printed
+    }
+
     /// Why a value has no code; the negative code the SQL gives it.
     public enum Problem: Int, CaseIterable, Sendable {
         case missingNotAllowed = -1
@@ -64,24 +75,41 @@ public enum SQLColumnCode {
     /// Decimal reals as the CSV reader accepts them, exponent of at most four digits.
     static let realPattern = #"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,4})?$"#
     static let nonFinitePattern = "^[+-]?(inf|infinity|nan)$"
-    /// 2^-1075, to more digits than a double has: the largest magnitude that rounds to zero.
-    static let halfSmallestSubnormal = "2.47032822920623272088284396434110686182529901307162382212792841e-324"
+    /// Whether the numeric `number` rounds to zero as a double: at most 2^-1075, half the
+    /// smallest subnormal (a tie rounds to the even zero). Compared exactly, as
+    /// `number · 2^1075 <= 1`, and only for magnitudes below 1e-323 (the constant is folded
+    /// once per statement).
+    static func roundsToZero(_ number: String) -> String {
+        "(CASE WHEN abs(\(number)) >= 1e-323 THEN false ELSE abs(\(number)) * power(2::numeric, 1075) <= 1 END)"
+    }
 
-    /// The text of the column `name` (a quoted identifier) as the CSV reader sees a field: spaces
-    /// and tabs around it trimmed (`ColumnCodec.trimmed`), compared byte by byte whatever the
-    /// column's collation.
-    static func trimmedText(_ name: String) -> String { "(btrim(\(name)::text, E' \\t') COLLATE \"C\")" }
+    /// Whether the numeric `number` rounds to infinity as a double: at least 2^1024 - 2^970, half
+    /// way from the largest double to 2^1024 (a tie rounds to the even infinity).
+    static func roundsToInfinity(_ number: String) -> String {
+        "abs(\(number)) >= power(2::numeric, 1024) - power(2::numeric, 970)"
+    }
 
-    /// The SQL expression of `column`'s code, reading the table column it names. When the
-    /// database stores that column as an integer (`integerTyped`), a coded or integer column's
-    /// code is computed from the number itself, without the text the general rules read (the
-    /// same codes: an integer's text is its canonical decimal form).
-    public static func expression(_ column: Column, parameters: inout SQLParameters, integerTyped: Bool = false)
+    /// The text of the column `name` (a quoted identifier) as the CSV reader sees a field of a
+    /// file the table was exported to (`COPY ... TO`): the type's output (`storage`), spaces and
+    /// tabs around it trimmed (`ColumnCodec.trimmed`), compared byte by byte whatever the column's
+    /// collation. Only for a value that is not NULL.
+    static func trimmedText(_ name: String, storage: Storage = .text) -> String {
+        let text = storage == .printed ? "pg_catalog.concat(\(name))" : "\(name)::text"
+        return "(btrim(\(text), E' \\t') COLLATE \"C\")"
+    }
+
+    /// The SQL expression of `column`'s code, reading the table column it names, stored as
+    /// `storage` says. When the database stores that column as an integer, a coded or integer
+    /// column's code is computed from the number itself, without the text the general rules read
+    /// (the same codes: an integer's text is its canonical decimal form).
+    public static func expression(_ column: Column, parameters: inout SQLParameters, storage: Storage = .text)
         -> String
     {
-        if integerTyped, let expression = integerExpression(column, parameters: &parameters) { return expression }
+        if storage == .integer, let expression = integerExpression(column, parameters: &parameters) {
+            return expression
+        }
         let name = SQLText.identifier(column.name)
-        let text = trimmedText(name)
+        let text = trimmedText(name, storage: storage)
         let tokens = parameters.bind(SQLText.textArray(column.missingTokens), as: "text[]")
         let missing = column.missingCode.map(String.init) ?? "\(Problem.missingNotAllowed.rawValue)"
         let outOfDomain =
@@ -116,10 +144,9 @@ public enum SQLColumnCode {
                 outside: outside, unreadable: .notAWholeNumber)
         case .real(let lower, let upper, let binning):
             let number = "\(text)::numeric"
-            // At most half the smallest subnormal double (2^-1075) rounds to zero, as the CSV reader
-            // reads it; PostgreSQL would refuse it as out of range.
-            let value =
-                "(CASE WHEN abs(\(number)) <= \(halfSmallestSubnormal) THEN 0::float8 ELSE \(number)::float8 END)"
+            // A value that rounds to zero as a double is zero, as the CSV reader reads it;
+            // PostgreSQL would refuse it as out of range.
+            let value = "(CASE WHEN \(roundsToZero(number)) THEN 0::float8 ELSE \(number)::float8 END)"
             let (low, high) = (parameters.bind(lower), parameters.bind(upper))
             let clamped = "LEAST(GREATEST(\(value), \(low)), \(high))"
             let inside = realBin(value, lower: lower, upper: upper, binning, &parameters)
@@ -127,7 +154,7 @@ public enum SQLColumnCode {
                 realBin(clamped, lower: lower, upper: upper, binning, &parameters)
             }
             body = bounded(
-                text: text, pattern: realPattern, tooLarge: "abs(\(number)) > 1.7976931348623157e308",
+                text: text, pattern: realPattern, tooLarge: roundsToInfinity(number),
                 tooLargeProblem: .notFinite, value: value, low: low, high: high, inside: inside, outside: outside,
                 unreadable: .notANumber)
         case .identifier:
@@ -221,7 +248,15 @@ public enum SQLColumnCode {
             let low = parameters.bind(lower)
             let high = parameters.bind(upper)
             let bins = parameters.bind(Double(count))
-            return "LEAST(\(count - 1), floor((\(value) - \(low)) / (\(high) - \(low)) * \(bins))::int)"
+            // PostgreSQL refuses a quotient that underflows to zero, where the CSV reader's
+            // arithmetic gives bin 0: an offset below 1 and 2^1000 times smaller than the range
+            // is in bin 0, and dividing anything larger cannot underflow.
+            let offset = "(\(value) - \(low))"
+            let range = "(\(high) - \(low))"
+            return """
+                (CASE WHEN \(offset) < 1 AND \(offset) * \(parameters.bind(0x1p1000)) < \(range) THEN 0 \
+                ELSE LEAST(\(count - 1), floor(\(offset) / \(range) * \(bins))::int) END)
+                """
         case .edges(let edges):
             return edgeBin(value, edges, &parameters)
         }

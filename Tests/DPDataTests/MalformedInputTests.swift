@@ -55,6 +55,8 @@ import Testing
         Case(
             "text after closing quote", header + "30,\"red\"x,0.5\n", "text after a closing quote", line: 2, column: 2),
         Case("undeclared column", "age,colour,score,extra\n1,red,0.5,9\n", "does not declare", line: 1, column: 4),
+        // A file without its header: the first row stands where the names should, and is not shown.
+        Case("no header", "37,Alice Smith,0.5\n1,red,0.5\n", "does not declare", line: 1, column: 1),
         Case("missing schema column", "age,score\n1,0.5\n", "missing from the header", line: 1),
         Case("missing where forbidden", header + "30,,0.5\n", "missing value", line: 2, column: 2),
         Case(
@@ -77,6 +79,7 @@ import Testing
             if let line = testCase.line { #expect(error.line == line, "\(testCase.label): \(error)") }
             if let column = testCase.column { #expect(error.column == column, "\(testCase.label): \(error)") }
             #expect(!error.hint.isEmpty)
+            #expect(!error.description.contains("Alice") && !error.description.contains("'37'"), "\(error)")
         }
     }
 
@@ -107,6 +110,10 @@ import Testing
         ("columns:\n  - {name: a, kind: coded, levels: 2, colour: red}", "unknown key 'colour'"),
         ("columns:\n  - {name: a, kind: identifier}", "every column is an identifier"),
         ("target: b\ncolumns:\n  - {name: a, kind: coded, levels: 2}", "target 'b'"),
+        // A NUL matches no value, and a database statement's text would end at it.
+        ("columns:\n  - {name: a, kind: categorical, categories: [x, \"z\\0z\"]}", "holds a NUL character"),
+        ("columns:\n  - {name: a, kind: coded, levels: 2, missing_values: [\"\\0\"]}", "holds a NUL character"),
+        ("columns:\n  - {name: \"a\\0b\", kind: coded, levels: 2}", "holds a NUL character"),
     ]
 
     @Test(arguments: badSchemas)

@@ -160,6 +160,49 @@ struct PostgresTableTests {
         #expect(try source.identity().rowSources.contains { $0.hasSuffix("/dotted.\(suffix).t") })
     }
 
+    /// A table codes its values as a file exported from it (`COPY ... TO`) is coded: booleans and
+    /// network addresses as COPY writes them (`t`, `1.2.3.4`, also through a domain), a real whose
+    /// quotient underflows in bin 0, one that rounds down to the largest double clamped, and one
+    /// at most 2^-1075 as zero (the text just above it is the smallest subnormal, in the next bin).
+    @Test func valuesCodeAsTheirExportDoes() throws {
+        let domain = "flag_" + UUID().uuidString.prefix(8).lowercased()
+        let admin = try PostgresConnection(url: TestPostgres.servers[0], label: "test")
+        try admin.execute("CREATE DOMAIN public.\(domain) AS boolean", what: "preparing")
+        let below = "2.4703282292062327208828439643411068618252990130716238221279284125e-324"
+        let above = "2.4703282292062327208828439643411068618252990130716238221279284126e-324"
+        let exported = [
+            ["t", "t", "1.2.3.4", "1e-30", "5e-324", "1.7976931348623158e308", below],
+            ["f", "f", "10.0.0.1", "0.5", "3", "1", above],
+        ]
+        let header = ["f", "g", "ip", "tiny", "sub", "big", "half"]
+        let table = try TestPostgres.table(
+            columns: Array(
+                zip(header, ["boolean", "public.\(domain)", "inet", "float8", "float8", "numeric", "numeric"])),
+            rows: exported.map { $0.map { $0 as String? } })
+        let schema = try SchemaLoader.parse(
+            """
+            name: exported
+            columns:
+              - {name: f, kind: categorical, categories: [t, f]}
+              - {name: g, kind: categorical, categories: [t, f]}
+              - {name: ip, kind: categorical, categories: [1.2.3.4, 10.0.0.1]}
+              - {name: tiny, kind: real, lower: 0, upper: 1e300, bins: 4}
+              - {name: sub, kind: real, lower: 0, upper: 10, bins: 5}
+              - {name: big, kind: real, lower: 0, upper: 10, bins: 2, out_of_domain: clamp}
+              - {name: half, kind: real, lower: -1, upper: 1, edges: [-1, 0, 5e-324, 1]}
+
+            """)
+        let path = try CommandRunner.temporaryDirectory().appendingPathComponent("t.csv").path
+        try (([header] + exported).map { $0.joined(separator: ",") }.joined(separator: "\n") + "\n").write(
+            toFile: path, atomically: true, encoding: .utf8)
+        let expected = try DatasetLoader.load(csv: path, schema: schema).codes
+        #expect(expected == [[0, 1], [0, 1], [0, 1], [0, 0], [0, 1], [1, 0], [1, 2]], "\(expected)")
+        #expect(try DataSource(table, key: "--data").load(schema: schema).codes == expected)
+        #expect(
+            try PostgresCounts(PostgresTable(location: PostgresLocation(table, key: "--data"), schema: schema))
+                .marginals([[0, 2]])[0].total == 2)
+    }
+
     /// A refused value is named by table and column, never shown.
     @Test func aRefusedValueIsNamedByTableAndColumnNotContent() throws {
         let planted = "Zq7-PLANTED-8841"
