@@ -125,7 +125,12 @@ public final class BudgetLedger: @unchecked Sendable {
             }
             let versions = try db.strings("SELECT fingerprint FROM data_version WHERE dataset = ?", [dataset])
             let declared: String? = try row.checkedOptional("fingerprint")
-            if declared == fingerprint || versions.contains(fingerprint) { return }
+            // A renamed table reads the same relations: the same data, under any name.
+            if ([declared] + versions).compactMap({ $0 }).contains(where: {
+                $0 == fingerprint || DataFingerprint.sameRelations($0, fingerprint)
+            }) {
+                return
+            }
             if let owner = try Self.owner(of: fingerprint, excluding: dataset, db) {
                 throw LedgerError.invalid(
                     "this data has a budget under dataset '\(owner)' in \(self.path); run against that dataset")

@@ -111,6 +111,9 @@ public protocol LedgerSQL {
     /// The members of `holders` that still run. A holder that cannot be told dead counts as
     /// running: its whole reservation stays set aside.
     func liveHolders(_ holders: Set<Int64>) throws -> Set<Int64>
+    /// The members of `holders` seen running from here (not those that merely cannot be told
+    /// dead): a reservation one of them holds is not ended by hand.
+    func seenRunning(_ holders: Set<Int64>) throws -> Set<Int64>
 }
 
 extension LedgerSQL {

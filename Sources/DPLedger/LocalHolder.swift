@@ -7,14 +7,14 @@ import Foundation
 /// reservation would stop counting while that run still charges under it.
 enum LocalHolder {
     /// This process's tag: 30 bits of the BLAKE2b of the boot id and the process-id namespace,
-    /// plus one, so that no tag is 0 (the holders written before tags, read as local).
+    /// plus one, so that no tag is 0 (the holders written before tags, read as local). Where
+    /// either cannot be read, a random tag of this process alone: its holders count as running
+    /// wherever they are read, and a gone run's reservation is ended by hand (`ledger release`).
     static let tag: Int64 = {
-        let boot = (try? String(contentsOfFile: "/proc/sys/kernel/random/boot_id", encoding: .utf8)) ?? ""
-        let namespace = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/ns/pid")) ?? ""
-        let place =
-            boot.trimmingCharacters(in: .whitespacesAndNewlines) + "|" + namespace + "|"
-            + ProcessInfo.processInfo.hostName
-        let digest = Blake2b.hex(Data(place.utf8))
+        let boot = try? String(contentsOfFile: "/proc/sys/kernel/random/boot_id", encoding: .utf8)
+        let namespace = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/ns/pid")
+        guard let boot, let namespace, !boot.isEmpty, !namespace.isEmpty else { return Int64.random(in: 1...(1 << 30)) }
+        let digest = Blake2b.hex(Data((boot.trimmingCharacters(in: .whitespacesAndNewlines) + "|" + namespace).utf8))
         return Int64(digest.prefix(8), radix: 16)! % (1 << 30) + 1
     }()
 
@@ -23,10 +23,14 @@ enum LocalHolder {
 
     /// Whether `holder` may still run: a holder of another tag always may (this process cannot
     /// see it); one of this tag, or untagged, runs while its process id does.
-    static func mayRun(_ holder: Int64) -> Bool {
-        let holderTag = holder >> 32
-        guard holderTag == 0 || holderTag == tag else { return true }
+    static func mayRun(_ holder: Int64) -> Bool { !isHere(holder) || runsHere(holder) }
+
+    /// Whether `holder` is a process where this one runs (this tag, or untagged).
+    static func isHere(_ holder: Int64) -> Bool { holder >> 32 == 0 || holder >> 32 == tag }
+
+    /// Whether `holder` is a process where this one runs, and it runs.
+    static func runsHere(_ holder: Int64) -> Bool {
         let pid = pid_t(truncatingIfNeeded: holder & 0xFFFF_FFFF)
-        return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM)
+        return isHere(holder) && pid > 0 && (kill(pid, 0) == 0 || errno == EPERM)
     }
 }

@@ -14,6 +14,9 @@ public struct LedgerReservation: Sendable, Equatable {
     public let dataset: String
     public let cost: PrivacyCost
     public let state: State
+    /// Whether an open reservation's run is seen running from here; one that is not may run
+    /// where this process cannot see (another container or machine), or be gone.
+    public let seenRunning: Bool
 }
 
 extension BudgetLedger {
@@ -128,6 +131,24 @@ extension BudgetLedger {
         }
     }
 
+    /// Ends by hand an open reservation of `dataset` whose run is not seen running from here (a
+    /// run in another container or on another machine that is gone): what it charged stays
+    /// spent, and it can charge no more (a charge checks that its reservation is open), so only
+    /// the part it never spent is freed. A reservation whose run is seen running is refused.
+    @discardableResult
+    public func release(reservation id: Int64, dataset: String) throws -> LedgerReservation.State {
+        guard let found = try reservations(dataset: dataset).first(where: { $0.id == id }), found.state == .open else {
+            throw LedgerError.invalid(
+                "reservation \(id) of dataset '\(dataset)' is not open ('dpsynth ledger show' lists them)")
+        }
+        guard !found.seenRunning else {
+            throw LedgerError.invalid(
+                "reservation \(id) of dataset '\(dataset)' is held by a run that is still running here; "
+                    + "it ends the reservation itself when it finishes (or stop it)")
+        }
+        return try endReservation(id)
+    }
+
     /// Every reservation of `dataset`, oldest first, with its state.
     public func reservations(dataset: String) throws -> [LedgerReservation] {
         try read { db in
@@ -136,15 +157,18 @@ extension BudgetLedger {
                 SELECT r.id, r.dataset, r.cost, r.pid, e.outcome FROM reservation r
                 LEFT JOIN reservation_end e ON e.reservation = r.id WHERE r.dataset = ? ORDER BY r.id
                 """, [dataset])
-            let running = try db.liveHolders(Set(try rows.map { try $0.checked("pid") as Int64 }))
+            let holders = Set(try rows.map { try $0.checked("pid") as Int64 })
+            let (running, seen) = (try db.liveHolders(holders), try db.seenRunning(holders))
             return try rows.map { row in
                 let outcome: String? = try row.checkedOptional("outcome")
-                let alive = running.contains(try row.checked("pid"))
-                let state = outcome.flatMap(LedgerReservation.State.init(rawValue:)) ?? (alive ? .open : .settled)
+                let holder: Int64 = try row.checked("pid")
+                let state =
+                    outcome.flatMap(LedgerReservation.State.init(rawValue:))
+                    ?? (running.contains(holder) ? .open : .settled)
                 return LedgerReservation(
                     id: try row.checked("id"), dataset: try row.checked("dataset"),
                     cost: try Self.decodeCost(try row.checked("cost"), row: try row.checked("id"), path: self.path),
-                    state: state)
+                    state: state, seenRunning: state == .open && seen.contains(holder))
             }
         }
     }

@@ -68,6 +68,8 @@ struct SQLiteStatements: LedgerSQL {
 
     func liveHolders(_ holders: Set<Int64>) -> Set<Int64> { holders.filter(LocalHolder.mayRun) }
 
+    func seenRunning(_ holders: Set<Int64>) -> Set<Int64> { holders.filter(LocalHolder.runsHere) }
+
     static func arguments(_ values: [any LedgerValueConvertible]) -> StatementArguments {
         StatementArguments(
             values.map { value -> (any DatabaseValueConvertible)? in

@@ -37,7 +37,7 @@ public struct TVAEGenerator: Generator {
     public let settings: GeneratorSettings
 
     public static func checkReachable(epsilon: Double, delta: Double) throws {
-        try NeuralSynthesizer.checkReachable(method: method, epsilon: epsilon, delta: delta)
+        try NeuralSynthesizer.checkReachable(.tvae, method: method, epsilon: epsilon, delta: delta)
     }
 
     public init(settings: GeneratorSettings) throws {
@@ -75,7 +75,7 @@ public struct CTGANGenerator: Generator {
     public let settings: GeneratorSettings
 
     public static func checkReachable(epsilon: Double, delta: Double) throws {
-        try NeuralSynthesizer.checkReachable(method: method, epsilon: epsilon, delta: delta)
+        try NeuralSynthesizer.checkReachable(.ctgan, method: method, epsilon: epsilon, delta: delta)
     }
 
     public init(settings: GeneratorSettings) throws {

@@ -101,26 +101,29 @@ extension NeuralSynthesizer {
             data.rowCount, epsilon: epsilon, budget: budget, settings: settings, source: source.split(stream: 4))
         let table = OneHotTable(domain: data.domain)
         let marginalsEpsilon = epsilon * conditionShare
-        let rho = ZCDP.rho(epsilon: marginalsEpsilon, delta: delta / 2)
+        let (marginalsDelta, trainingDelta) = (
+            delta - delta * Training.ctgan.share.delta, delta * Training.ctgan.share.delta
+        )
+        let rho = ZCDP.rho(epsilon: marginalsEpsilon, delta: marginalsDelta)
         let sensitivity = Double(data.columns.count).squareRoot()
         var sigma = sensitivity / (2 * rho).squareRoot()
         var marginals = try FloatGaussianMechanism(sensitivity: sensitivity, sigma: sigma, dimension: table.width)
-        while marginals.epsilon(delta: delta / 2) > marginalsEpsilon {
+        while marginals.epsilon(delta: marginalsDelta) > marginalsEpsilon {
             sigma *= 1.01
             marginals = try FloatGaussianMechanism(sensitivity: sensitivity, sigma: sigma, dimension: table.width)
         }
-        let spent = marginals.epsilon(delta: delta / 2)
+        let spent = marginals.epsilon(delta: marginalsDelta)
         let receipt = try budget.charge(
             Charge(
                 mechanism: "dp-ctgan conditional marginals", parameters: ConditionParameters(sigma: marginals.sigma),
-                cost: .approximate(epsilon: spent, delta: delta / 2), seeded: source.isSeeded))
+                cost: .approximate(epsilon: spent, delta: marginalsDelta), seeded: source.isSeeded))
         let conditions = try ConditionalVectors(
             table: table, codes: data.codes, mechanism: marginals, paidBy: receipt, source: source.split(stream: 3))
         var gan = ConditionalGAN(
             domain: data.domain, hidden: settings.hidden, noiseDimension: 16,
             conditionWeights: conditions.weights, source: source.split(stream: 1))
         let plan = try DPSGDPlan(
-            targetEpsilon: epsilon - countEpsilon - spent, delta: delta / 2, examples: examples,
+            targetEpsilon: epsilon - countEpsilon - spent, delta: trainingDelta, examples: examples,
             expectedBatchSize: settings.batchSize,
             epochs: settings.epochs, clip: settings.clip, parameters: gan.discriminator.parameterCount)
         let (inputs, targets) = table.encode(data)

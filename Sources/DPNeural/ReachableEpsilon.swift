@@ -1,5 +1,6 @@
 import DPAccounting
 import DPSynthesis
+import Foundation
 
 extension DPSGDPlan {
     /// The smallest epsilon the accountant certifies at `delta` with any amount of noise: its
@@ -12,25 +13,36 @@ extension DPSGDPlan {
 }
 
 extension NeuralSynthesizer {
-    /// Shares of a fit's epsilon that DP-SGD gets at least: DP-TVAE spends all but the noisy
-    /// example count; DP-CTGAN also spends at most `conditionShare` on its conditional marginals,
-    /// at half of delta.
-    static func trainingShare(method: String) -> (epsilon: Double, delta: Double) {
-        method == CTGANGenerator.method
-            ? (1 - NoisyExampleCount.share - conditionShare, 0.5) : (1 - NoisyExampleCount.share, 1)
+    /// The neural methods, by the part of a fit's budget their DP-SGD trains with.
+    enum Training {
+        case tvae, ctgan
+
+        /// At least this share of a fit's epsilon, and this share of its delta: DP-TVAE spends
+        /// all but the noisy example count's epsilon; DP-CTGAN also spends at most
+        /// `conditionShare` of epsilon, and the other half of delta, on its conditional marginals.
+        var share: (epsilon: Double, delta: Double) {
+            switch self {
+            case .tvae: return (1 - NoisyExampleCount.share, 1)
+            case .ctgan: return (1 - NoisyExampleCount.share - conditionShare, 0.5)
+            }
+        }
+
+        /// The epsilon at and below which no plan can be formed at `delta`, whatever the data
+        /// (`DPSGDPlan.smallestEpsilon` of the training's share).
+        func floor(delta: Double) -> Double { DPSGDPlan.smallestEpsilon(delta: delta * share.delta) / share.epsilon }
     }
 
-    /// Refuses, before anything is charged, an (epsilon, delta) at which `method`'s DP-SGD plan
-    /// could not be formed whatever the data (`DPSGDPlan.smallestEpsilon`), naming the least
-    /// epsilon that works: otherwise the noisy example count would be charged and the run then fail.
-    static func checkReachable(method: String, epsilon: Double, delta: Double) throws {
-        let share = trainingShare(method: method)
-        let least = DPSGDPlan.smallestEpsilon(delta: delta * share.delta) / share.epsilon
-        guard epsilon > least else {
+    /// Refuses, before anything is charged, an (epsilon, delta) at which `training`'s DP-SGD plan
+    /// could not be formed whatever the data, naming an epsilon above the floor (rounded up):
+    /// otherwise the noisy example count would be charged and the run then fail.
+    static func checkReachable(_ training: Training, method: String, epsilon: Double, delta: Double) throws {
+        let floor = training.floor(delta: delta)
+        guard epsilon > floor else {
+            let scale = pow(10, (log10(floor)).rounded(.down) - 3)
             throw GeneratorSettingsError(
                 "\(method) cannot train at epsilon \(epsilon) and delta \(delta): DP-SGD's accountant certifies "
                     + "no smaller epsilon than its orders allow at this delta, whatever the noise; raise --epsilon "
-                    + String(format: "above %.4g, or raise --delta", least))
+                    + String(format: "above %.4g, or raise --delta", (floor / scale).rounded(.up) * scale))
         }
     }
 }

@@ -116,6 +116,9 @@ public struct ReleasePipeline {
         let generator: any Generator
         do {
             generator = try registry.generator(named: config.method, settings: settings)
+            // Before the ledger is opened (`run`): a budget declared or a data version recorded
+            // for a run that cannot be planned would be a change for nothing.
+            try type(of: generator).checkBudget(epsilon: config.synthesisEpsilon, delta: config.delta)
         } catch let error as GeneratorSettingsError {
             throw ReleaseError("\(configPath): \(error.description)")
         }

@@ -84,10 +84,11 @@ public enum DataSource: Sendable, CustomStringConvertible {
 
     /// What a budget is bound to (`DataFingerprint`): the BLAKE2b of a file's bytes; for a
     /// database table, the relations whose rows it reads (`PostgresLocation.rowSources()`: tables
-    /// named by the server's cluster, database, schema and name, through views, inheritance and
-    /// partitions), so analysts who read one table share its budget whatever user, host name or
-    /// view they read it through. A table whose content changes keeps its identity: the user
-    /// declares the new version (`--new-data-version`), as for a file.
+    /// named by the server's cluster, database, schema and name, and by the object identifiers a
+    /// rename keeps, through views, inheritance and partitions), so analysts who read one table
+    /// share its budget whatever user, host name, view or later name they read it through. A
+    /// table whose content changes keeps its identity: the user declares the new version
+    /// (`--new-data-version`), as for a file.
     public func fingerprint() throws -> String { try identity().fingerprint }
 
     /// The data's fingerprint and what its rows are read from, computed once (a file is hashed,
@@ -101,19 +102,20 @@ public enum DataSource: Sendable, CustomStringConvertible {
             let hash = try Blake2b.hex(file: path)
             return DataIdentity(fingerprint: hash, rowSources: [hash])
         case .postgres(let locations):
-            var union: Set<String> = []
+            var union = RelationNames()
             for location in locations {
                 let sources = try location.rowSources()
-                guard union.isDisjoint(with: sources) else {
+                guard union.all.isDisjoint(with: sources.all) else {
                     throw DataError(
                         file: description,
                         problem: "two shards read the same rows (one table twice, a view of another, or a "
                             + "parent and its child)",
                         hint: "Give shards that hold different rows: they would count twice.")
                 }
-                union.formUnion(sources)
+                union.byName.formUnion(sources.byName)
+                union.byObject.formUnion(sources.byObject)
             }
-            return DataIdentity(fingerprint: DataFingerprint.of(rowSources: union), rowSources: union)
+            return DataIdentity(fingerprint: DataFingerprint.of(relations: union), rowSources: union.all)
         }
     }
 }

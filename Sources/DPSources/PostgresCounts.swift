@@ -40,9 +40,9 @@ public final class PostgresCounts: PrivateTable, @unchecked Sendable {
         columns = table.schema.encodedColumns
         domain = columns.map(\.domainSize)
         connection = try table.connect()
-        storage = try table.checkColumns(on: connection)
+        columnStorage = try table.checkColumns(on: connection)
         try connection.execute(Self.sessionSettings, what: "preparing the session")
-        codes = try Self.materialize(table, storage: storage, on: connection)
+        codes = try Self.materialize(table, storage: columnStorage, on: connection)
         // Without a temporary table every statement reads the table itself: one snapshot for the
         // session, so that each reads the rows the validation read, whatever is written meanwhile.
         if !materialized {
@@ -87,7 +87,7 @@ public final class PostgresCounts: PrivateTable, @unchecked Sendable {
     var tally: String { materialized ? "sum(n)" : "count(*)" }
 
     /// How the database stores each column (`PostgresTable.checkColumns`).
-    let storage: [String: SQLColumnCode.Storage]
+    let columnStorage: [String: SQLColumnCode.Storage]
 
     static func materialize(
         _ table: PostgresTable, storage: [String: SQLColumnCode.Storage], on connection: PostgresConnection
@@ -129,7 +129,7 @@ public final class PostgresCounts: PrivateTable, @unchecked Sendable {
 
     /// The code query's parameters when `codes` is the query itself.
     var codeParameters: [String?] {
-        codes == "dpsynth_codes" ? [] : table.codeQuery(storage: storage).parameters
+        codes == "dpsynth_codes" ? [] : table.codeQuery(storage: columnStorage).parameters
     }
 
     /// One scan: the number of rows, and the smallest code of each column; a negative one is a

@@ -134,6 +134,9 @@ struct PostgresStatements: LedgerSQL {
         return pid
     }
 
+    /// A server process is seen from every client: the running holders are the live ones.
+    func seenRunning(_ holders: Set<Int64>) throws -> Set<Int64> { try liveHolders(holders) }
+
     func liveHolders(_ holders: Set<Int64>) throws -> Set<Int64> {
         guard !holders.isEmpty else { return [] }
         let list = "{" + holders.map(String.init).joined(separator: ",") + "}"

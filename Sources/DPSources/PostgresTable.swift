@@ -99,7 +99,8 @@ extension PostgresLocation {
             SELECT to_regclass($1) IS NOT NULL, a.attname, a.atttypid, \
             (WITH RECURSIVE base(type) AS (SELECT a.atttypid UNION ALL SELECT t.typbasetype FROM pg_type t \
             JOIN base ON t.oid = base.type WHERE t.typbasetype <> 0) \
-            SELECT bool_or(type IN ('pg_catalog.bool'::regtype, 'pg_catalog.inet'::regtype)) FROM base) \
+            SELECT bool_or(EXISTS (SELECT 1 FROM pg_cast c WHERE c.castsource = base.type \
+            AND c.casttarget = 'text'::regtype AND c.castmethod = 'f')) FROM base) \
             FROM (SELECT 1) AS one \
             LEFT JOIN pg_attribute a ON a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped \
             ORDER BY a.attnum
@@ -112,7 +113,7 @@ extension PostgresLocation {
         return found.rows.compactMap { row in
             guard row.count == 4, let name = row[1], let type = row[2].flatMap({ UInt32($0) }) else { return nil }
             let storage: SQLColumnCode.Storage =
-                PostgresTable.integerTypes.contains(type) ? .integer : row[3] == "t" ? .printed : .text
+                PostgresTable.integerTypes.contains(type) ? .integer : row[3] == "t" ? .output : .text
             return (name, storage)
         }
     }

@@ -1,4 +1,5 @@
 import DPData
+import DPLedger
 import Foundation
 
 extension PostgresLocation {
@@ -19,7 +20,7 @@ extension PostgresLocation {
     ///
     /// A missing table, and a server that does not show this user its system identifier, are
     /// refused: a fallback to the URL's host name would give one table two identities.
-    public func rowSources() throws -> Set<String> {
+    public func rowSources() throws -> RelationNames {
         let connection = try PostgresConnection(url: connectionURL, label: text)
         let found = try connection.execute(Self.rowSourcesQuery, [qualifiedName], what: "reading the table's identity")
         guard let first = found.rows.first, first.first == "t" else {
@@ -37,16 +38,15 @@ extension PostgresLocation {
                 hint: "Give a table, or a view over tables, that reads its rows directly.")
         }
         let server = try systemIdentifier(on: connection)
-        return Set(
-            found.rows.flatMap { row -> [String] in
-                guard row.count == 6, let database = row[1], let schema = row[2], let name = row[3],
-                    let databaseOID = row[4], let relationOID = row[5]
-                else { return [] }
-                return [
-                    "postgresql://system/\(server)/\(database)/\(schema).\(name)",
-                    "postgresql://system/\(server)/oid/\(databaseOID)/\(relationOID)",
-                ]
-            })
+        var relations = RelationNames()
+        for row in found.rows {
+            guard row.count == 6, let database = row[1], let schema = row[2], let name = row[3],
+                let databaseOID = row[4], let relationOID = row[5]
+            else { continue }
+            relations.byName.insert("postgresql://system/\(server)/\(database)/\(schema).\(name)")
+            relations.byObject.insert("postgresql://system/\(server)/oid/\(databaseOID)/\(relationOID)")
+        }
+        return relations
     }
 
     /// `reached(oid)`: the relation ($1) and every relation it reads, followed through views'

@@ -24,13 +24,15 @@ public struct SQLParameters {
 public enum SQLColumnCode {
     /// How the database stores a column, as far as reading its values goes.
     public enum Storage: Sendable, Equatable {
-        /// Read as its cast to text, which is its type's output (COPY's text) for most types.
+        /// Read as its cast to text, which is its type's output (what COPY writes): the cast
+        /// converts through the output function.
         case text
         /// An integer type (int2, int4, int8): its code is computed from the number itself.
         case integer
-        /// A type whose cast to text differs from its output (boolean: `true` against COPY's
-        /// `t`; inet: `1.2.3.4/32` against `1.2.3.4`), or a domain over one: read as its output.
-        case printed
+        /// A type whose cast to text is a function of its own (`pg_cast`), which may write
+        /// otherwise than its output (boolean: `true` against COPY's `t`; inet: `1.2.3.4/32`
+        /// against `1.2.3.4`), or a domain over one: read through its output function.
+        case output
     }
 
     /// Why a value has no code; the negative code the SQL gives it.
@@ -94,7 +96,7 @@ public enum SQLColumnCode {
     /// tabs around it trimmed (`ColumnCodec.trimmed`), compared byte by byte whatever the column's
     /// collation. Only for a value that is not NULL.
     static func trimmedText(_ name: String, storage: Storage = .text) -> String {
-        let text = storage == .printed ? "pg_catalog.concat(\(name))" : "\(name)::text"
+        let text = storage == .output ? "concat(\(name))" : "\(name)::text"
         return "(btrim(\(text), E' \\t') COLLATE \"C\")"
     }
 
@@ -249,14 +251,12 @@ public enum SQLColumnCode {
             let high = parameters.bind(upper)
             let bins = parameters.bind(Double(count))
             // PostgreSQL refuses a quotient that underflows to zero, where the CSV reader's
-            // arithmetic gives bin 0: an offset below 1 and 2^1000 times smaller than the range
-            // is in bin 0, and dividing anything larger cannot underflow.
-            let offset = "(\(value) - \(low))"
-            let range = "(\(high) - \(low))"
-            return """
-                (CASE WHEN \(offset) < 1 AND \(offset) * \(parameters.bind(0x1p1000)) < \(range) THEN 0 \
-                ELSE LEAST(\(count - 1), floor(\(offset) / \(range) * \(bins))::int) END)
-                """
+            // arithmetic gives bin 0. An offset below 2^-1000 of the range is in bin 0 either way,
+            // so it is raised to that floor, whose quotient cannot underflow (and a floor that is
+            // itself zero belongs to a range too narrow for any quotient to underflow).
+            let smallest = parameters.bind((upper - lower) * 0x1p-1000)
+            let offset = "GREATEST(\(value) - \(low), \(smallest))"
+            return "LEAST(\(count - 1), floor(\(offset) / (\(high) - \(low)) * \(bins))::int)"
         case .edges(let edges):
             return edgeBin(value, edges, &parameters)
         }

@@ -86,7 +86,10 @@ struct LedgerCommand: ParsableCommand {
                 )
             }
             for reservation in try ledger.reservations(dataset: location.dataset) {
-                print("reservation \(reservation.id): \(reservation.cost), \(reservation.state.rawValue)")
+                let holder =
+                    reservation.state != .open
+                    ? "" : reservation.seenRunning ? " (its run is running here)" : " (its run is not seen from here)"
+                print("reservation \(reservation.id): \(reservation.cost), \(reservation.state.rawValue)\(holder)")
             }
             print("chain: \(statement.head.sequence) entries, head \(statement.head.hash.prefix(16))")
         }
@@ -112,15 +115,7 @@ struct LedgerCommand: ParsableCommand {
 
         func run() throws {
             let ledger = try LedgerOpener.open(location.ledger)
-            let open = try ledger.reservations(dataset: location.dataset).contains {
-                $0.id == reservation && $0.state == .open
-            }
-            guard open else {
-                throw LedgerError.invalid(
-                    "reservation \(reservation) of dataset '\(location.dataset)' is not open ('ledger show' lists them)"
-                )
-            }
-            let outcome = try ledger.endReservation(reservation)
+            let outcome = try ledger.release(reservation: reservation, dataset: location.dataset)
             print("reservation \(reservation) of '\(location.dataset)' ended: \(outcome.rawValue)")
         }
     }

@@ -96,7 +96,11 @@ struct SynthesizeCommand: ParsableCommand {
             let name = dataset ?? parsed.name
             let source = try DataSource([data] + shards, key: shards.isEmpty ? "--data" : "--data/--shard")
             let fingerprint = try source.fingerprint()
-            let countsOnly = try GeneratorRegistry.standard.type(named: method).family == .marginal
+            let methodType = try GeneratorRegistry.standard.type(named: method)
+            // Before the ledger is opened: a budget declared or a data version recorded for a run
+            // that cannot be planned would be a change for nothing.
+            try methodType.checkBudget(epsilon: epsilon, delta: delta)
+            let countsOnly = methodType.family == .marginal
             let table = try source.table(schema: parsed, countsOnly: countsOnly)
             let generator = try GeneratorRegistry.standard.generator(
                 named: method, settings: try settings(columns: table.columns.map(\.name)))

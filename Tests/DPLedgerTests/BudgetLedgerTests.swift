@@ -111,9 +111,9 @@ import Testing
 /// A database table's budget covers every table that reads some of its rows.
 @Suite struct DataFingerprintTests {
     @Test func fingerprintsThatShareARelationOverlap() throws {
-        let table = DataFingerprint.of(rowSources: ["t"])
-        let join = DataFingerprint.of(rowSources: ["t", "dummy"])
-        let other = DataFingerprint.of(rowSources: ["u"])
+        let table = DataFingerprint.of(relations: RelationNames(byName: ["t"], byObject: ["1"]))
+        let join = DataFingerprint.of(relations: RelationNames(byName: ["t", "dummy"], byObject: ["1", "2"]))
+        let other = DataFingerprint.of(relations: RelationNames(byName: ["u"], byObject: ["3"]))
         #expect(DataFingerprint.overlaps(table, join) && !DataFingerprint.overlaps(table, other))
         #expect(DataFingerprint.overlaps("abc", "abc") && !DataFingerprint.overlaps("abc", table))
 
@@ -127,6 +127,27 @@ import Testing
         try ledger.initialise(dataset: "others", epsilon: 1, delta: 0, fingerprint: other)
         #expect(throws: LedgerError.self) {
             try ledger.checkData(dataset: "others", fingerprint: join, declareNewVersion: true)
+        }
+    }
+
+    /// A table renamed keeps its object identifiers: the same relations, so its own dataset runs on
+    /// without a new data version, while a join over it does not pass for it. A fingerprint written
+    /// before object identifiers (names alone) is the same relations as its names.
+    @Test func aRenamedTableIsTheSameRelations() throws {
+        let table = DataFingerprint.of(relations: RelationNames(byName: ["t"], byObject: ["1"]))
+        let renamed = DataFingerprint.of(relations: RelationNames(byName: ["t2"], byObject: ["1"]))
+        let join = DataFingerprint.of(relations: RelationNames(byName: ["t", "u"], byObject: ["1", "2"]))
+        let older = DataFingerprint.of(relations: RelationNames(byName: ["t"]))
+        #expect(DataFingerprint.sameRelations(table, renamed) && !DataFingerprint.sameRelations(table, join))
+        #expect(DataFingerprint.sameRelations(older, table) && !DataFingerprint.sameRelations(older, renamed))
+        #expect(!DataFingerprint.sameRelations("abc", table) && DataFingerprint.sameRelations("abc", "abc"))
+
+        let path = try CommandRunner.temporaryDirectory().appendingPathComponent("l.sqlite").path
+        let ledger = try BudgetLedger(path: path)
+        try ledger.initialise(dataset: "people", epsilon: 1, delta: 0, fingerprint: table)
+        try ledger.checkData(dataset: "people", fingerprint: renamed, declareNewVersion: false)
+        #expect(throws: LedgerError.self) {
+            try ledger.checkData(dataset: "people", fingerprint: join, declareNewVersion: false)
         }
     }
 }

@@ -21,9 +21,8 @@ import Testing
             schema: schema, codes: (0..<2).map { _ in (0..<500).map { _ in UInt16(source.uniform(below: 3)) } })
     }()
 
-    /// At epsilon 0.04 and delta 1e-9 the accountant's floor (about 0.056 at order 256) is out of
-    /// reach: both neural methods refuse it, and the ledger holds no charge, not even the noisy
-    /// example count's.
+    /// At epsilon 0.04 and delta 1e-9 the accountant's floor is out of reach: both neural methods
+    /// refuse it, and the ledger holds no charge, not even the noisy example count's.
     @Test func anEpsilonBelowTheAccountantsFloorIsRefusedBeforeTheCount() throws {
         let ledger = try BudgetLedger(
             path: try CommandRunner.temporaryDirectory().appendingPathComponent("l.sqlite").path)
@@ -48,27 +47,32 @@ import Testing
     /// and just above it the check accepts, and a run with many examples in small batches can be
     /// planned (near the floor the multiplier a run needs grows without bound, and the noise
     /// grid's rounding caps what a model of many parameters gets: such runs fail after their
-    /// noisy count, which is what tells them apart).
+    /// noisy count, which is what tells them apart). The epsilon a refusal names is accepted.
     @Test func theFloorIsTheAccountantsOwn() throws {
         for delta in [1e-5, 1e-9, 1e-12] {
-            for method in [TVAEGenerator.method, CTGANGenerator.method] {
-                let share = NeuralSynthesizer.trainingShare(method: method)
-                let floor = DPSGDPlan.smallestEpsilon(delta: delta * share.delta)
-                #expect(throws: GeneratorSettingsError.self) {
-                    try NeuralSynthesizer.checkReachable(
-                        method: method, epsilon: floor * 0.999 / share.epsilon, delta: delta)
+            for training in [NeuralSynthesizer.Training.tvae, .ctgan] {
+                let share = training.share
+                let floor = training.floor(delta: delta)
+                do {
+                    try NeuralSynthesizer.checkReachable(training, method: "m", epsilon: floor * 0.999, delta: delta)
+                    Issue.record("accepted below the floor")
+                } catch let error as GeneratorSettingsError {
+                    let named = try #require(
+                        Double(error.description.components(separatedBy: "above ").last?.split(separator: ",")[0] ?? "")
+                    )
+                    #expect(named >= floor && named < floor * 1.001, "\(named) for \(floor)")
+                    try NeuralSynthesizer.checkReachable(training, method: "m", epsilon: named, delta: delta)
                 }
-                try NeuralSynthesizer.checkReachable(
-                    method: method, epsilon: floor * 1.001 / share.epsilon, delta: delta)
+                try NeuralSynthesizer.checkReachable(training, method: "m", epsilon: floor * 1.001, delta: delta)
                 #expect(throws: (any Error).self) {
                     try DPSGDPlan(
-                        targetEpsilon: floor * 0.999, delta: delta * share.delta, examples: 10_000_000,
-                        expectedBatchSize: 16, epochs: 1, clip: 1, parameters: 10)
+                        targetEpsilon: floor * share.epsilon * 0.999, delta: delta * share.delta,
+                        examples: 10_000_000, expectedBatchSize: 16, epochs: 1, clip: 1, parameters: 10)
                 }
                 let plan = try DPSGDPlan(
-                    targetEpsilon: floor * 1.001, delta: delta * share.delta, examples: 10_000_000,
+                    targetEpsilon: floor * share.epsilon * 1.001, delta: delta * share.delta, examples: 10_000_000,
                     expectedBatchSize: 16, epochs: 1, clip: 1, parameters: 10)
-                #expect(plan.epsilon <= floor * 1.001 && plan.epsilon > floor)
+                #expect(plan.epsilon <= floor * share.epsilon * 1.001 && plan.epsilon > floor * share.epsilon)
             }
         }
     }

@@ -120,7 +120,8 @@ struct PostgresAccessTests {
 
     /// A table renamed (or moved to another schema) keeps its rows, and a table dropped and
     /// created again under its name holds the rows a budget named: either shares the budget its
-    /// rows had, so `ALTER TABLE ... RENAME` buys no fresh budget.
+    /// rows had, so `ALTER TABLE ... RENAME` buys no fresh budget, and the renamed table is the
+    /// same data to its own dataset.
     @Test func aRenamedOrRecreatedTableKeepsItsBudget() throws {
         let url = try TestPostgres.table(columns: Self.columns, rows: Self.rows)
         let table = String(url.split(separator: ".").last!)
@@ -141,6 +142,8 @@ struct PostgresAccessTests {
         } catch let error as LedgerError {
             #expect("\(error)".contains("under dataset 'original'"), "\(error)")
         }
+        // Its own dataset runs on under the new name, with no new data version to declare.
+        try ledger.checkData(dataset: "original", fingerprint: renamed, declareNewVersion: false)
 
         try admin.execute(
             "CREATE TABLE public.\(table) (a int4, b text)", what: "creating again")

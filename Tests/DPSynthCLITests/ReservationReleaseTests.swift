@@ -24,6 +24,8 @@ import Testing
             ])
         }
         #expect(try charge("0.4").status != 0)
+        let shown = try CommandRunner.run(["ledger", "show", "--ledger", path, "--dataset", "d"])
+        #expect(shown.standardOutput.contains("open (its run is not seen from here)"), "\(shown)")
         let released = try CommandRunner.run([
             "ledger", "release", "--ledger", path, "--dataset", "d", "--reservation", "\(reservation)",
         ])
@@ -41,5 +43,13 @@ import Testing
         let statement = try ledger.statement(dataset: "d")
         #expect(abs(statement.spent.epsilon - 0.6) < 1e-12)
         #expect(try BudgetLedger.verify(path: path).intact)
+
+        // A reservation whose run is seen running (this test's process) is not ended by hand.
+        let running = try ledger.reserve(dataset: "d", cost: .pure(epsilon: 0.1))
+        let refused = try CommandRunner.run([
+            "ledger", "release", "--ledger", path, "--dataset", "d", "--reservation", "\(running)",
+        ])
+        #expect(refused.status == 1 && refused.standardError.contains("still running here"), "\(refused)")
+        #expect(try ledger.endReservation(running) == .released)
     }
 }

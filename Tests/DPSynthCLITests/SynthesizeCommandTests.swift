@@ -43,6 +43,20 @@ import Testing
         #expect(((statement?["charges"] as? [Any])?.count ?? 0) == 1 + 2 + 1)
     }
 
+    /// An epsilon below what DP-SGD's accountant can certify is refused before the ledger is
+    /// opened: no budget is declared for a run that cannot be planned.
+    @Test func anUnreachableEpsilonDeclaresNoBudget() throws {
+        let (data, schema, folder) = try toyFiles()
+        let ledger = folder.appendingPathComponent("l.sqlite").path
+        let result = try CommandRunner.run([
+            "synthesize", "--method", "dp-tvae", "--data", data, "--schema", schema, "--epsilon", "0.04",
+            "--delta", "1e-9", "--rows", "10", "--out", folder.appendingPathComponent("o.csv").path,
+            "--ledger", ledger, "--init-budget",
+        ])
+        #expect(result.status == 1 && result.standardError.contains("raise --epsilon above"), "\(result)")
+        #expect(!FileManager.default.fileExists(atPath: ledger), "the ledger was opened")
+    }
+
     /// `synthesize` and `release` share the fit and sample stages and their random streams, so the
     /// same seed, data and settings give the same rows (the release's synthesis spends its epsilon
     /// less the gate's: 2 - 0.1).
