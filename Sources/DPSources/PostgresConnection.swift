@@ -41,11 +41,16 @@ public final class PostgresConnection {
     /// the same double, for codes and for the ledger); texts travel as UTF-8 (the schema's
     /// categories are compared with the table's values); dates, times, intervals and bytes are
     /// written in one form whatever a role prefers: the forms a server's defaults give COPY (ISO
-    /// dates, PostgreSQL's own interval style, hexadecimal bytes), with times in UTC.
+    /// dates, PostgreSQL's own interval style, hexadecimal bytes), with times in UTC. A run keeps
+    /// its sessions open, idle while it computes between counts, and a count may take long: the
+    /// timeouts a role or server sets on statements and idle sessions are off (those the server
+    /// knows), so that none ends a run after it has charged.
     static let pinnedSettings = """
         SET search_path = pg_catalog, pg_temp; SET standard_conforming_strings = on; \
         SET extra_float_digits = 3; SET client_encoding = 'UTF8'; SET DateStyle = 'ISO, YMD'; \
-        SET IntervalStyle = 'postgres'; SET TimeZone = 'UTC'; SET bytea_output = 'hex'
+        SET IntervalStyle = 'postgres'; SET TimeZone = 'UTC'; SET bytea_output = 'hex'; \
+        SELECT set_config(name, '0', false) FROM pg_settings \
+        WHERE name IN ('statement_timeout', 'idle_in_transaction_session_timeout', 'idle_session_timeout')
         """
 
     deinit { PQfinish(handle) }

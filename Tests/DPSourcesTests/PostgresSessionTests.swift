@@ -127,4 +127,28 @@ struct PostgresSessionTests {
             #expect(error.description.contains("counting: the connection to the server was lost"), "\(error)")
         }
     }
+
+    /// A role whose statements and idle transactions time out within a tenth of a second: a
+    /// session waits in its transaction (as a run does between counts) and runs a long statement,
+    /// and neither ends it.
+    @Test func aRolesTimeoutsEndNoSession() throws {
+        let admin = try PostgresConnection(url: TestPostgres.servers[0], label: "test")
+        let role = "hurried_" + UUID().uuidString.prefix(8).lowercased()
+        try admin.execute(
+            """
+            CREATE ROLE \(role) LOGIN; ALTER ROLE \(role) SET statement_timeout = '100ms'; \
+            ALTER ROLE \(role) SET idle_in_transaction_session_timeout = '100ms'; \
+            ALTER ROLE \(role) SET idle_session_timeout = '100ms'
+            """, what: "preparing")
+        let session = try PostgresConnection(
+            url: TestPostgres.servers[0].replacingOccurrences(
+                of: "postgresql://postgres@", with: "postgresql://\(role)@"),
+            label: "session")
+        try session.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", what: "counting")
+        Thread.sleep(forTimeInterval: 0.4)
+        try session.execute("SELECT pg_sleep(0.3)", what: "counting")
+        try session.execute("COMMIT", what: "counting")
+        Thread.sleep(forTimeInterval: 0.4)
+        try session.execute("SELECT 1", what: "counting")
+    }
 }
