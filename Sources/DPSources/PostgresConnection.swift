@@ -116,7 +116,8 @@ public final class PostgresConnection {
         }
     }
 
-    /// SQLSTATE classes whose messages describe the statement or the session, not a value.
+    /// SQLSTATE classes whose messages describe the statement or the session, not a value, when
+    /// the server raises them.
     static let describedClasses: Set<String> = ["08", "28", "3D", "3F", "42", "53", "57", "58"]
 
     func error(_ result: OpaquePointer, what: String) -> DataError {
@@ -127,7 +128,11 @@ public final class PostgresConnection {
         }
         let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) } ?? "?????"
         let message = PQresultErrorField(result, Int32(UInt8(ascii: "M"))).map { String(cString: $0) } ?? ""
-        let shown = Self.describedClasses.contains(String(state.prefix(2))) ? ": " + Self.oneLine(message) : ""
+        // An error raised inside a function's body (it has a context) says what that code chose,
+        // which may be a value it read, whatever its class: withheld.
+        let raisedInCode = PQresultErrorField(result, Int32(UInt8(ascii: "W"))).map { $0.pointee != 0 } ?? false
+        let shown =
+            Self.describedClasses.contains(String(state.prefix(2))) && !raisedInCode ? ": " + Self.oneLine(message) : ""
         var refusal = DataError(
             file: label, problem: "\(what): the database refused (SQLSTATE \(state)\(shown))",
             hint: "Check the table and the schema's columns; the server's log has the details.")

@@ -82,18 +82,22 @@ extension PostgresLocation {
 
     /// Whether the relation ($1), or a view it reads, reads rows that the catalog's dependencies
     /// do not show: a foreign table, a function outside `pg_catalog` (a user's or an extension's,
-    /// such as dblink), or one of the catalog's functions that run a query given as text
-    /// (`query_to_xml` and the other `*_to_xml*` functions, `ts_stat`), whose calls leave no
-    /// dependency.
+    /// such as dblink), called directly or as an operator's function (a view depends on the
+    /// operator, not on its function), or one of the catalog's functions that run a query given
+    /// as text (`query_to_xml` and the other `*_to_xml*` functions, `ts_stat`, `ts_rewrite`),
+    /// whose calls leave no dependency.
     static let hiddenReadsQuery =
         reachedRelations + """
-             SELECT EXISTS (SELECT 1 FROM reached JOIN pg_catalog.pg_class c ON c.oid = reached.oid \
-            WHERE c.relkind = 'f' OR (c.relkind IN ('v', 'm') \
-            AND pg_catalog.pg_get_viewdef(c.oid) ~* '(_to_xml[a-z_]*|ts_stat)[[:space:]]*[(]')) \
-            OR EXISTS (SELECT 1 FROM reached JOIN pg_catalog.pg_rewrite r ON r.ev_class = reached.oid \
+            , called(function) AS (SELECT CASE WHEN d.refclassid = 'pg_catalog.pg_proc'::pg_catalog.regclass \
+            THEN d.refobjid ELSE (SELECT o.oprcode::oid FROM pg_catalog.pg_operator o WHERE o.oid = d.refobjid) END \
+            FROM reached JOIN pg_catalog.pg_rewrite r ON r.ev_class = reached.oid \
             JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass \
-            AND d.objid = r.oid AND d.refclassid = 'pg_catalog.pg_proc'::pg_catalog.regclass \
-            JOIN pg_catalog.pg_proc p ON p.oid = d.refobjid \
+            AND d.objid = r.oid AND d.refclassid IN ('pg_catalog.pg_proc'::pg_catalog.regclass, \
+            'pg_catalog.pg_operator'::pg_catalog.regclass)) \
+            SELECT EXISTS (SELECT 1 FROM reached JOIN pg_catalog.pg_class c ON c.oid = reached.oid \
+            WHERE c.relkind = 'f' OR (c.relkind IN ('v', 'm') \
+            AND pg_catalog.pg_get_viewdef(c.oid) ~* '(_to_xml[a-z_]*|ts_stat|ts_rewrite)[[:space:]]*[(]')) \
+            OR EXISTS (SELECT 1 FROM called JOIN pg_catalog.pg_proc p ON p.oid = called.function \
             WHERE p.pronamespace <> 'pg_catalog'::pg_catalog.regnamespace)
             """
 

@@ -96,14 +96,26 @@ struct PostgresAccessTests {
             AS $$ SELECT a, b FROM public.\(table) $$; \
             CREATE VIEW public.vf_\(suffix) AS SELECT * FROM public.f_\(suffix)(); \
             CREATE VIEW public.vx_\(suffix) AS SELECT pg_catalog.query_to_xml('SELECT * FROM public.\(table)', \
-            true, false, '') AS x
+            true, false, '') AS x; \
+            CREATE SCHEMA ops_\(suffix); \
+            CREATE FUNCTION ops_\(suffix).cell(int, int) RETURNS int LANGUAGE sql \
+            AS $$ SELECT a FROM public.\(table) LIMIT 1 OFFSET $1 $$; \
+            CREATE OPERATOR ops_\(suffix).## (LEFTARG = int, RIGHTARG = int, FUNCTION = ops_\(suffix).cell); \
+            CREATE VIEW public.vo_\(suffix) AS SELECT (i OPERATOR(ops_\(suffix).##) 0) AS a, 'x'::text AS b \
+            FROM pg_catalog.generate_series(0, 9) AS i; \
+            CREATE VIEW public.vt_\(suffix) AS SELECT 1 AS a, pg_catalog.ts_rewrite('x'::tsquery, \
+            'SELECT b::tsquery, b::tsquery FROM public.\(table)')::text AS b
             """, what: "preparing")
         let joined = try source("vj_\(suffix)").fingerprint()
         let alone = try DataSource(url, key: "--data").fingerprint()
         #expect(joined != alone && DataFingerprint.overlaps(joined, alone))
-        // Rows read through a function leave no trace in the catalog's dependencies: refused.
-        for hidden in ["vf_\(suffix)", "vx_\(suffix)"] {
+        // Rows read through a function (called, as an operator, or from a query given as text)
+        // leave no trace in the catalog's dependencies: refused, and never a shard beside the table.
+        for hidden in ["vf_\(suffix)", "vx_\(suffix)", "vo_\(suffix)", "vt_\(suffix)"] {
             #expect(throws: DataError.self, "\(hidden)") { try source(hidden).fingerprint() }
+            #expect(throws: DataError.self, "\(hidden)") {
+                try DataSource([url, base + hidden], key: "--shard").identity()
+            }
         }
 
         // A holdout that is a view of the training table is refused as the table itself is.

@@ -151,4 +151,25 @@ struct PostgresSessionTests {
         Thread.sleep(forTimeInterval: 0.4)
         try session.execute("SELECT 1", what: "counting")
     }
+
+    /// An error raised inside a function's body carries what that code chose to say (a value it
+    /// read, say) whatever its SQLSTATE class: its message is withheld, while the server's own
+    /// message for a statement is shown.
+    @Test func aMessageRaisedInCodeIsWithheld() throws {
+        let session = try PostgresConnection(url: TestPostgres.servers[0], label: "session")
+        do {
+            try session.execute(
+                "DO $$ BEGIN RAISE EXCEPTION USING ERRCODE = '42P01', MESSAGE = 'row 7 is Zq7-PLANTED'; END $$",
+                what: "reading")
+            Issue.record("the block ran")
+        } catch let error as DataError {
+            #expect(!error.description.contains("Zq7-PLANTED") && error.databaseState == "42P01", "\(error)")
+        }
+        do {
+            try session.execute("SELECT * FROM public.no_such_table_here", what: "reading")
+            Issue.record("a missing table was read")
+        } catch let error as DataError {
+            #expect(error.description.contains("no_such_table_here"), "\(error)")
+        }
+    }
 }
