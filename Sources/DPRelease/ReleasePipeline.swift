@@ -102,10 +102,14 @@ public struct ReleasePipeline {
         let holdoutSource = try DataSource(config.holdout, key: "\(configPath): holdout")
         let training = try trainSource.identity()
         let inputHash = training.fingerprint
-        let holdoutHash = try HoldoutRule.checkedHash(holdout: holdoutSource, training: training)
+        let holdoutIdentity = try HoldoutRule.checked(holdout: holdoutSource, training: training)
+        let holdoutHash = holdoutIdentity.fingerprint
         progress("reading \(trainSource)")
-        let train = try trainSource.load(schema: schema)
-        let holdout = try holdoutSource.load(schema: schema)
+        // The identities' locks are held until both tables are read: the rows read are those
+        // the budget and the holdout rule were checked for.
+        let (train, holdout) = try withExtendedLifetime((training, holdoutIdentity)) {
+            (try trainSource.load(schema: schema), try holdoutSource.load(schema: schema))
+        }
         let target = try config.target.map { try train.column(named: $0, key: "utility.target", file: configPath) }
         let schemaHash = try Blake2b.hex(file: config.schema)
         let runKey = String(Blake2b.hex(configBytes + Data(inputHash.utf8) + Data(schemaHash.utf8)).prefix(24))

@@ -109,11 +109,13 @@ public enum DataSource: Sendable, CustomStringConvertible {
                     hint: "Write the data to a file first: its budget is bound to the file's content.")
             }
             let hash = try Blake2b.hex(file: path)
-            return DataIdentity(fingerprint: hash, rowSources: [hash])
+            return DataIdentity(fingerprint: hash, rowSources: [hash], leases: [])
         case .postgres(let locations):
             var union = RelationNames()
+            var leases: [RowSourcesLease] = []
             for location in locations {
-                let sources = try location.rowSources()
+                let (sources, lease) = try location.rowSources()
+                leases.append(lease)
                 guard union.all.isDisjoint(with: sources.all) else {
                     throw DataError(
                         file: description,
@@ -124,16 +126,23 @@ public enum DataSource: Sendable, CustomStringConvertible {
                 union.byName.formUnion(sources.byName)
                 union.byObject.formUnion(sources.byObject)
             }
-            return DataIdentity(fingerprint: DataFingerprint.of(relations: union), rowSources: union.all)
+            return DataIdentity(
+                fingerprint: DataFingerprint.of(relations: union), rowSources: union.all, leases: leases)
         }
     }
 }
 
 /// Which data a source is (`DataSource.identity`): what a budget binds to, and what its rows are
-/// read from.
+/// read from. For a database table it holds the locks that keep those relations as they are
+/// (`RowSourcesLease`): keep the identity until the rows are read.
 public struct DataIdentity: Sendable, Equatable {
     public let fingerprint: String
     public let rowSources: Set<String>
+    let leases: [RowSourcesLease]
+
+    public static func == (left: DataIdentity, right: DataIdentity) -> Bool {
+        left.fingerprint == right.fingerprint && left.rowSources == right.rowSources
+    }
 
     /// Whether the two read some rows in common.
     public func overlaps(_ other: DataIdentity) -> Bool { !rowSources.isDisjoint(with: other.rowSources) }

@@ -20,8 +20,22 @@ extension PostgresLocation {
     ///
     /// A missing table, and a server that does not show this user its system identifier, are
     /// refused: a fallback to the URL's host name would give one table two identities.
-    public func rowSources() throws -> RelationNames {
+    ///
+    /// The relations are read under the locks a read of the table takes (ACCESS SHARE on it and
+    /// on every relation it reads), taken first and held by the returned lease's transaction: no
+    /// one can replace a view's definition, rename or drop what the identity names until the
+    /// lease ends, so a run that holds it reads the rows its budget was checked for.
+    public func rowSources() throws -> (relations: RelationNames, lease: RowSourcesLease) {
         let connection = try PostgresConnection(url: connectionURL, label: text)
+        let exists = try connection.execute(
+            "SELECT to_regclass($1) IS NOT NULL", [qualifiedName], what: "reading the table's identity")
+        guard exists.rows.first?.first == "t" else {
+            throw DataError(
+                file: text, problem: "the table does not exist (or this user cannot see it)",
+                hint: "Check the URL's table parameter (SCHEMA.TABLE) and the user's rights.")
+        }
+        try connection.execute("BEGIN TRANSACTION READ ONLY", what: "reading the table's identity")
+        try connection.execute("SELECT FROM \(qualifiedName) LIMIT 0", what: "reading the table's identity")
         let found = try connection.execute(Self.rowSourcesQuery, [qualifiedName], what: "reading the table's identity")
         guard let first = found.rows.first, first.first == "t" else {
             throw DataError(
@@ -46,7 +60,7 @@ extension PostgresLocation {
             relations.byName.insert("postgresql://system/\(server)/\(database)/\(schema).\(name)")
             relations.byObject.insert("postgresql://system/\(server)/oid/\(databaseOID)/\(relationOID)")
         }
-        return relations
+        return (relations, RowSourcesLease(connection))
     }
 
     /// `reached(oid)`: the relation ($1) and every relation it reads, followed through views'
@@ -121,4 +135,13 @@ extension PostgresLocation {
                     + "GRANT EXECUTE ON FUNCTION pg_control_system() TO this user.")
         }
     }
+}
+
+/// Locks on the relations a table's identity names (`PostgresLocation.rowSources`), held by an
+/// open read-only transaction until the lease ends (when nothing refers to it any more): a run
+/// keeps it until it has read its rows.
+public final class RowSourcesLease: @unchecked Sendable {
+    private let connection: PostgresConnection
+
+    init(_ connection: PostgresConnection) { self.connection = connection }
 }

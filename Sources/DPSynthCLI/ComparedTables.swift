@@ -20,7 +20,7 @@ struct ComparedTables: ParsableArguments {
 
     /// Refuses a holdout that reads the training table's rows (`HoldoutRule`).
     func refuseSelfHoldout() throws {
-        _ = try HoldoutRule.checkedHash(
+        _ = try HoldoutRule.checked(
             holdout: try DataSource(holdout, key: "--holdout"),
             training: try DataSource(train, key: "--train").identity())
     }

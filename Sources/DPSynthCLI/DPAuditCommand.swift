@@ -52,8 +52,10 @@ struct DPAuditCommand: ParsableCommand {
             settings.iterations = iterations
             let generator = try GeneratorRegistry.standard.generator(named: method, settings: settings)
             let source = try DataSource(data, key: "--data")
-            let fingerprint = try source.fingerprint()
-            let table = try source.load(schema: parsed)
+            let identity = try source.identity()
+            let fingerprint = identity.fingerprint
+            // The identity's locks are held until the rows are read (`DataIdentity`).
+            let table = try withExtendedLifetime(identity) { try source.load(schema: parsed) }
             let audit = try CanaryAudit(canaries: canaries)
             let budget = try BudgetStage.open(
                 ledger: ledger, dataset: dataset ?? parsed.name, declare: initBudget ? (epsilon, delta) : nil,

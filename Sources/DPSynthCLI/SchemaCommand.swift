@@ -75,9 +75,10 @@ struct SchemaCommand: ParsableCommand {
                     // Nothing that can fail without reading the data may fail after the charge; the
                     // budget covers only the data it was declared for.
                     try OutputPaths.refuseUnwritable([("--out", out)])
-                    let fingerprint = try DataSource(data, key: "data").fingerprint()
+                    let identity = try DataSource(data, key: "data").identity()
                     let budget = try BudgetStage.open(
-                        ledger: ledger, dataset: dataset, declare: nil, hint: .ledgerInit, fingerprint: fingerprint)
+                        ledger: ledger, dataset: dataset, declare: nil, hint: .ledgerInit,
+                        fingerprint: identity.fingerprint)
                     if PostgresLocation.isDatabase(data) {
                         let reader = try PostgresLocation(data, key: "data").proposalReader()
                         schema = try SchemaInference.proposeWithDP(
@@ -88,6 +89,8 @@ struct SchemaCommand: ParsableCommand {
                             csv: data, name: dataset, numeric: columns, epsilon: epsilon!, delta: delta,
                             budget: budget, source: source)
                     }
+                    // The identity's locks were held while the values were read (`DataIdentity`).
+                    withExtendedLifetime(identity) {}
                     comment = [
                         "Learned from \(data) under (\(epsilon!), \(delta))-DP, charged to "
                             + "dataset '\(dataset)' in \(ledger).",

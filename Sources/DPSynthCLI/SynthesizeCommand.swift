@@ -95,7 +95,8 @@ struct SynthesizeCommand: ParsableCommand {
             let parsed = try SchemaLoader.load(path: schema)
             let name = dataset ?? parsed.name
             let source = try DataSource([data] + shards, key: shards.isEmpty ? "--data" : "--data/--shard")
-            let fingerprint = try source.fingerprint()
+            let identity = try source.identity()
+            let fingerprint = identity.fingerprint
             let methodType = try GeneratorRegistry.standard.type(named: method)
             // Before the ledger is opened: a budget declared or a data version recorded for a run
             // that cannot be planned would be a change for nothing.
@@ -118,6 +119,8 @@ struct SynthesizeCommand: ParsableCommand {
             let rho: Double? = type(of: generator).family == .marginal ? model!.privacy.rho : nil
             let size = model!.size
             try SynthesisStage.write(model.take()!, rows: rows, to: out, streams: streams) { Output.progress($0) }
+            // The identity's locks were held while the table was counted or read (`DataIdentity`).
+            withExtendedLifetime(identity) {}
             let statement = try budget.statement()
             let elapsed = Date().timeIntervalSince(started)
             Output.progress(nil)

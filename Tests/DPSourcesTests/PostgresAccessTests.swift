@@ -130,6 +130,71 @@ struct PostgresAccessTests {
         #expect(evaluated.status == 1 && evaluated.standardError.contains("training table itself"), "\(evaluated)")
     }
 
+    /// While a run holds a table's identity, what it names cannot change under it: a view's
+    /// definition cannot be replaced (which would make the run read other rows than its budget
+    /// was checked for) and its table cannot be renamed; both can once the identity is let go.
+    @Test func anIdentityHeldKeepsItsRelationsAsTheyAre() throws {
+        let url = try TestPostgres.table(columns: Self.columns, rows: Self.rows)
+        let table = String(url.split(separator: ".").last!)
+        let other = String(try TestPostgres.table(columns: Self.columns, rows: Self.rows).split(separator: ".").last!)
+        let suffix = UUID().uuidString.prefix(8).lowercased()
+        let admin = try PostgresConnection(url: TestPostgres.servers[0], label: "test")
+        try admin.execute(
+            "CREATE VIEW public.held_\(suffix) AS SELECT a, b FROM public.\(table)", what: "preparing")
+        try admin.execute("SET lock_timeout = '300ms'", what: "preparing")
+        let replace = "CREATE OR REPLACE VIEW public.held_\(suffix) AS SELECT a, b FROM public.\(other)"
+        let rename = "ALTER TABLE public.\(table) RENAME TO \(table)_moved"
+        do {
+            let identity = try DataSource(TestPostgres.servers[0] + "?table=public.held_\(suffix)", key: "--data")
+                .identity()
+            for change in [replace, rename] {
+                do {
+                    try admin.execute(change, what: "changing")
+                    Issue.record("changed under a held identity: \(change)")
+                } catch let error as DataError {
+                    #expect(error.databaseState == "55P03", "\(error)")
+                }
+            }
+            withExtendedLifetime(identity) {}
+        }
+        try admin.execute(replace, what: "changing")
+        try admin.execute(rename, what: "changing")
+    }
+
+    /// A view being replaced when a run starts: the run's identity waits for the replacement to
+    /// commit and names what the view then reads, the rows the run will read (it used to name
+    /// the old definition's table and then read the new one's rows under that budget).
+    @Test func anIdentityIsReadAfterAReplacementInFlight() throws {
+        let first = try TestPostgres.table(columns: Self.columns, rows: Self.rows)
+        let second = try TestPostgres.table(columns: Self.columns, rows: Self.rows)
+        let (firstName, secondName) = (first.split(separator: ".").last!, second.split(separator: ".").last!)
+        let view = "swapped_" + UUID().uuidString.prefix(8).lowercased()
+        let admin = try PostgresConnection(url: TestPostgres.servers[0], label: "test")
+        try admin.execute("CREATE VIEW public.\(view) AS SELECT a, b FROM public.\(firstName)", what: "preparing")
+        try admin.execute("BEGIN", what: "replacing")
+        try admin.execute(
+            "CREATE OR REPLACE VIEW public.\(view) AS SELECT a, b FROM public.\(secondName)", what: "replacing")
+        let found = ResultSlot()
+        let reader = Thread {
+            found.value = Result {
+                try DataSource(TestPostgres.servers[0] + "?table=public.\(view)", key: "--data").identity()
+            }
+        }
+        reader.start()
+        // Commit once the reader waits for the replacement's lock.
+        let watcher = try PostgresConnection(url: TestPostgres.servers[0], label: "test")
+        for _ in 0..<200 {
+            let waiting = try watcher.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'", what: "watching")
+            if waiting.rows.first?.first != "0" { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        try admin.execute("COMMIT", what: "replacing")
+        while !reader.isFinished { Thread.sleep(forTimeInterval: 0.01) }
+        let identity = try #require(found.value).get()
+        #expect(identity.rowSources == (try DataSource(second, key: "--data").identity().rowSources))
+    }
+
     /// A table renamed (or moved to another schema) keeps its rows, and a table dropped and
     /// created again under its name holds the rows a budget named: either shares the budget its
     /// rows had, so `ALTER TABLE ... RENAME` buys no fresh budget, and the renamed table is the
@@ -240,4 +305,9 @@ struct PostgresWithoutTemporaryTablesTests {
         #expect(try counts.marginals([[0, 1]])[0].total == 30)
         #expect(try counts.marginals([[1]])[0].total == 30)
     }
+}
+
+/// One result handed from a thread to the test that waits for it.
+final class ResultSlot: @unchecked Sendable {
+    var value: Result<DataIdentity, any Error>?
 }
