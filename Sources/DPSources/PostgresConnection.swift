@@ -44,11 +44,18 @@ public final class PostgresConnection {
     /// dates, PostgreSQL's own interval style, hexadecimal bytes), with times in UTC. A run keeps
     /// its sessions open, idle while it computes between counts, and a count may take long: the
     /// timeouts a role or server sets on statements and idle sessions are off (those the server
-    /// knows), so that none ends a run after it has charged.
+    /// knows), so that none ends a run after it has charged. A lock is waited for 60 s at most: a
+    /// run holds its table's identity locked (`RowSourcesLease`), and a change to the table
+    /// queued behind that lock would otherwise keep the run's next session waiting, and itself,
+    /// for ever; the run's sessions take their locks before it charges anything.
+    /// The longest a session waits for a lock on a table it reads.
+    static let lockWait = Duration.seconds(60)
+
     static let pinnedSettings = """
         SET search_path = pg_catalog, pg_temp; SET standard_conforming_strings = on; \
         SET extra_float_digits = 3; SET client_encoding = 'UTF8'; SET DateStyle = 'ISO, YMD'; \
         SET IntervalStyle = 'postgres'; SET TimeZone = 'UTC'; SET bytea_output = 'hex'; \
+        SET lock_timeout = '\(lockWait.components.seconds)s'; \
         SELECT set_config(name, '0', false) FROM pg_settings \
         WHERE name IN ('statement_timeout', 'idle_in_transaction_session_timeout', 'idle_session_timeout')
         """
@@ -127,6 +134,16 @@ public final class PostgresConnection {
                 hint: "Check that the server is running, then run the command again.")
         }
         let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) } ?? "?????"
+        if state == "55P03" {
+            var refusal = DataError(
+                file: label,
+                problem:
+                    "\(what): waited \(Self.lockWait.components.seconds) s for a lock on the table, which a change "
+                    + "to it (ALTER, VACUUM FULL, CLUSTER, ...) holds or waits for",
+                hint: "Run again once that change is done.")
+            refusal.databaseState = state
+            return refusal
+        }
         let message = PQresultErrorField(result, Int32(UInt8(ascii: "M"))).map { String(cString: $0) } ?? ""
         // An error raised inside a function's body (it has a context) says what that code chose,
         // which may be a value it read, whatever its class: withheld.

@@ -161,6 +161,54 @@ struct PostgresAccessTests {
         try admin.execute(rename, what: "changing")
     }
 
+    /// A change to a table queued behind a run's held identity (an ALTER waiting for its lock)
+    /// would keep the run's next session waiting behind it, and itself behind the run, for ever:
+    /// the session gives up after its lock wait, with a message, and the change then goes ahead.
+    @Test func aChangeQueuedBehindARunEndsItsWaitNotForever() throws {
+        let url = try TestPostgres.table(columns: Self.columns, rows: Self.rows)
+        let table = String(url.split(separator: ".").last!)
+        let schema = try SchemaLoader.parse(Self.schema)
+        let altered = ResultSlot<Void>()
+        var identity: DataIdentity? = try DataSource(url, key: "--data").identity()
+        let change = Thread {
+            altered.value = Result {
+                // As a database administrator's session would: it waits for its lock as long as it takes.
+                let admin = try PostgresConnection(url: TestPostgres.servers[0], label: "test")
+                try admin.execute("SET lock_timeout = 0", what: "changing")
+                try admin.execute("ALTER TABLE public.\(table) ADD COLUMN extra int4", what: "changing")
+            }
+        }
+        change.start()
+        let watcher = try PostgresConnection(url: TestPostgres.servers[0], label: "test")
+        for _ in 0..<200 {
+            let waiting = try watcher.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'ALTER TABLE%'",
+                what: "watching")
+            if waiting.rows.first?.first != "0" { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        // The read runs beside: were it to wait for ever, letting the identity go ends the wait.
+        let read = ResultSlot<EncodedDataset>()
+        let reader = Thread {
+            read.value = Result {
+                try PostgresTable(location: PostgresLocation(url, key: "--data"), schema: schema).load()
+            }
+        }
+        reader.start()
+        for _ in 0..<900 where !reader.isFinished { Thread.sleep(forTimeInterval: 0.1) }
+        #expect(reader.isFinished, "the read still waits after 90 s")
+        #expect(identity != nil)
+        identity = nil
+        while !change.isFinished || !reader.isFinished { Thread.sleep(forTimeInterval: 0.01) }
+        do {
+            _ = try read.value?.get()
+            Issue.record("read past a queued change")
+        } catch let error as DataError {
+            #expect(error.databaseState == "55P03" && error.description.contains("waited 60 s"), "\(error)")
+        }
+        #expect(throws: Never.self) { try altered.value?.get() }
+    }
+
     /// A view being replaced when a run starts: the run's identity waits for the replacement to
     /// commit and names what the view then reads, the rows the run will read (it used to name
     /// the old definition's table and then read the new one's rows under that budget).
@@ -174,7 +222,7 @@ struct PostgresAccessTests {
         try admin.execute("BEGIN", what: "replacing")
         try admin.execute(
             "CREATE OR REPLACE VIEW public.\(view) AS SELECT a, b FROM public.\(secondName)", what: "replacing")
-        let found = ResultSlot()
+        let found = ResultSlot<DataIdentity>()
         let reader = Thread {
             found.value = Result {
                 try DataSource(TestPostgres.servers[0] + "?table=public.\(view)", key: "--data").identity()
@@ -308,6 +356,6 @@ struct PostgresWithoutTemporaryTablesTests {
 }
 
 /// One result handed from a thread to the test that waits for it.
-final class ResultSlot: @unchecked Sendable {
-    var value: Result<DataIdentity, any Error>?
+final class ResultSlot<Value>: @unchecked Sendable {
+    var value: Result<Value, any Error>?
 }
