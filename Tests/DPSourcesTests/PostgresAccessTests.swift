@@ -157,6 +157,8 @@ struct PostgresAccessTests {
             }
             withExtendedLifetime(identity) {}
         }
+        // The identity's session ends as the server processes its disconnection: wait for that.
+        try admin.execute("SET lock_timeout = '30s'", what: "changing")
         try admin.execute(replace, what: "changing")
         try admin.execute(rename, what: "changing")
     }

@@ -38,6 +38,16 @@ struct PostgresSessionTests {
         return (role, spy)
     }
 
+    /// A new login role named from `prefix`, with `settings` as its own defaults.
+    static func role(_ prefix: String, admin: PostgresConnection, settings: [String: String]) throws -> String {
+        let role = prefix + "_" + UUID().uuidString.prefix(8).lowercased()
+        try admin.execute(
+            (["CREATE ROLE \(role) LOGIN"]
+                + settings.sorted { $0.key < $1.key }.map { "ALTER ROLE \(role) SET \($0.key) = '\($0.value)'" })
+                .joined(separator: "; "), what: "preparing")
+        return role
+    }
+
     @Test func aRolesSettingsAndAPlantedFunctionChangeNothing() throws {
         let admin = try PostgresConnection(url: TestPostgres.servers[0], label: "test")
         let (role, spy) = try Self.hostileRole(admin: admin)
@@ -81,13 +91,12 @@ struct PostgresSessionTests {
     /// writes them under a server's defaults (with times in UTC).
     @Test func aRolesDateTimeAndByteStylesChangeNothing() throws {
         let admin = try PostgresConnection(url: TestPostgres.servers[0], label: "test")
-        let role = "styled_" + UUID().uuidString.prefix(8).lowercased()
-        try admin.execute(
-            """
-            CREATE ROLE \(role) LOGIN; ALTER ROLE \(role) SET DateStyle = 'SQL, DMY'; \
-            ALTER ROLE \(role) SET IntervalStyle = 'postgres_verbose'; \
-            ALTER ROLE \(role) SET TimeZone = 'Pacific/Chatham'; ALTER ROLE \(role) SET bytea_output = 'escape'
-            """, what: "preparing")
+        let role = try Self.role(
+            "styled", admin: admin,
+            settings: [
+                "DateStyle": "SQL, DMY", "IntervalStyle": "postgres_verbose", "TimeZone": "Pacific/Chatham",
+                "bytea_output": "escape",
+            ])
         let url = try TestPostgres.table(
             columns: [("day", "date"), ("instant", "timestamptz"), ("span", "interval"), ("bytes", "bytea")],
             rows: [["2024-03-05", "2024-03-05 10:00:00+00", "1 day 2 hours", "\\x6869"]])
@@ -133,13 +142,12 @@ struct PostgresSessionTests {
     /// and neither ends it.
     @Test func aRolesTimeoutsEndNoSession() throws {
         let admin = try PostgresConnection(url: TestPostgres.servers[0], label: "test")
-        let role = "hurried_" + UUID().uuidString.prefix(8).lowercased()
-        try admin.execute(
-            """
-            CREATE ROLE \(role) LOGIN; ALTER ROLE \(role) SET statement_timeout = '100ms'; \
-            ALTER ROLE \(role) SET idle_in_transaction_session_timeout = '100ms'; \
-            ALTER ROLE \(role) SET idle_session_timeout = '100ms'
-            """, what: "preparing")
+        let role = try Self.role(
+            "hurried", admin: admin,
+            settings: [
+                "statement_timeout": "100ms", "idle_in_transaction_session_timeout": "100ms",
+                "idle_session_timeout": "100ms",
+            ])
         let session = try PostgresConnection(
             url: TestPostgres.servers[0].replacingOccurrences(
                 of: "postgresql://postgres@", with: "postgresql://\(role)@"),
