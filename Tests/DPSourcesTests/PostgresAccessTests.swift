@@ -144,21 +144,21 @@ struct PostgresAccessTests {
         try admin.execute("SET lock_timeout = '300ms'", what: "preparing")
         let replace = "CREATE OR REPLACE VIEW public.held_\(suffix) AS SELECT a, b FROM public.\(other)"
         let rename = "ALTER TABLE public.\(table) RENAME TO \(table)_moved"
-        do {
-            let identity = try DataSource(TestPostgres.servers[0] + "?table=public.held_\(suffix)", key: "--data")
-                .identity()
-            for change in [replace, rename] {
-                do {
-                    try admin.execute(change, what: "changing")
-                    Issue.record("changed under a held identity: \(change)")
-                } catch let error as DataError {
-                    #expect(error.databaseState == "55P03", "\(error)")
-                }
+        var identity: DataIdentity? = try DataSource(
+            TestPostgres.servers[0] + "?table=public.held_\(suffix)", key: "--data"
+        ).identity()
+        for change in [replace, rename] {
+            do {
+                try admin.execute(change, what: "changing")
+                Issue.record("changed under a held identity: \(change)")
+            } catch let error as DataError {
+                #expect(error.databaseState == "55P03", "\(error)")
             }
-            withExtendedLifetime(identity) {}
         }
+        #expect(identity != nil)
+        identity = nil
         // The identity's session ends as the server processes its disconnection: wait for that.
-        try admin.execute("SET lock_timeout = '30s'", what: "changing")
+        try admin.execute("SET lock_timeout = '60s'", what: "changing")
         try admin.execute(replace, what: "changing")
         try admin.execute(rename, what: "changing")
     }
