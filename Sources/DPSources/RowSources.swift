@@ -27,21 +27,17 @@ extension PostgresLocation {
     /// lease ends, so a run that holds it reads the rows its budget was checked for.
     public func rowSources() throws -> (relations: RelationNames, lease: RowSourcesLease) {
         let connection = try PostgresConnection(url: connectionURL, label: text)
+        let missing = DataError(
+            file: text, problem: "the table does not exist (or this user cannot see it)",
+            hint: "Check the URL's table parameter (SCHEMA.TABLE) and the user's rights.")
         let exists = try connection.execute(
             "SELECT to_regclass($1) IS NOT NULL", [qualifiedName], what: "reading the table's identity")
-        guard exists.rows.first?.first == "t" else {
-            throw DataError(
-                file: text, problem: "the table does not exist (or this user cannot see it)",
-                hint: "Check the URL's table parameter (SCHEMA.TABLE) and the user's rights.")
-        }
+        guard exists.rows.first?.first == "t" else { throw missing }
         try connection.execute("BEGIN TRANSACTION READ ONLY", what: "reading the table's identity")
         try connection.execute("SELECT FROM \(qualifiedName) LIMIT 0", what: "reading the table's identity")
         let found = try connection.execute(Self.rowSourcesQuery, [qualifiedName], what: "reading the table's identity")
-        guard let first = found.rows.first, first.first == "t" else {
-            throw DataError(
-                file: text, problem: "the table does not exist (or this user cannot see it)",
-                hint: "Check the URL's table parameter (SCHEMA.TABLE) and the user's rights.")
-        }
+        // Dropped after the check above, before the lock: missing all the same.
+        guard let first = found.rows.first, first.first == "t" else { throw missing }
         let hidden = try connection.execute(
             Self.hiddenReadsQuery, [qualifiedName], what: "reading the table's identity")
         guard hidden.rows.first?.first != "t" else {

@@ -51,6 +51,9 @@ struct DPAuditCommand: ParsableCommand {
             var settings = GeneratorSettings()
             settings.iterations = iterations
             let generator = try GeneratorRegistry.standard.generator(named: method, settings: settings)
+            // Before the ledger is opened, as `synthesize` does: no budget is declared for a run
+            // that cannot be planned.
+            try type(of: generator).checkBudget(epsilon: epsilon, delta: delta)
             let source = try DataSource(data, key: "--data")
             let identity = try source.identity()
             let fingerprint = identity.fingerprint

@@ -55,6 +55,12 @@ import Testing
         ])
         #expect(result.status == 1 && result.standardError.contains("raise --epsilon above"), "\(result)")
         #expect(!FileManager.default.fileExists(atPath: ledger), "the ledger was opened")
+        let audited = try CommandRunner.run([
+            "dp-audit", "--method", "dp-tvae", "--data", data, "--schema", schema, "--epsilon", "0.04",
+            "--delta", "1e-9", "--ledger", ledger, "--init-budget",
+        ])
+        #expect(audited.status == 1 && audited.standardError.contains("raise --epsilon above"), "\(audited)")
+        #expect(!FileManager.default.fileExists(atPath: ledger), "dp-audit opened the ledger")
     }
 
     /// `synthesize` and `release` share the fit and sample stages and their random streams, so the
