@@ -9,11 +9,14 @@ import Foundation
 public final class CSVReader {
     public let path: String
     let delimiter: UInt8
+    /// Sees every byte read from the file, in order (a byte-order mark included).
+    let observer: ByteObserver?
     static let chunkSize = 1 << 20
 
-    public init(path: String, delimiter: UInt8 = UInt8(ascii: ",")) {
+    public init(path: String, delimiter: UInt8 = UInt8(ascii: ","), observer: ByteObserver? = nil) {
         self.path = path
         self.delimiter = delimiter
+        self.observer = observer
     }
 
     /// Calls `body` with each record's first line number and its fields as strings.
@@ -44,6 +47,7 @@ public final class CSVReader {
                 }
                 break
             }
+            buffer.withUnsafeBufferPointer { observer?(UnsafeBufferPointer(rebasing: $0[..<count])) }
             var start = 0
             if firstChunk {
                 firstChunk = false
@@ -63,6 +67,10 @@ public final class CSVReader {
         return records
     }
 }
+
+/// Called with each block of a file's bytes as they are read, in order: what a reader parsed can
+/// be hashed on the way (`DataSource` checks that a file's rows are the bytes its budget is bound to).
+public typealias ByteObserver = (UnsafeBufferPointer<UInt8>) -> Void
 
 /// The fields of one CSV record as byte ranges of shared storage; valid only inside the callback
 /// that receives it.

@@ -15,7 +15,10 @@ public enum DatasetLoader {
         }
     }
 
-    public static func load(csv path: String, schema: Schema, options: Options = Options()) throws -> EncodedDataset {
+    /// `observer` sees every byte read from the file.
+    public static func load(
+        csv path: String, schema: Schema, options: Options = Options(), observer: ByteObserver? = nil
+    ) throws -> EncodedDataset {
         let codecs = schema.columns.map(ColumnCodec.init)
         let encodedPositions = schema.columns.indices.filter { schema.columns[$0].kind != .identifier }
         var fieldOfColumn: [Int]? = options.hasHeader ? nil : Array(schema.columns.indices)
@@ -25,7 +28,7 @@ public enum DatasetLoader {
         var expectedFields = schema.columns.count
         var fields: [Int] = fieldOfColumn.map { mapping in encodedPositions.map { mapping[$0] } } ?? []
         let slotCodecs = encodedPositions.map { codecs[$0] }
-        try CSVReader(path: path, delimiter: options.delimiter).forEachRecordView { line, record in
+        try CSVReader(path: path, delimiter: options.delimiter, observer: observer).forEachRecordView { line, record in
             if !sawHeader {
                 let header = (0..<record.count).map(record.string)
                 fieldOfColumn = try headerMapping(header, schema: schema, path: path, line: line)

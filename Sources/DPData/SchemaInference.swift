@@ -115,6 +115,11 @@ public enum SchemaInference {
                     columns: header.count, epsilonPerColumn: share, deltaPerColumn: deltaShare),
                 cost: .approximate(epsilon: epsilon, delta: delta), seeded: source.isSeeded))
         let table = try read()
+        guard table.header == header else {
+            throw DataError(
+                file: path, line: 1, problem: "the header changed while the table was read",
+                hint: "Run again once nothing writes to the table.")
+        }
         var columns: [Column] = []
         for (index, column) in header.enumerated() {
             if numeric.contains(column) {
@@ -218,10 +223,11 @@ public struct RawTable: Sendable {
         self.columns = columns
     }
 
-    init(path: String) throws {
+    /// A CSV file's values; `observer` sees every byte read from it.
+    public init(path: String, observer: ByteObserver? = nil) throws {
         var header: [String]?
         var columns: [[String]] = []
-        try CSVReader(path: path).forEachRecord { line, fields in
+        try CSVReader(path: path, observer: observer).forEachRecord { line, fields in
             let trimmed = fields.map { $0.trimmingCharacters(in: Self.spacesAndTabs) }
             guard let names = header else {
                 header = trimmed
@@ -242,7 +248,8 @@ public struct RawTable: Sendable {
         self.columns = columns
     }
 
-    static func header(path: String) throws -> [String] {
+    /// A CSV file's header, trimmed as `init(path:observer:)` trims it, read without its rows.
+    public static func header(path: String) throws -> [String] {
         var header: [String]?
         do {
             try CSVReader(path: path).forEachRecord { _, fields in

@@ -18,23 +18,39 @@ public enum Blake2b {
 
     /// The hash of a file, read in 1 MiB chunks.
     public static func hex(file path: String) throws -> String {
-        precondition(ready, "libsodium failed to initialise")
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw HashingError("\(path): cannot read the file to hash it; check the path")
         }
         defer { try? handle.close() }
-        let state = UnsafeMutableRawPointer.allocate(byteCount: crypto_generichash_statebytes(), alignment: 64)
-        defer { state.deallocate() }
-        let typed = OpaquePointer(state)
-        crypto_generichash_init(typed, nil, 0, 32)
+        let stream = Stream()
         while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-            chunk.withUnsafeBytes { bytes in
-                _ = crypto_generichash_update(typed, bytes.bindMemory(to: UInt8.self).baseAddress, UInt64(bytes.count))
-            }
+            chunk.withUnsafeBytes { stream.add($0.bindMemory(to: UInt8.self)) }
         }
-        var digest = [UInt8](repeating: 0, count: 32)
-        crypto_generichash_final(typed, &digest, 32)
-        return Hex.encode(digest)
+        return stream.hex()
+    }
+
+    /// The hash of bytes given block by block: the same as `hex` of their concatenation.
+    public final class Stream {
+        private let state: UnsafeMutableRawPointer
+
+        public init() {
+            precondition(ready, "libsodium failed to initialise")
+            state = UnsafeMutableRawPointer.allocate(byteCount: crypto_generichash_statebytes(), alignment: 64)
+            crypto_generichash_init(OpaquePointer(state), nil, 0, 32)
+        }
+
+        deinit { state.deallocate() }
+
+        public func add(_ bytes: UnsafeBufferPointer<UInt8>) {
+            _ = crypto_generichash_update(OpaquePointer(state), bytes.baseAddress, UInt64(bytes.count))
+        }
+
+        /// The hash of the bytes added so far; nothing may be added after.
+        public func hex() -> String {
+            var digest = [UInt8](repeating: 0, count: 32)
+            crypto_generichash_final(OpaquePointer(state), &digest, 32)
+            return Hex.encode(digest)
+        }
     }
 }
 

@@ -107,9 +107,10 @@ public struct ReleasePipeline {
         progress("reading \(trainSource)")
         // The identities' locks are held until both tables are read: the rows read are those
         // the budget and the holdout rule were checked for.
-        let (train, holdout) = try withExtendedLifetime((training, holdoutIdentity)) {
-            (try trainSource.load(schema: schema), try holdoutSource.load(schema: schema))
-        }
+        let train = try trainSource.load(schema: schema, boundTo: training)
+        let holdout = try holdoutSource.load(schema: schema, boundTo: holdoutIdentity)
+        training.releaseLocks()
+        holdoutIdentity.releaseLocks()
         let target = try config.target.map { try train.column(named: $0, key: "utility.target", file: configPath) }
         let schemaHash = try Blake2b.hex(file: config.schema)
         let runKey = String(Blake2b.hex(configBytes + Data(inputHash.utf8) + Data(schemaHash.utf8)).prefix(24))

@@ -62,24 +62,49 @@ public enum DataSource: Sendable, CustomStringConvertible {
     }
 
     /// The table's rows, encoded through `schema` (a database computes the codes and streams
-    /// them; shards one after the other).
-    public func load(schema: Schema) throws -> EncodedDataset {
-        try table(schema: schema, countsOnly: false).rows()
+    /// them; shards one after the other). With `identity` (this source's), a file's rows are
+    /// checked to be the content that identity was taken from (`readFile`).
+    public func load(schema: Schema, boundTo identity: DataIdentity? = nil) throws -> EncodedDataset {
+        try table(schema: schema, countsOnly: false, boundTo: identity).rows()
     }
 
     /// The table as a generator reads it. With `countsOnly` (the marginal methods), a database
     /// table is opened for counting where it lives (`PostgresCounts`; shards in parallel, their
-    /// sums kept once) and no row leaves it; otherwise the rows are read.
-    public func table(schema: Schema, countsOnly: Bool) throws -> any PrivateTable {
+    /// sums kept once) and no row leaves it; otherwise the rows are read. With `identity` (this
+    /// source's), a file's rows are checked to be the content that identity was taken from
+    /// (`readFile`); a database table's are kept so by the identity's locks.
+    public func table(schema: Schema, countsOnly: Bool, boundTo identity: DataIdentity? = nil) throws
+        -> any PrivateTable
+    {
         switch self {
         case .csv(let path):
-            return try DatasetLoader.load(csv: path, schema: schema)
+            return try readFile(boundTo: identity) { try DatasetLoader.load(csv: path, schema: schema, observer: $0) }
         case .postgres(let locations):
             let tables = locations.map { PostgresTable(location: $0, schema: schema) }
             if countsOnly { return try PostgresCounts.open(shards: tables) }
             let parts = try tables.map { try $0.load() }
             return parts.count == 1 ? parts[0] : try ShardedTable(parts: parts)
         }
+    }
+
+    /// Reads a CSV file through `read`, which passes every byte it reads to the observer it is
+    /// given. With `identity`, the rows are refused unless those bytes hash to the identity's
+    /// fingerprint: a file replaced, renamed over or rewritten after its identity was taken
+    /// would otherwise be read under a budget bound to other content.
+    public func readFile<Value>(
+        boundTo identity: DataIdentity?, _ read: (ByteObserver?) throws -> Value
+    ) throws -> Value {
+        guard let identity, case .csv(let path) = self else { return try read(nil) }
+        let hash = Blake2b.Stream()
+        let value = try read { hash.add($0) }
+        guard hash.hex() == identity.fingerprint else {
+            throw DataError(
+                file: path,
+                problem: "the file changed after its fingerprint was taken: its rows are not the content "
+                    + "its budget was checked for",
+                hint: "Run again once nothing writes to the file.")
+        }
+        return value
     }
 
     /// What a budget is bound to (`DataFingerprint`): the BLAKE2b of a file's bytes; for a
@@ -143,6 +168,10 @@ public struct DataIdentity: Sendable, Equatable {
     public static func == (left: DataIdentity, right: DataIdentity) -> Bool {
         left.fingerprint == right.fingerprint && left.rowSources == right.rowSources
     }
+
+    /// Lets the relations' locks go now, once the rows are read; they go anyway when nothing
+    /// refers to the identity any more.
+    public func releaseLocks() { for lease in leases { lease.end() } }
 
     /// Whether the two read some rows in common.
     public func overlaps(_ other: DataIdentity) -> Bool { !rowSources.isDisjoint(with: other.rowSources) }

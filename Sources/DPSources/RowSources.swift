@@ -137,7 +137,11 @@ extension PostgresLocation {
 /// open read-only transaction until the lease ends (when nothing refers to it any more): a run
 /// keeps it until it has read its rows.
 public final class RowSourcesLease: @unchecked Sendable {
-    private let connection: PostgresConnection
+    private let lock = NSLock()
+    private var connection: PostgresConnection?
 
     init(_ connection: PostgresConnection) { self.connection = connection }
+
+    /// Ends the transaction now, closing its session: the locks go as the server sees it close.
+    func end() { lock.withLock { connection = nil } }
 }

@@ -58,7 +58,8 @@ struct DPAuditCommand: ParsableCommand {
             let identity = try source.identity()
             let fingerprint = identity.fingerprint
             // The identity's locks are held until the rows are read (`DataIdentity`).
-            let table = try withExtendedLifetime(identity) { try source.load(schema: parsed) }
+            let table = try source.load(schema: parsed, boundTo: identity)
+            identity.releaseLocks()
             let audit = try CanaryAudit(canaries: canaries)
             let budget = try BudgetStage.open(
                 ledger: ledger, dataset: dataset ?? parsed.name, declare: initBudget ? (epsilon, delta) : nil,

@@ -85,12 +85,15 @@ struct SchemaCommand: ParsableCommand {
                             header: reader.header, file: data, read: reader.read, name: dataset,
                             numeric: columns, epsilon: epsilon!, delta: delta, budget: budget, source: source)
                     } else {
+                        let file = DataSource.csv(path: data)
                         schema = try SchemaInference.proposeWithDP(
-                            csv: data, name: dataset, numeric: columns, epsilon: epsilon!, delta: delta,
-                            budget: budget, source: source)
+                            header: try RawTable.header(path: data), file: data,
+                            read: { try file.readFile(boundTo: identity) { try RawTable(path: data, observer: $0) } },
+                            name: dataset, numeric: columns, epsilon: epsilon!, delta: delta, budget: budget,
+                            source: source)
                     }
                     // The identity's locks were held while the values were read (`DataIdentity`).
-                    withExtendedLifetime(identity) {}
+                    identity.releaseLocks()
                     comment = [
                         "Learned from \(data) under (\(epsilon!), \(delta))-DP, charged to "
                             + "dataset '\(dataset)' in \(ledger).",

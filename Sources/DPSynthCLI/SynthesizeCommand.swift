@@ -102,7 +102,7 @@ struct SynthesizeCommand: ParsableCommand {
             // that cannot be planned would be a change for nothing.
             try methodType.checkBudget(epsilon: epsilon, delta: delta)
             let countsOnly = methodType.family == .marginal
-            let table = try source.table(schema: parsed, countsOnly: countsOnly)
+            let table = try source.table(schema: parsed, countsOnly: countsOnly, boundTo: identity)
             let generator = try GeneratorRegistry.standard.generator(
                 named: method, settings: try settings(columns: table.columns.map(\.name)))
             let budget = try BudgetStage.open(
@@ -120,7 +120,7 @@ struct SynthesizeCommand: ParsableCommand {
             let size = model!.size
             try SynthesisStage.write(model.take()!, rows: rows, to: out, streams: streams) { Output.progress($0) }
             // The identity's locks were held while the table was counted or read (`DataIdentity`).
-            withExtendedLifetime(identity) {}
+            identity.releaseLocks()
             let statement = try budget.statement()
             let elapsed = Date().timeIntervalSince(started)
             Output.progress(nil)

@@ -53,6 +53,20 @@ import Testing
         #expect(schema.columns[1].kind == .categorical(["x", "y"]))
     }
 
+    /// The header read before the charge names the columns the budget is split over: values read
+    /// after it under another header are refused (they would be proposed under the wrong names).
+    @Test func valuesReadUnderAnotherHeaderAreRefused() throws {
+        let folder = try CommandRunner.temporaryDirectory()
+        let ledger = try BudgetLedger(path: folder.appendingPathComponent("l.sqlite").path)
+        try ledger.initialise(dataset: "t", epsilon: 1, delta: 1e-6)
+        let other = RawTable(header: ["b"], columns: [(0..<50).map { "\($0 % 2)" }])
+        #expect(throws: DataError.self) {
+            try SchemaInference.proposeWithDP(
+                header: ["a"], file: "t.csv", read: { other }, name: "t", numeric: [], epsilon: 1, delta: 1e-7,
+                budget: ledger.budget(for: "t"), source: .seeded(1))
+        }
+    }
+
     @Test func thresholdedHistogramHidesRareCategories() throws {
         // 1,000 repetitions of a category held by one row at epsilon 1, delta 1e-3:
         // it may appear in at most a few (expected at most 1); false-alarm rate below 1e-4.

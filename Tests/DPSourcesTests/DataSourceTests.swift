@@ -33,4 +33,35 @@ import Testing
         try "a\n1\n".write(toFile: file, atomically: true, encoding: .utf8)
         #expect(try DataSource(file, key: "--data").identity().fingerprint.count == 64)
     }
+
+    /// A file replaced (or rewritten) after its identity was taken: rows read under that
+    /// identity are refused, whether a generator's table, the holdout's rows or a DP schema
+    /// proposal reads them; the unchanged file reads as before.
+    @Test func aFileChangedAfterItsIdentityIsRefused() throws {
+        let folder = try CommandRunner.temporaryDirectory()
+        let file = folder.appendingPathComponent("data.csv").path
+        let schema = try SchemaLoader.parse(
+            "name: t\ncolumns:\n  - name: a\n    kind: categorical\n    categories: [x, y]\n")
+        try "a\nx\ny\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let source = try DataSource(file, key: "--data")
+        let identity = try source.identity()
+        #expect(try source.load(schema: schema, boundTo: identity).rowCount == 2)
+        #expect(
+            try source.readFile(boundTo: identity) { try RawTable(path: file, observer: $0) }.columns == [["x", "y"]])
+
+        try "a\nx\nx\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let reads: [(String, () throws -> Void)] = [
+            ("counts", { _ = try source.table(schema: schema, countsOnly: true, boundTo: identity) }),
+            ("rows", { _ = try source.load(schema: schema, boundTo: identity) }),
+            ("values", { _ = try source.readFile(boundTo: identity) { try RawTable(path: file, observer: $0) } }),
+        ]
+        for (name, read) in reads {
+            do {
+                try read()
+                Issue.record("\(name): a changed file was read under its old identity")
+            } catch let error as DataError {
+                #expect(error.description.contains("changed after its fingerprint was taken"), "\(name): \(error)")
+            }
+        }
+    }
 }

@@ -144,7 +144,7 @@ struct PostgresAccessTests {
         try admin.execute("SET lock_timeout = '300ms'", what: "preparing")
         let replace = "CREATE OR REPLACE VIEW public.held_\(suffix) AS SELECT a, b FROM public.\(other)"
         let rename = "ALTER TABLE public.\(table) RENAME TO \(table)_moved"
-        var identity: DataIdentity? = try DataSource(
+        let identity = try DataSource(
             TestPostgres.servers[0] + "?table=public.held_\(suffix)", key: "--data"
         ).identity()
         for change in [replace, rename] {
@@ -155,12 +155,30 @@ struct PostgresAccessTests {
                 #expect(error.databaseState == "55P03", "\(error)")
             }
         }
-        #expect(identity != nil)
-        identity = nil
+        identity.releaseLocks()
         // The identity's session ends as the server processes its disconnection: wait for that.
-        try admin.execute("SET lock_timeout = '60s'", what: "changing")
+        try Self.waitForLocksToGo(on: ["public.held_\(suffix)", "public.\(table)"], watcher: admin)
+        try admin.execute("SET lock_timeout = '10s'", what: "changing")
         try admin.execute(replace, what: "changing")
         try admin.execute(rename, what: "changing")
+    }
+
+    /// Waits (30 s at most) until no other session holds or waits for a lock on the relations;
+    /// records who still does if one does.
+    static func waitForLocksToGo(on relations: [String], watcher: PostgresConnection) throws {
+        let holders = """
+            SELECT l.pid, l.mode, l.granted, a.backend_type, a.state, a.query FROM pg_catalog.pg_locks l \
+            LEFT JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid \
+            WHERE l.relation = ANY (($1)::pg_catalog.regclass[]) AND l.pid <> pg_catalog.pg_backend_pid()
+            """
+        let list = "{" + relations.joined(separator: ",") + "}"
+        var found: [[String?]] = []
+        for _ in 0..<600 {
+            found = try watcher.execute(holders, [list], what: "watching").rows
+            if found.isEmpty { return }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        Issue.record("locks still held after 30 s: \(found)")
     }
 
     /// A change to a table queued behind a run's held identity (an ALTER waiting for its lock)
@@ -171,7 +189,7 @@ struct PostgresAccessTests {
         let table = String(url.split(separator: ".").last!)
         let schema = try SchemaLoader.parse(Self.schema)
         let altered = ResultSlot<Void>()
-        var identity: DataIdentity? = try DataSource(url, key: "--data").identity()
+        let identity = try DataSource(url, key: "--data").identity()
         let change = Thread {
             altered.value = Result {
                 // As a database administrator's session would: it waits for its lock as long as it takes.
@@ -199,8 +217,7 @@ struct PostgresAccessTests {
         reader.start()
         for _ in 0..<900 where !reader.isFinished { Thread.sleep(forTimeInterval: 0.1) }
         #expect(reader.isFinished, "the read still waits after 90 s")
-        #expect(identity != nil)
-        identity = nil
+        identity.releaseLocks()
         while !change.isFinished || !reader.isFinished { Thread.sleep(forTimeInterval: 0.01) }
         do {
             _ = try read.value?.get()
