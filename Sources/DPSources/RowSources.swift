@@ -96,6 +96,10 @@ extension PostgresLocation {
     /// operator, not on its function), or one of the catalog's functions that run a query given
     /// as text (`query_to_xml` and the other `*_to_xml*` functions, `ts_stat`, `ts_rewrite`),
     /// whose calls leave no dependency.
+    ///
+    /// `pg_get_viewdef` locks every relation the view reads, until the transaction ends: it is
+    /// called on the reached views alone (`OFFSET 0` keeps the planner from calling it on every
+    /// view while it scans `pg_class`), so a run holds no lock on what it does not read.
     static let hiddenReadsQuery =
         reachedRelations + """
             , called(function) AS (SELECT CASE WHEN d.refclassid = 'pg_catalog.pg_proc'::pg_catalog.regclass \
@@ -104,7 +108,8 @@ extension PostgresLocation {
             JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass \
             AND d.objid = r.oid AND d.refclassid IN ('pg_catalog.pg_proc'::pg_catalog.regclass, \
             'pg_catalog.pg_operator'::pg_catalog.regclass)) \
-            SELECT EXISTS (SELECT 1 FROM reached JOIN pg_catalog.pg_class c ON c.oid = reached.oid \
+            SELECT EXISTS (SELECT 1 FROM (SELECT c.oid, c.relkind FROM reached \
+            JOIN pg_catalog.pg_class c ON c.oid = reached.oid OFFSET 0) c \
             WHERE c.relkind = 'f' OR (c.relkind IN ('v', 'm') \
             AND pg_catalog.pg_get_viewdef(c.oid) ~* '(_to_xml[a-z_]*|ts_stat|ts_rewrite)[[:space:]]*[(]')) \
             OR EXISTS (SELECT 1 FROM called JOIN pg_catalog.pg_proc p ON p.oid = called.function \

@@ -163,6 +163,26 @@ struct PostgresAccessTests {
         try admin.execute(rename, what: "changing")
     }
 
+    /// A run holds locks on what its table reads and on nothing else: a table that another view
+    /// reads, and that view, can be changed while the run holds its identity (the hidden-reads
+    /// check read every view's definition, which locked every table a view reads in the
+    /// database until the run's end).
+    @Test func anIdentityHeldLocksNothingItDoesNotRead() throws {
+        let url = try TestPostgres.table(columns: Self.columns, rows: Self.rows)
+        let unrelated = String(
+            try TestPostgres.table(columns: Self.columns, rows: Self.rows).split(separator: ".").last!)
+        let admin = try PostgresConnection(url: TestPostgres.servers[0], label: "test")
+        try admin.execute(
+            "CREATE VIEW public.\(unrelated)_view AS SELECT a, b FROM public.\(unrelated)", what: "preparing")
+        let identity = try DataSource(url, key: "--data").identity()
+        try admin.execute("SET lock_timeout = '2s'", what: "preparing")
+        try admin.execute(
+            "CREATE OR REPLACE VIEW public.\(unrelated)_view AS SELECT a, b FROM public.\(unrelated) WHERE a > 0",
+            what: "changing")
+        try admin.execute("ALTER TABLE public.\(unrelated) ADD COLUMN extra int4", what: "changing")
+        identity.releaseLocks()
+    }
+
     /// Waits (30 s at most) until no other session holds or waits for a lock on the relations;
     /// records who still does if one does.
     static func waitForLocksToGo(on relations: [String], watcher: PostgresConnection) throws {
