@@ -24,6 +24,11 @@ public enum SchemaInference {
         }
     }
 
+    /// Whether a value reads as a number: a whole number, or a finite double.
+    static func isNumber(_ value: String) -> Bool {
+        ColumnCodec.wholeNumber(value) != nil || Double(value).map(\.isFinite) == true
+    }
+
     /// A proposal read directly from the data (not private: review before use).
     public static func propose(csv path: String, name: String) throws -> Schema {
         try propose(try RawTable(path: path), name: name, file: path)
@@ -38,9 +43,6 @@ public enum SchemaInference {
         let columns = table.header.enumerated().map { index, header -> Column in
             var values = table.columns[index].filter { !Column.defaultMissingTokens.contains($0) }
             var missingTokens = Column.defaultMissingTokens
-            let isNumber = { (value: String) in
-                ColumnCodec.wholeNumber(value) != nil || Double(value).map(\.isFinite) == true
-            }
             let others = Set(values.filter { !isNumber($0) })
             if others.count == 1, let token = others.first, values.contains(where: isNumber) {
                 missingTokens.append(token)
@@ -248,7 +250,9 @@ public struct RawTable: Sendable {
         self.columns = columns
     }
 
-    /// A CSV file's header, trimmed as `init(path:observer:)` trims it, read without its rows.
+    /// A CSV file's header, trimmed as `init(path:observer:)` trims it, read without its rows:
+    /// the names a DP proposal publishes. A first line holding a number is refused: a file
+    /// without its header row would publish its first row as the names.
     public static func header(path: String) throws -> [String] {
         var header: [String]?
         do {
@@ -259,6 +263,14 @@ public struct RawTable: Sendable {
         } catch is StopReading {}
         guard let header else {
             throw DataError(file: path, problem: "the file is empty", hint: "Give a CSV file with a header row.")
+        }
+        if let position = header.firstIndex(where: SchemaInference.isNumber) {
+            // The cell is not repeated: it may be a row's value.
+            throw DataError(
+                file: path, line: 1, column: position + 1,
+                problem: "the first line holds a number where a column's name should be, as a row would (the names "
+                    + "are published in the schema)",
+                hint: "Give the file a header row of names; rename a column whose name is a number (e.g. y2019).")
         }
         return header
     }

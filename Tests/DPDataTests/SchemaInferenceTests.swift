@@ -67,6 +67,26 @@ import Testing
         }
     }
 
+    /// A file without its header row: its first row would be published as the column names. A
+    /// first line holding a number is refused before the charge, and the error does not repeat it.
+    @Test func aFirstRowInPlaceOfAHeaderIsRefusedBeforeTheCharge() throws {
+        let path = try csv("39,State-gov\n50,Private\n" + String(repeating: "38,Private\n", count: 50))
+        let folder = try CommandRunner.temporaryDirectory()
+        let ledger = try BudgetLedger(path: folder.appendingPathComponent("l.sqlite").path)
+        try ledger.initialise(dataset: "t", epsilon: 1, delta: 1e-6)
+        do {
+            _ = try SchemaInference.proposeWithDP(
+                csv: path, name: "t", numeric: [], epsilon: 1, delta: 1e-7, budget: ledger.budget(for: "t"),
+                source: .seeded(1))
+            Issue.record("a first row was published as the names")
+        } catch let error as DataError {
+            #expect(error.column == 1 && !error.description.contains("39"), "\(error)")
+        }
+        #expect(try ledger.statement(dataset: "t").charges.isEmpty)
+        let named = try csv("age,y2019\n39,1\n")
+        #expect(try RawTable.header(path: named) == ["age", "y2019"])
+    }
+
     @Test func thresholdedHistogramHidesRareCategories() throws {
         // 1,000 repetitions of a category held by one row at epsilon 1, delta 1e-3:
         // it may appear in at most a few (expected at most 1); false-alarm rate below 1e-4.
