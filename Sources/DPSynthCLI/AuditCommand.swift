@@ -42,7 +42,6 @@ struct AuditCommand: ParsableCommand {
             try OutputPaths.refuseOverlap(
                 outputs: [("--out", out)],
                 inputs: tables.inputs + [("--policy", policy), ("--generator-config", generatorConfig)])
-            try tables.refuseSelfHoldout()
             let (trainRows, holdoutRows, syntheticRows) = try tables.load(minimumRows: 10, purpose: "an audit")
             let secrets = try secret.map { try trainRows.column(named: $0, key: "--secret", file: tables.train) }
             let quasiNames =

@@ -18,23 +18,24 @@ struct ComparedTables: ParsableArguments {
         [("--train", train), ("--holdout", holdout), ("--synthetic", synthetic), ("--schema", schema)]
     }
 
-    /// Refuses a holdout that reads the training table's rows (`HoldoutRule`).
-    func refuseSelfHoldout() throws {
-        _ = try HoldoutRule.checked(
-            holdout: try DataSource(holdout, key: "--holdout"),
-            training: try DataSource(train, key: "--train").identity())
-    }
-
     /// The tables, each with at least `minimumRows` rows, or a one-line failure naming the file.
+    /// A holdout that reads the training table's rows is refused (`HoldoutRule`), and the two
+    /// are read as the rule checked them (`DataSource.load(schema:boundTo:)`).
     func load(minimumRows: Int, purpose: String) throws -> (
         train: EncodedDataset, holdout: EncodedDataset, synthetic: EncodedDataset
     ) {
+        let trainSource = try DataSource(train, key: "--train")
+        let holdoutSource = try DataSource(holdout, key: "--holdout")
+        let training = try trainSource.identity()
+        let holdoutIdentity = try HoldoutRule.checked(holdout: holdoutSource, training: training)
         let parsed = try SchemaLoader.load(path: schema)
         let tables = (
-            train: try DataSource(train, key: "--train").load(schema: parsed),
-            holdout: try DataSource(holdout, key: "--holdout").load(schema: parsed),
+            train: try trainSource.load(schema: parsed, boundTo: training),
+            holdout: try holdoutSource.load(schema: parsed, boundTo: holdoutIdentity),
             synthetic: try DataSource(synthetic, key: "--synthetic").load(schema: parsed)
         )
+        training.releaseLocks()
+        holdoutIdentity.releaseLocks()
         for (name, table) in [(train, tables.train), (holdout, tables.holdout), (synthetic, tables.synthetic)]
         where table.rowCount < minimumRows {
             throw CommandFailure(

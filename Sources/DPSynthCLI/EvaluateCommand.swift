@@ -34,7 +34,6 @@ struct EvaluateCommand: ParsableCommand {
     func run() throws {
         try CommandFailure.reportingLibraryErrors {
             try OutputPaths.refuseOverlap(outputs: [("--out", out)], inputs: tables.inputs)
-            try tables.refuseSelfHoldout()
             let (trainRows, holdoutRows, syntheticRows) = try tables.load(minimumRows: 1, purpose: "an evaluation")
             let targetColumn = try target.map { try trainRows.column(named: $0, key: "--target", file: tables.train) }
             let positiveCode = try targetColumn.map { try Self.code(of: positive, column: $0, in: trainRows) } ?? 1
