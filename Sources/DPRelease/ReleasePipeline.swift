@@ -252,8 +252,9 @@ public struct ReleasePipeline {
         let sampled = AuditSample.draw(
             train: prepared.train, holdout: prepared.holdout, synthetic: synthetic, limit: auditSampleLimit,
             source: streams.audit.split(stream: 40))
-        // Progress lines carry no count of the real tables; the sizes go to the confidential report.
-        if sampled.sample.isSubsample { progress("auditing a sample of at most \(auditSampleLimit) rows per table") }
+        // Progress lines carry no count of the real tables, nor whether one holds more rows than
+        // the limit; the sizes go to the confidential report.
+        progress("auditing at most \(auditSampleLimit) rows of each table (a sample of a larger one)")
         progress("evaluating utility")
         let utility = UtilityEvaluation.evaluate(
             train: sampled.train, holdout: sampled.holdout, synthetic: sampled.synthetic,
