@@ -32,10 +32,8 @@ public enum StaleTemporaryFiles {
             let path = folder.appendingPathComponent(name).path
             if unlink(path) == 0 {
                 removed.append(path)
-                FileHandle.standardError.write(
-                    Data(
-                        "warning: removed \(path), left by an interrupted run (process \(pid) no longer exists)\n"
-                            .utf8))
+                Diagnostics.write(
+                    "warning: removed \(path), left by an interrupted run (process \(pid) no longer exists)\n")
             }
         }
         return removed

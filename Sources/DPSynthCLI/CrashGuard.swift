@@ -10,6 +10,9 @@ import Foundation
 /// register, stack or core dump leaves the process. Core dumps are switched off too. Both
 /// handlers, and the one for SIGINT, SIGTERM and SIGHUP (exit 128 + signal), first remove the
 /// temporary files being written (`TemporaryFiles`), so an interrupted run leaves no partial output.
+/// The runtime's own report before a trap (a failed allocation's size, which can be a row count)
+/// goes nowhere: dpsynth's messages keep standard error, the runtime's descriptor 2 does not
+/// (`Diagnostics`); a process that cannot separate them does not start.
 enum CrashGuard {
     static let fatalSignals = [SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGFPE, SIGABRT, SIGSYS]
     static let stopSignals = [SIGINT, SIGTERM, SIGHUP]
@@ -17,6 +20,12 @@ enum CrashGuard {
     static let alternateStackSize = 64 * 1024
 
     static func install() {
+        guard Diagnostics.separateFromRuntime() else {
+            Diagnostics.write(
+                "dpsynth: error: cannot open /dev/null to keep the runtime's reports off standard error; "
+                    + "run where /dev/null can be opened.\n")
+            exit(71)
+        }
         TemporaryFiles.prepare()
         var noCore = rlimit(rlim_cur: 0, rlim_max: 0)
         _ = setrlimit(Int32(RLIMIT_CORE.rawValue), &noCore)
@@ -34,7 +43,7 @@ enum CrashGuard {
                 Please report the command you ran (without its data).
 
                 """
-            _ = write(2, message.utf8Start, message.utf8CodeUnitCount)
+            _ = write(Diagnostics.descriptor, message.utf8Start, message.utf8CodeUnitCount)
             _exit(70)
         }
         sigemptyset(&action.sa_mask)
@@ -46,7 +55,7 @@ enum CrashGuard {
             if TemporaryFiles.deferStop(signal) { return }
             TemporaryFiles.removeAll()
             let message: StaticString = "dpsynth: stopped by a signal; unfinished output files were removed\n"
-            _ = write(2, message.utf8Start, message.utf8CodeUnitCount)
+            _ = write(Diagnostics.descriptor, message.utf8Start, message.utf8CodeUnitCount)
             _exit(128 + signal)
         }
         sigemptyset(&stop.sa_mask)

@@ -6,7 +6,9 @@ import Foundation
 /// register, so a test can check that the crash output shows no value; with `--write-into`, it
 /// stops while a `StagedFiles` set of two files is staged there and not yet moved into place, so
 /// a test can check that nothing is left behind and no file of the set appears; with
-/// `--during-commit`, a signal arrives between the two renames and must wait for the second.
+/// `--during-commit`, a signal arrives between the two renames and must wait for the second; with
+/// `--allocate`, it asks for `--value` bytes, which the runtime fails to allocate and reports with
+/// the size before it traps.
 struct CrashTestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "crash-test", abstract: "Trap on purpose (for the crash-output test).", shouldDisplay: false)
@@ -17,8 +19,14 @@ struct CrashTestCommand: ParsableCommand {
     @Option(help: "Stop by raising this signal (TERM or INT) instead of trapping.") var signal: String?
     @Flag(help: "With --write-into: send SIGTERM from another thread once the first file is in place.")
     var duringCommit = false
+    @Flag(help: "Ask for --value bytes of memory instead of trapping on an overflow.") var allocate = false
 
     func run() throws {
+        if allocate {
+            let memory = UnsafeMutableRawPointer.allocate(byteCount: value, alignment: 8)
+            memory.storeBytes(of: value, as: Int.self)
+            print(memory.load(as: Int.self))
+        }
         guard let writeInto else { return stop() }
         let files = StagedFiles()
         try files.add(Data("\(value)\n".utf8), to: writeInto + "/output.csv")

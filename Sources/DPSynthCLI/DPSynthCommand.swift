@@ -1,5 +1,6 @@
 import ArgumentParser
 import DPAccounting
+import DPData
 import DPRandomness
 import DPSynthesis
 import Foundation
@@ -36,7 +37,7 @@ public struct DPSynthCommand: ParsableCommand {
                 error is CommandFailure || error is any UserFacingError
                 ? "\(error)".replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\n", with: "\\n")
                 : Self.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
-            FileHandle.standardError.write(Data("dpsynth: error: \(message)\n".utf8))
+            Diagnostics.write("dpsynth: error: \(message)\n")
             Foundation.exit(code.rawValue == 0 ? 1 : code.rawValue)
         }
     }
@@ -56,15 +57,15 @@ enum Output {
     }
 
     static func note(_ text: String) {
-        FileHandle.standardError.write(Data("\(text)\n".utf8))
+        Diagnostics.write("\(text)\n")
     }
 
     /// The run's status: a live line on a terminal; otherwise (a log, a pipe) a timestamped line
     /// at most every `ProgressLog.interval` once a run has taken that long, repeated while a step
     /// lasts. nil ends the status. Status texts carry only DP quantities (steps, budget spent).
     static func progress(_ text: String?) {
-        if isatty(STDERR_FILENO) != 0 {
-            FileHandle.standardError.write(Data(("\r\u{1B}[K" + (text ?? "")).utf8))
+        if Diagnostics.isTerminal {
+            Diagnostics.write("\r\u{1B}[K" + (text ?? ""))
         } else {
             ProgressLog.shared.update(text)
         }
@@ -111,8 +112,7 @@ final class ProgressLog: @unchecked Sendable {
         lock.unlock()
         guard let text else { return }
         let time = ISO8601DateFormatter().string(from: Date())
-        FileHandle.standardError.write(
-            Data("dpsynth: \(time) \(text) (\(String(format: "%.0f", elapsed)) s elapsed)\n".utf8))
+        Diagnostics.write("dpsynth: \(time) \(text) (\(String(format: "%.0f", elapsed)) s elapsed)\n")
     }
 }
 

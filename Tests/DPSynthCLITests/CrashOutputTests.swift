@@ -17,6 +17,16 @@ import Testing
         #expect(result.standardError.split(separator: "\n").count == 1, "\(result.standardError)")
     }
 
+    /// The runtime's report of a failed allocation names its size, which can be a figure of the
+    /// private data (one code per row is a row count): it never reaches the user.
+    @Test func aFailedAllocationShowsNoSize() throws {
+        let planted = 1_700_000_000_000_000_123
+        let result = try CommandRunner.run(["crash-test", "--value", "\(planted)", "--allocate"])
+        #expect(result.status == 70, "\(result.standardError)")
+        #expect(!result.standardError.contains("\(planted)"), "\(result.standardError)")
+        #expect(result.standardError.split(separator: "\n").count == 1, "\(result.standardError)")
+    }
+
     /// A file being written when the process is interrupted (SIGTERM, SIGINT) or crashes is
     /// removed before the process exits: no partial output is left behind.
     @Test(arguments: ["TERM", "INT", nil] as [String?])

@@ -1,0 +1,43 @@
+import Foundation
+
+/// Where dpsynth's own messages go: standard error as the process found it, kept apart from
+/// descriptor 2 once `separateFromRuntime()` has run.
+///
+/// The Swift runtime writes its own report to descriptor 2 before it stops the process (a failed
+/// allocation with its size in bytes, a precondition's text), and a size can be a figure of the
+/// private data (one code per row is a row count). After the separation, descriptor 2 writes to
+/// `/dev/null`, and only dpsynth's messages, which state DP quantities or none, reach the user.
+public enum Diagnostics {
+    /// The descriptor dpsynth's messages are written to.
+    public private(set) nonisolated(unsafe) static var descriptor: Int32 = STDERR_FILENO
+
+    /// Keeps standard error for dpsynth's messages and points descriptor 2 at `/dev/null`;
+    /// false (and nothing changed) when either cannot be opened.
+    public static func separateFromRuntime() -> Bool {
+        let kept = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3)
+        guard kept >= 0 else { return false }
+        let null = open("/dev/null", O_WRONLY | O_CLOEXEC)
+        guard null >= 0, dup2(null, STDERR_FILENO) >= 0 else {
+            if null >= 0 { close(null) }
+            close(kept)
+            return false
+        }
+        close(null)
+        descriptor = kept
+        return true
+    }
+
+    /// Writes `text` whole to the messages' descriptor.
+    public static func write(_ text: String) {
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else { return }
+            bytes = bytes.dropFirst(written)
+        }
+    }
+
+    /// Whether the messages go to a terminal.
+    public static var isTerminal: Bool { isatty(descriptor) != 0 }
+}
