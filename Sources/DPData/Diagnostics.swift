@@ -6,16 +6,28 @@ import Foundation
 /// The Swift runtime writes its own report to descriptor 2 before it stops the process (a failed
 /// allocation with its size in bytes, a precondition's text), and a size can be a figure of the
 /// private data (one code per row is a row count). After the separation, descriptor 2 writes to
-/// `/dev/null`, and only dpsynth's messages, which state DP quantities or none, reach the user.
+/// `/dev/null`, and only dpsynth's own messages reach the user.
 public enum Diagnostics {
-    /// The descriptor dpsynth's messages are written to.
+    /// The descriptor dpsynth's messages are written to; set once, before any signal handler is
+    /// installed, so a handler may read it.
     public private(set) nonisolated(unsafe) static var descriptor: Int32 = STDERR_FILENO
 
     /// Keeps standard error for dpsynth's messages and points descriptor 2 at `/dev/null`;
-    /// false (and nothing changed) when either cannot be opened.
+    /// false (and nothing changed) when either cannot be opened. A process started with standard
+    /// error closed keeps descriptor 2 taken by `/dev/null` (a file opened later would otherwise
+    /// get it, and the runtime's report would be written into that file), and its messages go
+    /// there too.
     public static func separateFromRuntime() -> Bool {
         let kept = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3)
-        guard kept >= 0 else { return false }
+        guard kept >= 0 else {
+            guard errno == EBADF else { return false }
+            let null = open("/dev/null", O_WRONLY)
+            guard null == STDERR_FILENO else {
+                if null >= 0 { close(null) }
+                return false
+            }
+            return true
+        }
         let null = open("/dev/null", O_WRONLY | O_CLOEXEC)
         guard null >= 0, dup2(null, STDERR_FILENO) >= 0 else {
             if null >= 0 { close(null) }

@@ -86,12 +86,11 @@ public enum SchemaInference {
             numeric: numeric, epsilon: epsilon, delta: delta, budget: budget, source: source)
     }
 
-    /// `proposeWithDP` for a table whose column names are `header` (read without its rows) and
-    /// whose values `read` returns, called only after the charge; `file` names it in errors.
-    public static func proposeWithDP(
-        header: [String], file path: String, read: () throws -> RawTable, name: String, numeric: Set<String>,
-        epsilon: Double, delta: Double, budget: any PrivacyBudget, source: RandomSource
-    ) throws -> Schema {
+    /// Refuses what `proposeWithDP` would refuse of a request before reading any value: a caller
+    /// checks it before a ledger is opened, so that nothing is recorded for a run that cannot go on.
+    public static func checkDPRequest(
+        header: [String], file path: String, numeric: Set<String>, epsilon: Double, delta: Double
+    ) throws {
         guard epsilon.isFinite, epsilon > 0 else {
             throw DataError(file: path, problem: "epsilon must be positive", hint: "Pass --epsilon.")
         }
@@ -108,6 +107,15 @@ public enum SchemaInference {
                 problem: "--numeric names columns not in the header: \(unknown.sorted().joined(separator: ", "))",
                 hint: "Use the header's column names.")
         }
+    }
+
+    /// `proposeWithDP` for a table whose column names are `header` (read without its rows) and
+    /// whose values `read` returns, called only after the charge; `file` names it in errors.
+    public static func proposeWithDP(
+        header: [String], file path: String, read: () throws -> RawTable, name: String, numeric: Set<String>,
+        epsilon: Double, delta: Double, budget: any PrivacyBudget, source: RandomSource
+    ) throws -> Schema {
+        try checkDPRequest(header: header, file: path, numeric: numeric, epsilon: epsilon, delta: delta)
         let share = epsilon / Double(header.count)
         let deltaShare = delta / Double(header.count)
         let receipt = try budget.charge(
@@ -251,13 +259,15 @@ public struct RawTable: Sendable {
     }
 
     /// A CSV file's header, trimmed as `init(path:observer:)` trims it, read without its rows:
-    /// the names a DP proposal publishes. A first line holding a number is refused: a file
-    /// without its header row would publish its first row as the names.
+    /// the names a DP proposal publishes. A name that is a number is refused: a file without its
+    /// header row would publish its first row as the names (one that holds no number would pass).
     public static func header(path: String) throws -> [String] {
         var header: [String]?
+        var line = 1
         do {
-            try CSVReader(path: path).forEachRecord { _, fields in
+            try CSVReader(path: path).forEachRecord { first, fields in
                 header = fields.map { $0.trimmingCharacters(in: Self.spacesAndTabs) }
+                line = first
                 throw StopReading()
             }
         } catch is StopReading {}
@@ -267,10 +277,10 @@ public struct RawTable: Sendable {
         if let position = header.firstIndex(where: SchemaInference.isNumber) {
             // The cell is not repeated: it may be a row's value.
             throw DataError(
-                file: path, line: 1, column: position + 1,
-                problem: "the first line holds a number where a column's name should be, as a row would (the names "
-                    + "are published in the schema)",
-                hint: "Give the file a header row of names; rename a column whose name is a number (e.g. y2019).")
+                file: path, line: line, column: position + 1,
+                problem: "the header's name is a number, as a row's value would be: the names are published in the "
+                    + "schema, and a file without its header row would publish its first row",
+                hint: "Name every column with a word (e.g. y2019 for 2019); a file without a header row needs one.")
         }
         return header
     }

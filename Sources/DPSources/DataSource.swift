@@ -107,6 +107,28 @@ public enum DataSource: Sendable, CustomStringConvertible {
         return value
     }
 
+    /// The column names of a table, read without its rows, and a reader of its values as text
+    /// for a DP schema proposal (`SchemaInference.proposeWithDP`): a file's values are read as
+    /// `identity` was taken (`readFile`), a database table's through its identity's locks.
+    public func proposalReader(boundTo identity: DataIdentity) throws -> (
+        header: [String], read: () throws -> RawTable
+    ) {
+        switch self {
+        case .csv(let path):
+            return (
+                try RawTable.header(path: path),
+                { try readFile(boundTo: identity) { try RawTable(path: path, observer: $0) } }
+            )
+        case .postgres(let locations):
+            guard locations.count == 1 else {
+                throw DataError(
+                    file: description, problem: "a schema is proposed from one table, not from shards",
+                    hint: "Give one shard's URL.")
+            }
+            return try locations[0].proposalReader()
+        }
+    }
+
     /// What a budget is bound to (`DataFingerprint`): the BLAKE2b of a file's bytes; for a
     /// database table, the relations whose rows it reads (`PostgresLocation.rowSources()`: tables
     /// named by the server's cluster, database, schema and name, and by the object identifiers a
@@ -159,7 +181,7 @@ public enum DataSource: Sendable, CustomStringConvertible {
 
 /// Which data a source is (`DataSource.identity`): what a budget binds to, and what its rows are
 /// read from. For a database table it holds the locks that keep those relations as they are
-/// (`RowSourcesLease`): keep the identity until the rows are read.
+/// (`RowSourcesLease`): keep the identity until the rows are read, then `releaseLocks()`.
 public struct DataIdentity: Sendable, Equatable {
     public let fingerprint: String
     public let rowSources: Set<String>

@@ -139,8 +139,8 @@ extension PostgresLocation {
 }
 
 /// Locks on the relations a table's identity names (`PostgresLocation.rowSources`), held by an
-/// open read-only transaction until the lease ends (when nothing refers to it any more): a run
-/// keeps it until it has read its rows.
+/// open read-only transaction until the lease ends (`end()`, or when nothing refers to it any
+/// more): a run keeps it until it has read its rows.
 public final class RowSourcesLease: @unchecked Sendable {
     private let lock = NSLock()
     private var connection: PostgresConnection?

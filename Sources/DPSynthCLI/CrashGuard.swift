@@ -35,7 +35,8 @@ enum CrashGuard {
         stack.ss_flags = 0
         _ = sigaltstack(&stack, nil)
         var action = sigaction()
-        // The message is a literal inside the handler: no lazy global, no formatting, no allocation.
+        // The message is a literal inside the handler: no formatting, no allocation; the descriptor
+        // it goes to was set by `Diagnostics.separateFromRuntime()` above, before any handler.
         action.__sigaction_handler.sa_handler = { _ in
             TemporaryFiles.removeAll()
             let message: StaticString = """

@@ -75,23 +75,18 @@ struct SchemaCommand: ParsableCommand {
                     // Nothing that can fail without reading the data may fail after the charge; the
                     // budget covers only the data it was declared for.
                     try OutputPaths.refuseUnwritable([("--out", out)])
-                    let identity = try DataSource(data, key: "data").identity()
+                    let table = try DataSource(data, key: "data")
+                    let identity = try table.identity()
+                    let reader = try table.proposalReader(boundTo: identity)
+                    // Before the ledger is opened: no data version is recorded for a request refused.
+                    try SchemaInference.checkDPRequest(
+                        header: reader.header, file: data, numeric: columns, epsilon: epsilon!, delta: delta)
                     let budget = try BudgetStage.open(
                         ledger: ledger, dataset: dataset, declare: nil, hint: .ledgerInit,
                         fingerprint: identity.fingerprint)
-                    if PostgresLocation.isDatabase(data) {
-                        let reader = try PostgresLocation(data, key: "data").proposalReader()
-                        schema = try SchemaInference.proposeWithDP(
-                            header: reader.header, file: data, read: reader.read, name: dataset,
-                            numeric: columns, epsilon: epsilon!, delta: delta, budget: budget, source: source)
-                    } else {
-                        let file = DataSource.csv(path: data)
-                        schema = try SchemaInference.proposeWithDP(
-                            header: try RawTable.header(path: data), file: data,
-                            read: { try file.readFile(boundTo: identity) { try RawTable(path: data, observer: $0) } },
-                            name: dataset, numeric: columns, epsilon: epsilon!, delta: delta, budget: budget,
-                            source: source)
-                    }
+                    schema = try SchemaInference.proposeWithDP(
+                        header: reader.header, file: data, read: reader.read, name: dataset, numeric: columns,
+                        epsilon: epsilon!, delta: delta, budget: budget, source: source)
                     // The identity's locks were held while the values were read (`DataIdentity`).
                     identity.releaseLocks()
                     comment = [

@@ -164,9 +164,9 @@ struct PostgresAccessTests {
     }
 
     /// A run holds locks on what its table reads and on nothing else: a table that another view
-    /// reads, and that view, can be changed while the run holds its identity (the hidden-reads
-    /// check read every view's definition, which locked every table a view reads in the
-    /// database until the run's end).
+    /// reads, and that view, can be changed while the run holds its identity (reading a view's
+    /// definition locks every table the view reads: the hidden-reads check reads only those of
+    /// the views its table reads).
     @Test func anIdentityHeldLocksNothingItDoesNotRead() throws {
         let url = try TestPostgres.table(columns: Self.columns, rows: Self.rows)
         let unrelated = String(

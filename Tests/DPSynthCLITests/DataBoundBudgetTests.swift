@@ -41,6 +41,31 @@ import Testing
         #expect(try BudgetLedger.verify(path: ledger).intact)
     }
 
+    /// A DP schema proposal refused before it reads a value (here a file without its header
+    /// row) binds no data to the budget: once the header is added, the file is not "changed data".
+    @Test func aRefusedProposalBindsNoData() throws {
+        let folder = try CommandRunner.temporaryDirectory()
+        let data = folder.appendingPathComponent("d.csv").path
+        let rows = (0..<80).map { "\($0 % 7),\($0 % 2 == 0 ? "x" : "y")" }.joined(separator: "\n") + "\n"
+        try rows.write(toFile: data, atomically: true, encoding: .utf8)
+        let ledger = folder.appendingPathComponent("l.sqlite").path
+        let declared = try CommandRunner.run([
+            "ledger", "init", "--ledger", ledger, "--dataset", "t", "--epsilon", "2", "--delta", "1e-6",
+        ])
+        #expect(declared.status == 0, "\(declared)")
+        func infer() throws -> CommandRunner.Result {
+            try CommandRunner.run([
+                "schema", "infer", data, "--dataset", "t", "--dp", "--epsilon", "0.5", "--delta", "1e-7",
+                "--ledger", ledger, "--out", folder.appendingPathComponent("s.yaml").path,
+            ])
+        }
+        let headerless = try infer()
+        #expect(headerless.status != 0 && headerless.standardError.contains("d.csv:1:1"), "\(headerless)")
+        try ("n,c\n" + rows).write(toFile: data, atomically: true, encoding: .utf8)
+        let named = try infer()
+        #expect(named.status == 0, "\(named)")
+    }
+
     @Test func theDefaultLedgerIsPerUserNotPerFolder() {
         let previous = ProcessInfo.processInfo.environment["DPSYNTH_LEDGER"]
         unsetenv("DPSYNTH_LEDGER")
