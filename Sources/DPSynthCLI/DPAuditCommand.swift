@@ -82,15 +82,21 @@ struct DPAuditCommand: ParsableCommand {
                 guesses: result.guesses, correct: result.correct, confidence: confidence,
                 epsilonLowerBound: result.epsilonLowerBound, controlCorrect: control.correct,
                 controlEpsilonLowerBound: control.epsilonLowerBound, data: source.displayName)
+            // The control releases the rows as they are: its figures are computed on the private
+            // data, and say so wherever they are printed.
+            let label = "the control's figures are computed on the private data: confidential, not a DP release"
             if json {
-                print(String(decoding: try figures.snakeCaseJSON(), as: UTF8.self))
+                var object =
+                    try JSONSerialization.jsonObject(with: try figures.snakeCaseJSON()) as? [String: Any] ?? [:]
+                object["note"] = label
+                try Output.json(object)
             } else {
                 print(
                     String(
                         format: "%@ at epsilon %g: %d of %d guesses right; epsilon >= %.3f at %g confidence "
-                            + "(non-private control: %d right, epsilon >= %.3f)", method, epsilon, result.correct,
+                            + "(non-private control: %d right, epsilon >= %.3f; %@)", method, epsilon, result.correct,
                         result.guesses, result.epsilonLowerBound, confidence, control.correct,
-                        control.epsilonLowerBound))
+                        control.epsilonLowerBound, label))
             }
         }
     }

@@ -29,6 +29,7 @@ struct DataCommand: ParsableCommand {
                     try Output.json(["records": records, "note": "computed on the private data; not a DP release"])
                 } else {
                     print(records)
+                    Output.note("dpsynth: the count is computed on the private data: confidential, not a DP release")
                 }
             } catch let error as DataError {
                 throw CommandFailure(error.description)

@@ -50,6 +50,17 @@ import Testing
         #expect(result.standardOutput.hasPrefix("counted 4 3-way marginals (44 cells) in "), "\(result.standardOutput)")
     }
 
+    /// `data count` prints the exact count, a private figure, and says so in either form.
+    @Test func dataCountLabelsItsFigure() throws {
+        let file = try CommandRunner.temporaryDirectory().appendingPathComponent("d.csv").path
+        try "a\n1\n2\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let text = try CommandRunner.run(["data", "count", file])
+        #expect(text.status == 0 && text.standardOutput == "3\n", "\(text)")
+        #expect(text.standardError.contains("computed on the private data"), "\(text)")
+        let json = try CommandRunner.run(["data", "count", file, "--json"])
+        #expect(json.status == 0 && json.standardOutput.contains("computed on the private data"), "\(json)")
+    }
+
     @Test func zcdpConvertsBothWays() throws {
         let forward = try CommandRunner.run(["accountant", "zcdp", "--rho", "0.5", "--delta", "1e-5"])
         let epsilon = try #require(Double(forward.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)))

@@ -34,6 +34,7 @@ import Testing
         ] {
             #expect(figures?[key] != nil, "missing \(key)")
         }
+        #expect((figures?["note"] as? String)?.contains("computed on the private data") == true)
         #expect((figures?["epsilon_lower_bound"] as? Double ?? 9) <= 1)
         #expect((figures?["control_epsilon_lower_bound"] as? Double ?? 0) > 1)
         let refused = try CommandRunner.run([
