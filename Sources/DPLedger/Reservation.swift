@@ -4,10 +4,13 @@ import Foundation
 /// A run's whole cost, set aside in one transaction before it draws anything: concurrent runs
 /// either get their reservation or are refused at once, so no run pays for part of a fit it
 /// cannot finish. A reservation ends `released` (nothing was charged under it) or `settled` (its
-/// charges stand); one whose process died counts as settled with what it charged.
+/// charges stand); one whose process died counts as settled with what it charged. One ended by
+/// hand (`BudgetLedger.release(reservation:dataset:)`) says so, in the chain too.
 public struct LedgerReservation: Sendable, Equatable {
     public enum State: String, Sendable {
         case open, released, settled
+        case releasedByHand = "released by hand"
+        case settledByHand = "settled by hand"
     }
 
     public let id: Int64
@@ -110,16 +113,18 @@ extension BudgetLedger {
         }
     }
 
-    /// Ends a reservation: `released` when nothing was charged under it, `settled` otherwise.
+    /// Ends a reservation: `released` when nothing was charged under it, `settled` otherwise;
+    /// `byHand` records that someone other than its run ended it.
     @discardableResult
-    public func endReservation(_ id: Int64) throws -> LedgerReservation.State {
+    public func endReservation(_ id: Int64, byHand: Bool = false) throws -> LedgerReservation.State {
         try write { db in
             if try db.row("SELECT 1 FROM reservation_end WHERE reservation = ?", [id]) != nil {
                 throw LedgerError.invalid("reservation \(id) has already ended")
             }
             let charged =
                 try db.string("SELECT count(*) FROM charge WHERE reservation = ?", [id]).flatMap { Int($0) } ?? 0
-            let outcome: LedgerReservation.State = charged > 0 ? .settled : .released
+            let outcome: LedgerReservation.State =
+                charged > 0 ? (byHand ? .settledByHand : .settled) : (byHand ? .releasedByHand : .released)
             let time = Self.timestamp(Date())
             let content = ["reservation-end", String(id), outcome.rawValue, time].map(LedgerEntry.escaped)
                 .joined(separator: "|")
@@ -146,7 +151,7 @@ extension BudgetLedger {
                 "reservation \(id) of dataset '\(dataset)' is held by a run that is still running here; "
                     + "it ends the reservation itself when it finishes (or stop it)")
         }
-        return try endReservation(id)
+        return try endReservation(id, byHand: true)
     }
 
     /// Every reservation of `dataset`, oldest first, with its state.
