@@ -98,6 +98,13 @@ public struct ReleasePipeline {
         try OutputPaths.refuseOverlap(outputs: outputs, inputs: inputs)
         try OutputPaths.refuseUnwritable(outputs, creatingFolders: true)
         let schema = try SchemaLoader.load(path: config.schema)
+        do {
+            // Before a row is read or the ledger opened (`run`): a budget declared or a data
+            // version recorded for a run that cannot be planned would be a change for nothing.
+            try registry.type(named: config.method).checkBudget(epsilon: config.synthesisEpsilon, delta: config.delta)
+        } catch let error as GeneratorSettingsError {
+            throw ReleaseError("\(configPath): \(error.description)")
+        }
         let trainSource = try DataSource(config.data, key: "\(configPath): data")
         let holdoutSource = try DataSource(config.holdout, key: "\(configPath): holdout")
         let training = try trainSource.identity()
@@ -121,9 +128,6 @@ public struct ReleasePipeline {
         let generator: any Generator
         do {
             generator = try registry.generator(named: config.method, settings: settings)
-            // Before the ledger is opened (`run`): a budget declared or a data version recorded
-            // for a run that cannot be planned would be a change for nothing.
-            try type(of: generator).checkBudget(epsilon: config.synthesisEpsilon, delta: config.delta)
         } catch let error as GeneratorSettingsError {
             throw ReleaseError("\(configPath): \(error.description)")
         }

@@ -94,13 +94,13 @@ struct SynthesizeCommand: ParsableCommand {
             try OutputPaths.refuseUnwritable([("--out", out), ("--model-out", modelOut)])
             let parsed = try SchemaLoader.load(path: schema)
             let name = dataset ?? parsed.name
+            let methodType = try GeneratorRegistry.standard.type(named: method)
+            // Before the data is read or the ledger opened: a budget declared or a data version
+            // recorded for a run that cannot be planned would be a change for nothing.
+            try methodType.checkBudget(epsilon: epsilon, delta: delta)
             let source = try DataSource([data] + shards, key: shards.isEmpty ? "--data" : "--data/--shard")
             let identity = try source.identity()
             let fingerprint = identity.fingerprint
-            let methodType = try GeneratorRegistry.standard.type(named: method)
-            // Before the ledger is opened: a budget declared or a data version recorded for a run
-            // that cannot be planned would be a change for nothing.
-            try methodType.checkBudget(epsilon: epsilon, delta: delta)
             let countsOnly = methodType.family == .marginal
             let table = try source.table(schema: parsed, countsOnly: countsOnly, boundTo: identity)
             let generator = try GeneratorRegistry.standard.generator(

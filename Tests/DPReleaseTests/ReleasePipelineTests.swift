@@ -233,6 +233,26 @@ import Testing
             !FileManager.default.fileExists(atPath: fixture.folder.appendingPathComponent("out/ledger.sqlite").path))
     }
 
+    /// An epsilon the method cannot train at, whatever the data, is refused before a row is read
+    /// or the ledger touched (here the training file is missing: its error would come first).
+    @Test func anUnreachableEpsilonIsRefusedBeforeTheDataIsRead() throws {
+        let fixture = try ReleaseFixture()
+        let text = try String(contentsOf: fixture.config, encoding: .utf8)
+            .replacingOccurrences(of: "method: mst", with: "method: dp-tvae")
+            .replacingOccurrences(of: "epsilon: 1\n", with: "epsilon: 0.04\n")
+            .replacingOccurrences(of: "iterations: 200\n", with: "")
+        try text.write(to: fixture.config, atomically: true, encoding: .utf8)
+        try FileManager.default.removeItem(at: fixture.folder.appendingPathComponent("train.csv"))
+        do {
+            _ = try ReleasePipeline(configPath: fixture.config.path).run()
+            Issue.record("a release at an unreachable epsilon ran")
+        } catch let error as ReleaseError {
+            #expect(error.description.contains("raise --epsilon above"), "\(error)")
+        }
+        #expect(
+            !FileManager.default.fileExists(atPath: fixture.folder.appendingPathComponent("out/ledger.sqlite").path))
+    }
+
     /// A config whose output is its own data is refused before the ledger is touched.
     @Test func aReleaseNeverWritesOverItsInputs() throws {
         let fixture = try ReleaseFixture(extraConfig: "")

@@ -55,6 +55,13 @@ import Testing
         ])
         #expect(result.status == 1 && result.standardError.contains("raise --epsilon above"), "\(result)")
         #expect(!FileManager.default.fileExists(atPath: ledger), "the ledger was opened")
+        // Before the data is read: a missing file's error would come first.
+        let unread = try CommandRunner.run([
+            "synthesize", "--method", "dp-tvae", "--data", folder.appendingPathComponent("missing.csv").path,
+            "--schema", schema, "--epsilon", "0.04", "--delta", "1e-9", "--rows", "10", "--out",
+            folder.appendingPathComponent("o.csv").path,
+        ])
+        #expect(unread.status == 1 && unread.standardError.contains("raise --epsilon above"), "\(unread)")
         let audited = try CommandRunner.run([
             "dp-audit", "--method", "dp-tvae", "--data", data, "--schema", schema, "--epsilon", "0.04",
             "--delta", "1e-9", "--ledger", ledger, "--init-budget",
