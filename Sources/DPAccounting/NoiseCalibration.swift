@@ -43,24 +43,29 @@ public enum NoiseCalibration {
     ) throws -> Double {
         try AccountingError.positive(targetEpsilon, "the target epsilon")
         try AccountingError.probability(delta, "delta")
+        // A multiplier too small for the PLD accountant's grid counts as missing the target: the
+        // result is then at least the smallest multiplier the grid can certify, never less noise.
+        func meets(_ sigma: Double) throws -> Bool {
+            do {
+                return try epsilon(
+                    samplingRate: q, noiseMultiplier: sigma, steps: steps, delta: delta, accountant: accountant)
+                    <= targetEpsilon
+            } catch is PLDGridError {
+                return false
+            }
+        }
         var high = 1.0
-        while try epsilon(samplingRate: q, noiseMultiplier: high, steps: steps, delta: delta, accountant: accountant)
-            > targetEpsilon
-        {
+        while try !meets(high) {
             high *= 2
             try AccountingError.require(high < 1e6, "no noise multiplier below 1e6 reaches epsilon \(targetEpsilon)")
         }
         var low = high / 2
-        if try epsilon(samplingRate: q, noiseMultiplier: low, steps: steps, delta: delta, accountant: accountant)
-            <= targetEpsilon
-        {
+        if try meets(low) {
             low = 0
         }
         while high - low > tolerance * high {
             let mid = (low + high) / 2
-            if try epsilon(samplingRate: q, noiseMultiplier: mid, steps: steps, delta: delta, accountant: accountant)
-                <= targetEpsilon
-            {
+            if try meets(mid) {
                 high = mid
             } else {
                 low = mid

@@ -28,11 +28,11 @@ public struct PLDAccountant: Sendable {
         try AccountingError.require(steps >= 1, "the number of steps must be at least 1 (got \(steps))")
         for direction in SubsampledGaussianLoss.Direction.allCases {
             let loss = SubsampledGaussianLoss(samplingRate: q, sigma: sigma, direction: direction)
-            let single = loss.connectTheDots(interval: interval)
-            let composed = single.selfComposed(steps)
+            let single = try loss.connectTheDots(interval: interval)
+            let composed = try single.selfComposed(steps)
             switch direction {
-            case .remove: remove = remove.map { $0.composed(with: composed) } ?? composed
-            case .add: add = add.map { $0.composed(with: composed) } ?? composed
+            case .remove: remove = try remove.map { try $0.composed(with: composed) } ?? composed
+            case .add: add = try add.map { try $0.composed(with: composed) } ?? composed
             }
         }
     }
@@ -96,9 +96,10 @@ struct SubsampledGaussianLoss {
     }
 
     /// The connect-the-dots PLD over the loss range of x within ±Φ⁻¹(e^-50/2)·σ (plus the shift).
-    func connectTheDots(interval: Double) -> PrivacyLossDistribution {
+    func connectTheDots(interval: Double) throws -> PrivacyLossDistribution {
         let reach = -NormalDistribution.quantile(0.5 * exp(-50)) * sigma
         let (low, high) = direction == .remove ? (-reach - 1, reach) : (-reach, reach + 1)
+        try PrivacyLossDistribution.checkGrid((loss(low) - loss(high)) / interval + 1)
         return PrivacyLossDistribution.connectTheDots(
             interval: interval, lowerLoss: loss(high), upperLoss: loss(low),
             delta: delta(epsilon:))

@@ -17,6 +17,14 @@ public struct PrivacyLossDistribution: Sendable {
     /// The tail mass dropped on each composition, added to the mass at +∞.
     public static let defaultTailBound = 1e-15
 
+    /// The most grid points a distribution or its transform may take (32 MB of doubles an array):
+    /// a loss too spread for it is refused, never a trap or a process killed for its memory.
+    public static let largestGrid = 1 << 22
+
+    static func checkGrid(_ points: Double) throws {
+        guard points <= Double(largestGrid) else { throw PLDGridError(points: points) }
+    }
+
     /// The connect-the-dots PLD whose hockey-stick curve interpolates `delta(ε)` at every grid
     /// point between `lowerLoss` and `upperLoss` linearly in e^ε, lying above the true curve
     /// (which is convex in e^ε).
@@ -78,12 +86,13 @@ public struct PrivacyLossDistribution: Sendable {
     }
 
     /// The PLD of `count` independent runs, by FFT with Chernoff-bounded support.
-    public func selfComposed(_ count: Int, tailBound: Double = defaultTailBound) -> PrivacyLossDistribution {
+    public func selfComposed(_ count: Int, tailBound: Double = defaultTailBound) throws -> PrivacyLossDistribution {
         precondition(count >= 1)
         if count == 1 { return self }
         let n = probabilities.count
         let (lower, upper) = chernoffRange(count: count, tailBound: tailBound)
         let window = upper - lower + 1
+        try Self.checkGrid(Double(max(window, n)))
         var size = 1
         while size < max(window, n) { size <<= 1 }
         var real = [Double](repeating: 0, count: size)
@@ -114,11 +123,12 @@ public struct PrivacyLossDistribution: Sendable {
     }
 
     /// The composition with another PLD on the same grid.
-    public func composed(with other: PrivacyLossDistribution, tailBound: Double = defaultTailBound)
+    public func composed(with other: PrivacyLossDistribution, tailBound: Double = defaultTailBound) throws
         -> PrivacyLossDistribution
     {
         precondition(interval == other.interval, "PLDs must share a discretisation interval")
         let length = probabilities.count + other.probabilities.count - 1
+        try Self.checkGrid(Double(length))
         var size = 1
         while size < length { size <<= 1 }
         var aReal = [Double](repeating: 0, count: size)
@@ -193,5 +203,16 @@ public struct PrivacyLossDistribution: Sendable {
             }
         }
         return (lower, max(lower, upper))
+    }
+}
+
+/// A privacy loss too spread for the accountant's grid (`PrivacyLossDistribution.largestGrid`
+/// points at its interval): typically a noise multiplier far below 1.
+public struct PLDGridError: UserFacingError {
+    public let points: Double
+    public var description: String {
+        String(
+            format: "the privacy loss needs a grid of %.3g points, more than the PLD accountant's %d: "
+                + "use the rdp accountant, or a larger noise multiplier", points, PrivacyLossDistribution.largestGrid)
     }
 }

@@ -72,7 +72,8 @@ public struct RDPAccountant: Sendable {
         var best = (epsilon: Double.infinity, order: orders.first ?? 1)
         let logDelta = log(delta)
         for (alpha, value) in zip(orders, rdp) where alpha > 1 && value.isFinite {
-            let candidate = value < 0 ? 0 : value + log1p(-1 / alpha) - (logDelta + log(alpha)) / (alpha - 1)
+            // RDP is never negative: a value below zero is rounding, and still pays the conversion.
+            let candidate = max(0, value) + log1p(-1 / alpha) - (logDelta + log(alpha)) / (alpha - 1)
             if candidate < best.epsilon { best = (candidate, alpha) }
         }
         return (max(0, best.epsilon), best.order)

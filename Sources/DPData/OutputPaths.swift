@@ -59,7 +59,15 @@ public enum OutputPaths {
                 continue
             }
             if creatingFolders {
-                while stat(folder.path, &status) != 0, folder.path != "/" { folder.deleteLastPathComponent() }
+                while stat(folder.path, &status) != 0, folder.path != "/" {
+                    // A link to nothing is no folder to create: creating through it fails.
+                    guard lstat(folder.path, &status) != 0 else {
+                        throw DataError(
+                            file: path, problem: "\(name): \(folder.path) is a symbolic link to nothing",
+                            hint: "Point the link at a folder, or write somewhere else.")
+                    }
+                    folder.deleteLastPathComponent()
+                }
             }
             guard stat(folder.path, &status) == 0, status.st_mode & S_IFMT == S_IFDIR else {
                 throw DataError(

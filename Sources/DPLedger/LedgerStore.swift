@@ -6,6 +6,10 @@ public enum LedgerValue: Sendable, Equatable {
     case real(Double)
     case text(String)
     case null
+    /// Bytes: no ledger column holds them, so a ledger edited by hand is the only source. Kept
+    /// apart from text, since SQLite never finds a blob equal to the text of the same bytes: a
+    /// dataset's charges stored as blobs would drop out of its spending yet hash as before.
+    case blob([UInt8])
 }
 
 /// A Swift value the ledger stores in one column.
@@ -133,6 +137,7 @@ extension LedgerSQL {
             case .integer(let integer): return String(integer)
             case .real(let real): return String(real)
             case .null: return nil
+            case .blob: throw LedgerError.tampered("a ledger value is stored as bytes: the ledger was altered")
             }
         }
     }

@@ -77,6 +77,7 @@ struct SQLiteStatements: LedgerSQL {
                 case .integer(let integer): return integer
                 case .real(let real): return real
                 case .text(let text): return text
+                case .blob(let bytes): return Data(bytes)
                 case .null: return nil
                 }
             })
@@ -94,7 +95,7 @@ struct SQLiteStatements: LedgerSQL {
                 case .int64(let integer): values[column] = .integer(integer)
                 case .double(let real): values[column] = .real(real)
                 case .string(let text): values[column] = .text(text)
-                case .blob(let data): values[column] = .text(String(decoding: data, as: UTF8.self))
+                case .blob(let data): values[column] = .blob(Array(data))
                 case .null: values[column] = .null
                 }
             }

@@ -293,8 +293,14 @@ public struct ReleasePipeline {
         let name = URL(fileURLWithPath: config.out).lastPathComponent
         let destination =
             released ? config.out : URL(fileURLWithPath: config.quarantine).appendingPathComponent(name).path
-        try FileManager.default.createDirectory(
-            at: URL(fileURLWithPath: destination).deletingLastPathComponent(), withIntermediateDirectories: true)
+        let folder = URL(fileURLWithPath: destination).deletingLastPathComponent()
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            throw DataError(
+                file: folder.path, problem: "the folder could not be created",
+                hint: "Create it first, or write somewhere else.")
+        }
         // Every output is staged and all move into place together, so a killed release leaves the
         // previous outputs or the complete new set.
         let files = StagedFiles()

@@ -180,6 +180,7 @@ struct PostgresStatements: LedgerSQL {
         // Shortest round-trip form: the value read back is the same double.
         case .real(let real): return "\(real)"
         case .text(let text): return text
+        case .blob(let bytes): return "\\x" + bytes.map { String(format: "%02x", $0) }.joined()
         case .null: return nil
         }
     }

@@ -61,7 +61,7 @@ struct AuditCommand: ParsableCommand {
                 source: source
             ) { Output.progress("audit: \($0)") }
             Output.progress(nil)
-            try AtomicFile.write(try CanonicalJSON.encode(result), to: out)
+            try AtomicFile.write(try CanonicalJSON.encode(result, notice: RealDataNotice.text), to: out)
             if json {
                 try Output.json([
                     "decision": result.decision.rawValue, "out": out, "seconds": result.seconds,

@@ -46,7 +46,7 @@ struct EvaluateCommand: ParsableCommand {
             let result = UtilityEvaluation.evaluate(
                 train: trainRows, holdout: holdoutRows, synthetic: syntheticRows,
                 target: targetColumn, positive: positiveCode, source: source)
-            if let out { try AtomicFile.write(try CanonicalJSON.encode(result), to: out) }
+            if let out { try AtomicFile.write(try CanonicalJSON.encode(result, notice: RealDataNotice.text), to: out) }
             if json {
                 var summary: [String: Any] = [
                     "one_way_tvd": result.meanOneWayTVD, "two_way_tvd": result.meanTwoWayTVD,

@@ -68,6 +68,23 @@ import Testing
         #expect(pld >= exact * (1 - 1e-9) && pld <= exact * 1.01)
     }
 
+    /// A noise multiplier far below 1 spreads the loss beyond the PLD grid: a one-line refusal,
+    /// not a trap (σ 1e-9) or memory exhausted (σ 0.01, 10 steps). Calibration treats such a σ as
+    /// missing the target. Found by a hostile pass.
+    @Test func aLossTooSpreadForTheGridIsRefused() throws {
+        for (sigma, steps) in [(1e-9, 1), (0.01, 10)] {
+            var accountant = PLDAccountant()
+            #expect(throws: PLDGridError.self, "sigma \(sigma)") {
+                try accountant.composeSubsampledGaussian(samplingRate: 1, noiseMultiplier: sigma, steps: steps)
+            }
+        }
+        let sigma = try NoiseCalibration.noiseMultiplier(
+            targetEpsilon: 500, delta: 1e-5, samplingRate: 1, steps: 1, accountant: .pld)
+        let achieved = try NoiseCalibration.epsilon(
+            samplingRate: 1, noiseMultiplier: sigma, steps: 1, delta: 1e-5, accountant: .pld)
+        #expect(achieved <= 500)
+    }
+
     @Test func zcdpConversionRoundTrips() {
         for rho in [0.001, 0.05, 1.0, 8.0] {
             let epsilon = ZCDP.epsilon(rho: rho, delta: 1e-9)
@@ -84,6 +101,21 @@ import Testing
         let lessNoise = try NoiseCalibration.epsilon(
             samplingRate: 0.01, noiseMultiplier: sigma * 0.99, steps: 1000, delta: 1e-5, accountant: .rdp)
         #expect(lessNoise > 1)
+    }
+
+    /// At a tiny sampling rate the quadrature of fractional orders rounds RDP a hair below zero;
+    /// such an order still pays the conversion, so ε is never below what RDP zero certifies.
+    /// Found by a review: ε came out 0 for every σ.
+    @Test func roundingBelowZeroStillPaysTheConversion() throws {
+        let floor = RDPAccountant.epsilon(
+            orders: RDPAccountant.defaultOrders, rdp: RDPAccountant.defaultOrders.map { _ in 0 }, delta: 1e-5
+        ).epsilon
+        #expect(floor > 0)
+        for sigma in [1.0, 2, 8] {
+            var rdp = RDPAccountant()
+            try rdp.composeSubsampledGaussian(samplingRate: 1e-8, noiseMultiplier: sigma, steps: 1_000_000)
+            #expect(try rdp.epsilon(delta: 1e-5) >= floor, "sigma \(sigma)")
+        }
     }
 
     @Test func badInputsAreRefused() {

@@ -20,8 +20,11 @@ import Testing
         return path
     }
 
+    /// Runs `sql` as the sqlite3 shell would: without foreign-key checks.
     func alter(_ path: String, _ sql: String) throws {
-        let database = try DatabaseQueue(path: path)
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = false
+        let database = try DatabaseQueue(path: path, configuration: configuration)
         try database.write { try $0.execute(sql: sql) }
     }
 
@@ -57,6 +60,20 @@ import Testing
         let problems = try BudgetLedger.verify(path: path).problems
         #expect(problems.first?.contains("charge #3") == true && problems.first?.contains("edited") == true)
         expectRefused(path, "edited")
+    }
+
+    /// The same bytes stored as a blob hash as before but no longer match the spending query's
+    /// text: the charges would drop out of the budget. Found by a hostile pass.
+    @Test func aValueStoredAsBytesIsNamed() throws {
+        for sql in [
+            "UPDATE charge SET dataset = CAST(dataset AS BLOB)",
+            "UPDATE meta SET value = CAST(value AS BLOB) WHERE key = 'head_hash'",
+        ] {
+            let path = try ledger()
+            try alter(path, sql)
+            #expect(try BudgetLedger.verify(path: path).intact == false, "\(sql)")
+            expectRefused(path, "altered")
+        }
     }
 
     @Test func aDroppedTableIsNamed() throws {

@@ -81,6 +81,30 @@ import Testing
         #expect(result.status == 1 && result.standardError.contains("'shadows' must be at least 2"), "\(result)")
     }
 
+    /// The files `evaluate --out` and `audit --out` write hold exact figures of the real data, so
+    /// each says so in itself. Found by a hostile pass: only the terminal output was labelled.
+    @Test func theirOutputFilesSayTheyAreComputedOnTheRealData() throws {
+        let (data, schema, folder) = try SynthesizeCommandTests().toyFiles()
+        let holdout = try otherTable(in: folder)
+        let evaluation = folder.appendingPathComponent("evaluation.json").path
+        let evaluated = try evaluate(data, against: holdout, schema: schema, extra: ["--out", evaluation])
+        #expect(evaluated.status == 0, "\(evaluated)")
+        let audit = folder.appendingPathComponent("audit.json").path
+        let audited = try CommandRunner.run([
+            "audit", "--train", data, "--holdout", holdout, "--synthetic", holdout, "--schema", schema,
+            "--secret", "flag", "--epsilon", "1", "--seed", "1", "--out", audit,
+        ])
+        // Exit 3: the synthetic table is real rows, which the audit flags.
+        #expect(audited.status == 3 && FileManager.default.fileExists(atPath: audit), "\(audited)")
+        for (path, figure) in [(evaluation, "columns"), (audit, "findings")] {
+            let file = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path)))
+            let object = file as? [String: Any]
+            let notice = object?["notice"] as? String ?? ""
+            #expect(notice.contains("real data") && notice.contains("not differentially private"), "\(path)")
+            #expect(object?[figure] != nil, "\(path) lost its figures")
+        }
+    }
+
     @Test func anUnknownPositiveValueIsOneLineNamingTheChoices() throws {
         let (data, schema, _) = try SynthesizeCommandTests().toyFiles()
         let result = try evaluate(
