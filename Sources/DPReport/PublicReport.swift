@@ -29,6 +29,9 @@ public struct PublicReport: Sendable, Codable, Equatable {
     /// Rows in the synthetic file: the model's noisy total or the count the config declared.
     public let syntheticRows: Int
     public let syntheticHash: String
+    /// The synthetic file's name, without its folder, so `verify` finds it beside the report
+    /// (absent from reports written before it was recorded).
+    public let syntheticFile: String?
     public let hashAlgorithm: String
     public let toolVersion: String
     public let gitCommit: String
@@ -80,6 +83,7 @@ public struct PublicReport: Sendable, Codable, Equatable {
         gate = report.gate
         syntheticRows = report.provenance.syntheticRows
         syntheticHash = report.provenance.syntheticHash
+        syntheticFile = URL(fileURLWithPath: report.decision.syntheticPath).lastPathComponent
         hashAlgorithm = report.provenance.hashAlgorithm
         toolVersion = report.provenance.toolVersion
         gitCommit = report.provenance.gitCommit

@@ -44,23 +44,36 @@ struct VerifyCommand: ParsableCommand {
     func run() throws {
         do {
             let key = try SigningKey.loadPublicKey(publicKey)
-            var dataPath = data
-            if dataPath == nil && !reportOnly,
-                let bytes = FileManager.default.contents(atPath: report),
-                let parsed = try? CanonicalJSON.decode(ComplianceReport.self, from: bytes)
-            {
-                dataPath = parsed.decision.syntheticPath
+            let signaturePath = signature ?? report + ".sig"
+            let signed = try ReportSignature.verify(
+                reportPath: report, signaturePath: signaturePath, publicKey: key, dataPath: nil)
+            guard signed.valid else {
+                throw CommandFailure("verification FAILED: " + signed.problems.joined(separator: "; "))
             }
-            let result = try ReportSignature.verify(
-                reportPath: report, signaturePath: signature ?? report + ".sig", publicKey: key, dataPath: dataPath)
-            guard result.valid else {
-                throw CommandFailure("verification FAILED: " + result.problems.joined(separator: "; "))
+            let file = reportOnly ? nil : try data ?? reportedFile()
+            if let file {
+                let checked = try ReportSignature.verify(
+                    reportPath: report, signaturePath: signaturePath, publicKey: key, dataPath: file)
+                guard checked.valid else {
+                    throw CommandFailure("verification FAILED: " + checked.problems.joined(separator: "; "))
+                }
             }
             print(
                 "verified: signature by \(SigningKey.fingerprint(of: key)) is valid"
-                    + (dataPath.map { "; \($0) matches the report's hash" } ?? ""))
+                    + (file.map { "; \($0) matches the report's hash" } ?? ""))
         } catch let error as ReportError {
             throw CommandFailure(error.description)
         }
+    }
+
+    /// The synthetic file the report names (`ReportedSyntheticFile`); none found is a failure,
+    /// since exit 0 vouches for the data too.
+    func reportedFile() throws -> String {
+        let bytes = FileManager.default.contents(atPath: report) ?? Data()
+        let (name, path) = ReportedSyntheticFile.locate(report: bytes, reportPath: report)
+        if let path { return path }
+        throw CommandFailure(
+            (name.map { "the report's synthetic file \($0) was not found" } ?? "the report names no synthetic file")
+                + "; pass --data FILE to check it, or --report-only to check the signature alone")
     }
 }

@@ -25,3 +25,30 @@ import Testing
             [("out", folder.appendingPathComponent("new/inner/s.csv").path)], creatingFolders: true)
     }
 }
+
+extension OutputPathsTests {
+    /// An output never replaces a ledger or a signing key, whichever command names it. Found by a
+    /// hostile pass: `sample --out ledger.sqlite` replaced the ledger with CSV, and a fresh budget
+    /// could then be declared for the same data.
+    @Test func aLedgerOrAKeyIsNeverReplaced() throws {
+        let folder = try CommandRunner.temporaryDirectory()
+        let ledger = folder.appendingPathComponent("ledger.sqlite").path
+        try Data("SQLite format 3\0rest of the header".utf8).write(to: URL(fileURLWithPath: ledger))
+        let key = folder.appendingPathComponent("release.key").path
+        try (String(repeating: "0f", count: 64) + "\n").write(toFile: key, atomically: true, encoding: .utf8)
+        let publicKey = folder.appendingPathComponent("release.key.pub").path
+        try (String(repeating: "a1", count: 32) + "\n").write(toFile: publicKey, atomically: true, encoding: .utf8)
+        for (path, kept) in [(ledger, "a ledger"), (key, "a signing key"), (publicKey, "a signing key")] {
+            do {
+                try OutputPaths.refuseUnwritable([("--out", path)])
+                Issue.record("\(path) would be replaced")
+            } catch let error as DataError {
+                #expect(error.description.contains(kept), "\(error)")
+            }
+        }
+        // An earlier output is replaced as before.
+        let earlier = folder.appendingPathComponent("synthetic.csv").path
+        try "a,b\n1,2\n".write(toFile: earlier, atomically: true, encoding: .utf8)
+        try OutputPaths.refuseUnwritable([("--out", earlier)])
+    }
+}

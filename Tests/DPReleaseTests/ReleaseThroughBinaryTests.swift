@@ -58,6 +58,47 @@ import Testing
         #expect(verified.status == 0, "\(verified)")
     }
 
+    /// `verify` exits 0 only when the synthetic file the report speaks for is intact: the path a
+    /// confidential report recorded, or the file of the report's name beside a public report;
+    /// none found is a failure unless `--report-only`. Found by a hostile pass: a public report
+    /// verified with its data changed beside it.
+    @Test func verifyChecksTheSyntheticFileTheReportNames() throws {
+        let fixture = try ReleaseFixture()
+        try generateKey(fixture)
+        #expect(try release(fixture).result.status == 3, "seeded: quarantined")
+        func verify(_ report: String, _ extra: [String] = []) throws -> CommandRunner.Result {
+            try CommandRunner.run(["verify", report, "--public-key", fixture.publicKey] + extra)
+        }
+        let quarantined = fixture.quarantine + "/synthetic.csv"
+        let confidential = try verify(fixture.report + ".json")
+        #expect(confidential.status == 0 && confidential.standardOutput.contains(quarantined), "\(confidential)")
+        // The public report and its data, published together in another folder.
+        let published = fixture.folder.appendingPathComponent("published")
+        try FileManager.default.createDirectory(at: published, withIntermediateDirectories: true)
+        for name in ["report.public.json", "report.public.json.sig"] {
+            try FileManager.default.copyItem(
+                atPath: fixture.folder.appendingPathComponent("out/\(name)").path,
+                toPath: published.appendingPathComponent(name).path)
+        }
+        let report = published.appendingPathComponent("report.public.json").path
+        let copy = published.appendingPathComponent("synthetic.csv").path
+        let missing = try verify(report)
+        #expect(missing.status == 1 && missing.standardError.contains("was not found"), "\(missing)")
+        #expect(try verify(report, ["--report-only"]).status == 0)
+        try FileManager.default.copyItem(atPath: quarantined, toPath: copy)
+        #expect(try verify(report).status == 0)
+        for changed in [copy, quarantined] {
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: changed))
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data("1,2,3\n".utf8))
+            try handle.close()
+        }
+        let publicChanged = try verify(report)
+        #expect(publicChanged.status == 1 && publicChanged.standardError.contains("the data was changed"))
+        let confidentialChanged = try verify(fixture.report + ".json")
+        #expect(confidentialChanged.status == 1 && confidentialChanged.standardError.contains("the data was changed"))
+    }
+
     /// Gap 4: a model fitted at epsilon 100 copied over the saved one is not reused; the release
     /// refits and pays, and its signed report shows what the ledger paid, not 100 and not the
     /// copied file's own figures.
