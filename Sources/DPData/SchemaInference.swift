@@ -110,12 +110,19 @@ public enum SchemaInference {
     }
 
     /// `proposeWithDP` for a table whose column names are `header` (read without its rows) and
-    /// whose values `read` returns, called only after the charge; `file` names it in errors.
+    /// whose values `read` returns, called before the charge so that a malformed row is refused
+    /// without cost; `file` names it in errors.
     public static func proposeWithDP(
         header: [String], file path: String, read: () throws -> RawTable, name: String, numeric: Set<String>,
         epsilon: Double, delta: Double, budget: any PrivacyBudget, source: RandomSource
     ) throws -> Schema {
         try checkDPRequest(header: header, file: path, numeric: numeric, epsilon: epsilon, delta: delta)
+        let table = try read()
+        guard table.header == header else {
+            throw DataError(
+                file: path, line: 1, problem: "the header changed while the table was read",
+                hint: "Run again once nothing writes to the table.")
+        }
         let share = epsilon / Double(header.count)
         let deltaShare = delta / Double(header.count)
         let receipt = try budget.charge(
@@ -124,12 +131,6 @@ public enum SchemaInference {
                 parameters: InferenceParameters(
                     columns: header.count, epsilonPerColumn: share, deltaPerColumn: deltaShare),
                 cost: .approximate(epsilon: epsilon, delta: delta), seeded: source.isSeeded))
-        let table = try read()
-        guard table.header == header else {
-            throw DataError(
-                file: path, line: 1, problem: "the header changed while the table was read",
-                hint: "Run again once nothing writes to the table.")
-        }
         var columns: [Column] = []
         for (index, column) in header.enumerated() {
             if numeric.contains(column) {

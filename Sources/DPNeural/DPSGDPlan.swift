@@ -39,7 +39,12 @@ public struct DPSGDPlan: Sendable {
     public var samplingRate: Double { Double(expectedBatchSize) / Double(examples) }
     public var steps: Int { max(1, epochs * examples / expectedBatchSize) }
 
-    /// The plan that spends `targetEpsilon` at `delta`.
+    /// The plan that spends `targetEpsilon` at `delta`, or less when the tabulated noise's share
+    /// of delta would not fit at that epsilon: that share, (1 + e^epsilon) · draws · the table's
+    /// per-draw distance, must stay below delta / 2, which caps the epsilon the plan can certify.
+    /// The plan then trains at the largest epsilon under the cap, so a fit whose settings depend
+    /// on the noisy example count never fails after that count is charged; it spends less than
+    /// asked, and `epsilon` says how much.
     public init(
         targetEpsilon: Double, delta: Double, examples: Int, expectedBatchSize: Int, epochs: Int, clip: Double,
         parameters: Int
@@ -51,6 +56,32 @@ public struct DPSGDPlan: Sendable {
                     + "epochs >= 1 and a positive clipping norm"
             )
         }
+        var target = targetEpsilon
+        for _ in 0..<8 {
+            do {
+                self = try Self(
+                    calibratedTo: target, delta: delta, examples: examples, expectedBatchSize: expectedBatchSize,
+                    epochs: epochs, clip: clip, parameters: parameters)
+                return
+            } catch let error as SamplerDeltaError {
+                // The largest epsilon whose (1 + e^epsilon) factor keeps the share under delta / 2,
+                // less a margin for the accountant's epsilon at delta / 2 exceeding the plan's.
+                let cap = log(delta / (2 * error.draws * error.distance) - 1)
+                guard cap.isFinite, cap > 0 else { throw error }
+                target = min(cap, target) * 0.95
+            }
+        }
+        throw MechanismError(
+            "DP-SGD's noise cannot be calibrated to epsilon \(targetEpsilon) within delta \(delta)'s share for the "
+                + "tabulated noise: raise --delta, or train fewer epochs or a smaller model")
+    }
+
+    /// The plan that spends `target` at `delta`, or an error when the tabulated noise's share of
+    /// delta does not fit.
+    init(
+        calibratedTo targetEpsilon: Double, delta: Double, examples: Int, expectedBatchSize: Int, epochs: Int,
+        clip: Double, parameters: Int
+    ) throws {
         let rate = Double(expectedBatchSize) / Double(examples)
         let steps = max(1, epochs * examples / expectedBatchSize)
         var needed = try NoiseCalibration.noiseMultiplier(
@@ -139,10 +170,8 @@ public struct DPSGDPlan: Sendable {
             accountant: Self.accountant)
         samplerDelta = (1 + exp(bound)) * draws * mechanism.drawDistance
         guard samplerDelta < delta / 2 else {
-            throw MechanismError(
-                "delta \(delta) is too small for \(Int(draws)) tabulated noise draws; use "
-                    + "delta above \(2 * samplerDelta)"
-            )
+            throw SamplerDeltaError(
+                delta: delta, draws: draws, distance: mechanism.drawDistance, share: samplerDelta)
         }
         epsilon = try NoiseCalibration.epsilon(
             samplingRate: rate, noiseMultiplier: effectiveMultiplier, steps: steps, delta: delta - samplerDelta,
@@ -180,4 +209,17 @@ public struct DPSGDPlan: Sendable {
 
     /// The plan's cost for the ledger.
     public var privacyCost: PrivacyCost { .approximate(epsilon: epsilon, delta: delta) }
+}
+
+/// The tabulated noise's share of delta, (1 + e^epsilon) · draws · per-draw distance, reaches
+/// half of delta: the plan cannot certify its epsilon at this delta.
+public struct SamplerDeltaError: UserFacingError {
+    public let delta: Double
+    public let draws: Double
+    public let distance: Double
+    public let share: Double
+    public var description: String {
+        "delta \(delta) is too small for \(Int(draws)) tabulated noise draws at this epsilon; use delta above "
+            + "\(2 * share), or a smaller epsilon"
+    }
 }

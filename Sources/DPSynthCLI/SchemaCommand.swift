@@ -78,14 +78,16 @@ struct SchemaCommand: ParsableCommand {
                     let table = try DataSource(data, key: "data")
                     let identity = try table.identity()
                     let reader = try table.proposalReader(boundTo: identity)
-                    // Before the ledger is opened: no data version is recorded for a request refused.
+                    // Before the ledger is opened: no data version is recorded for a request refused
+                    // or a table that cannot be read.
                     try SchemaInference.checkDPRequest(
                         header: reader.header, file: data, numeric: columns, epsilon: epsilon!, delta: delta)
+                    let rows = try reader.read()
                     let budget = try BudgetStage.open(
                         ledger: ledger, dataset: dataset, declare: nil, hint: .ledgerInit,
                         fingerprint: identity.fingerprint)
                     schema = try SchemaInference.proposeWithDP(
-                        header: reader.header, file: data, read: reader.read, name: dataset, numeric: columns,
+                        header: reader.header, file: data, read: { rows }, name: dataset, numeric: columns,
                         epsilon: epsilon!, delta: delta, budget: budget, source: source)
                     // The identity's locks were held while the values were read (`DataIdentity`).
                     identity.releaseLocks()

@@ -76,4 +76,24 @@ import Testing
             }
         }
     }
+
+    /// The tabulated noise's share of delta grows with e^epsilon and the number of draws, which
+    /// follows the noisy example count: a plan whose share would not fit trains at the largest
+    /// epsilon that keeps it under delta / 2, spending less than asked, rather than failing after
+    /// the count was charged. Found by a hostile pass (dp-tvae at epsilon 50, delta 1e-5, 2,000
+    /// rows: 'delta too small for 105309180 tabulated noise draws' after the charge).
+    @Test func aPlanWhoseSamplerShareWouldNotFitSpendsLessInsteadOfFailing() throws {
+        for (epsilon, epochs) in [(50.0, 20), (10_000, 1)] {
+            let plan = try DPSGDPlan(
+                targetEpsilon: epsilon, delta: 1e-5, examples: 2000, expectedBatchSize: 16, epochs: epochs, clip: 1,
+                parameters: 42_000)
+            #expect(plan.epsilon < epsilon && plan.epsilon > 20, "\(plan.epsilon)")
+            #expect(plan.samplerDelta < 1e-5 / 2)
+        }
+        // A plan whose share fits spends its target, as before.
+        let plan = try DPSGDPlan(
+            targetEpsilon: 5, delta: 1e-5, examples: 2000, expectedBatchSize: 16, epochs: 20, clip: 1,
+            parameters: 42_000)
+        #expect(plan.epsilon <= 5 && plan.epsilon > 4.9, "\(plan.epsilon)")
+    }
 }

@@ -61,6 +61,12 @@ import Testing
         }
         let headerless = try infer()
         #expect(headerless.status != 0 && headerless.standardError.contains("d.csv:1:1"), "\(headerless)")
+        // A malformed row is refused before the charge (found by a review: it failed after it).
+        let head = try BudgetLedger(path: ledger).statement(dataset: "t").head
+        try ("n,c\n" + rows + "1,x,extra\n").write(toFile: data, atomically: true, encoding: .utf8)
+        let ragged = try infer()
+        #expect(ragged.status != 0 && ragged.standardError.contains("d.csv:82"), "\(ragged)")
+        #expect(try BudgetLedger(path: ledger).statement(dataset: "t").head == head, "the ledger was touched")
         try ("n,c\n" + rows).write(toFile: data, atomically: true, encoding: .utf8)
         let named = try infer()
         #expect(named.status == 0, "\(named)")
