@@ -56,6 +56,14 @@ final class ColumnCodec: Sendable {
             return code
         case .integer(let lower, let upper, let binning):
             guard let parsed = Self.parseInteger(value) else {
+                // A whole number beyond 64 bits is out of bounds, on the side its sign says.
+                if let negative = Self.wholeNumberSign(value) {
+                    if column.outOfDomain == .missing, let missing = column.missingCode { return missing }
+                    guard column.outOfDomain == .clamp else {
+                        throw outsideBounds(lower: Double(lower), upper: Double(upper))
+                    }
+                    return Self.integerBin(negative ? lower : upper, lower: lower, upper: upper, binning: binning)
+                }
                 if let real = Double(String(decoding: value, as: UTF8.self)), !real.isFinite {
                     throw Failure(
                         problem: "NaN or infinity is not allowed",
@@ -142,6 +150,22 @@ final class ColumnCodec: Sendable {
 
     /// A decimal integer with an optional sign and an optional fraction of zeros (`15400.0`, as
     /// census files write whole numbers), or nil (also on overflow).
+    /// Whether `bytes` is a whole number as `parseInteger` reads them, of any size, and whether it
+    /// is negative; nil when it is not one.
+    static func wholeNumberSign(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool? {
+        let negative = bytes.first == UInt8(ascii: "-")
+        var digits = bytes[...]
+        if negative || bytes.first == UInt8(ascii: "+") { digits = digits.dropFirst() }
+        if let point = digits.firstIndex(of: UInt8(ascii: ".")) {
+            guard digits[(point + 1)...].allSatisfy({ $0 == UInt8(ascii: "0") }) else { return nil }
+            digits = digits[..<point]
+        }
+        guard !digits.isEmpty, digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else {
+            return nil
+        }
+        return negative
+    }
+
     static func parseInteger(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         var index = 0
         var negative = false

@@ -34,14 +34,8 @@ public enum SchemaLoader {
     }
 
     public static func parse(_ text: String, file: String = "schema") throws -> Schema {
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: text)
-        } catch let error as YamlError {
-            throw DataError(
-                file: file, problem: "invalid YAML: \(yamlMessage(error))",
-                hint: "Fix the YAML syntax; a schema is a mapping with a 'columns:' list.")
-        }
+        let root = try YAMLMapping.compose(
+            text, file: file, hint: "Fix the YAML syntax; a schema is a mapping with a 'columns:' list.")
         guard let root, case .mapping(let mapping) = root else {
             throw DataError(
                 file: file, line: 1, problem: "the schema must be a YAML mapping with a 'columns:' list",
@@ -80,9 +74,6 @@ public enum SchemaLoader {
         return Schema(name: name, columns: columns, target: target)
     }
 
-    static func yamlMessage(_ error: YamlError) -> String {
-        String(describing: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
-    }
 }
 
 /// Reads typed values out of YAML nodes, with errors that point at the node.

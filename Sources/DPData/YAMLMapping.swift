@@ -15,16 +15,23 @@ public struct YAMLMapping {
     /// The mapping at the top of `text`, whose keys must be among `allowed`. An empty document
     /// is an empty mapping; `example` ends the hints ("see Examples/release.yaml").
     public static func parse(_ text: String, file: String, allowed: [String], example: String) throws -> YAMLMapping {
-        let root: Node?
+        let root = try compose(text, file: file, hint: "Write 'key: value' lines (\(example)).")
+        return try YAMLMapping(root ?? Node.mapping(Node.Mapping([])), file: file, allowed: allowed, example: example)
+    }
+
+    /// The YAML document in `text` (nil when empty), or an error naming the line and column where
+    /// the YAML breaks and echoing none of it; `hint` says what to write.
+    public static func compose(_ text: String, file: String, hint: String) throws -> Node? {
         do {
-            root = try Yams.compose(yaml: text)
+            return try Yams.compose(yaml: text)
         } catch {
             let mark = (error as? YamlError).flatMap(Self.mark(of:))
+            let duplicated: Bool
+            if case .duplicatedKeysInMapping = error as? YamlError { duplicated = true } else { duplicated = false }
             throw DataError(
-                file: file, line: mark?.line, column: mark?.column, problem: "invalid YAML",
-                hint: "Write 'key: value' lines (\(example)).")
+                file: file, line: mark?.line, column: mark?.column,
+                problem: duplicated ? "invalid YAML: a mapping holds the same key twice" : "invalid YAML", hint: hint)
         }
-        return try YAMLMapping(root ?? Node.mapping(Node.Mapping([])), file: file, allowed: allowed, example: example)
     }
 
     /// Reads and parses the file at `path`; `what` names it in the error when it cannot be read.
@@ -76,12 +83,13 @@ public struct YAMLMapping {
         return node
     }
 
-    /// A finite number: positive by default, or within `range` when one is given.
-    public func number(_ key: String, in range: ClosedRange<Double>? = nil) throws -> Double? {
+    /// A finite number: positive by default, or within `range` when one is given; `example` is a
+    /// value the key accepts, for the hint.
+    public func number(_ key: String, in range: ClosedRange<Double>? = nil, example: String = "1") throws -> Double? {
         guard let node = values[key] else { return nil }
         guard let value = node.float, value.isFinite, range.map({ $0.contains(value) }) ?? (value > 0) else {
             let expectation = range.map { "a number from \($0.lowerBound) to \($0.upperBound)" } ?? "a positive number"
-            throw error(at: node, "'\(key)' must be \(expectation)", hint: "For example '\(key): 1'.")
+            throw error(at: node, "'\(key)' must be \(expectation)", hint: "For example '\(key): \(example)'.")
         }
         return value
     }
@@ -126,6 +134,8 @@ public struct YAMLMapping {
         switch error {
         case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
             return mark
+        case .duplicatedKeysInMapping(_, let context):
+            return context.mark
         default:
             return nil
         }

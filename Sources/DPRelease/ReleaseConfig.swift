@@ -125,7 +125,7 @@ public struct ReleaseConfig: Sendable {
             }
             config.method = method
         }
-        if let delta = try yaml.number("delta") {
+        if let delta = try yaml.number("delta", example: "1e-9") {
             guard delta < 1 else {
                 throw yaml.error(
                     at: yaml["delta"], "'delta' must lie strictly between 0 and 1", hint: "For example 'delta: 1e-9'.")
@@ -154,7 +154,7 @@ public struct ReleaseConfig: Sendable {
         if let budget = try yaml.mapping("dataset_budget", allowed: ["epsilon", "delta"]) {
             _ = try budget.required("epsilon")
             _ = try budget.required("delta")
-            let delta = try budget.number("delta")!
+            let delta = try budget.number("delta", example: "1e-8")!
             guard delta < 1 else {
                 throw budget.error(
                     at: budget["delta"], "'dataset_budget.delta' must lie strictly between 0 and 1",

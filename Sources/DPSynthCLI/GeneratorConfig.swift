@@ -31,7 +31,7 @@ enum GeneratorConfig {
         }
         _ = try yaml.required("epsilon")
         let epsilon = try yaml.number("epsilon")!
-        let delta = try yaml.number("delta", in: 1e-300...0.999_999) ?? 1e-9
+        let delta = try yaml.number("delta", in: 1e-300...0.999_999, example: "1e-9") ?? 1e-9
         var settings = GeneratorSettings()
         settings.iterations = try yaml.count("iterations")
         let generator = try ShadowModelAttack.shadowGenerator(

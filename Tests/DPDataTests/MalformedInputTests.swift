@@ -94,10 +94,25 @@ import Testing
         let data = try DatasetLoader.load(csv: path, schema: schema)
         #expect(data.rowCount == 3)
         #expect(data.codes[0] == [120, 0, 50])
+        // Whole numbers beyond 64 bits clamp by their sign too (they were "not a whole number"),
+        // and without clamping are out of bounds, not "NaN or infinity". Found by a hostile pass.
+        let huge = String(repeating: "9", count: 400)
+        try "age\n\(huge)\n-\(huge).0\n".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try DatasetLoader.load(csv: path, schema: schema).codes[0] == [120, 0])
+        let strict = try SchemaLoader.parse(
+            "columns:\n  - {name: age, kind: integer, lower: 0, upper: 120, bins: 121}\n")
+        do {
+            _ = try DatasetLoader.load(csv: path, schema: strict)
+            Issue.record("a 400-digit age was accepted")
+        } catch let error as DataError {
+            #expect(error.description.contains("outside the declared bounds") && error.line == 2, "\(error)")
+            #expect(!error.description.contains(huge))
+        }
     }
 
     static let badSchemas: [(String, String)] = [
         ("columns: [", "invalid YAML"),
+        ("name: a\nname: b\ncolumns: []", "the same key twice"),
         ("name: x", "no 'columns:'"),
         ("columns:\n  - {name: a, kind: integr}", "unknown kind 'integr'"),
         ("columns:\n  - {name: a, kind: integer, lower: 0}", "needs public 'lower' and 'upper'"),

@@ -61,6 +61,27 @@ import Testing
         }
     }
 
+    /// A refused delta is shown a delta it may take, and a key written twice is located. Found by
+    /// a hostile pass: the hint was 'delta: 1', itself refused, and a repeated key had no line.
+    @Test func aRefusedDeltaOrARepeatedKeyIsExplainedWithItsPlace() throws {
+        for (line, hint) in [
+            ("delta: -1e-9\n", "'delta: 1e-9'"), ("dataset_budget: {epsilon: 3, delta: -1}\n", "'delta: 1e-8'"),
+        ] {
+            do {
+                _ = try Self.parse(line)
+                Issue.record("'\(line)' was accepted")
+            } catch let error as DataError {
+                #expect("\(error)".hasPrefix("release.yaml:8:") && "\(error)".contains(hint), "\(error)")
+            }
+        }
+        do {
+            _ = try Self.parse("epsilon: 2\n")
+            Issue.record("a repeated key was accepted")
+        } catch let error as DataError {
+            #expect(error.line != nil && "\(error)".contains("the same key twice"), "\(error)")
+        }
+    }
+
     @Test func settingsTheMethodDoesNotReadAreRefusedBeforeAnyCharge() throws {
         let config = try Self.parse("method: dp-tvae\niterations: 300\n")
         #expect(throws: GeneratorSettingsError.self) {
