@@ -96,19 +96,21 @@ public struct ContingencyTable: Sendable, Equatable, RandomAccessCollection {
         case .dense(let counts):
             return counts.withUnsafeBufferPointer { counts in
                 estimate.withUnsafeBufferPointer { estimate in
-                    var sum = 0.0
-                    for cell in 0..<counts.count { sum += abs(Double(counts[cell]) - estimate[cell]) }
-                    return sum
+                    var sum = ScoreSum()
+                    for cell in 0..<counts.count { sum.add(Double(counts[cell]) - estimate[cell]) }
+                    return sum.value
                 }
             }
         case .sparse(let cells, let counts, _):
             // Every cell contributes |estimate|; a nonzero cell swaps that for |count − estimate|.
-            var sum = estimate.reduce(0) { $0 + abs($1) }
+            var sum = ScoreSum()
+            for value in estimate { sum.add(value) }
             for (cell, count) in zip(cells, counts) {
                 let value = estimate[Int(cell)]
-                sum += abs(Double(count) - value) - abs(value)
+                sum.add(Double(count) - value)
+                sum.subtract(value)
             }
-            return sum
+            return sum.value
         }
     }
 
@@ -120,19 +122,20 @@ public struct ContingencyTable: Sendable, Equatable, RandomAccessCollection {
         case (.dense(let counts), .dense(let estimates)):
             return counts.withUnsafeBufferPointer { counts in
                 estimates.withUnsafeBufferPointer { estimate in
-                    var sum = 0.0
-                    for cell in 0..<counts.count { sum += abs(Double(counts[cell]) - scale * Double(estimate[cell])) }
-                    return sum
+                    var sum = ScoreSum()
+                    for cell in 0..<counts.count { sum.add(Double(counts[cell]) - scale * Double(estimate[cell])) }
+                    return sum.value
                 }
             }
         case (.sparse(let cells, let counts, _), _):
-            var sum = 0.0
-            other.forEachNonzero { _, estimate in sum += abs(scale * Double(estimate)) }
+            var sum = ScoreSum()
+            other.forEachNonzero { _, estimate in sum.add(scale * Double(estimate)) }
             for (cell, count) in zip(cells, counts) {
                 let value = scale * Double(other[Int(cell)])
-                sum += abs(Double(count) - value) - abs(value)
+                sum.add(Double(count) - value)
+                sum.subtract(value)
             }
-            return sum
+            return sum.value
         case (.dense, .sparse):
             // A sparse estimate of a dense table: no path that counts reads one (a sparse model
             // sample is `SparseCounts`, which has this sum); the estimate as doubles answers it.

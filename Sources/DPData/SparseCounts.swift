@@ -17,12 +17,16 @@ public struct SparseCounts: Sendable {
     /// nonzero cells only: a cell counted zero here contributes answer's count.
     public func absoluteDifference(from answer: ContingencyTable, answerTotal: Int, scale: Double) -> Double {
         precondition(answer.count == cellCount, "an answer must have one count per cell")
-        var sum = Double(answerTotal)
+        // Every cell contributes its held count (their total); a cell the sample holds swaps that
+        // for |held − estimate|.
+        var sum = ScoreSum()
+        sum.add(units: Int64(answerTotal) * Int64(ScoreSum.unitsPerOne))
         for (cell, count) in zip(cells, counts) {
             let held = Double(answer[Int(cell)])
-            sum += abs(held - scale * Double(count)) - held
+            sum.add(held - scale * Double(count))
+            sum.subtract(held)
         }
-        return sum
+        return sum.value
     }
 
     /// The table as doubles, each count times `scale`.

@@ -167,9 +167,10 @@ public struct AIM: Sendable {
                 estimator.visit(pool.map { candidates[$0].attributes }) { position, estimate in
                     let answer = answers[pool[position]]
                     let error = estimate.distance(from: answer, answerTotal: answerTotals[pool[position]])
+                    let bias = (2 / Double.pi).squareRoot() * sigma * Double(estimate.cellCount)
                     scores[position] =
                         candidates[pool[position]].weight
-                        * (error - (2 / Double.pi).squareRoot() * sigma * Double(estimate.cellCount))
+                        * (min(error, ScoreSum.largestScoreTerm) - min(bias, ScoreSum.largestScoreTerm))
                 }
                 let sensitivity = pool.map { candidates[$0].weight }.max() ?? 1
                 let picked = try session.select(

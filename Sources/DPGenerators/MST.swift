@@ -44,11 +44,11 @@ public struct MST: Sendable {
         let exact = try data.marginals(pairs)
         let scores = zip(pairs, exact).map { pair, table -> Double in
             let (pa, pb) = (independent[pair[0]], independent[pair[1]])
-            var error = 0.0
+            var error = ScoreSum()
             for i in 0..<pa.count {
-                for j in 0..<pb.count { error += abs(Double(table[i * pb.count + j]) - total * pa[i] * pb[j]) }
+                for j in 0..<pb.count { error.add(Double(table[i * pb.count + j]) - total * pa[i] * pb[j]) }
             }
-            return error
+            return error.value
         }
         let epsilonPerRound = (8 * (rho / 3) / Double(d - 1)).squareRoot()
         var component = Array(0..<d)

@@ -81,9 +81,11 @@ public final class MeasurementSession {
     }
 
     /// The index of the candidate chosen by the exponential mechanism at `epsilon` for scores of
-    /// the given sensitivity; charged (ε²/8 zCDP) before it draws.
+    /// the given sensitivity, computed with `ScoreSum` (their rounding widens the sensitivity by
+    /// `ScoreSum.selectionFactor`); charged (ε²/8 zCDP) before it draws.
     public func select(scores: [Double], epsilon: Double, sensitivity: Double, label: String) throws -> Int {
-        let mechanism = try ExponentialMechanism(epsilon: epsilon, sensitivity: sensitivity)
+        let mechanism = try ExponentialMechanism(
+            epsilon: epsilon, sensitivity: sensitivity * ScoreSum.selectionFactor)
         let choice = try budgetErrors {
             try mechanism.select(
                 scores: scores, chargingTo: slice, cost: mechanism.zCDPCost, label: "\(method): \(label)",
