@@ -2,7 +2,7 @@
 /// kept exactly in units of 2^-16: each term is rounded to the grid (after clamping at 2^36),
 /// then added in integers, so the sum is the same whatever the order of its terms or how the
 /// table is stored (dense, or as its nonzero cells), and two tables that differ in one cell's
-/// count by one give sums that differ by at most 1 + 2^-15.
+/// count by one give sums that differ by at most 1 + 2^-14.
 ///
 /// Why: the exponential mechanism's privacy needs that bound on the scores it is given. A sum in
 /// floating point rounds after every addition, by amounts that follow the running total, so a
@@ -10,7 +10,8 @@
 /// estimate first, then each nonzero cell's correction) cancelled large totals and rounded more.
 /// Here the estimate is the same for both tables (it comes from noisy measurements), only the
 /// changed cell's term differs: computed as |c − e| it moves by at most 1 + 2u·2^36 ≤ 1 + 2^-16,
-/// and its rounding to the grid by at most 2^-16 more (Proofs/exponential-mechanism.md).
+/// and its grid value, within one unit of it each time, by at most 2 units (2^-15) more
+/// (Proofs/marginal-generators.md).
 public struct ScoreSum {
     /// Grid steps per unit.
     public static let unitsPerOne = 65_536.0
@@ -18,36 +19,65 @@ public struct ScoreSum {
     /// or estimate comes near it (a cell holds fewer than 2^32 rows).
     public static let largestTerm = 68_719_476_736.0
     /// How far apart the sums of two tables one row apart can be, at most.
-    public static let sensitivity = 1 + 0x1p-15
+    public static let sensitivity = 1 + 0x1p-14
     /// The largest error or bias term a weighted score is computed from (AIM clamps both here,
     /// which keeps the bound): a weight times their difference, two roundings, is then within
-    /// 4u · weight · 2^41 = weight · 2^-10 of exact for each of two neighbouring tables.
+    /// 2u · weight · 2^40 · (1 + u) < weight · 2^-12 of exact for each table, 2^-11 between two.
     public static let largestScoreTerm = 0x1p40
     /// What the exponential mechanism's sensitivity is multiplied by for scores computed this
-    /// way: 1 + 2^-15 from the sum, 2 · 2^-10 from a weighted score's rounding, below 1 + 2^-8.
+    /// way: 1 + 2^-14 from the sum, 2^-11 from a weighted score's rounding, below 1 + 2^-8.
     public static let selectionFactor = 1 + 0x1p-8
 
+    /// The sum of the flushed terms, and of the terms since (at most `flushEvery` of them, each
+    /// at most 2^52 units, so their sum cannot overflow).
     @usableFromInline var units: Int64 = 0
+    @usableFromInline var pending: Int64 = 0
+    @usableFromInline var pendingTerms = 0
+    @usableFromInline static let flushEvery = 1024
 
     public init() {}
 
     /// Adds |value| (a finite number; NaN counts as the largest term).
-    @inlinable public mutating func add(_ value: Double) { self.add(units: Self.units(of: value)) }
-
-    /// Takes back |value| added before (the same value gives the same units).
-    @inlinable public mutating func subtract(_ value: Double) { self.add(units: -Self.units(of: value)) }
-
-    /// The sum, exact as a double.
-    public var value: Double { Double(units) / Self.unitsPerOne }
-
-    /// Saturates rather than traps: no sum of real terms comes within 2^11 of the limit.
-    @inlinable mutating func add(units delta: Int64) {
-        let (sum, overflow) = units.addingReportingOverflow(delta)
-        units = overflow ? (delta > 0 ? .max : .min) : sum
+    @inlinable public mutating func add(_ value: Double) {
+        pending &+= Self.units(of: value)
+        pendingTerms &+= 1
+        if pendingTerms == Self.flushEvery { flush() }
     }
 
+    /// Takes back |value| added before (the same value gives the same units).
+    @inlinable public mutating func subtract(_ value: Double) {
+        pending &-= Self.units(of: value)
+        pendingTerms &+= 1
+        if pendingTerms == Self.flushEvery { flush() }
+    }
+
+    /// The sum, exact as a double.
+    public var value: Double {
+        var total = self
+        total.flush()
+        return Double(total.units) / Self.unitsPerOne
+    }
+
+    /// Adds `delta` units at once (a total of whole terms known exactly).
+    @inlinable mutating func add(units delta: Int64) {
+        flush()
+        pending = delta
+        flush()
+    }
+
+    /// Moves the pending terms into the total; saturates rather than traps: no sum of real terms
+    /// comes within 2^11 of the limit.
+    @inlinable mutating func flush() {
+        let (sum, overflow) = units.addingReportingOverflow(pending)
+        units = overflow ? (pending > 0 ? .max : .min) : sum
+        pending = 0
+        pendingTerms = 0
+    }
+
+    /// floor(|value| · 2^16 + 0.5): within one unit of |value| · 2^16 (the addition of one half
+    /// rounds too), without a call to the rounding function.
     @inlinable static func units(of value: Double) -> Int64 {
         let term = abs(value)
-        return Int64(((term <= largestTerm ? term : largestTerm) * unitsPerOne).rounded())
+        return Int64((term <= largestTerm ? term : largestTerm) * unitsPerOne + 0.5)
     }
 }
