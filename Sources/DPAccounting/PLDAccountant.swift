@@ -26,15 +26,16 @@ public struct PLDAccountant: Sendable {
         try AccountingError.require(q.isFinite && q > 0 && q <= 1, "the sampling rate must lie in (0, 1] (got \(q))")
         try AccountingError.positive(sigma, "the noise multiplier")
         try AccountingError.require(steps >= 1, "the number of steps must be at least 1 (got \(steps))")
-        for direction in SubsampledGaussianLoss.Direction.allCases {
+        // Both directions are composed before either is kept: a refusal leaves the accountant as it was.
+        func composed(_ direction: SubsampledGaussianLoss.Direction, onto previous: PrivacyLossDistribution?) throws
+            -> PrivacyLossDistribution
+        {
             let loss = SubsampledGaussianLoss(samplingRate: q, sigma: sigma, direction: direction)
-            let single = try loss.connectTheDots(interval: interval)
-            let composed = try single.selfComposed(steps)
-            switch direction {
-            case .remove: remove = try remove.map { try $0.composed(with: composed) } ?? composed
-            case .add: add = try add.map { try $0.composed(with: composed) } ?? composed
-            }
+            let steps = try loss.connectTheDots(interval: interval).selfComposed(steps)
+            return try previous.map { try $0.composed(with: steps) } ?? steps
         }
+        let (newRemove, newAdd) = (try composed(.remove, onto: remove), try composed(.add, onto: add))
+        (remove, add) = (newRemove, newAdd)
     }
 
     /// The smallest ε at `delta` over both directions.

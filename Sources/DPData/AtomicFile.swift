@@ -7,8 +7,13 @@ public enum AtomicFile {
     /// Writes `data` to `requested`. The file gets 0666 less the user's umask, or exactly `mode`
     /// when one is given (a secret key: 0600), from its first byte: the temporary file is created
     /// with that mode and O_EXCL, then renamed.
-    public static func write(_ data: Data, to requested: String, mode: mode_t? = nil) throws {
-        try write(data, to: requested, mode: mode, beforeRename: {})
+    /// An existing kept file (`KeptFile`) other than `replacing` is refused.
+    public static func write(_ data: Data, to requested: String, mode: mode_t? = nil, replacing: KeptFile? = nil)
+        throws
+    {
+        let file = StagedFiles()
+        try file.add(data, to: requested, mode: mode, replacing: replacing)
+        try file.commit()
     }
 
     /// `write`, calling `beforeRename` once the temporary file is complete (a test interrupts the

@@ -55,14 +55,14 @@ final class ColumnCodec: Sendable {
             }
             return code
         case .integer(let lower, let upper, let binning):
+            // Clamped in integers: a double would round values beyond 2^53, and 2^63 traps.
+            let bound = { (below: Bool) in
+                Self.integerBin(below ? lower : upper, lower: lower, upper: upper, binning: binning)
+            }
             guard let parsed = Self.parseInteger(value) else {
                 // A whole number beyond 64 bits is out of bounds, on the side its sign says.
                 if let negative = Self.wholeNumberSign(value) {
-                    if column.outOfDomain == .missing, let missing = column.missingCode { return missing }
-                    guard column.outOfDomain == .clamp else {
-                        throw outsideBounds(lower: Double(lower), upper: Double(upper))
-                    }
-                    return Self.integerBin(negative ? lower : upper, lower: lower, upper: upper, binning: binning)
+                    return try beyondBounds(below: negative, lower: Double(lower), upper: Double(upper), bound)
                 }
                 if let real = Double(String(decoding: value, as: UTF8.self)), !real.isFinite {
                     throw Failure(
@@ -76,12 +76,7 @@ final class ColumnCodec: Sendable {
             if parsed >= lower && parsed <= upper {
                 return Self.integerBin(parsed, lower: lower, upper: upper, binning: binning)
             }
-            if column.outOfDomain == .missing, let missing = column.missingCode { return missing }
-            // Clamped in integers: a double would round values beyond 2^53, and 2^63 traps.
-            guard column.outOfDomain == .clamp else {
-                throw outsideBounds(lower: Double(lower), upper: Double(upper))
-            }
-            return Self.integerBin(parsed < lower ? lower : upper, lower: lower, upper: upper, binning: binning)
+            return try beyondBounds(below: parsed < lower, lower: Double(lower), upper: Double(upper), bound)
         case .real(let lower, let upper, let binning):
             let text = String(decoding: value, as: UTF8.self)
             guard Self.isDecimal(value), let parsed = Double(text) else {
@@ -92,16 +87,13 @@ final class ColumnCodec: Sendable {
                 }
                 throw Failure(problem: "not a number", hint: "Real columns hold decimal numbers such as 3.25.")
             }
-            guard parsed.isFinite else {
-                throw Failure(
-                    problem: "NaN or infinity is not allowed",
-                    hint: "List it under 'missing_values' to treat it as missing.")
+            // A decimal number beyond a double's range (1e400) reads as infinite: out of bounds.
+            guard parsed < lower || parsed > upper else {
+                return Self.realBin(parsed, lower: lower, upper: upper, binning: binning)
             }
-            if (parsed < lower || parsed > upper) && column.outOfDomain == .missing, let missing = column.missingCode {
-                return missing
+            return try beyondBounds(below: parsed < lower, lower: lower, upper: upper) {
+                Self.realBin($0 ? lower : upper, lower: lower, upper: upper, binning: binning)
             }
-            return Self.realBin(
-                try bounded(parsed, lower: lower, upper: upper), lower: lower, upper: upper, binning: binning)
         case .identifier:
             return 0
         }
@@ -148,8 +140,6 @@ final class ColumnCodec: Sendable {
         return text.withUTF8 { parseInteger($0) }
     }
 
-    /// A decimal integer with an optional sign and an optional fraction of zeros (`15400.0`, as
-    /// census files write whole numbers), or nil (also on overflow).
     /// Whether `bytes` is a whole number as `parseInteger` reads them, of any size, and whether it
     /// is negative; nil when it is not one.
     static func wholeNumberSign(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool? {
@@ -166,6 +156,8 @@ final class ColumnCodec: Sendable {
         return negative
     }
 
+    /// A decimal integer with an optional sign and an optional fraction of zeros (`15400.0`, as
+    /// census files write whole numbers), or nil (also on overflow).
     static func parseInteger(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         var index = 0
         var negative = false
@@ -192,10 +184,14 @@ final class ColumnCodec: Sendable {
         return negative ? -value : value
     }
 
-    private func bounded(_ value: Double, lower: Double, upper: Double) throws(Failure) -> Double {
-        if value >= lower && value <= upper { return value }
+    /// The code of a value beyond [lower, upper] (below it when `below`), as the column's
+    /// `out_of_domain` says: its missing code, the nearer bound's code (`bound`), or an error.
+    private func beyondBounds(
+        below: Bool, lower: Double, upper: Double, _ bound: (Bool) -> Int
+    ) throws(Failure) -> Int {
+        if column.outOfDomain == .missing, let missing = column.missingCode { return missing }
         guard column.outOfDomain == .clamp else { throw outsideBounds(lower: lower, upper: upper) }
-        return min(max(value, lower), upper)
+        return bound(below)
     }
 
     private func outsideBounds(lower: Double, upper: Double) -> Failure {

@@ -49,11 +49,7 @@ public enum OutputPaths {
                     throw DataError(
                         file: path, problem: "\(name) is not writable", hint: "Choose a path you can write to.")
                 }
-                if status.st_mode & S_IFMT == S_IFREG, let kept = keptFile(path) {
-                    throw DataError(
-                        file: path, problem: "\(name) names \(kept), which no output replaces",
-                        hint: "Write the output somewhere else.")
-                }
+                if status.st_mode & S_IFMT == S_IFREG { try KeptFile.refuseReplacing(path, name: name) }
                 // A regular file is replaced by renaming a finished copy in its folder; a special
                 // file (a terminal, a pipe) is written in place.
                 guard status.st_mode & S_IFMT != S_IFREG || access(folder.path, W_OK) == 0 else {
@@ -85,19 +81,6 @@ public enum OutputPaths {
                     hint: "Choose a folder you can write to.")
             }
         }
-    }
-
-    /// What an existing file holds when it must outlive any run that names it as an output: an
-    /// SQLite database (a ledger: replacing it would forget every charge, and a fresh budget could
-    /// then be declared) or a signing key (`dpsynth keys generate` replaces one only with --force).
-    static func keptFile(_ path: String) -> String? {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
-        defer { try? handle.close() }
-        let start = (try? handle.read(upToCount: 132)) ?? Data()
-        if start.starts(with: Data("SQLite format 3\0".utf8)) { return "an SQLite database (a ledger)" }
-        let text = start.last == UInt8(ascii: "\n") ? start.dropLast() : start[...]
-        let hex = text.allSatisfy(Set("0123456789abcdef".utf8).contains)
-        return hex && (text.count == 128 || text.count == 64) ? "a signing key" : nil
     }
 
     enum Identity: Equatable {

@@ -21,8 +21,9 @@ public struct ScoreSum {
     /// How far apart the sums of two tables one row apart can be, at most.
     public static let sensitivity = 1 + 0x1p-14
     /// The largest error or bias term a weighted score is computed from (AIM clamps both here,
-    /// which keeps the bound): a weight times their difference, two roundings, is then within
-    /// 2u · weight · 2^40 · (1 + u) < weight · 2^-12 of exact for each table, 2^-11 between two.
+    /// which keeps the bound; a sum is at most 2^37 already): a weight times their difference, two
+    /// roundings, is then within 2u · weight · 2^40 · (1 + u), below weight · 2^-12 · (1 + 2^-52),
+    /// of exact for each table: at most weight · 2^-11 · (1 + 2^-52) between two.
     public static let largestScoreTerm = 0x1p40
     /// What the exponential mechanism's sensitivity is multiplied by for scores computed this
     /// way: 1 + 2^-14 from the sum, 2^-11 from a weighted score's rounding, below 1 + 2^-8.
@@ -51,11 +52,13 @@ public struct ScoreSum {
         if pendingTerms == Self.flushEvery { flush() }
     }
 
-    /// The sum, exact as a double.
+    /// The sum, clamped at ±2^37 (2^53 units), below which a double holds it exactly: the
+    /// clamp keeps the bound, where rounding to a double above it would not.
     public var value: Double {
         var total = self
         total.flush()
-        return Double(total.units) / Self.unitsPerOne
+        let limit: Int64 = 1 << 53
+        return Double(Swift.min(Swift.max(total.units, -limit), limit)) / Self.unitsPerOne
     }
 
     /// Adds `delta` units at once (a total of whole terms known exactly).
@@ -65,8 +68,8 @@ public struct ScoreSum {
         flush()
     }
 
-    /// Moves the pending terms into the total; saturates rather than traps: no sum of real terms
-    /// comes within 2^11 of the limit.
+    /// Moves the pending terms into the total; saturates rather than traps (a sum of real terms
+    /// never comes near 2^63 units; past 2^53 `value` clamps anyway).
     @inlinable mutating func flush() {
         let (sum, overflow) = units.addingReportingOverflow(pending)
         units = overflow ? (pending > 0 ? .max : .min) : sum

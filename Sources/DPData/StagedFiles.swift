@@ -25,15 +25,19 @@ public final class StagedFiles {
     deinit { discard() }
 
     /// Writes `data` to a temporary file for `requested`. The file gets 0666 less the user's
-    /// umask, or exactly `mode` when one is given (a secret key: 0600), from its first byte.
-    public func add(_ data: Data, to requested: String, mode: mode_t? = nil) throws {
-        try add(to: requested, mode: mode) { $0.write(data) }
+    /// umask, or exactly `mode` when one is given (a secret key: 0600), from its first byte. An
+    /// existing kept file (`KeptFile`) other than `replacing` is refused.
+    public func add(_ data: Data, to requested: String, mode: mode_t? = nil, replacing: KeptFile? = nil) throws {
+        try add(to: requested, mode: mode, replacing: replacing) { $0.write(data) }
     }
 
     /// Writes a file piece by piece to a temporary file for `requested`: `body` hands each piece
     /// to the writer, so a file larger than memory can be staged. A special target (a device, a
     /// pipe) keeps the pieces in memory until the commit.
-    public func add(to requested: String, mode: mode_t? = nil, writing body: (StagedFileWriter) throws -> Void) throws {
+    public func add(
+        to requested: String, mode: mode_t? = nil, replacing: KeptFile? = nil,
+        writing body: (StagedFileWriter) throws -> Void
+    ) throws {
         var path = requested
         var status = stat()
         if stat(requested, &status) == 0 {
@@ -41,6 +45,7 @@ public final class StagedFiles {
             if type == S_IFDIR {
                 throw DataError(file: requested, problem: "is a folder", hint: "Give a file name inside it.")
             }
+            if type == S_IFREG { try KeptFile.refuseReplacing(requested, name: "the output", allowed: replacing) }
             if type != S_IFREG {
                 let writer = StagedFileWriter(descriptor: nil)
                 try body(writer)

@@ -39,12 +39,17 @@ public struct DPSGDPlan: Sendable {
     public var samplingRate: Double { Double(expectedBatchSize) / Double(examples) }
     public var steps: Int { max(1, epochs * examples / expectedBatchSize) }
 
-    /// The plan that spends `targetEpsilon` at `delta`, or less when the tabulated noise's share
-    /// of delta would not fit at that epsilon: that share, (1 + e^epsilon) · draws · the table's
-    /// per-draw distance, must stay below delta / 2, which caps the epsilon the plan can certify.
-    /// The plan then trains at the largest epsilon under the cap, so a fit whose settings depend
-    /// on the noisy example count never fails after that count is charged; it spends less than
-    /// asked, and `epsilon` says how much.
+    /// The plan that spends `targetEpsilon` at `delta` over `epochs`, or the nearest plan that can
+    /// be formed, so that a fit whose settings follow the noisy example count does not fail after
+    /// that count is charged:
+    /// - fewer epochs (halved until the plan forms) when the noise the target needs is more than
+    ///   the noise grid can give a model of this size (its rounding adds sqrt(parameters) grid
+    ///   steps to the sensitivity, which caps the multiplier near 2^15.5 / sqrt(parameters)), or
+    ///   when the tabulated noise's share of delta, (1 + e^epsilon) · draws · the table's per-draw
+    ///   distance, does not fit under delta / 2 (fewer epochs, fewer draws);
+    /// - then, at one epoch, a smaller epsilon: the largest whose share fits.
+    /// `epochs` and `epsilon` say what the plan trains and spends, never more than asked. A delta
+    /// too small for one epoch's draws at any epsilon still fails.
     public init(
         targetEpsilon: Double, delta: Double, examples: Int, expectedBatchSize: Int, epochs: Int, clip: Double,
         parameters: Int
@@ -56,24 +61,32 @@ public struct DPSGDPlan: Sendable {
                     + "epochs >= 1 and a positive clipping norm"
             )
         }
-        var target = targetEpsilon
-        for _ in 0..<8 {
+        var (target, trained) = (targetEpsilon, epochs)
+        for _ in 0..<64 {
             do {
                 self = try Self(
                     calibratedTo: target, delta: delta, examples: examples, expectedBatchSize: expectedBatchSize,
-                    epochs: epochs, clip: clip, parameters: parameters)
+                    epochs: trained, clip: clip, parameters: parameters)
                 return
+            } catch is UnreachableNoiseError where trained > 1 {
+                trained = (trained + 1) / 2
+            } catch is SamplerDeltaError where trained > 1 {
+                trained = (trained + 1) / 2
             } catch let error as SamplerDeltaError {
                 // The largest epsilon whose (1 + e^epsilon) factor keeps the share under delta / 2,
                 // less a margin for the accountant's epsilon at delta / 2 exceeding the plan's.
                 let cap = log(delta / (2 * error.draws * error.distance) - 1)
-                guard cap.isFinite, cap > 0 else { throw error }
+                guard cap.isFinite, cap > 0 else {
+                    throw MechanismError(
+                        "delta \(delta) is too small for \(Int(error.draws)) tabulated noise draws at any epsilon; "
+                            + "raise --delta, or use a smaller model")
+                }
                 target = min(cap, target) * 0.95
             }
         }
         throw MechanismError(
-            "DP-SGD's noise cannot be calibrated to epsilon \(targetEpsilon) within delta \(delta)'s share for the "
-                + "tabulated noise: raise --delta, or train fewer epochs or a smaller model")
+            "DP-SGD's noise cannot be calibrated to epsilon \(targetEpsilon) at delta \(delta): raise --delta or "
+                + "--epsilon, or use a smaller model")
     }
 
     /// The plan that spends `target` at `delta`, or an error when the tabulated noise's share of
@@ -84,22 +97,29 @@ public struct DPSGDPlan: Sendable {
     ) throws {
         let rate = Double(expectedBatchSize) / Double(examples)
         let steps = max(1, epochs * examples / expectedBatchSize)
-        var needed = try NoiseCalibration.noiseMultiplier(
-            targetEpsilon: targetEpsilon, delta: delta, samplingRate: rate, steps: steps,
-            accountant: Self.accountant)
-        // The calibration is at delta; the plan's epsilon is at delta less the sampler's share, so
-        // it can come out a hair above the target: then a little more noise, never a tolerance.
+        // The plan's epsilon is at delta less the sampler's share, so a calibration at delta can
+        // come out above the target: then calibrate at delta less that share, with a little more
+        // noise each time, never a tolerance.
+        var calibrationDelta = delta
+        var margin = 1.0
         for _ in 0..<8 {
+            let needed = try UnreachableNoiseError.calibrating {
+                try NoiseCalibration.noiseMultiplier(
+                    targetEpsilon: targetEpsilon, delta: calibrationDelta, samplingRate: rate, steps: steps,
+                    accountant: Self.accountant)
+            }
             let plan = try Self.plan(
-                reaching: needed, delta: delta, examples: examples, expectedBatchSize: expectedBatchSize,
+                reaching: needed * margin, delta: delta, examples: examples, expectedBatchSize: expectedBatchSize,
                 epochs: epochs, clip: clip, parameters: parameters)
+            guard plan.effectiveMultiplier >= needed * margin else { break }
             if plan.epsilon <= targetEpsilon {
                 self = plan
                 return
             }
-            needed *= 1 + 1e-3
+            calibrationDelta = delta - plan.samplerDelta
+            margin *= 1 + 1e-3
         }
-        throw MechanismError(
+        throw UnreachableNoiseError(
             "DP-SGD's noise cannot be calibrated to epsilon \(targetEpsilon) for \(steps) steps of a model of "
                 + "\(parameters) parameters: raise --epsilon, or train fewer epochs or a smaller model")
     }
@@ -221,5 +241,18 @@ public struct SamplerDeltaError: UserFacingError {
     public var description: String {
         "delta \(delta) is too small for \(Int(draws)) tabulated noise draws at this epsilon; use delta above "
             + "\(2 * share), or a smaller epsilon"
+    }
+}
+
+/// No noise multiplier the accountant can certify, within what the noise grid gives a model of
+/// this size, reaches the target over these steps.
+public struct UnreachableNoiseError: UserFacingError {
+    public let description: String
+    init(_ description: String) { self.description = description }
+
+    /// `body`'s multiplier; the calibration's own refusal (no multiplier below its limit reaches
+    /// the target) becomes this error.
+    static func calibrating(_ body: () throws -> Double) throws -> Double {
+        do { return try body() } catch let error as AccountingError { throw UnreachableNoiseError(error.description) }
     }
 }

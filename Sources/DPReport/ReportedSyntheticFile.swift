@@ -1,22 +1,33 @@
 import Foundation
 
-/// The synthetic file a signed report speaks for, as `verify` checks it when no file is named:
-/// the path a confidential report recorded, when it exists; otherwise the file of the report's
-/// name beside the report (a report travels with its data; a public report records the name
-/// alone).
+/// The synthetic files a signed report speaks for, as `verify` checks them when no file is
+/// named: the path a confidential report recorded, and the file of the report's name beside the
+/// report (a report travels with its data; a public report records the name alone), each that
+/// exists. Both are checked, so an untouched original never vouches for a changed copy beside
+/// the report. A quarantined release's rows are in the quarantine folder, not beside its
+/// confidential report: only the recorded path speaks for them.
 public enum ReportedSyntheticFile {
-    /// The report's synthetic file name, and the existing file it names (nil when none is found,
-    /// or when the report records no name).
-    public static func locate(report: Data, reportPath: String) -> (name: String?, path: String?) {
-        let recorded = (try? CanonicalJSON.decode(ComplianceReport.self, from: report))?.decision.syntheticPath
-        if let recorded, FileManager.default.fileExists(atPath: recorded) {
-            return (URL(fileURLWithPath: recorded).lastPathComponent, recorded)
-        }
+    /// The report's synthetic file name, and the existing files it names (none when none is found
+    /// or the report records no name).
+    public static func locate(report: Data, reportPath: String) -> (name: String?, paths: [String]) {
+        let confidential = try? CanonicalJSON.decode(ComplianceReport.self, from: report)
+        let recorded = confidential?.decision.syntheticPath
         let name =
             recorded.map { URL(fileURLWithPath: $0).lastPathComponent }
             ?? (try? CanonicalJSON.decode(PublicReport.self, from: report))?.syntheticFile
-        guard let name, !name.isEmpty, !name.contains("/") else { return (nil, nil) }
+        guard let name, !name.isEmpty, !name.contains("/") else { return (nil, []) }
         let beside = URL(fileURLWithPath: reportPath).deletingLastPathComponent().appendingPathComponent(name).path
-        return (name, FileManager.default.fileExists(atPath: beside) ? beside : nil)
+        let besideSpeaks = confidential.map { $0.decision.outcome == .release } ?? true
+        var paths: [String] = []
+        for path in (recorded.map { [$0] } ?? []) + (besideSpeaks ? [beside] : [])
+        where FileManager.default.fileExists(atPath: path) {
+            let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().standardizedFileURL.path
+            if !paths.contains(where: {
+                URL(fileURLWithPath: $0).resolvingSymlinksInPath().standardizedFileURL.path == resolved
+            }) {
+                paths.append(path)
+            }
+        }
+        return (name, paths)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DPAccounting
 import DPReport
 import Foundation
 
@@ -16,14 +17,16 @@ struct KeysCommand: ParsableCommand {
         @Flag(help: "Replace an existing key file.") var force = false
 
         func run() throws {
-            if FileManager.default.fileExists(atPath: out) && !force {
+            for path in [out, out + ".pub"] where FileManager.default.fileExists(atPath: path) && !force {
                 throw CommandFailure(
-                    "\(out) already exists; pass --force to replace it (reports signed with it will "
+                    "\(path) already exists; pass --force to replace the key pair (reports signed with it will "
                         + "then need its old .pub to verify)"
                 )
             }
             let key = SigningKey.generate()
-            do { try key.save(to: out) } catch let error as ReportError { throw CommandFailure(error.description) }
+            do { try key.save(to: out) } catch let error as any UserFacingError {
+                throw CommandFailure(error.description)
+            }
             print("secret key: \(out) (keep it private)\npublic key: \(out).pub (fingerprint \(key.fingerprint))")
         }
     }
@@ -50,8 +53,8 @@ struct VerifyCommand: ParsableCommand {
             guard signed.valid else {
                 throw CommandFailure("verification FAILED: " + signed.problems.joined(separator: "; "))
             }
-            let file = reportOnly ? nil : try data ?? reportedFile()
-            if let file {
+            let files = reportOnly ? [] : try data.map { [$0] } ?? reportedFiles()
+            for file in files {
                 let checked = try ReportSignature.verify(
                     reportPath: report, signaturePath: signaturePath, publicKey: key, dataPath: file)
                 guard checked.valid else {
@@ -60,18 +63,18 @@ struct VerifyCommand: ParsableCommand {
             }
             print(
                 "verified: signature by \(SigningKey.fingerprint(of: key)) is valid"
-                    + (file.map { "; \($0) matches the report's hash" } ?? ""))
+                    + files.map { "; \($0) matches the report's hash" }.joined())
         } catch let error as ReportError {
             throw CommandFailure(error.description)
         }
     }
 
-    /// The synthetic file the report names (`ReportedSyntheticFile`); none found is a failure,
+    /// The synthetic files the report names (`ReportedSyntheticFile`); none found is a failure,
     /// since exit 0 vouches for the data too.
-    func reportedFile() throws -> String {
+    func reportedFiles() throws -> [String] {
         let bytes = FileManager.default.contents(atPath: report) ?? Data()
-        let (name, path) = ReportedSyntheticFile.locate(report: bytes, reportPath: report)
-        if let path { return path }
+        let (name, paths) = ReportedSyntheticFile.locate(report: bytes, reportPath: report)
+        if !paths.isEmpty { return paths }
         throw CommandFailure(
             (name.map { "the report's synthetic file \($0) was not found" } ?? "the report names no synthetic file")
                 + "; pass --data FILE to check it, or --report-only to check the signature alone")

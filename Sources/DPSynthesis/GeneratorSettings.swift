@@ -53,17 +53,26 @@ public struct GeneratorSettings: Sendable, Equatable {
         return keys
     }
 
-    /// Throws unless every number given is positive and finite.
+    /// The largest value each number may take: beyond it a run would overflow a step count,
+    /// allocate a network larger than memory or draw infinite noise after its first charge.
+    public static let largest: [Key: Double] = [
+        .iterations: 1_000_000, .epochs: 100_000, .batchSize: 16_777_216, .hidden: 4096, .latent: 1024,
+        .learningRate: 1e6, .clip: 1e6, .klWeight: 1e6,
+    ]
+
+    /// Throws unless every number given is positive, finite and at most its `largest`.
     public func validate() throws {
         let integers: [(Key, Int?)] = [
             (.iterations, iterations), (.epochs, epochs), (.batchSize, batchSize), (.hidden, hidden), (.latent, latent),
         ]
-        for case (let key, let value?) in integers where value <= 0 {
-            throw GeneratorSettingsError("\(key.rawValue) must be a positive integer (got \(value))")
+        for case (let key, let value?) in integers where value <= 0 || Double(value) > Self.largest[key]! {
+            throw GeneratorSettingsError(
+                "\(key.rawValue) must be a positive integer up to \(Int(Self.largest[key]!)) (got \(value))")
         }
         let reals: [(Key, Double?)] = [(.learningRate, learningRate), (.clip, clip), (.klWeight, klWeight)]
-        for case (let key, let value?) in reals where !(value.isFinite && value > 0) {
-            throw GeneratorSettingsError("\(key.rawValue) must be a positive finite number (got \(value))")
+        for case (let key, let value?) in reals where !(value.isFinite && value > 0 && value <= Self.largest[key]!) {
+            throw GeneratorSettingsError(
+                "\(key.rawValue) must be a positive finite number up to \(Self.largest[key]!) (got \(value))")
         }
         if let workload, workload.isEmpty || workload.contains(where: \.isEmpty) {
             throw GeneratorSettingsError("the workload must list at least one non-empty attribute set")

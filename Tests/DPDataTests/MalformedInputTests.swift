@@ -108,6 +108,12 @@ import Testing
             #expect(error.description.contains("outside the declared bounds") && error.line == 2, "\(error)")
             #expect(!error.description.contains(huge))
         }
+        // A real column too: a decimal beyond a double's range clamps by its sign (it was called
+        // NaN or infinity).
+        let real = try SchemaLoader.parse(
+            "columns:\n  - {name: x, kind: real, lower: 0, upper: 10, bins: 5, out_of_domain: clamp}\n")
+        try "x\n\(huge)\n1e400\n-1e400\n5\n".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try DatasetLoader.load(csv: path, schema: real).codes[0] == [4, 4, 0, 2])
     }
 
     static let badSchemas: [(String, String)] = [

@@ -45,7 +45,14 @@ extension OutputPathsTests {
             } catch let error as DataError {
                 #expect(error.description.contains(kept), "\(error)")
             }
+            // The writer every output goes through refuses it too, whichever command skipped the
+            // early check (evaluate and audit did).
+            #expect(throws: DataError.self, "\(path)") { try AtomicFile.write(Data("a,b\n".utf8), to: path) }
         }
+        #expect(FileManager.default.contents(atPath: ledger)?.starts(with: Data("SQLite".utf8)) == true)
+        // A key pair is replaced by a new key pair only.
+        try AtomicFile.write(Data((String(repeating: "ab", count: 64) + "\n").utf8), to: key, replacing: .signingKey)
+        #expect(throws: DataError.self) { try AtomicFile.write(Data("k".utf8), to: ledger, replacing: .signingKey) }
         // An earlier output is replaced as before.
         let earlier = folder.appendingPathComponent("synthetic.csv").path
         try "a,b\n1,2\n".write(toFile: earlier, atomically: true, encoding: .utf8)

@@ -48,6 +48,19 @@ import Testing
         }
     }
 
+    /// Past 2^53 units a double no longer holds every grid step: the sum is clamped there, so
+    /// neighbours stay within the bound (found by a review: 1 + 2^-7 apart without the clamp).
+    @Test func aSumTooLargeForADoubleIsClamped() {
+        func sum(last: Double) -> Double {
+            var sum = ScoreSum()
+            for _ in 0..<1023 { sum.add(0x1p36) }
+            sum.add(0x1p36 - 1 + 700 / 65_536)
+            sum.add(last)
+            return sum.value
+        }
+        #expect(abs(sum(last: 0) - sum(last: 1)) <= ScoreSum.sensitivity)
+    }
+
     /// A sum is the same whatever the order of its terms.
     @Test func theOrderOfTheTermsDoesNotMatter() {
         let terms = [0x1p34 + 0.5, 0.3, -0.7, 1e-9, 12.25, 0.1, 0.2]

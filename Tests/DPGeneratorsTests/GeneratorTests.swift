@@ -156,3 +156,28 @@ import Testing
         }
     }
 }
+
+/// Settings that would fail after a charge are refused when read: a step count that overflows, a
+/// network larger than memory, a clipping norm that makes the noise infinite (each crashed or
+/// failed after the noisy example count; found by a hostile pass).
+@Suite struct GeneratorSettingsLimitTests {
+    @Test func numbersBeyondTheirLargestAreRefused() throws {
+        var cases: [GeneratorSettings] = []
+        for change in [
+            { (settings: inout GeneratorSettings) in settings.epochs = Int.max },
+            { $0.hidden = 1_000_000 }, { $0.latent = 100_000 }, { $0.clip = 1e308 },
+            { $0.batchSize = 1 << 40 },
+        ] {
+            var settings = GeneratorSettings()
+            change(&settings)
+            cases.append(settings)
+        }
+        for settings in cases {
+            #expect(throws: GeneratorSettingsError.self, "\(settings)") { try settings.validate() }
+        }
+        var largest = GeneratorSettings()
+        largest.epochs = 100_000
+        largest.hidden = 4096
+        try largest.validate()
+    }
+}

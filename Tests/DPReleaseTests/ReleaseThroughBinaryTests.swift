@@ -1,3 +1,4 @@
+import DPReport
 import DPTestSupport
 import Foundation
 import Testing
@@ -97,6 +98,16 @@ import Testing
         #expect(publicChanged.status == 1 && publicChanged.standardError.contains("the data was changed"))
         let confidentialChanged = try verify(fixture.report + ".json")
         #expect(confidentialChanged.status == 1 && confidentialChanged.standardError.contains("the data was changed"))
+        // A released confidential report copied with its rows speaks for both files (found by a
+        // review: the untouched original vouched for a changed copy); a quarantined one for the
+        // recorded file alone.
+        let text = try String(contentsOfFile: fixture.report + ".json", encoding: .utf8)
+        let released = text.replacingOccurrences(of: "\"outcome\" : \"quarantine\"", with: "\"outcome\" : \"release\"")
+        #expect(released != text)
+        let copied = published.appendingPathComponent("report.json").path
+        #expect(
+            ReportedSyntheticFile.locate(report: Data(released.utf8), reportPath: copied).paths == [quarantined, copy])
+        #expect(ReportedSyntheticFile.locate(report: Data(text.utf8), reportPath: copied).paths == [quarantined])
     }
 
     /// Gap 4: a model fitted at epsilon 100 copied over the saved one is not reused; the release

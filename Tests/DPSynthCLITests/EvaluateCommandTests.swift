@@ -105,6 +105,29 @@ import Testing
         }
     }
 
+    /// No command's output replaces a ledger: `evaluate --out` and `keys generate --force` wrote
+    /// over one (found by a review), and its charges were lost.
+    @Test func noOutputReplacesALedger() throws {
+        let (data, schema, folder) = try SynthesizeCommandTests().toyFiles()
+        let ledger = folder.appendingPathComponent("l.sqlite").path
+        let declared = try CommandRunner.run([
+            "ledger", "init", "--ledger", ledger, "--dataset", "t", "--epsilon", "1", "--delta", "1e-6",
+        ])
+        #expect(declared.status == 0, "\(declared)")
+        let before = try Data(contentsOf: URL(fileURLWithPath: ledger))
+        let evaluated = try evaluate(
+            data, against: try otherTable(in: folder), schema: schema, extra: ["--out", ledger])
+        #expect(evaluated.status == 1 && evaluated.standardError.contains("which no output replaces"), "\(evaluated)")
+        let keyed = try CommandRunner.run(["keys", "generate", "--out", ledger, "--force"])
+        #expect(keyed.status == 1 && keyed.standardError.contains("which no output replaces"), "\(keyed)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: ledger)) == before)
+        // A key pair is still replaced by a new one with --force.
+        let key = folder.appendingPathComponent("k.key").path
+        #expect(try CommandRunner.run(["keys", "generate", "--out", key]).status == 0)
+        #expect(try CommandRunner.run(["keys", "generate", "--out", key]).status == 1)
+        #expect(try CommandRunner.run(["keys", "generate", "--out", key, "--force"]).status == 0)
+    }
+
     @Test func anUnknownPositiveValueIsOneLineNamingTheChoices() throws {
         let (data, schema, _) = try SynthesizeCommandTests().toyFiles()
         let result = try evaluate(

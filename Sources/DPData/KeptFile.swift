@@ -1,0 +1,40 @@
+import Foundation
+
+/// A file no output replaces, whichever command names it: a ledger (replacing it would forget
+/// every charge, and a fresh budget could then be declared for the same data) or a signing key
+/// (`dpsynth keys generate --force` alone replaces one, with a new key). Checked before anything is
+/// charged (`OutputPaths.refuseUnwritable`) and again by the writer every output goes through
+/// (`StagedFiles`), from the file's first bytes.
+public enum KeptFile: Equatable, Sendable {
+    /// An SQLite database: a ledger, or at any rate no output of dpsynth.
+    case ledger
+    /// A file of 64 or 128 lowercase hex digits: a public or secret Ed25519 key as dpsynth writes
+    /// them (or another digest of that length, which no output replaces either).
+    case signingKey
+
+    var name: String {
+        switch self {
+        case .ledger: "an SQLite database (a ledger)"
+        case .signingKey: "what looks like a signing key"
+        }
+    }
+
+    /// What the regular file at `path` holds, when it is kept.
+    static func of(_ path: String) -> KeptFile? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        let start = (try? handle.read(upToCount: 132)) ?? Data()
+        if start.starts(with: Data("SQLite format 3\0".utf8)) { return .ledger }
+        let text = start.last == UInt8(ascii: "\n") ? start.dropLast() : start[...]
+        let hex = text.allSatisfy(Set("0123456789abcdef".utf8).contains)
+        return hex && (text.count == 128 || text.count == 64) ? .signingKey : nil
+    }
+
+    /// Throws, naming the option or key `name`, when `path` is a kept file other than `allowed`.
+    static func refuseReplacing(_ path: String, name: String, allowed: KeptFile? = nil) throws {
+        guard let kept = of(path), kept != allowed else { return }
+        throw DataError(
+            file: path, problem: "\(name) names \(kept.name), which no output replaces",
+            hint: "Write the output somewhere else.")
+    }
+}
