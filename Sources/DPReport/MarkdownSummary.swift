@@ -19,7 +19,8 @@ public enum MarkdownSummary {
                 String(
                     format: "- Release gate (DP, epsilon %g per evaluation, %d evaluation(s)): %@", gate.epsilon,
                     gate.evaluations, gate.passed ? "passed" : "failed")
-                    + gate.checks.map { String(format: "; %@ advantage %.4f", $0.name, $0.advantage) }.joined())
+                    + gate.checks.map { String(format: "; %@ advantage %.4f", Self.escaped($0.name), $0.advantage) }
+                    .joined())
         }
         if report.utility != nil || report.audit != nil {
             lines.append(
@@ -32,7 +33,9 @@ public enum MarkdownSummary {
                     utility.meanThreeWayTVD,
                     utility.kMarginalScore)
                     + utility.classifiers.map {
-                        String(format: "; %@ TSTR AUC %.3f (real %.3f)", $0.classifier, $0.syntheticAUC, $0.realAUC)
+                        String(
+                            format: "; %@ TSTR AUC %.3f (real %.3f)", Self.escaped($0.classifier), $0.syntheticAUC,
+                            $0.realAUC)
                     }.joined())
         }
         if let sample = report.audit?.sample, sample.isSubsample {
@@ -42,7 +45,8 @@ public enum MarkdownSummary {
             lines.append("- Attacks (advisory, not part of the decision; \(audit.decision.rawValue)):")
             lines += audit.findings.map {
                 String(
-                    format: "  - %@ — %@: %.3f [%.3f, %.3f], threshold %.2f: %@", $0.criterion.rawValue, $0.attack,
+                    format: "  - %@ — %@: %.3f [%.3f, %.3f], threshold %.2f: %@", $0.criterion.rawValue,
+                    Self.escaped($0.attack),
                     $0.value,
                     $0.lower, $0.upper, $0.threshold, $0.passed ? "pass" : "FAIL")
             }
@@ -55,10 +59,28 @@ public enum MarkdownSummary {
                     check.method, check.data, check.epsilonLowerBound, check.claimedEpsilon,
                     check.controlEpsilonLowerBound))
         }
-        if !report.decision.reasons.isEmpty { lines += ["", "Reasons:"] + report.decision.reasons.map { "- \($0)" } }
+        if !report.decision.reasons.isEmpty {
+            lines += ["", "Reasons:"] + report.decision.reasons.map { "- \(Self.escaped($0))" }
+        }
         lines += [
             "", "Synthetic data: `\(report.decision.syntheticPath)` (BLAKE2b \(report.provenance.syntheticHash))", "",
         ]
         return lines.joined(separator: "\n")
+    }
+
+    /// `text` with the characters a Markdown viewer reads as HTML or as a line's start replaced:
+    /// column and category names reach the summary inside attack names and reasons.
+    package static func escaped(_ text: String) -> String {
+        var result = ""
+        for character in text {
+            switch character {
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            case "&": result += "&amp;"
+            case "\n", "\r": result += " "
+            default: result.append(character)
+            }
+        }
+        return result
     }
 }

@@ -57,7 +57,8 @@ extension MechanismCommand {
         func integerValues() throws -> [Int] {
             try values.split(separator: ",").enumerated().map { index, text in
                 guard let value = Int(text.trimmingCharacters(in: .whitespaces)) else {
-                    throw ValidationError("--values item \(index + 1) ('\(text)') is not an integer")
+                    throw ValidationError(
+                        "--values item \(index + 1) is not an integer (value withheld: it is private data)")
                 }
                 return value
             }
@@ -66,7 +67,8 @@ extension MechanismCommand {
         func realValues() throws -> [Double] {
             try values.split(separator: ",").enumerated().map { index, text in
                 guard let value = Double(text.trimmingCharacters(in: .whitespaces)), value.isFinite else {
-                    throw ValidationError("--values item \(index + 1) ('\(text)') is not a finite number")
+                    throw ValidationError(
+                        "--values item \(index + 1) is not a finite number (value withheld: it is private data)")
                 }
                 return value
             }

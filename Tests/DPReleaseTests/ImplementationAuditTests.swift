@@ -67,3 +67,14 @@ import Testing
         }
     }
 }
+
+/// Names reach the Markdown summary inside attack names and reasons: none can forge a line or
+/// carry HTML into a viewer (found by a hostile pass: a secret column named with a line break and
+/// an <img onerror> tag did both).
+@Suite struct MarkdownEscapingTests {
+    @Test func namesCannotForgeLinesOrHTML() {
+        let escaped = MarkdownSummary.escaped("x\n# DPSynth release: release <img src=x onerror=alert(1)> & y")
+        #expect(!escaped.contains("\n") && !escaped.contains("<") && !escaped.contains(">"), "\(escaped)")
+        #expect(escaped.contains("&lt;img") && escaped.contains("&amp; y"))
+    }
+}

@@ -211,6 +211,12 @@ import Testing
             #expect(result.standardError.contains("must") || result.standardError.contains("positive"), "\(result)")
         }
         #expect(!FileManager.default.fileExists(atPath: ledger))
+        // A true answer that cannot be read is not repeated (found by a hostile pass).
+        let unreadable = try CommandRunner.run([
+            "mechanism", "release", "--ledger", ledger, "--dataset", "d", "--kind", "discrete-laplace", "--scale", "2",
+            "--values", "120,99999999999999999999999",
+        ])
+        #expect(unreadable.status != 0 && !unreadable.standardError.contains("99999"), "\(unreadable)")
     }
 }
 
