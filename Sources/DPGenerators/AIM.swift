@@ -105,13 +105,42 @@ public struct AIM: Sendable {
         }
     }
 
+    /// The most candidates, the most cells one may have, and the most cells all may have together:
+    /// every candidate's exact counts are held from the start, so a workload beyond these would
+    /// exhaust memory or time while the run charges its rounds.
+    public static let candidateLimits = (count: 100_000, cells: 1 << 24, totalCells: 1 << 27)
+
+    /// `candidates(workload:)`, refused before anything is counted or charged when the workload
+    /// is beyond `candidateLimits` (it depends on the public schema and settings alone).
+    static func checkedCandidates(workload: [[Int]], domain: [Int]) throws -> [(attributes: [Int], weight: Double)] {
+        let limits = candidateLimits
+        if let widest = workload.map({ Set($0).count }).max(), widest > 20 {
+            throw GeneratorError.invalid(
+                "AIM's workload holds a set of \(widest) columns; AIM counts every subset of each set: use sets of "
+                    + "at most 20 columns (3 is usual)")
+        }
+        let candidates = Self.candidates(workload: workload)
+        let cells = candidates.map { $0.attributes.reduce(1.0) { $0 * Double(domain[$1]) } }
+        guard candidates.count <= limits.count, cells.allSatisfy({ $0 <= Double(limits.cells) }),
+            cells.reduce(0, +) <= Double(limits.totalCells)
+        else {
+            throw GeneratorError.invalid(
+                "AIM's workload needs \(candidates.count) candidate marginals of up to "
+                    + String(format: "%.3g", cells.max() ?? 0) + " cells each ("
+                    + String(format: "%.3g", cells.reduce(0, +)) + " in all); AIM counts at most \(limits.count) "
+                    + "of at most \(limits.cells) cells each and \(limits.totalCells) in all: use smaller sets, or "
+                    + "bin the widest columns more coarsely")
+        }
+        return candidates
+    }
+
     public func fit(session: MeasurementSession, progress: (String) -> Void = { _ in }) throws -> SynthesisModel {
         let data = session.data
         let d = data.columns.count
         let domain = data.domain
         let workload = self.workload ?? Self.defaultWorkload(columns: data.columns)
         if self.workload == nil { progress(Self.describeDefaultWorkload(columns: d)) }
-        let candidates = Self.candidates(workload: workload)
+        let candidates = try Self.checkedCandidates(workload: workload, domain: domain)
         var answers = try data.marginals(candidates.map(\.attributes))
         let answerTotals = answers.map(\.total)
         // Nothing reads a count after the last measurement: the last estimates, of the largest

@@ -1,6 +1,7 @@
 import DPData
-import DPGenerators
 import Testing
+
+@testable import DPGenerators
 
 /// AIM's default workload comes from the public schema alone: every 3-way set on tables of up to
 /// 24 columns, and on wider tables every 2-way set plus a fixed-size sample of 3-way sets that
@@ -26,5 +27,28 @@ import Testing
         #expect(Set(triples).count == triples.count && triples.allSatisfy { $0 == $0.sorted() && $0.last! < 100 })
         #expect(AIM.defaultWorkload(columns: Self.columns(100)) == workload, "one schema, one workload")
         #expect(AIM.defaultWorkload(columns: Self.columns(100, prefix: "x")) != workload)
+    }
+}
+
+/// A workload AIM cannot count within memory is refused before anything is counted or charged:
+/// a set of 14 Adult-like columns crashed in its first allocation, and 4 columns of 65,535 levels
+/// under the default workload too (found by a hostile pass).
+@Suite struct AIMCandidateLimitTests {
+    @Test func aWorkloadBeyondTheLimitsIsRefused() throws {
+        let wide = [Int](repeating: 100, count: 14)
+        #expect(throws: GeneratorError.self) { try AIM.checkedCandidates(workload: [Array(0..<14)], domain: wide) }
+        let huge = [Int](repeating: 65_535, count: 4)
+        #expect(throws: GeneratorError.self) {
+            try AIM.checkedCandidates(workload: [[0, 1, 2], [1, 2, 3]], domain: huge)
+        }
+        #expect(throws: GeneratorError.self) {
+            try AIM.checkedCandidates(workload: [Array(0..<21)], domain: [Int](repeating: 2, count: 21))
+        }
+        // Adult's default workload (every triple of 14 columns) stays well inside.
+        let adult = [85, 9, 100, 16, 16, 7, 15, 6, 5, 2, 100, 100, 99, 42]
+        let triples = AIMWorkloadTests.columns(14).indices.flatMap { a in
+            (a + 1..<14).flatMap { b in (b + 1..<14).map { [a, b, $0] } }
+        }
+        #expect(try AIM.checkedCandidates(workload: triples, domain: adult).count == 469)
     }
 }
