@@ -48,6 +48,18 @@ extension SynthesisModel {
         let schema = try SchemaLoader.parse(file.schema, file: path)
         try file.validate(against: schema, path: path)
         let tree = JunctionTree(domain: file.domain, cliques: file.cliques)
+        // The tree's cliques can be larger than the file's (triangulation): checked before they
+        // are allocated.
+        guard
+            tree.cliques.allSatisfy({
+                $0.reduce(1.0) { $0 * Double(file.domain[$1]) } <= Double(Description.maxModelCells)
+            }),
+            tree.cellCount <= Description.maxModelCells
+        else {
+            throw DataError(
+                file: path, problem: "the model file is damaged: its cliques make a model too large",
+                hint: "Refit the model.")
+        }
         var model = GraphicalModel(tree: tree, total: file.total)
         for (attributes, values) in zip(file.cliques, file.potentials) {
             guard let clique = tree.cliques.firstIndex(of: attributes), values.count == model.potentials[clique].size
@@ -100,6 +112,16 @@ extension SynthesisModel.Description {
                     compressionMapping[column].allSatisfy({ (0..<domain[column]).contains($0) }),
                     merged[column].allSatisfy({ (0..<schemaDomain[column]).contains($0) })
                 else { throw damaged("its domain compression maps a code out of range") }
+                // Unmerged codes keep their own compressed codes, one each; the merged ones share
+                // the last. Anything else decodes to codes outside the schema, or traps.
+                let mergedCodes = Set(merged[column])
+                let kept = (0..<schemaDomain[column]).filter { !mergedCodes.contains($0) }
+                let expected = mergedCodes.isEmpty ? schemaDomain[column] : kept.count + 1
+                guard mergedCodes.count == merged[column].count, mergedCodes.count != 1, domain[column] == expected,
+                    Set(kept.map { compressionMapping[column][$0] }).count == kept.count,
+                    kept.allSatisfy({ compressionMapping[column][$0] < kept.count }),
+                    merged[column].allSatisfy({ compressionMapping[column][$0] == domain[column] - 1 })
+                else { throw damaged("its domain compression does not match its schema") }
             }
         } else {
             guard domain == schemaDomain, compressionMerged == nil, compressionDomain == nil else {

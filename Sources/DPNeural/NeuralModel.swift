@@ -97,6 +97,11 @@ public struct NeuralModel: FittedModel {
                 file: path, problem: "the network's columns do not match the schema stored with it",
                 hint: "Give a file written by --model-out, unchanged.")
         }
+        guard file.generator.fits(domain: domain) else {
+            throw DataError(
+                file: path, problem: "the network's layers do not fit together or hold a value that is not finite",
+                hint: "Give a file written by --model-out, unchanged.")
+        }
         return NeuralModel(method: file.method, schema: schema, network: file.generator, record: file.privacy)
     }
 

@@ -276,6 +276,25 @@ import Testing
             #expect(result.status == 1, "\(key): status \(result.status) \(result.standardError)")
             #expect(result.standardError.split(separator: "\n").count == 1, "\(key): \(result.standardError)")
         }
+        // A compressed domain wider than the schema's, with potentials to match: its rows decoded
+        // to codes outside the schema (found by a hostile pass).
+        var widened = body
+        let domain = [3, 10, 2]
+        widened["domain"] = domain
+        widened["compressionDomain"] = domain
+        widened["compressionMapping"] = [[0, 1, 2], [0, 1, 2, 3], [0, 1]]
+        widened["compressionMerged"] = [[Int](), [Int](), [Int]()]
+        widened["potentials"] = cliques.map { clique in
+            [Double](repeating: 0, count: clique.reduce(1) { $0 * domain[$1] })
+        }
+        var file = original
+        file["model"] = widened
+        let crafted = folder.appendingPathComponent("widened.json").path
+        try JSONSerialization.data(withJSONObject: file).write(to: URL(fileURLWithPath: crafted))
+        let result = try CommandRunner.run([
+            "sample", "--model", crafted, "--rows", "10", "--out", folder.appendingPathComponent("w.csv").path,
+        ])
+        #expect(result.status == 1 && result.standardError.contains("compression"), "\(result)")
     }
 
     /// A neural model file whose weight matrix is shorter than its shape says, whose values are
@@ -306,6 +325,15 @@ import Testing
             if let array = value as? [Any] { return array.map { editingFirstMatrix($0, edit, done: &done) } }
             return value
         }
+        func latentChanged(_ value: Any) -> Any {
+            if var mapping = value as? [String: Any] {
+                if mapping["latent"] is Int { mapping["latent"] = 3 }
+                for (key, inner) in mapping where key != "latent" { mapping[key] = latentChanged(inner) }
+                return mapping
+            }
+            if let array = value as? [Any] { return array.map(latentChanged) }
+            return value
+        }
         func domainChanged(_ value: Any) -> Any {
             if var mapping = value as? [String: Any] {
                 if mapping["domain"] is [Int] { mapping["domain"] = [3, 4] }
@@ -330,6 +358,8 @@ import Testing
                 }()
             ),
             ("another domain", domainChanged(original)),
+            // A latent size its decoder does not take (found by a hostile pass: it trapped).
+            ("another latent size", latentChanged(original)),
         ]
         for (name, file) in edits {
             let crafted = folder.appendingPathComponent("crafted.json").path

@@ -1,0 +1,54 @@
+/// Whether a network read from a model file has the shape its own sizes say: every layer's
+/// weights, bias and normalisation sized for its inputs and outputs, each layer feeding the next,
+/// the first and last widths those of the table, and every value finite. A file edited by hand
+/// that fails is refused when read, never met by a trap while rows are drawn.
+extension DenseLayer {
+    func fits(inputs: Int, outputs: Int) -> Bool {
+        let (cells, overflow) = inputs.multipliedReportingOverflow(by: outputs)
+        guard inputs > 0, outputs > 0, !overflow, weights.rows == inputs, weights.columns == outputs,
+            weights.values.count == cells, bias.count == outputs,
+            weights.values.allSatisfy(\.isFinite), bias.allSatisfy(\.isFinite)
+        else { return false }
+        guard let normalization else { return true }
+        return normalization.gain.count == outputs && normalization.shift.count == outputs
+            && (normalization.gain + normalization.shift).allSatisfy(\.isFinite)
+    }
+}
+
+extension MultilayerPerceptron {
+    /// Layers of these widths, in order.
+    func fits(widths: [Int]) -> Bool {
+        layers.count == widths.count - 1
+            && zip(layers, zip(widths, widths.dropFirst())).allSatisfy { $0.fits(inputs: $1.0, outputs: $1.1) }
+            && dropout.map { $0.isFinite && $0 >= 0 && $0 < 1 } ?? true
+    }
+
+    /// The width of the first layer's output, when there is a layer.
+    var firstHidden: Int { layers.first?.outputs ?? 0 }
+}
+
+extension NeuralModel.Network {
+    /// Whether the network fits the table of `domain` (`NetworkShape`).
+    func fits(domain: [Int]) -> Bool {
+        let width = domain.reduce(0, +)
+        switch self {
+        case .tvae(let vae):
+            let hidden = vae.encoder.firstHidden
+            return vae.latent > 0 && vae.encoder.fits(widths: [width, hidden, hidden])
+                && vae.mean.fits(inputs: hidden, outputs: vae.latent)
+                && vae.logVariance.fits(inputs: hidden, outputs: vae.latent)
+                && vae.decoder.fits(widths: [vae.latent, vae.decoder.firstHidden, vae.decoder.firstHidden, width])
+                && vae.klWeight.isFinite
+        case .ctgan(let gan):
+            let (generator, discriminator) = (gan.generator.firstHidden, gan.discriminator.firstHidden)
+            let noise = gan.noiseDimension
+            return noise > 0 && noise <= Int(Int32.max)
+                && gan.generator.fits(widths: [noise + width, generator, generator, width])
+                && gan.discriminator.fits(widths: [2 * width, discriminator, discriminator, 1])
+                && gan.conditionWeights.count == domain.count
+                && zip(gan.conditionWeights, domain).allSatisfy { weights, levels in
+                    weights.count == levels && weights.allSatisfy { $0.isFinite && $0 >= 0 }
+                }
+        }
+    }
+}
