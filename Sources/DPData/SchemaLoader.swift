@@ -152,11 +152,6 @@ struct NodeReader {
             ], context: "a column")
         guard let nameNode = mapping["name"] else { throw error(node, "a column has no 'name'", "Add 'name: ...'.") }
         let name = try string(nameNode, "name")
-        // A name is printed in messages, summaries and reports: a line break or other control
-        // character would forge lines there.
-        guard !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-            throw error(nameNode, "a column name holds a control character (a line break, say)", "Remove it.")
-        }
         guard let kindNode = mapping["kind"] else {
             throw error(
                 node, "column '\(name)' has no 'kind'", "Add 'kind:' categorical, integer, real, coded or identifier.")

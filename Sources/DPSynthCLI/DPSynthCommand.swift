@@ -35,7 +35,7 @@ public struct DPSynthCommand: ParsableCommand {
             // escaped. The argument parser's messages end in usage text, cut after the first line.
             let message =
                 error is CommandFailure || error is any UserFacingError
-                ? "\(error)".replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\n", with: "\\n")
+                ? Output.oneLine("\(error)")
                 : Self.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
             Diagnostics.write("dpsynth: error: \(message)\n")
             Foundation.exit(code.rawValue == 0 ? 1 : code.rawValue)
@@ -51,6 +51,12 @@ struct CommandFailure: Error, CustomStringConvertible {
 
 /// Writes command output as text or as one JSON object.
 enum Output {
+    /// `text` with its line breaks escaped: a name a user gave (a column's, a dataset's) never
+    /// starts a line of its own in a message or a summary.
+    static func oneLine(_ text: String) -> String {
+        text.replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\n", with: "\\n")
+    }
+
     static func json(_ object: [String: Any]) throws {
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
         print(String(decoding: data, as: UTF8.self))

@@ -39,7 +39,7 @@ struct ReleaseCommand: ParsableCommand {
                     print(
                         String(
                             format: "  %@: noisy training rate %.4f, holdout rate %.4f, advantage %.4f (max %.4f)",
-                            check.name, check.noisyTrainRate, check.noisyHoldoutRate, check.advantage,
+                            Output.oneLine(check.name), check.noisyTrainRate, check.noisyHoldoutRate, check.advantage,
                             gate.maxAdvantage))
                 }
             }
@@ -67,7 +67,7 @@ struct ReleaseCommand: ParsableCommand {
                         + "(\(audit.findings.filter(\.passed).count) of \(audit.findings.count) checks passed)"
                 )
             }
-            for reason in report.decision.reasons { print("  reason: \(reason)") }
+            for reason in report.decision.reasons { print("  reason: \(Output.oneLine(reason))") }
             print("synthetic data: \(report.decision.syntheticPath)")
             let signature =
                 outcome.signed ? "signed: \(outcome.reportPath).sig" : "UNSIGNED: add signing_key to the config"

@@ -119,7 +119,6 @@ import Testing
     static let badSchemas: [(String, String)] = [
         ("columns: [", "invalid YAML"),
         ("name: a\nname: b\ncolumns: []", "the same key twice"),
-        ("columns:\n  - {name: \"a\\nb\", kind: coded, levels: 2}", "control character"),
         ("name: x", "no 'columns:'"),
         ("columns:\n  - {name: a, kind: integr}", "unknown kind 'integr'"),
         ("columns:\n  - {name: a, kind: integer, lower: 0}", "needs public 'lower' and 'upper'"),

@@ -259,6 +259,16 @@ import Testing
                 "name: toy\ncolumns:\n  - {name: a, kind: coded, levels: 3, missing: error}\n"
             ),
         ]
+        /// `sample` from the model file with `model` in place of the fitted model's body.
+        func sample(_ model: [String: Any]) throws -> CommandRunner.Result {
+            var file = original
+            file["model"] = model
+            let crafted = folder.appendingPathComponent("crafted.json").path
+            try JSONSerialization.data(withJSONObject: file).write(to: URL(fileURLWithPath: crafted))
+            return try CommandRunner.run([
+                "sample", "--model", crafted, "--rows", "10", "--out", folder.appendingPathComponent("o.csv").path,
+            ])
+        }
         for (key, value) in edits {
             var changed = body
             changed[key] = value
@@ -266,13 +276,7 @@ import Testing
                 changed["compressionMerged"] = [[Int](), [Int](), [Int]()]
                 changed["compressionDomain"] = changed["compressionDomain"] ?? [3, 4, 2]
             }
-            var file = original
-            file["model"] = changed
-            let crafted = folder.appendingPathComponent("crafted.json").path
-            try JSONSerialization.data(withJSONObject: file).write(to: URL(fileURLWithPath: crafted))
-            let result = try CommandRunner.run([
-                "sample", "--model", crafted, "--rows", "10", "--out", folder.appendingPathComponent("o.csv").path,
-            ])
+            let result = try sample(changed)
             #expect(result.status == 1, "\(key): status \(result.status) \(result.standardError)")
             #expect(result.standardError.split(separator: "\n").count == 1, "\(key): \(result.standardError)")
         }
@@ -287,13 +291,7 @@ import Testing
         widened["potentials"] = cliques.map { clique in
             [Double](repeating: 0, count: clique.reduce(1) { $0 * domain[$1] })
         }
-        var file = original
-        file["model"] = widened
-        let crafted = folder.appendingPathComponent("widened.json").path
-        try JSONSerialization.data(withJSONObject: file).write(to: URL(fileURLWithPath: crafted))
-        let result = try CommandRunner.run([
-            "sample", "--model", crafted, "--rows", "10", "--out", folder.appendingPathComponent("w.csv").path,
-        ])
+        let result = try sample(widened)
         #expect(result.status == 1 && result.standardError.contains("compression"), "\(result)")
     }
 
