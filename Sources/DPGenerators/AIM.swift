@@ -105,31 +105,35 @@ public struct AIM: Sendable {
         }
     }
 
-    /// The most candidates, the most cells one may have, and the most cells all may have together:
+    /// The widest workload set, the most candidates, and the most cells all may have together:
     /// every candidate's exact counts are held from the start, so a workload beyond these would
     /// exhaust memory or time while the run charges its rounds.
-    public static let candidateLimits = (count: 100_000, cells: 1 << 24, totalCells: 1 << 27)
+    public static let candidateLimits = (setWidth: 16, count: 2_000_000, totalCells: 1 << 30)
 
-    /// `candidates(workload:)`, refused before anything is counted or charged when the workload
-    /// is beyond `candidateLimits` (it depends on the public schema and settings alone).
-    static func checkedCandidates(workload: [[Int]], domain: [Int]) throws -> [(attributes: [Int], weight: Double)] {
+    /// `candidates(workload:)` without those no round could pick (a candidate whose own cells,
+    /// 8 bytes each, exceed `sizeLimitMB`: `admitted` never lets it in), refused before anything
+    /// is counted or charged when what is left is beyond `candidateLimits`. It reads the public
+    /// schema and settings alone.
+    static func checkedCandidates(workload: [[Int]], domain: [Int], sizeLimitMB: Double) throws -> [(
+        attributes: [Int], weight: Double
+    )] {
         let limits = candidateLimits
-        if let widest = workload.map({ Set($0).count }).max(), widest > 20 {
+        if let widest = workload.map({ Set($0).count }).max(), widest > limits.setWidth {
             throw GeneratorError.invalid(
                 "AIM's workload holds a set of \(widest) columns; AIM counts every subset of each set: use sets of "
-                    + "at most 20 columns (3 is usual)")
+                    + "at most \(limits.setWidth) columns (3 is usual)")
         }
-        let candidates = Self.candidates(workload: workload)
-        let cells = candidates.map { $0.attributes.reduce(1.0) { $0 * Double(domain[$1]) } }
-        guard candidates.count <= limits.count, cells.allSatisfy({ $0 <= Double(limits.cells) }),
-            cells.reduce(0, +) <= Double(limits.totalCells)
-        else {
+        let cells = { (attributes: [Int]) in attributes.reduce(1.0) { $0 * Double(domain[$1]) } }
+        let candidates = Self.candidates(workload: workload).filter {
+            $0.attributes.count == 1 || cells($0.attributes) * 8 / 1_048_576 <= sizeLimitMB
+        }
+        let total = candidates.reduce(0.0) { $0 + cells($1.attributes) }
+        guard candidates.count <= limits.count, total <= Double(limits.totalCells) else {
             throw GeneratorError.invalid(
-                "AIM's workload needs \(candidates.count) candidate marginals of up to "
-                    + String(format: "%.3g", cells.max() ?? 0) + " cells each ("
-                    + String(format: "%.3g", cells.reduce(0, +)) + " in all); AIM counts at most \(limits.count) "
-                    + "of at most \(limits.cells) cells each and \(limits.totalCells) in all: use smaller sets, or "
-                    + "bin the widest columns more coarsely")
+                "AIM's workload needs \(candidates.count) candidate marginals of "
+                    + String(format: "%.3g", total) + " cells in all; AIM counts at most \(limits.count) of at most "
+                    + "\(limits.totalCells) cells in all: use fewer or smaller sets, or bin the widest columns more "
+                    + "coarsely")
         }
         return candidates
     }
@@ -140,7 +144,7 @@ public struct AIM: Sendable {
         let domain = data.domain
         let workload = self.workload ?? Self.defaultWorkload(columns: data.columns)
         if self.workload == nil { progress(Self.describeDefaultWorkload(columns: d)) }
-        let candidates = try Self.checkedCandidates(workload: workload, domain: domain)
+        let candidates = try Self.checkedCandidates(workload: workload, domain: domain, sizeLimitMB: maxModelSizeMB)
         var answers = try data.marginals(candidates.map(\.attributes))
         let answerTotals = answers.map(\.total)
         // Nothing reads a count after the last measurement: the last estimates, of the largest

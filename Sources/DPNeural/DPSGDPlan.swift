@@ -48,8 +48,9 @@ public struct DPSGDPlan: Sendable {
     ///   when the tabulated noise's share of delta, (1 + e^epsilon) · draws · the table's per-draw
     ///   distance, does not fit under delta / 2 (fewer epochs, fewer draws);
     /// - then, at one epoch, a smaller epsilon: the largest whose share fits.
-    /// `epochs` and `epsilon` say what the plan trains and spends, never more than asked. A delta
-    /// too small for one epoch's draws at any epsilon still fails.
+    /// `epochs` and `epsilon` say what the plan trains and spends, never more than asked. A target
+    /// one epoch cannot reach within the grid's noise, or a delta too small for one epoch's draws
+    /// at any epsilon, still fails: the draws and steps follow the noisy count.
     public init(
         targetEpsilon: Double, delta: Double, examples: Int, expectedBatchSize: Int, epochs: Int, clip: Double,
         parameters: Int
@@ -99,7 +100,8 @@ public struct DPSGDPlan: Sendable {
         let steps = max(1, epochs * examples / expectedBatchSize)
         // The plan's epsilon is at delta less the sampler's share, so a calibration at delta can
         // come out above the target: then calibrate at delta less that share, with a little more
-        // noise each time, never a tolerance.
+        // noise each time, never a tolerance. A target the grid cannot reach is
+        // `UnreachableNoiseError`, which the caller answers with fewer epochs.
         var calibrationDelta = delta
         var margin = 1.0
         for _ in 0..<8 {
@@ -111,11 +113,12 @@ public struct DPSGDPlan: Sendable {
             let plan = try Self.plan(
                 reaching: needed * margin, delta: delta, examples: examples, expectedBatchSize: expectedBatchSize,
                 epochs: epochs, clip: clip, parameters: parameters)
-            guard plan.effectiveMultiplier >= needed * margin else { break }
             if plan.epsilon <= targetEpsilon {
                 self = plan
                 return
             }
+            // More noise than the grid gives this model: no retry can reach the target.
+            guard plan.effectiveMultiplier >= needed * margin else { break }
             calibrationDelta = delta - plan.samplerDelta
             margin *= 1 + 1e-3
         }

@@ -2,6 +2,7 @@ import DPAccounting
 import DPData
 import DPMechanisms
 import DPRandomness
+import DPSynthesis
 import Foundation
 
 /// Neural generators trained with DP-SGD under one (epsilon, delta) budget.
@@ -57,6 +58,7 @@ public enum NeuralSynthesizer {
         settings: (Int) -> Settings, source: RandomSource,
         progress: (DPSGDTrainer.Progress) -> Void = { _ in }
     ) throws -> NeuralModel {
+        try checkNetworkSize(.tvae, domain: data.domain, settings: settings)
         let (examples, countEpsilon, settings) = try NoisyExampleCount.plan(
             data.rowCount, epsilon: epsilon, budget: budget, settings: settings, source: source.split(stream: 4))
         var vae = TabularVAE(
@@ -97,6 +99,7 @@ extension NeuralSynthesizer {
         settings: (Int) -> Settings, source: RandomSource,
         progress: (DPSGDTrainer.Progress) -> Void = { _ in }
     ) throws -> NeuralModel {
+        try checkNetworkSize(.ctgan, domain: data.domain, settings: settings)
         let (examples, countEpsilon, settings) = try NoisyExampleCount.plan(
             data.rowCount, epsilon: epsilon, budget: budget, settings: settings, source: source.split(stream: 4))
         let table = OneHotTable(domain: data.domain)
@@ -120,7 +123,7 @@ extension NeuralSynthesizer {
         let conditions = try ConditionalVectors(
             table: table, codes: data.codes, mechanism: marginals, paidBy: receipt, source: source.split(stream: 3))
         var gan = ConditionalGAN(
-            domain: data.domain, hidden: settings.hidden, noiseDimension: 16,
+            domain: data.domain, hidden: settings.hidden, noiseDimension: ctganNoise,
             conditionWeights: conditions.weights, source: source.split(stream: 1))
         let plan = try DPSGDPlan(
             targetEpsilon: epsilon - countEpsilon - spent, delta: trainingDelta, examples: examples,
@@ -137,5 +140,38 @@ extension NeuralSynthesizer {
                 epsilon: countEpsilon + spent + plan.epsilon, delta: delta, noiseMultiplier: plan.effectiveMultiplier,
                 steps: plan.steps, samplingRate: plan.samplingRate, seeded: source.isSeeded, dataset: budget.name,
                 noisyExamples: examples))
+    }
+}
+
+extension NeuralSynthesizer {
+    /// DP-CTGAN's generator input besides the conditions.
+    static let ctganNoise = 16
+    /// The most parameters a network may have (64 MB of weights, three times that with Adam's
+    /// moments): a larger one would exhaust memory after the noisy example count was charged.
+    static let largestNetwork = 1 << 24
+
+    /// Refuses, before anything is charged, a network larger than `largestNetwork` for the table
+    /// of `domain`, at the widest settings `settings` gives any row count (the public schema and
+    /// settings alone).
+    static func checkNetworkSize(_ training: Training, domain: [Int], settings: (Int) -> Settings) throws {
+        let width = Double(domain.reduce(0, +))
+        for chosen in [settings(2), settings(1 << 40)] {
+            let (hidden, latent, noise) = (Double(chosen.hidden), Double(chosen.latent), Double(ctganNoise))
+            let twoHidden = 2 * (hidden * hidden + hidden)
+            let parameters =
+                switch training {
+                case .tvae:
+                    (width + 1) * hidden + twoHidden + 2 * (hidden + 1) * latent + (latent + 1) * hidden
+                        + (hidden + 1) * width
+                case .ctgan:
+                    (noise + width + 1) * hidden + twoHidden + (hidden + 1) * width + (2 * width + 1) * hidden
+                        + (hidden + 1)
+                }
+            guard parameters <= Double(largestNetwork) else {
+                throw GeneratorSettingsError(
+                    String(format: "the network would have %.3g parameters, more than ", parameters)
+                        + "\(largestNetwork): lower --hidden, or bin the widest columns more coarsely")
+            }
+        }
     }
 }

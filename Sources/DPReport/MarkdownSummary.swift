@@ -72,13 +72,15 @@ public enum MarkdownSummary {
     /// column and category names reach the summary inside attack names and reasons.
     package static func escaped(_ text: String) -> String {
         var result = ""
-        for character in text {
-            switch character {
+        // By scalar: "\r\n" is one Character, equal to neither line break alone.
+        for scalar in text.unicodeScalars {
+            switch scalar {
             case "<": result += "&lt;"
             case ">": result += "&gt;"
             case "&": result += "&amp;"
-            case "\n", "\r": result += " "
-            default: result.append(character)
+            case _ where scalar.properties.generalCategory == .control || scalar == "\u{2028}" || scalar == "\u{2029}":
+                result += " "
+            default: result.unicodeScalars.append(scalar)
             }
         }
         return result

@@ -48,8 +48,11 @@ public struct SigningKey: Sendable {
         try FileManager.default.createDirectory(
             at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
         // Owner-only from the first byte: the temporary file is created with mode 0600.
-        try AtomicFile.write(Data((Hex.encode(secretKey) + "\n").utf8), to: path, mode: 0o600, replacing: .signingKey)
-        try AtomicFile.write(Data((Hex.encode(publicKey) + "\n").utf8), to: path + ".pub", replacing: .signingKey)
+        // One set: a refused .pub leaves the old pair whole, never a new secret beside an old public key.
+        let files = StagedFiles()
+        try files.add(Data((Hex.encode(secretKey) + "\n").utf8), to: path, mode: 0o600, replacing: .signingKey)
+        try files.add(Data((Hex.encode(publicKey) + "\n").utf8), to: path + ".pub", replacing: .signingKey)
+        try files.commit()
     }
 
     public static func load(secretKeyFile path: String) throws -> SigningKey {

@@ -32,23 +32,27 @@ import Testing
 
 /// A workload AIM cannot count within memory is refused before anything is counted or charged:
 /// a set of 14 Adult-like columns crashed in its first allocation, and 4 columns of 65,535 levels
-/// under the default workload too (found by a hostile pass).
+/// under the default workload too (found by a hostile pass). Candidates no round could pick are
+/// left out, not refused.
 @Suite struct AIMCandidateLimitTests {
     @Test func aWorkloadBeyondTheLimitsIsRefused() throws {
-        let wide = [Int](repeating: 100, count: 14)
-        #expect(throws: GeneratorError.self) { try AIM.checkedCandidates(workload: [Array(0..<14)], domain: wide) }
-        let huge = [Int](repeating: 65_535, count: 4)
-        #expect(throws: GeneratorError.self) {
-            try AIM.checkedCandidates(workload: [[0, 1, 2], [1, 2, 3]], domain: huge)
+        func checked(_ workload: [[Int]], _ domain: [Int]) throws -> Int {
+            try AIM.checkedCandidates(workload: workload, domain: domain, sizeLimitMB: AIM.defaultMaxModelSizeMB).count
         }
-        #expect(throws: GeneratorError.self) {
-            try AIM.checkedCandidates(workload: [Array(0..<21)], domain: [Int](repeating: 2, count: 21))
+        #expect(throws: GeneratorError.self) { try checked([Array(0..<17)], [Int](repeating: 2, count: 17)) }
+        // 14 columns of 100 codes: every subset of 4 or more columns is too large to pick; the 469
+        // of at most 3 columns are kept.
+        #expect(try checked([Array(0..<14)], [Int](repeating: 100, count: 14)) == 469)
+        // 4 columns of 65,535 codes: only the single columns can ever be picked.
+        #expect(try checked([[0, 1, 2], [1, 2, 3]], [Int](repeating: 65_535, count: 4)) == 4)
+        // Eleven columns of 100 codes, every triple (1.65e8 cells), as before.
+        let triples = (0..<11).flatMap { a in (a + 1..<11).flatMap { b in (b + 1..<11).map { [a, b, $0] } } }
+        #expect(try checked(triples, [Int](repeating: 100, count: 11)) == 231)
+        // Adult's 15 columns, every triple.
+        let adult = [85, 9, 100, 16, 16, 7, 15, 6, 5, 2, 100, 100, 99, 42, 2]
+        let adultTriples = adult.indices.flatMap { a in
+            (a + 1..<15).flatMap { b in (b + 1..<15).map { [a, b, $0] } }
         }
-        // Adult's default workload (every triple of 14 columns) stays well inside.
-        let adult = [85, 9, 100, 16, 16, 7, 15, 6, 5, 2, 100, 100, 99, 42]
-        let triples = AIMWorkloadTests.columns(14).indices.flatMap { a in
-            (a + 1..<14).flatMap { b in (b + 1..<14).map { [a, b, $0] } }
-        }
-        #expect(try AIM.checkedCandidates(workload: triples, domain: adult).count == 469)
+        #expect(try checked(adultTriples, adult) == 575)
     }
 }

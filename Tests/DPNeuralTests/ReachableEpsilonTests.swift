@@ -112,4 +112,24 @@ import Testing
             parameters: 42_090)
         #expect(plan.epochs < 20 && plan.epsilon <= 0.495, "\(plan.epochs) epochs, epsilon \(plan.epsilon)")
     }
+
+    /// A network larger than memory is refused before the noisy count is charged (20 columns of
+    /// 65,535 codes with hidden width 4096 would allocate about 21 GB after the charge; found by a
+    /// review). Adult's default networks pass.
+    @Test func aNetworkTooLargeIsRefusedBeforeTheCount() throws {
+        let wide = [Int](repeating: 65_535, count: 20)
+        var settings = GeneratorSettings()
+        settings.hidden = 4096
+        let generator = try TVAEGenerator(settings: settings)
+        for training in [NeuralSynthesizer.Training.tvae, .ctgan] {
+            #expect(throws: GeneratorSettingsError.self) {
+                try NeuralSynthesizer.checkNetworkSize(
+                    training, domain: wide, settings: generator.trainingSettings(rows:))
+            }
+        }
+        let adult = [85, 9, 100, 16, 16, 7, 15, 6, 5, 2, 100, 100, 99, 42, 2]
+        try NeuralSynthesizer.checkNetworkSize(.tvae, domain: adult, settings: NeuralSynthesizer.Settings.defaults)
+        try NeuralSynthesizer.checkNetworkSize(
+            .ctgan, domain: adult, settings: NeuralSynthesizer.Settings.ctganDefaults)
+    }
 }
