@@ -11,16 +11,16 @@ public enum AtomicFile {
     public static func write(_ data: Data, to requested: String, mode: mode_t? = nil, replacing: KeptFile? = nil)
         throws
     {
-        let file = StagedFiles()
-        try file.add(data, to: requested, mode: mode, replacing: replacing)
-        try file.commit()
+        try write(data, to: requested, mode: mode, replacing: replacing, beforeRename: {})
     }
 
     /// `write`, calling `beforeRename` once the temporary file is complete (a test interrupts the
     /// write there).
-    package static func write(_ data: Data, to requested: String, mode: mode_t?, beforeRename: () -> Void) throws {
+    package static func write(
+        _ data: Data, to requested: String, mode: mode_t?, replacing: KeptFile? = nil, beforeRename: () -> Void
+    ) throws {
         let file = StagedFiles()
-        try file.add(data, to: requested, mode: mode)
+        try file.add(data, to: requested, mode: mode, replacing: replacing)
         try file.commit(beforeRename: beforeRename)
     }
 

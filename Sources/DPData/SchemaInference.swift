@@ -75,14 +75,15 @@ public enum SchemaInference {
         return Schema(name: name, columns: columns)
     }
 
-    /// A proposal learned under (epsilon, delta)-DP, charged to `budget` before the data is read.
-    /// `numeric` names the columns to treat as numbers (a public choice); all others are categorical.
+    /// A proposal learned under (epsilon, delta)-DP, charged to `budget` once the file has been
+    /// read (a malformed row costs nothing) and before anything is drawn. `numeric` names the
+    /// columns to treat as numbers (a public choice); all others are categorical.
     public static func proposeWithDP(
         csv path: String, name: String, numeric: Set<String>, epsilon: Double, delta: Double,
         budget: any PrivacyBudget, source: RandomSource
     ) throws -> Schema {
         try proposeWithDP(
-            header: try RawTable.header(path: path), file: path, read: { try RawTable(path: path) }, name: name,
+            header: try RawTable.header(path: path), file: path, table: try RawTable(path: path), name: name,
             numeric: numeric, epsilon: epsilon, delta: delta, budget: budget, source: source)
     }
 
@@ -109,15 +110,14 @@ public enum SchemaInference {
         }
     }
 
-    /// `proposeWithDP` for a table whose column names are `header` (read without its rows) and
-    /// whose values `read` returns, called before the charge so that a malformed row is refused
-    /// without cost; `file` names it in errors.
+    /// `proposeWithDP` for `table`, read before the charge so that a malformed row is refused
+    /// without cost, whose column names were `header` when the request was checked (read without
+    /// its rows); `file` names it in errors.
     public static func proposeWithDP(
-        header: [String], file path: String, read: () throws -> RawTable, name: String, numeric: Set<String>,
+        header: [String], file path: String, table: RawTable, name: String, numeric: Set<String>,
         epsilon: Double, delta: Double, budget: any PrivacyBudget, source: RandomSource
     ) throws -> Schema {
         try checkDPRequest(header: header, file: path, numeric: numeric, epsilon: epsilon, delta: delta)
-        let table = try read()
         guard table.header == header else {
             throw DataError(
                 file: path, line: 1, problem: "the header changed while the table was read",

@@ -23,10 +23,16 @@ public struct ConditionalGAN: Sendable, Codable {
         self.domain = domain
         self.noiseDimension = noiseDimension
         self.conditionWeights = conditionWeights
-        generator = MultilayerPerceptron(
-            widths: [noiseDimension + width, hidden, hidden, width], hidden: .relu, output: .identity, source: source)
+        let shape = Self.shape(width: width, hidden: hidden, noiseDimension: noiseDimension)
+        generator = MultilayerPerceptron(widths: shape.generator, hidden: .relu, output: .identity, source: source)
         discriminator = MultilayerPerceptron(
-            widths: [2 * width, hidden, hidden, 1], hidden: .leakyRelu, output: .identity, source: source)
+            widths: shape.discriminator, hidden: .leakyRelu, output: .identity, source: source)
+    }
+
+    /// The layer widths for a table `width` one-hot columns wide: the generator takes noise and a
+    /// condition, the discriminator a row and its condition.
+    static func shape(width: Int, hidden: Int, noiseDimension: Int) -> (generator: [Int], discriminator: [Int]) {
+        ([noiseDimension + width, hidden, hidden, width], [2 * width, hidden, hidden, 1])
     }
 
     /// Conditional vectors drawn from the DP weights: their (column, category) and one-hot rows.

@@ -34,17 +34,19 @@ extension NeuralModel.Network {
         switch self {
         case .tvae(let vae):
             let hidden = vae.encoder.firstHidden
-            return vae.latent > 0 && vae.encoder.fits(widths: [width, hidden, hidden])
+            let shape = TabularVAE.shape(width: width, hidden: hidden, latent: vae.latent)
+            return vae.latent > 0 && vae.encoder.fits(widths: shape.encoder)
                 && vae.mean.fits(inputs: hidden, outputs: vae.latent)
                 && vae.logVariance.fits(inputs: hidden, outputs: vae.latent)
-                && vae.decoder.fits(widths: [vae.latent, vae.decoder.firstHidden, vae.decoder.firstHidden, width])
-                && vae.klWeight.isFinite
+                && vae.decoder.fits(widths: shape.decoder) && vae.klWeight.isFinite
         case .ctgan(let gan):
-            let (generator, discriminator) = (gan.generator.firstHidden, gan.discriminator.firstHidden)
             let noise = gan.noiseDimension
-            return noise > 0 && noise <= Int(Int32.max)
-                && gan.generator.fits(widths: [noise + width, generator, generator, width])
-                && gan.discriminator.fits(widths: [2 * width, discriminator, discriminator, 1])
+            guard noise > 0, noise <= Int(Int32.max) else { return false }
+            let generator = ConditionalGAN.shape(width: width, hidden: gan.generator.firstHidden, noiseDimension: noise)
+            let discriminator = ConditionalGAN.shape(
+                width: width, hidden: gan.discriminator.firstHidden, noiseDimension: noise)
+            return gan.generator.fits(widths: generator.generator)
+                && gan.discriminator.fits(widths: discriminator.discriminator)
                 && gan.conditionWeights.count == domain.count
                 && zip(gan.conditionWeights, domain).allSatisfy { weights, levels in
                     weights.count == levels && weights.allSatisfy { $0.isFinite && $0 >= 0 }

@@ -154,19 +154,22 @@ extension NeuralSynthesizer {
     /// of `domain`, at the widest settings `settings` gives any row count (the public schema and
     /// settings alone).
     static func checkNetworkSize(_ training: Training, domain: [Int], settings: (Int) -> Settings) throws {
-        let width = Double(domain.reduce(0, +))
+        let width = domain.reduce(0, +)
+        // Σ (inputs + 1) · outputs over the layers, in doubles: no width overflows the count.
+        func weights(_ widths: [Int]) -> Double {
+            zip(widths, widths.dropFirst()).reduce(0) { $0 + (Double($1.0) + 1) * Double($1.1) }
+        }
         for chosen in [settings(2), settings(1 << 40)] {
-            let (hidden, latent, noise) = (Double(chosen.hidden), Double(chosen.latent), Double(ctganNoise))
-            let twoHidden = 2 * (hidden * hidden + hidden)
-            let parameters =
-                switch training {
-                case .tvae:
-                    (width + 1) * hidden + twoHidden + 2 * (hidden + 1) * latent + (latent + 1) * hidden
-                        + (hidden + 1) * width
-                case .ctgan:
-                    (noise + width + 1) * hidden + twoHidden + (hidden + 1) * width + (2 * width + 1) * hidden
-                        + (hidden + 1)
-                }
+            let parameters: Double
+            switch training {
+            case .tvae:
+                let shape = TabularVAE.shape(width: width, hidden: chosen.hidden, latent: chosen.latent)
+                parameters =
+                    weights(shape.encoder) + 2 * weights([chosen.hidden, chosen.latent]) + weights(shape.decoder)
+            case .ctgan:
+                let shape = ConditionalGAN.shape(width: width, hidden: chosen.hidden, noiseDimension: ctganNoise)
+                parameters = weights(shape.generator) + weights(shape.discriminator)
+            }
             guard parameters <= Double(largestNetwork) else {
                 throw GeneratorSettingsError(
                     String(format: "the network would have %.3g parameters, more than ", parameters)

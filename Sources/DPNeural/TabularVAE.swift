@@ -23,14 +23,19 @@ public struct TabularVAE: TrainableModel, Sendable, Codable {
     enum CodingKeys: String, CodingKey { case encoder, mean, logVariance, decoder, domain, latent, klWeight }
 
     public init(domain: [Int], hidden: Int = 32, latent: Int = 8, source: RandomSource) {
-        let width = domain.reduce(0, +)
+        let shape = Self.shape(width: domain.reduce(0, +), hidden: hidden, latent: latent)
         self.domain = domain
         self.latent = latent
-        encoder = MultilayerPerceptron(widths: [width, hidden, hidden], hidden: .relu, output: .relu, source: source)
+        encoder = MultilayerPerceptron(widths: shape.encoder, hidden: .relu, output: .relu, source: source)
         mean = DenseLayer(inputs: hidden, outputs: latent, activation: .identity, source: source)
         logVariance = DenseLayer(inputs: hidden, outputs: latent, activation: .identity, source: source)
-        decoder = MultilayerPerceptron(
-            widths: [latent, hidden, hidden, width], hidden: .relu, output: .identity, source: source)
+        decoder = MultilayerPerceptron(widths: shape.decoder, hidden: .relu, output: .identity, source: source)
+    }
+
+    /// The layer widths for a table `width` one-hot columns wide: the encoder's, the decoder's,
+    /// and between them the two heads (mean and log-variance), each `hidden` to `latent`.
+    static func shape(width: Int, hidden: Int, latent: Int) -> (encoder: [Int], decoder: [Int]) {
+        ([width, hidden, hidden], [latent, hidden, hidden, width])
     }
 
     /// Sets the rows to train on.

@@ -71,18 +71,11 @@ public enum MarkdownSummary {
     /// `text` with the characters a Markdown viewer reads as HTML or as a line's start replaced:
     /// column and category names reach the summary inside attack names and reasons.
     package static func escaped(_ text: String) -> String {
-        var result = ""
         // By scalar: "\r\n" is one Character, equal to neither line break alone.
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "&": result += "&amp;"
-            case _ where scalar.properties.generalCategory == .control || scalar == "\u{2028}" || scalar == "\u{2029}":
-                result += " "
-            default: result.unicodeScalars.append(scalar)
-            }
+        let breaks: Set<Unicode.Scalar> = ["\u{2028}", "\u{2029}"]
+        let flat = text.unicodeScalars.map {
+            $0.properties.generalCategory == .control || breaks.contains($0) ? " " : $0
         }
-        return result
+        return SVGChart.escape(String(String.UnicodeScalarView(flat)))
     }
 }

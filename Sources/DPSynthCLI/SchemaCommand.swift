@@ -87,7 +87,7 @@ struct SchemaCommand: ParsableCommand {
                         ledger: ledger, dataset: dataset, declare: nil, hint: .ledgerInit,
                         fingerprint: identity.fingerprint)
                     schema = try SchemaInference.proposeWithDP(
-                        header: reader.header, file: data, read: { rows }, name: dataset, numeric: columns,
+                        header: reader.header, file: data, table: rows, name: dataset, numeric: columns,
                         epsilon: epsilon!, delta: delta, budget: budget, source: source)
                     // The identity's locks were held while the values were read (`DataIdentity`).
                     identity.releaseLocks()

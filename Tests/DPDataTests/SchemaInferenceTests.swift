@@ -62,7 +62,7 @@ import Testing
         let other = RawTable(header: ["b"], columns: [(0..<50).map { "\($0 % 2)" }])
         #expect(throws: DataError.self) {
             try SchemaInference.proposeWithDP(
-                header: ["a"], file: "t.csv", read: { other }, name: "t", numeric: [], epsilon: 1, delta: 1e-7,
+                header: ["a"], file: "t.csv", table: other, name: "t", numeric: [], epsilon: 1, delta: 1e-7,
                 budget: ledger.budget(for: "t"), source: .seeded(1))
         }
     }

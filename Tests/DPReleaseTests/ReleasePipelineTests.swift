@@ -219,35 +219,40 @@ import Testing
     /// A holdout that is the training file itself would make the gate compare the training rows
     /// with themselves; it is refused before the ledger is touched.
     @Test func aHoldoutThatIsTheTrainingDataIsRefused() throws {
-        let fixture = try ReleaseFixture()
-        let text = try String(contentsOf: fixture.config, encoding: .utf8)
-            .replacingOccurrences(of: "holdout: holdout.csv", with: "holdout: train.csv")
-        try text.write(to: fixture.config, atomically: true, encoding: .utf8)
-        do {
-            _ = try ReleasePipeline(configPath: fixture.config.path).run()
-            Issue.record("a release with the training data as its holdout ran")
-        } catch let error as ReleaseError {
-            #expect(error.description.contains("the holdout is the training table itself"), "\(error)")
-        }
-        #expect(
-            !FileManager.default.fileExists(atPath: fixture.folder.appendingPathComponent("out/ledger.sqlite").path))
+        try expectRefusedBeforeTheLedger(
+            edits: [("holdout: holdout.csv", "holdout: train.csv")],
+            saying: "the holdout is the training table itself")
     }
 
     /// An epsilon the method cannot train at, whatever the data, is refused before a row is read
     /// or the ledger touched (here the training file is missing: its error would come first).
     @Test func anUnreachableEpsilonIsRefusedBeforeTheDataIsRead() throws {
+        try expectRefusedBeforeTheLedger(
+            edits: [
+                ("method: mst", "method: dp-tvae"), ("epsilon: 1\n", "epsilon: 0.04\n"), ("iterations: 200\n", ""),
+            ],
+            saying: "raise --epsilon above"
+        ) { fixture in try FileManager.default.removeItem(at: fixture.folder.appendingPathComponent("train.csv")) }
+    }
+
+    /// Runs the fixture's release with `edits` made to its config (and `prepare` done to its
+    /// folder): it must fail with a `ReleaseError` saying `text`, before the ledger exists.
+    func expectRefusedBeforeTheLedger(
+        edits: [(String, String)], saying text: String, prepare: (ReleaseFixture) throws -> Void = { _ in }
+    ) throws {
         let fixture = try ReleaseFixture()
-        let text = try String(contentsOf: fixture.config, encoding: .utf8)
-            .replacingOccurrences(of: "method: mst", with: "method: dp-tvae")
-            .replacingOccurrences(of: "epsilon: 1\n", with: "epsilon: 0.04\n")
-            .replacingOccurrences(of: "iterations: 200\n", with: "")
-        try text.write(to: fixture.config, atomically: true, encoding: .utf8)
-        try FileManager.default.removeItem(at: fixture.folder.appendingPathComponent("train.csv"))
+        var config = try String(contentsOf: fixture.config, encoding: .utf8)
+        for (old, new) in edits {
+            #expect(config.contains(old), "the fixture's config has no '\(old)'")
+            config = config.replacingOccurrences(of: old, with: new)
+        }
+        try config.write(to: fixture.config, atomically: true, encoding: .utf8)
+        try prepare(fixture)
         do {
             _ = try ReleasePipeline(configPath: fixture.config.path).run()
-            Issue.record("a release at an unreachable epsilon ran")
+            Issue.record("a release that should be refused ran: \(edits)")
         } catch let error as ReleaseError {
-            #expect(error.description.contains("raise --epsilon above"), "\(error)")
+            #expect(error.description.contains(text), "\(error)")
         }
         #expect(
             !FileManager.default.fileExists(atPath: fixture.folder.appendingPathComponent("out/ledger.sqlite").path))
