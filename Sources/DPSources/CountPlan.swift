@@ -1,11 +1,10 @@
-/// How the database counts a list of marginals. Sets that fit in one small superset (a block)
-/// are summed out of the block's counts: one scan of the table counts the block into a
+/// How the database counts a list of marginals. Many sets that fit in one small superset (a
+/// block) are summed out of the block's counts: one scan of the table counts the block into a
 /// temporary table, which is far smaller than the table when its rows share cells, and every
-/// set inside it is then counted from that. The other sets are counted from the table directly.
+/// set inside it is then counted from that. The other sets are counted from the table directly
+/// (`PivotPlan` says how, in both cases).
 ///
-/// A hash aggregate costs the database about the same per row whatever the set, so a scan per
-/// block, instead of one grouping set per marginal over every row, is what makes many marginals
-/// of a large table cheap. The plan reads only the schema's domain sizes, never the data.
+/// The plan reads only the schema's domain sizes, never the data.
 struct CountPlan: Equatable {
     /// Columns counted together, and the indices of the sets counted from their counts.
     struct Block: Equatable {
@@ -20,6 +19,10 @@ struct CountPlan: Equatable {
     /// The most cells a block may have: its count table is at most this many rows, whatever
     /// the table's size.
     static let blockCells = 1 << 22
+    /// The fewest sets a block completes: a block costs a scan of the table and a table written,
+    /// and the sets of one grouping key share a scan anyway (`PivotPlan`), so only a block of
+    /// many sets over few cells pays for itself.
+    static let setsPerBlock = 20
     /// Beyond this many sets the plan's greedy search costs more than it saves.
     static let plannedSets = 4096
 
@@ -29,8 +32,11 @@ struct CountPlan: Equatable {
     /// Blocks are grown greedily from the set with the fewest cells not yet covered: each step
     /// adds the column that completes the most uncovered sets (the smaller domain on a tie),
     /// while the block has at most `blockCells` cells and the column completes at least one.
-    /// A block completing a single set is no block: that set is counted directly.
-    init(sets: [[Int]], domain: [Int], blockCells: Int = CountPlan.blockCells) {
+    /// A block completing fewer than `setsPerBlock` sets is no block: its sets are counted directly.
+    init(
+        sets: [[Int]], domain: [Int], blockCells: Int = CountPlan.blockCells,
+        setsPerBlock: Int = CountPlan.setsPerBlock
+    ) {
         guard sets.count > 1, sets.count <= Self.plannedSets else {
             direct = Array(sets.indices)
             return
@@ -56,7 +62,7 @@ struct CountPlan: Equatable {
             }
             let inside = sets.indices.filter { !covered[$0] && members[$0].isSubset(of: block) }
             for index in inside { covered[index] = true }
-            if inside.count > 1 {
+            if inside.count >= setsPerBlock {
                 blocks.append(Block(columns: block.sorted(), sets: inside))
             } else {
                 direct += inside

@@ -2,9 +2,9 @@ import DPData
 import Foundation
 
 /// A PostgreSQL table as the marginal methods read it: the database counts every marginal,
-/// many per scan (GROUPING SETS over the columns' codes), and only counts leave it. Opening it
-/// checks the columns and runs one validation scan, so a value the schema refuses is reported
-/// before anything is charged.
+/// many per scan (grouping sets and filtered sums over the columns' codes, `PivotPlan`), and
+/// only counts leave it. Opening it checks the columns and runs one validation scan, so a value
+/// the schema refuses is reported before anything is charged.
 ///
 /// Privacy: the counts are exact and private, like `EncodedDataset.marginals`; only a charged
 /// mechanism releases anything computed from them.
@@ -22,11 +22,6 @@ public final class PostgresCounts: PrivateTable, @unchecked Sendable {
     /// Whether `counted` outlives a call: not for the parts of a table counted in parts, whose
     /// sums are kept once by the whole (`PartitionedTable`).
     let keepsCounts: Bool
-
-    /// The most marginals one statement asks for, and the most distinct columns it groups by
-    /// (PostgreSQL's GROUPING() takes at most 31 arguments).
-    static let setsPerScan = 128
-    static let columnsPerScan = 31
 
     public convenience init(_ table: PostgresTable) throws {
         try self.init(table, keepsCounts: true)
@@ -52,9 +47,10 @@ public final class PostgresCounts: PrivateTable, @unchecked Sendable {
     }
 
     /// Counting statements hash every grouping set in memory (spilling to disk beyond
-    /// `work_mem` rather than sorting the table once per set), without JIT compilation, which
-    /// costs more than it saves on these short aggregates.
-    static let sessionSettings = "SET work_mem = '256MB'; SET enable_sort = off; SET jit = off"
+    /// `work_mem` rather than sorting the table once per set). JIT compilation is the server's
+    /// choice: it compiles a large table's filtered sums (`PivotPlan`), which it then evaluates
+    /// several times faster, and leaves a small table's statements alone.
+    static let sessionSettings = "SET work_mem = '256MB'; SET enable_sort = off"
 
     /// The rows this session counts (the part's, for a part of a table).
     private(set) var rowCount = 0
@@ -158,98 +154,112 @@ public final class PostgresCounts: PrivateTable, @unchecked Sendable {
             let sets = block.sets.map { scanned[$0] }
             for (index, table) in zip(block.sets, try count(sets, inBlock: block.columns)) { tables[index] = table }
         }
-        for scan in Self.scans(plan.direct, of: scanned) {
-            let sets = scan.map { scanned[$0] }
-            for (index, table) in zip(scan, try count(sets, from: codes, codeParameters, tally: tally)) {
-                tables[index] = table
-            }
+        let direct = plan.direct.map { scanned[$0] }
+        for (index, table) in zip(plan.direct, try count(direct, from: codes, codeParameters, tally: tally)) {
+            tables[index] = table
         }
         counted.store(scanned, tables.map { $0! })
         return counted.answers(attributeSets)
     }
 
-    /// `indices` (of `sets`) in order, cut into the statements that count them: at most
-    /// `setsPerScan` sets and `columnsPerScan` distinct columns each.
-    static func scans(_ indices: [Int], of sets: [[Int]]) -> [[Int]] {
-        var scans: [[Int]] = []
-        var scan: [Int] = []
-        var columns: Set<Int> = []
-        for index in indices {
-            if !scan.isEmpty && (scan.count == setsPerScan || columns.union(sets[index]).count > columnsPerScan) {
-                scans.append(scan)
-                (scan, columns) = ([], [])
-            }
-            scan.append(index)
-            columns.formUnion(sets[index])
-        }
-        if !scan.isEmpty { scans.append(scan) }
-        return scans
-    }
-
     /// The marginals of `sets`, all inside `columns`: one scan counts the block into a temporary
-    /// table, and the sets are summed out of it (`CountPlan`).
+    /// table, and the sets are counted from it (`CountPlan`).
     func count(_ sets: [[Int]], inBlock columns: [Int]) throws -> [ContingencyTable] {
         let names = columns.map { "c\($0)" }.joined(separator: ", ")
         try connection.execute(
             "CREATE TEMPORARY TABLE dpsynth_block AS SELECT \(names), \(tally)::int8 AS n FROM \(codes) "
                 + "GROUP BY \(names)", what: "counting marginals")
         defer { _ = try? connection.execute("DROP TABLE IF EXISTS dpsynth_block", what: "counting marginals") }
-        var tables: [ContingencyTable] = []
-        for scan in Self.scans(Array(sets.indices), of: sets) {
-            tables += try count(scan.map { sets[$0] }, from: "dpsynth_block", [], tally: "sum(n)")
-        }
-        return tables
+        return try count(sets, from: "dpsynth_block", [], tally: "sum(n)")
     }
 
-    /// The marginals of `sets` (at most `columnsPerScan` distinct columns) from one scan of
-    /// `source`, whose rows each count `tally`.
+    /// The marginals of `sets` from `source`, whose rows each count `tally`: one scan per
+    /// statement of their `PivotPlan`.
     func count(_ sets: [[Int]], from source: String, _ parameters: [String?], tally: String) throws
         -> [ContingencyTable]
     {
-        let used = Array(Set(sets.joined())).sorted()
-        let names = used.map { "c\($0)" }
-        let grouping = used.isEmpty ? "0" : "GROUPING(\(names.joined(separator: ", ")))"
-        // Each column set once: PostgreSQL returns a repeated grouping set's groups again.
-        let groups = Set(sets.map { $0.sorted() }).sorted { $0.lexicographicallyPrecedes($1) }
-            .map { "(" + $0.map { "c\($0)" }.joined(separator: ", ") + ")" }.joined(separator: ", ")
-        let sql = """
-            SELECT \(grouping), \(names.isEmpty ? "" : names.joined(separator: ", ") + ",") \(tally) \
-            FROM \(source) GROUP BY GROUPING SETS (\(groups))
-            """
-        // GROUPING()'s bit for argument j (rightmost = bit 0) is 1 when that column is not grouped.
-        // Sets with the same columns in another order share a grouping set, hence a mask.
-        var setsOfMask: [Int: [Int]] = [:]
-        for (index, set) in sets.enumerated() {
-            var mask = 0
-            for (j, column) in used.enumerated() where !set.contains(column) { mask |= 1 << (used.count - 1 - j) }
-            setsOfMask[mask, default: []].append(index)
-        }
-        // Only nonzero cells arrive, each once per set.
         var cells = [[Int]](repeating: [], count: sets.count)
         var counts = [[UInt32]](repeating: [], count: sets.count)
-        let slot = Dictionary(uniqueKeysWithValues: used.enumerated().map { ($1, $0 + 1) })
-        try connection.forEachBatch(sql, parameters, what: "counting marginals") { rows in
-            for row in rows {
-                guard let mask = row[0].flatMap({ Int($0) }), let indices = setsOfMask[mask] else { continue }
-                guard let count = row[row.count - 1].flatMap({ UInt32($0) }) else {
-                    throw Self.cellTooLarge(table)
-                }
-                for index in indices {
-                    var cell = 0
-                    for column in sets[index] {
-                        guard let code = row[slot[column]!].flatMap({ Int($0) }), code >= 0, code < domain[column]
-                        else { throw table.refusal(code: 0, column: column) }
-                        cell = cell * domain[column] + code
-                    }
-                    cells[index].append(cell)
-                    counts[index].append(count)
-                }
-            }
+        for statement in PivotPlan(sets: sets, domain: domain).statements {
+            try count(statement, of: sets, from: source, parameters, tally: tally, cells: &cells, counts: &counts)
         }
         return sets.indices.map { index in
             ContingencyTable(
                 attributes: sets[index], shape: sets[index].map { domain[$0] }, nonzeroCells: cells[index],
                 counts: counts[index])
+        }
+    }
+
+    /// One statement of a `PivotPlan`: its nonzero cells are appended to `cells` and `counts`
+    /// (indexed as `sets`). Every group's filtered sums over a pivot's levels must add up to the
+    /// group's count; a code outside its column's levels would otherwise go uncounted.
+    func count(
+        _ statement: PivotPlan.Statement, of sets: [[Int]], from source: String, _ parameters: [String?],
+        tally: String, cells: inout [[Int]], counts: inout [[UInt32]]
+    ) throws {
+        let used = Array(Set(statement.keys.flatMap(\.columns))).sorted()
+        let names = used.map { "c\($0)" }
+        // GROUPING()'s bit for argument j (rightmost = bit 0) is 1 when that column is not grouped.
+        let grouping = statement.keys.count > 1 && !used.isEmpty ? "GROUPING(\(names.joined(separator: ", ")))" : "0"
+        var keyOfMask: [Int: Int] = [:]
+        for (index, key) in statement.keys.enumerated() {
+            var mask = 0
+            if grouping != "0" {
+                for (j, column) in used.enumerated() where !key.columns.contains(column) {
+                    mask |= 1 << (used.count - 1 - j)
+                }
+            }
+            keyOfMask[mask] = index
+        }
+        // The levels are the schema's, written as numbers: no value of the data is in the SQL.
+        var firstFilter: [Int: Int] = [:]
+        var filters: [String] = []
+        for pivot in statement.pivots {
+            firstFilter[pivot] = names.count + 2 + filters.count
+            filters += (0..<domain[pivot]).map { "\(tally) FILTER (WHERE c\(pivot) = \($0))" }
+        }
+        let groups = statement.keys.map { "(" + $0.columns.map { "c\($0)" }.joined(separator: ", ") + ")" }
+        let sql = """
+            SELECT \(([grouping] + names + [tally] + filters).joined(separator: ", ")) \
+            FROM \(source) GROUP BY GROUPING SETS (\(groups.joined(separator: ", ")))
+            """
+        let slot = Dictionary(uniqueKeysWithValues: used.enumerated().map { ($1, $0 + 1) })
+        let tallySlot = names.count + 1
+        var value = [Int](repeating: 0, count: domain.count)
+        func cell(_ set: Int) -> Int { sets[set].reduce(0) { $0 * domain[$1] + value[$1] } }
+        try connection.forEachBatch(sql, parameters, what: "counting marginals") { rows in
+            for row in rows {
+                guard let mask = row[0].flatMap({ Int($0) }), let keyIndex = keyOfMask[mask] else { continue }
+                let key = statement.keys[keyIndex]
+                for column in key.columns {
+                    guard let code = row[slot[column]!].flatMap({ Int($0) }), code >= 0, code < domain[column] else {
+                        throw table.refusal(code: 0, column: column)
+                    }
+                    value[column] = code
+                }
+                // An empty source's one group (of no columns) has no count.
+                guard let text = row[tallySlot] else { continue }
+                guard let total = UInt64(text) else { throw Self.cellTooLarge(table) }
+                for answer in key.answers {
+                    guard let pivot = answer.pivot else {
+                        guard total <= UInt32.max else { throw Self.cellTooLarge(table) }
+                        cells[answer.set].append(cell(answer.set))
+                        counts[answer.set].append(UInt32(total))
+                        continue
+                    }
+                    var sum: UInt64 = 0
+                    for level in 0..<domain[pivot] {
+                        guard let text = row[firstFilter[pivot]! + level] else { continue }
+                        guard let count = UInt32(text) else { throw Self.cellTooLarge(table) }
+                        guard count > 0 else { continue }
+                        value[pivot] = level
+                        cells[answer.set].append(cell(answer.set))
+                        counts[answer.set].append(count)
+                        sum += UInt64(count)
+                    }
+                    guard sum == total else { throw table.refusal(code: 0, column: pivot) }
+                }
+            }
         }
     }
 

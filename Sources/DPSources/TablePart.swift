@@ -132,7 +132,8 @@ final class PartitionedTable: PrivateTable, @unchecked Sendable {
     private let added: ShardedTable
     var counted = CountCache()
     private let lock = NSLock()
-    /// The most cells one request asks every part for, unless one block's sets hold more.
+    /// The most cells one request asks every part for, unless one block's or statement's sets
+    /// hold more.
     static let cellsPerRequest = 1 << 22
 
     init(wholes: [PostgresTable], parts: [PostgresCounts]) throws {
@@ -155,11 +156,13 @@ final class PartitionedTable: PrivateTable, @unchecked Sendable {
         return counted.answers(attributeSets)
     }
 
-    /// `sets` in requests of at most `cellsPerRequest` cells, following the plan's blocks so that
-    /// a part counts each request with the blocks it would have used for all the sets.
+    /// `sets` in requests of at most `cellsPerRequest` cells, following the plan's blocks and
+    /// statements so that a part counts each request with the scans it would have used for all
+    /// the sets.
     static func requests(_ sets: [[Int]], domain: [Int]) -> [[[Int]]] {
         let plan = CountPlan(sets: sets, domain: domain)
-        let groups = plan.blocks.map(\.sets) + plan.direct.map { [$0] }
+        let direct = PivotPlan(sets: plan.direct.map { sets[$0] }, domain: domain).statements
+        let groups = plan.blocks.map(\.sets) + direct.map { $0.sets.map { plan.direct[$0] } }
         var requests: [[[Int]]] = []
         var request: [[Int]] = []
         var cells = 0
