@@ -90,6 +90,23 @@ public struct DPSGDPlan: Sendable {
                 + "--epsilon, or use a smaller model")
     }
 
+    /// A line for the user when the plan trains less than asked (`init(targetEpsilon:...)`):
+    /// fewer than `asked` epochs, or less than 99% of `target` epsilon; nil otherwise. It reads
+    /// only the plan, which follows the settings and the noisy example count.
+    public func shortfall(epochs asked: Int, epsilon target: Double) -> String? {
+        let fewerEpochs = epochs < asked
+        let lessEpsilon = epsilon < target * 0.99
+        guard fewerEpochs || lessEpsilon else { return nil }
+        let what = [
+            fewerEpochs ? "\(epochs) of the \(asked) epochs asked" : "its \(epochs) epochs",
+            lessEpsilon ? "spending epsilon \(Self.rounded(epsilon)) of \(Self.rounded(target))" : nil,
+        ].compactMap { $0 }.joined(separator: ", ")
+        return "DP-SGD trains \(what): the noise the rest needs is beyond what the tabulated noise sampler gives "
+            + "this model at this delta; the ledger is charged what it trains"
+    }
+
+    static func rounded(_ value: Double) -> String { String(format: "%.4g", value) }
+
     /// The plan that spends `target` at `delta`, or an error when the tabulated noise's share of
     /// delta does not fit.
     init(

@@ -52,7 +52,7 @@ public struct TVAEGenerator: Generator {
     public func fit(_ request: FitRequest) throws -> any FittedModel {
         try NeuralSynthesizer.fitTVAE(
             try request.data.rows(), epsilon: request.epsilon, delta: request.delta, budget: request.budget,
-            settings: trainingSettings(rows:), source: request.source
+            settings: trainingSettings(rows:), source: request.source, notice: request.progress
         ) { request.progress(progressLine($0)) }
     }
 
@@ -90,7 +90,7 @@ public struct CTGANGenerator: Generator {
     public func fit(_ request: FitRequest) throws -> any FittedModel {
         try NeuralSynthesizer.fitCTGAN(
             try request.data.rows(), epsilon: request.epsilon, delta: request.delta, budget: request.budget,
-            settings: trainingSettings(rows:), source: request.source
+            settings: trainingSettings(rows:), source: request.source, notice: request.progress
         ) { request.progress(progressLine($0)) }
     }
 

@@ -52,10 +52,11 @@ public enum NeuralSynthesizer {
 
     /// Fits a DP tabular VAE: a noisy example count (`NoisyExampleCount.share` of epsilon), then
     /// DP-SGD with the rest, its whole (epsilon, delta) charged before the first step. `settings`
-    /// maps the noisy count to the training settings.
+    /// maps the noisy count to the training settings; `notice` hears when the plan trains less
+    /// than they ask (`DPSGDPlan.shortfall`).
     public static func fitTVAE(
         _ data: EncodedDataset, epsilon: Double, delta: Double, budget: any PrivacyBudget,
-        settings: (Int) -> Settings, source: RandomSource,
+        settings: (Int) -> Settings, source: RandomSource, notice: (String) -> Void = { _ in },
         progress: (DPSGDTrainer.Progress) -> Void = { _ in }
     ) throws -> NeuralModel {
         try checkNetworkSize(.tvae, domain: data.domain, settings: settings)
@@ -69,6 +70,7 @@ public enum NeuralSynthesizer {
             targetEpsilon: epsilon - countEpsilon, delta: delta, examples: examples,
             expectedBatchSize: settings.batchSize,
             epochs: settings.epochs, clip: settings.clip, parameters: vae.layers.reduce(0) { $0 + $1.parameterCount })
+        if let line = plan.shortfall(epochs: settings.epochs, epsilon: epsilon - countEpsilon) { notice(line) }
         try DPSGDTrainer(plan: plan, learningRate: settings.learningRate)
             .train(
                 &vae, budget: budget, mechanismName: "dp-sgd (dp-tvae)", source: source.split(stream: 2),
@@ -93,10 +95,11 @@ extension NeuralSynthesizer {
 
     /// Fits DP-CTGAN: a noisy example count (`NoisyExampleCount.share` of epsilon), DP one-way
     /// marginals for the conditional vectors (10% of epsilon, half of delta), then the
-    /// discriminator by DP-SGD with the rest; each charged before it is used.
+    /// discriminator by DP-SGD with the rest; each charged before it is used. `notice` hears when
+    /// the plan trains less than the settings ask (`DPSGDPlan.shortfall`).
     public static func fitCTGAN(
         _ data: EncodedDataset, epsilon: Double, delta: Double, budget: any PrivacyBudget,
-        settings: (Int) -> Settings, source: RandomSource,
+        settings: (Int) -> Settings, source: RandomSource, notice: (String) -> Void = { _ in },
         progress: (DPSGDTrainer.Progress) -> Void = { _ in }
     ) throws -> NeuralModel {
         try checkNetworkSize(.ctgan, domain: data.domain, settings: settings)
@@ -129,6 +132,9 @@ extension NeuralSynthesizer {
             targetEpsilon: epsilon - countEpsilon - spent, delta: trainingDelta, examples: examples,
             expectedBatchSize: settings.batchSize,
             epochs: settings.epochs, clip: settings.clip, parameters: gan.discriminator.parameterCount)
+        if let line = plan.shortfall(epochs: settings.epochs, epsilon: epsilon - countEpsilon - spent) {
+            notice(line)
+        }
         let (inputs, targets) = table.encode(data)
         try ConditionalGANTrainer(plan: plan, learningRate: settings.learningRate)
             .train(

@@ -3,8 +3,8 @@
 /// and its other columns (its key) are grouped by. Every marginal whose key is the same shares
 /// one grouping set, so a scan hashes each row once per key, not once per marginal; a filter
 /// costs the database a comparison, a grouping set a hash lookup in a table that may not fit
-/// in cache. A column of more than `pivotLevels` levels is never a pivot: its marginal is a
-/// grouping set of its own columns, as before.
+/// in cache. A marginal none of whose columns has at most `pivotLevels` levels is a grouping set
+/// of its own columns.
 ///
 /// The plan reads only the sets and the schema's domain sizes, never the data.
 struct PivotPlan: Equatable {
@@ -32,9 +32,8 @@ struct PivotPlan: Equatable {
 
     var statements: [Statement] = []
 
-    /// The most levels of a pivot: a filter costs the database a few nanoseconds a row, a
-    /// grouping set of three columns about a hundred, so beyond this many levels the set is
-    /// cheaper counted as a grouping set of its own.
+    /// The most levels of a pivot: a filter costs a comparison a row, a grouping set a hash
+    /// lookup, and beyond this many levels the filters cost more than the set's own grouping set.
     static let pivotLevels = 32
     /// The most filters one statement computes (PostgreSQL returns at most 1,664 columns).
     static let filtersPerStatement = 1024

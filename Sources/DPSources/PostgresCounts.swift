@@ -47,9 +47,9 @@ public final class PostgresCounts: PrivateTable, @unchecked Sendable {
     }
 
     /// Counting statements hash every grouping set in memory (spilling to disk beyond
-    /// `work_mem` rather than sorting the table once per set). JIT compilation is the server's
-    /// choice: it compiles a large table's filtered sums (`PivotPlan`), which it then evaluates
-    /// several times faster, and leaves a small table's statements alone.
+    /// `work_mem` rather than sorting the table once per set). JIT compilation is left to the
+    /// server's settings (`jit`, `jit_above_cost`): they compile a large table's filtered sums
+    /// (`PivotPlan`) and leave a small table's statements alone.
     static let sessionSettings = "SET work_mem = '256MB'; SET enable_sort = off"
 
     /// The rows this session counts (the part's, for a part of a table).
@@ -227,8 +227,14 @@ public final class PostgresCounts: PrivateTable, @unchecked Sendable {
         let tallySlot = names.count + 1
         var value = [Int](repeating: 0, count: domain.count)
         func cell(_ set: Int) -> Int { sets[set].reduce(0) { $0 * domain[$1] + value[$1] } }
+        let width = tallySlot + 1 + filters.count
         try connection.forEachBatch(sql, parameters, what: "counting marginals") { rows in
             for row in rows {
+                guard row.count == width else {
+                    throw DataError(
+                        file: table.location.text, problem: "the server's answer to a count has the wrong shape",
+                        hint: "Check that the server speaks PostgreSQL's SQL.")
+                }
                 guard let mask = row[0].flatMap({ Int($0) }), let keyIndex = keyOfMask[mask] else { continue }
                 let key = statement.keys[keyIndex]
                 for column in key.columns {
@@ -237,7 +243,7 @@ public final class PostgresCounts: PrivateTable, @unchecked Sendable {
                     }
                     value[column] = code
                 }
-                // An empty source's one group (of no columns) has no count.
+                // An empty source's one group (of no columns) has no count, or 0.
                 guard let text = row[tallySlot] else { continue }
                 guard let total = UInt64(text) else { throw Self.cellTooLarge(table) }
                 for answer in key.answers {

@@ -119,7 +119,7 @@ extension PostgresCounts {
 
 /// One table counted in parts (page ranges of one table, and the shards of a table split over
 /// servers): marginals are the parts' counts added, asked for a few blocks' worth of sets at a
-/// time (`CountPlan`) and kept once here, so that memory holds the sums and one request's
+/// time (`CountPlan`, `PivotPlan`) and kept once here, so that memory holds the sums and one request's
 /// tables per part, however many parts there are; rows, when a method needs them, are read
 /// from each whole table (shard) in one pass.
 ///
@@ -132,7 +132,7 @@ final class PartitionedTable: PrivateTable, @unchecked Sendable {
     private let added: ShardedTable
     var counted = CountCache()
     private let lock = NSLock()
-    /// The most cells one request asks every part for, unless one block's or statement's sets
+    /// The most cells one request asks every part for, unless one block's or grouping key's sets
     /// hold more.
     static let cellsPerRequest = 1 << 22
 
@@ -157,12 +157,14 @@ final class PartitionedTable: PrivateTable, @unchecked Sendable {
     }
 
     /// `sets` in requests of at most `cellsPerRequest` cells, following the plan's blocks and
-    /// statements so that a part counts each request with the scans it would have used for all
-    /// the sets.
+    /// grouping keys so that a part counts each request with the scans it would have used for
+    /// all the sets.
     static func requests(_ sets: [[Int]], domain: [Int]) -> [[[Int]]] {
         let plan = CountPlan(sets: sets, domain: domain)
-        let direct = PivotPlan(sets: plan.direct.map { sets[$0] }, domain: domain).statements
-        let groups = plan.blocks.map(\.sets) + direct.map { $0.sets.map { plan.direct[$0] } }
+        // A statement's keys in order, each whole: a request cut between two keys costs a part
+        // no scan more, since the keys of one statement share their pivots.
+        let keys = PivotPlan(sets: plan.direct.map { sets[$0] }, domain: domain).statements.flatMap(\.keys)
+        let groups = plan.blocks.map(\.sets) + keys.map { $0.answers.map { plan.direct[$0.set] } }
         var requests: [[[Int]]] = []
         var request: [[Int]] = []
         var cells = 0

@@ -100,6 +100,8 @@ import Testing
             targetEpsilon: 5, delta: 1e-5, examples: 2000, expectedBatchSize: 16, epochs: 20, clip: 1,
             parameters: 42_000)
         #expect(plan.epsilon <= 5 && plan.epsilon > 4.9, "\(plan.epsilon)")
+        #expect(plan.shortfall(epochs: 20, epsilon: 5) == nil)
+        #expect(fewer.shortfall(epochs: 20, epsilon: 49.5)?.contains("of the 20 epochs asked") == true)
     }
 
     /// A small epsilon over many steps needs more noise than the grid gives a model of 42,090
@@ -111,6 +113,7 @@ import Testing
             targetEpsilon: 0.495, delta: 1e-9, examples: 48_842, expectedBatchSize: 244, epochs: 20, clip: 1,
             parameters: 42_090)
         #expect(plan.epochs < 20 && plan.epsilon <= 0.495, "\(plan.epochs) epochs, epsilon \(plan.epsilon)")
+        #expect(plan.shortfall(epochs: 20, epsilon: 0.495)?.contains("\(plan.epochs) of the 20 epochs asked") == true)
     }
 
     /// A network larger than memory is refused before the noisy count is charged (20 columns of

@@ -49,6 +49,29 @@ import Testing
     }
 }
 
+extension TabularVAETests {
+    /// A plan that trains less than asked says so (a hostile pass found the ledger's smaller
+    /// spend was the only trace): at epsilon 200 the tabulated sampler's share of delta caps
+    /// epsilon at one epoch.
+    @Test func aFitThatTrainsLessThanAskedSaysSo() throws {
+        let source = RandomSource.seeded(35)
+        let schema = Schema(
+            name: "few",
+            columns: ["a", "b"].map { Column(name: $0, kind: .categorical(["v0", "v1", "v2"]), missing: .error) })
+        let codes = (0..<2).map { _ in (0..<2000).map { _ in UInt16(source.uniform(below: 3)) } }
+        let ledger = try BudgetLedger(
+            path: try CommandRunner.temporaryDirectory().appendingPathComponent("l.sqlite").path)
+        try ledger.initialise(dataset: "few", epsilon: 200, delta: 1e-6)
+        var notices: [String] = []
+        let model = try NeuralSynthesizer.fitTVAE(
+            EncodedDataset(schema: schema, codes: codes), epsilon: 200, delta: 1e-6, budget: ledger.budget(for: "few"),
+            settings: { _ in NeuralSynthesizer.Settings(epochs: 20, batchSize: 16, hidden: 8) }, source: .seeded(36),
+            notice: { notices.append($0) })
+        #expect(model.record.epsilon < 150)
+        #expect(notices.count == 1 && notices[0].contains("of the 20 epochs asked") && notices[0].contains("epsilon"))
+    }
+}
+
 @Suite struct ConditionalGANTests {
     /// DP-CTGAN charges the conditional marginals and the discriminator's DP-SGD separately, within
     /// the budget, and its samples stay inside the declared domain.

@@ -27,9 +27,9 @@ struct CountPlanTests {
         #expect(plan.blocks.count + statements.count < sets.count / 4)
     }
 
-    /// A table counted in parts asks them for a few blocks' or statements' sets at a time: every
-    /// set once, whole blocks and statements together, and no request over the bound unless one
-    /// block's or statement's sets are.
+    /// A table counted in parts asks them for a few blocks' or grouping keys' sets at a time:
+    /// every set once, whole blocks and keys together, and no request over the bound unless one
+    /// block's or key's sets are.
     @Test func partsAreAskedForBoundedRequestsOfWholeBlocks() {
         let sets = Self.triples(14) + [[2, 0], [1]]
         let requests = PartitionedTable.requests(sets, domain: Self.adult)
@@ -39,10 +39,10 @@ struct CountPlanTests {
         #expect(requests.count > 4)
         let cells = { (sets: [[Int]]) in sets.reduce(0) { $0 + $1.reduce(1) { $0 * Self.adult[$1] } } }
         let plan = CountPlan(sets: sets, domain: Self.adult)
-        let statements = PivotPlan(sets: plan.direct.map { sets[$0] }, domain: Self.adult).statements
+        let keys = PivotPlan(sets: plan.direct.map { sets[$0] }, domain: Self.adult).statements.flatMap(\.keys)
         let groups =
             plan.blocks.map { Set($0.sets.map { sets[$0] }) }
-            + statements.map { Set($0.sets.map { sets[plan.direct[$0]] }) }
+            + keys.map { Set($0.answers.map { sets[plan.direct[$0.set]] }) }
         for request in requests where cells(request) > PartitionedTable.cellsPerRequest {
             #expect(groups.contains(Set(request)))
         }
