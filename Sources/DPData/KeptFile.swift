@@ -6,7 +6,8 @@ import Foundation
 /// charged (`OutputPaths.refuseUnwritable`) and again by the writer every output goes through
 /// (`StagedFiles`), from the file's first bytes.
 public enum KeptFile: Equatable, Sendable {
-    /// An SQLite database: a ledger, or at any rate no output of dpsynth.
+    /// An SQLite database, its rollback journal or its write-ahead log: a ledger's, or at any
+    /// rate no output of dpsynth.
     case ledger
     /// A file of 64 or 128 lowercase hex digits: a public or secret Ed25519 key as dpsynth writes
     /// them (or another digest of that length, which no output replaces either).
@@ -24,11 +25,19 @@ public enum KeptFile: Equatable, Sendable {
         guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
         defer { try? handle.close() }
         let start = (try? handle.read(upToCount: 132)) ?? Data()
-        if start.starts(with: Data("SQLite format 3\0".utf8)) { return .ledger }
+        if Self.sqliteHeaders.contains(where: { start.starts(with: $0) }) { return .ledger }
         let text = start.last == UInt8(ascii: "\n") ? start.dropLast() : start[...]
         let hex = text.allSatisfy(Set("0123456789abcdef".utf8).contains)
         return hex && (text.count == 128 || text.count == 64) ? .signingKey : nil
     }
+
+    /// How an SQLite database begins, and its rollback journal and write-ahead log (`-journal`,
+    /// `-wal` beside it): a journal left by a crash holds what restores the ledger, a log the
+    /// charges not yet copied into it.
+    static let sqliteHeaders = [
+        Data("SQLite format 3\0".utf8), Data([0xD9, 0xD5, 0x05, 0xF9, 0x20, 0xA1, 0x63, 0xD7]),
+        Data([0x37, 0x7F, 0x06, 0x82]), Data([0x37, 0x7F, 0x06, 0x83]),
+    ]
 
     /// Throws, naming the option or key `name`, when `path` is a kept file other than `allowed`.
     static func refuseReplacing(_ path: String, name: String, allowed: KeptFile? = nil) throws {

@@ -38,7 +38,17 @@ extension OutputPathsTests {
         try (String(repeating: "0f", count: 64) + "\n").write(toFile: key, atomically: true, encoding: .utf8)
         let publicKey = folder.appendingPathComponent("release.key.pub").path
         try (String(repeating: "a1", count: 32) + "\n").write(toFile: publicKey, atomically: true, encoding: .utf8)
-        for (path, kept) in [(ledger, "a ledger"), (key, "a signing key"), (publicKey, "a signing key")] {
+        // A crash leaves a ledger's rollback journal (or, in WAL mode, its log) beside it: what
+        // restores the ledger or holds charges not yet in it.
+        let journal = folder.appendingPathComponent("ledger.sqlite-journal").path
+        try (Data([0xD9, 0xD5, 0x05, 0xF9, 0x20, 0xA1, 0x63, 0xD7]) + Data(count: 20)).write(
+            to: URL(fileURLWithPath: journal))
+        let log = folder.appendingPathComponent("ledger.sqlite-wal").path
+        try (Data([0x37, 0x7F, 0x06, 0x82]) + Data(count: 28)).write(to: URL(fileURLWithPath: log))
+        for (path, kept) in [
+            (ledger, "a ledger"), (journal, "a ledger"), (log, "a ledger"), (key, "a signing key"),
+            (publicKey, "a signing key"),
+        ] {
             do {
                 try OutputPaths.refuseUnwritable([("--out", path)])
                 Issue.record("\(path) would be replaced")
