@@ -100,7 +100,13 @@ import Testing
             targetEpsilon: 5, delta: 1e-5, examples: 2000, expectedBatchSize: 16, epochs: 20, clip: 1,
             parameters: 42_000)
         #expect(plan.epsilon <= 5 && plan.epsilon > 4.9, "\(plan.epsilon)")
-        #expect(plan.shortfall(epochs: 20, epsilon: 5) == nil)
+        // A plan that spends its target, at any target, has nothing to say.
+        for target in [0.3, 1, 5, 12] {
+            let spent = try DPSGDPlan(
+                targetEpsilon: target, delta: 1e-6, examples: 5000, expectedBatchSize: 50, epochs: 4, clip: 1,
+                parameters: 2000)
+            #expect(spent.epochs == 4 && spent.shortfall(epochs: 4, epsilon: target) == nil, "\(spent.epsilon)")
+        }
         #expect(fewer.shortfall(epochs: 20, epsilon: 49.5)?.contains("of the 20 epochs asked") == true)
     }
 
