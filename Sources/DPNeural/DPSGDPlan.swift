@@ -69,9 +69,7 @@ public struct DPSGDPlan: Sendable {
                     calibratedTo: target, delta: delta, examples: examples, expectedBatchSize: expectedBatchSize,
                     epochs: trained, clip: clip, parameters: parameters)
                 return
-            } catch is UnreachableNoiseError where trained > 1 {
-                trained = (trained + 1) / 2
-            } catch is SamplerDeltaError where trained > 1 {
+            } catch  where (error is UnreachableNoiseError || error is SamplerDeltaError) && trained > 1 {
                 trained = (trained + 1) / 2
             } catch let error as SamplerDeltaError {
                 // The largest epsilon whose (1 + e^epsilon) factor keeps the share under delta / 2,
@@ -101,13 +99,11 @@ public struct DPSGDPlan: Sendable {
         guard fewerEpochs || lessEpsilon else { return nil }
         let what = [
             fewerEpochs ? "\(epochs) of the \(asked) epochs asked" : "its \(epochs) epochs",
-            lessEpsilon ? "spending epsilon \(Self.rounded(epsilon)) of \(Self.rounded(target))" : nil,
+            lessEpsilon ? String(format: "spending epsilon %.4g of %.4g", epsilon, target) : nil,
         ].compactMap { $0 }.joined(separator: ", ")
-        return "DP-SGD trains \(what): the noise the rest needs is beyond what the tabulated noise sampler gives "
-            + "this model at this delta; the ledger is charged what it trains"
+        return "DP-SGD trains \(what): more is beyond what the noise grid and its share of delta allow this "
+            + "model; the ledger is charged what it trains"
     }
-
-    static func rounded(_ value: Double) -> String { String(format: "%.4g", value) }
 
     /// The plan that spends `target` at `delta`, or an error when the tabulated noise's share of
     /// delta does not fit.

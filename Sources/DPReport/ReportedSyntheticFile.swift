@@ -19,12 +19,11 @@ public enum ReportedSyntheticFile {
         let beside = URL(fileURLWithPath: reportPath).deletingLastPathComponent().appendingPathComponent(name).path
         let besideSpeaks = confidential.map { $0.decision.outcome == .release } ?? true
         var paths: [String] = []
+        var seen: Set<String> = []
         for path in (recorded.map { [$0] } ?? []) + (besideSpeaks ? [beside] : [])
         where FileManager.default.fileExists(atPath: path) {
-            let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().standardizedFileURL.path
-            if !paths.contains(where: {
-                URL(fileURLWithPath: $0).resolvingSymlinksInPath().standardizedFileURL.path == resolved
-            }) {
+            // One file reached by two paths (a link, `./`) is checked once.
+            if seen.insert(URL(fileURLWithPath: path).resolvingSymlinksInPath().standardizedFileURL.path).inserted {
                 paths.append(path)
             }
         }

@@ -47,14 +47,14 @@ struct PivotPlan: Equatable {
     /// statement, within the limits above; a key whose pivots' levels exceed one statement's
     /// filters is counted in several.
     init(sets: [[Int]], domain: [Int]) {
-        var pivotsOfKey: [[Int]: [Int: [Answer]]] = [:]
+        var pivotsOfKey: [[Int]: [Int?: [Answer]]] = [:]
         var keyOrder: [[Int]] = []
         for (index, set) in sets.enumerated() {
             let columns = Array(Set(set)).sorted()
             let pivot = columns.filter { domain[$0] <= Self.pivotLevels }.min { (domain[$0], -$0) < (domain[$1], -$1) }
             let key = columns.filter { $0 != pivot }
             if pivotsOfKey[key] == nil { keyOrder.append(key) }
-            pivotsOfKey[key, default: [:]][pivot ?? -1, default: []].append(Answer(set: index, pivot: pivot))
+            pivotsOfKey[key, default: [:]][pivot, default: []].append(Answer(set: index, pivot: pivot))
         }
         // A key's pivots, cut into parts of at most `filtersPerStatement` levels; the key's own
         // count (sets that are the key) goes with the first part.
@@ -62,9 +62,9 @@ struct PivotPlan: Equatable {
         for key in keyOrder {
             let byPivot = pivotsOfKey[key]!
             var pivots: [Int] = []
-            var answers = byPivot[-1] ?? []
+            var answers = byPivot[nil] ?? []
             var levels = 0
-            for pivot in byPivot.keys.filter({ $0 >= 0 }).sorted() {
+            for pivot in byPivot.keys.compactMap({ $0 }).sorted() {
                 if !pivots.isEmpty && levels + domain[pivot] > Self.filtersPerStatement {
                     parts.append((key, pivots, answers))
                     (pivots, answers, levels) = ([], [], 0)

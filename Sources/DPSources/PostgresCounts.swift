@@ -200,14 +200,14 @@ public final class PostgresCounts: PrivateTable, @unchecked Sendable {
         let used = Array(Set(statement.keys.flatMap(\.columns))).sorted()
         let names = used.map { "c\($0)" }
         // GROUPING()'s bit for argument j (rightmost = bit 0) is 1 when that column is not grouped.
-        let grouping = statement.keys.count > 1 && !used.isEmpty ? "GROUPING(\(names.joined(separator: ", ")))" : "0"
+        // One key needs no GROUPING() (which takes at most 31 arguments): its rows are all its own.
+        let grouped = statement.keys.count > 1 && !used.isEmpty
+        let grouping = grouped ? "GROUPING(\(names.joined(separator: ", ")))" : "0"
         var keyOfMask: [Int: Int] = [:]
         for (index, key) in statement.keys.enumerated() {
             var mask = 0
-            if grouping != "0" {
-                for (j, column) in used.enumerated() where !key.columns.contains(column) {
-                    mask |= 1 << (used.count - 1 - j)
-                }
+            for (j, column) in used.enumerated() where grouped && !key.columns.contains(column) {
+                mask |= 1 << (used.count - 1 - j)
             }
             keyOfMask[mask] = index
         }
