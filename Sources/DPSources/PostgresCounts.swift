@@ -47,10 +47,13 @@ public final class PostgresCounts: PrivateTable, @unchecked Sendable {
     }
 
     /// Counting statements hash every grouping set in memory (spilling to disk beyond
-    /// `work_mem` rather than sorting the table once per set). JIT compilation is left to the
-    /// server's settings (`jit`, `jit_above_cost`): they compile a large table's filtered sums
-    /// (`PivotPlan`) and leave a small table's statements alone.
-    static let sessionSettings = "SET work_mem = '256MB'; SET enable_sort = off"
+    /// `work_mem` rather than sorting the table once per set). The temporary tables of codes
+    /// are read once per statement: `temp_buffers` lets the session keep up to 1 GB of them in
+    /// its own memory instead of passing every page through the file system (the setting is a
+    /// ceiling, used as the tables grow, and must come before the session's first temporary
+    /// table). JIT compilation is left to the server's settings (`jit`, `jit_above_cost`): they
+    /// compile a large table's filtered sums (`PivotPlan`) and leave a small table's statements alone.
+    static let sessionSettings = "SET temp_buffers = '1GB'; SET work_mem = '256MB'; SET enable_sort = off"
 
     /// The rows this session counts (the part's, for a part of a table).
     private(set) var rowCount = 0
