@@ -1,5 +1,6 @@
 import DPAccounting
 import DPMechanisms
+import DPRandomness
 import Foundation
 
 /// The settings of one DP-SGD training run, with the noise calibrated before training from the
@@ -37,7 +38,22 @@ public struct DPSGDPlan: Sendable {
     public let samplerDelta: Double
 
     public var samplingRate: Double { Double(expectedBatchSize) / Double(examples) }
-    public var steps: Int { max(1, epochs * examples / expectedBatchSize) }
+    /// `epochs` epochs of steps, or fewer when the draws of one epoch do not fit in delta
+    /// (`init(targetEpsilon:...)`).
+    public let steps: Int
+
+    /// The steps of `epochs` epochs at this batch size, at least one.
+    static func steps(epochs: Int, examples: Int, expectedBatchSize: Int) -> Int {
+        max(1, epochs * examples / expectedBatchSize)
+    }
+
+    /// The smallest delta at which one step on a model of `parameters` parameters leaves room for
+    /// epsilon: the tabulated noise's share, (1 + e^epsilon) · parameters · per-draw distance, must
+    /// stay under delta / 2, and at ten times parameters · the largest distance e^epsilon may
+    /// reach 4. It reads only the model's size.
+    public static func smallestDelta(parameters: Int) -> Double {
+        10 * Double(parameters) * TabulatedDiscreteGaussian.largestTotalVariationBound
+    }
 
     /// The plan that spends `targetEpsilon` at `delta` over `epochs`, or the nearest plan that can
     /// be formed, so that a fit whose settings follow the noisy example count does not fail after
@@ -47,10 +63,12 @@ public struct DPSGDPlan: Sendable {
     ///   steps to the sensitivity, which caps the multiplier near 2^15.5 / sqrt(parameters)), or
     ///   when the tabulated noise's share of delta, (1 + e^epsilon) · draws · the table's per-draw
     ///   distance, does not fit under delta / 2 (fewer epochs, fewer draws);
-    /// - then, at one epoch, a smaller epsilon: the largest whose share fits.
-    /// `epochs` and `epsilon` say what the plan trains and spends, never more than asked. A target
-    /// one epoch cannot reach within the grid's noise, or a delta too small for one epoch's draws
-    /// at any epsilon, still fails: the draws and steps follow the noisy count.
+    /// - then, at one epoch, a smaller epsilon: the largest whose share fits; when none fits one
+    ///   epoch's draws, fewer steps (halved until one does), which `smallestDelta` of the model,
+    ///   checked before anything is charged, guarantees at one step.
+    /// `epochs`, `steps` and `epsilon` say what the plan trains and spends, never more than asked.
+    /// A target one epoch cannot reach within the grid's noise still fails: the steps follow the
+    /// noisy count.
     public init(
         targetEpsilon: Double, delta: Double, examples: Int, expectedBatchSize: Int, epochs: Int, clip: Double,
         parameters: Int
@@ -63,24 +81,30 @@ public struct DPSGDPlan: Sendable {
             )
         }
         var (target, trained) = (targetEpsilon, epochs)
-        for _ in 0..<64 {
+        var steps = Self.steps(epochs: epochs, examples: examples, expectedBatchSize: expectedBatchSize)
+        for _ in 0..<128 {
             do {
                 self = try Self(
                     calibratedTo: target, delta: delta, examples: examples, expectedBatchSize: expectedBatchSize,
-                    epochs: trained, clip: clip, parameters: parameters)
+                    epochs: trained, steps: steps, clip: clip, parameters: parameters)
                 return
             } catch  where (error is UnreachableNoiseError || error is SamplerDeltaError) && trained > 1 {
                 trained = (trained + 1) / 2
+                steps = Self.steps(epochs: trained, examples: examples, expectedBatchSize: expectedBatchSize)
             } catch let error as SamplerDeltaError {
                 // The largest epsilon whose (1 + e^epsilon) factor keeps the share under delta / 2,
                 // less a margin for the accountant's epsilon at delta / 2 exceeding the plan's.
                 let cap = log(delta / (2 * error.draws * error.distance) - 1)
-                guard cap.isFinite, cap > 0 else {
+                if cap.isFinite, cap > 0 {
+                    target = min(cap, target) * 0.95
+                    continue
+                }
+                guard steps > 1 else {
                     throw MechanismError(
                         "delta \(delta) is too small for \(Int(error.draws)) tabulated noise draws at any epsilon; "
                             + "raise --delta, or use a smaller model")
                 }
-                target = min(cap, target) * 0.95
+                steps = (steps + 1) / 2
             }
         }
         throw MechanismError(
@@ -94,11 +118,13 @@ public struct DPSGDPlan: Sendable {
     /// sigma), one whose epsilon was lowered at most 95% of it. It reads only the plan, which
     /// follows the settings and the noisy example count.
     public func shortfall(epochs asked: Int, epsilon target: Double) -> String? {
-        let fewerEpochs = epochs < asked
+        let partEpoch = steps < Self.steps(epochs: 1, examples: examples, expectedBatchSize: expectedBatchSize)
+        let fewerEpochs = epochs < asked || partEpoch
         let lessEpsilon = epsilon < target * 0.96
         guard fewerEpochs || lessEpsilon else { return nil }
+        let trained = partEpoch ? "\(steps) steps, less than one" : "\(epochs)"
         let what = [
-            fewerEpochs ? "\(epochs) of the \(asked) epochs asked" : "its \(epochs) epochs",
+            fewerEpochs ? "\(trained) of the \(asked) epochs asked" : "its \(epochs) epochs",
             lessEpsilon ? String(format: "spending epsilon %.4g of %.4g", epsilon, target) : nil,
         ].compactMap { $0 }.joined(separator: ", ")
         return "DP-SGD trains \(what): more is beyond what the noise grid and its share of delta allow this "
@@ -109,10 +135,9 @@ public struct DPSGDPlan: Sendable {
     /// delta does not fit.
     init(
         calibratedTo targetEpsilon: Double, delta: Double, examples: Int, expectedBatchSize: Int, epochs: Int,
-        clip: Double, parameters: Int
+        steps: Int, clip: Double, parameters: Int
     ) throws {
         let rate = Double(expectedBatchSize) / Double(examples)
-        let steps = max(1, epochs * examples / expectedBatchSize)
         // The plan's epsilon is at delta less the sampler's share, so a calibration at delta can
         // come out above the target: then calibrate at delta less that share, with a little more
         // noise each time, never a tolerance. A target the grid cannot reach is
@@ -127,7 +152,7 @@ public struct DPSGDPlan: Sendable {
             }
             let plan = try Self.plan(
                 reaching: needed * margin, delta: delta, examples: examples, expectedBatchSize: expectedBatchSize,
-                epochs: epochs, clip: clip, parameters: parameters)
+                epochs: epochs, steps: steps, clip: clip, parameters: parameters)
             if plan.epsilon <= targetEpsilon {
                 self = plan
                 return
@@ -144,8 +169,8 @@ public struct DPSGDPlan: Sendable {
 
     /// The plan whose multiplier after the grid's rounding is at least `needed`.
     static func plan(
-        reaching needed: Double, delta: Double, examples: Int, expectedBatchSize: Int, epochs: Int, clip: Double,
-        parameters: Int
+        reaching needed: Double, delta: Double, examples: Int, expectedBatchSize: Int, epochs: Int, steps: Int,
+        clip: Double, parameters: Int
     ) throws -> DPSGDPlan {
         var requested = needed
         var mechanism = try FloatGaussianMechanism(
@@ -158,7 +183,7 @@ public struct DPSGDPlan: Sendable {
                 sensitivity: clip, sigma: requested * clip, dimension: parameters, resolutionBits: resolutionBits)
         }
         return try DPSGDPlan(
-            examples: examples, expectedBatchSize: expectedBatchSize, epochs: epochs, clip: clip,
+            examples: examples, expectedBatchSize: expectedBatchSize, epochs: epochs, steps: steps, clip: clip,
             noiseMultiplier: requested,
             mechanism: noise(clip: clip, sigma: requested * clip, parameters: parameters), parameters: parameters,
             delta: delta)
@@ -178,29 +203,29 @@ public struct DPSGDPlan: Sendable {
             )
         }
         try self.init(
-            examples: examples, expectedBatchSize: expectedBatchSize, epochs: epochs, clip: clip,
+            examples: examples, expectedBatchSize: expectedBatchSize, epochs: epochs,
+            steps: Self.steps(epochs: epochs, examples: examples, expectedBatchSize: expectedBatchSize), clip: clip,
             noiseMultiplier: noiseMultiplier,
             mechanism: Self.noise(clip: clip, sigma: noiseMultiplier * clip, parameters: parameters),
             parameters: parameters, delta: delta)
     }
 
     init(
-        examples: Int, expectedBatchSize: Int, epochs: Int, clip: Double, noiseMultiplier: Double,
+        examples: Int, expectedBatchSize: Int, epochs: Int, steps: Int, clip: Double, noiseMultiplier: Double,
         mechanism: FloatGaussianMechanism,
         parameters: Int, delta: Double
     ) throws {
         self.examples = examples
         self.expectedBatchSize = expectedBatchSize
         self.epochs = epochs
+        self.steps = steps
         self.clip = clip
         self.parameters = parameters
         self.delta = delta
         self.noiseMultiplier = noiseMultiplier
         self.mechanism = mechanism
         effectiveMultiplier = Self.effective(mechanism)
-        let (rate, steps) = (
-            Double(expectedBatchSize) / Double(examples), max(1, epochs * examples / expectedBatchSize)
-        )
+        let rate = Double(expectedBatchSize) / Double(examples)
         // e^epsilon is bounded with the epsilon at delta / 2, which is larger than the final one.
         let draws = Double(steps) * Double(parameters)
         let bound = try NoiseCalibration.epsilon(

@@ -37,6 +37,9 @@ public struct NeuralModel: FittedModel {
         public let dataset: String
         /// The noisy number of training examples the plan was built on (absent in older files).
         public var noisyExamples: Int?
+        /// What the training did less than its settings asked (`DPSGDPlan.shortfall`), when it did;
+        /// it reads only the plan, so it is DP like the noisy count.
+        public var shortfall: String?
     }
 
     public var privacy: ModelPrivacy {

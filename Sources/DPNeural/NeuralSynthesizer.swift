@@ -60,6 +60,7 @@ public enum NeuralSynthesizer {
         progress: (DPSGDTrainer.Progress) -> Void = { _ in }
     ) throws -> NeuralModel {
         try checkNetworkSize(.tvae, domain: data.domain, settings: settings)
+        try checkDelta(.tvae, domain: data.domain, settings: settings, delta: delta)
         let (examples, countEpsilon, settings) = try NoisyExampleCount.plan(
             data.rowCount, epsilon: epsilon, budget: budget, settings: settings, source: source.split(stream: 4))
         var vae = TabularVAE(
@@ -70,7 +71,8 @@ public enum NeuralSynthesizer {
             targetEpsilon: epsilon - countEpsilon, delta: delta, examples: examples,
             expectedBatchSize: settings.batchSize,
             epochs: settings.epochs, clip: settings.clip, parameters: vae.layers.reduce(0) { $0 + $1.parameterCount })
-        if let line = plan.shortfall(epochs: settings.epochs, epsilon: epsilon - countEpsilon) { notice(line) }
+        let shortfall = plan.shortfall(epochs: settings.epochs, epsilon: epsilon - countEpsilon)
+        if let shortfall { notice(shortfall) }
         try DPSGDTrainer(plan: plan, learningRate: settings.learningRate)
             .train(
                 &vae, budget: budget, mechanismName: "dp-sgd (dp-tvae)", source: source.split(stream: 2),
@@ -80,7 +82,7 @@ public enum NeuralSynthesizer {
             record: .init(
                 epsilon: countEpsilon + plan.epsilon, delta: delta, noiseMultiplier: plan.effectiveMultiplier,
                 steps: plan.steps, samplingRate: plan.samplingRate, seeded: source.isSeeded, dataset: budget.name,
-                noisyExamples: examples))
+                noisyExamples: examples, shortfall: shortfall))
     }
 }
 
@@ -103,6 +105,7 @@ extension NeuralSynthesizer {
         progress: (DPSGDTrainer.Progress) -> Void = { _ in }
     ) throws -> NeuralModel {
         try checkNetworkSize(.ctgan, domain: data.domain, settings: settings)
+        try checkDelta(.ctgan, domain: data.domain, settings: settings, delta: delta)
         let (examples, countEpsilon, settings) = try NoisyExampleCount.plan(
             data.rowCount, epsilon: epsilon, budget: budget, settings: settings, source: source.split(stream: 4))
         let table = OneHotTable(domain: data.domain)
@@ -132,9 +135,8 @@ extension NeuralSynthesizer {
             targetEpsilon: epsilon - countEpsilon - spent, delta: trainingDelta, examples: examples,
             expectedBatchSize: settings.batchSize,
             epochs: settings.epochs, clip: settings.clip, parameters: gan.discriminator.parameterCount)
-        if let line = plan.shortfall(epochs: settings.epochs, epsilon: epsilon - countEpsilon - spent) {
-            notice(line)
-        }
+        let shortfall = plan.shortfall(epochs: settings.epochs, epsilon: epsilon - countEpsilon - spent)
+        if let shortfall { notice(shortfall) }
         let (inputs, targets) = table.encode(data)
         try ConditionalGANTrainer(plan: plan, learningRate: settings.learningRate)
             .train(
@@ -145,7 +147,7 @@ extension NeuralSynthesizer {
             record: .init(
                 epsilon: countEpsilon + spent + plan.epsilon, delta: delta, noiseMultiplier: plan.effectiveMultiplier,
                 steps: plan.steps, samplingRate: plan.samplingRate, seeded: source.isSeeded, dataset: budget.name,
-                noisyExamples: examples))
+                noisyExamples: examples, shortfall: shortfall))
     }
 }
 
@@ -160,27 +162,51 @@ extension NeuralSynthesizer {
     /// of `domain`, at the widest settings `settings` gives any row count (the public schema and
     /// settings alone).
     static func checkNetworkSize(_ training: Training, domain: [Int], settings: (Int) -> Settings) throws {
-        let width = domain.reduce(0, +)
-        // Σ (inputs + 1) · outputs over the layers, in doubles: no width overflows the count.
-        func weights(_ widths: [Int]) -> Double {
-            zip(widths, widths.dropFirst()).reduce(0) { $0 + (Double($1.0) + 1) * Double($1.1) }
-        }
         for chosen in [settings(2), settings(1 << 40)] {
-            let parameters: Double
-            switch training {
-            case .tvae:
-                let shape = TabularVAE.shape(width: width, hidden: chosen.hidden, latent: chosen.latent)
-                parameters =
-                    weights(shape.encoder) + 2 * weights([chosen.hidden, chosen.latent]) + weights(shape.decoder)
-            case .ctgan:
-                let shape = ConditionalGAN.shape(width: width, hidden: chosen.hidden, noiseDimension: ctganNoise)
-                parameters = weights(shape.generator) + weights(shape.discriminator)
-            }
+            let parameters = parameterCounts(training, domain: domain, chosen).all
             guard parameters <= Double(largestNetwork) else {
                 throw GeneratorSettingsError(
                     String(format: "the network would have %.3g parameters, more than ", parameters)
                         + "\(largestNetwork): lower --hidden, or bin the widest columns more coarsely")
             }
+        }
+    }
+
+    /// Refuses, before anything is charged, a delta below `DPSGDPlan.smallestDelta` of the largest
+    /// network DP-SGD would train at the settings `settings` gives any row count: no plan could be
+    /// formed whatever the noisy count. Above it, a plan trains at least one step. Call it after
+    /// `checkNetworkSize`.
+    static func checkDelta(_ training: Training, domain: [Int], settings: (Int) -> Settings, delta: Double) throws {
+        let trained = [settings(2), settings(1 << 40)].map { parameterCounts(training, domain: domain, $0).trained }
+        let smallest = DPSGDPlan.smallestDelta(parameters: Int(trained.max()!)) / training.share.delta
+        guard delta >= smallest else {
+            let scale = pow(10, (log10(smallest)).rounded(.down) - 3)
+            throw GeneratorSettingsError(
+                "delta \(delta) is too small for one DP-SGD step of this network: its noise is drawn from a table "
+                    + "whose distance from the exact noise, over one step's draws, must fit in delta; raise --delta "
+                    + String(format: "to %.4g or more, or lower --hidden", (smallest / scale).rounded(.up) * scale))
+        }
+    }
+
+    /// The parameters of `training`'s network for a table of `domain` at `chosen` settings, in
+    /// doubles so that no width overflows the count: all of them, and those DP-SGD trains
+    /// (DP-CTGAN's discriminator alone).
+    static func parameterCounts(_ training: Training, domain: [Int], _ chosen: Settings) -> (
+        all: Double, trained: Double
+    ) {
+        let width = domain.reduce(0, +)
+        // Σ (inputs + 1) · outputs over the layers.
+        func weights(_ widths: [Int]) -> Double {
+            zip(widths, widths.dropFirst()).reduce(0) { $0 + (Double($1.0) + 1) * Double($1.1) }
+        }
+        switch training {
+        case .tvae:
+            let shape = TabularVAE.shape(width: width, hidden: chosen.hidden, latent: chosen.latent)
+            let all = weights(shape.encoder) + 2 * weights([chosen.hidden, chosen.latent]) + weights(shape.decoder)
+            return (all, all)
+        case .ctgan:
+            let shape = ConditionalGAN.shape(width: width, hidden: chosen.hidden, noiseDimension: ctganNoise)
+            return (weights(shape.generator) + weights(shape.discriminator), weights(shape.discriminator))
         }
     }
 }

@@ -28,6 +28,14 @@ public struct TabulatedDiscreteGaussian: Sendable {
     /// guide[g] = the first m with high[m] >= g · 2^48, for g = 0...65535; guide[65536] = cutoff.
     @usableFromInline let guide: [UInt32]
 
+    /// At least `totalVariationBound` at every scale allowed, known without building a table:
+    /// a table has at most sqrt(2 · 140 · ln 2) · T + 1 entries.
+    public static let largestTotalVariationBound: Double = {
+        let entries =
+            (2 * Double(FoldedGaussianTable.tailBits) * 0.693_147_180_559_945_4).squareRoot() * Double(largestScale) + 1
+        return (entries.rounded(.up) + 2) * 0x1p-125 + 0x1p-120
+    }()
+
     public init?(scale: UInt64) {
         guard scale >= 1, scale <= Self.largestScale else { return nil }
         self.scale = scale

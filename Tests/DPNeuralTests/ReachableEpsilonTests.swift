@@ -142,3 +142,85 @@ import Testing
             .ctgan, domain: adult, settings: NeuralSynthesizer.Settings.ctganDefaults)
     }
 }
+
+/// A delta too small for the tabulated noise's draws: found by a hostile pass, a fit at delta
+/// 1e-30 charged its noisy example count and then failed.
+@Suite struct SmallDeltaTests {
+    /// The bound every table stays under, known without one, holds for the scales the noise grid
+    /// uses (2^15 to 2^16 grid steps per sigma) and is not loose by more than a factor of 2.2.
+    @Test func theLargestDrawDistanceBoundsEveryTable() throws {
+        for scale: UInt64 in [1 << 15, 3 << 14, 1 << 16] {
+            let table = try #require(TabulatedDiscreteGaussian(scale: scale))
+            #expect(table.totalVariationBound <= TabulatedDiscreteGaussian.largestTotalVariationBound)
+            #expect(
+                table.totalVariationBound * 2.2 * Double(1 << 17) / Double(scale)
+                    >= TabulatedDiscreteGaussian.largestTotalVariationBound)
+        }
+    }
+
+    /// The pre-check counts the parameters DP-SGD trains exactly as the networks have them.
+    @Test func theCheckCountsTheTrainedParameters() throws {
+        let domain = [85, 9, 100, 16, 7, 2]
+        for rows in [500, 200_000] {
+            let tvae = NeuralSynthesizer.Settings.defaults(rows: rows)
+            let vae = TabularVAE(domain: domain, hidden: tvae.hidden, latent: tvae.latent, source: .seeded(1))
+            #expect(
+                NeuralSynthesizer.parameterCounts(.tvae, domain: domain, tvae).trained
+                    == Double(vae.layers.reduce(0) { $0 + $1.parameterCount }))
+            let ctgan = NeuralSynthesizer.Settings.ctganDefaults(rows: rows)
+            let gan = ConditionalGAN(
+                domain: domain, hidden: ctgan.hidden, noiseDimension: NeuralSynthesizer.ctganNoise,
+                conditionWeights: domain.map { [Double](repeating: 1, count: $0) }, source: .seeded(2))
+            #expect(
+                NeuralSynthesizer.parameterCounts(.ctgan, domain: domain, ctgan).trained
+                    == Double(gan.discriminator.parameterCount))
+        }
+    }
+
+    /// Below the smallest delta of the largest network the settings give, both neural fits refuse
+    /// before anything is charged; at it, they train.
+    @Test func aDeltaTooSmallForOneStepIsRefusedBeforeAnyCharge() throws {
+        let source = RandomSource.seeded(51)
+        let schema = Schema(
+            name: "few",
+            columns: ["a", "b"].map { Column(name: $0, kind: .categorical(["v0", "v1", "v2"]), missing: .error) })
+        let data = EncodedDataset(
+            schema: schema, codes: (0..<2).map { _ in (0..<400).map { _ in UInt16(source.uniform(below: 3)) } })
+        let settings = { (_: Int) in NeuralSynthesizer.Settings(epochs: 1, batchSize: 16, hidden: 8) }
+        for training in [NeuralSynthesizer.Training.tvae, .ctgan] {
+            let trained = NeuralSynthesizer.parameterCounts(training, domain: data.domain, settings(0)).trained
+            let smallest = DPSGDPlan.smallestDelta(parameters: Int(trained)) / training.share.delta
+            func fit(delta: Double, budget: PrivacyOdometer) throws {
+                switch training {
+                case .tvae:
+                    _ = try NeuralSynthesizer.fitTVAE(
+                        data, epsilon: 3, delta: delta, budget: budget, settings: settings, source: .seeded(52))
+                case .ctgan:
+                    _ = try NeuralSynthesizer.fitCTGAN(
+                        data, epsilon: 3, delta: delta, budget: budget, settings: settings, source: .seeded(53))
+                }
+            }
+            let refused = try PrivacyOdometer(epsilon: 3, delta: 1e-6)
+            #expect(throws: GeneratorSettingsError.self) { try fit(delta: smallest * 0.99, budget: refused) }
+            #expect(refused.charges.isEmpty)
+            let trains = try PrivacyOdometer(epsilon: 3, delta: 1e-6)
+            try fit(delta: smallest, budget: trains)
+            #expect(!trains.charges.isEmpty)
+        }
+    }
+
+    /// A delta that one step's draws fit but not one epoch's: the plan trains fewer steps, with
+    /// the sampler's share under half of delta and its epsilon within the target, and says so.
+    /// Without fewer steps this plan failed after the noisy count was charged.
+    @Test func aDeltaTooSmallForAnEpochTrainsFewerSteps() throws {
+        let parameters = 40_000
+        let delta = DPSGDPlan.smallestDelta(parameters: parameters) * 4
+        let plan = try DPSGDPlan(
+            targetEpsilon: 3, delta: delta, examples: 20_000, expectedBatchSize: 100, epochs: 20, clip: 1,
+            parameters: parameters)
+        #expect(plan.epochs == 1 && plan.steps >= 1 && plan.steps < 200, "\(plan.steps) steps")
+        #expect(plan.samplerDelta < delta / 2 && plan.epsilon <= 3)
+        let line = try #require(plan.shortfall(epochs: 20, epsilon: 3))
+        #expect(line.contains("\(plan.steps) steps, less than one of the 20 epochs asked"), "\(line)")
+    }
+}

@@ -69,6 +69,9 @@ extension TabularVAETests {
             notice: { notices.append($0) })
         #expect(model.record.epsilon < 150)
         #expect(notices.count == 1 && notices[0].contains("of the 20 epochs asked") && notices[0].contains("epsilon"))
+        // The model file keeps it, beyond a progress line.
+        let saved = try NeuralModel.load(from: try model.fileData(), path: "m.json")
+        #expect(saved.record.shortfall == notices.first)
     }
 }
 
