@@ -52,11 +52,7 @@ public enum OutputPaths {
                 if status.st_mode & S_IFMT == S_IFREG { try KeptFile.refuseReplacing(path, name: name) }
                 // A regular file is replaced by renaming a finished copy in its folder; a special
                 // file (a terminal, a pipe) is written in place.
-                guard status.st_mode & S_IFMT != S_IFREG || access(folder.path, W_OK) == 0 else {
-                    throw DataError(
-                        file: path, problem: "\(name): the folder \(folder.path) is not writable",
-                        hint: "Choose a folder you can write to.")
-                }
+                if status.st_mode & S_IFMT == S_IFREG { try refuseUnwritableFolder(folder, path: path, name: name) }
                 continue
             }
             if creatingFolders {
@@ -75,12 +71,26 @@ public enum OutputPaths {
                     file: path, problem: "\(name): the folder \(folder.path) does not exist",
                     hint: "Create it first, or write somewhere else.")
             }
-            guard access(folder.path, W_OK) == 0 else {
-                throw DataError(
-                    file: path, problem: "\(name): the folder \(folder.path) is not writable",
-                    hint: "Choose a folder you can write to.")
-            }
+            try refuseUnwritableFolder(folder, path: path, name: name)
         }
+    }
+
+    /// Throws unless a file can be created in `folder`. `access` alone passes for root in a folder
+    /// that takes no new file (/proc, say), so a temporary file of the writers' kind
+    /// (`StaleTemporaryFiles`) is created there and removed.
+    static func refuseUnwritableFolder(_ folder: URL, path: String, name: String) throws {
+        let probe = folder.appendingPathComponent(
+            StaleTemporaryFiles.name(for: URL(fileURLWithPath: path).lastPathComponent)
+        ).path
+        let descriptor =
+            access(folder.path, W_OK) == 0 ? open(probe, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600) : -1
+        guard descriptor >= 0 else {
+            throw DataError(
+                file: path, problem: "\(name): the folder \(folder.path) is not writable",
+                hint: "Choose a folder you can write to.")
+        }
+        close(descriptor)
+        unlink(probe)
     }
 
     enum Identity: Equatable {

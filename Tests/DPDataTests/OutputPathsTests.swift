@@ -69,3 +69,17 @@ extension OutputPathsTests {
         try OutputPaths.refuseUnwritable([("--out", earlier)])
     }
 }
+
+extension OutputPathsTests {
+    /// A folder that takes no new file is refused before anything is charged, even where
+    /// `access` says it is writable: for root, /proc (found by a hostile pass, `--model-out
+    /// /proc/x` failed after the charge). The check leaves nothing behind in a writable folder.
+    @Test func aFolderThatTakesNoFileIsRefusedForRootToo() throws {
+        var status = stat()
+        try #require(stat("/proc/self", &status) == 0, "needs Linux's /proc")
+        #expect(throws: DataError.self) { try OutputPaths.refuseUnwritable([("--model-out", "/proc/dpsynth-model")]) }
+        let folder = try CommandRunner.temporaryDirectory()
+        try OutputPaths.refuseUnwritable([("--out", folder.appendingPathComponent("new.csv").path)])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+    }
+}
