@@ -52,7 +52,10 @@ public enum OutputPaths {
                 if status.st_mode & S_IFMT == S_IFREG { try KeptFile.refuseReplacing(path, name: name) }
                 // A regular file is replaced by renaming a finished copy in its folder; a special
                 // file (a terminal, a pipe) is written in place.
-                if status.st_mode & S_IFMT == S_IFREG { try refuseUnwritableFolder(folder, path: path, name: name) }
+                if status.st_mode & S_IFMT == S_IFREG {
+                    let staged = URL(fileURLWithPath: StagedFiles.stagedPath(path)).deletingLastPathComponent()
+                    try refuseUnwritableFolder(staged, path: path, name: name)
+                }
                 continue
             }
             if creatingFolders {

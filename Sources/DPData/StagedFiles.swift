@@ -34,6 +34,14 @@ public final class StagedFiles {
     /// Writes a file piece by piece to a temporary file for `requested`: `body` hands each piece
     /// to the writer, so a file larger than memory can be staged. A special target (a device, a
     /// pipe) keeps the pieces in memory until the commit.
+    /// The path a regular output is staged beside and renamed over: the file its links lead to
+    /// when one exists (the link stays a link), the path itself otherwise.
+    static func stagedPath(_ requested: String) -> String {
+        var status = stat()
+        guard stat(requested, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return requested }
+        return URL(fileURLWithPath: requested).resolvingSymlinksInPath().path
+    }
+
     public func add(
         to requested: String, mode: mode_t? = nil, replacing: KeptFile? = nil,
         writing body: (StagedFileWriter) throws -> Void
@@ -52,7 +60,7 @@ public final class StagedFiles {
                 special.append((requested, writer.buffer))
                 return
             }
-            path = URL(fileURLWithPath: requested).resolvingSymlinksInPath().path
+            path = Self.stagedPath(requested)
         }
         let url = URL(fileURLWithPath: path)
         StaleTemporaryFiles.sweep(beside: url)

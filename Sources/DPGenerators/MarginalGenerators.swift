@@ -37,6 +37,13 @@ public struct AIMGenerator: Generator {
         aim = AIM(workload: settings.workload, finalIterations: settings.iterations ?? MarginalFit.defaultIterations)
     }
 
+    /// The workload's candidates within AIM's limits (`AIM.checkedCandidates`).
+    public func checkPlannable(columns: [Column], epsilon: Double, delta: Double) throws {
+        _ = try AIM.checkedCandidates(
+            workload: aim.workload ?? AIM.defaultWorkload(columns: columns), domain: columns.map(\.domainSize),
+            sizeLimitMB: aim.maxModelSizeMB)
+    }
+
     public func fit(_ request: FitRequest) throws -> any FittedModel {
         try aim.fit(session: MarginalFit.session(request, method: Self.method), progress: request.progress)
     }

@@ -48,11 +48,12 @@ public struct DPSGDPlan: Sendable {
     }
 
     /// The smallest delta at which one step on a model of `parameters` parameters leaves room for
-    /// epsilon: the tabulated noise's share, (1 + e^epsilon) · parameters · per-draw distance, must
-    /// stay under delta / 2, and at ten times parameters · the largest distance e^epsilon may
-    /// reach 4. It reads only the model's size.
-    public static func smallestDelta(parameters: Int) -> Double {
-        10 * Double(parameters) * TabulatedDiscreteGaussian.largestTotalVariationBound
+    /// epsilon: the tabulated noise's share, (1 + e^epsilon) · parameters · per-draw distance d,
+    /// must stay under delta / 2. At delta ≥ 10 · parameters · L, with L ≥ d the largest distance
+    /// of any table, delta / (2 · parameters · d) ≥ 5, so one step fits epsilon up to ln 4. It
+    /// reads only the model's size.
+    public static func smallestDelta(parameters: Double) -> Double {
+        10 * parameters * TabulatedDiscreteGaussian.largestTotalVariationBound
     }
 
     /// The plan that spends `targetEpsilon` at `delta` over `epochs`, or the nearest plan that can
@@ -63,12 +64,12 @@ public struct DPSGDPlan: Sendable {
     ///   steps to the sensitivity, which caps the multiplier near 2^15.5 / sqrt(parameters)), or
     ///   when the tabulated noise's share of delta, (1 + e^epsilon) · draws · the table's per-draw
     ///   distance, does not fit under delta / 2 (fewer epochs, fewer draws);
-    /// - then, at one epoch, a smaller epsilon: the largest whose share fits; when none fits one
-    ///   epoch's draws, fewer steps (halved until one does), which `smallestDelta` of the model,
-    ///   checked before anything is charged, guarantees at one step.
+    /// - then, at one epoch, a smaller epsilon: the largest whose share fits, unless that is under
+    ///   half the target or none fits, or the grid's noise cannot reach the target; then fewer
+    ///   steps (halved, the target restored), down to one step, which `smallestDelta` of the
+    ///   model, checked before anything is charged, guarantees a share that fits.
     /// `epochs`, `steps` and `epsilon` say what the plan trains and spends, never more than asked.
-    /// A target one epoch cannot reach within the grid's noise still fails: the steps follow the
-    /// noisy count.
+    /// A target that one step cannot reach within the grid's noise still fails.
     public init(
         targetEpsilon: Double, delta: Double, examples: Int, expectedBatchSize: Int, epochs: Int, clip: Double,
         parameters: Int
@@ -94,17 +95,20 @@ public struct DPSGDPlan: Sendable {
             } catch let error as SamplerDeltaError {
                 // The largest epsilon whose (1 + e^epsilon) factor keeps the share under delta / 2,
                 // less a margin for the accountant's epsilon at delta / 2 exceeding the plan's.
-                let cap = log(delta / (2 * error.draws * error.distance) - 1)
-                if cap.isFinite, cap > 0 {
-                    target = min(cap, target) * 0.95
-                    continue
-                }
-                guard steps > 1 else {
+                // When that is under half the target, fewer steps (fewer draws) spend more.
+                let cap = log(delta / (2 * error.draws * error.distance) - 1) * 0.95
+                if cap.isFinite, cap > 0, steps == 1 || cap >= target / 2 {
+                    target = min(cap, target)
+                } else if steps > 1 {
+                    (steps, target) = ((steps + 1) / 2, targetEpsilon)
+                } else {
                     throw MechanismError(
                         "delta \(delta) is too small for \(Int(error.draws)) tabulated noise draws at any epsilon; "
                             + "raise --delta, or use a smaller model")
                 }
-                steps = (steps + 1) / 2
+            } catch is UnreachableNoiseError where steps > 1 {
+                // Fewer steps need less noise for the same epsilon.
+                (steps, target) = ((steps + 1) / 2, targetEpsilon)
             }
         }
         throw MechanismError(
@@ -122,9 +126,9 @@ public struct DPSGDPlan: Sendable {
         let fewerEpochs = epochs < asked || partEpoch
         let lessEpsilon = epsilon < target * 0.96
         guard fewerEpochs || lessEpsilon else { return nil }
-        let trained = partEpoch ? "\(steps) steps, less than one" : "\(epochs)"
+        let trained = partEpoch ? "\(steps) steps (less than one epoch)" : "\(epochs)"
         let what = [
-            fewerEpochs ? "\(trained) of the \(asked) epochs asked" : "its \(epochs) epochs",
+            fewerEpochs ? "\(trained) of the \(asked) epoch\(asked == 1 ? "" : "s") asked" : "its \(epochs) epochs",
             lessEpsilon ? String(format: "spending epsilon %.4g of %.4g", epsilon, target) : nil,
         ].compactMap { $0 }.joined(separator: ", ")
         return "DP-SGD trains \(what): more is beyond what the noise grid and its share of delta allow this "

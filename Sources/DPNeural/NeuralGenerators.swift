@@ -49,6 +49,12 @@ public struct TVAEGenerator: Generator {
         NeuralSynthesizer.Settings.defaults(rows: rows).overridden(by: settings)
     }
 
+    /// The network's size and one DP-SGD step's draws within delta, at every row count.
+    public func checkPlannable(columns: [Column], epsilon: Double, delta: Double) throws {
+        try NeuralSynthesizer.checkPlannable(
+            .tvae, domain: columns.map(\.domainSize), settings: trainingSettings(rows:), delta: delta)
+    }
+
     public func fit(_ request: FitRequest) throws -> any FittedModel {
         try NeuralSynthesizer.fitTVAE(
             try request.data.rows(), epsilon: request.epsilon, delta: request.delta, budget: request.budget,
@@ -85,6 +91,12 @@ public struct CTGANGenerator: Generator {
     /// The training settings for `rows` rows (the noisy example count).
     public func trainingSettings(rows: Int) -> NeuralSynthesizer.Settings {
         NeuralSynthesizer.Settings.ctganDefaults(rows: rows).overridden(by: settings)
+    }
+
+    /// The network's size and one DP-SGD step's draws within delta, at every row count.
+    public func checkPlannable(columns: [Column], epsilon: Double, delta: Double) throws {
+        try NeuralSynthesizer.checkPlannable(
+            .ctgan, domain: columns.map(\.domainSize), settings: trainingSettings(rows:), delta: delta)
     }
 
     public func fit(_ request: FitRequest) throws -> any FittedModel {

@@ -59,8 +59,7 @@ public enum NeuralSynthesizer {
         settings: (Int) -> Settings, source: RandomSource, notice: (String) -> Void = { _ in },
         progress: (DPSGDTrainer.Progress) -> Void = { _ in }
     ) throws -> NeuralModel {
-        try checkNetworkSize(.tvae, domain: data.domain, settings: settings)
-        try checkDelta(.tvae, domain: data.domain, settings: settings, delta: delta)
+        try checkPlannable(.tvae, domain: data.domain, settings: settings, delta: delta)
         let (examples, countEpsilon, settings) = try NoisyExampleCount.plan(
             data.rowCount, epsilon: epsilon, budget: budget, settings: settings, source: source.split(stream: 4))
         var vae = TabularVAE(
@@ -104,8 +103,7 @@ extension NeuralSynthesizer {
         settings: (Int) -> Settings, source: RandomSource, notice: (String) -> Void = { _ in },
         progress: (DPSGDTrainer.Progress) -> Void = { _ in }
     ) throws -> NeuralModel {
-        try checkNetworkSize(.ctgan, domain: data.domain, settings: settings)
-        try checkDelta(.ctgan, domain: data.domain, settings: settings, delta: delta)
+        try checkPlannable(.ctgan, domain: data.domain, settings: settings, delta: delta)
         let (examples, countEpsilon, settings) = try NoisyExampleCount.plan(
             data.rowCount, epsilon: epsilon, budget: budget, settings: settings, source: source.split(stream: 4))
         let table = OneHotTable(domain: data.domain)
@@ -158,6 +156,15 @@ extension NeuralSynthesizer {
     /// moments): a larger one would exhaust memory after the noisy example count was charged.
     static let largestNetwork = 1 << 24
 
+    /// Refuses, before anything is charged, a fit whose network or whose delta no row count lets
+    /// it plan: `checkNetworkSize`, then `checkDelta`.
+    static func checkPlannable(_ training: Training, domain: [Int], settings: (Int) -> Settings, delta: Double)
+        throws
+    {
+        try checkNetworkSize(training, domain: domain, settings: settings)
+        try checkDelta(training, domain: domain, settings: settings, delta: delta)
+    }
+
     /// Refuses, before anything is charged, a network larger than `largestNetwork` for the table
     /// of `domain`, at the widest settings `settings` gives any row count (the public schema and
     /// settings alone).
@@ -178,13 +185,13 @@ extension NeuralSynthesizer {
     /// `checkNetworkSize`.
     static func checkDelta(_ training: Training, domain: [Int], settings: (Int) -> Settings, delta: Double) throws {
         let trained = [settings(2), settings(1 << 40)].map { parameterCounts(training, domain: domain, $0).trained }
-        let smallest = DPSGDPlan.smallestDelta(parameters: Int(trained.max()!)) / training.share.delta
+        let smallest = DPSGDPlan.smallestDelta(parameters: trained.max()!) / training.share.delta
         guard delta >= smallest else {
-            let scale = pow(10, (log10(smallest)).rounded(.down) - 3)
             throw GeneratorSettingsError(
                 "delta \(delta) is too small for one DP-SGD step of this network: its noise is drawn from a table "
                     + "whose distance from the exact noise, over one step's draws, must fit in delta; raise --delta "
-                    + String(format: "to %.4g or more, or lower --hidden", (smallest / scale).rounded(.up) * scale))
+                    + "to \(fourDigits(above: smallest)) or more, or use a smaller network ("
+                    + (training == .tvae ? "--hidden, --latent)" : "--hidden)"))
         }
     }
 

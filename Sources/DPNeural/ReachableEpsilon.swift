@@ -38,11 +38,17 @@ extension NeuralSynthesizer {
     static func checkReachable(_ training: Training, method: String, epsilon: Double, delta: Double) throws {
         let floor = training.floor(delta: delta)
         guard epsilon > floor else {
-            let scale = pow(10, (log10(floor)).rounded(.down) - 3)
             throw GeneratorSettingsError(
                 "\(method) cannot train at epsilon \(epsilon) and delta \(delta): DP-SGD's accountant certifies "
                     + "no smaller epsilon than its orders allow at this delta, whatever the noise; raise --epsilon "
-                    + String(format: "above %.4g, or raise --delta", (floor / scale).rounded(.up) * scale))
+                    + "above \(fourDigits(above: floor)), or raise --delta")
         }
+    }
+
+    /// `value` rounded up to four significant digits, for a limit a refusal names: a user who
+    /// gives the number named is not refused again.
+    static func fourDigits(above value: Double) -> String {
+        let scale = pow(10, (log10(value)).rounded(.down) - 3)
+        return String(format: "%.4g", (value / scale).rounded(.up) * scale)
     }
 }

@@ -160,6 +160,11 @@ public struct ReleasePipeline {
 
     public func run(progress: @escaping (String) -> Void = { _ in }) throws -> Outcome {
         let prepared = try prepare(progress: progress)
+        do {
+            try prepared.synthesis.checkPlannable(columns: prepared.train.columns)
+        } catch let error as GeneratorSettingsError {
+            throw ReleaseError("\(configPath): \(error.description)")
+        }
         let budget = try BudgetStage.open(
             ledger: config.ledger, dataset: prepared.dataset, declare: config.datasetBudget,
             hint: .config(configPath), fingerprint: prepared.inputHash, newDataVersion: config.newDataVersion)

@@ -23,6 +23,14 @@ public struct SynthesisStage {
 
     public var method: String { type(of: generator).method }
 
+    /// Throws when the fit cannot be planned at (ε, δ) on a table of `columns`, whatever its rows
+    /// (`Generator.checkBudget`, `Generator.checkPlannable`): commands call it before a budget is
+    /// declared or a data version recorded, and `fit` before its reservation.
+    public func checkPlannable(columns: [Column]) throws {
+        try type(of: generator).checkBudget(epsilon: epsilon, delta: delta)
+        try generator.checkPlannable(columns: columns, epsilon: epsilon, delta: delta)
+    }
+
     /// Fits the generator to `data`, reporting each step as "[method] step (t s)". The whole
     /// planned cost is reserved in the ledger first (refused at once when other runs hold the
     /// budget), every step charges under the reservation, and the reservation ends when the fit
@@ -31,7 +39,7 @@ public struct SynthesisStage {
         _ data: any PrivateTable, budget: LedgerBudget, streams: RunStreams, progress: @escaping (String) -> Void
     ) throws -> any FittedModel {
         let type = type(of: generator)
-        try type.checkBudget(epsilon: epsilon, delta: delta)
+        try checkPlannable(columns: data.columns)
         try generator.checkAffordable(budget: budget, epsilon: epsilon, delta: delta)
         let reserved = try budget.reserve(type.family.plannedCost(epsilon: epsilon, delta: delta))
         defer { _ = try? reserved.endReservation() }

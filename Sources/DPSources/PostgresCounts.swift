@@ -51,8 +51,11 @@ public final class PostgresCounts: PrivateTable, @unchecked Sendable {
     /// are read once per statement: `temp_buffers` lets the session keep up to 1 GB of them in
     /// its own memory instead of passing every page through the file system (the setting is a
     /// ceiling, used as the tables grow, and must come before the session's first temporary
-    /// table). JIT compilation is left to the server's settings (`jit`, `jit_above_cost`): they
-    /// compile a large table's filtered sums (`PivotPlan`) and leave a small table's statements alone.
+    /// table). A table counted in parts (`TablePart`, at most 8 sessions) holds up to 1 GB a
+    /// session, within the size of its codes, which would otherwise sit in the server's file
+    /// cache. JIT compilation is left to the server's settings (`jit`, `jit_above_cost`): they
+    /// compile a large table's filtered sums (`PivotPlan`) and leave a small table's statements
+    /// alone.
     static let sessionSettings = "SET temp_buffers = '1GB'; SET work_mem = '256MB'; SET enable_sort = off"
 
     /// The rows this session counts (the part's, for a part of a table).

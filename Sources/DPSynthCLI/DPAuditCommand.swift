@@ -61,11 +61,12 @@ struct DPAuditCommand: ParsableCommand {
             let table = try source.load(schema: parsed, boundTo: identity)
             identity.releaseLocks()
             let audit = try CanaryAudit(canaries: canaries)
+            let stage = SynthesisStage(generator: generator, epsilon: epsilon, delta: delta)
+            try stage.checkPlannable(columns: table.columns)
             let budget = try BudgetStage.open(
                 ledger: ledger, dataset: dataset ?? parsed.name, declare: initBudget ? (epsilon, delta) : nil,
                 hint: .commandLine, fingerprint: fingerprint, newDataVersion: false)
             let streams = RunStreams(seed: seed)
-            let stage = SynthesisStage(generator: generator, epsilon: epsilon, delta: delta)
             let result = try audit.run(
                 data: table, delta: delta, confidence: confidence, source: streams.audit
             ) { withCanaries in

@@ -105,12 +105,13 @@ struct SynthesizeCommand: ParsableCommand {
             let table = try source.table(schema: parsed, countsOnly: countsOnly, boundTo: identity)
             let generator = try GeneratorRegistry.standard.generator(
                 named: method, settings: try settings(columns: table.columns.map(\.name)))
+            let stage = SynthesisStage(generator: generator, epsilon: epsilon, delta: delta)
+            try stage.checkPlannable(columns: table.columns)
             let budget = try BudgetStage.open(
                 ledger: ledger, dataset: name, declare: initBudget ? (epsilon, delta) : nil, hint: .commandLine,
                 fingerprint: fingerprint, newDataVersion: newDataVersion)
             let streams = RunStreams(seed: seed)
             if streams.isSeeded { Output.note("dpsynth: \(streams.root.label)") }
-            let stage = SynthesisStage(generator: generator, epsilon: epsilon, delta: delta)
             // Held as an optional that the write takes, so the model goes while rows are drawn.
             var model: (any FittedModel)? = try stage.fit(table, budget: budget, streams: streams) {
                 Output.progress($0)

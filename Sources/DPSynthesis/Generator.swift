@@ -26,6 +26,12 @@ public protocol Generator: Sendable {
     /// is charged (`checkBudget`). Methods that can plan for any (ε, δ) keep the default.
     static func checkReachable(epsilon: Double, delta: Double) throws
 
+    /// Throws when a fit at (ε, δ) on a table of `columns` cannot be planned: what the public
+    /// schema and the settings alone decide (a network too large, a workload too wide), checked
+    /// before a budget is declared, reserved or charged (`SynthesisStage.checkPlannable`).
+    /// Methods that can plan for every table keep the default.
+    func checkPlannable(columns: [Column], epsilon: Double, delta: Double) throws
+
     /// Fits a model to `request.data`, charging `request.budget` for every noisy step.
     func fit(_ request: FitRequest) throws -> any FittedModel
 
@@ -35,6 +41,7 @@ public protocol Generator: Sendable {
 
 extension Generator {
     public static func checkReachable(epsilon: Double, delta: Double) throws {}
+    public func checkPlannable(columns: [Column], epsilon: Double, delta: Double) throws {}
 }
 
 /// How a method spends a budget.

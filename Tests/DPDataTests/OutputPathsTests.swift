@@ -79,6 +79,11 @@ extension OutputPathsTests {
         try #require(stat("/proc/self", &status) == 0, "needs Linux's /proc")
         #expect(throws: DataError.self) { try OutputPaths.refuseUnwritable([("--model-out", "/proc/dpsynth-model")]) }
         let folder = try CommandRunner.temporaryDirectory()
+        // A link to a file is replaced in the folder of the file it leads to (`StagedFiles`).
+        let link = folder.appendingPathComponent("link.csv").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "/proc/self/oom_score_adj")
+        #expect(throws: DataError.self) { try OutputPaths.refuseUnwritable([("--out", link)]) }
+        try FileManager.default.removeItem(atPath: link)
         try OutputPaths.refuseUnwritable([("--out", folder.appendingPathComponent("new.csv").path)])
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
     }

@@ -102,6 +102,43 @@ import Testing
         #expect(seeded.status == 0 && seeded.standardError.contains("SEEDED"), "\(seeded)")
         #expect(!seeded.standardError.contains("987654321") && !seeded.standardOutput.contains("987654321"))
     }
+
+    /// A fit the schema and settings alone cannot plan (a delta too small for one DP-SGD step, an
+    /// AIM workload set wider than AIM counts) is refused before the ledger is opened: it used to
+    /// be refused inside the fit, after `--init-budget` had declared the dataset's budget.
+    @Test func aFitThatCannotBePlannedDeclaresNoBudget() throws {
+        let folder = try CommandRunner.temporaryDirectory()
+        func write(_ text: String, _ name: String) throws -> String {
+            let path = folder.appendingPathComponent(name).path
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            return path
+        }
+        let names = (0..<17).map { "c\($0)" }
+        var text = names.joined(separator: ",") + "\n"
+        for row in 0..<40 {
+            let values: [String] = names.indices.map { String(($0 + row) % 2) }
+            text += values.joined(separator: ",") + "\n"
+        }
+        let data = try write(text, "d.csv")
+        let columns: [String] = names.map { "  - {name: \($0), kind: coded, levels: 2}\n" }
+        let schema = try write("name: t\ncolumns:\n" + columns.joined(), "d.yaml")
+        let workload = try write(names.joined(separator: ",") + "\n", "w.txt")
+        for (method, extra, refusal) in [
+            ("dp-tvae", ["--delta", "1e-40"], "too small for one DP-SGD step"),
+            ("dp-ctgan", ["--delta", "1e-40"], "too small for one DP-SGD step"),
+            ("aim", ["--workload", workload], "set of 17 columns"),
+        ] {
+            let ledger = folder.appendingPathComponent("\(method).sqlite").path
+            let result = try CommandRunner.run(
+                [
+                    "synthesize", "--method", method, "--data", data, "--schema", schema, "--epsilon", "1",
+                    "--rows", "5", "--out", folder.appendingPathComponent("s.csv").path, "--ledger", ledger,
+                    "--init-budget",
+                ] + extra)
+            #expect(result.status == 1 && result.standardError.contains(refusal), "\(method): \(result.standardError)")
+            #expect(!FileManager.default.fileExists(atPath: ledger), "\(method)")
+        }
+    }
 }
 
 /// Smaller careless inputs: noise too large to print, a name with a line break, an empty answer
