@@ -226,3 +226,14 @@ import Testing
         #expect(line.contains("\(plan.steps) steps (less than one epoch) of the 20 epochs asked"), "\(line)")
     }
 }
+
+extension SmallDeltaTests {
+    /// A target one epoch cannot reach within the noise the grid gives a large model: the plan
+    /// trains fewer steps rather than failing after the noisy count was charged.
+    @Test func aTargetOneEpochCannotReachTrainsFewerSteps() throws {
+        let plan = try DPSGDPlan(
+            targetEpsilon: 0.15, delta: 1e-9, examples: 20_000, expectedBatchSize: 5_000, epochs: 4, clip: 1,
+            parameters: 1 << 24)
+        #expect(plan.epochs == 1 && plan.steps < 4 && plan.epsilon <= 0.15, "\(plan.steps) steps, \(plan.epsilon)")
+    }
+}
