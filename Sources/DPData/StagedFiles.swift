@@ -31,9 +31,6 @@ public final class StagedFiles {
         try add(to: requested, mode: mode, replacing: replacing) { $0.write(data) }
     }
 
-    /// Writes a file piece by piece to a temporary file for `requested`: `body` hands each piece
-    /// to the writer, so a file larger than memory can be staged. A special target (a device, a
-    /// pipe) keeps the pieces in memory until the commit.
     /// The path a regular output is staged beside and renamed over: the file its links lead to
     /// when one exists (the link stays a link), the path itself otherwise.
     static func stagedPath(_ requested: String) -> String {
@@ -42,6 +39,9 @@ public final class StagedFiles {
         return URL(fileURLWithPath: requested).resolvingSymlinksInPath().path
     }
 
+    /// Writes a file piece by piece to a temporary file for `requested`: `body` hands each piece
+    /// to the writer, so a file larger than memory can be staged. A special target (a device, a
+    /// pipe) keeps the pieces in memory until the commit.
     public func add(
         to requested: String, mode: mode_t? = nil, replacing: KeptFile? = nil,
         writing body: (StagedFileWriter) throws -> Void

@@ -83,7 +83,8 @@ public struct DPSGDPlan: Sendable {
         }
         var (target, trained) = (targetEpsilon, epochs)
         var steps = Self.steps(epochs: epochs, examples: examples, expectedBatchSize: expectedBatchSize)
-        for _ in 0..<128 {
+        // Epochs and steps halve at most 64 times each, with at most a few attempts at each count.
+        for _ in 0..<512 {
             do {
                 self = try Self(
                     calibratedTo: target, delta: delta, examples: examples, expectedBatchSize: expectedBatchSize,
@@ -97,8 +98,8 @@ public struct DPSGDPlan: Sendable {
                 // less a margin for the accountant's epsilon at delta / 2 exceeding the plan's.
                 // When that is under half the target, fewer steps (fewer draws) spend more.
                 let cap = log(delta / (2 * error.draws * error.distance) - 1) * 0.95
-                if cap.isFinite, cap > 0, steps == 1 || cap >= target / 2 {
-                    target = min(cap, target)
+                if cap.isFinite, cap > 0, steps == 1 || cap >= targetEpsilon / 2 {
+                    target = min(cap, target * 0.95)
                 } else if steps > 1 {
                     (steps, target) = ((steps + 1) / 2, targetEpsilon)
                 } else {

@@ -164,6 +164,8 @@ public struct ReleasePipeline {
             try prepared.synthesis.checkPlannable(columns: prepared.train.columns)
         } catch let error as GeneratorSettingsError {
             throw ReleaseError("\(configPath): \(error.description)")
+        } catch let error as GeneratorError {
+            throw ReleaseError("\(configPath): \(error.description)")
         }
         let budget = try BudgetStage.open(
             ledger: config.ledger, dataset: prepared.dataset, declare: config.datasetBudget,
