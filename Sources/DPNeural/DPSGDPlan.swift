@@ -65,9 +65,9 @@ public struct DPSGDPlan: Sendable {
     ///   when the tabulated noise's share of delta, (1 + e^epsilon) · draws · the table's per-draw
     ///   distance, does not fit under delta / 2 (fewer epochs, fewer draws);
     /// - then, at one epoch, a smaller epsilon: the largest whose share fits, unless that is under
-    ///   half the target or none fits, or the grid's noise cannot reach the target; then fewer
-    ///   steps (halved, the target restored), down to one step, which `smallestDelta` of the
-    ///   model, checked before anything is charged, guarantees a share that fits.
+    ///   both 1 and half the target or none fits, or the grid's noise cannot reach the target;
+    ///   then fewer steps (halved, the target restored), down to one step, which `smallestDelta`
+    ///   of the model, checked before anything is charged, guarantees a share that fits.
     /// `epochs`, `steps` and `epsilon` say what the plan trains and spends, never more than asked.
     /// A target that one step cannot reach within the grid's noise still fails.
     public init(
@@ -96,9 +96,10 @@ public struct DPSGDPlan: Sendable {
             } catch let error as SamplerDeltaError {
                 // The largest epsilon whose (1 + e^epsilon) factor keeps the share under delta / 2,
                 // less a margin for the accountant's epsilon at delta / 2 exceeding the plan's.
-                // When that is under half the target, fewer steps (fewer draws) spend more.
+                // When that is under 1 and under half the target, fewer steps spend more: halving
+                // the draws raises the cap by about ln 2, which matters only to a small cap.
                 let cap = log(delta / (2 * error.draws * error.distance) - 1) * 0.95
-                if cap.isFinite, cap > 0, steps == 1 || cap >= targetEpsilon / 2 {
+                if cap.isFinite, cap > 0, steps == 1 || cap >= min(targetEpsilon / 2, 1) {
                     target = min(cap, target * 0.95)
                 } else if steps > 1 {
                     (steps, target) = ((steps + 1) / 2, targetEpsilon)
@@ -127,7 +128,7 @@ public struct DPSGDPlan: Sendable {
         let fewerEpochs = epochs < asked || partEpoch
         let lessEpsilon = epsilon < target * 0.96
         guard fewerEpochs || lessEpsilon else { return nil }
-        let trained = partEpoch ? "\(steps) steps (less than one epoch)" : "\(epochs)"
+        let trained = partEpoch ? "\(steps) step\(steps == 1 ? "" : "s") (less than one epoch)" : "\(epochs)"
         let what = [
             fewerEpochs ? "\(trained) of the \(asked) epoch\(asked == 1 ? "" : "s") asked" : "its \(epochs) epochs",
             lessEpsilon ? String(format: "spending epsilon %.4g of %.4g", epsilon, target) : nil,

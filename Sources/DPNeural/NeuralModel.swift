@@ -45,7 +45,8 @@ public struct NeuralModel: FittedModel {
     public var privacy: ModelPrivacy {
         ModelPrivacy(
             rho: 0, seeded: record.seeded,
-            charges: ["dp-sgd: (\(record.epsilon), \(record.delta))-DP over \(record.steps) steps"])
+            charges: ["dp-sgd: (\(record.epsilon), \(record.delta))-DP over \(record.steps) steps"],
+            notes: record.shortfall.map { [$0] } ?? [])
     }
 
     public var size: ModelSize { .parameters(network.parameterCount) }

@@ -198,7 +198,8 @@ public struct ReleasePipeline {
         let paid = fitted.charges + evaluations
         let spend = BudgetSpend(costs: paid.map(\.cost), totalDelta: config.delta)
         let privacy = ComplianceReport.PrivacyGuarantee(
-            epsilon: spend.epsilon, delta: config.delta, mechanism: generatorType.summary, rho: spend.rho,
+            epsilon: spend.epsilon, delta: config.delta,
+            mechanism: ([generatorType.summary] + fitted.model.privacy.notes).joined(separator: "; "), rho: spend.rho,
             seeded: streams.isSeeded || fitted.model.privacy.seeded || paid.contains(where: \.seeded),
             randomness: streams.root.label, ledger: statement, accountant: generatorType.family.accountant)
         return try publish(

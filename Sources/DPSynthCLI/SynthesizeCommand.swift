@@ -118,6 +118,9 @@ struct SynthesizeCommand: ParsableCommand {
             }
             if let modelOut { try AtomicFile.write(try model!.fileData(), to: modelOut) }
             let rho: Double? = type(of: generator).family == .marginal ? model!.privacy.rho : nil
+            // A progress line is shown only now and then off a terminal: what the fit did
+            // otherwise than asked is said again, once.
+            for note in model!.privacy.notes { Output.note("dpsynth: \(note)") }
             let size = model!.size
             try SynthesisStage.write(model.take()!, rows: rows, to: out, streams: streams) { Output.progress($0) }
             // The identity's locks were held while the table was counted or read (`DataIdentity`).

@@ -170,10 +170,14 @@ public struct ModelPrivacy: Sendable, Equatable {
     public let seeded: Bool
     /// One line per charge: mechanism and cost.
     public let charges: [String]
+    /// What the fit did otherwise than its settings asked (DP-SGD trained fewer epochs, say), for
+    /// the user and the report; each reads only what the fit released, never the data.
+    public let notes: [String]
 
-    public init(rho: Double, seeded: Bool, charges: [String]) {
+    public init(rho: Double, seeded: Bool, charges: [String], notes: [String] = []) {
         self.rho = rho
         self.seeded = seeded
         self.charges = charges
+        self.notes = notes
     }
 }

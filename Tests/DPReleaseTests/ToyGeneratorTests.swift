@@ -18,6 +18,8 @@ struct ToyIndependentGenerator: Generator {
     static let method = "toy-independent"
     static let family = GeneratorFamily.neural
     static let summary = "noisy one-way counts (test generator)"
+    /// What its fits report having done otherwise than asked.
+    static let note = "the toy trains nothing"
     static let acceptedSettings: Set<GeneratorSettings.Key> = []
 
     init(settings: GeneratorSettings) throws {}
@@ -29,7 +31,9 @@ struct ToyIndependentGenerator: Generator {
         let seeded: Bool
 
         var schema: Schema { try! SchemaLoader.parse(schemaText, file: "toy model") }
-        var privacy: ModelPrivacy { ModelPrivacy(rho: 0, seeded: seeded, charges: ["discrete-laplace"]) }
+        var privacy: ModelPrivacy {
+            ModelPrivacy(rho: 0, seeded: seeded, charges: ["discrete-laplace"], notes: [ToyIndependentGenerator.note])
+        }
         var size: ModelSize { .cells(counts.map(\.count).reduce(0, +)) }
         var noisyRowCount: Int? { max(1, counts[0].reduce(0, +)) }
 
@@ -87,7 +91,9 @@ struct ToyIndependentGenerator: Generator {
         // cost, and the release gate's.
         #expect(outcome.report.privacy.ledger.charges.count == 6 + 1)
         #expect(outcome.report.privacy.ledger.charges.last?.mechanism == ReleaseGate.mechanismName)
-        #expect(outcome.report.privacy.mechanism == ToyIndependentGenerator.summary)
+        // What the fit did otherwise than asked is in the signed report, beside the mechanism.
+        #expect(
+            outcome.report.privacy.mechanism == ToyIndependentGenerator.summary + "; " + ToyIndependentGenerator.note)
         #expect(outcome.report.provenance.syntheticRows == 3000)
         // The standard registry does not know the method; the config is refused before any charge.
         #expect(throws: DataError.self) { try ReleasePipeline(configPath: fixture.config.path) }
