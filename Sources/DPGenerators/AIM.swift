@@ -87,16 +87,22 @@ public struct AIM: Sendable {
             : "workload: all \(max(triples, 1)) \(min(3, d))-way sets"
     }
 
-    /// Every nonempty subset of the workload's sets, weighted by Σ_w |r ∩ w|, which is
-    /// Σ_{a ∈ r} (the workload's sets holding a).
-    static func candidates(workload: [[Int]]) -> [(attributes: [Int], weight: Double)] {
+    /// Every nonempty subset of the workload's sets that `keep` admits, weighted by Σ_w |r ∩ w|,
+    /// which is Σ_{a ∈ r} (the workload's sets holding a); nil as soon as more than `limit` are
+    /// admitted, so that a workload of too many is refused without building them all.
+    static func candidates(
+        workload: [[Int]], limit: Int = .max, keep: ([Int]) -> Bool = { _ in true }
+    ) -> [(attributes: [Int], weight: Double)]? {
         var closure = Set<[Int]>()
         var holding = [Int: Int]()
         for set in workload {
             let sorted = Array(Set(set)).sorted()
             for attribute in sorted { holding[attribute, default: 0] += 1 }
             for mask in 1..<(1 << sorted.count) {
-                closure.insert(sorted.indices.filter { mask & (1 << $0) != 0 }.map { sorted[$0] })
+                let subset = sorted.indices.filter { mask & (1 << $0) != 0 }.map { sorted[$0] }
+                guard keep(subset) else { continue }
+                closure.insert(subset)
+                if closure.count > limit { return nil }
             }
         }
         return closure.sorted { $0.count != $1.count ? $0.count < $1.count : $0.lexicographicallyPrecedes($1) }.map {
@@ -114,26 +120,31 @@ public struct AIM: Sendable {
     /// 8 bytes each, exceed `sizeLimitMB`: `admitted` never lets it in), refused before anything
     /// is counted or charged when what is left is beyond `candidateLimits`. It reads the public
     /// schema and settings alone.
-    static func checkedCandidates(workload: [[Int]], domain: [Int], sizeLimitMB: Double) throws -> [(
-        attributes: [Int], weight: Double
-    )] {
-        let limits = candidateLimits
+    static func checkedCandidates(
+        workload: [[Int]], domain: [Int], sizeLimitMB: Double,
+        limits: (setWidth: Int, count: Int, totalCells: Int) = candidateLimits
+    ) throws -> [(attributes: [Int], weight: Double)] {
         if let widest = workload.map({ Set($0).count }).max(), widest > limits.setWidth {
             throw GeneratorError.invalid(
                 "AIM's workload holds a set of \(widest) columns; AIM counts every subset of each set: use sets of "
                     + "at most \(limits.setWidth) columns (3 is usual)")
         }
         let cells = { (attributes: [Int]) in attributes.reduce(1.0) { $0 * Double(domain[$1]) } }
-        let candidates = Self.candidates(workload: workload).filter {
-            $0.attributes.count == 1 || cells($0.attributes) * 8 / 1_048_576 <= sizeLimitMB
-        }
-        let total = candidates.reduce(0.0) { $0 + cells($1.attributes) }
-        guard candidates.count <= limits.count, total <= Double(limits.totalCells) else {
-            throw GeneratorError.invalid(
-                "AIM's workload needs \(candidates.count) candidate marginals of "
-                    + String(format: "%.3g", total) + " cells in all; AIM counts at most \(limits.count) of at most "
+        func tooMany(_ needed: String) -> GeneratorError {
+            GeneratorError.invalid(
+                "AIM's workload needs \(needed); AIM counts at most \(limits.count) candidate marginals of at most "
                     + "\(limits.totalCells) cells in all: use fewer or smaller sets, or bin the widest columns more "
                     + "coarsely")
+        }
+        guard
+            let candidates = Self.candidates(
+                workload: workload, limit: limits.count,
+                keep: { $0.count == 1 || cells($0) * 8 / 1_048_576 <= sizeLimitMB })
+        else { throw tooMany("more than \(limits.count) candidate marginals") }
+        let total = candidates.reduce(0.0) { $0 + cells($1.attributes) }
+        guard total <= Double(limits.totalCells) else {
+            throw tooMany(
+                "\(candidates.count) candidate marginals of " + String(format: "%.3g", total) + " cells in all")
         }
         return candidates
     }

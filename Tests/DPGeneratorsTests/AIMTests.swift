@@ -10,7 +10,7 @@ import Testing
 
 @Suite struct AIMTests {
     @Test func candidatesAreTheDownwardClosureWeightedByOverlap() {
-        let candidates = AIM.candidates(workload: [[0, 1, 2], [1, 2, 3]])
+        let candidates = AIM.candidates(workload: [[0, 1, 2], [1, 2, 3]])!
         #expect(candidates.count == 4 + 5 + 2)
         let weights = Dictionary(uniqueKeysWithValues: candidates.map { ($0.attributes, $0.weight) })
         #expect(weights[[1, 2]] == 4)
@@ -23,7 +23,7 @@ import Testing
         let workload = (0..<40).map { _ in
             Array(Set((0..<3).map { _ in Int(source.uniform(below: 9)) })).sorted()
         }
-        for (attributes, weight) in AIM.candidates(workload: workload) {
+        for (attributes, weight) in AIM.candidates(workload: workload)! {
             let overlap = workload.reduce(0) { $0 + Set(attributes).intersection($1).count }
             #expect(weight == Double(overlap), "\(attributes)")
         }

@@ -1,4 +1,5 @@
 import DPData
+import DPRandomness
 import Testing
 
 @testable import DPGenerators
@@ -54,5 +55,26 @@ import Testing
             (a + 1..<15).flatMap { b in (b + 1..<15).map { [a, b, $0] } }
         }
         #expect(try checked(adultTriples, adult) == 575)
+    }
+
+    /// A hostile workload of thousands of 16-column sets has about 2^28 subsets: it is refused as
+    /// soon as more candidates than AIM counts are found, not after all are built (which would
+    /// exhaust memory), here with a limit of 10,000.
+    @Test(.timeLimit(.minutes(1))) func aWorkloadOfTooManyCandidatesIsRefusedWithoutBuildingThem() throws {
+        let source = RandomSource.seeded(29)
+        let workload = (0..<4000).map { _ in
+            var set = Set<Int>()
+            while set.count < 16 { set.insert(Int(source.uniform(below: 64))) }
+            return set.sorted()
+        }
+        let limits = (setWidth: 16, count: 10_000, totalCells: 1 << 30)
+        do {
+            _ = try AIM.checkedCandidates(
+                workload: workload, domain: [Int](repeating: 2, count: 64), sizeLimitMB: AIM.defaultMaxModelSizeMB,
+                limits: limits)
+            Issue.record("a workload of about 2^28 candidates was accepted")
+        } catch let error as GeneratorError {
+            #expect(error.description.contains("more than 10000 candidate marginals"), "\(error)")
+        }
     }
 }
