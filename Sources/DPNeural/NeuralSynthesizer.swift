@@ -165,11 +165,15 @@ extension NeuralSynthesizer {
         try checkDelta(training, domain: domain, settings: settings, delta: delta)
     }
 
+    /// The settings `settings` gives the fewest and the most rows a fit takes: they change with
+    /// the row count only by growing at thresholds, so these two hold the smallest and the widest.
+    static func extremes(_ settings: (Int) -> Settings) -> [Settings] { [settings(2), settings(1 << 40)] }
+
     /// Refuses, before anything is charged, a network larger than `largestNetwork` for the table
     /// of `domain`, at the widest settings `settings` gives any row count (the public schema and
     /// settings alone).
     static func checkNetworkSize(_ training: Training, domain: [Int], settings: (Int) -> Settings) throws {
-        for chosen in [settings(2), settings(1 << 40)] {
+        for chosen in extremes(settings) {
             let parameters = parameterCounts(training, domain: domain, chosen).all
             guard parameters <= Double(largestNetwork) else {
                 throw GeneratorSettingsError(
@@ -184,7 +188,7 @@ extension NeuralSynthesizer {
     /// formed whatever the noisy count. Above it, a plan trains at least one step. Call it after
     /// `checkNetworkSize`.
     static func checkDelta(_ training: Training, domain: [Int], settings: (Int) -> Settings, delta: Double) throws {
-        let trained = [settings(2), settings(1 << 40)].map { parameterCounts(training, domain: domain, $0).trained }
+        let trained = extremes(settings).map { parameterCounts(training, domain: domain, $0).trained }
         let smallest = DPSGDPlan.smallestDelta(parameters: trained.max()!) / training.share.delta
         guard delta >= smallest else {
             throw GeneratorSettingsError(

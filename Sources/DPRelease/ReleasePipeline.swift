@@ -125,10 +125,13 @@ public struct ReleasePipeline {
             .appendingPathComponent(".dpsynth-state")
         var settings = config.settings
         settings.workload = try config.workload.map { try WorkloadFile.read($0, columns: train.columns.map(\.name)) }
-        let generator: any Generator
+        let synthesis: SynthesisStage
         do {
-            generator = try registry.generator(named: config.method, settings: settings)
-        } catch let error as GeneratorSettingsError {
+            let generator = try registry.generator(named: config.method, settings: settings)
+            synthesis = SynthesisStage(generator: generator, epsilon: config.synthesisEpsilon, delta: config.delta)
+            // Before the ledger is opened (`run`), as the budget check above.
+            try synthesis.checkPlannable(columns: train.columns)
+        } catch let error as UserFacingError where error is GeneratorSettingsError || error is GeneratorError {
             throw ReleaseError("\(configPath): \(error.description)")
         }
         let secrets = try config.secrets.map { try train.column(named: $0, key: "audit.secrets", file: configPath) }
@@ -152,7 +155,7 @@ public struct ReleasePipeline {
                 try ImplementationAudit.load(path: $0, method: config.method, key: "\(configPath): audit.dp_audit")
             } ?? ImplementationAudit.published(method: config.method, epsilon: config.epsilon),
             key: try config.signingKey.map(SigningKey.load(secretKeyFile:)),
-            synthesis: SynthesisStage(generator: generator, epsilon: config.synthesisEpsilon, delta: config.delta),
+            synthesis: synthesis,
             gate: gate, inputName: trainSource.displayName, inputHash: inputHash, holdoutHash: holdoutHash,
             schemaHash: schemaHash,
             modelPath: stateFolder.appendingPathComponent("model-\(runKey).json").path)
@@ -160,13 +163,6 @@ public struct ReleasePipeline {
 
     public func run(progress: @escaping (String) -> Void = { _ in }) throws -> Outcome {
         let prepared = try prepare(progress: progress)
-        do {
-            try prepared.synthesis.checkPlannable(columns: prepared.train.columns)
-        } catch let error as GeneratorSettingsError {
-            throw ReleaseError("\(configPath): \(error.description)")
-        } catch let error as GeneratorError {
-            throw ReleaseError("\(configPath): \(error.description)")
-        }
         let budget = try BudgetStage.open(
             ledger: config.ledger, dataset: prepared.dataset, declare: config.datasetBudget,
             hint: .config(configPath), fingerprint: prepared.inputHash, newDataVersion: config.newDataVersion)

@@ -235,6 +235,19 @@ import Testing
         ) { fixture in try FileManager.default.removeItem(at: fixture.folder.appendingPathComponent("train.csv")) }
     }
 
+    /// A fit the schema and settings cannot plan (a delta too small for one DP-SGD step) is refused
+    /// before the ledger is opened, naming the config.
+    @Test func aFitThatCannotBePlannedIsRefusedBeforeTheLedger() throws {
+        try expectRefusedBeforeTheLedger(
+            edits: [
+                ("method: mst", "method: dp-tvae"), ("delta: 1e-9\n", "delta: 1e-40\n"), ("iterations: 200\n", ""),
+            ],
+            saying: "release.yaml: delta 1e-40 is too small for one DP-SGD step"
+        ) { fixture in
+            try SigningKey.generate().save(to: fixture.folder.appendingPathComponent("keys/release.key").path)
+        }
+    }
+
     /// Runs the fixture's release with `edits` made to its config (and `prepare` done to its
     /// folder): it must fail with a `ReleaseError` saying `text`, before the ledger exists.
     func expectRefusedBeforeTheLedger(
