@@ -30,6 +30,12 @@ public enum OutputPaths {
     /// is not to be created) or not writable, or the file exists and is not writable. Checked
     /// before anything is charged, so a run never pays for rows it cannot write.
     public static func refuseUnwritable(_ outputs: [(String, String?)], creatingFolders: Bool = false) throws {
+        try refuseUnwritable(outputs, creatingFolders: creatingFolders, user: geteuid())
+    }
+
+    /// `refuseUnwritable` for the effective user `user` (a test checks the sticky-folder rule
+    /// for a user other than the one running it).
+    static func refuseUnwritable(_ outputs: [(String, String?)], creatingFolders: Bool, user: uid_t) throws {
         for case (let name, let path?) in outputs {
             // A file is written as a temporary beside it (`StaleTemporaryFiles`), whose name is
             // longer: a name the file system takes may have a temporary it refuses.
@@ -53,8 +59,10 @@ public enum OutputPaths {
                 // A regular file is replaced by renaming a finished copy in its folder; a special
                 // file (a terminal, a pipe) is written in place.
                 if status.st_mode & S_IFMT == S_IFREG {
-                    let staged = URL(fileURLWithPath: StagedFiles.stagedPath(path)).deletingLastPathComponent()
-                    try refuseUnwritableFolder(staged, path: path, name: name)
+                    let staged = StagedFiles.stagedPath(path)
+                    let folder = URL(fileURLWithPath: staged).deletingLastPathComponent()
+                    try refuseUnwritableFolder(folder, path: path, name: name)
+                    try refuseStickyReplacement(staged, in: folder, path: path, name: name, user: user)
                 }
                 continue
             }
@@ -94,6 +102,24 @@ public enum OutputPaths {
         }
         close(descriptor)
         unlink(probe)
+    }
+
+    /// Throws when `file` cannot be renamed over by `user`: in a folder with the sticky bit set
+    /// (/tmp), only the owner of the file or of the folder may replace a file (root may always).
+    /// Writable folder and file alone do not say so, and the rename comes after the charge.
+    static func refuseStickyReplacement(_ file: String, in folder: URL, path: String, name: String, user: uid_t)
+        throws
+    {
+        var folderStatus = stat()
+        var fileStatus = stat()
+        guard user != 0, stat(folder.path, &folderStatus) == 0, folderStatus.st_mode & S_ISVTX != 0,
+            stat(file, &fileStatus) == 0, fileStatus.st_uid != user, folderStatus.st_uid != user
+        else { return }
+        throw DataError(
+            file: path,
+            problem: "\(name) belongs to another user in a shared folder (\(folder.path)), which "
+                + "lets only its owner replace it",
+            hint: "Write to a new file name, or ask the file's owner to remove it.")
     }
 
     enum Identity: Equatable {

@@ -88,3 +88,26 @@ extension OutputPathsTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
     }
 }
+
+extension OutputPathsTests {
+    /// In a folder with the sticky bit (/tmp), a file that neither the user nor the folder's
+    /// owner owns cannot be renamed over: refused before anything is charged (the rename came
+    /// after the charge). Checked for a user other than the one running the test, who owns both.
+    @Test func anotherUsersFileInAStickyFolderIsRefused() throws {
+        let folder = try CommandRunner.temporaryDirectory()
+        let file = folder.appendingPathComponent("synthetic.csv").path
+        try "a\n1\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let other = geteuid() &+ 4242
+        let output = [("--out", Optional(file))]
+        try OutputPaths.refuseUnwritable(output, creatingFolders: false, user: other)
+        #expect(chmod(folder.path, 0o1777) == 0)
+        #expect(throws: DataError.self) {
+            try OutputPaths.refuseUnwritable(output, creatingFolders: false, user: other)
+        }
+        // Its owner (who also owns the folder) and root replace it; a new name is free.
+        try OutputPaths.refuseUnwritable(output, creatingFolders: false, user: geteuid())
+        try OutputPaths.refuseUnwritable(output, creatingFolders: false, user: 0)
+        let fresh = [("--out", Optional(folder.appendingPathComponent("new.csv").path))]
+        try OutputPaths.refuseUnwritable(fresh, creatingFolders: false, user: other)
+    }
+}
