@@ -44,6 +44,7 @@ public enum OutputPaths {
                     file: path, problem: "\(name): the file name is too long to be written through a temporary file",
                     hint: "Use a name of at most \(StaleTemporaryFiles.longestName) bytes.")
             }
+            try refuseTooLongPath(path, name: name)
             var status = stat()
             var folder = URL(fileURLWithPath: path).deletingLastPathComponent()
             if stat(path, &status) == 0 {
@@ -83,6 +84,27 @@ public enum OutputPaths {
                     hint: "Create it first, or write somewhere else.")
             }
             try refuseUnwritableFolder(folder, path: path, name: name)
+        }
+    }
+
+    /// Throws when a folder to create has a name longer than the file system takes (NAME_MAX
+    /// bytes), or the temporary file the output is written through has a path longer than the
+    /// system takes (PATH_MAX bytes with its terminating zero).
+    static func refuseTooLongPath(_ path: String, name: String) throws {
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent()
+        if let long = folder.pathComponents.first(where: { $0.utf8.count > NAME_MAX }) {
+            throw DataError(
+                file: path,
+                problem: "\(name): a folder name of \(long.utf8.count) bytes is longer than the file system takes "
+                    + "(\(NAME_MAX))",
+                hint: "Use shorter folder names.")
+        }
+        let temporary = folder.appendingPathComponent(StaleTemporaryFiles.name(for: url.lastPathComponent)).path
+        guard temporary.utf8.count < PATH_MAX else {
+            throw DataError(
+                file: path, problem: "\(name): the path is longer than the system takes (\(PATH_MAX) bytes)",
+                hint: "Use a shorter path.")
         }
     }
 

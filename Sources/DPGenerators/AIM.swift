@@ -114,7 +114,7 @@ public struct AIM: Sendable {
     /// The widest workload set, the most candidates, and the most cells all may have together:
     /// every candidate's exact counts are held from the start, so a workload beyond these would
     /// exhaust memory or time while the run charges its rounds.
-    public static let candidateLimits = (setWidth: 16, count: 2_000_000, totalCells: 1 << 30)
+    public static let candidateLimits = (setWidth: 16, count: 2_000_000, totalCells: MarginalFit.heldCells)
 
     /// `candidates(workload:)` without those no round could pick (a candidate whose own cells,
     /// 8 bytes each, exceed `sizeLimitMB`: `admitted` never lets it in), refused before anything

@@ -20,6 +20,10 @@ enum MarginalFit {
 
     /// Mirror-descent iterations of the final estimate when a run names none.
     static let defaultIterations = 1000
+
+    /// The most cells the exact marginals a fit counts at once may have in all (AIM's candidates,
+    /// MST's pairs): beyond it the counts would exhaust memory after the first charge.
+    static let heldCells = 1 << 30
 }
 
 /// AIM (McKenna et al. 2022) as a registered generator.
@@ -66,6 +70,19 @@ public struct MSTGenerator: Generator {
 
     public init(settings: GeneratorSettings) throws {
         mst = MST(iterations: settings.iterations ?? MarginalFit.defaultIterations)
+    }
+
+    /// MST counts every pair of columns once their one-way marginals are charged: their cells,
+    /// at the schema's domain sizes, must be within `MarginalFit.heldCells`.
+    public func checkPlannable(columns: [Column], epsilon: Double, delta: Double) throws {
+        let domain = columns.map { Double($0.domainSize) }
+        var cells = 0.0
+        for a in domain.indices { for b in domain.indices where b > a { cells += domain[a] * domain[b] } }
+        guard cells <= Double(MarginalFit.heldCells) else {
+            throw GeneratorError.invalid(
+                "MST counts every pair of columns, " + String(format: "%.3g", cells) + " cells in all here; it "
+                    + "counts at most \(MarginalFit.heldCells): bin the widest columns more coarsely")
+        }
     }
 
     public func fit(_ request: FitRequest) throws -> any FittedModel {

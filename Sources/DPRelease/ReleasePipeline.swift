@@ -144,6 +144,10 @@ public struct ReleasePipeline {
                 in: holdout, target: target, positive: positive, name: "\(configPath): holdout")
         }
         try FileManager.default.createDirectory(at: stateFolder, withIntermediateDirectories: true)
+        let modelPath = stateFolder.appendingPathComponent("model-\(runKey).json").path
+        // The model is saved after the fit is charged: its folder must take it (a link to /proc, a
+        // colleague's folder) before then.
+        try OutputPaths.refuseUnwritable([("the release's saved model (\(config.report)'s folder)", modelPath)])
         return Prepared(
             dataset: config.dataset ?? schema.name, train: train, holdout: holdout, secrets: secrets,
             quasiIdentifiers: try config.quasiIdentifiers.map {
@@ -158,7 +162,7 @@ public struct ReleasePipeline {
             synthesis: synthesis,
             gate: gate, inputName: trainSource.displayName, inputHash: inputHash, holdoutHash: holdoutHash,
             schemaHash: schemaHash,
-            modelPath: stateFolder.appendingPathComponent("model-\(runKey).json").path)
+            modelPath: modelPath)
     }
 
     public func run(progress: @escaping (String) -> Void = { _ in }) throws -> Outcome {

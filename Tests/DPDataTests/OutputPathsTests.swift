@@ -111,3 +111,18 @@ extension OutputPathsTests {
         try OutputPaths.refuseUnwritable(fresh, creatingFolders: false, user: other)
     }
 }
+
+extension OutputPathsTests {
+    /// A folder to create whose name the file system refuses, or a path longer than the system
+    /// takes, is refused before anything is charged (the folder was created after the charge).
+    @Test func aPathTooLongToCreateIsRefused() throws {
+        let folder = try CommandRunner.temporaryDirectory()
+        let longName = folder.appendingPathComponent(String(repeating: "x", count: 300) + "/s.csv").path
+        #expect(throws: DataError.self) { try OutputPaths.refuseUnwritable([("out", longName)], creatingFolders: true) }
+        let deep = (0..<20).map { _ in String(repeating: "y", count: 250) }.joined(separator: "/")
+        let longPath = folder.appendingPathComponent(deep + "/s.csv").path
+        #expect(throws: DataError.self) { try OutputPaths.refuseUnwritable([("out", longPath)], creatingFolders: true) }
+        let fine = folder.appendingPathComponent(String(repeating: "z", count: 250) + "/s.csv").path
+        try OutputPaths.refuseUnwritable([("out", fine)], creatingFolders: true)
+    }
+}

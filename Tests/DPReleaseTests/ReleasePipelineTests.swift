@@ -271,6 +271,26 @@ import Testing
             !FileManager.default.fileExists(atPath: fixture.folder.appendingPathComponent("out/ledger.sqlite").path))
     }
 
+    /// The folder a release saves its model in (`.dpsynth-state` beside the report) must take a
+    /// file before the fit is charged: a link to /proc took the charge, then failed to save.
+    @Test func aStateFolderThatTakesNoFileIsRefusedBeforeTheLedger() throws {
+        var status = stat()
+        try #require(stat("/proc/self/fdinfo", &status) == 0, "needs Linux's /proc")
+        let fixture = try ReleaseFixture()
+        try SigningKey.generate().save(to: fixture.folder.appendingPathComponent("keys/release.key").path)
+        let out = fixture.folder.appendingPathComponent("out")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(
+            atPath: out.appendingPathComponent(".dpsynth-state").path, withDestinationPath: "/proc/self/fdinfo")
+        do {
+            _ = try ReleasePipeline(configPath: fixture.config.path).run()
+            Issue.record("a release whose model cannot be saved ran")
+        } catch let error as DataError {
+            #expect(error.description.contains("saved model"), "\(error)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("ledger.sqlite").path))
+    }
+
     /// A config whose output is its own data is refused before the ledger is touched.
     @Test func aReleaseNeverWritesOverItsInputs() throws {
         let fixture = try ReleaseFixture(extraConfig: "")

@@ -138,6 +138,19 @@ import Testing
             #expect(result.status == 1 && result.standardError.contains(refusal), "\(method): \(result.standardError)")
             #expect(!FileManager.default.fileExists(atPath: ledger), "\(method)")
         }
+        // MST counts every pair after its first charge: two columns of 40,000 levels, 1.6e9 cells.
+        let wideData = try write("a,b\n" + (0..<40).map { "\($0),\($0 % 7)\n" }.joined(), "wide.csv")
+        let wideSchema = try write(
+            "name: t\ncolumns:\n  - {name: a, kind: coded, levels: 40000}\n  - {name: b, kind: coded, levels: 40000}\n",
+            "wide.yaml")
+        let ledger = folder.appendingPathComponent("mst.sqlite").path
+        let result = try CommandRunner.run([
+            "synthesize", "--method", "mst", "--data", wideData, "--schema", wideSchema, "--epsilon", "1", "--rows",
+            "5",
+            "--out", folder.appendingPathComponent("s.csv").path, "--ledger", ledger, "--init-budget",
+        ])
+        #expect(result.status == 1 && result.standardError.contains("counts every pair"), "\(result.standardError)")
+        #expect(!FileManager.default.fileExists(atPath: ledger))
     }
 }
 
