@@ -31,7 +31,7 @@ public final class BudgetLedger: @unchecked Sendable {
     /// ledger must be intact.
     public init(store: any LedgerStore) throws {
         self.store = store
-        try store.write { db in try Self.open(db, existed: store.existed, path: store.label) }
+        try store.write { db in try Self.open(db, existed: try store.existed, path: store.label) }
     }
 
     /// Creates a new ledger's tables, upgrades a version-1 ledger, and checks an existing one.
@@ -67,6 +67,10 @@ public final class BudgetLedger: @unchecked Sendable {
     /// another dataset's budget is refused, so renaming data never gives it a fresh budget.
     public func initialise(dataset: String, epsilon: Double, delta: Double, fingerprint: String? = nil) throws {
         guard !dataset.isEmpty else { throw LedgerError.invalid("the dataset name must not be empty") }
+        // A database's text ends at a NUL: the name stored would not be the name the chain hashed.
+        guard !dataset.utf8.contains(0) else {
+            throw LedgerError.invalid("the dataset name holds a NUL character (\\0); remove it")
+        }
         guard epsilon.isFinite, epsilon > 0 else {
             throw LedgerError.invalid("the total epsilon must be a positive finite number (got \(epsilon))")
         }

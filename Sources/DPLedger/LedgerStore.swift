@@ -153,8 +153,9 @@ extension LedgerSQL {
 public protocol LedgerStore: Sendable {
     /// What messages call the ledger: its path or URL (never a password).
     var label: String { get }
-    /// Whether the store held anything before this process opened it (a file, tables).
-    var existed: Bool { get }
+    /// Whether the store holds a ledger (a file that existed before this process opened it,
+    /// tables); read inside `write`.
+    var existed: Bool { get throws }
     /// Runs `body` in a transaction that excludes every other writer until it commits.
     func write<T>(_ body: (any LedgerSQL) throws -> T) throws -> T
     /// Runs `body` in a transaction that sees one consistent state.

@@ -8,7 +8,7 @@ import Foundation
 /// Statements are sent with their values as parameters (`$1`, `$2`, ...), never spliced into the
 /// text. Errors name the place (`label`) and the database's SQLSTATE; the server's own message is
 /// kept only for classes that describe the statement or the connection, never for data
-/// exceptions, whose messages can quote a row's value.
+/// exceptions, whose messages can quote a row's value, nor for a name a row's value gave.
 public final class PostgresConnection {
     let handle: OpaquePointer
     /// What errors name: the URL of the table being read.
@@ -57,7 +57,8 @@ public final class PostgresConnection {
         SET IntervalStyle = 'postgres'; SET TimeZone = 'UTC'; SET bytea_output = 'hex'; \
         SET lock_timeout = '\(lockWait.components.seconds)s'; \
         SELECT set_config(name, '0', false) FROM pg_settings \
-        WHERE name IN ('statement_timeout', 'idle_in_transaction_session_timeout', 'idle_session_timeout')
+        WHERE name IN ('statement_timeout', 'idle_in_transaction_session_timeout', 'idle_session_timeout', \
+        'transaction_timeout')
         """
 
     deinit { PQfinish(handle) }
@@ -73,6 +74,13 @@ public final class PostgresConnection {
     /// statement was for.
     @discardableResult
     public func execute(_ sql: String, _ parameters: [String?] = [], what: String) throws -> Result {
+        // libpq passes each value as a C string, which would end at a NUL: the server would store or
+        // compare a shorter value than the caller's.
+        guard !parameters.contains(where: { $0?.utf8.contains(0) ?? false }) else {
+            throw DataError(
+                file: label, problem: "\(what): a value holds a NUL character (\\0), which PostgreSQL's text cannot",
+                hint: "Remove the NUL character from the name or value given.")
+        }
         // Without parameters the simple protocol runs, which accepts several statements at once.
         let result =
             parameters.isEmpty
@@ -126,6 +134,10 @@ public final class PostgresConnection {
     /// SQLSTATE classes whose messages describe the statement or the session, not a value, when
     /// the server raises them.
     static let describedClasses: Set<String> = ["08", "28", "3D", "3F", "42", "53", "57", "58"]
+    /// Of those, the classes whose messages name a database, schema, relation, type or right: a
+    /// row's value cast to a name (`::regclass`, `::regnamespace`, `nextval(value)`) raises them as
+    /// rows are read.
+    static let namingClasses: Set<String> = ["3D", "3F", "42"]
 
     func error(_ result: OpaquePointer, what: String) -> DataError {
         if PQstatus(handle) != CONNECTION_OK {
@@ -148,8 +160,14 @@ public final class PostgresConnection {
         // An error raised inside a function's body (it has a context) says what that code chose,
         // which may be a value it read, whatever its class: withheld.
         let raisedInCode = PQresultErrorField(result, Int32(UInt8(ascii: "W"))).map { $0.pointee != 0 } ?? false
+        // A message that names a relation, type or schema was raised while the statement's text was
+        // analysed only when it points into that text; without a position it may name a row's value
+        // used as a name (`value::regclass`): withheld.
+        let positioned = PQresultErrorField(result, Int32(UInt8(ascii: "P"))) != nil
         let shown =
-            Self.describedClasses.contains(String(state.prefix(2))) && !raisedInCode ? ": " + Self.oneLine(message) : ""
+            Self.describedClasses.contains(String(state.prefix(2))) && !raisedInCode
+                && (positioned || !Self.namingClasses.contains(String(state.prefix(2))))
+            ? ": " + Self.oneLine(message) : ""
         var refusal = DataError(
             file: label, problem: "\(what): the database refused (SQLSTATE \(state)\(shown))",
             hint: "Check the table and the schema's columns; the server's log has the details.")

@@ -11,7 +11,20 @@ import Foundation
 /// is released when the transaction commits or rolls back (also when a client dies).
 public final class PostgresLedgerStore: LedgerStore, @unchecked Sendable {
     public let label: String
-    public let existed: Bool
+    /// Whether the ledger's schema holds tables, as the transaction that asks sees it: `BudgetLedger`
+    /// asks inside a write, after the writers' lock, so two first uses at once create them once.
+    public var existed: Bool {
+        get throws {
+            do {
+                let found = try connection.execute(
+                    "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()",
+                    what: "opening the ledger")
+                return (found.rows.first.flatMap { $0.first ?? nil }.flatMap { Int($0) } ?? 0) > 0
+            } catch let error as DataError {
+                throw LedgerError.storage(path: label, message: error.problem)
+            }
+        }
+    }
     let connection: PostgresConnection
     /// One statement at a time on the connection.
     let lock = NSLock()
@@ -57,18 +70,18 @@ public final class PostgresLedgerStore: LedgerStore, @unchecked Sendable {
                     throw LedgerError.invalid(
                         "ledger \(url): no ledger in schema '\(schema)'; check the URL's schema parameter")
                 }
-                try connection.execute(
-                    "CREATE SCHEMA IF NOT EXISTS \(SQLText.identifier(schema))", what: "preparing the ledger")
+                do {
+                    try connection.execute(
+                        "CREATE SCHEMA IF NOT EXISTS \(SQLText.identifier(schema))", what: "preparing the ledger")
+                } catch let error as DataError where ["23505", "42P06"].contains(error.databaseState ?? "") {
+                    // Another first use created it at the same moment (IF NOT EXISTS checks before
+                    // it inserts): the schema is there, as asked.
+                }
             }
             // Unqualified names are the ledger's tables; `pg_catalog` is searched first all the
             // same, and every function call passes typed arguments, so a function planted in the
             // ledger's schema matches no call better than the built-in one it would shadow.
             try connection.execute("SET search_path TO \(SQLText.identifier(schema))", what: "preparing the ledger")
-            let found = try connection.execute(
-                "SELECT count(*) FROM information_schema.tables WHERE table_schema = $1", [schema],
-                what: "opening the ledger")
-            let tables = found.rows.first.flatMap { $0.first ?? nil }.flatMap { Int($0) } ?? 0
-            existed = tables > 0
         } catch let error as DataError {
             throw LedgerError.storage(path: url, message: error.problem)
         }
@@ -91,8 +104,12 @@ public final class PostgresLedgerStore: LedgerStore, @unchecked Sendable {
                 if writer {
                     // Any user of the database can take the same advisory lock: a writer waits
                     // `lockTimeout` at most, then gives up with a message, rather than forever.
+                    // A charge is on disk when COMMIT returns, whatever a role's setting: the noisy
+                    // answer it pays for leaves the process next.
                     try connection.execute(
-                        "SET LOCAL lock_timeout = \(Self.milliseconds(lockTimeout))",
+                        "SET LOCAL lock_timeout = \(Self.milliseconds(lockTimeout)); "
+                            + "SELECT set_config('synchronous_commit', 'on', true) "
+                            + "WHERE current_setting('synchronous_commit') = 'off'",
                         what: "locking the ledger")
                     do {
                         try connection.execute(

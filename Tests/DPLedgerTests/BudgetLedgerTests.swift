@@ -151,3 +151,14 @@ import Testing
         }
     }
 }
+
+extension BudgetLedgerTests {
+    /// A dataset name holding a NUL is refused: a database's text ends there, so the stored name
+    /// differed from the hashed one and the ledger read as tampered for everyone (a helper's pass).
+    @Test func aDatasetNameWithANULIsRefused() throws {
+        let (ledger, path) = try freshLedger()
+        #expect(throws: LedgerError.self) { try ledger.initialise(dataset: "newds\0x", epsilon: 1, delta: 1e-6) }
+        try ledger.initialise(dataset: "newds", epsilon: 1, delta: 1e-6)
+        #expect(try BudgetLedger(path: path).statement(dataset: "newds").charges.isEmpty)
+    }
+}

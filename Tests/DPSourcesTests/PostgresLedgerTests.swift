@@ -160,6 +160,22 @@ struct PostgresLedgerTests {
         #expect(statement.spent.epsilon <= 5 + 1e-9 && statement.spent.epsilon > 5 - 1e-9)
         #expect(try LedgerOpener.verify(url).intact)
     }
+
+    /// Processes that use a new ledger for the first time at once: one creates its schema and
+    /// tables, the others find them (whether it existed was read before the writers' lock, and
+    /// three of four failed creating the tables again).
+    @Test func firstUsesAtOnceCreateTheLedgerOnce() throws {
+        let url = Self.freshLedger()
+        let outcomes = OutcomeLog()
+        DispatchQueue.concurrentPerform(iterations: 4) { index in
+            let result = try? CommandRunner.run([
+                "ledger", "init", "--ledger", url, "--dataset", "d\(index)", "--epsilon", "1", "--delta", "0",
+            ])
+            outcomes.add(result?.status ?? -1, result?.standardError ?? "")
+        }
+        #expect(outcomes.statuses == [0, 0, 0, 0], "\(outcomes.errors)")
+        #expect(try LedgerOpener.verify(url).intact)
+    }
 }
 
 /// Exit statuses and error lines collected from concurrent runs.

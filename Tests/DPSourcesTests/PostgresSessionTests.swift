@@ -173,6 +173,20 @@ struct PostgresSessionTests {
         } catch let error as DataError {
             #expect(!error.description.contains("Zq7-PLANTED") && error.databaseState == "42P01", "\(error)")
         }
+        // A row's value used as a name raises the class of a missing relation or schema as rows are
+        // read: withheld too (a view that casts a column to regclass, say).
+        try session.execute(
+            "CREATE TEMPORARY TABLE planted (name text); INSERT INTO planted VALUES ('Zq8-PLANTED')", what: "setup")
+        for cast in ["regclass", "regnamespace", "regtype"] {
+            do {
+                try session.execute("SELECT name::\(cast) FROM planted", what: "reading")
+                Issue.record("a name that names nothing was cast")
+            } catch let error as DataError {
+                #expect(!error.description.contains("PLANTED") && !error.description.contains("planted"), "\(error)")
+            }
+        }
+        // A value holding a NUL would reach the server cut short.
+        #expect(throws: DataError.self) { try session.execute("SELECT $1::text", ["newds\0x"], what: "reading") }
         do {
             try session.execute("SELECT * FROM public.no_such_table_here", what: "reading")
             Issue.record("a missing table was read")
