@@ -101,6 +101,17 @@ public enum SchemaInference {
                 hint: "Pass --delta, e.g. 1e-6.")
         }
         try refuseNoColumns(header, file: path)
+        // The schema written must load: its column names come from the header.
+        if let index = header.firstIndex(where: { $0.isEmpty }) {
+            throw DataError(
+                file: path, line: 1, column: index + 1, problem: "the header has an empty column name",
+                hint: "Name every column in the header.")
+        }
+        if let duplicate = header.enumerated().first(where: { header[..<$0.offset].contains($0.element) }) {
+            throw DataError(
+                file: path, line: 1, column: duplicate.offset + 1,
+                problem: "the header names '\(duplicate.element)' twice", hint: "Give every column a distinct name.")
+        }
         let unknown = numeric.subtracting(header)
         guard unknown.isEmpty else {
             throw DataError(
@@ -108,6 +119,35 @@ public enum SchemaInference {
                 problem: "--numeric names columns not in the header: \(unknown.sorted().joined(separator: ", "))",
                 hint: "Use the header's column names.")
         }
+        // The mechanisms each column's share pays for, built before the charge.
+        let (share, deltaShare) = shares(columns: header.count, epsilon: epsilon, delta: delta)
+        do {
+            if header.contains(where: { !numeric.contains($0) }) {
+                _ = try IntegerLaplaceMechanism(sensitivity: 1, epsilon: share)
+                guard threshold(epsilon: share, delta: deltaShare) != nil else {
+                    throw MechanismError("the category threshold ln(1/delta)/epsilon is beyond what dpsynth counts")
+                }
+            }
+            if !numeric.isEmpty { _ = try ExponentialMechanism(epsilon: share / 2, sensitivity: 1) }
+        } catch let error as MechanismError {
+            throw DataError(
+                file: path,
+                problem: "epsilon \(epsilon) and delta \(delta) over \(header.count) columns leave each too little "
+                    + "(\(error.description))",
+                hint: "Raise --epsilon (or --delta), or infer fewer columns.")
+        }
+    }
+
+    /// Each column's share of (epsilon, delta): the budget is split evenly over the columns.
+    static func shares(columns: Int, epsilon: Double, delta: Double) -> (epsilon: Double, delta: Double) {
+        (epsilon / Double(columns), delta / Double(columns))
+    }
+
+    /// The count a category must clear: one held by a single person clears it with probability at
+    /// most delta under discrete Laplace noise of scale 1/epsilon; nil beyond an Int.
+    static func threshold(epsilon: Double, delta: Double) -> Int? {
+        let threshold = (log(1 / delta) / epsilon).rounded(.up)
+        return threshold.isFinite && threshold < 0x1p62 ? Int(threshold) : nil
     }
 
     /// `proposeWithDP` for `table`, read before the charge so that a malformed row is refused
@@ -123,8 +163,7 @@ public enum SchemaInference {
                 file: path, line: 1, problem: "the header changed while the table was read",
                 hint: "Run again once nothing writes to the table.")
         }
-        let share = epsilon / Double(header.count)
-        let deltaShare = delta / Double(header.count)
+        let (share, deltaShare) = shares(columns: header.count, epsilon: epsilon, delta: delta)
         let receipt = try budget.charge(
             Charge(
                 mechanism: "dp-schema-inference",
@@ -167,7 +206,9 @@ public enum SchemaInference {
         _ values: [String], epsilon: Double, delta: Double, paidBy receipt: ChargeReceipt, source: RandomSource
     ) throws -> [String] {
         let mechanism = try IntegerLaplaceMechanism(sensitivity: 1, epsilon: epsilon)
-        let threshold = Int((log(1 / delta) / epsilon).rounded(.up))
+        guard let threshold = threshold(epsilon: epsilon, delta: delta) else {
+            throw MechanismError("the category threshold ln(1/delta)/epsilon is beyond what dpsynth counts")
+        }
         var counts: [String: Int] = [:]
         for value in values where !Column.defaultMissingTokens.contains(value) { counts[value, default: 0] += 1 }
         let names = counts.keys.sorted()

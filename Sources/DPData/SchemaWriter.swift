@@ -1,7 +1,9 @@
 /// Renders a schema as the YAML `SchemaLoader` reads.
 public enum SchemaWriter {
     public static func yaml(_ schema: Schema, comment: [String] = []) -> String {
-        var lines = comment.map { "# " + $0 }
+        // A comment quotes paths and names, which may hold line breaks: each line is commented.
+        var lines = comment.flatMap { $0.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) }
+            .map { "# " + $0 }
         lines.append("name: \(quote(schema.name))")
         if let target = schema.target { lines.append("target: \(quote(target))") }
         lines.append("columns:")

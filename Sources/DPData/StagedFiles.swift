@@ -8,7 +8,8 @@ import Foundation
 ///
 /// A symbolic link target is followed (the file it points to is replaced and the link kept). A
 /// target that is not a regular file (a device such as /dev/null, a pipe) is written in place at
-/// the commit: renaming over it would replace the device with a file. A folder is refused.
+/// the commit, before the renames: renaming over it would replace the device with a file. A
+/// folder is refused.
 public final class StagedFiles {
     struct Staged {
         let requested: String
@@ -109,6 +110,12 @@ public final class StagedFiles {
         }
         TemporaryFiles.beginCommit()
         defer { TemporaryFiles.endCommit() }
+        // A special file (a pipe, a device) is written first: it is the one that may refuse (a full
+        // device, a closed pipe), and then no regular file has been replaced.
+        do { try writeSpecialFiles() } catch {
+            discard()
+            throw error
+        }
         var renamed = 0
         while let file = staged.first {
             if rename(file.temporary, file.target) != 0 {
@@ -123,6 +130,9 @@ public final class StagedFiles {
             renamed += 1
             if renamed == 1 { afterFirstRename() }
         }
+    }
+
+    private func writeSpecialFiles() throws {
         for (path, data) in special {
             guard let handle = FileHandle(forWritingAtPath: path) else {
                 throw DataError(

@@ -160,7 +160,17 @@ public struct ReleaseConfig: Sendable {
                     at: budget["delta"], "'dataset_budget.delta' must lie strictly between 0 and 1",
                     hint: "For example 'dataset_budget: {epsilon: 2, delta: 1e-8}'.")
             }
-            config.datasetBudget = (try budget.number("epsilon")!, delta)
+            let epsilon = try budget.number("epsilon")!
+            // A budget is declared once and never raised: one smaller than this run would be stored,
+            // then the run refused, and the dataset stuck with it.
+            guard epsilon >= config.epsilon, delta >= config.delta else {
+                throw budget.error(
+                    at: budget.node,
+                    "'dataset_budget' (\(epsilon), \(delta)) is smaller than this release's (\(config.epsilon), "
+                        + "\(config.delta)); a budget is declared once and never raised",
+                    hint: "Declare the dataset's whole budget, at least this release's epsilon and delta.")
+            }
+            config.datasetBudget = (epsilon, delta)
         }
         if let audit = try yaml.mapping(
             "audit", allowed: ["secrets", "quasi_identifiers", "policy", "shadow_models", "dp_audit"])

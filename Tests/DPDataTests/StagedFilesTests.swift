@@ -26,6 +26,18 @@ import Testing
         #expect(try contents(folder) == ["a.csv": "a", "b.json": "b"])
     }
 
+    /// A special file that refuses its bytes (a full device) fails the commit before any regular
+    /// file of the set is in place (a release to /dev/full left its reports naming it).
+    @Test func aSpecialFileThatRefusesLeavesNoRegularFileInPlace() throws {
+        try #require(FileManager.default.fileExists(atPath: "/dev/full"), "needs Linux's /dev/full")
+        let folder = try CommandRunner.temporaryDirectory()
+        let files = StagedFiles()
+        try files.add(Data("a".utf8), to: folder.appendingPathComponent("report.json").path)
+        try files.add(Data("rows".utf8), to: "/dev/full")
+        #expect(throws: DataError.self) { try files.commit() }
+        #expect(try contents(folder).isEmpty)
+    }
+
     /// A file written piece by piece appears whole at the commit; a body that fails leaves the
     /// old file and no temporary file.
     @Test func aStreamedFileAppearsWholeAndAFailedOneLeavesTheOldFile() throws {

@@ -82,6 +82,20 @@ import Testing
         }
     }
 
+    /// A declared budget smaller than the release is refused while the config is read: it was
+    /// stored, then the run refused, and a budget is never raised (a helper's pass).
+    @Test func aDatasetBudgetSmallerThanTheReleaseIsRefused() throws {
+        for budget in ["{epsilon: 0.5, delta: 1e-6}", "{epsilon: 5, delta: 1e-12}"] {
+            do {
+                _ = try Self.parse("dataset_budget: \(budget)\n")
+                Issue.record("\(budget) was accepted")
+            } catch let error as DataError {
+                #expect("\(error)".contains("smaller than this release's"), "\(error)")
+            }
+        }
+        #expect(try Self.parse("dataset_budget: {epsilon: 2, delta: 1e-9}\n").datasetBudget?.epsilon == 2)
+    }
+
     @Test func settingsTheMethodDoesNotReadAreRefusedBeforeAnyCharge() throws {
         let config = try Self.parse("method: dp-tvae\niterations: 300\n")
         #expect(throws: GeneratorSettingsError.self) {

@@ -1,3 +1,4 @@
+import DPData
 import DPLedger
 import DPTestSupport
 import Foundation
@@ -67,9 +68,26 @@ import Testing
         let ragged = try infer()
         #expect(ragged.status != 0 && ragged.standardError.contains("d.csv:82"), "\(ragged)")
         #expect(try BudgetLedger(path: ledger).statement(dataset: "t").head == head, "the ledger was touched")
+        // A header whose schema would not load, and a share of epsilon too small for the
+        // mechanisms, are refused before the charge too (a helper's pass: both were charged).
+        for (header, epsilon) in [("n,n", "0.5"), ("n,", "0.5"), ("n,c", "1e-18"), ("n,c", "3e-17")] {
+            try ("\(header)\n" + rows).write(toFile: data, atomically: true, encoding: .utf8)
+            let refused = try CommandRunner.run([
+                "schema", "infer", data, "--dataset", "t", "--dp", "--epsilon", epsilon, "--delta", "1e-60",
+                "--ledger", ledger, "--out", folder.appendingPathComponent("s.yaml").path,
+            ])
+            #expect(refused.status == 1 && refused.standardError.contains("d.csv"), "\(header) \(epsilon): \(refused)")
+            #expect(try BudgetLedger(path: ledger).statement(dataset: "t").head == head, "\(header) \(epsilon)")
+        }
         try ("n,c\n" + rows).write(toFile: data, atomically: true, encoding: .utf8)
         let named = try infer()
         #expect(named.status == 0, "\(named)")
+        // A line break in a name the comment quotes still gives a schema that loads.
+        let yaml = SchemaWriter.yaml(
+            Schema(name: "t", columns: [Column(name: "n", kind: .coded(levels: 2))]), comment: ["from a\nb.csv"])
+        let written = folder.appendingPathComponent("broken\nname.yaml").path
+        try yaml.write(toFile: written, atomically: true, encoding: .utf8)
+        #expect(try SchemaLoader.load(path: written).columns.count == 1)
     }
 
     @Test func theDefaultLedgerIsPerUserNotPerFolder() {
