@@ -44,14 +44,23 @@ extension MechanismCommand {
                 throw ValidationError("--sensitivity must be a positive finite number (got \(sensitivity))")
             }
             if kind == .discreteGaussian || kind == .discreteLaplace {
-                guard sensitivity.rounded() == sensitivity else {
+                guard sensitivity.rounded() == sensitivity, sensitivity <= 0x1p53 else {
                     throw ValidationError(
-                        "--sensitivity must be a whole number for integer queries (got \(sensitivity))")
+                        "--sensitivity must be a whole number up to 2^53 for integer queries (got \(sensitivity))")
                 }
                 _ = try integerValues()
             } else {
                 _ = try realValues()
             }
+        }
+
+        /// A noisy answer as JSON: an integer exactly, a finite real as a number, and a real noise
+        /// took beyond a double's range as its text ("inf"), which JSON has no number for: the
+        /// answer is paid for and printed whatever it is.
+        static func jsonValue(_ answer: String) -> Any {
+            if let integer = Int(answer) { return integer }
+            if let real = Double(answer), real.isFinite { return real }
+            return answer
         }
 
         func integerValues() throws -> [Int] {
@@ -121,7 +130,7 @@ extension MechanismCommand {
             if source.isSeeded { Output.note("dpsynth: \(source.label)") }
             if json {
                 try Output.json([
-                    "values": noisy.map { Double($0) ?? 0 }, "cost": cost.description, "charge_id": receipt.id ?? 0,
+                    "values": noisy.map(Self.jsonValue), "cost": cost.description, "charge_id": receipt.id ?? 0,
                     "seeded": source.isSeeded, "randomness": source.label,
                 ])
             } else {

@@ -181,6 +181,33 @@ import Testing
         #expect(!shown.standardOutput.contains("\"mechanism\""), "\(shown)")
     }
 
+    /// A paid answer is printed whatever it is: noise beyond a double's range is "inf" in the JSON
+    /// too (the JSON writer refused it after the charge), and integer answers keep every digit. A
+    /// sensitivity beyond what an integer holds is refused before the charge (it trapped).
+    @Test func everyPaidAnswerIsPrinted() throws {
+        let ledger = try ledgerWithBudget(delta: "1e-6")
+        let huge = try CommandRunner.run([
+            "mechanism", "release", "--ledger", ledger, "--dataset", "d", "--kind", "laplace", "--scale", "1e308",
+            "--sensitivity", "1e-300", "--values", "1,2,3,4,5,6,7,8", "--json", "--seed", "1",
+        ])
+        #expect(huge.status == 0 && huge.standardOutput.contains("\"values\""), "\(huge)")
+        func integer(_ extra: [String]) throws -> CommandRunner.Result {
+            try CommandRunner.run(
+                [
+                    "mechanism", "release", "--ledger", ledger, "--dataset", "d", "--kind", "discrete-laplace",
+                    "--scale", "4", "--values", "9007199254740993", "--seed", "1",
+                ] + extra)
+        }
+        let (text, json) = (try integer([]), try integer(["--json"]))
+        let answer = text.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(json.status == 0 && json.standardOutput.contains("[\(answer)]"), "\(answer) \(json)")
+        let trap = try CommandRunner.run([
+            "mechanism", "release", "--ledger", ledger, "--dataset", "d", "--kind", "discrete-laplace", "--scale", "1",
+            "--sensitivity", "1e20", "--values", "1",
+        ])
+        #expect(trap.status == 64 && trap.standardError.contains("2^53"), "\(trap)")
+    }
+
     /// A name with a line break stays on the error's one line, hint included.
     @Test func aLineBreakInANameKeepsTheErrorOnOneLine() throws {
         let folder = try CommandRunner.temporaryDirectory()
