@@ -41,11 +41,12 @@ struct PostgresURL {
     }
 
     /// Whether `text` names a PostgreSQL server rather than a file.
-    /// Any spelling of the scheme counts (`POSTGRESQL://`, leading spaces), so that such a URL is
-    /// refused as a URL and never read, and repeated, as a file path.
+    /// Any spelling of the scheme counts (`POSTGRESQL://`, leading spaces, a slash missing), so
+    /// that such a URL is refused as a URL and never read, and repeated, as a file path: it may
+    /// hold a password.
     static func isDatabase(_ text: String) -> Bool {
-        let scheme = text.drop { $0.isWhitespace }.prefix(13).lowercased()
-        return scheme.hasPrefix("postgresql://") || scheme.hasPrefix("postgres://")
+        let scheme = text.drop { $0.isWhitespace }.prefix(11).lowercased()
+        return scheme.hasPrefix("postgresql:") || scheme.hasPrefix("postgres:")
     }
 
     /// Refuses a URL that libpq reads otherwise than this parser: a password, or another server,

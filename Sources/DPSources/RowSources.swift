@@ -95,7 +95,8 @@ extension PostgresLocation {
     /// such as dblink), called directly or as an operator's function (a view depends on the
     /// operator, not on its function), or one of the catalog's functions that run a query given
     /// as text (`query_to_xml` and the other `*_to_xml*` functions, `ts_stat`, `ts_rewrite`),
-    /// whose calls leave no dependency.
+    /// whose direct calls leave no dependency (found in the view's text) and whose calls as an
+    /// operator's function leave the operator's (found by the function's name).
     ///
     /// `pg_get_viewdef` locks every relation the view reads, until the transaction ends: it is
     /// called on the reached views alone (`OFFSET 0` keeps the planner from calling it on every
@@ -113,7 +114,8 @@ extension PostgresLocation {
             WHERE c.relkind = 'f' OR (c.relkind IN ('v', 'm') \
             AND pg_catalog.pg_get_viewdef(c.oid) ~* '(_to_xml[a-z_]*|ts_stat|ts_rewrite)[[:space:]]*[(]')) \
             OR EXISTS (SELECT 1 FROM called JOIN pg_catalog.pg_proc p ON p.oid = called.function \
-            WHERE p.pronamespace <> 'pg_catalog'::pg_catalog.regnamespace)
+            WHERE p.pronamespace <> 'pg_catalog'::pg_catalog.regnamespace \
+            OR p.proname ~ '^([a-z_]*_to_xml[a-z_]*|ts_stat|ts_rewrite)$')
             """
 
     /// The cluster's system identifier, which tells servers apart whatever they are called.

@@ -104,14 +104,19 @@ struct PostgresAccessTests {
             CREATE VIEW public.vo_\(suffix) AS SELECT (i OPERATOR(ops_\(suffix).##) 0) AS a, 'x'::text AS b \
             FROM pg_catalog.generate_series(0, 9) AS i; \
             CREATE VIEW public.vt_\(suffix) AS SELECT 1 AS a, pg_catalog.ts_rewrite('x'::tsquery, \
-            'SELECT b::tsquery, b::tsquery FROM public.\(table)')::text AS b
+            'SELECT b::tsquery, b::tsquery FROM public.\(table)')::text AS b; \
+            CREATE OPERATOR ops_\(suffix).### (RIGHTARG = text, FUNCTION = pg_catalog.ts_stat); \
+            CREATE VIEW public.vs_\(suffix) AS SELECT 1 AS a, (s).word AS b \
+            FROM (SELECT OPERATOR(ops_\(suffix).###) 'SELECT b::tsvector FROM public.\(table)' AS s) q
             """, what: "preparing")
         let joined = try source("vj_\(suffix)").fingerprint()
         let alone = try DataSource(url, key: "--data").fingerprint()
         #expect(joined != alone && DataFingerprint.overlaps(joined, alone))
         // Rows read through a function (called, as an operator, or from a query given as text)
         // leave no trace in the catalog's dependencies: refused, and never a shard beside the table.
-        for hidden in ["vf_\(suffix)", "vx_\(suffix)", "vo_\(suffix)", "vt_\(suffix)"] {
+        // A catalog function that runs a query given as text, called as an operator's function,
+        // shows neither in the dependencies nor in the view's text (a helper's pass).
+        for hidden in ["vf_\(suffix)", "vx_\(suffix)", "vo_\(suffix)", "vt_\(suffix)", "vs_\(suffix)"] {
             #expect(throws: DataError.self, "\(hidden)") { try source(hidden).fingerprint() }
             #expect(throws: DataError.self, "\(hidden)") {
                 try DataSource([url, base + hidden], key: "--shard").identity()

@@ -57,7 +57,8 @@ import Testing
     /// read as a URL and never as a file path that an error would repeat.
     @Test(arguments: [
         "postgresql://me@h1%2Ch2/db?table=t", "POSTGRESQL://me:Sekr3tValue@h/db?table=t",
-        "  postgresql://me:Sekr3tValue@h/db?table=t",
+        "  postgresql://me:Sekr3tValue@h/db?table=t", "postgresql:/me:Sekr3tValue@h/db?table=t",
+        "postgres:me:Sekr3tValue@h/db?table=t",
     ])
     func severalHostsAndOddSchemesAreRefused(url: String) {
         #expect(PostgresLocation.isDatabase(url))
