@@ -21,16 +21,26 @@ public enum CSVWriter {
         var pending: EncodedDataset? = consume first
         let file = StagedFiles()
         try file.add(to: path) { writer in
-            writer.write(header(columns))
-            while let part = try pending.take() ?? next() {
-                let codecs = part.columns.map(ColumnCodec.init)
-                for start in stride(from: 0, to: part.rowCount, by: rowsPerWrite) {
-                    let rows = start..<min(part.rowCount, start + rowsPerWrite)
-                    writer.write(lines(of: part, rows: rows, codecs: codecs, source: source))
-                }
-            }
+            writer.write(Data(header(columns).utf8))
+            while let part = try pending.take() ?? next() { writeRows(of: part, source: source, into: writer.write) }
         }
         try file.commit()
+    }
+
+    /// Hands `dataset` as CSV, header included, to `sink` (a file of a `StagedFiles` set, a hash)
+    /// `rowsPerWrite` rows of text at a time: the text of the whole table is never in memory.
+    public static func write(_ dataset: EncodedDataset, source: RandomSource, into sink: (Data) -> Void) {
+        sink(Data(header(dataset.columns).utf8))
+        writeRows(of: dataset, source: source, into: sink)
+    }
+
+    /// The rows of `part`, without a header, `rowsPerWrite` at a time.
+    static func writeRows(of part: EncodedDataset, source: RandomSource, into sink: (Data) -> Void) {
+        let codecs = part.columns.map(ColumnCodec.init)
+        for start in stride(from: 0, to: part.rowCount, by: rowsPerWrite) {
+            let rows = start..<min(part.rowCount, start + rowsPerWrite)
+            sink(Data(lines(of: part, rows: rows, codecs: codecs, source: source).utf8))
+        }
     }
 
     /// The rows a streamed write renders and writes at once.

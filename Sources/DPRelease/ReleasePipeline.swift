@@ -312,8 +312,13 @@ public struct ReleasePipeline {
         // Every output is staged and all move into place together, so a killed release leaves the
         // previous outputs or the complete new set.
         let files = StagedFiles()
-        let table = Data(CSVWriter.render(synthetic, source: streams.write).utf8)
-        try files.add(table, to: destination)
+        let tableHash = Blake2b.Stream()
+        try files.add(to: destination) { writer in
+            CSVWriter.write(synthetic, source: streams.write) { text in
+                text.withUnsafeBytes { tableHash.add($0.bindMemory(to: UInt8.self)) }
+                writer.write(text)
+            }
+        }
         if !released {
             let text =
                 "Quarantined by dpsynth release.\nDecided by the DP release gate:\n"
@@ -330,7 +335,7 @@ public struct ReleasePipeline {
             inputRows: prepared.train.rowCount,
             schemaFile: URL(fileURLWithPath: config.schema).lastPathComponent, schemaHash: prepared.schemaHash,
             configHash: Blake2b.hex(configBytes),
-            syntheticHash: Blake2b.hex(table), syntheticRows: synthetic.rowCount,
+            syntheticHash: tableHash.hex(), syntheticRows: synthetic.rowCount,
             holdoutHash: prepared.holdoutHash,
             toolVersion: ToolVersion.current, gitCommit: ToolVersion.gitCommit(),
             createdAt: ISO8601DateFormatter().string(from: Date()))
