@@ -139,10 +139,6 @@ public struct ReleasePipeline {
             epsilon: config.gateShare, maxAdvantage: config.gateMaxAdvantage,
             checks: GateCheck.standard(secrets: secrets, columns: train.columns))
         let positive = try positiveCode(target: target, data: train)
-        if let target {
-            try ClassifierUtility.requireBothClasses(
-                in: holdout, target: target, positive: positive, name: "\(configPath): holdout")
-        }
         try FileManager.default.createDirectory(at: stateFolder, withIntermediateDirectories: true)
         let modelPath = stateFolder.appendingPathComponent("model-\(runKey).json").path
         // The model is saved after the fit is charged: its folder must take it (a link to /proc, a

@@ -195,6 +195,7 @@ public enum HTMLReport {
         html += "<td>\(f(utility.kMarginalScore, 0))</td></tr>"
         html += "<tr><th>largest association difference (Cramér's V)</th>"
         html += "<td>\(f(utility.maxAssociationDifference))</td></tr></table>"
+        if let reason = utility.classifiersNotRun { html += "<p>Classifiers not run: \(e(reason)).</p>" }
         if !utility.classifiers.isEmpty {
             html += "<table><tr><th>classifier (target)</th><th>train synthetic, test real: accuracy / AUC</th>"
             html += "<th>train real, test real: accuracy / AUC</th></tr>"

@@ -37,10 +37,6 @@ struct EvaluateCommand: ParsableCommand {
             let (trainRows, holdoutRows, syntheticRows) = try tables.load(minimumRows: 1, purpose: "an evaluation")
             let targetColumn = try target.map { try trainRows.column(named: $0, key: "--target", file: tables.train) }
             let positiveCode = try targetColumn.map { try Self.code(of: positive, column: $0, in: trainRows) } ?? 1
-            if let targetColumn {
-                try ClassifierUtility.requireBothClasses(
-                    in: holdoutRows, target: targetColumn, positive: positiveCode, name: tables.holdout)
-            }
             let source = seed.map(RandomSource.seeded) ?? .secure()
             if source.isSeeded { Output.note("dpsynth: \(source.label)") }
             let result = UtilityEvaluation.evaluate(
@@ -59,6 +55,7 @@ struct EvaluateCommand: ParsableCommand {
                     summary["tstr_auc_" + key] = classifier.syntheticAUC
                     summary["real_auc_" + key] = classifier.realAUC
                 }
+                if let reason = result.classifiersNotRun { summary["classifiers_not_run"] = reason }
                 try Output.json(summary)
             } else {
                 print("evaluation (\(RealDataNotice.text))")
@@ -75,6 +72,7 @@ struct EvaluateCommand: ParsableCommand {
                             classifier.classifier, classifier.target, classifier.positiveClass, classifier.syntheticAUC,
                             classifier.syntheticAccuracy, classifier.realAUC, classifier.realAccuracy))
                 }
+                if let reason = result.classifiersNotRun { print("  classifiers not run: \(reason)") }
                 if let out { print("written to \(out)") }
             }
         }

@@ -56,3 +56,22 @@ import Testing
         #expect(v[0][0] == 1 && v[0][3] > 0.3 && v[2][3] < 0.1)
     }
 }
+
+extension ClassifierTests {
+    /// A holdout whose target holds one class has no AUC: the evaluation runs no classifier and
+    /// says why, instead of trapping (a release's audit sample that lost the rare class stopped
+    /// the process after the gate's charge).
+    @Test func aOneClassHoldoutRunsNoClassifier() {
+        let train = Self.labelled(rows: 200, seed: 3)
+        let label = 3
+        var codes = train.codes
+        codes[label] = codes[label].map { _ in 0 }
+        let holdout = EncodedDataset(schema: train.schema, codes: codes)
+        let result = UtilityEvaluation.evaluate(
+            train: train, holdout: holdout, synthetic: train, target: label, positive: 1, source: .seeded(4))
+        #expect(result.classifiers.isEmpty && result.classifiersNotRun?.contains("one class only") == true)
+        let both = UtilityEvaluation.evaluate(
+            train: train, holdout: train, synthetic: train, target: label, positive: 1, source: .seeded(4))
+        #expect(both.classifiers.count == ClassifierUtility.Classifier.allCases.count && both.classifiersNotRun == nil)
+    }
+}

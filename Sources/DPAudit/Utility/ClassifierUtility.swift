@@ -38,19 +38,10 @@ public struct ClassifierUtility: Sendable, Codable, Equatable {
         }
     }
 
-    /// Refuses a holdout whose target column holds one class only: a classifier's AUC on it is
-    /// undefined. Checked before anything is charged; `name` names the holdout in the message.
-    public static func requireBothClasses(
-        in holdout: EncodedDataset, target: Int, positive: UInt16, name: String
-    ) throws {
+    /// Whether `holdout`'s target holds both classes: a classifier's AUC on it is defined only then.
+    public static func holdsBothClasses(_ holdout: EncodedDataset, target: Int, positive: UInt16) -> Bool {
         let positives = holdout.codes[target].lazy.filter { $0 == positive }.count
-        guard positives > 0 && positives < holdout.rowCount else {
-            throw DataError(
-                file: name,
-                problem: "the holdout's '\(holdout.columns[target].name)' holds one class only, so the utility "
-                    + "check's AUC is undefined",
-                hint: "Give a holdout with both classes, or another utility target.")
-        }
+        return positives > 0 && positives < holdout.rowCount
     }
 
     public static func evaluate(

@@ -30,6 +30,9 @@ public struct UtilityEvaluation: Sendable, Codable, Equatable {
     public let associationSynthetic: [[Double]]
     public let maxAssociationDifference: Double
     public let classifiers: [ClassifierUtility]
+    /// Why no classifier was run for the target asked: the holdout (the audit's sample of it)
+    /// holds one class, whose AUC is undefined. A finding on the real data, like the rest.
+    public let classifiersNotRun: String?
     public let seconds: Double
 
     /// Evaluate `synthetic` against the real `train` rows; classifiers predict `target` (when
@@ -53,8 +56,9 @@ public struct UtilityEvaluation: Sendable, Codable, Equatable {
         let associationReal = AssociationFidelity.matrix(train)
         let associationSynthetic = AssociationFidelity.matrix(synthetic)
         let maxDifference = zip(associationReal.joined(), associationSynthetic.joined()).map { abs($0 - $1) }.max() ?? 0
+        let assessable = target.map { ClassifierUtility.holdsBothClasses(holdout, target: $0, positive: positive) }
         let classifiers =
-            target.map { target in
+            target.flatMap { assessable == true ? $0 : nil }.map { target in
                 ClassifierUtility.Classifier.allCases.enumerated().map { offset, classifier in
                     ClassifierUtility.evaluate(
                         classifier, train: train, synthetic: synthetic, holdout: holdout, target: target,
@@ -70,6 +74,11 @@ public struct UtilityEvaluation: Sendable, Codable, Equatable {
             columnNames: train.columns.map(\.name), associationReal: associationReal,
             associationSynthetic: associationSynthetic,
             maxAssociationDifference: maxDifference, classifiers: classifiers,
+            classifiersNotRun: target.flatMap { target in
+                assessable == false
+                    ? "the holdout's '\(holdout.columns[target].name)' holds one class only, so the classifiers' AUC "
+                        + "is undefined" : nil
+            },
             seconds: Date().timeIntervalSince(started))
     }
 }
