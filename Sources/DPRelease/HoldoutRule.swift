@@ -1,3 +1,4 @@
+import DPData
 import DPLedger
 import DPSources
 
@@ -16,5 +17,20 @@ public enum HoldoutRule {
                     + "the generator never saw (a separate split of the data, in a table or file of its own)")
         }
         return identity
+    }
+
+    /// Refuses a holdout whose rows, once read, are the training rows: the same file in another
+    /// form (line endings, blank lines, quoting, spacing, row order) is the same people, which the
+    /// identities above, of bytes and relations, do not see. `holdout` names it in the message.
+    public static func checkRows(training: EncodedDataset, holdout: EncodedDataset, name: String) throws {
+        guard training.rowCount == holdout.rowCount, training.codes.count == holdout.codes.count else { return }
+        func rows(_ table: EncodedDataset) -> [[UInt16]] {
+            (0..<table.rowCount).map { row in table.codes.map { $0[row] } }.sorted { $0.lexicographicallyPrecedes($1) }
+        }
+        guard rows(training) != rows(holdout) else {
+            throw ReleaseError(
+                "\(name): the holdout holds the training table's rows (in another file's form or order); give "
+                    + "real rows the generator never saw (a separate split of the data)")
+        }
     }
 }

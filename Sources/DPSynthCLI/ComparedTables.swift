@@ -36,10 +36,12 @@ struct ComparedTables: ParsableArguments {
         )
         training.releaseLocks()
         holdoutIdentity.releaseLocks()
+        try HoldoutRule.checkRows(training: tables.train, holdout: tables.holdout, name: holdout)
+        // The real tables' exact sizes are private: the refusal says only that one is too small.
         for (name, table) in [(train, tables.train), (holdout, tables.holdout), (synthetic, tables.synthetic)]
         where table.rowCount < minimumRows {
             throw CommandFailure(
-                "\(name): \(table.rowCount) rows; \(purpose) needs at least \(minimumRows) rows in each table")
+                "\(name): fewer than \(minimumRows) rows; \(purpose) needs at least \(minimumRows) rows in each table")
         }
         return tables
     }

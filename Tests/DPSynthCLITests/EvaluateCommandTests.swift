@@ -60,6 +60,14 @@ import Testing
         let (data, schema, folder) = try SynthesizeCommandTests().toyFiles()
         let same = try evaluate(data, against: data, schema: schema, holdout: data)
         #expect(same.status == 1 && same.standardError.contains("training table itself"), "\(same)")
+        // The same rows with other line endings and in another order are the same people (a
+        // helper's pass: a CRLF copy passed as a holdout, and the gate compared the table with itself).
+        let lines = try String(contentsOfFile: data, encoding: .utf8).split(separator: "\n")
+        let copy = folder.appendingPathComponent("copy.csv").path
+        try ([lines[0]] + lines.dropFirst().reversed()).joined(separator: "\r\n").appending("\r\n\r\n").write(
+            toFile: copy, atomically: true, encoding: .utf8)
+        let disguised = try evaluate(data, against: data, schema: schema, holdout: copy)
+        #expect(disguised.status == 1 && disguised.standardError.contains("training table's rows"), "\(disguised)")
         let oneClass = folder.appendingPathComponent("no.csv").path
         try ("age,group,flag\n" + (0..<50).map { "\(30 + $0 % 9),a,no" }.joined(separator: "\n") + "\n").write(
             toFile: oneClass, atomically: true, encoding: .utf8)
