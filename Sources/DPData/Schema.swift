@@ -9,6 +9,11 @@ public struct Schema: Sendable, Equatable {
     /// The column a utility check predicts, if any.
     public var target: String?
 
+    /// The most columns a schema describes: a table's rows are drawn in parts of rows times
+    /// columns, and a marginal model joins its columns in pairs, so a file naming far more (a
+    /// hostile model file's schema) would exhaust memory.
+    public static let largestColumnCount = 1024
+
     public init(name: String, columns: [Column], target: String? = nil) {
         self.name = name
         self.columns = columns

@@ -22,6 +22,13 @@ public enum SchemaInference {
         guard !header.isEmpty && header != [""] else {
             throw DataError(file: file, problem: "the table has no columns", hint: "Give a table with columns.")
         }
+        guard header.count <= Schema.largestColumnCount else {
+            throw DataError(
+                file: file, line: 1,
+                problem:
+                    "the table has \(header.count) columns; a schema describes at most \(Schema.largestColumnCount)",
+                hint: "Split the table into narrower ones.")
+        }
     }
 
     /// Whether a value reads as a number: a whole number, or a finite double.

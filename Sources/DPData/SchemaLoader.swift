@@ -52,6 +52,12 @@ public enum SchemaLoader {
                 columnsNode, "'columns' must be a non-empty list", "Give one '- name: ..., kind: ...' entry per column."
             )
         }
+        guard sequence.count <= Schema.largestColumnCount else {
+            throw reader.error(
+                columnsNode,
+                "the schema has \(sequence.count) columns; dpsynth reads at most \(Schema.largestColumnCount)",
+                "Describe at most \(Schema.largestColumnCount) columns: split the table.")
+        }
         var columns: [Column] = []
         var seen = Set<String>()
         for node in sequence {

@@ -108,7 +108,9 @@ public enum ModelSampler {
         for cell in 0..<cells { total += weight(cell) }
         guard total > 0 else { return allot(count, cells: cells, source: source) { _ in 1 } }
         func share(_ cell: Int) -> (exact: Double, floor: Int) {
-            let exact = Double(count) * weight(cell) / total
+            // The weight's share first: count times a weight could overflow a double, the share
+            // of count cannot.
+            let exact = min(Double(count), Double(count) * (weight(cell) / total))
             return (exact, Int(exact.rounded(.down)))
         }
         var floors = 0

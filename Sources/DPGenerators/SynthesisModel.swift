@@ -45,7 +45,8 @@ public struct SynthesisModel: FittedModel {
     /// The model's total, estimated from the noisy marginals (at least 1).
     public var noisyRowCount: Int? {
         guard model.total.isFinite else { return nil }
-        return max(1, min(FitRequest.largestRowCount, Int(model.total.rounded())))
+        // Clamped as a double: a hostile file's total beyond an Int would trap in the conversion.
+        return max(1, Int(min(Double(FitRequest.largestRowCount), model.total.rounded())))
     }
 
     /// `rows` synthetic rows, decoded to the schema's codes (`MarginalModelRows`).

@@ -1,6 +1,9 @@
+import DPSynthesis
+
 /// Whether a network read from a model file has the shape its own sizes say: every layer's
 /// weights, bias and normalisation sized for its inputs and outputs, each layer feeding the next,
-/// the first and last widths those of the table, and every value finite. A file edited by hand
+/// the first and last widths those of the table, sizes within the settings' largest
+/// (`GeneratorSettings.largest`), and every value finite. A file edited by hand
 /// that fails is refused when read, never met by a trap while rows are drawn.
 extension DenseLayer {
     func fits(inputs: Int, outputs: Int) -> Bool {
@@ -35,13 +38,19 @@ extension NeuralModel.Network {
         case .tvae(let vae):
             let hidden = vae.encoder.firstHidden
             let shape = TabularVAE.shape(width: width, hidden: hidden, latent: vae.latent)
-            return vae.latent > 0 && vae.encoder.fits(widths: shape.encoder)
+            return vae.latent > 0 && Double(vae.latent) <= GeneratorSettings.largest[.latent]!
+                && Double(hidden) <= GeneratorSettings.largest[.hidden]! && vae.encoder.fits(widths: shape.encoder)
                 && vae.mean.fits(inputs: hidden, outputs: vae.latent)
                 && vae.logVariance.fits(inputs: hidden, outputs: vae.latent)
                 && vae.decoder.fits(widths: shape.decoder) && vae.klWeight.isFinite
         case .ctgan(let gan):
             let noise = gan.noiseDimension
-            guard noise > 0, noise <= Int(Int32.max) else { return false }
+            // No setting chooses the noise's size: a file's beyond the latent code's largest is
+            // no network dpsynth trains, and would only make sampling allocate in proportion.
+            guard noise > 0, Double(noise) <= GeneratorSettings.largest[.latent]!,
+                Double(gan.generator.firstHidden) <= GeneratorSettings.largest[.hidden]!,
+                Double(gan.discriminator.firstHidden) <= GeneratorSettings.largest[.hidden]!
+            else { return false }
             let generator = ConditionalGAN.shape(width: width, hidden: gan.generator.firstHidden, noiseDimension: noise)
             let discriminator = ConditionalGAN.shape(
                 width: width, hidden: gan.discriminator.firstHidden, noiseDimension: noise)

@@ -63,6 +63,15 @@ public struct SynthesisStage {
 
     /// The most rows drawn at once when rows are written as they are drawn.
     public static let rowsPerPart = 500_000
+    /// The most codes (rows times columns) in one part: a wide table is drawn in smaller parts,
+    /// so a part's memory stays bounded whatever the width (a narrow one's parts are
+    /// `rowsPerPart` rows).
+    static let codesPerPart = 1 << 26
+
+    /// The rows of one part of a table of `columns` columns, at most `limit`.
+    static func partRows(columns: Int, limit: Int) -> Int {
+        min(limit, max(1_000, codesPerPart / max(1, columns)))
+    }
 
     /// Draws `rows` rows from `model` and writes them to `path` as CSV, `rowsPerPart` at a time,
     /// so memory stays flat whatever the row count (each part is drawn as a table of its own;
@@ -77,6 +86,7 @@ public struct SynthesisStage {
         _ model: consuming any FittedModel, rows: Int, to path: String, streams: RunStreams,
         rowsPerPart: Int = rowsPerPart, progress: (String) -> Void = { _ in }
     ) throws {
+        let rowsPerPart = partRows(columns: model.schema.columns.count, limit: rowsPerPart)
         let sampler = (consume model).sampler()
         let source = streams.sample
         func part(_ remaining: inout Int) -> EncodedDataset {

@@ -54,8 +54,18 @@ public enum ModelFile {
         }
     }
 
+    /// The largest model file read: far beyond any model a fit writes (AIM's is capped near
+    /// 80 MB of cells, a network's at 2^24 parameters), and a file is read whole before it parses.
+    public static let largestFileBytes = 1 << 30
+
     /// Reads a model file's bytes, or a one-line error.
     public static func read(_ path: String) throws -> Data {
+        var status = stat()
+        if stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG, Int(status.st_size) > largestFileBytes {
+            throw DataError(
+                file: path, problem: "the file is larger than any model file (\(largestFileBytes >> 20) MB)",
+                hint: "Give a file written by `dpsynth synthesize --model-out`.")
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw DataError(file: path, problem: "cannot read the model file", hint: "Check the path.")
         }

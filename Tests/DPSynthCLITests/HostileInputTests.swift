@@ -447,3 +447,46 @@ import Testing
         }
     }
 }
+
+/// Model files edited to hurt whoever samples them (a helper's pass): refused when read or
+/// sampled safely, never a trap or an allocation far beyond the file.
+@Suite struct HostileModelFileTests {
+    @Test func aHugeTotalAnOversizedFileAndTooManyColumnsAreHandled() throws {
+        let (data, schema, folder) = try SynthesizeCommandTests().toyFiles()
+        let model = folder.appendingPathComponent("m.json").path
+        let fitted = try CommandRunner.run([
+            "synthesize", "--method", "mst", "--data", data, "--schema", schema, "--epsilon", "1", "--rows", "5",
+            "--out", folder.appendingPathComponent("s.csv").path, "--model-out", model, "--seed", "1",
+            "--ledger", folder.appendingPathComponent("l.sqlite").path, "--init-budget",
+        ])
+        #expect(fitted.status == 0, "\(fitted)")
+        // A total near a double's largest overflowed the sampler's count times a weight, and the
+        // default row count's conversion to an integer.
+        let text = try String(contentsOfFile: model, encoding: .utf8)
+        let edited = text.replacingOccurrences(
+            of: #""total"\s*:\s*[0-9.eE+-]+"#, with: "\"total\":1e308", options: .regularExpression)
+        #expect(edited != text, "the model file names its total")
+        try edited.write(toFile: model, atomically: true, encoding: .utf8)
+        let sampled = try CommandRunner.run([
+            "sample", "--model", model, "--rows", "5", "--out", folder.appendingPathComponent("o.csv").path,
+            "--seed", "2",
+        ])
+        #expect(sampled.status == 0 || sampled.status == 1, "\(sampled)")
+        // A file larger than any model is refused before it is read.
+        let large = folder.appendingPathComponent("large.json").path
+        #expect(FileManager.default.createFile(atPath: large, contents: nil))
+        let handle = try #require(FileHandle(forWritingAtPath: large))
+        try handle.truncate(atOffset: UInt64(1 << 30) + 1)
+        try handle.close()
+        let refused = try CommandRunner.run([
+            "sample", "--model", large, "--rows", "5", "--out", folder.appendingPathComponent("o2.csv").path,
+        ])
+        #expect(refused.status == 1 && refused.standardError.contains("larger than any model file"), "\(refused)")
+        // A schema of more columns than dpsynth reads (a model file embeds one).
+        let wide = folder.appendingPathComponent("wide.yaml").path
+        try ("name: w\ncolumns:\n" + (0...1024).map { "  - {name: c\($0), kind: coded, levels: 2}\n" }.joined())
+            .write(toFile: wide, atomically: true, encoding: .utf8)
+        let checked = try CommandRunner.run(["schema", "check", "--data", data, "--schema", wide])
+        #expect(checked.status != 0 && checked.standardError.contains("at most 1024"), "\(checked)")
+    }
+}
