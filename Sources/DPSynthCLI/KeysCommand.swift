@@ -54,6 +54,7 @@ struct VerifyCommand: ParsableCommand {
                 throw CommandFailure("verification FAILED: " + signed.problems.joined(separator: "; "))
             }
             let files = reportOnly ? [] : try data.map { [$0] } ?? reportedFiles()
+            let outcome = Self.outcome(of: FileManager.default.contents(atPath: report) ?? Data())
             for file in files {
                 let checked = try ReportSignature.verify(
                     reportPath: report, signaturePath: signaturePath, publicKey: key, dataPath: file)
@@ -63,10 +64,17 @@ struct VerifyCommand: ParsableCommand {
             }
             print(
                 "verified: signature by \(SigningKey.fingerprint(of: key)) is valid"
-                    + files.map { "; \($0) matches the report's hash" }.joined())
-        } catch let error as ReportError {
+                    + files.map { "; \($0) matches the report's hash" }.joined()
+                    + (outcome == .quarantine ? "; the report QUARANTINED this data: it was not released" : ""))
+        } catch let error as any UserFacingError {
             throw CommandFailure(error.description)
         }
+    }
+
+    /// The decision a report records, confidential or public.
+    static func outcome(of report: Data) -> ReleaseOutcome? {
+        (try? CanonicalJSON.decode(ComplianceReport.self, from: report))?.decision.outcome
+            ?? (try? CanonicalJSON.decode(PublicReport.self, from: report))?.outcome
     }
 
     /// The synthetic files the report names (`ReportedSyntheticFile`); none found is a failure,

@@ -87,7 +87,16 @@ import Testing
         #expect(missing.status == 1 && missing.standardError.contains("was not found"), "\(missing)")
         #expect(try verify(report, ["--report-only"]).status == 0)
         try FileManager.default.copyItem(atPath: quarantined, toPath: copy)
-        #expect(try verify(report).status == 0)
+        // Intact, and said to be quarantined (a helper's pass: the line read as a release).
+        let intact = try verify(report)
+        #expect(intact.status == 0 && intact.standardOutput.contains("QUARANTINED"), "\(intact)")
+        // A folder or a pipe given as the data is refused in one line, not read for ever.
+        let fifo = published.appendingPathComponent("pipe").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        for odd in [published.path, fifo] {
+            let refused = try verify(report, ["--data", odd])
+            #expect(refused.status == 1 && refused.standardError.contains("not a regular file"), "\(refused)")
+        }
         for changed in [copy, quarantined] {
             let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: changed))
             try handle.seekToEnd()
