@@ -92,9 +92,15 @@ public struct NeuralModel: FittedModel {
         }
         let schema = try SchemaLoader.parse(file.schema, file: path)
         let domain: [Int]
+        let trainedBy: String
         switch file.generator {
-        case .tvae(let vae): domain = vae.domain
-        case .ctgan(let gan): domain = gan.domain
+        case .tvae(let vae): (domain, trainedBy) = (vae.domain, TVAEGenerator.method)
+        case .ctgan(let gan): (domain, trainedBy) = (gan.domain, CTGANGenerator.method)
+        }
+        guard file.method == trainedBy else {
+            throw DataError(
+                file: path, problem: "the file names method '\(file.method)' but holds a \(trainedBy) network",
+                hint: "Give a file written by --model-out, unchanged.")
         }
         guard domain == schema.encodedColumns.map(\.domainSize) else {
             throw DataError(

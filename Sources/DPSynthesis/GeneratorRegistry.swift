@@ -59,9 +59,17 @@ public struct GeneratorRegistry: Sendable {
         let kind = try ModelFile.kind(of: data, path: path)
         guard let generator = generators[kind] else {
             throw DataError(
-                file: path, problem: "a model of unknown method '\(kind)'",
+                file: path, problem: "a model of unknown method \(kind.debugDescription)",
                 hint: "This build reads \(names) models.")
         }
-        return try generator.loadModel(from: data, path: path)
+        let model = try generator.loadModel(from: data, path: path)
+        // The method the model says it is, printed and reported, must be the one that reads it:
+        // an edited file is otherwise sampled under another method's name.
+        guard model.method == kind else {
+            throw DataError(
+                file: path, problem: "the file names method '\(kind)' but holds a model of another method",
+                hint: "Give a file written by `dpsynth synthesize --model-out`, unedited.")
+        }
+        return model
     }
 }

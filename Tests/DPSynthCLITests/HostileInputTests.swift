@@ -460,9 +460,17 @@ import Testing
             "--ledger", folder.appendingPathComponent("l.sqlite").path, "--init-budget",
         ])
         #expect(fitted.status == 0, "\(fitted)")
+        let text = try String(contentsOfFile: model, encoding: .utf8)
+        // A model that names another method than its own is refused, not sampled under that name.
+        let renamed = folder.appendingPathComponent("renamed.json").path
+        try text.replacingOccurrences(of: "\"kind\":\"mst\"", with: "\"kind\":\"aim\"").write(
+            toFile: renamed, atomically: true, encoding: .utf8)
+        let misnamed = try CommandRunner.run([
+            "sample", "--model", renamed, "--rows", "5", "--out", folder.appendingPathComponent("o3.csv").path,
+        ])
+        #expect(misnamed.status == 1 && misnamed.standardError.contains("another method"), "\(misnamed)")
         // A total near a double's largest overflowed the sampler's count times a weight, and the
         // default row count's conversion to an integer.
-        let text = try String(contentsOfFile: model, encoding: .utf8)
         let edited = text.replacingOccurrences(
             of: #""total"\s*:\s*[0-9.eE+-]+"#, with: "\"total\":1e308", options: .regularExpression)
         #expect(edited != text, "the model file names its total")
