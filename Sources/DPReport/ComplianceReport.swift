@@ -10,6 +10,14 @@ public struct ComplianceReport: Sendable, Codable, Equatable {
     public static let formatVersion = "dpsynth-report/1"
 
     public var format = ComplianceReport.formatVersion
+    /// What in this report is not differentially private: it travels with the figures (absent
+    /// from reports written before it was added).
+    public var notice: String? = ComplianceReport.confidentialNotice
+    /// The confidential report's notice: its utility, audit, row counts and the checklists' audit
+    /// evidence are computed on the real data; the privacy guarantee, gate and ledger are DP.
+    public static let confidentialNotice =
+        "CONFIDENTIAL: utility, audit, provenance row counts and the checklists' audit evidence are "
+        + RealDataNotice.text + "; the privacy guarantee, release gate and ledger figures are differentially private"
     public var decision: Decision
     public var privacy: PrivacyGuarantee
     /// The DP release gate's figures and decision (absent in reports of older versions).

@@ -64,7 +64,8 @@ public enum HTMLReport {
         + "reproducible and therefore <b>not</b> a private release.</p>"
 
     static func checklistSection(_ checklists: [Checklist]) -> String {
-        var html = "<h2>Checklists</h2>"
+        var html = "<h2>Checklists</h2><p class=\"note\">Note: evidence drawn from the audit or the utility "
+        html += "evaluation is \(RealDataNotice.text).</p>"
         for checklist in checklists {
             html +=
                 "<h3>\(e(checklist.framework))</h3><table><tr><th>requirement</th><th>status</th><th>evidence</th></tr>"

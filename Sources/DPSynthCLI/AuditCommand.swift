@@ -66,7 +66,7 @@ struct AuditCommand: ParsableCommand {
                 try Output.json([
                     "decision": result.decision.rawValue, "out": out, "seconds": result.seconds,
                     "seeded": source.isSeeded,
-                    "failed": result.findings.filter { !$0.passed }.map(\.attack),
+                    "failed": result.findings.filter { !$0.passed }.map(\.attack), "notice": RealDataNotice.text,
                 ])
             } else {
                 print(

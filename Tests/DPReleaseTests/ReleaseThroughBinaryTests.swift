@@ -49,6 +49,8 @@ import Testing
         #expect(!first.result.standardOutput.contains("reused the model"))
         #expect(second.result.standardOutput.contains("reused the model"), "\(second.result)")
         #expect(first.gate["evaluations"] as? Int == 1 && second.gate["evaluations"] as? Int == 2)
+        // The confidential report says which of its figures are computed on the real data.
+        #expect((first.report["notice"] as? String)?.contains("CONFIDENTIAL") == true)
         #expect(second.charges.count == first.charges.count + 1)
         #expect(second.charges.last?["mechanism"] as? String == "release-gate")
         #expect(abs(first.epsilon - 1) < 1e-6, "\(first.epsilon)")

@@ -113,6 +113,13 @@ import Testing
             #expect(notice.contains("real data") && notice.contains("not differentially private"), "\(path)")
             #expect(object?[figure] != nil, "\(path) lost its figures")
         }
+        // The decision audit --json prints is one of those figures too (a helper's pass).
+        let printed = try CommandRunner.run([
+            "audit", "--train", data, "--holdout", holdout, "--synthetic", holdout, "--schema", schema,
+            "--secret", "flag", "--epsilon", "1", "--seed", "1", "--out", audit, "--json",
+        ])
+        let summary = try JSONSerialization.jsonObject(with: Data(printed.standardOutput.utf8)) as? [String: Any]
+        #expect((summary?["notice"] as? String)?.contains("real data") == true, "\(printed)")
     }
 
     /// No command's output replaces a ledger: `evaluate --out` and `keys generate --force` wrote
