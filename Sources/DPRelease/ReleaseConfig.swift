@@ -183,16 +183,7 @@ public struct ReleaseConfig: Sendable {
                             + "independent only",
                         hint: "Remove 'shadow_models', or audit a marginal method.")
                 }
-                let shadows = try shadow.count("shadows") ?? ShadowModelAttack.defaultShadows
-                guard shadows >= ShadowModelAttack.minimumShadows else {
-                    throw audit.error(
-                        at: shadow["shadows"], "'shadows' must be at least \(ShadowModelAttack.minimumShadows)",
-                        hint: ShadowModelAttack.minimumShadowsReason)
-                }
-                config.shadowModels = (
-                    try shadow.count("targets") ?? ShadowModelAttack.defaultTargets, shadows,
-                    try shadow.count("rows") ?? ShadowModelAttack.defaultShadowRows
-                )
+                config.shadowModels = try ShadowModelAttack.settings(from: shadow)
             }
             config.secrets = try audit.names("secrets")
             config.quasiIdentifiers = try audit.names("quasi_identifiers")

@@ -36,16 +36,9 @@ enum GeneratorConfig {
         settings.iterations = try yaml.count("iterations")
         let generator = try ShadowModelAttack.shadowGenerator(
             try registry.generator(named: method), registry: registry, settings: settings)
-        let shadows = try yaml.count("shadows") ?? ShadowModelAttack.defaultShadows
-        guard shadows >= ShadowModelAttack.minimumShadows else {
-            throw yaml.error(
-                at: yaml["shadows"], "'shadows' must be at least \(ShadowModelAttack.minimumShadows)",
-                hint: ShadowModelAttack.minimumShadowsReason)
-        }
+        let asked = try ShadowModelAttack.settings(from: yaml)
         return ShadowModelAttack(
-            generator: .fitting(generator, epsilon: epsilon, delta: delta),
-            targets: try yaml.count("targets") ?? ShadowModelAttack.defaultTargets,
-            shadows: shadows,
-            shadowRows: try yaml.count("rows") ?? ShadowModelAttack.defaultShadowRows)
+            generator: .fitting(generator, epsilon: epsilon, delta: delta), targets: asked.targets,
+            shadows: asked.shadows, shadowRows: asked.rows)
     }
 }

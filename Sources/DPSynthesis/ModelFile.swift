@@ -28,11 +28,11 @@ public enum ModelFile {
 
     /// The kind (method) a model file names, or a one-line error when it is not a model file.
     public static func kind(of data: Data, path: String) throws -> String {
-        guard let header = try? JSONDecoder().decode(Header.self, from: data),
-            let kind = header.format == nil ? header.method : header.kind
-        else {
-            throw notAModel(path)
+        let header: Header
+        do { header = try JSONDecoder().decode(Header.self, from: data) } catch let error as DecodingError {
+            throw notAModel(path, because: describe(error))
         }
+        guard let kind = header.format == nil ? header.method : header.kind else { throw notAModel(path) }
         guard header.format == nil || header.format == format else {
             throw DataError(
                 file: path, problem: "model format \(header.format!) is not supported (this build reads \(format))",
@@ -49,9 +49,30 @@ public enum ModelFile {
                 return try decoder.decode(Model.self, from: data)
             }
             return try decoder.decode(Envelope<Model>.self, from: data).model
+        } catch let error as DecodingError {
+            throw notAModel(path, because: Self.describe(error))
         } catch {
             throw notAModel(path)
         }
+    }
+
+    /// Where in the file and what a decoding error found, in one line: a model file is public,
+    /// so its own text may be named.
+    static func describe(_ error: DecodingError) -> String {
+        let context: DecodingError.Context
+        switch error {
+        case .typeMismatch(_, let found), .valueNotFound(_, let found), .keyNotFound(_, let found),
+            .dataCorrupted(let found):
+            context = found
+        @unknown default:
+            return "it cannot be read"
+        }
+        var place = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+        if case .keyNotFound(let key, _) = error { place += ".\(key.stringValue)" }
+        // A JSON syntax error says where in its underlying error.
+        let detail = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
+        let what = (detail ?? context.debugDescription).split(whereSeparator: \.isNewline).joined(separator: " ")
+        return place.isEmpty ? what : "at \(place.drop { $0 == "." }): \(what)"
     }
 
     /// The largest model file read: far beyond any model a fit writes (AIM's is capped near
@@ -72,9 +93,9 @@ public enum ModelFile {
         return data
     }
 
-    static func notAModel(_ path: String) -> DataError {
+    static func notAModel(_ path: String, because reason: String? = nil) -> DataError {
         DataError(
-            file: path, problem: "not a DPSynth model file",
+            file: path, problem: "not a DPSynth model file" + (reason.map { " (\($0))" } ?? ""),
             hint: "Give a file written by `dpsynth synthesize --model-out`.")
     }
 }

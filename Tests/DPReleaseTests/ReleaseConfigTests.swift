@@ -96,6 +96,20 @@ import Testing
         #expect(try Self.parse("dataset_budget: {epsilon: 2, delta: 1e-9}\n").datasetBudget?.epsilon == 2)
     }
 
+    /// Shadow models fit the generator twice per target and shadow: a count that would run for
+    /// days after the release's charges is refused when the config is read (a helper's pass).
+    @Test func shadowModelCountsBeyondTheLimitsAreRefused() throws {
+        for (key, value) in [("targets", "1000000000"), ("shadows", "100000"), ("rows", "1e9")] {
+            do {
+                _ = try Self.parse("method: mst\naudit: {shadow_models: {\(key): \(value)}}\n")
+                Issue.record("\(key): \(value) was accepted")
+            } catch let error as DataError {
+                #expect("\(error)".contains("'\(key)' must be a whole number from 1 to"), "\(error)")
+            }
+        }
+        #expect(try Self.parse("method: mst\naudit: {shadow_models: {targets: 3}}\n").shadowModels?.targets == 3)
+    }
+
     @Test func settingsTheMethodDoesNotReadAreRefusedBeforeAnyCharge() throws {
         let config = try Self.parse("method: dp-tvae\niterations: 300\n")
         #expect(throws: GeneratorSettingsError.self) {

@@ -469,6 +469,13 @@ import Testing
             "sample", "--model", renamed, "--rows", "5", "--out", folder.appendingPathComponent("o3.csv").path,
         ])
         #expect(misnamed.status == 1 && misnamed.standardError.contains("another method"), "\(misnamed)")
+        // A damaged file is refused saying where it stops making sense.
+        let truncated = folder.appendingPathComponent("truncated.json").path
+        try String(text.prefix(text.count / 2)).write(toFile: truncated, atomically: true, encoding: .utf8)
+        let cut = try CommandRunner.run([
+            "sample", "--model", truncated, "--rows", "5", "--out", folder.appendingPathComponent("o4.csv").path,
+        ])
+        #expect(cut.status == 1 && cut.standardError.contains("not a DPSynth model file ("), "\(cut)")
         // A total near a double's largest overflowed the sampler's count times a weight, and the
         // default row count's conversion to an integer.
         let edited = text.replacingOccurrences(

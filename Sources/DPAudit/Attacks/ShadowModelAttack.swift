@@ -51,6 +51,23 @@ public struct ShadowModelAttack: Sendable {
 
     /// The defaults that configs fall back to: 5 targets, 20 shadows each, 2,000 rows per shadow.
     public static let defaultTargets = 5, defaultShadows = 20, defaultShadowRows = 2000
+    /// The most a config may ask: the attack fits the generator twice per target and shadow, so
+    /// a run asking far more would keep running for days (in a release, after its charges).
+    public static let largestTargets = 100, largestShadows = 1000, largestShadowRows = 1_000_000
+
+    /// The targets, shadows per target and rows per shadow a config's mapping (`shadow_models`
+    /// of a release config, a generator config) asks, within the limits above.
+    public static func settings(from yaml: YAMLMapping) throws -> (targets: Int, shadows: Int, rows: Int) {
+        let shadows = try yaml.count("shadows", limit: largestShadows) ?? defaultShadows
+        guard shadows >= minimumShadows else {
+            throw yaml.error(
+                at: yaml["shadows"], "'shadows' must be at least \(minimumShadows)", hint: minimumShadowsReason)
+        }
+        return (
+            try yaml.count("targets", limit: largestTargets) ?? defaultTargets, shadows,
+            try yaml.count("rows", limit: largestShadowRows) ?? defaultShadowRows
+        )
+    }
 
     public init(
         generator: Synthesis, targets: Int = defaultTargets, shadows: Int = defaultShadows,
