@@ -161,6 +161,27 @@ struct PostgresLedgerTests {
         #expect(try LedgerOpener.verify(url).intact)
     }
 
+    /// A charge is on disk when its commit returns, whatever the role's `synchronous_commit`
+    /// (off, a commit returns before the log is flushed, and a server crash could lose a charge
+    /// whose noisy answer has left).
+    @Test func aWriteCommitsDurablyWhateverTheRolesSetting() throws {
+        let role = "async_" + UUID().uuidString.prefix(8).lowercased()
+        let admin = try PostgresConnection(url: TestPostgres.servers[0], label: "test")
+        try admin.execute(
+            "CREATE ROLE \(role) LOGIN; ALTER ROLE \(role) SET synchronous_commit = off; "
+                + "GRANT CREATE ON DATABASE postgres TO \(role)", what: "preparing")
+        let url = PostgresAccessTests.rewritten(Self.freshLedger(), user: role)
+        let store = try PostgresLedgerStore(url: url)
+        let setting = try store.write { db in
+            try db.rows("SELECT current_setting('synchronous_commit') AS value", []).first?.values["value"]
+        }
+        #expect(setting == .text("on"), "\(String(describing: setting))")
+        let outside = try store.read { db in
+            try db.rows("SELECT current_setting('synchronous_commit') AS value", []).first?.values["value"]
+        }
+        #expect(outside == .text("off"), "the role's setting holds outside a write")
+    }
+
     /// Processes that use a new ledger for the first time at once: one creates its schema and
     /// tables, the others find them (whether it existed was read before the writers' lock, and
     /// three of four failed creating the tables again).
