@@ -59,7 +59,7 @@ public struct GeneratorRegistry: Sendable {
         let kind = try ModelFile.kind(of: data, path: path)
         guard let generator = generators[kind] else {
             throw DataError(
-                file: path, problem: "a model of unknown method \(kind.debugDescription)",
+                file: path, problem: "a model of unknown method '\(kind)'",
                 hint: "This build reads \(names) models.")
         }
         let model = try generator.loadModel(from: data, path: path)
