@@ -86,6 +86,9 @@ public struct Column: Sendable, Equatable {
         case missing
     }
 
+    /// The most codes a column takes, the missing code included: a code is stored in 16 bits.
+    public static let largestCodeCount = 65_536
+
     /// The number of codes this column takes, the missing code included.
     public var domainSize: Int {
         valueCodeCount + (missing == .ownCategory ? 1 : 0)

@@ -56,13 +56,15 @@ public enum SchemaInference {
                 values.removeAll { $0 == token }
             }
             let integers = values.compactMap(ColumnCodec.wholeNumber)
-            if !values.isEmpty, integers.count == values.count {
+            // A column of one value gets bounds one apart, which the loader takes; integers spanning
+            // more than an Int holds are proposed as a real column, as the loader advises.
+            var (lower, upper) = (integers.min() ?? 0, integers.max() ?? 0)
+            if lower == upper { if upper < Int.max { upper += 1 } else { lower -= 1 } }
+            let (span, overflow) = upper.subtractingReportingOverflow(lower)
+            if !values.isEmpty, integers.count == values.count, !overflow, span < Int.max {
+                let count = min(span + 1, SchemaLoader.defaultIntegerValueCodes)
                 return Column(
-                    name: header,
-                    kind: .integer(
-                        lower: integers.min()!, upper: integers.max()!,
-                        binning: .equalWidth(
-                            count: min(integers.max()! - integers.min()! + 1, SchemaLoader.defaultIntegerValueCodes))),
+                    name: header, kind: .integer(lower: lower, upper: upper, binning: .equalWidth(count: count)),
                     missingTokens: missingTokens)
             }
             let reals = values.compactMap { Double($0) }.filter(\.isFinite)

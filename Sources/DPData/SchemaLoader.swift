@@ -180,7 +180,13 @@ struct NodeReader {
             kind = .categorical(categories)
         case "integer":
             let (lower, upper) = try bounds(mapping, node, name)
-            guard let low = Int(exactly: lower), let high = Int(exactly: upper) else {
+            // Read exactly when written as whole numbers: a double holds 2^53 + 1 as 2^53.
+            func exact(_ key: String) -> Int? {
+                if case .scalar(let scalar)? = mapping[key] { return Int(scalar.string) }
+                return nil
+            }
+            guard let low = exact("lower") ?? Int(exactly: lower), let high = exact("upper") ?? Int(exactly: upper)
+            else {
                 throw error(
                     node, "integer column '\(name)' needs whole-number bounds", "Write 'lower: 0' and 'upper: 100'.")
             }
@@ -246,7 +252,7 @@ struct NodeReader {
                 node, "category '\(clash)' of column '\(name)' is also a missing-value token",
                 "Set 'missing_values:' to tokens that are not categories.")
         }
-        guard column.domainSize <= 65_536 else {
+        guard column.domainSize <= Column.largestCodeCount else {
             throw error(node, "column '\(name)' has more than 65,536 codes", "Use fewer categories or bins.")
         }
         return column
@@ -296,8 +302,11 @@ struct NodeReader {
         }
         if let node = mapping["bins"] {
             let count = try integer(node, "bins")
-            guard count >= 1 && count <= maxCount else {
-                throw error(node, "'bins' must lie in 1...\(maxCount) for column '\(name)'", "Choose fewer bins.")
+            // Within the codes a column takes, before its code count (bins plus a missing code) is added up.
+            guard count >= 1 && count <= min(maxCount, Column.largestCodeCount) else {
+                throw error(
+                    node, "'bins' must lie in 1...\(min(maxCount, Column.largestCodeCount)) for column '\(name)'",
+                    "Choose fewer bins.")
             }
             return .equalWidth(count: count)
         }

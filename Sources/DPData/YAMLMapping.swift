@@ -22,6 +22,12 @@ public struct YAMLMapping {
     /// The YAML document in `text` (nil when empty), or an error naming the line and column where
     /// the YAML breaks and echoing none of it; `hint` says what to write.
     public static func compose(_ text: String, file: String, hint: String) throws -> Node? {
+        if let place = YAMLAliases.first(in: text) {
+            throw DataError(
+                file: file, line: place.line, column: place.column,
+                problem: "a YAML anchor or alias (&name, *name), which dpsynth does not read",
+                hint: "Write each value out in full.")
+        }
         do {
             return try Yams.compose(yaml: text)
         } catch {

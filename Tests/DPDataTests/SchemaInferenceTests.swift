@@ -114,3 +114,26 @@ import Testing
         #expect(upper >= 80 && upper <= 100)
     }
 }
+
+extension SchemaInferenceTests {
+    /// Integers spanning more than an Int trapped the proposal's bin count, and a column of one
+    /// integer was proposed with equal bounds, which the loader refuses (a helper's pass): every
+    /// proposal loads. A schema asking more bins than a column's codes is refused, not trapped.
+    @Test func extremeIntegersGiveASchemaThatLoads() throws {
+        let path = try csv("a,b,c\n-9223372036854775807,7,x\n9223372036854775807,7,y\n")
+        let schema = try SchemaInference.propose(csv: path, name: "t")
+        let read = try SchemaLoader.parse(SchemaWriter.yaml(schema))
+        #expect(read.columns[1].kind == .integer(lower: 7, upper: 8, binning: .equalWidth(count: 2)), "\(read)")
+        if case .real = read.columns[0].kind {} else { Issue.record("\(read.columns[0])") }
+        // Integer bounds are read exactly, beyond a double's whole numbers.
+        let exact = "columns:\n  - {name: a, kind: integer, lower: 0, upper: 9007199254740993, bins: 3}\n"
+        #expect(
+            try SchemaLoader.parse(exact).columns[0].kind
+                == .integer(lower: 0, upper: 9_007_199_254_740_993, binning: .equalWidth(count: 3)))
+        let bins = """
+            columns:
+              - {name: a, kind: integer, lower: -1022, upper: 9223372036854774784, bins: 9223372036854775807}
+            """
+        #expect(throws: DataError.self) { try SchemaLoader.parse(bins) }
+    }
+}
