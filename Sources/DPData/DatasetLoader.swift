@@ -78,8 +78,12 @@ public enum DatasetLoader {
         return EncodedDataset(schema: schema, codes: codes)
     }
 
+    /// A header field as a column name: Unicode blanks around it trimmed, wherever a header is
+    /// read (a schema proposed from a file names its columns as the loader matches them).
+    static func headerName(_ field: String) -> String { field.trimmingCharacters(in: .whitespaces) }
+
     static func headerMapping(_ header: [String], schema: Schema, path: String, line: Int) throws -> [Int] {
-        let names = header.map { $0.trimmingCharacters(in: .whitespaces) }
+        let names = header.map(Self.headerName)
         var position: [String: Int] = [:]
         for (index, name) in names.enumerated() {
             if position[name] != nil {

@@ -111,6 +111,11 @@ public enum SchemaInference {
         }
         try refuseNoColumns(header, file: path)
         // The schema written must load: its column names come from the header.
+        if let index = header.firstIndex(where: { $0.utf8.contains(0) }) {
+            throw DataError(
+                file: path, line: 1, column: index + 1, problem: "a column name holds a NUL character",
+                hint: "Rename the column in the header.")
+        }
         if let index = header.firstIndex(where: { $0.isEmpty }) {
             throw DataError(
                 file: path, line: 1, column: index + 1, problem: "the header has an empty column name",
@@ -291,7 +296,7 @@ public struct RawTable: Sendable {
         try CSVReader(path: path, observer: observer).forEachRecord { line, fields in
             let trimmed = fields.map { $0.trimmingCharacters(in: Self.spacesAndTabs) }
             guard let names = header else {
-                header = trimmed
+                header = fields.map(DatasetLoader.headerName)
                 columns = Array(repeating: [], count: trimmed.count)
                 return
             }
@@ -317,7 +322,7 @@ public struct RawTable: Sendable {
         var line = 1
         do {
             try CSVReader(path: path).forEachRecord { first, fields in
-                header = fields.map { $0.trimmingCharacters(in: Self.spacesAndTabs) }
+                header = fields.map(DatasetLoader.headerName)
                 line = first
                 throw StopReading()
             }

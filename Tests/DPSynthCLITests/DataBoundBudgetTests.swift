@@ -70,7 +70,9 @@ import Testing
         #expect(try BudgetLedger(path: ledger).statement(dataset: "t").head == head, "the ledger was touched")
         // A header whose schema would not load, and a share of epsilon too small for the
         // mechanisms, are refused before the charge too (a helper's pass: both were charged).
-        for (header, epsilon) in [("n,n", "0.5"), ("n,", "0.5"), ("n,c", "1e-18"), ("n,c", "3e-17")] {
+        for (header, epsilon) in [
+            ("n,n", "0.5"), ("n,", "0.5"), ("n,c\u{0}", "0.5"), ("n,c", "1e-18"), ("n,c", "3e-17"),
+        ] {
             try ("\(header)\n" + rows).write(toFile: data, atomically: true, encoding: .utf8)
             let refused = try CommandRunner.run([
                 "schema", "infer", data, "--dataset", "t", "--dp", "--epsilon", epsilon, "--delta", "1e-60",
