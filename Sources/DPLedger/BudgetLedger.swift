@@ -109,7 +109,11 @@ public final class BudgetLedger: @unchecked Sendable {
             """)
         {
             let dataset: String = try row.checked("dataset")
-            if dataset != excluding, DataFingerprint.overlaps(try row.checked("fingerprint"), fingerprint) {
+            // Names are compared as the database compares them, byte by byte: Swift's equality
+            // takes two spellings of one accented name as one, the database as two budgets.
+            if excluding.map({ !dataset.utf8.elementsEqual($0.utf8) }) ?? true,
+                DataFingerprint.overlaps(try row.checked("fingerprint"), fingerprint)
+            {
                 return dataset
             }
         }

@@ -225,6 +225,7 @@ extension BudgetLedger {
         for table in tables where try !db.tableExists(table) {
             problems.append("table '\(table)' is missing: the ledger was altered")
         }
+        problems += try db.structureProblems()
         guard problems.isEmpty else { return LedgerVerification(head: .genesis, problems: problems) }
         var entries: [(seq: Int64, hash: String, content: String, name: String)] = []
         func add(_ row: LedgerRow, _ content: String, _ name: String) throws {

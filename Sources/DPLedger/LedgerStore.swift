@@ -108,6 +108,10 @@ public protocol LedgerSQL {
     func insert(_ sql: String, _ arguments: [any LedgerValueConvertible]) throws -> Int64
     func tableExists(_ name: String) throws -> Bool
     func columnNames(of table: String) throws -> [String]
+    /// What in the database's own structure the ledger never creates or the database finds
+    /// inconsistent (an index edited to skip rows would hide charges from every query that uses
+    /// it while a full scan, which the chain's check reads, still sees them); empty when sound.
+    func structureProblems() throws -> [String]
     /// Who holds a reservation this process makes: a number by which `liveHolders` can tell
     /// whether the holder still runs, wherever the process that asks runs (a file's ledger: the
     /// process id on this machine; a database's: the server process of this connection).

@@ -110,5 +110,24 @@ struct SQLiteStatements: LedgerSQL {
 
     func tableExists(_ name: String) throws -> Bool { try db.tableExists(name) }
 
+    /// Objects the ledger never creates (an index, trigger or view of anyone's, or one of SQLite's
+    /// own indexes given a definition) and what `PRAGMA integrity_check` finds wrong.
+    func structureProblems() throws -> [String] {
+        var problems: [String] = []
+        for row in try Row.fetchAll(db, sql: "SELECT type, name, sql FROM sqlite_master") {
+            let (type, name, sql): (String, String, String?) = (row["type"], row["name"], row["sql"])
+            let own = type == "table" || (type == "index" && name.hasPrefix("sqlite_autoindex_") && sql == nil)
+            if !own {
+                problems.append("the ledger holds a \(type) '\(name)' that dpsynth never creates: it was altered")
+            }
+        }
+        let findings = try String.fetchAll(db, sql: "PRAGMA integrity_check")
+        if findings != ["ok"] {
+            problems.append(
+                "SQLite finds the file inconsistent (\(findings.prefix(3).joined(separator: "; "))): it was altered")
+        }
+        return problems
+    }
+
     func columnNames(of table: String) throws -> [String] { try db.columns(in: table).map(\.name) }
 }

@@ -210,3 +210,40 @@ import Testing
         }
     }
 }
+
+extension LedgerChainTests {
+    /// An index whose definition was edited (writable_schema) to skip the charges made every
+    /// query through it see none, while the chain's full scan saw them all and verified: the
+    /// ledger then allowed an overspend (a helper's pass). An object the ledger never creates is
+    /// named, and the ledger refused.
+    @Test func aForgedIndexIsNamed() throws {
+        let path = try ledger()
+        try alter(
+            path,
+            """
+            CREATE INDEX ix ON charge(mechanism); PRAGMA writable_schema = ON;
+            UPDATE sqlite_master SET sql = 'CREATE INDEX ix ON charge(dataset)' WHERE name = 'ix';
+            PRAGMA writable_schema = OFF;
+            """)
+        let problems = try BudgetLedger.verify(path: path).problems
+        #expect(problems.contains { $0.contains("index 'ix'") }, "\(problems)")
+        expectRefused(path, "index 'ix'")
+        // A trigger is refused as well.
+        let other = try ledger()
+        try alter(other, "CREATE TRIGGER t AFTER INSERT ON charge BEGIN SELECT 1; END")
+        expectRefused(other, "trigger 't'")
+    }
+
+    /// Two Unicode spellings of one accented name are two budgets to the database: the same data
+    /// is refused a second budget under the other spelling (Swift's equality took them as one).
+    @Test func anotherSpellingOfANameGetsNoSecondBudgetForTheSameData() throws {
+        let path = try CommandRunner.temporaryDirectory().appendingPathComponent("l.sqlite").path
+        let ledger = try BudgetLedger(path: path)
+        let (composed, decomposed) = ("caf\u{E9}", "cafe\u{301}")
+        try ledger.initialise(dataset: composed, epsilon: 1, delta: 1e-6, fingerprint: "f00d")
+        try ledger.initialise(dataset: decomposed, epsilon: 1, delta: 1e-6)
+        #expect(throws: LedgerError.self) {
+            try ledger.checkData(dataset: decomposed, fingerprint: "f00d", declareNewVersion: true)
+        }
+    }
+}
