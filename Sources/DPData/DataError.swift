@@ -37,29 +37,12 @@ public struct DataError: UserFacingError, Equatable {
         if let value { text += " (value '\(Self.printable(value))')" }
         // Names come from files and commands (a header, a path, a model's method): a line break or
         // a terminal's escape in one would split the line or drive the terminal.
-        return Self.escapingControls(text + ". " + hint)
+        return OneLine.escaped(text + ". " + hint)
     }
 
     /// The value with control characters escaped and long values cut, for one-line messages.
     static func printable(_ value: String) -> String {
-        let escaped = escapingControls(value)
+        let escaped = OneLine.escaped(value)
         return escaped.count > 60 ? String(escaped.prefix(57)) + "..." : escaped
-    }
-
-    /// `text` with every control character (C0, DEL, C1) written as an escape.
-    static func escapingControls(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: isControl) else { return text }
-        return text.unicodeScalars.map { scalar -> String in
-            switch scalar {
-            case "\n": return "\\n"
-            case "\r": return "\\r"
-            case "\t": return "\\t"
-            default: return isControl(scalar) ? "\\u{\(String(scalar.value, radix: 16))}" : String(scalar)
-            }
-        }.joined()
-    }
-
-    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
     }
 }

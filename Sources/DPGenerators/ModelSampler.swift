@@ -108,9 +108,10 @@ public enum ModelSampler {
         for cell in 0..<cells { total += weight(cell) }
         guard total > 0 else { return allot(count, cells: cells, source: source) { _ in 1 } }
         func share(_ cell: Int) -> (exact: Double, floor: Int) {
-            // The weight's share first: count times a weight could overflow a double, the share
-            // of count cannot.
-            let exact = min(Double(count), Double(count) * (weight(cell) / total))
+            // Count times a weight overflows a double only for a hostile model's weights: then the
+            // weight's share first, which cannot.
+            let product = Double(count) * weight(cell)
+            let exact = product.isFinite ? product / total : min(Double(count), Double(count) * (weight(cell) / total))
             return (exact, Int(exact.rounded(.down)))
         }
         var floors = 0

@@ -99,6 +99,11 @@ public final class BudgetLedger: @unchecked Sendable {
         }
     }
 
+    /// Whether two dataset names are one, as the ledger's database compares them: byte by byte.
+    /// Swift's equality takes two Unicode spellings of one accented name as one, the database as
+    /// two budgets.
+    public static func sameDataset(_ a: String, _ b: String) -> Bool { a.utf8.elementsEqual(b.utf8) }
+
     /// A dataset whose budget covers data with `fingerprint`, or some of its rows
     /// (`DataFingerprint.overlaps`), if any; `excluding` is left out.
     static func owner(of fingerprint: String, excluding: String? = nil, _ db: any LedgerSQL) throws -> String? {
@@ -109,9 +114,7 @@ public final class BudgetLedger: @unchecked Sendable {
             """)
         {
             let dataset: String = try row.checked("dataset")
-            // Names are compared as the database compares them, byte by byte: Swift's equality
-            // takes two spellings of one accented name as one, the database as two budgets.
-            if excluding.map({ !dataset.utf8.elementsEqual($0.utf8) }) ?? true,
+            if excluding.map({ !Self.sameDataset(dataset, $0) }) ?? true,
                 DataFingerprint.overlaps(try row.checked("fingerprint"), fingerprint)
             {
                 return dataset

@@ -24,9 +24,7 @@ public enum BudgetStage {
         fingerprint: String, newDataVersion: Bool = false
     ) throws -> LedgerBudget {
         let ledger = try LedgerOpener.open(path)
-        // Byte by byte, as the ledger's database compares names (not by Swift's equality, which
-        // takes two Unicode spellings of one name as one).
-        if try !ledger.datasets().contains(where: { $0.utf8.elementsEqual(dataset.utf8) }) {
+        if try !ledger.datasets().contains(where: { BudgetLedger.sameDataset($0, dataset) }) {
             guard let declare else {
                 switch hint {
                 case .commandLine:

@@ -74,8 +74,9 @@ public struct SynthesisStage {
     }
 
     /// Draws `rows` rows from `model` and writes them to `path` as CSV, `rowsPerPart` at a time,
-    /// so memory stays flat whatever the row count (each part is drawn as a table of its own;
-    /// a table of at most `rowsPerPart` rows is drawn in one part, exactly as `sample` draws it).
+    /// so memory stays flat whatever the row count (each part is drawn as a table of its own; a
+    /// table within one part, `partRows`, is drawn exactly as `sample` draws it). A table of more
+    /// than 134 columns has parts of fewer rows (`codesPerPart`).
     /// The parts are drawn one after another from one sample stream, so that a seeded run's
     /// parts differ as a secure run's do (a stream opened per part would repeat its first part),
     /// by the model's `sampler`, made once; a caller that hands its model over (`consume`, or

@@ -10,8 +10,8 @@ public struct ComplianceReport: Sendable, Codable, Equatable {
     public static let formatVersion = "dpsynth-report/1"
 
     public var format = ComplianceReport.formatVersion
-    /// What in this report is not differentially private: it travels with the figures (absent
-    /// from reports written before it was added).
+    /// What in this report is not differentially private: it travels with the figures (optional,
+    /// so a report without it still reads).
     public var notice: String? = ComplianceReport.confidentialNotice
     /// The confidential report's notice: its utility, audit, row counts and the checklists' audit
     /// evidence are computed on the real data; the privacy guarantee, gate and ledger are DP.

@@ -138,6 +138,12 @@ public final class PostgresConnection {
     /// row's value cast to a name (`::regclass`, `::regnamespace`, `nextval(value)`) raises them as
     /// rows are read.
     static let namingClasses: Set<String> = ["3D", "3F", "42"]
+    /// What a withheld message of these states said, in words of ours that name nothing.
+    static let withheldStates: [String: String] = [
+        "42501": "permission denied", "42P01": "a relation does not exist", "42703": "a column does not exist",
+        "42704": "an object does not exist", "42883": "a function does not exist",
+        "3F000": "a schema does not exist", "3D000": "a database does not exist",
+    ]
 
     func error(_ result: OpaquePointer, what: String) -> DataError {
         if PQstatus(handle) != CONNECTION_OK {
@@ -167,7 +173,7 @@ public final class PostgresConnection {
         let shown =
             Self.describedClasses.contains(String(state.prefix(2))) && !raisedInCode
                 && (positioned || !Self.namingClasses.contains(String(state.prefix(2))))
-            ? ": " + Self.oneLine(message) : ""
+            ? ": " + Self.oneLine(message) : Self.withheldStates[state].map { ": " + $0 } ?? ""
         var refusal = DataError(
             file: label, problem: "\(what): the database refused (SQLSTATE \(state)\(shown))",
             hint: "Check the table and the schema's columns; the server's log has the details.")

@@ -244,9 +244,26 @@ struct PostgresStatements: LedgerSQL {
         return id
     }
 
-    /// PostgreSQL keeps its indexes consistent with their tables whoever edits the rows: nothing
-    /// of the structure can hide a row from a query short of editing the catalog as a superuser.
-    func structureProblems() throws -> [String] { [] }
+    /// What on the ledger's tables could make a query see other rows than a full scan does, or
+    /// a write do other than it says: a trigger, a rule, or row security (a policy that hides the
+    /// charges from the spend's query). PostgreSQL keeps indexes consistent with their tables.
+    func structureProblems() throws -> [String] {
+        let found = try connection.execute(
+            """
+            SELECT 'trigger ' || t.tgname FROM pg_catalog.pg_trigger t \
+            JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid \
+            WHERE c.relnamespace = pg_catalog.current_schema()::pg_catalog.regnamespace AND NOT t.tgisinternal \
+            UNION ALL SELECT 'rule ' || r.rulename FROM pg_catalog.pg_rewrite r \
+            JOIN pg_catalog.pg_class c ON c.oid = r.ev_class \
+            WHERE c.relnamespace = pg_catalog.current_schema()::pg_catalog.regnamespace AND c.relkind = 'r' \
+            UNION ALL SELECT 'row security on ' || c.relname FROM pg_catalog.pg_class c \
+            WHERE c.relnamespace = pg_catalog.current_schema()::pg_catalog.regnamespace \
+            AND (c.relrowsecurity OR c.relforcerowsecurity)
+            """, what: "reading the ledger's structure")
+        return found.rows.compactMap { $0.first ?? nil }.map {
+            "the ledger's tables hold a \($0) that dpsynth never creates: they were altered"
+        }
+    }
 
     func tableExists(_ name: String) throws -> Bool {
         let result = try connection.execute(

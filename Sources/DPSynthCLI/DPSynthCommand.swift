@@ -46,16 +46,15 @@ public struct DPSynthCommand: ParsableCommand {
 /// A failure the user can act on, printed as one line.
 struct CommandFailure: Error, CustomStringConvertible {
     let description: String
-    init(_ description: String) { self.description = description }
+    /// Every failure the command line prints is one line that drives no terminal (`OneLine`).
+    init(_ description: String) { self.description = OneLine.escaped(description) }
 }
 
 /// Writes command output as text or as one JSON object.
 enum Output {
     /// `text` with its line breaks escaped: a name a user gave (a column's, a dataset's) never
     /// starts a line of its own in a message or a summary.
-    static func oneLine(_ text: String) -> String {
-        text.replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\n", with: "\\n")
-    }
+    static func oneLine(_ text: String) -> String { OneLine.escaped(text) }
 
     static func json(_ object: [String: Any]) throws {
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])

@@ -56,23 +56,23 @@ public enum ModelFile {
         }
     }
 
-    /// Where in the file and what a decoding error found, in one line: a model file is public,
-    /// so its own text may be named.
+    /// Where in the file a decoding error found what, in one line, naming types and keys only:
+    /// `--model` may be given any file, a private table's included, so none of its text is quoted.
     static func describe(_ error: DecodingError) -> String {
-        let context: DecodingError.Context
-        switch error {
-        case .typeMismatch(_, let found), .valueNotFound(_, let found), .keyNotFound(_, let found),
-            .dataCorrupted(let found):
-            context = found
-        @unknown default:
-            return "it cannot be read"
+        func place(_ context: DecodingError.Context, _ last: CodingKey? = nil) -> String {
+            let path = (context.codingPath + (last.map { [$0] } ?? [])).map {
+                $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)"
+            }.joined()
+            return path.isEmpty ? "at the top" : "at " + path.drop { $0 == "." }
         }
-        var place = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
-        if case .keyNotFound(let key, _) = error { place += ".\(key.stringValue)" }
-        // A JSON syntax error says where in its underlying error.
-        let detail = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
-        let what = (detail ?? context.debugDescription).split(whereSeparator: \.isNewline).joined(separator: " ")
-        return place.isEmpty ? what : "at \(place.drop { $0 == "." }): \(what)"
+        switch error {
+        case .typeMismatch(let type, let context): return "\(place(context)): expected \(type)"
+        case .valueNotFound(let type, let context): return "\(place(context)): a \(type) is missing"
+        case .keyNotFound(let key, let context): return "\(place(context, key)): missing"
+        case .dataCorrupted(let context):
+            return context.codingPath.isEmpty ? "not valid JSON" : "\(place(context)): a value out of range"
+        @unknown default: return "it cannot be read"
+        }
     }
 
     /// The largest model file read: far beyond any model a fit writes (AIM's is capped near

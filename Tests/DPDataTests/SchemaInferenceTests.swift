@@ -125,10 +125,10 @@ extension SchemaInferenceTests {
         let read = try SchemaLoader.parse(SchemaWriter.yaml(schema))
         #expect(read.columns[1].kind == .integer(lower: 7, upper: 8, binning: .equalWidth(count: 2)), "\(read)")
         if case .real = read.columns[0].kind {} else { Issue.record("\(read.columns[0])") }
-        // Integer bounds are read exactly, beyond a double's whole numbers.
         // A header name is trimmed of Unicode blanks as the loader trims it, so the proposal matches.
         let spaced = try csv("a\u{A0},b\n1,x\n2,y\n")
         #expect(try SchemaInference.propose(csv: spaced, name: "t").columns.map(\.name) == ["a", "b"])
+        // Integer bounds are read exactly, beyond a double's whole numbers.
         let exact = "columns:\n  - {name: a, kind: integer, lower: 0, upper: 9007199254740993, bins: 3}\n"
         #expect(
             try SchemaLoader.parse(exact).columns[0].kind

@@ -26,7 +26,8 @@ import Testing
 
     @Test(arguments: [
         ("a: *b\n", 1, 4), ("- &x 1\n", 1, 3), ("k: [1, *y]\n", 1, 8), ("k:\n  ? *z\n  : 1\n", 2, 5),
-        ("k: {a: 1, b: &w 2}\n", 1, 14),
+        ("k: {a: 1, b: &w 2}\n", 1, 14), ("{\"k\":&a [1]}\n", 1, 6), ("{\"k\":*a}\n", 1, 6),
+        ("['x'' #', *a]\n", 1, 11), ("- - *q\n", 1, 5),
     ])
     func anchorsAndAliasesAreFound(text: String, line: Int, column: Int) {
         let found = YAMLAliases.first(in: text)
@@ -36,7 +37,7 @@ import Testing
     /// An asterisk or ampersand inside quotes, comments or plain text is no alias.
     @Test(arguments: [
         "a: '*b'\n", "a: \"&b \\\" *c\"\n", "a: 1 # *b\n", "a: x*y\n", "a: x-*y\n", "a: b&c\n", "a: 'it''s *x'\n",
-        "categories: [\"*\", '&']\n", "a: \"two\n  *lines\"\n",
+        "categories: [\"*\", '&']\n", "a: \"two\n  *lines\"\n", "k: a - *b\n", "j: x ? *y\n",
     ])
     func otherAsterisksAreNotAliases(text: String) {
         #expect(YAMLAliases.first(in: text) == nil, "\(text)")

@@ -161,6 +161,24 @@ struct PostgresLedgerTests {
         #expect(try LedgerOpener.verify(url).intact)
     }
 
+    /// A rule, trigger or row-security policy on the ledger's tables could make the spend's query
+    /// see other rows than the chain's scan: the ledger is refused (a review of this session's
+    /// SQLite check found the same hole open on PostgreSQL).
+    @Test func aRuleOnTheLedgersTablesIsRefused() throws {
+        let url = Self.freshLedger()
+        let ledger = try LedgerOpener.open(url)
+        try ledger.initialise(dataset: "d", epsilon: 1, delta: 0)
+        let schema = String(url.split(separator: "=").last!)
+        let admin = try PostgresConnection(url: TestPostgres.servers[0], label: "test")
+        try admin.execute("CREATE RULE hide AS ON INSERT TO \(schema).charge DO INSTEAD NOTHING", what: "altering")
+        do {
+            _ = try LedgerOpener.open(url)
+            Issue.record("a ledger with a rule was opened")
+        } catch let error as LedgerError {
+            #expect(error.description.contains("rule hide"), "\(error)")
+        }
+    }
+
     /// A charge is on disk when its commit returns, whatever the role's `synchronous_commit`
     /// (off, a commit returns before the log is flushed, and a server crash could lose a charge
     /// whose noisy answer has left).

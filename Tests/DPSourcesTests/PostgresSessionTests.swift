@@ -183,6 +183,8 @@ struct PostgresSessionTests {
                 Issue.record("a name that names nothing was cast")
             } catch let error as DataError {
                 #expect(!error.description.contains("PLANTED") && !error.description.contains("planted"), "\(error)")
+                #expect(error.databaseState != nil && error.description.contains("SQLSTATE"), "\(error)")
+                if cast == "regclass" { #expect(error.description.contains("a relation does not exist"), "\(error)") }
             }
         }
         // A value holding a NUL would reach the server cut short.
