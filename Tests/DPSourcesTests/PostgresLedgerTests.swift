@@ -14,6 +14,15 @@ struct PostgresLedgerTests {
         TestPostgres.servers[server] + "?schema=ledger_" + UUID().uuidString.prefix(8).lowercased()
     }
 
+    /// A fresh ledger holding dataset `d`'s budget of (1, 0), its schema's name, and a session of
+    /// the server's superuser that alters it.
+    static func ledgerWithBudget() throws -> (url: String, schema: String, admin: PostgresConnection) {
+        let url = freshLedger()
+        try LedgerOpener.open(url).initialise(dataset: "d", epsilon: 1, delta: 0)
+        let admin = try PostgresConnection(url: TestPostgres.servers[0], label: "test")
+        return (url, String(url.split(separator: "=").last!), admin)
+    }
+
     @Test func chargesReservationsAndRefusalsAsOnSQLite() throws {
         let url = Self.freshLedger()
         let ledger = try LedgerOpener.open(url)
@@ -82,11 +91,8 @@ struct PostgresLedgerTests {
     /// A function planted in the ledger's schema under the writers' lock's name (any user with
     /// CREATE there could) is never called: the lock is the catalog's, with a typed argument.
     @Test func aPlantedLockFunctionIsNotCalled() throws {
-        let url = Self.freshLedger()
+        let (url, schema, admin) = try Self.ledgerWithBudget()
         let ledger = try LedgerOpener.open(url)
-        try ledger.initialise(dataset: "d", epsilon: 1, delta: 0)
-        let schema = String(url.split(separator: "=").last!)
-        let admin = try PostgresConnection(url: TestPostgres.servers[0], label: "test")
         try admin.execute(
             """
             CREATE FUNCTION \(schema).pg_advisory_xact_lock(key text) RETURNS void LANGUAGE plpgsql \
@@ -165,11 +171,7 @@ struct PostgresLedgerTests {
     /// see other rows than the chain's scan: the ledger is refused (a review of this session's
     /// SQLite check found the same hole open on PostgreSQL).
     @Test func aRuleOnTheLedgersTablesIsRefused() throws {
-        let url = Self.freshLedger()
-        let ledger = try LedgerOpener.open(url)
-        try ledger.initialise(dataset: "d", epsilon: 1, delta: 0)
-        let schema = String(url.split(separator: "=").last!)
-        let admin = try PostgresConnection(url: TestPostgres.servers[0], label: "test")
+        let (url, schema, admin) = try Self.ledgerWithBudget()
         try admin.execute("CREATE RULE hide AS ON INSERT TO \(schema).charge DO INSTEAD NOTHING", what: "altering")
         do {
             _ = try LedgerOpener.open(url)
