@@ -15,10 +15,22 @@ extension LedgerCommand {
             LedgerLocation.defaultPath
         @Option(help: "A report (JSON) whose recorded ledger head must still be in the chain (repeat for several).")
         var report: [String] = []
+        @Option(help: "The signer's public key (.pub file): each --report's signature (REPORT.sig) is checked first.")
+        var publicKey: String?
 
         func run() throws {
             try CommandFailure.reportingLibraryErrors {
+                // Without the signer's key a report's head is only what its file says: an edited
+                // report could name a head of a truncated chain.
+                let key = try publicKey.map(SigningKey.loadPublicKey)
                 let anchors = try report.map { path -> (String, LedgerHead) in
+                    if let key {
+                        let signed = try ReportSignature.verify(
+                            reportPath: path, signaturePath: path + ".sig", publicKey: key, dataPath: nil)
+                        guard signed.valid else {
+                            throw CommandFailure("\(path): " + signed.problems.joined(separator: "; "))
+                        }
+                    }
                     guard let bytes = FileManager.default.contents(atPath: path),
                         let parsed = try? CanonicalJSON.decode(ComplianceReport.self, from: bytes)
                     else {
@@ -33,7 +45,9 @@ extension LedgerCommand {
                 }
                 print(
                     "\(ledger): intact, \(result.head.sequence) entries, head \(result.head.hash.prefix(16))"
-                        + (anchors.isEmpty ? "" : "; every report's head is in the chain"))
+                        + (anchors.isEmpty ? "" : "; every report's head is in the chain")
+                        + (anchors.isEmpty || key != nil
+                            ? "" : " (the reports' signatures were not checked: pass --public-key)"))
             }
         }
     }

@@ -70,6 +70,21 @@ import Testing
         let ledger = fixture.folder.appendingPathComponent("out/ledger.sqlite").path
         let intact = try CommandRunner.run(["ledger", "verify", "--ledger", ledger, "--report", outcome.reportPath])
         #expect(intact.status == 0 && intact.standardOutput.contains("intact"), "\(intact)")
+        #expect(intact.standardOutput.contains("signatures were not checked"), "\(intact)")
+        // With the signer's key each report's signature is checked before its head is trusted: an
+        // edited report could name the head of a truncated chain (a helper's pass).
+        let keyed = try CommandRunner.run([
+            "ledger", "verify", "--ledger", ledger, "--report", outcome.reportPath, "--public-key", fixture.publicKey,
+        ])
+        #expect(keyed.status == 0 && !keyed.standardOutput.contains("not checked"), "\(keyed)")
+        let edited = fixture.folder.appendingPathComponent("edited.json").path
+        let text = try String(contentsOfFile: outcome.reportPath, encoding: .utf8)
+        try (text + " ").write(toFile: edited, atomically: true, encoding: .utf8)
+        try FileManager.default.copyItem(atPath: outcome.reportPath + ".sig", toPath: edited + ".sig")
+        let forged = try CommandRunner.run([
+            "ledger", "verify", "--ledger", ledger, "--report", edited, "--public-key", fixture.publicKey,
+        ])
+        #expect(forged.status == 1 && forged.standardError.contains("changed"), "\(forged)")
         let sql = """
             import sqlite3, sys
             db = sqlite3.connect(sys.argv[1])
