@@ -138,9 +138,7 @@ public enum SchemaInference {
         do {
             if header.contains(where: { !numeric.contains($0) }) {
                 _ = try IntegerLaplaceMechanism(sensitivity: 1, epsilon: share)
-                guard threshold(epsilon: share, delta: deltaShare) != nil else {
-                    throw MechanismError("the category threshold ln(1/delta)/epsilon is beyond what dpsynth counts")
-                }
+                _ = try threshold(epsilon: share, delta: deltaShare)
             }
             if !numeric.isEmpty { _ = try ExponentialMechanism(epsilon: share / 2, sensitivity: 1) }
         } catch let error as MechanismError {
@@ -158,10 +156,13 @@ public enum SchemaInference {
     }
 
     /// The count a category must clear: one held by a single person clears it with probability at
-    /// most delta under discrete Laplace noise of scale 1/epsilon; nil beyond an Int.
-    static func threshold(epsilon: Double, delta: Double) -> Int? {
+    /// most delta under discrete Laplace noise of scale 1/epsilon; refused beyond an Int.
+    static func threshold(epsilon: Double, delta: Double) throws -> Int {
         let threshold = (log(1 / delta) / epsilon).rounded(.up)
-        return threshold.isFinite && threshold < 0x1p62 ? Int(threshold) : nil
+        guard threshold.isFinite, threshold < 0x1p62 else {
+            throw MechanismError("the category threshold ln(1/delta)/epsilon is beyond what dpsynth counts")
+        }
+        return Int(threshold)
     }
 
     /// `proposeWithDP` for `table`, read before the charge so that a malformed row is refused
@@ -220,14 +221,12 @@ public enum SchemaInference {
         _ values: [String], epsilon: Double, delta: Double, paidBy receipt: ChargeReceipt, source: RandomSource
     ) throws -> [String] {
         let mechanism = try IntegerLaplaceMechanism(sensitivity: 1, epsilon: epsilon)
-        guard let threshold = threshold(epsilon: epsilon, delta: delta) else {
-            throw MechanismError("the category threshold ln(1/delta)/epsilon is beyond what dpsynth counts")
-        }
+        let least = try Self.threshold(epsilon: epsilon, delta: delta)
         var counts: [String: Int] = [:]
         for value in values where !Column.defaultMissingTokens.contains(value) { counts[value, default: 0] += 1 }
         let names = counts.keys.sorted()
         let noisy = mechanism.release(names.map { counts[$0]! }, paidBy: receipt, source: source)
-        return zip(names, noisy).filter { $0.1 > threshold }.map(\.0)
+        return zip(names, noisy).filter { $0.1 > least }.map(\.0)
     }
 
     /// The exponential-mechanism quantile over the public candidate grid (ε-DP, sensitivity 1).
