@@ -108,9 +108,9 @@ public protocol LedgerSQL {
     func insert(_ sql: String, _ arguments: [any LedgerValueConvertible]) throws -> Int64
     func tableExists(_ name: String) throws -> Bool
     func columnNames(of table: String) throws -> [String]
-    /// What in the database's own structure the ledger never creates or the database finds
-    /// inconsistent (an index edited to skip rows would hide charges from every query that uses
-    /// it while a full scan, which the chain's check reads, still sees them); empty when sound.
+    /// What in the database's own structure the ledger never creates and that could make a query
+    /// see other rows than a full scan does (an index edited to skip rows hid the charges from the
+    /// spend while the chain's full scan still saw them); empty when sound.
     func structureProblems() throws -> [String]
     /// Who holds a reservation this process makes: a number by which `liveHolders` can tell
     /// whether the holder still runs, wherever the process that asks runs (a file's ledger: the

@@ -12,17 +12,14 @@ import Foundation
 public final class PostgresLedgerStore: LedgerStore, @unchecked Sendable {
     public let label: String
     /// Whether the ledger's schema holds tables, as the transaction that asks sees it: `BudgetLedger`
-    /// asks inside a write, after the writers' lock, so two first uses at once create them once.
+    /// asks inside a write, after the writers' lock, so two first uses at once create them once
+    /// (the write turns a database error into a `LedgerError`).
     public var existed: Bool {
         get throws {
-            do {
-                let found = try connection.execute(
-                    "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()",
-                    what: "opening the ledger")
-                return (found.rows.first.flatMap { $0.first ?? nil }.flatMap { Int($0) } ?? 0) > 0
-            } catch let error as DataError {
-                throw LedgerError.storage(path: label, message: error.problem)
-            }
+            let found = try connection.execute(
+                "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()",
+                what: "opening the ledger")
+            return (found.rows.first.flatMap { $0.first ?? nil }.flatMap { Int($0) } ?? 0) > 0
         }
     }
     let connection: PostgresConnection

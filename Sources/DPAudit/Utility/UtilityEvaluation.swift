@@ -58,7 +58,7 @@ public struct UtilityEvaluation: Sendable, Codable, Equatable {
         let maxDifference = zip(associationReal.joined(), associationSynthetic.joined()).map { abs($0 - $1) }.max() ?? 0
         let assessable = target.map { ClassifierUtility.holdsBothClasses(holdout, target: $0, positive: positive) }
         let classifiers =
-            target.flatMap { assessable == true ? $0 : nil }.map { target in
+            (assessable == true ? target : nil).map { target in
                 ClassifierUtility.Classifier.allCases.enumerated().map { offset, classifier in
                     ClassifierUtility.evaluate(
                         classifier, train: train, synthetic: synthetic, holdout: holdout, target: target,
