@@ -14,10 +14,12 @@ public final class BudgetLedger: @unchecked Sendable {
     public var path: String { store.label }
     let store: any LedgerStore
 
-    /// Opens the ledger file at `path`, creating it when no file is there. An existing file must
-    /// be an intact ledger: an empty or foreign file, a missing table or a broken chain is refused.
+    /// Opens the ledger file at `path`, creating it when no file is there (`SQLiteLedgerCreation`:
+    /// the path never names a half-created ledger). An existing file must be an intact ledger: an
+    /// empty or foreign file, a missing table or a broken chain is refused.
     public convenience init(path: String) throws {
         try LedgerLocation.prepare(path)
+        SQLiteLedgerCreation.createIfMissing(path)
         var status = stat()
         if stat(path, &status) == 0 && status.st_size == 0 {
             throw LedgerError.tampered(

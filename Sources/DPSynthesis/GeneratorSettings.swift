@@ -54,9 +54,10 @@ public struct GeneratorSettings: Sendable, Equatable {
     }
 
     /// The largest value each number may take: beyond it a run would overflow a step count,
-    /// allocate a network larger than memory or draw infinite noise after its first charge.
+    /// allocate a network larger than memory or draw infinite noise after its first charge, or
+    /// (a batch's mean) leave the float bound of DP-SGD's sensitivity (Proofs/dp-sgd.md, step 2).
     public static let largest: [Key: Double] = [
-        .iterations: 1_000_000, .epochs: 100_000, .batchSize: 16_777_216, .hidden: 4096, .latent: 1024,
+        .iterations: 1_000_000, .epochs: 100_000, .batchSize: 1_000_000, .hidden: 4096, .latent: 1024,
         .learningRate: 1e6, .clip: 1e6, .klWeight: 1e6,
     ]
 

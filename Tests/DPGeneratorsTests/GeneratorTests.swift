@@ -167,6 +167,8 @@ import Testing
             { (settings: inout GeneratorSettings) in settings.epochs = Int.max },
             { $0.hidden = 1_000_000 }, { $0.latent = 100_000 }, { $0.clip = 1e308 },
             { $0.batchSize = 1 << 40 },
+            // A mean batch beyond the float bound of DP-SGD's sensitivity (Proofs/dp-sgd.md).
+            { $0.batchSize = 1_000_001 },
         ] {
             var settings = GeneratorSettings()
             change(&settings)
@@ -178,6 +180,7 @@ import Testing
         var largest = GeneratorSettings()
         largest.epochs = 100_000
         largest.hidden = 4096
+        largest.batchSize = 1_000_000
         try largest.validate()
     }
 }

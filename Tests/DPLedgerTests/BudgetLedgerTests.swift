@@ -2,6 +2,7 @@ import DPAccounting
 import DPLedger
 import DPTestSupport
 import Foundation
+import Synchronization
 import Testing
 
 @Suite struct BudgetLedgerTests {
@@ -81,6 +82,27 @@ import Testing
         let statement = try ledger.statement(dataset: "shared")
         #expect(statement.charges.count == 20)
         #expect(statement.spent.epsilon <= 2 * (1 + 1e-12))
+    }
+
+    @Test func manyFirstUsesOfOneNewLedgerAllOpenIt() throws {
+        // Threads opening one new ledger file at once: each finds no file, an empty file being
+        // created, or a whole ledger, and every one must open the same intact ledger.
+        let folder = try CommandRunner.temporaryDirectory()
+        for round in 0..<12 {
+            let path = folder.appendingPathComponent("shared-\(round).sqlite").path
+            let failures = Mutex<[String]>([])
+            DispatchQueue.concurrentPerform(iterations: 8) { _ in
+                do { _ = try BudgetLedger(path: path) } catch {
+                    failures.withLock { $0.append("\(error)") }
+                }
+            }
+            let failed = failures.withLock { $0 }
+            #expect(failed.isEmpty, "round \(round): \(failed.first ?? "")")
+            #expect(try BudgetLedger.verify(path: path).problems.isEmpty)
+        }
+        // Nothing is left beside the ledgers but the ledgers.
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        #expect(names.allSatisfy { $0.hasPrefix("shared-") && $0.hasSuffix(".sqlite") }, "\(names)")
     }
 
     @Test func killingAProcessMidChargeLeavesAConsistentLedger() throws {

@@ -1,0 +1,31 @@
+import Foundation
+
+/// How a new ledger file comes to be: its tables are written into a file of its own beside the
+/// path, which is then linked into place only if nothing is there yet. The path therefore never
+/// names a ledger half-created, so an empty file there is always a truncated ledger (refused),
+/// never another process's first use of a new ledger caught before its tables were written; of
+/// two processes creating one ledger at once, one links its file and the other opens it.
+enum SQLiteLedgerCreation {
+    /// Creates the ledger at `path` when no file is there; returns without change otherwise. On a
+    /// file system without hard links the ledger is created in place, as SQLite would.
+    static func createIfMissing(_ path: String) {
+        var status = stat()
+        guard lstat(path, &status) != 0, errno == ENOENT else { return }
+        let url = URL(fileURLWithPath: path)
+        let fresh = url.deletingLastPathComponent().appendingPathComponent(
+            ".\(url.lastPathComponent).new-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        ).path
+        defer { unlink(fresh) }
+        do {
+            // The store closes its file when released, before the link below.
+            _ = try BudgetLedger(store: try SQLiteLedgerStore(path: fresh))
+        } catch {
+            // A folder that takes no new file: opening the path itself says why, in its own words.
+            return
+        }
+        if link(fresh, path) != 0 && errno != EEXIST {
+            // No hard links here (some network file systems): created in place by the caller.
+            return
+        }
+    }
+}
