@@ -125,6 +125,12 @@ public final class BudgetLedger: @unchecked Sendable {
         return nil
     }
 
+    /// The dataset whose budget covers data with `fingerprint` (its declared data or a declared
+    /// version), or nil when no budget in this ledger does.
+    public func dataset(budgeting fingerprint: String) throws -> String? {
+        try read { db in try Self.owner(of: fingerprint, db) }
+    }
+
     /// Checks that `dataset`'s budget covers data with `fingerprint`: the data it was declared for,
     /// or a version declared with `declareNewVersion` (recorded in the chain). A budget declared
     /// without a fingerprint is bound to the first data that runs against it.

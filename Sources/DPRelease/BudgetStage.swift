@@ -18,12 +18,22 @@ public enum BudgetStage {
 
     /// `dataset`'s budget in the ledger at `path`, declared as `declare` when the ledger has none,
     /// for the data whose bytes hash to `fingerprint`: a budget covers only the data it was
-    /// declared for, unless the run declares a new version of it (`newDataVersion`).
+    /// declared for, unless the run declares a new version of it (`newDataVersion`). `measured`
+    /// names other data the run's charges measure too (a release gate's holdout): data another
+    /// dataset's budget covers is refused, before anything is declared, since the run would
+    /// measure its people without a charge to their budget.
     public static func open(
         ledger path: String, dataset: String, declare: (epsilon: Double, delta: Double)?, hint: DeclarationHint,
-        fingerprint: String, newDataVersion: Bool = false
+        fingerprint: String, newDataVersion: Bool = false, measured: [(name: String, fingerprint: String)] = []
     ) throws -> LedgerBudget {
         let ledger = try LedgerOpener.open(path)
+        for other in measured {
+            if let owner = try ledger.dataset(budgeting: other.fingerprint) {
+                throw ReleaseError(
+                    "\(other.name) is the data of dataset '\(owner)' in \(path): the release gate measures it "
+                        + "without a charge to that budget. Use a holdout that no budget in the ledger covers.")
+            }
+        }
         if try !ledger.datasets().contains(where: { BudgetLedger.sameDataset($0, dataset) }) {
             guard let declare else {
                 switch hint {

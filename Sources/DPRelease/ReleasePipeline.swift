@@ -67,7 +67,11 @@ public struct ReleasePipeline {
         let inputHash: String
         let holdoutHash: String
         let schemaHash: String
-        let modelPath: String
+        /// Where the model is saved (`.dpsynth-state` beside the report), and the run's key: the
+        /// config's, the training data's and the schema's bytes hashed together, which names the
+        /// saved model only once hashed under the ledger's secret (`modelPath`).
+        let stateFolder: URL
+        let runKey: String
     }
 
     /// Every file a run writes, by the config key that names it.
@@ -141,10 +145,11 @@ public struct ReleasePipeline {
             checks: GateCheck.standard(secrets: secrets, columns: train.columns))
         let positive = try positiveCode(target: target, data: train)
         try FileManager.default.createDirectory(at: stateFolder, withIntermediateDirectories: true)
-        let modelPath = stateFolder.appendingPathComponent("model-\(runKey).json").path
         // The model is saved after the fit is charged: its folder must take it (a link to /proc, a
         // colleague's folder) before then.
-        try OutputPaths.refuseUnwritable([("the release's saved model (\(config.report)'s folder)", modelPath)])
+        try OutputPaths.refuseUnwritable([
+            ("the release's saved model (\(config.report)'s folder)", stateFolder.appendingPathComponent("model").path)
+        ])
         return Prepared(
             dataset: config.dataset ?? schema.name, train: train, holdout: holdout, secrets: secrets,
             quasiIdentifiers: try config.quasiIdentifiers.map {
@@ -158,15 +163,15 @@ public struct ReleasePipeline {
             key: try config.signingKey.map(SigningKey.load(secretKeyFile:)),
             synthesis: synthesis,
             gate: gate, inputName: trainSource.displayName, inputHash: inputHash, holdoutHash: holdoutHash,
-            schemaHash: schemaHash,
-            modelPath: modelPath)
+            schemaHash: schemaHash, stateFolder: stateFolder, runKey: runKey)
     }
 
     public func run(progress: @escaping (String) -> Void = { _ in }) throws -> Outcome {
         let prepared = try prepare(progress: progress)
         let budget = try BudgetStage.open(
             ledger: config.ledger, dataset: prepared.dataset, declare: config.datasetBudget,
-            hint: .config(configPath), fingerprint: prepared.inputHash, newDataVersion: config.newDataVersion)
+            hint: .config(configPath), fingerprint: prepared.inputHash, newDataVersion: config.newDataVersion,
+            measured: [("\(configPath): holdout", prepared.holdoutHash)])
         let streams = RunStreams(seed: config.seed)
         // The gate's evaluation is reserved before the fit, so a run that fits can always be judged.
         let gateBudget = try budget.reserve(prepared.gate.cost)
@@ -219,16 +224,23 @@ public struct ReleasePipeline {
     func fitOrReuse(
         _ prepared: Prepared, budget: LedgerBudget, streams: RunStreams, progress: @escaping (String) -> Void
     ) throws -> FittedRelease {
-        if let data = FileManager.default.contents(atPath: prepared.modelPath) {
-            let hash = Blake2b.hex(data)
+        let modelPath = try modelPath(prepared, ledger: budget.ledger)
+        // A model saved by an earlier version under the run's own key, a name anyone could test a
+        // candidate table against: renamed (when reused) or removed (when fitted anew).
+        let unkeyedPath = prepared.stateFolder.appendingPathComponent("model-\(prepared.runKey).json").path
+        defer { unlink(unkeyedPath) }
+        let saved = [modelPath, unkeyedPath].lazy.compactMap { path in
+            FileManager.default.contents(atPath: path).map { (path: path, data: $0) }
+        }.first
+        if let saved {
+            let hash = Blake2b.hex(saved.data)
             if let binding = try budget.ledger.binding(model: hash, dataset: prepared.dataset),
                 binding.epsilon == config.synthesisEpsilon, binding.delta == config.delta, !binding.charges.isEmpty
             {
                 progress("reusing the model fitted by an earlier run of this config (a new sample pays a new gate)")
-                return FittedRelease(
-                    model: try registry.loadModel(data: data, path: prepared.modelPath), hash: hash,
-                    charges: binding.charges,
-                    reused: true)
+                let model = try registry.loadModel(data: saved.data, path: saved.path)
+                if saved.path != modelPath { try AtomicFile.write(saved.data, to: modelPath) }
+                return FittedRelease(model: model, hash: hash, charges: binding.charges, reused: true)
             }
             progress("the saved model is not bound to charges of this dataset at this budget: fitting anew")
         }
@@ -243,8 +255,16 @@ public struct ReleasePipeline {
         let binding = try budget.ledger.bind(
             model: hash, dataset: prepared.dataset, entries: (before.sequence + 1)...after.sequence,
             epsilon: config.synthesisEpsilon, delta: config.delta)
-        try AtomicFile.write(data, to: prepared.modelPath)
+        try AtomicFile.write(data, to: modelPath)
         return FittedRelease(model: model, hash: hash, charges: binding.charges, reused: false)
+    }
+
+    /// Where this run's model is saved: named by the run's key hashed under the ledger's secret
+    /// (`BudgetLedger.fileNameKey`), since the key hashes the training data's bytes and the folder
+    /// sits beside the published reports.
+    func modelPath(_ prepared: Prepared, ledger: BudgetLedger) throws -> String {
+        let name = Blake2b.hex(Data((try ledger.fileNameKey() + prepared.runKey).utf8)).prefix(24)
+        return prepared.stateFolder.appendingPathComponent("model-\(name).json").path
     }
 
     /// Evaluates, audits and reports a synthetic table the gate has judged: the table goes to the

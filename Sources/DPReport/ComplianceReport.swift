@@ -132,7 +132,8 @@ public struct ComplianceReport: Sendable, Codable, Equatable {
                     + "attack suite: at a small gate epsilon or on a small table it can pass a table the exact audit "
                     + "would fail. The attack suite's findings are advice to the data owner.",
                 "The holdout rows are protected by the gate's epsilon per evaluation, charged to the training data's "
-                    + "budget; the ledger does not track other uses of the holdout file.",
+                    + "budget; a holdout that a budget in the ledger covers is refused, and the ledger does not track "
+                    + "other uses of the holdout file.",
                 "The default number of synthetic rows is the model's noisy total: the noisy marginals' total "
                     + "(marginal methods) or a discrete Laplace count at 1% of epsilon (neural methods), which also "
                     + "sets DP-SGD's sampling rate, batch size and step count; no exact count of the input is used.",

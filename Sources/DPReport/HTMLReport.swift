@@ -129,7 +129,11 @@ public enum HTMLReport {
         [
             ("guarantee", "(\(epsilon), \(delta))-differential privacy"), ("unit of privacy", unit),
             ("neighbouring tables", relation), ("mechanism", mechanism), ("accountant", accountant),
-            ("zCDP rho", String(format: "%.6g", rho)), ("randomness", randomness),
+            (
+                "zCDP rho of the zCDP charges (pure and approximate charges compose beside it)",
+                String(format: "%.6g", rho)
+            ),
+            ("randomness", randomness),
         ]
     }
 
@@ -267,7 +271,8 @@ public enum HTMLReport {
 
     static func implementationAuditSection(_ check: ImplementationAudit) -> String {
         var html = "<h2>Implementation check: one-run canary audit of \(e(check.method))</h2><p class=\"note\">"
-        html += "An audit of this method's code on public data (\(e(check.data)), dpsynth \(e(check.toolVersion)); "
+        html +=
+            "An audit of this method's code on \(e(check.data)) (dpsynth \(e(check.toolVersion)); \(e(check.note)); "
         html += "from \(e(check.source ?? "dp-audit")), not a figure of this release: a release cannot plant canaries "
         html += "in the data it releases (Proofs/one-run-audit.md).</p><table><tr><th>claimed epsilon</th>"
         html += "<th>canaries</th><th>right guesses</th><th>epsilon lower bound</th>"

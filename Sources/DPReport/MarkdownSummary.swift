@@ -54,9 +54,9 @@ public enum MarkdownSummary {
         if let check = report.implementationAudit {
             lines.append(
                 String(
-                    format: "- Implementation check (one-run canary audit of %@ on public data, %@; not a figure of "
+                    format: "- Implementation check (one-run canary audit of %@ on %@, %@; not a figure of "
                         + "this release): epsilon >= %.3f at claimed %g, non-private control >= %.3f",
-                    check.method, check.data, check.epsilonLowerBound, check.claimedEpsilon,
+                    check.method, check.data, check.note, check.epsilonLowerBound, check.claimedEpsilon,
                     check.controlEpsilonLowerBound))
         }
         if !report.decision.reasons.isEmpty {

@@ -343,11 +343,59 @@ import Testing
         try SigningKey.generate().save(to: fixture.folder.appendingPathComponent("keys/release.key").path)
         let pipeline = try ReleasePipeline(configPath: fixture.config.path)
         let outcome = try pipeline.run()
-        let prepared = try pipeline.prepare { _ in }
-        let model = try GeneratorRegistry.standard.loadModel(path: prepared.modelPath)
+        let model = try GeneratorRegistry.standard.loadModel(path: try savedModelPath(pipeline))
         #expect(outcome.report.provenance.syntheticRows == model.noisyRowCount)
         #expect(abs(outcome.report.provenance.syntheticRows - 3000) < 300)
 
+    }
+
+    /// A holdout whose people another dataset's budget covers is refused before anything is
+    /// declared or charged: the gate's noisy counts measure them, and only the training data's
+    /// budget pays (a helper's pass published 2 epsilon of such counts on a spent budget).
+    @Test func aHoldoutThatAnotherBudgetCoversIsRefused() throws {
+        let fixture = try ReleaseFixture()
+        try SigningKey.generate().save(to: fixture.folder.appendingPathComponent("keys/release.key").path)
+        let holdout = fixture.folder.appendingPathComponent("holdout.csv").path
+        let ledgerPath = fixture.folder.appendingPathComponent("out/ledger.sqlite").path
+        try FileManager.default.createDirectory(
+            at: fixture.folder.appendingPathComponent("out"), withIntermediateDirectories: true)
+        let ledger = try BudgetLedger(path: ledgerPath)
+        try ledger.initialise(
+            dataset: "people-b", epsilon: 1, delta: 0, fingerprint: try Blake2b.hex(file: holdout))
+        let before = try ledger.head()
+        #expect {
+            try ReleasePipeline(configPath: fixture.config.path).run()
+        } throws: { error in
+            "\(error)".contains("dataset 'people-b'") && "\(error)".contains("holdout")
+        }
+        #expect(try ledger.head() == before)
+        #expect(try ledger.datasets() == ["people-b"])
+    }
+
+    /// The saved model's name is the run's key hashed under the ledger's secret: the key hashes the
+    /// training data's bytes, and the folder sits beside the published reports, where a name that
+    /// anyone can compute from a candidate table would test it exactly (a helper's pass). A model
+    /// an earlier version saved under the key itself is reused and renamed.
+    @Test func theSavedModelsNameIsNoFunctionOfTheData() throws {
+        let fixture = try ReleaseFixture()
+        try SigningKey.generate().save(to: fixture.folder.appendingPathComponent("keys/release.key").path)
+        let pipeline = try ReleasePipeline(configPath: fixture.config.path)
+        _ = try pipeline.run()
+        let prepared = try pipeline.prepare { _ in }
+        func saved() throws -> [String] {
+            try FileManager.default.contentsOfDirectory(atPath: prepared.stateFolder.path).filter {
+                $0.hasPrefix("model-")
+            }
+        }
+        let keyed = URL(fileURLWithPath: try savedModelPath(pipeline)).lastPathComponent
+        let unkeyed = "model-\(prepared.runKey).json"
+        #expect(try saved() == [keyed] && keyed != unkeyed)
+
+        try FileManager.default.moveItem(
+            at: prepared.stateFolder.appendingPathComponent(keyed),
+            to: prepared.stateFolder.appendingPathComponent(unkeyed))
+        #expect(try pipeline.run().reusedModel)
+        #expect(try saved() == [keyed])
     }
 
     /// A model file put in the state folder by hand (here fitted at epsilon 100) is not bound to
@@ -371,7 +419,7 @@ import Testing
             FitRequest(
                 data: prepared.train, epsilon: 100, delta: 1e-9, budget: PrivacyOdometer(epsilon: 100, delta: 1e-9),
                 source: .seeded(3)))
-        try AtomicFile.write(try expensive.fileData(), to: prepared.modelPath)
+        try AtomicFile.write(try expensive.fileData(), to: try savedModelPath(pipeline))
         let third = try pipeline.run()
         #expect(!third.reusedModel)
         #expect(third.report.privacy.ledger.charges.count > first.report.privacy.ledger.charges.count)
@@ -379,4 +427,9 @@ import Testing
         // evaluations count as well: 0.95 + 3 x 0.05, never the 100 the copied file cost.
         #expect(abs(third.report.privacy.epsilon - 1.1) < 1e-6, "\(third.report.privacy.epsilon)")
     }
+}
+
+/// Where `pipeline` saves its model, as `ReleasePipeline.fitOrReuse` names it.
+func savedModelPath(_ pipeline: ReleasePipeline) throws -> String {
+    try pipeline.modelPath(pipeline.prepare { _ in }, ledger: BudgetLedger(path: pipeline.config.ledger))
 }
