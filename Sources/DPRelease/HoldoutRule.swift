@@ -21,23 +21,54 @@ public enum HoldoutRule {
 
     /// Refuses a holdout whose rows, once read, are the training rows: the same file in another
     /// form (line endings, blank lines, quoting, spacing, row order) is the same people, which the
-    /// identities above, of bytes and relations, do not see. `holdout` names it in the message.
+    /// identities above, of bytes and relations, do not see; and so, nearly, is a table that is
+    /// the other with a few rows added, removed or edited. Where most rows of the smaller table
+    /// are the only one of their kind in it, a separate split finds few of them in the other
+    /// table; when at least `sharedShare` of them are there, the two are refused as one. Where
+    /// rows repeat (few columns, small domains), a separate split shares its common rows, and only
+    /// identical tables are refused. `holdout` names it in the message.
     public static func checkRows(training: EncodedDataset, holdout: EncodedDataset, name: String) throws {
-        guard training.rowCount == holdout.rowCount, training.codes.count == holdout.codes.count else { return }
-        // Each row as a 64-bit FNV-1a hash of its codes, sorted: 8 bytes a row, whatever the width.
-        func rows(_ table: EncodedDataset) -> [UInt64] {
-            var hashes = [UInt64](repeating: 0xcbf2_9ce4_8422_2325, count: table.rowCount)
-            for column in table.codes {
-                for (row, code) in column.enumerated() {
-                    hashes[row] = (hashes[row] ^ UInt64(code)) &* 0x100_0000_01b3
-                }
-            }
-            return hashes.sorted()
-        }
-        guard rows(training) != rows(holdout) else {
+        let trainRows = rowHashes(training)
+        let holdoutRows = rowHashes(holdout)
+        let identical = trainRows == holdoutRows && training.codes.count == holdout.codes.count
+        guard !identical && !sharesItsRows(trainRows, holdoutRows) else {
             throw ReleaseError(
-                "\(name): the holdout holds the training table's rows (in another file's form or order); give "
-                    + "real rows the generator never saw (a separate split of the data)")
+                "\(name): the holdout holds the training table's rows (in another file's form or order, or with a few "
+                    + "rows added, removed or edited); give real rows the generator never saw (a separate split of "
+                    + "the data)")
         }
+    }
+
+    /// The share of the smaller table's one-of-a-kind rows found in the other beyond which the two
+    /// are one table's rows.
+    static let sharedShare = 0.9
+
+    /// Whether the smaller of two tables (sorted row hashes) is mostly rows of a kind of their own,
+    /// at least half of them, and at least `sharedShare` of those are rows of the other table.
+    static func sharesItsRows(_ first: [UInt64], _ second: [UInt64]) -> Bool {
+        let (smaller, larger) = first.count <= second.count ? (first, second) : (second, first)
+        var single: [UInt64] = []
+        var index = 0
+        while index < smaller.count {
+            var end = index + 1
+            while end < smaller.count && smaller[end] == smaller[index] { end += 1 }
+            if end == index + 1 { single.append(smaller[index]) }
+            index = end
+        }
+        guard single.count >= 20, 2 * single.count >= smaller.count else { return false }
+        let other = Set(larger)
+        let shared = single.reduce(0) { $0 + (other.contains($1) ? 1 : 0) }
+        return Double(shared) >= sharedShare * Double(single.count)
+    }
+
+    /// Each row as a 64-bit FNV-1a hash of its codes, sorted: 8 bytes a row, whatever the width.
+    static func rowHashes(_ table: EncodedDataset) -> [UInt64] {
+        var hashes = [UInt64](repeating: 0xcbf2_9ce4_8422_2325, count: table.rowCount)
+        for column in table.codes {
+            for (row, code) in column.enumerated() {
+                hashes[row] = (hashes[row] ^ UInt64(code)) &* 0x100_0000_01b3
+            }
+        }
+        return hashes.sorted()
     }
 }

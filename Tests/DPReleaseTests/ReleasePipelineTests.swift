@@ -349,6 +349,23 @@ import Testing
 
     }
 
+    /// A holdout that is the training table less one row is the same people: refused before the
+    /// ledger is opened (a helper's pass released it, and the gate compared the table with itself).
+    @Test func aHoldoutThatIsTheTrainingTableLessARowIsRefused() throws {
+        let fixture = try ReleaseFixture()
+        try SigningKey.generate().save(to: fixture.folder.appendingPathComponent("keys/release.key").path)
+        let train = try String(contentsOf: fixture.folder.appendingPathComponent("train.csv"), encoding: .utf8)
+        try (train.split(separator: "\n").dropLast().joined(separator: "\n") + "\n").write(
+            to: fixture.folder.appendingPathComponent("holdout.csv"), atomically: true, encoding: .utf8)
+        #expect {
+            try ReleasePipeline(configPath: fixture.config.path).run()
+        } throws: { error in
+            "\(error)".contains("training table's rows")
+        }
+        #expect(
+            !FileManager.default.fileExists(atPath: fixture.folder.appendingPathComponent("out/ledger.sqlite").path))
+    }
+
     /// A holdout whose people another dataset's budget covers is refused before anything is
     /// declared or charged: the gate's noisy counts measure them, and only the training data's
     /// budget pays (a helper's pass published 2 epsilon of such counts on a spent budget).
