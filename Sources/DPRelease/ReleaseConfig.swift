@@ -22,7 +22,7 @@ import Foundation
 /// dataset_budget: {epsilon: 2, delta: 1e-8}   # declared when the ledger has none
 /// out: ../release/adult-synthetic.csv
 /// quarantine: ../release/quarantine
-/// report: ../release/report          # report.json, report.json.sig, report.html, report.md
+/// report: ../release/report          # report.json, .html, .md, .public.json, .public.html, each with a .sig
 /// signing_key: ../release/keys/release.key
 /// audit: {secrets: [income], quasi_identifiers: [age, sex, race], policy: policy.yaml,
 ///         dp_audit: audits/aim.json,   # a `dpsynth dp-audit --json` result (default: the published table)

@@ -82,9 +82,10 @@ public struct ReleasePipeline {
             ("quarantine", quarantined.appendingPathComponent(URL(fileURLWithPath: config.out).lastPathComponent).path),
             ("quarantine", quarantined.appendingPathComponent("REASONS.txt").path),
             ("report", config.report + ".json"), ("report", config.report + ".json.sig"),
-            ("report", config.report + ".html"), ("report", config.report + ".md"),
+            ("report", config.report + ".html"), ("report", config.report + ".html.sig"),
+            ("report", config.report + ".md"), ("report", config.report + ".md.sig"),
             ("report", config.report + ".public.json"), ("report", config.report + ".public.json.sig"),
-            ("report", config.report + ".public.html"),
+            ("report", config.report + ".public.html"), ("report", config.report + ".public.html.sig"),
         ]
     }
 
@@ -367,13 +368,17 @@ public struct ReleasePipeline {
         let htmlPath = config.report + ".html"
         let markdownPath = config.report + ".md"
         _ = try ReportSignature.stage(report, to: reportPath, key: prepared.key, in: files)
-        try files.add(Data(HTMLReport.render(report).utf8), to: htmlPath)
-        try files.add(Data(MarkdownSummary.render(report).utf8), to: markdownPath)
+        // The renderings are what most readers read: each is signed as its JSON is.
+        try ReportSignature.stage(
+            bytes: Data(HTMLReport.render(report).utf8), to: htmlPath, key: prepared.key, in: files)
+        try ReportSignature.stage(
+            bytes: Data(MarkdownSummary.render(report).utf8), to: markdownPath, key: prepared.key, in: files)
         let publicReport = PublicReport(report, charges: releaseCharges, method: config.method)
         let publicReportPath = config.report + ".public.json"
         let publicHTMLPath = config.report + ".public.html"
         _ = try ReportSignature.stage(publicReport, to: publicReportPath, key: prepared.key, in: files)
-        try files.add(Data(PublicHTMLReport.render(publicReport).utf8), to: publicHTMLPath)
+        try ReportSignature.stage(
+            bytes: Data(PublicHTMLReport.render(publicReport).utf8), to: publicHTMLPath, key: prepared.key, in: files)
         try files.commit(beforeRename: beforeCommit)
         return Outcome(
             report: report, reportPath: reportPath, htmlPath: htmlPath, markdownPath: markdownPath,

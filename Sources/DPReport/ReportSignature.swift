@@ -34,9 +34,15 @@ public struct ReportSignature: Sendable, Codable, Equatable {
         _ report: some Encodable, to path: String, key: SigningKey?, in files: StagedFiles
     ) throws -> Data {
         let bytes = try CanonicalJSON.encode(report)
+        try stage(bytes: bytes, to: path, key: key, in: files)
+        return bytes
+    }
+
+    /// Stages a report's bytes (its JSON, or a rendering a reader relies on: HTML, Markdown) at
+    /// `path` and, with a key, their signature at `path.sig` in `files`.
+    public static func stage(bytes: Data, to path: String, key: SigningKey?, in files: StagedFiles) throws {
         try files.add(bytes, to: path)
         if let key { try files.add(try CanonicalJSON.encode(sign(report: bytes, with: key)), to: path + ".sig") }
-        return bytes
     }
 
     /// What verification found.

@@ -70,7 +70,7 @@ struct ReleaseCommand: ParsableCommand {
             for reason in report.decision.reasons { print("  reason: \(Output.oneLine(reason))") }
             print("synthetic data: \(report.decision.syntheticPath)")
             let signature =
-                outcome.signed ? "signed: \(outcome.reportPath).sig" : "UNSIGNED: add signing_key to the config"
+                outcome.signed ? "signed: each report file's .sig" : "UNSIGNED: add signing_key to the config"
             print("report: \(outcome.htmlPath) (\(signature)); confidential: it holds figures computed on real data")
             print("public report: \(outcome.publicHTMLPath) and \(outcome.publicReportPath) (DP figures only)")
             if report.privacy.seeded { print("SEEDED run: for testing only, not a private release") }

@@ -61,6 +61,26 @@ import Testing
         #expect(verified.status == 0, "\(verified)")
     }
 
+    /// Every report file a reader relies on is signed, the HTML and Markdown renderings as well as
+    /// the JSON: an edited public page fails `verify` (a helper's pass changed its decision and
+    /// guarantee, and only the JSON's signature was checked).
+    @Test func everyRenderingIsSignedAndAnEditFailsVerify() throws {
+        let fixture = try ReleaseFixture()
+        try generateKey(fixture)
+        #expect(try release(fixture).result.status == 3, "seeded: quarantined")
+        for suffix in [".html", ".md", ".public.html"] {
+            let rendering = fixture.report + suffix
+            let intact = try CommandRunner.run(["verify", rendering, "--public-key", fixture.publicKey])
+            #expect(intact.status == 0 && intact.standardOutput.contains("a rendering"), "\(suffix): \(intact)")
+        }
+        let page = fixture.report + ".public.html"
+        let text = try String(contentsOfFile: page, encoding: .utf8)
+        try text.replacingOccurrences(of: "quarantine", with: "release").write(
+            toFile: page, atomically: true, encoding: .utf8)
+        let edited = try CommandRunner.run(["verify", page, "--public-key", fixture.publicKey])
+        #expect(edited.status == 1 && edited.standardError.contains("changed"), "\(edited)")
+    }
+
     /// `verify` exits 0 only when the synthetic file the report speaks for is intact: the path a
     /// confidential report recorded, or the file of the report's name beside a public report;
     /// none found is a failure unless `--report-only`. Found by a hostile pass: a public report
