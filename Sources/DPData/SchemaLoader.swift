@@ -42,7 +42,13 @@ public enum SchemaLoader {
                 hint: "Start the file with 'columns:' followed by '- name: ...' entries.")
         }
         let reader = NodeReader(file: file)
-        try reader.onlyKeys(mapping, ["name", "target", "columns"], context: "the schema")
+        try reader.onlyKeys(mapping, ["name", "target", "columns", SchemaWriter.reviewKey], context: "the schema")
+        if let review = mapping[SchemaWriter.reviewKey] {
+            throw reader.error(
+                review, "the schema was proposed from the private data without noise ('\(SchemaWriter.reviewKey)')",
+                "Keep only categories and bounds that are public knowledge, then delete the "
+                    + "'\(SchemaWriter.reviewKey):' line; or learn them with 'schema infer --dp'.")
+        }
         guard let columnsNode = mapping["columns"] else {
             throw reader.error(
                 root, "the schema has no 'columns:' list", "Add 'columns:' with one entry per CSV column.")
