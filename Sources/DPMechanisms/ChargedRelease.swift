@@ -85,6 +85,13 @@ extension FloatGaussianMechanism {
     package func release(_ values: [Double], paidBy receipt: ChargeReceipt, source: RandomSource) throws -> [Double] {
         try draw(values, source: source)
     }
+
+    /// The noisy values of answers given exactly, paid for by a charge that covers them.
+    package func release(exact values: [ExactRational], paidBy receipt: ChargeReceipt, source: RandomSource) throws
+        -> [Double]
+    {
+        try draw(exact: values, source: source)
+    }
 }
 
 extension FloatLaplaceMechanism {
@@ -103,6 +110,13 @@ extension FloatLaplaceMechanism {
     /// The noisy values, paid for by a charge that covers them.
     package func release(_ values: [Double], paidBy receipt: ChargeReceipt, source: RandomSource) throws -> [Double] {
         try draw(values, source: source)
+    }
+
+    /// The noisy values of answers given exactly, paid for by a charge that covers them.
+    package func release(exact values: [ExactRational], paidBy receipt: ChargeReceipt, source: RandomSource) throws
+        -> [Double]
+    {
+        try draw(exact: values, source: source)
     }
 }
 

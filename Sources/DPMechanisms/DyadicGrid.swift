@@ -24,6 +24,11 @@ public struct DyadicGrid: Sendable, Equatable {
         return (ExactRational(exactly: value)! / step).roundedToNearest
     }
 
+    /// The index of the grid point nearest to an exact value (ties upward, as `index(of:)`).
+    public func index(ofExact value: ExactRational) -> ExactInteger {
+        (value / step).roundedToNearest
+    }
+
     /// The double nearest to `index · 2^exponent`.
     public func value(at index: ExactInteger) -> Double {
         if let small = index.int, let fast = fastValue(at: small) { return fast }

@@ -82,6 +82,14 @@ public struct FloatGaussianMechanism: Sendable {
         return privacyCost.approximateDP(delta: delta).epsilon
     }
 
+    /// The noisy values of answers given exactly (`GridNoiseSetup.release(exact:noise:)`).
+    package func draw(exact values: [ExactRational], source: RandomSource) throws -> [Double] {
+        try setup.release(exact: values) {
+            guard let integerSampler else { return sampler.sample(source: source) }
+            return ExactInteger(tableSampler?.sample(source: source) ?? integerSampler.sample(source: source))
+        }
+    }
+
     /// The noisy values; each input must be finite.
     package func draw(_ values: [Double], source: RandomSource) throws -> [Double] {
         guard let integerSampler else { return try setup.release(values) { sampler.sample(source: source) } }

@@ -46,4 +46,9 @@ public struct FloatLaplaceMechanism: Sendable {
     package func draw(_ values: [Double], source: RandomSource) throws -> [Double] {
         try setup.release(values) { sampler.sample(source: source) }
     }
+
+    /// The noisy values of answers given exactly (`GridNoiseSetup.release(exact:noise:)`).
+    package func draw(exact values: [ExactRational], source: RandomSource) throws -> [Double] {
+        try setup.release(exact: values) { sampler.sample(source: source) }
+    }
 }

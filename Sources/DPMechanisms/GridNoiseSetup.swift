@@ -23,12 +23,24 @@ struct GridNoiseSetup: Sendable {
     /// Throws unless `values` can be noised: at most `dimension` of them, each finite. Callers
     /// check before they charge, so input that cannot be released costs no budget.
     func check(_ values: [Double]) throws {
-        guard values.count <= dimension else {
-            throw MechanismError("this mechanism was built for \(dimension) values, got \(values.count)")
-        }
+        try check(count: values.count)
         if let bad = values.first(where: { !$0.isFinite }) {
             throw MechanismError("cannot add noise to a non-finite value (\(bad))")
         }
+    }
+
+    func check(count: Int) throws {
+        guard count <= dimension else {
+            throw MechanismError("this mechanism was built for \(dimension) values, got \(count)")
+        }
+    }
+
+    /// The noisy values of answers given exactly: each is rounded onto the grid from its exact
+    /// value, so no rounding to a double comes before the grid's (which the sensitivity's one
+    /// grid step a coordinate would not cover).
+    func release(exact values: [ExactRational], noise: () -> ExactInteger) throws -> [Double] {
+        try check(count: values.count)
+        return values.map { grid.value(at: grid.index(ofExact: $0) + noise()) }
     }
 
     /// The noisy values: each finite input rounded onto the grid plus one integer noise draw.

@@ -24,7 +24,8 @@ public struct IntegerGaussianMechanism: Sendable {
 
     /// ρ = sensitivity² / (2σ²), exactly.
     var exactRho: ExactRational {
-        ExactRational(sensitivity * sensitivity) / (ExactRational(2) * sigma * sigma)
+        // Squared exactly: an Int square overflows beyond a sensitivity of about 3·10^9.
+        ExactRational(sensitivity) * ExactRational(sensitivity) / (ExactRational(2) * sigma * sigma)
     }
 
     /// ρ = sensitivity² / (2σ²), rounded up.

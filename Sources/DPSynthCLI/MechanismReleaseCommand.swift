@@ -73,9 +73,15 @@ extension MechanismCommand {
             }
         }
 
-        func realValues() throws -> [Double] {
-            try values.split(separator: ",").enumerated().map { index, text in
-                guard let value = Double(text.trimmingCharacters(in: .whitespaces)), value.isFinite else {
+        /// The real answers, exactly as written: the float mechanisms round them onto their grid
+        /// from the exact value, since a double's rounding first (up to half its ulp) could put
+        /// two answers a sensitivity apart much further apart than the charge covers.
+        func realValues() throws -> [ExactRational] {
+            let largest = ExactRational(exactly: Double.greatestFiniteMagnitude)!
+            return try values.split(separator: ",").enumerated().map { index, text in
+                guard let value = ExactRational(parsing: text.trimmingCharacters(in: .whitespaces)),
+                    value <= largest, -value <= largest
+                else {
                     throw ValidationError(
                         "--values item \(index + 1) is not a finite number (value withheld: it is private data)")
                 }
@@ -108,13 +114,13 @@ extension MechanismCommand {
                 let mechanism = try FloatLaplaceMechanism(
                     sensitivity: sensitivity, scale: exactScale.doubleValue, dimension: answers.count)
                 (cost, count) = (mechanism.privacyCost, answers.count)
-                release = { try mechanism.release(answers, paidBy: $0, source: source).map { "\($0)" } }
+                release = { try mechanism.release(exact: answers, paidBy: $0, source: source).map { "\($0)" } }
             case .gaussian:
                 let answers = try realValues()
                 let mechanism = try FloatGaussianMechanism(
                     sensitivity: sensitivity, sigma: exactScale.doubleValue, dimension: answers.count)
                 (cost, count) = (mechanism.privacyCost, answers.count)
-                release = { try mechanism.release(answers, paidBy: $0, source: source).map { "\($0)" } }
+                release = { try mechanism.release(exact: answers, paidBy: $0, source: source).map { "\($0)" } }
             }
             let receipt: ChargeReceipt
             do {
