@@ -62,8 +62,8 @@ public struct PrivacyLossDistribution: Sendable {
         for index in stride(from: probabilities.count - 1, through: 0, by: -1) {
             let loss = Double(lowerIndex + index) * interval
             let p = probabilities[index]
-            if p == 0 { continue }
-            // δ(ε) for ε just below this loss, including it.
+            // δ(ε) for ε just below this loss, including it. An empty point is checked too: its
+            // interval holds the crossing when the mass above already exceeds δ there.
             upperMass += p
             weighted += p * exp(-loss)
             let previousLoss = index > 0 ? Double(lowerIndex + index - 1) * interval : -Double.infinity
@@ -90,6 +90,12 @@ public struct PrivacyLossDistribution: Sendable {
         precondition(count >= 1)
         if count == 1 { return self }
         let n = probabilities.count
+        // The composed losses' indices must fit an Int (a count of 10^15 steps overflowed): such
+        // a composition needs a grid far beyond the largest anyway.
+        let span = Double(max(n - 1, 1)) * Double(count)
+        guard span < 0x1p62, abs(Double(lowerIndex)) * Double(count) < 0x1p62 else {
+            throw PLDGridError(points: span)
+        }
         let (lower, upper) = chernoffRange(count: count, tailBound: tailBound)
         let window = upper - lower + 1
         try Self.checkGrid(Double(max(window, n)))
@@ -195,10 +201,11 @@ public struct PrivacyLossDistribution: Sendable {
                 let logM = maximum + log(sum)
                 let bound = (Double(count) * logM + logTail) / lambda
                 guard bound.isFinite else { continue }
+                // Within [0, (n - 1)·count] before the conversion, which traps beyond an Int.
                 if lambda > 0 {
-                    upper = min(upper, Int(bound.rounded(.up)))
+                    upper = min(upper, Int(max(0, min(bound.rounded(.up), Double(upper)))))
                 } else {
-                    lower = max(lower, Int(bound.rounded(.down)))
+                    lower = max(lower, Int(max(0, min(bound.rounded(.down), Double(upper)))))
                 }
             }
         }

@@ -108,6 +108,9 @@ public struct RDPAccountant: Sendable {
         return total
     }
 
+    /// The most points one fractional order's quadrature evaluates (8 bytes each).
+    static let quadraturePoints = 1 << 24
+
     /// log A_α for any real α > 1 by the trapezoid rule in log space over z ~ N(0, σ²).
     ///
     /// The integrand is smooth with at most two bumps of width ~σ (near 0 and near α);
@@ -117,7 +120,11 @@ public struct RDPAccountant: Sendable {
         let step = min(sigma, variance) / 24
         let low = -40 * sigma - 1
         let high = max(alpha, 1) + 40 * sigma + 1
-        let count = Int(((high - low) / step).rounded(.up))
+        let points = ((high - low) / step).rounded(.up)
+        // A noise multiplier near zero needs ever finer steps: past `quadraturePoints` the order
+        // gives no bound (infinity), which leaves the other orders' smallest epsilon, never less.
+        guard points <= Double(quadraturePoints) else { return .infinity }
+        let count = Int(points)
         let logQ = log(q)
         let logOneMinusQ = log1p(-q)
         let logNormaliser = -0.5 * log(2 * Double.pi * variance)

@@ -63,7 +63,7 @@ struct MechanismCommand: ParsableCommand {
             if json {
                 try Output.json([
                     "kind": kind.rawValue, "scale": scale, "count": count, "seeded": source.isSeeded,
-                    "randomness": source.label, "values": lines.map { Double($0) ?? 0 },
+                    "randomness": source.label, "values": lines.map(Release.jsonValue),
                 ])
             } else {
                 print(lines.joined(separator: "\n"))

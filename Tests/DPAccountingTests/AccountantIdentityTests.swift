@@ -85,6 +85,28 @@ import Testing
         #expect(achieved <= 500)
     }
 
+    /// A step count whose loss indices overflow an Int is refused like any grid too large (it
+    /// trapped at 10^15 steps), and a noise multiplier near zero leaves the RDP accountant's
+    /// fractional orders unbounded instead of allocating without end (σ 1e-4 needed 60 GB).
+    /// Found by a hostile pass.
+    @Test func extremeCompositionsAreRefusedOrBoundedNotTrapped() throws {
+        var accountant = PLDAccountant()
+        #expect(throws: PLDGridError.self) {
+            try accountant.composeSubsampledGaussian(
+                samplingRate: 0.01, noiseMultiplier: 1, steps: 1_000_000_000_000_000)
+        }
+        var rdp = RDPAccountant()
+        try rdp.composeSubsampledGaussian(samplingRate: 0.5, noiseMultiplier: 1e-4, steps: 1)
+        #expect(try rdp.epsilon(delta: 1e-5) > 1000)
+    }
+
+    /// ε(δ) checks every interval, an empty grid point's too: masses 1/2 at losses 0 and 2 cross
+    /// δ = 0.35 between 1 and 2, at 2 + ln 0.3 (the skipped point gave 0.135, found by a hostile pass).
+    @Test func theCrossingBelowAnEmptyPointIsFound() {
+        let pld = PrivacyLossDistribution(interval: 1, lowerIndex: 0, probabilities: [0.5, 0, 0.5], infinityMass: 0)
+        #expect(abs(pld.epsilon(delta: 0.35) - (2 + log(0.3))) < 1e-12, "\(pld.epsilon(delta: 0.35))")
+    }
+
     @Test func zcdpConversionRoundTrips() {
         for rho in [0.001, 0.05, 1.0, 8.0] {
             let epsilon = ZCDP.epsilon(rho: rho, delta: 1e-9)

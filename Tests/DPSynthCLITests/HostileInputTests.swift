@@ -191,6 +191,11 @@ import Testing
             "--sensitivity", "1e-300", "--values", "1,2,3,4,5,6,7,8", "--json", "--seed", "1",
         ])
         #expect(huge.status == 0 && huge.standardOutput.contains("\"values\""), "\(huge)")
+        // So does a draw with no data (it failed in the JSON writer).
+        let sampled = try CommandRunner.run([
+            "mechanism", "sample", "--kind", "laplace", "--scale", "1e308", "--count", "20", "--seed", "1", "--json",
+        ])
+        #expect(sampled.status == 0 && sampled.standardOutput.contains("\"values\""), "\(sampled)")
         func integer(_ extra: [String]) throws -> CommandRunner.Result {
             try CommandRunner.run(
                 [
