@@ -26,8 +26,18 @@ public struct FloatGaussianMechanism: Sendable {
     public static let defaultResolutionBits = 16
 
     public init(
-        sensitivity: Double, sigma: Double, dimension: Int = 1, resolutionBits: Int = defaultResolutionBits,
-        tabulated: Bool = false
+        sensitivity: Double, sigma: Double, dimension: Int = 1, resolutionBits: Int = defaultResolutionBits
+    ) throws {
+        try self.init(
+            sensitivity: sensitivity, sigma: sigma, dimension: dimension, resolutionBits: resolutionBits,
+            tabulated: false)
+    }
+
+    /// With `tabulated`, noise comes from a table within a small total variation of the discrete
+    /// Gaussian per draw, which the caller must take out of δ (`DPSGDPlan.samplerDelta`): package
+    /// only, since `release(chargingTo:)` charges ρ alone.
+    package init(
+        sensitivity: Double, sigma: Double, dimension: Int, resolutionBits: Int, tabulated: Bool
     ) throws {
         setup = try GridNoiseSetup(
             sensitivity: sensitivity, scale: sigma, scaleName: "sigma", dimension: dimension,

@@ -132,8 +132,9 @@ extension MechanismCommand {
             } catch let error as LedgerError {
                 throw CommandFailure(error.description)
             }
-            let noisy = try release(receipt)
+            // Said before the answers: a seeded run's noise can be drawn again and subtracted.
             if source.isSeeded { Output.note("dpsynth: \(source.label)") }
+            let noisy = try release(receipt)
             if json {
                 try Output.json([
                     "values": noisy.map(Self.jsonValue), "cost": cost.description, "charge_id": receipt.id ?? 0,
