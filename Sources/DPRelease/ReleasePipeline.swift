@@ -379,7 +379,17 @@ public struct ReleasePipeline {
         _ = try ReportSignature.stage(publicReport, to: publicReportPath, key: prepared.key, in: files)
         try ReportSignature.stage(
             bytes: Data(PublicHTMLReport.render(publicReport).utf8), to: publicHTMLPath, key: prepared.key, in: files)
-        try files.commit(beforeRename: beforeCommit)
+        // A quarantine replaces the reports that vouched for an earlier release's table at `out`:
+        // the table goes with them, so the folder never holds released rows no report speaks for.
+        var status = stat()
+        let superseded = !released && lstat(config.out, &status) == 0 && status.st_mode & S_IFMT == S_IFREG
+        try files.commit(beforeRename: {
+            try beforeCommit()
+            if superseded { unlink(config.out) }
+        })
+        if superseded {
+            progress("removed the earlier release at \(config.out): its reports are replaced by this run's")
+        }
         return Outcome(
             report: report, reportPath: reportPath, htmlPath: htmlPath, markdownPath: markdownPath,
             publicReportPath: publicReportPath, publicHTMLPath: publicHTMLPath, signed: prepared.key != nil,

@@ -366,6 +366,22 @@ import Testing
             !FileManager.default.fileExists(atPath: fixture.folder.appendingPathComponent("out/ledger.sqlite").path))
     }
 
+    /// A quarantined run replaces the reports of an earlier release in the same folder, so the
+    /// earlier release's table goes too: a helper's pass found the released rows left at `out`
+    /// beside reports that spoke of the quarantined sample, and verify failing on them.
+    @Test func aQuarantineRemovesTheTableItsReportsNoLongerSpeakFor() throws {
+        let fixture = try ReleaseFixture()
+        try SigningKey.generate().save(to: fixture.folder.appendingPathComponent("keys/release.key").path)
+        try FileManager.default.createDirectory(
+            at: fixture.folder.appendingPathComponent("out"), withIntermediateDirectories: true)
+        try Data("id,age\n1,2\n".utf8).write(to: URL(fileURLWithPath: fixture.out))
+        var said: [String] = []
+        let outcome = try ReleasePipeline(configPath: fixture.config.path).run { said.append($0) }
+        #expect(outcome.report.decision.outcome == .quarantine)
+        #expect(!FileManager.default.fileExists(atPath: fixture.out))
+        #expect(said.contains { $0.contains("removed the earlier release") }, "\(said)")
+    }
+
     /// A holdout whose people another dataset's budget covers is refused before anything is
     /// declared or charged: the gate's noisy counts measure them, and only the training data's
     /// budget pays (a helper's pass published 2 epsilon of such counts on a spent budget).
