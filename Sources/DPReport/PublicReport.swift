@@ -74,7 +74,10 @@ public struct PublicReport: Sendable, Codable, Equatable {
         dataset = privacy.ledger.dataset
         totalEpsilon = privacy.ledger.totalEpsilon
         totalDelta = privacy.ledger.totalDelta
+        // Dates only: the times of a run's charges and its end measure how long the fit took on the
+        // real table, which grows with its size.
         let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withFullDate]
         self.charges = charges.map {
             Charge(
                 id: $0.id, mechanism: $0.mechanism, cost: $0.cost, seeded: $0.seeded,
@@ -87,7 +90,7 @@ public struct PublicReport: Sendable, Codable, Equatable {
         hashAlgorithm = report.provenance.hashAlgorithm
         toolVersion = report.provenance.toolVersion
         gitCommit = report.provenance.gitCommit
-        createdAt = report.provenance.createdAt
+        createdAt = String(report.provenance.createdAt.prefix(10))
         implementation = report.implementation
         proofs = report.proofs
     }

@@ -195,6 +195,8 @@ import Testing
         #expect(report.charges.map(\.id) == outcome.report.privacy.ledger.charges.dropFirst().map(\.id))
         #expect(!report.charges.contains { $0.id == earlier.id } && report.charges.count > 1)
         #expect(report.guarantee.epsilon == outcome.report.privacy.epsilon)
+        // Dates only: a run's times measure how long the fit took on the real table.
+        #expect(report.createdAt.count == 10 && report.charges.allSatisfy { $0.time.count == 10 }, "\(report.charges)")
         let html = try String(contentsOfFile: outcome.publicHTMLPath, encoding: .utf8)
         #expect(html.contains("release gate") || html.contains("Release gate"))
         #expect(!html.contains(provenance.inputHash))
