@@ -22,7 +22,8 @@ public struct MST: Sendable {
         let d = session.data.columns.count
         let rho = session.rhoRemaining
         progress("measuring \(d) one-way marginals")
-        let measuredOneWay = try session.measure((0..<d).map { [$0] }, rho: rho / 3)
+        // A table of one column has no pairs to select or measure: its marginal takes all of rho.
+        let measuredOneWay = try session.measure((0..<d).map { [$0] }, rho: d > 1 ? rho / 3 : rho)
         let compression = DomainCompression(oneWay: measuredOneWay)
         let oneWay = compression.compress(measuredOneWay)
         let data = compression.compress(session.data)

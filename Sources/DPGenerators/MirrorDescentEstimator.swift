@@ -23,7 +23,10 @@ public struct MirrorDescentEstimator: Sendable {
         var weightSum = 0.0
         var weighted = 0.0
         for measurement in measurements {
-            let variance = measurement.sigma * measurement.sigma * Double(measurement.values.count)
+            // A merged cell (a compressed domain's) adds the noise of every cell it merged.
+            let variance =
+                measurement.cellSigmas.map { $0.reduce(0) { $0 + $1 * $1 } }
+                ?? measurement.sigma * measurement.sigma * Double(measurement.values.count)
             weighted += measurement.values.reduce(0, +) / variance
             weightSum += 1 / variance
         }

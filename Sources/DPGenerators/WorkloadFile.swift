@@ -4,7 +4,8 @@ import Foundation
 /// An AIM workload written as text: one attribute set per non-empty line, column names separated
 /// by commas (e.g. `age,sex,income`).
 public enum WorkloadFile {
-    /// The sets as sorted encoded-column indices; errors name the file and line.
+    /// The sets as sorted encoded-column indices, each once (a set listed twice is one set of
+    /// the workload, as in private-pgm, not twice its weight); errors name the file and line.
     public static func read(_ path: String, columns: [String]) throws -> [[Int]] {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw DataError(
@@ -30,7 +31,8 @@ public enum WorkloadFile {
                     file: path, line: number + 1, problem: "a column appears twice in one set",
                     hint: "List each column once per line.")
             }
-            sets.append(indices.sorted())
+            let set = indices.sorted()
+            if !sets.contains(set) { sets.append(set) }
         }
         guard !sets.isEmpty else {
             throw DataError(

@@ -184,3 +184,24 @@ import Testing
         try largest.validate()
     }
 }
+
+/// Post-processing that should use what the measurements say of their own noise, and workload
+/// files read as sets (a helper's pass).
+@Suite struct MeasurementWeightTests {
+    /// A merged cell of a compressed domain adds the noise of every cell it merged: the total
+    /// weighs such a marginal by that variance, not by its cell count (capital-loss, 100 codes
+    /// merged into one, weighed 50 times too much on Adult).
+    @Test func theTotalWeighsAMergedCellByTheNoiseItHolds() {
+        let merged = NoisyMarginal(attributes: [0], values: [150, 50], sigma: 1, cellSigmas: [1, 10])
+        let plain = NoisyMarginal(attributes: [1], values: [60, 40], sigma: 1)
+        let expected = (200 / 101.0 + 100 / 2.0) / (1 / 101.0 + 1 / 2.0)
+        #expect(abs(MirrorDescentEstimator.estimateTotal([merged, plain]) - expected) < 1e-9)
+    }
+
+    /// A set listed twice is one set of the workload, as in private-pgm: not twice its weight.
+    @Test func aWorkloadSetListedTwiceIsOneSet() throws {
+        let path = try CommandRunner.temporaryDirectory().appendingPathComponent("w.txt").path
+        try "a,b\nb, a\nb,c\n".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try WorkloadFile.read(path, columns: ["a", "b", "c"]) == [[0, 1], [1, 2]])
+    }
+}

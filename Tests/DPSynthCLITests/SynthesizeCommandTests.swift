@@ -45,6 +45,24 @@ import Testing
         #expect(reviewed.status == 0, "\(reviewed)")
     }
 
+    /// MST on a table of one column has no pairs to select or measure: its one marginal takes the
+    /// whole budget (it measured with a third and left the rest unspent, a helper's pass).
+    @Test func mstOnOneColumnSpendsItsWholeBudgetOnThatColumn() throws {
+        let folder = try CommandRunner.temporaryDirectory()
+        let data = folder.appendingPathComponent("t.csv").path
+        try ("a\n" + (0..<300).map { "\($0 % 3)" }.joined(separator: "\n") + "\n").write(
+            toFile: data, atomically: true, encoding: .utf8)
+        let schema = folder.appendingPathComponent("t.yaml").path
+        try "name: t\ncolumns:\n  - {name: a, kind: coded, levels: 3}\n".write(
+            toFile: schema, atomically: true, encoding: .utf8)
+        let result = try CommandRunner.run([
+            "synthesize", "--method", "mst", "--data", data, "--schema", schema, "--epsilon", "1", "--delta", "1e-6",
+            "--rows", "10", "--out", folder.appendingPathComponent("s.csv").path, "--ledger",
+            folder.appendingPathComponent("l.sqlite").path, "--init-budget", "--seed", "1",
+        ])
+        #expect(result.status == 0 && result.standardOutput.contains("has spent epsilon 0.9999"), "\(result)")
+    }
+
     @Test func synthesizeWritesRowsChargesTheLedgerAndSavesTheModel() throws {
         let (data, schema, folder) = try toyFiles()
         let out = folder.appendingPathComponent("synthetic.csv").path
