@@ -47,6 +47,11 @@ struct PostgresLedgerTests {
         #expect(try again.statement(dataset: "d").head == statement.head)
         let verified = try LedgerOpener.verify(url, anchors: [("report", statement.head)])
         #expect(verified.intact && verified.head == statement.head, "\(verified.problems)")
+        // The secret that names a release's saved model is made once and kept, as on SQLite.
+        let key = try again.fileNameKey()
+        let sameKey = try ledger.fileNameKey()
+        #expect(key.count == 64 && sameKey == key)
+        #expect(try LedgerOpener.verify(url).intact)
     }
 
     /// A reservation is held by the server process of the connection that made it, not by a
