@@ -35,8 +35,13 @@ public struct Checklist: Sendable, Codable, Equatable {
         func figures(_ name: AuditCriterion) -> String {
             let relevant = findings.filter { $0.criterion == name }
             guard !relevant.isEmpty else { return "attack not run" }
-            return relevant.map { String(format: "%@: %.3f (threshold %.2f)", $0.attack, $0.value, $0.threshold) }
-                .joined(separator: "; ")
+            // The verdict reads the point value; the interval says how sure it is.
+            return relevant.map {
+                String(
+                    format: "%@: %.3f [%.3f, %.3f] (threshold %.2f, judged on the point value)", $0.attack, $0.value,
+                    $0.lower, $0.upper, $0.threshold)
+            }
+            .joined(separator: "; ")
         }
         let withinBudget = BudgetLimit.fits(
             privacy.ledger.charges.map(\.cost), epsilon: privacy.ledger.totalEpsilon, delta: privacy.ledger.totalDelta)

@@ -237,7 +237,10 @@ public enum HTMLReport {
     static func auditSection(_ audit: AuditResult) -> String {
         var html = "<h2>Attacks: \(e(audit.decision.rawValue))</h2><p class=\"note\">Audit "
         html += "figures computed on the real training and holdout data (\(audit.trainRows) and \(audit.holdoutRows) "
-        html += "rows); not differentially private. Risk = (attack - control) / (1 - control), interval at 95%."
+        html += "rows); not differentially private. Verdicts compare the point value with the threshold. Intervals: "
+        html += "Wilson 95% for the risks ((attack - control) / (1 - control)); bootstrap 95% for AUCs; the least "
+        html += "and greatest over targets for shadow models; an empirical epsilon is itself a 95% lower bound. "
+        html += "The baseline column is a random guess's success rate, not a risk."
         if let sample = audit.sample, sample.isSubsample { html += " Attacks and utility \(e(sample.description))." }
         html += "</p>"
         html += "<table><tr><th>criterion</th><th>attack</th>"

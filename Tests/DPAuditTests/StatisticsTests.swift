@@ -81,6 +81,15 @@ import Testing
         #expect(bounds[0] < bounds[2] && bounds[2] > 0.9)
     }
 
+    /// The bound is at the level it states: each rate's one-sided bound takes half of 1 - level
+    /// (it took a quarter, a 97.5% bound labelled 95%; a helper's pass). TPR 674/2500 against FPR
+    /// 20/2500: ln(Beta(0.025; 674, 1827) / Beta(0.975; 21, 2480)) = 3.019.
+    @Test func theEmpiricalBoundIsAtItsStatedLevel() {
+        let bound = EmpiricalEpsilon.bound(
+            truePositives: 674, positives: 2500, falsePositives: 20, negatives: 2500, delta: 0)
+        #expect(abs(bound - 3.019) < 0.001, "\(bound)")
+    }
+
     @Test func riskFollowsAnonymetersDefinition() {
         let risk = RiskEstimate(attacks: 500, attackSuccesses: 400, controlSuccesses: 100, baselineSuccesses: 10)
         // Wilson centres (400 + z²/2) / (500 + z²) = 0.797713 and (100 + z²/2) / (500 + z²) = 0.202287;

@@ -21,8 +21,9 @@ public struct EmpiricalEpsilon: Sendable, Codable, Equatable {
         truePositives: Int, positives: Int, falsePositives: Int, negatives: Int,
         delta: Double, level: Double = 0.95
     ) -> Double {
-        // Both rate intervals hold together with probability >= level (a union bound over two).
-        let pairLevel = 1 - (1 - level) / 2
+        // Each bound is one end of a two-sided interval at `level`, wrong with probability at most
+        // (1 - level) / 2; by a union bound over the two, both hold with probability >= level.
+        let pairLevel = level
         let tprLower = BinomialConfidence.clopperPearsonLower(
             successes: truePositives, trials: positives, level: pairLevel)
         let fprUpper = BinomialConfidence.clopperPearsonUpper(

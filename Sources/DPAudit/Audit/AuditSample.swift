@@ -30,7 +30,11 @@ public struct AuditSample: Sendable, Codable, Equatable {
         isSubsample
             ? "computed on a uniform sample without replacement of at most \(limit) rows per table: "
                 + "\(sampledTrainRows) of \(trainRows) training, \(sampledHoldoutRows) of \(holdoutRows) holdout and "
-                + "\(sampledSyntheticRows) of \(syntheticRows) synthetic rows; intervals are for these sample sizes"
+                + "\(sampledSyntheticRows) of \(syntheticRows) synthetic rows; intervals are for these sample sizes, "
+                + "and a sampled synthetic table keeps a copy of a training row with probability "
+                + String(format: "%.3g", Double(sampledSyntheticRows) / Double(max(syntheticRows, 1)))
+                + ", so the membership, singling-out and linkability rates see copying at that share (the "
+                + "release gate reads every row)"
             : "computed on every row"
     }
 
