@@ -5,7 +5,8 @@ import Foundation
 /// MST (McKenna, Miklau, Sheldon 2021): measure every one-way marginal, choose a maximum spanning
 /// tree of attribute pairs with the exponential mechanism (scoring each pair by how badly the
 /// independent model misses it), measure the chosen pairs, and fit a tree-structured model.
-/// The budget is split in thirds, as in the paper.
+/// The budget is split in thirds, as in the paper (a table of one column spends it all on its
+/// one marginal).
 ///
 /// Privacy: (ε, δ)-DP through ρ-zCDP with ρ from CKS20; every step is charged before it draws
 /// (Proofs/marginal-generators.md).

@@ -10,7 +10,17 @@ enum SQLiteLedgerCreation {
     /// file system without hard links the ledger is created in place, as SQLite would.
     static func createIfMissing(_ path: String) {
         var status = stat()
-        guard lstat(path, &status) != 0, errno == ENOENT else { return }
+        guard lstat(path, &status) != 0, errno == ENOENT else {
+            // A link to a ledger not yet there: the ledger is created where the link points.
+            if status.st_mode & S_IFMT == S_IFLNK, stat(path, &status) != 0, errno == ENOENT,
+                let target = try? FileManager.default.destinationOfSymbolicLink(atPath: path)
+            {
+                let resolved = URL(
+                    fileURLWithPath: target, relativeTo: URL(fileURLWithPath: path).deletingLastPathComponent())
+                if resolved.path != path { createIfMissing(resolved.path) }
+            }
+            return
+        }
         let url = URL(fileURLWithPath: path)
         let fresh = url.deletingLastPathComponent().appendingPathComponent(
             ".\(url.lastPathComponent).new-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"

@@ -21,12 +21,14 @@ public enum HoldoutRule {
 
     /// Refuses a holdout whose rows, once read, are the training rows: the same file in another
     /// form (line endings, blank lines, quoting, spacing, row order) is the same people, which the
-    /// identities above, of bytes and relations, do not see; and so, nearly, is a table that is
-    /// the other with a few rows added, removed or edited. Where most rows of the smaller table
-    /// are the only one of their kind in it, a separate split finds few of them in the other
-    /// table; when at least `sharedShare` of them are there, the two are refused as one. Where
-    /// rows repeat (few columns, small domains), a separate split shares its common rows, and only
-    /// identical tables are refused. `holdout` names it in the message.
+    /// identities above, of bytes and relations, do not see; and so is a table that holds many of
+    /// the other's rows, such as the other with a few rows added, removed or edited, or a part of
+    /// it. A row says so only when it is rare: one of a kind in the smaller table and at most once
+    /// in the larger (a row the larger table holds twice or more is a common one, which any
+    /// separate split shares). Where most of the smaller table's rows are rare, a separate split
+    /// finds few of them in the other table; when at least `sharedShare` are there, the two are
+    /// refused as one. Where rows repeat (few columns, small domains), only identical tables are
+    /// refused. `holdout` names it in the message.
     public static func checkRows(training: EncodedDataset, holdout: EncodedDataset, name: String) throws {
         let trainRows = rowHashes(training)
         let holdoutRows = rowHashes(holdout)
@@ -34,31 +36,36 @@ public enum HoldoutRule {
         guard !identical && !sharesItsRows(trainRows, holdoutRows) else {
             throw ReleaseError(
                 "\(name): the holdout holds the training table's rows (in another file's form or order, or with a few "
-                    + "rows added, removed or edited); give real rows the generator never saw (a separate split of "
-                    + "the data)")
+                    + "rows added, removed or edited, or a part of them); give real rows the generator never saw (a "
+                    + "separate split of the data)")
         }
     }
 
-    /// The share of the smaller table's one-of-a-kind rows found in the other beyond which the two
-    /// are one table's rows.
+    /// The share of the smaller table's rare rows found in the other beyond which the two are one
+    /// table's rows.
     static let sharedShare = 0.9
 
-    /// Whether the smaller of two tables (sorted row hashes) is mostly rows of a kind of their own,
-    /// at least half of them, and at least `sharedShare` of those are rows of the other table.
+    /// Whether the smaller of two tables (sorted row hashes) has at least 20 rare rows (one of a
+    /// kind in it, at most once in the larger), at least half its rows, and at least
+    /// `sharedShare` of those are rows of the larger table.
     static func sharesItsRows(_ first: [UInt64], _ second: [UInt64]) -> Bool {
         let (smaller, larger) = first.count <= second.count ? (first, second) : (second, first)
-        var single: [UInt64] = []
-        var index = 0
-        while index < smaller.count {
-            var end = index + 1
-            while end < smaller.count && smaller[end] == smaller[index] { end += 1 }
-            if end == index + 1 { single.append(smaller[index]) }
-            index = end
+        func runs(_ rows: [UInt64]) -> [UInt64: Int] {
+            var counts: [UInt64: Int] = [:]
+            for row in rows { counts[row, default: 0] += 1 }
+            return counts
         }
-        guard single.count >= 20, 2 * single.count >= smaller.count else { return false }
-        let other = Set(larger)
-        let shared = single.reduce(0) { $0 + (other.contains($1) ? 1 : 0) }
-        return Double(shared) >= sharedShare * Double(single.count)
+        let inLarger = runs(larger)
+        var rare = 0
+        var shared = 0
+        for (row, count) in runs(smaller) where count == 1 {
+            let other = inLarger[row] ?? 0
+            guard other <= 1 else { continue }
+            rare += 1
+            shared += other
+        }
+        guard rare >= 20, 2 * rare >= smaller.count else { return false }
+        return Double(shared) >= sharedShare * Double(rare)
     }
 
     /// Each row as a 64-bit FNV-1a hash of its codes, sorted: 8 bytes a row, whatever the width.

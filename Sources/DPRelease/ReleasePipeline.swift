@@ -228,8 +228,7 @@ public struct ReleasePipeline {
         let modelPath = try modelPath(prepared, ledger: budget.ledger)
         // A model saved by an earlier version under the run's own key, a name anyone could test a
         // candidate table against: renamed (when reused) or removed (when fitted anew).
-        let unkeyedPath = prepared.stateFolder.appendingPathComponent("model-\(prepared.runKey).json").path
-        defer { unlink(unkeyedPath) }
+        let unkeyedPath = Self.modelFile(prepared.runKey, in: prepared.stateFolder)
         let saved = [modelPath, unkeyedPath].lazy.compactMap { path in
             FileManager.default.contents(atPath: path).map { (path: path, data: $0) }
         }.first
@@ -241,6 +240,8 @@ public struct ReleasePipeline {
                 progress("reusing the model fitted by an earlier run of this config (a new sample pays a new gate)")
                 let model = try registry.loadModel(data: saved.data, path: saved.path)
                 if saved.path != modelPath { try AtomicFile.write(saved.data, to: modelPath) }
+                // Only once the model is under its keyed name, so a failed write loses no paid model.
+                unlink(unkeyedPath)
                 return FittedRelease(model: model, hash: hash, charges: binding.charges, reused: true)
             }
             progress("the saved model is not bound to charges of this dataset at this budget: fitting anew")
@@ -257,6 +258,7 @@ public struct ReleasePipeline {
             model: hash, dataset: prepared.dataset, entries: (before.sequence + 1)...after.sequence,
             epsilon: config.synthesisEpsilon, delta: config.delta)
         try AtomicFile.write(data, to: modelPath)
+        unlink(unkeyedPath)
         return FittedRelease(model: model, hash: hash, charges: binding.charges, reused: false)
     }
 
@@ -264,8 +266,25 @@ public struct ReleasePipeline {
     /// (`BudgetLedger.fileNameKey`), since the key hashes the training data's bytes and the folder
     /// sits beside the published reports.
     func modelPath(_ prepared: Prepared, ledger: BudgetLedger) throws -> String {
-        let name = Blake2b.hex(Data((try ledger.fileNameKey() + prepared.runKey).utf8)).prefix(24)
-        return prepared.stateFolder.appendingPathComponent("model-\(name).json").path
+        Self.modelFile(
+            Blake2b.hex(Data((try ledger.fileNameKey() + prepared.runKey).utf8)).prefix(24), in: prepared.stateFolder)
+    }
+
+    /// Whether the report at `reportPath` records a release of the file at `path`, as it now is.
+    static func releasedTable(at path: String, reportedIn reportPath: String) -> Bool {
+        guard let bytes = FileManager.default.contents(atPath: reportPath),
+            let report = try? CanonicalJSON.decode(ComplianceReport.self, from: bytes),
+            report.decision.outcome == .release,
+            URL(fileURLWithPath: report.decision.syntheticPath).standardizedFileURL
+                == URL(fileURLWithPath: path).standardizedFileURL,
+            let hash = try? Blake2b.hex(file: path)
+        else { return false }
+        return hash == report.provenance.syntheticHash
+    }
+
+    /// The saved model named `name` in the state folder.
+    static func modelFile(_ name: some StringProtocol, in folder: URL) -> String {
+        folder.appendingPathComponent("model-\(name).json").path
     }
 
     /// Evaluates, audits and reports a synthetic table the gate has judged: the table goes to the
@@ -380,14 +399,12 @@ public struct ReleasePipeline {
         try ReportSignature.stage(
             bytes: Data(PublicHTMLReport.render(publicReport).utf8), to: publicHTMLPath, key: prepared.key, in: files)
         // A quarantine replaces the reports that vouched for an earlier release's table at `out`:
-        // the table goes with them, so the folder never holds released rows no report speaks for.
-        var status = stat()
-        let superseded = !released && lstat(config.out, &status) == 0 && status.st_mode & S_IFMT == S_IFREG
-        try files.commit(beforeRename: {
-            try beforeCommit()
-            if superseded { unlink(config.out) }
-        })
+        // that table goes with them once they are replaced, so the folder never holds released
+        // rows no report speaks for. Any other file at `out` stays.
+        let superseded = !released && Self.releasedTable(at: config.out, reportedIn: reportPath)
+        try files.commit(beforeRename: beforeCommit)
         if superseded {
+            unlink(config.out)
             progress("removed the earlier release at \(config.out): its reports are replaced by this run's")
         }
         return Outcome(

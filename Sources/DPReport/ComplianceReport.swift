@@ -134,7 +134,8 @@ public struct ComplianceReport: Sendable, Codable, Equatable {
                 "The holdout rows are protected by the gate's epsilon per evaluation, charged to the training data's "
                     + "budget; a holdout that a budget in the ledger covers is refused, and the ledger does not track "
                     + "other uses of the holdout file.",
-                "A run's duration grows with the input's size: progress lines and this report's times show it; "
+                "A run's duration grows with the input's size: progress lines and the confidential report's "
+                    + "times show it; "
                     + "the public report gives dates only.",
                 "The default number of synthetic rows is the model's noisy total: the noisy marginals' total "
                     + "(marginal methods) or a discrete Laplace count at 1% of epsilon (neural methods), which also "

@@ -1,11 +1,12 @@
 import DPData
 import Foundation
 
-/// The result of one `dpsynth dp-audit` run: a one-run canary audit of a generator's code on
-/// public data, and the same audit of a non-private control that shows it has power. A release
-/// report carries the latest one for its method (from a file the user names, or the table
-/// published with this version) as an implementation check, separate from the release's own
-/// figures: the release cannot plant canaries in the data it releases.
+/// The result of one `dpsynth dp-audit` run: a one-run canary audit of a generator's code on the
+/// table it names (its `note` says when that is private), and the same audit of a non-private
+/// control that shows it has power. A release report carries the latest one for its method
+/// (from a file the user names, or the table published with this version) as an implementation
+/// check, separate from the release's own figures: the release cannot plant canaries in the data
+/// it releases.
 ///
 /// Privacy: on public data the figures are public; when `dp-audit` runs on private data its fit
 /// is charged like any run and the figures are computed on real data (the `note` says so).

@@ -61,6 +61,9 @@ public struct PublicReport: Sendable, Codable, Equatable {
         public let time: String
     }
 
+    /// The date (YYYY-MM-DD) of an ISO 8601 time: all the public report says of when.
+    static func day(_ time: String) -> String { String(time.prefix(10)) }
+
     /// The public part of `report`, whose release was paid for by `charges`.
     public init(_ report: ComplianceReport, charges: [LedgerCharge], method: String) {
         outcome = report.decision.outcome
@@ -77,11 +80,10 @@ public struct PublicReport: Sendable, Codable, Equatable {
         // Dates only: the times of a run's charges and its end measure how long the fit took on the
         // real table, which grows with its size.
         let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withFullDate]
         self.charges = charges.map {
             Charge(
                 id: $0.id, mechanism: $0.mechanism, cost: $0.cost, seeded: $0.seeded,
-                time: formatter.string(from: $0.time))
+                time: Self.day(formatter.string(from: $0.time)))
         }
         gate = report.gate
         syntheticRows = report.provenance.syntheticRows
@@ -90,7 +92,7 @@ public struct PublicReport: Sendable, Codable, Equatable {
         hashAlgorithm = report.provenance.hashAlgorithm
         toolVersion = report.provenance.toolVersion
         gitCommit = report.provenance.gitCommit
-        createdAt = String(report.provenance.createdAt.prefix(10))
+        createdAt = Self.day(report.provenance.createdAt)
         implementation = report.implementation
         proofs = report.proofs
     }

@@ -109,15 +109,16 @@ struct SchemaCommand: ParsableCommand {
                     comment = [
                         "WARNING: the categories and bounds below were read from the PRIVATE data in \(data).",
                         "They are not differentially private. Keep only what is public knowledge (documentation,",
-                        "code books, legal ranges), then delete the 'review:' line (dpsynth refuses the schema until",
-                        "then), or rerun with --dp to learn them with a charged DP step.",
+                        "code books, legal ranges), then delete the '\(SchemaWriter.reviewKey):' line (dpsynth refuses",
+                        "the schema until then), or rerun with --dp to learn them with a charged DP step.",
                     ]
                     Output.note(
                         "dpsynth: warning: this proposal reveals the private data's categories "
                             + "and bounds; review it before use"
                     )
                 }
-                let yaml = SchemaWriter.yaml(schema, comment: comment, unreviewed: !dp)
+                // A seeded DP proposal's noise can be drawn again by anyone with the seed.
+                let yaml = SchemaWriter.yaml(schema, comment: comment, unreviewed: !dp || seed != nil)
                 if let out {
                     try AtomicFile.write(Data(yaml.utf8), to: out)
                 } else {

@@ -100,6 +100,21 @@ import Testing
             #expect(failed.isEmpty, "round \(round): \(failed.first ?? "")")
             #expect(try BudgetLedger.verify(path: path).problems.isEmpty)
         }
+        // A link to a ledger not yet there: created where it points, as one (a helper's review).
+        let targets = folder.appendingPathComponent("targets")
+        try FileManager.default.createDirectory(at: targets, withIntermediateDirectories: true)
+        for round in 0..<6 {
+            let link = folder.appendingPathComponent("shared-link-\(round).sqlite").path
+            try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "targets/l\(round).sqlite")
+            let failures = Mutex<[String]>([])
+            DispatchQueue.concurrentPerform(iterations: 8) { _ in
+                do { _ = try BudgetLedger(path: link) } catch { failures.withLock { $0.append("\(error)") } }
+            }
+            let failed = failures.withLock { $0 }
+            #expect(failed.isEmpty, "link round \(round): \(failed.first ?? "")")
+        }
+        try FileManager.default.removeItem(at: targets)
+        for round in 0..<6 { unlink(folder.appendingPathComponent("shared-link-\(round).sqlite").path) }
         // Nothing is left beside the ledgers but the ledgers.
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
         #expect(names.allSatisfy { $0.hasPrefix("shared-") && $0.hasSuffix(".sqlite") }, "\(names)")

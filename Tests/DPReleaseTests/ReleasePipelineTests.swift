@@ -369,16 +369,32 @@ import Testing
     }
 
     /// A quarantined run replaces the reports of an earlier release in the same folder, so the
-    /// earlier release's table goes too: a helper's pass found the released rows left at `out`
-    /// beside reports that spoke of the quarantined sample, and verify failing on them.
-    @Test func aQuarantineRemovesTheTableItsReportsNoLongerSpeakFor() throws {
+    /// table they released at `out` goes too (a helper's pass found it left beside reports that
+    /// spoke of the quarantined sample); a file at `out` that no replaced report released stays.
+    @Test func aQuarantineRemovesOnlyTheReleaseItsReportsNoLongerSpeakFor() throws {
         let fixture = try ReleaseFixture()
         try SigningKey.generate().save(to: fixture.folder.appendingPathComponent("keys/release.key").path)
-        try FileManager.default.createDirectory(
-            at: fixture.folder.appendingPathComponent("out"), withIntermediateDirectories: true)
+        let pipeline = try ReleasePipeline(configPath: fixture.config.path)
+        _ = try pipeline.run()
         try Data("id,age\n1,2\n".utf8).write(to: URL(fileURLWithPath: fixture.out))
+        _ = try pipeline.run()
+        #expect(FileManager.default.fileExists(atPath: fixture.out), "no report released it")
+
+        // The report about to be replaced released the table now at `out`.
+        let quarantined = fixture.quarantine + "/synthetic.csv"
+        try FileManager.default.removeItem(atPath: fixture.out)
+        try FileManager.default.copyItem(atPath: quarantined, toPath: fixture.out)
+        let reportPath = fixture.report + ".json"
+        let text = try String(contentsOfFile: reportPath, encoding: .utf8)
+        let released = text.replacingOccurrences(of: "\"outcome\" : \"quarantine\"", with: "\"outcome\" : \"release\"")
+            .replacingOccurrences(of: quarantined, with: fixture.out)
+            .replacingOccurrences(
+                of: quarantined.replacingOccurrences(of: "/", with: "\\/"),
+                with: fixture.out.replacingOccurrences(of: "/", with: "\\/"))
+        #expect(released != text && released.contains("synthetic.csv"))
+        try released.write(toFile: reportPath, atomically: true, encoding: .utf8)
         var said: [String] = []
-        let outcome = try ReleasePipeline(configPath: fixture.config.path).run { said.append($0) }
+        let outcome = try pipeline.run { said.append($0) }
         #expect(outcome.report.decision.outcome == .quarantine)
         #expect(!FileManager.default.fileExists(atPath: fixture.out))
         #expect(said.contains { $0.contains("removed the earlier release") }, "\(said)")

@@ -79,6 +79,13 @@ import Testing
             toFile: page, atomically: true, encoding: .utf8)
         let edited = try CommandRunner.run(["verify", page, "--public-key", fixture.publicKey])
         #expect(edited.status == 1 && edited.standardError.contains("changed"), "\(edited)")
+        // A signed JSON this build cannot read as a report is no rendering: its data must be found.
+        let other = fixture.folder.appendingPathComponent("other.json").path
+        _ = try ReportSignature.write(
+            ["format": "dpsynth-report/0"], to: other,
+            key: try SigningKey.load(secretKeyFile: fixture.folder.appendingPathComponent("keys/release.key").path))
+        let unread = try CommandRunner.run(["verify", other, "--public-key", fixture.publicKey])
+        #expect(unread.status == 1 && !unread.standardOutput.contains("a rendering"), "\(unread)")
     }
 
     /// `verify` exits 0 only when the synthetic file the report speaks for is intact: the path a
