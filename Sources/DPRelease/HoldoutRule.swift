@@ -50,19 +50,29 @@ public enum HoldoutRule {
     /// `sharedShare` of those are rows of the larger table.
     static func sharesItsRows(_ first: [UInt64], _ second: [UInt64]) -> Bool {
         let (smaller, larger) = first.count <= second.count ? (first, second) : (second, first)
-        func runs(_ rows: [UInt64]) -> [UInt64: Int] {
-            var counts: [UInt64: Int] = [:]
-            for row in rows { counts[row, default: 0] += 1 }
-            return counts
+        // Both are sorted: one walk through each counts every row's copies, with no table beside.
+        func runEnd(_ rows: [UInt64], from start: Int) -> Int {
+            var end = start + 1
+            while end < rows.count && rows[end] == rows[start] { end += 1 }
+            return end
         }
-        let inLarger = runs(larger)
         var rare = 0
         var shared = 0
-        for (row, count) in runs(smaller) where count == 1 {
-            let other = inLarger[row] ?? 0
-            guard other <= 1 else { continue }
-            rare += 1
-            shared += other
+        var index = 0
+        var other = 0
+        while index < smaller.count {
+            let end = runEnd(smaller, from: index)
+            if end == index + 1 {
+                while other < larger.count && larger[other] < smaller[index] { other += 1 }
+                let copies =
+                    other < larger.count && larger[other] == smaller[index]
+                    ? runEnd(larger, from: other) - other : 0
+                if copies <= 1 {
+                    rare += 1
+                    shared += copies
+                }
+            }
+            index = end
         }
         guard rare >= 20, 2 * rare >= smaller.count else { return false }
         return Double(shared) >= sharedShare * Double(rare)

@@ -23,6 +23,18 @@ import Testing
         try ReleaseConfig.parse(base + extra, file: "release.yaml", relativeTo: URL(fileURLWithPath: "/tmp"))
     }
 
+    /// Expects the base config with `extra` refused by a DataError whose text holds `message`.
+    static func expectRefused(
+        _ extra: String, saying message: String, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
+        do {
+            _ = try parse(extra)
+            Issue.record("\(extra) was accepted", sourceLocation: sourceLocation)
+        } catch let error as DataError {
+            #expect("\(error)".contains(message), "\(error)", sourceLocation: sourceLocation)
+        }
+    }
+
     @Test func methodsAreReadAsTheirKind() throws {
         #expect(try Self.parse("method: dp-tvae\n").method == "dp-tvae")
         #expect(try Self.parse("").method == "aim")
@@ -86,12 +98,7 @@ import Testing
     /// stored, then the run refused, and a budget is never raised (a helper's pass).
     @Test func aDatasetBudgetSmallerThanTheReleaseIsRefused() throws {
         for budget in ["{epsilon: 0.5, delta: 1e-6}", "{epsilon: 5, delta: 1e-12}"] {
-            do {
-                _ = try Self.parse("dataset_budget: \(budget)\n")
-                Issue.record("\(budget) was accepted")
-            } catch let error as DataError {
-                #expect("\(error)".contains("smaller than this release's"), "\(error)")
-            }
+            try Self.expectRefused("dataset_budget: \(budget)\n", saying: "smaller than this release's")
         }
         #expect(try Self.parse("dataset_budget: {epsilon: 2, delta: 1e-9}\n").datasetBudget?.epsilon == 2)
     }
@@ -100,12 +107,9 @@ import Testing
     /// days after the release's charges is refused when the config is read (a helper's pass).
     @Test func shadowModelCountsBeyondTheLimitsAreRefused() throws {
         for (key, value) in [("targets", "1000000000"), ("shadows", "100000"), ("rows", "1e9")] {
-            do {
-                _ = try Self.parse("method: mst\naudit: {shadow_models: {\(key): \(value)}}\n")
-                Issue.record("\(key): \(value) was accepted")
-            } catch let error as DataError {
-                #expect("\(error)".contains("'\(key)' must be a whole number from 1 to"), "\(error)")
-            }
+            try Self.expectRefused(
+                "method: mst\naudit: {shadow_models: {\(key): \(value)}}\n",
+                saying: "'\(key)' must be a whole number from 1 to")
         }
         #expect(try Self.parse("method: mst\naudit: {shadow_models: {targets: 3}}\n").shadowModels?.targets == 3)
     }
