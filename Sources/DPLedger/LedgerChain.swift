@@ -287,6 +287,7 @@ extension BudgetLedger {
                 head: .genesis, problems: ["the file is empty: the ledger was truncated or replaced"])
         }
         do {
+            try SQLiteLedgerStore.rollBackInterruptedWrite(path: path)
             return try verify(store: try SQLiteLedgerStore(path: path, readOnly: true), anchors: anchors)
         } catch let error as LedgerError {
             return LedgerVerification(head: .genesis, problems: ["not a readable ledger (\(error.description))"])

@@ -31,6 +31,16 @@ public final class SQLiteLedgerStore: LedgerStore, @unchecked Sendable {
         }
     }
 
+    /// A writer killed inside a transaction leaves a journal of the pages it overwrote, which
+    /// SQLite plays back on the next open that may write: until then a read-only open refuses the
+    /// file. Playing it back restores the ledger as its last commit left it, as any later command
+    /// would; a journal another writer still holds is not played back (SQLite waits for it).
+    static func rollBackInterruptedWrite(path: String) throws {
+        guard FileManager.default.fileExists(atPath: path + "-journal") else { return }
+        let store = try SQLiteLedgerStore(path: path, readOnly: false)
+        _ = try store.read { try $0.rows("SELECT count(*) FROM sqlite_master") }
+    }
+
     public func write<T>(_ body: (any LedgerSQL) throws -> T) throws -> T {
         try withoutActuallyEscaping(body) { body in
             do {

@@ -90,6 +90,35 @@ import Testing
         expectRefused(path, "empty")
     }
 
+    /// A writer killed inside a transaction leaves a hot journal beside a ledger whose pages it had
+    /// begun to overwrite. SQLite rolls it back on the next open that may write; verify does that
+    /// too, and finds the ledger as it was before the transaction, not unreadable.
+    @Test func aWriterKilledMidTransactionLeavesALedgerThatVerifies() throws {
+        let path = try ledger()
+        let crashed = try CommandRunner.temporaryDirectory().appendingPathComponent("crashed.sqlite").path
+        let queue = try DatabaseQueue(path: path)
+        try queue.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA cache_size = 2")
+            try db.inTransaction(.immediate) {
+                // Enough dirty pages that SQLite spills them into the file before the commit, with
+                // the pages they replace in the journal: the state a kill -9 at this point leaves.
+                try db.execute(sql: "UPDATE charge SET mechanism = mechanism || '-edited'")
+                try db.execute(sql: "CREATE TABLE filler (x BLOB)")
+                for _ in 0..<200 { try db.execute(sql: "INSERT INTO filler VALUES (zeroblob(4000))") }
+                for suffix in ["", "-journal"] {
+                    try FileManager.default.copyItem(atPath: path + suffix, toPath: crashed + suffix)
+                }
+                return .rollback
+            }
+        }
+        let journal = try FileManager.default.attributesOfItem(atPath: crashed + "-journal")
+        #expect((journal[.size] as? Int ?? 0) > 0)
+        let result = try BudgetLedger.verify(path: crashed)
+        #expect(result.intact && result.head.sequence == 4, "\(result.problems)")
+        #expect(!FileManager.default.fileExists(atPath: crashed + "-journal"))
+        #expect(try BudgetLedger(path: crashed).statement(dataset: "d").head == result.head)
+    }
+
     @Test func aTruncatedTailIsCaughtAgainstAnEarlierHead() throws {
         let path = try ledger()
         let anchor = try BudgetLedger(path: path).statement(dataset: "d").head
