@@ -39,6 +39,12 @@ final class ColumnCodec: Sendable {
             }
             return code
         }
+        if value.count > Column.longestNumber {
+            switch column.kind {
+            case .coded, .integer, .real: throw Failure(problem: Self.tooLong.problem, hint: Self.tooLong.hint)
+            case .categorical, .identifier: break
+            }
+        }
         switch column.kind {
         case .categorical:
             guard let code = categoryCodes[Array(value)] else {
@@ -98,6 +104,13 @@ final class ColumnCodec: Sendable {
             return 0
         }
     }
+
+    /// A number longer than `Column.longestNumber`, as the database's reader words it too
+    /// (`SQLColumnCode.Problem.tooLong`).
+    private static let tooLong = (
+        problem: "a number of more than \(Column.longestNumber) characters",
+        hint: "Numbers this long are not read: correct the value, or list it under 'missing_values'."
+    )
 
     /// The bytes without leading and trailing spaces and tabs.
     static func trimmed(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {

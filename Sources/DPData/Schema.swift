@@ -28,6 +28,11 @@ public struct Schema: Sendable, Equatable {
 
 /// One column of a schema.
 public struct Column: Sendable, Equatable {
+    /// The longest text a coded, integer or real column reads as a number (spaces around it
+    /// trimmed): a longer one is refused, from a file as from a database, whose numeric type
+    /// holds no more than 131,072 digits before the point and 16,383 after.
+    public static let longestNumber = 1000
+
     public var name: String
     public var kind: Kind
     /// Tokens that mean "missing" in the input (compared after trimming spaces).

@@ -44,6 +44,7 @@ public enum SQLColumnCode {
         case notFinite = -5
         case notACode = -6
         case notANumber = -7
+        case tooLong = -8
 
         public var text: String {
             switch self {
@@ -54,6 +55,7 @@ public enum SQLColumnCode {
             case .notFinite: return "NaN or infinity"
             case .notACode: return "a value that is not a code in 0...levels-1"
             case .notANumber: return "a value that is not a number"
+            case .tooLong: return "a number of more than \(Column.longestNumber) characters"
             }
         }
 
@@ -67,12 +69,14 @@ public enum SQLColumnCode {
             case .notFinite: return "List the token under 'missing_values' to treat it as missing."
             case .notACode: return "Coded columns hold whole numbers 0 to levels-1."
             case .notANumber: return "Real columns hold decimal numbers such as 3.25."
+            case .tooLong:
+                return "Numbers this long are not read: correct the value, or list it under 'missing_values'."
             }
         }
     }
 
-    /// Decimal integers as `ColumnCodec.parseInteger` reads them (within ±(2^63 − 1)), a
-    /// fraction of zeros allowed.
+    /// Decimal integers as `ColumnCodec.parseInteger` reads them, a fraction of zeros allowed
+    /// (one beyond ±(2^63 − 1), which it does not read, is outside any bounds to both).
     static let integerPattern = #"^[+-]?[0-9]+(\.0*)?$"#
     /// Decimal reals as the CSV reader accepts them, exponent of at most four digits.
     static let realPattern = #"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,4})?$"#
@@ -84,6 +88,9 @@ public enum SQLColumnCode {
     static func roundsToZero(_ number: String) -> String {
         "(CASE WHEN abs(\(number)) >= 1e-323 THEN false ELSE abs(\(number)) * power(2::numeric, 1075) <= 1 END)"
     }
+
+    /// Whether the text `text` is longer than a number may be (`Column.longestNumber`).
+    static func tooLong(_ text: String) -> String { "length(\(text)) > \(Column.longestNumber)" }
 
     /// Whether the numeric `number` rounds to infinity as a double: at least 2^1024 - 2^970, half
     /// way from the largest double to 2^1024 (a tie rounds to the even infinity).
@@ -127,7 +134,8 @@ public enum SQLColumnCode {
         case .coded(let levels):
             let whole = "\(text)::numeric"
             body = """
-                CASE WHEN \(text) ~ '\(integerPattern)' THEN \
+                CASE WHEN \(tooLong(text)) THEN \(Problem.tooLong.rawValue) \
+                WHEN \(text) ~ '\(integerPattern)' THEN \
                 (CASE WHEN \(whole) >= 0 AND \(whole) < \(parameters.bind(levels)) THEN \(whole)::int \
                 ELSE \(Problem.notACode.rawValue) END) \
                 ELSE \(Problem.notACode.rawValue) END
@@ -140,15 +148,21 @@ public enum SQLColumnCode {
             let outside = outsideBounds(column, outOfDomain: outOfDomain) {
                 integerBin(clamped, lower: lower, upper: upper, binning, &parameters)
             }
+            // A whole number beyond 64 bits is outside the bounds, on the side its sign says, as
+            // the CSV reader takes it.
             body = bounded(
-                text: text, pattern: integerPattern, tooLarge: "abs(\(value)) > 9223372036854775807",
-                tooLargeProblem: .notAWholeNumber, value: value, low: low, high: high, inside: inside,
+                text: text, pattern: integerPattern, value: value, low: low, high: high, inside: inside,
                 outside: outside, unreadable: .notAWholeNumber)
         case .real(let lower, let upper, let binning):
             let number = "\(text)::numeric"
-            // A value that rounds to zero as a double is zero, as the CSV reader reads it;
-            // PostgreSQL would refuse it as out of range.
-            let value = "(CASE WHEN \(roundsToZero(number)) THEN 0::float8 ELSE \(number)::float8 END)"
+            // A value that rounds to zero as a double is zero, and one that rounds to infinity is
+            // infinite (so outside the bounds), as the CSV reader reads them; PostgreSQL would
+            // refuse both as out of range.
+            let value = """
+                (CASE WHEN \(roundsToZero(number)) THEN 0::float8 \
+                WHEN \(roundsToInfinity(number)) THEN sign(\(number))::float8 * 'Infinity'::float8 \
+                ELSE \(number)::float8 END)
+                """
             let (low, high) = (parameters.bind(lower), parameters.bind(upper))
             let clamped = "LEAST(GREATEST(\(value), \(low)), \(high))"
             let inside = realBin(value, lower: lower, upper: upper, binning, &parameters)
@@ -156,9 +170,8 @@ public enum SQLColumnCode {
                 realBin(clamped, lower: lower, upper: upper, binning, &parameters)
             }
             body = bounded(
-                text: text, pattern: realPattern, tooLarge: roundsToInfinity(number),
-                tooLargeProblem: .notFinite, value: value, low: low, high: high, inside: inside, outside: outside,
-                unreadable: .notANumber)
+                text: text, pattern: realPattern, value: value, low: low, high: high, inside: inside,
+                outside: outside, unreadable: .notANumber)
         case .identifier:
             body = "0"
         }
@@ -186,11 +199,8 @@ public enum SQLColumnCode {
             let outside = outsideBounds(column, outOfDomain: outOfDomain) {
                 integerBin(clamped, lower: lower, upper: upper, binning, &parameters)
             }
-            // -2^63, which an int8 holds, is beyond the CSV reader's whole numbers (±(2^63 - 1)).
-            body = """
-                CASE WHEN \(value) < -9223372036854775807 THEN \(Problem.notAWholeNumber.rawValue) \
-                WHEN \(value) BETWEEN \(low) AND \(high) THEN \(inside) ELSE \(outside) END
-                """
+            // -2^63, which an int8 holds, is below any bounds, as the CSV reader takes it.
+            body = "CASE WHEN \(value) BETWEEN \(low) AND \(high) THEN \(inside) ELSE \(outside) END"
         default:
             return nil
         }
@@ -203,17 +213,18 @@ public enum SQLColumnCode {
         return "(CASE WHEN \(isMissing) THEN \(missing) ELSE \(body) END)"
     }
 
-    /// The code of a bounded number: read when the text matches `pattern` (the guards run in
-    /// order, so a cast never sees text it cannot read), refused when too large, binned inside
-    /// the bounds, handled as the column says outside them; NaN and infinity are refused.
+    /// The code of a bounded number: refused when longer than `Column.longestNumber`, read when
+    /// the text matches `pattern` (the guards run in order, so a cast never sees text it cannot
+    /// read), binned inside the bounds, handled as the column says outside them; NaN and infinity
+    /// written as words are refused.
     static func bounded(
-        text: String, pattern: String, tooLarge: String, tooLargeProblem: Problem, value: String, low: String,
-        high: String, inside: String, outside: String, unreadable: Problem
+        text: String, pattern: String, value: String, low: String, high: String, inside: String, outside: String,
+        unreadable: Problem
     ) -> String {
         """
-        CASE WHEN \(text) ~ '\(pattern)' THEN \
-        (CASE WHEN \(tooLarge) THEN \(tooLargeProblem.rawValue) \
-        WHEN \(value) BETWEEN \(low) AND \(high) THEN \(inside) \
+        CASE WHEN \(tooLong(text)) THEN \(Problem.tooLong.rawValue) \
+        WHEN \(text) ~ '\(pattern)' THEN \
+        (CASE WHEN \(value) BETWEEN \(low) AND \(high) THEN \(inside) \
         ELSE \(outside) END) \
         WHEN \(text) ~* '\(nonFinitePattern)' THEN \(Problem.notFinite.rawValue) \
         ELSE \(unreadable.rawValue) END

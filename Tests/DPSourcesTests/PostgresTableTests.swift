@@ -111,11 +111,16 @@ struct PostgresTableTests {
         #expect(
             try counts.marginals([[0, 1]])[0].counts
                 == EncodedDataset(schema: schema, codes: expected).marginal([0, 1]).counts)
-        // -2^63 fits an int8 but is no whole number to the CSV reader: refused by both.
-        let lowest: [[String?]] = [["0", "5", "-9223372036854775808"]]
+        // -2^63 fits an int8 but is beyond the CSV reader's whole numbers: below the bounds to
+        // both, so clamped (m) or missing (n).
+        let lowest: [[String?]] = [["0", "-9223372036854775808", "-9223372036854775808"]]
+        try "k,n,m\n0,-9223372036854775808,-9223372036854775808\n".write(
+            toFile: path, atomically: true, encoding: .utf8)
         let lowestTable = try TestPostgres.table(
-            columns: [("k", "int2"), ("n", "int4"), ("m", "int8")], rows: lowest)
-        #expect(throws: DataError.self) { try DataSource(lowestTable, key: "--data").load(schema: schema) }
+            columns: [("k", "int2"), ("n", "int8"), ("m", "int8")], rows: lowest)
+        #expect(
+            try DataSource(lowestTable, key: "--data").load(schema: schema).codes
+                == DatasetLoader.load(csv: path, schema: schema).codes)
     }
 
     /// A category matches a value with the same bytes: a decomposed "e" + diaeresis is not "ë",
@@ -227,6 +232,56 @@ struct PostgresTableTests {
             Issue.record("a value that is not a number was read")
         } catch let error as DataError {
             #expect(error.description.contains("'n'") && !error.description.contains(planted), "\(error)")
+        }
+    }
+
+    /// Numbers beyond what the database's types hold (whole numbers beyond 64 bits, reals beyond
+    /// a double's range, and text longer than PostgreSQL's numeric reads: 131,072 digits before
+    /// the point, 16,383 after) are coded as the CSV reader codes them, by each column's policy
+    /// for a value outside its bounds, or refused by column as it refuses them.
+    @Test func numbersBeyondTheDatabaseTypesCodeAsInTheCSVReader() throws {
+        let schema = try SchemaLoader.parse(
+            """
+            name: s
+            columns:
+              - {name: code, kind: coded, levels: 9}
+              - {name: clamped, kind: integer, lower: 0, upper: 9, bins: 2, out_of_domain: clamp}
+              - {name: dropped, kind: integer, lower: 0, upper: 9, bins: 2, out_of_domain: missing}
+              - {name: real, kind: real, lower: 0, upper: 9, bins: 2, out_of_domain: clamp}
+              - {name: realmissing, kind: real, lower: 0, upper: 9, bins: 2, out_of_domain: missing}
+
+            """)
+        let values = [
+            "3", "99999999999999999999", "-99999999999999999999", "9223372036854775808", "-9223372036854775808",
+            "1e400", "-1e400", "1e-400", "5." + String(repeating: "0", count: 20_000),
+            String(repeating: "0", count: 200_000) + "5", "1" + String(repeating: "0", count: 200_000),
+            "-1" + String(repeating: "0", count: 200_000), "0." + String(repeating: "0", count: 20_000) + "1",
+        ]
+        let header = ["code", "clamped", "dropped", "real", "realmissing"]
+        for value in values {
+            for column in header.indices {
+                var row = ["1", "1", "1", "1", "1"]
+                row[column] = value
+                let folder = try CommandRunner.temporaryDirectory()
+                let path = folder.appendingPathComponent("t.csv").path
+                try (header.joined(separator: ",") + "\n2,2,2,2,2\n" + row.joined(separator: ",") + "\n")
+                    .write(toFile: path, atomically: true, encoding: .utf8)
+                let table = try TestPostgres.table(
+                    columns: header.map { ($0, "text") }, rows: [["2", "2", "2", "2", "2"], row])
+                let what = "\(header[column]) = \(value.prefix(24))... (\(value.count) characters)"
+                switch (
+                    Result { try DatasetLoader.load(csv: path, schema: schema).codes },
+                    Result { try DataSource(table, key: "--data").load(schema: schema).codes }
+                ) {
+                case (.success(let csv), .success(let database)):
+                    #expect(csv == database, "\(what)")
+                case (.failure, .failure(let error)):
+                    #expect("\(error)".contains("'\(header[column])'"), "\(what): \(error)")
+                    #expect(!"\(error)".contains(value.prefix(40)), "\(what)")
+                case (let csv, let database):
+                    Issue.record("\(what): CSV \(csv), database \(database)")
+                }
+            }
         }
     }
 
