@@ -287,7 +287,8 @@ extension BudgetLedger {
                 head: .genesis, problems: ["the file is empty: the ledger was truncated or replaced"])
         }
         do {
-            try SQLiteLedgerStore.rollBackInterruptedWrite(path: path)
+            // Without the right to write, the read-only open below says what it finds.
+            try? SQLiteLedgerStore.rollBackInterruptedWrite(path: path)
             return try verify(store: try SQLiteLedgerStore(path: path, readOnly: true), anchors: anchors)
         } catch let error as LedgerError {
             return LedgerVerification(head: .genesis, problems: ["not a readable ledger (\(error.description))"])
