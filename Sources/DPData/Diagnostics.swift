@@ -11,6 +11,8 @@ public enum Diagnostics {
     /// The descriptor dpsynth's messages are written to; set once, before any signal handler is
     /// installed, so a handler may read it.
     public private(set) nonisolated(unsafe) static var descriptor: Int32 = STDERR_FILENO
+    /// Whether descriptor 2 writes to `/dev/null` (`separateFromRuntime()` has run).
+    private nonisolated(unsafe) static var separated = false
 
     /// Keeps standard error for dpsynth's messages and points descriptor 2 at `/dev/null`;
     /// false (and nothing changed) when either cannot be opened. A process started with standard
@@ -26,6 +28,7 @@ public enum Diagnostics {
                 if null >= 0 { close(null) }
                 return false
             }
+            separated = true
             return true
         }
         let null = open("/dev/null", O_WRONLY | O_CLOEXEC)
@@ -36,7 +39,29 @@ public enum Diagnostics {
         }
         close(null)
         descriptor = kept
+        separated = true
         return true
+    }
+
+    /// Whether `path` names this process's descriptor 2 (`/dev/stderr`, `/dev/fd/2`,
+    /// `/proc/self/fd/2`, through any links), which writes to `/dev/null` once separated: rows
+    /// written there would be paid for and lost.
+    public static func isSeparatedStandardError(_ path: String) -> Bool {
+        guard separated else { return false }
+        let descriptors = "/proc/\(getpid())/fd"
+        var current = URL(fileURLWithPath: path)
+        for _ in 0..<32 {
+            let folder = current.deletingLastPathComponent()
+            if current.lastPathComponent == "2", let real = realpath(folder.path, nil) {
+                defer { free(real) }
+                if String(cString: real) == descriptors { return true }
+            }
+            guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: current.path) else {
+                return false
+            }
+            current = URL(fileURLWithPath: target, relativeTo: folder).standardizedFileURL
+        }
+        return false
     }
 
     /// Writes `text` whole to the messages' descriptor.

@@ -52,6 +52,11 @@ public enum OutputPaths {
                     throw DataError(
                         file: path, problem: "\(name) is a folder", hint: "Name a file (inside the folder, say).")
                 }
+                guard !Diagnostics.isSeparatedStandardError(path) else {
+                    throw DataError(
+                        file: path, problem: "\(name) is standard error, which carries dpsynth's messages only",
+                        hint: "Write to a file, or to standard output (/dev/stdout).")
+                }
                 guard access(path, W_OK) == 0 else {
                     throw DataError(
                         file: path, problem: "\(name) is not writable", hint: "Choose a path you can write to.")

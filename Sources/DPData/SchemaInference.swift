@@ -17,8 +17,9 @@ public enum SchemaInference {
     public static let maxCategories = 200
 
     /// A table without columns has no schema to propose (it would propose an empty one, which
-    /// no command reads).
-    static func refuseNoColumns(_ header: [String], file: String) throws {
+    /// no command reads), nor one with names a schema cannot hold (an empty, repeated or NUL
+    /// name): the proposal would be refused by every command that reads it.
+    static func refuseUnusableHeader(_ header: [String], file: String) throws {
         guard !header.isEmpty && header != [""] else {
             throw DataError(file: file, problem: "the table has no columns", hint: "Give a table with columns.")
         }
@@ -28,6 +29,31 @@ public enum SchemaInference {
                 problem:
                     "the table has \(header.count) columns; a schema describes at most \(Schema.largestColumnCount)",
                 hint: "Split the table into narrower ones.")
+        }
+        // The schema written must load: its column names come from the header.
+        if let index = header.firstIndex(where: { $0.utf8.contains(0) }) {
+            throw DataError(
+                file: file, line: 1, column: index + 1, problem: "a column name holds a NUL character",
+                hint: "Rename the column in the header.")
+        }
+        if let index = header.firstIndex(where: { $0.isEmpty }) {
+            throw DataError(
+                file: file, line: 1, column: index + 1, problem: "the header has an empty column name",
+                hint: "Name every column in the header.")
+        }
+        if let duplicate = header.enumerated().first(where: { header[..<$0.offset].contains($0.element) }) {
+            throw DataError(
+                file: file, line: 1, column: duplicate.offset + 1,
+                problem: "the header names '\(duplicate.element)' twice", hint: "Give every column a distinct name.")
+        }
+    }
+
+    /// A DP proposal from a table without rows would charge for a schema of identifiers that
+    /// says nothing; it is refused before the charge, as `synthesize` refuses such data.
+    public static func refuseNoRows(_ table: RawTable, file: String) throws {
+        guard let first = table.columns.first, !first.isEmpty else {
+            throw DataError(
+                file: file, problem: "the data has no rows", hint: "Give at least one row after the header.")
         }
     }
 
@@ -46,7 +72,7 @@ public enum SchemaInference {
     /// "not applicable") is numeric, with that token as a missing marker; `15400.0` is a whole
     /// number.
     public static func propose(_ table: RawTable, name: String, file: String = "the table") throws -> Schema {
-        try refuseNoColumns(table.header, file: file)
+        try refuseUnusableHeader(table.header, file: file)
         let columns = table.header.enumerated().map { index, header -> Column in
             var values = table.columns[index].filter { !Column.defaultMissingTokens.contains($0) }
             var missingTokens = Column.defaultMissingTokens
@@ -109,23 +135,7 @@ public enum SchemaInference {
                 file: path, problem: "the DP category histogram needs a delta in (0, 1)",
                 hint: "Pass --delta, e.g. 1e-6.")
         }
-        try refuseNoColumns(header, file: path)
-        // The schema written must load: its column names come from the header.
-        if let index = header.firstIndex(where: { $0.utf8.contains(0) }) {
-            throw DataError(
-                file: path, line: 1, column: index + 1, problem: "a column name holds a NUL character",
-                hint: "Rename the column in the header.")
-        }
-        if let index = header.firstIndex(where: { $0.isEmpty }) {
-            throw DataError(
-                file: path, line: 1, column: index + 1, problem: "the header has an empty column name",
-                hint: "Name every column in the header.")
-        }
-        if let duplicate = header.enumerated().first(where: { header[..<$0.offset].contains($0.element) }) {
-            throw DataError(
-                file: path, line: 1, column: duplicate.offset + 1,
-                problem: "the header names '\(duplicate.element)' twice", hint: "Give every column a distinct name.")
-        }
+        try refuseUnusableHeader(header, file: path)
         let unknown = numeric.subtracting(header)
         guard unknown.isEmpty else {
             throw DataError(
@@ -178,6 +188,7 @@ public enum SchemaInference {
                 file: path, line: 1, problem: "the header changed while the table was read",
                 hint: "Run again once nothing writes to the table.")
         }
+        try refuseNoRows(table, file: path)
         let (share, deltaShare) = shares(columns: header.count, epsilon: epsilon, delta: delta)
         let receipt = try budget.charge(
             Charge(

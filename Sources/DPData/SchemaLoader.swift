@@ -125,14 +125,14 @@ struct NodeReader {
     }
 
     func integer(_ node: Node, _ key: String) throws -> Int {
-        guard case .scalar(let scalar) = node, let value = Int(scalar.string) else {
+        guard case .scalar(let scalar) = node, let value = DecimalText.integer(scalar.string) else {
             throw error(node, "'\(key)' must be a whole number", "Write it as '\(key): 10'.")
         }
         return value
     }
 
     func number(_ node: Node, _ key: String) throws -> Double {
-        guard case .scalar(let scalar) = node, let value = Double(scalar.string), value.isFinite else {
+        guard case .scalar(let scalar) = node, let value = DecimalText.double(scalar.string), value.isFinite else {
             throw error(node, "'\(key)' must be a finite number", "Write it as '\(key): 1.5'.")
         }
         return value
@@ -188,7 +188,7 @@ struct NodeReader {
             let (lower, upper) = try bounds(mapping, node, name)
             // Read exactly when written as whole numbers: a double holds 2^53 + 1 as 2^53.
             func exact(_ key: String) -> Int? {
-                if case .scalar(let scalar)? = mapping[key] { return Int(scalar.string) }
+                if case .scalar(let scalar)? = mapping[key] { return DecimalText.integer(scalar.string) }
                 return nil
             }
             guard let low = exact("lower") ?? Int(exactly: lower), let high = exact("upper") ?? Int(exactly: upper)

@@ -93,17 +93,30 @@ public struct YAMLMapping {
     /// value the key accepts, for the hint.
     public func number(_ key: String, in range: ClosedRange<Double>? = nil, example: String = "1") throws -> Double? {
         guard let node = values[key] else { return nil }
-        guard let value = node.float, value.isFinite, range.map({ $0.contains(value) }) ?? (value > 0) else {
+        guard let value = Self.decimal(node), value.isFinite, range.map({ $0.contains(value) }) ?? (value > 0)
+        else {
             let expectation = range.map { "a number from \($0.lowerBound) to \($0.upperBound)" } ?? "a positive number"
             throw error(at: node, "'\(key)' must be \(expectation)", hint: "For example '\(key): \(example)'.")
         }
         return value
     }
 
+    /// The number a scalar writes in decimal notation (`DecimalText`), not YAML 1.1's other forms.
+    public static func decimal(_ node: Node) -> Double? {
+        guard case .scalar(let scalar) = node else { return nil }
+        return DecimalText.double(scalar.string)
+    }
+
+    /// The whole number a scalar writes in decimal notation (`DecimalText`), read exactly.
+    public static func wholeNumber(_ node: Node) -> Int? {
+        guard case .scalar(let scalar) = node else { return nil }
+        return DecimalText.integer(scalar.string)
+    }
+
     /// A whole number from 1 to `limit` (10^12 unless given).
     public func count(_ key: String, limit: Int = 1_000_000_000_000) throws -> Int? {
         guard let node = values[key] else { return nil }
-        guard let value = node.float, value.isFinite, value >= 1, value <= Double(limit),
+        guard let value = Self.decimal(node), value.isFinite, value >= 1, value <= Double(limit),
             let whole = Int(exactly: value)
         else {
             throw error(
@@ -112,11 +125,16 @@ public struct YAMLMapping {
         return whole
     }
 
-    /// A text value.
+    /// A text value; an empty one, or YAML's null (`key:`, `key: ~`, `key: null`), is refused: a
+    /// path written so would name the folder itself or a file called `~`.
     public func string(_ key: String) throws -> String? {
         guard let node = values[key] else { return nil }
         guard case .scalar(let scalar) = node else {
             throw error(at: node, "'\(key)' must be a single value", hint: "For example '\(key): name'.")
+        }
+        let isNull = scalar.style == .plain && ["~", "null", "Null", "NULL"].contains(scalar.string)
+        guard !scalar.string.isEmpty, !isNull else {
+            throw error(at: node, "'\(key)' is empty", hint: "Give it a value, or remove the key.")
         }
         return scalar.string
     }

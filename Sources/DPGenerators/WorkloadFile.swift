@@ -18,10 +18,12 @@ public enum WorkloadFile {
                 !$0.isEmpty
             }
             if names.isEmpty { continue }
-            let indices = try names.map { name -> Int in
+            let indices = try names.enumerated().map { position, name -> Int in
                 guard let index = columns.firstIndex(of: name) else {
+                    // The name is not repeated: a data file given as the workload would show a cell.
                     throw DataError(
-                        file: path, line: number + 1, problem: "'\(name)' is not an encoded column of the schema",
+                        file: path, line: number + 1,
+                        problem: "name \(position + 1) of the line is not an encoded column of the schema",
                         hint: "Use one of: \(columns.joined(separator: ", ")).")
                 }
                 return index

@@ -14,13 +14,20 @@ public final class BudgetLedger: @unchecked Sendable {
     public var path: String { store.label }
     let store: any LedgerStore
 
-    /// Opens the ledger file at `path`, creating it when no file is there (`SQLiteLedgerCreation`:
-    /// the path never names a half-created ledger). An existing file must be an intact ledger: an
-    /// empty or foreign file, a missing table or a broken chain is refused.
-    public convenience init(path: String) throws {
-        try LedgerLocation.prepare(path)
-        SQLiteLedgerCreation.createIfMissing(path)
+    /// Opens the ledger file at `path`, creating it when no file is there and `creating`
+    /// (`SQLiteLedgerCreation`: the path never names a half-created ledger); otherwise a missing
+    /// file is refused, so a command that only reads or spends a budget leaves no file behind. An
+    /// existing file must be an intact ledger: an empty or foreign file, a missing table or a
+    /// broken chain is refused.
+    public convenience init(path: String, creating: Bool = true) throws {
         var status = stat()
+        if creating {
+            try LedgerLocation.prepare(path)
+            SQLiteLedgerCreation.createIfMissing(path)
+        } else if stat(path, &status) != 0 && errno == ENOENT {
+            throw LedgerError.unknownDataset(
+                "no ledger at \(path); declare a budget first (`dpsynth ledger init`), or check the path")
+        }
         if stat(path, &status) == 0 && status.st_size == 0 {
             throw LedgerError.tampered(
                 "ledger \(path): the file is empty; it is not a ledger (it may have been truncated). "
@@ -223,11 +230,21 @@ public final class BudgetLedger: @unchecked Sendable {
         guard
             let row = try db.row(
                 """
-                SELECT cost FROM reservation WHERE id = ? AND dataset = ?
+                SELECT cost, pid FROM reservation WHERE id = ? AND dataset = ?
                 AND id NOT IN (SELECT reservation FROM reservation_end)
                 """, [reservation, dataset])
         else {
             throw LedgerError.invalid("reservation \(reservation) of dataset '\(dataset)' is not open")
+        }
+        // Other runs count a reservation in full only while its holder is seen running; one whose
+        // holder they no longer see (a connection pooler's other server process, a reconnection)
+        // counts as its charges alone, and the rest of it may be reserved again by them.
+        let holder: Int64 = try row.checked("pid")
+        guard try db.liveHolders([holder]).contains(holder) else {
+            throw LedgerError.invalid(
+                "reservation \(reservation) of dataset '\(dataset)' is no longer seen held by its run (its "
+                    + "connection or process changed), so other runs count only its charges; nothing more is "
+                    + "charged under it")
         }
         let reserved = try decodeCost(try row.checked("cost"), row: reservation, path: path)
         let costs = try db.strings(

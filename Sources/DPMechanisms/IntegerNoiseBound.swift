@@ -4,8 +4,8 @@ import DPRandomness
 /// beyond it, noise would not fit a 64-bit answer often enough to matter, and a release would
 /// print saturated numbers instead of noisy ones. At 2^56 a draw passes 2^62 with probability
 /// below e^-64 (Laplace) and far below that (Gaussian).
-enum IntegerNoiseBound {
-    static let largestScale = ExactRational(1 << 56)
+public enum IntegerNoiseBound {
+    public static let largestScale = ExactRational(1 << 56)
 
     /// Refuses `scale` (named `name` in the message) above `largestScale`.
     static func check(_ scale: ExactRational, _ name: String) throws {

@@ -26,7 +26,13 @@ public enum BudgetStage {
         ledger path: String, dataset: String, declare: (epsilon: Double, delta: Double)?, hint: DeclarationHint,
         fingerprint: String, newDataVersion: Bool = false, measured: [(name: String, fingerprint: String)] = []
     ) throws -> LedgerBudget {
-        let ledger = try LedgerOpener.open(path)
+        // A run that declares no budget creates no ledger: a missing one has no budget to spend.
+        let ledger: BudgetLedger
+        do {
+            ledger = try LedgerOpener.open(path, creating: declare != nil)
+        } catch LedgerError.unknownDataset(_) {
+            throw noBudget(dataset: dataset, ledger: path, hint: hint)
+        }
         for other in measured {
             if let owner = try ledger.dataset(budgeting: other.fingerprint) {
                 throw ReleaseError(
@@ -35,28 +41,31 @@ public enum BudgetStage {
             }
         }
         if try !ledger.datasets().contains(where: { BudgetLedger.sameDataset($0, dataset) }) {
-            guard let declare else {
-                switch hint {
-                case .commandLine:
-                    throw ReleaseError(
-                        "dataset '\(dataset)' has no budget in \(path); run `dpsynth ledger init --ledger \(path) "
-                            + "--dataset \(dataset) --epsilon E --delta D` or pass --init-budget")
-                case .ledgerInit:
-                    throw ReleaseError(
-                        "dataset '\(dataset)' has no budget in \(path); run `dpsynth ledger init --ledger \(path) "
-                            + "--dataset \(dataset) --epsilon E --delta D` first")
-                case .config(let file):
-                    throw ReleaseError(
-                        "\(file): dataset '\(dataset)' has no budget in \(path). "
-                            + "Add 'dataset_budget: {epsilon: E, delta: D}' or run `dpsynth ledger init`.")
-                }
-            }
+            guard let declare else { throw noBudget(dataset: dataset, ledger: path, hint: hint) }
             try ledger.initialise(
                 dataset: dataset, epsilon: declare.epsilon, delta: declare.delta, fingerprint: fingerprint)
         } else {
             try ledger.checkData(dataset: dataset, fingerprint: fingerprint, declareNewVersion: newDataVersion)
         }
         return ledger.budget(for: dataset)
+    }
+
+    /// The refusal of a run that spends a budget the ledger at `ledger` lacks for `dataset`.
+    static func noBudget(dataset: String, ledger path: String, hint: DeclarationHint) -> ReleaseError {
+        switch hint {
+        case .commandLine:
+            return ReleaseError(
+                "dataset '\(dataset)' has no budget in \(path); run `dpsynth ledger init --ledger \(path) "
+                    + "--dataset \(dataset) --epsilon E --delta D` or pass --init-budget")
+        case .ledgerInit:
+            return ReleaseError(
+                "dataset '\(dataset)' has no budget in \(path); run `dpsynth ledger init --ledger \(path) "
+                    + "--dataset \(dataset) --epsilon E --delta D` first")
+        case .config(let file):
+            return ReleaseError(
+                "\(file): dataset '\(dataset)' has no budget in \(path). "
+                    + "Add 'dataset_budget: {epsilon: E, delta: D}' or run `dpsynth ledger init`.")
+        }
     }
 }
 

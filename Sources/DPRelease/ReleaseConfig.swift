@@ -135,7 +135,7 @@ public struct ReleaseConfig: Sendable {
         config.rows = try yaml.count("rows", limit: FitRequest.largestRowCount)
         config.settings.iterations = try yaml.count("iterations")
         if let node = yaml["seed"] {
-            guard let seed = node.int, seed >= 0 else {
+            guard let seed = YAMLMapping.wholeNumber(node), seed >= 0 else {
                 throw yaml.error(
                     at: node, "'seed' must be a non-negative integer", hint: "Remove it for a private release.")
             }

@@ -64,8 +64,9 @@ public final class PostgresLedgerStore: LedgerStore, @unchecked Sendable {
             let present = (schemas.rows.first?.first ?? nil).flatMap { Int($0) }.map { $0 > 0 } ?? false
             if !present {
                 guard creating else {
-                    throw LedgerError.invalid(
-                        "ledger \(url): no ledger in schema '\(schema)'; check the URL's schema parameter")
+                    throw LedgerError.unknownDataset(
+                        "ledger \(url): no ledger in schema '\(schema)'; declare a budget first (`dpsynth ledger "
+                            + "init`), or check the URL's schema parameter")
                 }
                 do {
                     try connection.execute(
@@ -241,31 +242,50 @@ struct PostgresStatements: LedgerSQL {
         return id
     }
 
-    /// What on the ledger's tables could make a query see other rows than a full scan does, or
-    /// a write do other than it says: a trigger, a rule, or row security (a policy that hides the
-    /// charges from the spend's query). PostgreSQL keeps indexes consistent with their tables.
+    /// The ledger's schema, by its name as stored (`current_schema()` is not an identifier to
+    /// parse: a name that needs quoting would read as another schema, or none).
+    static let ledgerNamespace =
+        "(SELECT n.oid FROM pg_catalog.pg_namespace n WHERE n.nspname OPERATOR(pg_catalog.=) "
+        + "pg_catalog.current_schema())"
+
+    /// What in the ledger's schema could make a query see other rows than a full scan does, or
+    /// a write do other than it says: a trigger, a rule, row security (a policy that hides the
+    /// charges from the spend's query), an object other than a table, index or sequence (a view
+    /// in a table's place filters what the spend's query reads), or a column of a type that is
+    /// not built in (whose own operators could compare otherwise). PostgreSQL keeps indexes
+    /// consistent with their tables.
     func structureProblems() throws -> [String] {
+        let namespace = Self.ledgerNamespace
         let found = try connection.execute(
             """
             SELECT 'trigger ' || t.tgname FROM pg_catalog.pg_trigger t \
             JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid \
-            WHERE c.relnamespace = pg_catalog.current_schema()::pg_catalog.regnamespace AND NOT t.tgisinternal \
+            WHERE c.relnamespace = \(namespace) AND NOT t.tgisinternal \
             UNION ALL SELECT 'rule ' || r.rulename FROM pg_catalog.pg_rewrite r \
             JOIN pg_catalog.pg_class c ON c.oid = r.ev_class \
-            WHERE c.relnamespace = pg_catalog.current_schema()::pg_catalog.regnamespace AND c.relkind = 'r' \
+            WHERE c.relnamespace = \(namespace) AND c.relkind = 'r' \
             UNION ALL SELECT 'row security on ' || c.relname FROM pg_catalog.pg_class c \
-            WHERE c.relnamespace = pg_catalog.current_schema()::pg_catalog.regnamespace \
-            AND (c.relrowsecurity OR c.relforcerowsecurity)
+            WHERE c.relnamespace = \(namespace) AND (c.relrowsecurity OR c.relforcerowsecurity) \
+            UNION ALL SELECT 'relation ' || c.relname || ' of kind ' || c.relkind::text FROM pg_catalog.pg_class c \
+            WHERE c.relnamespace = \(namespace) AND c.relkind NOT IN ('r', 'i', 'S') \
+            UNION ALL SELECT 'column ' || c.relname || '.' || a.attname || ' of a type not built in' \
+            FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid \
+            JOIN pg_catalog.pg_type y ON y.oid = a.atttypid \
+            WHERE c.relnamespace = \(namespace) AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped \
+            AND y.typnamespace <> 'pg_catalog'::pg_catalog.regnamespace
             """, what: "reading the ledger's structure")
         return found.rows.compactMap { $0.first ?? nil }.map {
-            "the ledger's tables hold a \($0) that dpsynth never creates: they were altered"
+            "the ledger's schema holds a \($0) that dpsynth never creates: it was altered"
         }
     }
 
+    /// Whether the ledger's schema holds a table (not a view or any other relation) named `name`.
     func tableExists(_ name: String) throws -> Bool {
         let result = try connection.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1",
-            [name], what: "reading the ledger's tables")
+            """
+            SELECT count(*) FROM pg_catalog.pg_class c WHERE c.relnamespace = \(Self.ledgerNamespace) \
+            AND c.relkind = 'r' AND c.relname OPERATOR(pg_catalog.=) $1
+            """, [name], what: "reading the ledger's tables")
         return (result.rows.first?.first ?? nil).flatMap { Int($0) }.map { $0 > 0 } ?? false
     }
 
@@ -282,9 +302,12 @@ struct PostgresStatements: LedgerSQL {
 /// Opens a ledger wherever it lives: a PostgreSQL URL (`PostgresLedgerStore`) or a file path
 /// (the SQLite default). Every command and config key that names a ledger goes through here.
 public enum LedgerOpener {
-    public static func open(_ location: String) throws -> BudgetLedger {
+    /// The ledger at `location`, created there when missing and `creating` (a command that
+    /// declares a budget); otherwise a missing ledger is refused and nothing is created.
+    public static func open(_ location: String, creating: Bool = true) throws -> BudgetLedger {
         PostgresLedgerStore.isDatabase(location)
-            ? try BudgetLedger(store: try PostgresLedgerStore(url: location)) : try BudgetLedger(path: location)
+            ? try BudgetLedger(store: try PostgresLedgerStore(url: location, creating: creating))
+            : try BudgetLedger(path: location, creating: creating)
     }
 
     /// `BudgetLedger.verify` for the ledger at `location`.

@@ -89,8 +89,9 @@ public enum SQLColumnCode {
         "(CASE WHEN abs(\(number)) >= 1e-323 THEN false ELSE abs(\(number)) * power(2::numeric, 1075) <= 1 END)"
     }
 
-    /// Whether the text `text` is longer than a number may be (`Column.longestNumber`).
-    static func tooLong(_ text: String) -> String { "length(\(text)) > \(Column.longestNumber)" }
+    /// Whether the text `text` is longer than a number may be (`Column.longestNumber`), in bytes
+    /// as the CSV reader counts.
+    static func tooLong(_ text: String) -> String { "octet_length(\(text)) > \(Column.longestNumber)" }
 
     /// Whether the numeric `number` rounds to infinity as a double: at least 2^1024 - 2^970, half
     /// way from the largest double to 2^1024 (a tie rounds to the even infinity).

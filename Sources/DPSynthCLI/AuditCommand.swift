@@ -44,8 +44,7 @@ struct AuditCommand: ParsableCommand {
                 inputs: tables.inputs + [("--policy", policy), ("--generator-config", generatorConfig)])
             let (trainRows, holdoutRows, syntheticRows) = try tables.load(minimumRows: 10, purpose: "an audit")
             let secrets = try secret.map { try trainRows.column(named: $0, key: "--secret", file: tables.train) }
-            let quasiNames =
-                quasi.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? []
+            let quasiNames = try quasi.map { try CommaList.items($0, option: "--quasi", example: "age,sex") } ?? []
             let quasiIdentifiers = try quasiNames.map {
                 try trainRows.column(named: $0, key: "--quasi", file: tables.train)
             }

@@ -15,7 +15,12 @@ import Foundation
 /// (`Diagnostics`); a process that cannot separate them does not start.
 enum CrashGuard {
     static let fatalSignals = [SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGFPE, SIGABRT, SIGSYS]
-    static let stopSignals = [SIGINT, SIGTERM, SIGHUP]
+    /// Signals whose default action ends the process: each removes the unfinished output first.
+    static let stopSignals = [SIGINT, SIGTERM, SIGHUP, SIGUSR1, SIGUSR2, SIGALRM, SIGXCPU, SIGVTALRM, SIGPROF]
+    /// Signals a failed write raises (a closed pipe, a file-size limit): ignored, so the write
+    /// fails with an error the writer handles (removing what it had written) instead of ending
+    /// the process with its temporary file in place.
+    static let failedWriteSignals = [SIGPIPE, SIGXFSZ]
     /// Room for the handler when the fault is a stack overflow.
     static let alternateStackSize = 64 * 1024
 
@@ -62,6 +67,10 @@ enum CrashGuard {
         sigemptyset(&stop.sa_mask)
         stop.sa_flags = Int32(SA_ONSTACK)
         for signal in stopSignals { _ = sigaction(signal, &stop, nil) }
+        var ignore = sigaction()
+        ignore.__sigaction_handler.sa_handler = SIG_IGN
+        sigemptyset(&ignore.sa_mask)
+        for signal in failedWriteSignals { _ = sigaction(signal, &ignore, nil) }
         // A parent may have left them blocked (a mask is inherited); the handlers must run.
         var unblock = sigset_t()
         sigemptyset(&unblock)

@@ -16,7 +16,7 @@ struct CrashTestCommand: ParsableCommand {
     @Option(help: "A value to hold while trapping.") var value: Int
     @Option(help: "Stop while writing a file into this folder, its temporary copy complete but not yet in place.")
     var writeInto: String?
-    @Option(help: "Stop by raising this signal (TERM or INT) instead of trapping.") var signal: String?
+    @Option(help: "Stop by raising this signal (TERM, INT, USR1 or ALRM) instead of trapping.") var signal: String?
     @Flag(help: "With --write-into: send SIGTERM from another thread once the first file is in place.")
     var duringCommit = false
     @Flag(help: "Ask for --value bytes of memory instead of trapping on an overflow.") var allocate = false
@@ -45,11 +45,8 @@ struct CrashTestCommand: ParsableCommand {
     }
 
     func stop() {
-        switch signal {
-        case "TERM": raise(SIGTERM)
-        case "INT": raise(SIGINT)
-        default: break
-        }
+        let signals = ["TERM": SIGTERM, "INT": SIGINT, "USR1": SIGUSR1, "ALRM": SIGALRM]
+        if let name = signal, let number = signals[name] { raise(number) }
         let held = [value, value &+ 1, value ^ 0x5555]
         // Overflows for any |value| above Int.max / 1000: a trap with the value live.
         let product = held[0] * 1000

@@ -42,7 +42,7 @@ struct LedgerCommand: ParsableCommand {
         }
 
         func run() throws {
-            let ledger = try LedgerOpener.open(location.ledger)
+            let ledger = try LedgerOpener.open(location.ledger, creating: true)
             try ledger.initialise(dataset: location.dataset, epsilon: epsilon, delta: delta)
             if json {
                 try Output.json([
@@ -62,7 +62,7 @@ struct LedgerCommand: ParsableCommand {
         @Flag(help: "Print a JSON object.") var json = false
 
         func run() throws {
-            let ledger = try LedgerOpener.open(location.ledger)
+            let ledger = try LedgerOpener.open(location.ledger, creating: false)
             let statement = try ledger.statement(dataset: location.dataset)
             if json {
                 let encoder = JSONEncoder()
@@ -114,7 +114,7 @@ struct LedgerCommand: ParsableCommand {
         @Option(help: "The reservation's number ('ledger show' lists them).") var reservation: Int64
 
         func run() throws {
-            let ledger = try LedgerOpener.open(location.ledger)
+            let ledger = try LedgerOpener.open(location.ledger, creating: false)
             let outcome = try ledger.release(reservation: reservation, dataset: location.dataset)
             print("reservation \(reservation) of '\(location.dataset)' ended: \(outcome.rawValue)")
         }
@@ -158,7 +158,7 @@ struct LedgerCommand: ParsableCommand {
         }
 
         func run() throws {
-            let ledger = try LedgerOpener.open(location.ledger)
+            let ledger = try LedgerOpener.open(location.ledger, creating: false)
             do {
                 let charge = try ledger.charge(
                     dataset: location.dataset, mechanism: mechanism, parameters: parameters,

@@ -37,9 +37,19 @@ struct MechanismCommand: ParsableCommand {
         @Flag(help: "Print a JSON object instead of one value a line.")
         var json = false
 
+        /// The most draws one run prints (they are held in memory before printing).
+        static let largestCount = 10_000_000
+
         func validate() throws {
-            _ = try Check.exactScale(scale)
-            guard count >= 0 else { throw ValidationError("--count must be non-negative (got \(count))") }
+            let exactScale = try Check.exactScale(scale)
+            guard count >= 0, count <= Self.largestCount else {
+                throw ValidationError(
+                    "--count must lie in 0...\(Self.largestCount) (got \(count)); run again for more draws")
+            }
+            if kind == .discreteLaplace || kind == .discreteGaussian, exactScale > IntegerNoiseBound.largestScale {
+                throw ValidationError(
+                    "--scale must be at most 2^56 for \(kind.rawValue): larger noise does not fit a 64-bit integer")
+            }
         }
 
         func run() throws {

@@ -36,10 +36,7 @@ extension MechanismCommand {
 
         func validate() throws {
             _ = try Check.exactScale(scale)
-            guard values.split(separator: ",").contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty })
-            else {
-                throw ValidationError("--values lists no answers; give them as 120,45,300 (nothing is charged)")
-            }
+            _ = try answers()
             guard sensitivity.isFinite, sensitivity > 0 else {
                 throw ValidationError("--sensitivity must be a positive finite number (got \(sensitivity))")
             }
@@ -63,9 +60,14 @@ extension MechanismCommand {
             return answer
         }
 
+        /// The answers' texts, in order.
+        func answers() throws -> [String] {
+            try CommaList.items(values, option: "--values", example: "120,45,300")
+        }
+
         func integerValues() throws -> [Int] {
-            try values.split(separator: ",").enumerated().map { index, text in
-                guard let value = Int(text.trimmingCharacters(in: .whitespaces)) else {
+            try answers().enumerated().map { index, text in
+                guard let value = Int(text) else {
                     throw ValidationError(
                         "--values item \(index + 1) is not an integer (value withheld: it is private data)")
                 }
@@ -78,8 +80,8 @@ extension MechanismCommand {
         /// two answers a sensitivity apart much further apart than the charge covers.
         func realValues() throws -> [ExactRational] {
             let largest = ExactRational(exactly: Double.greatestFiniteMagnitude)!
-            return try values.split(separator: ",").enumerated().map { index, text in
-                guard let value = ExactRational(parsing: text.trimmingCharacters(in: .whitespaces)),
+            return try answers().enumerated().map { index, text in
+                guard let value = ExactRational(parsing: text),
                     value <= largest, -value <= largest
                 else {
                     throw ValidationError(
@@ -92,7 +94,7 @@ extension MechanismCommand {
         func run() throws {
             let source = seed.map(RandomSource.seeded) ?? .secure()
             let exactScale = try Check.exactScale(scale)
-            let budget = try LedgerOpener.open(location.ledger).budget(for: location.dataset)
+            let budget = try LedgerOpener.open(location.ledger, creating: false).budget(for: location.dataset)
             // One charge, recorded before anything is drawn; its receipt pays for the release and
             // names the ledger row (read back from the ledger, it could be another process's).
             let release: (ChargeReceipt) throws -> [String]

@@ -69,9 +69,7 @@ struct SchemaCommand: ParsableCommand {
                     let source = seed.map(RandomSource.seeded) ?? .secure()
                     if source.isSeeded { Output.note("dpsynth: \(source.label)") }
                     let columns = Set(
-                        numeric.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
-                            !$0.isEmpty
-                        })
+                        numeric.isEmpty ? [] : try CommaList.items(numeric, option: "--numeric", example: "age,hours"))
                     // Nothing that can fail without reading the data may fail after the charge; the
                     // budget covers only the data it was declared for.
                     try OutputPaths.refuseUnwritable([("--out", out)])
@@ -83,6 +81,7 @@ struct SchemaCommand: ParsableCommand {
                     try SchemaInference.checkDPRequest(
                         header: reader.header, file: data, numeric: columns, epsilon: epsilon!, delta: delta)
                     let rows = try reader.read()
+                    try SchemaInference.refuseNoRows(rows, file: data)
                     let budget = try BudgetStage.open(
                         ledger: ledger, dataset: dataset, declare: nil, hint: .ledgerInit,
                         fingerprint: identity.fingerprint)

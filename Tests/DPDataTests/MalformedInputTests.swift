@@ -135,6 +135,11 @@ import Testing
         ("columns:\n  - {name: a, kind: categorical, categories: [x, \"z\\0z\"]}", "holds a NUL character"),
         ("columns:\n  - {name: a, kind: coded, levels: 2, missing_values: [\"\\0\"]}", "holds a NUL character"),
         ("columns:\n  - {name: \"a\\0b\", kind: coded, levels: 2}", "holds a NUL character"),
+        // Numbers in decimal notation only (`DecimalText`): Swift read 0x10 as 16, and 010 is
+        // octal 8 to a YAML 1.1 reader.
+        ("columns:\n  - {name: a, kind: coded, levels: 0x10}", "whole number"),
+        ("columns:\n  - {name: a, kind: coded, levels: 010}", "whole number"),
+        ("columns:\n  - {name: a, kind: real, lower: 0x0, upper: 1}", "finite number"),
     ]
 
     @Test(arguments: badSchemas)

@@ -205,3 +205,19 @@ import Testing
         #expect(try WorkloadFile.read(path, columns: ["a", "b", "c"]) == [[0, 1], [1, 2]])
     }
 }
+
+extension GeneratorTests {
+    /// A data file given as the workload had its second line quoted in the error ('39' is not an
+    /// encoded column): a cell of the data. The error names the place, never the text.
+    @Test func aWorkloadErrorNamesThePlaceNotTheText() throws {
+        let path = try CommandRunner.temporaryDirectory().appendingPathComponent("w.txt").path
+        try "a,b\n39,State-gov\n".write(toFile: path, atomically: true, encoding: .utf8)
+        do {
+            _ = try WorkloadFile.read(path, columns: ["a", "b", "c"])
+            Issue.record("a line of values was read as a workload")
+        } catch let error as DataError {
+            #expect("\(error)".contains(":2:") || "\(error)".contains("line 2"), "\(error)")
+            #expect(!"\(error)".contains("'39'") && !"\(error)".contains("State-gov"), "\(error)")
+        }
+    }
+}

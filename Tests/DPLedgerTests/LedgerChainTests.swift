@@ -241,6 +241,25 @@ import Testing
 }
 
 extension LedgerChainTests {
+    /// A run whose reservation other runs count as its charges alone (its holder no longer seen
+    /// running: a connection pooler's other server process, a reconnection) went on charging up
+    /// to the whole reservation while they reserved its rest again: together past the total.
+    @Test func aReservationOthersNoLongerCountTakesNoMoreCharges() throws {
+        let path = try CommandRunner.temporaryDirectory().appendingPathComponent("l.sqlite").path
+        let others = try BudgetLedger(path: path)
+        try others.initialise(dataset: "d", epsilon: 1, delta: 0)
+        let gone: Int64 = LocalHolder.tag << 32 | 4_194_305
+        let run = try BudgetLedger(store: try SQLiteLedgerStore(path: path, readOnly: false, holder: gone))
+        let reservation = try run.reserve(dataset: "d", cost: .pure(epsilon: 0.7))
+        _ = try others.budget(for: "d").reserve(.pure(epsilon: 0.9))
+        #expect(throws: LedgerError.self) {
+            try run.charge(
+                dataset: "d", mechanism: "laplace", cost: .pure(epsilon: 0.5), seeded: false,
+                reservation: reservation)
+        }
+        #expect(try others.statement(dataset: "d").charges.isEmpty)
+    }
+
     /// An index whose definition was edited (writable_schema) to skip the charges made every
     /// query through it see none, while the chain's full scan saw them all and verified: the
     /// ledger then allowed an overspend (a helper's pass). An object the ledger never creates is

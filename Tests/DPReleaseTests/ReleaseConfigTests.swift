@@ -35,6 +35,52 @@ import Testing
         }
     }
 
+    /// The base config with its line starting `key:` replaced by `line`.
+    static func replacing(_ key: String, with line: String) throws -> ReleaseConfig {
+        let text = base.split(separator: "\n").map { $0.hasPrefix("\(key):") ? line : String($0) }
+            .joined(separator: "\n")
+        return try ReleaseConfig.parse(text + "\n", file: "release.yaml", relativeTo: URL(fileURLWithPath: "/tmp"))
+    }
+
+    /// YAML 1.1 reads `1_0` as 10, `010` as 8, `0:30` as 30 and `0x10` as 16: `epsilon: 1_0` and
+    /// `epsilon: 010` ran as epsilon 10. A number is read only in decimal notation.
+    @Test(arguments: ["1_0", "010", "0:30", "0x10", "0x1p3", ".inf", "1e", ".", "Infinity", "1,5"])
+    func aNumberInAnotherNotationThanDecimalIsRefused(_ text: String) throws {
+        do {
+            _ = try Self.replacing("epsilon", with: "epsilon: \(text)")
+            Issue.record("epsilon: \(text) was accepted")
+        } catch let error as DataError {
+            #expect("\(error)".hasPrefix("release.yaml:4:"), "\(error)")
+        }
+        try Self.expectRefused("seed: \(text)\n", saying: "'seed'")
+    }
+
+    @Test func decimalNumbersAreRead() throws {
+        for (text, value) in [("2", 2.0), ("0.5", 0.5), (".5", 0.5), ("1e-1", 0.1), ("+3", 3), ("2.", 2), ("0", 0)]
+        where value > 0 {
+            #expect(try Self.replacing("epsilon", with: "epsilon: \(text)").epsilon == value)
+        }
+        #expect(try Self.parse("seed: 9007199254740993\n").seed == 9_007_199_254_740_993)
+    }
+
+    /// An empty or null path named the config's folder (`report: ""` wrote `report_empty` files
+    /// beside it) or a file called `~`; each is refused with its line.
+    @Test func anEmptyOrNullValueIsRefused() throws {
+        for line in ["out: \"\"", "out: ~", "report:", "out: null"] {
+            do {
+                _ = try Self.replacing(String(line.prefix { $0 != ":" }), with: line)
+                Issue.record("\(line) was accepted")
+            } catch let error as DataError {
+                #expect("\(error)".hasPrefix("release.yaml:") && "\(error)".contains("is empty"), "\(error)")
+            }
+        }
+        for line in ["quarantine: \"\"\n", "dataset: ~\n", "signing_key:\n", "method: ''\n"] {
+            try Self.expectRefused(line, saying: "is empty")
+        }
+        // A quoted 'null' is a name like any other.
+        #expect(try Self.parse("dataset: 'null'\n").dataset == "null")
+    }
+
     @Test func methodsAreReadAsTheirKind() throws {
         #expect(try Self.parse("method: dp-tvae\n").method == "dp-tvae")
         #expect(try Self.parse("").method == "aim")

@@ -106,6 +106,37 @@ struct PostgresLedgerTests {
         try ledger.charge(dataset: "d", mechanism: "laplace", cost: .pure(epsilon: 0.1), seeded: false)
     }
 
+    /// A view in the charges' place that hides them from the spend's query let three charges of
+    /// 0.9 pass on a total of 1, and verify said intact (a helper's pass); so did a column of a
+    /// type with its own operators. Each is named, and the ledger refused.
+    @Test func aViewOrAForeignTypeInTheLedgerIsNamed() throws {
+        let (url, schema, admin) = try Self.ledgerWithBudget()
+        try admin.execute(
+            "ALTER TABLE \(schema).charge RENAME TO charge_real; CREATE VIEW \(schema).charge AS SELECT * FROM "
+                + "\(schema).charge_real WHERE pg_catalog.current_query() !~ 'FROM charge WHERE dataset'",
+            what: "tampering")
+        let verified = try LedgerOpener.verify(url)
+        #expect(verified.problems.contains { $0.contains("relation charge of kind v") }, "\(verified.problems)")
+        #expect(throws: LedgerError.self) { try LedgerOpener.open(url) }
+
+        let (typed, typedSchema, _) = try Self.ledgerWithBudget()
+        try admin.execute(
+            "CREATE DOMAIN \(typedSchema).label AS text; ALTER TABLE \(typedSchema).charge ALTER mechanism TYPE "
+                + "\(typedSchema).label", what: "tampering")
+        let retyped = try LedgerOpener.verify(typed)
+        #expect(retyped.problems.contains { $0.contains("charge.mechanism of a type") }, "\(retyped.problems)")
+    }
+
+    /// A ledger schema whose name needs quoting was read as another schema's name by the
+    /// structure check: every open after the first failed, or checked the other schema.
+    @Test func aSchemaNameThatNeedsQuotingIsTheLedgersOwn() throws {
+        let url = TestPostgres.servers[0] + "?schema=Ledger_" + UUID().uuidString.prefix(8)
+        try LedgerOpener.open(url).initialise(dataset: "d", epsilon: 1, delta: 0)
+        let ledger = try LedgerOpener.open(url)
+        try ledger.charge(dataset: "d", mechanism: "laplace", cost: .pure(epsilon: 0.1), seeded: false)
+        #expect(try LedgerOpener.verify(url).intact)
+    }
+
     @Test func aDeletedChargeIsDetected() throws {
         let url = Self.freshLedger()
         let ledger = try LedgerOpener.open(url)

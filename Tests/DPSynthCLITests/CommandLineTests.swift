@@ -111,6 +111,10 @@ import Testing
         ["mechanism", "sample", "--kind", "laplace", "--scale", "nan", "--count", "3"],
         ["mechanism", "sample", "--kind", "cauchy", "--scale", "1", "--count", "3"],
         ["mechanism", "sample", "--kind", "gaussian", "--scale", "1", "--count", "-3"],
+        // A count beyond what one run holds trapped on allocation; a scale beyond 2^56 printed
+        // saturated integers.
+        ["mechanism", "sample", "--kind", "laplace", "--scale", "1", "--count", "10000000000"],
+        ["mechanism", "sample", "--kind", "discrete-laplace", "--scale", "1e400", "--count", "3"],
         [
             "accountant", "epsilon", "--sampling-rate", "0.01", "--noise-multiplier", "0", "--steps", "10", "--delta",
             "1e-5",

@@ -27,16 +27,18 @@ import Testing
         #expect(result.standardError.split(separator: "\n").count == 1, "\(result.standardError)")
     }
 
-    /// A file being written when the process is interrupted (SIGTERM, SIGINT) or crashes is
-    /// removed before the process exits: no partial output is left behind.
-    @Test(arguments: ["TERM", "INT", nil] as [String?])
+    /// A file being written when the process is interrupted (SIGTERM, SIGINT, and signals such
+    /// as SIGUSR1 and SIGALRM that ended it with the file in place) or crashes is removed before
+    /// the process exits: no partial output is left behind.
+    @Test(arguments: ["TERM", "INT", "USR1", "ALRM", nil] as [String?])
     func anInterruptedRunLeavesNoTemporaryFile(signal: String?) throws {
         let folder = try CommandRunner.temporaryDirectory()
         let arguments =
             ["crash-test", "--value", "1700000000000000123", "--write-into", folder.path]
             + (signal.map { ["--signal", $0] } ?? [])
         let result = try CommandRunner.run(arguments)
-        let expected: Int32 = signal == "TERM" ? 128 + SIGTERM : signal == "INT" ? 128 + SIGINT : 70
+        let numbers = ["TERM": SIGTERM, "INT": SIGINT, "USR1": SIGUSR1, "ALRM": SIGALRM]
+        let expected: Int32 = signal.map { 128 + numbers[$0]! } ?? 70
         #expect(result.status == expected, "\(result)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
         #expect(result.standardError.split(separator: "\n").count == 1, "\(result.standardError)")

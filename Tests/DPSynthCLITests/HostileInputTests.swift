@@ -39,6 +39,35 @@ import Testing
         #expect(refused.status == 1 && refused.standardError.contains("w.yaml:3:"), "\(refused.standardError)")
     }
 
+    /// `schema infer` proposed schemas for headers every command refuses (a repeated or empty
+    /// name), and `--dp` charged its whole epsilon for a table without rows, proposing a schema
+    /// of identifiers.
+    @Test func schemaInferRefusesWhatNoCommandCouldUse() throws {
+        let folder = try CommandRunner.temporaryDirectory()
+        let out = folder.appendingPathComponent("s.yaml").path
+        for (text, expected) in [("a,a\n1,2\n", "twice"), ("a,\n1,2\n", "empty column name")] {
+            let data = try write(text, "h.csv", in: folder)
+            let result = try CommandRunner.run(["schema", "infer", data, "--out", out])
+            #expect(
+                result.status == 1 && result.standardError.contains(expected)
+                    && result.standardError.contains("h.csv:1:"), "\(result)")
+        }
+        let ledger = folder.appendingPathComponent("l.sqlite").path
+        let declared = try CommandRunner.run([
+            "ledger", "init", "--ledger", ledger, "--dataset", "d", "--epsilon", "5", "--delta", "1e-5",
+        ])
+        #expect(declared.status == 0, "\(declared)")
+        let empty = try write("a,b\n", "e.csv", in: folder)
+        let result = try CommandRunner.run([
+            "schema", "infer", empty, "--dp", "--epsilon", "1", "--ledger", ledger, "--dataset", "d",
+            "--out", out,
+        ])
+        #expect(result.status == 1 && result.standardError.contains("no rows"), "\(result)")
+        let shown = try CommandRunner.run(["ledger", "show", "--ledger", ledger, "--dataset", "d", "--json"])
+        let statement = try JSONSerialization.jsonObject(with: Data(shown.standardOutput.utf8)) as? [String: Any]
+        #expect((statement?["charges"] as? [Any])?.isEmpty == true, "\(shown)")
+    }
+
     /// Real bounds of ±1e308 wrote "nan" rows with exit 0 (and charged the budget), and a value of
     /// 1e308 trapped; such bounds are refused when the schema is read.
     @Test func realBoundsTooFarApartAreRefusedBeforeAnyCharge() throws {
@@ -90,6 +119,9 @@ import Testing
                 "too long"
             ),
             (["--epsilon", "1", "--rows", "10", "--out", out, "--model-out", folder.path], "is a folder"),
+            // Descriptor 2 writes to /dev/null in dpsynth: rows sent there were paid for and lost.
+            (["--epsilon", "1", "--rows", "10", "--out", "/dev/stderr"], "standard error"),
+            (["--epsilon", "1", "--rows", "10", "--out", "/dev/fd/2"], "standard error"),
         ]
         for (extra, expected) in cases {
             let result = try run(extra)
@@ -252,20 +284,53 @@ import Testing
     @Test func aLineBreakInANameKeepsTheErrorOnOneLine() throws {
         let folder = try CommandRunner.temporaryDirectory()
         let ledger = folder.appendingPathComponent("l.sqlite").path
+        let declared = try CommandRunner.run([
+            "ledger", "init", "--ledger", ledger, "--dataset", "other", "--epsilon", "1", "--delta", "0",
+        ])
+        #expect(declared.status == 0, "\(declared)")
         let result = try CommandRunner.run(["ledger", "show", "--ledger", ledger, "--dataset", "first\nsecond"])
         #expect(result.status != 0, "\(result)")
         let lines = result.standardError.split(separator: "\n")
         #expect(lines.count == 1 && lines[0].contains("first\\nsecond"), "\(result)")
     }
 
+    /// A command that only reads or spends a budget left a new, empty ledger file where none
+    /// was, after refusing for want of a budget.
+    @Test func aCommandThatDeclaresNoBudgetCreatesNoLedger() throws {
+        let folder = try CommandRunner.temporaryDirectory()
+        let ledger = folder.appendingPathComponent("none.sqlite").path
+        let (data, schema) = try CodedPairTable.write(rows: 20, in: folder)
+        let commands: [[String]] = [
+            ["ledger", "show", "--ledger", ledger, "--dataset", "d"],
+            ["ledger", "charge", "--ledger", ledger, "--dataset", "d", "--mechanism", "m", "--epsilon", "0.1"],
+            ["ledger", "release", "--ledger", ledger, "--dataset", "d", "--reservation", "1"],
+            [
+                "mechanism", "release", "--ledger", ledger, "--dataset", "d", "--kind", "discrete-laplace",
+                "--scale", "4", "--values", "1,2",
+            ],
+            [
+                "synthesize", "--method", "independent", "--data", data, "--schema", schema, "--epsilon", "1",
+                "--rows", "5", "--out", folder.appendingPathComponent("s.csv").path, "--ledger", ledger,
+            ],
+        ]
+        for command in commands {
+            let result = try CommandRunner.run(command)
+            #expect(result.status != 0 && result.standardError.contains("ledger init"), "\(command): \(result)")
+            #expect(!FileManager.default.fileExists(atPath: ledger), "\(command) created a ledger")
+        }
+    }
+
     @Test func emptyAnswersAndASelfHoldoutAreRefused() throws {
         let ledger = try ledgerWithBudget(delta: "0")
         let folder = URL(fileURLWithPath: ledger).deletingLastPathComponent()
-        let empty = try CommandRunner.run([
-            "mechanism", "release", "--ledger", ledger, "--dataset", "d", "--kind", "discrete-laplace", "--scale", "4",
-            "--values", ",",
-        ])
-        #expect(empty.status == 64 && empty.standardError.contains("no answers"), "\(empty)")
+        // An empty item was dropped, and the answers after it were printed at the wrong positions.
+        for values in [",", "1,,3", "1,2,", ",1"] {
+            let empty = try CommandRunner.run([
+                "mechanism", "release", "--ledger", ledger, "--dataset", "d", "--kind", "discrete-laplace",
+                "--scale", "4", "--values", values,
+            ])
+            #expect(empty.status == 64 && empty.standardError.contains("is empty"), "\(values): \(empty)")
+        }
         let shown = try CommandRunner.run(["ledger", "show", "--ledger", ledger, "--dataset", "d", "--json"])
         let statement = try JSONSerialization.jsonObject(with: Data(shown.standardOutput.utf8)) as? [String: Any]
         #expect((statement?["charges"] as? [Any])?.isEmpty == true)
