@@ -44,6 +44,14 @@ public enum SchemaLoader {
         let reader = NodeReader(file: file)
         try reader.onlyKeys(mapping, ["name", "target", "columns", SchemaWriter.reviewKey], context: "the schema")
         if let review = mapping[SchemaWriter.reviewKey] {
+            if review.string == SchemaWriter.Review.names.text {
+                throw reader.error(
+                    review,
+                    "the schema's column names were read from the data file's first line without noise "
+                        + "('\(SchemaWriter.reviewKey)')",
+                    "Check that the names are the header's, not a row's values, then delete the "
+                        + "'\(SchemaWriter.reviewKey):' line.")
+            }
             throw reader.error(
                 review, "the schema was proposed from the private data without noise ('\(SchemaWriter.reviewKey)')",
                 "Keep only categories and bounds that are public knowledge, then delete the "

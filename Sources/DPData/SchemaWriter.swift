@@ -6,17 +6,35 @@ public enum SchemaWriter {
     /// file rewrote the schema).
     public static let reviewKey = "review"
 
-    /// The schema as YAML, after `comment`; `unreviewed` marks a proposal read from private data
+    /// What a reviewer must check before deleting the `reviewKey` line.
+    public enum Review: Sendable, CaseIterable {
+        /// Categories and bounds read from the private data without noise (a plain proposal, or
+        /// a seeded DP one, whose noise anyone with the seed can draw again).
+        case values
+        /// Column names read from a file's first line without noise (a DP proposal from a file):
+        /// a file without its header row would publish its first row as the names.
+        case names
+
+        /// The line's text, by which the loader knows which review it is.
+        public var text: String {
+            switch self {
+            case .values:
+                return "read from the private data without noise: delete this line once every category "
+                    + "and bound below is public knowledge"
+            case .names:
+                return "the column names were read from the file's first line without noise: delete this line "
+                    + "once you have checked that line is the header, not a row"
+            }
+        }
+    }
+
+    /// The schema as YAML, after `comment`; `review` marks what was read from private data
     /// without noise (`reviewKey`).
-    public static func yaml(_ schema: Schema, comment: [String] = [], unreviewed: Bool = false) -> String {
+    public static func yaml(_ schema: Schema, comment: [String] = [], review: Review? = nil) -> String {
         // A comment quotes paths and names, which may hold line breaks: each line is commented.
         var lines = comment.flatMap { $0.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) }
             .map { "# " + $0 }
-        if unreviewed {
-            lines.append(
-                "\(reviewKey): \"read from the private data without noise: delete this line once every category "
-                    + "and bound below is public knowledge\"")
-        }
+        if let review { lines.append("\(reviewKey): \"\(review.text)\"") }
         lines.append("name: \(quote(schema.name))")
         if let target = schema.target { lines.append("target: \(quote(target))") }
         lines.append("columns:")

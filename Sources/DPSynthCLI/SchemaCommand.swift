@@ -116,8 +116,12 @@ struct SchemaCommand: ParsableCommand {
                             + "and bounds; review it before use"
                     )
                 }
-                // A seeded DP proposal's noise can be drawn again by anyone with the seed.
-                let yaml = SchemaWriter.yaml(schema, comment: comment, unreviewed: !dp || seed != nil)
+                // A seeded DP proposal's noise can be drawn again by anyone with the seed; a DP
+                // proposal from a file takes its names from the first line, which a file without
+                // its header row fills with a row (a table's names come from the catalog).
+                let review: SchemaWriter.Review? =
+                    !dp || seed != nil ? .values : PostgresLocation.isDatabase(data) ? nil : .names
+                let yaml = SchemaWriter.yaml(schema, comment: comment, review: review)
                 if let out {
                     try AtomicFile.write(Data(yaml.utf8), to: out)
                 } else {

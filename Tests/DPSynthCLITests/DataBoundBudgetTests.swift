@@ -84,6 +84,11 @@ import Testing
         try ("n,c\n" + rows).write(toFile: data, atomically: true, encoding: .utf8)
         let named = try infer()
         #expect(named.status == 0, "\(named)")
+        // The names come from the file's first line: the proposal waits for a reviewer to check
+        // it is the header (a file without one, all words, would publish a row as the names).
+        let proposal = folder.appendingPathComponent("s.yaml").path
+        let checked = try CommandRunner.run(["schema", "check", "--data", data, "--schema", proposal])
+        #expect(checked.status == 1 && checked.standardError.contains("first line"), "\(checked)")
         // A line break in a name the comment quotes still gives a schema that loads.
         let yaml = SchemaWriter.yaml(
             Schema(name: "t", columns: [Column(name: "n", kind: .coded(levels: 2))]), comment: ["from a\nb.csv"])
