@@ -96,6 +96,9 @@ public final class BudgetLedger: @unchecked Sendable {
                     "this data already has a budget in \(self.path), under dataset '\(owner)'; charge that budget "
                         + "(dataset: \(owner)) instead of declaring another for the same data")
             }
+            if let fingerprint, let measurer = try Self.measurer(of: fingerprint, db) {
+                throw Self.measuredElsewhere(measurer, path: self.path)
+            }
             let created = Self.timestamp(Date())
             let head = try Self.append(
                 LedgerEntry.budget(
@@ -132,6 +135,41 @@ public final class BudgetLedger: @unchecked Sendable {
         return nil
     }
 
+    /// The key under which a charge's parameters list the fingerprints of data it measured
+    /// besides its dataset's own (a release gate's holdout): those people spent privacy in that
+    /// budget, so no other budget may be declared for their data, nor may another dataset's
+    /// charges measure it.
+    public static let measuredKey = "measured"
+
+    /// A dataset, other than `excluding`, one of whose charges measured data with `fingerprint`
+    /// (`measuredKey`).
+    static func measurer(of fingerprint: String, excluding: String? = nil, _ db: any LedgerSQL) throws -> String? {
+        for row in try db.rows("SELECT dataset, parameters FROM charge ORDER BY id") {
+            let dataset: String = try row.checked("dataset")
+            guard excluding.map({ !Self.sameDataset(dataset, $0) }) ?? true else { continue }
+            let parameters: String = try row.checked("parameters")
+            guard parameters.contains(Self.measuredKey),
+                let object = try? JSONSerialization.jsonObject(with: Data(parameters.utf8)) as? [String: Any],
+                let measured = object[Self.measuredKey] as? [String]
+            else { continue }
+            if measured.contains(where: { DataFingerprint.overlaps($0, fingerprint) }) { return dataset }
+        }
+        return nil
+    }
+
+    /// The dataset, other than `dataset`, whose charges measured data with `fingerprint` (a
+    /// release gate's holdout), or nil.
+    public func dataset(measuring fingerprint: String, otherThan dataset: String) throws -> String? {
+        try read { db in try Self.measurer(of: fingerprint, excluding: dataset, db) }
+    }
+
+    /// The refusal of a budget for data another dataset's charges measured.
+    static func measuredElsewhere(_ measurer: String, path: String) -> LedgerError {
+        .invalid(
+            "this data was measured as a holdout by the release gate of dataset '\(measurer)' in \(path): its "
+                + "people spent privacy in that budget, so it takes no budget of its own; use other data")
+    }
+
     /// The dataset whose budget covers data with `fingerprint` (its declared data or a declared
     /// version), or nil when no budget in this ledger does.
     public func dataset(budgeting fingerprint: String) throws -> String? {
@@ -160,6 +198,9 @@ public final class BudgetLedger: @unchecked Sendable {
             if let owner = try Self.owner(of: fingerprint, excluding: dataset, db) {
                 throw LedgerError.invalid(
                     "this data has a budget under dataset '\(owner)' in \(self.path); run against that dataset")
+            }
+            if let measurer = try Self.measurer(of: fingerprint, db) {
+                throw Self.measuredElsewhere(measurer, path: self.path)
             }
             guard declared == nil && versions.isEmpty || declareNewVersion else {
                 throw LedgerError.invalid(

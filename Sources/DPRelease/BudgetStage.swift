@@ -39,6 +39,12 @@ public enum BudgetStage {
                     "\(other.name) is the data of dataset '\(owner)' in \(path): the release gate measures it "
                         + "without a charge to that budget. Use a holdout that no budget in the ledger covers.")
             }
+            // One holdout serves one dataset's gate: its people spend in that budget alone.
+            if let measurer = try ledger.dataset(measuring: other.fingerprint, otherThan: dataset) {
+                throw ReleaseError(
+                    "\(other.name) was measured by the release gate of dataset '\(measurer)' in \(path): its "
+                        + "people spent privacy in that budget. Use a holdout no other dataset's gate has measured.")
+            }
         }
         if try !ledger.datasets().contains(where: { BudgetLedger.sameDataset($0, dataset) }) {
             guard let declare else { throw noBudget(dataset: dataset, ledger: path, hint: hint) }

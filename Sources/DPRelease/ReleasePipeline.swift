@@ -188,7 +188,8 @@ public struct ReleasePipeline {
         progress("release gate: charging epsilon \(prepared.gate.epsilon), then testing the sample with noise")
         let noisy = try prepared.gate.evaluate(
             train: prepared.train, holdout: prepared.holdout, synthetic: synthetic,
-            quasiIdentifiers: prepared.quasiIdentifiers, model: fitted.hash, budget: gateBudget, source: streams.gate)
+            quasiIdentifiers: prepared.quasiIdentifiers, model: fitted.hash, budget: gateBudget, source: streams.gate,
+            holdoutFingerprint: prepared.holdoutHash)
         // Ended before the statement is read, so the report's chain head is the run's last entry.
         try gateBudget.endReservation()
         gateEnded = true

@@ -199,3 +199,26 @@ extension BudgetLedgerTests {
         #expect(try BudgetLedger(path: path).statement(dataset: "newds").charges.isEmpty)
     }
 }
+
+extension BudgetLedgerTests {
+    /// A release gate's holdout spent privacy in the training dataset's budget, unrecorded for
+    /// its own people: it could then be declared a dataset with a fresh budget, or be declared as
+    /// a new version of another dataset's data.
+    @Test func dataMeasuredAsAHoldoutTakesNoBudgetOfItsOwn() throws {
+        let (ledger, _) = try freshLedger()
+        try ledger.initialise(dataset: "train", epsilon: 1, delta: 0, fingerprint: "aa")
+        try ledger.charge(
+            dataset: "train", mechanism: "release-gate", parameters: #"{"model":"m","measured":["bb"]}"#,
+            cost: .pure(epsilon: 0.05), seeded: false)
+        #expect(throws: LedgerError.self) {
+            try ledger.initialise(dataset: "holdout", epsilon: 1, delta: 0, fingerprint: "bb")
+        }
+        try ledger.initialise(dataset: "other", epsilon: 1, delta: 0, fingerprint: "cc")
+        #expect(throws: LedgerError.self) {
+            try ledger.checkData(dataset: "other", fingerprint: "bb", declareNewVersion: true)
+        }
+        #expect(try ledger.dataset(measuring: "bb", otherThan: "other") == "train")
+        #expect(try ledger.dataset(measuring: "bb", otherThan: "train") == nil)
+        #expect(try ledger.dataset(measuring: "dd", otherThan: "other") == nil)
+    }
+}

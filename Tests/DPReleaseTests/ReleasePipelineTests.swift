@@ -163,6 +163,12 @@ import Testing
         let before = first.report.privacy.ledger.charges
         let after = second.report.privacy.ledger.charges
         #expect(after.count == before.count + 1 && after.last?.mechanism == ReleaseGate.mechanismName)
+        // The gate's charge names the holdout it measured, which then takes no budget of its own.
+        let ledger = try BudgetLedger(path: fixture.folder.appendingPathComponent("out/ledger.sqlite").path)
+        let gateCharge = try ledger.statement(dataset: "people").charges.last
+        #expect(
+            gateCharge?.parameters.contains("\"\(BudgetLedger.measuredKey)\"") == true,
+            "\(String(describing: gateCharge))")
         #expect(first.report.gate?.evaluations == 1 && second.report.gate?.evaluations == 2)
         #expect(abs(second.report.privacy.epsilon - first.report.privacy.epsilon - 0.05) < 1e-9)
         #expect(abs(first.report.privacy.epsilon - 1) < 1e-6)

@@ -56,21 +56,25 @@ public struct ReleaseGate: Sendable {
         public let sensitivity: Int
         public let scale: String
         public let maxAdvantage: Double
+        /// Fingerprints of data the evaluation measured besides the dataset's own (its holdout):
+        /// the ledger refuses another budget for them (`BudgetLedger.measuredKey`).
+        public let measured: [String]?
     }
 
     /// Counts what `synthetic` discloses of `train` and `holdout`, charges `budget` for one
     /// evaluation, then draws the noise; returns the noisy counts, which `report` turns into the
     /// decision. `model` is the hash of the fitted model the table was sampled from; the charge
-    /// records it so the evaluations of a model can be counted.
+    /// records it so the evaluations of a model can be counted, and `holdoutFingerprint`, so the
+    /// holdout's people are never given a budget of their own (they spent in this one).
     public func evaluate(
         train: EncodedDataset, holdout: EncodedDataset, synthetic: EncodedDataset, quasiIdentifiers: [Int],
-        model: String, budget: any PrivacyBudget, source: RandomSource
+        model: String, budget: any PrivacyBudget, source: RandomSource, holdoutFingerprint: String? = nil
     ) throws -> [Int] {
         let index = DisclosureIndex(synthetic: synthetic, checks: checks, quasiIdentifiers: quasiIdentifiers)
         let exact = [train.rowCount] + index.counts(train) + [holdout.rowCount] + index.counts(holdout)
         let parameters = Parameters(
             model: model, checks: checks.map(\.description), sensitivity: mechanism.sensitivity,
-            scale: "\(mechanism.scale)", maxAdvantage: maxAdvantage)
+            scale: "\(mechanism.scale)", maxAdvantage: maxAdvantage, measured: holdoutFingerprint.map { [$0] })
         let receipt = try budget.charge(
             Charge(mechanism: Self.mechanismName, parameters: parameters, cost: cost, seeded: source.isSeeded))
         return mechanism.release(exact, paidBy: receipt, source: source)
