@@ -26,15 +26,21 @@ struct AuditCommand: ParsableCommand {
     var generatorConfig: String?
     @Option(help: "The epsilon the release claims; an empirical epsilon above it fails the audit.") var epsilon: Double?
     @Option(help: "The delta the release claims.") var delta: Double = 1e-9
-    @Option(help: "Attacks per risk estimate.") var attacks: Int = 500
+    @Option(parsing: .unconditional, help: "Attacks per risk estimate.") var attacks: Int = 500
     @Option(help: "Where to write the audit JSON (atomically).") var out: String
     @Option(help: "Seed for a reproducible test run.") var seed: UInt64?
     @Flag(help: "Print the summary as JSON.") var json = false
+
+    /// The most attacks one risk estimate takes: each is a neighbour search over the tables.
+    static let largestAttacks = 1_000_000
 
     func validate() throws {
         if let epsilon { try Check.positive(epsilon, "--epsilon") }
         try Check.probability(delta, "--delta")
         try Check.positive(attacks, "--attacks")
+        guard attacks <= Self.largestAttacks else {
+            throw ValidationError("--attacks must be at most \(Self.largestAttacks) (got \(attacks))")
+        }
     }
 
     func run() throws {

@@ -25,7 +25,8 @@ struct DPAuditCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "How many canaries (each added with probability 1/2).")
     var canaries: Int = 1000
     @Option(parsing: .unconditional, help: "Confidence of the lower bound.") var confidence: Double = 0.95
-    @Option(help: "Marginal methods: mirror-descent iterations (default 1000).") var iterations: Int?
+    @Option(parsing: .unconditional, help: "Marginal methods: mirror-descent iterations (default 1000).")
+    var iterations: Int?
     @Option(help: "The ledger the fit is charged to: a file (SQLite) or a postgresql:// URL.")
     var ledger: String = LedgerLocation.defaultPath
     @Option(help: "The ledger's dataset name (default: the schema's name).") var dataset: String?

@@ -46,7 +46,7 @@ struct DataCommand: ParsableCommand {
 
         @Option(help: "The table: CSV or postgresql:// URL.") var data: String
         @Option(help: "The YAML schema.") var schema: String
-        @Option(help: "How many columns per marginal.") var ways: Int = 3
+        @Option(parsing: .unconditional, help: "How many columns per marginal.") var ways: Int = 3
         @Flag(help: "Print a JSON object.") var json = false
 
         func validate() throws {

@@ -111,7 +111,8 @@ struct LedgerCommand: ParsableCommand {
                 """)
 
         @OptionGroup var location: Location
-        @Option(help: "The reservation's number ('ledger show' lists them).") var reservation: Int64
+        @Option(parsing: .unconditional, help: "The reservation's number ('ledger show' lists them).") var reservation:
+            Int64
 
         func run() throws {
             let ledger = try LedgerOpener.open(location.ledger, creating: false)

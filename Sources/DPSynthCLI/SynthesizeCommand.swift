@@ -42,18 +42,24 @@ struct SynthesizeCommand: ParsableCommand {
     @Flag(help: "The data is a new version of the data the dataset's budget covers (the ledger records it).")
     var newDataVersion = false
     @Option(help: "Also save the fitted model here, to draw more rows later at no privacy cost.") var modelOut: String?
-    @Option(help: "Marginal methods: mirror-descent iterations for the model estimate (default 1000).")
-    var iterations: Int?
-    @Option(help: "Neural methods: training epochs (default 20 for dp-tvae, 10 for dp-ctgan).") var epochs: Int?
     @Option(
+        parsing: .unconditional,
+        help: "Marginal methods: mirror-descent iterations for the model estimate (default 1000).")
+    var iterations: Int?
+    @Option(parsing: .unconditional, help: "Neural methods: training epochs (default 20 for dp-tvae, 10 for dp-ctgan).")
+    var epochs: Int?
+    @Option(
+        parsing: .unconditional,
         help: ArgumentHelp(
             "Neural methods: expected Poisson batch size (default: about 0.5% of the noisy row count; "
                 + "dp-ctgan at most 512).")
     )
     var batchSize: Int?
-    @Option(help: "Neural methods: Adam learning rate (default 0.01 for dp-tvae, 0.001 for dp-ctgan).")
+    @Option(
+        parsing: .unconditional,
+        help: "Neural methods: Adam learning rate (default 0.01 for dp-tvae, 0.001 for dp-ctgan).")
     var learningRate: Double?
-    @Option(help: "Neural methods: per-example clipping norm (default 1).") var clip: Double?
+    @Option(parsing: .unconditional, help: "Neural methods: per-example clipping norm (default 1).") var clip: Double?
     @Option(help: "Seed for a reproducible test run (never for a release).") var seed: UInt64?
     @Flag(help: "Print the summary as JSON.") var json = false
 

@@ -105,6 +105,20 @@ import Testing
         #expect((object?["charges"] as? [Any])?.count == 1)
     }
 
+    /// A negative number was read as an option's name ("Missing value for '--ways'"), and an audit
+    /// of 10^11 attacks ran on for ever: each is refused by its own range.
+    @Test func numbersOutOfRangeAreNamedByTheirRange() throws {
+        let ways = try CommandRunner.run([
+            "data", "marginals", "--data", "x.csv", "--schema", "s.yaml", "--ways", "-2",
+        ])
+        #expect(ways.status == 64 && ways.standardError.contains("1...4"), "\(ways)")
+        let attacks = try CommandRunner.run([
+            "audit", "--train", "a.csv", "--holdout", "b.csv", "--synthetic", "c.csv", "--schema", "s.yaml",
+            "--out", "o.json", "--attacks", "100000000000",
+        ])
+        #expect(attacks.status == 64 && attacks.standardError.contains("at most"), "\(attacks)")
+    }
+
     static let badInvocations: [[String]] = [
         ["mechanism", "sample", "--kind", "laplace", "--scale", "0", "--count", "3"],
         ["mechanism", "sample", "--kind", "laplace", "--scale", "-1", "--count", "3"],
