@@ -3,6 +3,7 @@ import DPAudit
 import DPData
 import DPGenerators
 import DPLedger
+import DPMechanisms
 import DPRandomness
 import DPReport
 import DPSources
@@ -108,7 +109,10 @@ public struct ReleasePipeline {
             // version recorded for a run that cannot be planned would be a change for nothing.
             try registry.type(named: config.method).checkBudget(epsilon: config.synthesisEpsilon, delta: config.delta)
         } catch let error as GeneratorSettingsError {
-            throw ReleaseError("\(configPath): \(error.description)")
+            // The figures are the synthesis's share: the config's epsilon less the gate's.
+            throw ReleaseError(
+                "\(configPath): \(error.description) (the epsilon named is the synthesis's share: 'epsilon' less "
+                    + "the release gate's \(config.gateShare))")
         }
         let trainSource = try DataSource(config.data, key: "\(configPath): data")
         let holdoutSource = try DataSource(config.holdout, key: "\(configPath): holdout")
@@ -141,9 +145,16 @@ public struct ReleasePipeline {
             throw ReleaseError("\(configPath): \(error.description)")
         }
         let secrets = try config.secrets.map { try train.column(named: $0, key: "audit.secrets", file: configPath) }
-        let gate = try ReleaseGate(
-            epsilon: config.gateShare, maxAdvantage: config.gateMaxAdvantage,
-            checks: GateCheck.standard(secrets: secrets, columns: train.columns))
+        let gate: ReleaseGate
+        do {
+            gate = try ReleaseGate(
+                epsilon: config.gateShare, maxAdvantage: config.gateMaxAdvantage,
+                checks: GateCheck.standard(secrets: secrets, columns: train.columns))
+        } catch let error as MechanismError {
+            throw ReleaseError(
+                "\(configPath): the release gate cannot run at epsilon \(config.gateShare) (gate.epsilon, or its "
+                    + "default share of epsilon): \(error.description). Give the gate a larger epsilon.")
+        }
         let positive = try positiveCode(target: target, data: train)
         try FileManager.default.createDirectory(at: stateFolder, withIntermediateDirectories: true)
         // The model is saved after the fit is charged: its folder must take it (a link to /proc, a

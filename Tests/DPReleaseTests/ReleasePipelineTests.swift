@@ -279,6 +279,13 @@ import Testing
             !FileManager.default.fileExists(atPath: fixture.folder.appendingPathComponent("out/ledger.sqlite").path))
     }
 
+    /// A gate epsilon too small for its noise was refused as "scale must be at most 2^56", naming
+    /// neither the config nor the key; it is refused with both, before the ledger exists.
+    @Test func aGateEpsilonTooSmallForItsNoiseNamesTheConfig() throws {
+        try expectRefusedBeforeTheLedger(
+            edits: [("epsilon: 1\n", "epsilon: 1\ngate: {epsilon: 1e-300}\n")], saying: "gate.epsilon")
+    }
+
     /// The folder a release saves its model in (`.dpsynth-state` beside the report) must take a
     /// file before the fit is charged: a link to /proc took the charge, then failed to save.
     @Test func aStateFolderThatTakesNoFileIsRefusedBeforeTheLedger() throws {
