@@ -40,6 +40,15 @@ public struct DataError: UserFacingError, Equatable {
         return OneLine.escaped(text + ". " + hint)
     }
 
+    /// A row of `found` fields where the header has `expected`, located at the first field missing
+    /// or the first one too many.
+    public static func fieldCount(file: String, line: Int, expected: Int, found: Int) -> DataError {
+        DataError(
+            file: file, line: line, column: min(expected, found) + 1,
+            problem: "expected \(expected) fields, found \(found)",
+            hint: "Every row needs one value per column; quote values that contain the delimiter.")
+    }
+
     /// The value with control characters escaped and long values cut, for one-line messages.
     static func printable(_ value: String) -> String {
         let escaped = OneLine.escaped(value)

@@ -38,9 +38,7 @@ public enum DatasetLoader {
                 return
             }
             guard record.count == expectedFields else {
-                throw DataError(
-                    file: path, line: line, problem: "expected \(expectedFields) fields, found \(record.count)",
-                    hint: "Every row needs one value per column; quote values that contain the delimiter.")
+                throw DataError.fieldCount(file: path, line: line, expected: expectedFields, found: record.count)
             }
             try slotCodecs.withUnsafeBufferPointer { codecs in
                 for slot in 0..<codecs.count {

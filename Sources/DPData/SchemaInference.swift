@@ -311,9 +311,7 @@ public struct RawTable: Sendable {
                 return
             }
             guard trimmed.count == names.count else {
-                throw DataError(
-                    file: path, line: line, problem: "expected \(names.count) fields, found \(trimmed.count)",
-                    hint: "Every row needs one value per column; quote values that contain the delimiter.")
+                throw DataError.fieldCount(file: path, line: line, expected: names.count, found: trimmed.count)
             }
             for (index, value) in trimmed.enumerated() { columns[index].append(value) }
         }

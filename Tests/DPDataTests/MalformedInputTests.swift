@@ -37,7 +37,9 @@ import Testing
     static let header = "age,colour,score\n"
     static let cases: [Case] = [
         Case("unterminated quote", header + "30,\"red,0.5\n", "never closed", line: 2, column: 2),
-        Case("ragged row", header + "30,red,0.5\n31,red\n", "expected 3 fields, found 2", line: 3),
+        // The column is the first field missing, or the first one too many.
+        Case("ragged row", header + "30,red,0.5\n31,red\n", "expected 3 fields, found 2", line: 3, column: 3),
+        Case("long row", header + "30,red,0.5,9\n", "expected 3 fields, found 4", line: 2, column: 4),
         Case("wrong type", header + "thirty,red,0.5\n", "not a whole number", line: 2, column: 1),
         Case("NaN", header + "30,red,NaN\n", "is not allowed", line: 2, column: 3),
         Case("infinity", header + "30,red,inf\n", "is not allowed", line: 2, column: 3),
