@@ -6,48 +6,24 @@
 /// written so would mean another value than the one a reader of the file sees, so such text is
 /// refused where a number is expected, as is a whole number with a leading zero.
 public enum DecimalText {
-    /// The value of `text` when it is a decimal number (`[+-]digits[.digits][e[+-]digits]`, a
-    /// fraction's digits or the whole part's may be absent but not both, no leading zero before
-    /// another digit); nil otherwise.
+    /// The value of `text` when it is a decimal number as the CSV reader reads one
+    /// (`ColumnCodec.isDecimal`) without a leading zero before another digit; nil otherwise.
     public static func double(_ text: String) -> Double? {
-        guard isDecimal(text, allowingFraction: true) else { return nil }
+        var text = text
+        guard !hasLeadingZero(text), text.withUTF8(ColumnCodec.isDecimal) else { return nil }
         return Double(text)
     }
 
-    /// The value of `text` when it is a whole decimal number (`[+-]digits`, no leading zero
-    /// before another digit) within `Int`'s range; nil otherwise.
+    /// The value of `text` when it is a whole decimal number (`[+-]digits`, which is all `Int`
+    /// reads) without a leading zero before another digit, within `Int`'s range; nil otherwise.
     public static func integer(_ text: String) -> Int? {
-        guard isDecimal(text, allowingFraction: false) else { return nil }
-        return Int(text)
+        hasLeadingZero(text) ? nil : Int(text)
     }
 
-    static func isDecimal(_ text: String, allowingFraction: Bool) -> Bool {
-        var bytes = Substring(text).utf8[...]
-        func digits() -> Int {
-            let count = bytes.prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }.count
-            bytes = bytes.dropFirst(count)
-            return count
-        }
-        if let first = bytes.first, first == UInt8(ascii: "+") || first == UInt8(ascii: "-") {
-            bytes = bytes.dropFirst()
-        }
-        let whole = bytes
-        let wholeDigits = digits()
-        if wholeDigits > 1 && whole.first == UInt8(ascii: "0") { return false }
-        guard allowingFraction else { return wholeDigits > 0 && bytes.isEmpty }
-        var fractionDigits = 0
-        if bytes.first == UInt8(ascii: ".") {
-            bytes = bytes.dropFirst()
-            fractionDigits = digits()
-        }
-        guard wholeDigits + fractionDigits > 0 else { return false }
-        if let mark = bytes.first, mark == UInt8(ascii: "e") || mark == UInt8(ascii: "E") {
-            bytes = bytes.dropFirst()
-            if let sign = bytes.first, sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") {
-                bytes = bytes.dropFirst()
-            }
-            guard digits() > 0 else { return false }
-        }
-        return bytes.isEmpty
+    /// Whether the digits after an optional sign start with a zero followed by another digit.
+    static func hasLeadingZero(_ text: String) -> Bool {
+        let digits = Array(text.utf8.drop { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") }.prefix(2))
+        return digits.count == 2 && digits[0] == UInt8(ascii: "0")
+            && (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(digits[1])
     }
 }

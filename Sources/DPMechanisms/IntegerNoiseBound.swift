@@ -5,10 +5,10 @@ import DPRandomness
 /// print saturated numbers instead of noisy ones. At 2^56 a draw passes 2^62 with probability
 /// below e^-64 (Laplace) and far below that (Gaussian).
 public enum IntegerNoiseBound {
-    public static let largestScale = ExactRational(1 << 56)
+    static let largestScale = ExactRational(1 << 56)
 
     /// Refuses `scale` (named `name` in the message) above `largestScale`.
-    static func check(_ scale: ExactRational, _ name: String) throws {
+    public static func check(_ scale: ExactRational, _ name: String) throws {
         guard scale <= largestScale else {
             throw MechanismError("\(name) must be at most 2^56: larger noise does not fit a 64-bit integer answer")
         }

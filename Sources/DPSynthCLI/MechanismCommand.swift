@@ -46,9 +46,12 @@ struct MechanismCommand: ParsableCommand {
                 throw ValidationError(
                     "--count must lie in 0...\(Self.largestCount) (got \(count)); run again for more draws")
             }
-            if kind == .discreteLaplace || kind == .discreteGaussian, exactScale > IntegerNoiseBound.largestScale {
-                throw ValidationError(
-                    "--scale must be at most 2^56 for \(kind.rawValue): larger noise does not fit a 64-bit integer")
+            if kind == .discreteLaplace || kind == .discreteGaussian {
+                do {
+                    try IntegerNoiseBound.check(exactScale, "--scale")
+                } catch let error as MechanismError {
+                    throw ValidationError(error.description)
+                }
             }
         }
 
