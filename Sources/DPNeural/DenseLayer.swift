@@ -32,10 +32,10 @@ public struct DenseLayer: Sendable, Codable {
     }
 
     /// The activation's input y (z = x W + b, layer-normalised if the layer is), the activation
-    /// a = f(y), and the normalisation's cache.
+    /// a = f(y), and the normalisation's cache. Each row is computed from its own row of x alone
+    /// (`RowwiseProduct`), so one example's values never depend on the rest of its batch.
     func forward(_ x: Matrix) -> (z: Matrix, a: Matrix, normalization: LayerNormalization.Cache?) {
-        var z = Matrix(zeros: x.rows, outputs)
-        BLAS.gemm(x, weights, into: &z)
+        var z = RowwiseProduct.multiply(x, weights)
         for row in 0..<z.rows {
             for column in 0..<outputs { z.values[row * outputs + column] += bias[column] }
         }
@@ -44,10 +44,9 @@ public struct DenseLayer: Sendable, Codable {
         return (y, activation.apply(y), cache)
     }
 
-    /// The gradient with respect to the layer's input, from the gradient at its pre-activation.
+    /// The gradient with respect to the layer's input, from the gradient at its pre-activation,
+    /// row by row like `forward`.
     func inputGradient(_ dz: Matrix) -> Matrix {
-        var dx = Matrix(zeros: dz.rows, inputs)
-        BLAS.gemm(dz, weights, transposeB: true, into: &dx)
-        return dx
+        RowwiseProduct.multiply(dz, transposed: weights)
     }
 }
