@@ -100,6 +100,24 @@ public struct ReleasePipeline {
         ]
     }
 
+    /// The implementation check the report shows: the config's `dp_audit` file, or the published
+    /// entry for the method. One whose verdict is a claim exceeded refuses the release here,
+    /// before a row is read or anything charged: it is evidence that this build's method spends
+    /// more than it claims.
+    func checkedImplementationAudit() throws -> ImplementationAudit? {
+        let key = "\(configPath): audit.dp_audit"
+        let check =
+            try config.dpAudit.map { try ImplementationAudit.load(path: $0, method: config.method, key: key) }
+            ?? ImplementationAudit.published(method: config.method, epsilon: config.epsilon)
+        if let check, check.verdict == .claimExceeded {
+            throw ReleaseError(
+                "\(key): the implementation check of \(check.method) (\(check.source ?? "dp-audit")) reads "
+                    + "\(check.statement). Nothing was read or charged. Do not release with this build: report it, "
+                    + "or use another method.")
+        }
+        return check
+    }
+
     func prepare(progress: (String) -> Void) throws -> Prepared {
         try OutputPaths.refuseOverlap(outputs: outputs, inputs: inputs)
         try OutputPaths.refuseUnwritable(outputs, creatingFolders: true)
@@ -114,6 +132,7 @@ public struct ReleasePipeline {
                 "\(configPath): \(error.description) (the epsilon named is the synthesis's share: 'epsilon' less "
                     + "the release gate's \(config.gateShare))")
         }
+        let implementationAudit = try checkedImplementationAudit()
         let trainSource = try DataSource(config.data, key: "\(configPath): data")
         let holdoutSource = try DataSource(config.holdout, key: "\(configPath): holdout")
         let training = try trainSource.identity()
@@ -169,9 +188,7 @@ public struct ReleasePipeline {
             },
             target: target, positive: positive,
             policy: try config.policy.map(AuditPolicy.load) ?? AuditPolicy(),
-            implementationAudit: try config.dpAudit.map {
-                try ImplementationAudit.load(path: $0, method: config.method, key: "\(configPath): audit.dp_audit")
-            } ?? ImplementationAudit.published(method: config.method, epsilon: config.epsilon),
+            implementationAudit: implementationAudit,
             key: try config.signingKey.map(SigningKey.load(secretKeyFile:)),
             synthesis: synthesis,
             gate: gate, inputName: trainSource.displayName, inputHash: inputHash, holdoutHash: holdoutHash,

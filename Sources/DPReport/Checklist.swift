@@ -67,6 +67,7 @@ public struct Checklist: Sendable, Codable, Equatable {
                 item(
                     "Every release charged before it is made", true,
                     "\(privacy.ledger.charges.count) ledger charges, each written before its noise was drawn"),
+                implementationCheck(report.implementationAudit),
             ])
         let gdpr = Checklist(
             framework: "GDPR anonymisation criteria (Article 29 WP Opinion 05/2014)",
@@ -98,5 +99,19 @@ public struct Checklist: Sendable, Codable, Equatable {
                 ),
             ])
         return [nist, gdpr, rmf]
+    }
+
+    /// The one-run canary audit of the method's code: met only when it found no evidence against
+    /// the claim and its control shows it could have caught a copy of the rows.
+    static func implementationCheck(_ check: ImplementationAudit?) -> Item {
+        let requirement = "Implementation audited empirically, with no evidence that it exceeds its claimed epsilon"
+        guard let check else { return item(requirement, nil, "no one-run canary audit of the method") }
+        let met: Bool? =
+            switch check.verdict {
+            case .claimExceeded: false
+            case .noEvidenceAgainstClaim: true
+            case .inconclusive: nil
+            }
+        return item(requirement, met, "\(check.method) on \(check.data) (\(check.note)): \(check.statement)")
     }
 }

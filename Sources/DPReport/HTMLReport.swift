@@ -23,7 +23,9 @@ public enum HTMLReport {
         html += provenanceSection(report.provenance)
         if let utility = report.utility { html += utilitySection(utility) }
         if let audit = report.audit { html += auditSection(audit) }
-        if let check = report.implementationAudit { html += implementationAuditSection(check) }
+        if let check = report.implementationAudit {
+            html += implementationAuditSection(check, releaseEpsilon: report.privacy.epsilon)
+        }
         html += checklistSection(report.checklists)
         html += proofSection(report.proofs)
         return html + "</body></html>\n"
@@ -272,21 +274,25 @@ public enum HTMLReport {
         return html + "</table>"
     }
 
-    static func implementationAuditSection(_ check: ImplementationAudit) -> String {
+    static func implementationAuditSection(_ check: ImplementationAudit, releaseEpsilon: Double) -> String {
         var html = "<h2>Implementation check: one-run canary audit of \(e(check.method))</h2><p class=\"note\">"
         html +=
             "An audit of this method's code on \(e(check.data)) (dpsynth \(e(check.toolVersion)); \(e(check.note)); "
         html += "from \(e(check.source ?? "dp-audit")), not a figure of this release: a release cannot plant canaries "
         html += "in the data it releases (Proofs/one-run-audit.md).</p><table><tr><th>claimed epsilon</th>"
         html += "<th>canaries</th><th>right guesses</th><th>epsilon lower bound</th>"
-        html += "<th>non-private control's lower bound</th></tr>"
+        html += "<th>non-private control's lower bound</th><th>verdict</th></tr>"
         html += """
             <tr><td>\(f(check.claimedEpsilon, 3))</td><td>\(check.canaries)</td>\
             <td>\(check.correct) of \(check.guesses)</td>\
-            <td class=\"\(check.epsilonLowerBound <= check.claimedEpsilon ? "pass" : "fail")\">\
-            \(f(check.epsilonLowerBound)) at \(f(check.confidence, 2)) confidence</td>\
-            <td>\(f(check.controlEpsilonLowerBound))</td></tr></table>
+            <td>\(f(check.epsilonLowerBound)) at \(f(check.confidence, 2)) confidence</td>\
+            <td>\(f(check.controlEpsilonLowerBound))</td>\
+            <td\(check.verdict == .claimExceeded ? " class=\"fail\"" : "")>\(e(check.verdict.rawValue))</td></tr>\
+            </table><p>\(e(check.statement))</p>
             """
+        if let scope = check.scopeWarning(releaseEpsilon: releaseEpsilon) {
+            html += "<p class=\"note\">\(e(scope))</p>"
+        }
         return html
     }
 }

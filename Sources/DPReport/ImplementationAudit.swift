@@ -3,7 +3,7 @@ import Foundation
 
 /// The result of one `dpsynth dp-audit` run: a one-run canary audit of a generator's code on the
 /// table it names (its `note` says when that is private), and the same audit of a non-private
-/// control that shows it has power. A release report carries the latest one for its method
+/// control that shows it would catch a copy of the rows. A release report carries the latest one for its method
 /// (from a file the user names, or the table published with this version) as an implementation
 /// check, separate from the release's own figures: the release cannot plant canaries in the data
 /// it releases.
@@ -26,6 +26,9 @@ public struct ImplementationAudit: Sendable, Codable, Equatable {
     /// The table audited (a file name or a table's identity).
     public let data: String
     public let note: String
+    /// What the figures say about the claim (`ImplementationAuditVerdict`), recomputed from them
+    /// whenever a result is built or read, never taken from a file.
+    public let verdict: ImplementationAuditVerdict
     /// Where a release found this result (set by the release; absent in `dp-audit`'s own output).
     public var source: String?
 
@@ -50,12 +53,41 @@ public struct ImplementationAudit: Sendable, Codable, Equatable {
         self.toolVersion = toolVersion
         self.data = data
         self.note = note
+        self.verdict = ImplementationAuditVerdict(
+            claimedEpsilon: claimedEpsilon, epsilonLowerBound: epsilonLowerBound,
+            controlEpsilonLowerBound: controlEpsilonLowerBound)
         self.source = source
     }
 
-    /// Whether the audit found nothing above the claim while its control was caught above it.
-    public var consistentWithClaim: Bool {
-        epsilonLowerBound <= claimedEpsilon && controlEpsilonLowerBound > claimedEpsilon
+    /// The verdict in one sentence, with the figures it rests on: what every report, console
+    /// line and refusal prints.
+    public var statement: String {
+        let bound = String(
+            format: "epsilon >= %.3f at %g confidence (%d of %d guesses right)", epsilonLowerBound, confidence,
+            correct, guesses)
+        let control = String(format: "%.3f", controlEpsilonLowerBound)
+        switch verdict {
+        case .claimExceeded:
+            return "FAIL: \(bound), above the claimed \(Self.number(claimedEpsilon)): this build of \(method) "
+                + "spends more privacy than it claims"
+        case .noEvidenceAgainstClaim:
+            return "no evidence against the claimed \(Self.number(claimedEpsilon)): \(bound). Not evidence for it: the "
+                + "non-private control (the rows copied) was caught at \(control), but the audit's power against "
+                + "\(method) itself is not demonstrated"
+        case .inconclusive:
+            return "inconclusive: \(bound); the non-private control's bound, \(control), does not exceed the "
+                + "claimed \(Self.number(claimedEpsilon)), so not even a copy of the rows could have been caught"
+        }
+    }
+
+    static func number(_ value: Double) -> String { String(format: "%g", value) }
+
+    /// A warning when the audit tested another epsilon than the release claims, else nil.
+    public func scopeWarning(releaseEpsilon: Double) -> String? {
+        claimedEpsilon == releaseEpsilon
+            ? nil
+            : "audited at a claimed epsilon of \(Self.number(claimedEpsilon)); this release claims "
+                + "\(Self.number(releaseEpsilon))"
     }
 
     /// `dp-audit --json`'s form: snake_case keys (`claimed_epsilon`, `epsilon_lower_bound`, ...).
@@ -75,18 +107,24 @@ public struct ImplementationAudit: Sendable, Codable, Equatable {
         }
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
-        guard var audit = try? decoder.decode(ImplementationAudit.self, from: bytes) else {
+        guard let read = try? decoder.decode(ImplementationAudit.self, from: bytes) else {
             throw DataError(
                 file: path, problem: "is not the JSON object 'dpsynth dp-audit --json' writes",
                 hint: "Write it with 'dpsynth dp-audit ... --json > FILE'.")
         }
-        guard audit.method == method else {
+        guard read.method == method else {
             throw DataError(
-                file: path, problem: "audits \(audit.method), but this release uses \(method)",
+                file: path, problem: "audits \(read.method), but this release uses \(method)",
                 hint: "Name a dp-audit result of \(method), or remove '\(key)'.")
         }
-        audit.source = "file \(URL(fileURLWithPath: path).lastPathComponent)"
-        return audit
+        // Rebuilt from its figures: the verdict and the label are this version's, whatever the
+        // file says of them.
+        return ImplementationAudit(
+            method: read.method, claimedEpsilon: read.claimedEpsilon, delta: read.delta, canaries: read.canaries,
+            guesses: read.guesses, correct: read.correct, confidence: read.confidence,
+            epsilonLowerBound: read.epsilonLowerBound, controlCorrect: read.controlCorrect,
+            controlEpsilonLowerBound: read.controlEpsilonLowerBound, toolVersion: read.toolVersion, data: read.data,
+            source: "file \(URL(fileURLWithPath: path).lastPathComponent)")
     }
 
     /// The published result for `method` whose claimed epsilon is nearest `epsilon`, if any.

@@ -52,12 +52,11 @@ public enum MarkdownSummary {
             }
         }
         if let check = report.implementationAudit {
+            let scope = check.scopeWarning(releaseEpsilon: report.privacy.epsilon).map { "; \($0)" } ?? ""
             lines.append(
-                String(
-                    format: "- Implementation check (one-run canary audit of %@ on %@, %@; not a figure of "
-                        + "this release): epsilon >= %.3f at claimed %g, non-private control >= %.3f",
-                    check.method, check.data, check.note, check.epsilonLowerBound, check.claimedEpsilon,
-                    check.controlEpsilonLowerBound))
+                "- Implementation check (one-run canary audit of \(Self.escaped(check.method)) on "
+                    + "\(Self.escaped(check.data)), \(check.note); not a figure of this release\(scope)): "
+                    + Self.escaped(check.statement))
         }
         if !report.decision.reasons.isEmpty {
             lines += ["", "Reasons:"] + report.decision.reasons.map { "- \(Self.escaped($0))" }

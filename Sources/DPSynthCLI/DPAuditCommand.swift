@@ -11,7 +11,8 @@ import Foundation
 /// `dpsynth dp-audit`: a one-run canary audit of a generator (Steinke, Nasr and Jagielski 2023):
 /// canaries added to the data at random, one fit, a lower bound on the epsilon the run really
 /// had; beside it the same audit of a non-private control (the rows released as they are),
-/// which shows the audit has power.
+/// which shows the audit would catch a copy of the rows (not that it would catch the generator
+/// with too little noise). Exits 3 when the bound exceeds the claim (`ImplementationAuditVerdict`).
 struct DPAuditCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dp-audit",
@@ -93,13 +94,9 @@ struct DPAuditCommand: ParsableCommand {
                 object["note"] = label
                 try Output.json(object)
             } else {
-                print(
-                    String(
-                        format: "%@ at epsilon %g: %d of %d guesses right; epsilon >= %.3f at %g confidence "
-                            + "(non-private control: %d right, epsilon >= %.3f; %@)", method, epsilon, result.correct,
-                        result.guesses, result.epsilonLowerBound, confidence, control.correct,
-                        control.epsilonLowerBound, label))
+                print("\(method) at epsilon \(epsilon): \(figures.statement) (\(label))")
             }
+            if figures.verdict == .claimExceeded { throw ExitCode(3) }
         }
     }
 }

@@ -22,20 +22,74 @@ import Testing
         return fixture
     }
 
-    static func result(method: String) -> ImplementationAudit {
+    static func result(method: String, correct: Int = 101, epsilonLowerBound: Double = 0) -> ImplementationAudit {
         ImplementationAudit(
-            method: method, claimedEpsilon: 1, delta: 1e-9, canaries: 1000, guesses: 200, correct: 101,
-            confidence: 0.95, epsilonLowerBound: 0, controlCorrect: 200, controlEpsilonLowerBound: 4.19,
-            data: "public.csv")
+            method: method, claimedEpsilon: 1, delta: 1e-9, canaries: 1000, guesses: 200, correct: correct,
+            confidence: 0.95, epsilonLowerBound: epsilonLowerBound, controlCorrect: 200,
+            controlEpsilonLowerBound: 4.19, data: "public.csv")
+    }
+
+    /// A dp-audit result whose bound exceeds its claim is evidence that the build spends more than
+    /// it says: the release stops before it reads a row or charges anything.
+    @Test func aDPAuditFileThatExceedsItsClaimRefusesTheReleaseBeforeAnyCharge() throws {
+        let fixture = try fixture(dpAudit: Self.result(method: "mst", correct: 186, epsilonLowerBound: 2.12))
+        do {
+            _ = try ReleasePipeline(configPath: fixture.config.path).run()
+            Issue.record("a release ran beside a dp-audit result that exceeds its claim")
+        } catch {
+            #expect("\(error)".contains("FAIL: epsilon >= 2.120"), "\(error)")
+            #expect("\(error)".contains("Nothing was read or charged"), "\(error)")
+        }
+        #expect(
+            !FileManager.default.fileExists(atPath: fixture.folder.appendingPathComponent("out/ledger.sqlite").path))
+    }
+
+    /// The verdict and the label a report prints are this version's, computed from the file's
+    /// figures: a file that calls a failed audit a pass, or its figures public, is not believed.
+    @Test func aLoadedResultTakesThisVersionsVerdictAndLabel() throws {
+        let folder = try ReleaseFixture().folder
+        let path = folder.appendingPathComponent("edited.json").path
+        var object =
+            try JSONSerialization.jsonObject(
+                with: Self.result(method: "mst", correct: 186, epsilonLowerBound: 2.12).snakeCaseJSON())
+            as! [String: Any]
+        object["verdict"] = "no evidence against the claim"
+        object["note"] = "public figures, nothing to see"
+        try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: path))
+        let loaded = try ImplementationAudit.load(path: path, method: "mst", key: "audit.dp_audit")
+        #expect(loaded.verdict == .claimExceeded)
+        #expect(loaded.note == ImplementationAudit.note)
+        #expect(loaded.statement.hasPrefix("FAIL"))
+    }
+
+    /// The verdict's three cases and their edges: a bound equal to the claim is no evidence
+    /// against it; a control equal to the claim could not have caught anything.
+    @Test func theVerdictReadsTheBoundAndTheControlAgainstTheClaim() {
+        typealias Verdict = ImplementationAuditVerdict
+        #expect(Verdict(claimedEpsilon: 1, epsilonLowerBound: 1.001, controlEpsilonLowerBound: 4) == .claimExceeded)
+        #expect(
+            Verdict(claimedEpsilon: 1, epsilonLowerBound: 1, controlEpsilonLowerBound: 4) == .noEvidenceAgainstClaim)
+        #expect(Verdict(claimedEpsilon: 1, epsilonLowerBound: 0, controlEpsilonLowerBound: 1) == .inconclusive)
+        #expect(Verdict(claimedEpsilon: 5, epsilonLowerBound: 0, controlEpsilonLowerBound: 4.19) == .inconclusive)
+        #expect(Verdict(claimedEpsilon: 5, epsilonLowerBound: 5.5, controlEpsilonLowerBound: 4.19) == .claimExceeded)
     }
 
     @Test func aReleaseShowsThePublishedAuditOfItsMethod() throws {
         let outcome = try ReleasePipeline(configPath: try fixture(dpAudit: nil).config.path).run()
         let check = try #require(outcome.report.implementationAudit)
-        #expect(check.method == "mst" && check.claimedEpsilon == 1 && check.consistentWithClaim)
+        #expect(check.method == "mst" && check.claimedEpsilon == 1 && check.verdict == .noEvidenceAgainstClaim)
         #expect(check.source?.contains("published with dpsynth") == true)
-        #expect(HTMLReport.render(outcome.report).contains("Implementation check: one-run canary audit of mst"))
-        #expect(MarkdownSummary.render(outcome.report).contains("Implementation check"))
+        let html = HTMLReport.render(outcome.report)
+        #expect(html.contains("Implementation check: one-run canary audit of mst"))
+        #expect(html.contains("no evidence against the claim") && html.contains("not demonstrated"))
+        let markdown = MarkdownSummary.render(outcome.report)
+        #expect(markdown.contains("Implementation check") && markdown.contains("no evidence against the claimed 1"))
+        #expect(markdown.contains("power against mst itself is not demonstrated"), "\(markdown)")
+        let item = outcome.report.checklists.flatMap(\.items).first {
+            $0.requirement.hasPrefix("Implementation audited")
+        }
+        #expect(
+            item?.status == .met && item?.evidence.contains("not demonstrated") == true, "\(String(describing: item))")
     }
 
     @Test func aDPAuditFileOfTheMethodIsShownWithItsSource() throws {

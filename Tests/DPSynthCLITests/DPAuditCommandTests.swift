@@ -37,6 +37,7 @@ import Testing
         #expect((figures?["note"] as? String)?.contains("computed on the private data") == true)
         #expect((figures?["epsilon_lower_bound"] as? Double ?? 9) <= 1)
         #expect((figures?["control_epsilon_lower_bound"] as? Double ?? 0) > 1)
+        #expect(figures?["verdict"] as? String == "no evidence against the claim", "\(result)")
         let refused = try CommandRunner.run([
             "dp-audit", "--method", "mst", "--epsilon", "1", "--data", data, "--schema", schema, "--canaries", "1",
         ])

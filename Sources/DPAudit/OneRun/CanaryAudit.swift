@@ -3,8 +3,8 @@ import DPRandomness
 import Foundation
 
 /// A one-run canary audit of a generator (Steinke, Nasr and Jagielski 2023): `canaries` rows
-/// drawn uniformly from the declared domain (random combinations of public categories, hence
-/// rare in real data and distinguishable), each added to the training table independently with
+/// drawn uniformly from the declared domain (random combinations of public categories, rare as
+/// whole rows in real data), each added to the training table independently with
 /// probability 1/2; the generator runs once; each canary is scored against the synthetic table;
 /// the auditor guesses "in" for the `guessesPerSide` highest scores and "out" for as many lowest,
 /// and `OneRunAuditBound` turns the number of right guesses into a lower bound on epsilon.
@@ -16,7 +16,8 @@ import Foundation
 /// marginals carry too little noise lifts included canaries by their rare pairs.
 ///
 /// Privacy: an implementation check meant for public data. On private data, the generator's run
-/// is charged like any fit; the guesses and the bound are computed on the real data.
+/// is charged like any fit; the guesses and the bound are computed on the real data. Against the
+/// shipped generators on Adult the audit has no demonstrated power (Proofs/one-run-audit.md).
 public struct CanaryAudit: Sendable {
     public let canaries: Int
     public let guessesPerSide: Int

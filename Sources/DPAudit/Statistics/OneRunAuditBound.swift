@@ -43,7 +43,8 @@ public struct OneRunAuditBound: Sendable, Equatable {
     }
 
     /// The largest epsilon that the observed guesses reject at `confidence` for this `delta`
-    /// (0 when they reject none): bisection on the p-value, which falls as epsilon grows.
+    /// (0 when they reject none): bisection on the p-value, which rises as epsilon grows (an
+    /// algorithm allowed more epsilon makes many right guesses likelier).
     public func epsilonLowerBound(delta: Double, confidence: Double) -> Double {
         let threshold = 1 - confidence
         guard pValue(epsilon: 0, delta: delta) < threshold else { return 0 }
