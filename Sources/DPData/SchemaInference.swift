@@ -8,7 +8,7 @@ import Foundation
 /// Privacy: `propose` reads categories and bounds straight from the private data, so its output
 /// is private; the user must review it and adopt only what is public knowledge. `proposeWithDP`
 /// charges the ledger first and then learns categories with a thresholded DP histogram and
-/// bounds with DP quantiles (exponential mechanism): (ε, δ)-DP in total
+/// bounds with a DP magnitude histogram refined by DP quantiles (`PrivateBounds`): (ε, δ)-DP in total
 /// (Proofs/dp-schema-inference.md).
 public enum SchemaInference {
     public static let proofDocument = "Proofs/dp-schema-inference.md"
@@ -150,7 +150,7 @@ public enum SchemaInference {
                 _ = try IntegerLaplaceMechanism(sensitivity: 1, epsilon: share)
                 _ = try threshold(epsilon: share, delta: deltaShare)
             }
-            if !numeric.isEmpty { _ = try ExponentialMechanism(epsilon: share / 2, sensitivity: 1) }
+            if !numeric.isEmpty { try PrivateBounds.checkMechanisms(epsilon: share) }
         } catch let error as MechanismError {
             throw DataError(
                 file: path,
@@ -200,8 +200,7 @@ public enum SchemaInference {
         for (index, column) in header.enumerated() {
             if numeric.contains(column) {
                 let values = table.columns[index].compactMap { Double($0) }.filter(\.isFinite).sorted()
-                let lower = try dpQuantile(values, quantile: 0.01, epsilon: share / 2, paidBy: receipt, source: source)
-                var upper = try dpQuantile(values, quantile: 0.99, epsilon: share / 2, paidBy: receipt, source: source)
+                var (lower, upper) = try PrivateBounds.learn(values, epsilon: share, paidBy: receipt, source: source)
                 if upper <= lower { upper = QuantileGrid.next(after: lower) }
                 // Post-processing of the DP bounds only: integral bounds propose an integer column.
                 let integral = lower.rounded() == lower && upper.rounded() == upper
@@ -240,11 +239,12 @@ public enum SchemaInference {
         return zip(names, noisy).filter { $0.1 > least }.map(\.0)
     }
 
-    /// The exponential-mechanism quantile over the public candidate grid (ε-DP, sensitivity 1).
+    /// The exponential-mechanism quantile over public `candidates` (ascending), by default the
+    /// whole candidate grid (ε-DP, sensitivity 1).
     static func dpQuantile(
-        _ sorted: [Double], quantile: Double, epsilon: Double, paidBy receipt: ChargeReceipt, source: RandomSource
+        _ sorted: [Double], quantile: Double, candidates: [Double] = QuantileGrid.candidates, epsilon: Double,
+        paidBy receipt: ChargeReceipt, source: RandomSource
     ) throws -> Double {
-        let candidates = QuantileGrid.candidates
         let target = quantile * Double(sorted.count)
         var scores: [Double] = []
         scores.reserveCapacity(candidates.count)

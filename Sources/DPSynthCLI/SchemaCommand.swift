@@ -93,8 +93,9 @@ struct SchemaCommand: ParsableCommand {
                     comment = [
                         "Learned from \(data) under (\(epsilon!), \(delta))-DP, charged to "
                             + "dataset '\(dataset)' in \(ledger).",
-                        "Categories: thresholded DP histogram; bounds: DP 1% and 99% "
-                            + "quantiles (values outside are clamped).",
+                        "Categories: thresholded DP histogram; bounds: the outermost bins of a DP histogram "
+                            + "over 0, ±1, 2, 5·10^k, narrowed to DP 1% and 99% quantiles when the",
+                        "noisy row count is large enough for them (values outside the bounds are clamped).",
                         source.isSeeded
                             ? "SEEDED run: for testing only, not a private release."
                             : "Review the kinds and binning before use.",
