@@ -94,13 +94,19 @@ public enum SchemaInference {
                     missingTokens: missingTokens)
             }
             let reals = values.compactMap { Double($0) }.filter(\.isFinite)
-            if !values.isEmpty, reals.count == values.count, reals.min()! < reals.max()! {
-                return Column(
+            if !values.isEmpty, reals.count == values.count, var lower = reals.min(), var upper = reals.max(),
+                lower < upper
+            {
+                // Bounds a double's range apart are halved (the loader computes with upper - lower),
+                // and the values beyond them clamped.
+                let tooWide = !(upper - lower).isFinite
+                if tooWide { (lower, upper) = (lower / 2, upper / 2) }
+                var column = Column(
                     name: header,
-                    kind: .real(
-                        lower: reals.min()!, upper: reals.max()!,
-                        binning: .equalWidth(count: SchemaLoader.defaultBinCount)),
+                    kind: .real(lower: lower, upper: upper, binning: .equalWidth(count: SchemaLoader.defaultBinCount)),
                     missingTokens: missingTokens)
+                if tooWide { column.outOfDomain = .clamp }
+                return column
             }
             let distinct = Array(Set(table.columns[index].filter { !Column.defaultMissingTokens.contains($0) }))
                 .sorted()

@@ -125,6 +125,11 @@ extension SchemaInferenceTests {
         let read = try SchemaLoader.parse(SchemaWriter.yaml(schema))
         #expect(read.columns[1].kind == .integer(lower: 7, upper: 8, binning: .equalWidth(count: 2)), "\(read)")
         if case .real = read.columns[0].kind {} else { Issue.record("\(read.columns[0])") }
+        // Reals spanning more than a double's range get bounds the loader computes with.
+        let wide = try csv("a\n-1.7e308\n1.7e308\n")
+        let halved = try SchemaLoader.parse(SchemaWriter.yaml(SchemaInference.propose(csv: wide, name: "t")))
+        #expect(halved.columns[0].kind == .real(lower: -0.85e308, upper: 0.85e308, binning: .equalWidth(count: 32)))
+        #expect(halved.columns[0].outOfDomain == .clamp)
         // A header name is trimmed of Unicode blanks as the loader trims it, so the proposal matches.
         let spaced = try csv("a\u{A0},b\n1,x\n2,y\n")
         #expect(try SchemaInference.propose(csv: spaced, name: "t").columns.map(\.name) == ["a", "b"])
