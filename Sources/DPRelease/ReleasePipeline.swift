@@ -132,7 +132,7 @@ public struct ReleasePipeline {
                 "\(configPath): \(error.description) (the epsilon named is the synthesis's share: 'epsilon' less "
                     + "the release gate's \(config.gateShare))")
         }
-        let implementationAudit = try checkedImplementationAudit()
+        var implementationAudit = try checkedImplementationAudit()
         let trainSource = try DataSource(config.data, key: "\(configPath): data")
         let holdoutSource = try DataSource(config.holdout, key: "\(configPath): holdout")
         let training = try trainSource.identity()
@@ -163,6 +163,9 @@ public struct ReleasePipeline {
         } catch let error as UserFacingError where error is GeneratorSettingsError || error is GeneratorError {
             throw ReleaseError("\(configPath): \(error.description)")
         }
+        let scope = implementationAudit?.scope(
+            releaseEpsilon: config.epsilon, releaseSettings: settings.described(columns: train.columns.map(\.name)))
+        implementationAudit?.scope = scope
         let secrets = try config.secrets.map { try train.column(named: $0, key: "audit.secrets", file: configPath) }
         let gate: ReleaseGate
         do {

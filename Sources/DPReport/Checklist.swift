@@ -102,16 +102,20 @@ public struct Checklist: Sendable, Codable, Equatable {
     }
 
     /// The one-run canary audit of the method's code: met only when it found no evidence against
-    /// the claim and its control shows it could have caught a copy of the rows.
+    /// the claim, its control shows it could have caught a copy of the rows, and it ran what the
+    /// release runs (its `scope` is empty); an audit of other settings is not an assessment.
     static func implementationCheck(_ check: ImplementationAudit?) -> Item {
         let requirement = "Implementation audited empirically, with no evidence that it exceeds its claimed epsilon"
         guard let check else { return item(requirement, nil, "no one-run canary audit of the method") }
+        let scope = check.scope ?? []
         let met: Bool? =
             switch check.verdict {
             case .claimExceeded: false
-            case .noEvidenceAgainstClaim: true
+            case .noEvidenceAgainstClaim: scope.isEmpty ? true : nil
             case .inconclusive: nil
             }
-        return item(requirement, met, "\(check.method) on \(check.data) (\(check.note)): \(check.statement)")
+        let differences = scope.isEmpty ? "" : "; not of this release's run: " + scope.joined(separator: "; ")
+        return item(
+            requirement, met, "\(check.method) on \(check.data) (\(check.note)): \(check.statement)\(differences)")
     }
 }

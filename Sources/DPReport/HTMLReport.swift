@@ -24,7 +24,7 @@ public enum HTMLReport {
         if let utility = report.utility { html += utilitySection(utility) }
         if let audit = report.audit { html += auditSection(audit) }
         if let check = report.implementationAudit {
-            html += implementationAuditSection(check, releaseEpsilon: report.privacy.epsilon)
+            html += implementationAuditSection(check)
         }
         html += checklistSection(report.checklists)
         html += proofSection(report.proofs)
@@ -274,7 +274,7 @@ public enum HTMLReport {
         return html + "</table>"
     }
 
-    static func implementationAuditSection(_ check: ImplementationAudit, releaseEpsilon: Double) -> String {
+    static func implementationAuditSection(_ check: ImplementationAudit) -> String {
         var html = "<h2>Implementation check: one-run canary audit of \(e(check.method))</h2><p class=\"note\">"
         html +=
             "An audit of this method's code on \(e(check.data)) (dpsynth \(e(check.toolVersion)); \(e(check.note)); "
@@ -290,8 +290,8 @@ public enum HTMLReport {
             <td\(check.verdict == .claimExceeded ? " class=\"fail\"" : "")>\(e(check.verdict.rawValue))</td></tr>\
             </table><p>\(e(check.statement))</p>
             """
-        if let scope = check.scopeWarning(releaseEpsilon: releaseEpsilon) {
-            html += "<p class=\"note\">\(e(scope))</p>"
+        for difference in check.scope ?? [] {
+            html += "<p class=\"note\">\(e(difference))</p>"
         }
         return html
     }

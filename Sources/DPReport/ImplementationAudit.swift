@@ -26,19 +26,26 @@ public struct ImplementationAudit: Sendable, Codable, Equatable {
     /// The table audited (a file name or a table's identity).
     public let data: String
     public let note: String
+    /// The generator settings the audit ran with, by config key (`GeneratorSettings.described`):
+    /// empty for the method's defaults, absent in a result that did not record them.
+    public let settings: [String: String]?
     /// What the figures say about the claim (`ImplementationAuditVerdict`), recomputed from them
     /// whenever a result is built or read, never taken from a file.
     public let verdict: ImplementationAuditVerdict
     /// Where a release found this result (set by the release; absent in `dp-audit`'s own output).
     public var source: String?
+    /// How the audited run differs from the release that shows it (`scope(releaseEpsilon:releaseSettings:)`,
+    /// set by the release; empty when it ran what the release runs). Only an audit of what the
+    /// release runs counts in its checklist.
+    public var scope: [String]?
 
     public static let note = "an implementation check; on private data these figures are computed on real data"
 
     public init(
         method: String, claimedEpsilon: Double, delta: Double, canaries: Int, guesses: Int, correct: Int,
         confidence: Double, epsilonLowerBound: Double, controlCorrect: Int, controlEpsilonLowerBound: Double,
-        toolVersion: String = ToolVersion.current, data: String, note: String = ImplementationAudit.note,
-        source: String? = nil
+        toolVersion: String = ToolVersion.current, data: String, settings: [String: String]? = [:],
+        note: String = ImplementationAudit.note, source: String? = nil
     ) {
         self.method = method
         self.claimedEpsilon = claimedEpsilon
@@ -52,6 +59,7 @@ public struct ImplementationAudit: Sendable, Codable, Equatable {
         self.controlEpsilonLowerBound = controlEpsilonLowerBound
         self.toolVersion = toolVersion
         self.data = data
+        self.settings = settings
         self.note = note
         self.verdict = ImplementationAuditVerdict(
             claimedEpsilon: claimedEpsilon, epsilonLowerBound: epsilonLowerBound,
@@ -82,12 +90,26 @@ public struct ImplementationAudit: Sendable, Codable, Equatable {
 
     static func number(_ value: Double) -> String { String(format: "%g", value) }
 
-    /// A warning when the audit tested another epsilon than the release claims, else nil.
-    public func scopeWarning(releaseEpsilon: Double) -> String? {
-        claimedEpsilon == releaseEpsilon
-            ? nil
-            : "audited at a claimed epsilon of \(Self.number(claimedEpsilon)); this release claims "
-                + "\(Self.number(releaseEpsilon))"
+    /// How the audited run differs from a release of the same method at `releaseEpsilon` with
+    /// the generator settings `releaseSettings` (`GeneratorSettings.described`): one line for
+    /// each difference, none when the audit ran what the release runs.
+    public func scope(releaseEpsilon: Double, releaseSettings: [String: String]) -> [String] {
+        var differences: [String] = []
+        if claimedEpsilon != releaseEpsilon {
+            differences.append(
+                "audited at a claimed epsilon of \(Self.number(claimedEpsilon)); this release claims "
+                    + "\(Self.number(releaseEpsilon))")
+        }
+        guard let settings else {
+            differences.append("the audit did not record its generator settings")
+            return differences
+        }
+        for key in Set(settings.keys).union(releaseSettings.keys).sorted() where settings[key] != releaseSettings[key] {
+            differences.append(
+                "audited with \(key) \(settings[key] ?? "at the method's default"); this release uses "
+                    + (releaseSettings[key] ?? "the method's default"))
+        }
+        return differences
     }
 
     /// `dp-audit --json`'s form: snake_case keys (`claimed_epsilon`, `epsilon_lower_bound`, ...).
@@ -124,7 +146,7 @@ public struct ImplementationAudit: Sendable, Codable, Equatable {
             guesses: read.guesses, correct: read.correct, confidence: read.confidence,
             epsilonLowerBound: read.epsilonLowerBound, controlCorrect: read.controlCorrect,
             controlEpsilonLowerBound: read.controlEpsilonLowerBound, toolVersion: read.toolVersion, data: read.data,
-            source: "file \(URL(fileURLWithPath: path).lastPathComponent)")
+            settings: read.settings, source: "file \(URL(fileURLWithPath: path).lastPathComponent)")
     }
 
     /// The published result for `method` whose claimed epsilon is nearest `epsilon`, if any.

@@ -52,7 +52,7 @@ public enum MarkdownSummary {
             }
         }
         if let check = report.implementationAudit {
-            let scope = check.scopeWarning(releaseEpsilon: report.privacy.epsilon).map { "; \($0)" } ?? ""
+            let scope = (check.scope ?? []).map { "; \($0)" }.joined()
             lines.append(
                 "- Implementation check (one-run canary audit of \(Self.escaped(check.method)) on "
                     + "\(Self.escaped(check.data)), \(check.note); not a figure of this release\(scope)): "

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DPAudit
 import DPData
+import DPGenerators
 import DPLedger
 import DPRelease
 import DPReport
@@ -28,6 +29,11 @@ struct DPAuditCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Confidence of the lower bound.") var confidence: Double = 0.95
     @Option(parsing: .unconditional, help: "Marginal methods: mirror-descent iterations (default 1000).")
     var iterations: Int?
+    @Option(
+        help: ArgumentHelp(
+            "Run with the generator settings of this release config (iterations, workload, neural).",
+            discussion: "A release counts only an audit of the settings it runs; its report names any difference."))
+    var config: String?
     @Option(help: "The ledger the fit is charged to: a file (SQLite) or a postgresql:// URL.")
     var ledger: String = LedgerLocation.defaultPath
     @Option(help: "The ledger's dataset name (default: the schema's name).") var dataset: String?
@@ -50,18 +56,31 @@ struct DPAuditCommand: ParsableCommand {
     func run() throws {
         try CommandFailure.reportingLibraryErrors {
             let parsed = try SchemaLoader.load(path: schema)
-            var settings = GeneratorSettings()
-            settings.iterations = iterations
-            let generator = try GeneratorRegistry.standard.generator(named: method, settings: settings)
+            let release = try config.map { try ReleaseConfig.load(path: $0).0 }
+            if let release, release.method != method {
+                throw CommandFailure("\(config!): method is \(release.method), but --method is \(method)")
+            }
+            if release != nil && iterations != nil {
+                throw CommandFailure("--iterations and --config both set the settings: give one of them")
+            }
+            var settings = release?.settings ?? GeneratorSettings()
+            if release == nil { settings.iterations = iterations }
+            // The settings as far as they are known before the rows are read (a workload names
+            // columns): the generator is built again once they are all known.
+            _ = try GeneratorRegistry.standard.generator(named: method, settings: settings)
             // Before the ledger is opened, as `synthesize` does: no budget is declared for a run
             // that cannot be planned.
-            try type(of: generator).checkBudget(epsilon: epsilon, delta: delta)
+            try GeneratorRegistry.standard.type(named: method).checkBudget(epsilon: epsilon, delta: delta)
             let source = try DataSource(data, key: "--data")
             let identity = try source.identity()
             let fingerprint = identity.fingerprint
             // The identity's locks are held until the rows are read (`DataIdentity`).
             let table = try source.load(schema: parsed, boundTo: identity)
             identity.releaseLocks()
+            settings.workload = try release?.workload.map {
+                try WorkloadFile.read($0, columns: table.columns.map(\.name))
+            }
+            let generator = try GeneratorRegistry.standard.generator(named: method, settings: settings)
             let audit = try CanaryAudit(canaries: canaries)
             let stage = SynthesisStage(generator: generator, epsilon: epsilon, delta: delta)
             try stage.checkPlannable(columns: table.columns)
@@ -84,7 +103,8 @@ struct DPAuditCommand: ParsableCommand {
                 method: method, claimedEpsilon: epsilon, delta: delta, canaries: result.canaries,
                 guesses: result.guesses, correct: result.correct, confidence: confidence,
                 epsilonLowerBound: result.epsilonLowerBound, controlCorrect: control.correct,
-                controlEpsilonLowerBound: control.epsilonLowerBound, data: source.displayName)
+                controlEpsilonLowerBound: control.epsilonLowerBound, data: source.displayName,
+                settings: settings.described(columns: table.columns.map(\.name)))
             // The control releases the rows as they are: its figures are computed on the private
             // data, and say so wherever they are printed.
             let label = "the control's figures are computed on the private data: confidential, not a DP release"

@@ -53,6 +53,25 @@ public struct GeneratorSettings: Sendable, Equatable {
         return keys
     }
 
+    /// The settings given, by the key a config spells, as a report prints them: numbers in
+    /// full, a workload as its attribute sets of `columns` (names joined by ×). Two runs with
+    /// equal descriptions run the method alike; the method's defaults fill every key absent.
+    public func described(columns: [String]) -> [String: String] {
+        var described: [String: String] = [:]
+        let integers: [(Key, Int?)] = [
+            (.iterations, iterations), (.epochs, epochs), (.batchSize, batchSize), (.hidden, hidden), (.latent, latent),
+        ]
+        for case (let key, let value?) in integers { described[key.rawValue] = String(value) }
+        let reals: [(Key, Double?)] = [(.learningRate, learningRate), (.clip, clip), (.klWeight, klWeight)]
+        for case (let key, let value?) in reals { described[key.rawValue] = "\(value)" }
+        if let workload {
+            described[Key.workload.rawValue] = workload.map { set in
+                set.map { $0 < columns.count ? columns[$0] : "#\($0)" }.joined(separator: "×")
+            }.joined(separator: ", ")
+        }
+        return described
+    }
+
     /// The largest value each number may take: beyond it a run would overflow a step count,
     /// allocate a network larger than memory or draw infinite noise after its first charge, or
     /// (a batch's mean) leave the float bound of DP-SGD's sensitivity (Proofs/dp-sgd.md, step 2).

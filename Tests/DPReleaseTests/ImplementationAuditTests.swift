@@ -22,11 +22,21 @@ import Testing
         return fixture
     }
 
-    static func result(method: String, correct: Int = 101, epsilonLowerBound: Double = 0) -> ImplementationAudit {
+    /// The fixture's release runs MST with 200 iterations.
+    static let fixtureSettings = ["iterations": "200"]
+
+    static func result(
+        method: String, correct: Int = 101, epsilonLowerBound: Double = 0,
+        settings: [String: String]? = fixtureSettings
+    ) -> ImplementationAudit {
         ImplementationAudit(
             method: method, claimedEpsilon: 1, delta: 1e-9, canaries: 1000, guesses: 200, correct: correct,
             confidence: 0.95, epsilonLowerBound: epsilonLowerBound, controlCorrect: 200,
-            controlEpsilonLowerBound: 4.19, data: "public.csv")
+            controlEpsilonLowerBound: 4.19, data: "public.csv", settings: settings)
+    }
+
+    static func implementationItem(_ report: ComplianceReport) -> Checklist.Item? {
+        report.checklists.flatMap(\.items).first { $0.requirement.hasPrefix("Implementation audited") }
     }
 
     /// A dp-audit result whose bound exceeds its claim is evidence that the build spends more than
@@ -74,30 +84,49 @@ import Testing
         #expect(Verdict(claimedEpsilon: 5, epsilonLowerBound: 5.5, controlEpsilonLowerBound: 4.19) == .claimExceeded)
     }
 
+    /// The published audits ran the methods' defaults; the fixture's release runs 200 iterations,
+    /// so the published entry is shown with that difference and does not count in the checklist.
     @Test func aReleaseShowsThePublishedAuditOfItsMethod() throws {
         let outcome = try ReleasePipeline(configPath: try fixture(dpAudit: nil).config.path).run()
         let check = try #require(outcome.report.implementationAudit)
         #expect(check.method == "mst" && check.claimedEpsilon == 1 && check.verdict == .noEvidenceAgainstClaim)
         #expect(check.source?.contains("published with dpsynth") == true)
+        let difference = "audited with iterations at the method's default; this release uses 200"
+        #expect(check.scope == [difference])
         let html = HTMLReport.render(outcome.report)
         #expect(html.contains("Implementation check: one-run canary audit of mst"))
         #expect(html.contains("no evidence against the claim") && html.contains("not demonstrated"))
+        #expect(html.contains("audited with iterations at the method"))
         let markdown = MarkdownSummary.render(outcome.report)
         #expect(markdown.contains("Implementation check") && markdown.contains("no evidence against the claimed 1"))
         #expect(markdown.contains("power against mst itself is not demonstrated"), "\(markdown)")
-        let item = outcome.report.checklists.flatMap(\.items).first {
-            $0.requirement.hasPrefix("Implementation audited")
-        }
+        #expect(markdown.contains(difference), "\(markdown)")
+        let item = Self.implementationItem(outcome.report)
         #expect(
-            item?.status == .met && item?.evidence.contains("not demonstrated") == true, "\(String(describing: item))")
+            item?.status == .notAssessed && item?.evidence.contains(difference) == true, "\(String(describing: item))")
     }
 
-    @Test func aDPAuditFileOfTheMethodIsShownWithItsSource() throws {
-        let outcome = try ReleasePipeline(configPath: try fixture(dpAudit: Self.result(method: "mst")).config.path)
+    /// An audit counts for a release only when it ran what the release runs: the same settings
+    /// (met), other ones (not assessed, the difference named), or settings it did not record.
+    @Test func anAuditCountsOnlyForTheSettingsItRan() throws {
+        let same = try ReleasePipeline(configPath: try fixture(dpAudit: Self.result(method: "mst")).config.path)
             .run()
         var expected = Self.result(method: "mst")
         expected.source = "file audit.json"
-        #expect(outcome.report.implementationAudit == expected)
+        expected.scope = []
+        #expect(same.report.implementationAudit == expected)
+        #expect(Self.implementationItem(same.report)?.status == .met)
+        let other = try ReleasePipeline(
+            configPath: try fixture(dpAudit: Self.result(method: "mst", settings: ["iterations": "5000"])).config.path
+        ).run()
+        #expect(
+            other.report.implementationAudit?.scope == ["audited with iterations 5000; this release uses 200"])
+        #expect(Self.implementationItem(other.report)?.status == .notAssessed)
+        let unrecorded = try ReleasePipeline(
+            configPath: try fixture(dpAudit: Self.result(method: "mst", settings: nil)).config.path
+        ).run()
+        #expect(unrecorded.report.implementationAudit?.scope == ["the audit did not record its generator settings"])
+        #expect(Self.implementationItem(unrecorded.report)?.status == .notAssessed)
     }
 
     @Test func aDPAuditFileOfAnotherMethodIsRefusedBeforeAnyCharge() throws {

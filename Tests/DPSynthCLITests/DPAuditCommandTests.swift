@@ -38,9 +38,42 @@ import Testing
         #expect((figures?["epsilon_lower_bound"] as? Double ?? 9) <= 1)
         #expect((figures?["control_epsilon_lower_bound"] as? Double ?? 0) > 1)
         #expect(figures?["verdict"] as? String == "no evidence against the claim", "\(result)")
+        #expect(figures?["settings"] as? [String: String] == [:], "\(result)")
         let refused = try CommandRunner.run([
             "dp-audit", "--method", "mst", "--epsilon", "1", "--data", data, "--schema", schema, "--canaries", "1",
         ])
         #expect(refused.status == 64 && refused.standardError.contains("--canaries"), "\(refused)")
+    }
+
+    /// `--config` runs the generator with a release config's settings and records them, so that
+    /// the release can tell the audit ran what it runs; a config of another method is refused
+    /// before the ledger is opened.
+    @Test func anAuditRunsAndRecordsTheSettingsOfAReleaseConfig() throws {
+        let folder = try CommandRunner.temporaryDirectory()
+        let data = folder.appendingPathComponent("t.csv").path
+        try ("a,b\n" + (0..<400).map { "\($0 % 3),\($0 % 4)" }.joined(separator: "\n") + "\n")
+            .write(toFile: data, atomically: true, encoding: .utf8)
+        let schema = folder.appendingPathComponent("t.yaml").path
+        try "name: t\ncolumns:\n  - {name: a, kind: coded, levels: 3}\n  - {name: b, kind: coded, levels: 4}\n"
+            .write(toFile: schema, atomically: true, encoding: .utf8)
+        let config = folder.appendingPathComponent("release.yaml").path
+        try
+            ("data: t.csv\nholdout: h.csv\nschema: t.yaml\nmethod: mst\nepsilon: 1\niterations: 30\n"
+            + "ledger: l.sqlite\nout: out.csv\nquarantine: q\nreport: report\n")
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        let ledger = folder.appendingPathComponent("l.sqlite").path
+        let result = try CommandRunner.run([
+            "dp-audit", "--method", "mst", "--epsilon", "1", "--data", data, "--schema", schema, "--config", config,
+            "--canaries", "20", "--ledger", ledger, "--init-budget", "--seed", "3", "--json",
+        ])
+        #expect(result.status == 0, "\(result)")
+        let figures = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any]
+        #expect(figures?["settings"] as? [String: String] == ["iterations": "30"], "\(result)")
+        let other = try CommandRunner.run([
+            "dp-audit", "--method", "aim", "--epsilon", "1", "--data", data, "--schema", schema, "--config", config,
+            "--ledger", folder.appendingPathComponent("other.sqlite").path, "--init-budget",
+        ])
+        #expect(other.status != 0 && other.standardError.contains("method is mst, but --method is aim"), "\(other)")
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("other.sqlite").path))
     }
 }
