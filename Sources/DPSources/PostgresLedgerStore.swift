@@ -8,7 +8,9 @@ import Foundation
 ///
 /// Writers are serialised by a transaction-scoped advisory lock taken first in every write
 /// transaction, so two processes on two machines never both see room for their charge; the lock
-/// is released when the transaction commits or rolls back (also when a client dies).
+/// is released when the transaction commits or rolls back (also when a client dies), and the
+/// server ends a session that stays idle inside a ledger transaction (a frozen client), so its
+/// lock does not keep every other writer waiting. Each ledger schema has a lock of its own.
 public final class PostgresLedgerStore: LedgerStore, @unchecked Sendable {
     public let label: String
     /// Whether the ledger's schema holds tables, as the transaction that asks sees it: `BudgetLedger`
@@ -26,8 +28,18 @@ public final class PostgresLedgerStore: LedgerStore, @unchecked Sendable {
     /// One statement at a time on the connection.
     let lock = NSLock()
 
-    /// The advisory lock key every ledger writer takes (a fixed 64-bit number: "dpsynth").
-    static let writerLock: Int64 = 0x6470_7379_6E74_68
+    /// The advisory lock key this ledger's writers take: "dpsy" in the high 32 bits and the
+    /// ledger schema's object id in the low ones, so ledgers in two schemas of one database never
+    /// wait for each other.
+    public let writerLock: Int64
+
+    /// The high half of every ledger's writer lock key ("dpsy").
+    static let writerLockPrefix: Int64 = 0x6470_7379
+
+    /// How long the server lets a ledger session sit idle inside a transaction before it ends the
+    /// session (rolling back, releasing the writers' lock). A ledger transaction never waits on
+    /// anything but the server, so only a frozen or stalled client reaches it.
+    let idleTransactionLimit: Duration
 
     /// Whether `location` names a database ledger rather than a file.
     public static func isDatabase(_ location: String) -> Bool { PostgresLocation.isDatabase(location) }
@@ -44,9 +56,14 @@ public final class PostgresLedgerStore: LedgerStore, @unchecked Sendable {
     /// password from PGPASSWORD or ~/.pgpass; the URL's rules are `PostgresURL`'s). A missing
     /// schema is created when `creating` (which needs the CREATE privilege on the database), and
     /// otherwise refused; an existing one is only used, so an analyst with rights on the ledger's
-    /// tables alone can spend from it. A writer waits `lockTimeout` at most for the ledger's lock.
-    public init(url: String, creating: Bool = true, lockTimeout: Duration = .seconds(60)) throws {
+    /// tables alone can spend from it. A writer waits `lockTimeout` at most for the ledger's lock;
+    /// a session idle for `idleTransactionLimit` inside a ledger transaction is ended by the server.
+    public init(
+        url: String, creating: Bool = true, lockTimeout: Duration = .seconds(60),
+        idleTransactionLimit: Duration = .seconds(20)
+    ) throws {
         self.lockTimeout = lockTimeout
+        self.idleTransactionLimit = idleTransactionLimit
         let parsed: PostgresURL
         do {
             parsed = try PostgresURL(url, ownParameters: ["schema"])
@@ -79,7 +96,17 @@ public final class PostgresLedgerStore: LedgerStore, @unchecked Sendable {
             // Unqualified names are the ledger's tables; `pg_catalog` is searched first all the
             // same, and every function call passes typed arguments, so a function planted in the
             // ledger's schema matches no call better than the built-in one it would shadow.
-            try connection.execute("SET search_path TO \(SQLText.identifier(schema))", what: "preparing the ledger")
+            try connection.execute(
+                "SET search_path TO \(SQLText.identifier(schema)); "
+                    + "SET idle_in_transaction_session_timeout = \(Self.milliseconds(idleTransactionLimit))",
+                what: "preparing the ledger")
+            let oid = try connection.execute(
+                "SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = $1", [schema], what: "opening the ledger")
+            guard let text = oid.rows.first?.first ?? nil, let namespace = Int64(text) else {
+                throw DataError(
+                    file: url, problem: "the ledger's schema '\(schema)' vanished while opening", hint: "Retry.")
+            }
+            writerLock = Self.writerLockPrefix << 32 | namespace
         } catch let error as DataError {
             throw LedgerError.storage(path: url, message: error.problem)
         }
@@ -111,7 +138,7 @@ public final class PostgresLedgerStore: LedgerStore, @unchecked Sendable {
                         what: "locking the ledger")
                     do {
                         try connection.execute(
-                            "SELECT pg_catalog.pg_advisory_xact_lock($1::int8)", [String(Self.writerLock)],
+                            "SELECT pg_catalog.pg_advisory_xact_lock($1::int8)", [String(writerLock)],
                             what: "locking the ledger")
                     } catch let error as DataError where error.databaseState == "55P03" {
                         throw LedgerError.storage(

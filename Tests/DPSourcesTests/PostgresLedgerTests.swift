@@ -3,6 +3,7 @@ import DPLedger
 import DPSources
 import DPTestSupport
 import Foundation
+import Synchronization
 import Testing
 
 /// The ledger on PostgreSQL: the SQLite ledger's semantics (budgets, refusals, reservations,
@@ -79,10 +80,10 @@ struct PostgresLedgerTests {
     @Test func aHeldWriterLockTimesOut() throws {
         let url = Self.freshLedger()
         try LedgerOpener.open(url).initialise(dataset: "d", epsilon: 1, delta: 0)
-        let ledger = try BudgetLedger(store: try PostgresLedgerStore(url: url, lockTimeout: .milliseconds(300)))
+        let store = try PostgresLedgerStore(url: url, lockTimeout: .milliseconds(300))
+        let ledger = try BudgetLedger(store: store)
         let squatter = try PostgresConnection(url: TestPostgres.servers[0], label: "test")
-        try squatter.execute(
-            "SELECT pg_advisory_lock($1)", [String(0x6470_7379_6E74_68)], what: "locking")
+        try squatter.execute("SELECT pg_advisory_lock($1)", [String(store.writerLock)], what: "locking")
         do {
             try ledger.charge(dataset: "d", mechanism: "laplace", cost: .pure(epsilon: 0.1), seeded: false)
             Issue.record("charged under another session's lock")
@@ -91,6 +92,52 @@ struct PostgresLedgerTests {
         }
         try squatter.execute("SELECT pg_advisory_unlock_all()", what: "unlocking")
         try ledger.charge(dataset: "d", mechanism: "laplace", cost: .pure(epsilon: 0.1), seeded: false)
+    }
+
+    /// Ledgers in two schemas of one database took one lock: a session holding one ledger's
+    /// lock kept the other's writers waiting too.
+    @Test func eachLedgerSchemaHasALockOfItsOwn() throws {
+        let first = Self.freshLedger()
+        let second = Self.freshLedger()
+        try LedgerOpener.open(first).initialise(dataset: "d", epsilon: 1, delta: 0)
+        try LedgerOpener.open(second).initialise(dataset: "d", epsilon: 1, delta: 0)
+        let held = try PostgresLedgerStore(url: first)
+        let other = try PostgresLedgerStore(url: second, lockTimeout: .milliseconds(300))
+        #expect(held.writerLock != other.writerLock)
+        let squatter = try PostgresConnection(url: TestPostgres.servers[0], label: "test")
+        try squatter.execute("SELECT pg_advisory_lock($1)", [String(held.writerLock)], what: "locking")
+        defer { _ = try? squatter.execute("SELECT pg_advisory_unlock_all()", what: "unlocking") }
+        try BudgetLedger(store: other).charge(
+            dataset: "d", mechanism: "laplace", cost: .pure(epsilon: 0.1), seeded: false)
+    }
+
+    /// A client frozen inside a ledger transaction (stopped, not killed) held the writers' lock
+    /// for as long as it stayed frozen, so every other writer gave up; the server now ends such a
+    /// session, its transaction rolls back and the others write.
+    @Test func aClientFrozenInsideALedgerTransactionReleasesTheLock() throws {
+        let url = Self.freshLedger()
+        try LedgerOpener.open(url).initialise(dataset: "d", epsilon: 1, delta: 0)
+        let frozen = try PostgresLedgerStore(url: url, idleTransactionLimit: .seconds(1))
+        let waiting = try BudgetLedger(store: try PostgresLedgerStore(url: url, lockTimeout: .seconds(4)))
+        let locked = DispatchSemaphore(value: 0)
+        let done = DispatchSemaphore(value: 0)
+        let frozenOutcome = Mutex<Result<Void, any Error>?>(nil)
+        DispatchQueue.global().async {
+            let outcome = Result {
+                try frozen.write { _ in
+                    locked.signal()
+                    sleep(8)
+                }
+            }
+            frozenOutcome.withLock { $0 = outcome }
+            done.signal()
+        }
+        locked.wait()
+        try waiting.charge(dataset: "d", mechanism: "laplace", cost: .pure(epsilon: 0.1), seeded: false)
+        done.wait()
+        let outcome = frozenOutcome.withLock { $0 }
+        #expect((try? outcome?.get()) == nil, "the frozen session's transaction committed after the server ended it")
+        #expect(try waiting.statement(dataset: "d").charges.count == 1)
     }
 
     /// A function planted in the ledger's schema under the writers' lock's name (any user with
