@@ -118,20 +118,22 @@ public enum SchemaInference {
 
     /// A proposal learned under (epsilon, delta)-DP, charged to `budget` once the file has been
     /// read (a malformed row costs nothing) and before anything is drawn. `numeric` names the
-    /// columns to treat as numbers (a public choice); all others are categorical.
+    /// columns to treat as numbers and `integer` those of them that hold whole numbers (public
+    /// choices); all others are categorical.
     public static func proposeWithDP(
-        csv path: String, name: String, numeric: Set<String>, epsilon: Double, delta: Double,
-        budget: any PrivacyBudget, source: RandomSource
+        csv path: String, name: String, numeric: Set<String>, integer: Set<String> = [], epsilon: Double,
+        delta: Double, budget: any PrivacyBudget, source: RandomSource
     ) throws -> Schema {
         try proposeWithDP(
             header: try RawTable.header(path: path), file: path, table: try RawTable(path: path), name: name,
-            numeric: numeric, epsilon: epsilon, delta: delta, budget: budget, source: source)
+            numeric: numeric, integer: integer, epsilon: epsilon, delta: delta, budget: budget, source: source)
     }
 
     /// Refuses what `proposeWithDP` would refuse of a request before reading any value: a caller
     /// checks it before a ledger is opened, so that nothing is recorded for a run that cannot go on.
     public static func checkDPRequest(
-        header: [String], file path: String, numeric: Set<String>, epsilon: Double, delta: Double
+        header: [String], file path: String, numeric: Set<String>, integer: Set<String> = [], epsilon: Double,
+        delta: Double
     ) throws {
         guard epsilon.isFinite, epsilon > 0 else {
             throw DataError(file: path, problem: "epsilon must be positive", hint: "Pass --epsilon.")
@@ -148,6 +150,13 @@ public enum SchemaInference {
                 file: path, line: 1,
                 problem: "--numeric names columns not in the header: \(unknown.sorted().joined(separator: ", "))",
                 hint: "Use the header's column names.")
+        }
+        let notNumeric = integer.subtracting(numeric)
+        guard notNumeric.isEmpty else {
+            throw DataError(
+                file: path,
+                problem: "--integer names columns not in --numeric: \(notNumeric.sorted().joined(separator: ", "))",
+                hint: "Name each whole-number column in --numeric too.")
         }
         // The mechanisms each column's share pays for, built before the charge.
         let (share, deltaShare) = shares(columns: header.count, epsilon: epsilon, delta: delta)
@@ -186,9 +195,10 @@ public enum SchemaInference {
     /// its rows); `file` names it in errors.
     public static func proposeWithDP(
         header: [String], file path: String, table: RawTable, name: String, numeric: Set<String>,
-        epsilon: Double, delta: Double, budget: any PrivacyBudget, source: RandomSource
+        integer: Set<String> = [], epsilon: Double, delta: Double, budget: any PrivacyBudget, source: RandomSource
     ) throws -> Schema {
-        try checkDPRequest(header: header, file: path, numeric: numeric, epsilon: epsilon, delta: delta)
+        try checkDPRequest(
+            header: header, file: path, numeric: numeric, integer: integer, epsilon: epsilon, delta: delta)
         guard table.header == header else {
             throw DataError(
                 file: path, line: 1, problem: "the header changed while the table was read",
@@ -207,8 +217,12 @@ public enum SchemaInference {
             if numeric.contains(column) {
                 let values = table.columns[index].compactMap { Double($0) }.filter(\.isFinite).sorted()
                 var (lower, upper) = try PrivateBounds.learn(values, epsilon: share, paidBy: receipt, source: source)
-                if upper <= lower { upper = QuantileGrid.next(after: lower) }
-                // Post-processing of the DP bounds only: integral bounds propose an integer column.
+                // Post-processing of the DP bounds only: a declared whole-number column's bounds
+                // are rounded outward; integral bounds propose an integer column.
+                if integer.contains(column) { (lower, upper) = (lower.rounded(.down), upper.rounded(.up)) }
+                if upper <= lower {
+                    upper = integer.contains(column) ? lower + 1 : QuantileGrid.next(after: lower)
+                }
                 let integral = lower.rounded() == lower && upper.rounded() == upper
                 var learned = Column(
                     name: column,

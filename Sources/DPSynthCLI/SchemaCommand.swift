@@ -40,6 +40,9 @@ struct SchemaCommand: ParsableCommand {
         @Option(help: "With --dp: comma-separated columns to treat as numeric (a public choice).")
         var numeric: String = ""
 
+        @Option(help: "With --dp: comma-separated --numeric columns of whole numbers (public), bounds rounded outward.")
+        var integer: String = ""
+
         @Option(help: "With --dp: the ledger (a file, or a postgresql:// URL shared by several analysts).")
         var ledger: String = LedgerLocation.defaultPath
 
@@ -70,6 +73,8 @@ struct SchemaCommand: ParsableCommand {
                     if source.isSeeded { Output.note("dpsynth: \(source.label)") }
                     let columns = Set(
                         numeric.isEmpty ? [] : try CommaList.items(numeric, option: "--numeric", example: "age,hours"))
+                    let integers = Set(
+                        integer.isEmpty ? [] : try CommaList.items(integer, option: "--integer", example: "age"))
                     // Nothing that can fail without reading the data may fail after the charge; the
                     // budget covers only the data it was declared for.
                     try OutputPaths.refuseUnwritable([("--out", out)])
@@ -79,7 +84,8 @@ struct SchemaCommand: ParsableCommand {
                     // Before the ledger is opened: no data version is recorded for a request refused
                     // or a table that cannot be read.
                     try SchemaInference.checkDPRequest(
-                        header: reader.header, file: data, numeric: columns, epsilon: epsilon!, delta: delta)
+                        header: reader.header, file: data, numeric: columns, integer: integers, epsilon: epsilon!,
+                        delta: delta)
                     let rows = try reader.read()
                     try SchemaInference.refuseNoRows(rows, file: data)
                     let budget = try BudgetStage.open(
@@ -87,6 +93,7 @@ struct SchemaCommand: ParsableCommand {
                         fingerprint: identity.fingerprint)
                     schema = try SchemaInference.proposeWithDP(
                         header: reader.header, file: data, table: rows, name: dataset, numeric: columns,
+                        integer: integers,
                         epsilon: epsilon!, delta: delta, budget: budget, source: source)
                     // The identity's locks were held while the values were read (`DataIdentity`).
                     identity.releaseLocks()

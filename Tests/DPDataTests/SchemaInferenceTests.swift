@@ -149,10 +149,13 @@ extension SchemaInferenceTests {
 extension SchemaInferenceTests {
     /// A DP proposal of `rows` ages spread evenly over 17...90, beside `others` two-valued
     /// columns that share the budget, at total epsilon `epsilon`.
-    func learnedAges(rows: Int, others: Int, epsilon: Double, seed: UInt64) throws -> Column.Kind {
+    func learnedAges(
+        rows: Int, others: Int, epsilon: Double, seed: UInt64, integer: Set<String> = [],
+        age: (Int) -> Int = { 17 + $0 * 31 % 74 }
+    ) throws -> Column.Kind {
         let header = (["age"] + (0..<others).map { "c\($0)" }).joined(separator: ",")
         let lines = (0..<rows).map { row in
-            ([String(17 + row * 31 % 74)] + (0..<others).map { row % ($0 + 2) == 0 ? "a" : "b" })
+            ([String(age(row))] + (0..<others).map { row % ($0 + 2) == 0 ? "a" : "b" })
                 .joined(separator: ",")
         }
         let path = try csv(header + "\n" + lines.joined(separator: "\n") + "\n")
@@ -160,7 +163,7 @@ extension SchemaInferenceTests {
             path: CommandRunner.temporaryDirectory().appendingPathComponent("l.sqlite").path)
         try ledger.initialise(dataset: "t", epsilon: epsilon, delta: 1e-6)
         let schema = try SchemaInference.proposeWithDP(
-            csv: path, name: "t", numeric: ["age"], epsilon: epsilon, delta: 1e-6,
+            csv: path, name: "t", numeric: ["age"], integer: integer, epsilon: epsilon, delta: 1e-6,
             budget: ledger.budget(for: "t"), source: .seeded(seed))
         #expect(try SchemaLoader.parse(SchemaWriter.yaml(schema)) == schema)
         return schema.columns[0].kind
@@ -192,5 +195,27 @@ extension SchemaInferenceTests {
             return
         }
         #expect(lower >= 10 && lower <= 18 && upper >= 89 && upper <= 100, "\(lower)...\(upper)")
+    }
+
+    /// A whole-number column declared with `integer` gets whole-number bounds: the quantiles
+    /// refine to grid points between integers (1.8 for ages), and a column of mostly zeros got
+    /// 0...0.001, each proposed as a real column.
+    @Test func declaredWholeNumberColumnsGetWholeNumberBounds() throws {
+        for seed: UInt64 in 1...3 {
+            let refined = try learnedAges(rows: 20_000, others: 0, epsilon: 8, seed: seed, integer: ["age"])
+            let zeros = try learnedAges(
+                rows: 2_000, others: 14, epsilon: 1, seed: seed, integer: ["age"], age: { $0 % 50 == 0 ? 3 : 0 })
+            for kind in [refined, zeros] {
+                guard case .integer(let lower, let upper, _) = kind else {
+                    Issue.record("seed \(seed): \(kind)")
+                    continue
+                }
+                #expect(lower < upper, "seed \(seed): \(lower)...\(upper)")
+            }
+        }
+        #expect(throws: DataError.self) {
+            try SchemaInference.checkDPRequest(
+                header: ["age", "b"], file: "f.csv", numeric: ["age"], integer: ["b"], epsilon: 1, delta: 1e-6)
+        }
     }
 }
