@@ -178,7 +178,8 @@ struct CSVParser {
             throw DataError(
                 file: path, line: quoteLine, column: fieldEnds.count + 1,
                 problem: "a quoted field opened here is never closed",
-                hint: "Add the closing double quote.")
+                hint: "Add the closing double quote."
+            ).inPrivateRows
         case .unquoted, .quoteInQuoted:
             try finishField()
             try finishRecord(body)
@@ -202,7 +203,8 @@ struct CSVParser {
         if fieldHighBits & 0x80 != 0, String(validating: recordBytes[fieldStart...], as: UTF8.self) == nil {
             throw DataError(
                 file: path, line: recordLine, column: fieldEnds.count + 1,
-                problem: "the field is not valid UTF-8", hint: "Re-save the file as UTF-8.")
+                problem: "the field is not valid UTF-8", hint: "Re-save the file as UTF-8."
+            ).inPrivateRows
         }
         fieldEnds.append(recordBytes.count)
         fieldStart = recordBytes.count
@@ -227,6 +229,6 @@ struct CSVParser {
 
     /// Errors name the place of a fault, never the private text found there.
     private func unexpected(_ problem: String, _ hint: String) -> DataError {
-        DataError(file: path, line: line, column: fieldEnds.count + 1, problem: problem, hint: hint)
+        DataError(file: path, line: line, column: fieldEnds.count + 1, problem: problem, hint: hint).inPrivateRows
     }
 }

@@ -13,6 +13,14 @@ public struct DataError: UserFacingError, Equatable {
     /// The database's SQLSTATE, when a database refused a statement: what code that handles a
     /// refusal (a server that allows no temporary table, say) tests, rather than the text.
     public var databaseState: String?
+    /// Whether the error was found in the private rows (a value the schema refuses, a malformed
+    /// record): then the error, and the run's failing exit status with it, are confidential
+    /// findings for the data's custodian, like the confidential report, and say so in their text.
+    /// The value itself is never kept.
+    public var describesPrivateRows = false
+
+    /// What an error found in the private rows says of itself.
+    public static let privateRowsLabel = "value withheld; confidential: this error describes the private rows"
 
     public init(
         file: String, line: Int? = nil, column: Int? = nil, columnName: String? = nil, value: String? = nil,
@@ -35,6 +43,7 @@ public struct DataError: UserFacingError, Equatable {
         if let columnName { text += "column '\(columnName)': " }
         text += problem
         if let value { text += " (value '\(Self.printable(value))')" }
+        if describesPrivateRows { text += " (\(Self.privateRowsLabel))" }
         // Names come from files and commands (a header, a path, a model's method): a line break or
         // a terminal's escape in one would split the line or drive the terminal.
         return OneLine.escaped(text + ". " + hint)
@@ -46,7 +55,15 @@ public struct DataError: UserFacingError, Equatable {
         DataError(
             file: file, line: line, column: min(expected, found) + 1,
             problem: "expected \(expected) fields, found \(found)",
-            hint: "Every row needs one value per column; quote values that contain the delimiter.")
+            hint: "Every row needs one value per column; quote values that contain the delimiter."
+        ).inPrivateRows
+    }
+
+    /// This error, marked as found in the private rows (`describesPrivateRows`).
+    public var inPrivateRows: DataError {
+        var marked = self
+        marked.describesPrivateRows = true
+        return marked
     }
 
     /// The value with control characters escaped and long values cut, for one-line messages.

@@ -50,7 +50,8 @@ public enum DatasetLoader {
                         throw DataError(
                             file: path, line: line, column: field + 1,
                             columnName: schema.columns[encodedPositions[slot]].name,
-                            problem: error.problem + " (value withheld: it is private data)", hint: error.hint)
+                            problem: error.problem, hint: error.hint
+                        ).inPrivateRows
                     }
                 }
             }

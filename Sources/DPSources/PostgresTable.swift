@@ -61,8 +61,9 @@ public struct PostgresTable: Sendable {
         let problem = SQLColumnCode.Problem(rawValue: code)
         return DataError(
             file: location.text, columnName: encoded[column].name,
-            problem: (problem?.text ?? "a value the schema refuses") + " (value withheld: it is private data)",
-            hint: problem?.hint ?? "Check the schema.")
+            problem: problem?.text ?? "a value the schema refuses",
+            hint: problem?.hint ?? "Check the schema."
+        ).inPrivateRows
     }
 
     /// Every row's codes, streamed through a server-side cursor; for methods that need rows.

@@ -79,6 +79,10 @@ import Testing
             #expect(error.description.contains(testCase.problem), "\(testCase.label): \(error)")
             #expect(error.file == path)
             if let line = testCase.line { #expect(error.line == line, "\(testCase.label): \(error)") }
+            // What a data row holds is the custodian's to know: the error says it is confidential.
+            if let line = testCase.line, line > 1 {
+                #expect(error.description.contains(DataError.privateRowsLabel), "\(testCase.label): \(error)")
+            }
             if let column = testCase.column { #expect(error.column == column, "\(testCase.label): \(error)") }
             #expect(!error.hint.isEmpty)
             #expect(!error.description.contains("Alice") && !error.description.contains("'37'"), "\(error)")

@@ -56,5 +56,6 @@ import Testing
                 && release.standardError.contains("job"),
             "\(release.standardError)")
         #expect(!release.standardOutput.contains(planted) && !release.standardError.contains(planted))
+        #expect(release.standardError.contains("confidential: this error describes the private rows"))
     }
 }
