@@ -48,14 +48,13 @@ enum PrivateBounds {
         return min(max(low - 1, 0), edges.count - 2)
     }
 
-    /// The bounds of the finite values in `sorted` (ascending), ε-DP in `epsilon`.
+    /// The bounds of a column's finite `numbers`, ε-DP in `epsilon`.
     static func learn(
-        _ sorted: [Double], epsilon: Double, paidBy receipt: ChargeReceipt, source: RandomSource
+        _ numbers: NumberHistogram, epsilon: Double, paidBy receipt: ChargeReceipt, source: RandomSource
     ) throws -> (lower: Double, upper: Double) {
         // Each row adds 1 to one bin's count: L1 sensitivity 1 under add/remove-one-row.
         let histogram = try IntegerLaplaceMechanism(sensitivity: 1, epsilon: epsilon / 2)
-        var counts = [Int](repeating: 0, count: edges.count - 1)
-        for value in sorted { counts[bin(of: value)] += 1 }
+        let counts = numbers.binCounts
         let noisy = histogram.release(counts, paidBy: receipt, source: source)
         // Everything below is post-processing of the noisy counts and the quantiles' draws.
         let scale = 2 / epsilon
@@ -73,9 +72,9 @@ enum PrivateBounds {
         let rankError = 2 / quantileEpsilon * log(Double(candidates.count) / quantileMiss)
         // The quantiles are drawn whatever the rule says, so what is drawn does not depend on the data.
         let refinedLower = try SchemaInference.dpQuantile(
-            sorted, quantile: 0.01, candidates: candidates, epsilon: quantileEpsilon, paidBy: receipt, source: source)
+            numbers, quantile: 0.01, candidates: candidates, epsilon: quantileEpsilon, paidBy: receipt, source: source)
         let refinedUpper = try SchemaInference.dpQuantile(
-            sorted, quantile: 0.99, candidates: candidates, epsilon: quantileEpsilon, paidBy: receipt, source: source)
+            numbers, quantile: 0.99, candidates: candidates, epsilon: quantileEpsilon, paidBy: receipt, source: source)
         if rankError <= 0.01 * rows && refinedLower < refinedUpper {
             (lower, upper) = (refinedLower, refinedUpper)
         }

@@ -50,8 +50,8 @@ public enum SchemaInference {
 
     /// A DP proposal from a table without rows would charge for a schema of identifiers that
     /// says nothing; it is refused before the charge, as `synthesize` refuses such data.
-    public static func refuseNoRows(_ table: RawTable, file: String) throws {
-        guard let first = table.columns.first, !first.isEmpty else {
+    public static func refuseNoRows(_ table: TableProfile, file: String) throws {
+        guard table.rows > 0 else {
             throw DataError(
                 file: file, problem: "the data has no rows", hint: "Give at least one row after the header.")
         }
@@ -64,39 +64,38 @@ public enum SchemaInference {
 
     /// A proposal read directly from the data (not private: review before use).
     public static func propose(csv path: String, name: String) throws -> Schema {
-        try propose(try RawTable(path: path), name: name, file: path)
+        try propose(try TableProfile(path: path, kind: .plain), name: name, file: path)
     }
 
     /// A proposal read directly from a table's text values (not private: review before use). A
     /// column of numbers whose only other entry is one token (census files write `N` or `X` for
     /// "not applicable") is numeric, with that token as a missing marker; `15400.0` is a whole
     /// number.
-    public static func propose(_ table: RawTable, name: String, file: String = "the table") throws -> Schema {
+    public static func propose(_ table: TableProfile, name: String, file: String = "the table") throws -> Schema {
         try refuseUnusableHeader(table.header, file: file)
-        let columns = table.header.enumerated().map { index, header -> Column in
-            var values = table.columns[index].filter { !Column.defaultMissingTokens.contains($0) }
+        guard table.kind == .plain else { preconditionFailure("a plain proposal reads a plain profile") }
+        let columns = zip(table.header, table.columns).map { header, profile -> Column in
             var missingTokens = Column.defaultMissingTokens
-            let others = Set(values.filter { !isNumber($0) })
-            if others.count == 1, let token = others.first, values.contains(where: isNumber) {
-                missingTokens.append(token)
-                values.removeAll { $0 == token }
-            }
-            let integers = values.compactMap(ColumnCodec.wholeNumber)
+            // The numbers, with one other token as their missing marker.
+            let numeric = profile.numbers > 0 && profile.nonNumbers.count <= 1
+            if numeric, let token = profile.nonNumbers.first { missingTokens.append(token) }
             // A column of one value gets bounds one apart, which the loader takes; integers spanning
             // more than an Int holds are proposed as a real column, as the loader advises.
-            var (lower, upper) = (integers.min() ?? 0, integers.max() ?? 0)
-            if lower == upper { if upper < Int.max { upper += 1 } else { lower -= 1 } }
-            let (span, overflow) = upper.subtractingReportingOverflow(lower)
-            if !values.isEmpty, integers.count == values.count, !overflow, span < Int.max {
-                let count = min(span + 1, SchemaLoader.defaultIntegerValueCodes)
-                return Column(
-                    name: header, kind: .integer(lower: lower, upper: upper, binning: .equalWidth(count: count)),
-                    missingTokens: missingTokens)
+            if numeric, profile.wholeNumbers == profile.numbers, let range = profile.wholeRange {
+                var (lower, upper) = (range.lowerBound, range.upperBound)
+                if lower == upper { if upper < Int.max { upper += 1 } else { lower -= 1 } }
+                let (span, overflow) = upper.subtractingReportingOverflow(lower)
+                if !overflow, span < Int.max {
+                    let count = min(span + 1, SchemaLoader.defaultIntegerValueCodes)
+                    return Column(
+                        name: header, kind: .integer(lower: lower, upper: upper, binning: .equalWidth(count: count)),
+                        missingTokens: missingTokens)
+                }
             }
-            let reals = values.compactMap { Double($0) }.filter(\.isFinite)
-            if !values.isEmpty, reals.count == values.count, var lower = reals.min(), var upper = reals.max(),
-                lower < upper
+            if numeric, profile.finiteReals == profile.numbers, let range = profile.realRange,
+                range.lowerBound < range.upperBound
             {
+                var (lower, upper) = (range.lowerBound, range.upperBound)
                 // Bounds a double's range apart are halved (the loader computes with upper - lower),
                 // and the values beyond them clamped.
                 let tooWide = !(upper - lower).isFinite
@@ -108,8 +107,7 @@ public enum SchemaInference {
                 if tooWide { column.outOfDomain = .clamp }
                 return column
             }
-            let distinct = Array(Set(table.columns[index].filter { !Column.defaultMissingTokens.contains($0) }))
-                .sorted()
+            let distinct = profile.distinct.sorted()
             if distinct.isEmpty || distinct.count > maxCategories { return Column(name: header, kind: .identifier) }
             return Column(name: header, kind: .categorical(distinct))
         }
@@ -125,7 +123,8 @@ public enum SchemaInference {
         delta: Double, budget: any PrivacyBudget, source: RandomSource
     ) throws -> Schema {
         try proposeWithDP(
-            header: try RawTable.header(path: path), file: path, table: try RawTable(path: path), name: name,
+            header: try TableProfile.header(path: path), file: path,
+            table: try TableProfile(path: path, kind: .differentiallyPrivate(numeric: numeric)), name: name,
             numeric: numeric, integer: integer, epsilon: epsilon, delta: delta, budget: budget, source: source)
     }
 
@@ -194,7 +193,7 @@ public enum SchemaInference {
     /// without cost, whose column names were `header` when the request was checked (read without
     /// its rows); `file` names it in errors.
     public static func proposeWithDP(
-        header: [String], file path: String, table: RawTable, name: String, numeric: Set<String>,
+        header: [String], file path: String, table: TableProfile, name: String, numeric: Set<String>,
         integer: Set<String> = [], epsilon: Double, delta: Double, budget: any PrivacyBudget, source: RandomSource
     ) throws -> Schema {
         try checkDPRequest(
@@ -203,6 +202,9 @@ public enum SchemaInference {
             throw DataError(
                 file: path, line: 1, problem: "the header changed while the table was read",
                 hint: "Run again once nothing writes to the table.")
+        }
+        guard table.kind == .differentiallyPrivate(numeric: numeric) else {
+            preconditionFailure("a DP proposal reads the profile its mechanisms count")
         }
         try refuseNoRows(table, file: path)
         let (share, deltaShare) = shares(columns: header.count, epsilon: epsilon, delta: delta)
@@ -215,8 +217,8 @@ public enum SchemaInference {
         var columns: [Column] = []
         for (index, column) in header.enumerated() {
             if numeric.contains(column) {
-                let values = table.columns[index].compactMap { Double($0) }.filter(\.isFinite).sorted()
-                var (lower, upper) = try PrivateBounds.learn(values, epsilon: share, paidBy: receipt, source: source)
+                var (lower, upper) = try PrivateBounds.learn(
+                    table.columns[index].histogram, epsilon: share, paidBy: receipt, source: source)
                 // Post-processing of the DP bounds only: a declared whole-number column's bounds
                 // are rounded outward; integral bounds propose an integer column.
                 if integer.contains(column) { (lower, upper) = (lower.rounded(.down), upper.rounded(.up)) }
@@ -235,7 +237,7 @@ public enum SchemaInference {
                 columns.append(learned)
             } else {
                 let categories = try thresholdedCategories(
-                    table.columns[index], epsilon: share, delta: deltaShare, paidBy: receipt, source: source)
+                    table.columns[index].counts, epsilon: share, delta: deltaShare, paidBy: receipt, source: source)
                 columns.append(
                     categories.isEmpty
                         ? Column(name: column, kind: .identifier) : Column(name: column, kind: .categorical(categories))
@@ -248,31 +250,23 @@ public enum SchemaInference {
     /// Categories whose count plus discrete Laplace noise (scale 1/ε) clears a threshold that a
     /// category held by one person clears with probability at most δ.
     static func thresholdedCategories(
-        _ values: [String], epsilon: Double, delta: Double, paidBy receipt: ChargeReceipt, source: RandomSource
+        _ counts: [String: Int], epsilon: Double, delta: Double, paidBy receipt: ChargeReceipt, source: RandomSource
     ) throws -> [String] {
         let mechanism = try IntegerLaplaceMechanism(sensitivity: 1, epsilon: epsilon)
         let least = try Self.threshold(epsilon: epsilon, delta: delta)
-        var counts: [String: Int] = [:]
-        for value in values where !Column.defaultMissingTokens.contains(value) { counts[value, default: 0] += 1 }
         let names = counts.keys.sorted()
         let noisy = mechanism.release(names.map { counts[$0]! }, paidBy: receipt, source: source)
         return zip(names, noisy).filter { $0.1 > least }.map(\.0)
     }
 
-    /// The exponential-mechanism quantile over public `candidates` (ascending), by default the
-    /// whole candidate grid (ε-DP, sensitivity 1).
+    /// The exponential-mechanism quantile of `numbers` over public `candidates` (ascending grid
+    /// points), by default the whole candidate grid (ε-DP, sensitivity 1).
     static func dpQuantile(
-        _ sorted: [Double], quantile: Double, candidates: [Double] = QuantileGrid.candidates, epsilon: Double,
+        _ numbers: NumberHistogram, quantile: Double, candidates: [Double] = QuantileGrid.candidates, epsilon: Double,
         paidBy receipt: ChargeReceipt, source: RandomSource
     ) throws -> Double {
-        let target = quantile * Double(sorted.count)
-        var scores: [Double] = []
-        scores.reserveCapacity(candidates.count)
-        var rank = 0
-        for candidate in candidates {
-            while rank < sorted.count && sorted[rank] < candidate { rank += 1 }
-            scores.append(-abs(Double(rank) - target))
-        }
+        let target = quantile * Double(numbers.count)
+        let scores = numbers.ranks(below: candidates).map { -abs(Double($0) - target) }
         let mechanism = try ExponentialMechanism(epsilon: epsilon, sensitivity: 1)
         return candidates[try mechanism.select(scores: scores, paidBy: receipt, source: source)]
     }
@@ -304,70 +298,4 @@ enum QuantileGrid {
     static func next(after value: Double) -> Double {
         candidates.first { $0 > value } ?? value + 1
     }
-}
-
-/// A whole CSV file held as text columns (for schema proposals only).
-/// A table's text values by column, as a schema is proposed from them.
-public struct RawTable: Sendable {
-    public let header: [String]
-    public let columns: [[String]]
-    /// What the CSV reader trims from a value (`ColumnCodec.trimmed`), and so does a proposal.
-    static let spacesAndTabs = CharacterSet(charactersIn: " \t")
-
-    public init(header: [String], columns: [[String]]) {
-        self.header = header
-        self.columns = columns
-    }
-
-    /// A CSV file's values; `observer` sees every byte read from it.
-    public init(path: String, observer: ByteObserver? = nil) throws {
-        var header: [String]?
-        var columns: [[String]] = []
-        try CSVReader(path: path, observer: observer).forEachRecord { line, fields in
-            let trimmed = fields.map { $0.trimmingCharacters(in: Self.spacesAndTabs) }
-            guard let names = header else {
-                header = fields.map(DatasetLoader.headerName)
-                columns = Array(repeating: [], count: trimmed.count)
-                return
-            }
-            guard trimmed.count == names.count else {
-                throw DataError.fieldCount(file: path, line: line, expected: names.count, found: trimmed.count)
-            }
-            for (index, value) in trimmed.enumerated() { columns[index].append(value) }
-        }
-        guard let header else {
-            throw DataError(file: path, problem: "the file is empty", hint: "Give a CSV file with a header row.")
-        }
-        self.header = header
-        self.columns = columns
-    }
-
-    /// A CSV file's header, trimmed as `init(path:observer:)` trims it, read without its rows:
-    /// the names a DP proposal publishes. A name that is a number is refused: a file without its
-    /// header row would publish its first row as the names (one that holds no number would pass).
-    public static func header(path: String) throws -> [String] {
-        var header: [String]?
-        var line = 1
-        do {
-            try CSVReader(path: path).forEachRecord { first, fields in
-                header = fields.map(DatasetLoader.headerName)
-                line = first
-                throw StopReading()
-            }
-        } catch is StopReading {}
-        guard let header else {
-            throw DataError(file: path, problem: "the file is empty", hint: "Give a CSV file with a header row.")
-        }
-        if let position = header.firstIndex(where: SchemaInference.isNumber) {
-            // The cell is not repeated: it may be a row's value.
-            throw DataError(
-                file: path, line: line, column: position + 1,
-                problem: "the header's name is a number, as a row's value would be: the names are published in the "
-                    + "schema, and a file without its header row would publish its first row",
-                hint: "Name every column with a word (e.g. y2019 for 2019); a file without a header row needs one.")
-        }
-        return header
-    }
-
-    private struct StopReading: Error {}
 }

@@ -107,17 +107,18 @@ public enum DataSource: Sendable, CustomStringConvertible {
         return value
     }
 
-    /// The column names of a table, read without its rows, and a reader of its values as text
-    /// for a DP schema proposal (`SchemaInference.proposeWithDP`): a file's values are read as
-    /// `identity` was taken (`readFile`), a database table's through its identity's locks.
+    /// The column names of a table, read without its rows, and a reader of what a DP schema
+    /// proposal counts of its values (`SchemaInference.proposeWithDP`; the profile's kind says
+    /// what): a file's values are read as `identity` was taken (`readFile`), a database table's
+    /// through its identity's locks.
     public func proposalReader(boundTo identity: DataIdentity) throws -> (
-        header: [String], read: () throws -> RawTable
+        header: [String], read: (TableProfile.Kind) throws -> TableProfile
     ) {
         switch self {
         case .csv(let path):
             return (
-                try RawTable.header(path: path),
-                { try readFile(boundTo: identity) { try RawTable(path: path, observer: $0) } }
+                try TableProfile.header(path: path),
+                { kind in try readFile(boundTo: identity) { try TableProfile(path: path, kind: kind, observer: $0) } }
             )
         case .postgres(let locations):
             guard locations.count == 1 else {

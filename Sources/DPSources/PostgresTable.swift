@@ -127,33 +127,31 @@ extension PostgresLocation {
     /// The table's column names, read now on a connection of their own, and the reader of its
     /// values on that connection: a proposal learned with DP reads the columns before it charges,
     /// and the values after, through the columns it named.
-    public func proposalReader() throws -> (header: [String], read: () throws -> RawTable) {
+    public func proposalReader() throws -> (header: [String], read: (TableProfile.Kind) throws -> TableProfile) {
         let connection = try PostgresConnection(url: connectionURL, label: text)
         let columns = try columns(on: connection)
-        return (columns.map(\.name), { try rawTable(columns, on: connection) })
+        return (columns.map(\.name), { kind in try profile(columns, kind: kind, on: connection) })
     }
 
-    /// Every value of the table as text (NULL as the empty string), streamed through a cursor,
-    /// for a schema proposal; the values are private.
-    public func rawTable() throws -> RawTable {
+    /// What a schema proposal of `kind` needs of every value of the table as text (NULL as the
+    /// empty string), streamed through a cursor; the profile is private.
+    public func profile(kind: TableProfile.Kind) throws -> TableProfile {
         let reader = try proposalReader()
-        return try reader.read()
+        return try reader.read(kind)
     }
 
-    /// The values of `columns` as a file exported from the table holds them, trimmed of spaces
-    /// and tabs as the CSV reader trims.
-    func rawTable(_ columns: [(name: String, storage: SQLColumnCode.Storage)], on connection: PostgresConnection)
-        throws -> RawTable
-    {
-        let names = columns.map(\.name)
+    /// The profile of `columns`' values as a file exported from the table holds them, trimmed of
+    /// spaces and tabs as the CSV reader trims.
+    func profile(
+        _ columns: [(name: String, storage: SQLColumnCode.Storage)], kind: TableProfile.Kind,
+        on connection: PostgresConnection
+    ) throws -> TableProfile {
         let list = columns.map { SQLColumnCode.trimmedText(SQLText.identifier($0.name), storage: $0.storage) }
             .joined(separator: ", ")
-        var values = [[String]](repeating: [], count: names.count)
+        var profile = TableProfile(header: columns.map(\.name), kind: kind)
         try connection.forEachBatch("SELECT \(list) FROM \(qualifiedName)", what: "reading the values") { rows in
-            for row in rows {
-                for (index, value) in row.enumerated() { values[index].append(value ?? "") }
-            }
+            for row in rows { profile.add(row: row.map { $0 ?? "" }) }
         }
-        return RawTable(header: names, columns: values)
+        return profile
     }
 }

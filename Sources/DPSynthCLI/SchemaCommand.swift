@@ -86,7 +86,7 @@ struct SchemaCommand: ParsableCommand {
                     try SchemaInference.checkDPRequest(
                         header: reader.header, file: data, numeric: columns, integer: integers, epsilon: epsilon!,
                         delta: delta)
-                    let rows = try reader.read()
+                    let rows = try reader.read(.differentiallyPrivate(numeric: columns))
                     try SchemaInference.refuseNoRows(rows, file: data)
                     let budget = try BudgetStage.open(
                         ledger: ledger, dataset: dataset, declare: nil, hint: .ledgerInit,
@@ -111,7 +111,7 @@ struct SchemaCommand: ParsableCommand {
                     schema =
                         PostgresLocation.isDatabase(data)
                         ? try SchemaInference.propose(
-                            try PostgresLocation(data, key: "data").rawTable(), name: dataset, file: data)
+                            try PostgresLocation(data, key: "data").profile(kind: .plain), name: dataset, file: data)
                         : try SchemaInference.propose(csv: data, name: dataset)
                     comment = [
                         "WARNING: the categories and bounds below were read from the PRIVATE data in \(data).",

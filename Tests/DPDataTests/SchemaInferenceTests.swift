@@ -20,7 +20,9 @@ import Testing
         let schema = Schema(name: "s\nn", columns: names.map { Column(name: $0, kind: .coded(levels: 2)) })
         let read = try SchemaLoader.parse(SchemaWriter.yaml(schema))
         #expect(read.name == schema.name && read.columns.map(\.name) == names)
-        #expect(throws: DataError.self) { try SchemaInference.propose(RawTable(header: [], columns: []), name: "e") }
+        #expect(throws: DataError.self) {
+            try SchemaInference.propose(TableProfile(header: [], columns: []), name: "e")
+        }
     }
 
     @Test func proposalFromTheDataReadsKindsAndDomains() throws {
@@ -59,7 +61,8 @@ import Testing
         let folder = try CommandRunner.temporaryDirectory()
         let ledger = try BudgetLedger(path: folder.appendingPathComponent("l.sqlite").path)
         try ledger.initialise(dataset: "t", epsilon: 1, delta: 1e-6)
-        let other = RawTable(header: ["b"], columns: [(0..<50).map { "\($0 % 2)" }])
+        let other = TableProfile(
+            header: ["b"], columns: [(0..<50).map { "\($0 % 2)" }], kind: .differentiallyPrivate(numeric: []))
         #expect(throws: DataError.self) {
             try SchemaInference.proposeWithDP(
                 header: ["a"], file: "t.csv", table: other, name: "t", numeric: [], epsilon: 1, delta: 1e-7,
@@ -85,13 +88,13 @@ import Testing
         }
         #expect(try ledger.statement(dataset: "t").charges.isEmpty)
         let named = try csv("age,y2019\n39,1\n")
-        #expect(try RawTable.header(path: named) == ["age", "y2019"])
+        #expect(try TableProfile.header(path: named) == ["age", "y2019"])
     }
 
     @Test func thresholdedHistogramHidesRareCategories() throws {
         // 1,000 repetitions of a category held by one row at epsilon 1, delta 1e-3:
         // it may appear in at most a few (expected at most 1); false-alarm rate below 1e-4.
-        let values = [String](repeating: "common", count: 400) + ["rare"]
+        let values = ["common": 400, "rare": 1]
         let source = RandomSource.seeded(77)
         let receipt = try testReceipt()
         var rareReleased = 0
@@ -105,7 +108,7 @@ import Testing
     }
 
     @Test func dpQuantileFindsTheBoundsAtAGenerousBudget() throws {
-        let values = (0..<10_000).map { Double(17 + $0 % 74) }.sorted()
+        let values = NumberHistogram((0..<10_000).map { Double(17 + $0 % 74) })
         let source = RandomSource.seeded(5)
         let receipt = try testReceipt()
         let lower = try SchemaInference.dpQuantile(values, quantile: 0.01, epsilon: 5, paidBy: receipt, source: source)

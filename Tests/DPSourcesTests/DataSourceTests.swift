@@ -48,13 +48,21 @@ import Testing
         let identity = try source.identity()
         #expect(try source.load(schema: schema, boundTo: identity).rowCount == 2)
         #expect(
-            try source.readFile(boundTo: identity) { try RawTable(path: file, observer: $0) }.columns == [["x", "y"]])
+            try source.readFile(boundTo: identity) { try TableProfile(path: file, kind: .plain, observer: $0) }.rows
+                == 2)
 
         try "a\nx\nx\n".write(toFile: file, atomically: true, encoding: .utf8)
         let reads: [(String, () throws -> Void)] = [
             ("counts", { _ = try source.table(schema: schema, countsOnly: true, boundTo: identity) }),
             ("rows", { _ = try source.load(schema: schema, boundTo: identity) }),
-            ("values", { _ = try source.readFile(boundTo: identity) { try RawTable(path: file, observer: $0) } }),
+            (
+                "values",
+                {
+                    _ = try source.readFile(boundTo: identity) {
+                        try TableProfile(path: file, kind: .plain, observer: $0)
+                    }
+                }
+            ),
         ]
         for (name, read) in reads {
             do {
