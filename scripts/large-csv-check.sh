@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Writes a 1 GB CSV (quoted fields, embedded delimiters) under .data/ and counts it with
-# `dpsynth data count`, reporting the time and the peak resident memory.
+# Writes a 1 GB CSV (quoted fields, embedded delimiters) under .data/, counts it with
+# `dpsynth data count` and proposes its schema with `dpsynth schema infer`, reporting the time
+# and the peak resident memory of each.
 set -euo pipefail
 dpsynth="$1"
 file=".data/large-1gb.csv"
@@ -21,3 +22,7 @@ PY
 fi
 ls -l "$file"
 /usr/bin/time -f "counted in %e s, peak resident memory %M KB" "$dpsynth" data count "$file"
+proposal=$(mktemp -d)
+trap 'rm -rf "$proposal"' EXIT
+/usr/bin/time -f "schema proposed in %e s, peak resident memory %M KB" "$dpsynth" schema infer "$file" \
+    --out "$proposal/proposal.yaml" 2>&1 | grep -v '^dpsynth: warning'
