@@ -177,45 +177,69 @@ public final class BudgetLedger: @unchecked Sendable {
     }
 
     /// Checks that `dataset`'s budget covers data with `fingerprint`: the data it was declared for,
-    /// or a version declared with `declareNewVersion` (recorded in the chain). A budget declared
-    /// without a fingerprint is bound to the first data that runs against it.
-    public func checkData(dataset: String, fingerprint: String, declareNewVersion: Bool) throws {
-        try write { db in
-            guard
-                let row = try db.row("SELECT fingerprint FROM budget WHERE dataset = ?", [dataset])
-            else {
-                throw LedgerError.unknownDataset(
-                    "dataset '\(dataset)' has no budget in \(self.path); run `dpsynth ledger init` first")
-            }
-            let versions = try db.strings("SELECT fingerprint FROM data_version WHERE dataset = ?", [dataset])
-            let declared: String? = try row.checkedOptional("fingerprint")
-            // A renamed table reads the same relations: the same data, under any name.
-            if ([declared] + versions).compactMap({ $0 }).contains(where: {
-                $0 == fingerprint || DataFingerprint.sameRelations($0, fingerprint)
-            }) {
-                return
-            }
-            if let owner = try Self.owner(of: fingerprint, excluding: dataset, db) {
-                throw LedgerError.invalid(
-                    "this data has a budget under dataset '\(owner)' in \(self.path); run against that dataset")
-            }
-            if let measurer = try Self.measurer(of: fingerprint, db) {
-                throw Self.measuredElsewhere(measurer, path: self.path)
-            }
-            guard declared == nil && versions.isEmpty || declareNewVersion else {
-                throw LedgerError.invalid(
-                    "the data differs from the data dataset '\(dataset)' was budgeted for (its BLAKE2b fingerprint "
-                        + "changed); if it is a new version of the same people's data, declare it "
-                        + "(--new-data-version, or 'new_data_version: true' in a release config), which the "
-                        + "ledger records")
-            }
-            let created = Self.timestamp(Date())
-            let head = try Self.append(
-                LedgerEntry.dataVersion(dataset: dataset, fingerprint: fingerprint, created: created), db)
-            try db.execute(
-                "INSERT INTO data_version (dataset, fingerprint, created, seq, hash) VALUES (?, ?, ?, ?, ?)",
-                [dataset, fingerprint, created, head.sequence, head.hash])
+    /// or a version declared with `declareNewVersion`. A budget declared without a fingerprint is
+    /// bound to the first data that runs against it. Returns the declaration still to record
+    /// (nil when the ledger already knows the data): the run's first reservation or charge
+    /// records it in the chain in its own transaction, so a run refused its budget, or stopped
+    /// before it spends, leaves no trace.
+    @discardableResult
+    public func checkData(
+        dataset: String, fingerprint: String, declareNewVersion: Bool
+    ) throws -> DataVersionDeclaration? {
+        try read { db in
+            try Self.declaration(dataset: dataset, fingerprint: fingerprint, declareNewVersion, db, path: self.path)
         }
+    }
+
+    /// What `checkData` decides, read in transaction `db`: nil when the budget already covers the
+    /// data, the declaration to record when it is a declared new version, and a refusal otherwise.
+    static func declaration(
+        dataset: String, fingerprint: String, _ declareNewVersion: Bool, _ db: any LedgerSQL, path: String
+    ) throws -> DataVersionDeclaration? {
+        guard let row = try db.row("SELECT fingerprint FROM budget WHERE dataset = ?", [dataset]) else {
+            throw LedgerError.unknownDataset(
+                "dataset '\(dataset)' has no budget in \(path); run `dpsynth ledger init` first")
+        }
+        let versions = try db.strings("SELECT fingerprint FROM data_version WHERE dataset = ?", [dataset])
+        let declared: String? = try row.checkedOptional("fingerprint")
+        // A renamed table reads the same relations: the same data, under any name.
+        if ([declared] + versions).compactMap({ $0 }).contains(where: {
+            $0 == fingerprint || DataFingerprint.sameRelations($0, fingerprint)
+        }) {
+            return nil
+        }
+        if let owner = try Self.owner(of: fingerprint, excluding: dataset, db) {
+            throw LedgerError.invalid(
+                "this data has a budget under dataset '\(owner)' in \(path); run against that dataset")
+        }
+        if let measurer = try Self.measurer(of: fingerprint, db) {
+            throw Self.measuredElsewhere(measurer, path: path)
+        }
+        guard declared == nil && versions.isEmpty || declareNewVersion else {
+            throw LedgerError.invalid(
+                "the data differs from the data dataset '\(dataset)' was budgeted for (its BLAKE2b fingerprint "
+                    + "changed); if it is a new version of the same people's data, declare it "
+                    + "(--new-data-version, or 'new_data_version: true' in a release config), which the "
+                    + "ledger records")
+        }
+        return DataVersionDeclaration(dataset: dataset, fingerprint: fingerprint)
+    }
+
+    /// Records `declaration` in transaction `db`, checked again there: another run may have
+    /// recorded the version, or given the data another budget, since it was checked.
+    static func record(_ declaration: DataVersionDeclaration?, _ db: any LedgerSQL, path: String) throws {
+        guard let declaration,
+            try Self.declaration(
+                dataset: declaration.dataset, fingerprint: declaration.fingerprint, true, db, path: path) != nil
+        else { return }
+        let created = Self.timestamp(Date())
+        let head = try Self.append(
+            LedgerEntry.dataVersion(
+                dataset: declaration.dataset, fingerprint: declaration.fingerprint, created: created),
+            db)
+        try db.execute(
+            "INSERT INTO data_version (dataset, fingerprint, created, seq, hash) VALUES (?, ?, ?, ?, ?)",
+            [declaration.dataset, declaration.fingerprint, created, head.sequence, head.hash])
     }
 
     /// Records a charge, or throws `LedgerError.overspend` and records nothing.
@@ -223,10 +247,11 @@ public final class BudgetLedger: @unchecked Sendable {
     @discardableResult
     public func charge(
         dataset: String, mechanism: String, parameters: String = "{}", cost: PrivacyCost, seeded: Bool,
-        reservation: Int64? = nil
+        reservation: Int64? = nil, declaring version: DataVersionDeclaration? = nil
     ) throws -> LedgerCharge {
         try Self.validate(cost)
         return try write { db in
+            try Self.record(version, db, path: self.path)
             let (totalEpsilon, totalDelta) = try Self.budget(db, dataset: dataset, path: self.path)
             if let reservation {
                 // Within the run's own reservation, which other runs already count in full.
@@ -400,5 +425,17 @@ public enum LedgerError: UserFacingError, Equatable {
             return message
         case .storage(let path, let message): return "ledger \(path): \(message)"
         }
+    }
+}
+
+/// A new version of a dataset's data that a run declared (`--new-data-version`) and the ledger
+/// accepted, recorded with the run's first reservation or charge.
+public struct DataVersionDeclaration: Sendable, Equatable {
+    public let dataset: String
+    public let fingerprint: String
+
+    public init(dataset: String, fingerprint: String) {
+        self.dataset = dataset
+        self.fingerprint = fingerprint
     }
 }

@@ -11,17 +11,24 @@ public final class LedgerBudget: PrivacyBudget, @unchecked Sendable {
     public let dataset: String
     /// The reservation this budget charges under, if any.
     public let reservation: Int64?
+    /// The data version the run declared, recorded with its first reservation or charge.
+    public let declaring: DataVersionDeclaration?
 
-    public init(ledger: BudgetLedger, dataset: String, reservation: Int64? = nil) {
+    public init(
+        ledger: BudgetLedger, dataset: String, reservation: Int64? = nil, declaring: DataVersionDeclaration? = nil
+    ) {
         self.ledger = ledger
         self.dataset = dataset
         self.reservation = reservation
+        self.declaring = declaring
     }
 
     /// A budget that charges under a new reservation of `cost` (refused at once when it does
     /// not fit); end it with `endReservation()`.
     public func reserve(_ cost: PrivacyCost) throws -> LedgerBudget {
-        LedgerBudget(ledger: ledger, dataset: dataset, reservation: try ledger.reserve(dataset: dataset, cost: cost))
+        LedgerBudget(
+            ledger: ledger, dataset: dataset,
+            reservation: try ledger.reserve(dataset: dataset, cost: cost, declaring: declaring), declaring: declaring)
     }
 
     /// Ends this budget's reservation: released when nothing was charged under it, settled otherwise.
@@ -33,7 +40,7 @@ public final class LedgerBudget: PrivacyBudget, @unchecked Sendable {
     public func charge(_ charge: Charge) throws -> ChargeReceipt {
         let row = try ledger.charge(
             dataset: dataset, mechanism: charge.mechanism, parameters: charge.parameters, cost: charge.cost,
-            seeded: charge.seeded, reservation: reservation)
+            seeded: charge.seeded, reservation: reservation, declaring: declaring)
         return ChargeReceipt(id: row.id, cost: charge.cost)
     }
 

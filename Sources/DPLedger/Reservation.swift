@@ -87,10 +87,14 @@ extension BudgetLedger {
         return costs
     }
 
-    /// Sets aside `cost` of `dataset`'s budget for this process, or refuses at once.
-    public func reserve(dataset: String, cost: PrivacyCost) throws -> Int64 {
+    /// Sets aside `cost` of `dataset`'s budget for this process, or refuses at once; a declared
+    /// data version is recorded with it (`checkData`).
+    public func reserve(
+        dataset: String, cost: PrivacyCost, declaring version: DataVersionDeclaration? = nil
+    ) throws -> Int64 {
         try cost.validate()
         return try write { db in
+            try Self.record(version, db, path: self.path)
             let (totalEpsilon, totalDelta) = try Self.budget(db, dataset: dataset, path: self.path)
             let committed = try Self.committedCosts(db, dataset: dataset, path: self.path)
             guard BudgetLimit.fits(committed + [cost], epsilon: totalEpsilon, delta: totalDelta) else {

@@ -50,10 +50,11 @@ public enum BudgetStage {
             guard let declare else { throw noBudget(dataset: dataset, ledger: path, hint: hint) }
             try ledger.initialise(
                 dataset: dataset, epsilon: declare.epsilon, delta: declare.delta, fingerprint: fingerprint)
-        } else {
-            try ledger.checkData(dataset: dataset, fingerprint: fingerprint, declareNewVersion: newDataVersion)
+            return ledger.budget(for: dataset)
         }
-        return ledger.budget(for: dataset)
+        let version = try ledger.checkData(
+            dataset: dataset, fingerprint: fingerprint, declareNewVersion: newDataVersion)
+        return LedgerBudget(ledger: ledger, dataset: dataset, declaring: version)
     }
 
     /// The refusal of a run that spends a budget the ledger at `ledger` lacks for `dataset`.

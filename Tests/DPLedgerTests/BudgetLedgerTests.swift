@@ -221,4 +221,28 @@ extension BudgetLedgerTests {
         #expect(try ledger.dataset(measuring: "bb", otherThan: "train") == nil)
         #expect(try ledger.dataset(measuring: "dd", otherThan: "other") == nil)
     }
+
+    /// A run that declared a new version of its data and was then refused its budget left the
+    /// version recorded (the check wrote it before the charge). The version is now recorded with
+    /// the run's first reservation or charge, in that transaction.
+    @Test func aDeclaredVersionIsRecordedOnlyWithASpend() throws {
+        let (ledger, path) = try freshLedger()
+        try ledger.initialise(dataset: "d", epsilon: 1, delta: 0, fingerprint: "aa")
+        let declared = try ledger.checkData(dataset: "d", fingerprint: "bb", declareNewVersion: true)
+        #expect(declared == DataVersionDeclaration(dataset: "d", fingerprint: "bb"))
+        let budget = LedgerBudget(ledger: ledger, dataset: "d", declaring: declared)
+        #expect(throws: LedgerError.self) { try budget.reserve(.pure(epsilon: 2)) }
+        #expect(throws: LedgerError.self, "a refused run recorded its data version") {
+            try ledger.checkData(dataset: "d", fingerprint: "bb", declareNewVersion: false)
+        }
+        let reserved = try budget.reserve(.pure(epsilon: 0.5))
+        #expect(try ledger.checkData(dataset: "d", fingerprint: "bb", declareNewVersion: false) == nil)
+        // Recorded once, whatever charges follow under the same declaration.
+        _ = try reserved.charge(
+            Charge(mechanism: "laplace", parameters: [String: Int](), cost: .pure(epsilon: 0.25), seeded: false))
+        _ = try budget.charge(
+            Charge(mechanism: "laplace", parameters: [String: Int](), cost: .pure(epsilon: 0.25), seeded: false))
+        #expect(try BudgetLedger.verify(path: path).problems.isEmpty)
+        #expect(try ledger.statement(dataset: "d").charges.count == 2)
+    }
 }
