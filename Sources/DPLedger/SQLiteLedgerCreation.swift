@@ -7,8 +7,10 @@ import Foundation
 /// two processes creating one ledger at once, one links its file and the other opens it.
 enum SQLiteLedgerCreation {
     /// Creates the ledger at `path` when no file is there; returns without change otherwise. On a
-    /// file system without hard links the ledger is created in place, as SQLite would.
+    /// file system without hard links the ledger is created in place, as SQLite would. Either way,
+    /// creations beside it that a killed process left are removed first.
     static func createIfMissing(_ path: String) {
+        removeAbandoned(beside: URL(fileURLWithPath: path))
         var status = stat()
         guard lstat(path, &status) != 0, errno == ENOENT else {
             // A link to a ledger not yet there: the ledger is created where the link points.
@@ -23,7 +25,7 @@ enum SQLiteLedgerCreation {
         }
         let url = URL(fileURLWithPath: path)
         let fresh = url.deletingLastPathComponent().appendingPathComponent(
-            ".\(url.lastPathComponent).new-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+            prefix(of: url) + "\(LocalHolder.current)-\(UInt32.random(in: 0...UInt32.max))"
         ).path
         defer { unlink(fresh) }
         do {
@@ -36,6 +38,25 @@ enum SQLiteLedgerCreation {
         if link(fresh, path) != 0 && errno != EEXIST {
             // No hard links here (some network file systems): created in place by the caller.
             return
+        }
+    }
+
+    /// The start of the name of a ledger being created at `url`, which its creator's holder
+    /// (`LocalHolder`) and a random number follow.
+    static func prefix(of url: URL) -> String { ".\(url.lastPathComponent).new-" }
+
+    /// Removes the files of creations beside `url` whose creator no longer runs (killed before
+    /// it could remove them), with their journals: they hold an empty ledger, nothing else.
+    static func removeAbandoned(beside url: URL) {
+        let folder = url.deletingLastPathComponent()
+        let prefix = prefix(of: url)
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return }
+        for name in names where name.hasPrefix(prefix) {
+            let rest = name.dropFirst(prefix.count)
+            guard let dash = rest.firstIndex(of: "-"), let holder = Int64(rest[..<dash]), holder > 0,
+                !LocalHolder.mayRun(holder)
+            else { continue }
+            unlink(folder.appendingPathComponent(name).path)
         }
     }
 }

@@ -245,4 +245,27 @@ extension BudgetLedgerTests {
         #expect(try BudgetLedger.verify(path: path).problems.isEmpty)
         #expect(try ledger.statement(dataset: "d").charges.count == 2)
     }
+
+    /// A process killed while it created a ledger left its hidden file (and journal) beside the
+    /// ledger for ever; the next open removes those whose creator no longer runs.
+    @Test func aKilledCreationsFileIsRemoved() throws {
+        let folder = try CommandRunner.temporaryDirectory()
+        let gone = Process()
+        gone.executableURL = URL(fileURLWithPath: "/bin/true")
+        try gone.run()
+        gone.waitUntilExit()
+        let abandoned = [
+            ".l.sqlite.new-\(gone.processIdentifier)-7", ".l.sqlite.new-\(gone.processIdentifier)-7-journal",
+        ]
+        let running = ".l.sqlite.new-\(getpid())-8"
+        for name in abandoned + [running] {
+            try Data().write(to: folder.appendingPathComponent(name))
+        }
+        _ = try BudgetLedger(path: folder.appendingPathComponent("l.sqlite").path)
+        let left = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        #expect(!left.contains { abandoned.contains($0) }, "\(left)")
+        #expect(left.contains(running), "\(left)")
+        _ = try BudgetLedger(path: folder.appendingPathComponent("l.sqlite").path)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).contains(running))
+    }
 }
