@@ -1,5 +1,5 @@
-/// What a schema proposal needs to know of one column, gathered a value at a time, so that a
-/// proposal holds a few numbers a column whatever the table's length: for a proposal read
+/// What a schema proposal needs to know of one column, gathered a value at a time rather than
+/// kept: for a proposal read
 /// straight from the data, the numbers' range and at most `SchemaInference.maxCategories + 1`
 /// distinct values; for a DP proposal, every distinct value's count (categories) or the numbers'
 /// histogram (bounds).

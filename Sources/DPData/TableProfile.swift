@@ -2,7 +2,7 @@ import Foundation
 
 /// A table's column names and, for each column, what a schema proposal needs of its values
 /// (`ColumnProfile`), read row by row: the values themselves are not kept, so a proposal's
-/// memory does not grow with the table's length.
+/// memory grows with the distinct categories a DP proposal counts, not with the rows.
 public struct TableProfile: Sendable {
     /// What a proposal gathers: kinds, ranges and categories read straight from the data, or
     /// what a DP proposal's mechanisms count, bounds for the `numeric` columns and categories

@@ -178,10 +178,10 @@ public final class BudgetLedger: @unchecked Sendable {
 
     /// Checks that `dataset`'s budget covers data with `fingerprint`: the data it was declared for,
     /// or a version declared with `declareNewVersion`. A budget declared without a fingerprint is
-    /// bound to the first data that runs against it. Returns the declaration still to record
-    /// (nil when the ledger already knows the data): the run's first reservation or charge
-    /// records it in the chain in its own transaction, so a run refused its budget, or stopped
-    /// before it spends, leaves no trace.
+    /// bound to the first data a run reserves or charges for. Returns the data still to record
+    /// (nil when the ledger already knows it): the run's first reservation or charge records it
+    /// in the chain in its own transaction, checked again there with the run's own declaration,
+    /// so a run refused its budget, or stopped before it reserves, leaves no trace.
     @discardableResult
     public func checkData(
         dataset: String, fingerprint: String, declareNewVersion: Bool
@@ -192,7 +192,8 @@ public final class BudgetLedger: @unchecked Sendable {
     }
 
     /// What `checkData` decides, read in transaction `db`: nil when the budget already covers the
-    /// data, the declaration to record when it is a declared new version, and a refusal otherwise.
+    /// data, the data to record when it is a declared new version or the budget's first data, and
+    /// a refusal otherwise.
     static func declaration(
         dataset: String, fingerprint: String, _ declareNewVersion: Bool, _ db: any LedgerSQL, path: String
     ) throws -> DataVersionDeclaration? {
@@ -222,15 +223,18 @@ public final class BudgetLedger: @unchecked Sendable {
                     + "(--new-data-version, or 'new_data_version: true' in a release config), which the "
                     + "ledger records")
         }
-        return DataVersionDeclaration(dataset: dataset, fingerprint: fingerprint)
+        return DataVersionDeclaration(
+            dataset: dataset, fingerprint: fingerprint, declaredNewVersion: declareNewVersion)
     }
 
-    /// Records `declaration` in transaction `db`, checked again there: another run may have
-    /// recorded the version, or given the data another budget, since it was checked.
+    /// Records `declaration` in transaction `db`, checked again there with the run's own
+    /// declaration: another run may have recorded the version, bound the budget to other data, or
+    /// given the data another budget, since it was checked.
     static func record(_ declaration: DataVersionDeclaration?, _ db: any LedgerSQL, path: String) throws {
         guard let declaration,
             try Self.declaration(
-                dataset: declaration.dataset, fingerprint: declaration.fingerprint, true, db, path: path) != nil
+                dataset: declaration.dataset, fingerprint: declaration.fingerprint, declaration.declaredNewVersion, db,
+                path: path) != nil
         else { return }
         let created = Self.timestamp(Date())
         let head = try Self.append(
@@ -433,9 +437,13 @@ public enum LedgerError: UserFacingError, Equatable {
 public struct DataVersionDeclaration: Sendable, Equatable {
     public let dataset: String
     public let fingerprint: String
+    /// Whether the run declared the data a new version (`--new-data-version`); without it, the
+    /// data may only be the budget's first.
+    public let declaredNewVersion: Bool
 
-    public init(dataset: String, fingerprint: String) {
+    public init(dataset: String, fingerprint: String, declaredNewVersion: Bool) {
         self.dataset = dataset
         self.fingerprint = fingerprint
+        self.declaredNewVersion = declaredNewVersion
     }
 }

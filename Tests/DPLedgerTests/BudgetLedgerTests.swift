@@ -229,7 +229,7 @@ extension BudgetLedgerTests {
         let (ledger, path) = try freshLedger()
         try ledger.initialise(dataset: "d", epsilon: 1, delta: 0, fingerprint: "aa")
         let declared = try ledger.checkData(dataset: "d", fingerprint: "bb", declareNewVersion: true)
-        #expect(declared == DataVersionDeclaration(dataset: "d", fingerprint: "bb"))
+        #expect(declared == DataVersionDeclaration(dataset: "d", fingerprint: "bb", declaredNewVersion: true))
         let budget = LedgerBudget(ledger: ledger, dataset: "d", declaring: declared)
         #expect(throws: LedgerError.self) { try budget.reserve(.pure(epsilon: 2)) }
         #expect(throws: LedgerError.self, "a refused run recorded its data version") {
@@ -244,6 +244,23 @@ extension BudgetLedgerTests {
             Charge(mechanism: "laplace", parameters: [String: Int](), cost: .pure(epsilon: 0.25), seeded: false))
         #expect(try BudgetLedger.verify(path: path).problems.isEmpty)
         #expect(try ledger.statement(dataset: "d").charges.count == 2)
+    }
+
+    /// Two runs on a budget bound to no data yet, neither declaring a new version: the first to
+    /// spend binds it, and the other's data is refused, not recorded as a version (the recording
+    /// checked again as if it had been declared).
+    @Test func anUndeclaredRunCannotBecomeANewVersionByRacing() throws {
+        let (ledger, _) = try freshLedger()
+        try ledger.initialise(dataset: "d", epsilon: 1, delta: 0)
+        let first = try ledger.checkData(dataset: "d", fingerprint: "x", declareNewVersion: false)
+        let second = try ledger.checkData(dataset: "d", fingerprint: "y", declareNewVersion: false)
+        _ = try LedgerBudget(ledger: ledger, dataset: "d", declaring: first).reserve(.pure(epsilon: 0.1))
+        #expect(throws: LedgerError.self) {
+            try LedgerBudget(ledger: ledger, dataset: "d", declaring: second).reserve(.pure(epsilon: 0.1))
+        }
+        #expect(throws: LedgerError.self) {
+            try ledger.checkData(dataset: "d", fingerprint: "y", declareNewVersion: false)
+        }
     }
 
     /// A process killed while it created a ledger left its hidden file (and journal) beside the
