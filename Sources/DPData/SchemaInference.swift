@@ -44,7 +44,8 @@ public enum SchemaInference {
         if let duplicate = header.enumerated().first(where: { header[..<$0.offset].contains($0.element) }) {
             throw DataError(
                 file: file, line: 1, column: duplicate.offset + 1,
-                problem: "the header names '\(duplicate.element)' twice", hint: "Give every column a distinct name.")
+                problem: "the header names a column twice (not repeated here: a file without its header row has a "
+                    + "private row there)", hint: "Give every column a distinct name.")
         }
     }
 

@@ -37,7 +37,7 @@ public enum HoldoutRule {
             throw ReleaseError(
                 "\(name): the holdout holds the training table's rows (in another file's form or order, or with a few "
                     + "rows added, removed or edited, or a part of them); give real rows the generator never saw (a "
-                    + "separate split of the data)")
+                    + "separate split of the data). Confidential: this refusal is computed on the private rows")
         }
     }
 
