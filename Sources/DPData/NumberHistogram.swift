@@ -20,19 +20,7 @@ struct NumberHistogram: Sendable, Equatable {
         guard value.isFinite else { return }
         count += 1
         binCounts[PrivateBounds.bin(of: value)] += 1
-        gaps[Self.candidates(atOrBelow: value)] += 1
-    }
-
-    /// How many grid candidates are at or below `value`, by bisection.
-    static func candidates(atOrBelow value: Double) -> Int {
-        let grid = QuantileGrid.candidates
-        var low = 0
-        var high = grid.count
-        while low < high {
-            let middle = (low + high) / 2
-            if grid[middle] <= value { low = middle + 1 } else { high = middle }
-        }
-        return low
+        gaps[QuantileGrid.candidates.countAtOrBelow(value)] += 1
     }
 
     /// How many numbers lie below each of `candidates`, which are grid points in ascending order.
@@ -41,7 +29,7 @@ struct NumberHistogram: Sendable, Equatable {
         var gap = 0
         return candidates.map { candidate in
             // A number lies below the k-th grid point when at most k points are at or below it.
-            let index = Self.candidates(atOrBelow: candidate) - 1
+            let index = QuantileGrid.candidates.countAtOrBelow(candidate) - 1
             precondition(index >= 0 && QuantileGrid.candidates[index] == candidate, "not a grid point")
             while gap <= index {
                 below += gaps[gap]

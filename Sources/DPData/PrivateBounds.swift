@@ -38,14 +38,7 @@ enum PrivateBounds {
     /// The bin of `value`: `i` for edges[i] <= value < edges[i + 1]; values beyond the edges
     /// count in the outermost bins.
     static func bin(of value: Double) -> Int {
-        // The first edge above the value, found by bisection over the sorted edges.
-        var low = 0
-        var high = edges.count
-        while low < high {
-            let middle = (low + high) / 2
-            if edges[middle] <= value { low = middle + 1 } else { high = middle }
-        }
-        return min(max(low - 1, 0), edges.count - 2)
+        min(max(edges.countAtOrBelow(value) - 1, 0), edges.count - 2)
     }
 
     /// The bounds of a column's finite `numbers`, ε-DP in `epsilon`.
