@@ -146,7 +146,6 @@ public struct ReleasePipeline {
         let holdout = try holdoutSource.load(schema: schema, boundTo: holdoutIdentity)
         training.releaseLocks()
         holdoutIdentity.releaseLocks()
-        try HoldoutRule.checkRows(training: train, holdout: holdout, name: "\(configPath): holdout")
         let target = try config.target.map { try train.column(named: $0, key: "utility.target", file: configPath) }
         let schemaHash = try Blake2b.hex(file: config.schema)
         let runKey = String(Blake2b.hex(configBytes + Data(inputHash.utf8) + Data(schemaHash.utf8)).prefix(24))

@@ -14,13 +14,16 @@ public struct GateReport: Sendable, Codable, Equatable {
     public let noisyTrainRows: Int
     public let noisyHoldoutRows: Int
     public let checks: [Check]
+    /// Whether the holdout is people the generator never saw, by noisy counts (absent in reports
+    /// of older versions).
+    public let holdout: HoldoutCheck?
     public let passed: Bool
     /// The document that proves the gate's guarantee.
     public let proof: String
 
     public init(
         epsilon: Double, evaluations: Int, maxAdvantage: Double, noisyTrainRows: Int, noisyHoldoutRows: Int,
-        checks: [Check], proof: String
+        checks: [Check], holdout: HoldoutCheck?, proof: String
     ) {
         self.epsilon = epsilon
         self.evaluations = evaluations
@@ -28,7 +31,8 @@ public struct GateReport: Sendable, Codable, Equatable {
         self.noisyTrainRows = noisyTrainRows
         self.noisyHoldoutRows = noisyHoldoutRows
         self.checks = checks
-        passed = checks.allSatisfy(\.passed)
+        self.holdout = holdout
+        passed = checks.allSatisfy(\.passed) && holdout?.passed != false
         self.proof = proof
     }
 
@@ -55,13 +59,41 @@ public struct GateReport: Sendable, Codable, Equatable {
         }
     }
 
+    /// The noisy counts of rare rows (held at most once in each table) that say whether the
+    /// holdout holds the training table's rows, and the verdict drawn from them and the noisy row
+    /// counts (`HoldoutOverlap.sharesRows`, in DPRelease). A holdout that is the training rows
+    /// makes every check compare the table with itself, so it fails the gate.
+    public struct HoldoutCheck: Sendable, Codable, Equatable {
+        /// Rare rows held once in each table.
+        public let noisySharedRows: Int
+        public let noisyTrainingOnlyRows: Int
+        public let noisyHoldoutOnlyRows: Int
+        /// False when the noisy counts say the holdout holds the training table's rows.
+        public let passed: Bool
+
+        public init(noisySharedRows: Int, noisyTrainingOnlyRows: Int, noisyHoldoutOnlyRows: Int, passed: Bool) {
+            self.noisySharedRows = noisySharedRows
+            self.noisyTrainingOnlyRows = noisyTrainingOnlyRows
+            self.noisyHoldoutOnlyRows = noisyHoldoutOnlyRows
+            self.passed = passed
+        }
+    }
+
     /// One line per failed check, for the decision's reasons.
     public var failures: [String] {
-        checks.filter { !$0.passed }.map {
+        let advantages = checks.filter { !$0.passed }.map {
             "\($0.name) (release gate, DP): noisy advantage \(Self.format($0.advantage)) exceeds "
                 + "\(Self.format(maxAdvantage)) (training rate \(Self.format($0.noisyTrainRate)), holdout rate "
                 + "\(Self.format($0.noisyHoldoutRate)))"
         }
+        guard let holdout, !holdout.passed else { return advantages }
+        return [
+            "holdout (release gate, DP): the holdout holds the training table's rows (noisy rows one of a kind: "
+                + "\(holdout.noisySharedRows) in both tables, \(holdout.noisyTrainingOnlyRows) in the training table "
+                + "only, \(holdout.noisyHoldoutOnlyRows) in the holdout only), so the checks compared the table with "
+                + "itself; put a separate split of the data (real rows the generator never saw) at the holdout's "
+                + "path: a rerun of this config reuses the fitted model and pays only a new gate evaluation"
+        ] + advantages
     }
 
     static func format(_ value: Double) -> String {

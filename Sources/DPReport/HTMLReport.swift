@@ -170,7 +170,13 @@ public enum HTMLReport {
                 + "<td class=\"num\">\(f($0.noisyHoldoutRate, 4))</td><td class=\"num\">\(f($0.advantage, 4))</td>"
                 + "<td class=\"\($0.passed ? "pass" : "fail")\">\($0.passed ? "pass" : "fail")</td></tr>"
         }.joined()
-        return html + "</table>"
+        html += "</table>"
+        guard let holdout = gate.holdout else { return html }
+        html += "<p>Holdout separate from the training rows: noisy rows one of a kind in each table, "
+        html += "\(holdout.noisySharedRows) in both, \(holdout.noisyTrainingOnlyRows) in the training rows only, "
+        html += "\(holdout.noisyHoldoutOnlyRows) in the holdout only: "
+        return html
+            + "<span class=\"\(holdout.passed ? "pass" : "fail")\">\(holdout.passed ? "pass" : "fail")</span></p>"
     }
 
     static func implementationSection(_ implementation: ComplianceReport.ImplementationSecurity) -> String {

@@ -94,7 +94,7 @@ import Testing
             }
         }
         let gate = try ReleaseGate(epsilon: 0.5, maxAdvantage: 0.05, checks: checks)
-        #expect(gate.mechanism.sensitivity == checks.count + 1 && gate.cost == .pure(epsilon: 0.5))
+        #expect(gate.mechanism.sensitivity == checks.count + 3 && gate.cost == .pure(epsilon: 0.5))
         #expect(index(of: checks) == ["exact copies", "near copies", "attribute disclosure of 'c2'"])
     }
 

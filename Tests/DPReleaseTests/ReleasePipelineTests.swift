@@ -142,6 +142,7 @@ import Testing
             streams: RunStreams(seed: 1), reusedModel: false
         ) { _ in }
         #expect(!gate.passed && gate.checks[0].noisyTrainRate > 0.95 && gate.checks[0].advantage > 0.3)
+        #expect(gate.holdout?.passed == true, "a separate holdout is separate")
         #expect(outcome.report.decision.outcome == .quarantine)
         #expect(!FileManager.default.fileExists(atPath: fixture.out))
         let reasons = try String(contentsOfFile: fixture.quarantine + "/REASONS.txt", encoding: .utf8)
@@ -364,21 +365,22 @@ import Testing
 
     }
 
-    /// A holdout that is the training table less one row is the same people: refused before the
-    /// ledger is opened (a helper's pass released it, and the gate compared the table with itself).
-    @Test func aHoldoutThatIsTheTrainingTableLessARowIsRefused() throws {
+    /// A holdout that is the training table less one row is the same people (a helper's pass
+    /// released it, and the gate compared the table with itself). Refusing it before the charge
+    /// told whoever supplied the holdout, for free, whether its rows were the training rows; the
+    /// DP gate's noisy overlap counts fail it instead, and say why.
+    @Test func aHoldoutThatIsTheTrainingTableLessARowFailsTheGate() throws {
         let fixture = try ReleaseFixture()
         try SigningKey.generate().save(to: fixture.folder.appendingPathComponent("keys/release.key").path)
         let train = try String(contentsOf: fixture.folder.appendingPathComponent("train.csv"), encoding: .utf8)
         try (train.split(separator: "\n").dropLast().joined(separator: "\n") + "\n").write(
             to: fixture.folder.appendingPathComponent("holdout.csv"), atomically: true, encoding: .utf8)
-        #expect {
-            try ReleasePipeline(configPath: fixture.config.path).run()
-        } throws: { error in
-            "\(error)".contains("training table's rows")
-        }
-        #expect(
-            !FileManager.default.fileExists(atPath: fixture.folder.appendingPathComponent("out/ledger.sqlite").path))
+        let outcome = try ReleasePipeline(configPath: fixture.config.path).run()
+        let gate = try #require(outcome.report.gate)
+        #expect(gate.holdout?.passed == false && !gate.passed)
+        #expect(outcome.report.decision.reasons.contains { $0.contains("holdout holds the training table's rows") })
+        let reasons = try String(contentsOfFile: fixture.quarantine + "/REASONS.txt", encoding: .utf8)
+        #expect(reasons.contains("holdout (release gate, DP)"), "\(reasons)")
     }
 
     /// A quarantined run replaces the reports of an earlier release in the same folder, so the

@@ -10,10 +10,12 @@ import Foundation
 /// by noisy threshold tests on real data, never by exact figures.
 ///
 /// For each check it counts the training rows and the holdout rows the synthetic table discloses
-/// (`GateCheck`), adds exact discrete Laplace noise to those counts and to the two row counts,
-/// and passes the table when, for every check, the noisy training rate exceeds the noisy holdout
-/// rate by at most `maxAdvantage`. The decision and the rates are post-processing of the noisy
-/// counts.
+/// (`GateCheck`), and how the two tables' rare rows meet (`HoldoutOverlap`); it adds exact
+/// discrete Laplace noise to those counts and to the two row counts, and passes the table when,
+/// for every check, the noisy training rate exceeds the noisy holdout rate by at most
+/// `maxAdvantage`, and the noisy overlap does not say the holdout is the training rows (a gate
+/// comparing the table with itself would pass anything). The decision and the rates are
+/// post-processing of the noisy counts.
 ///
 /// Privacy: one evaluation is `epsilon`-DP with respect to adding or removing one person in the
 /// training rows or in the holdout rows, the synthetic table fixed; it is charged to the budget
@@ -34,8 +36,9 @@ public struct ReleaseGate: Sendable {
     let mechanism: IntegerLaplaceMechanism
 
     /// A gate spending `epsilon` per evaluation. Adding one person to the training (or holdout)
-    /// rows changes that side's row count by one and each check's count by at most one, and the
-    /// other side's counts not at all: the L1 sensitivity of the released vector is checks + 1.
+    /// rows changes that side's row count by one, each check's count by at most one, the other
+    /// side's counts not at all, and the overlap counts by at most two in L1: the L1 sensitivity
+    /// of the released vector is checks + 3.
     public init(epsilon: Double, maxAdvantage: Double, checks: [GateCheck]) throws {
         guard maxAdvantage.isFinite && maxAdvantage >= 0 && maxAdvantage <= 1 else {
             throw ReleaseError("the gate's max_advantage must lie in [0, 1] (got \(maxAdvantage))")
@@ -43,8 +46,15 @@ public struct ReleaseGate: Sendable {
         self.epsilon = epsilon
         self.maxAdvantage = maxAdvantage
         self.checks = checks
-        mechanism = try IntegerLaplaceMechanism(sensitivity: checks.count + 1, epsilon: epsilon)
+        mechanism = try IntegerLaplaceMechanism(
+            sensitivity: checks.count + Self.overlapSensitivity + 1, epsilon: epsilon)
     }
+
+    /// The L1 sensitivity of the three overlap counts (`HoldoutOverlap`).
+    static let overlapSensitivity = 2
+
+    /// The name the ledger records for the overlap counts, after the checks'.
+    static let overlapName = "holdout overlap"
 
     /// What one evaluation charges.
     public var cost: PrivacyCost { mechanism.privacyCost }
@@ -61,7 +71,8 @@ public struct ReleaseGate: Sendable {
         public let measured: [String]?
     }
 
-    /// Counts what `synthetic` discloses of `train` and `holdout`, charges `budget` for one
+    /// Counts what `synthetic` discloses of `train` and `holdout`, and how their rare rows meet
+    /// (`HoldoutOverlap`), charges `budget` for one
     /// evaluation, then draws the noise; returns the noisy counts, which `report` turns into the
     /// decision. `model` is the hash of the fitted model the table was sampled from; the charge
     /// records it so the evaluations of a model can be counted, and `holdoutFingerprint`, so the
@@ -71,9 +82,11 @@ public struct ReleaseGate: Sendable {
         model: String, budget: any PrivacyBudget, source: RandomSource, holdoutFingerprint: String? = nil
     ) throws -> [Int] {
         let index = DisclosureIndex(synthetic: synthetic, checks: checks, quasiIdentifiers: quasiIdentifiers)
-        let exact = [train.rowCount] + index.counts(train) + [holdout.rowCount] + index.counts(holdout)
+        let exact =
+            [train.rowCount] + index.counts(train) + [holdout.rowCount] + index.counts(holdout)
+            + HoldoutOverlap(training: train, holdout: holdout).counts
         let parameters = Parameters(
-            model: model, checks: checks.map(\.description), sensitivity: mechanism.sensitivity,
+            model: model, checks: checks.map(\.description) + [Self.overlapName], sensitivity: mechanism.sensitivity,
             scale: "\(mechanism.scale)", maxAdvantage: maxAdvantage, measured: holdoutFingerprint.map { [$0] })
         let receipt = try budget.charge(
             Charge(mechanism: Self.mechanismName, parameters: parameters, cost: cost, seeded: source.isSeeded))
@@ -86,6 +99,11 @@ public struct ReleaseGate: Sendable {
         let trainRows = noisy[0]
         let holdoutRows = noisy[width]
         func rate(_ count: Int, _ rows: Int) -> Double { min(1, max(0, Double(count) / Double(max(rows, 1)))) }
+        let overlap = HoldoutOverlap(
+            shared: noisy[2 * width], trainingOnly: noisy[2 * width + 1], holdoutOnly: noisy[2 * width + 2])
+        let sharesRows = overlap.sharesRows(
+            trainingRows: trainRows, holdoutRows: holdoutRows,
+            noiseScale: Double(mechanism.sensitivity) / epsilon)
         return GateReport(
             epsilon: epsilon, evaluations: evaluations, maxAdvantage: maxAdvantage, noisyTrainRows: trainRows,
             noisyHoldoutRows: holdoutRows,
@@ -94,7 +112,11 @@ public struct ReleaseGate: Sendable {
                     name: check.description, meaning: check.meaning,
                     noisyTrainRate: rate(noisy[1 + position], trainRows),
                     noisyHoldoutRate: rate(noisy[width + 1 + position], holdoutRows), maxAdvantage: maxAdvantage)
-            }, proof: Self.proofDocument)
+            },
+            holdout: GateReport.HoldoutCheck(
+                noisySharedRows: overlap.shared, noisyTrainingOnlyRows: overlap.trainingOnly,
+                noisyHoldoutOnlyRows: overlap.holdoutOnly, passed: !sharesRows),
+            proof: Self.proofDocument)
     }
 }
 

@@ -17,6 +17,11 @@ enum RowHash {
         return finalise(hash)
     }
 
+    /// Every row's hash (no column blanked), sorted: 8 bytes a row, whatever the width.
+    static func sorted(_ table: EncodedDataset) -> [UInt64] {
+        (0..<table.rowCount).map { of(table.codes, row: $0, blanking: nil) }.sorted()
+    }
+
     /// The hash of row `row` over `columns` only (an attribute check's key).
     @inline(__always)
     static func of(_ codes: [[UInt16]], row: Int, columns: [Int]) -> UInt64 {
