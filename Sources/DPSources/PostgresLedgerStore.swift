@@ -28,13 +28,24 @@ public final class PostgresLedgerStore: LedgerStore, @unchecked Sendable {
     /// One statement at a time on the connection.
     let lock = NSLock()
 
-    /// The advisory lock key this ledger's writers take: "dpsy" in the high 32 bits and the
-    /// ledger schema's object id in the low ones, so ledgers in two schemas of one database never
-    /// wait for each other.
+    /// The advisory lock key this ledger's writers take: "dpsy" in the high 32 bits and 32 bits
+    /// of the schema name's hash in the low ones, so ledgers in two schemas of one database
+    /// seldom wait for each other (advisory locks are per database). A name, not the schema's
+    /// object id: a schema dropped and created again under a long-lived process keeps its key.
     public let writerLock: Int64
 
     /// The high half of every ledger's writer lock key ("dpsy").
     static let writerLockPrefix: Int64 = 0x6470_7379
+
+    /// The one key every ledger writer of earlier versions took, whatever the schema ("dpsynth").
+    /// Writers also hold it shared, so a writer of an earlier version, which holds it alone,
+    /// waits for them and they for it; writers of this version never wait for each other on it.
+    static let earlierWriterLock: Int64 = 0x6470_7379_6E74_68
+
+    /// `writerLock` for the ledger in `schema`.
+    static func writerLock(schema: String) -> Int64 {
+        writerLockPrefix << 32 | Int64(UInt32(Blake2b.hex(Data(schema.utf8)).prefix(8), radix: 16)!)
+    }
 
     /// How long the server lets a ledger session sit idle inside a transaction before it ends the
     /// session (rolling back, releasing the writers' lock). A ledger transaction never waits on
@@ -100,13 +111,7 @@ public final class PostgresLedgerStore: LedgerStore, @unchecked Sendable {
                 "SET search_path TO \(SQLText.identifier(schema)); "
                     + "SET idle_in_transaction_session_timeout = \(Self.milliseconds(idleTransactionLimit))",
                 what: "preparing the ledger")
-            let oid = try connection.execute(
-                "SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = $1", [schema], what: "opening the ledger")
-            guard let text = oid.rows.first?.first ?? nil, let namespace = Int64(text) else {
-                throw DataError(
-                    file: url, problem: "the ledger's schema '\(schema)' vanished while opening", hint: "Retry.")
-            }
-            writerLock = Self.writerLockPrefix << 32 | namespace
+            writerLock = Self.writerLock(schema: schema)
         } catch let error as DataError {
             throw LedgerError.storage(path: url, message: error.problem)
         }
@@ -138,8 +143,9 @@ public final class PostgresLedgerStore: LedgerStore, @unchecked Sendable {
                         what: "locking the ledger")
                     do {
                         try connection.execute(
-                            "SELECT pg_catalog.pg_advisory_xact_lock($1::int8)", [String(writerLock)],
-                            what: "locking the ledger")
+                            "SELECT pg_catalog.pg_advisory_xact_lock_shared($1::int8), "
+                                + "pg_catalog.pg_advisory_xact_lock($2::int8)",
+                            [String(Self.earlierWriterLock), String(writerLock)], what: "locking the ledger")
                     } catch let error as DataError where error.databaseState == "55P03" {
                         throw LedgerError.storage(
                             path: label,

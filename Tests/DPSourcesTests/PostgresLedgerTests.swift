@@ -1,10 +1,11 @@
 import DPAccounting
 import DPLedger
-import DPSources
 import DPTestSupport
 import Foundation
 import Synchronization
 import Testing
+
+@testable import DPSources
 
 /// The ledger on PostgreSQL: the SQLite ledger's semantics (budgets, refusals, reservations,
 /// chain, verification), and many processes on one budget that never overspend or lose a charge.
@@ -109,6 +110,32 @@ struct PostgresLedgerTests {
         defer { _ = try? squatter.execute("SELECT pg_advisory_unlock_all()", what: "unlocking") }
         try BudgetLedger(store: other).charge(
             dataset: "d", mechanism: "laplace", cost: .pure(epsilon: 0.1), seeded: false)
+    }
+
+    /// A writer of an earlier version takes one fixed key for every ledger: a writer of this
+    /// version waits for it (a fleet mid-upgrade wrote old and new charges side by side).
+    @Test func aWriterOfAnEarlierVersionIsWaitedFor() throws {
+        let url = Self.freshLedger()
+        try LedgerOpener.open(url).initialise(dataset: "d", epsilon: 1, delta: 0)
+        let ledger = try BudgetLedger(store: try PostgresLedgerStore(url: url, lockTimeout: .milliseconds(300)))
+        let earlier = try PostgresConnection(url: TestPostgres.servers[0], label: "test")
+        try earlier.execute(
+            "SELECT pg_advisory_lock($1)", [String(PostgresLedgerStore.earlierWriterLock)], what: "locking")
+        #expect(throws: LedgerError.self, "charged while an earlier version's writer held its lock") {
+            try ledger.charge(dataset: "d", mechanism: "laplace", cost: .pure(epsilon: 0.1), seeded: false)
+        }
+        try earlier.execute("SELECT pg_advisory_unlock_all()", what: "unlocking")
+        try ledger.charge(dataset: "d", mechanism: "laplace", cost: .pure(epsilon: 0.1), seeded: false)
+    }
+
+    /// The key followed the schema's object id read at open, so a process that outlived a schema
+    /// dropped and created again locked a key no new writer took.
+    @Test func theWriterLockFollowsTheSchemaName() throws {
+        let (url, schema, admin) = try Self.ledgerWithBudget()
+        let before = try PostgresLedgerStore(url: url)
+        try admin.execute("DROP SCHEMA \(schema) CASCADE", what: "dropping")
+        try LedgerOpener.open(url).initialise(dataset: "d", epsilon: 1, delta: 0)
+        #expect(try PostgresLedgerStore(url: url).writerLock == before.writerLock)
     }
 
     /// A client frozen inside a ledger transaction (stopped, not killed) held the writers' lock
