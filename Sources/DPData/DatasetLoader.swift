@@ -62,7 +62,8 @@ public enum DatasetLoader {
         }
         guard !flat.isEmpty else {
             throw DataError(
-                file: path, problem: "the file has no data rows", hint: "Give at least one row after the header.")
+                file: path, problem: "the file has no data rows", hint: "Give at least one row after the header."
+            ).inPrivateRows
         }
         let width = encodedPositions.count
         let rows = flat.count / width
@@ -83,6 +84,15 @@ public enum DatasetLoader {
 
     static func headerMapping(_ header: [String], schema: Schema, path: String, line: Int) throws -> [Int] {
         let names = header.map(Self.headerName)
+        // The header's text is not shown: a file written without its header has a row of private
+        // values there. Undeclared names are refused first, so a duplicate found later is one of
+        // the schema's names, and the refusal says nothing of two private values being equal.
+        for (index, name) in names.enumerated() where schema.column(named: name) == nil {
+            throw DataError(
+                file: path, line: line, column: index + 1, problem: "a column the schema does not declare",
+                hint: "Declare it in the schema ('kind: identifier' drops it), or add the header row "
+                    + "if the file has none.")
+        }
         var position: [String: Int] = [:]
         for (index, name) in names.enumerated() {
             if position[name] != nil {
@@ -91,14 +101,6 @@ public enum DatasetLoader {
                     hint: "Give every column a distinct name.")
             }
             position[name] = index
-        }
-        for (index, name) in names.enumerated() where schema.column(named: name) == nil {
-            // The header's text is not shown: a file written without its header has a row of
-            // private values there.
-            throw DataError(
-                file: path, line: line, column: index + 1, problem: "a column the schema does not declare",
-                hint: "Declare it in the schema ('kind: identifier' drops it), or add the header row "
-                    + "if the file has none.")
         }
         return try schema.columns.map { column in
             guard let index = position[column.name] else {

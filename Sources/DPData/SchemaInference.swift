@@ -54,7 +54,8 @@ public enum SchemaInference {
     public static func refuseNoRows(_ table: TableProfile, file: String) throws {
         guard table.rows > 0 else {
             throw DataError(
-                file: file, problem: "the data has no rows", hint: "Give at least one row after the header.")
+                file: file, problem: "the data has no rows", hint: "Give at least one row after the header."
+            ).inPrivateRows
         }
     }
 

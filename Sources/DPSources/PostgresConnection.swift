@@ -120,7 +120,14 @@ public final class PostgresConnection {
         do {
             try execute("DECLARE dpsynth_rows NO SCROLL CURSOR FOR " + sql, parameters, what: what)
             while true {
-                let rows = try execute("FETCH FORWARD \(batch) FROM dpsynth_rows", what: what).rows
+                let rows: [[String?]]
+                do {
+                    rows = try execute("FETCH FORWARD \(batch) FROM dpsynth_rows", what: what).rows
+                } catch let error as DataError where error.databaseState != nil {
+                    // Raised while rows are computed (a value a cast or a function refused): it
+                    // tells of the private rows, even with its message withheld.
+                    throw error.inPrivateRows
+                }
                 if rows.isEmpty { break }
                 try body(rows)
             }

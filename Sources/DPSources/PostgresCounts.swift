@@ -68,11 +68,13 @@ public final class PostgresCounts: PrivateTable, @unchecked Sendable {
     static func cellTooLarge(_ table: PostgresTable) -> DataError {
         DataError(
             file: table.location.text, problem: "a marginal's cell holds more rows than dpsynth counts (2^32 - 1)",
-            hint: "Synthesize from a sample of the table.")
+            hint: "Synthesize from a sample of the table."
+        ).inPrivateRows
     }
 
     static func noRows(_ table: PostgresTable) -> DataError {
         DataError(file: table.location.text, problem: "the table has no rows", hint: "Give a table with data.")
+            .inPrivateRows
     }
 
     /// What the counting statements read: the table's distinct rows of codes with the number of

@@ -85,6 +85,7 @@ public struct PostgresTable: Sendable {
         }
         guard codes.first.map({ !$0.isEmpty }) ?? false else {
             throw DataError(file: location.text, problem: "the table has no rows", hint: "Give a table with data.")
+                .inPrivateRows
         }
         return EncodedDataset(schema: schema, codes: codes)
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DPAccounting
+import DPData
 import DPLedger
 import DPMechanisms
 import DPRandomness
@@ -69,7 +70,7 @@ extension MechanismCommand {
             try answers().enumerated().map { index, text in
                 guard let value = Int(text) else {
                     throw ValidationError(
-                        "--values item \(index + 1) is not an integer (value withheld: it is private data)")
+                        "--values item \(index + 1) is not an integer (\(DataError.privateRowsLabel))")
                 }
                 return value
             }
@@ -85,7 +86,7 @@ extension MechanismCommand {
                     value <= largest, -value <= largest
                 else {
                     throw ValidationError(
-                        "--values item \(index + 1) is not a finite number (value withheld: it is private data)")
+                        "--values item \(index + 1) is not a finite number (\(DataError.privateRowsLabel))")
                 }
                 return value
             }

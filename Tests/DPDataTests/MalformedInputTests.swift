@@ -59,6 +59,9 @@ import Testing
         Case("undeclared column", "age,colour,score,extra\n1,red,0.5,9\n", "does not declare", line: 1, column: 4),
         // A file without its header: the first row stands where the names should, and is not shown.
         Case("no header", "37,Alice Smith,0.5\n1,red,0.5\n", "does not declare", line: 1, column: 1),
+        // Two equal private values where the names should be: the refusal is of the first, not a
+        // duplicate (which told that the two values are equal).
+        Case("no header, equal values", "Alice,Alice,0.5\n1,red,0.5\n", "does not declare", line: 1, column: 1),
         Case("missing schema column", "age,score\n1,0.5\n", "missing from the header", line: 1),
         Case("missing where forbidden", header + "30,,0.5\n", "missing value", line: 2, column: 2),
         Case(
@@ -86,6 +89,17 @@ import Testing
             if let column = testCase.column { #expect(error.column == column, "\(testCase.label): \(error)") }
             #expect(!error.hint.isEmpty)
             #expect(!error.description.contains("Alice") && !error.description.contains("'37'"), "\(error)")
+        }
+    }
+
+    /// That a file has no data rows is a fact about the private rows: the error says so.
+    @Test func aFileWithoutRowsSaysItIsConfidential() throws {
+        let path = try CommandRunner.temporaryDirectory().appendingPathComponent("a.csv").path
+        try Self.header.write(toFile: path, atomically: true, encoding: .utf8)
+        #expect {
+            try DatasetLoader.load(csv: path, schema: try SchemaLoader.parse(Self.schemaText))
+        } throws: { error in
+            "\(error)".contains("no data rows") && "\(error)".contains(DataError.privateRowsLabel)
         }
     }
 

@@ -196,4 +196,20 @@ struct PostgresSessionTests {
             #expect(error.description.contains("no_such_table_here"), "\(error)")
         }
     }
+
+    /// A refusal raised while rows are read (a value a cast refuses) says nothing of the value,
+    /// and says that it tells of the private rows.
+    @Test func aRefusalWhileRowsAreReadIsLabelledConfidential() throws {
+        let session = try PostgresConnection(url: TestPostgres.servers[0], label: "session")
+        try session.execute(
+            "CREATE TEMPORARY TABLE planted (age text); INSERT INTO planted VALUES ('1'), ('Zq9-PLANTED')",
+            what: "setup")
+        do {
+            try session.forEachBatch("SELECT age::int FROM planted", batch: 1, what: "reading rows") { _ in }
+            Issue.record("a value that is no number was cast")
+        } catch let error as DataError {
+            #expect(!error.description.contains("PLANTED") && error.databaseState == "22P02", "\(error)")
+            #expect(error.description.contains(DataError.privateRowsLabel), "\(error)")
+        }
+    }
 }
