@@ -14,8 +14,8 @@ public struct GateReport: Sendable, Codable, Equatable {
     public let noisyTrainRows: Int
     public let noisyHoldoutRows: Int
     public let checks: [Check]
-    /// Whether the holdout is people the generator never saw, by noisy counts (absent in reports
-    /// of older versions).
+    /// Whether the noisy counts show no sign that the holdout holds the training rows (absent in
+    /// reports of older versions).
     public let holdout: HoldoutCheck?
     public let passed: Bool
     /// The document that proves the gate's guarantee.
@@ -59,17 +59,24 @@ public struct GateReport: Sendable, Codable, Equatable {
         }
     }
 
-    /// The noisy counts of rare rows (held at most once in each table) that say whether the
+    /// The noisy counts of rare rows (held at most once in each table) that tell whether the
     /// holdout holds the training table's rows, and the verdict drawn from them and the noisy row
-    /// counts (`HoldoutOverlap.sharesRows`, in DPRelease). A holdout that is the training rows
-    /// makes every check compare the table with itself, so it fails the gate.
+    /// counts (`HoldoutOverlap.sharesRows`, in DPRelease). A holdout that holds the training rows
+    /// would make every check compare the table with itself, so a sign of one fails the gate.
     public struct HoldoutCheck: Sendable, Codable, Equatable {
         /// Rare rows held once in each table.
         public let noisySharedRows: Int
         public let noisyTrainingOnlyRows: Int
         public let noisyHoldoutOnlyRows: Int
-        /// False when the noisy counts say the holdout holds the training table's rows.
+        /// False when the noisy counts show the holdout holding the training table's rows.
         public let passed: Bool
+
+        /// One line for summaries: the noisy counts and the verdict.
+        public var summary: String {
+            "holdout overlap: noisy rows one of a kind in both tables \(noisySharedRows), in the training table "
+                + "only \(noisyTrainingOnlyRows), in the holdout only \(noisyHoldoutOnlyRows): "
+                + (passed ? "no sign that the holdout holds the training rows" : "the holdout holds the training rows")
+        }
 
         public init(noisySharedRows: Int, noisyTrainingOnlyRows: Int, noisyHoldoutOnlyRows: Int, passed: Bool) {
             self.noisySharedRows = noisySharedRows
@@ -88,11 +95,12 @@ public struct GateReport: Sendable, Codable, Equatable {
         }
         guard let holdout, !holdout.passed else { return advantages }
         return [
-            "holdout (release gate, DP): the holdout holds the training table's rows (noisy rows one of a kind: "
-                + "\(holdout.noisySharedRows) in both tables, \(holdout.noisyTrainingOnlyRows) in the training table "
-                + "only, \(holdout.noisyHoldoutOnlyRows) in the holdout only), so the checks compared the table with "
-                + "itself; put a separate split of the data (real rows the generator never saw) at the holdout's "
-                + "path: a rerun of this config reuses the fitted model and pays only a new gate evaluation"
+            "holdout (release gate, DP): the noisy counts say the holdout holds the training table's rows "
+                + "(noisy rows one of a kind: \(holdout.noisySharedRows) in both tables, "
+                + "\(holdout.noisyTrainingOnlyRows) in the training table only, \(holdout.noisyHoldoutOnlyRows) in "
+                + "the holdout only), so the checks would compare the table with itself; put a separate split of the "
+                + "data (real rows the generator never saw) at the holdout's path: a rerun of this config reuses the "
+                + "fitted model and pays only a new gate evaluation"
         ] + advantages
     }
 

@@ -172,10 +172,7 @@ public enum HTMLReport {
         }.joined()
         html += "</table>"
         guard let holdout = gate.holdout else { return html }
-        html += "<p>Holdout separate from the training rows: noisy rows one of a kind in each table, "
-        html += "\(holdout.noisySharedRows) in both, \(holdout.noisyTrainingOnlyRows) in the training rows only, "
-        html += "\(holdout.noisyHoldoutOnlyRows) in the holdout only: "
-        return html
+        return html + "<p>\(e(holdout.summary)): "
             + "<span class=\"\(holdout.passed ? "pass" : "fail")\">\(holdout.passed ? "pass" : "fail")</span></p>"
     }
 

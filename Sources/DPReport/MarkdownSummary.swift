@@ -20,7 +20,7 @@ public enum MarkdownSummary {
                     format: "- Release gate (DP, epsilon %g per evaluation, %d evaluation(s)): %@", gate.epsilon,
                     gate.evaluations, gate.passed ? "passed" : "failed")
                     + gate.checks.map { String(format: "; %@ advantage %.4f", Self.escaped($0.name), $0.advantage) }
-                    .joined())
+                    .joined() + (gate.holdout.map { "; " + $0.summary } ?? ""))
         }
         if report.utility != nil || report.audit != nil {
             lines.append(

@@ -42,6 +42,7 @@ struct ReleaseCommand: ParsableCommand {
                             Output.oneLine(check.name), check.noisyTrainRate, check.noisyHoldoutRate, check.advantage,
                             gate.maxAdvantage))
                 }
+                if let holdout = gate.holdout { print("  " + holdout.summary) }
             }
             print(
                 String(

@@ -370,7 +370,8 @@ import Testing
     /// told whoever supplied the holdout, for free, whether its rows were the training rows; the
     /// DP gate's noisy overlap counts fail it instead, and say why.
     @Test func aHoldoutThatIsTheTrainingTableLessARowFailsTheGate() throws {
-        let fixture = try ReleaseFixture()
+        // A gate of epsilon 0.5 (noise scale 12): the fixture's copy is caught whatever the draw.
+        let fixture = try ReleaseFixture(extraConfig: "gate: {epsilon: 0.5}\n")
         try SigningKey.generate().save(to: fixture.folder.appendingPathComponent("keys/release.key").path)
         let train = try String(contentsOf: fixture.folder.appendingPathComponent("train.csv"), encoding: .utf8)
         try (train.split(separator: "\n").dropLast().joined(separator: "\n") + "\n").write(
@@ -381,6 +382,9 @@ import Testing
         #expect(outcome.report.decision.reasons.contains { $0.contains("holdout holds the training table's rows") })
         let reasons = try String(contentsOfFile: fixture.quarantine + "/REASONS.txt", encoding: .utf8)
         #expect(reasons.contains("holdout (release gate, DP)"), "\(reasons)")
+        // The answer was paid for: the gate's evaluation is in the ledger.
+        let ledger = try BudgetLedger(path: fixture.folder.appendingPathComponent("out/ledger.sqlite").path)
+        #expect(try ledger.statement(dataset: "people").charges.contains { $0.mechanism == ReleaseGate.mechanismName })
     }
 
     /// A quarantined run replaces the reports of an earlier release in the same folder, so the

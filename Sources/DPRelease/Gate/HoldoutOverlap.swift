@@ -65,14 +65,19 @@ public struct HoldoutOverlap: Sendable, Equatable {
     /// True when the smaller table (by `trainingRows` and `holdoutRows`) has at least 20 rare
     /// rows, at least half its rows are rare, and at least `sharedShare` of those are in the
     /// other table. Where rows repeat (few columns, small domains) few rows are rare and this
-    /// says nothing. On noisy counts, `noiseScale` is the noise's scale, and the shared rows must
-    /// also exceed three times it, so a separate split is seldom taken for a copy by noise alone.
+    /// says nothing.
+    ///
+    /// On noisy counts, `noiseScale` is the noise's scale b: the half and the share are asked
+    /// with a slack of 4b and 2b (a copy's counts fall short of them by noise alone), and the
+    /// shared rows must exceed 4b, so a separate split, whose shared rows are few, is taken for a
+    /// copy with chance about e^-4 / 2 (under 1%) per evaluation; a copy whose rare rows are
+    /// fewer than about 4b is not caught. With `noiseScale` 0 the rule is the exact one.
     public func sharesRows(trainingRows: Int, holdoutRows: Int, noiseScale: Double = 0) -> Bool {
         let (smallerRows, smallerOnly) =
             trainingRows <= holdoutRows ? (trainingRows, trainingOnly) : (holdoutRows, holdoutOnly)
-        let rare = shared + smallerOnly
-        guard rare >= 20, 2 * rare >= smallerRows else { return false }
-        return Double(shared) >= Self.sharedShare * Double(rare) && Double(shared) >= 3 * noiseScale
+        let rare = Double(shared + smallerOnly)
+        guard rare >= 20, 2 * rare + 4 * noiseScale >= Double(smallerRows) else { return false }
+        return Double(shared) + 2 * noiseScale >= Self.sharedShare * rare && Double(shared) >= 4 * noiseScale
     }
 
     /// The counts in the gate's vector order.
