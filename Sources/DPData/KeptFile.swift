@@ -39,6 +39,20 @@ public enum KeptFile: Equatable, Sendable {
         Data([0x37, 0x7F, 0x06, 0x82]), Data([0x37, 0x7F, 0x06, 0x83]),
     ]
 
+    /// Throws, naming the option `name`, unless `path` is absent or holds `kind`: for an output
+    /// that replaces only a file of its own kind (`keys generate --force` a key pair, never a
+    /// data file or a report, nor what a link there leads to).
+    public static func refuseReplacingAnythingBut(_ kind: KeptFile, at path: String, name: String) throws {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return }
+        try refuseReplacing(path, name: name, allowed: kind)
+        guard of(path) == kind else {
+            throw DataError(
+                file: path, problem: "\(name) names a file that is not \(kind.name), and replaces only that",
+                hint: "Give a path of its own.")
+        }
+    }
+
     /// Throws, naming the option or key `name`, when `path` is a kept file other than `allowed`.
     static func refuseReplacing(_ path: String, name: String, allowed: KeptFile? = nil) throws {
         guard let kept = of(path), kept != allowed else { return }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DPAccounting
+import DPData
 import DPReport
 import Foundation
 
@@ -14,7 +15,7 @@ struct KeysCommand: ParsableCommand {
             commandName: "generate", abstract: "Write a new key pair: FILE (secret, mode 0600) and FILE.pub.")
 
         @Option(help: "Where to write the secret key; the public key goes to the same path plus .pub.") var out: String
-        @Flag(help: "Replace an existing key file.") var force = false
+        @Flag(help: "Replace an existing key pair (and no other kind of file).") var force = false
 
         func run() throws {
             for path in [out, out + ".pub"] where FileManager.default.fileExists(atPath: path) && !force {
@@ -24,7 +25,12 @@ struct KeysCommand: ParsableCommand {
                 )
             }
             let key = SigningKey.generate()
-            do { try key.save(to: out) } catch let error as any UserFacingError {
+            do {
+                for path in [out, out + ".pub"] {
+                    try KeptFile.refuseReplacingAnythingBut(.signingKey, at: path, name: "--out")
+                }
+                try key.save(to: out)
+            } catch let error as any UserFacingError {
                 throw CommandFailure(error.description)
             }
             print("secret key: \(out) (keep it private)\npublic key: \(out).pub (fingerprint \(key.fingerprint))")

@@ -123,7 +123,8 @@ import Testing
     }
 
     /// No command's output replaces a ledger: `evaluate --out` and `keys generate --force` wrote
-    /// over one (found by a review), and its charges were lost.
+    /// over one (found by a review), and its charges were lost. `keys generate --force` replaced
+    /// any file, a data file too (found by a hostile pass): it now replaces only a key pair.
     @Test func noOutputReplacesALedger() throws {
         let (data, schema, folder) = try SynthesizeCommandTests().toyFiles()
         let ledger = folder.appendingPathComponent("l.sqlite").path
@@ -143,6 +144,21 @@ import Testing
         #expect(try CommandRunner.run(["keys", "generate", "--out", key]).status == 0)
         #expect(try CommandRunner.run(["keys", "generate", "--out", key]).status == 1)
         #expect(try CommandRunner.run(["keys", "generate", "--out", key, "--force"]).status == 0)
+        // Only a key pair: not a data file at --out or at --out.pub, nor what a link there leads to.
+        for (name, target) in [("d.key", "d.key"), ("e.key", "e.key.pub"), ("f.key", "f.key.pub")] {
+            let table = folder.appendingPathComponent(target).path
+            try Data(contentsOf: URL(fileURLWithPath: data)).write(to: URL(fileURLWithPath: table))
+            if name == "f.key" {
+                try FileManager.default.moveItem(atPath: table, toPath: table + ".csv")
+                try FileManager.default.createSymbolicLink(atPath: table, withDestinationPath: table + ".csv")
+            }
+            let forced = try CommandRunner.run([
+                "keys", "generate", "--out", folder.appendingPathComponent(name).path, "--force",
+            ])
+            #expect(
+                forced.status == 1 && forced.standardError.contains("not what looks like a signing key"), "\(forced)")
+            #expect(try Data(contentsOf: URL(fileURLWithPath: table)) == Data(contentsOf: URL(fileURLWithPath: data)))
+        }
     }
 
     @Test func anUnknownPositiveValueIsOneLineNamingTheChoices() throws {
