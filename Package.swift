@@ -135,7 +135,8 @@ let package = Package(
                 "DPNeural", "DPAccounting", "DPTestSupport",
             ]
         ),
-        .testTarget(name: "DPSynthCLITests", dependencies: ["DPSynthCLI", "DPLedger", "DPRandomness", "DPTestSupport"]),
+        .testTarget(
+            name: "DPSynthCLITests", dependencies: ["DPSynthCLI", "DPAudit", "DPLedger", "DPRandomness", "DPTestSupport"]),
         .testTarget(name: "ProofsTests"),
     ]
 )

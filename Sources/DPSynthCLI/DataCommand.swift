@@ -1,4 +1,5 @@
 import ArgumentParser
+import DPAudit
 import DPData
 import DPSources
 import Foundation
@@ -63,12 +64,14 @@ struct DataCommand: ParsableCommand {
                 let cells = tables.reduce(0) { $0 + $1.shape.reduce(1, *) }
                 let seconds = Date().timeIntervalSince(started)
                 if json {
-                    try Output.json(["marginals": sets.count, "cells": cells, "seconds": seconds])
+                    try Output.json([
+                        "marginals": sets.count, "cells": cells, "seconds": seconds, "notice": RealDataNotice.timing,
+                    ])
                 } else {
                     print(
                         String(
-                            format: "counted %d %d-way marginals (%d cells) in %.1f s", sets.count, ways, cells, seconds
-                        ))
+                            format: "counted %d %d-way marginals (%d cells) in %.1f s (%@)", sets.count, ways, cells,
+                            seconds, RealDataNotice.timing))
                 }
             }
         }

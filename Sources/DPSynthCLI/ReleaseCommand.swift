@@ -25,7 +25,7 @@ struct ReleaseCommand: ParsableCommand {
             let report = outcome.report
             print(
                 "release: \(report.decision.outcome.rawValue.uppercased()) in "
-                    + "\(String(format: "%.1f", Date().timeIntervalSince(started))) s"
+                    + "\(String(format: "%.1f", Date().timeIntervalSince(started))) s (\(RealDataNotice.timing))"
             )
             if outcome.reusedModel {
                 print("reused the model an earlier run of this config fitted: only the new gate evaluation was charged")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DPAudit
 import DPData
 import DPGenerators
 import DPLedger
@@ -138,10 +139,13 @@ struct SynthesizeCommand: ParsableCommand {
                 try Output.json([
                     "method": method, "rows": rows, "out": out, "epsilon": epsilon, "delta": delta,
                     "rho": rho as Any, "model_size": size.count, "seconds": elapsed,
+                    "seconds_notice": RealDataNotice.timing,
                     "dataset": name, "dataset_epsilon_spent": statement.spent.epsilon, "seeded": streams.isSeeded,
                 ])
             } else {
-                print("\(method): wrote \(rows) synthetic rows to \(out) in \(String(format: "%.1f", elapsed)) s")
+                print(
+                    "\(method): wrote \(rows) synthetic rows to \(out) in \(String(format: "%.1f", elapsed)) s "
+                        + "(\(RealDataNotice.timing))")
                 print(
                     "privacy: (\(epsilon), \(delta))-DP for this run\(rho.map { " (rho \($0))" } ?? ""); "
                         + "dataset '\(name)' has spent epsilon \(statement.spent.epsilon) of \(statement.totalEpsilon)")

@@ -1,3 +1,4 @@
+import DPAudit
 import DPTestSupport
 import Foundation
 import Testing
@@ -48,6 +49,11 @@ import Testing
         let result = try CommandRunner.run(["data", "marginals", "--data", data, "--schema", schema, "--ways", "3"])
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput.hasPrefix("counted 4 3-way marginals (44 cells) in "), "\(result.standardOutput)")
+        // The time grows with the private table's size: labelled in either form.
+        #expect(result.standardOutput.contains(RealDataNotice.timing), "\(result.standardOutput)")
+        let json = try CommandRunner.run(["data", "marginals", "--data", data, "--schema", schema, "--json"])
+        let object = try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any]
+        #expect(object?["notice"] as? String == RealDataNotice.timing, "\(json)")
     }
 
     /// `data count` prints the exact count, a private figure, and says so in either form.

@@ -1,3 +1,4 @@
+import DPAudit
 import DPTestSupport
 import Foundation
 import Testing
@@ -77,6 +78,8 @@ import Testing
         let summary = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any]
         #expect(summary?["seeded"] as? Bool == true)
         #expect((summary?["dataset_epsilon_spent"] as? Double ?? 99) <= 2)
+        // The run's time grows with the private table's size: labelled.
+        #expect(summary?["seconds"] != nil && summary?["seconds_notice"] as? String == RealDataNotice.timing)
         let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
         #expect(lines.count == 251 && lines[0] == "age,group,flag")
         let shown = try CommandRunner.run(["ledger", "show", "--ledger", ledger, "--dataset", "toy", "--json"])
