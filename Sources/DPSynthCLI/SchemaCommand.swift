@@ -57,8 +57,14 @@ struct SchemaCommand: ParsableCommand {
                 guard delta.isFinite, delta > 0, delta < 1 else {
                     throw ValidationError("--delta must lie strictly between 0 and 1 (got \(delta))")
                 }
-            } else if epsilon != nil {
-                throw ValidationError("--epsilon applies only with --dp")
+            } else {
+                // The plain proposal reads every setting below from the values themselves.
+                for (option, given) in [
+                    ("--epsilon", epsilon != nil), ("--numeric", !numeric.isEmpty), ("--integer", !integer.isEmpty),
+                    ("--seed", seed != nil),
+                ] where given {
+                    throw ValidationError("\(option) applies only with --dp")
+                }
             }
         }
 

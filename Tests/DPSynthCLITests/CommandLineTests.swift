@@ -125,6 +125,15 @@ import Testing
         #expect(attacks.status == 64 && attacks.standardError.contains("at most"), "\(attacks)")
     }
 
+    /// Settings of the DP proposal given to the plain one were ignored without a word: refused.
+    @Test func dpProposalSettingsNeedDP() throws {
+        for extra in [["--integer", "age"], ["--numeric", "age"], ["--seed", "3"], ["--epsilon", "1"]] {
+            let result = try CommandRunner.run(["schema", "infer", "x.csv"] + extra)
+            #expect(
+                result.status == 64 && result.standardError.contains("\(extra[0]) applies only with --dp"), "\(result)")
+        }
+    }
+
     static let badInvocations: [[String]] = [
         ["mechanism", "sample", "--kind", "laplace", "--scale", "0", "--count", "3"],
         ["mechanism", "sample", "--kind", "laplace", "--scale", "-1", "--count", "3"],
