@@ -53,10 +53,21 @@ enum SQLiteLedgerCreation {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return }
         for name in names where name.hasPrefix(prefix) {
             let rest = name.dropFirst(prefix.count)
-            guard let dash = rest.firstIndex(of: "-"), let holder = Int64(rest[..<dash]), holder > 0,
-                !LocalHolder.mayRun(holder)
-            else { continue }
-            unlink(folder.appendingPathComponent(name).path)
+            guard let dash = rest.firstIndex(of: "-"), let holder = Int64(rest[..<dash]), holder > 0 else { continue }
+            let file = folder.appendingPathComponent(name).path
+            if holder >> 32 == 0 {
+                // An earlier version named the creator by its bare process id, which may be one in
+                // another container sharing the folder: only a creation long past is abandoned.
+                let modified = (try? FileManager.default.attributesOfItem(atPath: file))?[.modificationDate] as? Date
+                guard let modified, Date().timeIntervalSince(modified) > abandonedAge else { continue }
+            } else if LocalHolder.mayRun(holder) {
+                continue
+            }
+            unlink(file)
         }
     }
+
+    /// How old a creation's file of an earlier version must be to be taken as abandoned: a
+    /// creation takes moments.
+    static let abandonedAge: TimeInterval = 600
 }

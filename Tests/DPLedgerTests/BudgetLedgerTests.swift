@@ -1,9 +1,10 @@
 import DPAccounting
-import DPLedger
 import DPTestSupport
 import Foundation
 import Synchronization
 import Testing
+
+@testable import DPLedger
 
 @Suite struct BudgetLedgerTests {
     func freshLedger() throws -> (BudgetLedger, String) {
@@ -271,17 +272,26 @@ extension BudgetLedgerTests {
         gone.executableURL = URL(fileURLWithPath: "/bin/true")
         try gone.run()
         gone.waitUntilExit()
+        let here = { (pid: Int32) in LocalHolder.tag << 32 | Int64(pid) }
         let abandoned = [
-            ".l.sqlite.new-\(gone.processIdentifier)-7", ".l.sqlite.new-\(gone.processIdentifier)-7-journal",
+            ".l.sqlite.new-\(here(gone.processIdentifier))-7",
+            ".l.sqlite.new-\(here(gone.processIdentifier))-7-journal",
         ]
-        let running = ".l.sqlite.new-\(getpid())-8"
-        for name in abandoned + [running] {
+        let running = ".l.sqlite.new-\(here(getpid()))-8"
+        // An earlier version's names (a bare process id, maybe another container's): only a
+        // creation long past is taken for abandoned.
+        let earlier = ".l.sqlite.new-\(gone.processIdentifier)-9"
+        let earlierLongPast = ".l.sqlite.new-\(gone.processIdentifier)-10"
+        for name in abandoned + [running, earlier, earlierLongPast] {
             try Data().write(to: folder.appendingPathComponent(name))
         }
+        try FileManager.default.setAttributes(
+            [.modificationDate: Date(timeIntervalSinceNow: -3600)],
+            ofItemAtPath: folder.appendingPathComponent(earlierLongPast).path)
         _ = try BudgetLedger(path: folder.appendingPathComponent("l.sqlite").path)
         let left = try FileManager.default.contentsOfDirectory(atPath: folder.path)
-        #expect(!left.contains { abandoned.contains($0) }, "\(left)")
-        #expect(left.contains(running), "\(left)")
+        #expect(!left.contains { (abandoned + [earlierLongPast]).contains($0) }, "\(left)")
+        #expect(left.contains(running) && left.contains(earlier), "\(left)")
         _ = try BudgetLedger(path: folder.appendingPathComponent("l.sqlite").path)
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).contains(running))
     }
