@@ -19,7 +19,9 @@ enum RowHash {
 
     /// Every row's hash (no column blanked), sorted: 8 bytes a row, whatever the width.
     static func sorted(_ table: EncodedDataset) -> [UInt64] {
-        (0..<table.rowCount).map { of(table.codes, row: $0, blanking: nil) }.sorted()
+        var hashes = (0..<table.rowCount).map { of(table.codes, row: $0, blanking: nil) }
+        hashes.sort()
+        return hashes
     }
 
     /// The hash of row `row` over `columns` only (an attribute check's key).
