@@ -10,7 +10,13 @@ public enum OutputPaths {
     /// Each entry is (the option or key that named it, the path); nil paths are skipped.
     public static func refuseOverlap(outputs: [(String, String?)], inputs: [(String, String?)]) throws {
         let outputs = outputs.compactMap { name, path in path.map { (name, $0) } }
-        let inputs = inputs.compactMap { name, path in path.map { (name, $0) } }
+        // An input's SQLite side files are its own: a ledger's journal or log holds charges, and
+        // an output written there would be deleted or read as one.
+        let inputs = inputs.flatMap { name, path in
+            path.map { path in
+                [(name, path)] + Self.sideFileSuffixes.map { ("\(name)'s \($0) file", path + $0) }
+            } ?? []
+        }
         for (index, (outputName, output)) in outputs.enumerated() {
             guard let outputIdentity = identity(of: output) else { continue }
             for (inputName, input) in inputs where identity(of: input) == outputIdentity {
@@ -25,6 +31,10 @@ public enum OutputPaths {
             }
         }
     }
+
+    /// The names SQLite gives the files beside a database: rollback journal, write-ahead log and
+    /// its shared memory.
+    static let sideFileSuffixes = ["-journal", "-wal", "-shm"]
 
     /// Throws naming the option when an output could not be written: its folder is missing (and
     /// is not to be created) or not writable, or the file exists and is not writable. Checked

@@ -203,6 +203,7 @@ public struct ReleasePipeline {
             ledger: config.ledger, dataset: prepared.dataset, declare: config.datasetBudget,
             hint: .config(configPath), fingerprint: prepared.inputHash, newDataVersion: config.newDataVersion,
             measured: [("\(configPath): holdout", prepared.holdoutHash)])
+        try refuseModelPathHazards(prepared, ledger: budget.ledger)
         let streams = RunStreams(seed: config.seed)
         // The gate's evaluation is reserved before the fit, so a run that fits can always be judged.
         let gateBudget = try budget.reserve(prepared.gate.cost)
@@ -291,6 +292,25 @@ public struct ReleasePipeline {
         try AtomicFile.write(data, to: modelPath)
         unlink(unkeyedPath)
         return FittedRelease(model: model, hash: hash, charges: binding.charges, reused: false)
+    }
+
+    /// Refuses, before anything is reserved or charged, a saved model's name (this run's, or an
+    /// earlier version's) that is a link, or a file that is one of the run's inputs: the model is
+    /// written there, and a writer follows a link to a regular file, so a link to the training
+    /// table would replace it with the model.
+    func refuseModelPathHazards(_ prepared: Prepared, ledger: BudgetLedger) throws {
+        let paths = [
+            try modelPath(prepared, ledger: ledger), Self.modelFile(prepared.runKey, in: prepared.stateFolder),
+        ]
+        for path in paths {
+            var status = stat()
+            if lstat(path, &status) == 0, status.st_mode & S_IFMT == S_IFLNK {
+                throw ReleaseError(
+                    "\(path): the release's saved model is a link; remove it (the state folder holds only files "
+                        + "dpsynth writes). Nothing was charged.")
+            }
+        }
+        try OutputPaths.refuseOverlap(outputs: paths.map { ("the release's saved model", $0) }, inputs: inputs)
     }
 
     /// Where this run's model is saved: named by the run's key hashed under the ledger's secret

@@ -387,6 +387,29 @@ import Testing
         #expect(try ledger.statement(dataset: "people").charges.contains { $0.mechanism == ReleaseGate.mechanismName })
     }
 
+    /// The saved model's file replaced by a link to the training table: the next run wrote its
+    /// model through the link, over the private data (a hostile pass). Refused before anything is
+    /// reserved or charged; the table is untouched.
+    @Test func aSavedModelLinkedToAnInputIsRefused() throws {
+        let fixture = try ReleaseFixture()
+        try SigningKey.generate().save(to: fixture.folder.appendingPathComponent("keys/release.key").path)
+        let pipeline = try ReleasePipeline(configPath: fixture.config.path)
+        _ = try pipeline.run()
+        let model = try savedModelPath(pipeline)
+        let train = fixture.folder.appendingPathComponent("train.csv").path
+        let before = try Data(contentsOf: URL(fileURLWithPath: train))
+        let charges = try BudgetLedger(path: pipeline.config.ledger).statement(dataset: "people").charges.count
+        try FileManager.default.removeItem(atPath: model)
+        try FileManager.default.createSymbolicLink(atPath: model, withDestinationPath: train)
+        #expect {
+            try pipeline.run()
+        } throws: { error in
+            "\(error)".contains("saved model is a link")
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: train)) == before)
+        #expect(try BudgetLedger(path: pipeline.config.ledger).statement(dataset: "people").charges.count == charges)
+    }
+
     /// A quarantined run replaces the reports of an earlier release in the same folder, so the
     /// table they released at `out` goes too (a helper's pass found it left beside reports that
     /// spoke of the quarantined sample); a file at `out` that no replaced report released stays.

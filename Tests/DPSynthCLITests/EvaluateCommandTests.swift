@@ -136,6 +136,15 @@ import Testing
         let evaluated = try evaluate(
             data, against: try otherTable(in: folder), schema: schema, extra: ["--out", ledger])
         #expect(evaluated.status == 1 && evaluated.standardError.contains("which no output replaces"), "\(evaluated)")
+        // Nor its side files, which SQLite deletes or reads as the ledger's (a hostile pass: the
+        // rows written there were reported written, then gone).
+        for side in ["-journal", "-wal", "-shm"] {
+            let synthesized = try CommandRunner.run([
+                "synthesize", "--method", "mst", "--data", data, "--schema", schema, "--epsilon", "1", "--delta",
+                "1e-6", "--rows", "10", "--out", ledger + side, "--ledger", ledger,
+            ])
+            #expect(synthesized.status != 0 && synthesized.standardError.contains("\(side) file"), "\(synthesized)")
+        }
         let keyed = try CommandRunner.run(["keys", "generate", "--out", ledger, "--force"])
         #expect(keyed.status == 1 && keyed.standardError.contains("which no output replaces"), "\(keyed)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: ledger)) == before)
