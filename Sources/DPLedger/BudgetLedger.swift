@@ -363,13 +363,30 @@ public final class BudgetLedger: @unchecked Sendable {
             throw LedgerError.unknownDataset(
                 "dataset '\(dataset)' has no budget in \(path); run `dpsynth ledger init` first")
         }
-        return (try row.checked("epsilon"), try row.checked("delta"))
+        let (epsilon, delta): (Double, Double) = (try row.checked("epsilon"), try row.checked("delta"))
+        guard validTotal(epsilon: epsilon, delta: delta) else {
+            throw LedgerError.tampered(
+                "ledger \(path): dataset '\(dataset)' has a budget out of range: the row was altered")
+        }
+        return (epsilon, delta)
     }
 
+    /// Whether a stored budget is one `ledger init` could have declared: ε positive and finite,
+    /// 0 ≤ δ < 1. A ledger row is read as untrusted: a negative or infinite total would let any
+    /// charge through.
+    static func validTotal(epsilon: Double, delta: Double) -> Bool {
+        epsilon.isFinite && epsilon > 0 && delta.isFinite && delta >= 0 && delta < 1
+    }
+
+    /// The cost stored as `text` (charge or reservation `row`), refused unless it reads and is
+    /// in range (`PrivacyCost.validate`): a negative cost, even in a chain re-hashed after the
+    /// edit, would give budget back.
     static func decodeCost(_ text: String, row: Int64, path: String) throws -> PrivacyCost {
-        guard let cost = try? JSONDecoder().decode(PrivacyCost.self, from: Data(text.utf8)) else {
+        guard let cost = try? JSONDecoder().decode(PrivacyCost.self, from: Data(text.utf8)),
+            (try? cost.validate()) != nil
+        else {
             throw LedgerError.tampered(
-                "ledger \(path): charge #\(row) has a cost that cannot be read: the row was altered")
+                "ledger \(path): charge #\(row) has a cost that cannot be read or is out of range: the row was altered")
         }
         return cost
     }

@@ -18,7 +18,9 @@ public struct LedgerHead: Sendable, Codable, Equatable {
 
     /// The head after appending an entry with `content`.
     func appending(_ content: String) -> LedgerHead {
-        let next = sequence + 1
+        // Wrapping: a stored head at the edge of 64 bits (an altered ledger) breaks the chain,
+        // which `verify` names, rather than trapping.
+        let next = sequence &+ 1
         return LedgerHead(sequence: next, hash: Blake2b.hex(Data("\(hash)\n\(next)\n\(content)".utf8)))
     }
 }
@@ -232,7 +234,21 @@ extension BudgetLedger {
             entries.append((try row.checked("seq"), try row.checked("hash"), content, name))
         }
         for row in try db.rows("SELECT * FROM budget") {
-            try add(row, try budgetContent(row), "budget of '\(try row.checked("dataset") as String)'")
+            let dataset: String = try row.checked("dataset")
+            try add(row, try budgetContent(row), "budget of '\(dataset)'")
+            if !BudgetLedger.validTotal(epsilon: try row.checked("epsilon"), delta: try row.checked("delta")) {
+                problems.append("the budget of '\(dataset)' is out of range: the row was altered")
+            }
+        }
+        // A chain can be hashed again after an edit: what the rows say is checked too.
+        for table in ["charge", "reservation"] {
+            for row in try db.rows("SELECT id, cost FROM \(table)") {
+                let id: Int64 = try row.checked("id")
+                if (try? BudgetLedger.decodeCost(try row.checked("cost"), row: id, path: "")) == nil {
+                    problems.append(
+                        "\(table) #\(id) has a cost that cannot be read or is out of range: the row was altered")
+                }
+            }
         }
         for row in try db.rows("SELECT * FROM charge") {
             try add(row, try chargeContent(row), "charge #\(try row.checked("id") as Int64)")
@@ -253,10 +269,14 @@ extension BudgetLedger {
         entries.sort { $0.seq < $1.seq }
         var head = LedgerHead.genesis
         for entry in entries {
-            if entry.seq != head.sequence + 1 {
+            let next = head.sequence.addingReportingOverflow(1)
+            if next.overflow || entry.seq != next.partialValue {
                 problems.append(
-                    "entries \(head.sequence + 1)...\(entry.seq - 1) are missing before \(entry.name): "
-                        + "rows were deleted")
+                    !next.overflow && entry.seq > next.partialValue
+                        ? "entries \(next.partialValue)...\(entry.seq - 1) are missing before \(entry.name): "
+                            + "rows were deleted"
+                        : "entry \(entry.seq) (\(entry.name)) repeats or comes before an earlier entry: rows were "
+                            + "edited")
                 break
             }
             head = head.appending(entry.content)

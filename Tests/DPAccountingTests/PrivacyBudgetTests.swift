@@ -60,4 +60,13 @@ import Testing
             mechanism: "m", parameters: Parameters(scale: "1\",\"evil\":\"x"), cost: .pure(epsilon: 1), seeded: false)
         #expect(charge.parameters == #"{"scale":"1\",\"evil\":\"x"}"#)
     }
+
+    /// A total near the largest double: its tolerance overflowed to infinity, and charges whose
+    /// sum was infinite all fitted (a hostile pass spent three times the largest double).
+    @Test func totalsNearTheLargestDoubleStillRefuse() {
+        let largest = Double.greatestFiniteMagnitude
+        #expect(BudgetLimit.fits([.pure(epsilon: largest)], epsilon: largest, delta: 0))
+        #expect(!BudgetLimit.fits([.pure(epsilon: largest), .pure(epsilon: largest)], epsilon: largest, delta: 0))
+        #expect(!BudgetLimit.fits(rho: .infinity, within: largest))
+    }
 }

@@ -39,6 +39,59 @@ import Testing
         }
     }
 
+    /// Chains the budget and the charges again, in order, after an edit: what someone who
+    /// knows the (unkeyed) chain's rule can do, so the edit shows in no hash.
+    func rehash(_ path: String) throws {
+        try SQLiteLedgerStore(path: path).write { db in
+            var head = LedgerHead.genesis
+            for row in try db.rows("SELECT rowid AS r, * FROM budget ORDER BY seq") {
+                head = head.appending(try BudgetLedger.budgetContent(row))
+                try db.execute(
+                    "UPDATE budget SET hash = ?, seq = ? WHERE rowid = ?",
+                    [head.hash, head.sequence, try row.checked("r") as Int64])
+            }
+            for row in try db.rows("SELECT * FROM charge ORDER BY seq") {
+                head = head.appending(try BudgetLedger.chargeContent(row))
+                try db.execute(
+                    "UPDATE charge SET hash = ?, seq = ? WHERE id = ?",
+                    [head.hash, head.sequence, try row.checked("id") as Int64])
+            }
+            try db.execute("UPDATE meta SET value = ? WHERE key = 'head_hash'", [head.hash])
+            try db.execute("UPDATE meta SET value = ? WHERE key = 'head_seq'", ["\(head.sequence)"])
+        }
+    }
+
+    /// Costs and budgets are read as untrusted even in a chain hashed again after the edit (a
+    /// hostile pass): a negative rho trapped every command that read it, a negative epsilon gave
+    /// budget back, a total delta of 5 passed. Each is named by `verify` and refused on use.
+    @Test func valuesOutOfRangeAreRefusedInAChainHashedAgain() throws {
+        for (sql, problem) in [
+            (#"UPDATE charge SET cost = '{"zCDP":{"rho":-0.01}}' WHERE id = 3"#, "charge #3 has a cost"),
+            (#"UPDATE charge SET cost = '{"pure":{"epsilon":-1e308}}' WHERE id = 2"#, "charge #2 has a cost"),
+            ("UPDATE budget SET delta = 5", "budget of 'd' is out of range"),
+        ] {
+            let path = try ledger()
+            try alter(path, sql)
+            try rehash(path)
+            let problems = try BudgetLedger.verify(path: path).problems
+            #expect(problems.contains { $0.contains(problem) }, "\(sql): \(problems)")
+            #expect(throws: LedgerError.self, "\(sql)") {
+                let ledger = try BudgetLedger(path: path)
+                _ = try ledger.statement(dataset: "d")
+                try ledger.charge(dataset: "d", mechanism: "laplace", cost: .pure(epsilon: 0.01), seeded: true)
+            }
+        }
+    }
+
+    /// A sequence number at the edge of 64 bits trapped the chain's check (it computed the one
+    /// before it); it is named as rows edited.
+    @Test func anEntryNumberedAtTheEdgeIsNamed() throws {
+        let path = try ledger()
+        try alter(path, "UPDATE charge SET seq = -9223372036854775808 WHERE id = 3")
+        let problems = try BudgetLedger.verify(path: path).problems
+        #expect(problems.contains { $0.contains("comes before an earlier entry") }, "\(problems)")
+    }
+
     @Test func anUntouchedLedgerVerifies() throws {
         let path = try ledger()
         let result = try BudgetLedger.verify(path: path)

@@ -8,12 +8,19 @@ public enum BudgetLimit {
     /// Whether `costs`, composed, stay within a total (`epsilon`, `delta`).
     public static func fits(_ costs: [PrivacyCost], epsilon: Double, delta: Double) -> Bool {
         let spend = BudgetSpend(costs: costs, totalDelta: delta)
-        return spend.epsilon <= epsilon * (1 + tolerance) && spend.approximateDelta <= delta * (1 + tolerance)
+        return within(spend.epsilon, epsilon) && within(spend.approximateDelta, delta)
     }
 
     /// Whether zCDP costs adding to `rho` stay within a total ρ.
     public static func fits(rho: Double, within total: Double) -> Bool {
-        rho <= total * (1 + tolerance)
+        within(rho, total)
+    }
+
+    /// Whether `value` is finite and at most `total` with the tolerance: written as a sum, since
+    /// `total · (1 + tolerance)` is infinite for totals near the largest double, and a sum of
+    /// charges that overflows to infinity exceeds every total.
+    static func within(_ value: Double, _ total: Double) -> Bool {
+        value.isFinite && value <= total + total * tolerance
     }
 
     /// Whether `costs`, composed, stay within one cost taken as a limit: zCDP charges within a ρ
