@@ -16,16 +16,21 @@ public enum Blake2b {
         return Hex.encode(digest)
     }
 
-    /// The hash of a file, read in 1 MiB chunks.
-    public static func hex(file path: String) throws -> String {
-        // A folder cannot be read, and a pipe or a device could be read for ever or give other
-        // bytes the next time (a file is hashed, then read again): a regular file only.
+    /// Throws unless `path` is a regular file (or absent: the reader says so). A folder cannot
+    /// be read, and a pipe or a device could be read for ever or give other bytes the next time
+    /// (a file is hashed, then read again): input data is a regular file only.
+    public static func refuseIrregular(_ path: String) throws {
         var status = stat()
         guard stat(path, &status) != 0 || status.st_mode & S_IFMT == S_IFREG else {
             throw HashingError(
                 "\(path): not a regular file (a pipe or a device reads otherwise each time); write the data to a "
                     + "file and give that")
         }
+    }
+
+    /// The hash of a file, read in 1 MiB chunks.
+    public static func hex(file path: String) throws -> String {
+        try refuseIrregular(path)
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw HashingError("\(path): cannot read the file to hash it; check the path")
         }

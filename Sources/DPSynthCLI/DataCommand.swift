@@ -1,6 +1,9 @@
 import ArgumentParser
+import DPAccounting
 import DPAudit
 import DPData
+import DPGenerators
+import DPLedger
 import DPSources
 import Foundation
 
@@ -25,6 +28,7 @@ struct DataCommand: ParsableCommand {
                         "data count reads CSV files; check a PostgreSQL table with "
                             + "`dpsynth schema check --data URL --schema FILE`, which prints its row count")
                 }
+                try Blake2b.refuseIrregular(data)
                 let records = try CSVReader(path: data).countRecords()
                 if json {
                     try Output.json(["records": records, "note": "computed on the private data; not a DP release"])
@@ -32,7 +36,7 @@ struct DataCommand: ParsableCommand {
                     print(records)
                     Output.note("dpsynth: the count is computed on the private data: confidential, not a DP release")
                 }
-            } catch let error as DataError {
+            } catch let error as any UserFacingError {
                 throw CommandFailure(error.description)
             }
         }
@@ -58,8 +62,27 @@ struct DataCommand: ParsableCommand {
             try CommandFailure.reportingLibraryErrors {
                 let started = Date()
                 let parsed = try SchemaLoader.load(path: schema)
+                // Within what any method counts at once (AIM's candidates), checked before a row is
+                // read: every 3-way set of a schema's 1,024 columns is 178 million marginals.
+                let limits = AIM.candidateLimits
+                let columns = parsed.encodedColumns.count
+                let setCount = (0..<ways).reduce(1.0) { $0 * Double(columns - $1) / Double($1 + 1) }
+                guard setCount <= Double(limits.count) else {
+                    throw CommandFailure(
+                        "\(schema): \(columns) columns have \(String(format: "%.0f", setCount)) \(ways)-way marginals, "
+                            + "more than dpsynth counts at once (\(limits.count)); give fewer columns or a smaller --ways"
+                    )
+                }
                 let table = try DataSource(data, key: "--data").table(schema: parsed, countsOnly: true)
                 let sets = table.columnSets(size: ways)
+                let setCells = sets.reduce(0.0) { total, set in
+                    total + set.reduce(1.0) { $0 * Double(table.domain[$1]) }
+                }
+                guard setCells <= Double(limits.totalCells) else {
+                    throw CommandFailure(
+                        "\(schema): the \(ways)-way marginals have \(String(format: "%.0f", setCells)) cells in all, more than "
+                            + "dpsynth counts at once (\(limits.totalCells)); give fewer columns or a smaller --ways")
+                }
                 let tables = try table.marginals(sets)
                 let cells = tables.reduce(0) { $0 + $1.shape.reduce(1, *) }
                 let seconds = Date().timeIntervalSince(started)

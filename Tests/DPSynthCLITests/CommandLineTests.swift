@@ -125,6 +125,27 @@ import Testing
         #expect(attacks.status == 64 && attacks.standardError.contains("at most"), "\(attacks)")
     }
 
+    /// Every 3-way marginal of a schema's many columns took all the machine's memory (a hostile
+    /// pass: 1,024 columns, 13 GB in 30 s): more marginals than any method counts at once are
+    /// refused before a row is read.
+    @Test func tooManyMarginalsAreRefusedBeforeCounting() throws {
+        let folder = try CommandRunner.temporaryDirectory()
+        let schema = folder.appendingPathComponent("wide.yaml").path
+        try ("columns:\n" + (0..<300).map { "  - {name: c\($0), kind: coded, levels: 2}\n" }.joined())
+            .write(toFile: schema, atomically: true, encoding: .utf8)
+        let result = try CommandRunner.run([
+            "data", "marginals", "--data", folder.appendingPathComponent("absent.csv").path, "--schema", schema,
+        ])
+        #expect(result.status == 1 && result.standardError.contains("more than dpsynth counts at once"), "\(result)")
+    }
+
+    /// `data count /dev/zero` read for ever, in growing memory (a hostile pass): input data is a
+    /// regular file, as for every other command.
+    @Test func dataCountRefusesADevice() throws {
+        let result = try CommandRunner.run(["data", "count", "/dev/zero"])
+        #expect(result.status == 1 && result.standardError.contains("not a regular file"), "\(result)")
+    }
+
     /// Settings of the DP proposal given to the plain one were ignored without a word: refused.
     @Test func dpProposalSettingsNeedDP() throws {
         for extra in [["--integer", "age"], ["--numeric", "age"], ["--seed", "3"], ["--epsilon", "1"]] {
