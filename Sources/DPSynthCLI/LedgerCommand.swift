@@ -49,7 +49,9 @@ struct LedgerCommand: ParsableCommand {
                     "ledger": location.ledger, "dataset": location.dataset, "epsilon": epsilon, "delta": delta,
                 ])
             } else {
-                print("Budget for '\(location.dataset)': epsilon \(epsilon), delta \(delta) in \(location.ledger)")
+                print(
+                    "Budget for '\(Output.oneLine(location.dataset))': epsilon \(epsilon), delta \(delta) in "
+                        + Output.oneLine(location.ledger))
             }
         }
     }
@@ -72,7 +74,8 @@ struct LedgerCommand: ParsableCommand {
                 return
             }
             print(
-                "dataset \(statement.dataset): total epsilon \(statement.totalEpsilon), delta \(statement.totalDelta)")
+                "dataset \(Output.oneLine(statement.dataset)): total epsilon \(statement.totalEpsilon), delta \(statement.totalDelta)"
+            )
             print(
                 "spent epsilon \(statement.spent.epsilon) (pure \(statement.spent.pureEpsilon), approximate "
                     + "\(statement.spent.approximateEpsilon) with delta \(statement.spent.approximateDelta), "
@@ -81,8 +84,8 @@ struct LedgerCommand: ParsableCommand {
             print("remaining epsilon \(max(0, statement.totalEpsilon - statement.spent.epsilon))")
             for charge in statement.charges {
                 print(
-                    "#\(charge.id) \(charge.mechanism) "
-                        + "\(charge.cost)\(charge.seeded ? " SEEDED" : "") \(charge.parameters)"
+                    "#\(charge.id) \(Output.oneLine(charge.mechanism)) "
+                        + "\(charge.cost)\(charge.seeded ? " SEEDED" : "") \(Output.oneLine(charge.parameters))"
                 )
             }
             for reservation in try ledger.reservations(dataset: location.dataset) {
@@ -117,7 +120,7 @@ struct LedgerCommand: ParsableCommand {
         func run() throws {
             let ledger = try LedgerOpener.open(location.ledger, creating: false)
             let outcome = try ledger.release(reservation: reservation, dataset: location.dataset)
-            print("reservation \(reservation) of '\(location.dataset)' ended: \(outcome.rawValue)")
+            print("reservation \(reservation) of '\(Output.oneLine(location.dataset))' ended: \(outcome.rawValue)")
         }
     }
 
@@ -170,7 +173,7 @@ struct LedgerCommand: ParsableCommand {
                         "cost": charge.cost.description,
                     ])
                 } else {
-                    print("charged #\(charge.id): \(charge.cost) for \(mechanism)")
+                    print("charged #\(charge.id): \(charge.cost) for \(Output.oneLine(mechanism))")
                 }
             } catch let error as LedgerError {
                 throw CommandFailure(error.description)

@@ -139,6 +139,26 @@ import Testing
         #expect(result.status == 1 && result.standardError.contains("more than dpsynth counts at once"), "\(result)")
     }
 
+    /// A mechanism name or dataset with a line break or a terminal escape was printed raw by
+    /// `ledger show`, so one analyst could forge lines on another's terminal (a hostile pass).
+    @Test func ledgerNamesArePrintedOnOneLine() throws {
+        let path = try CommandRunner.temporaryDirectory().appendingPathComponent("l.sqlite").path
+        let dataset = "a\nforged"
+        let initialised = try CommandRunner.run([
+            "ledger", "init", "--ledger", path, "--dataset", dataset, "--epsilon", "1", "--delta", "0",
+        ])
+        #expect(initialised.status == 0 && !initialised.standardOutput.contains("a\nforged"), "\(initialised)")
+        let charged = try CommandRunner.run([
+            "ledger", "charge", "--ledger", path, "--dataset", dataset, "--mechanism", "m\n\u{1B}[31mred",
+            "--epsilon", "0.1",
+        ])
+        #expect(charged.status == 0 && !charged.standardOutput.contains("\u{1B}"), "\(charged)")
+        let shown = try CommandRunner.run(["ledger", "show", "--ledger", path, "--dataset", dataset])
+        #expect(shown.status == 0, "\(shown)")
+        #expect(!shown.standardOutput.contains("\u{1B}") && !shown.standardOutput.contains("a\nforged"), "\(shown)")
+        #expect(shown.standardOutput.contains("m\\n\\u{1b}[31mred"), "\(shown)")
+    }
+
     /// `data count /dev/zero` read for ever, in growing memory (a hostile pass): input data is a
     /// regular file, as for every other command.
     @Test func dataCountRefusesADevice() throws {
