@@ -37,6 +37,12 @@ extension NeuralSynthesizer {
     /// otherwise the noisy example count would be charged and the run then fail.
     static func checkReachable(_ training: Training, method: String, epsilon: Double, delta: Double) throws {
         let floor = training.floor(delta: delta)
+        // A delta so small that the training's share of it is no longer a positive double has
+        // no floor to name.
+        guard floor.isFinite else {
+            throw GeneratorSettingsError(
+                "\(method) cannot train at delta \(delta): too small for DP-SGD's accountant; raise --delta")
+        }
         guard epsilon > floor else {
             throw GeneratorSettingsError(
                 "\(method) cannot train at epsilon \(epsilon) and delta \(delta): DP-SGD's accountant certifies "

@@ -43,6 +43,16 @@ import Testing
         #expect(try ledger.statement(dataset: "pairs").charges.isEmpty)
     }
 
+    /// A delta whose training share underflows to zero has no floor: the refusal said
+    /// "raise --epsilon above -nan" (a hostile pass); it names the delta instead.
+    @Test func aDeltaTooSmallForAnyFloorIsNamed() {
+        #expect {
+            try NeuralSynthesizer.checkReachable(.ctgan, method: "m", epsilon: 1, delta: Double.leastNonzeroMagnitude)
+        } throws: { error in
+            "\(error)".contains("raise --delta") && !"\(error)".contains("nan")
+        }
+    }
+
     /// The floor is tight: just below it no noise multiplier reaches the target whatever the run,
     /// and just above it the check accepts, and a run with many examples in small batches can be
     /// planned (near the floor the multiplier a run needs grows without bound, and the noise
