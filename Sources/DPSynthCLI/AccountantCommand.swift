@@ -1,5 +1,6 @@
 import ArgumentParser
 import DPAccounting
+import DPSynthesis
 
 struct AccountantCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -78,6 +79,12 @@ extension AccountantCommand {
 
         func validate() throws {
             try Check.positive(targetEpsilon, "--target-epsilon")
+            // The search slows as the target grows (minutes beyond 10^5); no fit takes more.
+            guard targetEpsilon <= FitRequest.largestEpsilon else {
+                throw ValidationError(
+                    "--target-epsilon must be at most \(Int(FitRequest.largestEpsilon)), the largest a fit accepts "
+                        + "(got \(targetEpsilon))")
+            }
         }
 
         func run() throws {

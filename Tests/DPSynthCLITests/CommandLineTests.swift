@@ -205,6 +205,11 @@ import Testing
             "accountant", "noise", "--target-epsilon", "0", "--sampling-rate", "0.01", "--steps", "10", "--delta",
             "1e-5",
         ],
+        // Minutes of search (a hostile pass): beyond the largest epsilon a fit accepts.
+        [
+            "accountant", "noise", "--target-epsilon", "1e6", "--sampling-rate", "0.01", "--steps", "10", "--delta",
+            "1e-5",
+        ],
         ["accountant", "zcdp", "--rho", "-1", "--delta", "1e-5"],
         ["accountant", "zcdp", "--rho", "1", "--epsilon", "1", "--delta", "1e-5"],
         ["ledger", "init", "--ledger", "/tmp/dpsynth-bad.sqlite", "--dataset", "x", "--epsilon", "0", "--delta", "0"],
