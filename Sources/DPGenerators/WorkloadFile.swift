@@ -13,7 +13,7 @@ public enum WorkloadFile {
                 hint: "Give one attribute set per line, e.g. 'age,sex,income'.")
         }
         var sets: [[Int]] = []
-        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (number, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let names = line.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
                 !$0.isEmpty
             }

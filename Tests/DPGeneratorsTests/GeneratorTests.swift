@@ -203,6 +203,9 @@ import Testing
         let path = try CommandRunner.temporaryDirectory().appendingPathComponent("w.txt").path
         try "a,b\nb, a\nb,c\n".write(toFile: path, atomically: true, encoding: .utf8)
         #expect(try WorkloadFile.read(path, columns: ["a", "b", "c"]) == [[0, 1], [1, 2]])
+        // Windows line endings, as CSV files may have them (a hostile pass: refused before).
+        try "a,b\r\nb,c\r\n".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try WorkloadFile.read(path, columns: ["a", "b", "c"]) == [[0, 1], [1, 2]])
     }
 }
 

@@ -205,6 +205,7 @@ import Testing
             "accountant", "noise", "--target-epsilon", "0", "--sampling-rate", "0.01", "--steps", "10", "--delta",
             "1e-5",
         ],
+        ["schema", "infer", "x.csv", "--dp", "--epsilon", "1e300"],
         // Minutes of search (a hostile pass): beyond the largest epsilon a fit accepts.
         [
             "accountant", "noise", "--target-epsilon", "1e6", "--sampling-rate", "0.01", "--steps", "10", "--delta",
