@@ -16,7 +16,9 @@ struct DataCommand: ParsableCommand {
 
     struct Count: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Count the records of a CSV file in bounded memory (header included; a private figure).")
+            abstract:
+                "Count the records of a CSV file, in memory bounded by its longest record (header included; "
+                + "a private figure).")
 
         @Argument(help: "The CSV file.") var data: String
         @Flag(help: "Print a JSON object.") var json = false
