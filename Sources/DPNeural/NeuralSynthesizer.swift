@@ -178,7 +178,8 @@ extension NeuralSynthesizer {
             guard parameters <= Double(largestNetwork) else {
                 throw GeneratorSettingsError(
                     String(format: "the network would have %.3g parameters, more than ", parameters)
-                        + "\(largestNetwork): lower the hidden width ('hidden' in a release config), or bin the widest columns more coarsely"
+                        + "\(largestNetwork): lower the hidden width ('hidden' in a release config), or bin the "
+                        + "widest columns more coarsely"
                 )
             }
         }

@@ -71,8 +71,9 @@ struct DataCommand: ParsableCommand {
                 let setCount = (0..<ways).reduce(1.0) { $0 * Double(columns - $1) / Double($1 + 1) }
                 guard setCount <= Double(limits.count) else {
                     throw CommandFailure(
-                        "\(schema): \(columns) columns have \(String(format: "%.0f", setCount)) \(ways)-way marginals, "
-                            + "more than dpsynth counts at once (\(limits.count)); give fewer columns or a smaller --ways"
+                        "\(schema): \(columns) columns have \(String(format: "%.0f", setCount)) \(ways)-way "
+                            + "marginals, more than dpsynth counts at once (\(limits.count)); give fewer columns or a "
+                            + "smaller --ways"
                     )
                 }
                 let table = try DataSource(data, key: "--data").table(schema: parsed, countsOnly: true)
@@ -82,8 +83,10 @@ struct DataCommand: ParsableCommand {
                 }
                 guard setCells <= Double(limits.totalCells) else {
                     throw CommandFailure(
-                        "\(schema): the \(ways)-way marginals have \(String(format: "%.0f", setCells)) cells in all, more than "
-                            + "dpsynth counts at once (\(limits.totalCells)); give fewer columns or a smaller --ways")
+                        "\(schema): the \(ways)-way marginals have \(String(format: "%.0f", setCells)) cells in all, "
+                            + "more than dpsynth counts at once (\(limits.totalCells)); give fewer columns or a "
+                            + "smaller --ways"
+                    )
                 }
                 let tables = try table.marginals(sets)
                 let cells = tables.reduce(0) { $0 + $1.shape.reduce(1, *) }

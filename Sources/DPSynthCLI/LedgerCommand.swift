@@ -74,7 +74,8 @@ struct LedgerCommand: ParsableCommand {
                 return
             }
             print(
-                "dataset \(Output.oneLine(statement.dataset)): total epsilon \(statement.totalEpsilon), delta \(statement.totalDelta)"
+                "dataset \(Output.oneLine(statement.dataset)): total epsilon \(statement.totalEpsilon), delta "
+                    + "\(statement.totalDelta)"
             )
             print(
                 "spent epsilon \(statement.spent.epsilon) (pure \(statement.spent.pureEpsilon), approximate "

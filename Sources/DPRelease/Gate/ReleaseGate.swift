@@ -73,9 +73,10 @@ public struct ReleaseGate: Sendable {
 
     /// Counts what `synthetic` discloses of `train` and `holdout`, and how their rare rows meet
     /// (`HoldoutOverlap`), charges `budget` for one evaluation, then draws the noise; returns the
-    /// noisy counts, which `report` turns into the decision. `model` is the hash of the fitted model the table was sampled from; the charge
-    /// records it so the evaluations of a model can be counted, and `holdoutFingerprint`, so the
-    /// holdout's people are never given a budget of their own (they spent in this one).
+    /// noisy counts, which `report` turns into the decision. `model` is the hash of the fitted
+    /// model the table was sampled from; the charge records it so the evaluations of a model can
+    /// be counted, and `holdoutFingerprint`, so the holdout's people are never given a budget of
+    /// their own (they spent in this one).
     public func evaluate(
         train: EncodedDataset, holdout: EncodedDataset, synthetic: EncodedDataset, quasiIdentifiers: [Int],
         model: String, budget: any PrivacyBudget, source: RandomSource, holdoutFingerprint: String? = nil
