@@ -38,8 +38,10 @@ public final class PostgresLedgerStore: LedgerStore, @unchecked Sendable {
     static let writerLockPrefix: Int64 = 0x6470_7379
 
     /// The one key every ledger writer of earlier versions took, whatever the schema ("dpsynth").
-    /// Writers also hold it shared, so a writer of an earlier version, which holds it alone,
-    /// waits for them and they for it; writers of this version never wait for each other on it.
+    /// Writers also hold it shared, and the key the versions between took (`writerLockPrefix`
+    /// above the schema's object id, read in the transaction), so a writer of an earlier version,
+    /// which holds its key alone, waits for them and they for it; writers of this version never
+    /// wait for each other on those keys.
     static let earlierWriterLock: Int64 = 0x6470_7379_6E74_68
 
     /// `writerLock` for the ledger in `schema`.
@@ -143,9 +145,17 @@ public final class PostgresLedgerStore: LedgerStore, @unchecked Sendable {
                         what: "locking the ledger")
                     do {
                         try connection.execute(
-                            "SELECT pg_catalog.pg_advisory_xact_lock_shared($1::int8), "
-                                + "pg_catalog.pg_advisory_xact_lock($2::int8)",
-                            [String(Self.earlierWriterLock), String(writerLock)], what: "locking the ledger")
+                            "SELECT pg_catalog.pg_advisory_xact_lock_shared($1::int8)",
+                            [String(Self.earlierWriterLock)],
+                            what: "locking the ledger")
+                        try connection.execute(
+                            "SELECT pg_catalog.pg_advisory_xact_lock_shared(($1::int8 OPERATOR(pg_catalog.<<) 32) "
+                                + "OPERATOR(pg_catalog.|) n.oid::pg_catalog.int8) FROM pg_catalog.pg_namespace n "
+                                + "WHERE n.nspname OPERATOR(pg_catalog.=) pg_catalog.current_schema()",
+                            [String(Self.writerLockPrefix)], what: "locking the ledger")
+                        try connection.execute(
+                            "SELECT pg_catalog.pg_advisory_xact_lock($1::int8)", [String(writerLock)],
+                            what: "locking the ledger")
                     } catch let error as DataError where error.databaseState == "55P03" {
                         throw LedgerError.storage(
                             path: label,

@@ -118,13 +118,24 @@ struct PostgresLedgerTests {
         let url = Self.freshLedger()
         try LedgerOpener.open(url).initialise(dataset: "d", epsilon: 1, delta: 0)
         let ledger = try BudgetLedger(store: try PostgresLedgerStore(url: url, lockTimeout: .milliseconds(300)))
+        let schema = try #require(url.split(separator: "=").last.map(String.init))
         let earlier = try PostgresConnection(url: TestPostgres.servers[0], label: "test")
-        try earlier.execute(
-            "SELECT pg_advisory_lock($1)", [String(PostgresLedgerStore.earlierWriterLock)], what: "locking")
-        #expect(throws: LedgerError.self, "charged while an earlier version's writer held its lock") {
-            try ledger.charge(dataset: "d", mechanism: "laplace", cost: .pure(epsilon: 0.1), seeded: false)
+        // The one fixed key of the first versions, and the schema's object id of the versions
+        // after them.
+        let oid = try #require(
+            try earlier.execute("SELECT oid FROM pg_namespace WHERE nspname = $1", [schema], what: "reading")
+                .rows.first?.first ?? nil)
+        let keys = [
+            String(PostgresLedgerStore.earlierWriterLock),
+            String(PostgresLedgerStore.writerLockPrefix << 32 | Int64(oid)!),
+        ]
+        for key in keys {
+            try earlier.execute("SELECT pg_advisory_lock($1)", [key], what: "locking")
+            #expect(throws: LedgerError.self, "charged while an earlier version's writer held \(key)") {
+                try ledger.charge(dataset: "d", mechanism: "laplace", cost: .pure(epsilon: 0.1), seeded: false)
+            }
+            try earlier.execute("SELECT pg_advisory_unlock_all()", what: "unlocking")
         }
-        try earlier.execute("SELECT pg_advisory_unlock_all()", what: "unlocking")
         try ledger.charge(dataset: "d", mechanism: "laplace", cost: .pure(epsilon: 0.1), seeded: false)
     }
 
