@@ -45,6 +45,13 @@ public enum KeptFile: Equatable, Sendable {
     public static func refuseReplacingAnythingBut(_ kind: KeptFile, at path: String, name: String) throws {
         var status = stat()
         guard stat(path, &status) == 0 else { return }
+        // A pipe or a device is not opened: reading one could wait for ever.
+        guard status.st_mode & S_IFMT == S_IFREG else {
+            throw DataError(
+                file: path,
+                problem: "\(name) names something other than a regular file, and replaces only "
+                    + "\(kind.name)", hint: "Give a path of its own.")
+        }
         try refuseReplacing(path, name: name, allowed: kind)
         guard of(path) == kind else {
             throw DataError(

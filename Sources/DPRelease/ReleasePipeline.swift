@@ -178,6 +178,7 @@ public struct ReleasePipeline {
         }
         let positive = try positiveCode(target: target, data: train)
         try FileManager.default.createDirectory(at: stateFolder, withIntermediateDirectories: true)
+        try Self.refuseLinkedModels(in: stateFolder)
         // The model is saved after the fit is charged: its folder must take it (a link to /proc, a
         // colleague's folder) before then.
         try OutputPaths.refuseUnwritable([
@@ -203,7 +204,6 @@ public struct ReleasePipeline {
             ledger: config.ledger, dataset: prepared.dataset, declare: config.datasetBudget,
             hint: .config(configPath), fingerprint: prepared.inputHash, newDataVersion: config.newDataVersion,
             measured: [("\(configPath): holdout", prepared.holdoutHash)])
-        try refuseModelPathHazards(prepared, ledger: budget.ledger)
         let streams = RunStreams(seed: config.seed)
         // The gate's evaluation is reserved before the fit, so a run that fits can always be judged.
         let gateBudget = try budget.reserve(prepared.gate.cost)
@@ -271,7 +271,7 @@ public struct ReleasePipeline {
             {
                 progress("reusing the model fitted by an earlier run of this config (a new sample pays a new gate)")
                 let model = try registry.loadModel(data: saved.data, path: saved.path)
-                if saved.path != modelPath { try AtomicFile.write(saved.data, to: modelPath) }
+                if saved.path != modelPath { try Self.saveModel(saved.data, to: modelPath) }
                 // Only once the model is under its keyed name, so a failed write loses no paid model.
                 unlink(unkeyedPath)
                 return FittedRelease(model: model, hash: hash, charges: binding.charges, reused: true)
@@ -289,28 +289,36 @@ public struct ReleasePipeline {
         let binding = try budget.ledger.bind(
             model: hash, dataset: prepared.dataset, entries: (before.sequence + 1)...after.sequence,
             epsilon: config.synthesisEpsilon, delta: config.delta)
-        try AtomicFile.write(data, to: modelPath)
+        try Self.saveModel(data, to: modelPath)
         unlink(unkeyedPath)
         return FittedRelease(model: model, hash: hash, charges: binding.charges, reused: false)
     }
 
-    /// Refuses, before anything is reserved or charged, a saved model's name (this run's, or an
-    /// earlier version's) that is a link, or a file that is one of the run's inputs: the model is
-    /// written there, and a writer follows a link to a regular file, so a link to the training
-    /// table would replace it with the model.
-    func refuseModelPathHazards(_ prepared: Prepared, ledger: BudgetLedger) throws {
-        let paths = [
-            try modelPath(prepared, ledger: ledger), Self.modelFile(prepared.runKey, in: prepared.stateFolder),
-        ]
-        for path in paths {
-            var status = stat()
-            if lstat(path, &status) == 0, status.st_mode & S_IFMT == S_IFLNK {
+    /// Refuses a saved model's name in the state folder that is a link, before the ledger is
+    /// opened: the model is written there after its fit is charged, and a writer follows a link
+    /// to a regular file, so a link to the training table would have it replaced by the model.
+    static func refuseLinkedModels(in folder: URL) throws {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        where name.hasPrefix("model-") && name.hasSuffix(".json") {
+            let path = folder.appendingPathComponent(name).path
+            guard !isLink(path) else {
                 throw ReleaseError(
-                    "\(path): the release's saved model is a link; remove it (the state folder holds only files "
-                        + "dpsynth writes). Nothing was charged.")
+                    "\(path): a saved model is a link; remove it (the state folder holds only files dpsynth "
+                        + "writes). Nothing was read into the ledger or charged.")
             }
         }
-        try OutputPaths.refuseOverlap(outputs: paths.map { ("the release's saved model", $0) }, inputs: inputs)
+    }
+
+    static func isLink(_ path: String) -> Bool {
+        var status = stat()
+        return lstat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFLNK
+    }
+
+    /// Saves a model under `path` as a file of its own: a link there (made after the check in
+    /// `prepare`) is removed, not followed, so the model never replaces what it leads to.
+    static func saveModel(_ data: Data, to path: String) throws {
+        if isLink(path) { unlink(path) }
+        try AtomicFile.write(data, to: path)
     }
 
     /// Where this run's model is saved: named by the run's key hashed under the ledger's secret

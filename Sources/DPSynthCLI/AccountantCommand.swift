@@ -1,6 +1,5 @@
 import ArgumentParser
 import DPAccounting
-import DPSynthesis
 
 struct AccountantCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -78,13 +77,8 @@ extension AccountantCommand {
         var json = false
 
         func validate() throws {
-            try Check.positive(targetEpsilon, "--target-epsilon")
-            // The search slows as the target grows (minutes beyond 10^5); no fit takes more.
-            guard targetEpsilon <= FitRequest.largestEpsilon else {
-                throw ValidationError(
-                    "--target-epsilon must be at most \(Int(FitRequest.largestEpsilon)), the largest a fit accepts "
-                        + "(got \(targetEpsilon))")
-            }
+            // The search slows as the target grows: no larger target than a fit accepts.
+            try Check.epsilon(targetEpsilon, "--target-epsilon")
         }
 
         func run() throws {

@@ -76,11 +76,9 @@ struct DataCommand: ParsableCommand {
                             + "smaller --ways"
                     )
                 }
-                let table = try DataSource(data, key: "--data").table(schema: parsed, countsOnly: true)
-                let sets = table.columnSets(size: ways)
-                let setCells = sets.reduce(0.0) { total, set in
-                    total + set.reduce(1.0) { $0 * Double(table.domain[$1]) }
-                }
+                let domain = parsed.encodedColumns.map(\.domainSize)
+                let sets = allColumnSets(of: columns, size: ways)
+                let setCells = sets.reduce(0.0) { total, set in total + set.reduce(1.0) { $0 * Double(domain[$1]) } }
                 guard setCells <= Double(limits.totalCells) else {
                     throw CommandFailure(
                         "\(schema): the \(ways)-way marginals have \(String(format: "%.0f", setCells)) cells in all, "
@@ -88,6 +86,7 @@ struct DataCommand: ParsableCommand {
                             + "smaller --ways"
                     )
                 }
+                let table = try DataSource(data, key: "--data").table(schema: parsed, countsOnly: true)
                 let tables = try table.marginals(sets)
                 let cells = tables.reduce(0) { $0 + $1.shape.reduce(1, *) }
                 let seconds = Date().timeIntervalSince(started)

@@ -40,7 +40,7 @@ extension LedgerCommand {
                 }
                 let result = try LedgerOpener.verify(ledger, anchors: anchors)
                 guard result.intact else {
-                    for problem in result.problems { Output.note("dpsynth: \(ledger): \(problem)") }
+                    for problem in result.problems { Output.note("dpsynth: \(ledger): \(Output.oneLine(problem))") }
                     throw ExitCode(3)
                 }
                 print(

@@ -5,7 +5,6 @@ import DPLedger
 import DPRandomness
 import DPRelease
 import DPSources
-import DPSynthesis
 import Foundation
 
 struct SchemaCommand: ParsableCommand {
@@ -52,14 +51,8 @@ struct SchemaCommand: ParsableCommand {
 
         func validate() throws {
             if dp {
-                guard let epsilon, epsilon.isFinite, epsilon > 0 else {
-                    throw ValidationError("--dp needs a positive --epsilon")
-                }
-                guard epsilon <= FitRequest.largestEpsilon else {
-                    throw ValidationError(
-                        "--epsilon must be at most \(Int(FitRequest.largestEpsilon)), the largest a fit accepts "
-                            + "(got \(epsilon))")
-                }
+                guard let epsilon else { throw ValidationError("--dp needs a positive --epsilon") }
+                try DPSynthCLI.Check.epsilon(epsilon, "--epsilon")
                 guard delta.isFinite, delta > 0, delta < 1 else {
                     throw ValidationError("--delta must lie strictly between 0 and 1 (got \(delta))")
                 }

@@ -148,7 +148,9 @@ struct SynthesizeCommand: ParsableCommand {
                         + "(\(RealDataNotice.timing))")
                 print(
                     "privacy: (\(epsilon), \(delta))-DP for this run\(rho.map { " (rho \($0))" } ?? ""); "
-                        + "dataset '\(name)' has spent epsilon \(statement.spent.epsilon) of \(statement.totalEpsilon)")
+                        + "dataset '\(Output.oneLine(name))' has spent epsilon \(statement.spent.epsilon) of "
+                        + "\(statement.totalEpsilon)"
+                )
                 print("model: \(size.count) \(size.unit)\(modelOut.map { ", saved to \($0)" } ?? "")")
                 if streams.isSeeded { print("SEEDED run: for testing only, not a private release") }
             }

@@ -388,8 +388,8 @@ import Testing
     }
 
     /// The saved model's file replaced by a link to the training table: the next run wrote its
-    /// model through the link, over the private data (a hostile pass). Refused before anything is
-    /// reserved or charged; the table is untouched.
+    /// model through the link, over the private data (a hostile pass). Refused before the ledger
+    /// is opened; the table is untouched.
     @Test func aSavedModelLinkedToAnInputIsRefused() throws {
         let fixture = try ReleaseFixture()
         try SigningKey.generate().save(to: fixture.folder.appendingPathComponent("keys/release.key").path)
@@ -407,6 +407,12 @@ import Testing
             "\(error)".contains("saved model is a link")
         }
         #expect(try Data(contentsOf: URL(fileURLWithPath: train)) == before)
+        // A link made after that check (during the fit) is replaced, not followed.
+        try FileManager.default.removeItem(atPath: model)
+        try FileManager.default.createSymbolicLink(atPath: model, withDestinationPath: train)
+        try ReleasePipeline.saveModel(Data("{}".utf8), to: model)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: train)) == before)
+        #expect(!ReleasePipeline.isLink(model))
         #expect(try BudgetLedger(path: pipeline.config.ledger).statement(dataset: "people").charges.count == charges)
     }
 

@@ -137,6 +137,13 @@ import Testing
             "data", "marginals", "--data", folder.appendingPathComponent("absent.csv").path, "--schema", schema,
         ])
         #expect(result.status == 1 && result.standardError.contains("more than dpsynth counts at once"), "\(result)")
+        // Few marginals of many cells: 3-way sets of 20 columns of 4,000 codes.
+        try ("columns:\n" + (0..<20).map { "  - {name: c\($0), kind: coded, levels: 4000}\n" }.joined())
+            .write(toFile: schema, atomically: true, encoding: .utf8)
+        let cells = try CommandRunner.run([
+            "data", "marginals", "--data", folder.appendingPathComponent("absent.csv").path, "--schema", schema,
+        ])
+        #expect(cells.status == 1 && cells.standardError.contains("cells in all"), "\(cells)")
     }
 
     /// A mechanism name or dataset with a line break or a terminal escape was printed raw by

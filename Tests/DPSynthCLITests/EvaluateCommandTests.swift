@@ -153,6 +153,11 @@ import Testing
         #expect(try CommandRunner.run(["keys", "generate", "--out", key]).status == 0)
         #expect(try CommandRunner.run(["keys", "generate", "--out", key]).status == 1)
         #expect(try CommandRunner.run(["keys", "generate", "--out", key, "--force"]).status == 0)
+        // Not a pipe, which reading would wait on for ever (helper 54's review).
+        let pipe = folder.appendingPathComponent("p.key").path
+        #expect(mkfifo(pipe, 0o600) == 0)
+        let piped = try CommandRunner.run(["keys", "generate", "--out", pipe, "--force"])
+        #expect(piped.status == 1 && piped.standardError.contains("other than a regular file"), "\(piped)")
         // Only a key pair: not a data file at --out or at --out.pub, nor what a link there leads to.
         for (name, target) in [("d.key", "d.key"), ("e.key", "e.key.pub"), ("f.key", "f.key.pub")] {
             let table = folder.appendingPathComponent(target).path
