@@ -26,7 +26,10 @@ enum LocalHolder {
     static func mayRun(_ holder: Int64) -> Bool { !isHere(holder) || runsHere(holder) }
 
     /// Whether `holder` is a process where this one runs (this tag, or untagged).
-    static func isHere(_ holder: Int64) -> Bool { holder >> 32 == 0 || holder >> 32 == tag }
+    static func isHere(_ holder: Int64) -> Bool { isUntagged(holder) || holder >> 32 == tag }
+
+    /// Whether `holder` was written before tags: a bare process id.
+    static func isUntagged(_ holder: Int64) -> Bool { holder >> 32 == 0 }
 
     /// Whether `holder` is a process where this one runs, and it runs.
     static func runsHere(_ holder: Int64) -> Bool {

@@ -55,7 +55,7 @@ enum SQLiteLedgerCreation {
             let rest = name.dropFirst(prefix.count)
             guard let dash = rest.firstIndex(of: "-"), let holder = Int64(rest[..<dash]), holder > 0 else { continue }
             let file = folder.appendingPathComponent(name).path
-            if holder >> 32 == 0 {
+            if LocalHolder.isUntagged(holder) {
                 // An earlier version named the creator by its bare process id, which may be one in
                 // another container sharing the folder: only a creation long past is abandoned.
                 let modified = (try? FileManager.default.attributesOfItem(atPath: file))?[.modificationDate] as? Date

@@ -123,7 +123,9 @@ public final class PostgresConnection {
                 let rows: [[String?]]
                 do {
                     rows = try execute("FETCH FORWARD \(batch) FROM dpsynth_rows", what: what).rows
-                } catch let error as DataError where error.databaseState != nil {
+                } catch let error as DataError
+                    where error.databaseState.map({ !Self.sessionClasses.contains(String($0.prefix(2))) }) ?? false
+                {
                     // Raised while rows are computed (a value a cast or a function refused): it
                     // tells of the private rows, even with its message withheld.
                     throw error.inPrivateRows
@@ -137,6 +139,11 @@ public final class PostgresConnection {
             throw error
         }
     }
+
+    /// SQLSTATE classes of the session's state, not of a row: a lost connection, a rollback
+    /// (deadlock, serialization), resources, an operator's intervention (a timeout, a shutdown),
+    /// an object in use. A refusal of these while rows are read tells nothing of them.
+    static let sessionClasses: Set<String> = ["08", "40", "53", "55", "57", "58"]
 
     /// SQLSTATE classes whose messages describe the statement or the session, not a value, when
     /// the server raises them.

@@ -151,7 +151,7 @@ import Testing
     /// At the default gate share of epsilon 1 (0.05, three checks: noise scale 120), a holdout
     /// that is a part of the training table (800 of its 3,000 rows) is caught, and a separate
     /// holdout seldom taken for one. Each rate is estimated from 200 evaluations; the expected
-    /// pass rates are about 0.07 and 0.99 (measured 0.07 and 1.0), so the bounds (0.15, 0.95)
+    /// pass rates are about 0.07 and 0.99, so the bounds (0.15, 0.95)
     /// are crossed by chance with probability below 1e-4 together (binomial tails).
     @Test func aCopiedHoldoutIsCaughtAndASeparateOneSeldom() throws {
         let source = RandomSource.seeded(21)
