@@ -34,8 +34,9 @@ struct SchemaCommand: ParsableCommand {
         @Option(help: "With --dp: total epsilon for the inference.")
         var epsilon: Double?
 
-        @Option(help: "With --dp: total delta for the inference.")
-        var delta: Double = 1e-6
+        @Option(name: .customLong("delta"), help: "With --dp: total delta for the inference (default: 1e-06).")
+        var deltaOption: Double?
+        var delta: Double { deltaOption ?? 1e-6 }
 
         @Option(help: "With --dp: comma-separated columns to treat as numeric (a public choice).")
         var numeric: String = ""
@@ -43,8 +44,13 @@ struct SchemaCommand: ParsableCommand {
         @Option(help: "With --dp: comma-separated --numeric columns of whole numbers (public), bounds rounded outward.")
         var integer: String = ""
 
-        @Option(help: "With --dp: the ledger (a file, or a postgresql:// URL shared by several analysts).")
-        var ledger: String = LedgerLocation.defaultPath
+        @Option(
+            name: .customLong("ledger"),
+            help: ArgumentHelp(
+                "With --dp: the ledger (a file, or a postgresql:// URL shared by several analysts; default: "
+                    + "\(LedgerLocation.defaultPath))."))
+        var ledgerOption: String?
+        var ledger: String { ledgerOption ?? LedgerLocation.defaultPath }
 
         @Option(help: "With --dp: seed for a reproducible test run (never for a release).")
         var seed: UInt64?
@@ -60,7 +66,7 @@ struct SchemaCommand: ParsableCommand {
                 // The plain proposal reads every setting below from the values themselves.
                 for (option, given) in [
                     ("--epsilon", epsilon != nil), ("--numeric", !numeric.isEmpty), ("--integer", !integer.isEmpty),
-                    ("--seed", seed != nil),
+                    ("--seed", seed != nil), ("--delta", deltaOption != nil), ("--ledger", ledgerOption != nil),
                 ] where given {
                     throw ValidationError("\(option) applies only with --dp")
                 }

@@ -175,7 +175,10 @@ import Testing
 
     /// Settings of the DP proposal given to the plain one were ignored without a word: refused.
     @Test func dpProposalSettingsNeedDP() throws {
-        for extra in [["--integer", "age"], ["--numeric", "age"], ["--seed", "3"], ["--epsilon", "1"]] {
+        for extra in [
+            ["--integer", "age"], ["--numeric", "age"], ["--seed", "3"], ["--epsilon", "1"], ["--delta", "1e-6"],
+            ["--ledger", "l.sqlite"],
+        ] {
             let result = try CommandRunner.run(["schema", "infer", "x.csv"] + extra)
             #expect(
                 result.status == 64 && result.standardError.contains("\(extra[0]) applies only with --dp"), "\(result)")
