@@ -316,10 +316,10 @@ public final class BudgetLedger: @unchecked Sendable {
                     + "connection or process changed), so other runs count only its charges; nothing more is "
                     + "charged under it")
         }
-        let reserved = try decodeCost(try row.checked("cost"), row: reservation, path: path)
-        let costs = try db.strings(
-            "SELECT cost FROM charge WHERE reservation = ?", [reservation]
-        ).compactMap { $0 }.map { try decodeCost($0, row: reservation, path: path) }
+        let reserved = try decodeCost(try row.checked("cost"), row: reservation, path: path, entry: "reservation")
+        let costs = try db.rows(
+            "SELECT id, cost FROM charge WHERE reservation = ?", [reservation]
+        ).map { try decodeCost(try $0.checked("cost"), row: try $0.checked("id"), path: path) }
         guard BudgetLimit.fits(costs + [cost], within: reserved) else {
             throw LedgerError.overspend(
                 "refused: \(cost) would take the run past the \(reserved) it reserved; nothing more is charged")
@@ -378,15 +378,16 @@ public final class BudgetLedger: @unchecked Sendable {
         epsilon.isFinite && epsilon > 0 && delta.isFinite && delta >= 0 && delta < 1
     }
 
-    /// The cost stored as `text` (charge or reservation `row`), refused unless it reads and is
-    /// in range (`PrivacyCost.validate`): a negative cost, even in a chain re-hashed after the
-    /// edit, would give budget back.
-    static func decodeCost(_ text: String, row: Int64, path: String) throws -> PrivacyCost {
+    /// The cost stored as `text` (in `entry` `row`: a charge or a reservation), refused unless it
+    /// reads and is in range (`PrivacyCost.validate`): a negative cost, even in a chain re-hashed
+    /// after the edit, would give budget back.
+    static func decodeCost(_ text: String, row: Int64, path: String, entry: String = "charge") throws -> PrivacyCost {
         guard let cost = try? JSONDecoder().decode(PrivacyCost.self, from: Data(text.utf8)),
             (try? cost.validate()) != nil
         else {
             throw LedgerError.tampered(
-                "ledger \(path): charge #\(row) has a cost that cannot be read or is out of range: the row was altered")
+                "ledger \(path): \(entry) #\(row) has a cost that cannot be read or is out of range: the row was "
+                    + "altered")
         }
         return cost
     }

@@ -244,7 +244,7 @@ extension BudgetLedger {
         for table in ["charge", "reservation"] {
             for row in try db.rows("SELECT id, cost FROM \(table)") {
                 let id: Int64 = try row.checked("id")
-                if (try? BudgetLedger.decodeCost(try row.checked("cost"), row: id, path: "")) == nil {
+                if (try? BudgetLedger.decodeCost(try row.checked("cost"), row: id, path: "", entry: table)) == nil {
                     problems.append(
                         "\(table) #\(id) has a cost that cannot be read or is out of range: the row was altered")
                 }

@@ -78,7 +78,7 @@ extension BudgetLedger {
             let id: Int64 = try row.checked("id")
             guard id != excluding, running.contains(try row.checked("pid")) else { continue }
             live.insert(id)
-            costs.append(try decodeCost(try row.checked("cost"), row: id, path: path))
+            costs.append(try decodeCost(try row.checked("cost"), row: id, path: path, entry: "reservation"))
         }
         for row in try db.rows("SELECT id, cost, reservation FROM charge WHERE dataset = ?", [dataset]) {
             if let reservation: Int64 = try row.checkedOptional("reservation"), live.contains(reservation) { continue }
@@ -176,7 +176,8 @@ extension BudgetLedger {
                     ?? (running.contains(holder) ? .open : .settled)
                 return LedgerReservation(
                     id: try row.checked("id"), dataset: try row.checked("dataset"),
-                    cost: try Self.decodeCost(try row.checked("cost"), row: try row.checked("id"), path: self.path),
+                    cost: try Self.decodeCost(
+                        try row.checked("cost"), row: try row.checked("id"), path: self.path, entry: "reservation"),
                     state: state, seenRunning: state == .open && seen.contains(holder))
             }
         }

@@ -92,7 +92,8 @@ struct DataCommand: ParsableCommand {
                 let seconds = Date().timeIntervalSince(started)
                 if json {
                     try Output.json([
-                        "marginals": sets.count, "cells": cells, "seconds": seconds, "notice": RealDataNotice.timing,
+                        "marginals": sets.count, "cells": cells, "seconds": seconds,
+                        "seconds_notice": RealDataNotice.timing,
                     ])
                 } else {
                     print(

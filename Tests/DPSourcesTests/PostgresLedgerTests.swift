@@ -115,11 +115,19 @@ struct PostgresLedgerTests {
     /// A writer of an earlier version takes one fixed key for every ledger: a writer of this
     /// version waits for it (a fleet mid-upgrade wrote old and new charges side by side).
     @Test func aWriterOfAnEarlierVersionIsWaitedFor() throws {
-        let url = Self.freshLedger()
+        // In a database of its own: advisory locks are per database, and the earliest key stops
+        // every ledger's writers there, other tests' too.
+        let database = "earlier_" + UUID().uuidString.prefix(8).lowercased()
+        let admin = try PostgresConnection(url: TestPostgres.servers[0], label: "test")
+        try admin.execute("CREATE DATABASE \(database)", what: "creating")
+        let base = TestPostgres.servers[0]
+        #expect(base.hasSuffix("/postgres"), "\(base)")
+        let server = String(base.dropLast("postgres".count)) + database
+        let schema = "ledger_earlier"
+        let url = server + "?schema=" + schema
         try LedgerOpener.open(url).initialise(dataset: "d", epsilon: 1, delta: 0)
         let ledger = try BudgetLedger(store: try PostgresLedgerStore(url: url, lockTimeout: .milliseconds(300)))
-        let schema = try #require(url.split(separator: "=").last.map(String.init))
-        let earlier = try PostgresConnection(url: TestPostgres.servers[0], label: "test")
+        let earlier = try PostgresConnection(url: server, label: "test")
         // The one fixed key of the first versions, and the schema's object id of the versions
         // after them.
         let oid = try #require(

@@ -53,7 +53,7 @@ import Testing
         #expect(result.standardOutput.contains(RealDataNotice.timing), "\(result.standardOutput)")
         let json = try CommandRunner.run(["data", "marginals", "--data", data, "--schema", schema, "--json"])
         let object = try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any]
-        #expect(object?["notice"] as? String == RealDataNotice.timing, "\(json)")
+        #expect(object?["seconds_notice"] as? String == RealDataNotice.timing, "\(json)")
     }
 
     /// `data count` prints the exact count, a private figure, and says so in either form.
