@@ -83,6 +83,19 @@ import Testing
         }
     }
 
+    /// The guards on use, apart from the check at open: a cost or a total out of range is
+    /// refused wherever a ledger row is read.
+    @Test func aCostOrTotalOutOfRangeIsRefusedOnUse() {
+        for text in [
+            #"{"zCDP":{"rho":-0.01}}"#, #"{"pure":{"epsilon":-1}}"#, #"{"approximate":{"epsilon":1,"delta":2}}"#,
+        ] {
+            #expect(throws: LedgerError.self, "\(text)") { try BudgetLedger.decodeCost(text, row: 1, path: "l") }
+        }
+        #expect((try? BudgetLedger.decodeCost(#"{"zCDP":{"rho":0.01}}"#, row: 1, path: "l")) == .zCDP(rho: 0.01))
+        #expect(!BudgetLedger.validTotal(epsilon: -1, delta: 0) && !BudgetLedger.validTotal(epsilon: 1, delta: 5))
+        #expect(BudgetLedger.validTotal(epsilon: 1, delta: 0))
+    }
+
     /// A sequence number at the edge of 64 bits trapped the chain's check (it computed the one
     /// before it); it is named as rows edited.
     @Test func anEntryNumberedAtTheEdgeIsNamed() throws {
