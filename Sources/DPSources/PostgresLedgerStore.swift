@@ -144,17 +144,15 @@ public final class PostgresLedgerStore: LedgerStore, @unchecked Sendable {
                             + "WHERE current_setting('synchronous_commit') = 'off'",
                         what: "locking the ledger")
                     do {
+                        // One round trip: the earlier versions' keys shared (the object id's read
+                        // here), then this ledger's own.
                         try connection.execute(
-                            "SELECT pg_catalog.pg_advisory_xact_lock_shared($1::int8)",
-                            [String(Self.earlierWriterLock)],
-                            what: "locking the ledger")
-                        try connection.execute(
-                            "SELECT pg_catalog.pg_advisory_xact_lock_shared(($1::int8 OPERATOR(pg_catalog.<<) 32) "
-                                + "OPERATOR(pg_catalog.|) n.oid::pg_catalog.int8) FROM pg_catalog.pg_namespace n "
-                                + "WHERE n.nspname OPERATOR(pg_catalog.=) pg_catalog.current_schema()",
-                            [String(Self.writerLockPrefix)], what: "locking the ledger")
-                        try connection.execute(
-                            "SELECT pg_catalog.pg_advisory_xact_lock($1::int8)", [String(writerLock)],
+                            "SELECT pg_catalog.pg_advisory_xact_lock_shared($1::int8), "
+                                + "pg_catalog.pg_advisory_xact_lock_shared((SELECT ($2::int8 OPERATOR(pg_catalog.<<) "
+                                + "32) OPERATOR(pg_catalog.|) n.oid::pg_catalog.int8 FROM pg_catalog.pg_namespace n "
+                                + "WHERE n.nspname OPERATOR(pg_catalog.=) pg_catalog.current_schema())), "
+                                + "pg_catalog.pg_advisory_xact_lock($3::int8)",
+                            [String(Self.earlierWriterLock), String(Self.writerLockPrefix), String(writerLock)],
                             what: "locking the ledger")
                     } catch let error as DataError where error.databaseState == "55P03" {
                         throw LedgerError.storage(

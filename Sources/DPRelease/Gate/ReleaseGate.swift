@@ -103,7 +103,7 @@ public struct ReleaseGate: Sendable {
             shared: noisy[2 * width], trainingOnly: noisy[2 * width + 1], holdoutOnly: noisy[2 * width + 2])
         let sharesRows = overlap.sharesRows(
             trainingRows: trainRows, holdoutRows: holdoutRows,
-            noiseScale: Double(mechanism.sensitivity) / epsilon)
+            noiseScale: mechanism.scale.doubleValue)
         return GateReport(
             epsilon: epsilon, evaluations: evaluations, maxAdvantage: maxAdvantage, noisyTrainRows: trainRows,
             noisyHoldoutRows: holdoutRows,
