@@ -193,7 +193,7 @@ struct NodeReader {
             }
             kind = .categorical(categories)
         case "integer":
-            let (lower, upper) = try bounds(mapping, node, name)
+            let (lower, upper) = try bounds(mapping, node, name, whole: true)
             // Read exactly when written as whole numbers: a double holds 2^53 + 1 as 2^53.
             func exact(_ key: String) -> Int? {
                 if case .scalar(let scalar)? = mapping[key] { return DecimalText.integer(scalar.string) }
@@ -272,7 +272,9 @@ struct NodeReader {
         return column
     }
 
-    func bounds(_ mapping: Node.Mapping, _ node: Node, _ name: String) throws -> (Double, Double) {
+    /// The bounds as doubles; `whole` bounds written as integers are ordered exactly (two integers
+    /// near 2^63 that one double holds are still distinct bounds).
+    func bounds(_ mapping: Node.Mapping, _ node: Node, _ name: String, whole: Bool = false) throws -> (Double, Double) {
         guard let lowerNode = mapping["lower"], let upperNode = mapping["upper"] else {
             throw error(
                 node, "numeric column '\(name)' needs public 'lower' and 'upper' bounds",
@@ -282,7 +284,13 @@ struct NodeReader {
         }
         let lower = try number(lowerNode, "lower")
         let upper = try number(upperNode, "upper")
-        guard lower < upper else {
+        var ordered = lower < upper
+        if whole, case .scalar(let low) = lowerNode, case .scalar(let high) = upperNode,
+            let a = DecimalText.integer(low.string), let b = DecimalText.integer(high.string)
+        {
+            ordered = a < b
+        }
+        guard ordered else {
             throw error(upperNode, "'upper' must exceed 'lower' for column '\(name)'", "Fix the bounds.")
         }
         guard (upper - lower).isFinite else {

@@ -35,7 +35,7 @@ struct AuditCommand: ParsableCommand {
     static let largestAttacks = 1_000_000
 
     func validate() throws {
-        if let epsilon { try Check.positive(epsilon, "--epsilon") }
+        if let epsilon { try Check.epsilon(epsilon, "--epsilon") }
         try Check.probability(delta, "--delta")
         try Check.positive(attacks, "--attacks")
         guard attacks <= Self.largestAttacks else {

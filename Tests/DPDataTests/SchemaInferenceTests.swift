@@ -141,6 +141,13 @@ extension SchemaInferenceTests {
         #expect(
             try SchemaLoader.parse(exact).columns[0].kind
                 == .integer(lower: 0, upper: 9_007_199_254_740_993, binning: .equalWidth(count: 3)))
+        // Two bounds one double holds are still distinct whole numbers.
+        let top = "columns:\n  - {name: a, kind: integer, lower: 9223372036854775805, upper: 9223372036854775807}\n"
+        #expect(
+            try SchemaLoader.parse(top).columns[0].kind
+                == .integer(
+                    lower: 9_223_372_036_854_775_805, upper: 9_223_372_036_854_775_807,
+                    binning: .equalWidth(count: 3)))
         let bins = """
             columns:
               - {name: a, kind: integer, lower: -1022, upper: 9223372036854774784, bins: 9223372036854775807}

@@ -123,6 +123,12 @@ import Testing
             "--out", "o.json", "--attacks", "100000000000",
         ])
         #expect(attacks.status == 64 && attacks.standardError.contains("at most"), "\(attacks)")
+        // A claim beyond any fit's epsilon printed a 300-digit threshold.
+        let claim = try CommandRunner.run([
+            "audit", "--train", "a.csv", "--holdout", "b.csv", "--synthetic", "c.csv", "--schema", "s.yaml",
+            "--out", "o.json", "--epsilon", "1e308",
+        ])
+        #expect(claim.status == 64 && claim.standardError.contains("up to 10000"), "\(claim)")
     }
 
     /// Every 3-way marginal of a schema's many columns took all the machine's memory (a hostile
