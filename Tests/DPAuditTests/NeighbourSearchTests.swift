@@ -54,14 +54,37 @@ import Testing
         let reference = Self.random(rows: 2000, seed: 4)
         let queries = reference.rows([0, 1, 2])
         let search = NearestNeighbours(reference: reference, distance: MixedTypeDistance(dataset: reference))
-        let sums = search.kernelSums(bandwidth: 2, of: queries)
+        let widths: [Float] = [0.5, 2]
+        let sums = search.kernelSums(bandwidths: widths, of: queries)
         for (row, sum) in sums.enumerated() {
-            var expected = 0.0
-            for other in 0..<reference.rowCount {
-                let d = Double(search.distance.distance(queries, row, reference, other))
-                expected += max(0, 1 - d / 2) * max(0, 1 - d / 2)
+            for (position, width) in widths.enumerated() {
+                var expected = 0.0
+                for other in 0..<reference.rowCount {
+                    let d = Double(search.distance.distance(queries, row, reference, other))
+                    let weight = max(0, 1 - d / Double(width))
+                    expected += weight * weight
+                }
+                #expect(abs(sum[position] - expected) < 1e-3 && sum[position] >= 1)
             }
-            #expect(abs(sum - expected) < 1e-3 && sum >= 1)
+        }
+    }
+
+    /// A fold over the rows within a radius visits exactly the rows a brute-force pass finds
+    /// (ties at the radius included).
+    @Test func foldsVisitEveryTiedRow() {
+        let reference = Self.random(rows: 3000, seed: 5)
+        let queries = Self.random(rows: 40, seed: 6)
+        for (columns, k) in [([0, 2], 1), ([1, 3], 2)] {
+            let search = NearestNeighbours(
+                reference: reference, distance: MixedTypeDistance(schema: reference.columns, compare: columns))
+            let radii = search.kthDistances(queries, k: k)
+            let within = search.foldWithin(queries, radii: radii, initial: [Int]()) { $0.append($1) }
+            for row in 0..<queries.rowCount {
+                let near = (0..<reference.rowCount).filter {
+                    search.distance.distance(queries, row, reference, $0) <= radii[row]
+                }
+                #expect(within[row].sorted() == near && near.count >= k)
+            }
         }
     }
 }

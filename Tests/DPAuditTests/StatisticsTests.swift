@@ -15,6 +15,8 @@ import Testing
         #expect(curve.points.first == ROCCurve.Point(falsePositiveRate: 0, truePositiveRate: 0))
         #expect(curve.points.last == ROCCurve.Point(falsePositiveRate: 1, truePositiveRate: 1))
         #expect(curve.truePositiveRate(atFalsePositiveRate: 0) == 0.5)
+        // Between thresholds the rate lies on the segment (flag the tied block with a probability).
+        #expect(abs(curve.truePositiveRate(atFalsePositiveRate: 1.0 / 6) - 0.75) < 1e-12)
     }
 
     @Test func clopperPearsonMatchesTabulatedValues() {

@@ -5,6 +5,11 @@ import DPRandomness
 /// group of a target's columns; a target is linked when its k nearest synthetic rows on the first
 /// group and on the second share a row. Holdout targets give the control; k random synthetic rows
 /// per side give the baseline.
+///
+/// The search keeps the first of rows tied at one distance, and on coded columns a target has
+/// many: so the synthetic rows are searched in a random order drawn for each run. In the table's
+/// own order, a generator that wrote its copies first was linked by their position and one that
+/// wrote them last was not.
 public struct LinkabilityAttack: Sendable {
     public var attacks: Int
     public var neighbours: Int
@@ -20,10 +25,11 @@ public struct LinkabilityAttack: Sendable {
     ) -> RiskEstimate {
         let count = min(attacks, train.rowCount, holdout.rowCount)
         let k = min(neighbours, synthetic.rowCount)
+        let shuffled = synthetic.rows(source.sampleIndices(synthetic.rowCount, of: synthetic.rowCount))
         let first = NearestNeighbours(
-            reference: synthetic, distance: MixedTypeDistance(schema: synthetic.columns, compare: firstGroup))
+            reference: shuffled, distance: MixedTypeDistance(schema: synthetic.columns, compare: firstGroup))
         let second = NearestNeighbours(
-            reference: synthetic, distance: MixedTypeDistance(schema: synthetic.columns, compare: secondGroup))
+            reference: shuffled, distance: MixedTypeDistance(schema: synthetic.columns, compare: secondGroup))
         func linked(_ targets: EncodedDataset) -> Int {
             let a = first.nearest(targets, k: k)
             let b = second.nearest(targets, k: k)

@@ -31,22 +31,55 @@ public struct NearestNeighbours: Sendable {
         }
     }
 
-    /// For each query row, the sum over references of the kernel (1 - d / bandwidth)^2 for
-    /// d < bandwidth: a compact-support density estimate, up to normalisation.
-    public func kernelSums(bandwidth: Float, of queries: EncodedDataset) -> [Double] {
+    /// For each query row and each bandwidth h, the sum over references of the kernel
+    /// (1 - d / h)^2 for d < h: a compact-support density estimate, up to normalisation, at
+    /// several widths from one pass over the references.
+    public func kernelSums(bandwidths: [Float], of queries: EncodedDataset) -> [[Double]] {
         let prepared = distance.columns.indices.map { distance.prepared(queries, position: $0) }
-        return Self.splitOverCores(queries.rowCount, initial: 0.0) { rows, output in
+        let zeros = [Double](repeating: 0, count: bandwidths.count)
+        return Self.splitOverCores(queries.rowCount, initial: zeros) { rows, output in
             var distances = [Float](repeating: 0, count: Self.blockSize)
             for start in stride(from: 0, to: referenceCount, by: Self.blockSize) {
                 let block = start..<min(referenceCount, start + Self.blockSize)
                 for row in rows {
                     blockDistances(prepared, query: row, block: block, into: &distances)
-                    var total: Float = 0
-                    for offset in 0..<block.count {
-                        let weight = max(0, 1 - distances[offset] / bandwidth)
-                        total += weight * weight
+                    for (position, bandwidth) in bandwidths.enumerated() {
+                        var total: Float = 0
+                        for offset in 0..<block.count {
+                            let weight = max(0, 1 - distances[offset] / bandwidth)
+                            total += weight * weight
+                        }
+                        output.buffer[row][position] += Double(total)
                     }
-                    output.buffer[row] += Double(total)
+                }
+            }
+        }
+    }
+
+    /// For each query row, the distance to its `k`-th nearest reference: the radius of its `k`
+    /// nearest, every reference tied with the `k`-th included.
+    public func kthDistances(_ queries: EncodedDataset, k: Int) -> [Float] {
+        nearest(queries, k: k).map { $0[k - 1].distance }
+    }
+
+    /// For each query row, `accumulate` folded over every reference within `radii[row]` of it
+    /// (distance at most the radius), from `initial`. A fold over a whole tied neighbourhood does
+    /// not depend on the references' order, where a pick of one of them would.
+    public func foldWithin<T>(
+        _ queries: EncodedDataset, radii: [Float], initial: T, _ accumulate: @Sendable (inout T, Int) -> Void
+    ) -> [T] {
+        precondition(radii.count == queries.rowCount, "one radius per query row")
+        let prepared = distance.columns.indices.map { distance.prepared(queries, position: $0) }
+        return Self.splitOverCores(queries.rowCount, initial: initial) { rows, output in
+            var distances = [Float](repeating: 0, count: Self.blockSize)
+            for start in stride(from: 0, to: referenceCount, by: Self.blockSize) {
+                let block = start..<min(referenceCount, start + Self.blockSize)
+                for row in rows {
+                    blockDistances(prepared, query: row, block: block, into: &distances)
+                    let radius = radii[row]
+                    for offset in 0..<block.count where distances[offset] <= radius {
+                        accumulate(&output.buffer[row], start + offset)
+                    }
                 }
             }
         }

@@ -39,9 +39,17 @@ public struct ROCCurve: Sendable, Codable, Equatable {
         auc = area / (p * n)
     }
 
-    /// The highest true-positive rate at a false-positive rate of at most `rate`.
+    /// The true-positive rate at false-positive rate `rate`, on the curve's segments: between two
+    /// thresholds an attacker who flags the rows at the lower one with a fixed probability gets
+    /// every point of the segment. Without it, a block of rows tied at one score (every row with a
+    /// verbatim copy, say, at distance 0) would count for nothing at rates below the block's own.
     public func truePositiveRate(atFalsePositiveRate rate: Double) -> Double {
-        points.filter { $0.falsePositiveRate <= rate + 1e-12 }.map(\.truePositiveRate).max() ?? 0
+        guard let above = points.firstIndex(where: { $0.falsePositiveRate > rate + 1e-12 }), above > 0 else {
+            return points.last?.truePositiveRate ?? 0
+        }
+        let (low, high) = (points[above - 1], points[above])
+        let share = (rate - low.falsePositiveRate) / (high.falsePositiveRate - low.falsePositiveRate)
+        return low.truePositiveRate + max(0, share) * (high.truePositiveRate - low.truePositiveRate)
     }
 
     /// At most `count` points of the curve, evenly spread, for plotting.
