@@ -72,9 +72,11 @@ public struct MST: Sendable {
         progress("measuring \(chosen.count) pairs")
         let twoWay = try session.measure(chosen, rho: session.rhoRemaining, on: data)
         progress("estimating the model")
+        let tree = JunctionTree(domain: data.domain, cliques: (oneWay + twoWay).map(\.attributes))
+        let start = TreeStart.model(tree: tree, domain: data.domain, oneWay: oneWay, pairs: twoWay)
         return SynthesisModel(
             method: "mst", session: session, compression: compression,
-            model: estimator.estimate(domain: data.domain, measurements: oneWay + twoWay))
+            model: estimator.estimate(domain: data.domain, measurements: oneWay + twoWay, tree: tree, warmStart: start))
     }
 }
 

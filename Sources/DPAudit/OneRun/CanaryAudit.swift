@@ -17,7 +17,7 @@ import Foundation
 ///
 /// Privacy: an implementation check meant for public data. On private data, the generator's run
 /// is charged like any fit; the guesses and the bound are computed on the real data. Against the
-/// shipped generators on Adult the audit has no demonstrated power (Proofs/one-run-audit.md).
+/// shipped generators on Adult the audit has little demonstrated power (Proofs/one-run-audit.md).
 public struct CanaryAudit: Sendable {
     public let canaries: Int
     public let guessesPerSide: Int
