@@ -274,7 +274,7 @@ public final class BudgetLedger: @unchecked Sendable {
                 }
             }
             let now = Date()
-            let costText = String(decoding: try JSONEncoder().encode(cost), as: UTF8.self)
+            let costText = try Self.encodeCost(cost)
             let time = Self.timestamp(now)
             let head = try Self.append(
                 LedgerEntry.charge(
@@ -376,6 +376,14 @@ public final class BudgetLedger: @unchecked Sendable {
     /// charge through.
     static func validTotal(epsilon: Double, delta: Double) -> Bool {
         epsilon.isFinite && epsilon > 0 && delta.isFinite && delta >= 0 && delta < 1
+    }
+
+    /// `cost` as the ledger stores it: JSON with its keys sorted, so one cost is always the same
+    /// text (the hash chain covers it, and two runs on the same data write the same ledger).
+    static func encodeCost(_ cost: PrivacyCost) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: try encoder.encode(cost), as: UTF8.self)
     }
 
     /// The cost stored as `text` (in `entry` `row`: a charge or a reservation), refused unless it

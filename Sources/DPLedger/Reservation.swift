@@ -104,7 +104,7 @@ extension BudgetLedger {
                         + "(\(Self.format(totalEpsilon)), \(Self.format(totalDelta))); spent or reserved by other "
                         + "runs: epsilon \(Self.format(spend.epsilon)). Nothing was charged.")
             }
-            let costText = String(decoding: try JSONEncoder().encode(cost), as: UTF8.self)
+            let costText = try Self.encodeCost(cost)
             let created = Self.timestamp(Date())
             let pid = try db.reservationHolder()
             let id = try db.insert(

@@ -13,11 +13,14 @@ public struct ComplianceReport: Sendable, Codable, Equatable {
     /// What in this report is not differentially private: it travels with the figures (optional,
     /// so a report without it still reads).
     public var notice: String? = ComplianceReport.confidentialNotice
-    /// The confidential report's notice: its utility, audit, row counts and the checklists' audit
-    /// evidence are computed on the real data; the privacy guarantee, gate and ledger are DP.
+    /// The confidential report's notice: its utility, audit, row counts, the hashes of the real
+    /// files (in the provenance and in the ledger's charges) and the checklists' audit evidence are
+    /// computed on the real data; the privacy guarantee, the gate's figures and the ledger's costs are DP.
     public static let confidentialNotice =
-        "CONFIDENTIAL: utility, audit, provenance row counts and the checklists' audit evidence are "
-        + RealDataNotice.text + "; the privacy guarantee, release gate and ledger figures are differentially private"
+        "CONFIDENTIAL: utility, audit, provenance row counts, the hashes of the real data files (in the "
+        + "provenance and in ledger charges' parameters) and the checklists' audit evidence are "
+        + RealDataNotice.text + "; the privacy guarantee, the release gate's figures and the ledger's costs and "
+        + "totals are differentially private"
     public var decision: Decision
     public var privacy: PrivacyGuarantee
     /// The DP release gate's figures and decision (absent in reports of older versions).

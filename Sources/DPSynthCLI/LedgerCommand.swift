@@ -68,9 +68,10 @@ struct LedgerCommand: ParsableCommand {
             let statement = try ledger.statement(dataset: location.dataset)
             if json {
                 let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
                 encoder.dateEncodingStrategy = .iso8601
-                print(String(decoding: try encoder.encode(statement), as: UTF8.self))
+                var object = try JSONSerialization.jsonObject(with: try encoder.encode(statement)) as? [String: Any]
+                object?["notice"] = Self.notice
+                try Output.json(object ?? [:])
                 return
             }
             print(
@@ -96,7 +97,13 @@ struct LedgerCommand: ParsableCommand {
                 print("reservation \(reservation.id): \(reservation.cost), \(reservation.state.rawValue)\(holder)")
             }
             print("chain: \(statement.head.sequence) entries, head \(statement.head.hash.prefix(16))")
+            print("note: \(Self.notice)")
         }
+
+        /// What in a statement is not differentially private.
+        static let notice =
+            "the costs and totals are differentially private; a hash in a charge's parameters (the "
+            + "holdout a release gate measured) is of a real data file: confidential"
     }
 
     /// Ends an open reservation that no process here can see end: a run in another container or

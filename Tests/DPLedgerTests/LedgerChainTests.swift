@@ -20,6 +20,23 @@ import Testing
         return path
     }
 
+    /// A cost is stored as one text whatever the process: the keys of a JSON object came out in a
+    /// per-process order, so two runs on the same data wrote (and hashed) different ledgers.
+    /// (Without the sorting this fails in most processes, not all: the order follows the
+    /// process's hash seed.)
+    @Test func aCostIsStoredAsOneText() throws {
+        #expect(
+            try BudgetLedger.encodeCost(.approximate(epsilon: 1, delta: 1e-06))
+                == #"{"approximate":{"delta":1e-06,"epsilon":1}}"#)
+        #expect(try BudgetLedger.encodeCost(.zCDP(rho: 0.5)) == #"{"zCDP":{"rho":0.5}}"#)
+        let path = try CommandRunner.temporaryDirectory().appendingPathComponent("l.sqlite").path
+        let ledger = try BudgetLedger(path: path)
+        try ledger.initialise(dataset: "d", epsilon: 1, delta: 1e-6)
+        try ledger.charge(dataset: "d", mechanism: "m", cost: .approximate(epsilon: 0.5, delta: 1e-7), seeded: true)
+        let stored = try DatabaseQueue(path: path).read { try String.fetchOne($0, sql: "SELECT cost FROM charge") }
+        #expect(stored == #"{"approximate":{"delta":1e-07,"epsilon":0.5}}"#)
+    }
+
     /// Runs `sql` as the sqlite3 shell would: without foreign-key checks.
     func alter(_ path: String, _ sql: String) throws {
         var configuration = Configuration()
