@@ -5,13 +5,12 @@ import Foundation
 /// below at `noiseFloor` standard deviations of its noise and normalised.
 ///
 /// Mirror descent from uniform potentials moves a cell's log-potential in proportion to the
-/// cell's share of the rows, so cells the data leaves empty keep their mass for thousands of
-/// steps: on Adult at epsilon 10,000, the 1,000-step fit left 3-5% of the rows of its widest
-/// measured pairs in cells no real row holds, and a one-run canary audit could not tell a canary
-/// that was in the data from one that was not. From the closed form, the fit begins where the
-/// tree's measurements put it and refines what they disagree on, as before. A cell measured
-/// below the floor cannot be told from an empty one; starting it at the floor rather than near
-/// zero keeps the smoothing a start from uniform gives at small epsilons.
+/// cell's share of the rows, so cells the data leaves empty keep their mass for many steps, most
+/// on wide pairs at large epsilons, where the measurements say those cells are empty: the rows
+/// sampled there hide what the measurements hold (a cell of one row among them). From the closed
+/// form, the fit begins where the tree's measurements put it and refines what they disagree on.
+/// A cell measured below the floor cannot be told from an empty one; starting it at the floor
+/// rather than near zero keeps the smoothing a start from uniform gives at small epsilons.
 ///
 /// Post-processing of the noisy marginals only.
 enum TreeStart {

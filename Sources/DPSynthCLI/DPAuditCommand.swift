@@ -48,6 +48,9 @@ struct DPAuditCommand: ParsableCommand {
         guard canaries >= 2 && canaries <= 1_000_000 else {
             throw ValidationError("--canaries must lie in 2...1000000 (got \(canaries))")
         }
+        guard config == nil || iterations == nil else {
+            throw ValidationError("--iterations and --config both set the settings: give one of them")
+        }
         guard confidence > 0 && confidence < 1 else {
             throw ValidationError("--confidence must lie strictly between 0 and 1 (got \(confidence))")
         }
@@ -59,9 +62,6 @@ struct DPAuditCommand: ParsableCommand {
             let release = try config.map { try ReleaseConfig.load(path: $0).0 }
             if let release, release.method != method {
                 throw CommandFailure("\(config!): method is \(release.method), but --method is \(method)")
-            }
-            if release != nil && iterations != nil {
-                throw CommandFailure("--iterations and --config both set the settings: give one of them")
             }
             var settings = release?.settings ?? GeneratorSettings()
             if release == nil { settings.iterations = iterations }

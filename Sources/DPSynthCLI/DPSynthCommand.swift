@@ -38,7 +38,7 @@ public struct DPSynthCommand: ParsableCommand {
                 ? Output.oneLine("\(error)")
                 : Self.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
             Diagnostics.write("dpsynth: error: \(message)\n")
-            Foundation.exit(code.rawValue == 0 ? 1 : code.rawValue)
+            Foundation.exit((error as? CommandFailure)?.status ?? (code.rawValue == 0 ? 1 : code.rawValue))
         }
     }
 }
@@ -46,8 +46,14 @@ public struct DPSynthCommand: ParsableCommand {
 /// A failure the user can act on, printed as one line.
 struct CommandFailure: Error, CustomStringConvertible {
     let description: String
+    /// The exit status: 1 for a run that could not be done, 3 for a check that was done and
+    /// failed (as `audit`, `ledger verify` and a quarantined `release` exit).
+    let status: Int32
     /// Every failure the command line prints is one line that drives no terminal (`OneLine`).
-    init(_ description: String) { self.description = OneLine.escaped(description) }
+    init(_ description: String, status: Int32 = 1) {
+        self.description = OneLine.escaped(description)
+        self.status = status
+    }
 }
 
 /// Writes command output as text or as one JSON object.

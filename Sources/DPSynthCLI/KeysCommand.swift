@@ -42,7 +42,9 @@ struct KeysCommand: ParsableCommand {
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Verify a signed report (and the synthetic file it names); exit 0 only when both are intact.")
+        abstract:
+            "Verify a signed report (and the synthetic file it names); exit 0 only when both are intact, 3 when "
+            + "a signature or a hash does not match.")
 
     @Argument(help: "The report: its JSON, or its signed HTML or Markdown rendering.") var report: String
     @Option(help: "The signer's public key (.pub file).") var publicKey: String
@@ -57,7 +59,7 @@ struct VerifyCommand: ParsableCommand {
             let signed = try ReportSignature.verify(
                 reportPath: report, signaturePath: signaturePath, publicKey: key, dataPath: nil)
             guard signed.valid else {
-                throw CommandFailure("verification FAILED: " + signed.problems.joined(separator: "; "))
+                throw CommandFailure("verification FAILED: " + signed.problems.joined(separator: "; "), status: 3)
             }
             let bytes = FileManager.default.contents(atPath: report) ?? Data()
             let outcome = Self.outcome(of: bytes)
@@ -75,7 +77,7 @@ struct VerifyCommand: ParsableCommand {
                 let checked = try ReportSignature.verify(
                     reportPath: report, signaturePath: signaturePath, publicKey: key, dataPath: file)
                 guard checked.valid else {
-                    throw CommandFailure("verification FAILED: " + checked.problems.joined(separator: "; "))
+                    throw CommandFailure("verification FAILED: " + checked.problems.joined(separator: "; "), status: 3)
                 }
             }
             print(

@@ -9,7 +9,7 @@ extension LedgerCommand {
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check the ledger's hash chain, and that no entry a signed report saw was removed.",
-            discussion: "Exit status 0 when the ledger is intact, 3 when it was altered.")
+            discussion: "Exit status 0 when the ledger is intact, 3 when it or a report's signature was altered.")
 
         @Option(help: "The ledger: a file (SQLite) or a postgresql://USER@HOST:PORT/DB URL.") var ledger: String =
             LedgerLocation.defaultPath
@@ -28,7 +28,7 @@ extension LedgerCommand {
                         let signed = try ReportSignature.verify(
                             reportPath: path, signaturePath: path + ".sig", publicKey: key, dataPath: nil)
                         guard signed.valid else {
-                            throw CommandFailure("\(path): " + signed.problems.joined(separator: "; "))
+                            throw CommandFailure("\(path): " + signed.problems.joined(separator: "; "), status: 3)
                         }
                     }
                     guard let bytes = FileManager.default.contents(atPath: path),

@@ -129,6 +129,12 @@ import Testing
             "--out", "o.json", "--epsilon", "1e308",
         ])
         #expect(claim.status == 64 && claim.standardError.contains("up to 10000"), "\(claim)")
+        // Two options that set one thing are a usage error too (it exited 1, as bad data does).
+        let both = try CommandRunner.run([
+            "dp-audit", "--data", "a.csv", "--schema", "s.yaml", "--method", "mst", "--epsilon", "1",
+            "--iterations", "10", "--config", "r.yaml",
+        ])
+        #expect(both.status == 64 && both.standardError.contains("give one of them"), "\(both)")
     }
 
     /// Every 3-way marginal of a schema's many columns took all the machine's memory (a hostile

@@ -8,8 +8,8 @@ import DPRandomness
 ///
 /// The search keeps the first of rows tied at one distance, and on coded columns a target has
 /// many: so the synthetic rows are searched in a random order drawn for each run. In the table's
-/// own order, a generator that wrote its copies first was linked by their position and one that
-/// wrote them last was not.
+/// own order, copies a generator wrote first would be linked by their position, and copies it
+/// wrote last would not.
 public struct LinkabilityAttack: Sendable {
     public var attacks: Int
     public var neighbours: Int
