@@ -285,9 +285,11 @@ struct NodeReader {
         let lower = try number(lowerNode, "lower")
         let upper = try number(upperNode, "upper")
         var ordered = lower < upper
-        if whole, case .scalar(let low) = lowerNode, case .scalar(let high) = upperNode,
-            let a = DecimalText.integer(low.string), let b = DecimalText.integer(high.string)
-        {
+        if whole {
+            // Bounds that are not 64-bit whole numbers are named by the caller, as such.
+            guard case .scalar(let low) = lowerNode, case .scalar(let high) = upperNode,
+                let a = DecimalText.integer(low.string), let b = DecimalText.integer(high.string)
+            else { return (lower, upper) }
             ordered = a < b
         }
         guard ordered else {

@@ -1,16 +1,18 @@
 import Foundation
 
-/// Where MST's estimate starts: the tree model its measurements give in closed form,
-/// p(x) = Π_edges p̂(x_a, x_b) / Π_nodes p̂(x_i)^(degree − 1), each p̂ a noisy table clipped
-/// below at `noiseFloor` standard deviations of its noise and normalised.
+/// Where MST's estimate starts: the tree model its measurements give in closed form, rooted at
+/// its first column: p(x) = p̂(x_root) · Π_edges p̂(x_child | x_parent), each conditional read
+/// from its own measured pair table (so the tables never have to agree with each other), every
+/// table clipped below at `noiseFloor` standard deviations of its noise.
 ///
 /// Mirror descent from uniform potentials moves a cell's log-potential in proportion to the
 /// cell's share of the rows, so cells the data leaves empty keep their mass for many steps, most
 /// on wide pairs at large epsilons, where the measurements say those cells are empty: the rows
 /// sampled there hide what the measurements hold (a cell of one row among them). From the closed
 /// form, the fit begins where the tree's measurements put it and refines what they disagree on.
-/// A cell measured below the floor cannot be told from an empty one; starting it at the floor
-/// rather than near zero keeps the smoothing a start from uniform gives at small epsilons.
+/// A cell measured below the floor cannot be told from an empty one, so it starts at the floor:
+/// at small epsilons most cells are below it, and each conditional starts near uniform, as a
+/// start from uniform potentials would.
 ///
 /// Post-processing of the noisy marginals only.
 enum TreeStart {
@@ -23,30 +25,53 @@ enum TreeStart {
         -> GraphicalModel
     {
         var potentials = tree.cliques.map { Factor(attributes: $0, domain: domain, filledWith: 0) }
-        var degree = [Int](repeating: 0, count: domain.count)
-        for pair in pairs {
-            guard let clique = tree.clique(containing: pair.attributes) else { continue }
-            potentials[clique].add(logShares(pair, domain: domain))
-            for attribute in pair.attributes { degree[attribute] += 1 }
+        var edges = [[Int]](repeating: [], count: domain.count)
+        for (index, pair) in pairs.enumerated() {
+            for attribute in pair.attributes { edges[attribute].append(index) }
         }
-        for marginal in oneWay where marginal.attributes.count == 1 && degree[marginal.attributes[0]] > 1 {
-            guard let clique = tree.clique(containing: marginal.attributes) else { continue }
-            potentials[clique].add(
-                logShares(marginal, domain: domain), scale: -Double(degree[marginal.attributes[0]] - 1))
+        // Each column is reached once, from its parent, breadth first from the root.
+        let root = 0
+        if let marginal = oneWay.first(where: { $0.attributes == [root] }),
+            let clique = tree.clique(containing: [root])
+        {
+            potentials[clique].add(logConditional(marginal, given: [], domain: domain))
+        }
+        var reached = Set([root])
+        var queue = [root]
+        while !queue.isEmpty {
+            let parent = queue.removeFirst()
+            for index in edges[parent] {
+                let pair = pairs[index]
+                guard let child = pair.attributes.first(where: { $0 != parent }), !reached.contains(child),
+                    let clique = tree.clique(containing: pair.attributes)
+                else { continue }
+                potentials[clique].add(logConditional(pair, given: [parent], domain: domain))
+                reached.insert(child)
+                queue.append(child)
+            }
         }
         return GraphicalModel(
             tree: tree, total: MirrorDescentEstimator.estimateTotal(oneWay + pairs), potentials: potentials)
     }
 
-    /// log of each cell's share of the table, the cell's count floored at `noiseFloor` of its
-    /// noise's standard deviation.
-    static func logShares(_ marginal: NoisyMarginal, domain: [Int]) -> Factor {
+    /// log p̂(the other attributes | `given`) from one table, its cells floored at `noiseFloor` of
+    /// their noise's standard deviation: each cell over the sum of the cells that share its
+    /// `given` values (over the whole table when `given` is empty).
+    static func logConditional(_ marginal: NoisyMarginal, given: [Int], domain: [Int]) -> Factor {
+        let shape = marginal.attributes.map { domain[$0] }
         let floored = marginal.values.indices.map { cell in
             max(marginal.values[cell], noiseFloor * (marginal.cellSigmas?[cell] ?? marginal.sigma), 1e-9)
         }
-        let sum = floored.reduce(0, +)
+        // The index of a cell's `given` values: row-major, as the table's own layout.
+        let strides = shape.indices.map { shape[($0 + 1)...].reduce(1, *) }
+        let positions = given.map { marginal.attributes.firstIndex(of: $0)! }
+        func group(_ cell: Int) -> Int {
+            positions.reduce(0) { $0 * shape[$1] + (cell / strides[$1]) % shape[$1] }
+        }
+        var sums = [Double](repeating: 0, count: positions.reduce(1) { $0 * shape[$1] })
+        for cell in floored.indices { sums[group(cell)] += floored[cell] }
         return Factor(
-            attributes: marginal.attributes, shape: marginal.attributes.map { domain[$0] },
-            values: floored.map { log($0 / sum) })
+            attributes: marginal.attributes, shape: shape,
+            values: floored.indices.map { log(floored[$0] / sums[group($0)]) })
     }
 }

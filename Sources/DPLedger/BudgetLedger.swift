@@ -379,7 +379,7 @@ public final class BudgetLedger: @unchecked Sendable {
     }
 
     /// `cost` as the ledger stores it: JSON with its keys sorted, so one cost is always the same
-    /// text (the hash chain covers it, and two runs on the same data write the same ledger).
+    /// text, whatever the process (the hash chain covers it).
     static func encodeCost(_ cost: PrivacyCost) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys

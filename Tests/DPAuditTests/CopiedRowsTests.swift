@@ -37,8 +37,8 @@ import Testing
     }
 
     /// Linkability on {c0, c1, c2, c3} and {c4, c5, c6, c7}, whose cells hold one or two
-    /// synthetic rows each: a search that kept the first of tied rows in the table's order linked
-    /// copies written first (risk 0.11 with 500 attacks) and missed copies written last (0.01).
+    /// synthetic rows each: a search that keeps the first of tied rows in the table's order links
+    /// copies written first (risk 0.11 with 500 attacks) and misses copies written last (0.01).
     /// In a random order drawn for the run, both tables give one distribution of risk; over
     /// 2,000 attacks the difference of two risks has a standard error near 0.012, so it exceeds
     /// 0.05 with probability below 1e-4 (the seeds are fixed: the test is deterministic).
@@ -87,7 +87,7 @@ import Testing
     }
 
     /// The density ratio's kernel width is chosen on half the targets: on a quarter-copied table
-    /// a narrow kernel sees the copies (AUC near 0.5 + 0.25 / 2), where the old fixed width of 2
+    /// a narrow kernel sees the copies (AUC near 0.5 + 0.25 / 2), where a fixed width of 2
     /// summed over the many rows a category away and lost them. Over 500 targets of each kind
     /// the AUC's standard error is about 0.018, so falling under 0.57 from 0.625 has probability
     /// about 1e-3 (the seeds are fixed: the test is deterministic).

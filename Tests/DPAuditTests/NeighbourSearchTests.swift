@@ -70,21 +70,46 @@ import Testing
     }
 
     /// A fold over the rows within a radius visits exactly the rows a brute-force pass finds
-    /// (ties at the radius included).
+    /// (ties at the radius included). Ordered columns hold codes times their scale, so two equal
+    /// differences of different codes differ in a float's last places: the radii of 150
+    /// neighbours on the ordered columns are fractions, and every row tied at one is visited.
     @Test func foldsVisitEveryTiedRow() {
         let reference = Self.random(rows: 3000, seed: 5)
         let queries = Self.random(rows: 40, seed: 6)
-        for (columns, k) in [([0, 2], 1), ([1, 3], 2)] {
+        for (columns, k) in [([0, 2], 1), ([1, 3], 2), ([1, 3], 150)] {
             let search = NearestNeighbours(
                 reference: reference, distance: MixedTypeDistance(schema: reference.columns, compare: columns))
             let radii = search.kthDistances(queries, k: k)
             let within = search.foldWithin(queries, radii: radii, initial: [Int]()) { $0.append($1) }
             for row in 0..<queries.rowCount {
+                // Distinct distances here differ by at least 1/9.
                 let near = (0..<reference.rowCount).filter {
-                    search.distance.distance(queries, row, reference, $0) <= radii[row]
+                    search.distance.distance(queries, row, reference, $0) <= radii[row] + 1e-3
                 }
                 #expect(within[row].sorted() == near && near.count >= k)
             }
+        }
+    }
+
+    /// One ordered column of 85 levels: a code's two neighbours are one step away in exact terms,
+    /// but code·scale rounds differently for each, so one of them comes out a float's last place
+    /// further. Both are at the radius of the second nearest.
+    @Test func foldsTreatEqualStepsAsOneDistance() {
+        let schema = Schema(
+            name: "steps",
+            columns: [
+                Column(
+                    name: "age", kind: .integer(lower: 0, upper: 84, binning: .equalWidth(count: 85)), missing: .error)
+            ])
+        let reference = EncodedDataset(schema: schema, codes: [(0..<85).map(UInt16.init)])
+        let queries = EncodedDataset(schema: schema, codes: [(1..<84).map(UInt16.init)])
+        let search = NearestNeighbours(reference: reference, distance: MixedTypeDistance(dataset: reference))
+        let within = search.foldWithin(queries, radii: search.kthDistances(queries, k: 2), initial: [Int]()) {
+            $0.append($1)
+        }
+        for row in 0..<queries.rowCount {
+            let code = row + 1
+            #expect(within[row].sorted() == [code - 1, code, code + 1], "code \(code): \(within[row].sorted())")
         }
     }
 }

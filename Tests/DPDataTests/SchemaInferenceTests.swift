@@ -148,6 +148,12 @@ extension SchemaInferenceTests {
                 == .integer(
                     lower: 9_223_372_036_854_775_805, upper: 9_223_372_036_854_775_807,
                     binning: .equalWidth(count: 3)))
+        let beyond = "columns:\n  - {name: a, kind: integer, lower: 9223372036854775807, upper: 9223372036854775808}\n"
+        #expect {
+            try SchemaLoader.parse(beyond)
+        } throws: {
+            "\($0)".contains("needs whole-number bounds")
+        }
         let bins = """
             columns:
               - {name: a, kind: integer, lower: -1022, upper: 9223372036854774784, bins: 9223372036854775807}

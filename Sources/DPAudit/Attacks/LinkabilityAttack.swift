@@ -7,9 +7,11 @@ import DPRandomness
 /// per side give the baseline.
 ///
 /// The search keeps the first of rows tied at one distance, and on coded columns a target has
-/// many: so the synthetic rows are searched in a random order drawn for each run. In the table's
-/// own order, copies a generator wrote first would be linked by their position, and copies it
-/// wrote last would not.
+/// many: so the synthetic rows are searched in a random order drawn for each run, one order for
+/// both groups (for k = 1 a target is then linked with probability |A ∩ B| / |A ∪ B| over its
+/// tied rows A and B, as by an attacker who breaks ties the same way on both sides). In the
+/// table's own order, copies a generator wrote first would be linked by their position, and
+/// copies it wrote last would not.
 public struct LinkabilityAttack: Sendable {
     public var attacks: Int
     public var neighbours: Int

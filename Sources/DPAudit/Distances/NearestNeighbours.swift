@@ -15,6 +15,10 @@ public struct NearestNeighbours: Sendable {
     let reference: [[Float]]
     public let referenceCount: Int
     static let blockSize = 2048
+    /// Distances this close (relative to the larger of 1 and the distance) are one distance: an
+    /// ordered column adds a multiple of its scale, and equal multiples of different codes
+    /// differ in a float's last places. Smaller than the step of any column's scale.
+    public static let tieTolerance: Float = 1e-5
 
     public init(reference: EncodedDataset, distance: MixedTypeDistance) {
         self.distance = distance
@@ -63,8 +67,9 @@ public struct NearestNeighbours: Sendable {
     }
 
     /// For each query row, `accumulate` folded over every reference within `radii[row]` of it
-    /// (distance at most the radius), from `initial`. A fold over a whole tied neighbourhood does
-    /// not depend on the references' order, where a pick of one of them would.
+    /// (distance at most the radius, within `tieTolerance`), from `initial`. A fold over a whole
+    /// tied neighbourhood does not depend on the references' order, where a pick of one of them
+    /// would.
     public func foldWithin<T>(
         _ queries: EncodedDataset, radii: [Float], initial: T, _ accumulate: @Sendable (inout T, Int) -> Void
     ) -> [T] {
@@ -76,7 +81,7 @@ public struct NearestNeighbours: Sendable {
                 let block = start..<min(referenceCount, start + Self.blockSize)
                 for row in rows {
                     blockDistances(prepared, query: row, block: block, into: &distances)
-                    let radius = radii[row]
+                    let radius = radii[row] + Self.tieTolerance * max(1, radii[row])
                     for offset in 0..<block.count where distances[offset] <= radius {
                         accumulate(&output.buffer[row], start + offset)
                     }

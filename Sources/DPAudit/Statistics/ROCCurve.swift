@@ -44,6 +44,7 @@ public struct ROCCurve: Sendable, Codable, Equatable {
     /// every point of the segment. Without it, a block of rows tied at one score (every row with a
     /// verbatim copy, say, at distance 0) would count for nothing at rates below the block's own.
     public func truePositiveRate(atFalsePositiveRate rate: Double) -> Double {
+        guard rate >= 0 else { return 0 }
         guard let above = points.firstIndex(where: { $0.falsePositiveRate > rate + 1e-12 }), above > 0 else {
             return points.last?.truePositiveRate ?? 0
         }
