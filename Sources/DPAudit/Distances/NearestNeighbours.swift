@@ -42,19 +42,14 @@ public struct NearestNeighbours: Sendable {
         let prepared = distance.columns.indices.map { distance.prepared(queries, position: $0) }
         let zeros = [Double](repeating: 0, count: bandwidths.count)
         return Self.splitOverCores(queries.rowCount, initial: zeros) { rows, output in
-            var distances = [Float](repeating: 0, count: Self.blockSize)
-            for start in stride(from: 0, to: referenceCount, by: Self.blockSize) {
-                let block = start..<min(referenceCount, start + Self.blockSize)
-                for row in rows {
-                    blockDistances(prepared, query: row, block: block, into: &distances)
-                    for (position, bandwidth) in bandwidths.enumerated() {
-                        var total: Float = 0
-                        for offset in 0..<block.count {
-                            let weight = max(0, 1 - distances[offset] / bandwidth)
-                            total += weight * weight
-                        }
-                        output.buffer[row][position] += Double(total)
+            forEachBlock(prepared, rows: rows) { row, block, distances in
+                for (position, bandwidth) in bandwidths.enumerated() {
+                    var total: Float = 0
+                    for offset in 0..<block.count {
+                        let weight = max(0, 1 - distances[offset] / bandwidth)
+                        total += weight * weight
                     }
+                    output.buffer[row][position] += Double(total)
                 }
             }
         }
@@ -76,15 +71,10 @@ public struct NearestNeighbours: Sendable {
         precondition(radii.count == queries.rowCount, "one radius per query row")
         let prepared = distance.columns.indices.map { distance.prepared(queries, position: $0) }
         return Self.splitOverCores(queries.rowCount, initial: initial) { rows, output in
-            var distances = [Float](repeating: 0, count: Self.blockSize)
-            for start in stride(from: 0, to: referenceCount, by: Self.blockSize) {
-                let block = start..<min(referenceCount, start + Self.blockSize)
-                for row in rows {
-                    blockDistances(prepared, query: row, block: block, into: &distances)
-                    let radius = radii[row] + Self.tieTolerance * max(1, radii[row])
-                    for offset in 0..<block.count where distances[offset] <= radius {
-                        accumulate(&output.buffer[row], start + offset)
-                    }
+            forEachBlock(prepared, rows: rows) { row, block, distances in
+                let radius = radii[row] + Self.tieTolerance * max(1, radii[row])
+                for offset in 0..<block.count where distances[offset] <= radius {
+                    accumulate(&output.buffer[row], block.lowerBound + offset)
                 }
             }
         }
@@ -110,24 +100,34 @@ public struct NearestNeighbours: Sendable {
 
     func search(_ prepared: [[Float]], rows: Range<Int>, k: Int, deliver: (Int, [Neighbour]) -> Void) {
         var best = [[Neighbour]](repeating: [], count: rows.count)
+        forEachBlock(prepared, rows: rows) { row, block, distances in
+            var kept = best[row - rows.lowerBound]
+            var worst = kept.count == k ? kept[k - 1].distance : .infinity
+            for offset in 0..<block.count where distances[offset] < worst {
+                let candidate = Neighbour(index: block.lowerBound + offset, distance: distances[offset])
+                let position = kept.firstIndex { $0.distance > candidate.distance } ?? kept.count
+                kept.insert(candidate, at: position)
+                if kept.count > k { kept.removeLast() }
+                if kept.count == k { worst = kept[k - 1].distance }
+            }
+            best[row - rows.lowerBound] = kept
+        }
+        for row in rows { deliver(row, best[row - rows.lowerBound]) }
+    }
+
+    /// Each of `rows` against each block of references, blocks outermost (one block stays in
+    /// cache for all the rows): `visit(row, block, distances)`, distances[i] the distance from
+    /// the row to reference block.lowerBound + i.
+    @inline(__always)
+    func forEachBlock(_ prepared: [[Float]], rows: Range<Int>, _ visit: (Int, Range<Int>, [Float]) -> Void) {
         var distances = [Float](repeating: 0, count: Self.blockSize)
         for start in stride(from: 0, to: referenceCount, by: Self.blockSize) {
             let block = start..<min(referenceCount, start + Self.blockSize)
             for row in rows {
                 blockDistances(prepared, query: row, block: block, into: &distances)
-                var kept = best[row - rows.lowerBound]
-                var worst = kept.count == k ? kept[k - 1].distance : .infinity
-                for offset in 0..<block.count where distances[offset] < worst {
-                    let candidate = Neighbour(index: start + offset, distance: distances[offset])
-                    let position = kept.firstIndex { $0.distance > candidate.distance } ?? kept.count
-                    kept.insert(candidate, at: position)
-                    if kept.count > k { kept.removeLast() }
-                    if kept.count == k { worst = kept[k - 1].distance }
-                }
-                best[row - rows.lowerBound] = kept
+                visit(row, block, distances)
             }
         }
-        for row in rows { deliver(row, best[row - rows.lowerBound]) }
     }
 
     /// distances[i] = distance(query, reference block.lowerBound + i), one column at a time.
