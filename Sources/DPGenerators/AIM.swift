@@ -227,7 +227,13 @@ public struct AIM: Sendable {
             }
             measurements += try session.measure([chosen], rho: 1 / (2 * sigma * sigma))
             if finished { letCountsGo() }
-            model = fitter.estimate(domain: domain, measurements: measurements, warmStart: consume model)
+            // The fit starts where one scaling step puts the new measurement: mirror descent alone
+            // moves a cell in proportion to its mass, and leaves most of a new set's
+            // disagreement with the model in place for many steps.
+            let fitted = model.anyMarginal(chosen, cliqueMarginals: model.cliqueMarginals())
+            model = fitter.estimate(
+                domain: domain, measurements: measurements, warmStart: consume model,
+                adjustments: [Self.scalingStep(toward: measurements[measurements.count - 1], from: fitted)])
             let after = model.anyMarginal(chosen, cliqueMarginals: model.cliqueMarginals()).values
             if zip(after, before).reduce(0.0, { $0 + abs($1.0 - $1.1) }) <= sigma * (2 / Double.pi).squareRoot()
                 * Double(before.count)
@@ -245,5 +251,17 @@ public struct AIM: Sendable {
         model = AcceleratedMirrorDescent(iterations: finalIterations).estimate(
             domain: domain, measurements: measurements, warmStart: consume model)
         return SynthesisModel(method: "aim", session: session, compression: nil, model: model)
+    }
+}
+
+extension AIM {
+    /// One step of iterative proportional fitting toward a new measurement: the factor that takes
+    /// the model's marginal `fitted` of the measured set to the measurement, cell by cell, both
+    /// floored at two noise deviations (a cell neither can tell from empty is left as it is).
+    static func scalingStep(toward measured: NoisyMarginal, from fitted: Factor) -> Factor {
+        let floor = TreeStart.noiseFloor * measured.sigma
+        return Factor(
+            attributes: fitted.attributes, shape: fitted.shape,
+            values: zip(measured.values, fitted.values).map { log(max($0, floor) / max($1, floor)) })
     }
 }

@@ -34,13 +34,16 @@ public struct MirrorDescentEstimator: Sendable {
     }
 
     /// The fitted model; `tree` defaults to the junction tree of the measured sets, and
-    /// `warmStart` potentials are reused where their cliques still fit. A caller that passes its
-    /// last model with `consume` lets its tables go once they are copied in, not at the end.
+    /// `warmStart` potentials are reused where their cliques still fit, and `adjustments` (log
+    /// factors on measured sets) are added to them. A caller that passes its last model with
+    /// `consume` lets its tables go once they are copied in, not at the end.
     public func estimate(
         domain: [Int], measurements: [NoisyMarginal], tree: JunctionTree? = nil,
-        warmStart: consuming GraphicalModel? = nil
+        warmStart: consuming GraphicalModel? = nil, adjustments: [Factor] = []
     ) -> GraphicalModel {
-        var fit = WorkingFit(domain: domain, measurements: measurements, tree: tree, warmStart: consume warmStart)
+        var fit = WorkingFit(
+            domain: domain, measurements: measurements, tree: tree, warmStart: consume warmStart,
+            adjustments: adjustments)
         let (model, objective, warmStep) = (fit.model, fit.objective, fit.warmStep)
         // The loop holds one copy of the potentials, `fit.theta`: a trial steps it in place and a
         // rejected trial steps it back.

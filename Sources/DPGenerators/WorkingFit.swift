@@ -1,7 +1,8 @@
 /// What every estimator of a graphical model does around its own iterations: the fit runs in the
 /// estimation order's names (`EstimationOrder`), on the junction tree of the measured sets
 /// unless one is given, starting from zero potentials or from a previous model's where their
-/// cliques still fit, and the fitted potentials are renamed back at the end.
+/// cliques still fit, plus any `adjustments` (log factors on measured sets), and the fitted
+/// potentials are renamed back at the end.
 ///
 /// Post-processing of the noisy measurements only.
 struct WorkingFit {
@@ -17,7 +18,10 @@ struct WorkingFit {
     let warmStep: Double?
 
     /// A caller that passes its last model with `consume` lets its tables go once they are copied in.
-    init(domain: [Int], measurements: [NoisyMarginal], tree: JunctionTree?, warmStart: consuming GraphicalModel?) {
+    init(
+        domain: [Int], measurements: [NoisyMarginal], tree: JunctionTree?, warmStart: consuming GraphicalModel?,
+        adjustments: [Factor] = []
+    ) {
         let tree = tree ?? JunctionTree(domain: domain, cliques: measurements.map(\.attributes))
         let order = EstimationOrder(domain: domain)
         let working = order.isIdentity ? tree : tree.relabeled(order.label)
@@ -38,6 +42,14 @@ struct WorkingFit {
                     started[clique]!.add(potential)
                 }
             }
+        }
+        for adjustment in adjustments {
+            let potential = order.renamed(adjustment, toWorking: true)
+            guard let clique = working.clique(containing: potential.attributes) else { continue }
+            if started[clique] == nil {
+                started[clique] = Factor(attributes: working.cliques[clique], domain: working.domain, filledWith: 0)
+            }
+            started[clique]!.add(potential)
         }
         var model = GraphicalModel(
             tree: working, total: MirrorDescentEstimator.estimateTotal(measurements),
