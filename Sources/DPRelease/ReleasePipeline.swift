@@ -178,7 +178,7 @@ public struct ReleasePipeline {
         }
         let positive = try positiveCode(target: target, data: train)
         try FileManager.default.createDirectory(at: stateFolder, withIntermediateDirectories: true)
-        try Self.refuseLinkedModels(in: stateFolder)
+        try Self.refuseIrregularModels(in: stateFolder)
         // The model is saved after the fit is charged: its folder must take it (a link to /proc, a
         // colleague's folder) before then.
         try OutputPaths.refuseUnwritable([
@@ -276,7 +276,11 @@ public struct ReleasePipeline {
                 unlink(unkeyedPath)
                 return FittedRelease(model: model, hash: hash, charges: binding.charges, reused: true)
             }
-            progress("the saved model is not bound to charges of this dataset at this budget: fitting anew")
+            // A new fit would pay again for what the user believes is paid for: they decide.
+            throw ReleaseError(
+                "\(saved.path): the saved model of this config is not one the ledger paid for at its budget "
+                    + "(changed, damaged or put there by hand); remove it to fit anew, which is charged. Nothing "
+                    + "was charged.")
         }
         let before = try budget.ledger.head()
         let model = try prepared.synthesis.fit(prepared.train, budget: budget, streams: streams, progress: progress)
@@ -294,17 +298,22 @@ public struct ReleasePipeline {
         return FittedRelease(model: model, hash: hash, charges: binding.charges, reused: false)
     }
 
-    /// Refuses a saved model's name in the state folder that is a link, before the ledger is
-    /// opened: the model is written there after its fit is charged, and a writer follows a link
-    /// to a regular file, so a link to the training table would have it replaced by the model.
-    static func refuseLinkedModels(in folder: URL) throws {
+    /// Refuses a saved model's name in the state folder that is not a regular file, before the
+    /// ledger is opened: the model is written there after its fit is charged, and a writer follows
+    /// a link to a regular file (a link to the training table would have it replaced by the model)
+    /// and waits on a pipe for ever; a saved model larger than any model file is refused too.
+    static func refuseIrregularModels(in folder: URL) throws {
         for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
         where name.hasPrefix("model-") && name.hasSuffix(".json") {
             let path = folder.appendingPathComponent(name).path
-            guard !isLink(path) else {
+            var status = stat()
+            guard lstat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG,
+                Int(status.st_size) <= ModelFile.largestFileBytes
+            else {
                 throw ReleaseError(
-                    "\(path): a saved model is a link; remove it (the state folder holds only files dpsynth "
-                        + "writes). Nothing was read into the ledger or charged.")
+                    "\(path): a saved model is not a regular model file (a link, pipe, folder or device, or too "
+                        + "large); remove it (the state folder holds only files dpsynth writes). Nothing was read "
+                        + "into the ledger or charged.")
             }
         }
     }

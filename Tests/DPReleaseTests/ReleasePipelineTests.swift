@@ -404,7 +404,7 @@ import Testing
         #expect {
             try pipeline.run()
         } throws: { error in
-            "\(error)".contains("saved model is a link")
+            "\(error)".contains("saved model is not a regular model file")
         }
         #expect(try Data(contentsOf: URL(fileURLWithPath: train)) == before)
         // A link made after that check (during the fit) is replaced, not followed.
@@ -498,8 +498,11 @@ import Testing
     }
 
     /// A model file put in the state folder by hand (here fitted at epsilon 100) is not bound to
-    /// charges of this dataset, so the release fits anew and pays; the report's epsilon comes from
-    /// the ledger's charges (it read the config's 1 while the reused model had cost 100).
+    /// charges of this dataset, so the release refuses it before charging anything (it fitted anew
+    /// and paid, unannounced); once removed, the release fits anew and pays, and the report's
+    /// epsilon comes from the ledger's charges (it read the config's 1 while the copied model had
+    /// cost 100). A pipe at its name is refused too (a release waited on one for ever, after its fit
+    /// was charged).
     @Test func aCachedModelIsReusedOnlyWhenTheLedgerBindsIt() throws {
         let fixture = try ReleaseFixture()
         try SigningKey.generate().save(to: fixture.folder.appendingPathComponent("keys/release.key").path)
@@ -518,7 +521,16 @@ import Testing
             FitRequest(
                 data: prepared.train, epsilon: 100, delta: 1e-9, budget: PrivacyOdometer(epsilon: 100, delta: 1e-9),
                 source: .seeded(3)))
-        try AtomicFile.write(try expensive.fileData(), to: try savedModelPath(pipeline))
+        let savedPath = try savedModelPath(pipeline)
+        try AtomicFile.write(try expensive.fileData(), to: savedPath)
+        let ledgerPath = fixture.folder.appendingPathComponent("out/ledger.sqlite").path
+        let charges = try BudgetLedger(path: ledgerPath).statement(dataset: "people").charges.count
+        #expect(throws: ReleaseError.self) { try pipeline.run() }
+        unlink(savedPath)
+        #expect(mkfifo(savedPath, 0o600) == 0)
+        #expect(throws: ReleaseError.self) { try pipeline.run() }
+        #expect(try BudgetLedger(path: ledgerPath).statement(dataset: "people").charges.count == charges)
+        unlink(savedPath)
         let third = try pipeline.run()
         #expect(!third.reusedModel)
         #expect(third.report.privacy.ledger.charges.count > first.report.privacy.ledger.charges.count)

@@ -151,9 +151,10 @@ import Testing
         #expect(ReportedSyntheticFile.locate(report: Data(text.utf8), reportPath: copied).paths == [quarantined])
     }
 
-    /// Gap 4: a model fitted at epsilon 100 copied over the saved one is not reused; the release
-    /// refits and pays, and its signed report shows what the ledger paid, not 100 and not the
-    /// copied file's own figures.
+    /// Gap 4: a model fitted at epsilon 100 copied over the saved one is not reused: the release
+    /// refuses it before any charge (it refitted and paid, unannounced); once it is removed the
+    /// release refits and pays, and its signed report shows what the ledger paid, not 100 and not
+    /// the copied file's own figures.
     @Test func aModelCopiedIntoTheStateFolderIsNotTrusted() throws {
         let fixture = try ReleaseFixture()
         try generateKey(fixture)
@@ -173,6 +174,11 @@ import Testing
         #expect(fitted.status == 0, "\(fitted)")
         try FileManager.default.removeItem(at: state.appendingPathComponent(saved[0]))
         try FileManager.default.copyItem(atPath: expensive, toPath: state.appendingPathComponent(saved[0]).path)
+        let refused = try CommandRunner.run(["release", "--config", fixture.config.path])
+        #expect(
+            refused.status == 1 && refused.standardError.contains("not one the ledger paid for")
+                && refused.standardError.contains("Nothing was charged"), "\(refused)")
+        try FileManager.default.removeItem(at: state.appendingPathComponent(saved[0]))
         let second = try release(fixture)
         #expect(!second.result.standardOutput.contains("reused the model"), "\(second.result)")
         #expect(second.epsilon < 1.2, "the report's epsilon comes from the ledger: \(second.epsilon)")
