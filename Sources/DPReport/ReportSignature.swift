@@ -104,8 +104,10 @@ public struct ReportSignature: Sendable, Codable, Equatable {
                 "algorithm: the signature file names '\(algorithm)'; only \(Self.algorithmName) is accepted")
         }
         if self.publicKey != Hex.encode(publicKey) {
+            // The key the field holds, not the fingerprint field (which an edit may leave behind).
+            let named = Hex.decode(self.publicKey).map { SigningKey.fingerprint(of: $0) } ?? "(not a key)"
             problems.append(
-                "publicKey: the report was signed with key \(keyFingerprint), not with the given key "
+                "publicKey: the signature file names key \(named), not the given key "
                     + SigningKey.fingerprint(of: publicKey))
         } else if keyFingerprint != SigningKey.fingerprint(of: publicKey) {
             problems.append("keyFingerprint: '\(keyFingerprint)' is not the fingerprint of the given key")

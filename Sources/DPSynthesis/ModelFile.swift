@@ -65,9 +65,18 @@ public enum ModelFile {
             }.joined()
             return path.isEmpty ? "at the top" : "at " + path.drop { $0 == "." }
         }
+        // JSON's words for what was expected, not the decoder's Swift types.
+        func kind(_ type: Any.Type) -> String {
+            let name = "\(type)"
+            if name.hasPrefix("Dictionary") { return "an object" }
+            if name.hasPrefix("Array") { return "a list" }
+            if name == "String" { return "a string" }
+            if name == "Bool" { return "true or false" }
+            return "a number"
+        }
         switch error {
-        case .typeMismatch(let type, let context): return "\(place(context)): expected \(type)"
-        case .valueNotFound(let type, let context): return "\(place(context)): a \(type) is missing"
+        case .typeMismatch(let type, let context): return "\(place(context)): expected \(kind(type))"
+        case .valueNotFound(let type, let context): return "\(place(context)): \(kind(type)) is missing"
         case .keyNotFound(let key, let context): return "\(place(context, key)): missing"
         case .dataCorrupted(let context):
             return context.codingPath.isEmpty ? "not valid JSON" : "\(place(context)): a value out of range"

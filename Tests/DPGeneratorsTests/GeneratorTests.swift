@@ -84,6 +84,13 @@ import Testing
         #expect(loaded.privacy == model.privacy)
         try Data("{}".utf8).write(to: URL(fileURLWithPath: path))
         #expect(throws: DataError.self) { try SynthesisModel.load(from: path) }
+        // A wrong type is named in JSON's words, not the decoder's Swift types.
+        try Data("[1]".utf8).write(to: URL(fileURLWithPath: path))
+        #expect {
+            try SynthesisModel.load(from: path)
+        } throws: {
+            "\($0)".contains("at the top: expected an object") && !"\($0)".contains("Dictionary")
+        }
     }
 
     /// An MST model whose domain compression merged rare categories (a column of 40 levels, most

@@ -1,4 +1,5 @@
 import DPData
+import DPLedger
 import DPReport
 import DPTestSupport
 import Foundation
@@ -41,6 +42,14 @@ import Testing
         #expect(
             fingerprint.status != 0 && fingerprint.standardError.contains("keyFingerprint:"),
             "\(fingerprint.standardError)")
+        // Another key in the key field, the fingerprint field left: the message names the key the
+        // field holds (it named the fingerprint field's, the given key's own, twice).
+        let other = Hex.encode(SigningKey.generate().publicKey)
+        let key = try verifyWith(field: "publicKey", value: other, release: release)
+        let fingerprints = key.standardError.split { !$0.isHexDigit }.filter { $0.count == 16 }
+        #expect(
+            key.status == 3 && key.standardError.contains("publicKey:") && Set(fingerprints).count == 2,
+            "\(key.standardError)")
         let hash = try verifyWith(field: "reportHash", value: String(repeating: "a", count: 64), release: release)
         #expect(hash.status != 0 && hash.standardError.contains("reportHash:"), "\(hash.standardError)")
         #expect(try verify(release.report, release.publicKey).status == 0)
