@@ -133,7 +133,8 @@ public struct ReleaseConfig: Sendable {
             config.delta = delta
         }
         config.rows = try yaml.count("rows", limit: FitRequest.largestRowCount)
-        config.settings.iterations = try yaml.count("iterations")
+        config.settings.iterations = try yaml.count(
+            "iterations", limit: GeneratorSettings.largestCount(.iterations))
         if let node = yaml["seed"] {
             guard let seed = YAMLMapping.wholeNumber(node), seed >= 0 else {
                 throw yaml.error(
@@ -194,13 +195,20 @@ public struct ReleaseConfig: Sendable {
             .epochs, .batchSize, .learningRate, .clip, .hidden, .latent, .klWeight,
         ]
         if let neural = try yaml.mapping("neural", allowed: neuralKeys.map(\.rawValue)) {
-            config.settings.epochs = try neural.count("epochs")
-            config.settings.batchSize = try neural.count("batch_size")
-            config.settings.hidden = try neural.count("hidden")
-            config.settings.latent = try neural.count("latent")
-            config.settings.learningRate = try neural.number("learning_rate")
-            config.settings.clip = try neural.number("clip")
-            config.settings.klWeight = try neural.number("kl_weight")
+            // Each within the range the settings accept, so an error names the line it is on.
+            func count(_ key: GeneratorSettings.Key) throws -> Int? {
+                try neural.count(key.rawValue, limit: GeneratorSettings.largestCount(key))
+            }
+            func real(_ key: GeneratorSettings.Key) throws -> Double? {
+                try neural.number(key.rawValue, in: GeneratorSettings.range(key))
+            }
+            config.settings.epochs = try count(.epochs)
+            config.settings.batchSize = try count(.batchSize)
+            config.settings.hidden = try count(.hidden)
+            config.settings.latent = try count(.latent)
+            config.settings.learningRate = try real(.learningRate)
+            config.settings.clip = try real(.clip)
+            config.settings.klWeight = try real(.klWeight)
         }
         if let gate = try yaml.mapping("gate", allowed: ["epsilon", "max_advantage"]) {
             if let share = try gate.number("epsilon", in: Double.leastNonzeroMagnitude...FitRequest.largestEpsilon) {

@@ -33,7 +33,7 @@ enum GeneratorConfig {
         let epsilon = try yaml.number("epsilon")!
         let delta = try yaml.number("delta", in: 1e-300...0.999_999, example: "1e-9") ?? 1e-9
         var settings = GeneratorSettings()
-        settings.iterations = try yaml.count("iterations")
+        settings.iterations = try yaml.count("iterations", limit: GeneratorSettings.largestCount(.iterations))
         let generator = try ShadowModelAttack.shadowGenerator(
             try registry.generator(named: method), registry: registry, settings: settings)
         let asked = try ShadowModelAttack.settings(from: yaml)

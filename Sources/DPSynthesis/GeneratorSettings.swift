@@ -80,6 +80,12 @@ public struct GeneratorSettings: Sendable, Equatable {
         .learningRate: 1e6, .clip: 1e6, .klWeight: 1e6,
     ]
 
+    /// The largest whole value of an integer setting, for a reader that names where it was written.
+    public static func largestCount(_ key: Key) -> Int { Int(largest[key]!) }
+
+    /// The range of a real setting, for a reader that names where it was written.
+    public static func range(_ key: Key) -> ClosedRange<Double> { Double.leastNonzeroMagnitude...largest[key]! }
+
     /// Throws unless every number given is positive, finite and at most its `largest`.
     public func validate() throws {
         let integers: [(Key, Int?)] = [

@@ -160,6 +160,16 @@ import Testing
         #expect(try Self.parse("method: mst\naudit: {shadow_models: {targets: 3}}\n").shadowModels?.targets == 3)
     }
 
+    /// A setting beyond what the generators accept is named at its line when the config is read
+    /// (it was refused later, without the file's name or line, and with another range).
+    @Test func settingsBeyondTheirRangeAreNamedAtTheirLine() throws {
+        try Self.expectRefused(
+            "iterations: 1000000000000\n", saying: "'iterations' must be a whole number from 1 to 1000000")
+        try Self.expectRefused(
+            "neural: {epochs: 1000000}\n", saying: "'epochs' must be a whole number from 1 to 100000")
+        try Self.expectRefused("neural: {kl_weight: 1e9}\n", saying: "'kl_weight'")
+    }
+
     @Test func settingsTheMethodDoesNotReadAreRefusedBeforeAnyCharge() throws {
         let config = try Self.parse("method: dp-tvae\niterations: 300\n")
         #expect(throws: GeneratorSettingsError.self) {
