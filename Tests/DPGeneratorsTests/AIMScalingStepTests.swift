@@ -1,8 +1,3 @@
-import DPData
-import DPLedger
-import DPRandomness
-import DPSynthesis
-import DPTestSupport
 import Foundation
 import Testing
 
@@ -30,18 +25,7 @@ import Testing
     /// standard error is below 0.00015, so the bound 0.003 sits 7 of them from either (the seeds
     /// are fixed: the test is deterministic).
     @Test func aNearlyExactRunKeepsItsRowsInTheCellsTheDataFills() throws {
-        let data = MSTEstimateTests.ageAndHours(rows: 30_000)
-        let ledger = try BudgetLedger(
-            path: try CommandRunner.temporaryDirectory().appendingPathComponent("l.sqlite").path)
-        try ledger.initialise(dataset: "toy", epsilon: 10_000, delta: 1e-6)
-        let model = try fitMarginal(
-            .aim, data: data, epsilon: 10_000, delta: 1e-6, ledger: ledger, dataset: "toy", source: .seeded(32))
-        let synthetic = model.sample(rows: 200_000, source: .seeded(33))
-        let filled = Set((0..<data.rowCount).map { [data.codes[0][$0], data.codes[1][$0]] })
-        let outside = (0..<synthetic.rowCount).filter {
-            !filled.contains([synthetic.codes[0][$0], synthetic.codes[1][$0]])
-        }
-        let share = Double(outside.count) / Double(synthetic.rowCount)
+        let share = try MSTEstimateTests.shareOutsideTheData(fittedBy: .aim)
         #expect(share < 0.003, "\(share) of the rows sit in cells no real row holds")
     }
 }

@@ -33,6 +33,23 @@ import Testing
         return EncodedDataset(schema: schema, codes: codes)
     }
 
+    /// The share of 200,000 rows sampled from `method`'s model of 30,000 age-and-hours rows, fitted
+    /// at epsilon 10,000, that sit in cells no real row holds.
+    static func shareOutsideTheData(fittedBy method: MarginalMethod) throws -> Double {
+        let data = ageAndHours(rows: 30_000)
+        let ledger = try BudgetLedger(
+            path: try CommandRunner.temporaryDirectory().appendingPathComponent("l.sqlite").path)
+        try ledger.initialise(dataset: "toy", epsilon: 10_000, delta: 1e-6)
+        let model = try fitMarginal(
+            method, data: data, epsilon: 10_000, delta: 1e-6, ledger: ledger, dataset: "toy", source: .seeded(32))
+        let synthetic = model.sample(rows: 200_000, source: .seeded(33))
+        let filled = Set((0..<data.rowCount).map { [data.codes[0][$0], data.codes[1][$0]] })
+        let outside = (0..<synthetic.rowCount).filter {
+            !filled.contains([synthetic.codes[0][$0], synthetic.codes[1][$0]])
+        }
+        return Double(outside.count) / Double(synthetic.rowCount)
+    }
+
     /// With almost no noise (epsilon 10,000), MST's measured pair is nearly exact, and its rows
     /// should follow it. From uniform potentials, 1,000 mirror-descent steps left 3.6% of the
     /// sampled rows in cells no real row holds; from the tree's closed form, 0.25% (the floor of
@@ -40,18 +57,7 @@ import Testing
     /// below 0.0005, so the bound 0.01 sits far from both (the seeds are fixed: the test is
     /// deterministic).
     @Test func aNearlyExactPairKeepsItsRowsInTheCellsTheDataFills() throws {
-        let data = Self.ageAndHours(rows: 30_000)
-        let ledger = try BudgetLedger(
-            path: try CommandRunner.temporaryDirectory().appendingPathComponent("l.sqlite").path)
-        try ledger.initialise(dataset: "toy", epsilon: 10_000, delta: 1e-6)
-        let model = try fitMarginal(
-            .mst, data: data, epsilon: 10_000, delta: 1e-6, ledger: ledger, dataset: "toy", source: .seeded(32))
-        let synthetic = model.sample(rows: 200_000, source: .seeded(33))
-        let filled = Set((0..<data.rowCount).map { [data.codes[0][$0], data.codes[1][$0]] })
-        let outside = (0..<synthetic.rowCount).filter {
-            !filled.contains([synthetic.codes[0][$0], synthetic.codes[1][$0]])
-        }
-        let share = Double(outside.count) / Double(synthetic.rowCount)
+        let share = try Self.shareOutsideTheData(fittedBy: .mst)
         #expect(share < 0.01, "\(share) of the rows sit in cells no real row holds")
     }
 
