@@ -30,7 +30,7 @@ public enum ModelFile {
     public static func kind(of data: Data, path: String) throws -> String {
         let header: Header
         do { header = try JSONDecoder().decode(Header.self, from: data) } catch let error as DecodingError {
-            throw notAModel(path, because: describe(error))
+            throw notAModel(path, because: describe(error, in: data))
         }
         guard let kind = header.format == nil ? header.method : header.kind else { throw notAModel(path) }
         guard header.format == nil || header.format == format else {
@@ -50,7 +50,7 @@ public enum ModelFile {
             }
             return try decoder.decode(Envelope<Model>.self, from: data).model
         } catch let error as DecodingError {
-            throw notAModel(path, because: Self.describe(error))
+            throw notAModel(path, because: Self.describe(error, in: data))
         } catch {
             throw notAModel(path)
         }
@@ -58,7 +58,10 @@ public enum ModelFile {
 
     /// Where in the file a decoding error found what, in one line, naming types and keys only:
     /// `--model` may be given any file, a private table's included, so none of its text is quoted.
-    static func describe(_ error: DecodingError) -> String {
+    /// The decoder reports a number that does not fit its place (too large, or not whole where a
+    /// whole number belongs) as invalid JSON at the top, so such an error is told apart by
+    /// parsing `data` once more.
+    static func describe(_ error: DecodingError, in data: Data) -> String {
         func place(_ context: DecodingError.Context, _ last: CodingKey? = nil) -> String {
             let path = (context.codingPath + (last.map { [$0] } ?? [])).map {
                 $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)"
@@ -78,8 +81,12 @@ public enum ModelFile {
         case .typeMismatch(let type, let context): return "\(place(context)): expected \(kind(type))"
         case .valueNotFound(let type, let context): return "\(place(context)): \(kind(type)) is missing"
         case .keyNotFound(let key, let context): return "\(place(context, key)): missing"
-        case .dataCorrupted(let context):
-            return context.codingPath.isEmpty ? "not valid JSON" : "\(place(context)): a value out of range"
+        case .dataCorrupted(let context) where !context.codingPath.isEmpty:
+            return "\(place(context)): a value out of range"
+        case .dataCorrupted:
+            return (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) == nil
+                ? "not valid JSON, or a number beyond a double's range"
+                : "a number does not fit its place (too large, or not whole)"
         @unknown default: return "it cannot be read"
         }
     }
@@ -88,7 +95,14 @@ public enum ModelFile {
     /// 80 MB of cells, a network's at 2^24 parameters), and a file is read whole before it parses.
     public static let largestFileBytes = 1 << 30
 
-    /// Reads a model file's bytes, or a one-line error.
+    /// The most JSON values (numbers, strings, lists, objects) a model file may hold: twice the
+    /// largest model a fit writes (a network's 2^24 parameters, AIM's 80 MB of 8-byte cells). The
+    /// decoder holds tens of bytes for each value however short its text, so a file of a billion
+    /// one-digit numbers would exhaust memory while parsing; counting first bounds it.
+    public static let largestValueCount = 1 << 25
+
+    /// Reads a model file's bytes, or a one-line error: a file too large, or of more values than
+    /// `largestValueCount`, is refused before it is parsed.
     public static func read(_ path: String) throws -> Data {
         var status = stat()
         if stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG, Int(status.st_size) > largestFileBytes {
@@ -99,7 +113,38 @@ public enum ModelFile {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw DataError(file: path, problem: "cannot read the model file", hint: "Check the path.")
         }
+        guard valueCount(data) <= largestValueCount else {
+            throw DataError(
+                file: path, problem: "the file holds more values than any model file (\(largestValueCount))",
+                hint: "Give a file written by `dpsynth synthesize --model-out`.")
+        }
         return data
+    }
+
+    /// An upper bound on the JSON values in `data`: each value after a container's first follows a
+    /// comma, and each container opens with a bracket (bytes inside strings are not counted).
+    static func valueCount(_ data: Data) -> Int {
+        data.withUnsafeBytes { bytes in
+            var count = 1
+            var inString = false
+            var escaped = false
+            for byte in bytes {
+                if inString {
+                    if escaped {
+                        escaped = false
+                    } else if byte == UInt8(ascii: "\\") {
+                        escaped = true
+                    } else if byte == UInt8(ascii: "\"") {
+                        inString = false
+                    }
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = true
+                } else if byte == UInt8(ascii: ",") || byte == UInt8(ascii: "[") || byte == UInt8(ascii: "{") {
+                    count += 1
+                }
+            }
+            return count
+        }
     }
 
     static func notAModel(_ path: String, because reason: String? = nil) -> DataError {

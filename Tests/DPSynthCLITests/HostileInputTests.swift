@@ -608,4 +608,38 @@ import Testing
         let checked = try CommandRunner.run(["schema", "check", "--data", data, "--schema", wide])
         #expect(checked.status != 0 && checked.standardError.contains("at most 1024"), "\(checked)")
     }
+
+    /// A file of many one-digit numbers, well under the byte limit, would take the decoder tens of
+    /// bytes a number (2.4 GB for 100 MB of zeros): it is refused by its value count first
+    /// (`ModelFile.largestValueCount`, 2^25).
+    @Test func aFileOfMoreValuesThanAnyModelIsRefusedBeforeItIsParsed() throws {
+        let folder = try CommandRunner.temporaryDirectory()
+        let zeros = folder.appendingPathComponent("zeros.json").path
+        var text = Data(#"{"format":2,"kind":"mst","model":{"potentials":[["#.utf8)
+        text.append(Data(repeating: UInt8(ascii: "0"), count: 1))
+        text.append(
+            contentsOf: [UInt8](repeating: 0, count: 2 << 25).enumerated().map {
+                $0.offset.isMultiple(of: 2) ? UInt8(ascii: ",") : UInt8(ascii: "0")
+            })
+        text.append(Data("]]}}".utf8))
+        #expect(text.count < 1 << 30)
+        try text.write(to: URL(fileURLWithPath: zeros))
+        let refused = try CommandRunner.run([
+            "sample", "--model", zeros, "--rows", "5", "--out", folder.appendingPathComponent("o.csv").path,
+        ])
+        #expect(refused.status == 1 && refused.standardError.contains("more values than any model file"), "\(refused)")
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("o.csv").path))
+    }
+
+    /// A whole number too large for its place is valid JSON: the error says so, not "not valid JSON".
+    @Test func aNumberBeyondItsPlaceIsNamedSo() throws {
+        let folder = try CommandRunner.temporaryDirectory()
+        let model = folder.appendingPathComponent("m.json").path
+        try #"{"format":2,"kind":"mst","model":{"version":99999999999999999999999}}"#.write(
+            toFile: model, atomically: true, encoding: .utf8)
+        let refused = try CommandRunner.run([
+            "sample", "--model", model, "--rows", "5", "--out", folder.appendingPathComponent("o.csv").path,
+        ])
+        #expect(refused.status == 1 && refused.standardError.contains("a number does not fit its place"), "\(refused)")
+    }
 }
