@@ -125,13 +125,13 @@ public struct AIM: Sendable {
         limits: (setWidth: Int, count: Int, totalCells: Int) = candidateLimits
     ) throws -> [(attributes: [Int], weight: Double)] {
         if let widest = workload.map({ Set($0).count }).max(), widest > limits.setWidth {
-            throw GeneratorError.invalid(
+            throw GeneratorError.workload(
                 "AIM's workload holds a set of \(widest) columns; AIM counts every subset of each set: use sets of "
                     + "at most \(limits.setWidth) columns (3 is usual)")
         }
         let cells = { (attributes: [Int]) in attributes.reduce(1.0) { $0 * Double(domain[$1]) } }
         func tooMany(_ needed: String) -> GeneratorError {
-            GeneratorError.invalid(
+            GeneratorError.workload(
                 "AIM's workload needs \(needed); AIM counts at most \(limits.count) candidate marginals of at most "
                     + "\(limits.totalCells) cells in all: use fewer or smaller sets, or bin the widest columns more "
                     + "coarsely")

@@ -79,7 +79,7 @@ public struct MSTGenerator: Generator {
         var cells = 0.0
         for a in domain.indices { for b in domain.indices where b > a { cells += domain[a] * domain[b] } }
         guard cells <= Double(MarginalFit.heldCells) else {
-            throw GeneratorError.invalid(
+            throw GeneratorError.workload(
                 "MST counts every pair of columns, " + String(format: "%.3g", cells) + " cells in all here; it "
                     + "counts at most \(MarginalFit.heldCells): bin the widest columns more coarsely")
         }

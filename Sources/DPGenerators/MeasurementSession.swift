@@ -121,10 +121,13 @@ extension ExactInteger {
 public enum GeneratorError: UserFacingError, Equatable {
     case budget(String)
     case invalid(String)
+    /// The workload (a workload file's sets, or the default sets of the schema's columns) is
+    /// beyond what the generator counts: commands name the file it came from.
+    case workload(String)
 
     public var description: String {
         switch self {
-        case .budget(let message), .invalid(let message): return message
+        case .budget(let message), .invalid(let message), .workload(let message): return message
         }
     }
 }

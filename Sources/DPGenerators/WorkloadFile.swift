@@ -1,9 +1,20 @@
+import DPAccounting
 import DPData
 import Foundation
 
 /// An AIM workload written as text: one attribute set per non-empty line, column names separated
 /// by commas (e.g. `age,sex,income`).
 public enum WorkloadFile {
+    /// Runs `body`, naming `file` in a workload error it throws (`GeneratorError.workload`): the
+    /// workload file when one was given, else the schema whose columns make the default sets.
+    public static func naming(_ file: String, _ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch GeneratorError.workload(let message) {
+            throw GeneratorError.workload("\(OneLine.escaped(file)): \(message)")
+        }
+    }
+
     /// The sets as sorted encoded-column indices, each once (a set listed twice is one set of
     /// the workload, as in private-pgm, not twice its weight); errors name the file and line.
     public static func read(_ path: String, columns: [String]) throws -> [[Int]] {

@@ -83,7 +83,7 @@ struct DPAuditCommand: ParsableCommand {
             let generator = try GeneratorRegistry.standard.generator(named: method, settings: settings)
             let audit = try CanaryAudit(canaries: canaries)
             let stage = SynthesisStage(generator: generator, epsilon: epsilon, delta: delta)
-            try stage.checkPlannable(columns: table.columns)
+            try WorkloadFile.naming(release?.workload ?? schema) { try stage.checkPlannable(columns: table.columns) }
             let budget = try BudgetStage.open(
                 ledger: ledger, dataset: dataset ?? parsed.name, declare: initBudget ? (epsilon, delta) : nil,
                 hint: .commandLine, fingerprint: fingerprint, newDataVersion: false)

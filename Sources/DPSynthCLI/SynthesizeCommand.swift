@@ -113,7 +113,7 @@ struct SynthesizeCommand: ParsableCommand {
             let generator = try GeneratorRegistry.standard.generator(
                 named: method, settings: try settings(columns: table.columns.map(\.name)))
             let stage = SynthesisStage(generator: generator, epsilon: epsilon, delta: delta)
-            try stage.checkPlannable(columns: table.columns)
+            try WorkloadFile.naming(workload ?? schema) { try stage.checkPlannable(columns: table.columns) }
             let budget = try BudgetStage.open(
                 ledger: ledger, dataset: name, declare: initBudget ? (epsilon, delta) : nil, hint: .commandLine,
                 fingerprint: fingerprint, newDataVersion: newDataVersion)
