@@ -49,10 +49,10 @@ struct AuditCommand: ParsableCommand {
                 outputs: [("--out", out)],
                 inputs: tables.inputs + [("--policy", policy), ("--generator-config", generatorConfig)])
             let (trainRows, holdoutRows, syntheticRows) = try tables.load(minimumRows: 10, purpose: "an audit")
-            let secrets = try secret.map { try trainRows.column(named: $0, key: "--secret", file: tables.train) }
+            let secrets = try secret.map { try trainRows.column(named: $0, key: "--secret", file: tables.schema) }
             let quasiNames = try quasi.map { try CommaList.items($0, option: "--quasi", example: "age,sex") } ?? []
             let quasiIdentifiers = try quasiNames.map {
-                try trainRows.column(named: $0, key: "--quasi", file: tables.train)
+                try trainRows.column(named: $0, key: "--quasi", file: tables.schema)
             }
             var audit = PrivacyAudit(policy: try policy.map(AuditPolicy.load) ?? AuditPolicy())
             audit.attacks = attacks

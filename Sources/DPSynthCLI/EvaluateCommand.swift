@@ -35,7 +35,7 @@ struct EvaluateCommand: ParsableCommand {
         try CommandFailure.reportingLibraryErrors {
             try OutputPaths.refuseOverlap(outputs: [("--out", out)], inputs: tables.inputs)
             let (trainRows, holdoutRows, syntheticRows) = try tables.load(minimumRows: 1, purpose: "an evaluation")
-            let targetColumn = try target.map { try trainRows.column(named: $0, key: "--target", file: tables.train) }
+            let targetColumn = try target.map { try trainRows.column(named: $0, key: "--target", file: tables.schema) }
             let positiveCode = try targetColumn.map { try Self.code(of: positive, column: $0, in: trainRows) } ?? 1
             let source = seed.map(RandomSource.seeded) ?? .secure()
             if source.isSeeded { Output.note("dpsynth: \(source.label)") }

@@ -187,4 +187,12 @@ import Testing
         let orphan = try evaluate(data, against: data, schema: schema, extra: ["--positive", "yes"])
         #expect(orphan.status != 0 && orphan.standardError.contains("--positive needs --target"))
     }
+
+    /// A column an option names that the schema lacks is an error of the option against the
+    /// schema, not of the training file (which the message named).
+    @Test func anUnknownTargetNamesTheSchema() throws {
+        let (data, schema, _) = try SynthesizeCommandTests().toyFiles()
+        let result = try evaluate(data, against: data, schema: schema, extra: ["--target", "nosuch"])
+        #expect(result.status == 1 && result.standardError.contains("\(schema): --target: 'nosuch'"), "\(result)")
+    }
 }
