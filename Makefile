@@ -3,7 +3,10 @@
 #   make test   installs what is missing, builds, and runs every test
 
 SWIFT ?= swift
-BUILD_FLAGS ?= -c release
+# One set of flags for the binary and the tests (-enable-testing keeps @testable imports working):
+# a change of flags rebuilds every module in .build/release, so `make demo` then `make test`
+# builds once.
+BUILD_FLAGS ?= -c release -Xswiftc -enable-testing
 JOBS ?= 2
 
 FUZZ_SECONDS ?= 60
@@ -33,9 +36,9 @@ lint:
 
 # Tests run beside two throwaway PostgreSQL clusters (scripts/with-postgres.sh), started and
 # stopped by this target; nothing is mocked.
-# Tests run on an optimised build (-enable-testing keeps @testable imports working): the
-# generator smoke tests on Adult take seconds there and minutes in a debug build.
-TEST_FLAGS ?= -c release -Xswiftc -enable-testing
+# Tests run on the optimised build: the generator smoke tests on Adult take seconds there and
+# minutes in a debug build.
+TEST_FLAGS ?= $(BUILD_FLAGS)
 
 test: lint deps
 	@python3 scripts/fetch-datasets.py || echo "warning: datasets not fetched; tests that need them will say they were skipped"
