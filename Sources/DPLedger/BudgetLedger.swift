@@ -401,14 +401,21 @@ public final class BudgetLedger: @unchecked Sendable {
     }
 
     /// `dataset`'s charges in id order; only those among chain entries `entries` when given.
-    static func charges(_ db: any LedgerSQL, dataset: String, path: String, entries: ClosedRange<Int64>? = nil) throws
-        -> [LedgerCharge]
-    {
+    static func charges(
+        _ db: any LedgerSQL, dataset: String, path: String, entries: ClosedRange<Int64>? = nil,
+        reservation: Int64? = nil
+    ) throws -> [LedgerCharge] {
         let range = entries ?? Int64.min...Int64.max
-        return try db.rows(
-            "SELECT * FROM charge WHERE dataset = ? AND seq BETWEEN ? AND ? ORDER BY id",
-            [dataset, range.lowerBound, range.upperBound]
-        ).map { row in
+        let rows =
+            try reservation.map {
+                try db.rows(
+                    "SELECT * FROM charge WHERE dataset = ? AND seq BETWEEN ? AND ? AND reservation = ? ORDER BY id",
+                    [dataset, range.lowerBound, range.upperBound, $0])
+            }
+            ?? db.rows(
+                "SELECT * FROM charge WHERE dataset = ? AND seq BETWEEN ? AND ? ORDER BY id",
+                [dataset, range.lowerBound, range.upperBound])
+        return try rows.map { row in
             let costText: String = try row.checked("cost")
             let timeText: String = try row.checked("time")
             return LedgerCharge(

@@ -11,34 +11,55 @@ public struct ModelBinding: Sendable, Equatable {
     /// The (ε, δ) the fit was asked to spend.
     public let epsilon: Double
     public let delta: Double
-    /// The charges of `dataset` recorded between the fit's start and end.
+    /// The charges that paid for the fit (those under its reservation).
     public let charges: [LedgerCharge]
 }
 
 extension BudgetLedger {
     /// Records that the model whose file hashes to `model` was fitted at (`epsilon`, `delta`) and
-    /// paid for by `dataset`'s charges among entries `entries`; returns the binding with those charges.
+    /// paid for by the charges made under `reservation` (the fit's own: charges of runs that
+    /// overlapped it are not its cost); returns the binding with those charges. The binding's
+    /// entries run from the reservation's to its last charge's, so it names the reservation.
     @discardableResult
-    public func bind(model: String, dataset: String, entries: ClosedRange<Int64>, epsilon: Double, delta: Double)
+    public func bind(model: String, dataset: String, reservation: Int64, epsilon: Double, delta: Double)
         throws -> ModelBinding
     {
         try write { db in
+            guard
+                let first: Int64 = try db.row(
+                    "SELECT seq FROM reservation WHERE id = ? AND dataset = ?", [reservation, dataset]
+                )?.checked("seq"),
+                let last = try db.string("SELECT max(seq) FROM charge WHERE reservation = ?", [reservation])
+                    .flatMap({ Int64($0) })
+            else {
+                throw LedgerError.invalid(
+                    "reservation \(reservation) of dataset '\(dataset)' charged nothing: a model binds to its charges")
+            }
             let head = try Self.append(
                 LedgerEntry.binding(
-                    model: model, dataset: dataset, first: entries.lowerBound, last: entries.upperBound,
-                    epsilon: epsilon, delta: delta), db)
+                    model: model, dataset: dataset, first: first, last: last, epsilon: epsilon, delta: delta), db)
             try db.execute(
                 """
                 INSERT INTO binding (model, dataset, first_seq, last_seq, epsilon, delta, seq, hash)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """,
-                [
-                    model, dataset, entries.lowerBound, entries.upperBound, epsilon, delta, head.sequence, head.hash,
-                ])
+                [model, dataset, first, last, epsilon, delta, head.sequence, head.hash])
             return ModelBinding(
                 model: model, dataset: dataset, epsilon: epsilon, delta: delta,
-                charges: try Self.charges(db, dataset: dataset, path: self.path, entries: entries))
+                charges: try Self.boundCharges(db, dataset: dataset, entries: first...last, path: self.path))
         }
+    }
+
+    /// The charges a binding over `entries` names: those under the reservation whose entry opens
+    /// the range, or, for a binding recorded before bindings named their reservation, every
+    /// charge of `dataset` in the range.
+    static func boundCharges(_ db: any LedgerSQL, dataset: String, entries: ClosedRange<Int64>, path: String)
+        throws -> [LedgerCharge]
+    {
+        let opening: Int64? = try db.row(
+            "SELECT id FROM reservation WHERE seq = ? AND dataset = ?", [entries.lowerBound, dataset]
+        )?.checked("id")
+        return try charges(db, dataset: dataset, path: path, entries: entries, reservation: opening)
     }
 
     /// The chain's head now.
@@ -58,7 +79,7 @@ extension BudgetLedger {
             guard first <= last else { throw LedgerError.tampered("ledger \(self.path): a model binding is empty") }
             return ModelBinding(
                 model: model, dataset: dataset, epsilon: try row.checked("epsilon"), delta: try row.checked("delta"),
-                charges: try Self.charges(db, dataset: dataset, path: self.path, entries: first...last))
+                charges: try Self.boundCharges(db, dataset: dataset, entries: first...last, path: self.path))
         }
     }
 }

@@ -282,17 +282,14 @@ public struct ReleasePipeline {
                     + "(changed, damaged or put there by hand); remove it to fit anew, which is charged. Nothing "
                     + "was charged.")
         }
-        let before = try budget.ledger.head()
-        let model = try prepared.synthesis.fit(prepared.train, budget: budget, streams: streams, progress: progress)
+        let (model, reservation) = try prepared.synthesis.fitReserving(
+            prepared.train, budget: budget, streams: streams, progress: progress)
         let data = try model.fileData()
-        let after = try budget.ledger.head()
-        guard after.sequence > before.sequence else {
-            throw ReleaseError("\(config.method) charged nothing for its fit; a release needs a paid model")
-        }
         let hash = Blake2b.hex(data)
+        // Refused when the fit charged nothing: a release needs a paid model.
         let binding = try budget.ledger.bind(
-            model: hash, dataset: prepared.dataset, entries: (before.sequence + 1)...after.sequence,
-            epsilon: config.synthesisEpsilon, delta: config.delta)
+            model: hash, dataset: prepared.dataset, reservation: reservation, epsilon: config.synthesisEpsilon,
+            delta: config.delta)
         try Self.saveModel(data, to: modelPath)
         unlink(unkeyedPath)
         return FittedRelease(model: model, hash: hash, charges: binding.charges, reused: false)

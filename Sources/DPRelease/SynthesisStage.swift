@@ -38,11 +38,22 @@ public struct SynthesisStage {
     public func fit(
         _ data: any PrivateTable, budget: LedgerBudget, streams: RunStreams, progress: @escaping (String) -> Void
     ) throws -> any FittedModel {
+        try fitReserving(data, budget: budget, streams: streams, progress: progress).model
+    }
+
+    /// `fit`, with the reservation its charges were made under: the fit's cost is the charges
+    /// under it, whatever other runs charged the dataset meanwhile.
+    public func fitReserving(
+        _ data: any PrivateTable, budget: LedgerBudget, streams: RunStreams, progress: @escaping (String) -> Void
+    ) throws -> (model: any FittedModel, reservation: Int64) {
         let type = type(of: generator)
         try checkPlannable(columns: data.columns)
         try generator.checkAffordable(budget: budget, epsilon: epsilon, delta: delta)
         let reserved = try budget.reserve(type.family.plannedCost(epsilon: epsilon, delta: delta))
         defer { _ = try? reserved.endReservation() }
+        guard let reservation = reserved.reservation else {
+            throw ReleaseError("the ledger made no reservation for the fit; nothing was charged")
+        }
         let started = Date()
         let method = self.method
         let request = FitRequest(
@@ -53,7 +64,7 @@ public struct SynthesisStage {
         // The counts the table kept for the fit are not needed beside the fitted model.
         defer { data.forgetCounts() }
         // Checked above, before the reservation that now holds the whole planned cost.
-        return try generator.fit(request)
+        return (try generator.fit(request), reservation)
     }
 
     /// `rows` rows drawn from `model`.

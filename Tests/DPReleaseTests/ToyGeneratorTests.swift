@@ -1,5 +1,6 @@
 import DPAccounting
 import DPData
+import DPLedger
 import DPMechanisms
 import DPNeural
 import DPRandomness
@@ -75,7 +76,54 @@ struct ToyIndependentGenerator: Generator {
     }
 }
 
+/// The toy, fitted while another run charges the same dataset under its own reservation, as two
+/// releases sharing one ledger do.
+struct ToyOverlappedGenerator: Generator {
+    static let method = "toy-overlapped"
+    static let family = GeneratorFamily.neural
+    static let summary = ToyIndependentGenerator.summary
+    static let acceptedSettings: Set<GeneratorSettings.Key> = []
+
+    init(settings: GeneratorSettings) throws {}
+
+    func fit(_ request: FitRequest) throws -> any FittedModel {
+        let budget = try #require(request.budget as? LedgerBudget)
+        let other = try LedgerBudget(ledger: budget.ledger, dataset: budget.dataset).reserve(.pure(epsilon: 0.25))
+        _ = try other.charge(
+            Charge(mechanism: "another run", parameters: [String: Int](), cost: .pure(epsilon: 0.25), seeded: true))
+        try other.endReservation()
+        return try ToyIndependentGenerator(settings: GeneratorSettings()).fit(request)
+    }
+
+    static func loadModel(from data: Data, path: String) throws -> any FittedModel {
+        try ToyIndependentGenerator.loadModel(from: data, path: path)
+    }
+}
+
 @Suite struct ToyGeneratorTests {
+    /// A report names the charges of its own fit only: another run's charge made while the fit ran
+    /// was counted in the report's guarantee and listed in its ledger.
+    @Test func aReportCountsItsOwnFitsChargesOnly() throws {
+        var registry = GeneratorRegistry.standard
+        registry.register(ToyOverlappedGenerator.self)
+        // Its model is the toy's, read back by the toy's kind when a later run reuses it.
+        registry.register(ToyIndependentGenerator.self)
+        let fixture = try ReleaseFixture()
+        let text = try String(contentsOf: fixture.config, encoding: .utf8)
+            .replacingOccurrences(of: "method: mst\n", with: "method: toy-overlapped\n")
+            .replacingOccurrences(of: "iterations: 200\n", with: "rows: 3000\n")
+        try text.write(to: fixture.config, atomically: true, encoding: .utf8)
+        try SigningKey.generate().save(to: fixture.folder.appendingPathComponent("keys/release.key").path)
+        let outcome = try ReleasePipeline(configPath: fixture.config.path, registry: registry).run()
+        // The release's epsilon of 1 (the fit's share and the gate's), not 1.25.
+        #expect(abs(outcome.report.privacy.epsilon - 1) < 1e-9, "\(outcome.report.privacy.epsilon)")
+        // The dataset's statement in the report lists the other run's charge, as the ledger does.
+        #expect(outcome.report.privacy.ledger.charges.contains { $0.mechanism == "another run" })
+        // A later run reuses the model under the same binding: its fit's share and two gates'.
+        let again = try ReleasePipeline(configPath: fixture.config.path, registry: registry).run()
+        #expect(abs(again.report.privacy.epsilon - 1.05) < 1e-9, "\(again.report.privacy.epsilon)")
+    }
+
     @Test func aGeneratorRegisteredInATestRunsTheWholeRelease() throws {
         var registry = GeneratorRegistry.standard
         registry.register(ToyIndependentGenerator.self)
