@@ -200,6 +200,9 @@ public struct ReleasePipeline {
 
     public func run(progress: @escaping (String) -> Void = { _ in }) throws -> Outcome {
         let prepared = try prepare(progress: progress)
+        // Held until the run returns or throws, from before the ledger is opened.
+        let lock = try StateFolderLock.acquire(prepared.stateFolder)
+        defer { withExtendedLifetime(lock) {} }
         let budget = try BudgetStage.open(
             ledger: config.ledger, dataset: prepared.dataset, declare: config.datasetBudget,
             hint: .config(configPath), fingerprint: prepared.inputHash, newDataVersion: config.newDataVersion,

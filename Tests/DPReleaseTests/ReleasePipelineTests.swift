@@ -307,6 +307,27 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("ledger.sqlite").path))
     }
 
+    /// Two runs writing one folder at once left a report beside the other run's signature: a run
+    /// that finds the folder's lock held is refused before the ledger is touched.
+    @Test func aSecondReleaseIntoTheSameFolderIsRefusedWhileTheFirstRuns() throws {
+        let fixture = try ReleaseFixture()
+        try SigningKey.generate().save(to: fixture.folder.appendingPathComponent("keys/release.key").path)
+        let state = fixture.folder.appendingPathComponent("out/.dpsynth-state")
+        try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
+        var held: StateFolderLock? = try StateFolderLock.acquire(state)
+        do {
+            _ = try ReleasePipeline(configPath: fixture.config.path).run()
+            Issue.record("a second release into a locked folder ran")
+        } catch let error as ReleaseError {
+            #expect(error.description.contains("another release writing this folder is running"), "\(error)")
+        }
+        #expect(
+            !FileManager.default.fileExists(atPath: fixture.folder.appendingPathComponent("out/ledger.sqlite").path))
+        #expect(held != nil)
+        held = nil
+        _ = try ReleasePipeline(configPath: fixture.config.path).run()
+    }
+
     /// A config whose output is its own data is refused before the ledger is touched.
     @Test func aReleaseNeverWritesOverItsInputs() throws {
         let fixture = try ReleaseFixture(extraConfig: "")
