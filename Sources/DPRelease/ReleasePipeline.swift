@@ -467,12 +467,13 @@ public struct ReleasePipeline {
         try ReportSignature.stage(
             bytes: Data(PublicHTMLReport.render(publicReport).utf8), to: publicHTMLPath, key: prepared.key, in: files)
         // A quarantine replaces the reports that vouched for an earlier release's table at `out`:
-        // that table goes with them once they are replaced, so the folder never holds released
-        // rows no report speaks for. Any other file at `out` stays.
+        // that table goes first, so a run stopped at any point never leaves released rows that no
+        // report speaks for (stopped before its reports are replaced, the earlier reports name a
+        // table that is gone, which `verify` reports). Any other file at `out` stays.
         let superseded = !released && Self.releasedTable(at: config.out, reportedIn: reportPath)
+        if superseded { unlink(config.out) }
         try files.commit(beforeRename: beforeCommit)
         if superseded {
-            unlink(config.out)
             progress("removed the earlier release at \(config.out): its reports are replaced by this run's")
         }
         return Outcome(

@@ -462,6 +462,16 @@ import Testing
                 with: fixture.out.replacingOccurrences(of: "/", with: "\\/"))
         #expect(released != text && released.contains("synthetic.csv"))
         try released.write(toFile: reportPath, atomically: true, encoding: .utf8)
+        // Stopped before its reports replace the earlier ones (a signal, a full disk), the run has
+        // already removed the table: it stayed for good when removed after them, since the next
+        // run finds only quarantine reports.
+        struct Stop: Error {}
+        var stopped = pipeline
+        stopped.beforeCommit = { throw Stop() }
+        #expect(throws: Stop.self) { _ = try stopped.run() }
+        #expect(!FileManager.default.fileExists(atPath: fixture.out))
+        #expect(try String(contentsOfFile: reportPath, encoding: .utf8) == released)
+        try FileManager.default.copyItem(atPath: quarantined, toPath: fixture.out)
         var said: [String] = []
         let outcome = try pipeline.run { said.append($0) }
         #expect(outcome.report.decision.outcome == .quarantine)
