@@ -20,8 +20,11 @@ public final class StagedFiles {
 
     private var staged: [Staged] = []
     private var special: [(path: String, data: Data)] = []
+    /// Where `commit` records its renames before the first (`CommitJournal`); nil for none.
+    let journal: String?
 
-    public init() {}
+    /// A set committed with a journal at `journal` (`CommitJournal`) when one is given.
+    public init(journal: String? = nil) { self.journal = journal }
 
     deinit { discard() }
 
@@ -116,6 +119,15 @@ public final class StagedFiles {
             discard()
             throw error
         }
+        if let journal {
+            do {
+                try CommitJournal.write(
+                    staged.map { CommitJournal.Rename(temporary: $0.temporary, target: $0.target) }, to: journal)
+            } catch {
+                discard()
+                throw error
+            }
+        }
         var renamed = 0
         while let file = staged.first {
             if rename(file.temporary, file.target) != 0 {
@@ -130,6 +142,7 @@ public final class StagedFiles {
             renamed += 1
             if renamed == 1 { afterFirstRename() }
         }
+        if let journal { unlink(journal) }
     }
 
     private func writeSpecialFiles() throws {

@@ -203,6 +203,9 @@ public struct ReleasePipeline {
         // Held until the run returns or throws, from before the ledger is opened.
         let lock = try StateFolderLock.acquire(prepared.stateFolder)
         defer { withExtendedLifetime(lock) {} }
+        if try CommitJournal.finish(Self.commitJournal(in: prepared.stateFolder)) {
+            progress("finished moving into place the outputs of an earlier run stopped while it moved them")
+        }
         let budget = try BudgetStage.open(
             ledger: config.ledger, dataset: prepared.dataset, declare: config.datasetBudget,
             hint: .config(configPath), fingerprint: prepared.inputHash, newDataVersion: config.newDataVersion,
@@ -350,6 +353,11 @@ public struct ReleasePipeline {
         return hash == report.provenance.syntheticHash
     }
 
+    /// Where a run records the renames of its outputs before it makes them (`CommitJournal`).
+    static func commitJournal(in stateFolder: URL) -> String {
+        stateFolder.appendingPathComponent("commit.json").path
+    }
+
     /// The saved model named `name` in the state folder.
     static func modelFile(_ name: some StringProtocol, in folder: URL) -> String {
         folder.appendingPathComponent("model-\(name).json").path
@@ -414,9 +422,10 @@ public struct ReleasePipeline {
                 file: folder.path, problem: "the folder could not be created",
                 hint: "Create it first, or write somewhere else.")
         }
-        // Every output is staged and all move into place together, so a killed release leaves the
-        // previous outputs or the complete new set.
-        let files = StagedFiles()
+        // Every output is staged and all move into place together, so a stopped release leaves the
+        // previous outputs or the complete new set; a killed one, stopped between two renames,
+        // leaves a journal the next run finishes first.
+        let files = StagedFiles(journal: Self.commitJournal(in: prepared.stateFolder))
         let tableHash = Blake2b.Stream()
         try files.add(to: destination) { writer in
             CSVWriter.write(synthetic, source: streams.write) { text in

@@ -8,7 +8,8 @@ import Foundation
 /// a test can check that nothing is left behind and no file of the set appears; with
 /// `--during-commit`, a signal arrives between the two renames and must wait for the second; with
 /// `--allocate`, it asks for `--value` bytes, which the runtime fails to allocate and reports with
-/// the size before it traps.
+/// the size before it traps; with `--journal` and `--kill-during-commit`, it is killed between the
+/// two renames, and a later run with the same `--journal` finishes the set first.
 struct CrashTestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "crash-test", abstract: "Trap on purpose (for the crash-output test).", shouldDisplay: false)
@@ -20,6 +21,9 @@ struct CrashTestCommand: ParsableCommand {
     @Flag(help: "With --write-into: send SIGTERM from another thread once the first file is in place.")
     var duringCommit = false
     @Flag(help: "Ask for --value bytes of memory instead of trapping on an overflow.") var allocate = false
+    @Option(help: "With --write-into: commit with a journal here, finishing an interrupted one first.")
+    var journal: String?
+    @Flag(help: "With --journal: be killed (SIGKILL) once the first file is in place.") var killDuringCommit = false
 
     func run() throws {
         if allocate {
@@ -28,9 +32,13 @@ struct CrashTestCommand: ParsableCommand {
             print(memory.load(as: Int.self))
         }
         guard let writeInto else { return stop() }
-        let files = StagedFiles()
+        if let journal, try CommitJournal.finish(journal) {
+            Diagnostics.write("finished an interrupted commit\n")
+        }
+        let files = StagedFiles(journal: journal)
         try files.add(Data("\(value)\n".utf8), to: writeInto + "/output.csv")
-        try files.add(Data("{\"rows\": 1}\n".utf8), to: writeInto + "/report.json")
+        try files.add(Data("{\"rows\": \(value)}\n".utf8), to: writeInto + "/report.json")
+        if killDuringCommit { return try files.commit(afterFirstRename: { kill(getpid(), SIGKILL) }) }
         guard duringCommit else { return try files.commit(beforeRename: { stop() }) }
         try files.commit(afterFirstRename: {
             // A process-directed signal, sent from a thread that does not block it: its handler

@@ -56,4 +56,27 @@ import Testing
         let names = Set(try FileManager.default.contentsOfDirectory(atPath: folder.path))
         #expect(names == ["output.csv", "report.json"], "\(names)")
     }
+
+    /// A writer killed between two renames (SIGKILL cannot wait) left one new file beside an old
+    /// one for good; its journal lets the next writer of the folder finish the set first.
+    @Test func aSetKilledBetweenTwoRenamesIsFinishedByTheNextRun() throws {
+        let folder = try CommandRunner.temporaryDirectory()
+        let journal = folder.appendingPathComponent("commit.json").path
+        func run(_ value: Int, _ extra: [String]) throws -> CommandRunner.Result {
+            try CommandRunner.run(
+                ["crash-test", "--value", "\(value)", "--write-into", folder.path, "--journal", journal] + extra)
+        }
+        let killed = try run(7, ["--kill-during-commit"])
+        #expect(killed.status != 0, "\(killed)")
+        let report = folder.appendingPathComponent("report.json").path
+        #expect(try String(contentsOf: folder.appendingPathComponent("output.csv"), encoding: .utf8) == "7\n")
+        #expect(!FileManager.default.fileExists(atPath: report))
+        #expect(FileManager.default.fileExists(atPath: journal))
+        // The next run finishes the killed one's set before it stages its own (stopped here).
+        let next = try run(8, ["--signal", "TERM"])
+        #expect(next.status == 128 + SIGTERM && next.standardError.contains("finished an interrupted commit"))
+        let names = Set(try FileManager.default.contentsOfDirectory(atPath: folder.path))
+        #expect(names == ["output.csv", "report.json"], "\(names)")
+        #expect(try String(contentsOfFile: report, encoding: .utf8) == "{\"rows\": 7}\n")
+    }
 }
