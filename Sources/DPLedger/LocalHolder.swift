@@ -31,9 +31,21 @@ enum LocalHolder {
     /// Whether `holder` was written before tags: a bare process id.
     static func isUntagged(_ holder: Int64) -> Bool { holder >> 32 == 0 }
 
-    /// Whether `holder` is a process where this one runs, and it runs.
+    /// Whether `holder` is a process where this one runs, and it runs: a zombie (a process that
+    /// has ended and waits for its parent to read its status) no longer does.
     static func runsHere(_ holder: Int64) -> Bool {
         let pid = pid_t(truncatingIfNeeded: holder & 0xFFFF_FFFF)
-        return isHere(holder) && pid > 0 && (kill(pid, 0) == 0 || errno == EPERM)
+        guard isHere(holder) && pid > 0 && (kill(pid, 0) == 0 || errno == EPERM) else { return false }
+        return !hasEnded(pid)
+    }
+
+    /// Whether `pid` is a zombie or dead process (its /proc stat state is Z or X).
+    static func hasEnded(_ pid: pid_t) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return false }
+        // The state follows the command name, which is in parentheses and may hold spaces.
+        let state = stat[stat.index(after: close)...].drop { $0 == " " }.first
+        return state == "Z" || state == "X"
     }
 }

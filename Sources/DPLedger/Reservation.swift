@@ -143,17 +143,22 @@ extension BudgetLedger {
     /// Ends by hand an open reservation of `dataset` whose run is not seen running from here (a
     /// run in another container or on another machine that is gone): what it charged stays
     /// spent, and it can charge no more (a charge checks that its reservation is open), so only
-    /// the part it never spent is freed. A reservation whose run is seen running is refused.
+    /// the part it never spent is freed. A reservation whose run is seen running is refused
+    /// unless `force` (its process id now names another program): a run that does still run
+    /// then fails at its next charge, so ending it never lets anything overspend.
     @discardableResult
-    public func release(reservation id: Int64, dataset: String) throws -> LedgerReservation.State {
+    public func release(reservation id: Int64, dataset: String, force: Bool = false) throws
+        -> LedgerReservation.State
+    {
         guard let found = try reservations(dataset: dataset).first(where: { $0.id == id }), found.state == .open else {
             throw LedgerError.invalid(
                 "reservation \(id) of dataset '\(dataset)' is not open ('dpsynth ledger show' lists them)")
         }
-        guard !found.seenRunning else {
+        guard !found.seenRunning || force else {
             throw LedgerError.invalid(
-                "reservation \(id) of dataset '\(dataset)' is held by a run that is still running here; "
-                    + "it ends the reservation itself when it finishes (or stop it)")
+                "reservation \(id) of dataset '\(dataset)' is held by a process that is running here; a run "
+                    + "ends its reservation itself when it finishes (or stop it). If that process is not the "
+                    + "run (its id was reused), pass --force")
         }
         return try endReservation(id, byHand: true)
     }

@@ -124,10 +124,12 @@ struct LedgerCommand: ParsableCommand {
         @OptionGroup var location: Location
         @Option(parsing: .unconditional, help: "The reservation's number ('ledger show' lists them).") var reservation:
             Int64
+        @Flag(help: "End it even if its process id runs here (reused by another program); a run still running fails.")
+        var force = false
 
         func run() throws {
             let ledger = try LedgerOpener.open(location.ledger, creating: false)
-            let outcome = try ledger.release(reservation: reservation, dataset: location.dataset)
+            let outcome = try ledger.release(reservation: reservation, dataset: location.dataset, force: force)
             print("reservation \(reservation) of '\(Output.oneLine(location.dataset))' ended: \(outcome.rawValue)")
         }
     }
