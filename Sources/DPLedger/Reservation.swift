@@ -61,6 +61,16 @@ extension BudgetLedger {
             .joined(separator: "|")
     }
 
+    /// What counts against `dataset`'s total now (`committedCosts`): the charges, with each live
+    /// open reservation counted whole.
+    public func committedSpend(dataset: String) throws -> BudgetSpend {
+        try read { db in
+            let (_, totalDelta) = try Self.budget(db, dataset: dataset, path: self.path)
+            return BudgetSpend(
+                costs: try Self.committedCosts(db, dataset: dataset, path: self.path), totalDelta: totalDelta)
+        }
+    }
+
     /// The costs that count against `dataset`'s total: every charge, except that a live open
     /// reservation counts with its whole reserved cost instead of its charges so far.
     static func committedCosts(_ db: any LedgerSQL, dataset: String, path: String, excluding: Int64? = nil) throws

@@ -60,7 +60,8 @@ enum CrashGuard {
             // Files moving into place as a set finish first; the commit then re-raises the signal.
             if TemporaryFiles.deferStop(signal) { return }
             TemporaryFiles.removeAll()
-            let message: StaticString = "dpsynth: stopped by a signal; unfinished output files were removed\n"
+            let message: StaticString =
+                "dpsynth: stopped by a signal; outputs not yet in place were removed (any in place are whole)\n"
             _ = write(Diagnostics.descriptor, message.utf8Start, message.utf8CodeUnitCount)
             _exit(128 + signal)
         }

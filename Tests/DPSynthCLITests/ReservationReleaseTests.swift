@@ -64,6 +64,24 @@ import Testing
         }
     }
 
+    /// A run refused because other runs hold the budget said the dataset had spent nothing of it.
+    @Test func aRefusalNamesWhatRunsStillGoingHold() throws {
+        let (data, schema, folder) = try SynthesizeCommandTests().toyFiles()
+        let path = folder.appendingPathComponent("held.sqlite").path
+        let ledger = try BudgetLedger(path: path)
+        try ledger.initialise(dataset: "d", epsilon: 1.25, delta: 1e-6)
+        let held = try ledger.reserve(dataset: "d", cost: .pure(epsilon: 1))
+        let refused = try CommandRunner.run([
+            "synthesize", "--method", "mst", "--data", data, "--schema", schema, "--epsilon", "1", "--rows", "5",
+            "--out", folder.appendingPathComponent("s.csv").path, "--ledger", path, "--dataset", "d",
+        ])
+        #expect(refused.status == 1, "\(refused)")
+        #expect(
+            refused.standardError.contains("has spent epsilon 0.0 of 1.25")
+                && refused.standardError.contains("epsilon 1.0 is committed"), "\(refused.standardError)")
+        #expect(try ledger.endReservation(held) == .released)
+    }
+
     /// A killed run's process can stay a zombie (ended, its status not yet read by its parent):
     /// its reservation was taken for a running run's, counted whole and not released by hand.
     @Test func aZombieIsNotARunningRun() throws {
