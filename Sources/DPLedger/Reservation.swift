@@ -4,13 +4,16 @@ import Foundation
 /// A run's whole cost, set aside in one transaction before it draws anything: concurrent runs
 /// either get their reservation or are refused at once, so no run pays for part of a fit it
 /// cannot finish. A reservation ends `released` (nothing was charged under it) or `settled` (its
-/// charges stand); one whose process died counts as settled with what it charged. One ended by
-/// hand (`BudgetLedger.release(reservation:dataset:)`) says so, in the chain too.
+/// charges stand); one whose process died without ending it counts as settled with what it
+/// charged (`abandoned`). One ended by hand
+/// (`BudgetLedger.release(reservation:dataset:)`) says so, in the chain too.
 public struct LedgerReservation: Sendable, Equatable {
     public enum State: String, Sendable {
         case open, released, settled
         case releasedByHand = "released by hand"
         case settledByHand = "settled by hand"
+        /// Not ended, its run gone (killed, or its machine restarted): its charges stand, the rest is free.
+        case abandoned = "abandoned (its run stopped without ending it; its charges stand)"
     }
 
     public let id: Int64
@@ -188,7 +191,7 @@ extension BudgetLedger {
                 let holder: Int64 = try row.checked("pid")
                 let state =
                     outcome.flatMap(LedgerReservation.State.init(rawValue:))
-                    ?? (running.contains(holder) ? .open : .settled)
+                    ?? (running.contains(holder) ? .open : .abandoned)
                 return LedgerReservation(
                     id: try row.checked("id"), dataset: try row.checked("dataset"),
                     cost: try Self.decodeCost(

@@ -318,7 +318,7 @@ import Testing
             _ = try other.reserve(dataset: "d", cost: .pure(epsilon: 0.7))
             let fits = (try? ledger.budget(for: "d").reserve(.pure(epsilon: 0.4))) != nil
             #expect(fits != counts, "holder \(holder)")
-            #expect(try ledger.reservations(dataset: "d")[0].state == (counts ? .open : .settled))
+            #expect(try ledger.reservations(dataset: "d")[0].state == (counts ? .open : .abandoned))
         }
     }
 }
