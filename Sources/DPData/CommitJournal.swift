@@ -8,6 +8,15 @@ public enum CommitJournal {
     struct Rename: Codable, Equatable {
         let temporary: String
         let target: String
+
+        /// Whether `temporary` is a name `StaleTemporaryFiles.name(for:)` gives in `target`'s folder.
+        var isStagedBesideItsTarget: Bool {
+            let (staged, final) = (URL(fileURLWithPath: temporary), URL(fileURLWithPath: target))
+            return staged.deletingLastPathComponent().path == final.deletingLastPathComponent().path
+                && staged.lastPathComponent.hasPrefix(".\(final.lastPathComponent).tmp-")
+                && !final.lastPathComponent.isEmpty && final.lastPathComponent != ".."
+                && final.lastPathComponent != "."
+        }
     }
 
     /// Writes the journal at `path` (in full, synced, then renamed into place).
@@ -37,7 +46,11 @@ public enum CommitJournal {
     /// Call it only while holding the folder's lock, before anything is staged there.
     public static func finish(_ path: String) throws -> Bool {
         guard let data = FileManager.default.contents(atPath: path) else { return false }
-        guard let renames = try? JSONDecoder().decode([Rename].self, from: data) else {
+        // Only a staged file beside its own target, named as `StagedFiles` names it, is moved: a
+        // journal edited to name other files moves nothing.
+        guard let renames = try? JSONDecoder().decode([Rename].self, from: data),
+            renames.allSatisfy(\.isStagedBesideItsTarget)
+        else {
             throw DataError(
                 file: path, problem: "the commit journal of an interrupted run cannot be read",
                 hint: "Check the outputs it names by hand, then remove it.")
