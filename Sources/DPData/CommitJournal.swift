@@ -14,56 +14,60 @@ public enum CommitJournal {
             let (staged, final) = (URL(fileURLWithPath: temporary), URL(fileURLWithPath: target))
             return staged.deletingLastPathComponent().path == final.deletingLastPathComponent().path
                 && staged.lastPathComponent.hasPrefix(".\(final.lastPathComponent).tmp-")
-                && !final.lastPathComponent.isEmpty && final.lastPathComponent != ".."
-                && final.lastPathComponent != "."
         }
     }
+
+    /// The largest journal read: a few hundred bytes an output.
+    static let largestBytes = 1 << 20
 
     /// Writes the journal at `path` (in full, synced, then renamed into place).
     static func write(_ renames: [Rename], to path: String) throws {
-        let data = try JSONEncoder().encode(renames)
-        let temporary = path + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
-        let descriptor = try AtomicFile.create(temporary, mode: 0o600)
-        let writer = StagedFileWriter(descriptor: descriptor)
-        writer.write(data)
-        do { try writer.finish() } catch {
-            unlink(temporary)
-            throw DataError(
-                file: path, problem: "cannot write the commit journal (\(error.localizedDescription))",
-                hint: "Check that the folder is writable and the disk has room.")
-        }
-        guard rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            throw DataError(
-                file: path, problem: "cannot move the commit journal into place (\(reason))",
-                hint: "Check that the folder is writable.")
-        }
+        let files = StagedFiles()
+        try files.add(try JSONEncoder().encode(renames), to: path, mode: 0o600)
+        try files.commit()
     }
 
-    /// Finishes the commit a journal at `path` records, if any: each staged file still there is
-    /// renamed over its target, then the journal is removed. Returns whether there was one.
-    /// Call it only while holding the folder's lock, before anything is staged there.
-    public static func finish(_ path: String) throws -> Bool {
-        guard let data = FileManager.default.contents(atPath: path) else { return false }
-        // Only a staged file beside its own target, named as `StagedFiles` names it, is moved: a
-        // journal edited to name other files moves nothing.
-        guard let renames = try? JSONDecoder().decode([Rename].self, from: data),
-            renames.allSatisfy(\.isStagedBesideItsTarget)
-        else {
-            throw DataError(
+    /// What `finish` found: how many renames the journal listed and how many it made (a staged
+    /// file removed meanwhile cannot be moved, and the set it belonged to stays mixed).
+    public struct Finished: Equatable, Sendable {
+        public let listed: Int
+        public let made: Int
+    }
+
+    /// Finishes the commit a journal at `path` records, if any, then removes it: each staged file
+    /// still there is renamed over its target. Only a regular staged file beside its own target,
+    /// one of `targets` (the outputs the caller writes), is moved: an edited journal moves
+    /// nothing else. Call it only while holding the folder's lock, before anything is staged there.
+    public static func finish(_ path: String, targets: [String]) throws -> Finished? {
+        var status = stat()
+        guard lstat(path, &status) == 0 else { return nil }
+        func unreadable() -> DataError {
+            DataError(
                 file: path, problem: "the commit journal of an interrupted run cannot be read",
                 hint: "Check the outputs it names by hand, then remove it.")
         }
-        for rename in renames where FileManager.default.fileExists(atPath: rename.temporary) {
+        guard status.st_mode & S_IFMT == S_IFREG, Int(status.st_size) <= largestBytes,
+            let data = FileManager.default.contents(atPath: path),
+            let renames = try? JSONDecoder().decode([Rename].self, from: data)
+        else { throw unreadable() }
+        let allowed = Set(targets.map { StagedFiles.stagedPath($0) }.map(standardized))
+        guard renames.allSatisfy({ $0.isStagedBesideItsTarget && allowed.contains(standardized($0.target)) }) else {
+            throw unreadable()
+        }
+        var made = 0
+        for rename in renames where lstat(rename.temporary, &status) == 0 {
+            guard status.st_mode & S_IFMT == S_IFREG else { throw unreadable() }
             guard Foundation.rename(rename.temporary, rename.target) == 0 else {
                 throw DataError(
                     file: rename.target,
                     problem: "cannot finish an interrupted run's commit (\(String(cString: strerror(errno))))",
                     hint: "Check that the folder is writable.")
             }
+            made += 1
         }
         unlink(path)
-        return true
+        return Finished(listed: renames.count, made: made)
     }
+
+    static func standardized(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
 }

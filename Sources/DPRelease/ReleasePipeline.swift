@@ -203,8 +203,12 @@ public struct ReleasePipeline {
         // Held until the run returns or throws, from before the ledger is opened.
         let lock = try StateFolderLock.acquire(prepared.stateFolder)
         defer { withExtendedLifetime(lock) {} }
-        if try CommitJournal.finish(Self.commitJournal(in: prepared.stateFolder)) {
-            progress("finished moving into place the outputs of an earlier run stopped while it moved them")
+        if let finished = try CommitJournal.finish(
+            Self.commitJournal(in: prepared.stateFolder), targets: outputs.compactMap(\.1))
+        {
+            progress(
+                "finished the commit of an earlier run stopped while it moved its outputs into place (\(finished.made) "
+                    + "of its \(finished.listed) files were still to move)")
         }
         let budget = try BudgetStage.open(
             ledger: config.ledger, dataset: prepared.dataset, declare: config.datasetBudget,

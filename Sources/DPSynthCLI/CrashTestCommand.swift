@@ -32,12 +32,13 @@ struct CrashTestCommand: ParsableCommand {
             print(memory.load(as: Int.self))
         }
         guard let writeInto else { return stop() }
-        if let journal, try CommitJournal.finish(journal) {
+        let targets = [writeInto + "/output.csv", writeInto + "/report.json"]
+        if let journal, try CommitJournal.finish(journal, targets: targets) != nil {
             Diagnostics.write("finished an interrupted commit\n")
         }
         let files = StagedFiles(journal: journal)
-        try files.add(Data("\(value)\n".utf8), to: writeInto + "/output.csv")
-        try files.add(Data("{\"rows\": \(value)}\n".utf8), to: writeInto + "/report.json")
+        try files.add(Data("\(value)\n".utf8), to: targets[0])
+        try files.add(Data("{\"rows\": \(value)}\n".utf8), to: targets[1])
         if killDuringCommit { return try files.commit(afterFirstRename: { kill(getpid(), SIGKILL) }) }
         guard duringCommit else { return try files.commit(beforeRename: { stop() }) }
         try files.commit(afterFirstRename: {

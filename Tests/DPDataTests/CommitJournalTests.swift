@@ -18,28 +18,35 @@ import Testing
         let target = folder.appendingPathComponent("out.csv").path
         try Data("new\n".utf8).write(to: URL(fileURLWithPath: staged))
         let path = try journal([.init(temporary: staged, target: target)], in: folder)
-        #expect(try CommitJournal.finish(path))
+        #expect(try CommitJournal.finish(path, targets: [target]) == .init(listed: 1, made: 1))
         #expect(try String(contentsOfFile: target, encoding: .utf8) == "new\n")
         #expect(!FileManager.default.fileExists(atPath: path) && !FileManager.default.fileExists(atPath: staged))
-        #expect(try !CommitJournal.finish(path))
+        #expect(try CommitJournal.finish(path, targets: [target]) == nil)
     }
 
-    /// A journal edited to move another file (a key, the training table) over an output moves
-    /// nothing: each entry must be a staged name beside its own target.
+    /// A journal edited to move another file (a key, the training table) over an output, or a
+    /// staged-looking file over a file the caller does not write, moves nothing: each entry must
+    /// be a regular staged file beside its own target, one of the caller's outputs.
     @Test func aJournalNamingOtherFilesMovesNothing() throws {
         let folder = try CommandRunner.temporaryDirectory()
         let other = folder.appendingPathComponent("train.csv").path
         try Data("private\n".utf8).write(to: URL(fileURLWithPath: other))
+        let out = folder.appendingPathComponent("out.csv").path
         let elsewhere = try CommandRunner.temporaryDirectory().appendingPathComponent(".out.csv.tmp-1-x").path
+        let planted = folder.appendingPathComponent(".train.csv.tmp-1-x").path
+        try Data("planted\n".utf8).write(to: URL(fileURLWithPath: planted))
+        let linked = folder.appendingPathComponent(".out.csv.tmp-2-y").path
+        try FileManager.default.createSymbolicLink(atPath: linked, withDestinationPath: other)
         for rename in [
-            CommitJournal.Rename(temporary: other, target: folder.appendingPathComponent("out.csv").path),
-            CommitJournal.Rename(temporary: elsewhere, target: folder.appendingPathComponent("out.csv").path),
-            CommitJournal.Rename(
-                temporary: folder.appendingPathComponent(".train.csv.tmp-1-x").path, target: other + "/.."),
+            CommitJournal.Rename(temporary: other, target: out),
+            CommitJournal.Rename(temporary: elsewhere, target: out),
+            CommitJournal.Rename(temporary: planted, target: other),
+            CommitJournal.Rename(temporary: linked, target: out),
         ] {
             let path = try journal([rename], in: folder)
-            #expect(throws: DataError.self) { try CommitJournal.finish(path) }
+            #expect(throws: DataError.self) { try CommitJournal.finish(path, targets: [out]) }
             #expect(try String(contentsOfFile: other, encoding: .utf8) == "private\n")
+            #expect(!FileManager.default.fileExists(atPath: out))
         }
     }
 }
