@@ -18,8 +18,10 @@ public struct ModelBinding: Sendable, Equatable {
 extension BudgetLedger {
     /// Records that the model whose file hashes to `model` was fitted at (`epsilon`, `delta`) and
     /// paid for by the charges made under `reservation` (the fit's own: charges of runs that
-    /// overlapped it are not its cost); returns the binding with those charges. The binding's
-    /// entries run from the reservation's to its last charge's, so it names the reservation.
+    /// overlapped it are not its cost); returns the binding with those charges. The binding
+    /// stores the model as `hash@rID` (`scoped`), so the chain itself says which reservation it
+    /// names; a binding an earlier version wrote (a bare hash) names every charge of the dataset
+    /// in its entries, from the ledger's head before its fit to the head after.
     @discardableResult
     public func bind(model: String, dataset: String, reservation: Int64, epsilon: Double, delta: Double)
         throws -> ModelBinding
@@ -35,51 +37,56 @@ extension BudgetLedger {
                 throw LedgerError.invalid(
                     "reservation \(reservation) of dataset '\(dataset)' charged nothing: a model binds to its charges")
             }
+            let stored = Self.scoped(model, reservation)
             let head = try Self.append(
                 LedgerEntry.binding(
-                    model: model, dataset: dataset, first: first, last: last, epsilon: epsilon, delta: delta), db)
+                    model: stored, dataset: dataset, first: first, last: last, epsilon: epsilon, delta: delta), db)
             try db.execute(
                 """
                 INSERT INTO binding (model, dataset, first_seq, last_seq, epsilon, delta, seq, hash)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """,
-                [model, dataset, first, last, epsilon, delta, head.sequence, head.hash])
+                [stored, dataset, first, last, epsilon, delta, head.sequence, head.hash])
             return ModelBinding(
                 model: model, dataset: dataset, epsilon: epsilon, delta: delta,
-                charges: try Self.boundCharges(db, dataset: dataset, entries: first...last, path: self.path))
+                charges: try Self.charges(
+                    db, dataset: dataset, path: self.path, entries: first...last, reservation: reservation))
         }
     }
 
-    /// The charges a binding over `entries` names: those under the reservation whose entry opens
-    /// the range, or, for a binding recorded before bindings named their reservation, every
-    /// charge of `dataset` in the range.
-    static func boundCharges(_ db: any LedgerSQL, dataset: String, entries: ClosedRange<Int64>, path: String)
-        throws -> [LedgerCharge]
-    {
-        let opening: Int64? = try db.row(
-            "SELECT id FROM reservation WHERE seq = ? AND dataset = ?", [entries.lowerBound, dataset]
-        )?.checked("id")
-        return try charges(db, dataset: dataset, path: path, entries: entries, reservation: opening)
-    }
+    /// A binding's stored model: the file's hash and the reservation whose charges paid for it.
+    static func scoped(_ model: String, _ reservation: Int64) -> String { "\(model)@r\(reservation)" }
 
     /// The chain's head now.
     public func head() throws -> LedgerHead {
         try read { db in try Self.storedHead(db) }
     }
 
-    /// The binding of the model file hashing to `model` to charges of `dataset`, or nil.
+    /// The binding of the model file hashing to `model` to charges of `dataset`, or nil: the
+    /// charges under the reservation it names (`scoped`), or, for a binding an earlier version
+    /// wrote, every charge of the dataset in its entries.
     public func binding(model: String, dataset: String) throws -> ModelBinding? {
         try read { db in
             guard
                 let row = try db.row(
-                    "SELECT * FROM binding WHERE model = ? AND dataset = ? ORDER BY seq LIMIT 1", [model, dataset])
+                    "SELECT * FROM binding WHERE (model = ? OR model LIKE ?) AND dataset = ? ORDER BY seq LIMIT 1",
+                    [model, model + "@r%", dataset])
             else { return nil }
             let first: Int64 = try row.checked("first_seq")
             let last: Int64 = try row.checked("last_seq")
             guard first <= last else { throw LedgerError.tampered("ledger \(self.path): a model binding is empty") }
+            let stored: String = try row.checked("model")
+            var reservation: Int64?
+            if stored != model {
+                guard let id = Int64(stored.dropFirst(model.count + 2)), stored == Self.scoped(model, id) else {
+                    throw LedgerError.tampered("ledger \(self.path): a model binding names no reservation")
+                }
+                reservation = id
+            }
             return ModelBinding(
                 model: model, dataset: dataset, epsilon: try row.checked("epsilon"), delta: try row.checked("delta"),
-                charges: try Self.boundCharges(db, dataset: dataset, entries: first...last, path: self.path))
+                charges: try Self.charges(
+                    db, dataset: dataset, path: self.path, entries: first...last, reservation: reservation))
         }
     }
 }
