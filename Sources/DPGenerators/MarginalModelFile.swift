@@ -85,11 +85,11 @@ extension SynthesisModel {
 }
 
 extension SynthesisModel.Description {
-    /// Cells a loaded model may hold in one clique and in all: 2^26 and 2^27 8-byte cells (0.5 and
-    /// 1 GiB), above the 80 MB AIM cap and what MST builds, so no file can make `sample` allocate
-    /// without bound.
-    static let maxCliqueCells = 1 << 26
-    static let maxModelCells = 1 << 27
+    /// Cells a loaded model may hold in one clique and in all: as many as a model file may hold
+    /// values (`ModelFile.largestValueCount`, 0.5 GiB of 8-byte cells), above the 80 MB AIM cap,
+    /// so no file can make `sample` allocate without bound.
+    static let maxCliqueCells = ModelFile.largestValueCount
+    static let maxModelCells = ModelFile.largestValueCount
 
     /// Refuses a model file whose shape does not fit its schema, before anything is allocated:
     /// a crafted or damaged file gets a one-line error, never a trap.

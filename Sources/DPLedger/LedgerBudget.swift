@@ -54,10 +54,12 @@ public final class LedgerBudget: PrivacyBudget, @unchecked Sendable {
     public func summary() throws -> String {
         let statement = try ledger.statement(dataset: dataset)
         let committed = try ledger.committedSpend(dataset: dataset)
-        // Runs still going hold their whole reservations: a refusal names what they hold.
+        // Runs still going (this one's reservations included) hold their whole reservations: a
+        // refusal names what they hold.
         let held =
             committed.epsilon > statement.spent.epsilon
-            ? ", and with what runs still going have reserved, epsilon \(committed.epsilon) is committed" : ""
+            ? ", and with the open reservations of runs still going (this one's included), epsilon "
+                + String(format: "%.6g", committed.epsilon) + " is committed" : ""
         return "dataset '\(dataset)' has spent epsilon \(statement.spent.epsilon) of \(statement.totalEpsilon) "
             + "(delta \(statement.totalDelta))" + held
     }

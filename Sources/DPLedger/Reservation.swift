@@ -12,7 +12,8 @@ public struct LedgerReservation: Sendable, Equatable {
         case open, released, settled
         case releasedByHand = "released by hand"
         case settledByHand = "settled by hand"
-        /// Not ended, its run gone (killed, or its machine restarted): its charges stand, the rest is free.
+        /// Not ended, its run seen gone from here (killed, or a zombie): its charges stand, the
+        /// rest is free. A run on another machine, or before this machine's restart, stays open.
         case abandoned = "abandoned (its run stopped without ending it; its charges stand)"
     }
 

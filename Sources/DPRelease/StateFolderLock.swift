@@ -22,7 +22,13 @@ final class StateFolderLock {
                     + "folder holds only files dpsynth writes. Nothing was read into the ledger or charged.")
         }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            let failure = errno
             close(descriptor)
+            guard failure == EWOULDBLOCK else {
+                throw ReleaseError(
+                    "\(path): cannot lock the release's state folder (\(String(cString: strerror(failure)))); put "
+                        + "the report on a file system that takes locks. Nothing was read into the ledger or charged.")
+            }
             throw ReleaseError(
                 "\(folder.deletingLastPathComponent().path): another release writing this folder is running; wait "
                     + "for it to finish. Nothing was read into the ledger or charged.")

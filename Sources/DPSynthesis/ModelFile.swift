@@ -95,11 +95,13 @@ public enum ModelFile {
     /// 80 MB of cells, a network's at 2^24 parameters), and a file is read whole before it parses.
     public static let largestFileBytes = 1 << 30
 
-    /// The most JSON values (numbers, strings, lists, objects) a model file may hold: twice the
-    /// largest model a fit writes (a network's 2^24 parameters, AIM's 80 MB of 8-byte cells). The
-    /// decoder holds tens of bytes for each value however short its text, so a file of a billion
-    /// one-digit numbers would exhaust memory while parsing; counting first bounds it.
-    public static let largestValueCount = 1 << 25
+    /// The most JSON values (numbers, strings, lists, objects) a model file may hold: above what
+    /// `largestFileBytes` of printed doubles can hold (a double takes 10 to 24 characters), so
+    /// no model a fit writes and the file cap admits is refused. The decoder holds tens of bytes
+    /// for each value however short its text, so a file of half a billion one-digit numbers
+    /// would exhaust memory while parsing; counting first bounds it. Marginal models are held
+    /// to it as a number of cells (`SynthesisModel`'s loader).
+    public static let largestValueCount = 1 << 26
 
     /// Reads a model file's bytes, or a one-line error: a file too large, or of more values than
     /// `largestValueCount`, is refused before it is parsed.

@@ -9,7 +9,7 @@ import Testing
         #expect(ModelFile.valueCount(Data("1".utf8)) == 1)
         #expect(ModelFile.valueCount(Data("[1,2,3]".utf8)) == 4)
         // Five values (an object, a string holding brackets, commas and escaped quotes, a list of
-        // two empty containers): a start, three brackets and three commas outside strings.
+        // two empty containers): a start, four brackets and two commas outside strings.
         #expect(ModelFile.valueCount(Data(#"{"a,[{":"x\",\"y,","b":[[],{}]}"#.utf8)) == 7)
     }
 

@@ -613,15 +613,14 @@ import Testing
     }
 
     /// A file of many one-digit numbers, well under the byte limit, would take the decoder tens of
-    /// bytes a number (2.4 GB for 100 MB of zeros): it is refused by its value count first
-    /// (`ModelFile.largestValueCount`, 2^25).
+    /// bytes a number: it is refused by its value count first (`ModelFile.largestValueCount`, 2^26).
     @Test func aFileOfMoreValuesThanAnyModelIsRefusedBeforeItIsParsed() throws {
         let folder = try CommandRunner.temporaryDirectory()
         let zeros = folder.appendingPathComponent("zeros.json").path
         var text = Data(#"{"format":2,"kind":"mst","model":{"potentials":[["#.utf8)
         text.append(Data(repeating: UInt8(ascii: "0"), count: 1))
         text.append(
-            contentsOf: [UInt8](repeating: 0, count: 2 << 25).enumerated().map {
+            contentsOf: [UInt8](repeating: 0, count: 2 << 26).enumerated().map {
                 $0.offset.isMultiple(of: 2) ? UInt8(ascii: ",") : UInt8(ascii: "0")
             })
         text.append(Data("]]}}".utf8))

@@ -78,7 +78,7 @@ import Testing
         #expect(refused.status == 1, "\(refused)")
         #expect(
             refused.standardError.contains("has spent epsilon 0.0 of 1.25")
-                && refused.standardError.contains("epsilon 1.0 is committed"), "\(refused.standardError)")
+                && refused.standardError.contains("epsilon 1 is committed"), "\(refused.standardError)")
         #expect(try ledger.endReservation(held) == .released)
     }
 
