@@ -101,6 +101,17 @@ struct ToyOverlappedGenerator: Generator {
 }
 
 @Suite struct ToyGeneratorTests {
+    /// The release fixture with `method` in its config (3,000 rows, no iterations) and a signing key.
+    static func fixture(method: String) throws -> ReleaseFixture {
+        let fixture = try ReleaseFixture()
+        let text = try String(contentsOf: fixture.config, encoding: .utf8)
+            .replacingOccurrences(of: "method: mst\n", with: "method: \(method)\n")
+            .replacingOccurrences(of: "iterations: 200\n", with: "rows: 3000\n")
+        try text.write(to: fixture.config, atomically: true, encoding: .utf8)
+        try SigningKey.generate().save(to: fixture.folder.appendingPathComponent("keys/release.key").path)
+        return fixture
+    }
+
     /// A report names the charges of its own fit only: another run's charge made while the fit ran
     /// was counted in the report's guarantee and listed in its ledger.
     @Test func aReportCountsItsOwnFitsChargesOnly() throws {
@@ -108,12 +119,7 @@ struct ToyOverlappedGenerator: Generator {
         registry.register(ToyOverlappedGenerator.self)
         // Its model is the toy's, read back by the toy's kind when a later run reuses it.
         registry.register(ToyIndependentGenerator.self)
-        let fixture = try ReleaseFixture()
-        let text = try String(contentsOf: fixture.config, encoding: .utf8)
-            .replacingOccurrences(of: "method: mst\n", with: "method: toy-overlapped\n")
-            .replacingOccurrences(of: "iterations: 200\n", with: "rows: 3000\n")
-        try text.write(to: fixture.config, atomically: true, encoding: .utf8)
-        try SigningKey.generate().save(to: fixture.folder.appendingPathComponent("keys/release.key").path)
+        let fixture = try Self.fixture(method: "toy-overlapped")
         let outcome = try ReleasePipeline(configPath: fixture.config.path, registry: registry).run()
         // The release's epsilon of 1 (the fit's share and the gate's), not 1.25.
         #expect(abs(outcome.report.privacy.epsilon - 1) < 1e-9, "\(outcome.report.privacy.epsilon)")
@@ -128,12 +134,7 @@ struct ToyOverlappedGenerator: Generator {
         var registry = GeneratorRegistry.standard
         registry.register(ToyIndependentGenerator.self)
         #expect(registry.methods.last == "toy-independent")
-        let fixture = try ReleaseFixture()
-        let text = try String(contentsOf: fixture.config, encoding: .utf8)
-            .replacingOccurrences(of: "method: mst\n", with: "method: toy-independent\n")
-            .replacingOccurrences(of: "iterations: 200\n", with: "rows: 3000\n")
-        try text.write(to: fixture.config, atomically: true, encoding: .utf8)
-        try SigningKey.generate().save(to: fixture.folder.appendingPathComponent("keys/release.key").path)
+        let fixture = try Self.fixture(method: "toy-independent")
         let outcome = try ReleasePipeline(configPath: fixture.config.path, registry: registry).run()
         // One charge per encoded column (the identifier is not encoded), each the toy's own discrete Laplace
         // cost, and the release gate's.
