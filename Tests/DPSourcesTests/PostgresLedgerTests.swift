@@ -56,6 +56,24 @@ struct PostgresLedgerTests {
         #expect(try LedgerOpener.verify(url).intact)
     }
 
+    /// A saved model's binding names the charges under its fit's reservation, on PostgreSQL as on
+    /// SQLite (`ModelBindingTests`): another run's charge made meanwhile is not its cost.
+    @Test func aModelBindingNamesItsOwnReservationsCharges() throws {
+        let url = Self.freshLedger()
+        let ledger = try LedgerOpener.open(url)
+        try ledger.initialise(dataset: "d", epsilon: 10, delta: 0)
+        let own = try ledger.reserve(dataset: "d", cost: .pure(epsilon: 1))
+        let other = try ledger.reserve(dataset: "d", cost: .pure(epsilon: 1))
+        try ledger.charge(dataset: "d", mechanism: "other", cost: .pure(epsilon: 0.1), seeded: true, reservation: other)
+        try ledger.charge(dataset: "d", mechanism: "own", cost: .pure(epsilon: 0.3), seeded: true, reservation: own)
+        try ledger.endReservation(other)
+        try ledger.endReservation(own)
+        let bound = try ledger.bind(model: "ab12", dataset: "d", reservation: own, epsilon: 1, delta: 0)
+        #expect(bound.charges.map(\.mechanism) == ["own"])
+        #expect(try LedgerOpener.open(url).binding(model: "ab12", dataset: "d")?.charges.map(\.mechanism) == ["own"])
+        #expect(try LedgerOpener.verify(url).intact)
+    }
+
     /// A reservation is held by the server process of the connection that made it, not by a
     /// process id that means nothing on another machine: it holds while that connection lives,
     /// for every client of the server, and ends with it.
