@@ -6,7 +6,8 @@ import Foundation
 /// tree of attribute pairs with the exponential mechanism (scoring each pair by how badly the
 /// independent model misses it), measure the chosen pairs, and fit a tree-structured model.
 /// The budget is split in thirds, as in the paper (a table of one column spends it all on its
-/// one marginal).
+/// one marginal). A pair whose cells would take the model past `maxModelCells` is never a
+/// candidate, so the tree can end a forest: every model a fit makes, its file can be read back.
 ///
 /// Privacy: (ε, δ)-DP through ρ-zCDP with ρ from CKS20; every step is charged before it draws
 /// (Proofs/marginal-generators.md).
@@ -14,9 +15,13 @@ public struct MST: Sendable {
     public static let proofDocument = "Proofs/marginal-generators.md"
 
     public var estimator: MirrorDescentEstimator
+    /// The most cells the fitted model may hold (its one-way marginals and chosen pairs, over the
+    /// compressed domain).
+    public var maxModelCells: Int
 
-    public init(iterations: Int = 1000) {
+    public init(iterations: Int = 1000, maxModelCells: Int = SynthesisModel.largestFittedCells) {
         estimator = MirrorDescentEstimator(iterations: iterations)
+        self.maxModelCells = maxModelCells
     }
 
     public func fit(session: MeasurementSession, progress: (String) -> Void = { _ in }) throws -> SynthesisModel {
@@ -59,14 +64,25 @@ public struct MST: Sendable {
             while component[x] != x { x = component[x] }
             return x
         }
+        // Which pairs fit is read from the compressed domain, itself read from the noisy one-way
+        // marginals: post-processing, so the candidates cost nothing more.
+        func cells(_ pair: [Int]) -> Int { data.domain[pair[0]] * data.domain[pair[1]] }
+        var modelCells = data.domain.reduce(0, +)
         var chosen: [[Int]] = []
         for round in 0..<(d - 1) {
-            let candidates = pairs.indices.filter { find(pairs[$0][0]) != find(pairs[$0][1]) }
+            let candidates = pairs.indices.filter {
+                find(pairs[$0][0]) != find(pairs[$0][1]) && modelCells + cells(pairs[$0]) <= maxModelCells
+            }
+            guard !candidates.isEmpty else {
+                progress("no other pair fits the model's \(maxModelCells) cells: \(chosen.count) pairs chosen")
+                break
+            }
             let pick = try session.select(
                 scores: candidates.map { scores[$0] }, epsilon: epsilonPerRound, sensitivity: 1,
                 label: "spanning-tree edge \(round + 1)")
             let pair = pairs[candidates[pick]]
             component[find(pair[0])] = find(pair[1])
+            modelCells += cells(pair)
             chosen.append(pair)
         }
         progress("measuring \(chosen.count) pairs")

@@ -35,6 +35,11 @@ extension SynthesisModel {
         try AtomicFile.write(try fileData(), to: path)
     }
 
+    /// The most cells a fit may give a model: printed at a double's longest with its comma (25
+    /// bytes) and room to spare for the file's other values, its file is within
+    /// `ModelFile.largestFileBytes`, and its cells within the loader's `maxModelCells`.
+    public static let largestFittedCells = ModelFile.largestFileBytes / 32
+
     /// Reads a marginal model from a model file's bytes.
     public static func load(from data: Data, path: String) throws -> SynthesisModel {
         let file = try ModelFile.decode(Description.self, from: data, path: path)
@@ -86,8 +91,8 @@ extension SynthesisModel {
 
 extension SynthesisModel.Description {
     /// Cells a loaded model may hold in one clique and in all: as many as a model file may hold
-    /// values (`ModelFile.largestValueCount`, 0.5 GiB of 8-byte cells), above the 80 MB AIM cap,
-    /// so no file can make `sample` allocate without bound.
+    /// values (`ModelFile.largestValueCount`, 0.5 GiB of 8-byte cells), above what a fit makes
+    /// (`largestFittedCells`), so no file can make `sample` allocate without bound.
     static let maxCliqueCells = ModelFile.largestValueCount
     static let maxModelCells = ModelFile.largestValueCount
 

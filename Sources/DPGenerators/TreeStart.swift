@@ -1,7 +1,7 @@
 import Foundation
 
-/// Where MST's estimate starts: the tree model its measurements give in closed form, rooted at
-/// its first column: p(x) = p̂(x_root) · Π_edges p̂(x_child | x_parent), each conditional read
+/// Where MST's estimate starts: the tree model its measurements give in closed form, each
+/// component rooted at its first column: p(x) = p̂(x_root) · Π_edges p̂(x_child | x_parent), each conditional read
 /// from its own measured pair table (so the tables never have to agree with each other), every
 /// table clipped below at `noiseFloor` standard deviations of its noise.
 ///
@@ -29,25 +29,28 @@ enum TreeStart {
         for (index, pair) in pairs.enumerated() {
             for attribute in pair.attributes { edges[attribute].append(index) }
         }
-        // Each column is reached once, from its parent, breadth first from the root.
-        let root = 0
-        if let marginal = oneWay.first(where: { $0.attributes == [root] }),
-            let clique = tree.clique(containing: [root])
-        {
-            potentials[clique].add(logConditional(marginal, given: [], domain: domain))
-        }
-        var reached = Set([root])
-        var queue = [root]
-        while !queue.isEmpty {
-            let parent = queue.removeFirst()
-            for index in edges[parent] {
-                let pair = pairs[index]
-                guard let child = pair.attributes.first(where: { $0 != parent }), !reached.contains(child),
-                    let clique = tree.clique(containing: pair.attributes)
-                else { continue }
-                potentials[clique].add(logConditional(pair, given: [parent], domain: domain))
-                reached.insert(child)
-                queue.append(child)
+        // Each column is reached once, from its parent, breadth first from the first column of its
+        // component (the tree can be a forest when pairs were too large for the model).
+        var reached = Set<Int>()
+        for root in domain.indices where !reached.contains(root) {
+            if let marginal = oneWay.first(where: { $0.attributes == [root] }),
+                let clique = tree.clique(containing: [root])
+            {
+                potentials[clique].add(logConditional(marginal, given: [], domain: domain))
+            }
+            reached.insert(root)
+            var queue = [root]
+            while !queue.isEmpty {
+                let parent = queue.removeFirst()
+                for index in edges[parent] {
+                    let pair = pairs[index]
+                    guard let child = pair.attributes.first(where: { $0 != parent }), !reached.contains(child),
+                        let clique = tree.clique(containing: pair.attributes)
+                    else { continue }
+                    potentials[clique].add(logConditional(pair, given: [parent], domain: domain))
+                    reached.insert(child)
+                    queue.append(child)
+                }
             }
         }
         return GraphicalModel(
