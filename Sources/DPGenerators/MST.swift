@@ -85,14 +85,17 @@ public struct MST: Sendable {
             modelCells += cells(pair)
             chosen.append(pair)
         }
-        progress("measuring \(chosen.count) pairs")
-        let twoWay = try session.measure(chosen, rho: session.rhoRemaining, on: data)
+        // With no pair chosen, the rest of the budget measures the one-way marginals once more.
+        let sets = chosen.isEmpty ? (0..<d).map { [$0] } : chosen
+        progress("measuring \(chosen.isEmpty ? "\(d) one-way marginals again" : "\(chosen.count) pairs")")
+        let second = try session.measure(sets, rho: session.rhoRemaining, on: data)
         progress("estimating the model")
-        let tree = JunctionTree(domain: data.domain, cliques: (oneWay + twoWay).map(\.attributes))
-        let start = TreeStart.model(tree: tree, domain: data.domain, oneWay: oneWay, pairs: twoWay)
+        let tree = JunctionTree(domain: data.domain, cliques: (oneWay + second).map(\.attributes))
+        let start = TreeStart.model(
+            tree: tree, domain: data.domain, oneWay: oneWay, pairs: chosen.isEmpty ? [] : second)
         return SynthesisModel(
             method: "mst", session: session, compression: compression,
-            model: estimator.estimate(domain: data.domain, measurements: oneWay + twoWay, tree: tree, warmStart: start))
+            model: estimator.estimate(domain: data.domain, measurements: oneWay + second, tree: tree, warmStart: start))
     }
 }
 

@@ -58,6 +58,27 @@ import Testing
         #expect(loaded.model.tree.cliques == model.model.tree.cliques)
     }
 
+    /// A limit that holds the one-way marginals and no pair: the fit ends with them alone, measured
+    /// twice (the rest of the budget), and spends its budget (less what rounding each σ up to its
+    /// grid leaves). Deterministic.
+    @Test func noPairFittingLeavesTheOneWayMarginalsMeasuredTwice() throws {
+        let data = Self.copiedPair(rows: 20_000)
+        let ledger = try BudgetLedger(
+            path: try CommandRunner.temporaryDirectory().appendingPathComponent("l.sqlite").path)
+        try ledger.initialise(dataset: "toy", epsilon: 10, delta: 1e-6)
+        let request = FitRequest(
+            data: data, epsilon: 10, delta: 1e-6, budget: ledger.budget(for: "toy"), source: .seeded(44))
+        let session = MarginalFit.session(request, method: MSTGenerator.method)
+        let model = try MST(iterations: 200, maxModelCells: 83).fit(session: session)
+
+        #expect(model.model.tree.cliques.sorted { $0[0] < $1[0] } == [[0], [1], [2]])
+        #expect(session.rhoRemaining < 1e-4 * session.rhoBudget, "\(session.rhoRemaining) of \(session.rhoBudget) left")
+        let sample = model.sample(rows: 30_000, source: .seeded(45))
+        var counts = [Int](repeating: 0, count: 3)
+        for code in sample.codes[2] { counts[Int(code)] += 1 }
+        #expect(counts.allSatisfy { (9_000...11_000).contains($0) }, "\(counts)")
+    }
+
     /// A forest's start: column 2 shares no pair, and its start still holds its measured shares
     /// (from its own one-way table), not uniform ones. Deterministic.
     @Test func aColumnOutsideEveryPairStartsAtItsMeasuredShares() throws {
