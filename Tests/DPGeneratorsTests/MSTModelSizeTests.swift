@@ -32,17 +32,22 @@ import Testing
         return EncodedDataset(schema: schema, codes: codes)
     }
 
-    /// At epsilon 10 on 20,000 rows (500 a level) no level is merged, so the limit of 203 cells
-    /// holds the one-way marginals (83) and one pair of c with a or b (120), no more. Deterministic.
-    @Test func aPairTooLargeForTheModelIsNeverChosen() throws {
-        let data = Self.copiedPair(rows: 20_000)
+    /// An MST session at epsilon 10 on 20,000 rows of `copiedPair`, charged to a fresh ledger.
+    static func session(seed: UInt64) throws -> MeasurementSession {
         let ledger = try BudgetLedger(
             path: try CommandRunner.temporaryDirectory().appendingPathComponent("l.sqlite").path)
         try ledger.initialise(dataset: "toy", epsilon: 10, delta: 1e-6)
         let request = FitRequest(
-            data: data, epsilon: 10, delta: 1e-6, budget: ledger.budget(for: "toy"), source: .seeded(42))
-        let model = try MST(iterations: 200, maxModelCells: 203).fit(
-            session: MarginalFit.session(request, method: MSTGenerator.method))
+            data: copiedPair(rows: 20_000), epsilon: 10, delta: 1e-6, budget: ledger.budget(for: "toy"),
+            source: .seeded(seed))
+        return MarginalFit.session(request, method: MSTGenerator.method)
+    }
+
+    /// At epsilon 10 on 20,000 rows (500 a level) no level is merged, so the limit of 203 cells
+    /// holds the one-way marginals (83) and one pair of c with a or b (120), no more. Deterministic.
+    @Test func aPairTooLargeForTheModelIsNeverChosen() throws {
+        let session = try Self.session(seed: 42)
+        let model = try MST(iterations: 200, maxModelCells: 203).fit(session: session)
 
         #expect(model.model.tree.domain == [40, 40, 3])
         #expect(model.cellCount <= 203, "\(model.model.tree.cliques)")
@@ -62,13 +67,7 @@ import Testing
     /// twice (the rest of the budget), and spends its budget (less what rounding each σ up to its
     /// grid leaves). Deterministic.
     @Test func noPairFittingLeavesTheOneWayMarginalsMeasuredTwice() throws {
-        let data = Self.copiedPair(rows: 20_000)
-        let ledger = try BudgetLedger(
-            path: try CommandRunner.temporaryDirectory().appendingPathComponent("l.sqlite").path)
-        try ledger.initialise(dataset: "toy", epsilon: 10, delta: 1e-6)
-        let request = FitRequest(
-            data: data, epsilon: 10, delta: 1e-6, budget: ledger.budget(for: "toy"), source: .seeded(44))
-        let session = MarginalFit.session(request, method: MSTGenerator.method)
+        let session = try Self.session(seed: 44)
         let model = try MST(iterations: 200, maxModelCells: 83).fit(session: session)
 
         #expect(model.model.tree.cliques.sorted { $0[0] < $1[0] } == [[0], [1], [2]])
