@@ -222,15 +222,16 @@ public enum SchemaInference {
                 var (lower, upper) = try PrivateBounds.learn(
                     table.columns[index].histogram, epsilon: share, paidBy: receipt, source: source)
                 // Post-processing of the DP bounds only: a declared whole-number column's bounds
-                // are rounded outward; integral bounds propose an integer column.
-                if integer.contains(column) { (lower, upper) = (lower.rounded(.down), upper.rounded(.up)) }
+                // are rounded outward. Only a declared column is proposed as integer: bounds on the
+                // grid are whole numbers for most columns, decimal ones too.
+                let whole = integer.contains(column)
+                if whole { (lower, upper) = (lower.rounded(.down), upper.rounded(.up)) }
                 if upper <= lower {
-                    upper = integer.contains(column) ? lower + 1 : QuantileGrid.next(after: lower)
+                    upper = whole ? lower + 1 : QuantileGrid.next(after: lower)
                 }
-                let integral = lower.rounded() == lower && upper.rounded() == upper
                 var learned = Column(
                     name: column,
-                    kind: integral
+                    kind: whole
                         ? .integer(
                             lower: Int(lower), upper: Int(upper),
                             binning: .equalWidth(count: min(Int(upper - lower) + 1, SchemaLoader.defaultBinCount)))
