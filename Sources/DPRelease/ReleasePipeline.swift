@@ -108,7 +108,7 @@ public struct ReleasePipeline {
         let key = "\(configPath): audit.dp_audit"
         let check =
             try config.dpAudit.map { try ImplementationAudit.load(path: $0, method: config.method, key: key) }
-            ?? ImplementationAudit.published(method: config.method, epsilon: config.epsilon)
+            ?? ImplementationAudit.published(method: config.method, epsilon: config.synthesisEpsilon)
         if let check, check.verdict == .claimExceeded {
             throw ReleaseError(
                 "\(key): the implementation check of \(check.method) (\(check.source ?? "dp-audit")) reads "
@@ -162,8 +162,9 @@ public struct ReleasePipeline {
         } catch let error as UserFacingError where error is GeneratorSettingsError || error is GeneratorError {
             throw ReleaseError("\(configPath): \(error.description)")
         }
+        // The audit ran the generator alone: its claim is compared with the synthesis's share.
         let scope = implementationAudit?.scope(
-            releaseEpsilon: config.epsilon, releaseSettings: settings.described(columns: train.columns.map(\.name)))
+            releaseEpsilon: config.synthesisEpsilon, releaseSettings: settings.described(columns: train.columns.map(\.name)))
         implementationAudit?.scope = scope
         let secrets = try config.secrets.map { try train.column(named: $0, key: "audit.secrets", file: configPath) }
         let gate: ReleaseGate

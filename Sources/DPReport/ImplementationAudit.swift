@@ -90,15 +90,17 @@ public struct ImplementationAudit: Sendable, Codable, Equatable {
 
     static func number(_ value: Double) -> String { String(format: "%g", value) }
 
-    /// How the audited run differs from a release of the same method at `releaseEpsilon` with
-    /// the generator settings `releaseSettings` (`GeneratorSettings.described`): one line for
-    /// each difference, none when the audit ran what the release runs.
+    /// How the audited run differs from a release of the same method whose generator runs at
+    /// `releaseEpsilon` (the release's epsilon less the gate's) with the generator settings
+    /// `releaseSettings` (`GeneratorSettings.described`): one line for each difference, none when
+    /// the audit ran what the release runs.
     public func scope(releaseEpsilon: Double, releaseSettings: [String: String]) -> [String] {
         var differences: [String] = []
-        if claimedEpsilon != releaseEpsilon {
+        // Equal up to rounding: the release's share is computed (epsilon less the gate's).
+        if abs(claimedEpsilon - releaseEpsilon) > 1e-9 * releaseEpsilon {
             differences.append(
-                "audited at a claimed epsilon of \(Self.number(claimedEpsilon)); this release claims "
-                    + "\(Self.number(releaseEpsilon))")
+                "audited at a claimed epsilon of \(Self.number(claimedEpsilon)); this release's generator runs "
+                    + "at \(Self.number(releaseEpsilon))")
         }
         guard let settings else {
             differences.append("the audit did not record its generator settings")

@@ -22,7 +22,10 @@ extension AccountantCommand {
         @Option(parsing: .unconditional, help: "Target delta in (0, 1).")
         var delta: Double
 
-        @Option(help: "rdp (Renyi DP) or pld (privacy loss distribution).")
+        @Option(
+            help: ArgumentHelp(
+                "rdp (Renyi DP), pld (privacy loss distribution), or rdp-discrete (the discrete Gaussian draws "
+                    + "DP-SGD makes)."))
         var accountant: NoiseCalibration.Accountant = .rdp
 
         func validate() throws {

@@ -22,15 +22,15 @@ import Testing
         return fixture
     }
 
-    /// The fixture's release runs MST with 200 iterations.
+    /// The fixture's release runs MST with 200 iterations, at epsilon 0.95 (1 less the gate's 0.05).
     static let fixtureSettings = ["iterations": "200"]
 
     static func result(
-        method: String, correct: Int = 101, epsilonLowerBound: Double = 0,
+        method: String, correct: Int = 101, epsilonLowerBound: Double = 0, claimedEpsilon: Double = 0.95,
         settings: [String: String]? = fixtureSettings
     ) -> ImplementationAudit {
         ImplementationAudit(
-            method: method, claimedEpsilon: 1, delta: 1e-9, canaries: 1000, guesses: 200, correct: correct,
+            method: method, claimedEpsilon: claimedEpsilon, delta: 1e-9, canaries: 1000, guesses: 200, correct: correct,
             confidence: 0.95, epsilonLowerBound: epsilonLowerBound, controlCorrect: 200,
             controlEpsilonLowerBound: 4.19, data: "public.csv", settings: settings)
     }
@@ -92,7 +92,7 @@ import Testing
         #expect(check.method == "mst" && check.claimedEpsilon == 1 && check.verdict == .noEvidenceAgainstClaim)
         #expect(check.source?.contains("published with dpsynth") == true)
         let difference = "audited with iterations at the method's default; this release uses 200"
-        #expect(check.scope == [difference])
+        #expect(check.scope == ["audited at a claimed epsilon of 1; this release's generator runs at 0.95", difference])
         let html = HTMLReport.render(outcome.report)
         #expect(html.contains("Implementation check: one-run canary audit of mst"))
         #expect(html.contains("no evidence against the claim") && html.contains("not demonstrated"))
@@ -127,6 +127,16 @@ import Testing
         ).run()
         #expect(unrecorded.report.implementationAudit?.scope == ["the audit did not record its generator settings"])
         #expect(Self.implementationItem(unrecorded.report)?.status == .notAssessed)
+        // The generator runs at the synthesis's share: an audit at the release's whole epsilon
+        // claims more than the generator spends, and is not the release's run.
+        let whole = try ReleasePipeline(
+            configPath: try fixture(dpAudit: Self.result(method: "mst", claimedEpsilon: 1)).config.path
+        ).run()
+        #expect(
+            whole.report.implementationAudit?.scope == [
+                "audited at a claimed epsilon of 1; this release's generator runs at 0.95"
+            ])
+        #expect(Self.implementationItem(whole.report)?.status == .notAssessed)
     }
 
     @Test func aDPAuditFileOfAnotherMethodIsRefusedBeforeAnyCharge() throws {
