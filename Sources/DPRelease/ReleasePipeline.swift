@@ -164,7 +164,8 @@ public struct ReleasePipeline {
         }
         // The audit ran the generator alone: its claim is compared with the synthesis's share.
         let scope = implementationAudit?.scope(
-            releaseEpsilon: config.synthesisEpsilon, releaseSettings: settings.described(columns: train.columns.map(\.name)))
+            releaseEpsilon: config.synthesisEpsilon,
+            releaseSettings: settings.described(columns: train.columns.map(\.name)))
         implementationAudit?.scope = scope
         let secrets = try config.secrets.map { try train.column(named: $0, key: "audit.secrets", file: configPath) }
         let gate: ReleaseGate

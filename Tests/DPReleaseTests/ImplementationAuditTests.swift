@@ -92,7 +92,8 @@ import Testing
         #expect(check.method == "mst" && check.claimedEpsilon == 1 && check.verdict == .noEvidenceAgainstClaim)
         #expect(check.source?.contains("published with dpsynth") == true)
         let difference = "audited with iterations at the method's default; this release uses 200"
-        #expect(check.scope == ["audited at a claimed epsilon of 1; this release's generator runs at 0.95", difference])
+        #expect(
+            check.scope == ["audited at a claimed epsilon of 1; this release's generator runs at 0.95", difference])
         let html = HTMLReport.render(outcome.report)
         #expect(html.contains("Implementation check: one-run canary audit of mst"))
         #expect(html.contains("no evidence against the claim") && html.contains("not demonstrated"))
