@@ -117,7 +117,28 @@ struct CSVParser {
         fieldEnds.reserveCapacity(64)
     }
 
+    /// The longest record and the most fields a record may have: far beyond any table a schema
+    /// describes (1,024 columns), so a file of one endless line (a device, a file without line
+    /// ends) is refused before it exhausts memory. Checked once a block, so a record is held
+    /// to at most a block more.
+    static let largestRecordBytes = 1 << 24
+    static let mostFields = 1 << 20
+
     mutating func consume(_ chunk: UnsafeBufferPointer<UInt8>, _ body: (Int, CSVRecordView) throws -> Void) throws {
+        try consumeBytes(chunk, body)
+        guard recordBytes.count <= Self.largestRecordBytes, fieldEnds.count <= Self.mostFields else {
+            throw DataError(
+                file: path, line: recordLine,
+                problem: "a record longer than \(Self.largestRecordBytes >> 20) MB or of more than \(Self.mostFields) "
+                    + "fields",
+                hint: "Give a CSV file whose records end with line ends."
+            ).inPrivateRows
+        }
+    }
+
+    private mutating func consumeBytes(
+        _ chunk: UnsafeBufferPointer<UInt8>, _ body: (Int, CSVRecordView) throws -> Void
+    ) throws {
         for byte in chunk {
             if skipLineFeed {
                 skipLineFeed = false

@@ -53,18 +53,50 @@ public struct ReportSignature: Sendable, Codable, Equatable {
         public var valid: Bool { problems.isEmpty }
     }
 
+    /// The largest report or signature file read: far beyond any report a release writes (its
+    /// largest part, the association matrices of at most 1,024 columns, holds a few million
+    /// numbers), and a file is read whole before it is checked.
+    public static let largestFileBytes = 1 << 28
+
+    /// A report's or signature's bytes, read once: every check of one verification reads these
+    /// bytes, so a file swapped between two reads cannot pass one check and skip another. A pipe,
+    /// a device or a file larger than `largestFileBytes` is refused before it is read.
+    public static func read(_ path: String, what: String) throws -> Data {
+        var status = stat()
+        if stat(path, &status) == 0 {
+            guard status.st_mode & S_IFMT == S_IFREG else {
+                throw ReportError("\(path): not a regular file; give the \(what) file itself")
+            }
+            guard Int(status.st_size) <= largestFileBytes else {
+                throw ReportError(
+                    "\(path): larger than any \(what) dpsynth writes (\(largestFileBytes >> 20) MB); give the file "
+                        + "a release wrote")
+            }
+        }
+        guard let data = FileManager.default.contents(atPath: path), data.count <= largestFileBytes else {
+            throw ReportError(
+                what == "signature"
+                    ? "\(path): cannot read the signature; it is written beside the report as REPORT.sig"
+                    : "\(path): cannot read the \(what)")
+        }
+        return data
+    }
+
     /// Checks the signature at `signaturePath` over the report at `reportPath` with `publicKey`,
     /// and, when `dataPath` is given, that the data's hash is the one the report records.
     public static func verify(reportPath: String, signaturePath: String, publicKey: [UInt8], dataPath: String?) throws
         -> Verification
     {
-        guard let report = FileManager.default.contents(atPath: reportPath) else {
-            throw ReportError("\(reportPath): cannot read the report")
-        }
-        guard let signatureData = FileManager.default.contents(atPath: signaturePath) else {
-            throw ReportError(
-                "\(signaturePath): cannot read the signature; it is written beside the report as REPORT.sig")
-        }
+        try verify(
+            report: try read(reportPath, what: "report"), signature: try read(signaturePath, what: "signature"),
+            signaturePath: signaturePath, publicKey: publicKey, dataPath: dataPath)
+    }
+
+    /// Checks `signature` (the bytes of the file at `signaturePath`) over the bytes `report` with
+    /// `publicKey`, and, when `dataPath` is given, that the data's hash is the one they record.
+    public static func verify(
+        report: Data, signature signatureData: Data, signaturePath: String, publicKey: [UInt8], dataPath: String?
+    ) throws -> Verification {
         guard let signature = try? CanonicalJSON.decode(ReportSignature.self, from: signatureData),
             let bytes = Hex.decode(signature.signature)
         else {

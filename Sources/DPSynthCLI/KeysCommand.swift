@@ -52,30 +52,46 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: "The synthetic data file to check against the report's hash.") var data: String?
     @Flag(help: "Do not check the synthetic data file.") var reportOnly = false
 
+    func validate() throws {
+        if reportOnly && data != nil {
+            throw ValidationError("--report-only checks no data: give --data or --report-only, not both")
+        }
+    }
+
     func run() throws {
         do {
             let key = try SigningKey.loadPublicKey(publicKey)
             let signaturePath = signature ?? report + ".sig"
-            let signed = try ReportSignature.verify(
-                reportPath: report, signaturePath: signaturePath, publicKey: key, dataPath: nil)
+            // Read once: every check below reads these bytes, never the file again.
+            let bytes = try ReportSignature.read(report, what: "report")
+            let signatureBytes = try ReportSignature.read(signaturePath, what: "signature")
+            func verify(data: String?) throws -> ReportSignature.Verification {
+                try ReportSignature.verify(
+                    report: bytes, signature: signatureBytes, signaturePath: signaturePath, publicKey: key,
+                    dataPath: data)
+            }
+            let signed = try verify(data: nil)
             guard signed.valid else {
                 throw CommandFailure("verification FAILED: " + signed.problems.joined(separator: "; "), status: 3)
             }
-            let bytes = FileManager.default.contents(atPath: report) ?? Data()
             let outcome = Self.outcome(of: bytes)
             // A rendering (HTML, Markdown: not JSON) records no hash of the data: its JSON report
             // does. A JSON this build cannot read still needs its data found, or --report-only.
             let rendering = (try? JSONSerialization.jsonObject(with: bytes)) == nil
-            guard !rendering || data != nil || reportOnly else {
+            if rendering {
+                guard data == nil else {
+                    throw CommandFailure(
+                        "\(report): a rendering records no hash of the data; give its JSON report with --data",
+                        status: 64)
+                }
                 print(
                     "verified: signature by \(SigningKey.fingerprint(of: key)) is valid; a rendering: verify its "
                         + "JSON report to check the synthetic data")
                 return
             }
-            let files = reportOnly ? [] : try data.map { [$0] } ?? reportedFiles()
+            let files = reportOnly ? [] : try data.map { [$0] } ?? reportedFiles(bytes)
             for file in files {
-                let checked = try ReportSignature.verify(
-                    reportPath: report, signaturePath: signaturePath, publicKey: key, dataPath: file)
+                let checked = try verify(data: file)
                 guard checked.valid else {
                     throw CommandFailure("verification FAILED: " + checked.problems.joined(separator: "; "), status: 3)
                 }
@@ -95,10 +111,9 @@ struct VerifyCommand: ParsableCommand {
             ?? (try? CanonicalJSON.decode(PublicReport.self, from: report))?.outcome
     }
 
-    /// The synthetic files the report names (`ReportedSyntheticFile`); none found is a failure,
+    /// The synthetic files the report's `bytes` name (`ReportedSyntheticFile`); none found is a failure,
     /// since exit 0 vouches for the data too.
-    func reportedFiles() throws -> [String] {
-        let bytes = FileManager.default.contents(atPath: report) ?? Data()
+    func reportedFiles(_ bytes: Data) throws -> [String] {
         let (name, paths) = ReportedSyntheticFile.locate(report: bytes, reportPath: report)
         if !paths.isEmpty { return paths }
         throw CommandFailure(

@@ -18,6 +18,22 @@ import Testing
         return out
     }
 
+    /// A file of one endless record (a device read as a file, a file without line ends) is
+    /// refused once the record passes the reader's limit, not held whole: 17 MB of one line, and
+    /// 2^20 + 1 empty fields on the second line.
+    @Test func aRecordBeyondTheLimitIsRefusedNotHeld() throws {
+        let long = try write("a\n" + String(repeating: "x", count: CSVParser.largestRecordBytes + (1 << 20)))
+        let commas = try write("a\n" + String(repeating: ",", count: CSVParser.mostFields + 1))
+        for path in [long, commas] {
+            do {
+                _ = try records(path)
+                Issue.record("\(path) was read")
+            } catch let error as DataError {
+                #expect(error.description.contains(":2: a record longer than 16 MB"), "\(error)")
+            }
+        }
+    }
+
     @Test func readsRFC4180QuotingCRLFAndBOM() throws {
         let path = try write("\u{FEFF}a,b,c\r\n\"x, y\",\"say \"\"hi\"\"\",\"two\r\nlines\"\r\n,,\r\nlast,row,end")
         let rows = try records(path)
