@@ -88,6 +88,18 @@ import Testing
         #expect(result.membership.allSatisfy { $0.empiricalEpsilon.epsilon < 1 })
     }
 
+    /// A "synthetic" table that is the holdout's real rows: the training rows look no more at risk
+    /// than the holdout's (every risk against the control is about zero), but the membership AUC
+    /// sits as far below 0.5 as a copy of the training rows sits above it, and fails the audit.
+    @Test func aCopyOfTheHoldoutFails() throws {
+        let result = try Self.audit(Self.holdout, Self.train, Self.holdout)
+        #expect(result.decision == .fail)
+        #expect(result.membership[0].auc <= 0.1, "\(result.membership.map(\.auc))")
+        #expect(
+            result.findings.contains { $0.criterion == .membership && !$0.passed },
+            "\(result.findings.filter { !$0.passed }.map(\.attack))")
+    }
+
     @Test func policyFileOverridesDefaultsAndRejectsUnknownKeys() throws {
         let policy = try AuditPolicy.parse("membership_auc: 0.55\nsingling_out_risk: 0.05\n")
         #expect(policy.membershipAUC == 0.55 && policy.singlingOutRisk == 0.05 && policy.linkabilityRisk == 0.1)

@@ -2,11 +2,12 @@ import DPData
 import Foundation
 
 /// The thresholds a release must meet. Each attack fails the release when its risk estimate
-/// (or the membership AUC) exceeds its threshold; an empirical epsilon above the claimed epsilon
-/// always fails (it shows the claimed guarantee is broken).
+/// (or the membership AUC) exceeds its threshold; a membership AUC as far below 0.5 fails too
+/// (the synthetic rows follow the holdout's real rows); an empirical epsilon above the claimed
+/// epsilon always fails (it shows the claimed guarantee is broken).
 ///
 /// ```yaml
-/// membership_auc: 0.6        # distance and density-ratio attacks
+/// membership_auc: 0.6        # distance and density-ratio attacks, 0.5 to 1
 /// singling_out_risk: 0.1     # beyond the exact chance rate
 /// linkability_risk: 0.1
 /// inference_risk: 0.2        # each secret column
@@ -43,7 +44,9 @@ public struct AuditPolicy: Sendable, Codable, Equatable {
     static func read(_ yaml: YAMLMapping) throws -> AuditPolicy {
         var policy = AuditPolicy()
         for (key, path) in keys {
-            if let value = try yaml.number(key, in: 0...1) { policy[keyPath: path] = value }
+            // An AUC threshold below 0.5 would fail every table.
+            let range = key.hasSuffix("_auc") ? 0.5...1 : 0...1
+            if let value = try yaml.number(key, in: range) { policy[keyPath: path] = value }
         }
         return policy
     }
