@@ -347,11 +347,11 @@ public struct ReleasePipeline {
             Blake2b.hex(Data((try ledger.fileNameKey() + prepared.runKey).utf8)).prefix(24), in: prepared.stateFolder)
     }
 
-    /// Whether the report at `reportPath` records a release of the file at `path`, as it now is.
-    static func releasedTable(at path: String, reportedIn reportPath: String) -> Bool {
+    /// Whether the report at `reportPath` records `outcome` for the file at `path`, as it now is.
+    static func reportedTable(at path: String, outcome: ReleaseOutcome, in reportPath: String) -> Bool {
         guard let bytes = FileManager.default.contents(atPath: reportPath),
             let report = try? CanonicalJSON.decode(ComplianceReport.self, from: bytes),
-            report.decision.outcome == .release,
+            report.decision.outcome == outcome,
             URL(fileURLWithPath: report.decision.syntheticPath).standardizedFileURL
                 == URL(fileURLWithPath: path).standardizedFileURL,
             let hash = try? Blake2b.hex(file: path)
@@ -485,11 +485,24 @@ public struct ReleasePipeline {
         // that table goes first, so a run stopped at any point never leaves released rows that no
         // report speaks for (stopped before its reports are replaced, the earlier reports name a
         // table that is gone, which `verify` reports). Any other file at `out` stays.
-        let superseded = !released && Self.releasedTable(at: config.out, reportedIn: reportPath)
+        let superseded = !released && Self.reportedTable(at: config.out, outcome: .release, in: reportPath)
         if superseded { unlink(config.out) }
+        // A release replaces the reports of an earlier quarantine in this folder: its quarantined
+        // table and REASONS.txt go once they are replaced, so the folder keeps no rows and no
+        // reasons that no report speaks for beside the released table.
+        let quarantinedTable = URL(fileURLWithPath: config.quarantine).appendingPathComponent(name).path
+        let reasonsFile = URL(fileURLWithPath: config.quarantine).appendingPathComponent("REASONS.txt").path
+        let staleQuarantine =
+            released && Self.reportedTable(at: quarantinedTable, outcome: .quarantine, in: reportPath)
         try files.commit(beforeRename: beforeCommit)
         if superseded {
             progress("removed the earlier release at \(config.out): its reports are replaced by this run's")
+        }
+        if staleQuarantine {
+            unlink(quarantinedTable)
+            unlink(reasonsFile)
+            progress(
+                "removed the earlier run's quarantined table and REASONS.txt: its reports are replaced by this run's")
         }
         return Outcome(
             report: report, reportPath: reportPath, htmlPath: htmlPath, markdownPath: markdownPath,

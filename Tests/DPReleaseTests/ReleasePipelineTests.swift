@@ -479,6 +479,30 @@ import Testing
         #expect(said.contains { $0.contains("removed the earlier release") }, "\(said)")
     }
 
+    /// A release replaces the reports of an earlier quarantine in the same folder, so that run's
+    /// quarantined table and REASONS.txt go too (they stayed beside the released table). The
+    /// first run is seeded, so quarantined; the second is not, and its gate (max_advantage 1:
+    /// no rate can exceed another by more) quarantines the fixture's separate holdout only when
+    /// the noise on its shared rows passes about 9 of its scales, with chance under 1e-4.
+    @Test func aReleaseRemovesTheQuarantineItsReportsNoLongerSpeakFor() throws {
+        let fixture = try ReleaseFixture(extraConfig: "gate: {epsilon: 0.05, max_advantage: 1}\n")
+        try SigningKey.generate().save(to: fixture.folder.appendingPathComponent("keys/release.key").path)
+        let quarantined = try ReleasePipeline(configPath: fixture.config.path).run()
+        #expect(quarantined.report.decision.outcome == .quarantine)
+        let table = fixture.quarantine + "/synthetic.csv"
+        let reasons = fixture.quarantine + "/REASONS.txt"
+        #expect(FileManager.default.fileExists(atPath: table) && FileManager.default.fileExists(atPath: reasons))
+        let text = try String(contentsOf: fixture.config, encoding: .utf8)
+        try text.replacingOccurrences(of: "seed: 42\n", with: "").write(
+            to: fixture.config, atomically: true, encoding: .utf8)
+        var said: [String] = []
+        let released = try ReleasePipeline(configPath: fixture.config.path).run { said.append($0) }
+        #expect(released.report.decision.outcome == .release)
+        #expect(FileManager.default.fileExists(atPath: fixture.out))
+        #expect(!FileManager.default.fileExists(atPath: table) && !FileManager.default.fileExists(atPath: reasons))
+        #expect(said.contains { $0.contains("removed the earlier run's quarantined table") }, "\(said)")
+    }
+
     /// A holdout whose people another dataset's budget covers is refused before anything is
     /// declared or charged: the gate's noisy counts measure them, and only the training data's
     /// budget pays (a helper's pass published 2 epsilon of such counts on a spent budget).
