@@ -74,4 +74,18 @@ extension ClassifierTests {
             train: train, holdout: train, synthetic: train, target: label, positive: 1, source: .seeded(4))
         #expect(both.classifiers.count == ClassifierUtility.Classifier.allCases.count && both.classifiersNotRun == nil)
     }
+
+    /// A synthetic table whose target holds one class trains no classifier: an AUC of a model
+    /// fitted to one class is a figure with no meaning, not the synthetic table's utility.
+    @Test func aOneClassSyntheticTableRunsNoClassifier() {
+        let train = Self.labelled(rows: 200, seed: 3)
+        let label = 3
+        var codes = train.codes
+        codes[label] = codes[label].map { _ in 1 }
+        let synthetic = EncodedDataset(schema: train.schema, codes: codes)
+        let result = UtilityEvaluation.evaluate(
+            train: train, holdout: train, synthetic: synthetic, target: label, positive: 1, source: .seeded(4))
+        #expect(result.classifiers.isEmpty)
+        #expect(result.classifiersNotRun?.contains("the synthetic table's") == true, "\(result.classifiersNotRun ?? "")")
+    }
 }

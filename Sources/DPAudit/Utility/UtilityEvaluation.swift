@@ -31,7 +31,8 @@ public struct UtilityEvaluation: Sendable, Codable, Equatable {
     public let maxAssociationDifference: Double
     public let classifiers: [ClassifierUtility]
     /// Why no classifier was run for the target asked: the holdout (the audit's sample of it)
-    /// holds one class, whose AUC is undefined. A finding on the real data, like the rest.
+    /// holds one class, whose AUC is undefined, or the synthetic table does, so nothing can be
+    /// trained on it. A finding on the real data, like the rest.
     public let classifiersNotRun: String?
     public let seconds: Double
 
@@ -56,7 +57,18 @@ public struct UtilityEvaluation: Sendable, Codable, Equatable {
         let associationReal = AssociationFidelity.matrix(train)
         let associationSynthetic = AssociationFidelity.matrix(synthetic)
         let maxDifference = zip(associationReal.joined(), associationSynthetic.joined()).map { abs($0 - $1) }.max() ?? 0
-        let assessable = target.map { ClassifierUtility.holdsBothClasses(holdout, target: $0, positive: positive) }
+        // A holdout of one class gives no AUC; a synthetic table of one class trains no classifier.
+        let notRun = target.flatMap { target -> String? in
+            let name = holdout.columns[target].name
+            if !ClassifierUtility.holdsBothClasses(holdout, target: target, positive: positive) {
+                return "the holdout's '\(name)' holds one class only, so the classifiers' AUC is undefined"
+            }
+            if !ClassifierUtility.holdsBothClasses(synthetic, target: target, positive: positive) {
+                return "the synthetic table's '\(name)' holds one class only, so no classifier can be trained on it"
+            }
+            return nil
+        }
+        let assessable = target.map { _ in notRun == nil }
         let classifiers =
             (assessable == true ? target : nil).map { target in
                 ClassifierUtility.Classifier.allCases.enumerated().map { offset, classifier in
@@ -74,11 +86,7 @@ public struct UtilityEvaluation: Sendable, Codable, Equatable {
             columnNames: train.columns.map(\.name), associationReal: associationReal,
             associationSynthetic: associationSynthetic,
             maxAssociationDifference: maxDifference, classifiers: classifiers,
-            classifiersNotRun: target.flatMap { target in
-                assessable == false
-                    ? "the holdout's '\(holdout.columns[target].name)' holds one class only, so the classifiers' AUC "
-                        + "is undefined" : nil
-            },
+            classifiersNotRun: notRun,
             seconds: Date().timeIntervalSince(started))
     }
 }
