@@ -86,6 +86,7 @@ extension ClassifierTests {
         let result = UtilityEvaluation.evaluate(
             train: train, holdout: train, synthetic: synthetic, target: label, positive: 1, source: .seeded(4))
         #expect(result.classifiers.isEmpty)
-        #expect(result.classifiersNotRun?.contains("the synthetic table's") == true, "\(result.classifiersNotRun ?? "")")
+        #expect(
+            result.classifiersNotRun?.contains("the synthetic table's") == true, "\(result.classifiersNotRun ?? "")")
     }
 }
