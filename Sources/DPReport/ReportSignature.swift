@@ -104,9 +104,13 @@ public struct ReportSignature: Sendable, Codable, Equatable {
         }
         var problems = signature.fieldProblems(report: report, publicKey: publicKey)
         let valid = problems.isEmpty && SigningKey.verify(bytes, of: report, publicKey: publicKey)
-        // With no field problem the key is the given one, so a bad signature means changed bytes.
+        // With no field problem the key is the given one, so a bad signature of the right length
+        // means changed report bytes; one of another length is a changed signature file.
         if problems.isEmpty && !valid {
-            problems.append("the signature does not match the report: the report was changed after signing")
+            problems.append(
+                bytes.count == 64
+                    ? "the signature does not match the report: the report was changed after signing"
+                    : "signature: \(bytes.count) bytes where Ed25519 signs with 64: the signature file was changed")
         }
         var dataMatches: Bool?
         if let dataPath {
@@ -135,7 +139,10 @@ public struct ReportSignature: Sendable, Codable, Equatable {
             problems.append(
                 "algorithm: the signature file names '\(algorithm)'; only \(Self.algorithmName) is accepted")
         }
-        if self.publicKey != Hex.encode(publicKey) {
+        if self.publicKey != Hex.encode(publicKey) && self.publicKey.lowercased() == Hex.encode(publicKey) {
+            problems.append(
+                "publicKey: the given key, not written as dpsynth writes it: the signature file was changed")
+        } else if self.publicKey != Hex.encode(publicKey) {
             // The key the field holds, not the fingerprint field (which an edit may leave behind).
             let named = Hex.decode(self.publicKey).map { SigningKey.fingerprint(of: $0) } ?? "(not a key)"
             problems.append(

@@ -50,6 +50,16 @@ import Testing
         #expect(
             key.status == 3 && key.standardError.contains("publicKey:") && Set(fingerprints).count == 2,
             "\(key.standardError)")
+        // The given key in upper case, and a signature a byte longer: each named as a changed
+        // signature file (both said the key differed from itself, or the report was changed).
+        let upper = try verifyWith(
+            field: "publicKey", value: Hex.encode(SigningKey.loadPublicKey(release.publicKey)).uppercased(),
+            release: release)
+        #expect(upper.status == 3 && upper.standardError.contains("not written as dpsynth writes it"), "\(upper)")
+        let original = try CanonicalJSON.decode(
+            ReportSignature.self, from: Data(contentsOf: URL(fileURLWithPath: release.report + ".sig")))
+        let longer = try verifyWith(field: "signature", value: original.signature + "00", release: release)
+        #expect(longer.status == 3 && longer.standardError.contains("65 bytes where Ed25519"), "\(longer)")
         let hash = try verifyWith(field: "reportHash", value: String(repeating: "a", count: 64), release: release)
         #expect(hash.status != 0 && hash.standardError.contains("reportHash:"), "\(hash.standardError)")
         #expect(try verify(release.report, release.publicKey).status == 0)
