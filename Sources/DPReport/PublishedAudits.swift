@@ -5,7 +5,7 @@ import Foundation
 /// --delta 1e-9 --seed 7` on the 80% split of UCI Adult as private-pgm ships it (39,074 rows, 14
 /// coded columns), at 95% confidence: 1,000 canaries at epsilon 1, and 5,000 at epsilon 4 (so the
 /// control's ceiling, 5.81, is clearly above 4). A release whose config names no `dp_audit` file
-/// shows the entry for its method nearest its epsilon.
+/// shows the entry for its method nearest its generator's epsilon (the release's less the gate's).
 enum PublishedAudits {
     static let data = "UCI Adult, 80% split (39,074 rows; ../shared/data/adult)"
 

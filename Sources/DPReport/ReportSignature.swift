@@ -62,23 +62,28 @@ public struct ReportSignature: Sendable, Codable, Equatable {
     /// bytes, so a file swapped between two reads cannot pass one check and skip another. A pipe,
     /// a device or a file larger than `largestFileBytes` is refused before it is read.
     public static func read(_ path: String, what: String) throws -> Data {
-        var status = stat()
-        if stat(path, &status) == 0 {
-            guard status.st_mode & S_IFMT == S_IFREG else {
-                throw ReportError("\(path): not a regular file; give the \(what) file itself")
-            }
-            guard Int(status.st_size) <= largestFileBytes else {
-                throw ReportError(
-                    "\(path): larger than any \(what) dpsynth writes (\(largestFileBytes >> 20) MB); give the file "
-                        + "a release wrote")
-            }
-        }
-        guard let data = FileManager.default.contents(atPath: path), data.count <= largestFileBytes else {
+        // One descriptor for the type, the size and the bytes, opened without waiting for a
+        // pipe's writer, so the file checked is the file read.
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor >= 0 else {
             throw ReportError(
                 what == "signature"
                     ? "\(path): cannot read the signature; it is written beside the report as REPORT.sig"
                     : "\(path): cannot read the \(what)")
         }
+        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
+            throw ReportError("\(path): not a regular file; give the \(what) file itself")
+        }
+        let tooLarge = ReportError(
+            "\(path): larger than any \(what) dpsynth writes (\(largestFileBytes >> 20) MB); give the file a "
+                + "release wrote")
+        guard Int(status.st_size) <= largestFileBytes else { throw tooLarge }
+        guard let data = try? handle.read(upToCount: largestFileBytes + 1) ?? Data() else {
+            throw ReportError("\(path): cannot read the \(what)")
+        }
+        guard data.count <= largestFileBytes else { throw tooLarge }
         return data
     }
 

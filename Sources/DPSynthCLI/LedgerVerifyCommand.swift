@@ -24,16 +24,17 @@ extension LedgerCommand {
                 // report could name a head of a truncated chain.
                 let key = try publicKey.map(SigningKey.loadPublicKey)
                 let anchors = try report.map { path -> (String, LedgerHead) in
+                    // Read once: the head is taken from the bytes whose signature was checked.
+                    let bytes = try ReportSignature.read(path, what: "report")
                     if let key {
                         let signed = try ReportSignature.verify(
-                            reportPath: path, signaturePath: path + ".sig", publicKey: key, dataPath: nil)
+                            report: bytes, signature: try ReportSignature.read(path + ".sig", what: "signature"),
+                            signaturePath: path + ".sig", publicKey: key, dataPath: nil)
                         guard signed.valid else {
                             throw CommandFailure("\(path): " + signed.problems.joined(separator: "; "), status: 3)
                         }
                     }
-                    guard let bytes = FileManager.default.contents(atPath: path),
-                        let parsed = try? CanonicalJSON.decode(ComplianceReport.self, from: bytes)
-                    else {
+                    guard let parsed = try? CanonicalJSON.decode(ComplianceReport.self, from: bytes) else {
                         throw CommandFailure("\(path): not a dpsynth report of this version")
                     }
                     return (path, parsed.privacy.ledger.head)

@@ -236,8 +236,8 @@ extension SchemaInferenceTests {
     }
 
     /// A numeric column not declared with `integer` is proposed real even when its bounds are whole
-    /// numbers (the grid's points mostly are): proposed integer, a column of decimals was refused
-    /// by the schema proposed for it. The bounds of these seeds are whole numbers (checked).
+    /// numbers (the grid's points mostly are), so a column of decimals is not refused by the
+    /// schema proposed for it. The bounds of these seeds are whole numbers (checked).
     @Test func anUndeclaredColumnIsRealWhateverItsBounds() throws {
         for seed: UInt64 in 1...3 {
             let kind = try learnedAges(rows: 2_000, others: 14, epsilon: 1, seed: seed, integer: [])

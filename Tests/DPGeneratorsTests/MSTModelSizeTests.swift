@@ -97,16 +97,4 @@ import Testing
         let distance = zip(marginal, shares).map { abs($0 / total - $1) }.reduce(0, +) / 2
         #expect(distance < 0.01, "\(marginal.map { $0 / total })")
     }
-
-    /// One-way marginals alone beyond the model's limit are refused at plan time, before anything
-    /// is charged.
-    @Test func oneWayMarginalsBeyondTheLimitAreRefusedBeforeTheFit() throws {
-        let columns = (0..<600).map { Column(name: "c\($0)", kind: .coded(levels: 1 << 16), missing: .error) }
-        do {
-            try MSTGenerator(settings: GeneratorSettings()).checkPlannable(columns: columns, epsilon: 1, delta: 1e-6)
-            Issue.record("600 columns of 65,536 levels were accepted")
-        } catch let error as GeneratorError {
-            #expect(error.description.contains("one-way marginal"), "\(error)")
-        }
-    }
 }

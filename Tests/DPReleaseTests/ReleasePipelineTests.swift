@@ -480,7 +480,7 @@ import Testing
     }
 
     /// A release replaces the reports of an earlier quarantine in the same folder, so that run's
-    /// quarantined table and REASONS.txt go too (they stayed beside the released table). The
+    /// quarantined table and REASONS.txt go too, not kept beside the released table. The
     /// first run is seeded, so quarantined; the second is not, and its gate (max_advantage 1:
     /// no rate can exceed another by more) quarantines the fixture's separate holdout only when
     /// the noise on its shared rows passes about 9 of its scales, with chance under 1e-4.

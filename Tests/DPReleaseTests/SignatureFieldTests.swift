@@ -51,7 +51,7 @@ import Testing
             key.status == 3 && key.standardError.contains("publicKey:") && Set(fingerprints).count == 2,
             "\(key.standardError)")
         // The given key in upper case, and a signature a byte longer: each named as a changed
-        // signature file (both said the key differed from itself, or the report was changed).
+        // signature file, not as another key or a changed report.
         let upper = try verifyWith(
             field: "publicKey", value: Hex.encode(SigningKey.loadPublicKey(release.publicKey)).uppercased(),
             release: release)

@@ -15,8 +15,7 @@ import Testing
     }
 
     /// A rendering records no hash of the data, so `--data` beside it is a usage error (64), not
-    /// an altered report (3); `--report-only` with `--data` asks for two things at once (it said
-    /// "verified" and checked no data).
+    /// an altered report (3); `--report-only` with `--data` asks for two things at once.
     @Test func optionsThatCannotBothHoldAreUsageErrors() throws {
         let release = try Self.signedRelease()
         let data = release.folder.appendingPathComponent("out/synthetic.csv").path
@@ -29,8 +28,8 @@ import Testing
         #expect(both.status == 64 && both.standardError.contains("--report-only"), "\(both)")
     }
 
-    /// A report larger than any release writes is refused before it is read (it was read whole:
-    /// 3 GB of memory for a 3 GB file), with the exit status of a file that cannot be read.
+    /// A report larger than any release writes is refused before it is read, with the exit
+    /// status of a file that cannot be read.
     @Test func aReportLargerThanAnyReleaseWritesIsRefusedUnread() throws {
         let release = try Self.signedRelease()
         let huge = release.folder.appendingPathComponent("huge.json").path

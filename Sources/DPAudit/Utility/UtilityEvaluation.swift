@@ -31,8 +31,8 @@ public struct UtilityEvaluation: Sendable, Codable, Equatable {
     public let maxAssociationDifference: Double
     public let classifiers: [ClassifierUtility]
     /// Why no classifier was run for the target asked: the holdout (the audit's sample of it)
-    /// holds one class, whose AUC is undefined, or the synthetic table does, so nothing can be
-    /// trained on it. A finding on the real data, like the rest.
+    /// holds one class, whose AUC is undefined (a finding on the real data, like the rest), or
+    /// the synthetic table does, so nothing can be trained on it.
     public let classifiersNotRun: String?
     public let seconds: Double
 
