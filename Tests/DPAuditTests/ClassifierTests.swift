@@ -58,15 +58,19 @@ import Testing
 }
 
 extension ClassifierTests {
+    /// The labelled rows, and a copy whose target column holds only `code`.
+    static func rowsAndOneClassCopy(code: UInt16) -> (rows: EncodedDataset, oneClass: EncodedDataset, label: Int) {
+        let rows = labelled(rows: 200, seed: 3)
+        var codes = rows.codes
+        codes[3] = codes[3].map { _ in code }
+        return (rows, EncodedDataset(schema: rows.schema, codes: codes), 3)
+    }
+
     /// A holdout whose target holds one class has no AUC: the evaluation runs no classifier and
     /// says why, instead of trapping (a release's audit sample that lost the rare class stopped
     /// the process after the gate's charge).
     @Test func aOneClassHoldoutRunsNoClassifier() {
-        let train = Self.labelled(rows: 200, seed: 3)
-        let label = 3
-        var codes = train.codes
-        codes[label] = codes[label].map { _ in 0 }
-        let holdout = EncodedDataset(schema: train.schema, codes: codes)
+        let (train, holdout, label) = Self.rowsAndOneClassCopy(code: 0)
         let result = UtilityEvaluation.evaluate(
             train: train, holdout: holdout, synthetic: train, target: label, positive: 1, source: .seeded(4))
         #expect(result.classifiers.isEmpty && result.classifiersNotRun?.contains("one class only") == true)
@@ -78,11 +82,7 @@ extension ClassifierTests {
     /// A synthetic table whose target holds one class trains no classifier: an AUC of a model
     /// fitted to one class is a figure with no meaning, not the synthetic table's utility.
     @Test func aOneClassSyntheticTableRunsNoClassifier() {
-        let train = Self.labelled(rows: 200, seed: 3)
-        let label = 3
-        var codes = train.codes
-        codes[label] = codes[label].map { _ in 1 }
-        let synthetic = EncodedDataset(schema: train.schema, codes: codes)
+        let (train, synthetic, label) = Self.rowsAndOneClassCopy(code: 1)
         let result = UtilityEvaluation.evaluate(
             train: train, holdout: train, synthetic: synthetic, target: label, positive: 1, source: .seeded(4))
         #expect(result.classifiers.isEmpty)
