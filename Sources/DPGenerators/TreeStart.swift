@@ -1,9 +1,9 @@
 import Foundation
 
 /// Where MST's estimate starts: the tree model its measurements give in closed form, each
-/// component rooted at its first column: p(x) = p̂(x_root) · Π_edges p̂(x_child | x_parent), each conditional read
-/// from its own measured pair table (so the tables never have to agree with each other), every
-/// table clipped below at `noiseFloor` standard deviations of its noise.
+/// component rooted at its first column: p(x) = p̂(x_root) · Π_edges p̂(x_child | x_parent),
+/// each conditional read from its own measured pair table (so the tables never have to agree
+/// with each other), every table clipped below at `noiseFloor` standard deviations of its noise.
 ///
 /// Mirror descent from uniform potentials moves a cell's log-potential in proportion to the
 /// cell's share of the rows, so cells the data leaves empty keep their mass for many steps, most
