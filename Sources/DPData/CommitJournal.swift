@@ -46,8 +46,7 @@ public enum CommitJournal {
                 file: path, problem: "the commit journal of an interrupted run cannot be read",
                 hint: "Check the outputs it names by hand, then remove it.")
         }
-        guard status.st_mode & S_IFMT == S_IFREG, Int(status.st_size) <= largestBytes,
-            let data = FileManager.default.contents(atPath: path),
+        guard case .success(let data) = BoundedFile.read(path, largest: largestBytes, followingLinks: false),
             let renames = try? JSONDecoder().decode([Rename].self, from: data)
         else { throw unreadable() }
         let allowed = Set(targets.map { StagedFiles.stagedPath($0) }.map(standardized))

@@ -400,21 +400,18 @@ public final class BudgetLedger: @unchecked Sendable {
         return cost
     }
 
-    /// `dataset`'s charges in id order; only those among chain entries `entries` when given.
+    /// `dataset`'s charges in id order; only those among chain entries `entries`, and only those
+    /// under `reservation`, when given.
     static func charges(
         _ db: any LedgerSQL, dataset: String, path: String, entries: ClosedRange<Int64>? = nil,
         reservation: Int64? = nil
     ) throws -> [LedgerCharge] {
         let range = entries ?? Int64.min...Int64.max
-        let rows =
-            try reservation.map {
-                try db.rows(
-                    "SELECT * FROM charge WHERE dataset = ? AND seq BETWEEN ? AND ? AND reservation = ? ORDER BY id",
-                    [dataset, range.lowerBound, range.upperBound, $0])
-            }
-            ?? db.rows(
-                "SELECT * FROM charge WHERE dataset = ? AND seq BETWEEN ? AND ? ORDER BY id",
-                [dataset, range.lowerBound, range.upperBound])
+        let arguments: [any LedgerValueConvertible] = [dataset, range.lowerBound, range.upperBound]
+        let rows = try db.rows(
+            "SELECT * FROM charge WHERE dataset = ? AND seq BETWEEN ? AND ?"
+                + (reservation == nil ? "" : " AND reservation = ?") + " ORDER BY id",
+            arguments + (reservation.map { [$0] } ?? []))
         return try rows.map { row in
             let costText: String = try row.checked("cost")
             let timeText: String = try row.checked("time")

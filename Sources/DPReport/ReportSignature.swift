@@ -62,29 +62,19 @@ public struct ReportSignature: Sendable, Codable, Equatable {
     /// bytes, so a file swapped between two reads cannot pass one check and skip another. A pipe,
     /// a device or a file larger than `largestFileBytes` is refused before it is read.
     public static func read(_ path: String, what: String) throws -> Data {
-        // One descriptor for the type, the size and the bytes, opened without waiting for a
-        // pipe's writer, so the file checked is the file read.
-        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-        guard descriptor >= 0 else {
+        switch BoundedFile.read(path, largest: largestFileBytes) {
+        case .success(let data): return data
+        case .failure(.notRegular): throw ReportError("\(path): not a regular file; give the \(what) file itself")
+        case .failure(.tooLarge):
+            throw ReportError(
+                "\(path): larger than any \(what) dpsynth writes (\(largestFileBytes >> 20) MB); give the file a "
+                    + "release wrote")
+        case .failure(.cannotOpen), .failure(.cannotRead):
             throw ReportError(
                 what == "signature"
                     ? "\(path): cannot read the signature; it is written beside the report as REPORT.sig"
                     : "\(path): cannot read the \(what)")
         }
-        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
-        var status = stat()
-        guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
-            throw ReportError("\(path): not a regular file; give the \(what) file itself")
-        }
-        let tooLarge = ReportError(
-            "\(path): larger than any \(what) dpsynth writes (\(largestFileBytes >> 20) MB); give the file a "
-                + "release wrote")
-        guard Int(status.st_size) <= largestFileBytes else { throw tooLarge }
-        guard let data = try? handle.read(upToCount: largestFileBytes + 1) ?? Data() else {
-            throw ReportError("\(path): cannot read the \(what)")
-        }
-        guard data.count <= largestFileBytes else { throw tooLarge }
-        return data
     }
 
     /// Checks the signature at `signaturePath` over the report at `reportPath` with `publicKey`,

@@ -103,16 +103,21 @@ public enum ModelFile {
     /// to it as a number of cells (`SynthesisModel`'s loader).
     public static let largestValueCount = 1 << 26
 
-    /// Reads a model file's bytes, or a one-line error: a file too large, or of more values than
-    /// `largestValueCount`, is refused before it is parsed.
+    /// Reads a model file's bytes, or a one-line error: anything but a regular file, a file too
+    /// large, or one of more values than `largestValueCount`, is refused before it is parsed.
     public static func read(_ path: String) throws -> Data {
-        var status = stat()
-        if stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG, Int(status.st_size) > largestFileBytes {
+        let data: Data
+        switch BoundedFile.read(path, largest: largestFileBytes) {
+        case .success(let bytes): data = bytes
+        case .failure(.notRegular):
+            throw DataError(
+                file: path, problem: "not a regular file (a pipe, a device or a folder)",
+                hint: "Give a file written by `dpsynth synthesize --model-out`.")
+        case .failure(.tooLarge):
             throw DataError(
                 file: path, problem: "the file is larger than any model file (\(largestFileBytes >> 20) MB)",
                 hint: "Give a file written by `dpsynth synthesize --model-out`.")
-        }
-        guard let data = FileManager.default.contents(atPath: path) else {
+        case .failure(.cannotOpen), .failure(.cannotRead):
             throw DataError(file: path, problem: "cannot read the model file", hint: "Check the path.")
         }
         guard valueCount(data) <= largestValueCount else {

@@ -604,6 +604,12 @@ import Testing
             "sample", "--model", large, "--rows", "5", "--out", folder.appendingPathComponent("o2.csv").path,
         ])
         #expect(refused.status == 1 && refused.standardError.contains("larger than any model file"), "\(refused)")
+        // Anything but a regular file (a folder here; a device would be read without end, a pipe
+        // waited on) is refused unread, as such.
+        let notAFile = try CommandRunner.run([
+            "sample", "--model", folder.path, "--rows", "5", "--out", folder.appendingPathComponent("o3.csv").path,
+        ])
+        #expect(notAFile.status == 1 && notAFile.standardError.contains("not a regular file"), "\(notAFile)")
         // A schema of more columns than dpsynth reads (a model file embeds one).
         let wide = folder.appendingPathComponent("wide.yaml").path
         try ("name: w\ncolumns:\n" + (0...1024).map { "  - {name: c\($0), kind: coded, levels: 2}\n" }.joined())
