@@ -23,11 +23,14 @@ extension Column {
     }
 }
 
+extension Column {
+    /// The label of every code, in code order.
+    public var labels: [String] { (0..<domainSize).map { label(of: UInt16($0)) } }
+}
+
 extension EncodedDataset {
     /// The label of every code of `column`, in code order.
-    public func labels(of column: Int) -> [String] {
-        (0..<domain[column]).map { columns[column].label(of: UInt16($0)) }
-    }
+    public func labels(of column: Int) -> [String] { columns[column].labels }
 }
 
 extension Double {

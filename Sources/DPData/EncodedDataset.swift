@@ -30,14 +30,8 @@ public struct EncodedDataset: Sendable {
 }
 
 extension EncodedDataset {
-    /// The index of the encoded column `name`, or an error naming the config `file`, the `key`
-    /// that named it and the columns there are.
+    /// The index of the encoded column `name` (`Schema.encodedIndex(of:key:file:)`).
     public func column(named name: String, key: String, file: String) throws -> Int {
-        guard let index = columnIndex(named: name) else {
-            throw DataError(
-                file: file, problem: "\(key): '\(name)' is not an encoded column of the schema",
-                hint: "Use one of: \(columns.map(\.name).joined(separator: ", ")).")
-        }
-        return index
+        try schema.encodedIndex(of: name, key: key, file: file)
     }
 }

@@ -24,6 +24,19 @@ public struct Schema: Sendable, Equatable {
     public var encodedColumns: [Column] { columns.filter { $0.kind != .identifier } }
 
     public func column(named name: String) -> Column? { columns.first { $0.name == name } }
+
+    /// The index among `encodedColumns` of the column `name`, or an error naming the config
+    /// `file`, the `key` that named it and the encoded columns there are. The schema alone
+    /// decides, so a name is checked before any row is read.
+    public func encodedIndex(of name: String, key: String, file: String) throws -> Int {
+        let encoded = encodedColumns
+        guard let index = encoded.firstIndex(where: { $0.name == name }) else {
+            throw DataError(
+                file: file, problem: "\(key): '\(name)' is not an encoded column of the schema",
+                hint: "Use one of: \(encoded.map(\.name).joined(separator: ", ")).")
+        }
+        return index
+    }
 }
 
 /// One column of a schema.

@@ -133,6 +133,16 @@ public struct ReleasePipeline {
                     + "the release gate's \(config.gateShare))")
         }
         var implementationAudit = try checkedImplementationAudit()
+        // Named columns are checked against the schema before a row is read.
+        try AttackedColumns.check(
+            secrets: config.secrets, quasiIdentifiers: config.quasiIdentifiers,
+            secretsKey: "\(configPath): audit.secrets", quasiKey: "\(configPath): audit.quasi_identifiers")
+        let target = try config.target.map { try schema.encodedIndex(of: $0, key: "utility.target", file: configPath) }
+        let positive = try positiveCode(target: target, schema: schema)
+        let secrets = try config.secrets.map { try schema.encodedIndex(of: $0, key: "audit.secrets", file: configPath) }
+        let quasiIdentifiers = try config.quasiIdentifiers.map {
+            try schema.encodedIndex(of: $0, key: "audit.quasi_identifiers", file: configPath)
+        }
         let trainSource = try DataSource(config.data, key: "\(configPath): data")
         let holdoutSource = try DataSource(config.holdout, key: "\(configPath): holdout")
         let training = try trainSource.identity()
@@ -146,7 +156,6 @@ public struct ReleasePipeline {
         let holdout = try holdoutSource.load(schema: schema, boundTo: holdoutIdentity)
         training.releaseLocks()
         holdoutIdentity.releaseLocks()
-        let target = try config.target.map { try train.column(named: $0, key: "utility.target", file: configPath) }
         let schemaHash = try Blake2b.hex(file: config.schema)
         let runKey = String(Blake2b.hex(configBytes + Data(inputHash.utf8) + Data(schemaHash.utf8)).prefix(24))
         let stateFolder = URL(fileURLWithPath: config.report).deletingLastPathComponent()
@@ -167,7 +176,6 @@ public struct ReleasePipeline {
             releaseEpsilon: config.synthesisEpsilon,
             releaseSettings: settings.described(columns: train.columns.map(\.name)))
         implementationAudit?.scope = scope
-        let secrets = try config.secrets.map { try train.column(named: $0, key: "audit.secrets", file: configPath) }
         let gate: ReleaseGate
         do {
             gate = try ReleaseGate(
@@ -178,7 +186,6 @@ public struct ReleasePipeline {
                 "\(configPath): the release gate cannot run at epsilon \(config.gateShare) (gate.epsilon, or its "
                     + "default share of epsilon): \(error.description). Give the gate a larger epsilon.")
         }
-        let positive = try positiveCode(target: target, data: train)
         try FileManager.default.createDirectory(at: stateFolder, withIntermediateDirectories: true)
         try Self.refuseIrregularModels(in: stateFolder)
         // The model is saved after the fit is charged: its folder must take it (a link to /proc, a
@@ -188,9 +195,7 @@ public struct ReleasePipeline {
         ])
         return Prepared(
             dataset: config.dataset ?? schema.name, train: train, holdout: holdout, secrets: secrets,
-            quasiIdentifiers: try config.quasiIdentifiers.map {
-                try train.column(named: $0, key: "audit.quasi_identifiers", file: configPath)
-            },
+            quasiIdentifiers: quasiIdentifiers,
             target: target, positive: positive,
             policy: try config.policy.map(AuditPolicy.load) ?? AuditPolicy(),
             implementationAudit: implementationAudit,
@@ -510,14 +515,17 @@ public struct ReleasePipeline {
             reusedModel: reusedModel)
     }
 
-    func positiveCode(target: Int?, data: EncodedDataset) throws -> UInt16 {
+    /// The code of the config's positive value of the `target` encoded column (its second code
+    /// when none is given), from the schema alone.
+    func positiveCode(target: Int?, schema: Schema) throws -> UInt16 {
         guard let target else { return 1 }
         guard let label = config.positive else { return 1 }
-        let labels = data.labels(of: target)
+        let column = schema.encodedColumns[target]
+        let labels = column.labels
         guard let code = labels.firstIndex(of: label) else {
             throw DataError(
                 file: configPath,
-                problem: "utility.positive: '\(label)' is not a value of '\(data.columns[target].name)'",
+                problem: "utility.positive: '\(label)' is not a value of '\(column.name)'",
                 hint: "Use one of: \(labels.joined(separator: ", ")).")
         }
         return UInt16(code)

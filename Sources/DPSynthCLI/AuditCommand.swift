@@ -24,11 +24,13 @@ struct AuditCommand: ParsableCommand {
     @Option(
         help: "The generator's settings (YAML: method, epsilon, delta, targets, shadows) to run shadow-model attacks.")
     var generatorConfig: String?
-    @Option(help: "The epsilon the release claims; an empirical epsilon above it fails the audit.") var epsilon: Double?
-    @Option(help: "The delta the release claims.") var delta: Double = 1e-9
+    @Option(
+        parsing: .unconditional, help: "The epsilon the release claims; an empirical epsilon above it fails the audit.")
+    var epsilon: Double?
+    @Option(parsing: .unconditional, help: "The delta the release claims.") var delta: Double = 1e-9
     @Option(parsing: .unconditional, help: "Attacks per risk estimate.") var attacks: Int = 500
     @Option(help: "Where to write the audit JSON (atomically).") var out: String
-    @Option(help: "Seed for a reproducible test run.") var seed: UInt64?
+    @Option(parsing: .unconditional, help: "Seed for a reproducible test run.") var seed: UInt64?
     @Flag(help: "Print the summary as JSON.") var json = false
 
     /// The most attacks one risk estimate takes: each is a neighbour search over the tables.
@@ -48,12 +50,18 @@ struct AuditCommand: ParsableCommand {
             try OutputPaths.refuseOverlap(
                 outputs: [("--out", out)],
                 inputs: tables.inputs + [("--policy", policy), ("--generator-config", generatorConfig)])
-            let (trainRows, holdoutRows, syntheticRows) = try tables.load(minimumRows: 10, purpose: "an audit")
-            let secrets = try secret.map { try trainRows.column(named: $0, key: "--secret", file: tables.schema) }
+            let schema = try tables.parsedSchema()
             let quasiNames = try quasi.map { try CommaList.items($0, option: "--quasi", example: "age,sex") } ?? []
-            let quasiIdentifiers = try quasiNames.map {
-                try trainRows.column(named: $0, key: "--quasi", file: tables.schema)
+            do {
+                try AttackedColumns.check(
+                    secrets: secret, quasiIdentifiers: quasiNames, secretsKey: "--secret", quasiKey: "--quasi")
+            } catch let error as AuditInputError {
+                throw CommandFailure(error.description, status: 64)
             }
+            let secrets = try secret.map { try tables.column($0, option: "--secret", in: schema) }
+            let quasiIdentifiers = try quasiNames.map { try tables.column($0, option: "--quasi", in: schema) }
+            let (trainRows, holdoutRows, syntheticRows) = try tables.load(
+                schema: schema, minimumRows: 10, purpose: "an audit")
             var audit = PrivacyAudit(policy: try policy.map(AuditPolicy.load) ?? AuditPolicy())
             audit.attacks = attacks
             audit.shadowModels = try generatorConfig.map(GeneratorConfig.load)

@@ -18,17 +18,29 @@ struct ComparedTables: ParsableArguments {
         [("--train", train), ("--holdout", holdout), ("--synthetic", synthetic), ("--schema", schema)]
     }
 
+    /// The schema the three tables are read with.
+    func parsedSchema() throws -> Schema { try SchemaLoader.load(path: schema) }
+
+    /// The index of the encoded column an `option` names, from the schema before any row is
+    /// read. A name the schema lacks is a usage error (exit status 64), as is a malformed option.
+    func column(_ name: String, option: String, in parsed: Schema) throws -> Int {
+        do {
+            return try parsed.encodedIndex(of: name, key: option, file: schema)
+        } catch let error as DataError {
+            throw CommandFailure(error.description, status: 64)
+        }
+    }
+
     /// The tables, each with at least `minimumRows` rows, or a one-line failure naming the file.
     /// A holdout that reads the training table's rows is refused (`HoldoutRule`), and the two
     /// are read as the rule checked them (`DataSource.load(schema:boundTo:)`).
-    func load(minimumRows: Int, purpose: String) throws -> (
+    func load(schema parsed: Schema, minimumRows: Int, purpose: String) throws -> (
         train: EncodedDataset, holdout: EncodedDataset, synthetic: EncodedDataset
     ) {
         let trainSource = try DataSource(train, key: "--train")
         let holdoutSource = try DataSource(holdout, key: "--holdout")
         let training = try trainSource.identity()
         let holdoutIdentity = try HoldoutRule.checked(holdout: holdoutSource, training: training)
-        let parsed = try SchemaLoader.load(path: schema)
         let tables = (
             train: try trainSource.load(schema: parsed, boundTo: training),
             holdout: try holdoutSource.load(schema: parsed, boundTo: holdoutIdentity),

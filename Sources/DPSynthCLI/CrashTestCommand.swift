@@ -14,7 +14,7 @@ struct CrashTestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "crash-test", abstract: "Trap on purpose (for the crash-output test).", shouldDisplay: false)
 
-    @Option(help: "A value to hold while trapping.") var value: Int
+    @Option(parsing: .unconditional, help: "A value to hold while trapping.") var value: Int
     @Option(help: "Stop while writing a file into this folder, its temporary copy complete but not yet in place.")
     var writeInto: String?
     @Option(help: "Stop by raising this signal (TERM, INT, USR1 or ALRM) instead of trapping.") var signal: String?

@@ -39,7 +39,7 @@ struct DPAuditCommand: ParsableCommand {
     @Option(help: "The ledger's dataset name (default: the schema's name).") var dataset: String?
     @Flag(help: "Declare the dataset's budget as this run's (epsilon, delta) when the ledger has none.")
     var initBudget = false
-    @Option(help: "Seed for a reproducible run.") var seed: UInt64?
+    @Option(parsing: .unconditional, help: "Seed for a reproducible run.") var seed: UInt64?
     @Flag(help: "Print a JSON object.") var json = false
 
     func validate() throws {

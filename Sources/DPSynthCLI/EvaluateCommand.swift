@@ -22,7 +22,7 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "The column the classifiers predict (omit to skip them).") var target: String?
     @Option(help: "The target's positive value (default: its second code).") var positive: String?
     @Option(help: "Where to write the evaluation JSON (atomically).") var out: String?
-    @Option(help: "Seed for a reproducible test run.") var seed: UInt64?
+    @Option(parsing: .unconditional, help: "Seed for a reproducible test run.") var seed: UInt64?
     @Flag(help: "Print the summary as JSON.") var json = false
 
     func validate() throws {
@@ -34,9 +34,12 @@ struct EvaluateCommand: ParsableCommand {
     func run() throws {
         try CommandFailure.reportingLibraryErrors {
             try OutputPaths.refuseOverlap(outputs: [("--out", out)], inputs: tables.inputs)
-            let (trainRows, holdoutRows, syntheticRows) = try tables.load(minimumRows: 1, purpose: "an evaluation")
-            let targetColumn = try target.map { try trainRows.column(named: $0, key: "--target", file: tables.schema) }
-            let positiveCode = try targetColumn.map { try Self.code(of: positive, column: $0, in: trainRows) } ?? 1
+            let schema = try tables.parsedSchema()
+            let targetColumn = try target.map { try tables.column($0, option: "--target", in: schema) }
+            let positiveCode =
+                try targetColumn.map { try Self.code(of: positive, column: schema.encodedColumns[$0]) } ?? 1
+            let (trainRows, holdoutRows, syntheticRows) = try tables.load(
+                schema: schema, minimumRows: 1, purpose: "an evaluation")
             let source = seed.map(RandomSource.seeded) ?? .secure()
             if source.isSeeded { Output.note("dpsynth: \(source.label)") }
             let result = UtilityEvaluation.evaluate(
@@ -78,19 +81,21 @@ struct EvaluateCommand: ParsableCommand {
         }
     }
 
-    /// The code of the positive value `label` of `column` (its second code when nil).
-    static func code(of label: String?, column: Int, in data: EncodedDataset) throws -> UInt16 {
-        let labels = data.labels(of: column)
+    /// The code of the positive value `label` of `column` (its second code when nil), from the
+    /// schema alone; a value the column lacks is a usage error (exit status 64).
+    static func code(of label: String?, column: Column) throws -> UInt16 {
+        let labels = column.labels
         guard let label else {
             guard labels.count >= 2 else {
-                throw CommandFailure("--target: '\(data.columns[column].name)' has one value; a classifier needs two")
+                throw CommandFailure("--target: '\(column.name)' has one value; a classifier needs two", status: 64)
             }
             return 1
         }
         guard let code = labels.firstIndex(of: label) else {
             throw CommandFailure(
-                "--positive: '\(label)' is not a value of '\(data.columns[column].name)'; use one of: "
-                    + "\(labels.joined(separator: ", "))"
+                "--positive: '\(label)' is not a value of '\(column.name)'; use one of: "
+                    + "\(labels.joined(separator: ", "))",
+                status: 64
             )
         }
         return UInt16(code)

@@ -17,7 +17,7 @@ struct SampleCommand: ParsableCommand {
     // `.unconditional`: a negative number is read as the value (and refused by range), not as an option.
     @Option(parsing: .unconditional, help: "How many rows to draw.") var rows: Int
     @Option(help: "Where to write the rows (CSV, atomically).") var out: String
-    @Option(help: "Seed for a reproducible test run.") var seed: UInt64?
+    @Option(parsing: .unconditional, help: "Seed for a reproducible test run.") var seed: UInt64?
 
     func validate() throws {
         try Check.rowCount(rows, "--rows")

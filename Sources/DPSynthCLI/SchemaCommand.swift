@@ -31,10 +31,12 @@ struct SchemaCommand: ParsableCommand {
         @Flag(help: "Learn categories and bounds under differential privacy, charged to the ledger.")
         var dp = false
 
-        @Option(help: "With --dp: total epsilon for the inference.")
+        @Option(parsing: .unconditional, help: "With --dp: total epsilon for the inference.")
         var epsilon: Double?
 
-        @Option(name: .customLong("delta"), help: "With --dp: total delta for the inference (default: 1e-06).")
+        @Option(
+            name: .customLong("delta"), parsing: .unconditional,
+            help: "With --dp: total delta for the inference (default: 1e-06).")
         var deltaOption: Double?
         var delta: Double { deltaOption ?? 1e-6 }
 
@@ -52,7 +54,7 @@ struct SchemaCommand: ParsableCommand {
         var ledgerOption: String?
         var ledger: String { ledgerOption ?? LedgerLocation.defaultPath }
 
-        @Option(help: "With --dp: seed for a reproducible test run (never for a release).")
+        @Option(parsing: .unconditional, help: "With --dp: seed for a reproducible test run (never for a release).")
         var seed: UInt64?
 
         func validate() throws {

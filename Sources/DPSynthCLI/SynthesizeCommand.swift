@@ -61,7 +61,7 @@ struct SynthesizeCommand: ParsableCommand {
         help: "Neural methods: Adam learning rate (default 0.01 for dp-tvae, 0.001 for dp-ctgan).")
     var learningRate: Double?
     @Option(parsing: .unconditional, help: "Neural methods: per-example clipping norm (default 1).") var clip: Double?
-    @Option(help: "Seed for a reproducible test run (never for a release).") var seed: UInt64?
+    @Option(parsing: .unconditional, help: "Seed for a reproducible test run (never for a release).") var seed: UInt64?
     @Flag(help: "Print the summary as JSON.") var json = false
 
     func validate() throws {

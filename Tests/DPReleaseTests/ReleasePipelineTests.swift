@@ -273,11 +273,29 @@ import Testing
         do {
             _ = try ReleasePipeline(configPath: fixture.config.path).run()
             Issue.record("a release that should be refused ran: \(edits)")
-        } catch let error as ReleaseError {
+        } catch let error as any UserFacingError {
             #expect(error.description.contains(text), "\(error)")
         }
         #expect(
             !FileManager.default.fileExists(atPath: fixture.folder.appendingPathComponent("out/ledger.sqlite").path))
+    }
+
+    /// Columns the config names are checked against the schema before a row is read (here the
+    /// training file is missing: its error would come first): a name the schema lacks, and a
+    /// quasi-identifier list that is the secret alone, which would have run an attacker who
+    /// knows every column.
+    @Test func namedColumnsAreCheckedBeforeTheDataIsRead() throws {
+        let removeTraining = { (fixture: ReleaseFixture) in
+            try FileManager.default.removeItem(at: fixture.folder.appendingPathComponent("train.csv"))
+        }
+        try expectRefusedBeforeTheLedger(
+            edits: [("target: outcome", "target: nosuch")], saying: "utility.target: 'nosuch'", prepare: removeTraining)
+        try expectRefusedBeforeTheLedger(
+            edits: [("positive: \"yes\"", "positive: maybe")], saying: "utility.positive: 'maybe'",
+            prepare: removeTraining)
+        try expectRefusedBeforeTheLedger(
+            edits: [("quasi_identifiers: [age, region, job, hours]", "quasi_identifiers: [outcome]")],
+            saying: "audit.quasi_identifiers names only 'outcome'", prepare: removeTraining)
     }
 
     /// A gate epsilon too small for its noise was refused as "scale must be at most 2^56", naming

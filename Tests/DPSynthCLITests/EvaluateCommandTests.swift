@@ -179,7 +179,7 @@ import Testing
         let (data, schema, _) = try SynthesizeCommandTests().toyFiles()
         let result = try evaluate(
             data, against: data, schema: schema, extra: ["--target", "flag", "--positive", "maybe"])
-        #expect(result.status != 0)
+        #expect(result.status == 64)
         #expect(
             result.standardError.contains("'maybe' is not a value of 'flag'")
                 && result.standardError.contains("yes, no"))
@@ -189,10 +189,39 @@ import Testing
     }
 
     /// A column an option names that the schema lacks is an error of the option against the
-    /// schema, not of the training file (which the message named).
+    /// schema, not of the training file (which the message named). It is a usage error (64), found
+    /// before any row is read: the training file here is missing, whose error would come first.
     @Test func anUnknownTargetNamesTheSchema() throws {
-        let (data, schema, _) = try SynthesizeCommandTests().toyFiles()
+        let (data, schema, folder) = try SynthesizeCommandTests().toyFiles()
         let result = try evaluate(data, against: data, schema: schema, extra: ["--target", "nosuch"])
-        #expect(result.status == 1 && result.standardError.contains("\(schema): --target: 'nosuch'"), "\(result)")
+        #expect(result.status == 64 && result.standardError.contains("\(schema): --target: 'nosuch'"), "\(result)")
+        let missing = folder.appendingPathComponent("missing.csv").path
+        let unread = try evaluate(missing, against: data, schema: schema, extra: ["--target", "nosuch"])
+        #expect(unread.status == 64 && unread.standardError.contains("--target: 'nosuch'"), "\(unread)")
+        let positive = try evaluate(
+            missing, against: data, schema: schema, extra: ["--target", "flag", "--positive", "maybe"])
+        #expect(positive.status == 64 && positive.standardError.contains("'maybe' is not a value"), "\(positive)")
+    }
+
+    /// The audit's column options are usage errors (64) before any row is read: a secret the schema
+    /// lacks, a column named twice, and a quasi list that is the secret alone, which ran an
+    /// attacker who knows every column.
+    @Test func theAuditsColumnOptionsAreCheckedBeforeAnyRowIsRead() throws {
+        let (data, schema, folder) = try SynthesizeCommandTests().toyFiles()
+        let missing = folder.appendingPathComponent("missing.csv").path
+        let out = folder.appendingPathComponent("audit.json").path
+        for (options, message) in [
+            (["--secret", "nosuch"], "--secret: 'nosuch' is not an encoded column"),
+            (["--secret", "flag", "--quasi", "age,nosuch"], "--quasi: 'nosuch' is not an encoded column"),
+            (["--secret", "flag", "--secret", "flag"], "--secret: 'flag' is named twice"),
+            (["--secret", "flag", "--quasi", "flag"], "--quasi names only 'flag'"),
+            (["--epsilon", "-1"], "--epsilon must be a positive number"),
+        ] {
+            let result = try CommandRunner.run(
+                ["audit", "--train", missing, "--holdout", data, "--synthetic", data, "--schema", schema, "--out", out]
+                    + options)
+            #expect(result.status == 64 && result.standardError.contains(message), "\(options): \(result)")
+            #expect(!FileManager.default.fileExists(atPath: out))
+        }
     }
 }
