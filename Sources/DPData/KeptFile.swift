@@ -1,8 +1,9 @@
 import Foundation
 
 /// A file no output replaces, whichever command names it: a ledger (replacing it would forget
-/// every charge, and a fresh budget could then be declared for the same data) or a signing key
-/// (`dpsynth keys generate --force` alone replaces one, with a new key). Checked before anything is
+/// every charge, and a fresh budget could then be declared for the same data), a signing key
+/// (`dpsynth keys generate --force` alone replaces one, with a new key) or a signed report (a
+/// release alone replaces one, with its own). Checked before anything is
 /// charged (`OutputPaths.refuseUnwritable`) and again by the writer every output goes through
 /// (`StagedFiles`), from the file's first bytes.
 public enum KeptFile: Equatable, Sendable {
@@ -12,11 +13,16 @@ public enum KeptFile: Equatable, Sendable {
     /// A file of 64 or 128 lowercase hex digits: a public or secret Ed25519 key as dpsynth writes
     /// them (or another digest of that length, which no output replaces either).
     case signingKey
+    /// A report's detached signature as `dpsynth release` writes it (canonical JSON that begins
+    /// with the Ed25519 algorithm), or the report it signs: a file with such a signature beside it
+    /// as `<file>.sig`.
+    case signedReport
 
     var name: String {
         switch self {
         case .ledger: "an SQLite database (a ledger)"
         case .signingKey: "what looks like a signing key"
+        case .signedReport: "a signed report or its signature"
         }
     }
 
@@ -26,9 +32,25 @@ public enum KeptFile: Equatable, Sendable {
         defer { try? handle.close() }
         let start = (try? handle.read(upToCount: 132)) ?? Data()
         if Self.sqliteHeaders.contains(where: { start.starts(with: $0) }) { return .ledger }
+        if start.starts(with: Self.signatureStart) { return .signedReport }
         let text = start.last == UInt8(ascii: "\n") ? start.dropLast() : start[...]
         let hex = text.allSatisfy(Set("0123456789abcdef".utf8).contains)
-        return hex && (text.count == 128 || text.count == 64) ? .signingKey : nil
+        if hex && (text.count == 128 || text.count == 64) { return .signingKey }
+        return isSignature(path + ".sig") ? .signedReport : nil
+    }
+
+    /// How a report signature begins: its canonical JSON lists the algorithm first
+    /// (`ReportSignature`).
+    static let signatureStart = Data("{\n  \"algorithm\" : \"Ed25519\",".utf8)
+
+    /// Whether `path` is a regular file that begins as a report signature does.
+    static func isSignature(_ path: String) -> Bool {
+        var status = stat()
+        guard stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG,
+            let handle = FileHandle(forReadingAtPath: path)
+        else { return false }
+        defer { try? handle.close() }
+        return ((try? handle.read(upToCount: signatureStart.count)) ?? Data()) == signatureStart
     }
 
     /// How an SQLite database begins, and its rollback journal and write-ahead log (`-journal`,

@@ -39,13 +39,18 @@ public enum OutputPaths {
     /// Throws naming the option when an output could not be written: its folder is missing (and
     /// is not to be created) or not writable, or the file exists and is not writable. Checked
     /// before anything is charged, so a run never pays for rows it cannot write.
-    public static func refuseUnwritable(_ outputs: [(String, String?)], creatingFolders: Bool = false) throws {
-        try refuseUnwritable(outputs, creatingFolders: creatingFolders, user: geteuid())
+    /// An existing kept file (`KeptFile`) other than `replacing` is refused.
+    public static func refuseUnwritable(
+        _ outputs: [(String, String?)], creatingFolders: Bool = false, replacing: KeptFile? = nil
+    ) throws {
+        try refuseUnwritable(outputs, creatingFolders: creatingFolders, replacing: replacing, user: geteuid())
     }
 
     /// `refuseUnwritable` for the effective user `user` (a test checks the sticky-folder rule
     /// for a user other than the one running it).
-    static func refuseUnwritable(_ outputs: [(String, String?)], creatingFolders: Bool, user: uid_t) throws {
+    static func refuseUnwritable(
+        _ outputs: [(String, String?)], creatingFolders: Bool, replacing: KeptFile? = nil, user: uid_t
+    ) throws {
         for case (let name, let path?) in outputs {
             // A file is written as a temporary beside it (`StaleTemporaryFiles`), whose name is
             // longer: a name the file system takes may have a temporary it refuses.
@@ -71,7 +76,9 @@ public enum OutputPaths {
                     throw DataError(
                         file: path, problem: "\(name) is not writable", hint: "Choose a path you can write to.")
                 }
-                if status.st_mode & S_IFMT == S_IFREG { try KeptFile.refuseReplacing(path, name: name) }
+                if status.st_mode & S_IFMT == S_IFREG {
+                    try KeptFile.refuseReplacing(path, name: name, allowed: replacing)
+                }
                 // A regular file is replaced by renaming a finished copy in its folder; a special
                 // file (a terminal, a pipe) is written in place.
                 if status.st_mode & S_IFMT == S_IFREG {

@@ -76,12 +76,21 @@ public struct ReleasePipeline {
     }
 
     /// Every file a run writes, by the config key that names it.
-    var outputs: [(String, String?)] {
+    var outputs: [(String, String?)] { tableOutputs + reportOutputs }
+
+    /// The released or quarantined table and the quarantine's reasons.
+    var tableOutputs: [(String, String?)] {
         let quarantined = URL(fileURLWithPath: config.quarantine)
         return [
             ("out", config.out),
             ("quarantine", quarantined.appendingPathComponent(URL(fileURLWithPath: config.out).lastPathComponent).path),
             ("quarantine", quarantined.appendingPathComponent("REASONS.txt").path),
+        ]
+    }
+
+    /// The reports and their signatures: of all outputs, these alone replace a signed report.
+    var reportOutputs: [(String, String?)] {
+        [
             ("report", config.report + ".json"), ("report", config.report + ".json.sig"),
             ("report", config.report + ".html"), ("report", config.report + ".html.sig"),
             ("report", config.report + ".md"), ("report", config.report + ".md.sig"),
@@ -120,7 +129,8 @@ public struct ReleasePipeline {
 
     func prepare(progress: (String) -> Void) throws -> Prepared {
         try OutputPaths.refuseOverlap(outputs: outputs, inputs: inputs)
-        try OutputPaths.refuseUnwritable(outputs, creatingFolders: true)
+        try OutputPaths.refuseUnwritable(tableOutputs, creatingFolders: true)
+        try OutputPaths.refuseUnwritable(reportOutputs, creatingFolders: true, replacing: .signedReport)
         let schema = try SchemaLoader.load(path: config.schema)
         do {
             // Before a row is read or the ledger opened (`run`): a budget declared or a data

@@ -39,10 +39,14 @@ public struct ReportSignature: Sendable, Codable, Equatable {
     }
 
     /// Stages a report's bytes (its JSON, or a rendering a reader relies on: HTML, Markdown) at
-    /// `path` and, with a key, their signature at `path.sig` in `files`.
+    /// `path` and, with a key, their signature at `path.sig` in `files`. Either may replace a
+    /// signed report or a signature (`KeptFile.signedReport`), as no other output does.
     public static func stage(bytes: Data, to path: String, key: SigningKey?, in files: StagedFiles) throws {
-        try files.add(bytes, to: path)
-        if let key { try files.add(try CanonicalJSON.encode(sign(report: bytes, with: key)), to: path + ".sig") }
+        try files.add(bytes, to: path, replacing: .signedReport)
+        if let key {
+            try files.add(
+                try CanonicalJSON.encode(sign(report: bytes, with: key)), to: path + ".sig", replacing: .signedReport)
+        }
     }
 
     /// What verification found.

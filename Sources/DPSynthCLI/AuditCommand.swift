@@ -50,6 +50,7 @@ struct AuditCommand: ParsableCommand {
             try OutputPaths.refuseOverlap(
                 outputs: [("--out", out)],
                 inputs: tables.inputs + [("--policy", policy), ("--generator-config", generatorConfig)])
+            try OutputPaths.refuseUnwritable([("--out", out)])
             let schema = try tables.parsedSchema()
             let quasiNames = try quasi.map { try CommaList.items($0, option: "--quasi", example: "age,sex") } ?? []
             do {

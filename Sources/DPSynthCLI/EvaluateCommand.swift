@@ -34,6 +34,7 @@ struct EvaluateCommand: ParsableCommand {
     func run() throws {
         try CommandFailure.reportingLibraryErrors {
             try OutputPaths.refuseOverlap(outputs: [("--out", out)], inputs: tables.inputs)
+            try OutputPaths.refuseUnwritable([("--out", out)])
             let schema = try tables.parsedSchema()
             let targetColumn = try target.map { try tables.column($0, option: "--target", in: schema) }
             let positiveCode =

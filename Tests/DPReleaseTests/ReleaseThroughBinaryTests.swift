@@ -61,6 +61,34 @@ import Testing
         #expect(verified.status == 0, "\(verified)")
     }
 
+    /// A signed report and its signature are replaced by a release alone (which replaces its own
+    /// on a rerun): an `evaluate` or `audit` `--out` that named one replaced it, and the release
+    /// could no longer be verified.
+    @Test func aSignedReportIsReplacedByNoOutputButARelease() throws {
+        let fixture = try ReleaseFixture()
+        try generateKey(fixture)
+        #expect(try release(fixture).result.status == 3, "seeded: quarantined")
+        let tables = [
+            "--train", fixture.folder.appendingPathComponent("train.csv").path, "--holdout",
+            fixture.folder.appendingPathComponent("holdout.csv").path, "--synthetic",
+            fixture.quarantine + "/synthetic.csv", "--schema",
+            fixture.folder.appendingPathComponent("schema.yaml").path,
+        ]
+        for report in [fixture.report + ".json", fixture.report + ".json.sig", fixture.report + ".public.html"] {
+            let before = try Data(contentsOf: URL(fileURLWithPath: report))
+            for command in [["evaluate"], ["audit", "--secret", "outcome"]] {
+                let result = try CommandRunner.run(command + tables + ["--seed", "1", "--out", report])
+                #expect(
+                    result.status == 1 && result.standardError.contains("a signed report or its signature"),
+                    "\(command) \(report): \(result)")
+                #expect(try Data(contentsOf: URL(fileURLWithPath: report)) == before, "\(report) was replaced")
+            }
+        }
+        #expect(try release(fixture).result.status == 3, "a rerun replaces its own signed reports")
+        let verified = try CommandRunner.run(["verify", fixture.report + ".json", "--public-key", fixture.publicKey])
+        #expect(verified.status == 0, "\(verified)")
+    }
+
     /// Every report file a reader relies on is signed, the HTML and Markdown renderings as well as
     /// the JSON: an edited public page fails `verify` (a helper's pass changed its decision and
     /// guarantee, and only the JSON's signature was checked).
