@@ -132,6 +132,10 @@ import Testing
         let quarantined = fixture.quarantine + "/synthetic.csv"
         let confidential = try verify(fixture.report + ".json")
         #expect(confidential.status == 0 && confidential.standardOutput.contains(quarantined), "\(confidential)")
+        // The public report where the release wrote it finds the rows in the quarantine folder
+        // beside it (it exited 1, having looked beside the report only).
+        let beside = try verify(fixture.report + ".public.json")
+        #expect(beside.status == 0 && beside.standardOutput.contains(quarantined), "\(beside)")
         // The public report and its data, published together in another folder.
         let published = fixture.folder.appendingPathComponent("published")
         try FileManager.default.createDirectory(at: published, withIntermediateDirectories: true)
