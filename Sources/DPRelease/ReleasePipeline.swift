@@ -456,7 +456,7 @@ public struct ReleasePipeline {
         }
         if !released {
             let text =
-                "Quarantined by dpsynth release.\nDecided by the DP release gate:\n"
+                Self.reasonsHeading(table: name) + "Decided by the DP release gate:\n"
                 + reasons.map { "- \($0)\n" }.joined()
                 + (advisory.isEmpty
                     ? ""
@@ -509,20 +509,36 @@ public struct ReleasePipeline {
         let reasonsFile = URL(fileURLWithPath: config.quarantine).appendingPathComponent("REASONS.txt").path
         let staleQuarantine =
             released && Self.reportedTable(at: quarantinedTable, outcome: .quarantine, in: reportPath)
+        // Another config's quarantine may share the folder: its reasons name its own table.
+        let staleReasons = staleQuarantine && Self.reasons(at: reasonsFile, nameTable: name)
         try files.commit(beforeRename: beforeCommit)
         if superseded {
             progress("removed the earlier release at \(config.out): its reports are replaced by this run's")
         }
         if staleQuarantine {
             unlink(quarantinedTable)
-            unlink(reasonsFile)
+            if staleReasons { unlink(reasonsFile) }
             progress(
-                "removed the earlier run's quarantined table and REASONS.txt: its reports are replaced by this run's")
+                "removed the earlier run's quarantined table\(staleReasons ? " and REASONS.txt" : ""): its reports are "
+                    + "replaced by this run's")
         }
         return Outcome(
             report: report, reportPath: reportPath, htmlPath: htmlPath, markdownPath: markdownPath,
             publicReportPath: publicReportPath, publicHTMLPath: publicHTMLPath, signed: prepared.key != nil,
             reusedModel: reusedModel)
+    }
+
+    /// The first line of a quarantine's REASONS.txt, which names the quarantined `table`.
+    static func reasonsHeading(table: String) -> String {
+        "Quarantined by dpsynth release: \(OneLine.escaped(table))\n"
+    }
+
+    /// Whether the REASONS.txt at `path` begins with the heading for `table`.
+    static func reasons(at path: String, nameTable table: String) -> Bool {
+        let heading = Data(reasonsHeading(table: table).utf8)
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        return (try? handle.read(upToCount: heading.count)) == heading
     }
 
     /// The code of the config's positive value of the `target` encoded column (its second code

@@ -498,11 +498,13 @@ import Testing
     }
 
     /// A release replaces the reports of an earlier quarantine in the same folder, so that run's
-    /// quarantined table and REASONS.txt go too, not kept beside the released table. The
+    /// quarantined table and REASONS.txt go too, not kept beside the released table; reasons that
+    /// name another table (another config's quarantine into the same folder) stay. The
     /// first run is seeded, so quarantined; the second is not, and its gate (max_advantage 1:
     /// no rate can exceed another by more) quarantines the fixture's separate holdout only when
     /// the noise on its shared rows passes about 9 of its scales, with chance under 1e-4.
-    @Test func aReleaseRemovesTheQuarantineItsReportsNoLongerSpeakFor() throws {
+    @Test(arguments: [false, true])
+    func aReleaseRemovesTheQuarantineItsReportsNoLongerSpeakFor(othersReasons: Bool) throws {
         let fixture = try ReleaseFixture(extraConfig: "gate: {epsilon: 0.05, max_advantage: 1}\n")
         try SigningKey.generate().save(to: fixture.folder.appendingPathComponent("keys/release.key").path)
         let quarantined = try ReleasePipeline(configPath: fixture.config.path).run()
@@ -510,6 +512,12 @@ import Testing
         let table = fixture.quarantine + "/synthetic.csv"
         let reasons = fixture.quarantine + "/REASONS.txt"
         #expect(FileManager.default.fileExists(atPath: table) && FileManager.default.fileExists(atPath: reasons))
+        let written = try String(contentsOfFile: reasons, encoding: .utf8)
+        #expect(written.hasPrefix("Quarantined by dpsynth release: synthetic.csv\n"), "\(written)")
+        // Another config with another `out` quarantined into the same folder since: the reasons
+        // are its own, and stay.
+        let others = "Quarantined by dpsynth release: other.csv\nDecided by the DP release gate:\n"
+        if othersReasons { try others.write(toFile: reasons, atomically: true, encoding: .utf8) }
         let text = try String(contentsOf: fixture.config, encoding: .utf8)
         try text.replacingOccurrences(of: "seed: 42\n", with: "").write(
             to: fixture.config, atomically: true, encoding: .utf8)
@@ -517,7 +525,9 @@ import Testing
         let released = try ReleasePipeline(configPath: fixture.config.path).run { said.append($0) }
         #expect(released.report.decision.outcome == .release)
         #expect(FileManager.default.fileExists(atPath: fixture.out))
-        #expect(!FileManager.default.fileExists(atPath: table) && !FileManager.default.fileExists(atPath: reasons))
+        #expect(!FileManager.default.fileExists(atPath: table))
+        #expect(FileManager.default.fileExists(atPath: reasons) == othersReasons)
+        if othersReasons { #expect(try String(contentsOfFile: reasons, encoding: .utf8) == others) }
         #expect(said.contains { $0.contains("removed the earlier run's quarantined table") }, "\(said)")
     }
 
