@@ -127,7 +127,7 @@ let package = Package(
         .testTarget(
             name: "DPAuditTests",
             dependencies: ["DPAudit", "DPGenerators", "DPNeural", "DPSynthesis", "DPLedger", "DPTestSupport"]),
-        .testTarget(name: "DPReportTests", dependencies: ["DPReport", "DPAudit", "DPTestSupport"]),
+        .testTarget(name: "DPReportTests", dependencies: ["DPReport", "DPData", "DPAudit", "DPTestSupport"]),
         .testTarget(
             name: "DPReleaseTests",
             dependencies: [

@@ -3,8 +3,8 @@ import Foundation
 /// A file no output replaces, whichever command names it: a ledger (replacing it would forget
 /// every charge, and a fresh budget could then be declared for the same data), a signing key
 /// (`dpsynth keys generate --force` alone replaces one, with a new key) or a signed report (a
-/// release alone replaces one, with its own). Checked before anything is
-/// charged (`OutputPaths.refuseUnwritable`) and again by the writer every output goes through
+/// release's reports alone replace one, signed anew). Checked before anything is charged
+/// (`OutputPaths.refuseUnwritable`) and again by the writer every output goes through
 /// (`StagedFiles`), from the file's first bytes.
 public enum KeptFile: Equatable, Sendable {
     /// An SQLite database, its rollback journal or its write-ahead log: a ledger's, or at any
@@ -15,7 +15,8 @@ public enum KeptFile: Equatable, Sendable {
     case signingKey
     /// A report's detached signature as `dpsynth release` writes it (canonical JSON that begins
     /// with the Ed25519 algorithm), or the report it signs: a file with such a signature beside it
-    /// as `<file>.sig`.
+    /// as `<file>.sig`, beside the name given or beside the file a link there leads to (which is
+    /// what an output replaces).
     case signedReport
 
     var name: String {
@@ -36,7 +37,8 @@ public enum KeptFile: Equatable, Sendable {
         let text = start.last == UInt8(ascii: "\n") ? start.dropLast() : start[...]
         let hex = text.allSatisfy(Set("0123456789abcdef".utf8).contains)
         if hex && (text.count == 128 || text.count == 64) { return .signingKey }
-        return isSignature(path + ".sig") ? .signedReport : nil
+        let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        return isSignature(path + ".sig") || isSignature(resolved + ".sig") ? .signedReport : nil
     }
 
     /// How a report signature begins: its canonical JSON lists the algorithm first

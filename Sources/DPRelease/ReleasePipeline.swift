@@ -84,11 +84,12 @@ public struct ReleasePipeline {
         return [
             ("out", config.out),
             ("quarantine", quarantined.appendingPathComponent(URL(fileURLWithPath: config.out).lastPathComponent).path),
-            ("quarantine", quarantined.appendingPathComponent("REASONS.txt").path),
+            ("quarantine", quarantined.appendingPathComponent(QuarantineReasons.fileName).path),
         ]
     }
 
-    /// The reports and their signatures: of all outputs, these alone replace a signed report.
+    /// The reports and their signatures: of all outputs, these alone replace a signed report,
+    /// and only when signed anew (`reportsReplace`).
     var reportOutputs: [(String, String?)] {
         [
             ("report", config.report + ".json"), ("report", config.report + ".json.sig"),
@@ -107,6 +108,23 @@ public struct ReleasePipeline {
             ("audit.dp_audit", config.dpAudit),
             ("workload", config.workload),
         ]
+    }
+
+    /// The kept file the reports replace: a signed report, by a release that signs its own. An
+    /// unsigned one would leave the old signatures beside reports they do not sign.
+    var reportsReplace: KeptFile? { config.signingKey == nil ? nil : .signedReport }
+
+    /// Refuses a release without a signing key whose reports would replace signed ones, before
+    /// anything is read or charged.
+    func refuseUnsignedOverSigned() throws {
+        guard config.signingKey == nil else { return }
+        for case (_, let path?) in reportOutputs
+        where path.hasSuffix(".sig") && FileManager.default.fileExists(atPath: path) {
+            throw ReleaseError(
+                "\(path): the reports at '\(config.report)' are signed, and this config has no signing_key: unsigned "
+                    + "reports would sit beside signatures that no longer match. Add signing_key, or write the "
+                    + "reports elsewhere.")
+        }
     }
 
     /// The implementation check the report shows: the config's `dp_audit` file, or the published
@@ -129,8 +147,9 @@ public struct ReleasePipeline {
 
     func prepare(progress: (String) -> Void) throws -> Prepared {
         try OutputPaths.refuseOverlap(outputs: outputs, inputs: inputs)
+        try refuseUnsignedOverSigned()
         try OutputPaths.refuseUnwritable(tableOutputs, creatingFolders: true)
-        try OutputPaths.refuseUnwritable(reportOutputs, creatingFolders: true, replacing: .signedReport)
+        try OutputPaths.refuseUnwritable(reportOutputs, creatingFolders: true, replacing: reportsReplace)
         let schema = try SchemaLoader.load(path: config.schema)
         do {
             // Before a row is read or the ledger opened (`run`): a budget declared or a data
@@ -144,15 +163,15 @@ public struct ReleasePipeline {
         }
         var implementationAudit = try checkedImplementationAudit()
         // Named columns are checked against the schema before a row is read.
-        try AttackedColumns.check(
-            secrets: config.secrets, quasiIdentifiers: config.quasiIdentifiers,
-            secretsKey: "\(configPath): audit.secrets", quasiKey: "\(configPath): audit.quasi_identifiers")
         let target = try config.target.map { try schema.encodedIndex(of: $0, key: "utility.target", file: configPath) }
         let positive = try positiveCode(target: target, schema: schema)
         let secrets = try config.secrets.map { try schema.encodedIndex(of: $0, key: "audit.secrets", file: configPath) }
         let quasiIdentifiers = try config.quasiIdentifiers.map {
             try schema.encodedIndex(of: $0, key: "audit.quasi_identifiers", file: configPath)
         }
+        try AttackedColumns.check(
+            secrets: config.secrets, quasiIdentifiers: config.quasiIdentifiers,
+            secretsKey: "\(configPath): audit.secrets", quasiKey: "\(configPath): audit.quasi_identifiers")
         let trainSource = try DataSource(config.data, key: "\(configPath): data")
         let holdoutSource = try DataSource(config.holdout, key: "\(configPath): holdout")
         let training = try trainSource.identity()
@@ -455,15 +474,9 @@ public struct ReleasePipeline {
             }
         }
         if !released {
-            let text =
-                Self.reasonsHeading(table: name) + "Decided by the DP release gate:\n"
-                + reasons.map { "- \($0)\n" }.joined()
-                + (advisory.isEmpty
-                    ? ""
-                    : "Advisory, not part of the decision (\(RealDataNotice.text)):\n"
-                        + advisory.map { "- \($0)\n" }.joined())
             try files.add(
-                Data(text.utf8), to: URL(fileURLWithPath: config.quarantine).appendingPathComponent("REASONS.txt").path)
+                Data(QuarantineReasons.text(table: name, reasons: reasons, advisory: advisory).utf8),
+                to: URL(fileURLWithPath: config.quarantine).appendingPathComponent(QuarantineReasons.fileName).path)
         }
         let provenance = ComplianceReport.Provenance(
             inputFile: prepared.inputName, inputHash: prepared.inputHash,
@@ -484,18 +497,22 @@ public struct ReleasePipeline {
         let reportPath = config.report + ".json"
         let htmlPath = config.report + ".html"
         let markdownPath = config.report + ".md"
-        _ = try ReportSignature.stage(report, to: reportPath, key: prepared.key, in: files)
+        _ = try ReportSignature.stage(report, to: reportPath, key: prepared.key, in: files, replacing: reportsReplace)
         // The renderings are what most readers read: each is signed as its JSON is.
         try ReportSignature.stage(
-            bytes: Data(HTMLReport.render(report).utf8), to: htmlPath, key: prepared.key, in: files)
+            bytes: Data(HTMLReport.render(report).utf8), to: htmlPath, key: prepared.key, in: files,
+            replacing: reportsReplace)
         try ReportSignature.stage(
-            bytes: Data(MarkdownSummary.render(report).utf8), to: markdownPath, key: prepared.key, in: files)
+            bytes: Data(MarkdownSummary.render(report).utf8), to: markdownPath, key: prepared.key, in: files,
+            replacing: reportsReplace)
         let publicReport = PublicReport(report, charges: releaseCharges, method: config.method)
         let publicReportPath = config.report + ".public.json"
         let publicHTMLPath = config.report + ".public.html"
-        _ = try ReportSignature.stage(publicReport, to: publicReportPath, key: prepared.key, in: files)
+        _ = try ReportSignature.stage(
+            publicReport, to: publicReportPath, key: prepared.key, in: files, replacing: reportsReplace)
         try ReportSignature.stage(
-            bytes: Data(PublicHTMLReport.render(publicReport).utf8), to: publicHTMLPath, key: prepared.key, in: files)
+            bytes: Data(PublicHTMLReport.render(publicReport).utf8), to: publicHTMLPath, key: prepared.key,
+            in: files, replacing: reportsReplace)
         // A quarantine replaces the reports that vouched for an earlier release's table at `out`:
         // that table goes first, so a run stopped at any point never leaves released rows that no
         // report speaks for (stopped before its reports are replaced, the earlier reports name a
@@ -506,11 +523,12 @@ public struct ReleasePipeline {
         // table and REASONS.txt go once they are replaced, so the folder keeps no rows and no
         // reasons that no report speaks for beside the released table.
         let quarantinedTable = URL(fileURLWithPath: config.quarantine).appendingPathComponent(name).path
-        let reasonsFile = URL(fileURLWithPath: config.quarantine).appendingPathComponent("REASONS.txt").path
+        let reasonsFile = URL(fileURLWithPath: config.quarantine).appendingPathComponent(QuarantineReasons.fileName)
+            .path
         let staleQuarantine =
             released && Self.reportedTable(at: quarantinedTable, outcome: .quarantine, in: reportPath)
         // Another config's quarantine may share the folder: its reasons name its own table.
-        let staleReasons = staleQuarantine && Self.reasons(at: reasonsFile, nameTable: name)
+        let staleReasons = staleQuarantine && QuarantineReasons.areFor(table: name, at: reasonsFile)
         try files.commit(beforeRename: beforeCommit)
         if superseded {
             progress("removed the earlier release at \(config.out): its reports are replaced by this run's")
@@ -528,33 +546,12 @@ public struct ReleasePipeline {
             reusedModel: reusedModel)
     }
 
-    /// The first line of a quarantine's REASONS.txt, which names the quarantined `table`.
-    static func reasonsHeading(table: String) -> String {
-        "Quarantined by dpsynth release: \(OneLine.escaped(table))\n"
-    }
-
-    /// Whether the REASONS.txt at `path` begins with the heading for `table`.
-    static func reasons(at path: String, nameTable table: String) -> Bool {
-        let heading = Data(reasonsHeading(table: table).utf8)
-        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
-        defer { try? handle.close() }
-        return (try? handle.read(upToCount: heading.count)) == heading
-    }
-
-    /// The code of the config's positive value of the `target` encoded column (its second code
-    /// when none is given), from the schema alone.
+    /// The code of the config's positive value of the `target` encoded column
+    /// (`Column.positiveCode`), or 1 when no target is named.
     func positiveCode(target: Int?, schema: Schema) throws -> UInt16 {
         guard let target else { return 1 }
-        guard let label = config.positive else { return 1 }
-        let column = schema.encodedColumns[target]
-        let labels = column.labels
-        guard let code = labels.firstIndex(of: label) else {
-            throw DataError(
-                file: configPath,
-                problem: "utility.positive: '\(label)' is not a value of '\(column.name)'",
-                hint: "Use one of: \(labels.joined(separator: ", ")).")
-        }
-        return UInt16(code)
+        return try schema.encodedColumns[target].positiveCode(
+            config.positive, targetKey: "utility.target", positiveKey: "utility.positive", file: configPath)
     }
 
     /// Why a seeded run is quarantined whatever its audit found.

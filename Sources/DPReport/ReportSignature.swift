@@ -22,30 +22,35 @@ public struct ReportSignature: Sendable, Codable, Equatable {
     }
 
     /// Writes the report and its signature; both appear together.
-    public static func write(_ report: some Encodable, to path: String, key: SigningKey?) throws -> Data {
+    public static func write(
+        _ report: some Encodable, to path: String, key: SigningKey?, replacing: KeptFile? = nil
+    ) throws -> Data {
         let files = StagedFiles()
-        let bytes = try stage(report, to: path, key: key, in: files)
+        let bytes = try stage(report, to: path, key: key, in: files, replacing: replacing)
         try files.commit()
         return bytes
     }
 
-    /// Stages the report at `path` and, with a key, its signature at `path.sig` in `files`.
+    /// Stages the report at `path` and, with a key, its signature at `path.sig` in `files`;
+    /// either may replace the kept file `replacing` (`StagedFiles.add`).
     public static func stage(
-        _ report: some Encodable, to path: String, key: SigningKey?, in files: StagedFiles
+        _ report: some Encodable, to path: String, key: SigningKey?, in files: StagedFiles, replacing: KeptFile? = nil
     ) throws -> Data {
         let bytes = try CanonicalJSON.encode(report)
-        try stage(bytes: bytes, to: path, key: key, in: files)
+        try stage(bytes: bytes, to: path, key: key, in: files, replacing: replacing)
         return bytes
     }
 
     /// Stages a report's bytes (its JSON, or a rendering a reader relies on: HTML, Markdown) at
-    /// `path` and, with a key, their signature at `path.sig` in `files`. Either may replace a
-    /// signed report or a signature (`KeptFile.signedReport`), as no other output does.
-    public static func stage(bytes: Data, to path: String, key: SigningKey?, in files: StagedFiles) throws {
-        try files.add(bytes, to: path, replacing: .signedReport)
+    /// `path` and, with a key, their signature at `path.sig` in `files`; either may replace the
+    /// kept file `replacing` (`StagedFiles.add`).
+    public static func stage(
+        bytes: Data, to path: String, key: SigningKey?, in files: StagedFiles, replacing: KeptFile? = nil
+    ) throws {
+        try files.add(bytes, to: path, replacing: replacing)
         if let key {
             try files.add(
-                try CanonicalJSON.encode(sign(report: bytes, with: key)), to: path + ".sig", replacing: .signedReport)
+                try CanonicalJSON.encode(sign(report: bytes, with: key)), to: path + ".sig", replacing: replacing)
         }
     }
 

@@ -6,8 +6,9 @@ import Foundation
 /// exists. Both are checked, so an untouched original never vouches for a changed copy beside
 /// the report. A quarantined release's rows are in the quarantine folder, not beside its
 /// confidential report: only the recorded path speaks for them. A quarantined public report
-/// records no path: the file of its name in `quarantine` beside it (where a release puts it
-/// unless its config says otherwise) speaks for them as well.
+/// records no path: the file of its name in `quarantine` beside it speaks for them as well,
+/// which is where a release puts them when its report is beside `out` and its config names no
+/// quarantine folder.
 public enum ReportedSyntheticFile {
     /// The report's synthetic file name, and the existing files it names (none when none is found
     /// or the report records no name).

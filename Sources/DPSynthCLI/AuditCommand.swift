@@ -53,14 +53,14 @@ struct AuditCommand: ParsableCommand {
             try OutputPaths.refuseUnwritable([("--out", out)])
             let schema = try tables.parsedSchema()
             let quasiNames = try quasi.map { try CommaList.items($0, option: "--quasi", example: "age,sex") } ?? []
+            let secrets = try secret.map { try tables.column($0, option: "--secret", in: schema) }
+            let quasiIdentifiers = try quasiNames.map { try tables.column($0, option: "--quasi", in: schema) }
             do {
                 try AttackedColumns.check(
                     secrets: secret, quasiIdentifiers: quasiNames, secretsKey: "--secret", quasiKey: "--quasi")
             } catch let error as AuditInputError {
                 throw CommandFailure(error.description, status: 64)
             }
-            let secrets = try secret.map { try tables.column($0, option: "--secret", in: schema) }
-            let quasiIdentifiers = try quasiNames.map { try tables.column($0, option: "--quasi", in: schema) }
             let (trainRows, holdoutRows, syntheticRows) = try tables.load(
                 schema: schema, minimumRows: 10, purpose: "an audit")
             var audit = PrivacyAudit(policy: try policy.map(AuditPolicy.load) ?? AuditPolicy())

@@ -31,6 +31,17 @@ struct ComparedTables: ParsableArguments {
         }
     }
 
+    /// The code of the positive value `label` of the `target` encoded column
+    /// (`Column.positiveCode`); a value the column lacks is a usage error (exit status 64).
+    func positiveCode(_ label: String?, of target: Int, in parsed: Schema) throws -> UInt16 {
+        do {
+            return try parsed.encodedColumns[target].positiveCode(
+                label, targetKey: "--target", positiveKey: "--positive", file: schema)
+        } catch let error as DataError {
+            throw CommandFailure(error.description, status: 64)
+        }
+    }
+
     /// The tables, each with at least `minimumRows` rows, or a one-line failure naming the file.
     /// A holdout that reads the training table's rows is refused (`HoldoutRule`), and the two
     /// are read as the rule checked them (`DataSource.load(schema:boundTo:)`).

@@ -37,8 +37,7 @@ struct EvaluateCommand: ParsableCommand {
             try OutputPaths.refuseUnwritable([("--out", out)])
             let schema = try tables.parsedSchema()
             let targetColumn = try target.map { try tables.column($0, option: "--target", in: schema) }
-            let positiveCode =
-                try targetColumn.map { try Self.code(of: positive, column: schema.encodedColumns[$0]) } ?? 1
+            let positiveCode = try targetColumn.map { try tables.positiveCode(positive, of: $0, in: schema) } ?? 1
             let (trainRows, holdoutRows, syntheticRows) = try tables.load(
                 schema: schema, minimumRows: 1, purpose: "an evaluation")
             let source = seed.map(RandomSource.seeded) ?? .secure()
@@ -80,25 +79,5 @@ struct EvaluateCommand: ParsableCommand {
                 if let out { print("written to \(out)") }
             }
         }
-    }
-
-    /// The code of the positive value `label` of `column` (its second code when nil), from the
-    /// schema alone; a value the column lacks is a usage error (exit status 64).
-    static func code(of label: String?, column: Column) throws -> UInt16 {
-        let labels = column.labels
-        guard let label else {
-            guard labels.count >= 2 else {
-                throw CommandFailure("--target: '\(column.name)' has one value; a classifier needs two", status: 64)
-            }
-            return 1
-        }
-        guard let code = labels.firstIndex(of: label) else {
-            throw CommandFailure(
-                "--positive: '\(label)' is not a value of '\(column.name)'; use one of: "
-                    + "\(labels.joined(separator: ", "))",
-                status: 64
-            )
-        }
-        return UInt16(code)
     }
 }

@@ -280,6 +280,20 @@ import Testing
             !FileManager.default.fileExists(atPath: fixture.folder.appendingPathComponent("out/ledger.sqlite").path))
     }
 
+    /// A release without a signing key whose reports would replace signed ones is refused before
+    /// anything is read: the old signatures would stay beside reports they do not sign, and
+    /// `verify` would call those altered.
+    @Test func anUnsignedReleaseOverSignedReportsIsRefused() throws {
+        try expectRefusedBeforeTheLedger(
+            edits: [("signing_key: keys/release.key\n", "")],
+            saying: "are signed, and this config has no signing_key"
+        ) { fixture in
+            let out = fixture.folder.appendingPathComponent("out")
+            try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+            try Data("{}".utf8).write(to: out.appendingPathComponent("report.public.html.sig"))
+        }
+    }
+
     /// Columns the config names are checked against the schema before a row is read (here the
     /// training file is missing: its error would come first): a name the schema lacks, and a
     /// quasi-identifier list that is the secret alone, which would have run an attacker who

@@ -63,13 +63,14 @@ import Testing
 
     /// A signed report and its signature are replaced by a release alone (which replaces its own
     /// on a rerun): an `evaluate` or `audit` `--out` that named one replaced it, and the release
-    /// could no longer be verified.
+    /// could no longer be verified. Refused before a row is read: the training file named here
+    /// is missing, whose error would come first.
     @Test func aSignedReportIsReplacedByNoOutputButARelease() throws {
         let fixture = try ReleaseFixture()
         try generateKey(fixture)
         #expect(try release(fixture).result.status == 3, "seeded: quarantined")
         let tables = [
-            "--train", fixture.folder.appendingPathComponent("train.csv").path, "--holdout",
+            "--train", fixture.folder.appendingPathComponent("missing.csv").path, "--holdout",
             fixture.folder.appendingPathComponent("holdout.csv").path, "--synthetic",
             fixture.quarantine + "/synthetic.csv", "--schema",
             fixture.folder.appendingPathComponent("schema.yaml").path,

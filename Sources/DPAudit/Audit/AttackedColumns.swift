@@ -2,9 +2,9 @@
 /// identifiers), by name, checked before any row is read.
 public enum AttackedColumns {
     /// Refuses a name given twice in either list, and a quasi-identifier list that is one
-    /// secret alone. An attacker of a secret knows the quasi identifiers other than that secret
-    /// (`PrivacyAudit.run`), and all other columns when there are none; so `--quasi X` for the
-    /// secret `X` would run an attacker who knows every column, not the one asked for.
+    /// secret alone: an attacker of a secret knows the quasi identifiers other than that secret,
+    /// and every other column when there are none (`PrivacyAudit.knownColumns`), so `--quasi X`
+    /// for the secret `X` would run an attacker who knows every column, not the one asked for.
     /// `secretsKey` and `quasiKey` name where the lists were given, for the message.
     public static func check(
         secrets: [String], quasiIdentifiers: [String], secretsKey: String, quasiKey: String
@@ -15,7 +15,11 @@ public enum AttackedColumns {
                 throw AuditInputError("\(key): '\(name)' is named twice; name each column once")
             }
         }
-        if quasiIdentifiers.count == 1, let only = quasiIdentifiers.first, secrets.contains(only) {
+        if !quasiIdentifiers.isEmpty,
+            let only = secrets.first(where: {
+                PrivacyAudit.knownColumns(of: $0, quasiIdentifiers: quasiIdentifiers) == nil
+            })
+        {
             throw AuditInputError(
                 "\(quasiKey) names only '\(only)', which is also a secret: an attacker who knows a target's "
                     + "\(only) has nothing left to learn about it. Name the columns the attacker knows, or omit "

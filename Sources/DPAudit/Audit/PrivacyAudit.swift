@@ -45,6 +45,13 @@ public struct PrivacyAudit: Sendable {
         }
     }
 
+    /// The columns the attacker of `secret` knows: the quasi identifiers other than the secret,
+    /// or nil, for every other column, when that leaves none.
+    public static func knownColumns<Column: Equatable>(of secret: Column, quasiIdentifiers: [Column]) -> [Column]? {
+        let known = quasiIdentifiers.filter { $0 != secret }
+        return known.isEmpty ? nil : known
+    }
+
     public func run(_ input: Input, source: RandomSource, progress: (String) -> Void = { _ in }) throws -> AuditResult {
         let started = Date()
         var findings: [AuditFinding] = []
@@ -106,8 +113,9 @@ public struct PrivacyAudit: Sendable {
         var inference: [String: RiskEstimate] = [:]
         var inversion: [String: RiskEstimate] = [:]
         for (offset, secret) in input.secrets.enumerated() {
-            let known = input.quasiIdentifiers.filter { $0 != secret }
-            let auxiliary = known.isEmpty ? Array(columns.indices.filter { $0 != secret }) : known
+            let auxiliary =
+                Self.knownColumns(of: secret, quasiIdentifiers: input.quasiIdentifiers)
+                ?? Array(columns.indices.filter { $0 != secret })
             progress("attribute inference: \(name(secret))")
             let inferred = AttributeInferenceAttack(attacks: max(attacks, 2000)).run(
                 train: input.train, holdout: input.holdout, synthetic: input.synthetic, secret: secret,
