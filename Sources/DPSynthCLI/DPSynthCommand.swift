@@ -25,9 +25,9 @@ public struct DPSynthCommand: ParsableCommand {
         do {
             var command = try parseAsRoot(arguments)
             try command.run()
-            Foundation.exit(0)
+            finish(0)
         } catch let code as ExitCode {
-            Foundation.exit(code.rawValue)
+            finish(code.rawValue)
         } catch {
             let code = exitCode(for: error)
             if code == .success { exit(withError: error) }
@@ -38,8 +38,22 @@ public struct DPSynthCommand: ParsableCommand {
                 ? Output.oneLine("\(error)")
                 : Self.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
             Diagnostics.write("dpsynth: error: \(message)\n")
-            Foundation.exit((error as? CommandFailure)?.status ?? (code.rawValue == 0 ? 1 : code.rawValue))
+            finish((error as? CommandFailure)?.status ?? (code.rawValue == 0 ? 1 : code.rawValue))
         }
+    }
+
+    /// Exits with `status` once standard output is written out. Output that could not be written
+    /// (a full disk, a closed terminal) is a failure: a run that printed noisy values and charged
+    /// for them must not exit 0 with the values lost, or a retry pays again.
+    static func finish(_ status: Int32) -> Never {
+        if fflush(nil) != 0 {
+            let reason = String(cString: strerror(errno))
+            Diagnostics.write(
+                "dpsynth: error: standard output could not be written (\(reason)); what the command printed is "
+                    + "lost, and any charge it made stays in the ledger\n")
+            Foundation.exit(status == 0 ? 1 : status)
+        }
+        Foundation.exit(status)
     }
 }
 
