@@ -65,9 +65,15 @@ public enum KeptFile: Equatable, Sendable {
 
     /// Throws, naming the option `name`, unless `path` is absent or holds `kind`: for an output
     /// that replaces only a file of its own kind (`keys generate --force` a key pair, never a
-    /// data file or a report, nor what a link there leads to).
+    /// data file or a report). A symbolic link is refused whatever it leads to: a pair is
+    /// replaced at its own paths, or a link to one half would leave it beside the old other half.
     public static func refuseReplacingAnythingBut(_ kind: KeptFile, at path: String, name: String) throws {
         var status = stat()
+        if lstat(path, &status) == 0, status.st_mode & S_IFMT == S_IFLNK {
+            throw DataError(
+                file: path, problem: "\(name) names a symbolic link, and replaces only \(kind.name) at its own path",
+                hint: "Give the path the link leads to.")
+        }
         guard stat(path, &status) == 0 else { return }
         // A pipe or a device is not opened: reading one could wait for ever.
         guard status.st_mode & S_IFMT == S_IFREG else {

@@ -153,6 +153,13 @@ import Testing
         #expect(try CommandRunner.run(["keys", "generate", "--out", key]).status == 0)
         #expect(try CommandRunner.run(["keys", "generate", "--out", key]).status == 1)
         #expect(try CommandRunner.run(["keys", "generate", "--out", key, "--force"]).status == 0)
+        // Not through a link to one half of a pair, which left that pair's other half old.
+        let linked = folder.appendingPathComponent("l.key").path
+        try FileManager.default.createSymbolicLink(atPath: linked, withDestinationPath: key)
+        let keyBefore = try Data(contentsOf: URL(fileURLWithPath: key))
+        let throughLink = try CommandRunner.run(["keys", "generate", "--out", linked, "--force"])
+        #expect(throughLink.status == 1 && throughLink.standardError.contains("symbolic link"), "\(throughLink)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: key)) == keyBefore)
         // Not a pipe, which reading would wait on for ever (helper 54's review).
         let pipe = folder.appendingPathComponent("p.key").path
         #expect(mkfifo(pipe, 0o600) == 0)
@@ -169,8 +176,8 @@ import Testing
             let forced = try CommandRunner.run([
                 "keys", "generate", "--out", folder.appendingPathComponent(name).path, "--force",
             ])
-            #expect(
-                forced.status == 1 && forced.standardError.contains("not what looks like a signing key"), "\(forced)")
+            let refusal = name == "f.key" ? "symbolic link" : "not what looks like a signing key"
+            #expect(forced.status == 1 && forced.standardError.contains(refusal), "\(forced)")
             #expect(try Data(contentsOf: URL(fileURLWithPath: table)) == Data(contentsOf: URL(fileURLWithPath: data)))
         }
     }
