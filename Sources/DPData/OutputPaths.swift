@@ -52,6 +52,9 @@ public enum OutputPaths {
         _ outputs: [(String, String?)], creatingFolders: Bool, replacing: KeptFile? = nil, user: uid_t
     ) throws {
         for case (let name, let path?) in outputs {
+            guard !path.isEmpty else {
+                throw DataError(file: name, problem: "names no file (an empty path)", hint: "Give a file name.")
+            }
             // A file is written as a temporary beside it (`StaleTemporaryFiles`), whose name is
             // longer: a name the file system takes may have a temporary it refuses.
             guard URL(fileURLWithPath: path).lastPathComponent.utf8.count <= StaleTemporaryFiles.longestName else {
@@ -79,6 +82,7 @@ public enum OutputPaths {
                 if status.st_mode & S_IFMT == S_IFREG {
                     try KeptFile.refuseReplacing(path, name: name, allowed: replacing)
                 }
+                if status.st_mode & S_IFMT == S_IFIFO { try refuseUnreadPipe(path, name: name) }
                 // A regular file is replaced by renaming a finished copy in its folder; a special
                 // file (a terminal, a pipe) is written in place.
                 if status.st_mode & S_IFMT == S_IFREG {
@@ -183,5 +187,17 @@ public enum OutputPaths {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().resolvingSymlinksInPath()
         return .path(folder.appendingPathComponent(url.lastPathComponent).standardizedFileURL.path)
+    }
+
+    /// Throws when the pipe at `path` has no reader now: writing to it would wait, after the
+    /// run has paid, until one came. Opened without waiting; a descriptor opened is kept until
+    /// the process exits, since closing the pipe's only writer would end its reader's input.
+    static func refuseUnreadPipe(_ path: String, name: String) throws {
+        let descriptor = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor < 0 else { return }
+        guard errno == ENXIO else { return }
+        throw DataError(
+            file: path, problem: "\(name) is a pipe that nothing reads",
+            hint: "Start the reader first (or use a file); writing would wait for one after the run has paid.")
     }
 }

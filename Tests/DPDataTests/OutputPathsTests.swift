@@ -6,6 +6,27 @@ import Testing
 
 /// An output that cannot be written is refused before anything is charged.
 @Suite struct OutputPathsTests {
+    /// An empty path, and a pipe that nothing reads, are refused before anything is charged
+    /// (a hostile pass: `--out ""` failed after the fit was paid, and a pipe without a reader
+    /// waited after it). A pipe with a reader is written in place, and keeps its input open.
+    @Test func anEmptyPathAndAPipeWithoutAReaderAreRefused() throws {
+        #expect(throws: DataError.self) { try OutputPaths.refuseUnwritable([("--out", "")]) }
+        let pipe = try CommandRunner.temporaryDirectory().appendingPathComponent("pipe").path
+        #expect(mkfifo(pipe, 0o600) == 0)
+        #expect {
+            try OutputPaths.refuseUnwritable([("--out", pipe)])
+        } throws: { error in
+            "\(error)".contains("a pipe that nothing reads")
+        }
+        let reader = open(pipe, O_RDONLY | O_NONBLOCK)
+        #expect(reader >= 0)
+        defer { close(reader) }
+        try OutputPaths.refuseUnwritable([("--out", pipe)])
+        var byte: UInt8 = 0
+        // No end of input: the check's writer is still open, so the read finds nothing yet.
+        #expect(read(reader, &byte, 1) == -1 && errno == EAGAIN)
+    }
+
     /// A folder to be created under a symbolic link to nothing: creating it fails, so the run
     /// would pay for a fit it cannot write. Found by a hostile pass (a release charged its fit
     /// and its gate, then failed).
