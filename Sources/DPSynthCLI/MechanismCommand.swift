@@ -1,4 +1,5 @@
 import ArgumentParser
+import DPAccounting
 import DPMechanisms
 import DPRandomness
 
@@ -59,19 +60,22 @@ struct MechanismCommand: ParsableCommand {
             let source = seed.map(RandomSource.seeded) ?? .secure()
             if source.isSeeded { Output.note("dpsynth: \(source.label)") }
             let exactScale = try Check.exactScale(scale)
-            let lines: [String]
-            switch kind {
-            case .discreteLaplace:
-                lines = DiscreteLaplaceSampler(scale: exactScale).samples(count: count, source: source).map(String.init)
-            case .discreteGaussian:
-                lines = DiscreteGaussianSampler(sigma: exactScale).samples(count: count, source: source).map(
-                    String.init)
-            case .laplace:
-                let mechanism = try FloatLaplaceMechanism(sensitivity: 1, scale: exactScale.doubleValue)
-                lines = try (0..<count).map { _ in String(try mechanism.draw([0], source: source)[0]) }
-            case .gaussian:
-                let mechanism = try FloatGaussianMechanism(sensitivity: 1, sigma: exactScale.doubleValue)
-                lines = try (0..<count).map { _ in String(try mechanism.draw([0], source: source)[0]) }
+            var lines: [String] = []
+            try MechanismCommand.usingOptions {
+                switch kind {
+                case .discreteLaplace:
+                    lines = DiscreteLaplaceSampler(scale: exactScale).samples(count: count, source: source).map(
+                        String.init)
+                case .discreteGaussian:
+                    lines = DiscreteGaussianSampler(sigma: exactScale).samples(count: count, source: source).map(
+                        String.init)
+                case .laplace:
+                    let mechanism = try FloatLaplaceMechanism(sensitivity: 1, scale: exactScale.doubleValue)
+                    lines = try (0..<count).map { _ in String(try mechanism.draw([0], source: source)[0]) }
+                case .gaussian:
+                    let mechanism = try FloatGaussianMechanism(sensitivity: 1, sigma: exactScale.doubleValue)
+                    lines = try (0..<count).map { _ in String(try mechanism.draw([0], source: source)[0]) }
+                }
             }
             if json {
                 try Output.json([
@@ -81,6 +85,21 @@ struct MechanismCommand: ParsableCommand {
             } else {
                 print(lines.joined(separator: "\n"))
             }
+        }
+    }
+}
+
+extension MechanismCommand {
+    /// Runs `body`, which builds a mechanism from `--scale` and `--sensitivity`: a value a
+    /// mechanism or the accountant refuses (beyond a sampler's range, an infinite cost) is a
+    /// usage error (exit status 64), as a malformed value is.
+    static func usingOptions(_ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let error as MechanismError {
+            throw CommandFailure("--scale or --sensitivity: \(error.description)", status: 64)
+        } catch let error as AccountingError {
+            throw CommandFailure("--scale or --sensitivity: \(error.description)", status: 64)
         }
     }
 }

@@ -98,32 +98,37 @@ extension MechanismCommand {
             let budget = try LedgerOpener.open(location.ledger, creating: false).budget(for: location.dataset)
             // One charge, recorded before anything is drawn; its receipt pays for the release and
             // names the ledger row (read back from the ledger, it could be another process's).
-            let release: (ChargeReceipt) throws -> [String]
-            let cost: PrivacyCost
-            let count: Int
-            switch kind {
-            case .discreteLaplace:
-                let mechanism = try IntegerLaplaceMechanism(sensitivity: Int(sensitivity), scale: exactScale)
-                let answers = try integerValues()
-                (cost, count) = (mechanism.privacyCost, answers.count)
-                release = { try mechanism.release(answers, paidBy: $0, source: source).map(String.init) }
-            case .discreteGaussian:
-                let mechanism = try IntegerGaussianMechanism(sensitivity: Int(sensitivity), sigma: exactScale)
-                let answers = try integerValues()
-                (cost, count) = (mechanism.privacyCost, answers.count)
-                release = { try mechanism.release(answers, paidBy: $0, source: source).map(String.init) }
-            case .laplace:
-                let answers = try realValues()
-                let mechanism = try FloatLaplaceMechanism(
-                    sensitivity: sensitivity, scale: exactScale.doubleValue, dimension: answers.count)
-                (cost, count) = (mechanism.privacyCost, answers.count)
-                release = { try mechanism.release(exact: answers, paidBy: $0, source: source).map { "\($0)" } }
-            case .gaussian:
-                let answers = try realValues()
-                let mechanism = try FloatGaussianMechanism(
-                    sensitivity: sensitivity, sigma: exactScale.doubleValue, dimension: answers.count)
-                (cost, count) = (mechanism.privacyCost, answers.count)
-                release = { try mechanism.release(exact: answers, paidBy: $0, source: source).map { "\($0)" } }
+            var release: (ChargeReceipt) throws -> [String] = { _ in [] }
+            var cost = PrivacyCost.pure(epsilon: 0)
+            var count = 0
+            try MechanismCommand.usingOptions {
+                switch kind {
+                case .discreteLaplace:
+                    let mechanism = try IntegerLaplaceMechanism(sensitivity: Int(sensitivity), scale: exactScale)
+                    let answers = try integerValues()
+                    (cost, count) = (mechanism.privacyCost, answers.count)
+                    release = { try mechanism.release(answers, paidBy: $0, source: source).map(String.init) }
+                case .discreteGaussian:
+                    let mechanism = try IntegerGaussianMechanism(sensitivity: Int(sensitivity), sigma: exactScale)
+                    let answers = try integerValues()
+                    (cost, count) = (mechanism.privacyCost, answers.count)
+                    release = { try mechanism.release(answers, paidBy: $0, source: source).map(String.init) }
+                case .laplace:
+                    let answers = try realValues()
+                    let mechanism = try FloatLaplaceMechanism(
+                        sensitivity: sensitivity, scale: exactScale.doubleValue, dimension: answers.count)
+                    (cost, count) = (mechanism.privacyCost, answers.count)
+                    release = { try mechanism.release(exact: answers, paidBy: $0, source: source).map { "\($0)" } }
+                case .gaussian:
+                    let answers = try realValues()
+                    let mechanism = try FloatGaussianMechanism(
+                        sensitivity: sensitivity, sigma: exactScale.doubleValue, dimension: answers.count)
+                    (cost, count) = (mechanism.privacyCost, answers.count)
+                    release = { try mechanism.release(exact: answers, paidBy: $0, source: source).map { "\($0)" } }
+                }
+                // A cost no ledger takes (a scale so small the cost is infinite) is refused here,
+                // as the options' fault, not by the charge.
+                try cost.validate()
             }
             let receipt: ChargeReceipt
             do {

@@ -5,6 +5,27 @@ import Testing
 
 /// The `dpsynth` binary end to end: answers, JSON, and one-line refusals of bad input.
 @Suite struct CommandLineTests {
+    /// A scale a mechanism or the accountant refuses is the options' fault: exit 64 naming them,
+    /// before any charge (a hostile pass: exit 1, "a charge's rho must be finite").
+    @Test func aScaleNoMechanismTakesIsAUsageError() throws {
+        let ledger = try CommandRunner.temporaryDirectory().appendingPathComponent("l.sqlite").path
+        let declared = try CommandRunner.run([
+            "ledger", "init", "--ledger", ledger, "--dataset", "d", "--epsilon", "1", "--delta", "1e-6",
+        ])
+        #expect(declared.status == 0, "\(declared)")
+        let released = try CommandRunner.run([
+            "mechanism", "release", "--ledger", ledger, "--dataset", "d", "--kind", "discrete-gaussian", "--scale",
+            "1e-300", "--values", "1",
+        ])
+        #expect(released.status == 64 && released.standardError.contains("--scale or --sensitivity"), "\(released)")
+        let sampled = try CommandRunner.run([
+            "mechanism", "sample", "--kind", "gaussian", "--scale", "0.1e400", "--count", "3",
+        ])
+        #expect(sampled.status == 64 && sampled.standardError.contains("--scale or --sensitivity"), "\(sampled)")
+        let shown = try CommandRunner.run(["ledger", "show", "--ledger", ledger, "--dataset", "d", "--json"])
+        #expect(shown.status == 0 && !shown.standardOutput.contains("discrete-gaussian"), "\(shown)")
+    }
+
     @Test func accountantEpsilonPrintsJSONWithEpsilon() throws {
         let result = try CommandRunner.run([
             "accountant", "epsilon", "--sampling-rate", "0.01", "--noise-multiplier", "1",
