@@ -54,11 +54,11 @@ public final class LedgerBudget: PrivacyBudget, @unchecked Sendable {
     public func summary() throws -> String {
         let statement = try ledger.statement(dataset: dataset)
         let committed = try ledger.committedSpend(dataset: dataset)
-        // Runs still going (this one's reservations included) hold their whole reservations: a
+        // Runs still going (this one's reservations, if any, among them) hold their whole reservations: a
         // refusal names what they hold.
         let held =
             committed.epsilon > statement.spent.epsilon
-            ? ", and with the open reservations of runs still going (this one's included), epsilon "
+            ? ", and with the open reservations of runs still going (any this run holds among them), epsilon "
                 + String(format: "%.6g", committed.epsilon) + " is committed" : ""
         return "dataset '\(dataset)' has spent epsilon \(statement.spent.epsilon) of \(statement.totalEpsilon) "
             + "(delta \(statement.totalDelta))" + held

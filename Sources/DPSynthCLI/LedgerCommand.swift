@@ -166,6 +166,9 @@ struct LedgerCommand: ParsableCommand {
             default:
                 throw ValidationError("give exactly one of --epsilon (with optional --delta) and --rho")
             }
+            guard !mechanism.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw ValidationError("--mechanism must name the mechanism the charge pays for")
+            }
             guard (try? JSONSerialization.jsonObject(with: Data(parameters.utf8))) is [String: Any] else {
                 throw ValidationError("--parameters must be a JSON object (got '\(parameters)')")
             }

@@ -18,7 +18,7 @@ extension Generator {
         guard try budget.wouldAccept(family.plannedCost(epsilon: epsilon, delta: delta)) else {
             let left = try largestEpsilon(fitting: budget, delta: delta, below: epsilon)
             throw AccountingError(
-                try budget.summary() + "; a \(Self.method) run at (\(epsilon), \(delta))"
+                try budget.summary() + "; a run of \(Self.method) at (\(epsilon), \(delta))"
                     + " does not fit. "
                     + (left > 0
                         ? String(
