@@ -55,6 +55,11 @@ public enum OutputPaths {
             guard !path.isEmpty else {
                 throw DataError(file: name, problem: "names no file (an empty path)", hint: "Give a file name.")
             }
+            guard !path.hasSuffix("/") else {
+                throw DataError(
+                    file: path, problem: "\(name) ends in '/', which names a folder",
+                    hint: "Name a file (inside the folder, say).")
+            }
             // A file is written as a temporary beside it (`StaleTemporaryFiles`), whose name is
             // longer: a name the file system takes may have a temporary it refuses.
             guard URL(fileURLWithPath: path).lastPathComponent.utf8.count <= StaleTemporaryFiles.longestName else {

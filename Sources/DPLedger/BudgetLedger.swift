@@ -23,6 +23,11 @@ public final class BudgetLedger: @unchecked Sendable {
         var status = stat()
         if creating {
             try LedgerLocation.prepare(path)
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            guard stat(folder, &status) == 0, status.st_mode & S_IFMT == S_IFDIR else {
+                throw LedgerError.storage(
+                    path: path, message: "there is no folder \(folder) to create it in; create the folder first")
+            }
             SQLiteLedgerCreation.createIfMissing(path)
         } else if stat(path, &status) != 0 && errno == ENOENT {
             throw LedgerError.unknownDataset(

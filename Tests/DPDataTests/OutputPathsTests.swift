@@ -6,11 +6,13 @@ import Testing
 
 /// An output that cannot be written is refused before anything is charged.
 @Suite struct OutputPathsTests {
-    /// An empty path, and a pipe that nothing reads, are refused before anything is charged
+    /// An empty path, a path ending in '/', and a pipe that nothing reads, are refused before anything is charged
     /// (a hostile pass: `--out ""` failed after the fit was paid, and a pipe without a reader
     /// waited after it). A pipe with a reader is written in place, and keeps its input open.
     @Test func anEmptyPathAndAPipeWithoutAReaderAreRefused() throws {
         #expect(throws: DataError.self) { try OutputPaths.refuseUnwritable([("--out", "")]) }
+        // A trailing slash names a folder: the file was written without it.
+        #expect(throws: DataError.self) { try OutputPaths.refuseUnwritable([("--out", "/tmp/rows.csv/")]) }
         let pipe = try CommandRunner.temporaryDirectory().appendingPathComponent("pipe").path
         #expect(mkfifo(pipe, 0o600) == 0)
         #expect {

@@ -12,6 +12,17 @@ import Testing
         return (try BudgetLedger(path: path), path)
     }
 
+    /// A ledger is not created in a folder that does not exist, and the refusal says so (it read
+    /// only "unable to open database file").
+    @Test func aLedgerInAMissingFolderNamesTheFolder() throws {
+        let path = try CommandRunner.temporaryDirectory().appendingPathComponent("new/sub/ledger.sqlite").path
+        #expect {
+            try BudgetLedger(path: path)
+        } throws: { error in
+            "\(error)".contains("there is no folder") && "\(error)".contains("new/sub")
+        }
+    }
+
     @Test func chargesComposeAndOverspendIsRefused() throws {
         let (ledger, path) = try freshLedger()
         try ledger.initialise(dataset: "adult", epsilon: 1, delta: 1e-6)
