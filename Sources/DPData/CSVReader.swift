@@ -51,6 +51,13 @@ public final class CSVReader {
             var start = 0
             if firstChunk {
                 firstChunk = false
+                // A ledger named as the data would otherwise fail as a malformed table.
+                let opening = Data(buffer[0..<min(count, 16)])
+                if KeptFile.sqliteHeaders.contains(where: { opening.starts(with: $0) }) {
+                    throw DataError(
+                        file: path, problem: "is an SQLite database (a ledger, say), not a CSV table",
+                        hint: "Give the CSV file of the data.")
+                }
                 if count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { start = 3 }
             }
             try buffer.withUnsafeBufferPointer { chunk in

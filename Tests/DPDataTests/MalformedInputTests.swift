@@ -64,6 +64,8 @@ import Testing
         Case("no header, equal values", "Alice,Alice,0.5\n1,red,0.5\n", "does not declare", line: 1, column: 1),
         Case("missing schema column", "age,score\n1,0.5\n", "missing from the header", line: 1),
         Case("missing where forbidden", header + "30,,0.5\n", "missing value", line: 2, column: 2),
+        // A ledger given as the data: named as a database, not as a malformed table.
+        Case("a ledger", Array("SQLite format 3\0".utf8) + [0x10, 0x00, 0x22, 0x0A], "is an SQLite database"),
         Case(
             "error after embedded newline", header + "30,\"blue, dark\",0.5\n31,\"re\nd\",0.5\n", "does not declare",
             line: 3, column: 2),
