@@ -80,7 +80,7 @@ public enum DatasetLoader {
 
     /// A header field as a column name: Unicode blanks around it trimmed, wherever a header is
     /// read (a schema proposed from a file names its columns as the loader matches them).
-    static func headerName(_ field: String) -> String { field.trimmingCharacters(in: .whitespaces) }
+    public static func headerName(_ field: String) -> String { field.trimmingCharacters(in: .whitespaces) }
 
     static func headerMapping(_ header: [String], schema: Schema, path: String, line: Int) throws -> [Int] {
         let names = header.map(Self.headerName)

@@ -76,9 +76,10 @@ public final class BudgetLedger: @unchecked Sendable {
         }
     }
 
-    /// Declares a dataset's total budget, bound to the data whose bytes hash to `fingerprint`
-    /// (when given). A dataset's budget is set once and never raised; a fingerprint already bound to
-    /// another dataset's budget is refused, so renaming data never gives it a fresh budget.
+    /// Declares a dataset's total budget, bound to the data with `fingerprint` (`DataFingerprint`,
+    /// when given). A dataset's budget is set once and never raised; a fingerprint that shares data
+    /// with another dataset's budget is refused, so renaming or copying data never gives it a fresh
+    /// budget.
     public func initialise(dataset: String, epsilon: Double, delta: Double, fingerprint: String? = nil) throws {
         guard !dataset.isEmpty else { throw LedgerError.invalid("the dataset name must not be empty") }
         // A database's text ends at a NUL: the name stored would not be the name the chain hashed.
@@ -208,10 +209,9 @@ public final class BudgetLedger: @unchecked Sendable {
         }
         let versions = try db.strings("SELECT fingerprint FROM data_version WHERE dataset = ?", [dataset])
         let declared: String? = try row.checkedOptional("fingerprint")
-        // A renamed table reads the same relations: the same data, under any name.
-        if ([declared] + versions).compactMap({ $0 }).contains(where: {
-            $0 == fingerprint || DataFingerprint.sameRelations($0, fingerprint)
-        }) {
+        // A renamed table reads the same relations, a file saved otherwise holds the same records:
+        // the same data, under any name or form.
+        if ([declared] + versions).compactMap({ $0 }).contains(where: { DataFingerprint.sameData($0, fingerprint) }) {
             return nil
         }
         if let owner = try Self.owner(of: fingerprint, excluding: dataset, db) {
@@ -223,7 +223,7 @@ public final class BudgetLedger: @unchecked Sendable {
         }
         guard declared == nil && versions.isEmpty || declareNewVersion else {
             throw LedgerError.invalid(
-                "the data differs from the data dataset '\(dataset)' was budgeted for (its BLAKE2b fingerprint "
+                "the data differs from the data dataset '\(dataset)' was budgeted for (its fingerprint "
                     + "changed); if it is a new version of the same people's data, declare it "
                     + "(--new-data-version, or 'new_data_version: true' in a release config), which the "
                     + "ledger records")

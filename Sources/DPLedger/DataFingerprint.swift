@@ -16,14 +16,25 @@ public struct RelationNames: Sendable, Equatable {
     public var all: Set<String> { byName.union(byObject) }
 }
 
-/// What a budget is bound to: the BLAKE2b of a file's bytes, or, for a database table, the
-/// relations its rows are read from (`rows:` and one short hash per name of each relation,
-/// sorted; those of object identifiers marked `oid-`). Two fingerprints that name a common
-/// relation cover some of the same rows: a budget declared for one covers the other, so no view,
-/// join, shard or rename of a budgeted table gets a fresh budget.
+/// What a budget is bound to: a set of elements, two fingerprints that share one covering some of
+/// the same rows, so a budget declared for one covers the other.
+/// - A file's: the BLAKE2b of its bytes and the digest of its records (`file:`, the bytes' hash
+///   and `content-` and the digest), so a copy saved in another form (line ends, quoting, the
+///   order of rows or of columns) is the same data. Ledgers written before records were digested
+///   hold the bytes' hash alone, which still names the same file.
+/// - A database table's: the relations its rows are read from (`rows:` and one short hash per
+///   name of each relation, sorted; those of object identifiers marked `oid-`), so no view, join,
+///   shard or rename of a budgeted table gets a fresh budget.
 public enum DataFingerprint {
     static let rowsPrefix = "rows:"
     static let objectPrefix = "oid-"
+    static let filePrefix = "file:"
+    static let contentPrefix = "content-"
+
+    /// The fingerprint of a file whose bytes hash to `bytes` and whose records digest to `records`.
+    public static func of(fileBytes bytes: String, records: String) -> String {
+        filePrefix + bytes + "+" + contentPrefix + records
+    }
 
     /// The fingerprint of a table whose rows are read from `relations`.
     public static func of(relations: RelationNames) -> String {
@@ -34,23 +45,27 @@ public enum DataFingerprint {
 
     static func hash(_ name: String) -> String { String(Blake2b.hex(Data(name.utf8)).prefix(32)) }
 
-    /// The hashed names a database table's fingerprint lists; nil for a file's.
-    static func elements(_ fingerprint: String) -> Set<Substring>? {
-        guard fingerprint.hasPrefix(rowsPrefix) else { return nil }
-        return Set(fingerprint.dropFirst(rowsPrefix.count).split(separator: "+"))
+    /// The elements `fingerprint` lists: hashed names of relations, or a file's bytes' hash and
+    /// records' digest, or, as older ledgers wrote a file's, its bytes' hash alone.
+    public static func elements(_ fingerprint: String) -> Set<Substring> {
+        for prefix in [rowsPrefix, filePrefix] where fingerprint.hasPrefix(prefix) {
+            return Set(fingerprint.dropFirst(prefix.count).split(separator: "+"))
+        }
+        return [Substring(fingerprint)]
     }
 
-    /// Whether data with fingerprints `a` and `b` share rows: the same bytes, or relations in common.
-    public static func overlaps(_ a: String, _ b: String) -> Bool {
-        guard let first = elements(a), let second = elements(b) else { return a == b }
-        return !first.isDisjoint(with: second)
-    }
+    /// Whether data with fingerprints `a` and `b` share rows: the same file's bytes or records, or
+    /// relations in common.
+    public static func overlaps(_ a: String, _ b: String) -> Bool { !elements(a).isDisjoint(with: elements(b)) }
 
-    /// Whether `a` and `b` read the same relations: the same object identifiers (a table renamed,
-    /// or moved to another schema, is the same table), or the same names when either was written
-    /// before fingerprints named object identifiers.
-    public static func sameRelations(_ a: String, _ b: String) -> Bool {
-        guard let first = elements(a), let second = elements(b) else { return a == b }
+    /// Whether `a` and `b` are the same data, which one budget covers without a new version being
+    /// declared: files with the same bytes or the same records (`overlaps`), or tables that read
+    /// the same relations: the same object identifiers (a table renamed, or moved to another
+    /// schema, is the same table), or the same names when either was written before
+    /// fingerprints named object identifiers.
+    public static func sameData(_ a: String, _ b: String) -> Bool {
+        guard a.hasPrefix(rowsPrefix), b.hasPrefix(rowsPrefix) else { return overlaps(a, b) }
+        let (first, second) = (elements(a), elements(b))
         let (firstObjects, secondObjects) = (first.filter(isObject), second.filter(isObject))
         if !firstObjects.isEmpty, !secondObjects.isEmpty { return firstObjects == secondObjects }
         return first.subtracting(firstObjects) == second.subtracting(secondObjects)

@@ -16,6 +16,12 @@ public enum Blake2b {
         return Hex.encode(digest)
     }
 
+    /// Writes the 32-byte hash of `input` to `output`, which holds at least 32 bytes.
+    public static func hash(_ input: UnsafeBufferPointer<UInt8>, into output: UnsafeMutableBufferPointer<UInt8>) {
+        precondition(ready && output.count >= 32, "libsodium failed to initialise, or the output is short")
+        _ = crypto_generichash(output.baseAddress!, 32, input.baseAddress, UInt64(input.count), nil, 0)
+    }
+
     /// Throws unless `path` is a regular file (or absent: the reader says so). A folder cannot
     /// be read, and a pipe or a device could be read for ever or give other bytes the next time
     /// (a file is hashed, then read again): input data is a regular file only.

@@ -17,7 +17,7 @@ public enum BudgetStage {
     }
 
     /// `dataset`'s budget in the ledger at `path`, declared as `declare` when the ledger has none,
-    /// for the data whose bytes hash to `fingerprint`: a budget covers only the data it was
+    /// for the data with `fingerprint` (`DataFingerprint`): a budget covers only the data it was
     /// declared for, unless the run declares a new version of it (`newDataVersion`). `measured`
     /// names other data the run's charges measure too (a release gate's holdout): data another
     /// dataset's budget covers is refused, before anything is declared, since the run would

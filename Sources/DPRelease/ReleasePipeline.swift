@@ -67,6 +67,9 @@ public struct ReleasePipeline {
         let inputName: String
         let inputHash: String
         let holdoutHash: String
+        /// What the ledger binds the training data and the holdout to (`DataIdentity.fingerprint`).
+        let inputFingerprint: String
+        let holdoutFingerprint: String
         let schemaHash: String
         /// Where the model is saved (`.dpsynth-state` beside the report), and the run's key: the
         /// config's, the training data's and the schema's bytes hashed together, which names the
@@ -175,9 +178,9 @@ public struct ReleasePipeline {
         let trainSource = try DataSource(config.data, key: "\(configPath): data")
         let holdoutSource = try DataSource(config.holdout, key: "\(configPath): holdout")
         let training = try trainSource.identity()
-        let inputHash = training.fingerprint
+        let inputHash = training.provenanceHash
         let holdoutIdentity = try HoldoutRule.checked(holdout: holdoutSource, training: training)
-        let holdoutHash = holdoutIdentity.fingerprint
+        let holdoutHash = holdoutIdentity.provenanceHash
         progress("reading \(trainSource)")
         // The identities' locks are held until both tables are read: the rows read are those
         // the budget and the holdout rule were checked for.
@@ -231,6 +234,7 @@ public struct ReleasePipeline {
             key: try config.signingKey.map(SigningKey.load(secretKeyFile:)),
             synthesis: synthesis,
             gate: gate, inputName: trainSource.displayName, inputHash: inputHash, holdoutHash: holdoutHash,
+            inputFingerprint: training.fingerprint, holdoutFingerprint: holdoutIdentity.fingerprint,
             schemaHash: schemaHash, stateFolder: stateFolder, runKey: runKey)
     }
 
@@ -248,8 +252,8 @@ public struct ReleasePipeline {
         }
         let budget = try BudgetStage.open(
             ledger: config.ledger, dataset: prepared.dataset, declare: config.datasetBudget,
-            hint: .config(configPath), fingerprint: prepared.inputHash, newDataVersion: config.newDataVersion,
-            measured: [("\(configPath): holdout", prepared.holdoutHash)])
+            hint: .config(configPath), fingerprint: prepared.inputFingerprint,
+            newDataVersion: config.newDataVersion, measured: [("\(configPath): holdout", prepared.holdoutFingerprint)])
         let streams = RunStreams(seed: config.seed)
         // The gate's evaluation is reserved before the fit, so a run that fits can always be judged.
         let gateBudget = try budget.reserve(prepared.gate.cost)
@@ -266,7 +270,7 @@ public struct ReleasePipeline {
         let noisy = try prepared.gate.evaluate(
             train: prepared.train, holdout: prepared.holdout, synthetic: synthetic,
             quasiIdentifiers: prepared.quasiIdentifiers, model: fitted.hash, budget: gateBudget, source: streams.gate,
-            holdoutFingerprint: prepared.holdoutHash)
+            holdoutFingerprint: prepared.holdoutFingerprint)
         // Ended before the statement is read, so the report's chain head is the run's last entry.
         try gateBudget.endReservation()
         gateEnded = true

@@ -89,15 +89,15 @@ public enum DataSource: Sendable, CustomStringConvertible {
 
     /// Reads a CSV file through `read`, which passes every byte it reads to the observer it is
     /// given. With `identity`, the rows are refused unless those bytes hash to the identity's
-    /// fingerprint: a file replaced, renamed over or rewritten after its identity was taken
-    /// would otherwise be read under a budget bound to other content.
+    /// (`DataIdentity.provenanceHash`): a file replaced, renamed over or rewritten after its
+    /// identity was taken would otherwise be read under a budget bound to other content.
     public func readFile<Value>(
         boundTo identity: DataIdentity?, _ read: (ByteObserver?) throws -> Value
     ) throws -> Value {
         guard let identity, case .csv(let path) = self else { return try read(nil) }
         let hash = Blake2b.Stream()
         let value = try read { hash.add($0) }
-        guard hash.hex() == identity.fingerprint else {
+        guard hash.hex() == identity.provenanceHash else {
             throw DataError(
                 file: path,
                 problem: "the file changed after its fingerprint was taken: its rows are not the content "
@@ -130,27 +130,37 @@ public enum DataSource: Sendable, CustomStringConvertible {
         }
     }
 
-    /// What a budget is bound to (`DataFingerprint`): the BLAKE2b of a file's bytes; for a
-    /// database table, the relations whose rows it reads (`PostgresLocation.rowSources()`: tables
-    /// named by the server's cluster, database, schema and name, and by the object identifiers a
-    /// rename keeps, through views, inheritance and partitions), so analysts who read one table
-    /// share its budget whatever user, host name, view or later name they read it through. A
-    /// table whose content changes keeps its identity: the user declares the new version
-    /// (`--new-data-version`), as for a file.
+    /// What a budget is bound to (`DataFingerprint`): for a file, the BLAKE2b of its bytes and
+    /// the digest of its records (`CSVRecordsDigest`), so a copy saved in another form is the same
+    /// data; for a database table, the relations whose rows it reads
+    /// (`PostgresLocation.rowSources()`: tables named by the server's cluster, database, schema and
+    /// name, and by the object identifiers a rename keeps, through views, inheritance and
+    /// partitions), so analysts who read one table share its budget whatever user, host name, view
+    /// or later name they read it through. A table whose content changes keeps its identity: the
+    /// user declares the new version (`--new-data-version`), as for a file.
     public func fingerprint() throws -> String { try identity().fingerprint }
 
-    /// The data's fingerprint and what its rows are read from, computed once (a file is hashed,
-    /// a database asked, one time): a file's content, or the relations that hold a database
+    /// The data's fingerprint and what its rows are read from, computed once (a file is read, a
+    /// database asked, one time): a file's content, or the relations that hold a database
     /// table's rows; two sources that share one read some rows in common. Shards that read the
     /// same rows (one table twice, a view of another, a parent and its child) are refused here,
     /// before anything is charged: their rows would count twice.
     public func identity() throws -> DataIdentity {
         switch self {
         case .csv(let path):
-            // The file is read twice (hashed now, parsed later): the hash refuses a pipe or a
-            // device, which could give other bytes the second time than the budget was bound to.
-            let hash = try Blake2b.hex(file: path)
-            return DataIdentity(fingerprint: hash, rowSources: [hash], leases: [])
+            // The file is read twice (here, and as its rows are read): the check refuses a pipe or
+            // a device, which could give other bytes the second time than the budget was bound to.
+            try Blake2b.refuseIrregular(path)
+            let bytes = Blake2b.Stream()
+            var records = CSVRecordsDigest()
+            try CSVReader(path: path, observer: { bytes.add($0) }).forEachRecordView { _, record in
+                records.add(record)
+            }
+            let hash = bytes.hex()
+            let fingerprint = DataFingerprint.of(fileBytes: hash, records: records.hex())
+            return DataIdentity(
+                fingerprint: fingerprint, provenanceHash: hash,
+                rowSources: Set(DataFingerprint.elements(fingerprint).map(String.init)), leases: [])
         case .postgres(let locations):
             var union = RelationNames()
             var leases: [RowSourcesLease] = []
@@ -167,8 +177,9 @@ public enum DataSource: Sendable, CustomStringConvertible {
                 union.byName.formUnion(sources.byName)
                 union.byObject.formUnion(sources.byObject)
             }
+            let fingerprint = DataFingerprint.of(relations: union)
             return DataIdentity(
-                fingerprint: DataFingerprint.of(relations: union), rowSources: union.all, leases: leases)
+                fingerprint: fingerprint, provenanceHash: fingerprint, rowSources: union.all, leases: leases)
         }
     }
 }
@@ -177,7 +188,10 @@ public enum DataSource: Sendable, CustomStringConvertible {
 /// read from. For a database table it holds the locks that keep those relations as they are
 /// (`RowSourcesLease`): keep the identity until the rows are read, then `releaseLocks()`.
 public struct DataIdentity: Sendable, Equatable {
+    /// What the ledger binds a budget to (`DataSource.fingerprint()`).
     public let fingerprint: String
+    /// What a report names the data by: the BLAKE2b of a file's bytes, a database table's fingerprint.
+    public let provenanceHash: String
     public let rowSources: Set<String>
     let leases: [RowSourcesLease]
 

@@ -157,8 +157,44 @@ import Testing
     }
 }
 
-/// A database table's budget covers every table that reads some of its rows.
+/// A database table's budget covers every table that reads some of its rows, a file's every copy of
+/// its records.
 @Suite struct DataFingerprintTests {
+    /// A file's fingerprint names its bytes and its records: a copy saved in another form (other
+    /// bytes, the same records) is the same data, for its own budget and against a second one;
+    /// other records are other data; a fingerprint written as the bytes' hash alone names the
+    /// same file still.
+    @Test func aFileSavedInAnotherFormIsTheSameData() throws {
+        let (bytes, copyBytes, otherBytes) = (
+            String(repeating: "a", count: 64), String(repeating: "b", count: 64),
+            String(repeating: "c", count: 64)
+        )
+        let file = DataFingerprint.of(fileBytes: bytes, records: "r1")
+        let copy = DataFingerprint.of(fileBytes: copyBytes, records: "r1")
+        let other = DataFingerprint.of(fileBytes: otherBytes, records: "r2")
+        #expect(DataFingerprint.sameData(file, copy) && !DataFingerprint.sameData(file, other))
+        #expect(DataFingerprint.sameData(bytes, file) && !DataFingerprint.sameData(bytes, copy))
+        let table = DataFingerprint.of(relations: RelationNames(byName: ["t"], byObject: ["1"]))
+        #expect(!DataFingerprint.overlaps(file, table) && !DataFingerprint.sameData(file, table))
+
+        let folder = try CommandRunner.temporaryDirectory()
+        let ledger = try BudgetLedger(path: folder.appendingPathComponent("l.sqlite").path)
+        try ledger.initialise(dataset: "people", epsilon: 1, delta: 0, fingerprint: file)
+        #expect(throws: LedgerError.self) {
+            try ledger.initialise(dataset: "people-copy", epsilon: 1, delta: 0, fingerprint: copy)
+        }
+        #expect(try ledger.checkData(dataset: "people", fingerprint: copy, declareNewVersion: false) == nil)
+        #expect(throws: LedgerError.self) {
+            try ledger.checkData(dataset: "people", fingerprint: other, declareNewVersion: false)
+        }
+        let older = try BudgetLedger(path: folder.appendingPathComponent("older.sqlite").path)
+        try older.initialise(dataset: "people", epsilon: 1, delta: 0, fingerprint: bytes)
+        #expect(try older.checkData(dataset: "people", fingerprint: file, declareNewVersion: false) == nil)
+        #expect(throws: LedgerError.self) {
+            try older.initialise(dataset: "people-again", epsilon: 1, delta: 0, fingerprint: file)
+        }
+    }
+
     @Test func fingerprintsThatShareARelationOverlap() throws {
         let table = DataFingerprint.of(relations: RelationNames(byName: ["t"], byObject: ["1"]))
         let join = DataFingerprint.of(relations: RelationNames(byName: ["t", "dummy"], byObject: ["1", "2"]))
@@ -187,9 +223,9 @@ import Testing
         let renamed = DataFingerprint.of(relations: RelationNames(byName: ["t2"], byObject: ["1"]))
         let join = DataFingerprint.of(relations: RelationNames(byName: ["t", "u"], byObject: ["1", "2"]))
         let older = DataFingerprint.of(relations: RelationNames(byName: ["t"]))
-        #expect(DataFingerprint.sameRelations(table, renamed) && !DataFingerprint.sameRelations(table, join))
-        #expect(DataFingerprint.sameRelations(older, table) && !DataFingerprint.sameRelations(older, renamed))
-        #expect(!DataFingerprint.sameRelations("abc", table) && DataFingerprint.sameRelations("abc", "abc"))
+        #expect(DataFingerprint.sameData(table, renamed) && !DataFingerprint.sameData(table, join))
+        #expect(DataFingerprint.sameData(older, table) && !DataFingerprint.sameData(older, renamed))
+        #expect(!DataFingerprint.sameData("abc", table) && DataFingerprint.sameData("abc", "abc"))
 
         let path = try CommandRunner.temporaryDirectory().appendingPathComponent("l.sqlite").path
         let ledger = try BudgetLedger(path: path)

@@ -1,4 +1,5 @@
 import DPData
+import DPLedger
 import DPSources
 import DPTestSupport
 import Foundation
@@ -31,7 +32,39 @@ import Testing
         close(release)
         let file = folder.appendingPathComponent("real.csv").path
         try "a\n1\n".write(toFile: file, atomically: true, encoding: .utf8)
-        #expect(try DataSource(file, key: "--data").identity().fingerprint.count == 64)
+        #expect(try DataSource(file, key: "--data").identity().provenanceHash.count == 64)
+    }
+
+    /// Copies of one table saved in other forms (line ends, quoting, a byte-order mark, blank
+    /// lines, rows or columns in another order) share its records' digest, so their fingerprints
+    /// overlap and their rows read as shared; a value changed or a row repeated is other data.
+    @Test func aCopyInAnotherFormHasTheTablesRecords() throws {
+        let folder = try CommandRunner.temporaryDirectory()
+        func identity(_ text: [UInt8]) throws -> DataIdentity {
+            let file = folder.appendingPathComponent("\(UUID().uuidString).csv")
+            try Data(text).write(to: file)
+            return try DataSource(file.path, key: "--data").identity()
+        }
+        let table = try identity(Array("age,city\n30,Paris\n41,\"Oslo, N\"\n".utf8))
+        let copies = [
+            Array("age,city\r\n30,Paris\r\n41,\"Oslo, N\"\r\n".utf8),
+            Array("age,city\n41,\"Oslo, N\"\n30,Paris\n".utf8),
+            Array("city,age\nParis,30\n\"Oslo, N\",41\n".utf8),
+            [0xEF, 0xBB, 0xBF] + Array("\"age\",\"city\"\n\n\"30\",\"Paris\"\n41,\"Oslo, N\"".utf8),
+        ]
+        for copy in copies {
+            let read = try identity(copy)
+            #expect(read.provenanceHash != table.provenanceHash)
+            #expect(DataFingerprint.sameData(read.fingerprint, table.fingerprint) && read.overlaps(table))
+        }
+        let others = [
+            "age,city\n30,Paris\n42,\"Oslo, N\"\n", "age,city\n30,Paris\n41,\"Oslo, N\"\n30,Paris\n",
+            "age,town\n30,Paris\n41,\"Oslo, N\"\n", "age,city\n30,Paris\n41,Oslo N\n",
+        ]
+        for other in others {
+            let read = try identity(Array(other.utf8))
+            #expect(!DataFingerprint.overlaps(read.fingerprint, table.fingerprint) && !read.overlaps(table), "\(other)")
+        }
     }
 
     /// A file replaced (or rewritten) after its identity was taken: rows read under that

@@ -46,6 +46,43 @@ import Testing
         #expect(try BudgetLedger.verify(path: ledger).intact)
     }
 
+    /// A copy of the data saved in another form (CRLF line ends, rows reversed, columns swapped)
+    /// is the same people's data: it gets no budget of its own, and runs against the data's budget
+    /// without a new version being declared.
+    @Test func aCopyInAnotherFormGetsNoSecondBudget() throws {
+        let folder = try CommandRunner.temporaryDirectory()
+        let (data, schema) = try CodedPairTable.write(rows: 60, in: folder)
+        let ledger = folder.appendingPathComponent("l.sqlite").path
+        func run(_ file: String, _ extra: [String]) throws -> CommandRunner.Result {
+            try CommandRunner.run(
+                [
+                    "synthesize", "--method", "independent", "--data", file, "--schema", schema, "--ledger", ledger,
+                    "--epsilon", "0.5", "--rows", "5", "--out", folder.appendingPathComponent("s.csv").path,
+                ] + extra)
+        }
+        let declared = try CommandRunner.run([
+            "ledger", "init", "--ledger", ledger, "--dataset", "t", "--epsilon", "5", "--delta", "1e-8",
+        ])
+        #expect(declared.status == 0, "\(declared)")
+        let first = try run(data, ["--dataset", "t"])
+        #expect(first.status == 0, "\(first)")
+        let lines = try String(contentsOfFile: data, encoding: .utf8).split(separator: "\n").map(String.init)
+        let swapped = lines.map { $0.split(separator: ",").reversed().joined(separator: ",") }
+        let copies = [
+            lines.joined(separator: "\r\n") + "\r\n",
+            ([lines[0]] + lines.dropFirst().reversed()).joined(separator: "\n"),
+            swapped.joined(separator: "\n") + "\n",
+        ]
+        for (index, text) in copies.enumerated() {
+            let copy = folder.appendingPathComponent("copy\(index).csv").path
+            try text.write(toFile: copy, atomically: true, encoding: .utf8)
+            let second = try run(copy, ["--init-budget", "--dataset", "copy\(index)"])
+            #expect(second.status == 1 && second.standardError.contains("under dataset 't'"), "\(index): \(second)")
+            let same = try run(copy, ["--dataset", "t"])
+            #expect(same.status == 0, "\(index): \(same)")
+        }
+    }
+
     /// A DP schema proposal refused before it reads a value (here a file without its header
     /// row) binds no data to the budget: once the header is added, the file is not "changed data".
     @Test func aRefusedProposalBindsNoData() throws {

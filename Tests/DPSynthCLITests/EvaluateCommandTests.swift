@@ -61,13 +61,20 @@ import Testing
         let same = try evaluate(data, against: data, schema: schema, holdout: data)
         #expect(same.status == 1 && same.standardError.contains("training table itself"), "\(same)")
         // The same rows with other line endings and in another order are the same people (a
-        // helper's pass: a CRLF copy passed as a holdout, and the gate compared the table with itself).
-        let lines = try String(contentsOfFile: data, encoding: .utf8).split(separator: "\n")
-        let copy = folder.appendingPathComponent("copy.csv").path
-        try ([lines[0]] + lines.dropFirst().reversed()).joined(separator: "\r\n").appending("\r\n\r\n").write(
-            toFile: copy, atomically: true, encoding: .utf8)
-        let disguised = try evaluate(data, against: data, schema: schema, holdout: copy)
-        #expect(disguised.status == 1 && disguised.standardError.contains("training table's rows"), "\(disguised)")
+        // helper's pass: a CRLF copy passed as a holdout, and the gate compared the table with
+        // itself): refused as the same records before a row is read, and, with an age moved
+        // within its bin (other records, the same encoded rows), once read.
+        let lines = try String(contentsOfFile: data, encoding: .utf8).split(separator: "\n").map(String.init)
+        let edited = [lines[0], "21" + lines[1].dropFirst(2)] + lines.dropFirst(2)
+        for (name, rows, refusal) in [
+            ("copy.csv", lines, "training table itself"), ("edited.csv", edited, "training table's rows"),
+        ] {
+            let copy = folder.appendingPathComponent(name).path
+            try ([rows[0]] + rows.dropFirst().reversed()).joined(separator: "\r\n").appending("\r\n\r\n").write(
+                toFile: copy, atomically: true, encoding: .utf8)
+            let disguised = try evaluate(data, against: data, schema: schema, holdout: copy)
+            #expect(disguised.status == 1 && disguised.standardError.contains(refusal), "\(name): \(disguised)")
+        }
         let oneClass = folder.appendingPathComponent("no.csv").path
         try ("age,group,flag\n" + (0..<50).map { "\(30 + $0 % 9),a,no" }.joined(separator: "\n") + "\n").write(
             toFile: oneClass, atomically: true, encoding: .utf8)

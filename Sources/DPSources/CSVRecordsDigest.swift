@@ -1,0 +1,74 @@
+import DPData
+import DPLedger
+
+/// A digest of a CSV file's records taken as a multiset, which no change of form alters: line
+/// ends, quoting, a byte-order mark, blank lines, the order of the rows, and the order of the
+/// columns (a field is keyed by its column's name in the header). A copy of a table that another
+/// program saved has the table's digest, so it shares the table's budget (`DataFingerprint`); a
+/// table with a value changed, a row added or a column dropped has another.
+///
+/// Each record is hashed (BLAKE2b) with its fields in the order of their columns' names, and the
+/// hashes are summed modulo 2^256, a sum no order of the records changes; the digest hashes the
+/// sorted names, the number of records and that sum.
+struct CSVRecordsDigest {
+    /// The header's field positions in the order of their names; nil until the header is read.
+    private var order: [Int]?
+    private var names: [String] = []
+    private var sum: [UInt64] = [0, 0, 0, 0]
+    private var records: UInt64 = 0
+    private var encoded: [UInt8] = []
+    private var recordHash = [UInt8](repeating: 0, count: 32)
+
+    /// Adds a record; the first is the header.
+    mutating func add(_ record: CSVRecordView) {
+        guard let order else {
+            let header = (0..<record.count).map { DatasetLoader.headerName(record.string($0)) }
+            let sorted = header.indices.sorted { Array(header[$0].utf8).lexicographicallyPrecedes(header[$1].utf8) }
+            self.order = sorted
+            names = sorted.map { header[$0] }
+            return
+        }
+        encoded.removeAll(keepingCapacity: true)
+        // A record of another length than the header (refused when rows are read) is taken as it stands.
+        for field in record.count == order.count ? order : Array(0..<record.count) {
+            Self.append(record[field], to: &encoded)
+        }
+        encoded.withUnsafeBufferPointer { input in
+            recordHash.withUnsafeMutableBufferPointer { Blake2b.hash(input, into: $0) }
+        }
+        var carry: UInt64 = 0
+        for limb in 0..<4 {
+            var word: UInt64 = 0
+            for byte in 0..<8 { word |= UInt64(recordHash[limb * 8 + byte]) << (8 * byte) }
+            let (partial, overflow) = sum[limb].addingReportingOverflow(word)
+            let (total, carried) = partial.addingReportingOverflow(carry)
+            sum[limb] = total
+            carry = overflow || carried ? 1 : 0
+        }
+        records += 1
+    }
+
+    /// The digest, as lowercase hex.
+    func hex() -> String {
+        var final: [UInt8] = Array("dpsynth csv records 1".utf8)
+        for name in names { Array(name.utf8).withUnsafeBufferPointer { Self.append($0, to: &final) } }
+        Self.append(number: UInt64(names.count), to: &final)
+        Self.append(number: records, to: &final)
+        for limb in sum { Self.append(number: limb, to: &final) }
+        return final.withUnsafeBufferPointer { input in
+            var digest = [UInt8](repeating: 0, count: 32)
+            digest.withUnsafeMutableBufferPointer { Blake2b.hash(input, into: $0) }
+            return Hex.encode(digest)
+        }
+    }
+
+    /// Appends `bytes` with their length before them, so no two lists of fields encode alike.
+    private static func append(_ bytes: UnsafeBufferPointer<UInt8>, to encoded: inout [UInt8]) {
+        append(number: UInt64(bytes.count), to: &encoded)
+        encoded.append(contentsOf: bytes)
+    }
+
+    private static func append(number: UInt64, to encoded: inout [UInt8]) {
+        for byte in 0..<8 { encoded.append(UInt8(truncatingIfNeeded: number >> (8 * byte))) }
+    }
+}
