@@ -69,6 +69,6 @@ struct CSVRecordsDigest {
     }
 
     private static func append(number: UInt64, to encoded: inout [UInt8]) {
-        for byte in 0..<8 { encoded.append(UInt8(truncatingIfNeeded: number >> (8 * byte))) }
+        withUnsafeBytes(of: number.littleEndian) { encoded.append(contentsOf: $0) }
     }
 }
