@@ -1,6 +1,7 @@
 import DPAudit
 import DPData
 import DPLedger
+import DPReport
 import DPSources
 import DPSynthesis
 import Foundation
@@ -115,6 +116,14 @@ public struct ReleaseConfig: Sendable {
             epsilon: try yaml.number("epsilon", in: Double.leastNonzeroMagnitude...FitRequest.largestEpsilon)!,
             ledger: try path("ledger") ?? LedgerLocation.defaultPath, out: try requiredPath("out"),
             quarantine: "", report: try requiredPath("report"))
+        // The confidential reports of 'x.public' would be x.public.json and x.public.html: the names
+        // of the public reports of 'x', which a reader would take for, and a release would replace.
+        guard !URL(fileURLWithPath: config.report).lastPathComponent.hasSuffix(PublicReport.nameSuffix) else {
+            throw yaml.error(
+                at: yaml["report"],
+                "'report' ends in '\(PublicReport.nameSuffix)': its confidential reports would bear public reports' names",
+                hint: "Give the reports' name without it (for example 'report: out/report'); the public ones add it.")
+        }
         config.quarantine =
             try path("quarantine")
             ?? URL(fileURLWithPath: config.out).deletingLastPathComponent().appendingPathComponent("quarantine").path

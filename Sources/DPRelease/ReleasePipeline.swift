@@ -98,10 +98,13 @@ public struct ReleasePipeline {
             ("report", config.report + ".json"), ("report", config.report + ".json.sig"),
             ("report", config.report + ".html"), ("report", config.report + ".html.sig"),
             ("report", config.report + ".md"), ("report", config.report + ".md.sig"),
-            ("report", config.report + ".public.json"), ("report", config.report + ".public.json.sig"),
-            ("report", config.report + ".public.html"), ("report", config.report + ".public.html.sig"),
+            ("report", publicReportName + ".json"), ("report", publicReportName + ".json.sig"),
+            ("report", publicReportName + ".html"), ("report", publicReportName + ".html.sig"),
         ]
     }
+
+    /// The public reports' name, without its extension (`PublicReport.nameSuffix`).
+    var publicReportName: String { config.report + PublicReport.nameSuffix }
 
     /// Every file a run reads, by the config key that names it.
     var inputs: [(String, String?)] {
@@ -510,8 +513,8 @@ public struct ReleasePipeline {
             bytes: Data(MarkdownSummary.render(report).utf8), to: markdownPath, key: prepared.key, in: files,
             replacing: reportsReplace)
         let publicReport = PublicReport(report, charges: releaseCharges, method: config.method)
-        let publicReportPath = config.report + ".public.json"
-        let publicHTMLPath = config.report + ".public.html"
+        let publicReportPath = publicReportName + ".json"
+        let publicHTMLPath = publicReportName + ".html"
         _ = try ReportSignature.stage(
             publicReport, to: publicReportPath, key: prepared.key, in: files, replacing: reportsReplace)
         try ReportSignature.stage(

@@ -12,6 +12,9 @@ import Foundation
 /// one, so publishing the report spends nothing beyond what the ledger shows.
 public struct PublicReport: Sendable, Codable, Equatable {
     public static let formatVersion = "dpsynth-public-report/1"
+    /// What a release adds to its reports' name for the public ones: REPORT.public.json and
+    /// REPORT.public.html beside the confidential REPORT.json and REPORT.html.
+    public static let nameSuffix = ".public"
 
     public var format = PublicReport.formatVersion
     public let outcome: ReleaseOutcome

@@ -149,6 +149,21 @@ import Testing
         #expect(try Self.parse("dataset_budget: {epsilon: 2, delta: 1e-9}\n").datasetBudget?.epsilon == 2)
     }
 
+    /// A report named 'x.public' would write its confidential reports where the public reports of
+    /// a release named 'x' go (x.public.json): a reader would take them for public, and either
+    /// release would replace the other's.
+    @Test func aReportNamedAsPublicIsRefused() throws {
+        for name in ["out/report.public", "report.public"] {
+            do {
+                _ = try Self.replacing("report", with: "report: \(name)")
+                Issue.record("\(name) was accepted")
+            } catch let error as DataError {
+                #expect("\(error)".contains("confidential reports would bear public reports' names"), "\(error)")
+            }
+        }
+        #expect(try Self.replacing("report", with: "report: out/public").report == "/tmp/out/public")
+    }
+
     /// Shadow models fit the generator twice per target and shadow: a count that would run for
     /// days after the release's charges is refused when the config is read (a helper's pass).
     @Test func shadowModelCountsBeyondTheLimitsAreRefused() throws {
