@@ -20,8 +20,8 @@ public struct RelationNames: Sendable, Equatable {
 /// the same rows, so a budget declared for one covers the other.
 /// - A file's: the BLAKE2b of its bytes and the digest of its records (`file:`, the bytes' hash
 ///   and `content-` and the digest), so a copy saved in another form (line ends, quoting, the
-///   order of rows or of columns) is the same data. Ledgers written before records were digested
-///   hold the bytes' hash alone, which still names the same file.
+///   order of rows or of columns) is the same data. A fingerprint that is a bytes' hash alone,
+///   which a ledger may hold, names that file.
 /// - A database table's: the relations its rows are read from (`rows:` and one short hash per
 ///   name of each relation, sorted; those of object identifiers marked `oid-`), so no view, join,
 ///   shard or rename of a budgeted table gets a fresh budget.
@@ -46,7 +46,7 @@ public enum DataFingerprint {
     static func hash(_ name: String) -> String { String(Blake2b.hex(Data(name.utf8)).prefix(32)) }
 
     /// The elements `fingerprint` lists: hashed names of relations, or a file's bytes' hash and
-    /// records' digest, or, as older ledgers wrote a file's, its bytes' hash alone.
+    /// records' digest, or a file's bytes' hash alone.
     public static func elements(_ fingerprint: String) -> Set<Substring> {
         for prefix in [rowsPrefix, filePrefix] where fingerprint.hasPrefix(prefix) {
             return Set(fingerprint.dropFirst(prefix.count).split(separator: "+"))
