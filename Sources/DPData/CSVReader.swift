@@ -93,6 +93,10 @@ public struct CSVRecordView {
         return UnsafeBufferPointer(rebasing: bytes[start..<ends[index]])
     }
 
+    /// The value of field `index`, as a column reads it: its bytes without the spaces and tabs
+    /// around them (`ColumnCodec.trimmed`).
+    public func value(_ index: Int) -> UnsafeBufferPointer<UInt8> { ColumnCodec.trimmed(self[index]) }
+
     public func string(_ index: Int) -> String {
         String(decoding: self[index], as: UTF8.self)
     }

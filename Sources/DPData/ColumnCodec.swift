@@ -112,7 +112,8 @@ final class ColumnCodec: Sendable {
         hint: "Numbers this long are not read: correct the value, or list it under 'missing_values'."
     )
 
-    /// The bytes without leading and trailing spaces and tabs.
+    /// The bytes without leading and trailing spaces and tabs: a field's value, as every column
+    /// reads it (`CSVRecordView.value`).
     static func trimmed(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
         var start = 0
         var end = bytes.count

@@ -2,8 +2,9 @@ import DPData
 import DPLedger
 
 /// A digest of a CSV file's records taken as a multiset, which no change of form alters: line
-/// ends, quoting, a byte-order mark, blank lines, the order of the rows, and the order of the
-/// columns (a field is keyed by its column's name in the header). A copy of a table that another
+/// ends, quoting, a byte-order mark, blank lines, spaces and tabs around a value (which no column
+/// reads, `CSVRecordView.value`), the order of the rows, and the order of the columns (a field is
+/// keyed by its column's name in the header). A copy of a table that another
 /// program saved has the table's digest, so it shares the table's budget (`DataFingerprint`); a
 /// table with a value changed, a row added or a column dropped has another.
 ///
@@ -31,7 +32,7 @@ struct CSVRecordsDigest {
         encoded.removeAll(keepingCapacity: true)
         // A record of another length than the header (refused when rows are read) is taken as it stands.
         for field in record.count == order.count ? order : Array(0..<record.count) {
-            Self.append(record[field], to: &encoded)
+            Self.append(record.value(field), to: &encoded)
         }
         encoded.withUnsafeBufferPointer { input in
             recordHash.withUnsafeMutableBufferPointer { Blake2b.hash(input, into: $0) }

@@ -36,7 +36,7 @@ import Testing
     }
 
     /// Copies of one table saved in other forms (line ends, quoting, a byte-order mark, blank
-    /// lines, rows or columns in another order) share its records' digest, so their fingerprints
+    /// lines, spaces around values, rows or columns in another order) share its records' digest, so their fingerprints
     /// overlap and their rows read as shared; a value changed or a row repeated is other data.
     @Test func aCopyInAnotherFormHasTheTablesRecords() throws {
         let folder = try CommandRunner.temporaryDirectory()
@@ -50,6 +50,7 @@ import Testing
             Array("age,city\r\n30,Paris\r\n41,\"Oslo, N\"\r\n".utf8),
             Array("age,city\n41,\"Oslo, N\"\n30,Paris\n".utf8),
             Array("city,age\nParis,30\n\"Oslo, N\",41\n".utf8),
+            Array("age , city\n 30,Paris\t\n41 ,\"Oslo, N\"\n".utf8),
             [0xEF, 0xBB, 0xBF] + Array("\"age\",\"city\"\n\n\"30\",\"Paris\"\n41,\"Oslo, N\"".utf8),
         ]
         for copy in copies {
