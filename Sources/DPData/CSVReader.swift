@@ -9,11 +9,11 @@ import Foundation
 public final class CSVReader {
     public let path: String
     let delimiter: UInt8
-    /// Sees every byte read from the file, in order (a byte-order mark included).
-    let observer: ByteObserver?
+    /// Sees every byte read from the file, in order (a byte-order mark included), and every record.
+    let observer: ReadObserver?
     static let chunkSize = 1 << 20
 
-    public init(path: String, delimiter: UInt8 = UInt8(ascii: ","), observer: ByteObserver? = nil) {
+    public init(path: String, delimiter: UInt8 = UInt8(ascii: ","), observer: ReadObserver? = nil) {
         self.path = path
         self.delimiter = delimiter
         self.observer = observer
@@ -28,7 +28,14 @@ public final class CSVReader {
 
     /// Calls `body` with each record's first line number and a view of its fields' bytes, valid
     /// only during the call. No allocation per record: the storage is reused.
-    public func forEachRecordView(_ body: (_ line: Int, _ record: CSVRecordView) throws -> Void) throws {
+    public func forEachRecordView(_ read: (_ line: Int, _ record: CSVRecordView) throws -> Void) throws {
+        try forEachObservedRecord { line, record in
+            observer?.record(record)
+            try read(line, record)
+        }
+    }
+
+    private func forEachObservedRecord(_ body: (_ line: Int, _ record: CSVRecordView) throws -> Void) throws {
         guard let file = fopen(path, "rb") else {
             throw DataError(
                 file: path, problem: "cannot open the file (\(String(cString: strerror(errno))))",
@@ -47,7 +54,7 @@ public final class CSVReader {
                 }
                 break
             }
-            buffer.withUnsafeBufferPointer { observer?(UnsafeBufferPointer(rebasing: $0[..<count])) }
+            buffer.withUnsafeBufferPointer { observer?.bytes(UnsafeBufferPointer(rebasing: $0[..<count])) }
             var start = 0
             if firstChunk {
                 firstChunk = false
@@ -75,9 +82,18 @@ public final class CSVReader {
     }
 }
 
-/// Called with each block of a file's bytes as they are read, in order: what a reader parsed can
-/// be hashed on the way (`DataSource` checks that a file's rows are the bytes its budget is bound to).
-public typealias ByteObserver = (UnsafeBufferPointer<UInt8>) -> Void
+/// Sees what a reader reads, in order: each block of a file's bytes, and each record parsed from
+/// them (the header first), so what a reader parsed can be hashed on the way (`DataSource` checks
+/// that a file's rows are the content its budget is bound to).
+public struct ReadObserver {
+    public let bytes: (UnsafeBufferPointer<UInt8>) -> Void
+    public let record: (CSVRecordView) -> Void
+
+    public init(bytes: @escaping (UnsafeBufferPointer<UInt8>) -> Void, record: @escaping (CSVRecordView) -> Void) {
+        self.bytes = bytes
+        self.record = record
+    }
+}
 
 /// The fields of one CSV record as byte ranges of shared storage; valid only inside the callback
 /// that receives it.

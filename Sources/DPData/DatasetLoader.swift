@@ -15,9 +15,9 @@ public enum DatasetLoader {
         }
     }
 
-    /// `observer` sees every byte read from the file.
+    /// `observer` sees every byte and record read from the file.
     public static func load(
-        csv path: String, schema: Schema, options: Options = Options(), observer: ByteObserver? = nil
+        csv path: String, schema: Schema, options: Options = Options(), observer: ReadObserver? = nil
     ) throws -> EncodedDataset {
         let codecs = schema.columns.map(ColumnCodec.init)
         let encodedPositions = schema.columns.indices.filter { schema.columns[$0].kind != .identifier }

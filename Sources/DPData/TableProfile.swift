@@ -47,8 +47,8 @@ public struct TableProfile: Sendable {
     }
 
     /// A CSV file's profile, its values trimmed of spaces and tabs; `observer` sees every byte
-    /// read from it.
-    public init(path: String, kind: Kind, observer: ByteObserver? = nil) throws {
+    /// and record read from it.
+    public init(path: String, kind: Kind, observer: ReadObserver? = nil) throws {
         var profile: TableProfile?
         try CSVReader(path: path, observer: observer).forEachRecordView { line, record in
             guard var read = profile else {

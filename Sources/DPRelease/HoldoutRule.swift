@@ -10,15 +10,26 @@ import DPSources
 public enum HoldoutRule {
     /// The holdout's identity (`DataSource.identity`; keep it until the holdout is read), after
     /// refusing a holdout that reads rows the training table reads (`training`): the same bytes,
-    /// the same table, or a view, parent or partition of it.
+    /// the same table, or a view, parent or partition of it. Once both are read, `checkRead`
+    /// refuses a file with the training file's records.
     public static func checked(holdout: DataSource, training: DataIdentity) throws -> DataIdentity {
         let identity = try holdout.identity()
-        guard !identity.overlaps(training) else {
+        try refuseShared(holdout: identity, training: training, name: "\(holdout)")
+        return identity
+    }
+
+    /// Refuses a holdout whose records, read, are the training file's in another form (line
+    /// ends, quoting, the order of rows or columns: `CSVRecordsDigest`); `name` names it.
+    public static func checkRead(holdout: DataIdentity, training: DataIdentity, name: String) throws {
+        try refuseShared(holdout: holdout, training: training, name: name)
+    }
+
+    static func refuseShared(holdout: DataIdentity, training: DataIdentity, name: String) throws {
+        guard !holdout.overlaps(training) else {
             throw ReleaseError(
-                "\(holdout): the holdout is the training table itself (or reads some of its rows); give real rows "
+                "\(name): the holdout is the training table itself (or reads some of its rows); give real rows "
                     + "the generator never saw (a separate split of the data, in a table or file of its own)")
         }
-        return identity
     }
 
     /// Refuses a holdout whose rows, once read, are the training rows (`HoldoutOverlap.sharesRows`

@@ -121,7 +121,8 @@ public struct ReleaseConfig: Sendable {
         guard !URL(fileURLWithPath: config.report).lastPathComponent.hasSuffix(PublicReport.nameSuffix) else {
             throw yaml.error(
                 at: yaml["report"],
-                "'report' ends in '\(PublicReport.nameSuffix)': its confidential reports would bear public reports' names",
+                "'report' ends in '\(PublicReport.nameSuffix)': its confidential reports would bear public "
+                    + "reports' names",
                 hint: "Give the reports' name without it (for example 'report: out/report'); the public ones add it.")
         }
         config.quarantine =

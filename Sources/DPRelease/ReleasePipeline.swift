@@ -191,6 +191,7 @@ public struct ReleasePipeline {
         let holdout = try holdoutSource.load(schema: schema, boundTo: holdoutIdentity)
         training.releaseLocks()
         holdoutIdentity.releaseLocks()
+        try HoldoutRule.checkRead(holdout: holdoutIdentity, training: training, name: config.holdout)
         let schemaHash = try Blake2b.hex(file: config.schema)
         let runKey = String(Blake2b.hex(configBytes + Data(inputHash.utf8) + Data(schemaHash.utf8)).prefix(24))
         let stateFolder = URL(fileURLWithPath: config.report).deletingLastPathComponent()
@@ -237,7 +238,7 @@ public struct ReleasePipeline {
             key: try config.signingKey.map(SigningKey.load(secretKeyFile:)),
             synthesis: synthesis,
             gate: gate, inputName: trainSource.displayName, inputHash: inputHash, holdoutHash: holdoutHash,
-            inputFingerprint: training.fingerprint, holdoutFingerprint: holdoutIdentity.fingerprint,
+            inputFingerprint: try training.fingerprint, holdoutFingerprint: try holdoutIdentity.fingerprint,
             schemaHash: schemaHash, stateFolder: stateFolder, runKey: runKey)
     }
 

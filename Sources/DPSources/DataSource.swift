@@ -87,16 +87,18 @@ public enum DataSource: Sendable, CustomStringConvertible {
         }
     }
 
-    /// Reads a CSV file through `read`, which passes every byte it reads to the observer it is
-    /// given. With `identity`, the rows are refused unless those bytes hash to the identity's
-    /// (`DataIdentity.provenanceHash`): a file replaced, renamed over or rewritten after its
-    /// identity was taken would otherwise be read under a budget bound to other content.
+    /// Reads a CSV file through `read`, which passes every byte and record it reads to the
+    /// observer it is given. With `identity`, the rows are refused unless those bytes hash to the
+    /// identity's (`DataIdentity.provenanceHash`): a file replaced, renamed over or rewritten after
+    /// its identity was taken would otherwise be read under a budget bound to other content. The
+    /// records read complete the identity's fingerprint (`CSVRecordsDigest`).
     public func readFile<Value>(
-        boundTo identity: DataIdentity?, _ read: (ByteObserver?) throws -> Value
+        boundTo identity: DataIdentity?, _ read: (ReadObserver?) throws -> Value
     ) throws -> Value {
         guard let identity, case .csv(let path) = self else { return try read(nil) }
         let hash = Blake2b.Stream()
-        let value = try read { hash.add($0) }
+        var records = CSVRecordsDigest()
+        let value = try read(ReadObserver(bytes: { hash.add($0) }, record: { records.add($0) }))
         guard hash.hex() == identity.provenanceHash else {
             throw DataError(
                 file: path,
@@ -104,6 +106,7 @@ public enum DataSource: Sendable, CustomStringConvertible {
                     + "its budget was checked for",
                 hint: "Run again once nothing writes to the file.")
         }
+        identity.fileRecords?.set(records.hex())
         return value
     }
 
@@ -138,29 +141,31 @@ public enum DataSource: Sendable, CustomStringConvertible {
     /// partitions), so analysts who read one table share its budget whatever user, host name, view
     /// or later name they read it through. A table whose content changes keeps its identity: the
     /// user declares the new version (`--new-data-version`), as for a file.
-    public func fingerprint() throws -> String { try identity().fingerprint }
+    public func fingerprint() throws -> String { try identityRead().fingerprint }
 
-    /// The data's fingerprint and what its rows are read from, computed once (a file is read, a
-    /// database asked, one time): a file's content, or the relations that hold a database
-    /// table's rows; two sources that share one read some rows in common. Shards that read the
-    /// same rows (one table twice, a view of another, a parent and its child) are refused here,
-    /// before anything is charged: their rows would count twice.
+    /// The identity of data whose rows are not read otherwise: a file is read once through, for
+    /// its records (`readFile`).
+    public func identityRead() throws -> DataIdentity {
+        let identity = try identity()
+        if case .csv(let path) = self {
+            try readFile(boundTo: identity) { try CSVReader(path: path, observer: $0).forEachRecordView { _, _ in } }
+        }
+        return identity
+    }
+
+    /// The data's identity and what its rows are read from, computed once (a file is hashed, a
+    /// database asked, one time): a file's bytes, whose records complete its fingerprint as its
+    /// rows are read (`readFile`), or the relations that hold a database table's rows; two
+    /// sources that share one read some rows in common. Shards that read the same rows (one
+    /// table twice, a view of another, a parent and its child) are refused here, before anything
+    /// is charged: their rows would count twice.
     public func identity() throws -> DataIdentity {
         switch self {
         case .csv(let path):
-            // The file is read twice (here, and as its rows are read): the check refuses a pipe or
-            // a device, which could give other bytes the second time than the budget was bound to.
-            try Blake2b.refuseIrregular(path)
-            let bytes = Blake2b.Stream()
-            var records = CSVRecordsDigest()
-            try CSVReader(path: path, observer: { bytes.add($0) }).forEachRecordView { _, record in
-                records.add(record)
-            }
-            let hash = bytes.hex()
-            let fingerprint = DataFingerprint.of(fileBytes: hash, records: records.hex())
-            return DataIdentity(
-                fingerprint: fingerprint, provenanceHash: hash,
-                rowSources: Set(DataFingerprint.elements(fingerprint).map(String.init)), leases: [])
+            // The file is read twice (hashed now, parsed later): the hash refuses a pipe or a
+            // device, which could give other bytes the second time than the budget was bound to.
+            let hash = try Blake2b.hex(file: path)
+            return DataIdentity(provenanceHash: hash, relations: nil, fileRecords: FileRecords(), leases: [])
         case .postgres(let locations):
             var union = RelationNames()
             var leases: [RowSourcesLease] = []
@@ -178,25 +183,48 @@ public enum DataSource: Sendable, CustomStringConvertible {
                 union.byObject.formUnion(sources.byObject)
             }
             let fingerprint = DataFingerprint.of(relations: union)
-            return DataIdentity(
-                fingerprint: fingerprint, provenanceHash: fingerprint, rowSources: union.all, leases: leases)
+            return DataIdentity(provenanceHash: fingerprint, relations: union.all, fileRecords: nil, leases: leases)
         }
     }
 }
 
 /// Which data a source is (`DataSource.identity`): what a budget binds to, and what its rows are
-/// read from. For a database table it holds the locks that keep those relations as they are
-/// (`RowSourcesLease`): keep the identity until the rows are read, then `releaseLocks()`.
+/// read from. A file's is completed as its rows are read (`DataSource.readFile`). For a database
+/// table it holds the locks that keep those relations as they are (`RowSourcesLease`): keep the
+/// identity until the rows are read, then `releaseLocks()`.
 public struct DataIdentity: Sendable, Equatable {
-    /// What the ledger binds a budget to (`DataSource.fingerprint()`).
-    public let fingerprint: String
     /// What a report names the data by: the BLAKE2b of a file's bytes, a database table's fingerprint.
     public let provenanceHash: String
-    public let rowSources: Set<String>
+    /// The names of the relations a database table's rows are read from; nil for a file.
+    let relations: Set<String>?
+    /// A file's records' digest, once its rows are read; nil for a database table.
+    let fileRecords: FileRecords?
     let leases: [RowSourcesLease]
 
+    /// What the ledger binds a budget to (`DataFingerprint`); a file's is known once its rows are
+    /// read (`DataSource.readFile`), and asked for before, it is an error.
+    public var fingerprint: String {
+        get throws {
+            guard let fileRecords else { return provenanceHash }
+            guard let records = fileRecords.digest else {
+                throw DataError(
+                    file: "dpsynth", problem: "a file's fingerprint was asked for before its rows were read",
+                    hint: "Report this as a bug.")
+            }
+            return DataFingerprint.of(fileBytes: provenanceHash, records: records)
+        }
+    }
+
+    /// What the rows are read from: relations, or a file's bytes and (once read) its records.
+    public var rowSources: Set<String> {
+        if let relations { return relations }
+        guard let fingerprint = try? fingerprint else { return [provenanceHash] }
+        return Set(DataFingerprint.elements(fingerprint).map(String.init))
+    }
+
     public static func == (left: DataIdentity, right: DataIdentity) -> Bool {
-        left.fingerprint == right.fingerprint && left.rowSources == right.rowSources
+        left.provenanceHash == right.provenanceHash && left.relations == right.relations
+            && left.fileRecords?.digest == right.fileRecords?.digest
     }
 
     /// Lets the relations' locks go now, once the rows are read; they go anyway when nothing
@@ -205,4 +233,14 @@ public struct DataIdentity: Sendable, Equatable {
 
     /// Whether the two read some rows in common.
     public func overlaps(_ other: DataIdentity) -> Bool { !rowSources.isDisjoint(with: other.rowSources) }
+}
+
+/// A file's records' digest (`CSVRecordsDigest`), set when its rows are read.
+final class FileRecords: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: String?
+
+    var digest: String? { lock.withLock { value } }
+
+    func set(_ digest: String) { lock.withLock { value = digest } }
 }

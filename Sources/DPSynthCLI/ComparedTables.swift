@@ -59,6 +59,7 @@ struct ComparedTables: ParsableArguments {
         )
         training.releaseLocks()
         holdoutIdentity.releaseLocks()
+        try HoldoutRule.checkRead(holdout: holdoutIdentity, training: training, name: holdout)
         try HoldoutRule.checkRows(training: tables.train, holdout: tables.holdout, name: holdout)
         // The real tables' exact sizes are private: the refusal says only that one is too small.
         for (name, table) in [(train, tables.train), (holdout, tables.holdout), (synthetic, tables.synthetic)]

@@ -73,7 +73,6 @@ struct DPAuditCommand: ParsableCommand {
             try GeneratorRegistry.standard.type(named: method).checkBudget(epsilon: epsilon, delta: delta)
             let source = try DataSource(data, key: "--data")
             let identity = try source.identity()
-            let fingerprint = identity.fingerprint
             // The identity's locks are held until the rows are read (`DataIdentity`).
             let table = try source.load(schema: parsed, boundTo: identity)
             identity.releaseLocks()
@@ -86,7 +85,7 @@ struct DPAuditCommand: ParsableCommand {
             try WorkloadFile.naming(release?.workload ?? schema) { try stage.checkPlannable(columns: table.columns) }
             let budget = try BudgetStage.open(
                 ledger: ledger, dataset: dataset ?? parsed.name, declare: initBudget ? (epsilon, delta) : nil,
-                hint: .commandLine, fingerprint: fingerprint, newDataVersion: false)
+                hint: .commandLine, fingerprint: try identity.fingerprint, newDataVersion: false)
             let streams = RunStreams(seed: seed)
             let result = try audit.run(
                 data: table, delta: delta, confidence: confidence, source: streams.audit

@@ -103,7 +103,7 @@ struct SchemaCommand: ParsableCommand {
                     try SchemaInference.refuseNoRows(rows, file: data)
                     let budget = try BudgetStage.open(
                         ledger: ledger, dataset: dataset, declare: nil, hint: .ledgerInit,
-                        fingerprint: identity.fingerprint)
+                        fingerprint: try identity.fingerprint)
                     schema = try SchemaInference.proposeWithDP(
                         header: reader.header, file: data, table: rows, name: dataset, numeric: columns,
                         integer: integers,

@@ -107,7 +107,6 @@ struct SynthesizeCommand: ParsableCommand {
             try methodType.checkBudget(epsilon: epsilon, delta: delta)
             let source = try DataSource([data] + shards, key: shards.isEmpty ? "--data" : "--data/--shard")
             let identity = try source.identity()
-            let fingerprint = identity.fingerprint
             let countsOnly = methodType.family == .marginal
             let table = try source.table(schema: parsed, countsOnly: countsOnly, boundTo: identity)
             let generator = try GeneratorRegistry.standard.generator(
@@ -116,7 +115,7 @@ struct SynthesizeCommand: ParsableCommand {
             try WorkloadFile.naming(workload ?? schema) { try stage.checkPlannable(columns: table.columns) }
             let budget = try BudgetStage.open(
                 ledger: ledger, dataset: name, declare: initBudget ? (epsilon, delta) : nil, hint: .commandLine,
-                fingerprint: fingerprint, newDataVersion: newDataVersion)
+                fingerprint: try identity.fingerprint, newDataVersion: newDataVersion)
             let streams = RunStreams(seed: seed)
             if streams.isSeeded { Output.note("dpsynth: \(streams.root.label)") }
             // Held as an optional that the write takes, so the model goes while rows are drawn.
