@@ -233,6 +233,19 @@ import Testing
             saying: "the holdout is the training table itself")
     }
 
+    /// A holdout that is the training file saved in another form (CRLF line ends, rows reversed)
+    /// holds its records: refused once both are read, before the ledger is touched.
+    @Test func aHoldoutThatIsACopyOfTheTrainingDataIsRefused() throws {
+        try expectRefusedBeforeTheLedger(
+            edits: [("holdout: holdout.csv", "holdout: copy.csv")], saying: "the holdout is the training table itself"
+        ) { fixture in
+            let train = try String(contentsOf: fixture.folder.appendingPathComponent("train.csv"), encoding: .utf8)
+            let lines = train.split(separator: "\n")
+            try ([lines[0]] + lines.dropFirst().reversed()).joined(separator: "\r\n").write(
+                to: fixture.folder.appendingPathComponent("copy.csv"), atomically: true, encoding: .utf8)
+        }
+    }
+
     /// An epsilon the method cannot train at, whatever the data, is refused before a row is read
     /// or the ledger touched (here the training file is missing: its error would come first).
     @Test func anUnreachableEpsilonIsRefusedBeforeTheDataIsRead() throws {
