@@ -7,16 +7,23 @@ import Testing
 /// A budget belongs to the data it was declared for: a new name or a changed file gets no fresh
 /// budget (each of these used to start one).
 @Suite struct DataBoundBudgetTests {
+    /// A small `synthesize` run of `data` at epsilon 0.5, charged to `ledger`.
+    static func synthesize(
+        _ data: String, schema: String, ledger: String, in folder: URL, _ extra: [String]
+    ) throws -> CommandRunner.Result {
+        try CommandRunner.run(
+            [
+                "synthesize", "--method", "independent", "--data", data, "--schema", schema, "--ledger", ledger,
+                "--epsilon", "0.5", "--rows", "5", "--out", folder.appendingPathComponent("s.csv").path,
+            ] + extra)
+    }
+
     @Test func theSameDataGetsNoSecondBudgetAndChangedDataNeedsADeclaredVersion() throws {
         let folder = try CommandRunner.temporaryDirectory()
         let (data, schema) = try CodedPairTable.write(rows: 60, in: folder)
         let ledger = folder.appendingPathComponent("l.sqlite").path
         func run(_ extra: [String]) throws -> CommandRunner.Result {
-            try CommandRunner.run(
-                [
-                    "synthesize", "--method", "independent", "--data", data, "--schema", schema, "--ledger", ledger,
-                    "--epsilon", "0.5", "--rows", "5", "--out", folder.appendingPathComponent("s.csv").path,
-                ] + extra)
+            try Self.synthesize(data, schema: schema, ledger: ledger, in: folder, extra)
         }
         let declared = try CommandRunner.run([
             "ledger", "init", "--ledger", ledger, "--dataset", "t", "--epsilon", "2", "--delta", "1e-8",
@@ -54,11 +61,7 @@ import Testing
         let (data, schema) = try CodedPairTable.write(rows: 60, in: folder)
         let ledger = folder.appendingPathComponent("l.sqlite").path
         func run(_ file: String, _ extra: [String]) throws -> CommandRunner.Result {
-            try CommandRunner.run(
-                [
-                    "synthesize", "--method", "independent", "--data", file, "--schema", schema, "--ledger", ledger,
-                    "--epsilon", "0.5", "--rows", "5", "--out", folder.appendingPathComponent("s.csv").path,
-                ] + extra)
+            try Self.synthesize(file, schema: schema, ledger: ledger, in: folder, extra)
         }
         let declared = try CommandRunner.run([
             "ledger", "init", "--ledger", ledger, "--dataset", "t", "--epsilon", "5", "--delta", "1e-8",
