@@ -18,10 +18,11 @@ public struct RelationNames: Sendable, Equatable {
 
 /// What a budget is bound to: a set of elements, two fingerprints that share one covering some of
 /// the same rows, so a budget declared for one covers the other.
-/// - A file's: the BLAKE2b of its bytes and the digest of its records (`file:`, the bytes' hash
-///   and `content-` and the digest), so a copy saved in another form (line ends, quoting, the
-///   order of rows or of columns) is the same data. A fingerprint that is a bytes' hash alone,
-///   which a ledger may hold, names that file.
+/// - A file's: the BLAKE2b of its bytes, the digest of its records and, once read through a
+///   schema, that of its encoded rows (`file:`, the bytes' hash, `content-` and the one digest,
+///   `codes-` and the other), so a copy saved in another form (line ends, quoting, the order of
+///   rows or of columns, spellings a column reads alike, identifier columns) is the same data.
+///   A fingerprint that is a bytes' hash alone, which a ledger may hold, names that file.
 /// - A database table's: the relations its rows are read from (`rows:` and one short hash per
 ///   name of each relation, sorted; those of object identifiers marked `oid-`), so no view, join,
 ///   shard or rename of a budgeted table gets a fresh budget.
@@ -31,9 +32,12 @@ public enum DataFingerprint {
     static let filePrefix = "file:"
     static let contentPrefix = "content-"
 
-    /// The fingerprint of a file whose bytes hash to `bytes` and whose records digest to `records`.
-    public static func of(fileBytes bytes: String, records: String) -> String {
-        filePrefix + bytes + "+" + contentPrefix + records
+    static let encodedPrefix = "codes-"
+
+    /// The fingerprint of a file whose bytes hash to `bytes`, whose records digest to `records`,
+    /// and, once read through a schema, whose encoded rows digest to `encoded`.
+    public static func of(fileBytes bytes: String, records: String, encoded: String? = nil) -> String {
+        filePrefix + bytes + "+" + contentPrefix + records + (encoded.map { "+" + encodedPrefix + $0 } ?? "")
     }
 
     /// The fingerprint of a table whose rows are read from `relations`.

@@ -1,12 +1,13 @@
 import DPData
 import DPLedger
+import Foundation
 
 /// A digest of a CSV file's records taken as a multiset, which no change of form alters: line
 /// ends, quoting, a byte-order mark, blank lines, spaces and tabs around a value (which no column
 /// reads, `CSVRecordView.value`), the order of the rows, and the order of the columns (a field is
-/// keyed by its column's name in the header). A copy of a table that another
-/// program saved has the table's digest, so it shares the table's budget (`DataFingerprint`); a
-/// table with a value changed, a row added or a column dropped has another.
+/// keyed by its column's name in the header, in Unicode's composed normal form). A copy of a
+/// table that another program saved has the table's digest, so it shares the table's budget
+/// (`DataFingerprint`); a table with a value changed, a row added or a column dropped has another.
 ///
 /// Each record is hashed (BLAKE2b) with its fields in the order of their columns' names, and the
 /// hashes are summed modulo 2^256, a sum no order of the records changes; the digest hashes the
@@ -23,7 +24,10 @@ struct CSVRecordsDigest {
     /// Adds a record; the first is the header.
     mutating func add(_ record: CSVRecordView) {
         guard let order else {
-            let header = (0..<record.count).map { DatasetLoader.headerName(record.string($0)) }
+            // In one Unicode normal form: the loader matches names by canonical equivalence.
+            let header = (0..<record.count).map {
+                DatasetLoader.headerName(record.string($0)).precomposedStringWithCanonicalMapping
+            }
             let sorted = header.indices.sorted { Array(header[$0].utf8).lexicographicallyPrecedes(header[$1].utf8) }
             self.order = sorted
             names = sorted.map { header[$0] }

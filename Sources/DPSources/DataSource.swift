@@ -78,7 +78,11 @@ public enum DataSource: Sendable, CustomStringConvertible {
     {
         switch self {
         case .csv(let path):
-            return try readFile(boundTo: identity) { try DatasetLoader.load(csv: path, schema: schema, observer: $0) }
+            let table = try readFile(boundTo: identity) {
+                try DatasetLoader.load(csv: path, schema: schema, observer: $0)
+            }
+            identity?.fileRecords?.set(encoded: EncodedRowsDigest.of(table))
+            return table
         case .postgres(let locations):
             let tables = locations.map { PostgresTable(location: $0, schema: schema) }
             if countsOnly { return try PostgresCounts.open(shards: tables) }
@@ -106,7 +110,7 @@ public enum DataSource: Sendable, CustomStringConvertible {
                     + "its budget was checked for",
                 hint: "Run again once nothing writes to the file.")
         }
-        identity.fileRecords?.set(records.hex())
+        identity.fileRecords?.set(records: records.hex())
         return value
     }
 
@@ -211,7 +215,7 @@ public struct DataIdentity: Sendable, Equatable {
                     file: "dpsynth", problem: "a file's fingerprint was asked for before its rows were read",
                     hint: "Report this as a bug.")
             }
-            return DataFingerprint.of(fileBytes: provenanceHash, records: records)
+            return DataFingerprint.of(fileBytes: provenanceHash, records: records, encoded: fileRecords.encoded)
         }
     }
 
@@ -225,6 +229,7 @@ public struct DataIdentity: Sendable, Equatable {
     public static func == (left: DataIdentity, right: DataIdentity) -> Bool {
         left.provenanceHash == right.provenanceHash && left.relations == right.relations
             && left.fileRecords?.digest == right.fileRecords?.digest
+            && left.fileRecords?.encoded == right.fileRecords?.encoded
     }
 
     /// Lets the relations' locks go now, once the rows are read; they go anyway when nothing
@@ -235,12 +240,16 @@ public struct DataIdentity: Sendable, Equatable {
     public func overlaps(_ other: DataIdentity) -> Bool { !rowSources.isDisjoint(with: other.rowSources) }
 }
 
-/// A file's records' digest (`CSVRecordsDigest`), set when its rows are read.
+/// A file's records' digest (`CSVRecordsDigest`), set when its rows are read, and its encoded rows'
+/// (`EncodedRowsDigest`), set when they are read through a schema.
 final class FileRecords: @unchecked Sendable {
     private let lock = NSLock()
-    private var value: String?
+    private var records: String?
+    private var encodedRows: String?
 
-    var digest: String? { lock.withLock { value } }
+    var digest: String? { lock.withLock { records } }
+    var encoded: String? { lock.withLock { encodedRows } }
 
-    func set(_ digest: String) { lock.withLock { value = digest } }
+    func set(records digest: String) { lock.withLock { records = digest } }
+    func set(encoded digest: String) { lock.withLock { encodedRows = digest } }
 }

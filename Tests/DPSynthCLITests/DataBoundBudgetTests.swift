@@ -53,9 +53,9 @@ import Testing
         #expect(try BudgetLedger.verify(path: ledger).intact)
     }
 
-    /// A copy of the data saved in another form (CRLF line ends, rows reversed, columns swapped)
-    /// is the same people's data: it gets no budget of its own, and runs against the data's budget
-    /// without a new version being declared.
+    /// A copy of the data saved in another form (CRLF line ends, rows reversed, columns swapped,
+    /// codes spelt otherwise) is the same people's data: it gets no budget of its own, and runs
+    /// against the data's budget without a new version being declared.
     @Test func aCopyInAnotherFormGetsNoSecondBudget() throws {
         let folder = try CommandRunner.temporaryDirectory()
         let (data, schema) = try CodedPairTable.write(rows: 60, in: folder)
@@ -71,7 +71,11 @@ import Testing
         #expect(first.status == 0, "\(first)")
         let lines = try String(contentsOfFile: data, encoding: .utf8).split(separator: "\n").map(String.init)
         let swapped = lines.map { $0.split(separator: ",").reversed().joined(separator: ",") }
+        // Codes spelt otherwise (a leading zero, a plus sign): the rows the generator reads are the same.
+        let respelt =
+            [lines[0]] + lines.dropFirst().map { "0\($0.split(separator: ",")[0]),+\($0.split(separator: ",")[1])" }
         let copies = [
+            respelt.joined(separator: "\n") + "\n",
             lines.joined(separator: "\r\n") + "\r\n",
             ([lines[0]] + lines.dropFirst().reversed()).joined(separator: "\n"),
             swapped.joined(separator: "\n") + "\n",

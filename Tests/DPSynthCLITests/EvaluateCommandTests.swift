@@ -62,12 +62,12 @@ import Testing
         #expect(same.status == 1 && same.standardError.contains("training table itself"), "\(same)")
         // The same rows with other line endings and in another order are the same people (a
         // helper's pass: a CRLF copy passed as a holdout, and the gate compared the table with
-        // itself): refused as the same records before a row is read, and, with an age moved
-        // within its bin (other records, the same encoded rows), once read.
+        // itself): refused once read, as the same records, and with an age moved within its bin
+        // (other records, the same encoded rows) as the same rows.
         let lines = try String(contentsOfFile: data, encoding: .utf8).split(separator: "\n").map(String.init)
         let edited = [lines[0], "21" + lines[1].dropFirst(2)] + lines.dropFirst(2)
         for (name, rows, refusal) in [
-            ("copy.csv", lines, "training table itself"), ("edited.csv", edited, "training table's rows"),
+            ("copy.csv", lines, "training table itself"), ("edited.csv", edited, "training table itself"),
         ] {
             let copy = folder.appendingPathComponent(name).path
             try ([rows[0]] + rows.dropFirst().reversed()).joined(separator: "\r\n").appending("\r\n\r\n").write(
