@@ -28,14 +28,15 @@ public final class CSVReader {
 
     /// Calls `body` with each record's first line number and a view of its fields' bytes, valid
     /// only during the call. No allocation per record: the storage is reused.
-    public func forEachRecordView(_ read: (_ line: Int, _ record: CSVRecordView) throws -> Void) throws {
-        try forEachObservedRecord { line, record in
+    public func forEachRecordView(_ body: (_ line: Int, _ record: CSVRecordView) throws -> Void) throws {
+        try forEachParsedRecord { line, record in
             observer?.record(record)
-            try read(line, record)
+            try body(line, record)
         }
     }
 
-    private func forEachObservedRecord(_ body: (_ line: Int, _ record: CSVRecordView) throws -> Void) throws {
+    /// Calls `body` with each record as parsed, the observer aside.
+    private func forEachParsedRecord(_ body: (_ line: Int, _ record: CSVRecordView) throws -> Void) throws {
         guard let file = fopen(path, "rb") else {
             throw DataError(
                 file: path, problem: "cannot open the file (\(String(cString: strerror(errno))))",

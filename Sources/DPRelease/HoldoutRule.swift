@@ -11,15 +11,15 @@ public enum HoldoutRule {
     /// The holdout's identity (`DataSource.identity`; keep it until the holdout is read), after
     /// refusing a holdout that reads rows the training table reads (`training`): the same bytes,
     /// the same table, or a view, parent or partition of it. Once both are read, `checkRead`
-    /// refuses a file with the training file's records.
+    /// refuses a file with the training file's records or encoded rows.
     public static func checked(holdout: DataSource, training: DataIdentity) throws -> DataIdentity {
         let identity = try holdout.identity()
         try refuseShared(holdout: identity, training: training, name: "\(holdout)")
         return identity
     }
 
-    /// Refuses a holdout whose records, read, are the training file's in another form (line
-    /// ends, quoting, the order of rows or columns: `CSVRecordsDigest`); `name` names it.
+    /// Refuses a holdout whose records or encoded rows, read, are the training file's in another
+    /// form (`CSVRecordsDigest`, `EncodedRowsDigest`); `name` names it.
     public static func checkRead(holdout: DataIdentity, training: DataIdentity, name: String) throws {
         try refuseShared(holdout: holdout, training: training, name: name)
     }
