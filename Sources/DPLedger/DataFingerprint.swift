@@ -31,7 +31,6 @@ public enum DataFingerprint {
     static let objectPrefix = "oid-"
     static let filePrefix = "file:"
     static let contentPrefix = "content-"
-
     static let encodedPrefix = "codes-"
 
     /// The fingerprint of a file whose bytes hash to `bytes`, whose records digest to `records`,

@@ -14,17 +14,14 @@ public enum HoldoutRule {
     /// refuses a file with the training file's records or encoded rows.
     public static func checked(holdout: DataSource, training: DataIdentity) throws -> DataIdentity {
         let identity = try holdout.identity()
-        try refuseShared(holdout: identity, training: training, name: "\(holdout)")
+        try checkRead(holdout: identity, training: training, name: "\(holdout)")
         return identity
     }
 
-    /// Refuses a holdout whose records or encoded rows, read, are the training file's in another
-    /// form (`CSVRecordsDigest`, `EncodedRowsDigest`); `name` names it.
+    /// Refuses a holdout that reads rows the training table reads: once both are read, also one
+    /// whose records or encoded rows are the training file's in another form
+    /// (`CSVRecordsDigest`, `EncodedRowsDigest`); `name` names it.
     public static func checkRead(holdout: DataIdentity, training: DataIdentity, name: String) throws {
-        try refuseShared(holdout: holdout, training: training, name: name)
-    }
-
-    static func refuseShared(holdout: DataIdentity, training: DataIdentity, name: String) throws {
         guard !holdout.overlaps(training) else {
             throw ReleaseError(
                 "\(name): the holdout is the training table itself (or reads some of its rows); give real rows "

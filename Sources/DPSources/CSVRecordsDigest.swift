@@ -28,7 +28,7 @@ struct CSVRecordsDigest {
             let header = (0..<record.count).map {
                 DatasetLoader.headerName(record.string($0)).precomposedStringWithCanonicalMapping
             }
-            let sorted = header.indices.sorted { Array(header[$0].utf8).lexicographicallyPrecedes(header[$1].utf8) }
+            let sorted = Self.order(of: header)
             self.order = sorted
             names = sorted.map { header[$0] }
             return
@@ -51,6 +51,12 @@ struct CSVRecordsDigest {
             carry = overflow || carried ? 1 : 0
         }
         records += 1
+    }
+
+    /// The positions of `names` in the order of their UTF-8 bytes: the order a row's fields are
+    /// digested in, whatever the order of the columns.
+    static func order(of names: [String]) -> [Int] {
+        names.indices.sorted { Array(names[$0].utf8).lexicographicallyPrecedes(names[$1].utf8) }
     }
 
     /// The digest, as lowercase hex.

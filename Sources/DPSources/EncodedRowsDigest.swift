@@ -15,9 +15,7 @@ import Foundation
 enum EncodedRowsDigest {
     static func of(_ table: EncodedDataset) -> String {
         let columns = table.columns
-        let order = columns.indices.sorted {
-            Array(columns[$0].name.utf8).lexicographicallyPrecedes(columns[$1].name.utf8)
-        }
+        let order = CSVRecordsDigest.order(of: columns.map(\.name))
         var sums: (UInt64, UInt64) = (0, 0)
         table.codes.withUnsafeBufferPointer { codes in
             for row in 0..<table.rowCount {
@@ -40,12 +38,6 @@ enum EncodedRowsDigest {
         return Blake2b.hex(Data(text.utf8))
     }
 
-    /// SplitMix64's finaliser: every bit of the input moves every bit of the output.
     @inline(__always)
-    static func mix(_ value: UInt64) -> UInt64 {
-        var z = value &+ 0x9E37_79B9_7F4A_7C15
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    static func mix(_ value: UInt64) -> UInt64 { SplitMix.finalise(value &+ 0x9E37_79B9_7F4A_7C15) }
 }

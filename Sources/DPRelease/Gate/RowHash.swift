@@ -43,12 +43,6 @@ enum RowHash {
         (hash ^ finalise(value &+ 0x9E37_79B9_7F4A_7C15)) &* 0xBF58_476D_1CE4_E5B9 &+ 1
     }
 
-    /// SplitMix64's finaliser.
     @inline(__always)
-    static func finalise(_ value: UInt64) -> UInt64 {
-        var z = value
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    static func finalise(_ value: UInt64) -> UInt64 { SplitMix.finalise(value) }
 }
