@@ -88,6 +88,7 @@ public enum OutputPaths {
                     try KeptFile.refuseReplacing(path, name: name, allowed: replacing)
                 }
                 if status.st_mode & S_IFMT == S_IFIFO { try refuseUnreadPipe(path, name: name) }
+                if status.st_mode & S_IFMT == S_IFCHR { try refuseRefusingDevice(path, name: name) }
                 // A regular file is replaced by renaming a finished copy in its folder; a special
                 // file (a terminal, a pipe) is written in place.
                 if status.st_mode & S_IFMT == S_IFREG {
@@ -192,6 +193,21 @@ public enum OutputPaths {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().resolvingSymlinksInPath()
         return .path(folder.appendingPathComponent(url.lastPathComponent).standardizedFileURL.path)
+    }
+
+    /// Throws when the device at `path` refuses a write of nothing (/dev/full: no space left), as
+    /// it would refuse the output after the run has paid. A write of nothing writes nothing to a
+    /// terminal or to /dev/null; the device is opened without becoming a controlling terminal.
+    static func refuseRefusingDevice(_ path: String, name: String) throws {
+        let descriptor = open(path, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
+        var nothing: UInt8 = 0
+        let refused = descriptor < 0 || write(descriptor, &nothing, 0) < 0 && errno != EAGAIN && errno != EINTR
+        let reason = String(cString: strerror(errno))
+        if descriptor >= 0 { close(descriptor) }
+        guard refused else { return }
+        throw DataError(
+            file: path, problem: "\(name) is a device that refuses writes (\(reason))",
+            hint: "Write to a file, or to a device that takes the output.")
     }
 
     /// Throws when the pipe at `path` has no reader now: writing to it would wait, after the

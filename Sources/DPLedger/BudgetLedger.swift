@@ -198,8 +198,8 @@ public final class BudgetLedger: @unchecked Sendable {
     }
 
     /// What `checkData` decides, read in transaction `db`: nil when the budget already covers the
-    /// data, the data to record when it is a declared new version or the budget's first data, and
-    /// a refusal otherwise.
+    /// data under every name it has, the data to record when it is a declared new version, the
+    /// budget's first data or its own data under names not recorded, and a refusal otherwise.
     static func declaration(
         dataset: String, fingerprint: String, _ declareNewVersion: Bool, _ db: any LedgerSQL, path: String
     ) throws -> DataVersionDeclaration? {
@@ -210,18 +210,20 @@ public final class BudgetLedger: @unchecked Sendable {
         let versions = try db.strings("SELECT fingerprint FROM data_version WHERE dataset = ?", [dataset])
         let declared: String? = try row.checkedOptional("fingerprint")
         // A renamed table reads the same relations, a file saved otherwise holds the same records:
-        // the same data, under any name or form.
-        if ([declared] + versions).compactMap({ $0 }).contains(where: { DataFingerprint.sameData($0, fingerprint) }) {
-            return nil
-        }
+        // the same data, under any name or form. A form the ledger has not recorded is recorded
+        // with the run's first spend (the same data, not a new version), so copies in that form
+        // find this budget too; those names are checked as new data's are: none is another's.
+        let known = ([declared] + versions).compactMap { $0 }
+        let same = known.contains { DataFingerprint.sameData($0, fingerprint) }
+        if same && !DataFingerprint.namesMore(fingerprint, than: known) { return nil }
         if let owner = try Self.owner(of: fingerprint, excluding: dataset, db) {
             throw LedgerError.invalid(
                 "this data has a budget under dataset '\(owner)' in \(path); run against that dataset")
         }
-        if let measurer = try Self.measurer(of: fingerprint, db) {
+        if let measurer = try Self.measurer(of: fingerprint, excluding: same ? dataset : nil, db) {
             throw Self.measuredElsewhere(measurer, path: path)
         }
-        guard declared == nil && versions.isEmpty || declareNewVersion else {
+        guard same || declared == nil && versions.isEmpty || declareNewVersion else {
             throw LedgerError.invalid(
                 "the data differs from the data dataset '\(dataset)' was budgeted for (its fingerprint "
                     + "changed); if it is a new version of the same people's data, declare it "
@@ -467,8 +469,9 @@ public enum LedgerError: UserFacingError, Equatable {
     }
 }
 
-/// A new version of a dataset's data that a run declared (`--new-data-version`) and the ledger
-/// accepted, recorded with the run's first reservation or charge.
+/// Data a run's first reservation or charge records for a budget: the budget's first data, a new
+/// version the run declared (`--new-data-version`) and the ledger accepted, or the budget's own
+/// data in a form the ledger had not recorded (`DataFingerprint.namesMore`).
 public struct DataVersionDeclaration: Sendable, Equatable {
     public let dataset: String
     public let fingerprint: String

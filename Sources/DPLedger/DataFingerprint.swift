@@ -75,4 +75,14 @@ public enum DataFingerprint {
     }
 
     static func isObject(_ element: Substring) -> Bool { element.hasPrefix(objectPrefix) }
+
+    /// Whether `fingerprint`, a file's, names its data in a form none of `known` records: a
+    /// budget's bytes' hash alone from an older ledger, another copy's bytes, the codes of a schema
+    /// not read before. Recorded beside the budget's data, those names let copies in that form
+    /// find the budget too. A table's names are not added: its relations say what it is.
+    public static func namesMore(_ fingerprint: String, than known: [String]) -> Bool {
+        guard !fingerprint.hasPrefix(rowsPrefix) else { return false }
+        let recorded = known.reduce(into: Set<Substring>()) { $0.formUnion(elements($1)) }
+        return !elements(fingerprint).isSubset(of: recorded)
+    }
 }

@@ -24,6 +24,7 @@ public struct DPSynthCommand: ParsableCommand {
         CrashGuard.install()
         do {
             var command = try parseAsRoot(arguments)
+            try refuseUnwritableStandardOutput()
             try command.run()
             finish(0)
         } catch let code as ExitCode {
@@ -40,6 +41,18 @@ public struct DPSynthCommand: ParsableCommand {
             Diagnostics.write("dpsynth: error: \(message)\n")
             finish((error as? CommandFailure)?.status ?? (code.rawValue == 0 ? 1 : code.rawValue))
         }
+    }
+
+    /// Throws when standard output refuses even a write of nothing (a full device, a descriptor
+    /// closed or open for reading only, a pipe nothing reads): what the command prints would be
+    /// lost after it ran and paid, and a closed descriptor would be taken by the next file opened,
+    /// which printing would then write into. A write of nothing writes nothing anywhere.
+    static func refuseUnwritableStandardOutput() throws {
+        var nothing: UInt8 = 0
+        guard Foundation.write(STDOUT_FILENO, &nothing, 0) < 0, errno != EAGAIN, errno != EINTR else { return }
+        throw CommandFailure(
+            "standard output cannot be written (\(String(cString: strerror(errno)))); nothing was run or charged. "
+                + "Send it to a file, or to /dev/null.")
     }
 
     /// Exits with `status` once standard output is written out. Output that could not be written

@@ -29,6 +29,19 @@ import Testing
         #expect(read(reader, &byte, 1) == -1 && errno == EAGAIN)
     }
 
+    /// A device that refuses every write (/dev/full) took the output after the run had paid for it
+    /// (a hostile pass: `synthesize --out /dev/full` charged its fit, then failed). It is refused
+    /// before; a device that takes writes is not.
+    @Test func aDeviceThatRefusesWritesIsRefused() throws {
+        try #require(FileManager.default.fileExists(atPath: "/dev/full"), "needs Linux's /dev/full")
+        #expect {
+            try OutputPaths.refuseUnwritable([("--out", "/dev/full")])
+        } throws: { error in
+            "\(error)".contains("a device that refuses writes")
+        }
+        try OutputPaths.refuseUnwritable([("--out", "/dev/null")])
+    }
+
     /// A folder to be created under a symbolic link to nothing: creating it fails, so the run
     /// would pay for a fit it cannot write. Found by a hostile pass (a release charged its fit
     /// and its gate, then failed).

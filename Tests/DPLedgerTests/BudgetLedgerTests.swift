@@ -186,16 +186,55 @@ import Testing
         #expect(throws: LedgerError.self) {
             try ledger.initialise(dataset: "people-copy", epsilon: 1, delta: 0, fingerprint: copy)
         }
-        #expect(try ledger.checkData(dataset: "people", fingerprint: copy, declareNewVersion: false) == nil)
+        // The same data: accepted without a new version, its bytes' hash recorded with the first spend.
+        #expect(
+            try ledger.checkData(dataset: "people", fingerprint: copy, declareNewVersion: false)
+                == DataVersionDeclaration(dataset: "people", fingerprint: copy, declaredNewVersion: false))
         #expect(throws: LedgerError.self) {
             try ledger.checkData(dataset: "people", fingerprint: other, declareNewVersion: false)
         }
         let older = try BudgetLedger(path: folder.appendingPathComponent("older.sqlite").path)
         try older.initialise(dataset: "people", epsilon: 1, delta: 0, fingerprint: bytes)
-        #expect(try older.checkData(dataset: "people", fingerprint: file, declareNewVersion: false) == nil)
         #expect(throws: LedgerError.self) {
             try older.initialise(dataset: "people-again", epsilon: 1, delta: 0, fingerprint: file)
         }
+    }
+
+    /// A budget bound to a file's bytes alone (as older ledgers hold it) covered no copy of the
+    /// file in another form, since its records were never named. A run on the file itself now
+    /// records them with its first spend, and from then on the copy finds the budget; a run that
+    /// names nothing new records nothing, and a table's names are never added.
+    @Test func aRunRecordsNamesItsBudgetsDataLacked() throws {
+        let (bytes, copyBytes) = (String(repeating: "a", count: 64), String(repeating: "b", count: 64))
+        let file = DataFingerprint.of(fileBytes: bytes, records: "r1")
+        let copy = DataFingerprint.of(fileBytes: copyBytes, records: "r1")
+        let path = try CommandRunner.temporaryDirectory().appendingPathComponent("l.sqlite").path
+        let ledger = try BudgetLedger(path: path)
+        try ledger.initialise(dataset: "people", epsilon: 1, delta: 0, fingerprint: bytes)
+        #expect(try ledger.dataset(budgeting: copy) == nil)
+        let recorded = try ledger.checkData(dataset: "people", fingerprint: file, declareNewVersion: false)
+        #expect(recorded == DataVersionDeclaration(dataset: "people", fingerprint: file, declaredNewVersion: false))
+        #expect(try ledger.dataset(budgeting: copy) == nil, "recorded before any spend")
+        _ = try LedgerBudget(ledger: ledger, dataset: "people", declaring: recorded).reserve(.pure(epsilon: 0.1))
+        #expect(try ledger.dataset(budgeting: copy) == "people")
+        #expect(throws: LedgerError.self) {
+            try ledger.initialise(dataset: "people-copy", epsilon: 1, delta: 0, fingerprint: copy)
+        }
+        #expect(try ledger.checkData(dataset: "people", fingerprint: file, declareNewVersion: false) == nil)
+        #expect(try BudgetLedger.verify(path: path).problems.isEmpty)
+
+        // A copy another budget already covers: the names are that budget's, and the run is refused.
+        let other = try BudgetLedger(path: path + "-other")
+        try other.initialise(dataset: "people", epsilon: 1, delta: 0, fingerprint: bytes)
+        try other.initialise(dataset: "people-copy", epsilon: 1, delta: 0, fingerprint: copy)
+        #expect(throws: LedgerError.self) {
+            try other.checkData(dataset: "people", fingerprint: file, declareNewVersion: false)
+        }
+
+        let table = DataFingerprint.of(relations: RelationNames(byName: ["t"], byObject: ["1"]))
+        let renamed = DataFingerprint.of(relations: RelationNames(byName: ["t2"], byObject: ["1"]))
+        try ledger.initialise(dataset: "rows", epsilon: 1, delta: 0, fingerprint: table)
+        #expect(try ledger.checkData(dataset: "rows", fingerprint: renamed, declareNewVersion: false) == nil)
     }
 
     @Test func fingerprintsThatShareARelationOverlap() throws {

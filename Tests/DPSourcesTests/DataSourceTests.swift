@@ -105,6 +105,34 @@ import Testing
         #expect(!DataFingerprint.overlaps(try other.fingerprint, try table.fingerprint) && !other.overlaps(table))
     }
 
+    /// A copy with its columns renamed in both the file and the schema took a second budget (its
+    /// encoded rows' digest was keyed by the columns' names). It is the same data now, whatever
+    /// the names and the order of columns that share a definition; a value changed is not.
+    @Test func aCopyWithItsColumnsRenamedIsTheSameData() throws {
+        let folder = try CommandRunner.temporaryDirectory()
+        func identity(_ text: String, names: [String]) throws -> DataIdentity {
+            let schema = try SchemaLoader.parse(
+                """
+                name: t
+                columns:
+                  - {name: \(names[0]), kind: integer, lower: 18, upper: 90, bins: 8}
+                  - {name: \(names[1]), kind: categorical, categories: [yes, no]}
+                  - {name: \(names[2]), kind: categorical, categories: [yes, no]}
+                """)
+            let file = folder.appendingPathComponent("\(UUID().uuidString).csv").path
+            try text.write(toFile: file, atomically: true, encoding: .utf8)
+            let source = try DataSource(file, key: "--data")
+            let identity = try source.identity()
+            _ = try source.load(schema: schema, boundTo: identity)
+            return identity
+        }
+        let table = try identity("age,smoker,insured\n30,yes,no\n41,no,no\n", names: ["age", "smoker", "insured"])
+        let renamed = try identity("b,a,c\nno,30,yes\nno,41,no\n", names: ["a", "b", "c"])
+        let changed = try identity("b,a,c\nno,30,yes\nyes,41,no\n", names: ["a", "b", "c"])
+        #expect(DataFingerprint.sameData(try renamed.fingerprint, try table.fingerprint) && renamed.overlaps(table))
+        #expect(!DataFingerprint.overlaps(try changed.fingerprint, try table.fingerprint) && !changed.overlaps(table))
+    }
+
     /// A file replaced (or rewritten) after its identity was taken: rows read under that
     /// identity are refused, whether a generator's table, the holdout's rows or a DP schema
     /// proposal reads them; the unchanged file reads as before.
