@@ -4,82 +4,64 @@ import Foundation
 
 /// A digest of a CSV file's records taken as a multiset, which no change of form alters: line
 /// ends, quoting, a byte-order mark, blank lines, spaces and tabs around a value (which no column
-/// reads, `CSVRecordView.value`), the order of the rows, and the order of the columns (a field is
-/// keyed by its column's name in the header, in Unicode's composed normal form). A copy of a
-/// table that another program saved has the table's digest, so it shares the table's budget
-/// (`DataFingerprint`); a table with a value changed, a row added or a column dropped has another.
+/// reads, `CSVRecordView.value`), the order of the rows, and the columns' names and order (the
+/// header is not digested). A copy of a table that another program saved, or with its columns
+/// renamed, has the table's digest, so it shares the table's budget (`DataFingerprint`); a table
+/// with a value changed, a row added or a column dropped has another.
 ///
-/// Each record is hashed (BLAKE2b) with its fields in the order of their columns' names, and the
-/// hashes are summed modulo 2^256, a sum no order of the records changes; the digest hashes the
-/// sorted names, the number of records and that sum.
+/// Each value is hashed twice (two 64-bit chains over its bytes and length, with different
+/// seeds); a record's two hashes are the sums of its values' hashes, which no order of its fields
+/// changes, each mixed with the number of fields; the records' hashes are summed modulo 2^64,
+/// sums no order of the records changes. The digest is the BLAKE2b of the number of columns, the
+/// number of records and the two sums. A collision makes other data count as this data (refused
+/// a budget of its own), never the reverse.
 struct CSVRecordsDigest {
-    /// The header's field positions in the order of their names; nil until the header is read.
-    private var order: [Int]?
-    private var names: [String] = []
-    private var sum: [UInt64] = [0, 0, 0, 0]
+    private var columns: Int?
+    private var sums: (UInt64, UInt64) = (0, 0)
     private var records: UInt64 = 0
-    private var encoded: [UInt8] = []
-    private var recordHash = [UInt8](repeating: 0, count: 32)
 
     /// Adds a record; the first is the header.
     mutating func add(_ record: CSVRecordView) {
-        guard let order else {
-            // In one Unicode normal form: the loader matches names by canonical equivalence.
-            let header = (0..<record.count).map {
-                DatasetLoader.headerName(record.string($0)).precomposedStringWithCanonicalMapping
-            }
-            let sorted = Self.order(of: header)
-            self.order = sorted
-            names = sorted.map { header[$0] }
+        guard columns != nil else {
+            columns = record.count
             return
         }
-        encoded.removeAll(keepingCapacity: true)
-        // A record of another length than the header (refused when rows are read) is taken as it stands.
-        for field in record.count == order.count ? order : Array(0..<record.count) {
-            Self.append(record.value(field), to: &encoded)
+        var fields: (UInt64, UInt64) = (0, 0)
+        for field in 0..<record.count {
+            let value = Self.hash(record.value(field))
+            fields = (fields.0 &+ value.0, fields.1 &+ value.1)
         }
-        encoded.withUnsafeBufferPointer { input in
-            recordHash.withUnsafeMutableBufferPointer { Blake2b.hash(input, into: $0) }
-        }
-        var carry: UInt64 = 0
-        for limb in 0..<4 {
-            var word: UInt64 = 0
-            for byte in 0..<8 { word |= UInt64(recordHash[limb * 8 + byte]) << (8 * byte) }
-            let (partial, overflow) = sum[limb].addingReportingOverflow(word)
-            let (total, carried) = partial.addingReportingOverflow(carry)
-            sum[limb] = total
-            carry = overflow || carried ? 1 : 0
-        }
+        let count = UInt64(record.count)
+        sums.0 &+= Self.mix(fields.0 ^ count)
+        sums.1 &+= Self.mix(fields.1 &+ count &* 0x9E37_79B9_7F4A_7C15)
         records += 1
     }
 
-    /// The positions of `names` in the order of their UTF-8 bytes: the order a row's fields are
-    /// digested in, whatever the order of the columns.
-    static func order(of names: [String]) -> [Int] {
-        names.indices.sorted { Array(names[$0].utf8).lexicographicallyPrecedes(names[$1].utf8) }
+    /// Two 64-bit hashes of `bytes`, each a chain of mixes over its 8-byte words (the last one
+    /// padded with zeros) from a seed of its own and the length.
+    @inline(__always)
+    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64) {
+        var first: UInt64 = 0x243F_6A88_85A3_08D3 ^ UInt64(bytes.count)
+        var second: UInt64 = 0x1319_8A2E_0370_7344 &+ UInt64(bytes.count) &* 0xA409_3822_299F_31D0
+        var start = 0
+        while start < bytes.count {
+            var word: UInt64 = 0
+            for offset in 0..<min(8, bytes.count - start) {
+                word |= UInt64(bytes[start + offset]) << (8 * offset)
+            }
+            first = mix(first ^ word)
+            second = mix(second &+ word &* 0x9E37_79B9_7F4A_7C15)
+            start += 8
+        }
+        return (mix(first), mix(second ^ 0x082E_FA98_EC4E_6C89))
     }
+
+    @inline(__always)
+    static func mix(_ value: UInt64) -> UInt64 { SplitMix.finalise(value &+ 0x9E37_79B9_7F4A_7C15) }
 
     /// The digest, as lowercase hex.
     func hex() -> String {
-        var final: [UInt8] = Array("dpsynth csv records 1".utf8)
-        for name in names { Array(name.utf8).withUnsafeBufferPointer { Self.append($0, to: &final) } }
-        Self.append(number: UInt64(names.count), to: &final)
-        Self.append(number: records, to: &final)
-        for limb in sum { Self.append(number: limb, to: &final) }
-        return final.withUnsafeBufferPointer { input in
-            var digest = [UInt8](repeating: 0, count: 32)
-            digest.withUnsafeMutableBufferPointer { Blake2b.hash(input, into: $0) }
-            return Hex.encode(digest)
-        }
-    }
-
-    /// Appends `bytes` with their length before them, so no two lists of fields encode alike.
-    private static func append(_ bytes: UnsafeBufferPointer<UInt8>, to encoded: inout [UInt8]) {
-        append(number: UInt64(bytes.count), to: &encoded)
-        encoded.append(contentsOf: bytes)
-    }
-
-    private static func append(number: UInt64, to encoded: inout [UInt8]) {
-        withUnsafeBytes(of: number.littleEndian) { encoded.append(contentsOf: $0) }
+        let text = "dpsynth csv records 2\n\(columns ?? 0) \(records) \(sums.0) \(sums.1)"
+        return Blake2b.hex(Data(text.utf8))
     }
 }

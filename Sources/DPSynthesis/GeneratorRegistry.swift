@@ -42,7 +42,7 @@ public struct GeneratorRegistry: Sendable {
             let accepted = type.acceptedSettings.sorted().map(\.rawValue).joined(separator: ", ")
             throw GeneratorSettingsError(
                 "\(names) do\(unused.count == 1 ? "es" : "") not apply to method \(method)"
-                    + " (it reads \(accepted.isEmpty ? "no settings" : accepted))")
+                    + " (the settings it reads: \(accepted.isEmpty ? "none" : accepted))")
         }
         try settings.validate()
         return try type.init(settings: settings)
