@@ -41,10 +41,12 @@ enum PrivateBounds {
         min(max(edges.countAtOrBelow(value) - 1, 0), edges.count - 2)
     }
 
-    /// The bounds of a column's finite `numbers`, ε-DP in `epsilon`.
+    /// The bounds of a column's finite `numbers`, ε-DP in `epsilon`, and whether some bin's noisy
+    /// count cleared the threshold (`located`): when none did, the column holds too few numbers
+    /// for the histogram to find them, and the bounds are noise.
     static func learn(
         _ numbers: NumberHistogram, epsilon: Double, paidBy receipt: ChargeReceipt, source: RandomSource
-    ) throws -> (lower: Double, upper: Double) {
+    ) throws -> (lower: Double, upper: Double, located: Bool) {
         // Each row adds 1 to one bin's count: L1 sensitivity 1 under add/remove-one-row.
         let histogram = try IntegerLaplaceMechanism(sensitivity: 1, epsilon: epsilon / 2)
         let counts = numbers.binCounts
@@ -71,6 +73,6 @@ enum PrivateBounds {
         if rankError <= 0.01 * rows && refinedLower < refinedUpper {
             (lower, upper) = (refinedLower, refinedUpper)
         }
-        return (lower, upper)
+        return (lower, upper, !cleared.isEmpty)
     }
 }

@@ -198,6 +198,17 @@ public enum SchemaInference {
         header: [String], file path: String, table: TableProfile, name: String, numeric: Set<String>,
         integer: Set<String> = [], epsilon: Double, delta: Double, budget: any PrivacyBudget, source: RandomSource
     ) throws -> Schema {
+        try proposalWithDP(
+            header: header, file: path, table: table, name: name, numeric: numeric, integer: integer,
+            epsilon: epsilon, delta: delta, budget: budget, source: source
+        ).schema
+    }
+
+    /// `proposeWithDP`'s schema, with the numeric columns whose bounds it could not locate.
+    public static func proposalWithDP(
+        header: [String], file path: String, table: TableProfile, name: String, numeric: Set<String>,
+        integer: Set<String> = [], epsilon: Double, delta: Double, budget: any PrivacyBudget, source: RandomSource
+    ) throws -> DPSchemaProposal {
         try checkDPRequest(
             header: header, file: path, numeric: numeric, integer: integer, epsilon: epsilon, delta: delta)
         guard table.header == header else {
@@ -217,10 +228,12 @@ public enum SchemaInference {
                     columns: header.count, epsilonPerColumn: share, deltaPerColumn: deltaShare),
                 cost: .approximate(epsilon: epsilon, delta: delta), seeded: source.isSeeded))
         var columns: [Column] = []
+        var unlocated: [String] = []
         for (index, column) in header.enumerated() {
             if numeric.contains(column) {
-                var (lower, upper) = try PrivateBounds.learn(
+                var (lower, upper, located) = try PrivateBounds.learn(
                     table.columns[index].histogram, epsilon: share, paidBy: receipt, source: source)
+                if !located { unlocated.append(column) }
                 // Post-processing of the DP bounds only: a declared whole-number column's bounds
                 // are rounded outward. Only a declared column is proposed as integer: bounds on the
                 // grid are whole numbers for most columns, decimal ones too.
@@ -247,7 +260,7 @@ public enum SchemaInference {
                 )
             }
         }
-        return Schema(name: name, columns: columns)
+        return DPSchemaProposal(schema: Schema(name: name, columns: columns), unlocatedBounds: unlocated)
     }
 
     /// Categories whose count plus discrete Laplace noise (scale 1/ε) clears a threshold that a
@@ -301,4 +314,13 @@ enum QuantileGrid {
     static func next(after value: Double) -> Double {
         candidates.first { $0 > value } ?? value + 1
     }
+}
+
+/// A schema proposed under DP, and the numeric columns whose bounds its histogram could not
+/// locate: no bin's noisy count cleared the threshold (too few numbers in the column, or none,
+/// as in a text column named numeric), so their bounds are noise and are to be set by hand. Which
+/// columns those are is post-processing of the DP counts.
+public struct DPSchemaProposal: Sendable {
+    public let schema: Schema
+    public let unlocatedBounds: [String]
 }

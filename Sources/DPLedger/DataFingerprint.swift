@@ -21,8 +21,8 @@ public struct RelationNames: Sendable, Equatable {
 /// - A file's: the BLAKE2b of its bytes, the digest of its records and, once read through a
 ///   schema, that of its encoded rows (`file:`, the bytes' hash, `content-` and the one digest,
 ///   `codes-` and the other), so a copy saved in another form (line ends, quoting, the order of
-///   rows or of columns, the columns' names, spellings a column reads alike, identifier columns)
-///   is the same data.
+///   rows or of columns, the columns' names, spellings a column reads alike, identifier columns,
+///   categories a schema declares and no value takes) is the same data.
 ///   A fingerprint that is a bytes' hash alone, which a ledger may hold, names that file.
 /// - A database table's: the relations its rows are read from (`rows:` and one short hash per
 ///   name of each relation, sorted; those of object identifiers marked `oid-`), so no view, join,

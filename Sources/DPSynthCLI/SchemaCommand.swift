@@ -80,7 +80,7 @@ struct SchemaCommand: ParsableCommand {
                 try OutputPaths.refuseOverlap(
                     outputs: [("--out", out)], inputs: [("the data", data), ("--ledger", dp ? ledger : nil)])
                 let schema: Schema
-                let comment: [String]
+                var comment: [String]
                 if dp {
                     let source = seed.map(RandomSource.seeded) ?? .secure()
                     if source.isSeeded { Output.note("dpsynth: \(source.label)") }
@@ -104,10 +104,11 @@ struct SchemaCommand: ParsableCommand {
                     let budget = try BudgetStage.open(
                         ledger: ledger, dataset: dataset, declare: nil, hint: .ledgerInit,
                         fingerprint: try identity.fingerprint)
-                    schema = try SchemaInference.proposeWithDP(
+                    let proposal = try SchemaInference.proposalWithDP(
                         header: reader.header, file: data, table: rows, name: dataset, numeric: columns,
                         integer: integers,
                         epsilon: epsilon!, delta: delta, budget: budget, source: source)
+                    schema = proposal.schema
                     // The identity's locks were held while the values were read (`DataIdentity`).
                     identity.releaseLocks()
                     comment = [
@@ -120,6 +121,14 @@ struct SchemaCommand: ParsableCommand {
                             ? "SEEDED run: for testing only, not a private release."
                             : "Review the kinds and binning before use.",
                     ]
+                    if !proposal.unlocatedBounds.isEmpty {
+                        let names = proposal.unlocatedBounds.joined(separator: ", ")
+                        let unlocated =
+                            "No bounds were found for \(names): no bin of the DP histogram cleared its noise (too "
+                            + "few numbers, or none); their bounds are noise. Set them by hand."
+                        comment.append(unlocated)
+                        Output.note("dpsynth: warning: " + Output.oneLine(unlocated))
+                    }
                 } else {
                     schema =
                         PostgresLocation.isDatabase(data)

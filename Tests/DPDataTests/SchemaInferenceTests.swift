@@ -55,6 +55,22 @@ import Testing
         #expect(schema.columns[1].kind == .categorical(["x", "y"]))
     }
 
+    /// A column named numeric that holds no number (text) was proposed with bounds drawn from
+    /// noise alone, and nothing said so (a hostile pass). The proposal now names it; a column of
+    /// numbers is located. An empty histogram clears its threshold with probability at most 0.01
+    /// (`emptyBinFalseAlarm`); the seed is fixed.
+    @Test func boundsTheHistogramCouldNotLocateAreNamed() throws {
+        let path = try csv("n,t\n" + (0..<2000).map { "\($0 % 50),W\($0 % 9)" }.joined(separator: "\n") + "\n")
+        let folder = try CommandRunner.temporaryDirectory()
+        let ledger = try BudgetLedger(path: folder.appendingPathComponent("l.sqlite").path)
+        try ledger.initialise(dataset: "t", epsilon: 1, delta: 1e-6)
+        let proposal = try SchemaInference.proposalWithDP(
+            header: try TableProfile.header(path: path), file: path,
+            table: try TableProfile(path: path, kind: .differentiallyPrivate(numeric: ["n", "t"])), name: "t",
+            numeric: ["n", "t"], epsilon: 1, delta: 1e-7, budget: ledger.budget(for: "t"), source: .seeded(1))
+        #expect(proposal.unlocatedBounds == ["t"])
+    }
+
     /// The header read before the charge names the columns the budget is split over: values read
     /// after it under another header are refused (they would be proposed under the wrong names).
     @Test func valuesReadUnderAnotherHeaderAreRefused() throws {
