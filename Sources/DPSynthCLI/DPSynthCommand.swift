@@ -61,6 +61,13 @@ public struct DPSynthCommand: ParsableCommand {
     static func finish(_ status: Int32) -> Never {
         if fflush(nil) != 0 {
             let reason = String(cString: strerror(errno))
+            // The results are in the files written: a retry would pay again for what is delivered.
+            if StandardOutput.summarisesWrittenFiles {
+                Diagnostics.write(
+                    "dpsynth: warning: standard output could not be written (\(reason)); its summary is lost, "
+                        + "and the files the command wrote are complete\n")
+                Foundation.exit(status)
+            }
             Diagnostics.write(
                 "dpsynth: error: standard output could not be written (\(reason)); what the command printed is "
                     + "lost, and any charge it made stays in the ledger\n")
@@ -68,6 +75,15 @@ public struct DPSynthCommand: ParsableCommand {
         }
         Foundation.exit(status)
     }
+}
+
+/// What standard output carries for the command running.
+enum StandardOutput {
+    /// Whether every result is in files the command wrote, complete, so that what it prints is
+    /// their summary: set by a command once its files are in place. A summary that cannot be
+    /// written is then a warning, not a failure (a run that exited 1 would be retried, and a
+    /// retry pays again for results already delivered).
+    nonisolated(unsafe) static var summarisesWrittenFiles = false
 }
 
 /// A failure the user can act on, printed as one line.

@@ -21,6 +21,7 @@ struct ReleaseCommand: ParsableCommand {
                 Output.note("dpsynth: SEEDED run: for testing only, not a private release")
             }
             let outcome = try pipeline.run { Output.progress("release: \($0)") }
+            StandardOutput.summarisesWrittenFiles = true
             Output.progress(nil)
             let report = outcome.report
             print(

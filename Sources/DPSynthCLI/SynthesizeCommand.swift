@@ -129,6 +129,7 @@ struct SynthesizeCommand: ParsableCommand {
             for note in model!.privacy.notes { Output.note("dpsynth: \(note)") }
             let size = model!.size
             try SynthesisStage.write(model.take()!, rows: rows, to: out, streams: streams) { Output.progress($0) }
+            StandardOutput.summarisesWrittenFiles = true
             // The identity's locks were held while the table was counted or read (`DataIdentity`).
             identity.releaseLocks()
             let statement = try budget.statement()

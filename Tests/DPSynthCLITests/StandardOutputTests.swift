@@ -66,4 +66,44 @@ import Testing
         #expect(process.terminationStatus == 1, "\(message)")
         #expect(message.contains("standard output could not be written"), "\(message)")
     }
+
+    /// A synthesize run whose standard output's reader left once the run had started (`| true`)
+    /// exited 1 after its rows were written and charged, so a script would retry and pay again (a
+    /// hostile pass). Its summary is lost, said in a warning, and the run exits 0.
+    @Test func aSummaryLostAfterTheFilesAreWrittenIsAWarning() throws {
+        let folder = try CommandRunner.temporaryDirectory()
+        let data = folder.appendingPathComponent("toy.csv").path
+        try ("a,b\n" + (0..<300).map { "\($0 % 2),\($0 % 3)" }.joined(separator: "\n") + "\n")
+            .write(toFile: data, atomically: true, encoding: .utf8)
+        let schema = folder.appendingPathComponent("toy.yaml").path
+        try "name: toy\ncolumns:\n  - {name: a, kind: coded, levels: 2}\n  - {name: b, kind: coded, levels: 3}\n"
+            .write(toFile: schema, atomically: true, encoding: .utf8)
+        let out = folder.appendingPathComponent("s.csv").path
+        let process = Process()
+        process.executableURL = CommandRunner.executable
+        process.arguments = [
+            "synthesize", "--method", "mst", "--data", data, "--schema", schema, "--epsilon", "1", "--delta", "1e-6",
+            "--rows", "500000", "--out", out, "--ledger", folder.appendingPathComponent("l.sqlite").path,
+            "--init-budget", "--seed", "1",
+        ]
+        let (output, errors) = (Pipe(), Pipe())
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        // The seeded run's first note comes once the output was checked and the budget opened:
+        // the reader leaves then, while the fit and half a million rows are still to come.
+        var message = Data()
+        while !String(decoding: message, as: UTF8.self).contains("\n") {
+            let piece = errors.fileHandleForReading.availableData
+            if piece.isEmpty { break }
+            message += piece
+        }
+        try output.fileHandleForReading.close()
+        message += errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: message, as: UTF8.self)
+        #expect(process.terminationStatus == 0, "\(text)")
+        #expect(text.contains("its summary is lost"), "\(text)")
+        #expect(FileManager.default.fileExists(atPath: out))
+    }
 }
