@@ -10,12 +10,21 @@ import Foundation
 /// target that is not a regular file (a device such as /dev/null, a pipe) is written in place at
 /// the commit, before the renames: renaming over it would replace the device with a file. A
 /// folder is refused.
+///
+/// What was at a target when it was staged is checked again at the commit: a file that appeared
+/// at a target that had none (another writer's, a ledger created there) is never replaced, since
+/// such a file is put in place by a link, which fails where a name exists, and a target that
+/// became a kept file (`KeptFile`) is refused before any file of the set is moved.
 public final class StagedFiles {
     struct Staged {
         let requested: String
         let temporary: String
         let target: String
         let slot: Int?
+        /// Whether a file was at the target when it was staged.
+        let replaces: Bool
+        /// The kept file it may replace.
+        let replacing: KeptFile?
     }
 
     private var staged: [Staged] = []
@@ -67,6 +76,8 @@ public final class StagedFiles {
             path = Self.stagedPath(requested)
         }
         let url = URL(fileURLWithPath: path)
+        // Anything at the name, a link to nothing included, is what the commit replaces.
+        let replaces = lstat(url.path, &status) == 0
         StaleTemporaryFiles.sweep(beside: url)
         let temporary = url.deletingLastPathComponent()
             .appendingPathComponent(StaleTemporaryFiles.name(for: url.lastPathComponent)).path
@@ -99,7 +110,10 @@ public final class StagedFiles {
             abandon()
             throw error
         }
-        staged.append(Staged(requested: requested, temporary: temporary, target: url.path, slot: slot))
+        staged.append(
+            Staged(
+                requested: requested, temporary: temporary, target: url.path, slot: slot, replaces: replaces,
+                replacing: replacing))
     }
 
     /// Moves every staged file into place; a stop signal that arrives meanwhile, on any thread,
@@ -115,7 +129,10 @@ public final class StagedFiles {
         defer { TemporaryFiles.endCommit() }
         // A special file (a pipe, a device) is written first: it is the one that may refuse (a full
         // device, a closed pipe), and then no regular file has been replaced.
-        do { try writeSpecialFiles() } catch {
+        do {
+            try writeSpecialFiles()
+            try refuseTargetsChangedSinceStaged()
+        } catch {
             discard()
             throw error
         }
@@ -130,12 +147,14 @@ public final class StagedFiles {
         }
         var renamed = 0
         while let file = staged.first {
-            if rename(file.temporary, file.target) != 0 {
-                let reason = String(cString: strerror(errno))
+            if !Self.moveIntoPlace(file) {
+                let reason =
+                    errno == EEXIST ? "another file appeared there meanwhile" : String(cString: strerror(errno))
                 discard()
+                if let journal { unlink(journal) }
                 throw DataError(
                     file: file.requested, problem: "cannot move the finished file into place (\(reason))",
-                    hint: "Check that the folder is writable.")
+                    hint: "Check that the folder is writable, and that no other program writes there.")
             }
             TemporaryFiles.release(file.slot)
             staged.removeFirst()
@@ -143,6 +162,38 @@ public final class StagedFiles {
             if renamed == 1 { afterFirstRename() }
         }
         if let journal { unlink(journal) }
+    }
+
+    /// Throws when a target changed since it was staged: a file appeared where there was none, or
+    /// the file there is now a kept file it may not replace.
+    private func refuseTargetsChangedSinceStaged() throws {
+        for file in staged {
+            var status = stat()
+            if !file.replaces, lstat(file.target, &status) == 0 {
+                throw DataError(
+                    file: file.requested, problem: "a file appeared there while the output was written",
+                    hint: "Check which program writes there, then run again; nothing was replaced.")
+            }
+            if file.replaces { try KeptFile.refuseReplacing(file.target, name: "the output", allowed: file.replacing) }
+        }
+    }
+
+    /// Moves `file` into place: over the file at its target when one was there when it was staged,
+    /// by a link otherwise, which fails (EEXIST) where a file has appeared since. A file system
+    /// without links takes a rename.
+    static func moveIntoPlace(_ file: Staged) -> Bool {
+        guard !file.replaces else { return rename(file.temporary, file.target) == 0 }
+        if link(file.temporary, file.target) == 0 {
+            unlink(file.temporary)
+            return true
+        }
+        guard [EPERM, EOPNOTSUPP, ENOSYS, EMLINK].contains(errno) else { return false }
+        var status = stat()
+        guard lstat(file.target, &status) != 0 else {
+            errno = EEXIST
+            return false
+        }
+        return rename(file.temporary, file.target) == 0
     }
 
     private func writeSpecialFiles() throws {

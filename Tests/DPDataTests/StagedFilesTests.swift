@@ -59,6 +59,30 @@ import Testing
         #expect(try contents(folder) == ["big.csv": String(repeating: piece, count: 300)])
     }
 
+    /// A file that appears at a target after the target was checked and staged (another writer's,
+    /// a ledger created there) was replaced by the commit's rename. It is kept now, and no file of
+    /// the set is moved: one at a target that had none, and a kept file at a target that had
+    /// another file.
+    @Test func aFileThatAppearedSinceTheCheckIsNotReplaced() throws {
+        let folder = try CommandRunner.temporaryDirectory()
+        let rows = folder.appendingPathComponent("rows.csv").path
+        let report = folder.appendingPathComponent("report.json").path
+        try "old report".write(toFile: report, atomically: true, encoding: .utf8)
+        let ledger = Data("SQLite format 3\0 a ledger".utf8)
+        for target in [rows, report] {
+            let files = StagedFiles()
+            try files.add(Data("report".utf8), to: report)
+            try files.add(Data("rows".utf8), to: rows)
+            #expect(throws: DataError.self) {
+                try files.commit(beforeRename: { try? ledger.write(to: URL(fileURLWithPath: target)) })
+            }
+            #expect(try Data(contentsOf: URL(fileURLWithPath: target)) == ledger, "\(target)")
+            #expect(try !contents(folder).values.contains { $0 == "rows" || $0 == "report" }, "\(target)")
+            try? FileManager.default.removeItem(atPath: rows)
+            try "old report".write(toFile: report, atomically: true, encoding: .utf8)
+        }
+    }
+
     /// A set that fails before its commit (or is dropped) leaves the old files as they were and no
     /// temporary file.
     @Test func aFailedSetLeavesTheOldFiles() throws {
