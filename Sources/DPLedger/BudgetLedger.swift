@@ -231,7 +231,15 @@ public final class BudgetLedger: @unchecked Sendable {
                     + "ledger records")
         }
         return DataVersionDeclaration(
-            dataset: dataset, fingerprint: fingerprint, declaredNewVersion: declareNewVersion)
+            dataset: dataset, fingerprint: fingerprint, declaredNewVersion: declareNewVersion, sameData: same)
+    }
+
+    /// Records the budget's own data under names the ledger lacks (`DataVersionDeclaration.sameData`)
+    /// at once, checked again in the transaction: whether or not the run goes on to spend, since a
+    /// copy in that form must find the budget even once it is spent.
+    public func recordSameData(_ declaration: DataVersionDeclaration) throws {
+        precondition(declaration.sameData, "only the budget's own data is recorded without a spend")
+        try write { db in try Self.record(declaration, db, path: self.path) }
     }
 
     /// Records `declaration` in transaction `db`, checked again there with the run's own
@@ -478,10 +486,13 @@ public struct DataVersionDeclaration: Sendable, Equatable {
     /// Whether the run declared the data a new version (`--new-data-version`); without it, the
     /// data may only be the budget's first.
     public let declaredNewVersion: Bool
+    /// Whether it is the budget's own data under names the ledger lacks, not other data.
+    public let sameData: Bool
 
-    public init(dataset: String, fingerprint: String, declaredNewVersion: Bool) {
+    public init(dataset: String, fingerprint: String, declaredNewVersion: Bool, sameData: Bool = false) {
         self.dataset = dataset
         self.fingerprint = fingerprint
         self.declaredNewVersion = declaredNewVersion
+        self.sameData = sameData
     }
 }

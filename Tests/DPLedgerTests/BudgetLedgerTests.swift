@@ -189,7 +189,8 @@ import Testing
         // The same data: accepted without a new version, its bytes' hash recorded with the first spend.
         #expect(
             try ledger.checkData(dataset: "people", fingerprint: copy, declareNewVersion: false)
-                == DataVersionDeclaration(dataset: "people", fingerprint: copy, declaredNewVersion: false))
+                == DataVersionDeclaration(
+                    dataset: "people", fingerprint: copy, declaredNewVersion: false, sameData: true))
         #expect(throws: LedgerError.self) {
             try ledger.checkData(dataset: "people", fingerprint: other, declareNewVersion: false)
         }
@@ -213,7 +214,10 @@ import Testing
         try ledger.initialise(dataset: "people", epsilon: 1, delta: 0, fingerprint: bytes)
         #expect(try ledger.dataset(budgeting: copy) == nil)
         let recorded = try ledger.checkData(dataset: "people", fingerprint: file, declareNewVersion: false)
-        #expect(recorded == DataVersionDeclaration(dataset: "people", fingerprint: file, declaredNewVersion: false))
+        #expect(
+            recorded
+                == DataVersionDeclaration(
+                    dataset: "people", fingerprint: file, declaredNewVersion: false, sameData: true))
         #expect(try ledger.dataset(budgeting: copy) == nil, "recorded before any spend")
         _ = try LedgerBudget(ledger: ledger, dataset: "people", declaring: recorded).reserve(.pure(epsilon: 0.1))
         #expect(try ledger.dataset(budgeting: copy) == "people")

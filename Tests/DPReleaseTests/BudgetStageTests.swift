@@ -28,4 +28,26 @@ import Testing
             ledger: path, dataset: "first", declare: nil, hint: .commandLine, fingerprint: "aa",
             measured: [("holdout", "hh")])
     }
+
+    /// A budget bound to a file's bytes alone (as older ledgers hold it) learnt the file's other
+    /// names only with a run's spend, and a spent budget takes none: a copy in another form then
+    /// got a fresh budget (a hostile pass). Opening the budget for the file records them, even
+    /// when the run is then refused.
+    @Test func aSpentBudgetLearnsItsDatasOtherNames() throws {
+        let path = try CommandRunner.temporaryDirectory().appendingPathComponent("l.sqlite").path
+        let ledger = try BudgetLedger(path: path)
+        let bytes = String(repeating: "a", count: 64)
+        let file = DataFingerprint.of(fileBytes: bytes, records: "r1")
+        let copy = DataFingerprint.of(fileBytes: String(repeating: "b", count: 64), records: "r1")
+        try ledger.initialise(dataset: "people", epsilon: 1, delta: 0, fingerprint: bytes)
+        try ledger.charge(dataset: "people", mechanism: "laplace", cost: .pure(epsilon: 1), seeded: false)
+        let budget = try BudgetStage.open(
+            ledger: path, dataset: "people", declare: nil, hint: .commandLine, fingerprint: file)
+        #expect(throws: LedgerError.self) { try budget.reserve(.pure(epsilon: 0.1)) }
+        #expect(try ledger.dataset(budgeting: copy) == "people")
+        #expect(throws: LedgerError.self) {
+            try ledger.initialise(dataset: "people-copy", epsilon: 1, delta: 0, fingerprint: copy)
+        }
+        #expect(try BudgetLedger.verify(path: path).problems.isEmpty)
+    }
 }
