@@ -13,20 +13,28 @@ public struct ModelBinding: Sendable, Equatable {
     public let delta: Double
     /// The charges that paid for the fit (those under its reservation).
     public let charges: [LedgerCharge]
+    /// The name the model was saved under (which says the run it was fitted for), or nil for a
+    /// binding an earlier version wrote.
+    public var savedAs: String? = nil
 }
 
 extension BudgetLedger {
     /// Records that the model whose file hashes to `model` was fitted at (`epsilon`, `delta`) and
     /// paid for by the charges made under `reservation` (the fit's own: charges of runs that
     /// overlapped it are not its cost); returns the binding with those charges. The binding
-    /// stores the model as `hash@rID` (`scoped`), so the chain itself says which reservation it
-    /// names; a binding an earlier version wrote (a bare hash) names every charge of the dataset
-    /// in its entries, from the ledger's head before its fit to the head after.
+    /// stores the model as `hash@rID` (`scoped`), followed by `@` and `savedAs` when given (the
+    /// name the model is saved under: a file copied under another run's name is then not that
+    /// run's), so the chain itself says which reservation it names; a binding an earlier version
+    /// wrote (a bare hash) names every charge of the dataset in its entries, from the ledger's head
+    /// before its fit to the head after.
     @discardableResult
-    public func bind(model: String, dataset: String, reservation: Int64, epsilon: Double, delta: Double)
-        throws -> ModelBinding
-    {
-        try write { db in
+    public func bind(
+        model: String, dataset: String, reservation: Int64, epsilon: Double, delta: Double, savedAs: String? = nil
+    ) throws -> ModelBinding {
+        if let savedAs {
+            precondition(!savedAs.isEmpty && !savedAs.contains("@"), "a saved model's name holds no '@'")
+        }
+        return try write { db in
             guard
                 let first: Int64 = try db.row(
                     "SELECT seq FROM reservation WHERE id = ? AND dataset = ?", [reservation, dataset]
@@ -37,7 +45,7 @@ extension BudgetLedger {
                 throw LedgerError.invalid(
                     "reservation \(reservation) of dataset '\(dataset)' charged nothing: a model binds to its charges")
             }
-            let stored = Self.scoped(model, reservation)
+            let stored = Self.scoped(model, reservation) + (savedAs.map { "@" + $0 } ?? "")
             let head = try Self.append(
                 LedgerEntry.binding(
                     model: stored, dataset: dataset, first: first, last: last, epsilon: epsilon, delta: delta), db)
@@ -50,7 +58,8 @@ extension BudgetLedger {
             return ModelBinding(
                 model: model, dataset: dataset, epsilon: epsilon, delta: delta,
                 charges: try Self.charges(
-                    db, dataset: dataset, path: self.path, entries: first...last, reservation: reservation))
+                    db, dataset: dataset, path: self.path, entries: first...last, reservation: reservation),
+                savedAs: savedAs)
         }
     }
 
@@ -77,16 +86,23 @@ extension BudgetLedger {
             guard first <= last else { throw LedgerError.tampered("ledger \(self.path): a model binding is empty") }
             let stored: String = try row.checked("model")
             var reservation: Int64?
+            var savedAs: String?
             if stored != model {
-                guard let id = Int64(stored.dropFirst(model.count + 2)), stored == Self.scoped(model, id) else {
+                let parts = stored.dropFirst(model.count + 2).split(separator: "@", omittingEmptySubsequences: false)
+                guard parts.count <= 2, let id = Int64(parts[0]),
+                    stored == Self.scoped(model, id) + (parts.count == 2 ? "@" + parts[1] : ""),
+                    parts.count == 1 || !parts[1].isEmpty
+                else {
                     throw LedgerError.tampered("ledger \(self.path): a model binding names no reservation")
                 }
                 reservation = id
+                savedAs = parts.count == 2 ? String(parts[1]) : nil
             }
             return ModelBinding(
                 model: model, dataset: dataset, epsilon: try row.checked("epsilon"), delta: try row.checked("delta"),
                 charges: try Self.charges(
-                    db, dataset: dataset, path: self.path, entries: first...last, reservation: reservation))
+                    db, dataset: dataset, path: self.path, entries: first...last, reservation: reservation),
+                savedAs: savedAs)
         }
     }
 }

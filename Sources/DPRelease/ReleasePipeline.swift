@@ -318,10 +318,20 @@ public struct ReleasePipeline {
         let saved = [modelPath, unkeyedPath].lazy.compactMap { path in
             FileManager.default.contents(atPath: path).map { (path: path, data: $0) }
         }.first
+        let name = URL(fileURLWithPath: modelPath).lastPathComponent
         if let saved {
             let hash = Blake2b.hex(saved.data)
+            // Fitted for this run: saved under its name, or, bound by an earlier version that did
+            // not name it, by the config's method at least.
+            func fittedForThisRun(_ binding: ModelBinding) -> Bool {
+                guard let savedAs = binding.savedAs else {
+                    return (try? ModelFile.kind(of: saved.data, path: saved.path)) == config.method
+                }
+                return savedAs == name
+            }
             if let binding = try budget.ledger.binding(model: hash, dataset: prepared.dataset),
-                binding.epsilon == config.synthesisEpsilon, binding.delta == config.delta, !binding.charges.isEmpty
+                binding.epsilon == config.synthesisEpsilon, binding.delta == config.delta, !binding.charges.isEmpty,
+                fittedForThisRun(binding)
             {
                 progress("reusing the model fitted by an earlier run of this config (a new sample pays a new gate)")
                 let model = try registry.loadModel(data: saved.data, path: saved.path)
@@ -333,8 +343,8 @@ public struct ReleasePipeline {
             // A new fit would pay again for what the user believes is paid for: they decide.
             throw ReleaseError(
                 "\(saved.path): the saved model of this config is not one the ledger paid for at its budget "
-                    + "(changed, damaged or put there by hand); remove it to fit anew, which is charged. Nothing "
-                    + "was charged.")
+                    + "for this config (changed, damaged, or put there by hand from another run); remove it to fit "
+                    + "anew, which is charged. Nothing was charged.")
         }
         let (model, reservation) = try prepared.synthesis.fitReserving(
             prepared.train, budget: budget, streams: streams, progress: progress)
@@ -343,7 +353,7 @@ public struct ReleasePipeline {
         // Refused when the fit charged nothing: a release needs a paid model.
         let binding = try budget.ledger.bind(
             model: hash, dataset: prepared.dataset, reservation: reservation, epsilon: config.synthesisEpsilon,
-            delta: config.delta)
+            delta: config.delta, savedAs: name)
         try Self.saveModel(data, to: modelPath)
         unlink(unkeyedPath)
         return FittedRelease(model: model, hash: hash, charges: binding.charges, reused: false)

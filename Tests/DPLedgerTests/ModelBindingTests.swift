@@ -36,6 +36,18 @@ import Testing
         #expect(try BudgetLedger.verify(path: ledger.path).intact)
     }
 
+    /// A binding names the file its model was saved as, read back as written; one written without
+    /// a name (as earlier versions did) names none.
+    @Test func aBindingNamesTheFileItsModelWasSavedAs() throws {
+        let (ledger, a, b) = try overlappingRuns()
+        try ledger.bind(model: "aa", dataset: "d", reservation: a, epsilon: 1, delta: 0, savedAs: "model-1f.json")
+        try ledger.bind(model: "bb", dataset: "d", reservation: b, epsilon: 1, delta: 0)
+        let named = try ledger.binding(model: "aa", dataset: "d")
+        #expect(named?.savedAs == "model-1f.json" && named?.charges.map(\.mechanism) == ["a"])
+        #expect(try ledger.binding(model: "bb", dataset: "d")?.savedAs == nil)
+        #expect(try BudgetLedger.verify(path: ledger.path).intact)
+    }
+
     /// An earlier version bound run B's model to the entries from the head before its fit to the
     /// head after: here run A's reservation opens that range and A's end closes it. Read as A's
     /// reservation, B's report would state A's charges (fewer than B paid, possibly); it names

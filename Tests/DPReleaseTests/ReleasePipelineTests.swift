@@ -607,6 +607,36 @@ import Testing
         #expect(try saved() == [keyed])
     }
 
+    /// A model another config's run fitted and paid for, copied under this config's name, was
+    /// reused: the ledger bound it to charges of the dataset at the same budget, and the report
+    /// then named this config's method and settings for another run's model (a hostile pass). The
+    /// binding names the file the model was saved as, so the copy is refused before any charge.
+    @Test func anotherConfigsModelCopiedInIsRefused() throws {
+        let fixture = try ReleaseFixture()
+        try SigningKey.generate().save(to: fixture.folder.appendingPathComponent("keys/release.key").path)
+        let text = try String(contentsOf: fixture.config, encoding: .utf8)
+        try text.replacingOccurrences(of: "dataset_budget: {epsilon: 2,", with: "dataset_budget: {epsilon: 5,")
+            .write(to: fixture.config, atomically: true, encoding: .utf8)
+        let first = try ReleasePipeline(configPath: fixture.config.path)
+        _ = try first.run()
+        let otherConfig = fixture.folder.appendingPathComponent("other.yaml")
+        try String(contentsOf: fixture.config, encoding: .utf8)
+            .replacingOccurrences(of: "out/synthetic.csv", with: "other/synthetic.csv")
+            .replacingOccurrences(of: "out/quarantine", with: "other/quarantine")
+            .replacingOccurrences(of: "report: out/report", with: "report: other/report")
+            .write(to: otherConfig, atomically: true, encoding: .utf8)
+        let other = try ReleasePipeline(configPath: otherConfig.path)
+        let copied = try savedModelPath(other)
+        try FileManager.default.createDirectory(
+            atPath: URL(fileURLWithPath: copied).deletingLastPathComponent().path, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: try savedModelPath(first), toPath: copied)
+        let ledger = try BudgetLedger(path: fixture.folder.appendingPathComponent("out/ledger.sqlite").path)
+        let charges = try ledger.statement(dataset: "people").charges.count
+        #expect(throws: ReleaseError.self) { try other.run() }
+        #expect(try ledger.statement(dataset: "people").charges.count == charges)
+        #expect(try first.run().reusedModel)
+    }
+
     /// A model file put in the state folder by hand (here fitted at epsilon 100) is not bound to
     /// charges of this dataset, so the release refuses it before charging anything (it fitted anew
     /// and paid, unannounced); once removed, the release fits anew and pays, and the report's
