@@ -40,10 +40,34 @@ public enum OutputPaths {
     /// is not to be created) or not writable, or the file exists and is not writable. Checked
     /// before anything is charged, so a run never pays for rows it cannot write.
     /// An existing kept file (`KeptFile`) other than `replacing` is refused.
+    /// An output in a release's state folder (`stateFolderName`) is refused unless `intoState`
+    /// (the release's own saved model).
     public static func refuseUnwritable(
-        _ outputs: [(String, String?)], creatingFolders: Bool = false, replacing: KeptFile? = nil
+        _ outputs: [(String, String?)], creatingFolders: Bool = false, replacing: KeptFile? = nil,
+        intoState: Bool = false
     ) throws {
+        if !intoState {
+            for case (let name, let path?) in outputs where isInStateFolder(path) {
+                throw DataError(
+                    file: path,
+                    problem: "\(name) is inside a release's state folder (\(stateFolderName)), which holds the "
+                        + "models its runs paid for",
+                    hint: "Write the output somewhere else.")
+            }
+        }
         try refuseUnwritable(outputs, creatingFolders: creatingFolders, replacing: replacing, user: geteuid())
+    }
+
+    /// The folder beside a release's report where its runs keep what they paid for (the saved
+    /// model) and their commit journal: dpsynth alone writes there.
+    public static let stateFolderName = ".dpsynth-state"
+
+    /// Whether `path`, as written or with the links of its folders followed, lies in a state folder.
+    static func isInStateFolder(_ path: String) -> Bool {
+        let url = URL(fileURLWithPath: path)
+        let resolved = url.deletingLastPathComponent().resolvingSymlinksInPath().appendingPathComponent(
+            url.lastPathComponent)
+        return [url.standardizedFileURL, resolved].contains { $0.pathComponents.contains(stateFolderName) }
     }
 
     /// `refuseUnwritable` for the effective user `user` (a test checks the sticky-folder rule

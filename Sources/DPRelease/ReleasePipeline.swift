@@ -195,7 +195,7 @@ public struct ReleasePipeline {
         let schemaHash = try Blake2b.hex(file: config.schema)
         let runKey = String(Blake2b.hex(configBytes + Data(inputHash.utf8) + Data(schemaHash.utf8)).prefix(24))
         let stateFolder = URL(fileURLWithPath: config.report).deletingLastPathComponent()
-            .appendingPathComponent(".dpsynth-state")
+            .appendingPathComponent(OutputPaths.stateFolderName)
         var settings = config.settings
         settings.workload = try config.workload.map { try WorkloadFile.read($0, columns: train.columns.map(\.name)) }
         let synthesis: SynthesisStage
@@ -226,9 +226,9 @@ public struct ReleasePipeline {
         try Self.refuseIrregularModels(in: stateFolder)
         // The model is saved after the fit is charged: its folder must take it (a link to /proc, a
         // colleague's folder) before then.
-        try OutputPaths.refuseUnwritable([
-            ("the release's saved model (\(config.report)'s folder)", stateFolder.appendingPathComponent("model").path)
-        ])
+        try OutputPaths.refuseUnwritable(
+            [("the release's saved model (\(config.report)'s folder)", stateFolder.appendingPathComponent("model").path)],
+            intoState: true)
         return Prepared(
             dataset: config.dataset ?? schema.name, train: train, holdout: holdout, secrets: secrets,
             quasiIdentifiers: quasiIdentifiers,

@@ -42,6 +42,22 @@ import Testing
         try OutputPaths.refuseUnwritable([("--out", "/dev/null")])
     }
 
+    /// A release's output in another release's state folder replaced the model its runs had paid
+    /// for (a hostile pass: `out` named the saved model's path). No output goes into a state folder,
+    /// by its name or through a link, but the release's own saved model.
+    @Test func noOutputGoesIntoAStateFolder() throws {
+        let folder = try CommandRunner.temporaryDirectory()
+        let state = folder.appendingPathComponent(OutputPaths.stateFolderName)
+        try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
+        let link = folder.appendingPathComponent("elsewhere").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: state.path)
+        for path in [state.appendingPathComponent("model-1.json").path, link + "/rows.csv"] {
+            #expect(throws: DataError.self, "\(path)") { try OutputPaths.refuseUnwritable([("out", path)]) }
+        }
+        try OutputPaths.refuseUnwritable([("model", state.appendingPathComponent("model").path)], intoState: true)
+        try OutputPaths.refuseUnwritable([("out", folder.appendingPathComponent("rows.csv").path)])
+    }
+
     /// A folder to be created under a symbolic link to nothing: creating it fails, so the run
     /// would pay for a fit it cannot write. Found by a hostile pass (a release charged its fit
     /// and its gate, then failed).
