@@ -226,9 +226,8 @@ public struct ReleasePipeline {
         try Self.refuseIrregularModels(in: stateFolder)
         // The model is saved after the fit is charged: its folder must take it (a link to /proc, a
         // colleague's folder) before then.
-        try OutputPaths.refuseUnwritable(
-            [("the release's saved model (\(config.report)'s folder)", stateFolder.appendingPathComponent("model").path)],
-            intoState: true)
+        let savedModel = ("the release's saved model (\(config.report)'s folder)", stateFolder.path + "/model")
+        try OutputPaths.refuseUnwritable([savedModel], intoState: true)
         return Prepared(
             dataset: config.dataset ?? schema.name, train: train, holdout: holdout, secrets: secrets,
             quasiIdentifiers: quasiIdentifiers,
