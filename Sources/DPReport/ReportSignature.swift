@@ -101,10 +101,17 @@ public struct ReportSignature: Sendable, Codable, Equatable {
     public static func verify(
         report: Data, signature signatureData: Data, signaturePath: String, publicKey: [UInt8], dataPath: String?
     ) throws -> Verification {
+        // A signature file that does not parse (emptied, cut short, a digit edited) was checked and
+        // failed, as an altered one is.
         guard let signature = try? CanonicalJSON.decode(ReportSignature.self, from: signatureData),
             let bytes = Hex.decode(signature.signature)
         else {
-            throw ReportError("\(signaturePath): not a dpsynth report signature")
+            return Verification(
+                signatureValid: false, dataMatches: nil,
+                problems: [
+                    "\(signaturePath): not a dpsynth report signature as written (empty, cut short or edited): the "
+                        + "signature file was changed"
+                ])
         }
         var problems = signature.fieldProblems(report: report, publicKey: publicKey)
         let valid = problems.isEmpty && SigningKey.verify(bytes, of: report, publicKey: publicKey)

@@ -65,6 +65,26 @@ import Testing
         #expect(try verify(release.report, release.publicKey).status == 0)
     }
 
+    /// A signature file emptied, cut short, or with a digit edited out of hex exited 1, as if the
+    /// check could not be made, where an altered signature exits 3 (a hostile pass): each is a
+    /// changed signature file now.
+    @Test func aSignatureFileThatNoLongerParsesWasChanged() throws {
+        let release = try signedRelease()
+        let path = release.report + ".sig"
+        let original = try Data(contentsOf: URL(fileURLWithPath: path))
+        defer { try? original.write(to: URL(fileURLWithPath: path)) }
+        let signature = try CanonicalJSON.decode(ReportSignature.self, from: original).signature
+        let edited = Data(
+            String(decoding: original, as: UTF8.self).replacingOccurrences(
+                of: signature, with: "g" + signature.dropFirst()
+            ).utf8)
+        for damaged in [Data(), original.prefix(100), edited] {
+            try damaged.write(to: URL(fileURLWithPath: path))
+            let result = try verify(release.report, release.publicKey)
+            #expect(result.status == 3 && result.standardError.contains("was changed"), "\(result)")
+        }
+    }
+
     @Test func secretKeysAreOwnerOnlyWhateverTheUmask() throws {
         let folder = try CommandRunner.temporaryDirectory()
         let previous = umask(0)
