@@ -23,7 +23,7 @@ extension LedgerCommand {
                 // Without the signer's key a report's head is only what its file says: an edited
                 // report could name a head of a truncated chain.
                 let key = try publicKey.map(SigningKey.loadPublicKey)
-                let anchors = try report.map { path -> (String, LedgerHead) in
+                let statements = try report.map { path -> (String, LedgerStatement) in
                     // Read once: the head is taken from the bytes whose signature was checked.
                     let bytes = try ReportSignature.read(path, what: "report")
                     if let key {
@@ -37,13 +37,28 @@ extension LedgerCommand {
                     guard let parsed = try? CanonicalJSON.decode(ComplianceReport.self, from: bytes) else {
                         throw CommandFailure("\(path): not a dpsynth report of this version")
                     }
-                    return (path, parsed.privacy.ledger.head)
+                    return (path, parsed.privacy.ledger)
                 }
+                let anchors = statements.map { ($0.0, $0.1.head) }
                 let result = try LedgerOpener.verify(ledger, anchors: anchors)
                 guard result.intact else {
                     for problem in result.problems { Output.note("dpsynth: \(ledger): \(Output.oneLine(problem))") }
                     throw ExitCode(3)
                 }
+                // Each charge a report lists is still in the ledger under its id, as listed.
+                let opened = statements.isEmpty ? nil : try LedgerOpener.open(ledger, creating: false)
+                var renumbered = false
+                for (path, statement) in statements {
+                    guard let opened else { break }
+                    let current = try opened.statement(dataset: statement.dataset)
+                    for charge in statement.chargesNotIn(current) {
+                        Output.note(
+                            "dpsynth: \(ledger): charge #\(charge.id) (\(Output.oneLine(charge.mechanism))), which "
+                                + "\(path) lists, is not in the ledger as listed: renumbered, edited or removed")
+                        renumbered = true
+                    }
+                }
+                if renumbered { throw ExitCode(3) }
                 print(
                     "\(ledger): intact, \(result.head.sequence) entries, head \(result.head.hash.prefix(16))"
                         + (anchors.isEmpty ? "" : "; every report's head is in the chain")

@@ -145,4 +145,29 @@ import Testing
         let truncated = try CommandRunner.run(["ledger", "verify", "--ledger", ledger, "--report", outcome.reportPath])
         #expect(truncated.status == 3 && truncated.standardError.contains("removed from its end"), "\(truncated)")
     }
+
+    /// A charge's id is not in the chain's hash: a charge renumbered after a report listed it
+    /// passed `ledger verify --report`, and `ledger show` then named another charge than the
+    /// report (a hostile pass). Each charge the report lists is now looked up by its id.
+    @Test func aChargeRenumberedAfterTheReportIsFound() throws {
+        let fixture = try ReleaseFixture()
+        try SigningKey.generate().save(to: fixture.folder.appendingPathComponent("keys/release.key").path)
+        let outcome = try ReleasePipeline(configPath: fixture.config.path).run()
+        let ledger = fixture.folder.appendingPathComponent("out/ledger.sqlite").path
+        let verify = ["ledger", "verify", "--ledger", ledger, "--report", outcome.reportPath]
+        #expect(try CommandRunner.run(verify).status == 0)
+        let python = Process()
+        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        python.arguments = [
+            "python3", "-c",
+            "import sqlite3, sys; db = sqlite3.connect(sys.argv[1]); "
+                + "db.execute('UPDATE charge SET id = 1000 WHERE id = (SELECT max(id) FROM charge)'); db.commit()",
+            ledger,
+        ]
+        try python.run()
+        python.waitUntilExit()
+        #expect(python.terminationStatus == 0)
+        let renumbered = try CommandRunner.run(verify)
+        #expect(renumbered.status == 3 && renumbered.standardError.contains("renumbered"), "\(renumbered)")
+    }
 }
