@@ -79,6 +79,16 @@ import Testing
         }
     }
 
+    /// The identity of a file holding `text` in `folder`, once read through `schema`.
+    func read(_ text: String, through schema: Schema, in folder: URL) throws -> DataIdentity {
+        let file = folder.appendingPathComponent("\(UUID().uuidString).csv").path
+        try text.write(toFile: file, atomically: true, encoding: .utf8)
+        let source = try DataSource(file, key: "--data")
+        let identity = try source.identity()
+        _ = try source.load(schema: schema, boundTo: identity)
+        return identity
+    }
+
     /// Read through a schema, a file's fingerprint names its encoded rows too: a copy whose values
     /// are spelt otherwise but read alike (another missing token, an identifier column dropped,
     /// columns reordered) is the same data; rows coded otherwise are not.
@@ -92,14 +102,7 @@ import Testing
               - {name: age, kind: integer, lower: 18, upper: 90, bins: 8}
               - {name: flag, kind: categorical, categories: [yes, no]}
             """)
-        func identity(_ text: String) throws -> DataIdentity {
-            let file = folder.appendingPathComponent("\(UUID().uuidString).csv").path
-            try text.write(toFile: file, atomically: true, encoding: .utf8)
-            let source = try DataSource(file, key: "--data")
-            let identity = try source.identity()
-            _ = try source.load(schema: schema, boundTo: identity)
-            return identity
-        }
+        func identity(_ text: String) throws -> DataIdentity { try read(text, through: schema, in: folder) }
         let table = try identity("id,age,flag\n1,30,yes\n2,41,\n")
         let respelt = try identity("flag,age\nyes,30\n?,41\n")
         let other = try identity("id,age,flag\n1,30,yes\n2,89,\n")
@@ -123,12 +126,7 @@ import Testing
                   - {name: \(names[1]), kind: categorical, categories: [yes, no]}
                   - {name: \(names[2]), kind: categorical, categories: \(categories)}
                 """)
-            let file = folder.appendingPathComponent("\(UUID().uuidString).csv").path
-            try text.write(toFile: file, atomically: true, encoding: .utf8)
-            let source = try DataSource(file, key: "--data")
-            let identity = try source.identity()
-            _ = try source.load(schema: schema, boundTo: identity)
-            return identity
+            return try read(text, through: schema, in: folder)
         }
         let table = try identity("age,smoker,insured\n30,yes,no\n41,no,no\n", names: ["age", "smoker", "insured"])
         let renamed = try identity("b,a,c\nno,30,yes\nno,41,no\n", names: ["a", "b", "c"])
