@@ -62,12 +62,16 @@ public enum OutputPaths {
     /// model) and their commit journal: dpsynth alone writes there.
     public static let stateFolderName = ".dpsynth-state"
 
-    /// Whether `path`, as written or with the links of its folders followed, lies in a state folder.
+    /// Whether `path`, as written or with its links followed, lies in a state folder.
     static func isInStateFolder(_ path: String) -> Bool {
         let url = URL(fileURLWithPath: path)
         let resolved = url.deletingLastPathComponent().resolvingSymlinksInPath().appendingPathComponent(
             url.lastPathComponent)
-        return [url.standardizedFileURL, resolved].contains { $0.pathComponents.contains(stateFolderName) }
+        // A link at the name itself leads where the output is written (`StagedFiles.stagedPath`).
+        let followed = URL(fileURLWithPath: StagedFiles.stagedPath(path))
+        return [url.standardizedFileURL, resolved, followed.standardizedFileURL].contains {
+            $0.pathComponents.contains(stateFolderName)
+        }
     }
 
     /// `refuseUnwritable` for the effective user `user` (a test checks the sticky-folder rule
@@ -219,16 +223,14 @@ public enum OutputPaths {
         return .path(folder.appendingPathComponent(url.lastPathComponent).standardizedFileURL.path)
     }
 
-    /// Throws when the device at `path` refuses a write of nothing (/dev/full: no space left), as
-    /// it would refuse the output after the run has paid. A write of nothing writes nothing to a
-    /// terminal or to /dev/null; the device is opened without becoming a controlling terminal.
+    /// Throws when the device at `path` would take no output (`WriteProbe`; /dev/full: no space
+    /// left), as it would refuse the output after the run has paid. The device is opened without
+    /// becoming a controlling terminal.
     static func refuseRefusingDevice(_ path: String, name: String) throws {
         let descriptor = open(path, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
-        var nothing: UInt8 = 0
-        let refused = descriptor < 0 || write(descriptor, &nothing, 0) < 0 && errno != EAGAIN && errno != EINTR
-        let reason = String(cString: strerror(errno))
+        let reason = descriptor < 0 ? String(cString: strerror(errno)) : WriteProbe.refusal(of: descriptor)
         if descriptor >= 0 { close(descriptor) }
-        guard refused else { return }
+        guard let reason else { return }
         throw DataError(
             file: path, problem: "\(name) is a device that refuses writes (\(reason))",
             hint: "Write to a file, or to a device that takes the output.")

@@ -43,15 +43,14 @@ public struct DPSynthCommand: ParsableCommand {
         }
     }
 
-    /// Throws when standard output refuses even a write of nothing (a full device, a descriptor
+    /// Throws when standard output would take no output (`WriteProbe`: a full device, a descriptor
     /// closed or open for reading only, a pipe nothing reads): what the command prints would be
     /// lost after it ran and paid, and a closed descriptor would be taken by the next file opened,
-    /// which printing would then write into. A write of nothing writes nothing anywhere.
+    /// which printing would then write into.
     static func refuseUnwritableStandardOutput() throws {
-        var nothing: UInt8 = 0
-        guard Foundation.write(STDOUT_FILENO, &nothing, 0) < 0, errno != EAGAIN, errno != EINTR else { return }
+        guard let reason = WriteProbe.refusal(of: STDOUT_FILENO) else { return }
         throw CommandFailure(
-            "standard output cannot be written (\(String(cString: strerror(errno)))); nothing was run or charged. "
+            "standard output cannot be written (\(reason)); nothing was run or charged. "
                 + "Send it to a file, or to /dev/null.")
     }
 

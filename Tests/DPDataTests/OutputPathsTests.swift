@@ -51,7 +51,12 @@ import Testing
         try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
         let link = folder.appendingPathComponent("elsewhere").path
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: state.path)
-        for path in [state.appendingPathComponent("model-1.json").path, link + "/rows.csv"] {
+        // A link at the output's own name into the state folder leads there too.
+        let model = state.appendingPathComponent("model-2.json").path
+        try Data("{}".utf8).write(to: URL(fileURLWithPath: model))
+        let named = folder.appendingPathComponent("out.csv").path
+        try FileManager.default.createSymbolicLink(atPath: named, withDestinationPath: model)
+        for path in [state.appendingPathComponent("model-1.json").path, link + "/rows.csv", named] {
             #expect(throws: DataError.self, "\(path)") { try OutputPaths.refuseUnwritable([("out", path)]) }
         }
         try OutputPaths.refuseUnwritable([("model", state.appendingPathComponent("model").path)], intoState: true)

@@ -21,8 +21,8 @@ import Testing
         return (process.terminationStatus, message)
     }
 
-    /// Standard output that takes nothing at all (a full device, a closed descriptor) is refused
-    /// before the command runs: a `mechanism release` printed to a full device charged, lost its
+    /// Standard output that takes nothing at all (a full device, a closed descriptor, a pipe
+    /// nothing reads) is refused before the command runs: a `mechanism release` printed to a full device charged, lost its
     /// values, and a retry paid again (a hostile pass). Nothing is charged now.
     @Test func standardOutputThatTakesNothingIsRefusedBeforeTheCharge() throws {
         var status = stat()
@@ -36,7 +36,10 @@ import Testing
             "mechanism", "release", "--ledger", ledger, "--dataset", "d", "--kind", "laplace", "--scale", "10",
             "--values", "1,2",
         ]
-        for output in [try #require(FileHandle(forWritingAtPath: "/dev/full")), nil] {
+        // A pipe whose reader is gone takes a write of nothing, and is refused as unread.
+        let unread = Pipe()
+        try unread.fileHandleForReading.close()
+        for output in [try #require(FileHandle(forWritingAtPath: "/dev/full")), nil, unread.fileHandleForWriting] {
             let (exit, message) = try run(release, output: output)
             #expect(exit == 1, "\(message)")
             #expect(message.contains("standard output cannot be written"), "\(message)")
