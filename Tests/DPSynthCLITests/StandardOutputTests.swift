@@ -22,8 +22,9 @@ import Testing
     }
 
     /// Standard output that takes nothing at all (a full device, a closed descriptor, a pipe
-    /// nothing reads) is refused before the command runs: a `mechanism release` printed to a full device charged, lost its
-    /// values, and a retry paid again (a hostile pass). Nothing is charged now.
+    /// nothing reads) is refused before the command runs: a `mechanism release` printed to a full
+    /// device charged, lost its values, and a retry paid again (a hostile pass). Nothing is
+    /// charged now.
     @Test func standardOutputThatTakesNothingIsRefusedBeforeTheCharge() throws {
         var status = stat()
         try #require(stat("/dev/full", &status) == 0, "needs Linux's /dev/full")
