@@ -56,6 +56,15 @@ public enum CommitJournal {
         var made = 0
         for rename in renames where lstat(rename.temporary, &status) == 0 {
             guard status.st_mode & S_IFMT == S_IFREG else { throw unreadable() }
+            // Put in place by a link before the writer stopped (`StagedFiles.moveIntoPlace`): the
+            // target is the staged file already, and a rename between two names of one file does
+            // nothing.
+            var target = stat()
+            if lstat(rename.target, &target) == 0, target.st_dev == status.st_dev, target.st_ino == status.st_ino {
+                unlink(rename.temporary)
+                made += 1
+                continue
+            }
             guard Foundation.rename(rename.temporary, rename.target) == 0 else {
                 throw DataError(
                     file: rename.target,

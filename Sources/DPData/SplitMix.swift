@@ -9,4 +9,9 @@ public enum SplitMix {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
+
+    /// `finalise` of `value` plus the golden-ratio increment: a mix that sends 0 elsewhere, for
+    /// the digests that sum hashes of values.
+    @inlinable
+    public static func mix(_ value: UInt64) -> UInt64 { finalise(value &+ 0x9E37_79B9_7F4A_7C15) }
 }

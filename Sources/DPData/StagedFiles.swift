@@ -130,8 +130,9 @@ public final class StagedFiles {
         // A special file (a pipe, a device) is written first: it is the one that may refuse (a full
         // device, a closed pipe), and then no regular file has been replaced.
         do {
-            try writeSpecialFiles()
+            // Before a special file takes its bytes: a refused set delivers nothing.
             try refuseTargetsChangedSinceStaged()
+            try writeSpecialFiles()
         } catch {
             discard()
             throw error

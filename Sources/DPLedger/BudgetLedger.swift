@@ -187,14 +187,20 @@ public final class BudgetLedger: @unchecked Sendable {
     /// bound to the first data a run reserves or charges for. Returns the data still to record
     /// (nil when the ledger already knows it): the run's first reservation or charge records it
     /// in the chain in its own transaction, checked again there with the run's own declaration,
-    /// so a run refused its budget, or stopped before it reserves, leaves no trace.
+    /// so a run refused its budget, or stopped before it reserves, leaves no trace. The budget's
+    /// own data under names the ledger lacks (`DataVersionDeclaration.sameData`) is the exception:
+    /// it is recorded here and now, checked again in the write, whether or not the run goes on to
+    /// spend, since a copy in that form must find the budget even once it is spent.
     @discardableResult
     public func checkData(
         dataset: String, fingerprint: String, declareNewVersion: Bool
     ) throws -> DataVersionDeclaration? {
-        try read { db in
+        let declaration = try read { db in
             try Self.declaration(dataset: dataset, fingerprint: fingerprint, declareNewVersion, db, path: self.path)
         }
+        guard let declaration, declaration.sameData else { return declaration }
+        try write { db in try Self.record(declaration, db, path: self.path) }
+        return nil
     }
 
     /// What `checkData` decides, read in transaction `db`: nil when the budget already covers the
@@ -232,14 +238,6 @@ public final class BudgetLedger: @unchecked Sendable {
         }
         return DataVersionDeclaration(
             dataset: dataset, fingerprint: fingerprint, declaredNewVersion: declareNewVersion, sameData: same)
-    }
-
-    /// Records the budget's own data under names the ledger lacks (`DataVersionDeclaration.sameData`)
-    /// at once, checked again in the transaction: whether or not the run goes on to spend, since a
-    /// copy in that form must find the budget even once it is spent.
-    public func recordSameData(_ declaration: DataVersionDeclaration) throws {
-        precondition(declaration.sameData, "only the budget's own data is recorded without a spend")
-        try write { db in try Self.record(declaration, db, path: self.path) }
     }
 
     /// Records `declaration` in transaction `db`, checked again there with the run's own

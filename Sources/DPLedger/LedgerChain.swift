@@ -298,8 +298,10 @@ extension BudgetLedger {
 }
 
 extension BudgetLedger {
-    /// Checks the ledger file at `path` without trusting it (`verify(store:anchors:)`).
-    public static func verify(path: String, anchors: [(String, LedgerHead)] = []) throws -> LedgerVerification {
+    /// Checks the ledger file at `path` without trusting it (`verify(store:anchors:listed:)`).
+    public static func verify(
+        path: String, anchors: [(String, LedgerHead)] = [], listed: [(String, LedgerStatement)] = []
+    ) throws -> LedgerVerification {
         var status = stat()
         guard stat(path, &status) == 0 else { throw LedgerError.invalid("ledger \(path): no such file") }
         guard status.st_size > 0 else {
@@ -309,7 +311,8 @@ extension BudgetLedger {
         do {
             // Without the right to write, the read-only open below says what it finds.
             try? SQLiteLedgerStore.rollBackInterruptedWrite(path: path)
-            return try verify(store: try SQLiteLedgerStore(path: path, readOnly: true), anchors: anchors)
+            let store = try SQLiteLedgerStore(path: path, readOnly: true)
+            return try verify(store: store, anchors: anchors, listed: listed)
         } catch let error as LedgerError {
             return LedgerVerification(head: .genesis, problems: ["not a readable ledger (\(error.description))"])
         }
@@ -317,10 +320,11 @@ extension BudgetLedger {
 
     /// Checks the ledger in `store` without trusting it: its tables, its chain and its head, and
     /// that each anchor (a head a signed report recorded, by the report's name) is still an entry
-    /// of the chain, which catches a ledger whose tail was removed after the report was signed.
-    public static func verify(store: any LedgerStore, anchors: [(String, LedgerHead)] = []) throws
-        -> LedgerVerification
-    {
+    /// of the chain, which catches a ledger whose tail was removed after the report was signed,
+    /// and that each charge a statement `listed` lists (by the report's name) is held as listed.
+    public static func verify(
+        store: any LedgerStore, anchors: [(String, LedgerHead)] = [], listed: [(String, LedgerStatement)] = []
+    ) throws -> LedgerVerification {
         try store.read { db in
             let chain: LedgerVerification
             do {
@@ -350,6 +354,14 @@ extension BudgetLedger {
                         """, Array(repeating: anchor.sequence, count: 6))
                 if stored != anchor.hash {
                     problems.append("\(name) recorded a different entry \(anchor.sequence): the ledger was rewritten")
+                }
+            }
+            for (name, statement) in listed {
+                let held = try charges(db, dataset: statement.dataset, path: "the ledger")
+                for charge in statement.chargesNotIn(held) {
+                    problems.append(
+                        "charge #\(charge.id) (\(charge.mechanism)), which \(name) lists, is not in "
+                            + "the ledger as listed: renumbered, edited or removed")
                 }
             }
             return LedgerVerification(head: chain.head, problems: problems)

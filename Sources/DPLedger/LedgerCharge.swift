@@ -29,11 +29,12 @@ public struct LedgerStatement: Sendable, Codable, Equatable {
 }
 
 extension LedgerStatement {
-    /// The charges this statement lists (as a signed report recorded it) that `current`, the
-    /// ledger's statement now, does not hold as listed: same id, mechanism, parameters, cost and
-    /// seed. A charge's id is not in the chain's hash, so a renumbered charge is found only here.
-    public func chargesNotIn(_ current: LedgerStatement) -> [LedgerCharge] {
-        let now = Dictionary(current.charges.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    /// The charges this statement lists (as a signed report recorded it) that `held`, the
+    /// dataset's charges in the ledger now, does not hold as listed: same id, mechanism,
+    /// parameters, cost and seed. A charge's id is not in the chain's hash, so a renumbered charge
+    /// is found only here.
+    func chargesNotIn(_ held: [LedgerCharge]) -> [LedgerCharge] {
+        let now = Dictionary(held.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         return charges.filter { listed in
             guard let held = now[listed.id] else { return true }
             return held.dataset != listed.dataset || held.mechanism != listed.mechanism

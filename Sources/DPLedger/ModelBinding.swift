@@ -73,36 +73,43 @@ extension BudgetLedger {
 
     /// The binding of the model file hashing to `model` to charges of `dataset`, or nil: the
     /// charges under the reservation it names (`scoped`), or, for a binding an earlier version
-    /// wrote, every charge of the dataset in its entries.
-    public func binding(model: String, dataset: String) throws -> ModelBinding? {
+    /// wrote, every charge of the dataset in its entries. Two runs may save models of the same
+    /// bytes (seeded fits): the earliest binding that names `savedAs` is taken, else the earliest
+    /// that names no file, else the earliest.
+    public func binding(model: String, dataset: String, savedAs: String? = nil) throws -> ModelBinding? {
         try read { db in
-            guard
-                let row = try db.row(
-                    "SELECT * FROM binding WHERE (model = ? OR model LIKE ?) AND dataset = ? ORDER BY seq LIMIT 1",
-                    [model, model + "@r%", dataset])
-            else { return nil }
-            let first: Int64 = try row.checked("first_seq")
-            let last: Int64 = try row.checked("last_seq")
-            guard first <= last else { throw LedgerError.tampered("ledger \(self.path): a model binding is empty") }
-            let stored: String = try row.checked("model")
-            var reservation: Int64?
-            var savedAs: String?
-            if stored != model {
-                let parts = stored.dropFirst(model.count + 2).split(separator: "@", omittingEmptySubsequences: false)
-                guard parts.count <= 2, let id = Int64(parts[0]),
-                    stored == Self.scoped(model, id) + (parts.count == 2 ? "@" + parts[1] : ""),
-                    parts.count == 1 || !parts[1].isEmpty
-                else {
-                    throw LedgerError.tampered("ledger \(self.path): a model binding names no reservation")
-                }
-                reservation = id
-                savedAs = parts.count == 2 ? String(parts[1]) : nil
-            }
-            return ModelBinding(
-                model: model, dataset: dataset, epsilon: try row.checked("epsilon"), delta: try row.checked("delta"),
-                charges: try Self.charges(
-                    db, dataset: dataset, path: self.path, entries: first...last, reservation: reservation),
-                savedAs: savedAs)
+            let bindings = try db.rows(
+                "SELECT * FROM binding WHERE (model = ? OR model LIKE ?) AND dataset = ? ORDER BY seq",
+                [model, model + "@r%", dataset]
+            ).map { try self.binding(row: $0, model: model, dataset: dataset, db) }
+            return bindings.first { $0.savedAs != nil && $0.savedAs == savedAs }
+                ?? bindings.first { $0.savedAs == nil } ?? bindings.first
         }
+    }
+
+    /// The binding `row` stores for the model file hashing to `model`.
+    private func binding(row: LedgerRow, model: String, dataset: String, _ db: any LedgerSQL) throws -> ModelBinding {
+        let first: Int64 = try row.checked("first_seq")
+        let last: Int64 = try row.checked("last_seq")
+        guard first <= last else { throw LedgerError.tampered("ledger \(self.path): a model binding is empty") }
+        let stored: String = try row.checked("model")
+        var reservation: Int64?
+        var savedAs: String?
+        if stored != model {
+            let parts = stored.dropFirst(model.count + 2).split(separator: "@", omittingEmptySubsequences: false)
+            guard parts.count <= 2, let id = Int64(parts[0]),
+                stored == Self.scoped(model, id) + (parts.count == 2 ? "@" + parts[1] : ""),
+                parts.count == 1 || !parts[1].isEmpty
+            else {
+                throw LedgerError.tampered("ledger \(self.path): a model binding names no reservation")
+            }
+            reservation = id
+            savedAs = parts.count == 2 ? String(parts[1]) : nil
+        }
+        return ModelBinding(
+            model: model, dataset: dataset, epsilon: try row.checked("epsilon"), delta: try row.checked("delta"),
+            charges: try Self.charges(
+                db, dataset: dataset, path: self.path, entries: first...last, reservation: reservation),
+            savedAs: savedAs)
     }
 }

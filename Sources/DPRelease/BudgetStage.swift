@@ -54,12 +54,6 @@ public enum BudgetStage {
         }
         let version = try ledger.checkData(
             dataset: dataset, fingerprint: fingerprint, declareNewVersion: newDataVersion)
-        // The budget's own data in a form the ledger lacks is recorded now, even for a run its
-        // budget then refuses: a copy in that form must find the budget most when it is spent.
-        if let version, version.sameData {
-            try ledger.recordSameData(version)
-            return LedgerBudget(ledger: ledger, dataset: dataset)
-        }
         return LedgerBudget(ledger: ledger, dataset: dataset, declaring: version)
     }
 

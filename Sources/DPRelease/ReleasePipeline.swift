@@ -328,7 +328,7 @@ public struct ReleasePipeline {
                 }
                 return savedAs == name
             }
-            if let binding = try budget.ledger.binding(model: hash, dataset: prepared.dataset),
+            if let binding = try budget.ledger.binding(model: hash, dataset: prepared.dataset, savedAs: name),
                 binding.epsilon == config.synthesisEpsilon, binding.delta == config.delta, !binding.charges.isEmpty,
                 fittedForThisRun(binding)
             {

@@ -7,7 +7,9 @@ import Foundation
 /// reads, `CSVRecordView.value`), the order of the rows, and the columns' names and order (the
 /// header is not digested). A copy of a table that another program saved, or with its columns
 /// renamed, has the table's digest, so it shares the table's budget (`DataFingerprint`); a table
-/// with a value changed, a row added or a column dropped has another.
+/// with a value changed, a row added or a column dropped has another. Values swapped between the
+/// fields of one record digest alike, as do files of a header alone with as many columns: such
+/// data counts as this data (refused a budget of its own), never the reverse.
 ///
 /// Each value is hashed twice (two 64-bit chains over its bytes and length, with different
 /// seeds); a record's two hashes are the sums of its values' hashes, which no order of its fields
@@ -32,8 +34,8 @@ struct CSVRecordsDigest {
             fields = (fields.0 &+ value.0, fields.1 &+ value.1)
         }
         let count = UInt64(record.count)
-        sums.0 &+= Self.mix(fields.0 ^ count)
-        sums.1 &+= Self.mix(fields.1 &+ count &* 0x9E37_79B9_7F4A_7C15)
+        sums.0 &+= SplitMix.mix(fields.0 ^ count)
+        sums.1 &+= SplitMix.mix(fields.1 &+ count &* 0x9E37_79B9_7F4A_7C15)
         records += 1
     }
 
@@ -49,15 +51,12 @@ struct CSVRecordsDigest {
             for offset in 0..<min(8, bytes.count - start) {
                 word |= UInt64(bytes[start + offset]) << (8 * offset)
             }
-            first = mix(first ^ word)
-            second = mix(second &+ word &* 0x9E37_79B9_7F4A_7C15)
+            first = SplitMix.mix(first ^ word)
+            second = SplitMix.mix(second &+ word &* 0x9E37_79B9_7F4A_7C15)
             start += 8
         }
-        return (mix(first), mix(second ^ 0x082E_FA98_EC4E_6C89))
+        return (SplitMix.mix(first), SplitMix.mix(second ^ 0x082E_FA98_EC4E_6C89))
     }
-
-    @inline(__always)
-    static func mix(_ value: UInt64) -> UInt64 { SplitMix.finalise(value &+ 0x9E37_79B9_7F4A_7C15) }
 
     /// The digest, as lowercase hex.
     func hex() -> String {

@@ -24,8 +24,8 @@ enum EncodedRowsDigest {
         table.codes.withUnsafeBufferPointer { codes in
             for column in columns {
                 for code in codes[column] {
-                    keys[column].0 &+= mix(UInt64(code) ^ 0x4528_21E6_38D0_1377)
-                    keys[column].1 &+= mix(UInt64(code) &* 0xBE54_66CF_34E9_0C6C &+ 1)
+                    keys[column].0 &+= SplitMix.mix(UInt64(code) ^ 0x4528_21E6_38D0_1377)
+                    keys[column].1 &+= SplitMix.mix(UInt64(code) &* 0xBE54_66CF_34E9_0C6C &+ 1)
                 }
             }
         }
@@ -38,8 +38,8 @@ enum EncodedRowsDigest {
                 var first: UInt64 = 0x243F_6A88_85A3_08D3
                 var second: UInt64 = 0x1319_8A2E_0370_7344
                 func take(_ code: UInt64) {
-                    first = mix(first ^ code)
-                    second = mix(second &+ code &* 0x9E37_79B9_7F4A_7C15)
+                    first = SplitMix.mix(first ^ code)
+                    second = SplitMix.mix(second &+ code &* 0x9E37_79B9_7F4A_7C15)
                 }
                 for group in groups {
                     if group.count == 1 {
@@ -51,7 +51,7 @@ enum EncodedRowsDigest {
                     shared.sort()
                     for code in shared { take(code) }
                 }
-                sums = (sums.0 &+ mix(first), sums.1 &+ mix(second))
+                sums = (sums.0 &+ SplitMix.mix(first), sums.1 &+ SplitMix.mix(second))
             }
         }
         let sizes = groups.map { String($0.count) }.joined(separator: ",")
@@ -66,7 +66,4 @@ enum EncodedRowsDigest {
         init(_ pair: (UInt64, UInt64)) { (first, second) = pair }
         static func < (a: Key, b: Key) -> Bool { (a.first, a.second) < (b.first, b.second) }
     }
-
-    @inline(__always)
-    static func mix(_ value: UInt64) -> UInt64 { SplitMix.finalise(value &+ 0x9E37_79B9_7F4A_7C15) }
 }

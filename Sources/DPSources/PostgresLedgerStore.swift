@@ -352,9 +352,12 @@ public enum LedgerOpener {
     }
 
     /// `BudgetLedger.verify` for the ledger at `location`.
-    public static func verify(_ location: String, anchors: [(String, LedgerHead)] = []) throws -> LedgerVerification {
+    public static func verify(
+        _ location: String, anchors: [(String, LedgerHead)] = [], listed: [(String, LedgerStatement)] = []
+    ) throws -> LedgerVerification {
         PostgresLedgerStore.isDatabase(location)
-            ? try BudgetLedger.verify(store: try PostgresLedgerStore(url: location, creating: false), anchors: anchors)
-            : try BudgetLedger.verify(path: location, anchors: anchors)
+            ? try BudgetLedger.verify(
+                store: try PostgresLedgerStore(url: location, creating: false), anchors: anchors, listed: listed)
+            : try BudgetLedger.verify(path: location, anchors: anchors, listed: listed)
     }
 }

@@ -64,9 +64,6 @@ import Testing
             #expect(read.provenanceHash != table.provenanceHash)
             #expect(DataFingerprint.sameData(try read.fingerprint, try table.fingerprint) && read.overlaps(table))
         }
-        // A header name in either Unicode normal form, as the loader matches it.
-        let composed = try identity(Array("caf\u{00E9}\n1\n".utf8))
-        #expect(try identity(Array("cafe\u{0301}\n1\n".utf8)).overlaps(composed))
         let others = [
             "age,city\n30,Paris\n42,\"Oslo, N\"\n", "age,city\n30,Paris\n41,\"Oslo, N\"\n30,Paris\n",
             "age\n30\n41\n", "age,city\n30,Paris\n41,Oslo N\n",
