@@ -16,6 +16,9 @@ public struct ModelBinding: Sendable, Equatable {
     /// The name the model was saved under (which says the run it was fitted for), or nil for a
     /// binding an earlier version wrote.
     public var savedAs: String? = nil
+    /// A digest of the run it was fitted for, by which a run finds the name its model was saved
+    /// under whatever the ledger's file-name key now says; nil when not recorded.
+    public var fittedFor: String? = nil
 }
 
 extension BudgetLedger {
@@ -24,16 +27,19 @@ extension BudgetLedger {
     /// overlapped it are not its cost); returns the binding with those charges. The binding
     /// stores the model as `hash@rID` (`scoped`), followed by `@` and `savedAs` when given (the
     /// name the model is saved under: a file copied under another run's name is then not that
-    /// run's), so the chain itself says which reservation it names; a binding an earlier version
+    /// run's) and by `@` and `fittedFor` when given, so the chain itself says which reservation
+    /// it names; a binding an earlier version
     /// wrote (a bare hash) names every charge of the dataset in its entries, from the ledger's head
     /// before its fit to the head after.
     @discardableResult
     public func bind(
-        model: String, dataset: String, reservation: Int64, epsilon: Double, delta: Double, savedAs: String? = nil
+        model: String, dataset: String, reservation: Int64, epsilon: Double, delta: Double, savedAs: String? = nil,
+        fittedFor: String? = nil
     ) throws -> ModelBinding {
-        if let savedAs {
-            precondition(!savedAs.isEmpty && !savedAs.contains("@"), "a saved model's name holds no '@'")
+        for part in [savedAs, fittedFor].compactMap({ $0 }) {
+            precondition(!part.isEmpty && !part.contains("@"), "a saved model's name holds no '@'")
         }
+        precondition(fittedFor == nil || savedAs != nil, "a run is named with the file its model was saved as")
         return try write { db in
             guard
                 let first: Int64 = try db.row(
@@ -45,7 +51,8 @@ extension BudgetLedger {
                 throw LedgerError.invalid(
                     "reservation \(reservation) of dataset '\(dataset)' charged nothing: a model binds to its charges")
             }
-            let stored = Self.scoped(model, reservation) + (savedAs.map { "@" + $0 } ?? "")
+            let names = [savedAs, fittedFor].compactMap { $0 }.map { "@" + $0 }
+            let stored = Self.scoped(model, reservation) + names.joined()
             let head = try Self.append(
                 LedgerEntry.binding(
                     model: stored, dataset: dataset, first: first, last: last, epsilon: epsilon, delta: delta), db)
@@ -59,7 +66,18 @@ extension BudgetLedger {
                 model: model, dataset: dataset, epsilon: epsilon, delta: delta,
                 charges: try Self.charges(
                     db, dataset: dataset, path: self.path, entries: first...last, reservation: reservation),
-                savedAs: savedAs)
+                savedAs: savedAs, fittedFor: fittedFor)
+        }
+    }
+
+    /// The names the models of `dataset` fitted for the run with digest `fittedFor` were saved
+    /// under, earliest first.
+    public func savedNames(dataset: String, fittedFor: String) throws -> [String] {
+        try read { db in
+            try db.strings("SELECT model FROM binding WHERE dataset = ? ORDER BY seq", [dataset]).compactMap {
+                let parts = ($0 ?? "").split(separator: "@", omittingEmptySubsequences: false)
+                return parts.count == 4 && parts[3] == fittedFor ? String(parts[2]) : nil
+            }
         }
     }
 
@@ -94,22 +112,23 @@ extension BudgetLedger {
         guard first <= last else { throw LedgerError.tampered("ledger \(self.path): a model binding is empty") }
         let stored: String = try row.checked("model")
         var reservation: Int64?
-        var savedAs: String?
+        var (savedAs, fittedFor): (String?, String?) = (nil, nil)
         if stored != model {
             let parts = stored.dropFirst(model.count + 2).split(separator: "@", omittingEmptySubsequences: false)
-            guard parts.count <= 2, let id = Int64(parts[0]),
-                stored == Self.scoped(model, id) + (parts.count == 2 ? "@" + parts[1] : ""),
-                parts.count == 1 || !parts[1].isEmpty
+            guard parts.count <= 3, let id = Int64(parts[0]),
+                stored == Self.scoped(model, id) + parts.dropFirst().map({ "@" + $0 }).joined(),
+                parts.dropFirst().allSatisfy({ !$0.isEmpty })
             else {
                 throw LedgerError.tampered("ledger \(self.path): a model binding names no reservation")
             }
             reservation = id
-            savedAs = parts.count == 2 ? String(parts[1]) : nil
+            savedAs = parts.count >= 2 ? String(parts[1]) : nil
+            fittedFor = parts.count == 3 ? String(parts[2]) : nil
         }
         return ModelBinding(
             model: model, dataset: dataset, epsilon: try row.checked("epsilon"), delta: try row.checked("delta"),
             charges: try Self.charges(
                 db, dataset: dataset, path: self.path, entries: first...last, reservation: reservation),
-            savedAs: savedAs)
+            savedAs: savedAs, fittedFor: fittedFor)
     }
 }

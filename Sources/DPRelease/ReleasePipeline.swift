@@ -345,6 +345,16 @@ public struct ReleasePipeline {
                     + "for this config (changed, damaged, or put there by hand from another run); remove it to fit "
                     + "anew, which is charged. Nothing was charged.")
         }
+        // The ledger names the file this config's paid model was saved as: another name means the
+        // ledger's file-name key changed (the ledger was edited), and a new fit would pay again.
+        let fittedFor = String(Blake2b.hex(Data("fitted for \(prepared.runKey)".utf8)).prefix(24))
+        if let other = try budget.ledger.savedNames(dataset: prepared.dataset, fittedFor: fittedFor)
+            .first(where: { $0 != name })
+        {
+            throw ReleaseError(
+                "the ledger says this config's paid model was saved as \(other), not \(name): its file-name key "
+                    + "was changed (the ledger was edited). Restore the ledger; nothing was charged.")
+        }
         let (model, reservation) = try prepared.synthesis.fitReserving(
             prepared.train, budget: budget, streams: streams, progress: progress)
         let data = try model.fileData()
@@ -352,7 +362,7 @@ public struct ReleasePipeline {
         // Refused when the fit charged nothing: a release needs a paid model.
         let binding = try budget.ledger.bind(
             model: hash, dataset: prepared.dataset, reservation: reservation, epsilon: config.synthesisEpsilon,
-            delta: config.delta, savedAs: name)
+            delta: config.delta, savedAs: name, fittedFor: fittedFor)
         try Self.saveModel(data, to: modelPath)
         unlink(unkeyedPath)
         return FittedRelease(model: model, hash: hash, charges: binding.charges, reused: false)

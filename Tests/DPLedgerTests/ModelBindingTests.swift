@@ -36,14 +36,18 @@ import Testing
         #expect(try BudgetLedger.verify(path: ledger.path).intact)
     }
 
-    /// A binding names the file its model was saved as, read back as written; one written without
-    /// a name (as earlier versions did) names none.
+    /// A binding names the file its model was saved as and the run it was fitted for, read back as
+    /// written; one written without a name (as earlier versions did) names none.
     @Test func aBindingNamesTheFileItsModelWasSavedAs() throws {
         let (ledger, a, b) = try overlappingRuns()
-        try ledger.bind(model: "aa", dataset: "d", reservation: a, epsilon: 1, delta: 0, savedAs: "model-1f.json")
+        try ledger.bind(
+            model: "aa", dataset: "d", reservation: a, epsilon: 1, delta: 0, savedAs: "model-1f.json", fittedFor: "r1")
         try ledger.bind(model: "bb", dataset: "d", reservation: b, epsilon: 1, delta: 0)
         let named = try ledger.binding(model: "aa", dataset: "d")
         #expect(named?.savedAs == "model-1f.json" && named?.charges.map(\.mechanism) == ["a"])
+        #expect(named?.fittedFor == "r1")
+        #expect(try ledger.savedNames(dataset: "d", fittedFor: "r1") == ["model-1f.json"])
+        #expect(try ledger.savedNames(dataset: "d", fittedFor: "r2").isEmpty)
         #expect(try ledger.binding(model: "bb", dataset: "d")?.savedAs == nil)
         #expect(try BudgetLedger.verify(path: ledger.path).intact)
     }

@@ -641,6 +641,35 @@ import Testing
         #expect(try first.run().reusedModel)
     }
 
+    /// The ledger's file-name key is outside its chain: edited, it renamed where a rerun looked
+    /// for its paid model, and the rerun fitted anew and paid again, unannounced (a hostile pass).
+    /// The binding names the run its model was fitted for, so the rerun is refused, uncharged.
+    @Test func anEditedFileNameKeyIsRefusedBeforeARefit() throws {
+        let fixture = try ReleaseFixture()
+        try SigningKey.generate().save(to: fixture.folder.appendingPathComponent("keys/release.key").path)
+        let pipeline = try ReleasePipeline(configPath: fixture.config.path)
+        _ = try pipeline.run()
+        let ledgerPath = fixture.folder.appendingPathComponent("out/ledger.sqlite").path
+        let python = Process()
+        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        python.arguments = [
+            "python3", "-c",
+            "import sqlite3, sys; db = sqlite3.connect(sys.argv[1]); db.execute(\"UPDATE meta SET value = '\" "
+                + "+ '00' * 32 + \"' WHERE key = 'file_name_key'\"); db.commit()",
+            ledgerPath,
+        ]
+        try python.run()
+        python.waitUntilExit()
+        #expect(python.terminationStatus == 0)
+        let charges = try BudgetLedger(path: ledgerPath).statement(dataset: "people").charges.count
+        #expect {
+            try pipeline.run()
+        } throws: { error in
+            "\(error)".contains("file-name key was changed")
+        }
+        #expect(try BudgetLedger(path: ledgerPath).statement(dataset: "people").charges.count == charges)
+    }
+
     /// A model file put in the state folder by hand (here fitted at epsilon 100) is not bound to
     /// charges of this dataset, so the release refuses it before charging anything (it fitted anew
     /// and paid, unannounced); once removed, the release fits anew and pays, and the report's
