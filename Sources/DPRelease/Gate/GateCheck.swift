@@ -28,7 +28,7 @@ public enum GateCheck: Sendable, Equatable, CustomStringConvertible {
         case .nearCopy: return "share of rows with a synthetic row that differs in at most one column"
         case .attributeDisclosure(_, let name):
             return "share of rows whose '\(name)' is the most common value among synthetic rows that match them "
-                + "on the quasi-identifiers"
+                + "on the quasi-identifiers (on every other column when the config names none)"
         }
     }
 
