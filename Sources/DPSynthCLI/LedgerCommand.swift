@@ -8,7 +8,7 @@ struct LedgerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ledger",
         abstract: "The persistent privacy-budget ledger (SQLite).",
-        subcommands: [Initialise.self, Show.self, Charge.self, Release.self, Verify.self]
+        subcommands: [Initialise.self, Show.self, Charge.self, Release.self, Verify.self, Forms.self]
     )
 
     struct Location: ParsableArguments {

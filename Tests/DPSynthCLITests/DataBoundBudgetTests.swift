@@ -18,6 +18,28 @@ import Testing
             ] + extra)
     }
 
+    /// A budget an earlier build bound to its file's bytes alone (or by digests this version no
+    /// longer computes) did not know a copy in another form until a run opened it on the file.
+    /// `ledger forms` records the file's forms, charging nothing, and the copy is then refused.
+    @Test func ledgerFormsTeachesAnOlderBudgetItsData() throws {
+        let folder = try CommandRunner.temporaryDirectory()
+        let (data, schema) = try CodedPairTable.write(rows: 60, in: folder)
+        let copy = folder.appendingPathComponent("copy.csv").path
+        try String(contentsOfFile: data, encoding: .utf8).replacingOccurrences(of: "\n", with: "\r\n")
+            .write(toFile: copy, atomically: true, encoding: .utf8)
+        let ledger = folder.appendingPathComponent("l.sqlite").path
+        try BudgetLedger(path: ledger).initialise(
+            dataset: "t", epsilon: 2, delta: 1e-8, fingerprint: try Blake2b.hex(file: data))
+        let forms = try CommandRunner.run([
+            "ledger", "forms", "--ledger", ledger, "--dataset", "t", "--data", data, "--schema", schema,
+        ])
+        #expect(forms.status == 0 && forms.standardOutput.contains("nothing was charged"), "\(forms)")
+        let copied = try Self.synthesize(
+            copy, schema: schema, ledger: ledger, in: folder, ["--init-budget", "--dataset", "c"])
+        #expect(copied.status == 1 && copied.standardError.contains("under dataset 't'"), "\(copied)")
+        #expect(try BudgetLedger(path: ledger).statement(dataset: "t").charges.isEmpty)
+    }
+
     @Test func theSameDataGetsNoSecondBudgetAndChangedDataNeedsADeclaredVersion() throws {
         let folder = try CommandRunner.temporaryDirectory()
         let (data, schema) = try CodedPairTable.write(rows: 60, in: folder)

@@ -1,0 +1,54 @@
+import ArgumentParser
+import DPData
+import DPLedger
+import DPSources
+import Foundation
+
+extension LedgerCommand {
+    /// `dpsynth ledger forms`: records the forms of a budget's own data that the ledger lacks.
+    ///
+    /// Privacy: reads the data and charges nothing; it writes only the data's fingerprint to the
+    /// ledger, as every run on the data does, and prints no figure of the data.
+    struct Forms: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record the forms of a budget's own data the ledger lacks (nothing is charged).",
+            discussion: """
+                A budget declared by an earlier dpsynth knows its file by digests this version no longer \
+                computes (or by its bytes alone), so a copy saved in another form (CRLF line ends, columns \
+                renamed) would not find it. Run this once on the budget's file, with the schema runs read it \
+                through, and copies in those forms are refused a budget of their own.
+                """)
+
+        @OptionGroup var location: LedgerCommand.Location
+        @Option(help: "The budget's data (a CSV file).") var data: String
+        @Option(help: "The schema runs read the data through: its encoded rows are recorded too.") var schema: String?
+
+        func run() throws {
+            try CommandFailure.reportingLibraryErrors {
+                let parsed = try schema.map(SchemaLoader.load)
+                let source = try DataSource(data, key: "--data")
+                guard source.path != nil else {
+                    throw CommandFailure("--data: a table's budget knows it by its relations; give a CSV file")
+                }
+                let identity: DataIdentity
+                if let parsed {
+                    identity = try source.identity()
+                    _ = try source.load(schema: parsed, boundTo: identity)
+                } else {
+                    identity = try source.identityRead()
+                }
+                identity.releaseLocks()
+                let ledger = try LedgerOpener.open(location.ledger, creating: false)
+                // Records the budget's own data under the names it lacks; other data is refused.
+                let unbound = try ledger.checkData(
+                    dataset: location.dataset, fingerprint: try identity.fingerprint, declareNewVersion: false)
+                print(
+                    unbound == nil
+                        ? "dataset '\(Output.oneLine(location.dataset))': the ledger knows this data in every form "
+                            + "read here; nothing was charged"
+                        : "dataset '\(Output.oneLine(location.dataset))' is bound to no data yet: its first run "
+                            + "binds it; nothing was recorded")
+            }
+        }
+    }
+}
