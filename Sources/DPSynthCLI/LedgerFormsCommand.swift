@@ -39,9 +39,19 @@ extension LedgerCommand {
                 }
                 identity.releaseLocks()
                 let ledger = try LedgerOpener.open(location.ledger, creating: false)
-                // Records the budget's own data under the names it lacks; other data is refused.
-                let unbound = try ledger.checkData(
-                    dataset: location.dataset, fingerprint: try identity.fingerprint, declareNewVersion: false)
+                let fingerprint = try identity.fingerprint
+                // Data no budget knows by any digest is not a budget's own (its budget may be bound
+                // to none yet): this command declares no new version of anything.
+                let known = try ledger.dataset(budgeting: fingerprint) != nil
+                let unbound: DataVersionDeclaration?
+                do {
+                    unbound = try ledger.checkData(
+                        dataset: location.dataset, fingerprint: fingerprint, declareNewVersion: false)
+                } catch LedgerError.invalid(_) where !known {
+                    throw CommandFailure(
+                        "\(data): no digest of it matches the data dataset '\(location.dataset)' was budgeted for; "
+                            + "`ledger forms` records only a budget's own data, in the forms the ledger lacks")
+                }
                 print(
                     unbound == nil
                         ? "dataset '\(Output.oneLine(location.dataset))': the ledger knows this data in every form "

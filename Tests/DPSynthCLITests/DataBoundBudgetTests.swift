@@ -38,6 +38,13 @@ import Testing
             copy, schema: schema, ledger: ledger, in: folder, ["--init-budget", "--dataset", "c"])
         #expect(copied.status == 1 && copied.standardError.contains("under dataset 't'"), "\(copied)")
         #expect(try BudgetLedger(path: ledger).statement(dataset: "t").charges.isEmpty)
+        // Other data is refused, and nothing is recorded for it.
+        let other = folder.appendingPathComponent("other.csv").path
+        try "a,b\n1,1\n0,1\n".write(toFile: other, atomically: true, encoding: .utf8)
+        let refused = try CommandRunner.run([
+            "ledger", "forms", "--ledger", ledger, "--dataset", "t", "--data", other, "--schema", schema,
+        ])
+        #expect(refused.status == 1 && refused.standardError.contains("no digest of it matches"), "\(refused)")
     }
 
     @Test func theSameDataGetsNoSecondBudgetAndChangedDataNeedsADeclaredVersion() throws {
