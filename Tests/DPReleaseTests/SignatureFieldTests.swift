@@ -136,12 +136,7 @@ import Testing
             db.execute("UPDATE meta SET value = ? WHERE key = 'head_hash'", (previous,))
             db.commit()
             """
-        let python = Process()
-        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        python.arguments = ["python3", "-c", sql, ledger]
-        try python.run()
-        python.waitUntilExit()
-        #expect(python.terminationStatus == 0)
+        #expect(try Python.run(sql, [ledger]) == 0)
         let truncated = try CommandRunner.run(["ledger", "verify", "--ledger", ledger, "--report", outcome.reportPath])
         #expect(truncated.status == 3 && truncated.standardError.contains("removed from its end"), "\(truncated)")
     }
@@ -156,17 +151,11 @@ import Testing
         let ledger = fixture.folder.appendingPathComponent("out/ledger.sqlite").path
         let verify = ["ledger", "verify", "--ledger", ledger, "--report", outcome.reportPath]
         #expect(try CommandRunner.run(verify).status == 0)
-        let python = Process()
-        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        python.arguments = [
-            "python3", "-c",
+        let renumbering = try Python.run(
             "import sqlite3, sys; db = sqlite3.connect(sys.argv[1]); "
                 + "db.execute('UPDATE charge SET id = 1000 WHERE id = (SELECT max(id) FROM charge)'); db.commit()",
-            ledger,
-        ]
-        try python.run()
-        python.waitUntilExit()
-        #expect(python.terminationStatus == 0)
+            [ledger])
+        #expect(renumbering == 0)
         let renumbered = try CommandRunner.run(verify)
         #expect(renumbered.status == 3 && renumbered.standardError.contains("renumbered"), "\(renumbered)")
     }
