@@ -151,8 +151,8 @@ public final class StagedFiles {
             if !Self.moveIntoPlace(file) {
                 let reason =
                     errno == EEXIST ? "another file appeared there meanwhile" : String(cString: strerror(errno))
+                // The journal stays: the next run that owns the folder says the set was left mixed.
                 discard()
-                if let journal { unlink(journal) }
                 throw DataError(
                     file: file.requested, problem: "cannot move the finished file into place (\(reason))",
                     hint: "Check that the folder is writable, and that no other program writes there.")

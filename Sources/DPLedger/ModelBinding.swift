@@ -27,10 +27,10 @@ extension BudgetLedger {
     /// overlapped it are not its cost); returns the binding with those charges. The binding
     /// stores the model as `hash@rID` (`scoped`), followed by `@` and `savedAs` when given (the
     /// name the model is saved under: a file copied under another run's name is then not that
-    /// run's) and by `@` and `fittedFor` when given, so the chain itself says which reservation
-    /// it names; a binding an earlier version
-    /// wrote (a bare hash) names every charge of the dataset in its entries, from the ledger's head
-    /// before its fit to the head after.
+    /// run's) and by `@` and `fittedFor` when given (`StoredBinding`), so the chain itself says
+    /// which reservation it names; a binding an earlier version wrote (a bare hash) names every
+    /// charge of the dataset in its entries, from the ledger's head before its fit to the head
+    /// after.
     @discardableResult
     public func bind(
         model: String, dataset: String, reservation: Int64, epsilon: Double, delta: Double, savedAs: String? = nil,
@@ -75,8 +75,8 @@ extension BudgetLedger {
     public func savedNames(dataset: String, fittedFor: String) throws -> [String] {
         try read { db in
             try db.strings("SELECT model FROM binding WHERE dataset = ? ORDER BY seq", [dataset]).compactMap {
-                let parts = ($0 ?? "").split(separator: "@", omittingEmptySubsequences: false)
-                return parts.count == 4 && parts[3] == fittedFor ? String(parts[2]) : nil
+                let stored = StoredBinding($0 ?? "")
+                return stored?.fittedFor == fittedFor ? stored?.savedAs : nil
             }
         }
     }
@@ -110,25 +110,37 @@ extension BudgetLedger {
         let first: Int64 = try row.checked("first_seq")
         let last: Int64 = try row.checked("last_seq")
         guard first <= last else { throw LedgerError.tampered("ledger \(self.path): a model binding is empty") }
-        let stored: String = try row.checked("model")
-        var reservation: Int64?
-        var (savedAs, fittedFor): (String?, String?) = (nil, nil)
-        if stored != model {
-            let parts = stored.dropFirst(model.count + 2).split(separator: "@", omittingEmptySubsequences: false)
-            guard parts.count <= 3, let id = Int64(parts[0]),
-                stored == Self.scoped(model, id) + parts.dropFirst().map({ "@" + $0 }).joined(),
-                parts.dropFirst().allSatisfy({ !$0.isEmpty })
-            else {
-                throw LedgerError.tampered("ledger \(self.path): a model binding names no reservation")
-            }
-            reservation = id
-            savedAs = parts.count >= 2 ? String(parts[1]) : nil
-            fittedFor = parts.count == 3 ? String(parts[2]) : nil
+        guard let stored = StoredBinding(try row.checked("model")), stored.model == model else {
+            throw LedgerError.tampered("ledger \(self.path): a model binding names no reservation")
         }
         return ModelBinding(
             model: model, dataset: dataset, epsilon: try row.checked("epsilon"), delta: try row.checked("delta"),
             charges: try Self.charges(
-                db, dataset: dataset, path: self.path, entries: first...last, reservation: reservation),
-            savedAs: savedAs, fittedFor: fittedFor)
+                db, dataset: dataset, path: self.path, entries: first...last, reservation: stored.reservation),
+            savedAs: stored.savedAs, fittedFor: stored.fittedFor)
+    }
+}
+
+/// A binding's stored model as `BudgetLedger.bind` writes it: `hash`, or `hash@rID`, then
+/// `@savedAs` and `@fittedFor` when given.
+struct StoredBinding {
+    let model: String
+    let reservation: Int64?
+    let savedAs: String?
+    let fittedFor: String?
+
+    /// The parts of `stored`; nil for a value `bind` does not write.
+    init?(_ stored: String) {
+        let parts = stored.split(separator: "@", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count <= 4, parts.allSatisfy({ !$0.isEmpty }) else { return nil }
+        model = parts[0]
+        if parts.count == 1 {
+            (reservation, savedAs, fittedFor) = (nil, nil, nil)
+            return
+        }
+        guard parts[1].hasPrefix("r"), let id = Int64(parts[1].dropFirst()), "r\(id)" == parts[1] else { return nil }
+        reservation = id
+        savedAs = parts.count >= 3 ? parts[2] : nil
+        fittedFor = parts.count == 4 ? parts[3] : nil
     }
 }

@@ -76,12 +76,7 @@ import Testing
     /// hostile pass). Its summary is lost, said in a warning, and the run exits 0.
     @Test func aSummaryLostAfterTheFilesAreWrittenIsAWarning() throws {
         let folder = try CommandRunner.temporaryDirectory()
-        let data = folder.appendingPathComponent("toy.csv").path
-        try ("a,b\n" + (0..<300).map { "\($0 % 2),\($0 % 3)" }.joined(separator: "\n") + "\n")
-            .write(toFile: data, atomically: true, encoding: .utf8)
-        let schema = folder.appendingPathComponent("toy.yaml").path
-        try "name: toy\ncolumns:\n  - {name: a, kind: coded, levels: 2}\n  - {name: b, kind: coded, levels: 3}\n"
-            .write(toFile: schema, atomically: true, encoding: .utf8)
+        let (data, schema) = try CodedPairTable.write(rows: 300, in: folder)
         let out = folder.appendingPathComponent("s.csv").path
         let process = Process()
         process.executableURL = CommandRunner.executable

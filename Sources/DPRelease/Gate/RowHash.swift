@@ -14,7 +14,7 @@ enum RowHash {
         for column in codes.indices {
             hash = mix(hash, column == blanking ? blank : UInt64(codes[column][row]))
         }
-        return finalise(hash)
+        return SplitMix.finalise(hash)
     }
 
     /// Every row's hash (no column blanked), sorted: 8 bytes a row, whatever the width.
@@ -29,20 +29,17 @@ enum RowHash {
     static func of(_ codes: [[UInt16]], row: Int, columns: [Int]) -> UInt64 {
         var hash: UInt64 = 0xC2B2_AE3D_27D4_EB4F
         for column in columns { hash = mix(hash, UInt64(codes[column][row])) }
-        return finalise(hash)
+        return SplitMix.finalise(hash)
     }
 
     /// The hash of a key's hash followed by one more code (a key and its secret value).
     @inline(__always)
     static func pair(_ key: UInt64, _ value: UInt16) -> UInt64 {
-        finalise(mix(key, blank + 1 + UInt64(value)))
+        SplitMix.finalise(mix(key, blank + 1 + UInt64(value)))
     }
 
     @inline(__always)
     static func mix(_ hash: UInt64, _ value: UInt64) -> UInt64 {
-        (hash ^ finalise(value &+ 0x9E37_79B9_7F4A_7C15)) &* 0xBF58_476D_1CE4_E5B9 &+ 1
+        (hash ^ SplitMix.mix(value)) &* 0xBF58_476D_1CE4_E5B9 &+ 1
     }
-
-    @inline(__always)
-    static func finalise(_ value: UInt64) -> UInt64 { SplitMix.finalise(value) }
 }
