@@ -72,6 +72,18 @@ public struct ReleaseConfig: Sendable {
     /// the same people's data: the ledger records it and the budget covers it.
     public var newDataVersion = false
 
+    /// What the config leaves the gate unable to ask well, one line each: secrets without
+    /// quasi-identifiers make the attribute check match a real row only to synthetic rows equal
+    /// on every other column, which few are, so the check passes almost whatever the release says.
+    public var warnings: [String] {
+        guard !secrets.isEmpty, quasiIdentifiers.isEmpty else { return [] }
+        return [
+            "audit.secrets is set but audit.quasi_identifiers is not: the gate's attribute check then matches "
+                + "on every other column, which few synthetic rows do, so it rarely fails; name the columns an "
+                + "attacker may know about a person (quasi_identifiers: [age, sex, ...])"
+        ]
+    }
+
     public static func load(path: String, registry: GeneratorRegistry = .standard) throws -> (ReleaseConfig, Data) {
         guard let bytes = FileManager.default.contents(atPath: path), let text = String(data: bytes, encoding: .utf8)
         else {

@@ -20,6 +20,7 @@ struct ReleaseCommand: ParsableCommand {
             if pipeline.config.seed != nil {
                 Output.note("dpsynth: SEEDED run: for testing only, not a private release")
             }
+            for warning in pipeline.config.warnings { Output.note("dpsynth: warning: " + warning) }
             let outcome = try pipeline.run { Output.progress("release: \($0)") }
             StandardOutput.summarisesWrittenFiles = true
             Output.progress(nil)

@@ -55,6 +55,16 @@ import Testing
         try Self.expectRefused("seed: \(text)\n", saying: "'seed'")
     }
 
+    /// Secrets without quasi-identifiers leave the gate's attribute check matching on every other
+    /// column: the config is read, with a warning that names the key to set.
+    @Test func secretsWithoutQuasiIdentifiersAreWarnedOf() throws {
+        let unnamed = try Self.parse("audit: {secrets: [income]}\n")
+        #expect(unnamed.warnings.count == 1)
+        #expect(unnamed.warnings.first?.contains("quasi_identifiers") == true)
+        #expect(try Self.parse("audit: {secrets: [income], quasi_identifiers: [age]}\n").warnings.isEmpty)
+        #expect(try Self.parse("").warnings.isEmpty)
+    }
+
     @Test func decimalNumbersAreRead() throws {
         for (text, value) in [("2", 2.0), ("0.5", 0.5), (".5", 0.5), ("1e-1", 0.1), ("+3", 3), ("2.", 2), ("0", 0)]
         where value > 0 {
