@@ -8,31 +8,54 @@ import Foundation
 public enum ZCDP {
     public static let proofDocument = "Proofs/zcdp-conversion.md"
 
-    /// The smallest ε such that ρ-zCDP implies (ε, δ)-DP under the CKS20 bound.
+    /// An upper bound, to a few parts in 10^14, on the smallest ε such that ρ-zCDP implies
+    /// (ε, δ)-DP under the CKS20 bound: the bound at the α the search finds, rounded up
+    /// (`epsilonBound`), so that no rounding reports less than the guarantee holds.
     public static func epsilon(rho: Double, delta: Double) -> Double {
         precondition(rho >= 0 && delta > 0 && delta < 1)
         if rho == 0 { return 0 }
         let logDelta = log(delta)
-        func bound(_ alpha: Double) -> Double {
-            alpha * rho + log1p(-1 / alpha) - (logDelta + log(alpha)) / (alpha - 1)
-        }
         // The bound is quasi-convex in α; golden-section search on log(α - 1).
-        let best = goldenSectionMinimum(low: -25, high: 25) { bound(1 + exp($0)) }
+        let best = goldenSectionMinimum(low: -25, high: 25) {
+            epsilonBound(alpha: 1 + exp($0), rho: rho, logDelta: logDelta)
+        }
         return max(0, best.value)
     }
 
-    /// The δ at which ρ-zCDP gives ε (the inverse of `epsilon(rho:delta:)` in δ).
+    /// αρ + log(1 - 1/α) - (log δ + log α)/(α - 1) at the double `alpha`, rounded up. Every α > 1
+    /// gives a valid ε, so the search may land anywhere; what must hold is that the value is not
+    /// below the exact bound at that α. Each operation errs by at most one unit in the last place
+    /// of its result (log(1 - 1/α) is taken as log(α - 1) - log α, which has no cancellation near
+    /// α = 1), so the sum errs by at most three units of the sum of the terms' magnitudes, plus
+    /// one for the rounding of α - 1 inside a logarithm; eight units of that sum are added.
+    static func epsilonBound(alpha: Double, rho: Double, logDelta: Double) -> Double {
+        let gap = alpha - 1
+        let logAlpha = log(alpha)
+        let logGap = log(gap)
+        let value = alpha * rho + (logGap - logAlpha) - (logDelta + logAlpha) / gap
+        let magnitude = alpha * rho + abs(logGap) + logAlpha + (abs(logDelta) + logAlpha) / gap + 1
+        return (value + 8 * Double.ulpOfOne * magnitude).nextUp
+    }
+
+    /// An upper bound on the δ at which ρ-zCDP gives ε (the inverse of `epsilon(rho:delta:)` in
+    /// δ), rounded up as `epsilonBound` is.
     public static func delta(rho: Double, epsilon: Double) -> Double {
         precondition(rho >= 0 && epsilon >= 0)
         if rho == 0 { return 0 }
         func logDelta(_ alpha: Double) -> Double {
-            (alpha - 1) * (alpha * rho - epsilon + log1p(-1 / alpha)) - log(alpha)
+            let gap = alpha - 1
+            let (logAlpha, logGap) = (log(alpha), log(gap))
+            let value = gap * (alpha * rho - epsilon + (logGap - logAlpha)) - logAlpha
+            let magnitude = gap * (alpha * rho + epsilon + abs(logGap) + logAlpha) + logAlpha + 1
+            return (value + 8 * Double.ulpOfOne * magnitude).nextUp
         }
         let best = goldenSectionMinimum(low: -25, high: 25) { logDelta(1 + exp($0)) }
-        return min(1, exp(best.value))
+        return min(1, (exp(best.value) * (1 + 4 * Double.ulpOfOne)).nextUp)
     }
 
-    /// The largest ρ whose CKS20 conversion at `delta` stays within `epsilon`.
+    /// The largest ρ (to 1e-16 relative) whose CKS20 conversion at `delta`, rounded up as
+    /// `epsilon(rho:delta:)` rounds it, stays within `epsilon`: a ρ-zCDP mechanism is then
+    /// (epsilon, delta)-DP without rounding to its favour.
     public static func rho(epsilon: Double, delta: Double) -> Double {
         precondition(epsilon > 0 && delta > 0 && delta < 1)
         var low = 0.0
