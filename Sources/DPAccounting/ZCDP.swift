@@ -8,7 +8,7 @@ import Foundation
 public enum ZCDP {
     public static let proofDocument = "Proofs/zcdp-conversion.md"
 
-    /// An upper bound, to a few parts in 10^14, on the smallest ε such that ρ-zCDP implies
+    /// An upper bound, within about 1e-12 relative, on the smallest ε such that ρ-zCDP implies
     /// (ε, δ)-DP under the CKS20 bound: the bound at the α the search finds, rounded up
     /// (`epsilonBound`), so that no rounding reports less than the guarantee holds.
     public static func epsilon(rho: Double, delta: Double) -> Double {
