@@ -104,6 +104,15 @@ enum Output {
     /// starts a line of its own in a message or a summary.
     static func oneLine(_ text: String) -> String { OneLine.escaped(text) }
 
+    /// What a summary's "privacy:" line claims for a run that spent `charged` ("(ε, δ)"):
+    /// "(ε, δ)-DP", or, for a seeded run, whose noise whoever holds the seed can draw again, no
+    /// guarantee and what was charged.
+    static func guarantee(charged: String, seeded: Bool) -> String {
+        seeded
+            ? "none: a SEEDED run, for testing only (its noise can be drawn again from the seed); charged \(charged)"
+            : "\(charged)-DP"
+    }
+
     static func json(_ object: [String: Any]) throws {
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
         print(String(decoding: data, as: UTF8.self))

@@ -46,12 +46,12 @@ struct ReleaseCommand: ParsableCommand {
                 }
                 if let holdout = gate.holdout { print("  " + holdout.summary) }
             }
+            let charged = String(format: "(%g, %g)", report.privacy.epsilon, report.privacy.delta)
             print(
-                String(
-                    format: "privacy: (%g, %g)-DP; dataset '%@' has spent epsilon %.4g of %.4g", report.privacy.epsilon,
-                    report.privacy.delta,
-                    report.privacy.ledger.dataset, report.privacy.ledger.spent.epsilon,
-                    report.privacy.ledger.totalEpsilon))
+                "privacy: \(Output.guarantee(charged: charged, seeded: report.privacy.seeded)); "
+                    + String(
+                        format: "dataset '%@' has spent epsilon %.4g of %.4g", report.privacy.ledger.dataset,
+                        report.privacy.ledger.spent.epsilon, report.privacy.ledger.totalEpsilon))
             if report.utility != nil || report.audit != nil {
                 print("utility and attacks below: \(RealDataNotice.text)")
             }
@@ -76,7 +76,6 @@ struct ReleaseCommand: ParsableCommand {
                 outcome.signed ? "signed: each report file's .sig" : "UNSIGNED: add signing_key to the config"
             print("report: \(outcome.htmlPath) (\(signature)); confidential: it holds figures computed on real data")
             print("public report: \(outcome.publicHTMLPath) and \(outcome.publicReportPath) (DP figures only)")
-            if report.privacy.seeded { print("SEEDED run: for testing only, not a private release") }
             if report.decision.outcome != .release { throw ExitCode(3) }
         }
     }

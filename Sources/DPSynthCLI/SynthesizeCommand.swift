@@ -146,14 +146,9 @@ struct SynthesizeCommand: ParsableCommand {
                 print(
                     "\(method): wrote \(rows) synthetic rows to \(out) in \(String(format: "%.1f", elapsed)) s "
                         + "(\(RealDataNotice.timing))")
-                // Seeded noise can be drawn again by whoever holds the seed: no guarantee is claimed.
-                let guarantee =
-                    streams.isSeeded
-                    ? "none: a SEEDED run, for testing only (its noise can be drawn again from the seed); charged "
-                        + "(\(epsilon), \(delta))"
-                    : "(\(epsilon), \(delta))-DP for this run"
                 print(
-                    "privacy: \(guarantee)\(rho.map { " (rho \($0))" } ?? ""); "
+                    "privacy: \(Output.guarantee(charged: "(\(epsilon), \(delta))", seeded: streams.isSeeded))"
+                        + "\(streams.isSeeded ? "" : " for this run")\(rho.map { " (rho \($0))" } ?? ""); "
                         + "dataset '\(Output.oneLine(name))' has spent epsilon \(statement.spent.epsilon) of "
                         + "\(statement.totalEpsilon)"
                 )

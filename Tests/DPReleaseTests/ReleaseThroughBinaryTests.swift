@@ -230,6 +230,9 @@ import Testing
         #expect(run.result.status == 3, "\(run.result)")
         #expect(!FileManager.default.fileExists(atPath: fixture.out))
         #expect((run.result.standardOutput + run.result.standardError).contains("SEEDED"))
+        // Seeded noise can be drawn again from the seed: the summary claims no guarantee.
+        #expect(run.result.standardOutput.contains("privacy: none: a SEEDED run"), "\(run.result)")
+        #expect(!run.result.standardOutput.contains("-DP"), "\(run.result)")
         #expect(!(run.result.standardOutput + run.result.standardError).contains("\(seed)"))
         let outputs = FileManager.default.enumerator(
             at: fixture.folder.appendingPathComponent("out"), includingPropertiesForKeys: nil)!
