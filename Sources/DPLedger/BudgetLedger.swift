@@ -74,6 +74,7 @@ public final class BudgetLedger: @unchecked Sendable {
             throw LedgerError.tampered(
                 "ledger \(path): \(problem). Run `dpsynth ledger verify --ledger \(path)` for details.")
         }
+        try FileNameKeyEntry.chainIfUnchained(db)
     }
 
     /// Declares a dataset's total budget, bound to the data with `fingerprint` (`DataFingerprint`,

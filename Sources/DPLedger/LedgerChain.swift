@@ -1,9 +1,10 @@
 import Foundation
 
-/// The ledger's hash chain: every budget declaration and every charge is an entry with a
-/// sequence number and h_k = BLAKE2b(h_{k-1}, k, content_k), h_0 = 64 zeros; the ledger's
-/// `meta` table holds the head (k, h_k). Editing, deleting or reordering an entry breaks the
-/// chain; removing the tail is caught against a head an earlier signed report recorded.
+/// The ledger's hash chain: every budget declaration, data version, charge, reservation, model
+/// binding and the file-name key (`FileNameKeyEntry`) is an entry with a sequence number and
+/// h_k = BLAKE2b(h_{k-1}, k, content_k), h_0 = 64 zeros; the ledger's `meta` table holds the
+/// head (k, h_k). Editing, deleting or reordering an entry breaks the chain; removing the tail
+/// is caught against a head an earlier signed report recorded.
 public struct LedgerHead: Sendable, Codable, Equatable {
     /// The number of entries (0 for an empty ledger).
     public let sequence: Int64
@@ -266,6 +267,14 @@ extension BudgetLedger {
         for row in try db.rows("SELECT * FROM binding") {
             try add(row, try bindingContent(row), "binding of model \(try row.checked("model") as String)")
         }
+        if let key = try FileNameKeyEntry.stored(db) {
+            if let seq = key.seq.flatMap({ Int64($0) }), let hash = key.hash {
+                entries.append((seq, hash, FileNameKeyEntry.content(key: key.key), "the file-name key"))
+            } else if key.seq != nil || key.hash != nil {
+                problems.append(
+                    "the file-name key's entry number or hash is missing or unreadable: the meta table was altered")
+            }
+        }
         entries.sort { $0.seq < $1.seq }
         var head = LedgerHead.genesis
         for entry in entries {
@@ -352,6 +361,8 @@ extension BudgetLedger {
                         UNION SELECT hash FROM reservation WHERE seq = ?
                         UNION SELECT hash FROM reservation_end WHERE seq = ?
                         """, Array(repeating: anchor.sequence, count: 6))
+                let key = try FileNameKeyEntry.stored(db)
+                if stored == nil, let key, key.seq == "\(anchor.sequence)", key.hash == anchor.hash { continue }
                 if stored != anchor.hash {
                     problems.append("\(name) recorded a different entry \(anchor.sequence): the ledger was rewritten")
                 }
