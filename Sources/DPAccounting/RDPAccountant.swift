@@ -67,17 +67,30 @@ public struct RDPAccountant: Sendable {
         return Self.epsilon(orders: orders, rdp: rdp, delta: delta).epsilon
     }
 
-    /// The conversion and the order that attains it.
+    /// The conversion and the order that attains it. ε is rounded up, in the guarantee's favour:
+    /// each order's RDP gains `rdpSlack` of itself and the conversion `conversionSlack` of its
+    /// terms' magnitudes, margins far above the floating-point error of the RDP sums and of the
+    /// logs, so ε is never below the exact conversion of the exact RDP bound.
     public static func epsilon(orders: [Double], rdp: [Double], delta: Double) -> (epsilon: Double, order: Double) {
         var best = (epsilon: Double.infinity, order: orders.first ?? 1)
         let logDelta = log(delta)
         for (alpha, value) in zip(orders, rdp) where alpha > 1 && value.isFinite {
             // RDP is never negative: a value below zero is rounding, and still pays the conversion.
-            let candidate = max(0, value) + log1p(-1 / alpha) - (logDelta + log(alpha)) / (alpha - 1)
+            let divergence = max(0, value) * (1 + rdpSlack)
+            let shrink = log1p(-1 / alpha)
+            let tail = (logDelta + log(alpha)) / (alpha - 1)
+            let candidate = (divergence + shrink - tail + conversionSlack * (abs(shrink) + abs(tail))).nextUp
             if candidate < best.epsilon { best = (candidate, alpha) }
         }
         return (max(0, best.epsilon), best.order)
     }
+
+    /// The relative margin on an order's RDP, above the rounding of its sum over steps and of the
+    /// logarithms of the bounds it adds up; where the RDP is tiny (a rate near zero), its error
+    /// is far below the conversion's margin.
+    static let rdpSlack = 1e-10
+    /// The margin on the conversion's two terms, relative to their magnitudes.
+    static let conversionSlack = 1e-13
 
     /// RDP at one order of one step of the Poisson-subsampled Gaussian (sensitivity 1).
     public static func subsampledGaussianRDP(order alpha: Double, samplingRate q: Double, noiseMultiplier sigma: Double)

@@ -56,6 +56,9 @@ struct PrivateGradient {
         let sum =
             traces.map { PerExampleClipping.clippedSum($0, clip: plan.clip) }
             ?? [Double](repeating: 0, count: plan.parameters)
+        // Every parameter the plan was sized for is in the sum and gets its noise: a model whose
+        // traces left a layer out would otherwise update it from the data without noise.
+        precondition(sum.count == plan.parameters, "the clipped sum must cover every parameter of the plan")
         return try plan.mechanism.release(sum, paidBy: receipt, source: source)
     }
 }
