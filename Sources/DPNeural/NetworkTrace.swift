@@ -103,10 +103,12 @@ public enum PerExampleClipping {
     /// clipped gradient exceed C (a dot product of n Float terms errs by at most n 2^-24 relative).
     public static let clipSlack = 1e-3
 
-    /// The DP-SGD sum: every example clipped to norm C (1 - clipSlack), accumulated in Double by
-    /// one `dgemm` per layer, flattened in `Gradients.flattened` order. Examples with a non-finite
-    /// gradient are dropped (factor 0, rows zeroed). The Double accumulation errs by at most
-    /// b^2 2^-53 C in L2 for a batch of b examples (Proofs/dp-sgd.md).
+    /// The DP-SGD sum: every example clipped to norm C (1 - clipSlack), accumulated in Double,
+    /// flattened in `Gradients.flattened` order. Examples with a non-finite gradient are dropped
+    /// (factor 0, rows zeroed). The batch is summed in blocks of `sumBlock` examples (one `dgemm`
+    /// per layer and block) and the blocks' sums pairwise (`PairwiseSum`), so the accumulation
+    /// errs by at most b (sumBlock + 2 log2(b) + 1) 2^-53 C in L2 for a batch of b examples,
+    /// whatever b (Proofs/dp-sgd.md).
     public static func clippedSum(_ traces: [LayerTrace], clip: Double) -> [Double] {
         guard let rows = traces.first?.input.rows else { return [] }
         let normalizationGradients = traces.map { $0.normalization?.perExampleGradients() }
@@ -138,27 +140,43 @@ public enum PerExampleClipping {
         }
         let target = clip * (1 - clipSlack)
         let factors = squared.map { $0.isFinite ? min(1, target / max($0.squareRoot(), 1e-300)) : 0 }
+        var total = PairwiseSum()
+        // An empty batch is one empty block: its sum is the zero vector of full length.
+        for start in rows == 0 ? [0] : Array(stride(from: 0, to: rows, by: sumBlock)) {
+            let block = start..<min(rows, start + sumBlock)
+            total.add(clippedSum(traces, normalizationGradients, factors: factors, rows: block))
+        }
+        return total.total ?? []
+    }
+
+    /// The most examples one `dgemm` sums: its error grows with the square of the examples it adds.
+    public static let sumBlock = 1024
+
+    /// The clipped sum of the examples in `block` alone.
+    static func clippedSum(
+        _ traces: [LayerTrace], _ normalizationGradients: [Matrix?], factors: [Double], rows block: Range<Int>
+    ) -> [Double] {
         var flat: [Double] = []
         for (trace, normalization) in zip(traces, normalizationGradients) {
             let inputs = trace.input.columns
             let outputs = trace.preActivationGradient.columns
-            var x = [Double](repeating: 0, count: rows * inputs)
-            var dz = [Double](repeating: 0, count: rows * outputs)
+            var x = [Double](repeating: 0, count: block.count * inputs)
+            var dz = [Double](repeating: 0, count: block.count * outputs)
             var bias = [Double](repeating: 0, count: outputs)
-            for row in 0..<rows where factors[row] > 0 {
+            for (local, row) in block.enumerated() where factors[row] > 0 {
                 for column in 0..<inputs {
-                    x[row * inputs + column] = Double(trace.input.values[row * inputs + column])
+                    x[local * inputs + column] = Double(trace.input.values[row * inputs + column])
                 }
                 for column in 0..<outputs {
                     let value = factors[row] * Double(trace.preActivationGradient.values[row * outputs + column])
-                    dz[row * outputs + column] = value
+                    dz[local * outputs + column] = value
                     bias[column] += value
                 }
             }
             var weights = [Double](repeating: 0, count: inputs * outputs)
             BLAS.serialized {
                 cblas_dgemm(
-                    CblasRowMajor, CblasTrans, CblasNoTrans, Int32(inputs), Int32(outputs), Int32(rows), 1, x,
+                    CblasRowMajor, CblasTrans, CblasNoTrans, Int32(inputs), Int32(outputs), Int32(block.count), 1, x,
                     Int32(inputs),
                     dz, Int32(outputs), 0, &weights, Int32(outputs))
             }
@@ -166,7 +184,7 @@ public enum PerExampleClipping {
             flat += bias
             if let normalization {
                 var sum = [Double](repeating: 0, count: normalization.columns)
-                for row in 0..<rows where factors[row] > 0 {
+                for row in block where factors[row] > 0 {
                     for column in sum.indices {
                         sum[column] += factors[row] * Double(normalization.values[row * sum.count + column])
                     }

@@ -22,7 +22,7 @@ import Testing
         (0.001, 4.0, 100000, 1e-10, 0.6238376742143287),
     ]
 
-    @Test func epsilonIsNeverBelowTheExactBound() throws {
+    @Test func dpSGDEpsilonIsNeverBelowTheExactBound() throws {
         for (rate, sigma, steps, delta, exact) in Self.exactEpsilons {
             let epsilon = try NoiseCalibration.epsilon(
                 samplingRate: rate, noiseMultiplier: sigma, steps: steps, delta: delta, accountant: .rdpDiscrete)

@@ -52,6 +52,46 @@ import Testing
         for i in expected.indices { #expect(abs(Double(expected[i]) - exact[i]) <= 1e-4) }
     }
 
+    /// A batch of more examples than one block (`PerExampleClipping.sumBlock`) sums every example
+    /// once: the sum equals the examples' own clipped gradients added one by one (compensated).
+    @Test func aBatchOfSeveralBlocksSumsEveryExampleOnce() {
+        let source = RandomSource.seeded(7)
+        let small = Self.model(seed: 7, normalized: true)
+        let rows = 2 * PerExampleClipping.sumBlock + 37
+        let model = ClassifierModel(
+            network: small.network, inputs: Self.randomMatrix(rows, 5, source: source),
+            labels: (0..<rows).map { _ in Int(source.uniform(below: 3)) })
+        let batch = Array(0..<rows)
+        let sum = PerExampleClipping.clippedSum(model.traces(batch, source: .seeded(8)).traces, clip: 0.5)
+        var expected = [Double](repeating: 0, count: sum.count)
+        var compensation = expected
+        for example in batch {
+            let own = PerExampleClipping.clippedSum(model.traces([example], source: .seeded(8)).traces, clip: 0.5)
+            for i in own.indices {
+                let term = own[i] - compensation[i]
+                let next = expected[i] + term
+                compensation[i] = (next - expected[i]) - term
+                expected[i] = next
+            }
+        }
+        #expect(sum.count == expected.count && sum.count == model.layers.reduce(0) { $0 + $1.parameterCount })
+        for i in sum.indices { #expect(abs(sum[i] - expected[i]) <= 1e-9, "parameter \(i)") }
+    }
+
+    /// Vectors summed pairwise add up to their sum; one vector is its own sum, bit for bit.
+    @Test func pairwiseSumAddsEveryVector() {
+        var one = PairwiseSum()
+        one.add([0.1, -0.3])
+        #expect(one.total == [0.1, -0.3])
+        #expect(PairwiseSum().total == nil)
+        for count in [2, 3, 7, 8, 1000] {
+            var sum = PairwiseSum()
+            for k in 1...count { sum.add([Double(k), -2 * Double(k)]) }
+            let exact = Double(count * (count + 1) / 2)
+            #expect(sum.total == [exact, -2 * exact], "\(count) vectors")
+        }
+    }
+
     /// An example whose gradient is not finite contributes nothing instead of escaping the clip.
     @Test func nonFiniteExamplesAreDropped() {
         var model = Self.model(seed: 5)
