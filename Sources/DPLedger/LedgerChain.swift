@@ -343,6 +343,7 @@ extension BudgetLedger {
             }
             guard chain.intact else { return chain }
             var problems: [String] = []
+            let key = try FileNameKeyEntry.stored(db)
             for (name, anchor) in anchors {
                 if anchor.sequence > chain.head.sequence {
                     problems.append(
@@ -361,7 +362,6 @@ extension BudgetLedger {
                         UNION SELECT hash FROM reservation WHERE seq = ?
                         UNION SELECT hash FROM reservation_end WHERE seq = ?
                         """, Array(repeating: anchor.sequence, count: 6))
-                let key = try FileNameKeyEntry.stored(db)
                 if stored == nil, let key, key.seq == "\(anchor.sequence)", key.hash == anchor.hash { continue }
                 if stored != anchor.hash {
                     problems.append("\(name) recorded a different entry \(anchor.sequence): the ledger was rewritten")
