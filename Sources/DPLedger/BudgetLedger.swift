@@ -62,6 +62,7 @@ public final class BudgetLedger: @unchecked Sendable {
                     "ledger \(path): not a dpsynth ledger, or a table was dropped: the ledger was altered")
             }
             try upgradeFromVersion1(db)
+            try FormsReview.markIfOutdated(db)
             return
         }
         let version = try db.string("SELECT value FROM meta WHERE key = 'schema_version'")
@@ -75,6 +76,7 @@ public final class BudgetLedger: @unchecked Sendable {
                 "ledger \(path): \(problem). Run `dpsynth ledger verify --ledger \(path)` for details.")
         }
         try FileNameKeyEntry.chainIfUnchained(db)
+        try FormsReview.markIfOutdated(db)
     }
 
     /// Declares a dataset's total budget, bound to the data with `fingerprint` (`DataFingerprint`,
@@ -106,6 +108,7 @@ public final class BudgetLedger: @unchecked Sendable {
             if let fingerprint, let measurer = try Self.measurer(of: fingerprint, db) {
                 throw Self.measuredElsewhere(measurer, path: self.path)
             }
+            if fingerprint != nil { try FormsReview.refuseNewData(besides: nil, db, path: self.path) }
             let created = Self.timestamp(Date())
             let head = try Self.append(
                 LedgerEntry.budget(
@@ -199,8 +202,16 @@ public final class BudgetLedger: @unchecked Sendable {
         let declaration = try read { db in
             try Self.declaration(dataset: dataset, fingerprint: fingerprint, declareNewVersion, db, path: self.path)
         }
-        guard let declaration, declaration.sameData else { return declaration }
-        try write { db in try Self.record(declaration, db, path: self.path) }
+        guard let declaration, declaration.sameData else {
+            if declaration == nil {
+                try write { db in try FormsReview.markReviewed(dataset, fingerprint: fingerprint, db) }
+            }
+            return declaration
+        }
+        try write { db in
+            try Self.record(declaration, db, path: self.path)
+            try FormsReview.markReviewed(dataset, fingerprint: fingerprint, db)
+        }
         return nil
     }
 
@@ -237,6 +248,7 @@ public final class BudgetLedger: @unchecked Sendable {
                     + "(--new-data-version, or 'new_data_version: true' in a release config), which the "
                     + "ledger records")
         }
+        if !same { try FormsReview.refuseNewData(besides: dataset, db, path: path) }
         return DataVersionDeclaration(
             dataset: dataset, fingerprint: fingerprint, declaredNewVersion: declareNewVersion, sameData: same)
     }

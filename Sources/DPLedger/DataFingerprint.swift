@@ -34,6 +34,21 @@ public enum DataFingerprint {
     static let contentPrefix = "content-"
     static let encodedPrefix = "codes-"
 
+    /// The generation of the digests a file's fingerprint lists (`content-`, `codes-`). Raise it
+    /// whenever either digest comes to read a file otherwise: budgets bound by earlier builds then
+    /// await review (`FormsReview`) before the ledger binds new data.
+    public static let formsVersion = 1
+
+    /// Whether `fingerprint` is a file's (its bytes' hash and digests, or its bytes' hash alone),
+    /// not a table's.
+    static func isFile(_ fingerprint: String) -> Bool { !fingerprint.hasPrefix(rowsPrefix) }
+
+    /// Whether `fingerprint`, a file's, lists the digest of its encoded rows (it was read through
+    /// a schema).
+    static func namesEncodedRows(_ fingerprint: String) -> Bool {
+        elements(fingerprint).contains { $0.hasPrefix(encodedPrefix) }
+    }
+
     /// The fingerprint of a file whose bytes hash to `bytes`, whose records digest to `records`,
     /// and, once read through a schema, whose encoded rows digest to `encoded`.
     public static func of(fileBytes bytes: String, records: String, encoded: String? = nil) -> String {

@@ -1,9 +1,9 @@
 import Foundation
 
 /// The ledger's hash chain: every budget declaration, data version, charge, reservation, model
-/// binding and the file-name key (`FileNameKeyEntry`) is an entry with a sequence number and
-/// h_k = BLAKE2b(h_{k-1}, k, content_k), h_0 = 64 zeros; the ledger's `meta` table holds the
-/// head (k, h_k). Editing, deleting or reordering an entry breaks the chain; removing the tail
+/// binding, forms review (`FormsReview`) and the file-name key (`FileNameKeyEntry`) is an entry
+/// with a sequence number and h_k = BLAKE2b(h_{k-1}, k, content_k), h_0 = 64 zeros; the ledger's
+/// `meta` table holds the head (k, h_k). Editing, deleting or reordering an entry breaks the chain; removing the tail
 /// is caught against a head an earlier signed report recorded.
 public struct LedgerHead: Sendable, Codable, Equatable {
     /// The number of entries (0 for an empty ledger).
@@ -110,6 +110,7 @@ extension BudgetLedger {
         try db.execute(
             "INSERT INTO meta (key, value) VALUES ('schema_version', ?), ('head_seq', '0'), ('head_hash', ?)",
             ["\(schemaVersion)", LedgerHead.genesis.hash])
+        try FormsReview.create(db)
     }
 
     /// Brings a version-1 ledger (no chain) to version 2, chaining its rows as they are: budgets in
@@ -266,6 +267,11 @@ extension BudgetLedger {
         }
         for row in try db.rows("SELECT * FROM binding") {
             try add(row, try bindingContent(row), "binding of model \(try row.checked("model") as String)")
+        }
+        if try db.tableExists("forms_review") {
+            for row in try db.rows("SELECT * FROM forms_review") {
+                try add(row, try FormsReview.content(row), "forms review of '\(try row.checked("dataset") as String)'")
+            }
         }
         if let key = try FileNameKeyEntry.stored(db) {
             if let seq = key.seq.flatMap({ Int64($0) }), let hash = key.hash {

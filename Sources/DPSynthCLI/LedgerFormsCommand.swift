@@ -16,7 +16,8 @@ extension LedgerCommand {
                 A budget declared by an earlier dpsynth knows its file by digests this version no longer \
                 computes (or by its bytes alone), so a copy saved in another form (CRLF line ends, columns \
                 renamed) would not find it. Run this once on the budget's file, with the schema runs read it \
-                through, and copies in those forms are refused a budget of their own.
+                through, and copies in those forms are refused a budget of their own. Until it has run on \
+                each such budget's file, the ledger binds no other budget to new data.
                 """)
 
         @OptionGroup var location: LedgerCommand.Location
@@ -52,12 +53,19 @@ extension LedgerCommand {
                         "\(data): no digest of it matches the data dataset '\(location.dataset)' was budgeted for; "
                             + "`ledger forms` records only a budget's own data, in the forms the ledger lacks")
                 }
+                let name = Output.oneLine(location.dataset)
+                let awaiting = try ledger.datasetsAwaitingFormsReview().contains {
+                    BudgetLedger.sameDataset($0, location.dataset)
+                }
                 print(
-                    unbound == nil
-                        ? "dataset '\(Output.oneLine(location.dataset))': the ledger knows this data in every form "
-                            + "read here; nothing was charged"
-                        : "dataset '\(Output.oneLine(location.dataset))' is bound to no data yet: its first run "
-                            + "binds it; nothing was recorded")
+                    unbound != nil
+                        ? "dataset '\(name)' is bound to no data yet: its first run binds it; nothing was recorded"
+                        : awaiting
+                            ? "dataset '\(name)': the ledger knows this data in every form read here, but not yet "
+                                + "by its encoded rows: run this again with --schema (the schema runs use); "
+                                + "nothing was charged"
+                            : "dataset '\(name)': the ledger knows this data in every form read here; nothing was "
+                                + "charged")
             }
         }
     }

@@ -86,6 +86,31 @@ import Testing
         return identity
     }
 
+    /// The digests a file's fingerprint lists are those of `DataFingerprint.formsVersion`: a change
+    /// to how either reads a file must raise that version, or budgets bound by earlier builds
+    /// would not know copies of their data (`FormsReview`). When this fails because a digest was
+    /// changed on purpose, raise the version and record the new digests here under it.
+    @Test func theDigestsOfAFixedFileAreThoseOfTheFormsVersion() throws {
+        let schema = try SchemaLoader.parse(
+            """
+            name: t
+            columns:
+              - {name: age, kind: integer, lower: 18, upper: 90, bins: 8}
+              - {name: flag, kind: categorical, categories: [yes, no]}
+            """)
+        let identity = try read(
+            "age,flag\n30,yes\n41,\n77,no\n", through: schema, in: try CommandRunner.temporaryDirectory())
+        let digests = DataFingerprint.elements(try identity.fingerprint).filter { !$0.hasPrefix("file:") }
+            .map { $0.hasPrefix("content-") || $0.hasPrefix("codes-") ? String($0) : "(bytes)" }.sorted()
+        let byVersion: [Int: [String]] = [
+            1: [
+                "(bytes)", "codes-b1f31fd53ee4903724d2a1f4a000cafd3256ceda40a9350e28cd305cc46fee30",
+                "content-9e49b79130c85b90eaa9af0f16d25e0ca1e45a4c829ed97e60c729442df80bc6",
+            ]
+        ]
+        #expect(byVersion[DataFingerprint.formsVersion] == digests, "\(digests)")
+    }
+
     /// Read through a schema, a file's fingerprint names its encoded rows too: a copy whose values
     /// are spelt otherwise but read alike (another missing token, an identifier column dropped,
     /// columns reordered) is the same data; rows coded otherwise are not.

@@ -263,6 +263,29 @@ struct PostgresLedgerTests {
         #expect(throws: LedgerError.self) { try LedgerOpener.open(url) }
     }
 
+    /// A budget an earlier build bound to a file awaits review on PostgreSQL as on SQLite
+    /// (`aBudgetBoundByAnEarlierBuildHoldsBackNewData`): no new data is bound until its own data
+    /// is read through a schema, and the mark and the review are chained.
+    @Test func aBudgetOfAnEarlierBuildAwaitsReview() throws {
+        let url = Self.freshLedger()
+        try LedgerOpener.open(url).initialise(dataset: "t", epsilon: 1, delta: 0, fingerprint: "file:aa+content-bb")
+        let schema = String(url.split(separator: "=").last!)
+        let connection = try PostgresConnection(url: TestPostgres.servers[0], label: "test")
+        try connection.execute(
+            "DELETE FROM \(schema).meta WHERE key = 'forms_version'; DROP TABLE \(schema).forms_review",
+            what: "making an earlier build's ledger")
+        let ledger = try LedgerOpener.open(url)
+        #expect(try ledger.datasetsAwaitingFormsReview() == ["t"])
+        #expect(throws: LedgerError.self) {
+            try ledger.initialise(dataset: "v", epsilon: 1, delta: 0, fingerprint: "file:cc+content-dd")
+        }
+        _ = try ledger.checkData(dataset: "t", fingerprint: "file:aa+content-dd+codes-ee", declareNewVersion: false)
+        #expect(try ledger.datasetsAwaitingFormsReview().isEmpty)
+        try ledger.initialise(dataset: "v", epsilon: 1, delta: 0, fingerprint: "file:ff+content-gg")
+        let verified = try LedgerOpener.verify(url)
+        #expect(verified.intact && verified.head.sequence == 5, "\(verified.problems)")
+    }
+
     /// Clients killed with SIGKILL before, during and after their transaction: the server rolls
     /// back what was not committed, the chain verifies, and the ledger still takes charges.
     @Test func killedClientsLeaveTheLedgerConsistent() throws {

@@ -19,8 +19,9 @@ import Testing
     }
 
     /// A budget an earlier build bound to its file's bytes alone (or by digests this version no
-    /// longer computes) did not know a copy in another form until a run opened it on the file.
-    /// `ledger forms` records the file's forms, charging nothing, and the copy is then refused.
+    /// longer computes) did not know a copy in another form, which took a budget of its own. Such
+    /// a budget now holds new data back until `ledger forms` records the file's forms, charging
+    /// nothing; the copy is then refused as the budget's data.
     @Test func ledgerFormsTeachesAnOlderBudgetItsData() throws {
         let folder = try CommandRunner.temporaryDirectory()
         let (data, schema) = try CodedPairTable.write(rows: 60, in: folder)
@@ -30,10 +31,26 @@ import Testing
         let ledger = folder.appendingPathComponent("l.sqlite").path
         try BudgetLedger(path: ledger).initialise(
             dataset: "t", epsilon: 2, delta: 1e-8, fingerprint: try Blake2b.hex(file: data))
+        // As an earlier build left it: no forms version, no reviews.
+        let earlier = try Python.run(
+            "import sqlite3, sys; db = sqlite3.connect(sys.argv[1]); "
+                + "db.execute(\"DELETE FROM meta WHERE key = 'forms_version'\"); "
+                + "db.execute('DROP TABLE forms_review'); db.commit()",
+            [ledger])
+        #expect(earlier == 0)
+        let early = try Self.synthesize(
+            copy, schema: schema, ledger: ledger, in: folder, ["--init-budget", "--dataset", "c"])
+        #expect(early.status == 1 && early.standardError.contains("ledger forms"), "\(early)")
+        let withoutSchema = try CommandRunner.run([
+            "ledger", "forms", "--ledger", ledger, "--dataset", "t", "--data", data,
+        ])
+        #expect(withoutSchema.status == 0 && withoutSchema.standardOutput.contains("--schema"), "\(withoutSchema)")
         let forms = try CommandRunner.run([
             "ledger", "forms", "--ledger", ledger, "--dataset", "t", "--data", data, "--schema", schema,
         ])
-        #expect(forms.status == 0 && forms.standardOutput.contains("nothing was charged"), "\(forms)")
+        #expect(
+            forms.status == 0 && forms.standardOutput.contains("every form read here; nothing was charged"),
+            "\(forms)")
         let copied = try Self.synthesize(
             copy, schema: schema, ledger: ledger, in: folder, ["--init-budget", "--dataset", "c"])
         #expect(copied.status == 1 && copied.standardError.contains("under dataset 't'"), "\(copied)")

@@ -1,0 +1,123 @@
+import Foundation
+
+/// Budgets whose data only an earlier build's digests name, held back from new data until this
+/// build has read it.
+///
+/// A file's fingerprint lists digests of its records and encoded rows (`DataFingerprint`). When a
+/// digest comes to read files otherwise (`DataFingerprint.formsVersion` is raised), a budget an
+/// earlier build bound to a file knows it only by digests no run now computes, so a copy of that
+/// file saved in another form would find no budget and could be given one of its own. Opening
+/// such a ledger for writing (`markIfOutdated`) therefore marks every budget bound to a file as
+/// awaiting review, and while any budget awaits, no other budget is declared for data, bound to
+/// its first data or given a new version (`refuseNewData`). A run on the budget's own data read
+/// through a schema, or `dpsynth ledger forms`, records its names in every current form and ends
+/// the wait (`markReviewed`). Marks and reviews are entries of the chain (table `forms_review`),
+/// so removing a mark breaks it.
+enum FormsReview {
+    /// The `meta` key holding the forms version the ledger's bindings were last reviewed for.
+    static let versionKey = "forms_version"
+
+    static func createTable(_ db: any LedgerSQL) throws {
+        try db.execute(
+            """
+            CREATE TABLE forms_review (
+                dataset TEXT NOT NULL REFERENCES budget(dataset),
+                version INTEGER NOT NULL,
+                reviewed INTEGER NOT NULL,
+                seq INTEGER NOT NULL UNIQUE,
+                hash TEXT NOT NULL
+            );
+            """)
+    }
+
+    /// The canonical content of a mark (`reviewed` false) or a review of `dataset`'s data.
+    static func content(dataset: String, version: Int64, reviewed: Bool) -> String {
+        ["forms-review", dataset, String(version), reviewed ? "reviewed" : "awaiting"].map(LedgerEntry.escaped)
+            .joined(separator: "|")
+    }
+
+    static func content(_ row: LedgerRow) throws -> String {
+        content(
+            dataset: try row.checked("dataset"), version: try row.checked("version"),
+            reviewed: try row.checked("reviewed"))
+    }
+
+    /// A new ledger's table and version: it has no binding to review.
+    static func create(_ db: any LedgerSQL) throws {
+        try createTable(db)
+        try db.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?)", [versionKey, String(DataFingerprint.formsVersion)])
+    }
+
+    /// Marks, inside the caller's write transaction, each budget bound to a file as awaiting
+    /// review, when the ledger's bindings were made for another forms version (or before there
+    /// was one); then records the current version.
+    static func markIfOutdated(_ db: any LedgerSQL) throws {
+        if try !db.tableExists("forms_review") { try createTable(db) }
+        let recorded = try db.string("SELECT value FROM meta WHERE key = ?", [versionKey])
+        guard recorded != String(DataFingerprint.formsVersion) else { return }
+        let bound = try db.rows(
+            """
+            SELECT dataset, fingerprint FROM budget WHERE fingerprint IS NOT NULL
+            UNION ALL SELECT dataset, fingerprint FROM data_version ORDER BY dataset
+            """)
+        var marked = Set<String>(try awaiting(db))
+        for row in bound {
+            let (dataset, fingerprint): (String, String) = (try row.checked("dataset"), try row.checked("fingerprint"))
+            guard DataFingerprint.isFile(fingerprint), marked.insert(dataset).inserted else { continue }
+            try append(dataset: dataset, reviewed: false, db)
+        }
+        try db.execute("DELETE FROM meta WHERE key = ?", [versionKey])
+        try db.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?)", [versionKey, String(DataFingerprint.formsVersion)])
+    }
+
+    /// The datasets awaiting review: those whose latest entry here is a mark.
+    static func awaiting(_ db: any LedgerSQL) throws -> [String] {
+        guard try db.tableExists("forms_review") else { return [] }
+        var latest: [String: Bool] = [:]
+        for row in try db.rows("SELECT dataset, reviewed FROM forms_review ORDER BY seq") {
+            latest[try row.checked("dataset")] = try row.checked("reviewed")
+        }
+        return latest.filter { !$0.value }.keys.sorted()
+    }
+
+    /// Refuses to bind new data to a budget (other than `dataset`'s own, whose new data may be
+    /// the old in another form) while a budget awaits review.
+    static func refuseNewData(besides dataset: String?, _ db: any LedgerSQL, path: String) throws {
+        guard
+            let waiting = try awaiting(db).first(where: { other in
+                dataset.map { !BudgetLedger.sameDataset(other, $0) } ?? true
+            })
+        else { return }
+        throw LedgerError.invalid(
+            "the budget of dataset '\(waiting)' in \(path) was bound to its data by an earlier dpsynth, whose "
+                + "digests would not know a copy of that data saved in another form; run `dpsynth ledger forms "
+                + "--ledger \(path) --dataset \(waiting) --data FILE --schema SCHEMA` on its data (nothing is "
+                + "charged), then run again")
+    }
+
+    /// Ends `dataset`'s wait, inside the caller's write transaction, once a run has read its data
+    /// as `fingerprint` and the ledger knows every name it lists: reviewed only when read through
+    /// a schema, since a copy may differ from the data in spellings only its encoded rows equate.
+    static func markReviewed(_ dataset: String, fingerprint: String, _ db: any LedgerSQL) throws {
+        guard DataFingerprint.isFile(fingerprint), DataFingerprint.namesEncodedRows(fingerprint),
+            try awaiting(db).contains(where: { BudgetLedger.sameDataset($0, dataset) })
+        else { return }
+        try append(dataset: dataset, reviewed: true, db)
+    }
+
+    private static func append(dataset: String, reviewed: Bool, _ db: any LedgerSQL) throws {
+        let version = Int64(DataFingerprint.formsVersion)
+        let head = try BudgetLedger.append(content(dataset: dataset, version: version, reviewed: reviewed), db)
+        try db.execute(
+            "INSERT INTO forms_review (dataset, version, reviewed, seq, hash) VALUES (?, ?, ?, ?, ?)",
+            [dataset, version, reviewed, head.sequence, head.hash])
+    }
+}
+
+extension BudgetLedger {
+    /// The datasets whose data, bound by an earlier build, awaits review (`FormsReview`): while
+    /// any does, the ledger binds no other budget to new data.
+    public func datasetsAwaitingFormsReview() throws -> [String] { try read { try FormsReview.awaiting($0) } }
+}

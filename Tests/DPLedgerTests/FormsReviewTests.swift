@@ -1,0 +1,95 @@
+import DPTestSupport
+import Foundation
+import GRDB
+import Testing
+
+@testable import DPLedger
+
+/// A budget an earlier build bound to a file knows it only by that build's digests, so a copy in
+/// another form would not find it: such a budget awaits review, and until a run reads its data
+/// through a schema the ledger binds no other budget to new data (`FormsReview`).
+extension LedgerChainTests {
+    /// A ledger holding budget 't' bound to a file by an earlier build (no forms version, no
+    /// review table) and budget 'u' bound to nothing; opened by this build.
+    func ledgerOfAnEarlierBuild() throws -> String {
+        let path = try CommandRunner.temporaryDirectory().appendingPathComponent("l.sqlite").path
+        let ledger = try BudgetLedger(path: path)
+        try ledger.initialise(dataset: "t", epsilon: 1, delta: 1e-6, fingerprint: "file:aa+content-bb")
+        try ledger.initialise(dataset: "u", epsilon: 1, delta: 1e-6)
+        try alter(path, "DELETE FROM meta WHERE key = 'forms_version'; DROP TABLE forms_review")
+        #expect(try BudgetLedger.verify(path: path).intact)
+        return path
+    }
+
+    @Test func aBudgetBoundByAnEarlierBuildHoldsBackNewData() throws {
+        let path = try ledgerOfAnEarlierBuild()
+        let ledger = try BudgetLedger(path: path)
+        #expect(try ledger.datasetsAwaitingFormsReview() == ["t"])
+        func expectHeldBack(_ body: () throws -> Void) {
+            do {
+                try body()
+                Issue.record("new data was bound while 't' awaits review")
+            } catch let error as LedgerError {
+                #expect(
+                    error.description.contains("dataset 't'") && error.description.contains("ledger forms"), "\(error)")
+            } catch {
+                Issue.record("unexpected \(error)")
+            }
+        }
+        // A copy of t's file in another form, under a budget of its own or as u's first data.
+        let copy = "file:cc+content-dd+codes-ee"
+        expectHeldBack { try ledger.initialise(dataset: "v", epsilon: 1, delta: 1e-6, fingerprint: copy) }
+        expectHeldBack { _ = try ledger.checkData(dataset: "u", fingerprint: copy, declareNewVersion: false) }
+
+        // Its own file read without a schema: its records are recorded, the review still awaits
+        // the encoded rows.
+        #expect(try ledger.checkData(dataset: "t", fingerprint: "file:aa+content-dd", declareNewVersion: false) == nil)
+        #expect(try ledger.datasetsAwaitingFormsReview() == ["t"])
+        // Read through a schema: reviewed, and the copy now finds t's budget.
+        #expect(
+            try ledger.checkData(dataset: "t", fingerprint: "file:aa+content-dd+codes-ee", declareNewVersion: false)
+                == nil)
+        #expect(try ledger.datasetsAwaitingFormsReview().isEmpty)
+        do {
+            try ledger.initialise(dataset: "v", epsilon: 1, delta: 1e-6, fingerprint: copy)
+            Issue.record("a copy of t's data was given a budget")
+        } catch let error as LedgerError {
+            #expect(error.description.contains("under dataset 't'"), "\(error)")
+        }
+        #expect(try ledger.checkData(dataset: "u", fingerprint: "file:ff+content-gg", declareNewVersion: false) != nil)
+
+        let verified = try BudgetLedger.verify(path: path)
+        #expect(
+            verified.intact && verified.head.sequence == 6, "two budgets, a mark, t's new names, a review: \(verified)")
+        #expect(try BudgetLedger(path: path).datasetsAwaitingFormsReview().isEmpty, "a review is kept")
+    }
+
+    /// A ledger made by this build awaits no review; one whose forms version is another's marks
+    /// its budgets bound to files (not those bound to tables) once, however often it is opened.
+    @Test func onlyBindingsOfAnotherFormsVersionAreMarked() throws {
+        let path = try CommandRunner.temporaryDirectory().appendingPathComponent("l.sqlite").path
+        let ledger = try BudgetLedger(path: path)
+        try ledger.initialise(dataset: "t", epsilon: 1, delta: 1e-6, fingerprint: "file:aa+content-bb")
+        try ledger.initialise(dataset: "r", epsilon: 1, delta: 1e-6, fingerprint: "rows:0123")
+        #expect(try BudgetLedger(path: path).datasetsAwaitingFormsReview().isEmpty)
+        try alter(path, "UPDATE meta SET value = '0' WHERE key = 'forms_version'")
+        #expect(try BudgetLedger(path: path).datasetsAwaitingFormsReview() == ["t"])
+        #expect(try BudgetLedger(path: path).datasetsAwaitingFormsReview() == ["t"])
+        #expect(try BudgetLedger.verify(path: path).head.sequence == 3, "one mark")
+    }
+
+    /// A mark is an entry of the chain: removed or turned into a review, it is named.
+    @Test func anEditedOrRemovedMarkIsNamed() throws {
+        let path = try ledgerOfAnEarlierBuild()
+        _ = try BudgetLedger(path: path)
+        try BudgetLedger(path: path).charge(dataset: "u", mechanism: "m", cost: .pure(epsilon: 0.1), seeded: true)
+        try alter(path, "UPDATE forms_review SET reviewed = 1")
+        #expect(
+            try BudgetLedger.verify(path: path).problems.first?.contains(
+                "entry 3 (forms review of 't') does not match its hash")
+                == true)
+        expectRefused(path, "does not match its hash")
+        try alter(path, "DELETE FROM forms_review")
+        #expect(try BudgetLedger.verify(path: path).problems.first?.contains("entries 3...3 are missing") == true)
+    }
+}
