@@ -120,4 +120,11 @@ extension BudgetLedger {
     /// The datasets whose data, bound by an earlier build, awaits review (`FormsReview`): while
     /// any does, the ledger binds no other budget to new data.
     public func datasetsAwaitingFormsReview() throws -> [String] { try read { try FormsReview.awaiting($0) } }
+
+    /// Refuses, while a budget other than `dataset`'s awaits review, to let a run measure other
+    /// data (a release gate's holdout): it could be a copy of that budget's data in a form the
+    /// ledger cannot yet recognise, whose people would then spend in two budgets.
+    public func refuseMeasuringWhileReviewsAwait(besides dataset: String) throws {
+        try read { db in try FormsReview.refuseNewData(besides: dataset, db, path: self.path) }
+    }
 }

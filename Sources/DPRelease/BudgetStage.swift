@@ -33,6 +33,7 @@ public enum BudgetStage {
         } catch LedgerError.unknownDataset(_) {
             throw noBudget(dataset: dataset, ledger: path, hint: hint)
         }
+        if !measured.isEmpty { try ledger.refuseMeasuringWhileReviewsAwait(besides: dataset) }
         for other in measured {
             if let owner = try ledger.dataset(budgeting: other.fingerprint) {
                 throw ReleaseError(

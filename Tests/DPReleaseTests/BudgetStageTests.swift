@@ -29,6 +29,34 @@ import Testing
             measured: [("holdout", "hh")])
     }
 
+    /// While a budget an earlier build bound to a file awaits review (`FormsReview`), a gate may
+    /// not measure a holdout: it could be a copy of that budget's data in a form the ledger does
+    /// not yet know. The run's own budget awaiting review does not hold its gate back.
+    @Test func noHoldoutIsMeasuredWhileAnotherBudgetAwaitsReview() throws {
+        let path = try CommandRunner.temporaryDirectory().appendingPathComponent("l.sqlite").path
+        let ledger = try BudgetLedger(path: path)
+        try ledger.initialise(dataset: "first", epsilon: 1, delta: 0, fingerprint: "file:aa+content-bb")
+        try ledger.initialise(dataset: "second", epsilon: 1, delta: 0, fingerprint: "file:cc+content-dd")
+        let earlier = try Python.run(
+            "import sqlite3, sys; db = sqlite3.connect(sys.argv[1]); "
+                + "db.execute(\"UPDATE meta SET value = '0' WHERE key = 'forms_version'\"); db.commit()",
+            [path])
+        #expect(earlier == 0)
+        #expect(try BudgetLedger(path: path).datasetsAwaitingFormsReview() == ["first", "second"])
+        let held = #expect(throws: LedgerError.self) {
+            try BudgetStage.open(
+                ledger: path, dataset: "second", declare: nil, hint: .commandLine,
+                fingerprint: "file:cc+content-dd+codes-ee", measured: [("holdout", "file:hh+content-ii")])
+        }
+        #expect(held?.description.contains("dataset 'first'") == true, "\(String(describing: held))")
+        _ = try BudgetStage.open(
+            ledger: path, dataset: "first", declare: nil, hint: .commandLine, fingerprint: "file:aa+content-bb+codes-ff"
+        )
+        _ = try BudgetStage.open(
+            ledger: path, dataset: "second", declare: nil, hint: .commandLine,
+            fingerprint: "file:cc+content-dd+codes-ee", measured: [("holdout", "file:hh+content-ii")])
+    }
+
     /// A budget bound to a file's bytes alone (as older ledgers hold it) learnt the file's other
     /// names only with a run's spend, and a spent budget takes none: a copy in another form then
     /// got a fresh budget (a hostile pass). Opening the budget for the file records them, even
