@@ -203,7 +203,8 @@ public final class BudgetLedger: @unchecked Sendable {
             try Self.declaration(dataset: dataset, fingerprint: fingerprint, declareNewVersion, db, path: self.path)
         }
         guard let declaration, declaration.sameData else {
-            if declaration == nil {
+            // Written only when it ends a wait: most runs take no write lock here.
+            if declaration == nil, try read({ try FormsReview.reviews(dataset, fingerprint: fingerprint, $0) }) {
                 try write { db in try FormsReview.markReviewed(dataset, fingerprint: fingerprint, db) }
             }
             return declaration

@@ -101,10 +101,14 @@ enum FormsReview {
     /// as `fingerprint` and the ledger knows every name it lists: reviewed only when read through
     /// a schema, since a copy may differ from the data in spellings only its encoded rows equate.
     static func markReviewed(_ dataset: String, fingerprint: String, _ db: any LedgerSQL) throws {
-        guard DataFingerprint.isFile(fingerprint), DataFingerprint.namesEncodedRows(fingerprint),
-            try awaiting(db).contains(where: { BudgetLedger.sameDataset($0, dataset) })
-        else { return }
+        guard try reviews(dataset, fingerprint: fingerprint, db) else { return }
         try append(dataset: dataset, reviewed: true, db)
+    }
+
+    /// Whether a run that read `dataset`'s own data as `fingerprint` ends its wait.
+    static func reviews(_ dataset: String, fingerprint: String, _ db: any LedgerSQL) throws -> Bool {
+        guard DataFingerprint.isFile(fingerprint), DataFingerprint.namesEncodedRows(fingerprint) else { return false }
+        return try awaiting(db).contains { BudgetLedger.sameDataset($0, dataset) }
     }
 
     private static func append(dataset: String, reviewed: Bool, _ db: any LedgerSQL) throws {
