@@ -48,7 +48,8 @@ public final class BudgetLedger: @unchecked Sendable {
         try store.write { db in try Self.open(db, existed: try store.existed, path: store.label) }
     }
 
-    /// Creates a new ledger's tables, upgrades a version-1 ledger, and checks an existing one.
+    /// Creates a new ledger's tables, upgrades a version-1 or version-2 ledger, and checks an
+    /// existing one.
     private static func open(_ db: any LedgerSQL, existed: Bool, path: String) throws {
         guard existed else {
             try createSchema(db)
@@ -66,7 +67,7 @@ public final class BudgetLedger: @unchecked Sendable {
             return
         }
         let version = try db.string("SELECT value FROM meta WHERE key = 'schema_version'")
-        guard version == "\(schemaVersion)" else {
+        guard version == "\(schemaVersion)" || version == "2" else {
             throw LedgerError.tampered(
                 "ledger \(path): schema version \(version ?? "missing") is not the \(schemaVersion) this build reads")
         }
@@ -77,6 +78,11 @@ public final class BudgetLedger: @unchecked Sendable {
         }
         try FileNameKeyEntry.chainIfUnchained(db)
         try FormsReview.markIfOutdated(db)
+        if version == "2" {
+            // Builds that read version 2 neither hold new data back for a review nor chain one:
+            // from here on they refuse the ledger by its version.
+            try db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", ["\(schemaVersion)"])
+        }
     }
 
     /// Declares a dataset's total budget, bound to the data with `fingerprint` (`DataFingerprint`,

@@ -76,8 +76,9 @@ public struct LedgerVerification: Sendable, Equatable {
 }
 
 extension BudgetLedger {
-    /// The current schema: version 2 adds the chain (`seq`, `hash`, the `meta` table).
-    static let schemaVersion = 2
+    /// The current schema: version 2 adds the chain (`seq`, `hash`, the `meta` table), version 3
+    /// forms reviews (`FormsReview`: the `forms_review` table, `meta`'s `forms_version`).
+    static let schemaVersion = 3
 
     static func createSchema(_ db: any LedgerSQL) throws {
         try db.execute(
@@ -225,7 +226,13 @@ extension BudgetLedger {
     /// Recomputes the chain from every entry and compares it with the stored hashes and head.
     static func verifyChain(_ db: any LedgerSQL) throws -> LedgerVerification {
         var problems: [String] = []
-        let tables = ["meta", "budget", "charge", "binding", "data_version", "reservation", "reservation_end"]
+        var tables = ["meta", "budget", "charge", "binding", "data_version", "reservation", "reservation_end"]
+        // A version-2 ledger, read before any build of version 3 opened it for writing, has none.
+        if try db.tableExists("meta"),
+            try db.string("SELECT value FROM meta WHERE key = 'schema_version'") != "2"
+        {
+            tables.append("forms_review")
+        }
         for table in tables where try !db.tableExists(table) {
             problems.append("table '\(table)' is missing: the ledger was altered")
         }

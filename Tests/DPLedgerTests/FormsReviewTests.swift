@@ -16,7 +16,10 @@ extension LedgerChainTests {
         let ledger = try BudgetLedger(path: path)
         try ledger.initialise(dataset: "t", epsilon: 1, delta: 1e-6, fingerprint: "file:aa+content-bb")
         try ledger.initialise(dataset: "u", epsilon: 1, delta: 1e-6)
-        try alter(path, "DELETE FROM meta WHERE key = 'forms_version'; DROP TABLE forms_review")
+        try alter(
+            path,
+            "DELETE FROM meta WHERE key = 'forms_version'; DROP TABLE forms_review; "
+                + "UPDATE meta SET value = '2' WHERE key = 'schema_version'")
         #expect(try BudgetLedger.verify(path: path).intact)
         return path
     }
@@ -25,6 +28,7 @@ extension LedgerChainTests {
         let path = try ledgerOfAnEarlierBuild()
         let ledger = try BudgetLedger(path: path)
         #expect(try ledger.datasetsAwaitingFormsReview() == ["t"])
+        #expect(try ledger.read { try $0.string("SELECT value FROM meta WHERE key = 'schema_version'") } == "3")
         func expectHeldBack(_ body: () throws -> Void) {
             do {
                 try body()
@@ -91,5 +95,8 @@ extension LedgerChainTests {
         expectRefused(path, "does not match its hash")
         try alter(path, "DELETE FROM forms_review")
         #expect(try BudgetLedger.verify(path: path).problems.first?.contains("entries 3...3 are missing") == true)
+        try alter(path, "DROP TABLE forms_review")
+        #expect(
+            try BudgetLedger.verify(path: path).problems.first?.contains("table 'forms_review' is missing") == true)
     }
 }

@@ -272,7 +272,8 @@ struct PostgresLedgerTests {
         let schema = String(url.split(separator: "=").last!)
         let connection = try PostgresConnection(url: TestPostgres.servers[0], label: "test")
         try connection.execute(
-            "DELETE FROM \(schema).meta WHERE key = 'forms_version'; DROP TABLE \(schema).forms_review",
+            "DELETE FROM \(schema).meta WHERE key = 'forms_version'; DROP TABLE \(schema).forms_review; "
+                + "UPDATE \(schema).meta SET value = '2' WHERE key = 'schema_version'",
             what: "making an earlier build's ledger")
         let ledger = try LedgerOpener.open(url)
         #expect(try ledger.datasetsAwaitingFormsReview() == ["t"])

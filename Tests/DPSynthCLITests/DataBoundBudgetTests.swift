@@ -31,11 +31,12 @@ import Testing
         let ledger = folder.appendingPathComponent("l.sqlite").path
         try BudgetLedger(path: ledger).initialise(
             dataset: "t", epsilon: 2, delta: 1e-8, fingerprint: try Blake2b.hex(file: data))
-        // As an earlier build left it: no forms version, no reviews.
+        // As an earlier build left it: schema version 2, no forms version, no reviews.
         let earlier = try Python.run(
             "import sqlite3, sys; db = sqlite3.connect(sys.argv[1]); "
                 + "db.execute(\"DELETE FROM meta WHERE key = 'forms_version'\"); "
-                + "db.execute('DROP TABLE forms_review'); db.commit()",
+                + "db.execute('DROP TABLE forms_review'); "
+                + "db.execute(\"UPDATE meta SET value = '2' WHERE key = 'schema_version'\"); db.commit()",
             [ledger])
         #expect(earlier == 0)
         let early = try Self.synthesize(
