@@ -66,11 +66,13 @@ struct LedgerCommand: ParsableCommand {
         func run() throws {
             let ledger = try LedgerOpener.open(location.ledger, creating: false)
             let statement = try ledger.statement(dataset: location.dataset)
+            let awaiting = try ledger.datasetsAwaitingFormsReview()
             if json {
                 let encoder = JSONEncoder()
                 encoder.dateEncodingStrategy = .iso8601
                 var object = try JSONSerialization.jsonObject(with: try encoder.encode(statement)) as? [String: Any]
                 object?["notice"] = Self.notice
+                object?["awaiting_forms_review"] = awaiting
                 try Output.json(object ?? [:])
                 return
             }
@@ -97,6 +99,13 @@ struct LedgerCommand: ParsableCommand {
                 print("reservation \(reservation.id): \(reservation.cost), \(reservation.state.rawValue)\(holder)")
             }
             print("chain: \(statement.head.sequence) entries, head \(statement.head.hash.prefix(16))")
+            if !awaiting.isEmpty {
+                // While any budget awaits, the ledger binds no budget to new data: say which, and how.
+                print(
+                    "awaiting forms review (no new data is bound in this ledger until each is read): "
+                        + awaiting.map { "'\(Output.oneLine($0))'" }.joined(separator: ", ")
+                        + "; run `dpsynth ledger forms --dataset D --data FILE --schema SCHEMA` on each")
+            }
             print("note: \(Self.notice)")
         }
 

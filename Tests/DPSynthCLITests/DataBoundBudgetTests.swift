@@ -39,6 +39,8 @@ import Testing
                 + "db.execute(\"UPDATE meta SET value = '2' WHERE key = 'schema_version'\"); db.commit()",
             [ledger])
         #expect(earlier == 0)
+        let shown = try CommandRunner.run(["ledger", "show", "--ledger", ledger, "--dataset", "t"])
+        #expect(shown.standardOutput.contains("awaiting forms review") && shown.standardOutput.contains("'t'"))
         let early = try Self.synthesize(
             copy, schema: schema, ledger: ledger, in: folder, ["--init-budget", "--dataset", "c"])
         #expect(early.status == 1 && early.standardError.contains("ledger forms"), "\(early)")
@@ -52,6 +54,9 @@ import Testing
         #expect(
             forms.status == 0 && forms.standardOutput.contains("every form read here; nothing was charged"),
             "\(forms)")
+        let reviewed = try CommandRunner.run(["ledger", "show", "--ledger", ledger, "--dataset", "t", "--json"])
+        let object = try JSONSerialization.jsonObject(with: Data(reviewed.standardOutput.utf8)) as? [String: Any]
+        #expect((object?["awaiting_forms_review"] as? [String]) == [], "\(reviewed)")
         let copied = try Self.synthesize(
             copy, schema: schema, ledger: ledger, in: folder, ["--init-budget", "--dataset", "c"])
         #expect(copied.status == 1 && copied.standardError.contains("under dataset 't'"), "\(copied)")
