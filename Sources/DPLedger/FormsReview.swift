@@ -61,10 +61,11 @@ enum FormsReview {
             SELECT dataset, fingerprint FROM budget WHERE fingerprint IS NOT NULL
             UNION ALL SELECT dataset, fingerprint FROM data_version ORDER BY dataset
             """)
-        var marked = Set<String>(try awaiting(db))
+        // Names as the database compares them, byte by byte (`BudgetLedger.sameDataset`).
+        var marked = Set(try awaiting(db).map { Array($0.utf8) })
         for row in bound {
             let (dataset, fingerprint): (String, String) = (try row.checked("dataset"), try row.checked("fingerprint"))
-            guard DataFingerprint.isFile(fingerprint), marked.insert(dataset).inserted else { continue }
+            guard DataFingerprint.isFile(fingerprint), marked.insert(Array(dataset.utf8)).inserted else { continue }
             try append(dataset: dataset, reviewed: false, db)
         }
         try db.execute("DELETE FROM meta WHERE key = ?", [versionKey])
@@ -75,11 +76,13 @@ enum FormsReview {
     /// The datasets awaiting review: those whose latest entry here is a mark.
     static func awaiting(_ db: any LedgerSQL) throws -> [String] {
         guard try db.tableExists("forms_review") else { return [] }
-        var latest: [String: Bool] = [:]
+        // Keyed byte by byte: two spellings of one accented name are two budgets (`sameDataset`).
+        var latest: [[UInt8]: (name: String, reviewed: Bool)] = [:]
         for row in try db.rows("SELECT dataset, reviewed FROM forms_review ORDER BY seq") {
-            latest[try row.checked("dataset")] = try row.checked("reviewed")
+            let name: String = try row.checked("dataset")
+            latest[Array(name.utf8)] = (name, try row.checked("reviewed"))
         }
-        return latest.filter { !$0.value }.keys.sorted()
+        return latest.values.filter { !$0.reviewed }.map(\.name).sorted()
     }
 
     /// Refuses to bind new data to a budget (other than `dataset`'s own, whose new data may be

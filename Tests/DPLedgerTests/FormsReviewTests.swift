@@ -82,6 +82,23 @@ extension LedgerChainTests {
         #expect(try BudgetLedger.verify(path: path).head.sequence == 3, "one mark")
     }
 
+    /// Two spellings of one accented name are two budgets to the database: each is marked and
+    /// reviewed on its own.
+    @Test func budgetsNamedInTwoUnicodeSpellingsAreMarkedApart() throws {
+        let path = try CommandRunner.temporaryDirectory().appendingPathComponent("l.sqlite").path
+        let (composed, decomposed) = ("caf\u{E9}", "cafe\u{301}")
+        let ledger = try BudgetLedger(path: path)
+        try ledger.initialise(dataset: composed, epsilon: 1, delta: 0, fingerprint: "file:aa+content-bb")
+        try ledger.initialise(dataset: decomposed, epsilon: 1, delta: 0, fingerprint: "file:cc+content-dd")
+        try alter(path, "UPDATE meta SET value = '0' WHERE key = 'forms_version'")
+        let marked = try BudgetLedger(path: path).datasetsAwaitingFormsReview()
+        #expect(marked.count == 2 && Set(marked.map { Array($0.utf8) }).count == 2, "\(marked)")
+        _ = try ledger.checkData(
+            dataset: composed, fingerprint: "file:aa+content-ee+codes-ff", declareNewVersion: false)
+        let left = try ledger.datasetsAwaitingFormsReview()
+        #expect(left.count == 1 && left.first.map { Array($0.utf8) } == Array(decomposed.utf8), "\(left)")
+    }
+
     /// A mark is an entry of the chain: removed or turned into a review, it is named.
     @Test func anEditedOrRemovedMarkIsNamed() throws {
         let path = try ledgerOfAnEarlierBuild()
