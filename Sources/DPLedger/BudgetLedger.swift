@@ -210,7 +210,9 @@ public final class BudgetLedger: @unchecked Sendable {
         }
         guard let declaration, declaration.sameData else {
             // Written only when it ends a wait: most runs take no write lock here.
-            if declaration == nil, try read({ try FormsReview.reviews(dataset, fingerprint: fingerprint, $0) }) {
+            if declaration == nil,
+                try !read({ try FormsReview.reviewed(dataset, fingerprint: fingerprint, $0) }).isEmpty
+            {
                 try write { db in try FormsReview.markReviewed(dataset, fingerprint: fingerprint, db) }
             }
             return declaration

@@ -7,12 +7,13 @@ import Foundation
 /// digest comes to read files otherwise (`DataFingerprint.formsVersion` is raised), a budget an
 /// earlier build bound to a file knows it only by digests no run now computes, so a copy of that
 /// file saved in another form would find no budget and could be given one of its own. Opening
-/// such a ledger for writing (`markIfOutdated`) therefore marks every budget bound to a file as
-/// awaiting review, and while any budget awaits, no other budget is declared for data, bound to
-/// its first data or given a new version (`refuseNewData`). A run on the budget's own data read
+/// such a ledger for writing (`markIfOutdated`) therefore marks every binding of a budget to a
+/// file as awaiting review, and while any budget has one, no other budget is declared for data,
+/// bound to its first data or given a new version (`refuseNewData`). A run on that file read
 /// through a schema, or `dpsynth ledger forms`, records its names in every current form and ends
-/// the wait (`markReviewed`). Marks and reviews are entries of the chain (table `forms_review`),
-/// so removing a mark breaks it.
+/// that binding's wait (`markReviewed`); other data, even a version of the same budget, ends
+/// none. Marks and reviews are entries of the chain (table `forms_review`), so removing a mark
+/// breaks it.
 enum FormsReview {
     /// The `meta` key holding the forms version the ledger's bindings were last reviewed for.
     static let versionKey = "forms_version"
@@ -22,6 +23,7 @@ enum FormsReview {
             """
             CREATE TABLE forms_review (
                 dataset TEXT NOT NULL REFERENCES budget(dataset),
+                fingerprint TEXT NOT NULL,
                 version INTEGER NOT NULL,
                 reviewed INTEGER NOT NULL,
                 seq INTEGER NOT NULL UNIQUE,
@@ -30,16 +32,17 @@ enum FormsReview {
             """)
     }
 
-    /// The canonical content of a mark (`reviewed` false) or a review of `dataset`'s data.
-    static func content(dataset: String, version: Int64, reviewed: Bool) -> String {
-        ["forms-review", dataset, String(version), reviewed ? "reviewed" : "awaiting"].map(LedgerEntry.escaped)
-            .joined(separator: "|")
+    /// The canonical content of a mark (`reviewed` false) or a review of one binding of
+    /// `dataset`'s: the data with `fingerprint` an earlier build recorded.
+    static func content(dataset: String, fingerprint: String, version: Int64, reviewed: Bool) -> String {
+        ["forms-review", dataset, fingerprint, String(version), reviewed ? "reviewed" : "awaiting"]
+            .map(LedgerEntry.escaped).joined(separator: "|")
     }
 
     static func content(_ row: LedgerRow) throws -> String {
         content(
-            dataset: try row.checked("dataset"), version: try row.checked("version"),
-            reviewed: try row.checked("reviewed"))
+            dataset: try row.checked("dataset"), fingerprint: try row.checked("fingerprint"),
+            version: try row.checked("version"), reviewed: try row.checked("reviewed"))
     }
 
     /// A new ledger's table and version: it has no binding to review.
@@ -49,9 +52,18 @@ enum FormsReview {
             "INSERT INTO meta (key, value) VALUES (?, ?)", [versionKey, String(DataFingerprint.formsVersion)])
     }
 
-    /// Marks, inside the caller's write transaction, each budget bound to a file as awaiting
-    /// review, when the ledger's bindings were made for another forms version (or before there
-    /// was one); then records the current version.
+    /// One binding awaiting review: a budget's data as an earlier build recorded it.
+    struct Binding: Hashable {
+        let dataset: String
+        let fingerprint: String
+        /// The dataset's name as the database compares it, byte by byte (`BudgetLedger.sameDataset`):
+        /// two spellings of one accented name are two budgets.
+        var key: [[UInt8]] { [Array(dataset.utf8), Array(fingerprint.utf8)] }
+    }
+
+    /// Marks, inside the caller's write transaction, each binding of a budget to a file as
+    /// awaiting review, when the ledger's bindings were made for another forms version (or before
+    /// there was one); then records the current version.
     static func markIfOutdated(_ db: any LedgerSQL) throws {
         if try !db.tableExists("forms_review") { try createTable(db) }
         let recorded = try db.string("SELECT value FROM meta WHERE key = ?", [versionKey])
@@ -59,37 +71,42 @@ enum FormsReview {
         let bound = try db.rows(
             """
             SELECT dataset, fingerprint FROM budget WHERE fingerprint IS NOT NULL
-            UNION ALL SELECT dataset, fingerprint FROM data_version ORDER BY dataset
+            UNION ALL SELECT dataset, fingerprint FROM data_version ORDER BY dataset, fingerprint
             """)
-        // Names as the database compares them, byte by byte (`BudgetLedger.sameDataset`).
-        var marked = Set(try awaiting(db).map { Array($0.utf8) })
+        var marked = Set(try awaiting(db).map(\.key))
         for row in bound {
-            let (dataset, fingerprint): (String, String) = (try row.checked("dataset"), try row.checked("fingerprint"))
-            guard DataFingerprint.isFile(fingerprint), marked.insert(Array(dataset.utf8)).inserted else { continue }
-            try append(dataset: dataset, reviewed: false, db)
+            let binding = Binding(dataset: try row.checked("dataset"), fingerprint: try row.checked("fingerprint"))
+            guard DataFingerprint.isFile(binding.fingerprint), marked.insert(binding.key).inserted else { continue }
+            try append(binding, reviewed: false, db)
         }
         try db.execute("DELETE FROM meta WHERE key = ?", [versionKey])
         try db.execute(
             "INSERT INTO meta (key, value) VALUES (?, ?)", [versionKey, String(DataFingerprint.formsVersion)])
     }
 
-    /// The datasets awaiting review: those whose latest entry here is a mark.
-    static func awaiting(_ db: any LedgerSQL) throws -> [String] {
+    /// The bindings awaiting review: those whose latest entry here is a mark.
+    static func awaiting(_ db: any LedgerSQL) throws -> [Binding] {
         guard try db.tableExists("forms_review") else { return [] }
-        // Keyed byte by byte: two spellings of one accented name are two budgets (`sameDataset`).
-        var latest: [[UInt8]: (name: String, reviewed: Bool)] = [:]
-        for row in try db.rows("SELECT dataset, reviewed FROM forms_review ORDER BY seq") {
-            let name: String = try row.checked("dataset")
-            latest[Array(name.utf8)] = (name, try row.checked("reviewed"))
+        var latest: [[[UInt8]]: (binding: Binding, reviewed: Bool)] = [:]
+        for row in try db.rows("SELECT dataset, fingerprint, reviewed FROM forms_review ORDER BY seq") {
+            let binding = Binding(dataset: try row.checked("dataset"), fingerprint: try row.checked("fingerprint"))
+            latest[binding.key] = (binding, try row.checked("reviewed"))
         }
-        return latest.values.filter { !$0.reviewed }.map(\.name).sorted()
+        return latest.values.filter { !$0.reviewed }.map(\.binding)
+            .sorted { ($0.dataset, $0.fingerprint) < ($1.dataset, $1.fingerprint) }
+    }
+
+    /// The datasets with a binding awaiting review, each once (byte by byte), sorted.
+    static func awaitingDatasets(_ db: any LedgerSQL) throws -> [String] {
+        var seen = Set<[UInt8]>()
+        return try awaiting(db).map(\.dataset).filter { seen.insert(Array($0.utf8)).inserted }
     }
 
     /// Refuses to bind new data to a budget (other than `dataset`'s own, whose new data may be
     /// the old in another form) while a budget awaits review.
     static func refuseNewData(besides dataset: String?, _ db: any LedgerSQL, path: String) throws {
         guard
-            let waiting = try awaiting(db).first(where: { other in
+            let waiting = try awaitingDatasets(db).first(where: { other in
                 dataset.map { !BudgetLedger.sameDataset(other, $0) } ?? true
             })
         else { return }
@@ -100,33 +117,40 @@ enum FormsReview {
                 + "charged), then run again")
     }
 
-    /// Ends `dataset`'s wait, inside the caller's write transaction, once a run has read its data
-    /// as `fingerprint` and the ledger knows every name it lists: reviewed only when read through
-    /// a schema, since a copy may differ from the data in spellings only its encoded rows equate.
+    /// Ends the wait of each binding of `dataset`'s that a run has just read, as `fingerprint`,
+    /// inside the caller's write transaction, once the ledger knows every name `fingerprint`
+    /// lists. A binding is reviewed only by its own data (the same file's bytes or records: data
+    /// recorded later, a new version say, reviews nothing) and only when read through a schema,
+    /// since a copy may differ from the data in spellings only its encoded rows equate.
     static func markReviewed(_ dataset: String, fingerprint: String, _ db: any LedgerSQL) throws {
-        guard try reviews(dataset, fingerprint: fingerprint, db) else { return }
-        try append(dataset: dataset, reviewed: true, db)
+        for binding in try reviewed(dataset, fingerprint: fingerprint, db) { try append(binding, reviewed: true, db) }
     }
 
-    /// Whether a run that read `dataset`'s own data as `fingerprint` ends its wait.
-    static func reviews(_ dataset: String, fingerprint: String, _ db: any LedgerSQL) throws -> Bool {
-        guard DataFingerprint.isFile(fingerprint), DataFingerprint.namesEncodedRows(fingerprint) else { return false }
-        return try awaiting(db).contains { BudgetLedger.sameDataset($0, dataset) }
+    /// The bindings awaiting review that a run reading `dataset`'s data as `fingerprint` reviews.
+    static func reviewed(_ dataset: String, fingerprint: String, _ db: any LedgerSQL) throws -> [Binding] {
+        guard DataFingerprint.isFile(fingerprint), DataFingerprint.namesEncodedRows(fingerprint) else { return [] }
+        return try awaiting(db).filter {
+            BudgetLedger.sameDataset($0.dataset, dataset) && DataFingerprint.sameData($0.fingerprint, fingerprint)
+        }
     }
 
-    private static func append(dataset: String, reviewed: Bool, _ db: any LedgerSQL) throws {
+    private static func append(_ binding: Binding, reviewed: Bool, _ db: any LedgerSQL) throws {
         let version = Int64(DataFingerprint.formsVersion)
-        let head = try BudgetLedger.append(content(dataset: dataset, version: version, reviewed: reviewed), db)
+        let head = try BudgetLedger.append(
+            content(dataset: binding.dataset, fingerprint: binding.fingerprint, version: version, reviewed: reviewed),
+            db)
         try db.execute(
-            "INSERT INTO forms_review (dataset, version, reviewed, seq, hash) VALUES (?, ?, ?, ?, ?)",
-            [dataset, version, reviewed, head.sequence, head.hash])
+            "INSERT INTO forms_review (dataset, fingerprint, version, reviewed, seq, hash) VALUES (?, ?, ?, ?, ?, ?)",
+            [binding.dataset, binding.fingerprint, version, reviewed, head.sequence, head.hash])
     }
 }
 
 extension BudgetLedger {
     /// The datasets whose data, bound by an earlier build, awaits review (`FormsReview`): while
     /// any does, the ledger binds no other budget to new data.
-    public func datasetsAwaitingFormsReview() throws -> [String] { try read { try FormsReview.awaiting($0) } }
+    public func datasetsAwaitingFormsReview() throws -> [String] {
+        try read { try FormsReview.awaitingDatasets($0) }
+    }
 
     /// Refuses, while a budget other than `dataset`'s awaits review, to let a run measure other
     /// data (a release gate's holdout): it could be a copy of that budget's data in a form the

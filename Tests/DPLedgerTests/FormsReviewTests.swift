@@ -68,6 +68,37 @@ extension LedgerChainTests {
         #expect(try BudgetLedger(path: path).datasetsAwaitingFormsReview().isEmpty, "a review is kept")
     }
 
+    /// Each binding an earlier build made is reviewed by its own file alone: reading another of
+    /// the budget's files, or data declared as a new version while it waits, ended the wait, and a
+    /// copy of the first file then took a budget of its own (a hostile pass).
+    @Test func onlyABindingsOwnFileEndsItsWait() throws {
+        let path = try CommandRunner.temporaryDirectory().appendingPathComponent("l.sqlite").path
+        let ledger = try BudgetLedger(path: path)
+        try ledger.initialise(dataset: "t", epsilon: 5, delta: 1e-6, fingerprint: "file:aa+content-bb")
+        func declareVersion(_ fingerprint: String) throws {
+            let version = try ledger.checkData(dataset: "t", fingerprint: fingerprint, declareNewVersion: true)
+            try ledger.charge(dataset: "t", mechanism: "m", cost: .pure(epsilon: 0.1), seeded: true, declaring: version)
+        }
+        try declareVersion("file:cc+content-dd")
+        try alter(
+            path,
+            "DELETE FROM meta WHERE key = 'forms_version'; DROP TABLE forms_review; "
+                + "UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+        #expect(try BudgetLedger(path: path).datasetsAwaitingFormsReview() == ["t"])
+        // A version declared while t waits, then read again: it reviews nothing.
+        try declareVersion("file:ee+content-ff+codes-gg")
+        #expect(
+            try ledger.checkData(dataset: "t", fingerprint: "file:ee+content-ff+codes-gg", declareNewVersion: false)
+                == nil)
+        #expect(try ledger.datasetsAwaitingFormsReview() == ["t"])
+        // The second file reviews its own binding, not the first's.
+        _ = try ledger.checkData(dataset: "t", fingerprint: "file:cc+content-xx+codes-yy", declareNewVersion: false)
+        #expect(try ledger.datasetsAwaitingFormsReview() == ["t"])
+        _ = try ledger.checkData(dataset: "t", fingerprint: "file:aa+content-zz+codes-ww", declareNewVersion: false)
+        #expect(try ledger.datasetsAwaitingFormsReview().isEmpty)
+        #expect(try BudgetLedger.verify(path: path).intact)
+    }
+
     /// A ledger made by this build awaits no review; one whose forms version is another's marks
     /// its budgets bound to files (not those bound to tables) once, however often it is opened.
     @Test func onlyBindingsOfAnotherFormsVersionAreMarked() throws {
