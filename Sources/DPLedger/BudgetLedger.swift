@@ -63,7 +63,7 @@ public final class BudgetLedger: @unchecked Sendable {
                     "ledger \(path): not a dpsynth ledger, or a table was dropped: the ledger was altered")
             }
             try upgradeFromVersion1(db)
-            try FormsReview.markIfOutdated(db)
+            try FormsReview.markIfOutdated(db, upgrading: true)
             return
         }
         let version = try db.string("SELECT value FROM meta WHERE key = 'schema_version'")
@@ -77,7 +77,7 @@ public final class BudgetLedger: @unchecked Sendable {
                 "ledger \(path): \(problem). Run `dpsynth ledger verify --ledger \(path)` for details.")
         }
         try FileNameKeyEntry.chainIfUnchained(db)
-        try FormsReview.markIfOutdated(db)
+        try FormsReview.markIfOutdated(db, upgrading: version == "2")
         if version == "2" {
             // Builds that read version 2 neither hold new data back for a review nor chain one:
             // from here on they refuse the ledger by its version.

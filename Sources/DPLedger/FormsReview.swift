@@ -63,11 +63,13 @@ enum FormsReview {
 
     /// Marks, inside the caller's write transaction, each binding of a budget to a file as
     /// awaiting review, when the ledger's bindings were made for another forms version (or before
-    /// there was one); then records the current version.
-    static func markIfOutdated(_ db: any LedgerSQL) throws {
+    /// there was one); then records the current version. A ledger of an earlier schema
+    /// (`upgrading`) is marked whatever its `meta` says: a forms version row is no chained entry,
+    /// and one written into an earlier ledger by hand would skip the marks.
+    static func markIfOutdated(_ db: any LedgerSQL, upgrading: Bool) throws {
         if try !db.tableExists("forms_review") { try createTable(db) }
         let recorded = try db.string("SELECT value FROM meta WHERE key = ?", [versionKey])
-        guard recorded != String(DataFingerprint.formsVersion) else { return }
+        guard upgrading || recorded != String(DataFingerprint.formsVersion) else { return }
         let bound = try db.rows(
             """
             SELECT dataset, fingerprint FROM budget WHERE fingerprint IS NOT NULL

@@ -130,6 +130,14 @@ extension LedgerChainTests {
         #expect(left.count == 1 && left.first.map { Array($0.utf8) } == Array(decomposed.utf8), "\(left)")
     }
 
+    /// A forms version written by hand into a version-2 ledger (a `meta` row, outside the chain)
+    /// skipped the marks (a hostile pass): a ledger of an earlier schema is marked whatever it says.
+    @Test func aFormsVersionWrittenIntoAnEarlierLedgerSkipsNoMark() throws {
+        let path = try ledgerOfAnEarlierBuild()
+        try alter(path, "INSERT INTO meta (key, value) VALUES ('forms_version', '\(DataFingerprint.formsVersion)')")
+        #expect(try BudgetLedger(path: path).datasetsAwaitingFormsReview() == ["t"])
+    }
+
     /// A mark is an entry of the chain: removed or turned into a review, it is named.
     @Test func anEditedOrRemovedMarkIsNamed() throws {
         let path = try ledgerOfAnEarlierBuild()
