@@ -251,11 +251,16 @@ public final class BudgetLedger: @unchecked Sendable {
             throw Self.measuredElsewhere(measurer, path: path)
         }
         guard same || declared == nil && versions.isEmpty || declareNewVersion else {
+            // A budget an earlier build bound may know its own data in another form only once reviewed.
+            let awaiting = try FormsReview.awaitingDatasets(db).contains { Self.sameDataset($0, dataset) }
             throw LedgerError.invalid(
                 "the data differs from the data dataset '\(dataset)' was budgeted for (its fingerprint "
                     + "changed); if it is a new version of the same people's data, declare it "
                     + "(--new-data-version, or 'new_data_version: true' in a release config), which the "
-                    + "ledger records")
+                    + "ledger records"
+                    + (awaiting
+                        ? "; if it is that data in another form, run `dpsynth ledger forms --dataset \(dataset) "
+                            + "--data FILE --schema SCHEMA` on the file it was budgeted for first" : ""))
         }
         if !same { try FormsReview.refuseNewData(besides: dataset, db, path: path) }
         return DataVersionDeclaration(

@@ -33,7 +33,15 @@ public enum BudgetStage {
         } catch LedgerError.unknownDataset(_) {
             throw noBudget(dataset: dataset, ledger: path, hint: hint)
         }
-        if !measured.isEmpty { try ledger.refuseMeasuringWhileReviewsAwait(besides: dataset) }
+        if !measured.isEmpty {
+            do {
+                try ledger.refuseMeasuringWhileReviewsAwait(besides: dataset)
+            } catch let error as LedgerError {
+                throw ReleaseError(
+                    "\(measured.map(\.name).joined(separator: ", ")) would be measured by the release gate while "
+                        + "another budget awaits its forms review: \(error)")
+            }
+        }
         for other in measured {
             if let owner = try ledger.dataset(budgeting: other.fingerprint) {
                 throw ReleaseError(

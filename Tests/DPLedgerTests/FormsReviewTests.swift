@@ -85,6 +85,10 @@ extension LedgerChainTests {
             "DELETE FROM meta WHERE key = 'forms_version'; DROP TABLE forms_review; "
                 + "UPDATE meta SET value = '2' WHERE key = 'schema_version'")
         #expect(try BudgetLedger(path: path).datasetsAwaitingFormsReview() == ["t"])
+        // A copy in another form, undeclared: the refusal says a review may make it t's data.
+        #expect {
+            try ledger.checkData(dataset: "t", fingerprint: "file:hh+content-ii+codes-jj", declareNewVersion: false)
+        } throws: { "\($0)".contains("ledger forms --dataset t") }
         // A version declared while t waits, then read again: it reviews nothing.
         try declareVersion("file:ee+content-ff+codes-gg")
         #expect(
