@@ -3,8 +3,8 @@ import Foundation
 /// The ledger's hash chain: every budget declaration, data version, charge, reservation, model
 /// binding, forms review (`FormsReview`) and the file-name key (`FileNameKeyEntry`) is an entry
 /// with a sequence number and h_k = BLAKE2b(h_{k-1}, k, content_k), h_0 = 64 zeros; the ledger's
-/// `meta` table holds the head (k, h_k). Editing, deleting or reordering an entry breaks the chain; removing the tail
-/// is caught against a head an earlier signed report recorded.
+/// `meta` table holds the head (k, h_k). Editing, deleting or reordering an entry breaks the
+/// chain; removing the tail is caught against a head an earlier signed report recorded.
 public struct LedgerHead: Sendable, Codable, Equatable {
     /// The number of entries (0 for an empty ledger).
     public let sequence: Int64

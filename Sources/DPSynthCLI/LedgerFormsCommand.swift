@@ -57,15 +57,17 @@ extension LedgerCommand {
                 let awaiting = try ledger.datasetsAwaitingFormsReview().contains {
                     BudgetLedger.sameDataset($0, location.dataset)
                 }
+                let knownText = "dataset '\(name)': the ledger knows this data in every form read here"
+                // Read without a schema, no wait ends; read with one, this file's own binding did.
+                let waiting =
+                    schema == nil
+                    ? ", but not yet by its encoded rows: run this again with --schema (the schema runs use)"
+                    : ", but other files an earlier dpsynth bound to this budget still await review: run this "
+                        + "on each"
                 print(
                     unbound != nil
                         ? "dataset '\(name)' is bound to no data yet: its first run binds it; nothing was recorded"
-                        : awaiting
-                            ? "dataset '\(name)': the ledger knows this data in every form read here, but not yet "
-                                + "by its encoded rows: run this again with --schema (the schema runs use); "
-                                + "nothing was charged"
-                            : "dataset '\(name)': the ledger knows this data in every form read here; nothing was "
-                                + "charged")
+                        : knownText + (awaiting ? waiting : "") + "; nothing was charged")
             }
         }
     }

@@ -70,6 +70,35 @@ import Testing
         #expect(refused.status == 1 && refused.standardError.contains("no digest of it matches"), "\(refused)")
     }
 
+    /// A budget an earlier build bound to two files awaits a review of each: `ledger forms` on one
+    /// says the other still awaits (it said to add --schema, which had been given).
+    @Test func ledgerFormsSaysWhichFilesStillAwait() throws {
+        let folder = try CommandRunner.temporaryDirectory()
+        let (data, schema) = try CodedPairTable.write(rows: 60, in: folder)
+        let other = folder.appendingPathComponent("other.csv").path
+        try "a,b\n1,1\n0,1\n".write(toFile: other, atomically: true, encoding: .utf8)
+        let ledger = folder.appendingPathComponent("l.sqlite").path
+        let budget = try BudgetLedger(path: ledger)
+        try budget.initialise(dataset: "t", epsilon: 2, delta: 1e-8, fingerprint: try Blake2b.hex(file: data))
+        let version = try budget.checkData(
+            dataset: "t", fingerprint: try Blake2b.hex(file: other), declareNewVersion: true)
+        try budget.charge(dataset: "t", mechanism: "m", cost: .pure(epsilon: 0.1), seeded: true, declaring: version)
+        let earlier = try Python.run(
+            "import sqlite3, sys; db = sqlite3.connect(sys.argv[1]); "
+                + "db.execute(\"DELETE FROM meta WHERE key = 'forms_version'\"); "
+                + "db.execute('DROP TABLE forms_review'); "
+                + "db.execute(\"UPDATE meta SET value = '2' WHERE key = 'schema_version'\"); db.commit()",
+            [ledger])
+        #expect(earlier == 0)
+        let forms = try CommandRunner.run([
+            "ledger", "forms", "--ledger", ledger, "--dataset", "t", "--data", data, "--schema", schema,
+        ])
+        #expect(
+            forms.status == 0 && forms.standardOutput.contains("other files an earlier dpsynth bound")
+                && !forms.standardOutput.contains("--schema"), "\(forms)")
+        #expect(try BudgetLedger(path: ledger).datasetsAwaitingFormsReview() == ["t"])
+    }
+
     @Test func theSameDataGetsNoSecondBudgetAndChangedDataNeedsADeclaredVersion() throws {
         let folder = try CommandRunner.temporaryDirectory()
         let (data, schema) = try CodedPairTable.write(rows: 60, in: folder)
