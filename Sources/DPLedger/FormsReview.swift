@@ -3,16 +3,16 @@ import Foundation
 /// Budgets whose data only an earlier build's digests name, held back from new data until this
 /// build has read it.
 ///
-/// A file's fingerprint lists digests of its records and encoded rows (`DataFingerprint`). When a
-/// digest comes to read files otherwise (`DataFingerprint.formsVersion` is raised), a budget an
-/// earlier build bound to a file knows it only by digests no run now computes, so a copy of that
-/// file saved in another form would find no budget and could be given one of its own. Opening
-/// such a ledger for writing (`markIfOutdated`) therefore marks every binding of a budget to a
-/// file as awaiting review, and while any budget has one, no other budget is declared for data,
-/// bound to its first data or given a new version (`refuseNewData`). A run on that file read
-/// through a schema, or `dpsynth ledger forms`, records its names in every current form and ends
-/// that binding's wait (`markReviewed`); other data, even a version of the same budget, ends
-/// none. Marks and reviews are entries of the chain (table `forms_review`), so removing a mark
+/// A fingerprint lists digests of a file's records and of a file's or a table's encoded rows
+/// (`DataFingerprint`). When a digest comes to read data otherwise (`DataFingerprint.formsVersion`
+/// is raised), a budget an earlier build bound to data knows it only by digests no run now
+/// computes, so a copy of that data saved in another form (or a table's export to a file) would
+/// find no budget and could be given one of its own. Opening such a ledger for writing
+/// (`markIfOutdated`) therefore marks every binding of a budget to data as awaiting review, and
+/// while any budget has one, no other budget is declared for data, bound to its first data or
+/// given a new version (`refuseNewData`). A run on that data read through a schema, or `dpsynth
+/// ledger forms`, records its names in every current form and ends that binding's wait
+/// (`markReviewed`); other data, even a version of the same budget, ends none. Marks and reviews are entries of the chain (table `forms_review`), so removing a mark
 /// breaks it.
 enum FormsReview {
     /// The `meta` key holding the forms version the ledger's bindings were last reviewed for.
@@ -61,7 +61,7 @@ enum FormsReview {
         var key: [[UInt8]] { [Array(dataset.utf8), Array(fingerprint.utf8)] }
     }
 
-    /// Marks, inside the caller's write transaction, each binding of a budget to a file as
+    /// Marks, inside the caller's write transaction, each binding of a budget to data as
     /// awaiting review, when the ledger's bindings were made for another forms version (or before
     /// there was one); then records the current version. A ledger of an earlier schema
     /// (`upgrading`) is marked whatever its `meta` says: a forms version row is no chained entry,
@@ -78,7 +78,7 @@ enum FormsReview {
         var marked = Set(try awaiting(db).map(\.key))
         for row in bound {
             let binding = Binding(dataset: try row.checked("dataset"), fingerprint: try row.checked("fingerprint"))
-            guard DataFingerprint.isFile(binding.fingerprint), marked.insert(binding.key).inserted else { continue }
+            guard marked.insert(binding.key).inserted else { continue }
             try append(binding, reviewed: false, db)
         }
         try db.execute("DELETE FROM meta WHERE key = ?", [versionKey])
@@ -115,22 +115,23 @@ enum FormsReview {
         throw LedgerError.invalid(
             "the budget of dataset '\(waiting)' in \(path) was bound to its data by an earlier dpsynth, whose "
                 + "digests would not know a copy of that data saved in another form; run `dpsynth ledger forms "
-                + "--ledger \(path) --dataset \(waiting) --data FILE --schema SCHEMA` on its data (nothing is "
+                + "--ledger \(path) --dataset \(waiting) --data DATA --schema SCHEMA` on its data (nothing is "
                 + "charged), then run again")
     }
 
     /// Ends the wait of each binding of `dataset`'s that a run has just read, as `fingerprint`,
     /// inside the caller's write transaction, once the ledger knows every name `fingerprint`
-    /// lists. A binding is reviewed only by its own data (the same file's bytes or records: data
-    /// recorded later, a new version say, reviews nothing) and only when read through a schema,
-    /// since a copy may differ from the data in spellings only its encoded rows equate.
+    /// lists. A binding is reviewed only by its own data (the same file's bytes or records, the
+    /// same table: data recorded later, a new version say, reviews nothing) and only when read
+    /// through a schema, since a copy may differ from the data in spellings only its encoded rows
+    /// equate.
     static func markReviewed(_ dataset: String, fingerprint: String, _ db: any LedgerSQL) throws {
         for binding in try reviewed(dataset, fingerprint: fingerprint, db) { try append(binding, reviewed: true, db) }
     }
 
     /// The bindings awaiting review that a run reading `dataset`'s data as `fingerprint` reviews.
     static func reviewed(_ dataset: String, fingerprint: String, _ db: any LedgerSQL) throws -> [Binding] {
-        guard DataFingerprint.isFile(fingerprint), DataFingerprint.namesEncodedRows(fingerprint) else { return [] }
+        guard DataFingerprint.namesEncodedRows(fingerprint) else { return [] }
         return try awaiting(db).filter {
             BudgetLedger.sameDataset($0.dataset, dataset) && DataFingerprint.sameData($0.fingerprint, fingerprint)
         }

@@ -81,12 +81,20 @@ public enum DataSource: Sendable, CustomStringConvertible {
             let table = try readFile(boundTo: identity) {
                 try DatasetLoader.load(csv: path, schema: schema, observer: $0)
             }
-            identity?.fileRecords?.set(encoded: EncodedRowsDigest.of(table))
+            identity?.digests.set(encoded: EncodedRowsDigest.of(table))
             return table
         case .postgres(let locations):
             let tables = locations.map { PostgresTable(location: $0, schema: schema) }
-            if countsOnly { return try PostgresCounts.open(shards: tables) }
+            if countsOnly {
+                let counts = try PostgresCounts.open(shards: tables)
+                if let identity {
+                    identity.digests.set(
+                        encoded: try PostgresCounts.encodedRowsDigest(PostgresCounts.sessions(of: counts)))
+                }
+                return counts
+            }
             let parts = try tables.map { try $0.load() }
+            identity?.digests.set(encoded: EncodedRowsDigest.of(parts: parts))
             return parts.count == 1 ? parts[0] : try ShardedTable(parts: parts)
         }
     }
@@ -110,7 +118,7 @@ public enum DataSource: Sendable, CustomStringConvertible {
                     + "its budget was checked for",
                 hint: "Run again once nothing writes to the file.")
         }
-        identity.fileRecords?.set(records: records.hex())
+        identity.digests.set(records: records.hex())
         return value
     }
 
@@ -169,7 +177,7 @@ public enum DataSource: Sendable, CustomStringConvertible {
             // The file is read twice (hashed now, parsed later): the hash refuses a pipe or a
             // device, which could give other bytes the second time than the budget was bound to.
             let hash = try Blake2b.hex(file: path)
-            return DataIdentity(provenanceHash: hash, relations: nil, fileRecords: FileRecords(), leases: [])
+            return DataIdentity(provenanceHash: hash, relations: nil, leases: [])
         case .postgres(let locations):
             var union = RelationNames()
             var leases: [RowSourcesLease] = []
@@ -187,13 +195,14 @@ public enum DataSource: Sendable, CustomStringConvertible {
                 union.byObject.formUnion(sources.byObject)
             }
             let fingerprint = DataFingerprint.of(relations: union)
-            return DataIdentity(provenanceHash: fingerprint, relations: union.all, fileRecords: nil, leases: leases)
+            return DataIdentity(provenanceHash: fingerprint, relations: union.all, leases: leases)
         }
     }
 }
 
 /// Which data a source is (`DataSource.identity`): what a budget binds to, and what its rows are
-/// read from. A file's is completed as its rows are read (`DataSource.readFile`). For a database
+/// read from. It is completed as the rows are read: a file's records (`DataSource.readFile`), and
+/// the rows of a file or a table as a schema encodes them (`DataSource.table`). For a database
 /// table it holds the locks that keep those relations as they are (`RowSourcesLease`): keep the
 /// identity until the rows are read, then `releaseLocks()`.
 public struct DataIdentity: Sendable, Equatable {
@@ -201,35 +210,42 @@ public struct DataIdentity: Sendable, Equatable {
     public let provenanceHash: String
     /// The names of the relations a database table's rows are read from; nil for a file.
     let relations: Set<String>?
-    /// A file's records' digest, once its rows are read; nil for a database table.
-    let fileRecords: FileRecords?
+    /// The digests taken as the rows are read.
+    let digests = RowsDigests()
     let leases: [RowSourcesLease]
 
-    /// What the ledger binds a budget to (`DataFingerprint`); a file's is known once its rows are
-    /// read (`DataSource.readFile`), and asked for before, it is an error.
+    init(provenanceHash: String, relations: Set<String>?, leases: [RowSourcesLease]) {
+        self.provenanceHash = provenanceHash
+        self.relations = relations
+        self.leases = leases
+    }
+
+    /// What the ledger binds a budget to (`DataFingerprint`), with the digest of the encoded rows
+    /// once they are read through a schema. A file's is known once its rows are read
+    /// (`DataSource.readFile`), and asked for before, it is an error.
     public var fingerprint: String {
         get throws {
-            guard let fileRecords else { return provenanceHash }
-            guard let records = fileRecords.digest else {
+            if relations != nil { return DataFingerprint.of(table: provenanceHash, encoded: digests.encoded) }
+            guard let records = digests.records else {
                 throw DataError(
                     file: "dpsynth", problem: "a file's fingerprint was asked for before its rows were read",
                     hint: "Report this as a bug.")
             }
-            return DataFingerprint.of(fileBytes: provenanceHash, records: records, encoded: fileRecords.encoded)
+            return DataFingerprint.of(fileBytes: provenanceHash, records: records, encoded: digests.encoded)
         }
     }
 
-    /// What the rows are read from: relations, or a file's bytes and (once read) its records.
+    /// What the rows are read from: relations, or a file's bytes and (once read) its records; and
+    /// the encoded rows once read, which a copy kept elsewhere shares.
     public var rowSources: Set<String> {
-        if let relations { return relations }
+        if let relations { return relations.union(digests.encoded.map { [DataFingerprint.encodedElement($0)] } ?? []) }
         guard let fingerprint = try? fingerprint else { return [provenanceHash] }
         return Set(DataFingerprint.elements(fingerprint).map(String.init))
     }
 
     public static func == (left: DataIdentity, right: DataIdentity) -> Bool {
         left.provenanceHash == right.provenanceHash && left.relations == right.relations
-            && left.fileRecords?.digest == right.fileRecords?.digest
-            && left.fileRecords?.encoded == right.fileRecords?.encoded
+            && left.digests.records == right.digests.records && left.digests.encoded == right.digests.encoded
     }
 
     /// Lets the relations' locks go now, once the rows are read; they go anyway when nothing
@@ -240,16 +256,16 @@ public struct DataIdentity: Sendable, Equatable {
     public func overlaps(_ other: DataIdentity) -> Bool { !rowSources.isDisjoint(with: other.rowSources) }
 }
 
-/// A file's records' digest (`CSVRecordsDigest`), set when its rows are read, and its encoded rows'
-/// (`EncodedRowsDigest`), set when they are read through a schema.
-final class FileRecords: @unchecked Sendable {
+/// The digests of data taken as its rows are read: a file's records (`CSVRecordsDigest`), and
+/// the rows as a schema encodes them (`EncodedRowsDigest`), of a file or a table.
+final class RowsDigests: @unchecked Sendable {
     private let lock = NSLock()
-    private var records: String?
+    private var recordsDigest: String?
     private var encodedRows: String?
 
-    var digest: String? { lock.withLock { records } }
+    var records: String? { lock.withLock { recordsDigest } }
     var encoded: String? { lock.withLock { encodedRows } }
 
-    func set(records digest: String) { lock.withLock { records = digest } }
+    func set(records digest: String) { lock.withLock { recordsDigest = digest } }
     func set(encoded digest: String) { lock.withLock { encodedRows = digest } }
 }

@@ -13,28 +13,27 @@ extension LedgerCommand {
         static let configuration = CommandConfiguration(
             abstract: "Record the forms of a budget's own data the ledger lacks (nothing is charged).",
             discussion: """
-                A budget declared by an earlier dpsynth knows its file by digests this version no longer \
-                computes (or by its bytes alone), so a copy saved in another form (CRLF line ends, columns \
-                renamed) would not find it. Run this once on the budget's file, with the schema runs read it \
-                through, and copies in those forms are refused a budget of their own. Until it has run on \
-                each such budget's file, the ledger binds no other budget to new data.
+                A budget declared by an earlier dpsynth knows its data by digests this version no longer \
+                computes (or by a file's bytes or a table's relations alone), so a copy saved in another \
+                form (CRLF line ends, columns renamed, a table exported to a file) would not find it. Run \
+                this once on the budget's data, with the schema runs read it through, and copies in those \
+                forms are refused a budget of their own. Until it has run on each such budget's data, the \
+                ledger binds no other budget to new data.
                 """)
 
         @OptionGroup var location: LedgerCommand.Location
-        @Option(help: "The budget's data (a CSV file).") var data: String
+        @Option(help: "The budget's data (a CSV file or a postgresql:// table).") var data: String
         @Option(help: "The schema runs read the data through: its encoded rows are recorded too.") var schema: String?
 
         func run() throws {
             try CommandFailure.reportingLibraryErrors {
                 let parsed = try schema.map(SchemaLoader.load)
                 let source = try DataSource(data, key: "--data")
-                guard source.path != nil else {
-                    throw CommandFailure("--data: a table's budget knows it by its relations; give a CSV file")
-                }
                 let identity: DataIdentity
                 if let parsed {
                     identity = try source.identity()
-                    _ = try source.load(schema: parsed, boundTo: identity)
+                    // A table is digested where it lives: no row leaves the database.
+                    _ = try source.table(schema: parsed, countsOnly: true, boundTo: identity)
                 } else {
                     identity = try source.identityRead()
                 }

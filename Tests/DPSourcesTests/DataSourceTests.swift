@@ -106,7 +106,11 @@ import Testing
             1: [
                 "(bytes)", "codes-b1f31fd53ee4903724d2a1f4a000cafd3256ceda40a9350e28cd305cc46fee30",
                 "content-9e49b79130c85b90eaa9af0f16d25e0ca1e45a4c829ed97e60c729442df80bc6",
-            ]
+            ],
+            2: [
+                "(bytes)", "codes-73f79c574b42ce9f150471ca3f5262459e7c86b9e4f07f4fea5fa70bbb611946",
+                "content-9e49b79130c85b90eaa9af0f16d25e0ca1e45a4c829ed97e60c729442df80bc6",
+            ],
         ]
         #expect(byVersion[DataFingerprint.formsVersion] == digests, "\(digests)")
     }
