@@ -12,8 +12,8 @@ import Foundation
 /// while any budget has one, no other budget is declared for data, bound to its first data or
 /// given a new version (`refuseNewData`). A run on that data read through a schema, or `dpsynth
 /// ledger forms`, records its names in every current form and ends that binding's wait
-/// (`markReviewed`); other data, even a version of the same budget, ends none. Marks and reviews are entries of the chain (table `forms_review`), so removing a mark
-/// breaks it.
+/// (`markReviewed`); other data, even a version of the same budget, ends none. Marks and reviews
+/// are entries of the chain (table `forms_review`), so removing a mark breaks it.
 enum FormsReview {
     /// The `meta` key holding the forms version the ledger's bindings were last reviewed for.
     static let versionKey = "forms_version"

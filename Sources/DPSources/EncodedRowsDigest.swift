@@ -37,7 +37,9 @@ enum EncodedRowsDigest {
                 // A column's sums over its rows are its codes' hashes weighted by their counts.
                 var counts = [UInt64](repeating: 0, count: part.columns[column].domainSize)
                 for code in part.codes[column] {
-                    if Int(code) >= counts.count { counts += [UInt64](repeating: 0, count: Int(code) + 1 - counts.count) }
+                    if Int(code) >= counts.count {
+                        counts += [UInt64](repeating: 0, count: Int(code) + 1 - counts.count)
+                    }
                     counts[Int(code)] &+= 1
                 }
                 for (code, count) in counts.enumerated() where count > 0 {

@@ -235,6 +235,45 @@ import Testing
         #expect(try ledger.dataset(budgeting: DataFingerprint.of(relations: RelationNames(byName: ["t2"]))) == nil)
     }
 
+    /// A table read through a schema names its encoded rows, as a file does: a file or another
+    /// table with those rows is its data. A run on a budget's table records the rows it holds
+    /// now, so an export made later finds the budget; a table whose rows changed is still its
+    /// budget's table.
+    @Test func aTablesEncodedRowsBindItsCopies() throws {
+        let path = try CommandRunner.temporaryDirectory().appendingPathComponent("l.sqlite").path
+        let ledger = try BudgetLedger(path: path)
+        let relations = DataFingerprint.of(relations: RelationNames(byName: ["t"], byObject: ["1"]))
+        let copyRelations = DataFingerprint.of(relations: RelationNames(byName: ["c"], byObject: ["2"]))
+        let (bytes, other) = (String(repeating: "a", count: 64), String(repeating: "b", count: 64))
+        try ledger.initialise(dataset: "table", epsilon: 1, delta: 0, fingerprint: relations)
+        let export = DataFingerprint.of(fileBytes: bytes, records: "r1", encoded: "e1")
+        #expect(try ledger.dataset(budgeting: export) == nil)
+        let read = DataFingerprint.of(table: relations, encoded: "e1")
+        #expect(try ledger.checkData(dataset: "table", fingerprint: read, declareNewVersion: false) == nil)
+        #expect(try ledger.dataset(budgeting: export) == "table")
+        #expect(try ledger.checkData(dataset: "table", fingerprint: read, declareNewVersion: false) == nil)
+        #expect(try BudgetLedger.verify(path: path).head.sequence == 2, "recorded once")
+        for copy in [export, DataFingerprint.of(table: copyRelations, encoded: "e1")] {
+            #expect(throws: LedgerError.self) {
+                try ledger.initialise(dataset: "copy", epsilon: 1, delta: 0, fingerprint: copy)
+            }
+            #expect(try ledger.checkData(dataset: "table", fingerprint: copy, declareNewVersion: false) == nil)
+        }
+        let changed = DataFingerprint.of(table: relations, encoded: "e2")
+        #expect(try ledger.checkData(dataset: "table", fingerprint: changed, declareNewVersion: false) == nil)
+
+        // A file budgeted first: a table of its rows is its data.
+        try ledger.initialise(
+            dataset: "file", epsilon: 1, delta: 0,
+            fingerprint: DataFingerprint.of(fileBytes: other, records: "r2", encoded: "e3"))
+        let loaded = DataFingerprint.of(table: copyRelations, encoded: "e3")
+        #expect(try ledger.dataset(budgeting: loaded) == "file")
+        #expect(try ledger.checkData(dataset: "file", fingerprint: loaded, declareNewVersion: false) == nil)
+        #expect(
+            DataFingerprint.sameData(read, changed)
+                && !DataFingerprint.sameData(read, DataFingerprint.of(table: copyRelations, encoded: "e2")))
+    }
+
     @Test func fingerprintsThatShareARelationOverlap() throws {
         let table = DataFingerprint.of(relations: RelationNames(byName: ["t"], byObject: ["1"]))
         let join = DataFingerprint.of(relations: RelationNames(byName: ["t", "dummy"], byObject: ["1", "2"]))

@@ -120,7 +120,8 @@ struct EncodedRowsDigestOnServerTests {
         let source = try DataSource(url, key: "--data")
         #expect(try digest(source, countsOnly: true) == expected)
         #expect(try digest(source, countsOnly: false) == expected)
-        let whole = try PostgresCounts.open(PostgresTable(location: try PostgresLocation(url, key: "t"), schema: schema))
+        let whole = try PostgresCounts.open(
+            PostgresTable(location: try PostgresLocation(url, key: "t"), schema: schema))
         #expect(try PostgresCounts.encodedRowsDigest(PostgresCounts.sessions(of: whole)) == expected)
         let parts = try PostgresCounts.open(
             PostgresTable(location: try PostgresLocation(url, key: "t"), schema: schema), parts: 3)

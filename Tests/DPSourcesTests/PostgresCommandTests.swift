@@ -1,3 +1,4 @@
+import DPSources
 import DPTestSupport
 import Foundation
 import Testing
@@ -61,6 +62,56 @@ struct PostgresCommandTests {
         let other = try TestPostgres.table(columns: Self.columns, rows: Self.rows(800, offset: 9))
         let refused = try run(other)
         #expect(refused.status == 1 && refused.standardError.contains("new-data-version"), "\(refused)")
+    }
+
+    /// A table and a file holding the same rows, read through one schema, are one data: whichever
+    /// is budgeted first, the other (an export of the table, the file loaded into a table, or a
+    /// table copied by `CREATE TABLE ... AS`) takes no budget of its own, and runs on it under the
+    /// budget's own dataset are runs on the same data.
+    @Test func aTableAndAFileOfItsRowsShareOneBudget() throws {
+        let folder = try CommandRunner.temporaryDirectory()
+        let rows = Self.rows(600, offset: 0)
+        let file = folder.appendingPathComponent("people.csv").path
+        // The export in another column order, without the identifier column.
+        try (["outcome,job,region,age"] + rows.map { "\($0[4]!),\($0[3]!),\($0[2]!),\($0[1]!)" })
+            .joined(separator: "\n").appending("\n").write(toFile: file, atomically: true, encoding: .utf8)
+        let table = try TestPostgres.table(columns: Self.columns, rows: rows)
+        let schema = folder.appendingPathComponent("s.yaml").path
+        try Self.schema.write(toFile: schema, atomically: true, encoding: .utf8)
+        func run(_ data: String, ledger: String, dataset: String, declare: Bool) throws -> CommandRunner.Result {
+            let ledger = folder.appendingPathComponent(ledger).path
+            if declare {
+                let declared = try CommandRunner.run([
+                    "ledger", "init", "--ledger", ledger, "--dataset", dataset, "--epsilon", "3", "--delta", "1e-8",
+                ])
+                #expect(declared.status == 0, "\(declared)")
+            }
+            return try CommandRunner.run([
+                "synthesize", "--method", "mst", "--data", data, "--schema", schema, "--epsilon", "0.5",
+                "--rows", "20", "--out", folder.appendingPathComponent("s.csv").path, "--ledger", ledger,
+                "--dataset", dataset,
+            ])
+        }
+        func refusedAsBudgeted(_ result: CommandRunner.Result, by owner: String) -> Bool {
+            result.status == 1 && result.standardError.contains("under dataset '\(owner)'")
+        }
+        // The file first: the table is its data.
+        #expect(try run(file, ledger: "a.sqlite", dataset: "file", declare: true).status == 0)
+        let tableBudget = try run(table, ledger: "a.sqlite", dataset: "table", declare: true)
+        #expect(refusedAsBudgeted(tableBudget, by: "file"), "\(tableBudget)")
+        let sameData = try run(table, ledger: "a.sqlite", dataset: "file", declare: false)
+        #expect(sameData.status == 0, "\(sameData)")
+
+        // The table first: its export and its copy in another table are its data.
+        #expect(try run(table, ledger: "b.sqlite", dataset: "table", declare: true).status == 0)
+        let fileBudget = try run(file, ledger: "b.sqlite", dataset: "file", declare: true)
+        #expect(refusedAsBudgeted(fileBudget, by: "table"), "\(fileBudget)")
+        let name = try #require(table.split(separator: "=").last)
+        let copy = table.replacingOccurrences(of: String(name), with: name + "_copy")
+        let admin = try PostgresConnection(url: TestPostgres.servers[0], label: "test")
+        try admin.execute("CREATE TABLE \(name)_copy AS SELECT * FROM \(name)", what: "copying")
+        let copyBudget = try run(copy, ledger: "b.sqlite", dataset: "copy", declare: true)
+        #expect(refusedAsBudgeted(copyBudget, by: "table"), "\(copyBudget)")
     }
 
     /// A table split over the two test servers: `--shard` adds the second part, each server
