@@ -1,3 +1,4 @@
+import DPLedger
 import DPSources
 import DPTestSupport
 import Foundation
@@ -112,6 +113,52 @@ struct PostgresCommandTests {
         try admin.execute("CREATE TABLE \(name)_copy AS SELECT * FROM \(name)", what: "copying")
         let copyBudget = try run(copy, ledger: "b.sqlite", dataset: "copy", declare: true)
         #expect(refusedAsBudgeted(copyBudget, by: "table"), "\(copyBudget)")
+    }
+
+    /// A budget an earlier build bound to a table knew it by its relations alone, so an export of
+    /// the table to a file could take a budget of its own. Such a budget now holds new data back
+    /// until `ledger forms` reads the table through a schema, where it lives; the export is then
+    /// refused as the table's data.
+    @Test func ledgerFormsReviewsATablesBudget() throws {
+        let folder = try CommandRunner.temporaryDirectory()
+        let rows = Self.rows(300, offset: 0)
+        let table = try TestPostgres.table(columns: Self.columns, rows: rows)
+        let export = folder.appendingPathComponent("export.csv").path
+        try ([Self.columns.map(\.0).joined(separator: ",")] + rows.map { $0.map { $0 ?? "" }.joined(separator: ",") })
+            .joined(separator: "\n").appending("\n").write(toFile: export, atomically: true, encoding: .utf8)
+        let schema = folder.appendingPathComponent("s.yaml").path
+        try Self.schema.write(toFile: schema, atomically: true, encoding: .utf8)
+        let ledger = folder.appendingPathComponent("l.sqlite").path
+        try BudgetLedger(path: ledger).initialise(
+            dataset: "t", epsilon: 3, delta: 1e-8, fingerprint: try DataSource(table, key: "--data").fingerprint())
+        // As an earlier build left it: schema version 2, no forms version, no reviews.
+        let earlier = try Python.run(
+            "import sqlite3, sys; db = sqlite3.connect(sys.argv[1]); "
+                + "db.execute(\"DELETE FROM meta WHERE key = 'forms_version'\"); "
+                + "db.execute('DROP TABLE forms_review'); "
+                + "db.execute(\"UPDATE meta SET value = '2' WHERE key = 'schema_version'\"); db.commit()",
+            [ledger])
+        #expect(earlier == 0)
+        let declared = try CommandRunner.run([
+            "ledger", "init", "--ledger", ledger, "--dataset", "c", "--epsilon", "3", "--delta", "1e-8",
+        ])
+        #expect(declared.status == 0, "\(declared)")
+        func synthesizeExport() throws -> CommandRunner.Result {
+            try CommandRunner.run([
+                "synthesize", "--method", "mst", "--data", export, "--schema", schema, "--epsilon", "0.5",
+                "--rows", "20", "--out", folder.appendingPathComponent("s.csv").path, "--ledger", ledger,
+                "--dataset", "c",
+            ])
+        }
+        let early = try synthesizeExport()
+        #expect(early.status == 1 && early.standardError.contains("ledger forms"), "\(early)")
+        let forms = try CommandRunner.run([
+            "ledger", "forms", "--ledger", ledger, "--dataset", "t", "--data", table, "--schema", schema,
+        ])
+        #expect(forms.status == 0 && forms.standardOutput.contains("every form read here"), "\(forms)")
+        let refused = try synthesizeExport()
+        #expect(refused.status == 1 && refused.standardError.contains("under dataset 't'"), "\(refused)")
+        #expect(try BudgetLedger.verify(path: ledger).intact)
     }
 
     /// A table split over the two test servers: `--shard` adds the second part, each server
