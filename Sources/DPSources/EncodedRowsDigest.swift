@@ -42,9 +42,7 @@ enum EncodedRowsDigest {
                     }
                     counts[Int(code)] &+= 1
                 }
-                for (code, count) in counts.enumerated() where count > 0 {
-                    keys[column].add(Pair(column: UInt32(code)), times: count)
-                }
+                keys[column].add(columnKey(counts: counts))
             }
         }
         let order = ColumnOrder(keys: keys)
@@ -59,6 +57,15 @@ enum EncodedRowsDigest {
             }
         }
         return digest(order: order, rows: rows, sums: sums)
+    }
+
+    /// A column's sums given how many rows hold each code (`counts[code]`).
+    static func columnKey<Count: BinaryInteger>(counts: [Count]) -> Pair {
+        var key = Pair()
+        for (code, count) in counts.enumerated() where count > 0 {
+            key.add(Pair(column: UInt32(code)), times: UInt64(count))
+        }
+        return key
     }
 
     /// The digest text's hash: what identifies the rows.

@@ -6,8 +6,9 @@ extension PostgresCounts {
     /// shards' parts), computed by the database where the rows live: the same digest
     /// `EncodedRowsDigest.of` takes over the same codes in this process, so a table and a file
     /// holding the same rows, read through schemas that code them alike, are the same data. Two
-    /// scans of each session's codes: the column sums, then (in the order the sums give) the row
-    /// chains' sums. Only sums leave the database.
+    /// scans of each session's codes: the one-way marginals, from which the column sums follow,
+    /// then (in the order those give) the row chains' sums. Only counts and sums leave the
+    /// database.
     ///
     /// Privacy: the digest is of private rows and is written only to the ledger, as a file's is.
     static func encodedRowsDigest(_ sessions: [PostgresCounts]) throws -> String {
@@ -38,17 +39,10 @@ extension PostgresCounts {
         return try results.values()
     }
 
-    /// A row of `codes` counts `n` rows when the codes are materialized: each sum weighs it so.
-    private var weight: String { materialized ? "::numeric * n" : "" }
-
-    /// Each column's two sums of its codes' hashes over this session's rows.
+    /// Each column's two sums of its codes' hashes over this session's rows, from the column's
+    /// counts (its one-way marginal, counted as any marginal is).
     func columnSums() throws -> [EncodedRowsDigest.Pair] {
-        let seeds = EncodedRowsDigest.columnSeeds
-        let sums = columns.indices.flatMap { column in
-            [seeds.0, seeds.1].map { "sum(hashint4extended(c\(column)::int4, \(Int64(bitPattern: $0)))\(weight))" }
-        }
-        let row = try sumsRow("SELECT " + sums.joined(separator: ", ") + " FROM \(codes)")
-        return try columns.indices.map { try pair(row, at: 2 * $0) }
+        try marginals(columns.indices.map { [$0] }).map { EncodedRowsDigest.columnKey(counts: $0.counts) }
     }
 
     /// The sums of the ends of this session's rows' two chains, taken in `order`.
@@ -71,10 +65,20 @@ extension PostgresCounts {
         let chains = [seeds.0, seeds.1].map { seed in
             codesInOrder.reduce("\(Int64(bitPattern: seed))::int8") { "hashint4extended(\($1), \($0))" }
         }
+        // Each end is summed as its high and low 32 bits, each weighed by the row's count within
+        // 8-byte integers (`n` < 2^31), which PostgreSQL adds exactly and quicker than numerics.
+        // The chains are computed once per row, in a subquery `OFFSET 0` keeps from being merged
+        // into the sums (which would compute each twice).
+        let weight = materialized ? " * n" : ""
+        let sums = ["h0", "h1"].flatMap { end in
+            ["sum((\(end) >> 32)\(weight))", "sum((\(end) & 4294967295)\(weight))"]
+        }
         let from = ([codes] + sortedGroups).joined(separator: ", ")
-        let row = try sumsRow(
-            "SELECT " + chains.map { "sum(\($0)\(weight))" }.joined(separator: ", ") + " FROM \(from)")
-        return try pair(row, at: 0)
+        let ends = "SELECT \(chains[0]) AS h0, \(chains[1]) AS h1\(materialized ? ", n" : "") FROM \(from) OFFSET 0"
+        let row = try sumsRow("SELECT " + sums.joined(separator: ", ") + " FROM (\(ends)) AS ends")
+        let (first, second) = (try pair(row, at: 0), try pair(row, at: 2))
+        return EncodedRowsDigest.Pair(
+            first: first.first &<< 32 &+ first.second, second: second.first &<< 32 &+ second.second)
     }
 
     private func sumsRow(_ statement: String) throws -> [String?] {

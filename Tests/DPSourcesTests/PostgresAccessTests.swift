@@ -1,9 +1,10 @@
 import DPData
 import DPLedger
-import DPSources
 import DPTestSupport
 import Foundation
 import Testing
+
+@testable import DPSources
 
 /// Who reaches a table, and under which name: a table's identity is the server's, whatever URL
 /// reached it, and the least rights a user needs are rights on what dpsynth reads.
@@ -396,6 +397,10 @@ struct PostgresWithoutTemporaryTablesTests {
         try owner.execute("INSERT INTO public.t VALUES (1, 1), (7, 0)", what: "writing")
         #expect(try counts.marginals([[0, 1]])[0].total == 30)
         #expect(try counts.marginals([[1]])[0].total == 30)
+        // The encoded rows' digest reads them too: the rows of this process's digest.
+        let rows = EncodedDataset(
+            schema: schema, codes: [(1...30).map { UInt16($0 % 3) }, (1...30).map { UInt16($0 % 2) }])
+        #expect(try PostgresCounts.encodedRowsDigest([counts]) == EncodedRowsDigest.of(rows))
     }
 }
 
