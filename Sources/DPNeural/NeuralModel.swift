@@ -28,6 +28,9 @@ public struct NeuralModel: FittedModel {
 
     /// What the training spent, as the model file stores it.
     public struct PrivacyRecord: Sendable, Codable, Equatable {
+        /// The fit's guarantee: the epsilon it was asked for, which bounds what every plan its
+        /// noisy example count could give spends (Proofs/dp-sgd.md); `charged` is what this plan
+        /// spent. Files written before `charged` was kept hold the spent epsilon here.
         public let epsilon: Double
         public let delta: Double
         public let noiseMultiplier: Double
@@ -40,12 +43,17 @@ public struct NeuralModel: FittedModel {
         /// What the training did less than its settings asked (`DPSGDPlan.shortfall`), when it did;
         /// it reads only the plan, so it is DP like the noisy count.
         public var shortfall: String?
+        /// The epsilon the ledger was charged for the fit: at most `epsilon`, less when the plan
+        /// trains less than asked (absent in older files).
+        public var charged: Double?
     }
 
     public var privacy: ModelPrivacy {
         ModelPrivacy(
             rho: 0, seeded: record.seeded,
-            charges: ["dp-sgd: (\(record.epsilon), \(record.delta))-DP over \(record.steps) steps"],
+            charges: [
+                "dp-sgd: (\(record.charged ?? record.epsilon), \(record.delta))-DP charged over \(record.steps) steps"
+            ],
             notes: record.shortfall.map { [$0] } ?? [])
     }
 

@@ -79,9 +79,9 @@ public enum NeuralSynthesizer {
         return NeuralModel(
             method: "dp-tvae", schema: data.schema, network: .tvae(vae),
             record: .init(
-                epsilon: countEpsilon + plan.epsilon, delta: delta, noiseMultiplier: plan.effectiveMultiplier,
-                steps: plan.steps, samplingRate: plan.samplingRate, seeded: source.isSeeded, dataset: budget.name,
-                noisyExamples: examples, shortfall: shortfall))
+                epsilon: epsilon, delta: delta, noiseMultiplier: plan.effectiveMultiplier, steps: plan.steps,
+                samplingRate: plan.samplingRate, seeded: source.isSeeded, dataset: budget.name,
+                noisyExamples: examples, shortfall: shortfall, charged: countEpsilon + plan.epsilon))
     }
 }
 
@@ -143,9 +143,9 @@ extension NeuralSynthesizer {
         return NeuralModel(
             method: "dp-ctgan", schema: data.schema, network: .ctgan(gan),
             record: .init(
-                epsilon: countEpsilon + spent + plan.epsilon, delta: delta, noiseMultiplier: plan.effectiveMultiplier,
-                steps: plan.steps, samplingRate: plan.samplingRate, seeded: source.isSeeded, dataset: budget.name,
-                noisyExamples: examples, shortfall: shortfall))
+                epsilon: epsilon, delta: delta, noiseMultiplier: plan.effectiveMultiplier, steps: plan.steps,
+                samplingRate: plan.samplingRate, seeded: source.isSeeded, dataset: budget.name,
+                noisyExamples: examples, shortfall: shortfall, charged: countEpsilon + spent + plan.epsilon))
     }
 }
 

@@ -282,12 +282,17 @@ public struct ReleasePipeline {
         let gate = prepared.gate.report(noisy: noisy, evaluations: evaluations.count)
         let generatorType = type(of: prepared.synthesis.generator)
         // The guarantee is what the ledger shows was paid for this model and every gate evaluation
-        // of its samples, never the config's claim.
+        // of its samples, never the config's claim; a fit that spent less than asked is stated as
+        // asked (`ReleaseGuarantee`).
         let paid = fitted.charges + evaluations
-        let spend = BudgetSpend(costs: paid.map(\.cost), totalDelta: config.delta)
+        let (spend, statedAsAsked) = ReleaseGuarantee.spend(
+            fit: fitted.charges.map(\.cost), requested: config.synthesisEpsilon, evaluations: evaluations.map(\.cost),
+            delta: config.delta)
+        let asAsked = statedAsAsked ? [ReleaseGuarantee.statedAsAskedNote] : []
         let privacy = ComplianceReport.PrivacyGuarantee(
             epsilon: spend.epsilon, delta: config.delta,
-            mechanism: ([generatorType.summary] + fitted.model.privacy.notes).joined(separator: "; "), rho: spend.rho,
+            mechanism: ([generatorType.summary] + fitted.model.privacy.notes + asAsked).joined(separator: "; "),
+            rho: spend.rho,
             seeded: streams.isSeeded || fitted.model.privacy.seeded || paid.contains(where: \.seeded),
             randomness: streams.root.label, ledger: statement, accountant: generatorType.family.accountant)
         return try publish(

@@ -39,7 +39,7 @@ import Testing
         let charges = try ledger.statement(dataset: "pairs").charges
         #expect(charges.map(\.mechanism) == ["dp-sgd example count", "dp-sgd (dp-tvae)"])
         #expect(charges[0].cost == .pure(epsilon: 8 * 0.01))
-        #expect(model.record.epsilon <= 8 * (1 + 1e-9) && model.privacy.seeded)
+        #expect(model.record.charged! <= 8 * (1 + 1e-9) && model.record.epsilon == 8 && model.privacy.seeded)
         #expect(abs((model.noisyRowCount ?? 0) - 6000) < 200 && model.noisyRowCount != 6000)
 
         let path = try CommandRunner.temporaryDirectory().appendingPathComponent("model.json").path
@@ -67,7 +67,9 @@ extension TabularVAETests {
             EncodedDataset(schema: schema, codes: codes), epsilon: 200, delta: 1e-6, budget: ledger.budget(for: "few"),
             settings: { _ in NeuralSynthesizer.Settings(epochs: 20, batchSize: 16, hidden: 8) }, source: .seeded(36),
             notice: { notices.append($0) })
-        #expect(model.record.epsilon < 150)
+        // The file states the epsilon asked for as the fit's guarantee, beside what it spent.
+        #expect(model.record.epsilon == 200)
+        #expect(try #require(model.record.charged) < 150)
         // A large epsilon capped by the sampler's share keeps its epoch: fewer steps would add
         // about ln 2 of epsilon each.
         #expect(notices.count == 1 && notices[0].contains("1 of the 20 epochs asked") && notices[0].contains("epsilon"))
@@ -102,7 +104,7 @@ extension TabularVAETests {
             }, source: .seeded(42))
         let statement = try ledger.statement(dataset: "pairs")
         #expect(statement.charges.count == 3)
-        #expect(statement.spent.epsilon <= 2 * (1 + 1e-9) && model.record.epsilon <= 2 * (1 + 1e-9))
+        #expect(statement.spent.epsilon <= 2 * (1 + 1e-9) && model.record.charged! <= 2 * (1 + 1e-9))
         let synthetic = model.sample(rows: 500, source: .seeded(43))
         #expect(synthetic.rowCount == 500 && synthetic.codes.allSatisfy { $0.allSatisfy { $0 < 3 } })
     }

@@ -100,6 +100,28 @@ struct ToyOverlappedGenerator: Generator {
     }
 }
 
+/// The toy, spending half its epsilon, as a fit whose plan follows its noisy count may spend
+/// less than asked.
+struct ToyFrugalGenerator: Generator {
+    static let method = "toy-frugal"
+    static let family = GeneratorFamily.neural
+    static let summary = ToyIndependentGenerator.summary
+    static let acceptedSettings: Set<GeneratorSettings.Key> = []
+
+    init(settings: GeneratorSettings) throws {}
+
+    func fit(_ request: FitRequest) throws -> any FittedModel {
+        try ToyIndependentGenerator(settings: GeneratorSettings()).fit(
+            FitRequest(
+                data: request.data, epsilon: request.epsilon / 2, delta: request.delta, budget: request.budget,
+                source: request.source, progress: request.progress))
+    }
+
+    static func loadModel(from data: Data, path: String) throws -> any FittedModel {
+        try ToyIndependentGenerator.loadModel(from: data, path: path)
+    }
+}
+
 @Suite struct ToyGeneratorTests {
     /// The release fixture with `method` in its config (3,000 rows, no iterations) and a signing key.
     static func fixture(method: String) throws -> ReleaseFixture {
@@ -128,6 +150,34 @@ struct ToyOverlappedGenerator: Generator {
         // A later run reuses the model under the same binding: its fit's share and two gates'.
         let again = try ReleasePipeline(configPath: fixture.config.path, registry: registry).run()
         #expect(abs(again.report.privacy.epsilon - 1.05) < 1e-9, "\(again.report.privacy.epsilon)")
+    }
+
+    /// A fit that spent less than it was asked for is stated in the report at what it was asked
+    /// for (which plan ran is an outcome of the fit), while the ledger keeps what it spent.
+    @Test func aFitThatSpentLessIsStatedAsAsked() throws {
+        var registry = GeneratorRegistry.standard
+        registry.register(ToyFrugalGenerator.self)
+        registry.register(ToyIndependentGenerator.self)
+        let fixture = try Self.fixture(method: "toy-frugal")
+        let outcome = try ReleasePipeline(configPath: fixture.config.path, registry: registry).run()
+        let privacy = outcome.report.privacy
+        #expect(abs(privacy.epsilon - 1) < 1e-9, "\(privacy.epsilon)")
+        #expect(privacy.mechanism.contains(ReleaseGuarantee.statedAsAskedNote))
+        #expect(abs(privacy.ledger.spent.epsilon - 0.525) < 1e-9, "\(privacy.ledger.spent.epsilon)")
+    }
+
+    /// Charges that compose to the epsilon asked (a zCDP fit's rho converted back, say) are stated
+    /// as charged, with no note.
+    @Test func aFitThatSpentWhatItWasAskedIsStatedAsCharged() {
+        let zcdp = ReleaseGuarantee.spend(
+            fit: [.zCDP(rho: ZCDP.rho(epsilon: 0.95, delta: 1e-9))], requested: 0.95,
+            evaluations: [.pure(epsilon: 0.05)],
+            delta: 1e-9)
+        #expect(!zcdp.statedAsAsked && abs(zcdp.spend.epsilon - 1) < 1e-9, "\(zcdp.spend.epsilon)")
+        let neural = ReleaseGuarantee.spend(
+            fit: [.pure(epsilon: 0.01), .approximate(epsilon: 0.5, delta: 1e-9)], requested: 0.95,
+            evaluations: [.pure(epsilon: 0.05)], delta: 1e-9)
+        #expect(neural.statedAsAsked && abs(neural.spend.epsilon - 1) < 1e-9, "\(neural.spend.epsilon)")
     }
 
     @Test func aGeneratorRegisteredInATestRunsTheWholeRelease() throws {
