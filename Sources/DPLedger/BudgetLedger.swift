@@ -74,7 +74,8 @@ public final class BudgetLedger: @unchecked Sendable {
         let verification = try verifyChain(db)
         if let problem = verification.problems.first {
             throw LedgerError.tampered(
-                "ledger \(path): \(problem). Run `dpsynth ledger verify --ledger \(path)` for details.")
+                "ledger \(path): \(problem). Run `dpsynth ledger verify --ledger \(ShellWord.quoted(path))` for "
+                    + "details.")
         }
         try FileNameKeyEntry.chainIfUnchained(db)
         try FormsReview.markIfOutdated(db, upgrading: version == "2")
@@ -259,8 +260,9 @@ public final class BudgetLedger: @unchecked Sendable {
                     + "(--new-data-version, or 'new_data_version: true' in a release config), which the "
                     + "ledger records"
                     + (awaiting
-                        ? "; if it is that data in another form, run `dpsynth ledger forms --dataset \(dataset) "
-                            + "--data FILE --schema SCHEMA` on the file it was budgeted for first" : ""))
+                        ? "; if it is that data in another form, run `dpsynth ledger forms --ledger "
+                            + "\(ShellWord.quoted(path)) --dataset \(ShellWord.quoted(dataset)) --data DATA --schema "
+                            + "SCHEMA` on the data it was budgeted for first" : ""))
         }
         if !same { try FormsReview.refuseNewData(besides: dataset, db, path: path) }
         return DataVersionDeclaration(

@@ -115,7 +115,8 @@ enum FormsReview {
         throw LedgerError.invalid(
             "the budget of dataset '\(waiting)' in \(path) was bound to its data by an earlier dpsynth, whose "
                 + "digests would not know a copy of that data saved in another form; run `dpsynth ledger forms "
-                + "--ledger \(path) --dataset \(waiting) --data DATA --schema SCHEMA` on its data (nothing is "
+                + "--ledger \(ShellWord.quoted(path)) --dataset \(ShellWord.quoted(waiting)) --data DATA --schema "
+                + "SCHEMA` on its data (nothing is "
                 + "charged), then run again")
     }
 

@@ -71,12 +71,13 @@ public enum BudgetStage {
         switch hint {
         case .commandLine:
             return ReleaseError(
-                "dataset '\(dataset)' has no budget in \(path); run `dpsynth ledger init --ledger \(path) "
-                    + "--dataset \(dataset) --epsilon E --delta D` or pass --init-budget")
+                "dataset '\(dataset)' has no budget in \(path); run `dpsynth ledger init --ledger "
+                    + "\(ShellWord.quoted(path)) --dataset \(ShellWord.quoted(dataset)) --epsilon E --delta D` or pass "
+                    + "--init-budget")
         case .ledgerInit:
             return ReleaseError(
-                "dataset '\(dataset)' has no budget in \(path); run `dpsynth ledger init --ledger \(path) "
-                    + "--dataset \(dataset) --epsilon E --delta D` first")
+                "dataset '\(dataset)' has no budget in \(path); run `dpsynth ledger init --ledger "
+                    + "\(ShellWord.quoted(path)) --dataset \(ShellWord.quoted(dataset)) --epsilon E --delta D` first")
         case .config(let file):
             return ReleaseError(
                 "\(file): dataset '\(dataset)' has no budget in \(path). "

@@ -71,6 +71,25 @@ extension LedgerChainTests {
     /// Each binding an earlier build made is reviewed by its own file alone: reading another of
     /// the budget's files, or data declared as a new version while it waits, ended the wait, and a
     /// copy of the first file then took a budget of its own (a hostile pass).
+    /// The command a refusal names is pasted as it is: a ledger path with a space and a dataset
+    /// named with a quote each stay one shell word.
+    @Test func theCommandARefusalNamesQuotesItsWords() throws {
+        let folder = try CommandRunner.temporaryDirectory().appendingPathComponent("my ledgers")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let path = folder.appendingPathComponent("l.sqlite").path
+        try BudgetLedger(path: path).initialise(
+            dataset: "Bob's", epsilon: 1, delta: 1e-6, fingerprint: "file:aa+content-bb")
+        try alter(path, "UPDATE meta SET value = '0' WHERE key = 'forms_version'")
+        do {
+            try BudgetLedger(path: path).initialise(dataset: "o", epsilon: 1, delta: 1e-6, fingerprint: "file:cc")
+            Issue.record("new data was bound while a budget awaits review")
+        } catch let error as LedgerError {
+            #expect(error.description.contains("--ledger '\(path)' --dataset 'Bob'\\''s' --data"), "\(error)")
+        }
+        #expect(ShellWord.quoted("/tmp/l.sqlite") == "/tmp/l.sqlite" && ShellWord.quoted("") == "''")
+        #expect(ShellWord.quoted("postgresql://u@h:5/d?schema=x&y") == "'postgresql://u@h:5/d?schema=x&y'")
+    }
+
     @Test func onlyABindingsOwnFileEndsItsWait() throws {
         let path = try CommandRunner.temporaryDirectory().appendingPathComponent("l.sqlite").path
         let ledger = try BudgetLedger(path: path)
