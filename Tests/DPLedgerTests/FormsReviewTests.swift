@@ -107,7 +107,7 @@ extension LedgerChainTests {
         // A copy in another form, undeclared: the refusal says a review may make it t's data.
         #expect {
             try ledger.checkData(dataset: "t", fingerprint: "file:hh+content-ii+codes-jj", declareNewVersion: false)
-        } throws: { "\($0)".contains("ledger forms --dataset t") }
+        } throws: { "\($0)".contains("ledger forms --ledger \(path) --dataset t --data") }
         // A version declared while t waits, then read again: it reviews nothing.
         try declareVersion("file:ee+content-ff+codes-gg")
         #expect(
