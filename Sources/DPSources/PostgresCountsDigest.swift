@@ -12,7 +12,10 @@ extension PostgresCounts {
     ///
     /// Privacy: the digest is of private rows and is written only to the ledger, as a file's is.
     static func encodedRowsDigest(_ sessions: [PostgresCounts]) throws -> String {
-        let width = sessions.first?.columns.count ?? 0
+        guard let width = sessions.first?.columns.count else {
+            throw DataError(
+                file: "dpsynth", problem: "a table was digested without its sessions", hint: "Report this as a bug.")
+        }
         var keys = [EncodedRowsDigest.Pair](repeating: .init(), count: width)
         for sums in try parallel(sessions, { try $0.columnSums() }) {
             for column in 0..<width { keys[column].add(sums[column]) }
