@@ -11,7 +11,8 @@ public enum HoldoutRule {
     /// The holdout's identity (`DataSource.identity`; keep it until the holdout is read), after
     /// refusing a holdout that reads rows the training table reads (`training`): the same bytes,
     /// the same table, or a view, parent or partition of it. Once both are read, `checkRead`
-    /// refuses a file with the training file's records or encoded rows.
+    /// refuses a file with the training file's records, and a file or table with the training
+    /// data's encoded rows.
     public static func checked(holdout: DataSource, training: DataIdentity) throws -> DataIdentity {
         let identity = try holdout.identity()
         try checkRead(holdout: identity, training: training, name: "\(holdout)")
@@ -19,8 +20,9 @@ public enum HoldoutRule {
     }
 
     /// Refuses a holdout that reads rows the training table reads: once both are read, also one
-    /// whose records or encoded rows are the training file's in another form
-    /// (`CSVRecordsDigest`, `EncodedRowsDigest`); `name` names it.
+    /// whose records are the training file's in another form (`CSVRecordsDigest`), or whose
+    /// encoded rows are the training data's, a file's or a table's (`EncodedRowsDigest`); `name`
+    /// names it.
     public static func checkRead(holdout: DataIdentity, training: DataIdentity, name: String) throws {
         guard !holdout.overlaps(training) else {
             throw ReleaseError(

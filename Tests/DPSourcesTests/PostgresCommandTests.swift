@@ -339,6 +339,16 @@ struct PostgresCommandTests {
         try config(holdout: train).write(to: path, atomically: true, encoding: .utf8)
         let same = try CommandRunner.run(["release", "--config", path.path])
         #expect(same.status == 1 && same.standardError.contains("the training table itself"), "\(same)")
+        // An export of the training table to a file holds its rows: refused too, before the ledger.
+        let export = folder.appendingPathComponent("export.csv").path
+        try
+            ([Self.columns.map(\.0).joined(separator: ",")]
+            + Self.rows(1500, offset: 0).map { $0.map { $0 ?? "" }.joined(separator: ",") })
+            .joined(separator: "\n").appending("\n").write(toFile: export, atomically: true, encoding: .utf8)
+        try config(holdout: export).write(to: path, atomically: true, encoding: .utf8)
+        let exported = try CommandRunner.run(["release", "--config", path.path])
+        #expect(exported.status == 1 && exported.standardError.contains("the training table itself"), "\(exported)")
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("out/ledger.sqlite").path))
         try config(holdout: holdout).write(to: path, atomically: true, encoding: .utf8)
         let release = try CommandRunner.run(["release", "--config", path.path])
         #expect(release.status == 0 || release.status == 3, "\(release)")
