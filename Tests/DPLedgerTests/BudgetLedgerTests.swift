@@ -261,6 +261,16 @@ import Testing
         }
         let changed = DataFingerprint.of(table: relations, encoded: "e2")
         #expect(try ledger.checkData(dataset: "table", fingerprint: changed, declareNewVersion: false) == nil)
+        // A copy of rows the table holds now, budgeted before a run on the table read them: the
+        // next run on the table is refused as that copy's data.
+        try ledger.initialise(
+            dataset: "early copy", epsilon: 1, delta: 0,
+            fingerprint: DataFingerprint.of(fileBytes: String(repeating: "c", count: 64), records: "r9", encoded: "e9"))
+        #expect(throws: LedgerError.self) {
+            try ledger.checkData(
+                dataset: "table", fingerprint: DataFingerprint.of(table: relations, encoded: "e9"),
+                declareNewVersion: false)
+        }
 
         // A file budgeted first: a table of its rows is its data.
         try ledger.initialise(
