@@ -131,13 +131,7 @@ struct PostgresCommandTests {
         let ledger = folder.appendingPathComponent("l.sqlite").path
         try BudgetLedger(path: ledger).initialise(
             dataset: "t", epsilon: 3, delta: 1e-8, fingerprint: try DataSource(table, key: "--data").fingerprint())
-        // As an earlier build left it: schema version 2, no forms version, no reviews.
-        let earlier = try Python.run(
-            "import sqlite3, sys; db = sqlite3.connect(sys.argv[1]); "
-                + "db.execute(\"DELETE FROM meta WHERE key = 'forms_version'\"); "
-                + "db.execute('DROP TABLE forms_review'); "
-                + "db.execute(\"UPDATE meta SET value = '2' WHERE key = 'schema_version'\"); db.commit()",
-            [ledger])
+        let earlier = try Python.makeLedgerOfAnEarlierBuild(ledger)
         #expect(earlier == 0)
         let declared = try CommandRunner.run([
             "ledger", "init", "--ledger", ledger, "--dataset", "c", "--epsilon", "3", "--delta", "1e-8",

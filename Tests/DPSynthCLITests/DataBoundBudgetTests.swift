@@ -31,13 +31,7 @@ import Testing
         let ledger = folder.appendingPathComponent("l.sqlite").path
         try BudgetLedger(path: ledger).initialise(
             dataset: "t", epsilon: 2, delta: 1e-8, fingerprint: try Blake2b.hex(file: data))
-        // As an earlier build left it: schema version 2, no forms version, no reviews.
-        let earlier = try Python.run(
-            "import sqlite3, sys; db = sqlite3.connect(sys.argv[1]); "
-                + "db.execute(\"DELETE FROM meta WHERE key = 'forms_version'\"); "
-                + "db.execute('DROP TABLE forms_review'); "
-                + "db.execute(\"UPDATE meta SET value = '2' WHERE key = 'schema_version'\"); db.commit()",
-            [ledger])
+        let earlier = try Python.makeLedgerOfAnEarlierBuild(ledger)
         #expect(earlier == 0)
         let shown = try CommandRunner.run(["ledger", "show", "--ledger", ledger, "--dataset", "t"])
         #expect(shown.standardOutput.contains("awaiting forms review") && shown.standardOutput.contains("'t'"))
@@ -83,12 +77,7 @@ import Testing
         let version = try budget.checkData(
             dataset: "t", fingerprint: try Blake2b.hex(file: other), declareNewVersion: true)
         try budget.charge(dataset: "t", mechanism: "m", cost: .pure(epsilon: 0.1), seeded: true, declaring: version)
-        let earlier = try Python.run(
-            "import sqlite3, sys; db = sqlite3.connect(sys.argv[1]); "
-                + "db.execute(\"DELETE FROM meta WHERE key = 'forms_version'\"); "
-                + "db.execute('DROP TABLE forms_review'); "
-                + "db.execute(\"UPDATE meta SET value = '2' WHERE key = 'schema_version'\"); db.commit()",
-            [ledger])
+        let earlier = try Python.makeLedgerOfAnEarlierBuild(ledger)
         #expect(earlier == 0)
         let forms = try CommandRunner.run([
             "ledger", "forms", "--ledger", ledger, "--dataset", "t", "--data", data, "--schema", schema,

@@ -13,3 +13,16 @@ public enum Python {
         return python.terminationStatus
     }
 }
+
+extension Python {
+    /// Makes the SQLite ledger at `path` as a build before forms reviews left it (schema version
+    /// 2, no forms version, no review table), with Python's own sqlite3; returns its exit status.
+    public static func makeLedgerOfAnEarlierBuild(_ path: String) throws -> Int32 {
+        try run(
+            "import sqlite3, sys; db = sqlite3.connect(sys.argv[1]); "
+                + "db.execute(\"DELETE FROM meta WHERE key = 'forms_version'\"); "
+                + "db.execute('DROP TABLE forms_review'); "
+                + "db.execute(\"UPDATE meta SET value = '2' WHERE key = 'schema_version'\"); db.commit()",
+            [path])
+    }
+}
