@@ -26,7 +26,7 @@ public struct NeuralModel: FittedModel {
         }
     }
 
-    /// What the training spent, as the model file stores it.
+    /// What the fit guarantees and what it spent, as the model file stores them.
     public struct PrivacyRecord: Sendable, Codable, Equatable {
         /// The fit's guarantee: the epsilon it was asked for, which bounds what every plan its
         /// noisy example count could give spends (Proofs/dp-sgd.md); `charged` is what this plan
