@@ -104,6 +104,7 @@ public final class PostgresCounts: PrivateTable, @unchecked Sendable {
                 "CREATE TEMPORARY TABLE dpsynth_codes (\(columns), n int4) ON COMMIT PRESERVE ROWS",
                 what: "preparing the codes")
         } catch let error as DataError where Self.noTemporaryTables.contains(error.databaseState ?? "") {
+            try table.location.refuseStatementDependentRows(on: connection)
             return "(\(select)) AS codes"
         }
         // A part reads its pages in the snapshot its table's parts share.

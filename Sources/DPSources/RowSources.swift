@@ -102,13 +102,7 @@ extension PostgresLocation {
     /// called on the reached views alone (`OFFSET 0` keeps the planner from calling it on every
     /// view while it scans `pg_class`), so a run holds no lock on what it does not read.
     static let hiddenReadsQuery =
-        reachedRelations + """
-            , called(function) AS (SELECT CASE WHEN d.refclassid = 'pg_catalog.pg_proc'::pg_catalog.regclass \
-            THEN d.refobjid ELSE (SELECT o.oprcode::oid FROM pg_catalog.pg_operator o WHERE o.oid = d.refobjid) END \
-            FROM reached JOIN pg_catalog.pg_rewrite r ON r.ev_class = reached.oid \
-            JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass \
-            AND d.objid = r.oid AND d.refclassid IN ('pg_catalog.pg_proc'::pg_catalog.regclass, \
-            'pg_catalog.pg_operator'::pg_catalog.regclass)) \
+        calledFunctions + """
             SELECT EXISTS (SELECT 1 FROM (SELECT c.oid, c.relkind FROM reached \
             JOIN pg_catalog.pg_class c ON c.oid = reached.oid OFFSET 0) c \
             WHERE c.relkind = 'f' OR (c.relkind IN ('v', 'm') \
@@ -117,6 +111,49 @@ extension PostgresLocation {
             WHERE p.pronamespace <> 'pg_catalog'::pg_catalog.regnamespace \
             OR p.proname ~ '^([a-z_]*_to_xml[a-z_]*|ts_stat|ts_rewrite)$')
             """
+
+    /// `called(function)`: the functions (operators' included) the rewrite rules of the relation
+    /// ($1) and of what it reads call (`reachedRelations`).
+    static let calledFunctions =
+        reachedRelations + """
+            , called(function) AS (SELECT CASE WHEN d.refclassid = 'pg_catalog.pg_proc'::pg_catalog.regclass \
+            THEN d.refobjid ELSE (SELECT o.oprcode::oid FROM pg_catalog.pg_operator o WHERE o.oid = d.refobjid) END \
+            FROM reached JOIN pg_catalog.pg_rewrite r ON r.ev_class = reached.oid \
+            JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass \
+            AND d.objid = r.oid AND d.refclassid IN ('pg_catalog.pg_proc'::pg_catalog.regclass, \
+            'pg_catalog.pg_operator'::pg_catalog.regclass)) \
+
+            """
+
+    /// Whether a view the relation ($1) reads through calls a volatile function
+    /// (`current_query()`, `random()`, `clock_timestamp()`, ...): its rows may differ from one
+    /// statement to the next, even in one snapshot.
+    /// The catalog's own functions are pinned, which `pg_depend` does not record: a view's
+    /// definition is searched for a call of any volatile one by name.
+    static let volatileReadsQuery =
+        calledFunctions + """
+            , views(definition) AS (SELECT pg_catalog.pg_get_viewdef(c.oid) FROM reached \
+            JOIN pg_catalog.pg_class c ON c.oid = reached.oid WHERE c.relkind = 'v' OFFSET 0) \
+            SELECT EXISTS (SELECT 1 FROM called JOIN pg_catalog.pg_proc p ON p.oid = called.function \
+            WHERE p.provolatile = 'v') \
+            OR EXISTS (SELECT 1 FROM views, pg_catalog.pg_proc p WHERE p.provolatile = 'v' \
+            AND p.proname ~ '^[A-Za-z0-9_]+$' AND views.definition ~* ('\\m' || p.proname || '[[:space:]]*[(]'))
+            """
+
+    /// Refuses, for a session that reads the table on every statement (no temporary table holds
+    /// its codes, `PostgresCounts.materialize`), a table whose rows may differ between statements:
+    /// the counts, the validation and the digest that binds the budget would each see other rows.
+    func refuseStatementDependentRows(on connection: PostgresConnection) throws {
+        let volatile = try connection.execute(
+            Self.volatileReadsQuery, [qualifiedName], what: "reading the table's identity")
+        guard volatile.rows.first?.first != "t" else {
+            throw DataError(
+                file: text,
+                problem: "the table reads its rows through a view that calls a volatile function, whose rows may "
+                    + "differ from one statement to the next, and this session can keep no temporary table of them",
+                hint: "Give a table, or a view without volatile functions, or a user with the TEMP right.")
+        }
+    }
 
     /// The cluster's system identifier, which tells servers apart whatever they are called.
     func systemIdentifier(on connection: PostgresConnection) throws -> String {

@@ -104,7 +104,8 @@ struct LedgerCommand: ParsableCommand {
                 print(
                     "awaiting forms review (no new data is bound in this ledger until each is read): "
                         + awaiting.map { "'\(Output.oneLine($0))'" }.joined(separator: ", ")
-                        + "; run `dpsynth ledger forms --dataset D --data FILE --schema SCHEMA` on each")
+                        + "; run `dpsynth ledger forms --ledger \(ShellWord.quoted(location.ledger)) --dataset D "
+                        + "--data DATA --schema SCHEMA` on each")
             }
             print("note: \(Self.notice)")
         }
@@ -112,7 +113,7 @@ struct LedgerCommand: ParsableCommand {
         /// What in a statement is not differentially private.
         static let notice =
             "the costs and totals are differentially private; a hash in a charge's parameters (the "
-            + "holdout a release gate measured) is of a real data file: confidential"
+            + "holdout a release gate measured) is of real data (a file's or a table's rows): confidential"
     }
 
     /// Ends an open reservation that no process here can see end: a run in another container or

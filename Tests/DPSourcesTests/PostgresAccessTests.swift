@@ -401,6 +401,18 @@ struct PostgresWithoutTemporaryTablesTests {
         let rows = EncodedDataset(
             schema: schema, codes: [(1...30).map { UInt16($0 % 3) }, (1...30).map { UInt16($0 % 2) }])
         #expect(try PostgresCounts.encodedRowsDigest([counts]) == EncodedRowsDigest.of(rows))
+        // A view whose rows follow the statement (here, hidden from the digest's statement) would
+        // give each statement other rows: refused, as read every statement, with no temporary table.
+        try owner.execute(
+            """
+            CREATE VIEW public.shifty AS SELECT * FROM public.t \
+            WHERE pg_catalog.current_query() NOT LIKE '%hashint4extended%'; \
+            GRANT SELECT ON public.shifty TO \(role)
+            """, what: "preparing")
+        let shifty = url.replacingOccurrences(of: "?table=t", with: "?table=shifty")
+        #expect {
+            try PostgresCounts(PostgresTable(location: PostgresLocation(shifty, key: "--data"), schema: schema))
+        } throws: { "\($0)".contains("volatile function") }
     }
 }
 

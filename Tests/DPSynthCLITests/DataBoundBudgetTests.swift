@@ -114,7 +114,9 @@ import Testing
         let statement = try JSONSerialization.jsonObject(with: Data(shown.standardOutput.utf8)) as? [String: Any]
         #expect((statement?["charges"] as? [Any])?.count == 2, "refused runs charged nothing")
         // A statement says which of its figures are DP (a gate's charge holds a real file's hash).
-        #expect((statement?["notice"] as? String)?.contains("of a real data file: confidential") == true)
+        #expect(
+            (statement?["notice"] as? String)?.contains("of real data (a file's or a table's rows): confidential")
+                == true)
         let text = try CommandRunner.run(["ledger", "show", "--ledger", ledger, "--dataset", "t"])
         #expect(text.standardOutput.contains("note: the costs and totals are differentially private"), "\(text)")
         let version = try run(["--new-data-version"])
