@@ -61,8 +61,8 @@ extension LedgerCommand {
                 let waiting =
                     schema == nil
                     ? ", but not yet by its encoded rows: run this again with --schema (the schema runs use)"
-                    : ", but other files an earlier dpsynth bound to this budget still await review: run this "
-                        + "on each"
+                    : ", but other data (files or tables) an earlier dpsynth bound to this budget still awaits "
+                        + "review: run this on each"
                 print(
                     unbound != nil
                         ? "dataset '\(name)' is bound to no data yet: its first run binds it; nothing was recorded"

@@ -83,7 +83,7 @@ import Testing
             "ledger", "forms", "--ledger", ledger, "--dataset", "t", "--data", data, "--schema", schema,
         ])
         #expect(
-            forms.status == 0 && forms.standardOutput.contains("other files an earlier dpsynth bound")
+            forms.status == 0 && forms.standardOutput.contains("other data (files or tables) an earlier dpsynth bound")
                 && !forms.standardOutput.contains("--schema"), "\(forms)")
         #expect(try BudgetLedger(path: ledger).datasetsAwaitingFormsReview() == ["t"])
     }
