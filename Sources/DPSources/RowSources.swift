@@ -125,19 +125,25 @@ extension PostgresLocation {
 
             """
 
-    /// Whether a view the relation ($1) reads through calls a volatile function
-    /// (`current_query()`, `random()`, `clock_timestamp()`, ...): its rows may differ from one
-    /// statement to the next, even in one snapshot.
-    /// The catalog's own functions are pinned, which `pg_depend` does not record: a view's
-    /// definition is searched for a call of any volatile one by name.
+    /// Whether a view the relation ($1) reads through, or a row security policy on what it reads,
+    /// calls a volatile function (`current_query()`, `random()`, `clock_timestamp()`, ...): its
+    /// rows may differ from one statement to the next, even in one snapshot.
+    ///
+    /// The catalog's own functions are pinned, which `pg_depend` does not record: the view's
+    /// definition and the policy's expression are searched for a call of any volatile one by name.
     static let volatileReadsQuery =
         calledFunctions + """
-            , views(definition) AS (SELECT pg_catalog.pg_get_viewdef(c.oid) FROM reached \
-            JOIN pg_catalog.pg_class c ON c.oid = reached.oid WHERE c.relkind = 'v' OFFSET 0) \
-            SELECT EXISTS (SELECT 1 FROM called JOIN pg_catalog.pg_proc p ON p.oid = called.function \
-            WHERE p.provolatile = 'v') \
-            OR EXISTS (SELECT 1 FROM views, pg_catalog.pg_proc p WHERE p.provolatile = 'v' \
-            AND p.proname ~ '^[A-Za-z0-9_]+$' AND views.definition ~* ('\\m' || p.proname || '[[:space:]]*[(]'))
+            , expressions(text) AS (SELECT pg_catalog.pg_get_viewdef(c.oid) FROM reached \
+            JOIN pg_catalog.pg_class c ON c.oid = reached.oid WHERE c.relkind = 'v' OFFSET 0), \
+            policies(oid, text) AS (SELECT p.oid, pg_catalog.pg_get_expr(p.polqual, p.polrelid) \
+            FROM reached JOIN pg_catalog.pg_policy p ON p.polrelid = reached.oid) \
+            SELECT EXISTS (SELECT 1 FROM (SELECT function FROM called UNION ALL SELECT d.refobjid \
+            FROM policies JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_policy'::pg_catalog.regclass \
+            AND d.objid = policies.oid AND d.refclassid = 'pg_catalog.pg_proc'::pg_catalog.regclass) f \
+            JOIN pg_catalog.pg_proc p ON p.oid = f.function WHERE p.provolatile = 'v') \
+            OR EXISTS (SELECT 1 FROM (SELECT text FROM expressions UNION ALL SELECT text FROM policies) e, \
+            pg_catalog.pg_proc p WHERE p.provolatile = 'v' AND p.proname ~ '^[A-Za-z0-9_]+$' \
+            AND e.text ~* ('\\m' || p.proname || '[[:space:]]*[(]'))
             """
 
     /// Refuses, for a session that reads the table on every statement (no temporary table holds
@@ -149,9 +155,10 @@ extension PostgresLocation {
         guard volatile.rows.first?.first != "t" else {
             throw DataError(
                 file: text,
-                problem: "the table reads its rows through a view that calls a volatile function, whose rows may "
-                    + "differ from one statement to the next, and this session can keep no temporary table of them",
-                hint: "Give a table, or a view without volatile functions, or a user with the TEMP right.")
+                problem: "the table reads its rows through a view or a row security policy that calls a volatile "
+                    + "function, whose rows may differ from one statement to the next, and this session can keep no "
+                    + "temporary table of them",
+                hint: "Give a table, or a view or policy without volatile functions, or a user with the TEMP right.")
         }
     }
 

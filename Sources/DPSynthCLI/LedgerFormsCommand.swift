@@ -57,7 +57,7 @@ extension LedgerCommand {
                     BudgetLedger.sameDataset($0, location.dataset)
                 }
                 let knownText = "dataset '\(name)': the ledger knows this data in every form read here"
-                // Read without a schema, no wait ends; read with one, this file's own binding did.
+                // Read without a schema, no wait ends; read with one, this data's own binding did.
                 let waiting =
                     schema == nil
                     ? ", but not yet by its encoded rows: run this again with --schema (the schema runs use)"

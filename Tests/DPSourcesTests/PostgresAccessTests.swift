@@ -413,6 +413,19 @@ struct PostgresWithoutTemporaryTablesTests {
         #expect {
             try PostgresCounts(PostgresTable(location: PostgresLocation(shifty, key: "--data"), schema: schema))
         } throws: { "\($0)".contains("volatile function") }
+        // So would a row security policy whose rows follow the statement.
+        try owner.execute(
+            """
+            CREATE TABLE public.guarded AS SELECT * FROM public.t WHERE a < 3; \
+            ALTER TABLE public.guarded ENABLE ROW LEVEL SECURITY; \
+            CREATE POLICY follows ON public.guarded FOR SELECT \
+            USING (pg_catalog.current_query() NOT LIKE '%hashint4extended%'); \
+            GRANT SELECT ON public.guarded TO \(role)
+            """, what: "preparing")
+        let guarded = url.replacingOccurrences(of: "?table=t", with: "?table=guarded")
+        #expect {
+            try PostgresCounts(PostgresTable(location: PostgresLocation(guarded, key: "--data"), schema: schema))
+        } throws: { "\($0)".contains("volatile function") }
     }
 }
 
